@@ -1,0 +1,98 @@
+/**
+ * Real etcd, Redis and FerretDB processes on loopback for the tests and benchmarks.
+ * Each runs in its own temporary folder on free ports and is stopped by `stop()`.
+ */
+import { findBinary } from './find-binary.js';
+import { freePort } from './free-port.js';
+import { probeEtcd, probeMongo, probeRedis } from './probes.js';
+import { startServerProcess, type RunningServer, type ServerSpec } from './server-process.js';
+
+const HOST = '127.0.0.1';
+const START_ATTEMPTS = 3;
+
+// A free port can be taken between asking and binding; a fresh pair of ports usually settles it.
+async function startWithRetry(build: () => Promise<ServerSpec>): Promise<RunningServer> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+    try {
+      return await startServerProcess(await build());
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+/** Starts a single-member etcd cluster. */
+export function startEtcd(): Promise<RunningServer> {
+  const binary = findBinary('etcd');
+  return startWithRetry(async () => {
+    const clientPort = await freePort();
+    const peerPort = await freePort();
+    const url = `http://${HOST}:${clientPort}`;
+    const peer = `http://${HOST}:${peerPort}`;
+    return {
+      name: 'etcd',
+      binary,
+      url,
+      args: (dataDir) => [
+        '--name', 'test',
+        '--data-dir', dataDir,
+        '--listen-client-urls', url,
+        '--advertise-client-urls', url,
+        '--listen-peer-urls', peer,
+        '--initial-advertise-peer-urls', peer,
+        '--initial-cluster', `test=${peer}`,
+        '--log-level', 'error',
+        '--logger', 'zap',
+      ],
+      probe: () => probeEtcd(url),
+    };
+  });
+}
+
+/** Starts a Redis server without persistence. */
+export function startRedis(): Promise<RunningServer> {
+  const binary = findBinary('redis');
+  return startWithRetry(async () => {
+    const port = await freePort();
+    return {
+      name: 'redis',
+      binary,
+      url: `redis://${HOST}:${port}`,
+      args: (dataDir) => [
+        '--port', String(port),
+        '--bind', HOST,
+        '--dir', dataDir,
+        '--save', '',
+        '--appendonly', 'no',
+        '--loglevel', 'warning',
+      ],
+      probe: () => probeRedis(HOST, port),
+    };
+  });
+}
+
+/** Starts FerretDB v1 on its embedded SQLite backend, telemetry and debug listener off. */
+export function startFerretDB(): Promise<RunningServer> {
+  const binary = findBinary('ferretdb');
+  return startWithRetry(async () => {
+    const port = await freePort();
+    const url = `mongodb://${HOST}:${port}/`;
+    return {
+      name: 'ferretdb',
+      binary,
+      url,
+      args: (dataDir) => [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dataDir}/`,
+        `--state-dir=${dataDir}`,
+        `--listen-addr=${HOST}:${port}`,
+        '--debug-addr=-',
+        '--telemetry=disable',
+        '--log-level=warn',
+      ],
+      probe: () => probeMongo(url),
+    };
+  });
+}

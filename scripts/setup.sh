@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# One-command setup, safe to run again: installs the npm dependencies, then the real servers the
+# tests run (etcd, Redis, FerretDB), each only when it is missing. `npm start` needs none of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FERRETDB_VERSIONS=(v1.24.0 v1.23.1)   # preferred first; the nearest v1 release is the fallback
+installed=()
+found=()
+unavailable=()
+
+say() { printf '[setup] %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"
+  else return 1
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || return 1
+  if [ "$apt_updated" -eq 0 ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null || return 1
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
+}
+
+# where a binary may already be: PATH, then the folders this script installs into without root
+locate() {
+  command -v "$1" 2>/dev/null || for d in "$HOME/.local/bin" "$HOME/go/bin"; do
+    [ -x "$d/$1" ] && { echo "$d/$1"; return 0; }
+  done
+}
+
+# ---------------------------------------------------------------- npm
+say "npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+
+# ---------------------------------------------------------------- etcd, Redis (Debian packages)
+need_package() { # binary package url-variable
+  local bin=$1 pkg=$2 var=$3 path
+  if path=$(locate "$bin"); then
+    found+=("$bin ($path)")
+  elif apt_install "$pkg" && path=$(locate "$bin"); then
+    installed+=("$bin ($pkg, $path)")
+  else
+    unavailable+=("$bin: could not install the Debian package $pkg here; install it by hand, or set $var to a running server's URL for the tests")
+  fi
+}
+need_package etcd etcd-server ETCD_URL
+need_package redis-server redis-server REDIS_URL
+
+# ---------------------------------------------------------------- FerretDB (built from source)
+# FerretDB's module reads its version from a generated file that its source archive lacks, so
+# `go install module@version` builds a binary that refuses to start: build from a copy instead.
+build_ferretdb() { # version destination-dir
+  local version=$1 dest=$2 src work
+  src=$(go mod download -json "github.com/FerretDB/FerretDB@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$src" ] || return 1
+  work=$(mktemp -d)
+  cp -r "$src" "$work/src"
+  chmod -R u+w "$work/src"
+  echo "$version" > "$work/src/build/version/version.txt"
+  (cd "$work/src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$dest/ferretdb" ./cmd/ferretdb)
+  local rc=$?
+  rm -rf "$work"
+  return $rc
+}
+
+if path=$(locate ferretdb) && "$path" --version >/dev/null 2>&1; then
+  found+=("ferretdb ($path, $("$path" --version | sed -n 's/^version: //p'))")
+elif ! command -v go >/dev/null 2>&1; then
+  unavailable+=("ferretdb: Go is not installed, so FerretDB cannot be built here; install Go, or set MONGO_URL to a running MongoDB-compatible server for the tests")
+else
+  dest=/usr/local/bin
+  [ -w "$dest" ] || { dest="$HOME/.local/bin"; mkdir -p "$dest"; }
+  built=""
+  for v in "${FERRETDB_VERSIONS[@]}"; do
+    say "building FerretDB $v with $(go version | cut -d' ' -f3) (about a minute)"
+    if build_ferretdb "$v" "$dest"; then built=$v; break; fi
+    say "FerretDB $v did not build; trying the next v1 release"
+  done
+  if [ -n "$built" ]; then installed+=("ferretdb $built ($dest/ferretdb)")
+  else unavailable+=("ferretdb: no v1 release built (${FERRETDB_VERSIONS[*]}); set MONGO_URL to a running MongoDB-compatible server for the tests")
+  fi
+fi
+
+# ---------------------------------------------------------------- summary
+for x in "${installed[@]+"${installed[@]}"}"; do say "installed: $x"; done
+for x in "${found[@]+"${found[@]}"}"; do say "found:     $x"; done
+for x in "${unavailable[@]+"${unavailable[@]}"}"; do say "MISSING:   $x"; done
+if [ "${#unavailable[@]}" -gt 0 ]; then
+  say "npm start works without these; npm test needs them (or the *_URL variables above)."
+fi
+say "done"

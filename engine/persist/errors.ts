@@ -1,0 +1,52 @@
+/**
+ * The persistence error catalogue. Codes are stable and never reused; each has a test and a line
+ * in docs/persist.md.
+ */
+export const STORE_ERRORS = {
+  STORE_ERR_INVALID_DOCUMENT: { message: 'document cannot be stored' },
+  STORE_ERR_INVALID_ARGUMENT: { message: 'invalid argument' },
+  STORE_ERR_VERSION_CONFLICT: { message: 'version conflict' },
+  STORE_ERR_UNAVAILABLE: { message: 'store unavailable' },
+  STORE_ERR_CLOSED: { message: 'store is closed' },
+  STORE_ERR_BACKEND: { message: 'backend error' },
+} as const;
+
+/** One of the codes in {@link STORE_ERRORS}. */
+export type StoreErrorCode = keyof typeof STORE_ERRORS;
+
+/** An error from a {@link Store}, with a stable {@link StoreErrorCode}. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+
+  /**
+   * @param code the catalogue code.
+   * @param detail what exactly went wrong, appended to the catalogue message.
+   * @param options `cause`: the backend error behind it.
+   */
+  constructor(
+    readonly code: StoreErrorCode,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${STORE_ERRORS[code].message}: ${detail}`, options);
+  }
+}
+
+/** Thrown by `save` and `delete` when the stored version is not the expected one. */
+export class VersionConflictError extends StoreError {
+  /**
+   * @param collection where the document lives.
+   * @param id the document id.
+   * @param expectedVersion the version the caller based its write on (0: "must not exist").
+   * @param actualVersion the version found (0: absent), when known.
+   */
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number | undefined,
+  ) {
+    const found = actualVersion === undefined ? 'another writer' : actualVersion === 0 ? 'no document' : `version ${actualVersion}`;
+    super('STORE_ERR_VERSION_CONFLICT', `${collection}/${id}: expected version ${expectedVersion}, found ${found}`);
+  }
+}

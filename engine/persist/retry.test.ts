@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../timer/clock.js';
+import { backoffDelay, withRetry } from './retry.js';
+
+class Transient extends Error {}
+const isTransient = (err: unknown): boolean => err instanceof Transient;
+const policy = { maxRetries: 3, baseMs: 100, maxMs: 250 };
+
+async function settle(clock: ManualClock, promise: Promise<unknown>): Promise<unknown> {
+  let result: unknown;
+  let done = false;
+  promise.then(
+    (v) => ((result = v), (done = true)),
+    (e: unknown) => ((result = e), (done = true)),
+  );
+  for (let i = 0; i < 100 && !done; i++) {
+    await Promise.resolve();
+    clock.advance(50);
+  }
+  return result;
+}
+
+describe('withRetry', () => {
+  it('retries transient failures and returns the first success', async () => {
+    const clock = new ManualClock();
+    const attempts: number[] = [];
+    const result = settle(
+      clock,
+      withRetry(
+        async (attempt) => {
+          attempts.push(attempt);
+          if (attempt < 3) throw new Transient('flaky');
+          return 'ok';
+        },
+        policy,
+        clock,
+        isTransient,
+      ),
+    );
+    expect(await result).toBe('ok');
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
+  it('gives up after maxRetries and throws the last error', async () => {
+    const clock = new ManualClock();
+    const retries: number[] = [];
+    let calls = 0;
+    const op = async (): Promise<never> => {
+      calls++;
+      throw new Transient(`down ${calls}`);
+    };
+    const err = await settle(clock, withRetry(op, policy, clock, isTransient, (_e, n) => retries.push(n)));
+    expect((err as Error).message).toBe('down 4');
+    expect(retries).toEqual([1, 2, 3]);
+  });
+
+  it('does not retry an error that is not transient', async () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    const err = await settle(
+      clock,
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error('bad input');
+        },
+        policy,
+        clock,
+        isTransient,
+      ),
+    );
+    expect((err as Error).message).toBe('bad input');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('doubles from the base, stays under the cap, and keeps at least half of each step', () => {
+    expect(backoffDelay(policy, 1, () => 0)).toBe(50);
+    expect(backoffDelay(policy, 1, () => 1)).toBe(100);
+    expect(backoffDelay(policy, 2, () => 1)).toBe(200);
+    expect(backoffDelay(policy, 3, () => 1)).toBe(250);
+    expect(backoffDelay(policy, 10, () => 0)).toBe(125);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The engine's configuration schema: every setting, its type and its limits. Defaults live in
+ * defaults.ts; where settings come from is in load-config.ts. Later issues extend the sections.
+ */
+
+import { LOG_LEVELS } from '../log/types.js';
+import { array, boolean, number, object, oneOf, optional, string, type Infer } from './schema.js';
+
+/** The kinds of server process; `standalone` runs gate, lobby and services in one process. */
+export const ROLES = ['standalone', 'gate', 'lobby', 'services'] as const;
+/** One of {@link ROLES}. */
+export type Role = (typeof ROLES)[number];
+
+/** Persistence backends: embedded LMDB (standalone, nothing to install) or MongoDB (cluster). */
+export const STORE_BACKENDS = ['lmdb', 'mongodb'] as const;
+/** One of {@link STORE_BACKENDS}. */
+export type StoreBackend = (typeof STORE_BACKENDS)[number];
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+/** MongoDB's own limit on one BSON document. */
+const MONGO_MAX_BSON_BYTES = 16 * MIB;
+
+const nonEmpty = () => string({ minLength: 1 });
+const count = (min: number, max?: number) => number({ integer: true, min, ...(max === undefined ? {} : { max }) });
+
+/** The configuration schema; see {@link Config} for the resulting type. */
+export const configSchema = object({
+  server: object({
+    /**
+     * Unique id of this process in the cluster; used in etcd keys and entity mailboxes. When left
+     * out it is derived at start-up as `<role>-<hostname>-<index>`.
+     */
+    id: optional(string({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/ })),
+    /** Which process this is; also picks `config/<role>.jsonc`. */
+    role: oneOf(ROLES),
+    /** The address other servers use to reach this one. */
+    host: nonEmpty(),
+  }),
+  log: object({
+    /** Most verbose level written. */
+    level: oneOf(LOG_LEVELS),
+    console: object({
+      enabled: boolean(),
+      /** ANSI colours; for terminals, not for collectors. */
+      colors: boolean(),
+    }),
+    file: object({
+      enabled: boolean(),
+      /** Directory for log files, created if missing. */
+      dir: nonEmpty(),
+      /** File name stem; files are `<basename>-<date>.log`. */
+      basename: string({ pattern: /^[A-Za-z0-9._-]+$/ }),
+      /** Rotate when the current file reaches this size. */
+      maxFileBytes: count(64 * KIB),
+      /** Delete files older than this many days. */
+      maxDays: count(1),
+      /** Keep at most this many files. */
+      maxFiles: count(1),
+      /** Keep at most this many bytes of log files; the oldest go first. */
+      maxTotalBytes: count(MIB),
+      /** Cap on log bytes waiting for a slow disk; past it, lines are dropped and counted. */
+      maxBufferedBytes: count(64 * KIB),
+    }),
+  }),
+  store: object({
+    /** Which backend `createStore` builds. */
+    backend: oneOf(STORE_BACKENDS),
+    /** Refuse to save a document whose encoded size is larger than this (both backends). */
+    maxDocumentBytes: count(1, MONGO_MAX_BSON_BYTES),
+    lmdb: object({
+      /** Database directory, created if missing. */
+      path: nonEmpty(),
+      /** LMDB map size; when left out, lmdb-js grows the map as needed. */
+      mapSizeBytes: optional(count(MIB)),
+    }),
+    mongodb: object({
+      /** Connection string; `mongodb://` or `mongodb+srv://`. */
+      url: string({ pattern: /^mongodb(\+srv)?:\/\/\S+$/ }),
+      database: string({ pattern: /^[^/\\. "$*<>:|?]{1,63}$/ }),
+      /** Retries of a failed operation before giving up. */
+      maxRetries: count(0, 100),
+      /** First retry delay; doubles each retry up to {@link retryMaxMs}. */
+      retryBaseMs: number({ min: 0 }),
+      retryMaxMs: number({ min: 0 }),
+      /** How long one attempt waits for a reachable server before it counts as failed. */
+      serverSelectionTimeoutMs: count(100, 600_000),
+    }),
+  }),
+  etcd: object({
+    /** Cluster endpoints, e.g. `http://10.0.0.5:2379`. */
+    hosts: array(string({ pattern: /^https?:\/\/\S+$/ }), { maxItems: 64 }),
+    /** Key prefix that keeps this cluster apart from others sharing the etcd. */
+    prefix: nonEmpty(),
+    /** Membership lease; a dead server disappears after about this long. */
+    leaseTtlSeconds: count(2, 3600),
+  }),
+  redis: object({
+    /** `redis://` or `rediss://` (TLS) URL. */
+    url: string({ pattern: /^rediss?:\/\/\S+$/ }),
+  }),
+  http: object({
+    /** Interface for the health and admin endpoint. */
+    host: nonEmpty(),
+    /** Port for the health and admin endpoint; 0 picks a free one. */
+    port: count(0, 65535),
+  }),
+});
+
+/** The loaded configuration: fully typed, deeply readonly, and frozen at run time. */
+export type Config = Infer<typeof configSchema>;

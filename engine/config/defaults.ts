@@ -1,0 +1,55 @@
+/**
+ * Every default setting, in one typed place. Config files, environment variables and flags
+ * override these (see load-config.ts). The values suit production; config/standalone.jsonc
+ * adjusts them for development.
+ */
+
+import type { Config } from './config-schema.js';
+import { deepFreeze } from './deep-freeze.js';
+
+const LOOPBACK = '127.0.0.1';
+const MIB = 1024 * 1024;
+
+/** The built-in defaults, the bottom layer of every configuration. Frozen. */
+export const defaults: Config = deepFreeze({
+  server: {
+    // `id` has no default: it is derived at start-up as `<role>-<hostname>-<index>`.
+    role: 'standalone',
+    host: LOOPBACK,
+  },
+  log: {
+    level: 'info',
+    console: { enabled: true, colors: false },
+    file: {
+      enabled: true,
+      dir: 'logs',
+      basename: 'tessera',
+      maxFileBytes: 64 * MIB,
+      maxDays: 14,
+      maxFiles: 100,
+      maxTotalBytes: 2 * 1024 * MIB,
+      maxBufferedBytes: 8 * MIB,
+    },
+  },
+  store: {
+    backend: 'lmdb',
+    maxDocumentBytes: 4 * MIB,
+    lmdb: { path: 'data/lmdb' },
+    mongodb: {
+      url: `mongodb://${LOOPBACK}:27017`,
+      database: 'tessera',
+      maxRetries: 5,
+      retryBaseMs: 100,
+      retryMaxMs: 5_000,
+      serverSelectionTimeoutMs: 5_000,
+    },
+  },
+  etcd: {
+    hosts: [`http://${LOOPBACK}:2379`],
+    prefix: '/tessera/',
+    leaseTtlSeconds: 10,
+  },
+  redis: { url: `redis://${LOOPBACK}:6379` },
+  // Loopback by default: the admin endpoint is opened to a network on purpose, never by accident.
+  http: { host: LOOPBACK, port: 8080 },
+});

@@ -1,0 +1,35 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ROLES } from './config-schema.js';
+import { loadConfig } from './load-config.js';
+
+const configDir = fileURLToPath(new URL('../../config/', import.meta.url));
+const shipped = readdirSync(configDir).filter((name) => name.endsWith('.jsonc'));
+
+describe('shipped config files', () => {
+  it('include one file per role', () => {
+    expect(shipped.sort()).toEqual(ROLES.map((role) => `${role}.jsonc`).sort());
+  });
+
+  it.each(ROLES)('config/%s.jsonc loads and validates with an empty environment', (role) => {
+    const config = loadConfig({ role, configDir, env: {}, argv: [] });
+    expect(config.server.role).toBe(role);
+  });
+
+  it('use LMDB for standalone, MongoDB for lobby and services', () => {
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: {}, argv: [] });
+    expect(load('standalone').store.backend).toBe('lmdb');
+    expect(load('lobby').store.backend).toBe('mongodb');
+    expect(load('services').store.backend).toBe('mongodb');
+  });
+
+  it('take their URLs and hosts from the environment when set', () => {
+    const env = { MONGO_URL: 'mongodb://db.internal:27017', HOST_IP: '10.0.0.7', ETCD_URL: 'http://etcd:2379', PORT: '9000' };
+    const config = loadConfig({ role: 'services', configDir, env, argv: [] });
+    expect(config.store.mongodb.url).toBe('mongodb://db.internal:27017');
+    expect(config.server.host).toBe('10.0.0.7');
+    expect(config.etcd.hosts).toEqual(['http://etcd:2379']);
+    expect(config.http.port).toBe(9000);
+  });
+});

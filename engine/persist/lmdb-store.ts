@@ -19,6 +19,8 @@ export interface LmdbStoreOptions {
   limits?: DocumentLimits;
   /** Most collections the environment can hold (default 64). */
   maxCollections?: number;
+  /** A fixed LMDB map size in bytes; by default lmdb-js grows the map as the data grows. */
+  mapSizeBytes?: number;
 }
 
 interface Entry {
@@ -115,7 +117,11 @@ export class LmdbStore implements Store {
  */
 export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
   try {
-    const root = open({ path: options.path, maxDbs: options.maxCollections ?? 64 });
+    const root = open({
+      path: options.path,
+      maxDbs: options.maxCollections ?? 64,
+      ...(options.mapSizeBytes === undefined ? {} : { mapSize: options.mapSizeBytes }),
+    });
     return new LmdbStore(root, options.path, options.limits ?? DEFAULT_DOCUMENT_LIMITS);
   } catch (err) {
     throw new StoreError('STORE_ERR_UNAVAILABLE', `cannot open lmdb at ${options.path}`, { cause: err });

@@ -2,10 +2,14 @@
  * Version claims: the compare-and-set that makes optimistic version checks safe on servers whose
  * conditional update is not atomic (FerretDB v1 reads and then writes). Before moving a document
  * from version v to v+1, a writer inserts the claim `<id>@<v+1>` into `<collection>__claims`; the
- * unique `_id` lets exactly one writer hold it, on every MongoDB-compatible server. After the write
- * the claim for the version before it is removed, so one claim per document remains. A claim
- * abandoned by a crashed writer is taken over once it is older than `staleMs` and the document
- * has not moved.
+ * unique `_id` lets exactly one writer hold it, on every MongoDB-compatible server. The holder
+ * then checks the document's version and writes with a filter on `_id` alone, which FerretDB
+ * looks up by key instead of scanning the collection. After the write the claim for the version
+ * before it is removed, so one claim per document remains. A claim abandoned by a crashed writer
+ * is taken over once it is older than `staleMs` and the document has not moved.
+ *
+ * Left open: a document deleted and created again between the version check and the write is
+ * overwritten by the claim holder; deletes take no claim.
  */
 import { MongoBulkWriteError, type Collection } from 'mongodb';
 import type { Clock } from '../timer/clock.js';
@@ -39,37 +43,45 @@ export class VersionClaims {
   }
 
   /**
-   * Claims the next version of every request; safe to call again with the same token after a
-   * transient failure, since a claim already holding `token` counts as won.
-   * @returns the ids whose claim this writer holds.
+   * Claims the next version of every request, then checks that each claimed document is still at
+   * the version the request expects (a claim alone does not prove it: the claim of an old version
+   * is removed once a newer one lands). Safe to call again with the same token after a transient
+   * failure: a claim already holding `token` counts as won.
+   * @returns the ids this writer may now write with a filter on `_id` alone.
    */
   async acquire(updates: readonly SaveRequest[], token: string): Promise<Set<string>> {
+    if (updates.length === 0) return new Set();
     const byClaim = new Map(updates.map((r) => [VersionClaims.claimId(r.id, r.expectedVersion + 1), r]));
-    const refused = await this.insert([...byClaim.keys()], token);
-    const won = new Set(updates.map((r) => r.id));
-    if (refused.length === 0) return won;
-
-    const held = new Map((await this.claims.find({ _id: { $in: refused } }).toArray()).map((c) => [c._id, c]));
+    const refused = new Set(await this.insert([...byClaim.keys()], token));
+    const held = refused.size === 0 ? new Map<string, Claim>() : await this.held([...refused]);
+    const candidates: string[] = [];
     const stale: string[] = [];
-    for (const claimId of refused) {
+    for (const claimId of byClaim.keys()) {
       const claim = held.get(claimId);
-      if (claim?.w === token) continue;
-      if (claim && this.clock.now() - claim.at > this.staleMs) stale.push(claimId);
-      else won.delete(byClaim.get(claimId)!.id);
+      if (!refused.has(claimId) || claim?.w === token) candidates.push(claimId);
+      else if (claim && this.clock.now() - claim.at > this.staleMs) stale.push(claimId);
     }
-    if (stale.length === 0) return won;
-    // Take over a stale claim only while the document is still at the version the claim was for.
-    const versions = await this.versionOf(stale.map((c) => byClaim.get(c)!.id));
-    const retake: string[] = [];
-    for (const claimId of stale) {
+    const versions = await this.versionOf(updates.map((r) => r.id));
+    const atExpected = (claimId: string): boolean => {
       const r = byClaim.get(claimId)!;
-      const { deletedCount } = versions.get(r.id) === r.expectedVersion
-        ? await this.claims.deleteOne({ _id: claimId, w: held.get(claimId)!.w })
-        : { deletedCount: 0 };
+      return (versions.get(r.id) ?? 0) === r.expectedVersion;
+    };
+    // Take over a stale claim only while its document has not moved past it.
+    const retake: string[] = [];
+    for (const claimId of stale.filter(atExpected)) {
+      const { deletedCount } = await this.claims.deleteOne({ _id: claimId, w: held.get(claimId)!.w });
       if (deletedCount === 1) retake.push(claimId);
-      else won.delete(r.id);
     }
-    for (const claimId of await this.insert(retake, token)) won.delete(byClaim.get(claimId)!.id);
+    const lost = new Set(await this.insert(retake, token));
+    candidates.push(...retake.filter((c) => !lost.has(c)));
+
+    const won = new Set<string>();
+    const misplaced: string[] = [];
+    for (const claimId of candidates) {
+      if (atExpected(claimId)) won.add(byClaim.get(claimId)!.id);
+      else misplaced.push(claimId);
+    }
+    if (misplaced.length > 0) await this.claims.deleteMany({ _id: { $in: misplaced }, w: token });
     return won;
   }
 
@@ -88,6 +100,11 @@ export class VersionClaims {
   async forget(id: string): Promise<void> {
     const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     await this.claims.deleteMany({ _id: { $regex: `^${escaped}@[0-9]+$` } });
+  }
+
+  private async held(claimIds: string[]): Promise<Map<string, Claim>> {
+    const rows = await this.claims.find({ _id: { $in: claimIds } }).toArray();
+    return new Map(rows.map((c) => [c._id, c]));
   }
 
   // Inserts claims without stopping at the first duplicate; returns the ids that were taken.

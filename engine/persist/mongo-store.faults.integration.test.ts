@@ -60,6 +60,24 @@ describe('MongoStore against FerretDB: claims, indexes and failures', () => {
     }
   });
 
+  it('refuses a stale writer whose old claim was released, and removes the claim it took', async () => {
+    const store = await connectMongoStore(options(url, database));
+    try {
+      await store.save('npcs', { id: 'n1', data: { hp: 1 }, expectedVersion: 0 });
+      await store.save('npcs', { id: 'n1', data: { hp: 2 }, expectedVersion: 1 });
+      await store.save('npcs', { id: 'n1', data: { hp: 3 }, expectedVersion: 2 });
+      // The claim n1@2 was released when version 3 landed, so a writer still at version 1 can take it.
+      const err = await store.save('npcs', { id: 'n1', data: { hp: 99 }, expectedVersion: 1 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VersionConflictError);
+      expect((err as VersionConflictError).actualVersion).toBe(3);
+      expect((await store.load('npcs', 'n1'))?.data).toEqual({ hp: 3 });
+      const claims = await raw.db(database).collection('npcs__claims').find({}).toArray();
+      expect(claims.map((c) => c._id)).toEqual(['n1@3']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('fails with STORE_ERR_UNAVAILABLE when the server cannot be reached at connect', async () => {
     const err = await connectMongoStore(
       options('mongodb://127.0.0.1:1/', database, { retry: fastRetry, serverSelectionTimeoutMs: 200 }),

@@ -41,6 +41,17 @@ export interface MongoStoreOptions {
   versionClaims?: boolean;
   /** Age after which a crashed writer's claim may be taken over (default 30,000 ms). */
   claimStaleMs?: number;
+  /**
+   * Most replacements sent in one update command; by default unlimited, and 50 on FerretDB,
+   * whose SQLite backend stops answering an update command of 100 statements or more.
+   */
+  updatesPerCommand?: number;
+}
+
+/** What differs when the server is FerretDB rather than MongoDB. */
+interface ServerTraits {
+  versionClaims: boolean;
+  updatesPerCommand: number;
 }
 
 interface Row {
@@ -69,14 +80,17 @@ export class MongoStore implements Store {
   private readonly claimStaleMs: number;
   private readonly claims = new Map<string, VersionClaims>();
 
-  /**
-   * @param useClaims whether version checks go through {@link VersionClaims}.
-   */
+  private readonly useClaims: boolean;
+  private readonly updatesPerCommand: number;
+
+  /** @param traits how to treat the server, from its buildInfo (see {@link connectMongoStore}). */
   constructor(
     private readonly client: MongoClient,
     private readonly options: MongoStoreOptions,
-    private readonly useClaims: boolean,
+    traits: ServerTraits,
   ) {
+    this.useClaims = traits.versionClaims;
+    this.updatesPerCommand = traits.updatesPerCommand;
     this.db = client.db(options.database);
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.limits = options.limits ?? DEFAULT_DOCUMENT_LIMITS;
@@ -175,15 +189,28 @@ export class MongoStore implements Store {
     return outcomes;
   }
 
-  // One unordered bulk write; true when every write is known to have landed on the first attempt.
+  // Unordered bulk writes; true when every write is known to have landed on the first attempt.
   private async bulkWrite(col: Collection<Row>, requests: SaveRequest[], token: string): Promise<boolean> {
-    const ops: AnyBulkWriteOperation<Row>[] = requests.map((r) =>
-      r.expectedVersion === 0
-        ? { insertOne: { document: { ...r.data, _id: r.id, _v: 1, _w: token } } }
-        : { replaceOne: { filter: { _id: r.id, _v: r.expectedVersion }, replacement: { ...r.data, _v: r.expectedVersion + 1, _w: token } as Row } },
-    );
-    const replaces = requests.filter((r) => r.expectedVersion !== 0).length;
-    return this.run(`save ${requests.length} to ${col.collectionName}`, async (attempt) => {
+    const inserts: AnyBulkWriteOperation<Row>[] = [];
+    const replaces: AnyBulkWriteOperation<Row>[] = [];
+    for (const r of requests) {
+      if (r.expectedVersion === 0) inserts.push({ insertOne: { document: { ...r.data, _id: r.id, _v: 1, _w: token } } });
+      else {
+        // Under claims the holder has checked the version already; `_id` alone is a key lookup on FerretDB.
+        const filter = this.useClaims ? { _id: r.id } : { _id: r.id, _v: r.expectedVersion };
+        replaces.push({ replaceOne: { filter, replacement: { ...r.data, _v: r.expectedVersion + 1, _w: token } as Row } });
+      }
+    }
+    const groups = inserts.length > 0 ? [inserts] : [];
+    for (let i = 0; i < replaces.length; i += this.updatesPerCommand) groups.push(replaces.slice(i, i + this.updatesPerCommand));
+    let certain = true;
+    for (const ops of groups) certain = (await this.bulkGroup(col, ops)) && certain;
+    return certain;
+  }
+
+  private bulkGroup(col: Collection<Row>, ops: AnyBulkWriteOperation<Row>[]): Promise<boolean> {
+    const replaces = ops.filter((op) => 'replaceOne' in op).length;
+    return this.run(`save ${ops.length} to ${col.collectionName}`, async (attempt) => {
       try {
         const res = await col.bulkWrite(ops, { ordered: false });
         return attempt === 1 && res.matchedCount === replaces;
@@ -276,7 +303,11 @@ export async function connectMongoStore(options: MongoStoreOptions): Promise<Mon
   });
   try {
     const info = await withRetry(() => client.db(options.database).command({ buildInfo: 1 }), options.retry ?? DEFAULT_RETRY, options.clock, isTransientMongoError);
-    const store = new MongoStore(client, options, options.versionClaims ?? 'ferretdbVersion' in info);
+    const ferretdb = 'ferretdbVersion' in info;
+    const store = new MongoStore(client, options, {
+      versionClaims: options.versionClaims ?? ferretdb,
+      updatesPerCommand: options.updatesPerCommand ?? (ferretdb ? 50 : Number.MAX_SAFE_INTEGER),
+    });
     await store.createIndexes(options.indexes ?? []);
     return store;
   } catch (err) {

@@ -117,6 +117,16 @@ export function describeStoreContract(label: string, openStore: () => Promise<St
       expect((await s.load(col, 'e2'))?.data).toEqual({ n: 2, owner: 'o2', items: [2, 3] });
     });
 
+    it('updates a batch of 300 documents in one call', async () => {
+      const s = await store();
+      const col = fresh();
+      const ids = Array.from({ length: 300 }, (_, i) => `u${i}`);
+      await s.saveBatch(col, ids.map((id) => ({ id, data: { round: 0 }, expectedVersion: 0 })));
+      const updated = await s.saveBatch(col, ids.map((id) => ({ id, data: { round: 1 }, expectedVersion: 1 })));
+      expect(updated.every((o) => o.ok && o.version === 2)).toBe(true);
+      expect(await s.find(col, { round: 1 }, { limit: 1_000 })).toHaveLength(300);
+    });
+
     describe('invalid documents are refused with a clear error and nothing is written', () => {
       const cyclic: Record<string, unknown> = { a: 1 };
       cyclic.self = cyclic;

@@ -1,0 +1,35 @@
+import type { Config } from '../config/config-schema.js';
+import type { Module } from '../lifecycle/lifecycle.js';
+import { createStore, type CreateStoreOptions } from './create-store.js';
+import type { Store } from './store.js';
+
+/** The configured {@link Store} as a lifecycle {@link Module}: opened at start, closed at stop. */
+export class StoreModule implements Module {
+  readonly name = 'store';
+  private opened: Store | undefined;
+
+  constructor(
+    private readonly config: Config['store'],
+    private readonly options: CreateStoreOptions,
+  ) {}
+
+  /**
+   * The open store.
+   * @throws Error before start or after stop.
+   */
+  get store(): Store {
+    if (!this.opened) throw new Error('StoreModule.store: not started');
+    return this.opened;
+  }
+
+  async start(): Promise<void> {
+    this.opened = await createStore(this.config, this.options);
+    this.options.logger.info('store open', { backend: this.opened.backend });
+  }
+
+  async stop(): Promise<void> {
+    const store = this.opened;
+    this.opened = undefined;
+    await store?.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryLogger } from '../testing/memory-logger.js';
+import { ManualClock } from '../timer/clock.js';
+import { Lifecycle, type Module } from './lifecycle.js';
+
+function recorder(events: string[], name: string, failStart = false): Module {
+  return {
+    name,
+    start: async () => {
+      events.push(`start ${name}`);
+      if (failStart) throw new Error(`${name} cannot start`);
+    },
+    drain: async () => void events.push(`drain ${name}`),
+    stop: async () => void events.push(`stop ${name}`),
+  };
+}
+
+describe('Lifecycle', () => {
+  it('starts modules in order and drains then stops them in reverse order', async () => {
+    const events: string[] = [];
+    const life = new Lifecycle({ logger: new MemoryLogger(), clock: new ManualClock() });
+    life.add(recorder(events, 'store'));
+    life.add(recorder(events, 'http'));
+    await life.start();
+    expect(life.state).toBe('ready');
+    await life.stop();
+    expect(life.state).toBe('stopped');
+    expect(events).toEqual(['start store', 'start http', 'drain http', 'drain store', 'stop http', 'stop store']);
+  });
+
+  it('stops what already started when a later module fails to start', async () => {
+    const events: string[] = [];
+    const logger = new MemoryLogger();
+    const life = new Lifecycle({ logger, clock: new ManualClock() });
+    life.add(recorder(events, 'store'));
+    life.add(recorder(events, 'http', true));
+    await expect(life.start()).rejects.toThrow('http cannot start');
+    expect(events).toEqual(['start store', 'start http', 'drain store', 'stop store']);
+    expect(logger.at('error')[0]?.meta.module).toBe('http');
+  });
+
+  it('goes on with the shutdown when a module hangs past the step timeout', async () => {
+    const clock = new ManualClock();
+    const logger = new MemoryLogger();
+    const events: string[] = [];
+    const life = new Lifecycle({ logger, clock, stepTimeoutMs: 1_000 });
+    life.add(recorder(events, 'store'));
+    life.add({ name: 'stuck', start: async () => undefined, stop: () => new Promise<void>(() => undefined) });
+    await life.start();
+    let done = false;
+    const stopped = life.stop().then(() => (done = true));
+    // Let the shutdown reach the stuck module, then move time past its step limit.
+    for (let i = 0; i < 50 && !done; i++) {
+      await Promise.resolve();
+      clock.advance(100);
+    }
+    await stopped;
+    expect(events).toContain('stop store');
+    expect(logger.at('error').map((l) => l.message)).toContain('module stop timed out');
+  });
+
+  it('returns the same shutdown to concurrent stop calls and refuses modules after start', async () => {
+    const life = new Lifecycle({ logger: new MemoryLogger(), clock: new ManualClock() });
+    await life.start();
+    expect(life.stop()).toBe(life.stop());
+    expect(() => life.add(recorder([], 'late'))).toThrow(/already/);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The composition root of every server process: `tsx main.ts --role <role>`; `npm start` runs
+ * the standalone role. Loads the configuration, builds the modules the role needs, starts them
+ * in order and stops them in reverse on SIGINT or SIGTERM.
+ */
+import { ConfigError, loadConfig, type Config } from './engine/config/index.js';
+import { serverIdOf } from './engine/config/server-id.js';
+import { Lifecycle } from './engine/lifecycle/lifecycle.js';
+import { createLogger } from './engine/log/create-logger.js';
+import { loggerOptionsFromConfig } from './engine/log/logger-from-config.js';
+import { StoreModule } from './engine/persist/store-module.js';
+import { SystemClock } from './engine/timer/clock.js';
+import { createTimerService } from './engine/timer/timer-service.js';
+import { registerHealthRoutes } from './services/http/health-routes.js';
+import { HttpServer } from './services/http/http-server.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const clock = new SystemClock();
+  const startedAt = clock.now();
+  const serverId = serverIdOf(config.server);
+  const logger = createLogger(loggerOptionsFromConfig(config.log, serverId, clock));
+  const life = new Lifecycle({ logger, clock });
+
+  const timers = createTimerService({ clock, logger: logger.child({ component: 'timers' }) });
+  life.add({ name: 'timers', start: async () => undefined, stop: async () => timers.stop() });
+  // Gates hold connections only; every other role persists.
+  const store = config.server.role === 'gate' ? undefined : life.add(new StoreModule(config.store, { clock, logger }));
+  const http = life.add(new HttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) }));
+  registerHealthRoutes(http.app, { serverId, role: config.server.role, startedAt, now: () => clock.now(), state: () => life.state });
+
+  let stopping = false;
+  const shutdown = async (reason: string, code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { reason });
+    await life.stop();
+    await logger.close();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT', 0));
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('uncaughtException', (err) => {
+    logger.error('uncaught exception', { err });
+    void shutdown('uncaught exception', 1);
+  });
+
+  try {
+    await life.start();
+  } catch (err) {
+    logger.error('start failed', { err });
+    await shutdown('start failed', 1);
+    return;
+  }
+  logger.info('ready', {
+    role: config.server.role,
+    http: `${http.url}/health`,
+    ...(store ? { store: config.store.backend === 'lmdb' ? `lmdb at ${config.store.lmdb.path}` : config.store.mongodb.url } : {}),
+  });
+}
+
+await main();

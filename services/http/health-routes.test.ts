@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LifecycleState } from '../../engine/lifecycle/lifecycle.js';
+import { MemoryLogger } from '../../engine/testing/memory-logger.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { HttpServer } from './http-server.js';
+
+describe('health routes', () => {
+  let server: HttpServer | undefined;
+  afterEach(() => server?.stop());
+
+  function setup(state: LifecycleState): HttpServer {
+    server = new HttpServer({ host: '127.0.0.1', port: 0, logger: new MemoryLogger() });
+    registerHealthRoutes(server.app, { serverId: 's1', role: 'standalone', startedAt: 1_000, now: () => 3_500, state: () => state });
+    return server;
+  }
+
+  it('answers /health with the server id, role, state and uptime', async () => {
+    const res = await setup('ready').app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', serverId: 's1', role: 'standalone', state: 'ready', uptimeMs: 2_500 });
+  });
+
+  it('answers /ready with 200 when ready and 503 while starting or draining', async () => {
+    expect((await setup('ready').app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
+    await server!.stop();
+    const draining = await setup('draining').app.inject({ method: 'GET', url: '/ready' });
+    expect(draining.statusCode).toBe(503);
+    expect(draining.json()).toMatchObject({ status: 'not ready', state: 'draining' });
+  });
+
+  it('listens on a real port and answers over TCP', async () => {
+    const s = setup('ready');
+    await s.start();
+    const res = await fetch(`${s.url}/health`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { serverId: string }).serverId).toBe('s1');
+  });
+
+  it('answers an unknown route with 404 and a coded error body', async () => {
+    const res = await setup('ready').app.inject({ method: 'GET', url: '/nope' });
+    expect(res.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,46 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Module } from '../../engine/lifecycle/lifecycle.js';
+import type { Logger } from '../../engine/log/types.js';
+
+/** Options for {@link HttpServer}. */
+export interface HttpServerOptions {
+  host: string;
+  /** 0 picks a free port; read {@link HttpServer.url} after start. */
+  port: number;
+  logger: Logger;
+  /** Largest request body accepted, in bytes (default 64 KiB). */
+  bodyLimit?: number;
+}
+
+/** The HTTP endpoint of a process (health now; login and admin later) as a lifecycle {@link Module}. */
+export class HttpServer implements Module {
+  readonly name = 'http';
+  /** Register routes on it before start. */
+  readonly app: FastifyInstance;
+  private address: string | undefined;
+
+  constructor(private readonly options: HttpServerOptions) {
+    this.app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 64 * 1024 });
+    this.app.setErrorHandler((err: FastifyError, req, reply) => {
+      const status = err.statusCode ?? 500;
+      if (status >= 500) options.logger.error('http request failed', { err, method: req.method, url: req.url });
+      // A server fault says nothing about its cause to the client; the log has it.
+      void reply.code(status).send({ error: err.code ?? 'HTTP_ERR_INTERNAL', message: status >= 500 ? 'internal error' : err.message });
+    });
+  }
+
+  /** The base URL it listens on, once started. */
+  get url(): string {
+    if (!this.address) throw new Error('HttpServer.url: not started');
+    return this.address;
+  }
+
+  async start(): Promise<void> {
+    this.address = await this.app.listen({ host: this.options.host, port: this.options.port });
+    this.options.logger.info('http listening', { url: this.address });
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+  }
+}

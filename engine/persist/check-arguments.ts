@@ -7,6 +7,8 @@ const COLLECTION_NAME = /^[A-Za-z](?!.*__)[A-Za-z0-9_-]{0,63}$/;
 /** Longest id a store accepts, in UTF-8 bytes. */
 export const MAX_ID_BYTES = 256;
 const DEFAULT_FIND_LIMIT = 1_000;
+/** Most requests one `saveBatch` call takes; a larger batch is split by the caller. */
+export const MAX_BATCH_SIZE = 100_000;
 
 function invalid(detail: string): never {
   throw new StoreError('STORE_ERR_INVALID_ARGUMENT', detail);
@@ -30,11 +32,12 @@ export function checkVersion(v: number): void {
 }
 
 /**
- * Checks the ids and versions of a batch and that no id appears twice.
+ * Checks the size of a batch, its ids and versions, and that no id appears twice.
  * @throws StoreError STORE_ERR_INVALID_ARGUMENT.
  */
 export function checkSaveRequests(collection: string, requests: readonly SaveRequest[]): void {
   checkCollection(collection);
+  if (requests.length > MAX_BATCH_SIZE) invalid(`a batch of ${requests.length} is over the ${MAX_BATCH_SIZE}-request limit`);
   const seen = new Set<string>();
   for (const r of requests) {
     checkId(r.id);

@@ -7,7 +7,9 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { checkCollection, checkFind, checkId, checkSaveRequests, checkVersion } from './check-arguments.js';
 import { StoreError, VersionConflictError } from './errors.js';
+import { InFlight } from './in-flight.js';
 import { matchesFilter } from './match-filter.js';
+import { saveOne } from './save-one.js';
 import type { DocumentData, FindFilter, FindOptions, SaveOutcome, SaveRequest, Store, StoredDocument } from './store.js';
 import { DEFAULT_DOCUMENT_LIMITS, validateDocument, type DocumentLimits } from './validate-document.js';
 
@@ -32,75 +34,93 @@ interface Entry {
 export class LmdbStore implements Store {
   readonly backend = 'lmdb';
   private readonly collections = new Map<string, Database<Entry, string>>();
-  private closed = false;
+  private readonly inflight: InFlight;
 
   constructor(
     private readonly root: RootDatabase,
     private readonly path: string,
     private readonly limits: DocumentLimits,
-  ) {}
-
-  async load(collection: string, id: string): Promise<StoredDocument | undefined> {
-    checkId(id);
-    const entry = this.db(collection).get(id);
-    return entry && { id, version: entry.v, data: entry.d };
+  ) {
+    this.inflight = new InFlight(`lmdb store at ${path}`);
   }
 
-  async save(collection: string, request: SaveRequest): Promise<number> {
-    const [outcome] = await this.saveBatch(collection, [request]);
-    if (!outcome!.ok) throw new VersionConflictError(collection, request.id, request.expectedVersion, outcome!.actualVersion);
-    return outcome!.version;
-  }
-
-  async saveBatch(collection: string, requests: readonly SaveRequest[]): Promise<SaveOutcome[]> {
-    checkSaveRequests(collection, requests);
-    for (const r of requests) validateDocument(r.data, this.limits, `${collection}/${r.id}`);
-    const db = this.db(collection);
-    // One write transaction: every check sees the writes before it, and the batch commits at once.
-    return db.transaction(() =>
-      requests.map((r): SaveOutcome => {
-        const actual = db.get(r.id)?.v ?? 0;
-        if (actual !== r.expectedVersion) return { id: r.id, ok: false, expectedVersion: r.expectedVersion, actualVersion: actual };
-        const version = actual + 1;
-        void db.put(r.id, { v: version, d: r.data });
-        return { id: r.id, ok: true, version };
-      }),
-    );
-  }
-
-  async delete(collection: string, id: string, expectedVersion?: number): Promise<boolean> {
-    checkId(id);
-    if (expectedVersion !== undefined) checkVersion(expectedVersion);
-    const db = this.db(collection);
-    const actual = await db.transaction(() => {
-      const v = db.get(id)?.v ?? 0;
-      if (v !== 0 && (expectedVersion === undefined || v === expectedVersion)) void db.remove(id);
-      return v;
+  load(collection: string, id: string): Promise<StoredDocument | undefined> {
+    return this.run(async () => {
+      checkId(id);
+      const entry = this.db(collection).get(id);
+      return entry && { id, version: entry.v, data: entry.d };
     });
-    if (expectedVersion !== undefined && actual !== expectedVersion) throw new VersionConflictError(collection, id, expectedVersion, actual);
-    return actual !== 0;
   }
 
-  async find(collection: string, filter: FindFilter, options?: FindOptions): Promise<StoredDocument[]> {
-    const limit = checkFind(collection, filter, options);
-    const found: StoredDocument[] = [];
-    // No secondary indexes here: standalone collections are small, so a scan is the honest choice.
-    for (const { key, value } of this.db(collection).getRange()) {
-      if (!matchesFilter(value.d, filter)) continue;
-      found.push({ id: key, version: value.v, data: value.d });
-      if (found.length >= limit) break;
-    }
-    return found;
+  save(collection: string, request: SaveRequest): Promise<number> {
+    return saveOne(this, collection, request);
+  }
+
+  saveBatch(collection: string, requests: readonly SaveRequest[]): Promise<SaveOutcome[]> {
+    return this.run(async () => {
+      checkSaveRequests(collection, requests);
+      for (const r of requests) validateDocument(r.data, this.limits, `${collection}/${r.id}`);
+      const db = this.db(collection);
+      // One write transaction: every check sees the writes before it, and the batch commits at once.
+      return db.transaction(() =>
+        requests.map((r): SaveOutcome => {
+          const actual = db.get(r.id)?.v ?? 0;
+          if (actual !== r.expectedVersion) return { id: r.id, ok: false, expectedVersion: r.expectedVersion, actualVersion: actual };
+          const version = actual + 1;
+          void db.put(r.id, { v: version, d: r.data });
+          return { id: r.id, ok: true, version };
+        }),
+      );
+    });
+  }
+
+  delete(collection: string, id: string, expectedVersion?: number): Promise<boolean> {
+    return this.run(async () => {
+      checkId(id);
+      if (expectedVersion !== undefined) checkVersion(expectedVersion);
+      const db = this.db(collection);
+      const actual = await db.transaction(() => {
+        const v = db.get(id)?.v ?? 0;
+        if (v !== 0 && (expectedVersion === undefined || v === expectedVersion)) void db.remove(id);
+        return v;
+      });
+      if (expectedVersion !== undefined && actual !== expectedVersion) throw new VersionConflictError(collection, id, expectedVersion, actual);
+      return actual !== 0;
+    });
+  }
+
+  find(collection: string, filter: FindFilter, options?: FindOptions): Promise<StoredDocument[]> {
+    return this.run(async () => {
+      const limit = checkFind(collection, filter, options);
+      const found: StoredDocument[] = [];
+      // No secondary indexes here: standalone collections are small, so a scan is the honest choice.
+      for (const { key, value } of this.db(collection).getRange()) {
+        if (!matchesFilter(value.d, filter)) continue;
+        found.push({ id: key, version: value.v, data: value.d });
+        if (found.length >= limit) break;
+      }
+      return found;
+    });
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    await this.inflight.close();
     await this.root.close();
   }
 
+  // One tracked operation; LMDB's own failures (map or database table full, I/O) become STORE_ERR_BACKEND.
+  private run<T>(op: () => Promise<T>): Promise<T> {
+    return this.inflight.run(async () => {
+      try {
+        return await op();
+      } catch (err) {
+        if (err instanceof StoreError) throw err;
+        throw new StoreError('STORE_ERR_BACKEND', `lmdb at ${this.path}: ${(err as Error).message}`, { cause: err });
+      }
+    });
+  }
+
   private db(collection: string): Database<Entry, string> {
-    if (this.closed) throw new StoreError('STORE_ERR_CLOSED', `lmdb store at ${this.path}`);
     let db = this.collections.get(collection);
     if (!db) {
       checkCollection(collection);

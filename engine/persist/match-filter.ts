@@ -1,27 +1,30 @@
 import type { DocumentData, FindFilter } from './store.js';
 
-function valueAt(data: DocumentData, path: string): unknown {
-  let current: unknown = data;
-  for (const part of path.split('.')) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, part)) return undefined;
-    current = (current as Record<string, unknown>)[part];
+type Scalar = FindFilter[string];
+
+// MongoDB's equality on a dotted path: a path step into an array looks into each element, and an
+// array at the end matches when the value equals one of its members.
+function matches(value: unknown, parts: readonly string[], expected: Scalar): boolean {
+  if (parts.length === 0) {
+    if (Array.isArray(value) && value.some((v) => matches(v, [], expected))) return true;
+    return expected === null ? value === null || value === undefined : value === expected;
   }
-  return current;
+  if (Array.isArray(value)) {
+    return value.some((element) => typeof element === 'object' && element !== null && matches(element, parts, expected));
+  }
+  if (typeof value !== 'object' || value === null) return expected === null;
+  const [head, ...rest] = parts;
+  const next = Object.hasOwn(value, head!) ? (value as Record<string, unknown>)[head!] : undefined;
+  return matches(next, rest, expected);
 }
 
 /**
- * Whether `data` matches every field of `filter`, as MongoDB's equality does for scalars: a field
- * that holds an array matches when one of its elements equals the value, and `null` matches a
- * missing field.
+ * Whether `data` matches every field of `filter` as MongoDB's equality does for scalars: arrays are
+ * looked into along the path and at its end, and `null` matches a missing field or a null.
  */
 export function matchesFilter(data: DocumentData, filter: FindFilter): boolean {
   for (const [path, expected] of Object.entries(filter)) {
-    const actual = valueAt(data, path);
-    if (expected === null) {
-      if (actual !== null && actual !== undefined) return false;
-    } else if (Array.isArray(actual) ? !actual.includes(expected) : actual !== expected) {
-      return false;
-    }
+    if (!matches(data, path.split('.'), expected)) return false;
   }
   return true;
 }

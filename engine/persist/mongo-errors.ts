@@ -1,7 +1,11 @@
-import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { MongoBulkWriteError, MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { StoreError } from './errors.js';
 
 // Server codes that mean "try again": shutdown, failover, interrupted and network-level failures.
 const TRANSIENT_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** MongoDB's duplicate-key code: an insert found the id taken. */
+const DUPLICATE_KEY = 11000;
 
 /** Whether a MongoDB driver error is worth retrying: the network, server selection or a failover. */
 export function isTransientMongoError(err: unknown): boolean {
@@ -11,5 +15,16 @@ export function isTransientMongoError(err: unknown): boolean {
   return typeof err.code === 'number' && TRANSIENT_CODES.has(err.code);
 }
 
-/** MongoDB's duplicate-key code: an insert found the id taken. */
-export const DUPLICATE_KEY = 11000;
+/**
+ * The operation indexes that an unordered bulk write refused because the `_id` was taken.
+ * @param collection names the collection in errors.
+ * @throws the error itself when it is not a bulk write error; StoreError STORE_ERR_BACKEND when
+ *   the bulk write failed for a reason other than duplicate ids.
+ */
+export function duplicateIdIndexes(err: unknown, collection: string): number[] {
+  if (!(err instanceof MongoBulkWriteError)) throw err;
+  const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+  const other = errors.find((e) => e.code !== DUPLICATE_KEY);
+  if (other) throw new StoreError('STORE_ERR_BACKEND', `${collection}: ${other.errmsg ?? other.code}`, { cause: err });
+  return errors.map((e) => e.index);
+}

@@ -115,6 +115,11 @@ describe('MongoStore against FerretDB: claims, indexes and failures', () => {
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).code).toBe('STORE_ERR_BACKEND');
       expect(await store.load('huge', 'h')).toBeUndefined();
+      // A failed update gives its claim back: the next writer is not told "another writer".
+      await store.save('huge', { id: 'g', data: { n: 1 }, expectedVersion: 0 });
+      const failed = await store.save('huge', { id: 'g', data: huge, expectedVersion: 1 }).catch((e: unknown) => e);
+      expect((failed as StoreError).code).toBe('STORE_ERR_BACKEND');
+      expect(await store.save('huge', { id: 'g', data: { n: 2 }, expectedVersion: 1 })).toBe(2);
     } finally {
       await store.close();
     }

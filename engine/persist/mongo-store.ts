@@ -2,29 +2,32 @@
  * The production store on MongoDB through the official driver (FerretDB in the tests).
  *
  * Layout: one MongoDB collection per store collection; a document is
- * `{ _id: id, _v: version, _w: writeToken, ...data }`. Every write carries a fresh random write
- * token, so after a retry or a partial failure the store reads `_w` back to learn which of its
- * writes landed, instead of guessing.
+ * `{ _id: id, _v: version, _w: writeToken, ...data }` (see mongo-chunk-writer.ts for writes and
+ * mongo-claims.ts for what changes on FerretDB).
  */
 import { randomBytes } from 'node:crypto';
-import { MongoBulkWriteError, MongoClient, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
+import { MongoClient, type Collection, type Db } from 'mongodb';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 import { checkCollection, checkFind, checkId, checkSaveRequests, checkVersion } from './check-arguments.js';
 import { StoreError, VersionConflictError } from './errors.js';
+import { InFlight } from './in-flight.js';
 import { VersionClaims } from './mongo-claims.js';
-import { DUPLICATE_KEY, isTransientMongoError } from './mongo-errors.js';
-import { withRetry, type RetryPolicy } from './retry.js';
-import type { DocumentData, FindFilter, FindOptions, IndexSpec, SaveOutcome, SaveRequest, Store, StoredDocument } from './store.js';
+import { writeChunk } from './mongo-chunk-writer.js';
+import { isTransientMongoError } from './mongo-errors.js';
+import { toStored, type Row } from './mongo-row.js';
+import { backoffDelay, withRetry, type RetryPolicy } from './retry.js';
+import { saveOne } from './save-one.js';
+import type { FindFilter, FindOptions, IndexSpec, SaveOutcome, SaveRequest, Store, StoredDocument } from './store.js';
 import { DEFAULT_DOCUMENT_LIMITS, validateDocument, type DocumentLimits } from './validate-document.js';
 
-/** Options for {@link connectMongoStore}. */
+/** Options for {@link connectMongoStore}; defaults match engine/config/defaults.ts. */
 export interface MongoStoreOptions {
   url: string;
   database: string;
   clock: Clock;
   logger: Logger;
-  /** Transient errors are retried with backoff (default 5 retries, 50 ms doubling to 2 s). */
+  /** Transient errors are retried with backoff (default 5 retries, 100 ms doubling to 5 s). */
   retry?: RetryPolicy;
   /** How long one attempt waits for a usable server (default 5,000 ms). */
   serverSelectionTimeoutMs?: number;
@@ -32,21 +35,27 @@ export interface MongoStoreOptions {
   limits?: DocumentLimits;
   /** Secondary indexes, created at connect. */
   indexes?: readonly IndexSpec[];
-  /** Writes per bulk command (default 1,000). */
+  /** Writes per chunk of a batch (default 1,000). */
   bulkChunkSize?: number;
   /**
-   * Guard version checks with claims ({@link VersionClaims}); by default on exactly when the server
-   * is FerretDB, whose conditional update is not atomic. MongoDB's own is, so it needs none.
+   * Guard version changes with claims ({@link VersionClaims}); by default on exactly when the
+   * server is FerretDB, whose conditional update is not atomic. MongoDB's own is.
    */
   versionClaims?: boolean;
-  /** Age after which a crashed writer's claim may be taken over (default 30,000 ms). */
+  /**
+   * Age after which a crashed writer's claim may be taken over (default and minimum: twice the
+   * longest a retried operation can take, and at least 30 s).
+   */
   claimStaleMs?: number;
   /**
-   * Most replacements sent in one update command; by default unlimited, and 50 on FerretDB,
-   * whose SQLite backend stops answering an update command of 100 statements or more.
+   * Most replacements in one update command; by default unlimited, and 50 on FerretDB, whose
+   * SQLite backend stops answering an update command of 100 statements or more.
    */
   updatesPerCommand?: number;
 }
+
+const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseMs: 100, maxMs: 5_000 };
+const DEFAULT_SERVER_SELECTION_MS = 5_000;
 
 /** What differs when the server is FerretDB rather than MongoDB. */
 interface ServerTraits {
@@ -54,48 +63,31 @@ interface ServerTraits {
   updatesPerCommand: number;
 }
 
-interface Row {
-  _id: string;
-  _v: number;
-  _w: string;
-  [field: string]: unknown;
-}
-
-const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseMs: 50, maxMs: 2_000 };
-
-function toStored(row: Row): StoredDocument {
-  const { _id, _v, _w, ...data } = row;
-  return { id: _id, version: _v, data };
-}
-
 /** A {@link Store} on MongoDB. Create it with {@link connectMongoStore}. */
 export class MongoStore implements Store {
   readonly backend = 'mongodb';
   private connected = true;
-  private closed = false;
+  private readonly inflight: InFlight;
   private readonly db: Db;
   private readonly retry: RetryPolicy;
-  private readonly limits: DocumentLimits;
-  private readonly chunkSize: number;
   private readonly claimStaleMs: number;
   private readonly claims = new Map<string, VersionClaims>();
-
-  private readonly useClaims: boolean;
-  private readonly updatesPerCommand: number;
 
   /** @param traits how to treat the server, from its buildInfo (see {@link connectMongoStore}). */
   constructor(
     private readonly client: MongoClient,
     private readonly options: MongoStoreOptions,
-    traits: ServerTraits,
+    private readonly traits: ServerTraits,
   ) {
-    this.useClaims = traits.versionClaims;
-    this.updatesPerCommand = traits.updatesPerCommand;
     this.db = client.db(options.database);
+    this.inflight = new InFlight(`mongodb store ${options.database}`);
     this.retry = options.retry ?? DEFAULT_RETRY;
-    this.limits = options.limits ?? DEFAULT_DOCUMENT_LIMITS;
-    this.chunkSize = options.bulkChunkSize ?? 1_000;
-    this.claimStaleMs = options.claimStaleMs ?? 30_000;
+    // A writer still retrying must never see its claim taken over: the bound is its longest retry.
+    let longest = 0;
+    for (let i = 1; i <= this.retry.maxRetries + 1; i++) {
+      longest += (options.serverSelectionTimeoutMs ?? DEFAULT_SERVER_SELECTION_MS) + backoffDelay(this.retry, i, () => 1);
+    }
+    this.claimStaleMs = Math.max(options.claimStaleMs ?? 30_000, 2 * longest);
     client.on('serverHeartbeatFailed', (e) => this.setConnected(false, e.failure));
     client.on('serverHeartbeatSucceeded', () => this.setConnected(true));
   }
@@ -105,56 +97,76 @@ export class MongoStore implements Store {
     return this.connected;
   }
 
-  async load(collection: string, id: string): Promise<StoredDocument | undefined> {
-    checkId(id);
-    const row = await this.run(`load ${collection}/${id}`, () => this.col(collection).findOne({ _id: id }));
-    return row ? toStored(row) : undefined;
-  }
-
-  async save(collection: string, request: SaveRequest): Promise<number> {
-    const [outcome] = await this.saveBatch(collection, [request]);
-    if (!outcome!.ok) throw new VersionConflictError(collection, request.id, request.expectedVersion, outcome!.actualVersion);
-    return outcome!.version;
-  }
-
-  async saveBatch(collection: string, requests: readonly SaveRequest[]): Promise<SaveOutcome[]> {
-    checkSaveRequests(collection, requests);
-    for (const r of requests) validateDocument(r.data, this.limits, `${collection}/${r.id}`);
-    this.col(collection);
-    const outcomes: SaveOutcome[] = [];
-    for (let i = 0; i < requests.length; i += this.chunkSize) {
-      outcomes.push(...(await this.writeChunk(collection, requests.slice(i, i + this.chunkSize))));
-    }
-    return outcomes;
-  }
-
-  async delete(collection: string, id: string, expectedVersion?: number): Promise<boolean> {
-    checkId(id);
-    if (expectedVersion !== undefined) checkVersion(expectedVersion);
-    const col = this.col(collection);
-    const filter = expectedVersion === undefined ? { _id: id } : { _id: id, _v: expectedVersion };
-    let retried = false;
-    const { deletedCount } = await this.run(`delete ${collection}/${id}`, (attempt) => {
-      retried = attempt > 1;
-      return col.deleteOne(filter);
+  load(collection: string, id: string): Promise<StoredDocument | undefined> {
+    return this.inflight.run(async () => {
+      checkId(id);
+      const row = await this.run(`load ${collection}/${id}`, () => this.col(collection).findOne({ _id: id }));
+      return row ? toStored(row) : undefined;
     });
-    if (deletedCount > 0) await this.run(`forget claims of ${collection}/${id}`, async () => this.claimsFor(collection)?.forget(id));
-    if (deletedCount > 0 || expectedVersion === undefined) return deletedCount > 0;
-    const row = await this.run(`load ${collection}/${id}`, () => col.findOne({ _id: id }, { projection: { _v: 1 } }));
-    // Gone after a retried delete: the first attempt landed before its reply was lost.
-    if (!row && retried) return true;
-    throw new VersionConflictError(collection, id, expectedVersion, row?._v ?? 0);
   }
 
-  async find(collection: string, filter: FindFilter, options?: FindOptions): Promise<StoredDocument[]> {
-    const limit = checkFind(collection, filter, options);
-    const rows = await this.run(`find ${collection}`, () => this.col(collection).find(filter, { limit }).toArray());
-    return rows.map(toStored);
+  save(collection: string, request: SaveRequest): Promise<number> {
+    return saveOne(this, collection, request);
+  }
+
+  saveBatch(collection: string, requests: readonly SaveRequest[]): Promise<SaveOutcome[]> {
+    return this.inflight.run(async () => {
+      checkSaveRequests(collection, requests);
+      const limits = this.options.limits ?? DEFAULT_DOCUMENT_LIMITS;
+      for (const r of requests) validateDocument(r.data, limits, `${collection}/${r.id}`);
+      const col = this.col(collection);
+      const ctx = { run: this.run.bind(this), logger: this.options.logger, updatesPerCommand: this.traits.updatesPerCommand };
+      const chunkSize = this.options.bulkChunkSize ?? 1_000;
+      const outcomes: SaveOutcome[] = [];
+      for (let i = 0; i < requests.length; i += chunkSize) {
+        outcomes.push(...(await writeChunk(ctx, col, this.claimsFor(collection), requests.slice(i, i + chunkSize))));
+      }
+      return outcomes;
+    });
+  }
+
+  delete(collection: string, id: string, expectedVersion?: number): Promise<boolean> {
+    return this.inflight.run(async () => {
+      checkId(id);
+      if (expectedVersion !== undefined) checkVersion(expectedVersion);
+      const col = this.col(collection);
+      const claims = this.claimsFor(collection);
+      // On FerretDB a versioned delete takes the next version's claim, as an update would.
+      const token = claims && expectedVersion ? randomBytes(12).toString('base64url') : undefined;
+      if (claims && token && expectedVersion) {
+        const won = await this.run(`claim ${collection}/${id}`, () => claims.acquire([{ id, expectedVersion }], token));
+        if (!won.has(id)) throw new VersionConflictError(collection, id, expectedVersion, undefined);
+      }
+      const filter = expectedVersion === undefined ? { _id: id } : { _id: id, _v: expectedVersion };
+      let retried = false;
+      let deletedCount = 0;
+      try {
+        ({ deletedCount } = await this.run(`delete ${collection}/${id}`, (attempt) => {
+          retried = attempt > 1;
+          return col.deleteOne(filter);
+        }));
+      } finally {
+        if (claims && deletedCount > 0) await this.run(`forget claims of ${collection}/${id}`, () => claims.forget(id));
+        else if (claims && token && expectedVersion) await this.run(`release claim of ${collection}/${id}`, () => claims.release([], [{ id, expectedVersion }], token));
+      }
+      if (deletedCount > 0 || expectedVersion === undefined) return deletedCount > 0;
+      const row = await this.run(`load ${collection}/${id}`, () => col.findOne({ _id: id }, { projection: { _v: 1 } }));
+      // Absent and expected absent: nothing to do. Absent after a retried delete: the first attempt landed.
+      if (!row && (expectedVersion === 0 || retried)) return retried;
+      throw new VersionConflictError(collection, id, expectedVersion, row?._v ?? 0);
+    });
+  }
+
+  find(collection: string, filter: FindFilter, options?: FindOptions): Promise<StoredDocument[]> {
+    return this.inflight.run(async () => {
+      const limit = checkFind(collection, filter, options);
+      const rows = await this.run(`find ${collection}`, () => this.col(collection).find(filter, { limit }).toArray());
+      return rows.map(toStored);
+    });
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    await this.inflight.close();
     await this.client.close();
   }
 
@@ -166,99 +178,23 @@ export class MongoStore implements Store {
     }
   }
 
-  private async writeChunk(collection: string, chunk: SaveRequest[]): Promise<SaveOutcome[]> {
-    const col = this.col(collection);
-    const token = randomBytes(12).toString('base64url');
-    const claims = this.claimsFor(collection);
-    let writable = chunk;
-    if (claims) {
-      const updates = chunk.filter((r) => r.expectedVersion !== 0);
-      const won = await this.run(`claim versions in ${collection}`, () => claims.acquire(updates, token));
-      writable = chunk.filter((r) => r.expectedVersion === 0 || won.has(r.id));
-    }
-    const certain = writable.length === 0 || (await this.bulkWrite(col, writable, token));
-    // What is not known to have landed is read back: `_w` tells whether this writer's write is there.
-    const unsure = certain ? chunk.filter((r) => !writable.includes(r)) : chunk;
-    const verified = await this.verify(col, unsure, token);
-    const outcomes = chunk.map((r): SaveOutcome => verified.get(r.id) ?? { id: r.id, ok: true, version: r.expectedVersion + 1 });
-    if (claims) {
-      const landed = writable.filter((r) => verified.get(r.id)?.ok !== false);
-      const failed = writable.filter((r) => verified.get(r.id)?.ok === false);
-      await this.run(`release claims in ${collection}`, () => claims.release(landed, failed, token));
-    }
-    return outcomes;
-  }
-
-  // Unordered bulk writes; true when every write is known to have landed on the first attempt.
-  private async bulkWrite(col: Collection<Row>, requests: SaveRequest[], token: string): Promise<boolean> {
-    const inserts: AnyBulkWriteOperation<Row>[] = [];
-    const replaces: AnyBulkWriteOperation<Row>[] = [];
-    for (const r of requests) {
-      if (r.expectedVersion === 0) inserts.push({ insertOne: { document: { ...r.data, _id: r.id, _v: 1, _w: token } } });
-      else {
-        // Under claims the holder has checked the version already; `_id` alone is a key lookup on FerretDB.
-        const filter = this.useClaims ? { _id: r.id } : { _id: r.id, _v: r.expectedVersion };
-        replaces.push({ replaceOne: { filter, replacement: { ...r.data, _v: r.expectedVersion + 1, _w: token } as Row } });
-      }
-    }
-    const groups = inserts.length > 0 ? [inserts] : [];
-    for (let i = 0; i < replaces.length; i += this.updatesPerCommand) groups.push(replaces.slice(i, i + this.updatesPerCommand));
-    let certain = true;
-    for (const ops of groups) certain = (await this.bulkGroup(col, ops)) && certain;
-    return certain;
-  }
-
-  private bulkGroup(col: Collection<Row>, ops: AnyBulkWriteOperation<Row>[]): Promise<boolean> {
-    const replaces = ops.filter((op) => 'replaceOne' in op).length;
-    return this.run(`save ${ops.length} to ${col.collectionName}`, async (attempt) => {
-      try {
-        const res = await col.bulkWrite(ops, { ordered: false });
-        return attempt === 1 && res.matchedCount === replaces;
-      } catch (err) {
-        if (!(err instanceof MongoBulkWriteError)) throw err;
-        const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-        const other = errors.find((e) => e.code !== DUPLICATE_KEY);
-        if (other) throw new StoreError('STORE_ERR_BACKEND', `${col.collectionName}: ${other.errmsg ?? other.code}`, { cause: err });
-        return false;
-      }
-    });
-  }
-
-  private async verify(col: Collection<Row>, requests: SaveRequest[], token: string): Promise<Map<string, SaveOutcome>> {
-    if (requests.length === 0) return new Map();
-    const rows = await this.run(`verify ${requests.length} in ${col.collectionName}`, () =>
-      col.find({ _id: { $in: requests.map((r) => r.id) } }, { projection: { _v: 1, _w: 1 } }).toArray(),
-    );
-    const found = new Map(rows.map((row) => [row._id, row]));
-    return new Map(
-      requests.map((r): [string, SaveOutcome] => {
-        const row = found.get(r.id);
-        if (row && row._w === token && row._v === r.expectedVersion + 1) return [r.id, { id: r.id, ok: true, version: row._v }];
-        // Still at the expected version but not written: another writer holds the claim.
-        const actualVersion = row?._v === r.expectedVersion ? undefined : (row?._v ?? 0);
-        return [r.id, { id: r.id, ok: false, expectedVersion: r.expectedVersion, actualVersion }];
-      }),
-    );
+  private col(collection: string): Collection<Row> {
+    checkCollection(collection);
+    return this.db.collection<Row>(collection);
   }
 
   private claimsFor(collection: string): VersionClaims | undefined {
-    if (!this.useClaims) return undefined;
+    if (!this.traits.versionClaims) return undefined;
     let claims = this.claims.get(collection);
     if (!claims) {
-      const versionOf = async (ids: string[]): Promise<Map<string, number>> => {
+      const versionsOf = async (ids: string[]): Promise<Map<string, number>> => {
         const rows = await this.col(collection).find({ _id: { $in: ids } }, { projection: { _v: 1 } }).toArray();
         return new Map(rows.map((row) => [row._id, row._v]));
       };
-      claims = new VersionClaims(this.db.collection(`${collection}__claims`), versionOf, this.options.clock, this.claimStaleMs);
+      claims = new VersionClaims(this.db.collection(`${collection}__claims`), versionsOf, this.options.clock, this.claimStaleMs);
       this.claims.set(collection, claims);
     }
     return claims;
-  }
-
-  private col(collection: string): Collection<Row> {
-    if (this.closed) throw new StoreError('STORE_ERR_CLOSED', `mongodb store ${this.options.database}`);
-    checkCollection(collection);
-    return this.db.collection<Row>(collection);
   }
 
   // Runs one driver operation with bounded retries; a failure that outlives them is reported as
@@ -282,7 +218,7 @@ export class MongoStore implements Store {
   }
 
   private setConnected(connected: boolean, err?: unknown): void {
-    if (connected === this.connected || this.closed) return;
+    if (connected === this.connected) return;
     this.connected = connected;
     if (connected) this.options.logger.info('mongodb connection restored', { database: this.options.database });
     else this.options.logger.warn('mongodb connection lost', { database: this.options.database, err });
@@ -295,14 +231,15 @@ export class MongoStore implements Store {
  * @throws StoreError STORE_ERR_UNAVAILABLE when the server cannot be reached within the retry bound.
  */
 export async function connectMongoStore(options: MongoStoreOptions): Promise<MongoStore> {
-  const timeout = options.serverSelectionTimeoutMs ?? 5_000;
-  const client = new MongoClient(options.url, {
-    serverSelectionTimeoutMS: timeout,
-    connectTimeoutMS: timeout,
-    promoteBuffers: true,
-  });
+  const timeout = options.serverSelectionTimeoutMs ?? DEFAULT_SERVER_SELECTION_MS;
+  const client = new MongoClient(options.url, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, promoteBuffers: true });
   try {
-    const info = await withRetry(() => client.db(options.database).command({ buildInfo: 1 }), options.retry ?? DEFAULT_RETRY, options.clock, isTransientMongoError);
+    const info = await withRetry(
+      () => client.db(options.database).command({ buildInfo: 1 }),
+      options.retry ?? DEFAULT_RETRY,
+      options.clock,
+      isTransientMongoError,
+    );
     const ferretdb = 'ferretdbVersion' in info;
     const store = new MongoStore(client, options, {
       versionClaims: options.versionClaims ?? ferretdb,

@@ -175,6 +175,7 @@ export function describeStoreContract(label: string, openStore: () => Promise<St
         { id: 'a', data: {}, expectedVersion: 0 },
       ];
       await expectStoreError(s.saveBatch(fresh(), dup), 'STORE_ERR_INVALID_ARGUMENT', /twice/);
+      await expectStoreError(s.saveBatch(fresh(), new Array<SaveRequest>(100_001)), 'STORE_ERR_INVALID_ARGUMENT', /request limit/);
       await expectStoreError(s.save(fresh(), { id: 'a', data: {}, expectedVersion: -1 }), 'STORE_ERR_INVALID_ARGUMENT', /version/);
       await expectStoreError(s.find(fresh(), { $where: 'x' }), 'STORE_ERR_INVALID_ARGUMENT', /filter path/);
       await expectStoreError(s.find(fresh(), { _id: 'x' }), 'STORE_ERR_INVALID_ARGUMENT', /filter path/);
@@ -193,6 +194,13 @@ export function describeStoreContract(label: string, openStore: () => Promise<St
       expect(await s.load(col, 'b')).toBeDefined();
       expect(await s.delete(col, 'b', 1)).toBe(true);
       expect(await s.load(col, 'b')).toBeUndefined();
+      // Version 0 means "absent": nothing to delete when absent, a conflict when present.
+      expect(await s.delete(col, 'b', 0)).toBe(false);
+      await s.save(col, { id: 'c', data: {}, expectedVersion: 0 });
+      await expectStoreError(s.delete(col, 'c', 0), 'STORE_ERR_VERSION_CONFLICT', /expected version 0, found version 1/);
+      await s.save(col, { id: 'c', data: { again: true }, expectedVersion: 1 });
+      expect(await s.delete(col, 'c', 2)).toBe(true);
+      expect(await s.save(col, { id: 'c', data: { reborn: true }, expectedVersion: 0 })).toBe(1);
     });
 
     it('finds by equality on top-level and nested fields, array members and null', async () => {
@@ -202,12 +210,16 @@ export function describeStoreContract(label: string, openStore: () => Promise<St
         { id: 'a', data: { kind: 'orc', stats: { level: 3 }, tags: ['red', 'big'], guild: null }, expectedVersion: 0 },
         { id: 'b', data: { kind: 'orc', stats: { level: 5 }, tags: ['blue'] }, expectedVersion: 0 },
         { id: 'c', data: { kind: 'elf', stats: { level: 3 }, tags: [], guild: 'g1' }, expectedVersion: 0 },
+        { id: 'd', data: { kind: 'imp', items: [{ name: 'sword', n: 1 }, { name: 'shield' }], tags: [null] }, expectedVersion: 0 },
       ]);
       const ids = async (f: Parameters<Store['find']>[1]): Promise<string[]> => (await s.find(col, f)).map((d) => d.id).sort();
       expect(await ids({ kind: 'orc' })).toEqual(['a', 'b']);
       expect(await ids({ kind: 'orc', 'stats.level': 3 })).toEqual(['a']);
       expect(await ids({ tags: 'blue' })).toEqual(['b']);
-      expect(await ids({ guild: null })).toEqual(['a', 'b']);
+      expect(await ids({ guild: null })).toEqual(['a', 'b', 'd']);
+      expect(await ids({ 'items.name': 'shield' })).toEqual(['d']);
+      expect(await ids({ 'items.n': 1, kind: 'imp' })).toEqual(['d']);
+      expect(await ids({ tags: null, kind: 'imp' })).toEqual(['d']);
       expect(await ids({ kind: 'dwarf' })).toEqual([]);
       expect(await s.find(col, { kind: 'orc' }, { limit: 1 })).toHaveLength(1);
       const [found] = await s.find(col, { guild: 'g1' });

@@ -14,6 +14,9 @@ import { createTimerService } from './engine/timer/timer-service.js';
 import { registerHealthRoutes } from './services/http/health-routes.js';
 import { HttpServer } from './services/http/http-server.js';
 
+/** Longest a stopping process waits for its log lines to reach the disk. */
+const LOG_FLUSH_LIMIT_MS = 5_000;
+
 function readConfig(): Config {
   try {
     return loadConfig();
@@ -45,7 +48,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('stopping', { reason });
     await life.stop();
-    await logger.close();
+    // A disk that never drains must not keep a stopping process alive.
+    await Promise.race([logger.close(), new Promise<void>((resolve) => clock.setTimer(resolve, LOG_FLUSH_LIMIT_MS))]);
     process.exit(code);
   };
   process.once('SIGINT', () => void shutdown('SIGINT', 0));

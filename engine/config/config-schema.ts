@@ -49,8 +49,11 @@ export const configSchema = object({
       enabled: boolean(),
       /** Directory for log files, created if missing. */
       dir: nonEmpty(),
-      /** File name stem; files are `<basename>-<date>.log`. */
-      basename: string({ pattern: /^[A-Za-z0-9._-]+$/ }),
+      /**
+       * File name stem; files are `<basename>-<date>.log`. Default: the server id, so that several
+       * servers on one host never share (or prune) each other's files.
+       */
+      basename: optional(string({ pattern: /^(?!.*\.\.)[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/ })),
       /** Rotate when the current file reaches this size. */
       maxFileBytes: count(64 * KIB),
       /** Delete files older than this many days. */

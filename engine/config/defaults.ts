@@ -13,7 +13,7 @@ const MIB = 1024 * 1024;
 /** The built-in defaults, the bottom layer of every configuration. Frozen. */
 export const defaults: Config = deepFreeze({
   server: {
-    // `id` has no default: it is derived at start-up as `<role>-<hostname>-<index>`.
+    // `id` has no default: it is derived at start-up as `<role>-<hostname>-<pid>` (server-id.ts).
     role: 'standalone',
     host: LOOPBACK,
   },
@@ -23,7 +23,6 @@ export const defaults: Config = deepFreeze({
     file: {
       enabled: true,
       dir: 'logs',
-      basename: 'tessera',
       maxFileBytes: 64 * MIB,
       maxDays: 14,
       maxFiles: 100,

@@ -66,3 +66,24 @@ describe('Lifecycle', () => {
     expect(() => life.add(recorder([], 'late'))).toThrow(/already/);
   });
 });
+
+describe('Lifecycle stopped while starting', () => {
+  it('starts nothing more, stops the module that was starting, and ends stopped', async () => {
+    const events: string[] = [];
+    const life = new Lifecycle({ logger: new MemoryLogger(), clock: new ManualClock() });
+    let release!: () => void;
+    life.add({
+      name: 'slow',
+      start: () => new Promise<void>((resolve) => (release = () => (events.push('start slow'), resolve()))),
+      stop: async () => void events.push('stop slow'),
+    });
+    life.add(recorder(events, 'later'));
+    const starting = life.start();
+    const stopping = life.stop();
+    release();
+    await expect(starting).rejects.toThrow(/stopped before later started/);
+    await stopping;
+    expect(events).toEqual(['start slow', 'stop slow']);
+    expect(life.state).toBe('stopped');
+  });
+});

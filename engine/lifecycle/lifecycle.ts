@@ -35,6 +35,7 @@ export class Lifecycle {
   private started: Module[] = [];
   private current: LifecycleState = 'idle';
   private stopping: Promise<void> | undefined;
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LifecycleOptions) {}
 
@@ -56,14 +57,17 @@ export class Lifecycle {
   /**
    * Starts every module in order. If one fails, those already started are stopped in reverse
    * order and the error is rethrown.
+   * @throws the module's error, or an Error when {@link Lifecycle.stop} was called meanwhile.
    */
   async start(): Promise<void> {
     if (this.current !== 'idle') throw new Error(`Lifecycle.start(): already ${this.current}`);
     this.current = 'starting';
     for (const module of this.modules) {
+      // A stop that arrived while starting wins: nothing more starts.
+      if (this.stopping) throw new Error(`Lifecycle.start(): stopped before ${module.name} started`);
+      this.starting = module.start().then(() => void this.started.push(module));
       try {
-        await module.start();
-        this.started.push(module);
+        await this.starting;
         this.options.logger.debug('module started', { module: module.name });
       } catch (err) {
         this.options.logger.error('module failed to start', { module: module.name, err });
@@ -71,6 +75,7 @@ export class Lifecycle {
         throw err;
       }
     }
+    if (this.stopping) throw new Error('Lifecycle.start(): stopped while starting');
     this.current = 'ready';
   }
 
@@ -81,6 +86,8 @@ export class Lifecycle {
   }
 
   private async shutdown(): Promise<void> {
+    // A module still starting finishes first, so that it is stopped too.
+    await this.starting.catch(() => undefined);
     const reversed = [...this.started].reverse();
     this.current = 'draining';
     for (const module of reversed) {

@@ -14,7 +14,7 @@ export function loggerOptionsFromConfig(log: Config['log'], serverId: string, cl
       ? {
           file: {
             dir: file.dir,
-            basename: file.basename,
+            ...(file.basename ? { basename: file.basename } : {}),
             maxFileBytes: file.maxFileBytes,
             maxDays: file.maxDays,
             maxFiles: file.maxFiles,

@@ -47,7 +47,7 @@ export interface RotatingFileOptions {
 export const ROTATING_FILE_DEFAULTS = {
   maxFileBytes: 64 * 1024 * 1024,
   maxDays: 14,
-  maxFiles: 200,
+  maxFiles: 100,
   maxTotalBytes: 2 * 1024 * 1024 * 1024,
   maxBufferedBytes: 8 * 1024 * 1024,
 } as const;

@@ -1,10 +1,11 @@
 /**
  * The embedded store for standalone mode, on LMDB through the `lmdb` package. One LMDB
  * environment (a folder) holds a named database per collection. LMDB serialises writers across
- * processes with its own lock, so several processes may share one folder; each version check runs
- * inside the write transaction that performs the write.
+ * processes with its own lock, so several processes may share one folder. Versions are LMDB entry
+ * versions and every write is conditional on them (`put` with `ifVersion`, `ifNoExists`): the
+ * check happens in the native write transaction, under that lock, not in JavaScript.
  */
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { IF_EXISTS, open, type Database, type RootDatabase } from 'lmdb';
 import { checkCollection, checkFind, checkId, checkSaveRequests, checkVersion } from './check-arguments.js';
 import { StoreError, VersionConflictError } from './errors.js';
 import { InFlight } from './in-flight.js';
@@ -25,15 +26,10 @@ export interface LmdbStoreOptions {
   mapSizeBytes?: number;
 }
 
-interface Entry {
-  v: number;
-  d: DocumentData;
-}
-
 /** A {@link Store} on an LMDB environment. Create it with {@link openLmdbStore}. */
 export class LmdbStore implements Store {
   readonly backend = 'lmdb';
-  private readonly collections = new Map<string, Database<Entry, string>>();
+  private readonly collections = new Map<string, Database<DocumentData, string>>();
   private readonly inflight: InFlight;
 
   constructor(
@@ -47,8 +43,8 @@ export class LmdbStore implements Store {
   load(collection: string, id: string): Promise<StoredDocument | undefined> {
     return this.run(async () => {
       checkId(id);
-      const entry = this.db(collection).get(id);
-      return entry && { id, version: entry.v, data: entry.d };
+      const entry = this.db(collection).getEntry(id);
+      return entry && { id, version: entry.version!, data: entry.value };
     });
   }
 
@@ -61,16 +57,18 @@ export class LmdbStore implements Store {
       checkSaveRequests(collection, requests);
       for (const r of requests) validateDocument(r.data, this.limits, `${collection}/${r.id}`);
       const db = this.db(collection);
-      // One write transaction: every check sees the writes before it, and the batch commits at once.
-      return db.transaction(() =>
-        requests.map((r): SaveOutcome => {
-          const actual = db.get(r.id)?.v ?? 0;
-          if (actual !== r.expectedVersion) return { id: r.id, ok: false, expectedVersion: r.expectedVersion, actualVersion: actual };
-          const version = actual + 1;
-          void db.put(r.id, { v: version, d: r.data });
-          return { id: r.id, ok: true, version };
-        }),
+      // Conditional writes issued in one turn commit in one transaction; each says whether it applied.
+      const applied = await Promise.all(
+        requests.map((r) =>
+          r.expectedVersion === 0
+            ? db.ifNoExists(r.id, () => void db.put(r.id, r.data, 1))
+            : db.put(r.id, r.data, r.expectedVersion + 1, r.expectedVersion),
+        ),
       );
+      return requests.map((r, i): SaveOutcome => {
+        if (applied[i]) return { id: r.id, ok: true, version: r.expectedVersion + 1 };
+        return { id: r.id, ok: false, expectedVersion: r.expectedVersion, actualVersion: db.getEntry(r.id)?.version ?? 0 };
+      });
     });
   }
 
@@ -79,13 +77,18 @@ export class LmdbStore implements Store {
       checkId(id);
       if (expectedVersion !== undefined) checkVersion(expectedVersion);
       const db = this.db(collection);
-      const actual = await db.transaction(() => {
-        const v = db.get(id)?.v ?? 0;
-        if (v !== 0 && (expectedVersion === undefined || v === expectedVersion)) void db.remove(id);
-        return v;
-      });
-      if (expectedVersion !== undefined && actual !== expectedVersion) throw new VersionConflictError(collection, id, expectedVersion, actual);
-      return actual !== 0;
+      const removed =
+        expectedVersion === undefined
+          ? await db.ifVersion(id, IF_EXISTS, () => void db.remove(id))
+          : expectedVersion === 0
+            ? !(await db.ifNoExists(id, () => undefined))
+            : await db.remove(id, expectedVersion);
+      if (expectedVersion === undefined) return removed;
+      // Version 0 expects no document: finding one is the conflict, finding none deletes nothing.
+      if (expectedVersion === 0 ? removed : !removed) {
+        throw new VersionConflictError(collection, id, expectedVersion, db.getEntry(id)?.version ?? 0);
+      }
+      return expectedVersion !== 0;
     });
   }
 
@@ -94,9 +97,9 @@ export class LmdbStore implements Store {
       const limit = checkFind(collection, filter, options);
       const found: StoredDocument[] = [];
       // No secondary indexes here: standalone collections are small, so a scan is the honest choice.
-      for (const { key, value } of this.db(collection).getRange()) {
-        if (!matchesFilter(value.d, filter)) continue;
-        found.push({ id: key, version: value.v, data: value.d });
+      for (const { key, value, version } of this.db(collection).getRange({ versions: true })) {
+        if (!matchesFilter(value, filter)) continue;
+        found.push({ id: key, version: version!, data: value });
         if (found.length >= limit) break;
       }
       return found;
@@ -120,11 +123,11 @@ export class LmdbStore implements Store {
     });
   }
 
-  private db(collection: string): Database<Entry, string> {
+  private db(collection: string): Database<DocumentData, string> {
     let db = this.collections.get(collection);
     if (!db) {
       checkCollection(collection);
-      db = this.root.openDB<Entry, string>({ name: collection });
+      db = this.root.openDB<DocumentData, string>({ name: collection, useVersions: true });
       this.collections.set(collection, db);
     }
     return db;

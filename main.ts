@@ -40,7 +40,14 @@ async function main(): Promise<void> {
   // Gates hold connections only; every other role persists.
   const store = config.server.role === 'gate' ? undefined : life.add(new StoreModule(config.store, { clock, logger }));
   const http = life.add(new HttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) }));
-  registerHealthRoutes(http.app, { serverId, role: config.server.role, startedAt, now: () => clock.now(), state: () => life.state });
+  registerHealthRoutes(http.app, {
+    serverId,
+    role: config.server.role,
+    startedAt,
+    now: () => clock.now(),
+    state: () => life.state,
+    checks: (): Record<string, boolean> => (store ? { store: store.healthy } : {}),
+  });
 
   let stopping = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {

@@ -29,6 +29,7 @@ export interface LmdbStoreOptions {
 /** A {@link Store} on an LMDB environment. Create it with {@link openLmdbStore}. */
 export class LmdbStore implements Store {
   readonly backend = 'lmdb';
+  readonly connected = true;
   private readonly collections = new Map<string, Database<DocumentData, string>>();
   private readonly inflight: InFlight;
 

@@ -97,7 +97,7 @@ describe('MongoStore against FerretDB: claims, indexes and failures', () => {
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).code).toBe('STORE_ERR_UNAVAILABLE');
       expect((err as StoreError).message).toMatch(/after 2 retries/);
-      expect(store.isConnected).toBe(false);
+      expect(store.connected).toBe(false);
       expect(logger.at('warn').map((l) => l.message)).toContain('mongodb connection lost');
       expect(logger.at('warn').filter((l) => l.message === 'mongodb operation failed, retrying')).toHaveLength(2);
     } finally {

@@ -66,7 +66,7 @@ interface ServerTraits {
 /** A {@link Store} on MongoDB. Create it with {@link connectMongoStore}. */
 export class MongoStore implements Store {
   readonly backend = 'mongodb';
-  private connected = true;
+  private reachable = true;
   private readonly inflight: InFlight;
   private readonly db: Db;
   private readonly retry: RetryPolicy;
@@ -93,8 +93,8 @@ export class MongoStore implements Store {
   }
 
   /** Whether the last contact with the server worked; loss and recovery are also logged. */
-  get isConnected(): boolean {
-    return this.connected;
+  get connected(): boolean {
+    return this.reachable;
   }
 
   load(collection: string, id: string): Promise<StoredDocument | undefined> {
@@ -218,8 +218,8 @@ export class MongoStore implements Store {
   }
 
   private setConnected(connected: boolean, err?: unknown): void {
-    if (connected === this.connected) return;
-    this.connected = connected;
+    if (connected === this.reachable) return;
+    this.reachable = connected;
     if (connected) this.options.logger.info('mongodb connection restored', { database: this.options.database });
     else this.options.logger.warn('mongodb connection lost', { database: this.options.database, err });
   }

@@ -22,6 +22,11 @@ export class StoreModule implements Module {
     return this.opened;
   }
 
+  /** Whether the store is open and its backend answered at the last contact. */
+  get healthy(): boolean {
+    return this.opened?.connected ?? false;
+  }
+
   async start(): Promise<void> {
     this.opened = await createStore(this.config, this.options);
     this.options.logger.info('store open', { backend: this.opened.backend });

@@ -52,6 +52,8 @@ export interface IndexSpec {
 export interface Store {
   /** The backend's name, for logs and reports: `lmdb` or `mongodb`. */
   readonly backend: string;
+  /** Whether the backend answered at the last contact (an embedded one always does); for readiness checks. */
+  readonly connected: boolean;
   /** The document, or `undefined` when there is none. */
   load(collection: string, id: string): Promise<StoredDocument | undefined>;
   /**

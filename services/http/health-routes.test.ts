@@ -8,9 +8,10 @@ describe('health routes', () => {
   let server: HttpServer | undefined;
   afterEach(() => server?.stop());
 
-  function setup(state: LifecycleState): HttpServer {
+  function setup(state: LifecycleState, store = true): HttpServer {
     server = new HttpServer({ host: '127.0.0.1', port: 0, logger: new MemoryLogger() });
-    registerHealthRoutes(server.app, { serverId: 's1', role: 'standalone', startedAt: 1_000, now: () => 3_500, state: () => state });
+    const source = { serverId: 's1', role: 'standalone', startedAt: 1_000, now: () => 3_500, state: () => state, checks: () => ({ store }) };
+    registerHealthRoutes(server.app, source);
     return server;
   }
 
@@ -26,6 +27,12 @@ describe('health routes', () => {
     const draining = await setup('draining').app.inject({ method: 'GET', url: '/ready' });
     expect(draining.statusCode).toBe(503);
     expect(draining.json()).toMatchObject({ status: 'not ready', state: 'draining' });
+  });
+
+  it('answers /ready with 503 while a dependency is down, naming it', async () => {
+    const res = await setup('ready', false).app.inject({ method: 'GET', url: '/ready' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'not ready', checks: { store: false } });
   });
 
   it('listens on a real port and answers over TCP', async () => {

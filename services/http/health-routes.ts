@@ -9,11 +9,14 @@ export interface HealthSource {
   startedAt: number;
   now(): number;
   state(): LifecycleState;
+  /** Dependencies that must be up for the process to be ready, by name (e.g. `store`). */
+  checks(): Record<string, boolean>;
 }
 
 /**
  * `GET /health`: liveness, 200 while the process runs. `GET /ready`: 200 once every module has
- * started and until the drain begins, 503 otherwise, so load balancers stop routing before a stop.
+ * started, until the drain begins, while every check passes; 503 otherwise, so load balancers
+ * stop routing to a process that is stopping or has lost its store.
  */
 export function registerHealthRoutes(app: FastifyInstance, source: HealthSource): void {
   const body = () => ({
@@ -24,7 +27,8 @@ export function registerHealthRoutes(app: FastifyInstance, source: HealthSource)
   });
   app.get('/health', async () => ({ status: 'ok', ...body() }));
   app.get('/ready', async (_req, reply) => {
-    const ready = source.state() === 'ready';
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...body() });
+    const checks = source.checks();
+    const ready = source.state() === 'ready' && Object.values(checks).every(Boolean);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks, ...body() });
   });
 }

@@ -87,3 +87,22 @@ describe('Lifecycle stopped while starting', () => {
     expect(life.state).toBe('stopped');
   });
 });
+
+describe('Lifecycle stopped while a start hangs', () => {
+  it('waits for the starting module no longer than the step limit', async () => {
+    const clock = new ManualClock();
+    const logger = new MemoryLogger();
+    const life = new Lifecycle({ logger, clock, stepTimeoutMs: 1_000 });
+    life.add({ name: 'hung', start: () => new Promise<void>(() => undefined), stop: async () => undefined });
+    void life.start().catch(() => undefined);
+    let done = false;
+    const stopped = life.stop().then(() => (done = true));
+    for (let i = 0; i < 50 && !done; i++) {
+      await Promise.resolve();
+      clock.advance(100);
+    }
+    await stopped;
+    expect(life.state).toBe('stopped');
+    expect(logger.at('error').map((l) => l.message)).toContain('module start timed out');
+  });
+});

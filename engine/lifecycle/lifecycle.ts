@@ -86,20 +86,20 @@ export class Lifecycle {
   }
 
   private async shutdown(): Promise<void> {
-    // A module still starting finishes first, so that it is stopped too.
-    await this.starting.catch(() => undefined);
+    // A module still starting finishes first (within the step limit), so that it is stopped too.
+    await this.step('starting module', 'start', () => this.starting.catch(() => undefined));
     const reversed = [...this.started].reverse();
     this.current = 'draining';
     for (const module of reversed) {
-      if (module.drain) await this.step(module, 'drain', () => module.drain!());
+      if (module.drain) await this.step(module.name, 'drain', () => module.drain!());
     }
-    for (const module of reversed) await this.step(module, 'stop', () => module.stop());
+    for (const module of reversed) await this.step(module.name, 'stop', () => module.stop());
     this.started = [];
     this.current = 'stopped';
   }
 
-  // One module's drain or stop, bounded in time; a failure is logged and the shutdown goes on.
-  private async step(module: Module, what: 'drain' | 'stop', run: () => Promise<void>): Promise<void> {
+  // One module's start, drain or stop, bounded in time; a failure is logged and the shutdown goes on.
+  private async step(module: string, what: 'start' | 'drain' | 'stop', run: () => Promise<void>): Promise<void> {
     const limit = this.options.stepTimeoutMs ?? 10_000;
     let timer: ReturnType<Clock['setTimer']> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -107,9 +107,9 @@ export class Lifecycle {
     });
     try {
       const result = await Promise.race([run().then(() => 'done' as const), timeout]);
-      if (result === 'timeout') this.options.logger.error(`module ${what} timed out`, { module: module.name, limitMs: limit });
+      if (result === 'timeout') this.options.logger.error(`module ${what} timed out`, { module, limitMs: limit });
     } catch (err) {
-      this.options.logger.error(`module ${what} failed`, { module: module.name, err });
+      this.options.logger.error(`module ${what} failed`, { module, err });
     } finally {
       if (timer) this.options.clock.clearTimer(timer);
     }

@@ -33,12 +33,12 @@ export async function writeChunk(
   const token = randomBytes(12).toString('base64url');
   const updates = chunk.filter((r) => r.expectedVersion !== 0);
   let writable: readonly SaveRequest[] = chunk;
-  if (claims && updates.length > 0) {
-    const won = await ctx.run(`claim versions in ${col.collectionName}`, () => claims.acquire(updates, token));
-    writable = chunk.filter((r) => r.expectedVersion === 0 || won.has(r.id));
-  }
   let verified: Map<string, SaveOutcome> | undefined;
   try {
+    if (claims && updates.length > 0) {
+      const won = await ctx.run(`claim versions in ${col.collectionName}`, () => claims.acquire(updates, token));
+      writable = chunk.filter((r) => r.expectedVersion === 0 || won.has(r.id));
+    }
     const certain = writable.length === 0 || (await bulkWrite(ctx, col, writable, token));
     // What is not known to have landed is read back: `_w` tells whether this writer's write is there.
     const unsure = certain ? chunk.filter((r) => !writable.includes(r)) : chunk;
@@ -49,8 +49,8 @@ export async function writeChunk(
   return chunk.map((r): SaveOutcome => verified!.get(r.id) ?? { id: r.id, ok: true, version: r.expectedVersion + 1 });
 }
 
-// Without outcomes (the write failed) every claim of ours is given back: a write of ours that did
-// land is still protected by the `_v` filter of any later writer.
+// Without outcomes (the claim or the write failed) every claim under the token is given back: a
+// write of ours that did land is still protected by the `_v` filter of any later writer.
 async function releaseClaims(
   ctx: ChunkWriterContext,
   claims: VersionClaims,
@@ -59,10 +59,13 @@ async function releaseClaims(
   token: string,
 ): Promise<void> {
   const updates = writable.filter((r) => r.expectedVersion !== 0);
-  const landed = verified ? updates.filter((r) => verified.get(r.id)?.ok !== false) : [];
-  const failed = verified ? updates.filter((r) => verified.get(r.id)?.ok === false) : updates;
   try {
-    await ctx.run(`release claims`, () => claims.release(landed, failed, token));
+    if (!verified) await ctx.run('release claims', () => claims.releaseToken(token));
+    else {
+      const landed = updates.filter((r) => verified.get(r.id)?.ok !== false);
+      const failed = updates.filter((r) => verified.get(r.id)?.ok === false);
+      await ctx.run('release claims', () => claims.release(landed, failed, token));
+    }
   } catch (err) {
     ctx.logger.warn('claims not released; they expire as stale', { err, count: updates.length });
   }

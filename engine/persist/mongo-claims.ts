@@ -91,6 +91,11 @@ export class VersionClaims {
     if (mine.length > 0) await this.claims.deleteMany({ _id: { $in: mine }, w: token });
   }
 
+  /** Removes every claim written under `token` (after a failure, when which ones landed is unknown). */
+  async releaseToken(token: string): Promise<void> {
+    await this.claims.deleteMany({ w: token });
+  }
+
   /** Removes every claim of a deleted document. */
   async forget(id: string): Promise<void> {
     const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -43,7 +43,7 @@ describe('MongoStore against FerretDB: claims, indexes and failures', () => {
   });
 
   it('refuses a write while another writer holds the claim, and takes over a stale claim', async () => {
-    const store = await connectMongoStore(options(url, database, { claimStaleMs: 60_000 }));
+    const store = await connectMongoStore(options(url, database));
     const claims = raw.db(database).collection<{ _id: string; w: string; at: number }>('mobs__claims');
     try {
       await store.save('mobs', { id: 'm1', data: { hp: 1 }, expectedVersion: 0 });
@@ -52,7 +52,8 @@ describe('MongoStore against FerretDB: claims, indexes and failures', () => {
       expect(err).toBeInstanceOf(VersionConflictError);
       expect((err as Error).message).toMatch(/found another writer/);
 
-      await claims.updateOne({ _id: 'm1@2' }, { $set: { at: clock.now() - 120_000 } });
+      // Older than any bound the store may set: twice four fully retried operations (defaults: ~5 min).
+      await claims.updateOne({ _id: 'm1@2' }, { $set: { at: clock.now() - 3_600_000 } });
       expect(await store.save('mobs', { id: 'm1', data: { hp: 2 }, expectedVersion: 1 })).toBe(2);
       expect((await store.load('mobs', 'm1'))?.data).toEqual({ hp: 2 });
     } finally {

@@ -44,7 +44,8 @@ export interface MongoStoreOptions {
   versionClaims?: boolean;
   /**
    * Age after which a crashed writer's claim may be taken over (default and minimum: twice the
-   * longest a retried operation can take, and at least 30 s).
+   * longest a chunk can hold its claims, that is {@link CLAIM_HOLDING_STEPS} retried operations,
+   * and at least 30 s).
    */
   claimStaleMs?: number;
   /**
@@ -55,6 +56,8 @@ export interface MongoStoreOptions {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseMs: 100, maxMs: 5_000 };
+/** Operations a chunk runs while it holds claims: claim, insert, update, verify. */
+const CLAIM_HOLDING_STEPS = 4;
 const DEFAULT_SERVER_SELECTION_MS = 5_000;
 
 /** What differs when the server is FerretDB rather than MongoDB. */
@@ -66,6 +69,8 @@ interface ServerTraits {
 /** A {@link Store} on MongoDB. Create it with {@link connectMongoStore}. */
 export class MongoStore implements Store {
   readonly backend = 'mongodb';
+  /** Heartbeat state per server address: a replica set is reachable while any member answers. */
+  private readonly servers = new Map<string, boolean>();
   private reachable = true;
   private readonly inflight: InFlight;
   private readonly db: Db;
@@ -82,14 +87,15 @@ export class MongoStore implements Store {
     this.db = client.db(options.database);
     this.inflight = new InFlight(`mongodb store ${options.database}`);
     this.retry = options.retry ?? DEFAULT_RETRY;
-    // A writer still retrying must never see its claim taken over: the bound is its longest retry.
+    // A writer still retrying must not see its claims taken over: the bound is the longest a
+    // chunk holds them, each of its steps retried in full (claims-mode chunks are one command long).
     let longest = 0;
     for (let i = 1; i <= this.retry.maxRetries + 1; i++) {
       longest += (options.serverSelectionTimeoutMs ?? DEFAULT_SERVER_SELECTION_MS) + backoffDelay(this.retry, i, () => 1);
     }
-    this.claimStaleMs = Math.max(options.claimStaleMs ?? 30_000, 2 * longest);
-    client.on('serverHeartbeatFailed', (e) => this.setConnected(false, e.failure));
-    client.on('serverHeartbeatSucceeded', () => this.setConnected(true));
+    this.claimStaleMs = Math.max(options.claimStaleMs ?? 30_000, 2 * CLAIM_HOLDING_STEPS * longest);
+    client.on('serverHeartbeatFailed', (e) => this.heartbeat(e.connectionId, false, e.failure));
+    client.on('serverHeartbeatSucceeded', (e) => this.heartbeat(e.connectionId, true));
   }
 
   /** Whether the last contact with the server worked; loss and recovery are also logged. */
@@ -116,7 +122,7 @@ export class MongoStore implements Store {
       for (const r of requests) validateDocument(r.data, limits, `${collection}/${r.id}`);
       const col = this.col(collection);
       const ctx = { run: this.run.bind(this), logger: this.options.logger, updatesPerCommand: this.traits.updatesPerCommand };
-      const chunkSize = this.options.bulkChunkSize ?? 1_000;
+      const chunkSize = this.traits.versionClaims ? this.traits.updatesPerCommand : (this.options.bulkChunkSize ?? 1_000);
       const outcomes: SaveOutcome[] = [];
       for (let i = 0; i < requests.length; i += chunkSize) {
         outcomes.push(...(await writeChunk(ctx, col, this.claimsFor(collection), requests.slice(i, i + chunkSize))));
@@ -146,13 +152,17 @@ export class MongoStore implements Store {
           return col.deleteOne(filter);
         }));
       } finally {
-        if (claims && deletedCount > 0) await this.run(`forget claims of ${collection}/${id}`, () => claims.forget(id));
-        else if (claims && token && expectedVersion) await this.run(`release claim of ${collection}/${id}`, () => claims.release([], [{ id, expectedVersion }], token));
+        if (claims && deletedCount > 0) await this.tidy(() => claims.forget(id));
+        else if (claims && token) await this.tidy(() => claims.releaseToken(token));
       }
       if (deletedCount > 0 || expectedVersion === undefined) return deletedCount > 0;
       const row = await this.run(`load ${collection}/${id}`, () => col.findOne({ _id: id }, { projection: { _v: 1 } }));
-      // Absent and expected absent: nothing to do. Absent after a retried delete: the first attempt landed.
-      if (!row && (expectedVersion === 0 || retried)) return retried;
+      if (!row && expectedVersion === 0) return false;
+      if (!row && retried) {
+        // The first attempt landed before its reply was lost.
+        if (claims) await this.tidy(() => claims.forget(id));
+        return true;
+      }
       throw new VersionConflictError(collection, id, expectedVersion, row?._v ?? 0);
     });
   }
@@ -175,6 +185,16 @@ export class MongoStore implements Store {
     for (const { collection, fields } of indexes) {
       const keys = Object.fromEntries(fields.map((f) => [f, 1 as const]));
       await this.run(`create index on ${collection}`, () => this.col(collection).createIndex(keys));
+    }
+  }
+
+  // Claim housekeeping after the real work: a failure is logged (the claims go stale) and never
+  // replaces the outcome of the work.
+  private async tidy(op: () => Promise<void>): Promise<void> {
+    try {
+      await this.run('claim housekeeping', op);
+    } catch (err) {
+      this.options.logger.warn('claims not released; they expire as stale', { err });
     }
   }
 
@@ -215,6 +235,11 @@ export class MongoStore implements Store {
       }
       throw new StoreError('STORE_ERR_BACKEND', `${what}: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  private heartbeat(address: string, up: boolean, err?: unknown): void {
+    this.servers.set(address, up);
+    this.setConnected([...this.servers.values()].some(Boolean), err);
   }
 
   private setConnected(connected: boolean, err?: unknown): void {

@@ -88,7 +88,7 @@ export function describeStoreContract(label: string, openStore: () => Promise<St
       expect(await s.load(col, 'x')).toEqual({ id: 'x', version: 2, data: { gold: 20 } });
     });
 
-    it('saves a batch of 10,000 documents and reports conflicts per document', async () => {
+    it('saves a batch of 10,000 documents and reports conflicts per document', { timeout: 120_000 }, async () => {
       const s = await store();
       const col = fresh();
       const batch: SaveRequest[] = Array.from({ length: 10_000 }, (_, i) => ({

@@ -122,12 +122,13 @@ export class ManualClock implements Clock {
       const next = this.nextDue(end);
       if (!next) break;
       this.pending.splice(this.pending.indexOf(next), 1);
-      this.current = next.at;
+      // A callback may itself advance time (a test's "slow" work); time never goes back.
+      this.current = Math.max(this.current, next.at);
       const callback = next.callback;
       next.callback = undefined;
       callback?.();
     }
-    this.current = end;
+    this.current = Math.max(this.current, end);
   }
 
   private nextDue(end: number): ManualTimer | undefined {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { driveClock } from '../testing/drive-clock.js';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { ManualClock } from '../timer/clock.js';
 import { Lifecycle, type Module } from './lifecycle.js';
@@ -47,14 +48,8 @@ describe('Lifecycle', () => {
     life.add(recorder(events, 'store'));
     life.add({ name: 'stuck', start: async () => undefined, stop: () => new Promise<void>(() => undefined) });
     await life.start();
-    let done = false;
-    const stopped = life.stop().then(() => (done = true));
-    // Let the shutdown reach the stuck module, then move time past its step limit.
-    for (let i = 0; i < 50 && !done; i++) {
-      await Promise.resolve();
-      clock.advance(100);
-    }
-    await stopped;
+    // Time moves until the shutdown has waited out the stuck module's step limit.
+    await driveClock(clock, life.stop());
     expect(events).toContain('stop store');
     expect(logger.at('error').map((l) => l.message)).toContain('module stop timed out');
   });
@@ -95,13 +90,7 @@ describe('Lifecycle stopped while a start hangs', () => {
     const life = new Lifecycle({ logger, clock, stepTimeoutMs: 1_000 });
     life.add({ name: 'hung', start: () => new Promise<void>(() => undefined), stop: async () => undefined });
     void life.start().catch(() => undefined);
-    let done = false;
-    const stopped = life.stop().then(() => (done = true));
-    for (let i = 0; i < 50 && !done; i++) {
-      await Promise.resolve();
-      clock.advance(100);
-    }
-    await stopped;
+    await driveClock(clock, life.stop());
     expect(life.state).toBe('stopped');
     expect(logger.at('error').map((l) => l.message)).toContain('module start timed out');
   });

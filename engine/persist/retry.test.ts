@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { driveClock } from '../testing/drive-clock.js';
 import { ManualClock } from '../timer/clock.js';
 import { backoffDelay, withRetry } from './retry.js';
 
@@ -6,19 +7,9 @@ class Transient extends Error {}
 const isTransient = (err: unknown): boolean => err instanceof Transient;
 const policy = { maxRetries: 3, baseMs: 100, maxMs: 250 };
 
-async function settle(clock: ManualClock, promise: Promise<unknown>): Promise<unknown> {
-  let result: unknown;
-  let done = false;
-  promise.then(
-    (v) => ((result = v), (done = true)),
-    (e: unknown) => ((result = e), (done = true)),
-  );
-  for (let i = 0; i < 100 && !done; i++) {
-    await Promise.resolve();
-    clock.advance(50);
-  }
-  return result;
-}
+// The settled value or the rejection, with the clock driven until then.
+const settle = (clock: ManualClock, promise: Promise<unknown>): Promise<unknown> =>
+  driveClock(clock, promise, 50).catch((err: unknown) => err);
 
 describe('withRetry', () => {
   it('retries transient failures and returns the first success', async () => {

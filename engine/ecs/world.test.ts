@@ -2,9 +2,11 @@ import { addComponent, addEntity, query, removeEntity } from 'bitecs';
 import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { ManualClock } from '../timer/clock.js';
+import { EntityRegistry } from './entity-registry.js';
 import { TickLoop } from './tick-loop.js';
 import { World } from './world.js';
 
+const newWorld = (): World => new World({ logger: new MemoryLogger(), clock: new ManualClock(), registry: new EntityRegistry() });
 const capacity = 1_000;
 const Position = { x: new Float32Array(capacity), y: new Float32Array(capacity) };
 const Velocity = { x: new Float32Array(capacity), y: new Float32Array(capacity) };
@@ -19,7 +21,7 @@ function movement(world: World, dt: number): void {
 describe('World', () => {
   it('runs its systems in the order they were added, once per step', () => {
     const order: string[] = [];
-    const world = new World(new MemoryLogger())
+    const world = newWorld()
       .addSystem('input', () => void order.push('input'))
       .addSystem('movement', () => void order.push('movement'))
       .addSystem('combat', () => void order.push('combat'));
@@ -31,7 +33,7 @@ describe('World', () => {
   });
 
   it('moves entities with a query over typed-array components, driven by a tick loop', () => {
-    const world = new World(new MemoryLogger()).addSystem('movement', movement);
+    const world = newWorld().addSystem('movement', movement);
     const mover = addEntity(world.ecs);
     addComponent(world.ecs, mover, Position);
     addComponent(world.ecs, mover, Velocity);
@@ -56,7 +58,7 @@ describe('World', () => {
   it('logs a failing system, counts it, and still runs the systems after it', () => {
     const logger = new MemoryLogger();
     let after = 0;
-    const world = new World(logger)
+    const world = new World({ logger, clock: new ManualClock(), registry: new EntityRegistry() })
       .addSystem('broken', () => {
         throw new Error('bad data');
       })
@@ -69,7 +71,7 @@ describe('World', () => {
   });
 
   it('refuses two systems with one name', () => {
-    const world = new World(new MemoryLogger()).addSystem('movement', movement);
+    const world = newWorld().addSystem('movement', movement);
     expect(() => world.addSystem('movement', movement)).toThrow(/already exists/);
   });
 });

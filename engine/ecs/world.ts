@@ -1,10 +1,14 @@
 /**
- * A game world: a bitecs 0.4 world and the systems that run on it, in their declared order, once
- * per step. Systems are plain functions over typed-array data; they do no I/O and never await.
- * A `TickLoop` calls {@link World.step} at the world's rate.
+ * A game world: a bitecs 0.4 world, the entities in it, and the systems that run on it in their
+ * declared order, once per step. Systems are plain functions over typed-array data; they do no
+ * I/O and never await. A `TickLoop` calls {@link World.step} at the world's rate.
  */
-import { createWorld, type World as BitWorld } from 'bitecs';
+import { addEntity, createWorld, removeEntity, type World as BitWorld } from 'bitecs';
+import { monotonicFactory } from 'ulid';
 import type { Logger } from '../log/types.js';
+import type { Clock } from '../timer/clock.js';
+import type { EntityRegistry } from './entity-registry.js';
+import type { Entity, EntityClass } from './entity.js';
 
 /** A system: one pass of game logic over the world's data. `dt` is in seconds. */
 export type System = (world: World, dt: number) => void;
@@ -19,17 +23,84 @@ export interface WorldStats {
   systemErrors: Record<string, number>;
 }
 
-/** A bitecs world with an ordered system pipeline. */
+/** What a {@link World} needs. */
+export interface WorldOptions {
+  logger: Logger;
+  /** Source of the time in entity ids. */
+  clock: Clock;
+  /** The entity classes this world can spawn. */
+  registry: EntityRegistry;
+}
+
+/** A bitecs world with its entities and an ordered system pipeline. */
 export class World {
-  /** The bitecs world, for `addEntity`, `addComponent`, `query`, … */
+  /** The bitecs world, for `addComponent`, `query`, … on typed-array components. */
   readonly ecs: BitWorld;
   private readonly systems: { name: string; run: System }[] = [];
   private readonly errors: Record<string, number> = {};
+  private readonly entities = new Map<string, Entity>();
+  private readonly nextId = monotonicFactory();
+  private readonly logger: Logger;
   private steps = 0;
   private elapsed = 0;
 
-  constructor(private readonly logger: Logger) {
+  constructor(private readonly options: WorldOptions) {
     this.ecs = createWorld();
+    this.logger = options.logger;
+  }
+
+  /** How many entities are alive. */
+  get entityCount(): number {
+    return this.entities.size;
+  }
+
+  /**
+   * Creates an entity of a registered class (by class or type name) with its components, in
+   * dependency order, then calls `onCreate`. If a hook throws, the entity is taken out again and
+   * the world is as it was.
+   * @param id the entity's global id; by default a new ULID.
+   * @throws Error for an unregistered type, an id in use, or what a hook threw.
+   */
+  spawn<E extends Entity>(type: EntityClass<E> | string, id?: string): E {
+    const { cls, order, name } = this.options.registry.lookup(type);
+    const entityId = id ?? this.nextId(Math.floor(this.options.clock.now()));
+    if (this.entities.has(entityId)) throw new Error(`World.spawn: entity id ${entityId} is in use`);
+    const entity = new cls() as E;
+    const eid = addEntity(this.ecs);
+    try {
+      entity.place({ world: this, eid, id: entityId, typeName: name }, order);
+      this.entities.set(entityId, entity);
+      entity.onCreate();
+    } catch (err) {
+      this.entities.delete(entityId);
+      entity.unplace((detachErr) => this.logger.error('onDetach failed', { err: detachErr, entityId }));
+      removeEntity(this.ecs, eid);
+      throw err;
+    }
+    return entity;
+  }
+
+  /** The live entity with global id `id`, if any. */
+  find(id: string): Entity | undefined {
+    return this.entities.get(id);
+  }
+
+  /**
+   * Calls `onDestroy`, detaches the components last first, and removes the entity. A hook that
+   * throws is logged and the entity is removed all the same. Destroying twice is a no-op.
+   */
+  destroy(entity: Entity): void {
+    if (!entity.alive || this.entities.get(entity.id) !== entity) return;
+    const { id, typeName } = entity;
+    try {
+      entity.onDestroy();
+    } catch (err) {
+      this.logger.error('onDestroy failed', { err, entityId: id, type: typeName });
+    }
+    const eid = entity.eid;
+    entity.unplace((err, part) => this.logger.error('onDetach failed', { err, entityId: id, component: part.constructor.name }));
+    this.entities.delete(id);
+    removeEntity(this.ecs, eid);
   }
 
   /**

@@ -1,0 +1,41 @@
+/**
+ * The base class of a game's object-style components: behaviour and state that belong to one
+ * entity (an inventory, a quest log). Each component class is also a bitecs component, so
+ * systems can query "entities with Inventory and Position". Hot per-tick numbers belong in
+ * typed-array components that systems read directly.
+ */
+import type { Entity } from './entity.js';
+
+/** A component class: constructible without arguments, with the statics of {@link Component}. */
+export type ComponentClass<C extends Component = Component> = (new () => C) & Pick<typeof Component, 'requires'>;
+
+/** Base class of object-style components. */
+export abstract class Component {
+  /**
+   * Components that must be on the entity before this one: they are created first and cannot be
+   * removed while this one is attached.
+   */
+  static requires: readonly ComponentClass[] = [];
+
+  private owner: Entity | undefined;
+
+  /**
+   * The entity this component is attached to.
+   * @throws Error before the component is attached or after it is detached.
+   */
+  get entity(): Entity {
+    if (!this.owner) throw new Error(`${this.constructor.name}: not attached to an entity`);
+    return this.owner;
+  }
+
+  /** Called once attached, after the components it requires. */
+  onAttach(): void {}
+
+  /** Called before it is detached, before the components it requires. */
+  onDetach(): void {}
+
+  /** @internal Sets or clears the owning entity; only the world calls it. */
+  bind(owner: Entity | undefined): void {
+    this.owner = owner;
+  }
+}

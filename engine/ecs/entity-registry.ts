@@ -1,0 +1,45 @@
+import { componentOrder } from './component-order.js';
+import type { ComponentClass } from './component.js';
+import type { EntityClass } from './entity.js';
+
+interface Registered {
+  cls: EntityClass;
+  /** The class's components in dependency order, checked once at registration. */
+  order: readonly ComponentClass[];
+}
+
+/**
+ * Entity classes by type name, so that a server can create an entity from a name (the loader,
+ * a remote call). One registry per process, built in its composition root.
+ */
+export class EntityRegistry {
+  private readonly byName = new Map<string, Registered>();
+  private readonly names = new Map<EntityClass, string>();
+
+  /**
+   * Registers `cls` under `name`.
+   * @throws Error for a name or class registered twice, a bad name, or components whose
+   *   requirements are missing or circular.
+   */
+  register(name: string, cls: EntityClass): this {
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) throw new Error(`EntityRegistry: bad type name ${JSON.stringify(name)}`);
+    if (this.byName.has(name)) throw new Error(`EntityRegistry: ${name} is registered already`);
+    if (this.names.has(cls)) throw new Error(`EntityRegistry: ${cls.name} is registered already as ${this.names.get(cls)}`);
+    this.byName.set(name, { cls, order: componentOrder(name, cls.components) });
+    this.names.set(cls, name);
+    return this;
+  }
+
+  /**
+   * The registration of `type`, a name or a class.
+   * @throws Error naming the type when it is not registered.
+   */
+  lookup(type: string | EntityClass): Registered & { name: string } {
+    const name = typeof type === 'string' ? type : this.names.get(type);
+    const found = name === undefined ? undefined : this.byName.get(name);
+    if (!found || name === undefined) {
+      throw new Error(`EntityRegistry: unknown entity type ${typeof type === 'string' ? JSON.stringify(type) : type.name}`);
+    }
+    return { ...found, name };
+  }
+}

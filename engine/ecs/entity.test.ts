@@ -1,0 +1,163 @@
+import { addComponent, query } from 'bitecs';
+import { isValid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { MemoryLogger } from '../testing/memory-logger.js';
+import { ManualClock } from '../timer/clock.js';
+import { Component } from './component.js';
+import { Entity } from './entity.js';
+import { EntityRegistry } from './entity-registry.js';
+import { World } from './world.js';
+
+const events: string[] = [];
+
+class Stats extends Component {
+  hp = 100;
+  override onAttach(): void {
+    events.push('attach Stats');
+  }
+  override onDetach(): void {
+    events.push('detach Stats');
+  }
+}
+class Inventory extends Component {
+  static override requires = [Stats];
+  gold = 0;
+  override onAttach(): void {
+    // A component may use what it requires as soon as it is attached.
+    events.push(`attach Inventory (hp ${this.entity.get(Stats).hp})`);
+  }
+  override onDetach(): void {
+    events.push('detach Inventory');
+  }
+}
+class Buff extends Component {}
+class Hero extends Entity {
+  // Listed out of order on purpose: creation follows the requirements.
+  static override components = [Inventory, Stats];
+  override onCreate(): void {
+    events.push('create Hero');
+  }
+  override onDestroy(): void {
+    events.push('destroy Hero');
+  }
+}
+class Orphan extends Entity {
+  static override components = [Inventory];
+}
+class Fragile extends Entity {
+  static override components = [Stats];
+  override onCreate(): void {
+    throw new Error('cannot create');
+  }
+}
+
+function setup() {
+  events.length = 0;
+  const registry = new EntityRegistry().register('Hero', Hero).register('Fragile', Fragile);
+  const logger = new MemoryLogger();
+  const world = new World({ logger, clock: new ManualClock(), registry });
+  return { world, registry, logger };
+}
+
+describe('Entity and Component', () => {
+  it('creates components in dependency order, then calls onCreate; destroys in reverse', () => {
+    const { world } = setup();
+    const hero = world.spawn(Hero);
+    expect(events).toEqual(['attach Stats', 'attach Inventory (hp 100)', 'create Hero']);
+    events.length = 0;
+    world.destroy(hero);
+    expect(events).toEqual(['destroy Hero', 'detach Inventory', 'detach Stats']);
+    expect(world.entityCount).toBe(0);
+  });
+
+  it('gives each entity a sortable, globally unique ULID and finds it by id', () => {
+    const { world } = setup();
+    const a = world.spawn(Hero);
+    const b = world.spawn('Hero');
+    expect(isValid(a.id)).toBe(true);
+    expect(a.id < b.id).toBe(true);
+    expect(world.find(b.id)).toBe(b);
+    expect(b.typeName).toBe('Hero');
+    expect(() => world.spawn(Hero, a.id)).toThrow(/in use/);
+  });
+
+  it('refuses an entity class whose component requires one it does not list', () => {
+    expect(() => new EntityRegistry().register('Orphan', Orphan)).toThrow('Orphan: Inventory requires Stats, which Orphan does not list');
+  });
+
+  it('refuses unknown types and double registrations with clear errors', () => {
+    const { world, registry } = setup();
+    expect(() => world.spawn('Dragon')).toThrow('unknown entity type "Dragon"');
+    expect(() => registry.register('Hero', Orphan)).toThrow(/registered already/);
+    expect(() => registry.register('Other', Hero)).toThrow(/registered already as Hero/);
+  });
+
+  it('lets systems query entities by object components and typed-array components together', () => {
+    const { world } = setup();
+    const Position = { x: new Float32Array(64) };
+    const hero = world.spawn(Hero);
+    const idle = world.spawn(Hero);
+    addComponent(world.ecs, hero.eid, Position);
+    expect([...query(world.ecs, [Inventory, Position])]).toEqual([hero.eid]);
+    expect([...query(world.ecs, [Stats])].sort()).toEqual([hero.eid, idle.eid].sort());
+  });
+
+  it('adds, removes and re-adds components at run time, keeping queries in step', () => {
+    const { world } = setup();
+    const hero = world.spawn(Hero);
+    const buff = hero.add(Buff);
+    expect(hero.get(Buff)).toBe(buff);
+    expect(buff.entity).toBe(hero);
+    expect([...query(world.ecs, [Buff])]).toEqual([hero.eid]);
+    hero.remove(Buff);
+    expect(hero.has(Buff)).toBe(false);
+    expect(() => buff.entity).toThrow(/not attached/);
+    expect([...query(world.ecs, [Buff])]).toEqual([]);
+    const again = hero.add(Buff);
+    expect(again).not.toBe(buff);
+    expect(() => hero.add(Buff)).toThrow(/already has Buff/);
+    expect(() => hero.remove(Stats)).toThrow('Inventory requires Stats, so it cannot be removed');
+    hero.remove(Inventory);
+    expect(() => hero.add(class Needy extends Component {
+      static override requires = [Inventory];
+    })).toThrow(/requires Inventory, which is not attached/);
+  });
+
+  it('never lets a destroyed entity reach the entity that reuses its numeric id', () => {
+    const { world } = setup();
+    const first = world.spawn(Hero);
+    const inventory = first.get(Inventory);
+    world.destroy(first);
+    const second = world.spawn(Hero);
+    expect(first.alive).toBe(false);
+    expect(() => first.get(Inventory)).toThrow(/destroyed/);
+    expect(() => first.id).toThrow(/destroyed/);
+    expect(first.has(Inventory)).toBe(false);
+    expect(() => inventory.entity).toThrow(/not attached/);
+    expect(second.get(Inventory)).not.toBe(inventory);
+    world.destroy(first);
+    expect(world.find(second.id)).toBe(second);
+  });
+
+  it('leaves the world as it was when a hook throws during spawn', () => {
+    const { world, logger } = setup();
+    expect(() => world.spawn(Fragile)).toThrow('cannot create');
+    expect(world.entityCount).toBe(0);
+    expect([...query(world.ecs, [Stats])]).toEqual([]);
+    expect(logger.at('error')).toEqual([]);
+  });
+
+  it('logs a throwing onDestroy or onDetach and removes the entity all the same', () => {
+    const { world, logger } = setup();
+    const hero = world.spawn(Hero);
+    hero.onDestroy = () => {
+      throw new Error('destroy hook bug');
+    };
+    hero.get(Stats).onDetach = () => {
+      throw new Error('detach hook bug');
+    };
+    world.destroy(hero);
+    expect(world.entityCount).toBe(0);
+    expect(logger.at('error').map((l) => l.message)).toEqual(['onDestroy failed', 'onDetach failed']);
+  });
+});

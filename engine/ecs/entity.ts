@@ -1,0 +1,142 @@
+/**
+ * The base class of a game's entities: player avatars, rooms, NPCs. An entity has a stable,
+ * globally unique, sortable string id (a ULID) for addressing and persistence, and object-style
+ * components listed by its class. Its numeric bitecs id is the world's business: bitecs reuses
+ * numeric ids at once, so nothing outside the world may keep one across ticks.
+ */
+import { addComponent, removeComponent } from 'bitecs';
+import type { Component, ComponentClass } from './component.js';
+import type { World } from './world.js';
+
+/** An entity class: constructible without arguments, with the statics of {@link Entity}. */
+export type EntityClass<E extends Entity = Entity> = (new () => E) & Pick<typeof Entity, 'components'>;
+
+interface Placement {
+  world: World;
+  eid: number;
+  id: string;
+  typeName: string;
+}
+
+/** Base class of entities. Create them with `World.spawn`, never with `new` alone. */
+export abstract class Entity {
+  /** The components every entity of this class starts with, created in dependency order. */
+  static components: readonly ComponentClass[] = [];
+
+  private placement: Placement | undefined;
+  private readonly parts = new Map<ComponentClass, Component>();
+
+  /**
+   * The entity's global id.
+   * @throws Error once the entity is destroyed.
+   */
+  get id(): string {
+    return this.placed().id;
+  }
+
+  /** The name the entity class is registered under. */
+  get typeName(): string {
+    return this.placed().typeName;
+  }
+
+  /** False once destroyed: a destroyed entity's methods throw instead of reaching a reused id. */
+  get alive(): boolean {
+    return this.placement !== undefined;
+  }
+
+  /**
+   * The attached component of class `cls`.
+   * @throws Error when there is none, or when the entity is destroyed.
+   */
+  get<C extends Component>(cls: ComponentClass<C>): C {
+    this.placed();
+    const part = this.parts.get(cls);
+    if (!part) throw new Error(`${this.typeName} ${this.id} has no ${cls.name}`);
+    return part as C;
+  }
+
+  /** Whether a component of class `cls` is attached. */
+  has(cls: ComponentClass): boolean {
+    return this.alive && this.parts.has(cls);
+  }
+
+  /**
+   * Attaches a new component of class `cls` at run time.
+   * @throws Error when one is attached already or a component it requires is missing.
+   */
+  add<C extends Component>(cls: ComponentClass<C>): C {
+    const { typeName, id } = this.placed();
+    if (this.parts.has(cls)) throw new Error(`${typeName} ${id} already has ${cls.name}`);
+    const missing = cls.requires.find((r) => !this.parts.has(r));
+    if (missing) throw new Error(`${typeName} ${id}: ${cls.name} requires ${missing.name}, which is not attached`);
+    return this.attach(cls);
+  }
+
+  /**
+   * Detaches the component of class `cls`.
+   * @throws Error when none is attached or another attached component requires it.
+   */
+  remove(cls: ComponentClass): void {
+    const { typeName, id, world, eid } = this.placed();
+    const part = this.parts.get(cls);
+    if (!part) throw new Error(`${typeName} ${id} has no ${cls.name}`);
+    const dependent = [...this.parts.keys()].find((other) => other.requires.includes(cls));
+    if (dependent) throw new Error(`${typeName} ${id}: ${dependent.name} requires ${cls.name}, so it cannot be removed`);
+    part.onDetach();
+    part.bind(undefined);
+    this.parts.delete(cls);
+    removeComponent(world.ecs, eid, cls);
+  }
+
+  /** Called once the entity and its components exist, when it is new (not loaded). */
+  onCreate(): void {}
+
+  /** Called once the entity and its components exist, when it was loaded from the store. */
+  onLoad(): void {}
+
+  /** Called before the entity's components are detached and it leaves the world. */
+  onDestroy(): void {}
+
+  /** @internal Places the entity in a world and attaches its class's components; only the world calls it. */
+  place(placement: Placement, order: readonly ComponentClass[]): void {
+    this.placement = placement;
+    for (const cls of order) this.attach(cls);
+  }
+
+  /** @internal The numeric bitecs id, valid until the entity is destroyed; only the world uses it. */
+  get eid(): number {
+    return this.placed().eid;
+  }
+
+  /**
+   * @internal Detaches every component, last attached first, and leaves the world; only the world
+   * calls it. A throwing `onDetach` goes to `onError` and the others still run.
+   */
+  unplace(onError: (err: unknown, part: Component) => void): void {
+    for (const part of [...this.parts.values()].reverse()) {
+      try {
+        part.onDetach();
+      } catch (err) {
+        onError(err, part);
+      }
+      part.bind(undefined);
+    }
+    this.parts.clear();
+    this.placement = undefined;
+  }
+
+  private attach<C extends Component>(cls: ComponentClass<C>): C {
+    const { world, eid } = this.placed();
+    const part = new cls();
+    part.bind(this);
+    this.parts.set(cls, part);
+    addComponent(world.ecs, eid, cls);
+    part.onAttach();
+    return part;
+  }
+
+  private placed(): Placement {
+    if (!this.placement) throw new Error(`${this.constructor.name}: the entity is destroyed or was never spawned`);
+    return this.placement;
+  }
+}

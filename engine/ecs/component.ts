@@ -7,7 +7,14 @@
 import type { Entity } from './entity.js';
 
 /** A component class: constructible without arguments, with the statics of {@link Component}. */
-export type ComponentClass<C extends Component = Component> = (new () => C) & Pick<typeof Component, 'requires'>;
+export type ComponentClass<C extends Component = Component> = (new () => C) &
+  Pick<typeof Component, 'requires' | 'persist' | 'clientCallable' | 'serverCallable'>;
+
+/** Options for {@link Component.markDirty}. */
+export interface DirtyOptions {
+  /** Save at once instead of with the next batch (trades, purchases). */
+  critical?: boolean;
+}
 
 /** Base class of object-style components. */
 export abstract class Component {
@@ -16,6 +23,18 @@ export abstract class Component {
    * removed while this one is attached.
    */
   static requires: readonly ComponentClass[] = [];
+
+  /**
+   * Fields saved with the entity. Assigning one marks the entity dirty; a change inside a value
+   * (pushing to an array) needs {@link Component.markDirty}.
+   */
+  static persist: readonly string[] = [];
+
+  /** Methods the owning client may call (checked at registration to be methods). */
+  static clientCallable: readonly string[] = [];
+
+  /** Methods other servers may call (checked at registration to be methods). */
+  static serverCallable: readonly string[] = [];
 
   private owner: Entity | undefined;
 
@@ -26,6 +45,11 @@ export abstract class Component {
   get entity(): Entity {
     if (!this.owner) throw new Error(`${this.constructor.name}: not attached to an entity`);
     return this.owner;
+  }
+
+  /** Marks the entity for saving, for changes that assigning a persistent field does not show. */
+  markDirty(options?: DirtyOptions): void {
+    this.entity.markDirty(options);
   }
 
   /** Called once attached, after the components it requires. */

@@ -1,3 +1,4 @@
+import { checkDeclarations } from './component-declarations.js';
 import { componentOrder } from './component-order.js';
 import type { ComponentClass } from './component.js';
 import type { EntityClass } from './entity.js';
@@ -18,14 +19,17 @@ export class EntityRegistry {
 
   /**
    * Registers `cls` under `name`.
-   * @throws Error for a name or class registered twice, a bad name, or components whose
-   *   requirements are missing or circular.
+   * @throws Error for a name or class registered twice, a bad name, components whose
+   *   requirements are missing or circular, or declarations that name no such field or method.
    */
   register(name: string, cls: EntityClass): this {
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) throw new Error(`EntityRegistry: bad type name ${JSON.stringify(name)}`);
+    // Type names double as store collection names: letters, digits and single underscores.
+    if (!/^[A-Za-z](?!.*__)[A-Za-z0-9_]{0,63}$/.test(name)) throw new Error(`EntityRegistry: bad type name ${JSON.stringify(name)}`);
     if (this.byName.has(name)) throw new Error(`EntityRegistry: ${name} is registered already`);
     if (this.names.has(cls)) throw new Error(`EntityRegistry: ${cls.name} is registered already as ${this.names.get(cls)}`);
-    this.byName.set(name, { cls, order: componentOrder(name, cls.components) });
+    const order = componentOrder(name, cls.components);
+    for (const component of order) checkDeclarations(component);
+    this.byName.set(name, { cls, order });
     this.names.set(cls, name);
     return this;
   }

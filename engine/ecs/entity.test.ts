@@ -3,7 +3,7 @@ import { isValid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { ManualClock } from '../timer/clock.js';
-import { Component } from './component.js';
+import { Component, type ComponentClass } from './component.js';
 import { Entity } from './entity.js';
 import { EntityRegistry } from './entity-registry.js';
 import { World } from './world.js';
@@ -78,7 +78,7 @@ describe('Entity and Component', () => {
     expect(a.id < b.id).toBe(true);
     expect(world.find(b.id)).toBe(b);
     expect(b.typeName).toBe('Hero');
-    expect(() => world.spawn(Hero, a.id)).toThrow(/in use/);
+    expect(() => world.spawn(Hero, { id: a.id })).toThrow(/in use/);
   });
 
   it('refuses an entity class whose component requires one it does not list', () => {
@@ -159,5 +159,29 @@ describe('Entity and Component', () => {
     world.destroy(hero);
     expect(world.entityCount).toBe(0);
     expect(logger.at('error').map((l) => l.message)).toEqual(['onDestroy failed', 'onDetach failed']);
+  });
+});
+
+describe('component declarations', () => {
+  it('are checked at registration: persistent fields must be fields, callables must be methods', () => {
+    class NoSuchField extends Component {
+      static override persist = ['ghost'];
+    }
+    class MethodAsField extends Component {
+      static override persist = ['act'];
+      act(): void {}
+    }
+    class NotCallable extends Component {
+      static override clientCallable = ['gold'];
+      gold = 1;
+    }
+    const entityWith = (cls: ComponentClass) =>
+      class extends Entity {
+        static override components = [cls];
+      };
+    expect(() => new EntityRegistry().register('A', entityWith(NoSuchField))).toThrow('NoSuchField.persist: ghost is not a field');
+    expect(() => new EntityRegistry().register('B', entityWith(MethodAsField))).toThrow('MethodAsField.persist: act is a method');
+    expect(() => new EntityRegistry().register('C', entityWith(NotCallable))).toThrow('NotCallable.clientCallable: gold is not a method');
+    expect(() => new EntityRegistry().register('Bad__Name', Hero)).toThrow(/bad type name/);
   });
 });

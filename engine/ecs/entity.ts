@@ -5,7 +5,7 @@
  * numeric ids at once, so nothing outside the world may keep one across ticks.
  */
 import { addComponent, removeComponent } from 'bitecs';
-import type { Component, ComponentClass } from './component.js';
+import type { Component, ComponentClass, DirtyOptions } from './component.js';
 import type { World } from './world.js';
 
 /** An entity class: constructible without arguments, with the statics of {@link Entity}. */
@@ -18,11 +18,31 @@ interface Placement {
   typeName: string;
 }
 
+/** Persistent field values by component class name, as saved (see entity-persistence.ts). */
+export type ComponentData = Record<string, Record<string, unknown>>;
+
+// Turns each persistent field into an accessor that marks the entity dirty when assigned.
+function watchFields(part: Component, fields: readonly string[], onChange: () => void): void {
+  for (const field of fields) {
+    let value = (part as unknown as Record<string, unknown>)[field];
+    Object.defineProperty(part, field, {
+      enumerable: true,
+      get: () => value,
+      set: (next: unknown) => {
+        value = next;
+        onChange();
+      },
+    });
+  }
+}
+
 /** Base class of entities. Create them with `World.spawn`, never with `new` alone. */
 export abstract class Entity {
   /** The components every entity of this class starts with, created in dependency order. */
   static components: readonly ComponentClass[] = [];
 
+  /** The stored version this entity was loaded or last saved at; 0 when never saved. */
+  version = 0;
   private placement: Placement | undefined;
   private readonly parts = new Map<ComponentClass, Component>();
 
@@ -88,6 +108,25 @@ export abstract class Entity {
     removeComponent(world.ecs, eid, cls);
   }
 
+  /** Marks the entity for saving (see {@link Component.markDirty}). */
+  markDirty(options?: DirtyOptions): void {
+    const { world } = this.placed();
+    world.markDirty(this, options);
+  }
+
+  /** The persistent fields of every attached component, by component class name. */
+  persistentData(): ComponentData {
+    this.placed();
+    const data: ComponentData = {};
+    for (const [cls, part] of this.parts) {
+      if (cls.persist.length === 0) continue;
+      const fields: Record<string, unknown> = {};
+      for (const field of cls.persist) fields[field] = (part as unknown as Record<string, unknown>)[field];
+      data[cls.name] = fields;
+    }
+    return data;
+  }
+
   /** Called once the entity and its components exist, when it is new (not loaded). */
   onCreate(): void {}
 
@@ -98,9 +137,9 @@ export abstract class Entity {
   onDestroy(): void {}
 
   /** @internal Places the entity in a world and attaches its class's components; only the world calls it. */
-  place(placement: Placement, order: readonly ComponentClass[]): void {
+  place(placement: Placement, order: readonly ComponentClass[], loaded?: ComponentData): void {
     this.placement = placement;
-    for (const cls of order) this.attach(cls);
+    for (const cls of order) this.attach(cls, loaded?.[cls.name]);
   }
 
   /** @internal The numeric bitecs id, valid until the entity is destroyed; only the world uses it. */
@@ -125,9 +164,12 @@ export abstract class Entity {
     this.placement = undefined;
   }
 
-  private attach<C extends Component>(cls: ComponentClass<C>): C {
+  private attach<C extends Component>(cls: ComponentClass<C>, loaded?: Record<string, unknown>): C {
     const { world, eid } = this.placed();
     const part = new cls();
+    // Loaded values go in before the fields are watched: loading does not make an entity dirty.
+    if (loaded) Object.assign(part, loaded);
+    watchFields(part, cls.persist, () => this.markDirty());
     part.bind(this);
     this.parts.set(cls, part);
     addComponent(world.ecs, eid, cls);

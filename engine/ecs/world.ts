@@ -8,7 +8,8 @@ import { monotonicFactory } from 'ulid';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 import type { EntityRegistry } from './entity-registry.js';
-import type { Entity, EntityClass } from './entity.js';
+import type { DirtyOptions } from './component.js';
+import type { ComponentData, Entity, EntityClass } from './entity.js';
 
 /** A system: one pass of game logic over the world's data. `dt` is in seconds. */
 export type System = (world: World, dt: number) => void;
@@ -21,6 +22,14 @@ export interface WorldStats {
   elapsed: number;
   /** Systems that threw, by name (logged; the other systems still ran). */
   systemErrors: Record<string, number>;
+}
+
+/** Options for {@link World.spawn}. */
+export interface SpawnOptions {
+  /** The entity's global id; by default a new ULID. */
+  id?: string;
+  /** Stored state: the entity is loaded (`onLoad`) rather than created (`onCreate`). */
+  loaded?: { version: number; components: ComponentData };
 }
 
 /** What a {@link World} needs. */
@@ -39,6 +48,8 @@ export class World {
   private readonly systems: { name: string; run: System }[] = [];
   private readonly errors: Record<string, number> = {};
   private readonly entities = new Map<string, Entity>();
+  private dirty = new Set<Entity>();
+  private criticalListener: ((entity: Entity) => void) | undefined;
   private readonly nextId = monotonicFactory();
   private readonly logger: Logger;
   private steps = 0;
@@ -56,23 +67,30 @@ export class World {
 
   /**
    * Creates an entity of a registered class (by class or type name) with its components, in
-   * dependency order, then calls `onCreate`. If a hook throws, the entity is taken out again and
-   * the world is as it was.
-   * @param id the entity's global id; by default a new ULID.
+   * dependency order, then calls `onCreate` (or `onLoad` for stored state). If a hook throws, the
+   * entity is taken out again and the world is as it was.
    * @throws Error for an unregistered type, an id in use, or what a hook threw.
    */
-  spawn<E extends Entity>(type: EntityClass<E> | string, id?: string): E {
+  spawn<E extends Entity>(type: EntityClass<E> | string, options: SpawnOptions = {}): E {
     const { cls, order, name } = this.options.registry.lookup(type);
-    const entityId = id ?? this.nextId(Math.floor(this.options.clock.now()));
+    const entityId = options.id ?? this.nextId(Math.floor(this.options.clock.now()));
     if (this.entities.has(entityId)) throw new Error(`World.spawn: entity id ${entityId} is in use`);
     const entity = new cls() as E;
     const eid = addEntity(this.ecs);
     try {
-      entity.place({ world: this, eid, id: entityId, typeName: name }, order);
+      entity.place({ world: this, eid, id: entityId, typeName: name }, order, options.loaded?.components);
       this.entities.set(entityId, entity);
-      entity.onCreate();
+      if (options.loaded) {
+        entity.version = options.loaded.version;
+        entity.onLoad();
+      } else {
+        entity.onCreate();
+        // A new entity with state to keep is saved with the next flush.
+        if (order.some((c) => c.persist.length > 0)) this.dirty.add(entity);
+      }
     } catch (err) {
       this.entities.delete(entityId);
+      this.dirty.delete(entity);
       entity.unplace((detachErr) => this.logger.error('onDetach failed', { err: detachErr, entityId }));
       removeEntity(this.ecs, eid);
       throw err;
@@ -100,7 +118,41 @@ export class World {
     const eid = entity.eid;
     entity.unplace((err, part) => this.logger.error('onDetach failed', { err, entityId: id, component: part.constructor.name }));
     this.entities.delete(id);
+    this.dirty.delete(entity);
     removeEntity(this.ecs, eid);
+  }
+
+  /** Records that `entity` has changes to save; a critical change also goes to the critical listener at once. */
+  markDirty(entity: Entity, options?: DirtyOptions): void {
+    if (!entity.alive) return;
+    this.dirty.add(entity);
+    if (options?.critical) this.criticalListener?.(entity);
+  }
+
+  /** The dirty entities, which are no longer dirty afterwards (a failed save marks them again). */
+  takeDirty(): Entity[] {
+    const taken = [...this.dirty];
+    this.dirty = new Set();
+    return taken;
+  }
+
+  /** Takes one entity out of the dirty set (it is being saved on its own). */
+  takeDirtyOne(entity: Entity): void {
+    this.dirty.delete(entity);
+  }
+
+  /** Whether `entity` has unsaved changes. */
+  isDirty(entity: Entity): boolean {
+    return this.dirty.has(entity);
+  }
+
+  /**
+   * Sets who hears about critical changes (the persistence binding, which saves them at once).
+   * @throws Error when one is set already.
+   */
+  onCritical(listener: (entity: Entity) => void): void {
+    if (this.criticalListener) throw new Error('World.onCritical: a listener is set already');
+    this.criticalListener = listener;
   }
 
   /**

@@ -1,0 +1,126 @@
+/**
+ * The entity persistence tests, run against each store backend by the test files beside it.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Store } from '../persist/store.js';
+import { MemoryLogger } from '../testing/memory-logger.js';
+import { ManualClock } from '../timer/clock.js';
+import { Component } from './component.js';
+import { Entity } from './entity.js';
+import { EntityPersistence } from './entity-persistence.js';
+import { EntityRegistry } from './entity-registry.js';
+import { World } from './world.js';
+
+class Wallet extends Component {
+  static override persist = ['gold', 'items'];
+  static override serverCallable = ['pay'];
+  gold = 0;
+  items: string[] = [];
+  transient = 'not saved';
+  pay(amount: number): void {
+    this.gold -= amount;
+  }
+}
+class Avatar extends Entity {
+  static override components = [Wallet];
+  loaded = false;
+  override onLoad(): void {
+    this.loaded = true;
+  }
+}
+
+function setup(store: Store) {
+  const registry = new EntityRegistry().register('Avatar', Avatar);
+  const logger = new MemoryLogger();
+  const world = new World({ logger, clock: new ManualClock(), registry });
+  return { world, logger, persistence: new EntityPersistence({ world, registry, store, logger, batchSize: 100 }) };
+}
+
+/** Registers the entity persistence tests for one backend. */
+export function describeEntityPersistence(label: string, openStore: () => Promise<Store>): void {
+  describe(`Entity persistence (${label})`, () => {
+    const stores: Store[] = [];
+    const store = async (): Promise<Store> => {
+      const s = await openStore();
+      stores.push(s);
+      return s;
+    };
+    afterAll(async () => {
+      for (const s of stores) await s.close();
+    });
+
+    it('saves the persistent fields and loads them back into a new world, calling onLoad', async () => {
+      const s = await store();
+      const first = setup(s);
+      const avatar = first.world.spawn(Avatar);
+      const wallet = avatar.get(Wallet);
+      wallet.gold = 42;
+      wallet.items.push('sword');
+      wallet.markDirty();
+      wallet.transient = 'changed';
+      expect(await first.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0 });
+      expect(avatar.version).toBe(1);
+
+      const second = setup(s);
+      const loaded = (await second.persistence.load('Avatar', avatar.id)) as Avatar;
+      expect(loaded.loaded).toBe(true);
+      expect(loaded.version).toBe(1);
+      expect(loaded.get(Wallet)).toMatchObject({ gold: 42, items: ['sword'], transient: 'not saved' });
+      expect(second.world.isDirty(loaded)).toBe(false);
+      expect(await second.persistence.load('Avatar', 'nobody')).toBeUndefined();
+    });
+
+    it('marks an entity dirty when a persistent field is assigned, and saves dirty entities in batches', async () => {
+      const s = await store();
+      const { world, persistence } = setup(s);
+      const avatars = Array.from({ length: 250 }, () => world.spawn(Avatar));
+      expect(await persistence.flushDirty()).toEqual({ saved: 250, conflicts: 0 });
+      expect(await persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0 });
+      avatars[7]!.get(Wallet).gold = 5;
+      avatars[9]!.get(Wallet).transient = 'x';
+      expect(world.isDirty(avatars[7]!)).toBe(true);
+      expect(world.isDirty(avatars[9]!)).toBe(false);
+      expect(await persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0 });
+      expect((await s.load('Avatar', avatars[7]!.id))?.data).toEqual({ type: 'Avatar', components: { Wallet: { gold: 5, items: [] } } });
+    });
+
+    it('saves a critical change at once', async () => {
+      const s = await store();
+      const { world, persistence } = setup(s);
+      const avatar = world.spawn(Avatar);
+      await persistence.flushDirty();
+      avatar.get(Wallet).gold = 1_000;
+      avatar.markDirty({ critical: true });
+      for (let i = 0; i < 50 && (await s.load('Avatar', avatar.id))?.version !== 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await s.load('Avatar', avatar.id))?.data).toMatchObject({ components: { Wallet: { gold: 1_000 } } });
+      expect(world.isDirty(avatar)).toBe(false);
+    });
+
+    it('reports a version conflict when another writer saved first, and counts it', async () => {
+      const s = await store();
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      await a.persistence.flushDirty();
+      const b = setup(s);
+      const copy = (await b.persistence.load('Avatar', avatar.id))!;
+      copy.get(Wallet).gold = 1;
+      await b.persistence.flushDirty();
+      avatar.get(Wallet).gold = 2;
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 1 });
+      expect(a.logger.at('error')[0]?.message).toBe('entity save conflict');
+    });
+
+    it('refuses an unknown type or a corrupted document with a clear error and leaves the world unchanged', async () => {
+      const s = await store();
+      const { world, persistence } = setup(s);
+      await expect(persistence.load('Dragon', 'x')).rejects.toThrow('unknown entity type "Dragon"');
+      await s.save('Avatar', { id: 'bad-gold', data: { type: 'Avatar', components: { Wallet: { gold: 'lots' } } }, expectedVersion: 0 });
+      await s.save('Avatar', { id: 'bad-type', data: { type: 'Room', components: {} }, expectedVersion: 0 });
+      await s.save('Avatar', { id: 'bad-shape', data: { type: 'Avatar', components: [1, 2] }, expectedVersion: 0 });
+      await expect(persistence.load('Avatar', 'bad-gold')).rejects.toThrow('Avatar/bad-gold: components.Wallet.gold holds string, expected number');
+      await expect(persistence.load('Avatar', 'bad-type')).rejects.toThrow(/stored as type "Room"/);
+      await expect(persistence.load('Avatar', 'bad-shape')).rejects.toThrow(/components is not an object/);
+      expect(world.entityCount).toBe(0);
+    });
+  });
+}

@@ -8,6 +8,7 @@ import type { ComponentClass } from './component.js';
 export function checkDeclarations(cls: ComponentClass): void {
   const sample = new cls() as unknown as Record<string, unknown>;
   for (const field of cls.persist) {
+    if (field in cls.hot) throw new Error(`${cls.name}.persist: ${field} is a hot field, which cannot be persisted yet`);
     if (!(field in sample)) throw new Error(`${cls.name}.persist: ${field} is not a field (give it an initial value)`);
     if (typeof sample[field] === 'function') throw new Error(`${cls.name}.persist: ${field} is a method, not a field`);
   }

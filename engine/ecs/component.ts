@@ -5,10 +5,11 @@
  * typed-array components that systems read directly.
  */
 import type { Entity } from './entity.js';
+import type { HotSpec } from './hot-fields.js';
 
 /** A component class: constructible without arguments, with the statics of {@link Component}. */
 export type ComponentClass<C extends Component = Component> = (new () => C) &
-  Pick<typeof Component, 'requires' | 'persist' | 'clientCallable' | 'serverCallable'>;
+  Pick<typeof Component, 'requires' | 'persist' | 'clientCallable' | 'serverCallable' | 'hot'>;
 
 /** Options for {@link Component.markDirty}. */
 export interface DirtyOptions {
@@ -29,6 +30,13 @@ export abstract class Component {
    * (pushing to an array) needs {@link Component.markDirty}.
    */
   static persist: readonly string[] = [];
+
+  /**
+   * Hot numeric fields kept in typed arrays (`{ x: 'f32', y: 'f32' }`): systems read them with
+   * `world.hot(Position).x[eid]`, the instance through accessors of the same names (declare them
+   * with `declare x: number`). Not persistable yet.
+   */
+  static hot: HotSpec = {};
 
   /** Methods the owning client may call (checked at registration to be methods). */
   static clientCallable: readonly string[] = [];

@@ -6,6 +6,7 @@
  */
 import { addComponent, removeComponent } from 'bitecs';
 import type { Component, ComponentClass, DirtyOptions } from './component.js';
+import type { HotStore } from './hot-fields.js';
 import type { World } from './world.js';
 
 /** An entity class: constructible without arguments, with the statics of {@link Entity}. */
@@ -20,6 +21,22 @@ interface Placement {
 
 /** Persistent field values by component class name, as saved (see entity-persistence.ts). */
 export type ComponentData = Record<string, Record<string, unknown>>;
+
+// Points the instance's hot fields at the entity's slots in the world's arrays, starting from
+// the instance's initial values (0 when a field is only declared): a reused slot starts clean.
+function mapHotFields(part: Component, store: HotStore, eid: number): void {
+  for (const [field, array] of Object.entries(store)) {
+    const initial = Number((part as unknown as Record<string, unknown>)[field] ?? 0);
+    Object.defineProperty(part, field, {
+      enumerable: true,
+      get: () => store[field]![eid],
+      set: (v: number) => {
+        store[field]![eid] = v;
+      },
+    });
+    array[eid] = initial;
+  }
+}
 
 // Turns each persistent field into an accessor that marks the entity dirty when assigned.
 function watchFields(part: Component, fields: readonly string[], onChange: () => void): void {
@@ -167,6 +184,7 @@ export abstract class Entity {
   private attach<C extends Component>(cls: ComponentClass<C>, loaded?: Record<string, unknown>): C {
     const { world, eid } = this.placed();
     const part = new cls();
+    mapHotFields(part, world.hot(cls), eid);
     // Loaded values go in before the fields are watched: loading does not make an entity dirty.
     if (loaded) Object.assign(part, loaded);
     watchFields(part, cls.persist, () => this.markDirty());

@@ -10,6 +10,7 @@ import type { Clock } from '../timer/clock.js';
 import type { EntityRegistry } from './entity-registry.js';
 import type { DirtyOptions } from './component.js';
 import type { ComponentData, Entity, EntityClass } from './entity.js';
+import { HotStores, type HotSpec, type HotStore } from './hot-fields.js';
 
 /** A system: one pass of game logic over the world's data. `dt` is in seconds. */
 export type System = (world: World, dt: number) => void;
@@ -48,6 +49,7 @@ export class World {
   private readonly systems: { name: string; run: System }[] = [];
   private readonly errors: Record<string, number> = {};
   private readonly entities = new Map<string, Entity>();
+  private readonly hotStores = new HotStores();
   private dirty = new Set<Entity>();
   private criticalListener: ((entity: Entity) => void) | undefined;
   private readonly nextId = monotonicFactory();
@@ -58,6 +60,14 @@ export class World {
   constructor(private readonly options: WorldOptions) {
     this.ecs = createWorld();
     this.logger = options.logger;
+  }
+
+  /**
+   * The typed arrays of a component class's hot fields in this world, indexed by bitecs entity
+   * id. Fetch them each step: they are replaced when the world grows.
+   */
+  hot<S extends HotSpec>(cls: { hot: S }): HotStore<S> {
+    return this.hotStores.get(cls, cls.hot);
   }
 
   /** How many entities are alive. */
@@ -77,6 +87,7 @@ export class World {
     if (this.entities.has(entityId)) throw new Error(`World.spawn: entity id ${entityId} is in use`);
     const entity = new cls() as E;
     const eid = addEntity(this.ecs);
+    this.hotStores.ensure(eid);
     try {
       entity.place({ world: this, eid, id: entityId, typeName: name }, order, options.loaded?.components);
       this.entities.set(entityId, entity);

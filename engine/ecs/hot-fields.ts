@@ -1,0 +1,68 @@
+/**
+ * Hot per-entity numbers (position, velocity, hit points) kept in typed arrays indexed by the
+ * bitecs entity id, one set of arrays per world and component class, so systems read and write
+ * them directly without copying. A component instance reads and writes the same slots through
+ * accessors.
+ */
+
+/** The element types a hot field may have. */
+export const HOT_TYPES = {
+  f32: Float32Array,
+  f64: Float64Array,
+  i8: Int8Array,
+  i16: Int16Array,
+  i32: Int32Array,
+  u8: Uint8Array,
+  u16: Uint16Array,
+  u32: Uint32Array,
+} as const;
+
+/** One of {@link HOT_TYPES}. */
+export type HotType = keyof typeof HOT_TYPES;
+
+/** A component's hot field declarations: field name → element type. */
+export type HotSpec = Readonly<Record<string, HotType>>;
+
+/** The arrays of one component class in one world, by field name. */
+export type HotStore<S extends HotSpec = HotSpec> = { [K in keyof S]: InstanceType<(typeof HOT_TYPES)[S[K]]> };
+
+/** Hot stores of one world, grown together as entity ids grow. */
+export class HotStores {
+  private readonly stores = new Map<object, { spec: HotSpec; arrays: Record<string, InstanceType<(typeof HOT_TYPES)[HotType]>> }>();
+  private capacity: number;
+
+  /** @param initialCapacity entity slots allocated per field at first (default 1,024). */
+  constructor(initialCapacity = 1_024) {
+    this.capacity = initialCapacity;
+  }
+
+  /** The arrays of `owner` (a component class), created on first use. */
+  get<S extends HotSpec>(owner: object, spec: S): HotStore<S> {
+    let entry = this.stores.get(owner);
+    if (!entry) {
+      const arrays: Record<string, InstanceType<(typeof HOT_TYPES)[HotType]>> = {};
+      for (const [field, type] of Object.entries(spec)) arrays[field] = new HOT_TYPES[type](this.capacity);
+      entry = { spec, arrays };
+      this.stores.set(owner, entry);
+    }
+    return entry.arrays as HotStore<S>;
+  }
+
+  /**
+   * Makes room for entity id `eid` in every store, doubling the capacity as needed. Arrays are
+   * replaced when they grow, so systems fetch them each step rather than keeping them.
+   */
+  ensure(eid: number): void {
+    if (eid < this.capacity) return;
+    let next = this.capacity;
+    while (next <= eid) next *= 2;
+    for (const entry of this.stores.values()) {
+      for (const [field, type] of Object.entries(entry.spec)) {
+        const grown = new HOT_TYPES[type](next);
+        grown.set(entry.arrays[field]!);
+        entry.arrays[field] = grown;
+      }
+    }
+    this.capacity = next;
+  }
+}

@@ -5,7 +5,7 @@
  * typed-array components that systems read directly.
  */
 import type { Entity } from './entity.js';
-import type { HotSpec } from './hot-fields.js';
+import type { HotSpec, HotStore } from './hot-fields.js';
 
 /** A component class: constructible without arguments, with the statics of {@link Component}. */
 export type ComponentClass<C extends Component = Component> = (new () => C) &
@@ -45,6 +45,10 @@ export abstract class Component {
   static serverCallable: readonly string[] = [];
 
   private owner: Entity | undefined;
+  /** @internal The world's arrays for this class's hot fields; see hot-fields.ts. */
+  hotStore: HotStore | undefined = undefined;
+  /** @internal The entity's slot in those arrays. */
+  hotEid = -1;
 
   /**
    * The entity this component is attached to.

@@ -1,9 +1,11 @@
 import { checkDeclarations } from './component-declarations.js';
 import { componentOrder } from './component-order.js';
+import { installHotAccessors } from './hot-fields.js';
 import type { ComponentClass } from './component.js';
 import type { EntityClass } from './entity.js';
 
 interface Registered {
+  name: string;
   cls: EntityClass;
   /** The class's components in dependency order, checked once at registration. */
   order: readonly ComponentClass[];
@@ -28,8 +30,11 @@ export class EntityRegistry {
     if (this.byName.has(name)) throw new Error(`EntityRegistry: ${name} is registered already`);
     if (this.names.has(cls)) throw new Error(`EntityRegistry: ${cls.name} is registered already as ${this.names.get(cls)}`);
     const order = componentOrder(name, cls.components);
-    for (const component of order) checkDeclarations(component);
-    this.byName.set(name, { cls, order });
+    for (const component of order) {
+      checkDeclarations(component);
+      installHotAccessors(component);
+    }
+    this.byName.set(name, { name, cls, order });
     this.names.set(cls, name);
     return this;
   }
@@ -38,12 +43,12 @@ export class EntityRegistry {
    * The registration of `type`, a name or a class.
    * @throws Error naming the type when it is not registered.
    */
-  lookup(type: string | EntityClass): Registered & { name: string } {
+  lookup(type: string | EntityClass): Registered {
     const name = typeof type === 'string' ? type : this.names.get(type);
     const found = name === undefined ? undefined : this.byName.get(name);
     if (!found || name === undefined) {
       throw new Error(`EntityRegistry: unknown entity type ${typeof type === 'string' ? JSON.stringify(type) : type.name}`);
     }
-    return { ...found, name };
+    return found;
   }
 }

@@ -22,19 +22,21 @@ interface Placement {
 /** Persistent field values by component class name, as saved (see entity-persistence.ts). */
 export type ComponentData = Record<string, Record<string, unknown>>;
 
-// Points the instance's hot fields at the entity's slots in the world's arrays, starting from
-// the instance's initial values (0 when a field is only declared): a reused slot starts clean.
+// Points the instance's hot fields (prototype accessors, see installHotAccessors) at the
+// entity's slot, starting from the instance's initial values, 0 when a field is only declared:
+// a reused slot starts clean.
 function mapHotFields(part: Component, store: HotStore, eid: number): void {
-  for (const [field, array] of Object.entries(store)) {
-    const initial = Number((part as unknown as Record<string, unknown>)[field] ?? 0);
-    Object.defineProperty(part, field, {
-      enumerable: true,
-      get: () => store[field]![eid],
-      set: (v: number) => {
-        store[field]![eid] = v;
-      },
-    });
-    array[eid] = initial;
+  part.hotStore = store;
+  part.hotEid = eid;
+  const own = part as unknown as Record<string, unknown>;
+  for (const field in store) {
+    let initial = 0;
+    if (Object.hasOwn(own, field)) {
+      // A field initializer made an own property that would hide the accessor.
+      initial = Number(own[field]);
+      delete own[field];
+    }
+    store[field]![eid] = initial;
   }
 }
 

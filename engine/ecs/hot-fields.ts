@@ -26,6 +26,35 @@ export type HotSpec = Readonly<Record<string, HotType>>;
 /** The arrays of one component class in one world, by field name. */
 export type HotStore<S extends HotSpec = HotSpec> = { [K in keyof S]: InstanceType<(typeof HOT_TYPES)[S[K]]> };
 
+/** What a component instance carries to reach its hot slots (set by the entity on attach). */
+export interface HotSlot {
+  hotStore: HotStore | undefined;
+  hotEid: number;
+}
+
+const installed = new WeakSet<object>();
+
+/**
+ * Defines, once per component class, prototype accessors for its hot fields that read and write
+ * the instance's slot, so attaching a component allocates no closures.
+ */
+export function installHotAccessors(cls: { prototype: object; hot: HotSpec }): void {
+  if (installed.has(cls)) return;
+  installed.add(cls);
+  for (const field of Object.keys(cls.hot)) {
+    Object.defineProperty(cls.prototype, field, {
+      enumerable: true,
+      configurable: false,
+      get(this: HotSlot) {
+        return this.hotStore![field]![this.hotEid];
+      },
+      set(this: HotSlot, v: number) {
+        this.hotStore![field]![this.hotEid] = v;
+      },
+    });
+  }
+}
+
 /** Hot stores of one world, grown together as entity ids grow. */
 export class HotStores {
   private readonly stores = new Map<object, { spec: HotSpec; arrays: Record<string, InstanceType<(typeof HOT_TYPES)[HotType]>> }>();

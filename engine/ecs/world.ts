@@ -4,9 +4,9 @@
  * I/O and never await. A `TickLoop` calls {@link World.step} at the world's rate.
  */
 import { addEntity, createWorld, removeEntity, type World as BitWorld } from 'bitecs';
-import { monotonicFactory } from 'ulid';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
+import { createEntityIds } from './entity-ids.js';
 import type { EntityRegistry } from './entity-registry.js';
 import type { DirtyOptions } from './component.js';
 import type { ComponentData, Entity, EntityClass } from './entity.js';
@@ -52,7 +52,7 @@ export class World {
   private readonly hotStores = new HotStores();
   private dirty = new Set<Entity>();
   private criticalListener: ((entity: Entity) => void) | undefined;
-  private readonly nextId = monotonicFactory();
+  private readonly nextId: () => string;
   private readonly logger: Logger;
   private steps = 0;
   private elapsed = 0;
@@ -60,6 +60,7 @@ export class World {
   constructor(private readonly options: WorldOptions) {
     this.ecs = createWorld();
     this.logger = options.logger;
+    this.nextId = createEntityIds(options.clock);
   }
 
   /**
@@ -83,7 +84,7 @@ export class World {
    */
   spawn<E extends Entity>(type: EntityClass<E> | string, options: SpawnOptions = {}): E {
     const { cls, order, name } = this.options.registry.lookup(type);
-    const entityId = options.id ?? this.nextId(Math.floor(this.options.clock.now()));
+    const entityId = options.id ?? this.nextId();
     if (this.entities.has(entityId)) throw new Error(`World.spawn: entity id ${entityId} is in use`);
     const entity = new cls() as E;
     const eid = addEntity(this.ecs);

@@ -96,6 +96,20 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       expect(world.isDirty(avatar)).toBe(false);
     });
 
+    it('keeps a change made while a critical save is in flight for the next flush, without a conflict', async () => {
+      const s = await store();
+      const { world, persistence } = setup(s);
+      const avatar = world.spawn(Avatar);
+      await persistence.flushDirty();
+      avatar.get(Wallet).gold = 10;
+      avatar.markDirty({ critical: true });
+      avatar.get(Wallet).gold = 20;
+      expect(await persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0 });
+      for (let i = 0; i < 50 && avatar.version !== 2; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(await persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0 });
+      expect((await s.load('Avatar', avatar.id))?.data).toMatchObject({ components: { Wallet: { gold: 20 } } });
+    });
+
     it('reports a version conflict when another writer saved first, and counts it', async () => {
       const s = await store();
       const a = setup(s);

@@ -32,6 +32,8 @@ export interface FlushResult {
 /** The entity ↔ store binding of one world. */
 export class EntityPersistence {
   private readonly batchSize: number;
+  /** Entities with a save in flight: a second save now would carry the same expected version. */
+  private readonly saving = new Set<Entity>();
 
   constructor(private readonly options: EntityPersistenceOptions) {
     this.batchSize = options.batchSize ?? 1_000;
@@ -70,6 +72,11 @@ export class EntityPersistence {
     const byType = new Map<string, Entity[]>();
     for (const e of entities) {
       if (!e.alive) continue;
+      if (this.saving.has(e)) {
+        // Changed again while its last save is in flight: it goes with the next flush.
+        this.options.world.markDirty(e);
+        continue;
+      }
       const group = byType.get(e.typeName);
       if (group) group.push(e);
       else byType.set(e.typeName, [e]);
@@ -84,11 +91,14 @@ export class EntityPersistence {
           expectedVersion: e.version,
         }));
         let outcomes;
+        for (const e of batch) this.saving.add(e);
         try {
           outcomes = await this.options.store.saveBatch(type, requests);
         } catch (err) {
           for (const e of batch) this.options.world.markDirty(e);
           throw err;
+        } finally {
+          for (const e of batch) this.saving.delete(e);
         }
         outcomes.forEach((o, k) => {
           const entity = batch[k]!;

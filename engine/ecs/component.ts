@@ -5,7 +5,7 @@
  * typed-array components that systems read directly.
  */
 import type { Entity } from './entity.js';
-import type { HotSpec, HotStore } from './hot-fields.js';
+import { DETACHED, type HotSpec, type HotStore } from './hot-fields.js';
 
 /** A component class: constructible without arguments, with the statics of {@link Component}. */
 export type ComponentClass<C extends Component = Component> = (new () => C) &
@@ -47,7 +47,7 @@ export abstract class Component {
   private owner: Entity | undefined;
   /** @internal The world's arrays for this class's hot fields; see hot-fields.ts. */
   hotStore: HotStore | undefined = undefined;
-  /** @internal The entity's slot in those arrays. */
+  /** @internal The entity's slot in those arrays; -1 before attach, {@link DETACHED} after. */
   hotEid = -1;
 
   /**
@@ -70,8 +70,12 @@ export abstract class Component {
   /** Called before it is detached, before the components it requires. */
   onDetach(): void {}
 
-  /** @internal Sets or clears the owning entity; only the world calls it. */
+  /** @internal Sets or clears the owning entity; only the world calls it. Clearing also cuts the hot slot. */
   bind(owner: Entity | undefined): void {
     this.owner = owner;
+    if (!owner) {
+      this.hotStore = undefined;
+      this.hotEid = DETACHED;
+    }
   }
 }

@@ -103,11 +103,32 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       await persistence.flushDirty();
       avatar.get(Wallet).gold = 10;
       avatar.markDirty({ critical: true });
+      await Promise.resolve(); // the critical save starts a turn later
       avatar.get(Wallet).gold = 20;
       expect(await persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0 });
       for (let i = 0; i < 50 && avatar.version !== 2; i++) await new Promise((r) => setTimeout(r, 5));
       expect(await persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0 });
       expect((await s.load('Avatar', avatar.id))?.data).toMatchObject({ components: { Wallet: { gold: 20 } } });
+    });
+
+    it('keeps every unsaved entity dirty when a flush fails', async () => {
+      const s = await openStore();
+      const { world, persistence } = setup(s);
+      const avatars = Array.from({ length: 150 }, () => world.spawn(Avatar));
+      await s.close();
+      await expect(persistence.flushDirty()).rejects.toThrow(/STORE_ERR_CLOSED/);
+      expect(avatars.every((a) => world.isDirty(a))).toBe(true);
+    });
+
+    it('returns one entity to two loads of the same id at once', async () => {
+      const s = await store();
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      await a.persistence.flushDirty();
+      const b = setup(s);
+      const [x, y] = await Promise.all([b.persistence.load('Avatar', avatar.id), b.persistence.load('Avatar', avatar.id)]);
+      expect(x).toBe(y);
+      expect(b.world.entityCount).toBe(1);
     });
 
     it('reports a version conflict when another writer saved first, and counts it', async () => {

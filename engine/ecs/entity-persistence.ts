@@ -38,9 +38,13 @@ export class EntityPersistence {
   constructor(private readonly options: EntityPersistenceOptions) {
     this.batchSize = options.batchSize ?? 1_000;
     // Critical changes are saved at once; a failure is logged and the entity stays dirty.
+    // Deferred a turn, so that an entity marked critical inside a spawn that then fails is not saved.
     options.world.onCritical((entity) => {
-      this.options.world.takeDirtyOne(entity);
-      this.save([entity]).catch((err: unknown) => this.options.logger.error('critical save failed', { err, entityId: entity.id }));
+      queueMicrotask(() => {
+        if (!entity.alive) return;
+        this.options.world.takeDirtyOne(entity);
+        this.save([entity]).catch((err: unknown) => this.options.logger.error('critical save failed', { err, entityId: entity.id }));
+      });
     });
   }
 
@@ -64,6 +68,9 @@ export class EntityPersistence {
     if (present) return present;
     const doc = await this.options.store.load(name, id);
     if (!doc) return undefined;
+    // Another load of the same id may have finished while this one waited.
+    const arrived = this.options.world.find(id);
+    if (arrived) return arrived;
     const components = checkDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
     return this.options.world.spawn(cls, { id, loaded: { version: doc.version, components } });
   }
@@ -82,7 +89,9 @@ export class EntityPersistence {
       else byType.set(e.typeName, [e]);
     }
     const result: FlushResult = { saved: 0, conflicts: 0 };
-    for (const [type, group] of byType) {
+    const groups = [...byType];
+    for (let g = 0; g < groups.length; g++) {
+      const [type, group] = groups[g]!;
       for (let i = 0; i < group.length; i += this.batchSize) {
         const batch = group.slice(i, i + this.batchSize);
         const requests: SaveRequest[] = batch.map((e) => ({
@@ -95,7 +104,9 @@ export class EntityPersistence {
         try {
           outcomes = await this.options.store.saveBatch(type, requests);
         } catch (err) {
-          for (const e of batch) this.options.world.markDirty(e);
+          // Nothing from this batch on was saved: all of it stays dirty for the next flush.
+          const unsaved = [...group.slice(i), ...groups.slice(g + 1).flatMap(([, rest]) => rest)];
+          for (const e of unsaved) this.options.world.markDirty(e);
           throw err;
         } finally {
           for (const e of batch) this.saving.delete(e);

@@ -185,3 +185,63 @@ describe('component declarations', () => {
     expect(() => new EntityRegistry().register('Bad__Name', Hero)).toThrow(/bad type name/);
   });
 });
+
+describe('run-time components and hot fields', () => {
+  class Position extends Component {
+    static override hot = { x: 'f32' } as const;
+    declare x: number;
+  }
+  class Spawned extends Component {
+    static override hot = { level: 'u8' } as const;
+    declare level: number;
+    constructor() {
+      super();
+      this.level = 3;
+    }
+  }
+  class Broken extends Component {
+    override onAttach(): void {
+      throw new Error('attach bug');
+    }
+  }
+  class Saved extends Component {
+    static override persist = ['n'];
+    n = 0;
+  }
+  class Walker extends Entity {
+    static override components = [Position, Spawned];
+  }
+
+  function walkers() {
+    const registry = new EntityRegistry().register('Walker', Walker);
+    return new World({ logger: new MemoryLogger(), clock: new ManualClock(), registry });
+  }
+
+  it('takes a component off again when its onAttach throws during add', () => {
+    const world = walkers();
+    const w = world.spawn(Walker);
+    expect(() => w.add(Broken)).toThrow('attach bug');
+    expect(w.has(Broken)).toBe(false);
+    expect([...query(world.ecs, [Broken])]).toEqual([]);
+  });
+
+  it('refuses to add a component with persistent fields at run time', () => {
+    const w = walkers().spawn(Walker);
+    expect(() => w.add(Saved)).toThrow(/has persistent fields; list it in Walker.components/);
+  });
+
+  it('cuts a detached component off the hot slot its entity had', () => {
+    const world = walkers();
+    const first = world.spawn(Walker);
+    const kept = first.get(Position);
+    world.destroy(first);
+    const second = world.spawn(Walker);
+    expect(() => (kept.x = 99)).toThrow(/not attached/);
+    expect(second.get(Position).x).toBe(0);
+  });
+
+  it('starts a hot field from a value its constructor set', () => {
+    const w = walkers().spawn(Walker);
+    expect(w.get(Spawned).level).toBe(3);
+  });
+});

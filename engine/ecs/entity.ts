@@ -100,15 +100,26 @@ export abstract class Entity {
   }
 
   /**
-   * Attaches a new component of class `cls` at run time.
-   * @throws Error when one is attached already or a component it requires is missing.
+   * Attaches a new component of class `cls` at run time. Components with persistent fields belong
+   * in the class's `components` list (loading rebuilds that list), so they cannot be added here.
+   * If its `onAttach` throws, the component is taken off again.
+   * @throws Error when one is attached already, a component it requires is missing, it declares
+   *   persistent fields, or what `onAttach` threw.
    */
   add<C extends Component>(cls: ComponentClass<C>): C {
-    const { typeName, id } = this.placed();
+    const { typeName, id, world, eid } = this.placed();
     if (this.parts.has(cls)) throw new Error(`${typeName} ${id} already has ${cls.name}`);
+    if (cls.persist.length > 0) throw new Error(`${typeName} ${id}: ${cls.name} has persistent fields; list it in ${typeName}.components instead`);
     const missing = cls.requires.find((r) => !this.parts.has(r));
     if (missing) throw new Error(`${typeName} ${id}: ${cls.name} requires ${missing.name}, which is not attached`);
-    return this.attach(cls);
+    try {
+      return this.attach(cls);
+    } catch (err) {
+      this.parts.get(cls)?.bind(undefined);
+      this.parts.delete(cls);
+      removeComponent(world.ecs, eid, cls);
+      throw err;
+    }
   }
 
   /**

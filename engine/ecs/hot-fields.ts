@@ -32,13 +32,16 @@ export interface HotSlot {
   hotEid: number;
 }
 
+/** The slot of a component taken off its entity: its hot fields are gone with it. */
+export const DETACHED = -2;
+
 const installed = new WeakSet<object>();
 
 /**
  * Defines, once per component class, prototype accessors for its hot fields that read and write
  * the instance's slot, so attaching a component allocates no closures.
  */
-export function installHotAccessors(cls: { prototype: object; hot: HotSpec }): void {
+export function installHotAccessors(cls: { name: string; prototype: object; hot: HotSpec }): void {
   if (installed.has(cls)) return;
   installed.add(cls);
   for (const field of Object.keys(cls.hot)) {
@@ -46,10 +49,14 @@ export function installHotAccessors(cls: { prototype: object; hot: HotSpec }): v
       enumerable: true,
       configurable: false,
       get(this: HotSlot) {
-        return this.hotStore![field]![this.hotEid];
+        if (!this.hotStore) throw new Error(`${cls.name}.${field}: the component is not attached to an entity`);
+        return this.hotStore[field]![this.hotEid];
       },
       set(this: HotSlot, v: number) {
-        this.hotStore![field]![this.hotEid] = v;
+        if (this.hotStore) this.hotStore[field]![this.hotEid] = v;
+        // Before attach (a constructor setting a start value) the value waits on the instance.
+        else if (this.hotEid !== DETACHED) Object.defineProperty(this, field, { value: v, writable: true, configurable: true, enumerable: true });
+        else throw new Error(`${cls.name}.${field}: the component is not attached to an entity`);
       },
     });
   }

@@ -78,3 +78,21 @@ describe('TickLoop', () => {
     expect(() => loop(10, () => undefined, 0.5)).toThrow(RangeError);
   });
 });
+
+describe('TickLoop restarted from inside a step', () => {
+  it('keeps one timer and its normal rate', () => {
+    let restarted = false;
+    const { clock, tick } = loop(10, () => {
+      if (!restarted) {
+        restarted = true;
+        tick.stop();
+        tick.start();
+      }
+    });
+    tick.start();
+    clock.advance(100);
+    expect(clock.pendingCount).toBe(1);
+    clock.advance(1_000);
+    expect(tick.stats().ticks).toBe(11);
+  });
+});

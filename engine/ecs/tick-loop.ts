@@ -44,6 +44,8 @@ export class TickLoop {
   private timer: ClockTimer | undefined;
   private nextDue = 0;
   private running = false;
+  /** Counts starts, so that a wake-up from before a stop and start ends quietly. */
+  private generation = 0;
   private totalTickMs = 0;
   private readonly counters: TickStats = {
     ticks: 0,
@@ -79,6 +81,7 @@ export class TickLoop {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.generation++;
     this.nextDue = this.options.clock.now() + this.intervalMs;
     this.arm();
   }
@@ -106,7 +109,10 @@ export class TickLoop {
       return;
     }
     const steps = Math.min(behind, this.maxCatchUp);
-    for (let i = 0; i < steps && this.running; i++) this.runStep();
+    const generation = this.generation;
+    for (let i = 0; i < steps && this.running && generation === this.generation; i++) this.runStep();
+    // A step that stopped and restarted the loop armed its own timer already.
+    if (generation !== this.generation) return;
     if (behind > steps) {
       // Give up the lag beyond the catch-up bound: the world runs slow rather than spiralling.
       this.counters.droppedSteps += behind - steps;

@@ -65,7 +65,8 @@ describe('the Avatar example', () => {
       await persistence.flushDirty();
       avatar.get(Inventory).buy('sword', 30);
       expect(() => avatar.get(Inventory).buy('castle', 1_000)).toThrow(/not enough gold/);
-      for (let i = 0; i < 50 && (await store.load('Avatar', avatar.id))?.version !== 2; i++) await new Promise((r) => setTimeout(r, 5));
+      await persistence.idle();
+      expect(avatar.version).toBe(2);
 
       const b = lobbyWorld();
       const again = await new EntityPersistence({ world: b.world, registry: b.registry, store, logger: new MemoryLogger() }).load('Avatar', avatar.id);

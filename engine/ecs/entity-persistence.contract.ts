@@ -91,7 +91,8 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       await persistence.flushDirty();
       avatar.get(Wallet).gold = 1_000;
       avatar.markDirty({ critical: true });
-      for (let i = 0; i < 50 && (await s.load('Avatar', avatar.id))?.version !== 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await persistence.idle();
+      expect(avatar.version).toBe(2);
       expect((await s.load('Avatar', avatar.id))?.data).toMatchObject({ components: { Wallet: { gold: 1_000 } } });
       expect(world.isDirty(avatar)).toBe(false);
     });
@@ -106,7 +107,8 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       await Promise.resolve(); // the critical save starts a turn later
       avatar.get(Wallet).gold = 20;
       expect(await persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0 });
-      for (let i = 0; i < 50 && avatar.version !== 2; i++) await new Promise((r) => setTimeout(r, 5));
+      await persistence.idle();
+      expect(avatar.version).toBe(2);
       expect(await persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0 });
       expect((await s.load('Avatar', avatar.id))?.data).toMatchObject({ components: { Wallet: { gold: 20 } } });
     });

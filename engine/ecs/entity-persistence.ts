@@ -34,18 +34,29 @@ export class EntityPersistence {
   private readonly batchSize: number;
   /** Entities with a save in flight: a second save now would carry the same expected version. */
   private readonly saving = new Set<Entity>();
+  /** Critical saves started and not yet settled. */
+  private readonly critical = new Set<Promise<void>>();
 
   constructor(private readonly options: EntityPersistenceOptions) {
     this.batchSize = options.batchSize ?? 1_000;
     // Critical changes are saved at once; a failure is logged and the entity stays dirty.
     // Deferred a turn, so that an entity marked critical inside a spawn that then fails is not saved.
     options.world.onCritical((entity) => {
-      queueMicrotask(() => {
-        if (!entity.alive) return;
-        this.options.world.takeDirtyOne(entity);
-        this.save([entity]).catch((err: unknown) => this.options.logger.error('critical save failed', { err, entityId: entity.id }));
-      });
+      const saved = Promise.resolve()
+        .then(async () => {
+          if (!entity.alive) return;
+          this.options.world.takeDirtyOne(entity);
+          await this.save([entity]);
+        })
+        .catch((err: unknown) => this.options.logger.error('critical save failed', { err, entityId: entity.id }));
+      this.critical.add(saved);
+      void saved.finally(() => this.critical.delete(saved));
     });
+  }
+
+  /** Resolves when every critical save started so far has settled (before closing the store). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.critical]);
   }
 
   /**

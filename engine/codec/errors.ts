@@ -1,0 +1,42 @@
+/**
+ * The codec error catalogue. Every codec error means the peer sent bytes that break the protocol
+ * (or a local value cannot be sent): the receiving side closes that connection and nothing else.
+ * Codes are stable and never reused; each has a test and a line in docs/rpc.md.
+ */
+export const CODEC_ERRORS = {
+  CODEC_ERR_FRAME_TOO_LARGE: { wire: 1001, message: 'frame larger than the limit' },
+  CODEC_ERR_TRUNCATED: { wire: 1002, message: 'value ends before its declared end' },
+  CODEC_ERR_MALFORMED: { wire: 1003, message: 'bytes are not valid msgpack' },
+  CODEC_ERR_TOO_DEEP: { wire: 1004, message: 'nesting deeper than the limit' },
+  CODEC_ERR_STRING_TOO_LONG: { wire: 1005, message: 'string longer than the limit' },
+  CODEC_ERR_BINARY_TOO_LONG: { wire: 1006, message: 'binary longer than the limit' },
+  CODEC_ERR_ARRAY_TOO_LONG: { wire: 1007, message: 'array longer than the limit' },
+  CODEC_ERR_MAP_TOO_LONG: { wire: 1008, message: 'map larger than the limit' },
+  CODEC_ERR_FORBIDDEN_KEY: { wire: 1009, message: 'map key not allowed' },
+  CODEC_ERR_UNSUPPORTED_TYPE: { wire: 1010, message: 'type not supported' },
+  CODEC_ERR_UNENCODABLE: { wire: 1011, message: 'value cannot be encoded' },
+} as const;
+
+/** One of the codes in {@link CODEC_ERRORS}. */
+export type CodecErrorCode = keyof typeof CODEC_ERRORS;
+
+/** Bytes that cannot be decoded, or a value that cannot be encoded, within the limits. */
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+  /** The numeric code used on the wire. */
+  readonly wireCode: number;
+
+  /**
+   * @param code the catalogue code.
+   * @param detail what exactly went wrong, appended to the catalogue message.
+   * @param options `cause`: the error behind it.
+   */
+  constructor(
+    readonly code: CodecErrorCode,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${CODEC_ERRORS[code].message}: ${detail}`, options);
+    this.wireCode = CODEC_ERRORS[code].wire;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * msgpack with limits: {@link encode} and {@link decode} for one-off use, {@link MsgpackCodec}
+ * for hot paths (it reuses one encoder and one decoder). Decoding first checks the bytes against
+ * the limits (check-msgpack.ts), so a hostile input is rejected before anything is allocated for
+ * it. Values: null, booleans, numbers, strings, Uint8Array, Date (timestamp extension), arrays and
+ * plain objects with string or integer keys; `undefined` travels as null.
+ */
+import { Decoder, Encoder } from '@msgpack/msgpack';
+import { checkMsgpack } from './check-msgpack.js';
+import { CodecError } from './errors.js';
+import { DEFAULT_CODEC_LIMITS, type CodecLimits } from './limits.js';
+
+/** A reusable encoder and decoder bound to one set of limits. Not reentrant across awaits. */
+export class MsgpackCodec {
+  readonly limits: Readonly<CodecLimits>;
+  private readonly encoder: Encoder;
+  private readonly decoder = new Decoder();
+
+  /** @param limits caps for both directions; defaults to {@link DEFAULT_CODEC_LIMITS}. */
+  constructor(limits: Partial<CodecLimits> = {}) {
+    this.limits = Object.freeze({ ...DEFAULT_CODEC_LIMITS, ...limits });
+    this.encoder = new Encoder({ maxDepth: this.limits.maxDepth, initialBufferSize: 4096 });
+  }
+
+  /**
+   * Encodes a value into the codec's own buffer. The result is only valid until the next call:
+   * copy it (or write it out) before encoding again.
+   * @throws CodecError `CODEC_ERR_UNENCODABLE` for values msgpack cannot carry (functions,
+   *   symbols, bigints, cycles, nesting over the depth limit), `CODEC_ERR_FRAME_TOO_LARGE` past
+   *   `maxFrameBytes`.
+   */
+  encodeShared(value: unknown): Uint8Array {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.encoder.encodeSharedRef(value);
+    } catch (err) {
+      throw new CodecError('CODEC_ERR_UNENCODABLE', err instanceof Error ? err.message : String(err), { cause: err });
+    }
+    if (bytes.length > this.limits.maxFrameBytes) {
+      throw new CodecError('CODEC_ERR_FRAME_TOO_LARGE', `encoded ${bytes.length} bytes > ${this.limits.maxFrameBytes}`);
+    }
+    return bytes;
+  }
+
+  /** Like {@link encodeShared}, returning a copy the caller owns. */
+  encode(value: unknown): Uint8Array {
+    return this.encodeShared(value).slice();
+  }
+
+  /**
+   * Decodes exactly one value. Binary values in the result may share memory with `bytes`.
+   * @throws CodecError for anything that is not exactly one valid value within the limits.
+   */
+  decode(bytes: Uint8Array): unknown {
+    if (bytes.length > this.limits.maxFrameBytes) {
+      throw new CodecError('CODEC_ERR_FRAME_TOO_LARGE', `${bytes.length} bytes > ${this.limits.maxFrameBytes}`);
+    }
+    checkMsgpack(bytes, this.limits);
+    try {
+      return this.decoder.decode(bytes);
+    } catch (err) {
+      // The check above accepts only well-formed values; this is a last line of defence.
+      throw new CodecError('CODEC_ERR_MALFORMED', err instanceof Error ? err.message : String(err), { cause: err });
+    }
+  }
+}
+
+const shared = new MsgpackCodec();
+
+/** Encodes a value with the default limits; see {@link MsgpackCodec.encode}. */
+export function encode(value: unknown): Uint8Array {
+  return shared.encode(value);
+}
+
+/** Decodes one value with the default limits; see {@link MsgpackCodec.decode}. */
+export function decode(bytes: Uint8Array): unknown {
+  return shared.decode(bytes);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { driveClock } from '../testing/drive-clock.js';
 import { ManualClock } from '../timer/clock.js';
-import { backoffDelay, withRetry } from './retry.js';
+import { withRetry } from './retry.js';
 
 class Transient extends Error {}
 const isTransient = (err: unknown): boolean => err instanceof Transient;
@@ -62,15 +62,5 @@ describe('withRetry', () => {
     );
     expect((err as Error).message).toBe('bad input');
     expect(calls).toBe(1);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles from the base, stays under the cap, and keeps at least half of each step', () => {
-    expect(backoffDelay(policy, 1, () => 0)).toBe(50);
-    expect(backoffDelay(policy, 1, () => 1)).toBe(100);
-    expect(backoffDelay(policy, 2, () => 1)).toBe(200);
-    expect(backoffDelay(policy, 3, () => 1)).toBe(250);
-    expect(backoffDelay(policy, 10, () => 0)).toBe(125);
   });
 });

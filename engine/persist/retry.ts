@@ -1,19 +1,10 @@
+import { backoffDelay, type Backoff } from '../timer/backoff.js';
 import type { Clock } from '../timer/clock.js';
 
-/** How an operation is retried after a transient failure. */
-export interface RetryPolicy {
+/** How an operation is retried after a transient failure; delays follow {@link backoffDelay}. */
+export interface RetryPolicy extends Backoff {
   /** Retries after the first attempt (0: try once). */
   maxRetries: number;
-  /** Delay before the first retry, doubled each time, with jitter. */
-  baseMs: number;
-  /** Longest delay between two attempts. */
-  maxMs: number;
-}
-
-/** Delay before retry number `retry` (1-based): exponential, capped, with "full jitter" in its upper half. */
-export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (retry - 1));
-  return ceiling / 2 + random() * (ceiling / 2);
 }
 
 /**

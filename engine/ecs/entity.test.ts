@@ -70,6 +70,15 @@ describe('Entity and Component', () => {
     expect(world.entityCount).toBe(0);
   });
 
+  it('finds an attached component by its class name, and nothing once destroyed', () => {
+    const { world } = setup();
+    const hero = world.spawn(Hero);
+    expect(hero.componentNamed('Inventory')).toBe(hero.get(Inventory));
+    expect(hero.componentNamed('Buff')).toBeUndefined();
+    world.destroy(hero);
+    expect(hero.componentNamed('Stats')).toBeUndefined();
+  });
+
   it('gives each entity a sortable, globally unique ULID and finds it by id', () => {
     const { world } = setup();
     const a = world.spawn(Hero);

@@ -94,6 +94,16 @@ export abstract class Entity {
     return part as C;
   }
 
+  /**
+   * The attached component whose class is named `name` (the name persistence and RPC use).
+   * @returns undefined when none is attached or the entity is destroyed.
+   */
+  componentNamed(name: string): Component | undefined {
+    if (!this.alive) return undefined;
+    for (const [cls, part] of this.parts) if (cls.name === name) return part;
+    return undefined;
+  }
+
   /** Whether a component of class `cls` is attached. */
   has(cls: ComponentClass): boolean {
     return this.alive && this.parts.has(cls);

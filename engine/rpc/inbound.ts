@@ -1,0 +1,135 @@
+/**
+ * Runs calls and notifications that arrive, and sends the replies. A call whose deadline has
+ * already passed on arrival is dropped unrun, and a reply that would arrive after the caller gave
+ * up is not sent. A handler's exception goes back as a remote error carrying its `code`; a target
+ * that does not exist or is not callable goes back as an RpcError code.
+ */
+import type { Logger } from '../log/types.js';
+import type { Clock } from '../timer/clock.js';
+import { KIND, type CallEnvelope, type Envelope, type NotifyEnvelope } from './envelope.js';
+import { REMOTE_ERR_UNCODED, REMOTE_ERROR_WIRE, RpcError } from './errors.js';
+import type { TraceContext } from './rpc-node.js';
+import type { Invocation, Targets } from './targets.js';
+
+/** Where replies go: the link a call came on, or the node itself for local calls. */
+export interface ReplySink {
+  readonly closed: boolean;
+  /** @throws RpcError when the envelope cannot be queued. */
+  send(envelope: Envelope): void;
+}
+
+/** What {@link Inbound} needs from its node. */
+export interface InboundContext {
+  targets: Targets;
+  clock: Clock;
+  logger: Logger;
+  trace?: TraceContext | undefined;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The receiving half of an RPC node. */
+export class Inbound {
+  /** Handlers started and not yet settled. */
+  inFlight = 0;
+  callsReceived = 0;
+  expiredOnArrival = 0;
+  expiredReplies = 0;
+
+  constructor(private readonly context: InboundContext) {}
+
+  /** Runs one CALL or NOTIFY from `from`. */
+  dispatch(from: ReplySink, envelope: CallEnvelope | NotifyEnvelope): void {
+    if (envelope[0] === KIND.NOTIFY) {
+      const [, trace, to, scope, method, args] = envelope;
+      const target = this.context.targets.resolve(to, scope, method);
+      const fail = (err: unknown): void =>
+        this.context.logger.warn('rpc: notification failed', { err, target: `${to ?? ''}/${scope}.${method}`, traceId: trace ?? undefined });
+      if (target instanceof RpcError) fail(target);
+      else this.run(trace, target, args, (err) => err !== undefined && fail(err));
+      return;
+    }
+    const [, id, timeoutMs, trace, to, scope, method, args] = envelope;
+    this.callsReceived++;
+    if (timeoutMs <= 0) {
+      this.expiredOnArrival++;
+      return;
+    }
+    const target = this.context.targets.resolve(to, scope, method);
+    if (target instanceof RpcError) {
+      this.send(from, [KIND.ERROR, id, target.wireCode, target.code, target.detail]);
+      return;
+    }
+    const deadline = this.context.clock.now() + timeoutMs;
+    this.run(trace, target, args, (err, value) => {
+      if (from.closed) return;
+      if (this.context.clock.now() > deadline) {
+        this.expiredReplies++;
+        return;
+      }
+      this.reply(from, id, err, value);
+    });
+  }
+
+  private run(trace: string | null, target: Invocation, args: unknown[], done: (err: unknown, value?: unknown) => void): void {
+    let result: unknown;
+    try {
+      result = trace !== null && this.context.trace ? this.context.trace.run(trace, () => invoke(target, args)) : invoke(target, args);
+    } catch (err) {
+      done(err === undefined ? new Error('undefined thrown') : err);
+      return;
+    }
+    if (!isPromiseLike(result)) {
+      done(undefined, result);
+      return;
+    }
+    this.inFlight++;
+    result.then(
+      (value) => {
+        this.inFlight--;
+        done(undefined, value);
+      },
+      (err: unknown) => {
+        this.inFlight--;
+        done(err === undefined ? new Error('rejected with undefined') : err);
+      },
+    );
+  }
+
+  private reply(from: ReplySink, id: number, err: unknown, value: unknown): void {
+    if (err !== undefined) {
+      // Whatever the handler threw, RpcErrors from its own nested calls included, is its failure.
+      const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : REMOTE_ERR_UNCODED;
+      this.send(from, [KIND.ERROR, id, REMOTE_ERROR_WIRE, code, err instanceof Error ? err.message : String(err)]);
+      return;
+    }
+    try {
+      from.send([KIND.RESULT, id, value]);
+    } catch (sendErr) {
+      if (sendErr instanceof RpcError && sendErr.code === 'RPC_ERR_ENCODING') {
+        this.send(from, [KIND.ERROR, id, sendErr.wireCode, sendErr.code, `result: ${sendErr.detail}`]);
+      } else {
+        this.unsent(sendErr);
+      }
+    }
+  }
+
+  private send(from: ReplySink, envelope: Envelope): void {
+    try {
+      from.send(envelope);
+    } catch (err) {
+      this.unsent(err);
+    }
+  }
+
+  // Overloaded or lost: the caller's deadline or the loss of its link settles its call.
+  private unsent(err: unknown): void {
+    this.context.logger.debug('rpc: reply not sent', { err });
+  }
+}
+
+function invoke(target: Invocation, args: unknown[]): unknown {
+  return target.fn.apply(target.self, args);
+}

@@ -1,0 +1,210 @@
+/**
+ * One TCP connection between two servers, usable in both directions once the handshake is done.
+ * Pipeline: socket bytes → frame decoder → msgpack (with limits) → envelope check → owner; and
+ * owner → msgpack → batch writer → socket. The link owns its socket, its heartbeat and its
+ * closing; what the frames mean is the owner's business (rpc-node.ts).
+ */
+import type { Socket } from 'node:net';
+import { CodecError } from '../codec/errors.js';
+import { FrameDecoder } from '../codec/frame-decoder.js';
+import type { MsgpackCodec } from '../codec/msgpack-codec.js';
+import type { Logger } from '../log/types.js';
+import type { Clock } from '../timer/clock.js';
+import type { TimerService } from '../timer/timer-service.js';
+import type { TimerId } from '../timer/types.js';
+import { BatchWriter } from './batch-writer.js';
+import { KIND, parseEnvelope, type Envelope } from './envelope.js';
+import { RpcError } from './errors.js';
+
+/** Timing and size settings of a link. */
+export interface LinkSettings {
+  /** Send a PING when nothing was sent for this long. */
+  heartbeatIntervalMs: number;
+  /** Declare the peer dead when nothing was received for this long. */
+  deadAfterMs: number;
+  /** Longest time from connect to a finished handshake. */
+  handshakeTimeoutMs: number;
+  /** Cap on bytes waiting to be sent. */
+  maxQueuedBytes: number;
+}
+
+/** What a link tells its owner. */
+export interface LinkOwner {
+  /** A well-formed envelope arrived. Must not throw. */
+  onEnvelope(link: Link, envelope: Envelope): void;
+  /** The link closed; `reason` says why. Called once. */
+  onClose(link: Link, reason: RpcError): void;
+}
+
+/** Where a link is. */
+export type LinkState = 'handshake' | 'open' | 'closed';
+
+/** Services a link needs from its node. */
+export interface LinkContext {
+  codec: MsgpackCodec;
+  clock: Clock;
+  timers: TimerService;
+  logger: Logger;
+  settings: LinkSettings;
+}
+
+/** One connection to a peer server. */
+export class Link {
+  /** The peer's server id, once its HELLO or WELCOME is in. */
+  peerId: string | undefined;
+  private current: LinkState = 'handshake';
+  private readonly decoder: FrameDecoder;
+  private readonly writer: BatchWriter;
+  private lastReceived: number;
+  private lastSent: number;
+  private readonly heartbeat: TimerId;
+  private readonly handshakeTimer: TimerId;
+
+  /**
+   * @param socket a connected socket; the link takes it over.
+   * @param dialed true when this side opened the connection.
+   */
+  constructor(
+    private readonly socket: Socket,
+    readonly dialed: boolean,
+    private readonly context: LinkContext,
+    private readonly owner: LinkOwner,
+  ) {
+    const { codec, clock, timers, settings } = context;
+    this.decoder = new FrameDecoder(codec.limits.maxFrameBytes);
+    this.writer = new BatchWriter(socket, settings.maxQueuedBytes);
+    this.lastReceived = this.lastSent = clock.now();
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('error', (err) => this.close(new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: ${err.message}`, { cause: err })));
+    socket.on('close', () => this.close(new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: connection closed`)));
+    const beat = Math.max(1, Math.min(settings.heartbeatIntervalMs, settings.deadAfterMs / 2));
+    this.heartbeat = timers.repeat(beat, () => this.checkHeartbeat());
+    this.handshakeTimer = timers.once(settings.handshakeTimeoutMs, () => {
+      if (this.current === 'handshake') this.close(new RpcError('RPC_ERR_HANDSHAKE', `${this.describe()}: no handshake within ${settings.handshakeTimeoutMs} ms`));
+    });
+  }
+
+  /** Where the link is. */
+  get state(): LinkState {
+    return this.current;
+  }
+
+  /** Whether the link is closed. */
+  get closed(): boolean {
+    return this.current === 'closed';
+  }
+
+  /** Bytes waiting to be sent. */
+  get queuedBytes(): number {
+    return this.writer.queuedBytes;
+  }
+
+  /** `host:port` of the other end, for logs. */
+  get remoteAddress(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+  }
+
+  /** Marks the handshake done with `peerId`. */
+  open(peerId: string): void {
+    this.peerId = peerId;
+    if (this.current === 'handshake') this.current = 'open';
+    this.context.timers.cancel(this.handshakeTimer);
+  }
+
+  /**
+   * Encodes and queues one envelope.
+   * @throws RpcError `RPC_ERR_LINK_LOST` once closed, `RPC_ERR_OVERLOADED` past the send cap,
+   *   `RPC_ERR_ENCODING` for a value msgpack cannot carry.
+   */
+  send(envelope: Envelope): void {
+    if (this.current === 'closed') throw new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: closed`);
+    let payload: Uint8Array;
+    try {
+      payload = this.context.codec.encodeShared(envelope);
+    } catch (err) {
+      throw new RpcError('RPC_ERR_ENCODING', err instanceof Error ? err.message : String(err), { cause: err });
+    }
+    this.writer.write(payload);
+    this.lastSent = this.context.clock.now();
+  }
+
+  /**
+   * Queues an envelope that is already encoded.
+   * @throws RpcError `RPC_ERR_LINK_LOST` once closed, `RPC_ERR_OVERLOADED` past the send cap.
+   */
+  sendEncoded(payload: Uint8Array): void {
+    if (this.current === 'closed') throw new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: closed`);
+    this.writer.write(payload);
+    this.lastSent = this.context.clock.now();
+  }
+
+  /**
+   * Closes the link once; later calls do nothing. With `goaway`, a GOAWAY frame carrying the
+   * reason is sent first and the socket is ended gracefully; otherwise it is destroyed.
+   */
+  close(reason: RpcError, goaway = false): void {
+    if (this.current === 'closed') return;
+    if (goaway) {
+      try {
+        this.send([KIND.GOAWAY, reason.wireCode, reason.message]);
+        this.writer.flush();
+      } catch {
+        // Nothing more can be said on a link that cannot take one frame.
+      }
+    }
+    this.current = 'closed';
+    this.context.timers.cancel(this.heartbeat);
+    this.context.timers.cancel(this.handshakeTimer);
+    this.writer.close();
+    this.socket.off('data', this.onData);
+    if (goaway) this.socket.end();
+    else this.socket.destroy();
+    this.owner.onClose(this, reason);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.lastReceived = this.context.clock.now();
+    try {
+      this.decoder.push(chunk, this.onFrame);
+    } catch (err) {
+      if (!(err instanceof CodecError) && !(err instanceof RpcError)) throw err;
+      const reason = err instanceof RpcError ? err : new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${err.message}`, { cause: err });
+      this.context.logger.warn('rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
+      this.close(reason, true);
+    }
+  };
+
+  private readonly onFrame = (frame: Uint8Array): void => {
+    if (this.current === 'closed') return;
+    const envelope = parseEnvelope(this.context.codec.decode(frame));
+    if (typeof envelope === 'string') throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${envelope}`);
+    const handshaking = envelope[0] === KIND.HELLO || envelope[0] === KIND.WELCOME;
+    if (envelope[0] !== KIND.GOAWAY && handshaking !== (this.current === 'handshake')) {
+      throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: envelope kind ${envelope[0]} while ${this.current}`);
+    }
+    if (envelope[0] === KIND.PING) return;
+    this.owner.onEnvelope(this, envelope);
+  };
+
+  private checkHeartbeat(): void {
+    const now = this.context.clock.now();
+    const { deadAfterMs, heartbeatIntervalMs } = this.context.settings;
+    if (now - this.lastReceived >= deadAfterMs) {
+      this.context.logger.warn('rpc: peer silent past the heartbeat bound; closing the link', { peer: this.peerId, remote: this.remoteAddress, silentMs: now - this.lastReceived });
+      this.close(new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: nothing received for ${now - this.lastReceived} ms`));
+      return;
+    }
+    if (this.current === 'open' && now - this.lastSent >= heartbeatIntervalMs) {
+      try {
+        this.send([KIND.PING]);
+      } catch {
+        // A full queue already proves the link busy; the receive side decides whether it is dead.
+      }
+    }
+  }
+
+  private describe(): string {
+    return `link ${this.dialed ? 'to' : 'from'} ${this.peerId ?? this.remoteAddress}`;
+  }
+}

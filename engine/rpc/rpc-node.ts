@@ -1,0 +1,532 @@
+/**
+ * One server's end of the cluster RPC: it listens for peers, dials them on demand (one link per
+ * pair of servers, used in both directions), sends calls and notifications, answers calls from
+ * its services and entities, and keeps the promise that no call hangs: each settles with a
+ * result, a RemoteError, or an RpcError by its deadline at the latest, and at once when its link
+ * is lost. Calls to this server itself take the same path minus the socket.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { MsgpackCodec } from '../codec/msgpack-codec.js';
+import type { CodecLimits } from '../codec/limits.js';
+import type { Mailbox } from '../cluster/discovery.js';
+import type { Module } from '../lifecycle/lifecycle.js';
+import type { Logger } from '../log/types.js';
+import { backoffDelay, type Backoff } from '../timer/backoff.js';
+import type { Clock } from '../timer/clock.js';
+import type { TimerService } from '../timer/timer-service.js';
+import { Inbound, type ReplySink } from './inbound.js';
+import { KIND, RPC_PROTOCOL_VERSION, parseEnvelope, type CallEnvelope, type Envelope, type NotifyEnvelope } from './envelope.js';
+import { RemoteError, RpcError, rpcCodeOfWire, REMOTE_ERROR_WIRE } from './errors.js';
+import { Link, type LinkOwner, type LinkSettings } from './link.js';
+import { Peer } from './peer.js';
+import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
+import { Targets, type EntityDirectory } from './targets.js';
+import { parseAddress } from './address.js';
+
+/** Carries a trace id across the calls a request causes; backed by the logger's async context. */
+export interface TraceContext {
+  /** The trace id of the work in progress, if any. */
+  current(): string | undefined;
+  /** Runs `fn` with `traceId` as the current trace. */
+  run<T>(traceId: string, fn: () => T): T;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Time allowed for the reply (default: the node's `defaultTimeoutMs`). */
+  timeoutMs?: number;
+  /** Trace id to send (default: the current one from the trace context). */
+  traceId?: string;
+}
+
+/** Settings of an {@link RpcNode}; see {@link RPC_DEFAULTS} for the optional ones. */
+export interface RpcNodeOptions {
+  /** This server's id; peers must know it from discovery. */
+  serverId: string;
+  /** Interface and port to listen on; port 0 picks a free one. */
+  host: string;
+  port: number;
+  /** Where a server can be reached (`host:port`), usually from discovery. */
+  resolve(serverId: string): string | undefined;
+  /** Finds the mailbox behind a cluster-wide name, usually from discovery. */
+  resolveName?(name: string): Mailbox | undefined;
+  /** Where entity calls find their target. */
+  entities?: EntityDirectory;
+  clock: Clock;
+  timers: TimerService;
+  logger: Logger;
+  trace?: TraceContext;
+  codecLimits?: Partial<CodecLimits>;
+  link?: Partial<LinkSettings>;
+  /** Default time allowed for a reply. */
+  defaultTimeoutMs?: number;
+  /** Longest wait for a TCP connect to a peer. */
+  connectTimeoutMs?: number;
+  /** Delays between failed dials to one peer. */
+  reconnect?: Backoff;
+  /** Cap on calls waiting for replies, over all peers. */
+  maxPendingCalls?: number;
+}
+
+/** Defaults for the optional {@link RpcNodeOptions}. */
+export const RPC_DEFAULTS = {
+  link: { heartbeatIntervalMs: 1_000, deadAfterMs: 5_000, handshakeTimeoutMs: 5_000, maxQueuedBytes: 16 * 1024 * 1024 },
+  defaultTimeoutMs: 5_000,
+  connectTimeoutMs: 3_000,
+  reconnect: { baseMs: 100, maxMs: 5_000 },
+  maxPendingCalls: 1_000_000,
+} as const;
+
+// Call ids stay in msgpack's 4-byte range; a wrapped id cannot meet a live one in practice
+// because pending calls are capped far below it.
+const MAX_CALL_ID = 0xffff_ffff;
+
+/** Counters for metrics. */
+export interface RpcStats {
+  links: number;
+  peers: number;
+  pendingCalls: number;
+  callsSent: number;
+  notifiesSent: number;
+  callsReceived: number;
+  /** Calls whose deadline had passed on arrival or before the reply, so no reply was sent. */
+  expiredOnArrival: number;
+  expiredReplies: number;
+}
+
+/** The RPC endpoint of one server process. */
+export class RpcNode implements Module, LinkOwner {
+  readonly name = 'rpc';
+  /** The services and entities this node answers for. */
+  readonly targets: Targets;
+  private readonly codec: MsgpackCodec;
+  private readonly settings: LinkSettings;
+  private readonly peers = new Map<string, Peer>();
+  private readonly links = new Set<Link>();
+  private readonly self: Peer;
+  private readonly inbound: Inbound;
+  private server: Server | undefined;
+  private boundAddress: string | undefined;
+  private nextId = 0;
+  private pendingCount = 0;
+  private stopped = false;
+  private readonly counters = { callsSent: 0, notifiesSent: 0 };
+
+  constructor(private readonly options: RpcNodeOptions) {
+    this.codec = new MsgpackCodec(options.codecLimits);
+    this.settings = { ...RPC_DEFAULTS.link, ...options.link };
+    this.targets = new Targets(options.entities);
+    this.self = new Peer(options.serverId, this.settings.maxQueuedBytes);
+    this.inbound = new Inbound({ targets: this.targets, clock: options.clock, logger: options.logger, trace: options.trace });
+  }
+
+  /** This server's id. */
+  get serverId(): string {
+    return this.options.serverId;
+  }
+
+  /**
+   * `host:port` peers reach this node at, once started.
+   * @throws Error before {@link start}.
+   */
+  get address(): string {
+    if (!this.boundAddress) throw new Error('RpcNode.address: not started');
+    return this.boundAddress;
+  }
+
+  /** Listens for peers. */
+  async start(): Promise<void> {
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.options.logger.error('rpc: listener failed', { err }));
+    const bound = server.address();
+    if (bound === null || typeof bound === 'string') throw new Error('RpcNode.start: no TCP address');
+    this.boundAddress = `${this.options.host}:${bound.port}`;
+    this.options.logger.info('rpc: listening', { address: this.boundAddress });
+  }
+
+  /** Waits until no handler this node runs is in flight and no call it made is pending. */
+  async drain(): Promise<void> {
+    while (this.inbound.inFlight > 0 || this.pendingCount > 0) {
+      await new Promise<void>((resolve) => this.options.clock.setTimer(resolve, 10));
+    }
+  }
+
+  /** Closes every link (telling peers), fails pending calls with `RPC_ERR_CLOSED`, stops listening. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const closing = new RpcError('RPC_ERR_CLOSED', `${this.serverId} is stopping`);
+    for (const link of [...this.links]) link.close(closing, true);
+    for (const peer of [...this.peers.values(), this.self]) {
+      if (peer.redial !== undefined) this.options.timers.cancel(peer.redial);
+      peer.redial = undefined;
+      this.failPeer(peer, closing);
+    }
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Makes `impl`'s `methods` callable by other servers as `name.method`.
+   * @throws Error for a bad or taken name or a listed method that is not a function.
+   */
+  serve(name: string, impl: object, methods: readonly string[]): void {
+    this.targets.serve(name, impl, methods);
+  }
+
+  /**
+   * Calls `service.method(...args)` on server `serverId`.
+   * @returns the method's result, copied through the codec.
+   * @throws (rejects) RemoteError when the method threw; RpcError for everything else.
+   */
+  call(serverId: string, service: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
+    return this.request(serverId, null, service, method, args, options);
+  }
+
+  /** Calls `component.method(...args)` on the entity at `mailbox`; see {@link call}. */
+  callEntity(mailbox: Mailbox, component: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
+    return this.request(mailbox.serverId, mailbox.entityId, component, method, args, options);
+  }
+
+  /**
+   * Sends `service.method(...args)` to `serverId` without waiting for anything back; the callee
+   * logs what it throws.
+   * @throws RpcError when it cannot even be queued (overloaded, unknown server, stopped).
+   */
+  notify(serverId: string, service: string, method: string, args: readonly unknown[], options?: CallOptions): void {
+    this.post(serverId, null, service, method, args, options);
+  }
+
+  /** Sends `component.method(...args)` to the entity at `mailbox`; see {@link notify}. */
+  notifyEntity(mailbox: Mailbox, component: string, method: string, args: readonly unknown[], options?: CallOptions): void {
+    this.post(mailbox.serverId, mailbox.entityId, component, method, args, options);
+  }
+
+  /** A proxy for the entity at `mailbox`: `remote(mb).Inventory.addItem(x)` returns a promise. */
+  remote<T = UntypedEntity>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T> {
+    return remoteEntity<T>(this, mailbox, options);
+  }
+
+  /** A proxy for service `name` on `serverId`: `service(id, 'chat').send(text)`. */
+  service<T = UntypedService>(serverId: string, name: string, options?: CallOptions): RemoteService<T> {
+    return remoteService<T>((method, args) => this.call(serverId, name, method, args, options));
+  }
+
+  /**
+   * A proxy for the entity behind a cluster-wide name, looked up at each call.
+   * Calls reject with `RPC_ERR_UNKNOWN_NAME` while no mailbox holds the name.
+   */
+  named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
+    return remoteEntity<T>(this, () => this.options.resolveName?.(name) ?? new RpcError('RPC_ERR_UNKNOWN_NAME', name), options);
+  }
+
+  /** Counters and gauges for metrics. */
+  stats(): RpcStats {
+    return {
+      links: this.links.size,
+      peers: this.peers.size,
+      pendingCalls: this.pendingCount,
+      ...this.counters,
+      callsReceived: this.inbound.callsReceived,
+      expiredOnArrival: this.inbound.expiredOnArrival,
+      expiredReplies: this.inbound.expiredReplies,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending
+
+  private request(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
+    const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs;
+    const maxPending = this.options.maxPendingCalls ?? RPC_DEFAULTS.maxPendingCalls;
+    return new Promise((resolve, reject) => {
+      if (this.pendingCount >= maxPending) {
+        reject(new RpcError('RPC_ERR_OVERLOADED', `${this.pendingCount} calls pending, cap ${maxPending}`));
+        return;
+      }
+      this.nextId = this.nextId >= MAX_CALL_ID ? 1 : this.nextId + 1;
+      const id = this.nextId;
+      const trace = options?.traceId ?? this.options.trace?.current() ?? null;
+      let peer: Peer;
+      try {
+        peer = this.peerFor(serverId);
+        this.transmit(peer, [KIND.CALL, id, timeoutMs, trace, to, scope, method, args as unknown[]]);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      const timer = this.options.timers.once(timeoutMs, () => {
+        if (!peer.pending.delete(id)) return;
+        this.pendingCount--;
+        reject(new RpcError('RPC_ERR_DEADLINE_EXCEEDED', `${scope}.${method} on ${serverId}: no reply within ${timeoutMs} ms`));
+      });
+      peer.pending.set(id, { resolve, reject, timer });
+      this.pendingCount++;
+      this.counters.callsSent++;
+    });
+  }
+
+  private post(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions): void {
+    const trace = options?.traceId ?? this.options.trace?.current() ?? null;
+    this.transmit(this.peerFor(serverId), [KIND.NOTIFY, trace, to, scope, method, args as unknown[]]);
+    this.counters.notifiesSent++;
+  }
+
+  private peerFor(serverId: string): Peer {
+    if (this.stopped) throw new RpcError('RPC_ERR_CLOSED', `${this.serverId} is stopped`);
+    if (serverId === this.serverId) return this.self;
+    let peer = this.peers.get(serverId);
+    if (!peer) {
+      if (this.options.resolve(serverId) === undefined) throw new RpcError('RPC_ERR_UNKNOWN_SERVER', serverId);
+      peer = new Peer(serverId, this.settings.maxQueuedBytes);
+      this.peers.set(serverId, peer);
+    }
+    return peer;
+  }
+
+  private transmit(peer: Peer, envelope: CallEnvelope | NotifyEnvelope): void {
+    if (peer === this.self) {
+      const frame = this.encodeCopy(envelope);
+      queueMicrotask(() => this.receiveLocal(frame));
+    } else if (peer.link) {
+      peer.link.send(envelope);
+    } else {
+      peer.enqueue(this.encodeCopy(envelope));
+      this.dial(peer);
+    }
+  }
+
+  private encodeCopy(envelope: Envelope): Uint8Array {
+    try {
+      return this.codec.encode(envelope);
+    } catch (err) {
+      throw new RpcError('RPC_ERR_ENCODING', err instanceof Error ? err.message : String(err), { cause: err });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Calls within this process: the same codec and dispatch, without the socket.
+
+  private readonly localSink: ReplySink = {
+    closed: false,
+    send: (envelope) => {
+      const frame = this.encodeCopy(envelope);
+      queueMicrotask(() => this.receiveLocal(frame));
+    },
+  };
+
+  private receiveLocal(frame: Uint8Array): void {
+    const envelope = parseEnvelope(this.codec.decode(frame));
+    if (typeof envelope === 'string') throw new Error(`rpc: local envelope is malformed: ${envelope}`);
+    this.handle(this.self, this.localSink, envelope);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Receiving
+
+  /** @internal From a link: one envelope. */
+  onEnvelope(link: Link, envelope: Envelope): void {
+    switch (envelope[0]) {
+      case KIND.HELLO:
+        this.onHello(link, envelope[1], envelope[2]);
+        return;
+      case KIND.WELCOME:
+        this.onWelcome(link, envelope[1], envelope[2]);
+        return;
+      case KIND.GOAWAY:
+        link.close(this.goawayReason(link, envelope[1], envelope[2]));
+        return;
+      default: {
+        const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
+        if (peer) this.handle(peer, link, envelope);
+      }
+    }
+  }
+
+  private handle(peer: Peer, from: ReplySink, envelope: Envelope): void {
+    switch (envelope[0]) {
+      case KIND.CALL:
+      case KIND.NOTIFY:
+        this.inbound.dispatch(from, envelope);
+        return;
+      case KIND.RESULT:
+      case KIND.ERROR: {
+        const call = peer.pending.get(envelope[1]);
+        if (!call) return; // its deadline passed already
+        peer.pending.delete(envelope[1]);
+        this.pendingCount--;
+        this.options.timers.cancel(call.timer);
+        if (envelope[0] === KIND.RESULT) call.resolve(envelope[2]);
+        else call.reject(this.errorFromWire(peer.id, envelope[2], envelope[3], envelope[4]));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private errorFromWire(serverId: string, wire: number, code: string, message: string): Error {
+    if (wire === REMOTE_ERROR_WIRE) return new RemoteError(code, message, serverId);
+    return new RpcError(rpcCodeOfWire(wire) ?? 'RPC_ERR_PROTOCOL', `${serverId}: ${message}`);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Links: dialing, the handshake, and losing them
+
+  private accept(socket: Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    this.links.add(new Link(socket, false, this.linkContext(), this));
+  }
+
+  private linkContext() {
+    const { clock, timers, logger } = this.options;
+    return { codec: this.codec, clock, timers, logger, settings: this.settings };
+  }
+
+  private dial(peer: Peer): void {
+    if (peer.link || peer.dialing || peer.connecting || peer.redial !== undefined || this.stopped) return;
+    const { clock, timers, logger } = this.options;
+    const wait = peer.nextDialAt - clock.now();
+    if (wait > 0) {
+      peer.redial = timers.once(wait, () => {
+        peer.redial = undefined;
+        this.dial(peer);
+      });
+      return;
+    }
+    const address = this.options.resolve(peer.id);
+    if (address === undefined) {
+      this.failPeer(peer, new RpcError('RPC_ERR_UNKNOWN_SERVER', `${peer.id} left the cluster`));
+      return;
+    }
+    const { host, port } = parseAddress(address);
+    peer.connecting = true;
+    const socket = connect({ host, port });
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? RPC_DEFAULTS.connectTimeoutMs;
+    const timer = timers.once(connectTimeoutMs, () => {
+      socket.destroy(new Error(`connect timed out after ${connectTimeoutMs} ms`));
+    });
+    const onError = (err: Error): void => {
+      timers.cancel(timer);
+      peer.connecting = false;
+      logger.warn('rpc: cannot reach peer', { peer: peer.id, address, err });
+      this.dialFailed(peer, new RpcError('RPC_ERR_PEER_UNREACHABLE', `${peer.id} at ${address}: ${err.message}`, { cause: err }));
+    };
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      timers.cancel(timer);
+      socket.off('error', onError);
+      peer.connecting = false;
+      // The peer's own dial may have won meanwhile.
+      if (peer.link || this.stopped) {
+        socket.destroy();
+        return;
+      }
+      const link = new Link(socket, true, this.linkContext(), this);
+      link.peerId = peer.id;
+      this.links.add(link);
+      peer.dialing = link;
+      link.send([KIND.HELLO, RPC_PROTOCOL_VERSION, this.serverId]);
+    });
+  }
+
+  private dialFailed(peer: Peer, error: RpcError): void {
+    peer.failures++;
+    peer.nextDialAt = this.options.clock.now() + backoffDelay(this.options.reconnect ?? RPC_DEFAULTS.reconnect, peer.failures);
+    this.failPeer(peer, error);
+  }
+
+  private onHello(link: Link, version: number, peerId: string): void {
+    if (link.dialed) throw new RpcError('RPC_ERR_PROTOCOL', 'HELLO on a dialed link');
+    if (version !== RPC_PROTOCOL_VERSION) {
+      link.close(new RpcError('RPC_ERR_HANDSHAKE', `protocol version ${version}, this server speaks ${RPC_PROTOCOL_VERSION}`), true);
+      return;
+    }
+    if (peerId === this.serverId) {
+      link.close(new RpcError('RPC_ERR_HANDSHAKE', `a peer claims this server's own id ${peerId}`), true);
+      return;
+    }
+    let peer = this.peers.get(peerId);
+    if (!peer) {
+      peer = new Peer(peerId, this.settings.maxQueuedBytes);
+      this.peers.set(peerId, peer);
+    }
+    if (peer.dialing || peer.connecting) {
+      // Both sides dialed at once: the link dialed by the smaller id wins, on both sides alike.
+      if (peerId > this.serverId) {
+        link.close(new RpcError('RPC_ERR_HANDSHAKE', 'crossed dials; the link from the smaller id wins'), true);
+        return;
+      }
+      const ours = peer.dialing;
+      peer.dialing = undefined;
+      ours?.close(new RpcError('RPC_ERR_LINK_LOST', 'crossed dials; the link from the smaller id wins'), true);
+    }
+    // A peer that dials again while we hold a link to it has lost that link, and the calls on it.
+    peer.link?.close(new RpcError('RPC_ERR_LINK_LOST', `${peerId} connected again`));
+    this.peers.set(peerId, peer); // closing may have dropped it as idle
+    link.open(peerId);
+    link.send([KIND.WELCOME, RPC_PROTOCOL_VERSION, this.serverId]);
+    this.linkOpened(peer, link);
+  }
+
+  private onWelcome(link: Link, version: number, peerId: string): void {
+    const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
+    if (!link.dialed || !peer || peer.dialing !== link) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected WELCOME');
+    if (version !== RPC_PROTOCOL_VERSION || peerId !== peer.id) {
+      link.close(new RpcError('RPC_ERR_HANDSHAKE', `expected ${peer.id} v${RPC_PROTOCOL_VERSION}, found ${peerId} v${version}`), true);
+      return;
+    }
+    peer.dialing = undefined;
+    link.open(peerId);
+    this.linkOpened(peer, link);
+  }
+
+  private linkOpened(peer: Peer, link: Link): void {
+    peer.link = link;
+    peer.failures = 0;
+    peer.nextDialAt = 0;
+    for (const frame of peer.takeQueue()) link.sendEncoded(frame);
+  }
+
+  private goawayReason(link: Link, wire: number, reason: string): RpcError {
+    const code = rpcCodeOfWire(wire) ?? 'RPC_ERR_LINK_LOST';
+    return new RpcError(code === 'RPC_ERR_CLOSED' ? 'RPC_ERR_LINK_LOST' : code, `${link.peerId ?? link.remoteAddress} went away: ${reason}`);
+  }
+
+  /** @internal From a link: it closed. */
+  onClose(link: Link, reason: RpcError): void {
+    this.links.delete(link);
+    const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
+    if (!peer) return;
+    if (peer.link === link) {
+      peer.link = undefined;
+      this.failPeer(peer, reason.code === 'RPC_ERR_LINK_LOST' ? reason : new RpcError('RPC_ERR_LINK_LOST', reason.message, { cause: reason }));
+    } else if (peer.dialing === link) {
+      peer.dialing = undefined;
+      if (reason.code === 'RPC_ERR_HANDSHAKE' && reason.detail.includes('crossed dials')) {
+        // The peer keeps its own dial; wait for it, and dial again later should it never come.
+        peer.nextDialAt = this.options.clock.now() + this.settings.handshakeTimeoutMs;
+        this.dial(peer);
+      } else {
+        this.dialFailed(peer, new RpcError('RPC_ERR_PEER_UNREACHABLE', `${peer.id}: ${reason.message}`, { cause: reason }));
+      }
+    }
+    if (peer.idle) this.peers.delete(peer.id);
+  }
+
+  private failPeer(peer: Peer, error: RpcError): void {
+    this.pendingCount -= peer.pending.size;
+    peer.failAll(error, (timer) => this.options.timers.cancel(timer));
+  }
+}

@@ -1,0 +1,134 @@
+import { connect, createServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FrameDecoder, writeFrameHeader } from '../codec/frame-decoder.js';
+import { decode, encode } from '../codec/msgpack-codec.js';
+import { ManualClock } from '../timer/clock.js';
+import { KIND, RPC_PROTOCOL_VERSION } from './envelope.js';
+import { parseAddress } from './address.js';
+import { startTestNodes, type TestNodes } from './fixtures/test-nodes.js';
+
+let cluster: TestNodes | undefined;
+afterEach(async () => {
+  await cluster?.stop();
+  cluster = undefined;
+});
+
+function frame(value: unknown): Buffer {
+  const payload = encode(value);
+  const bytes = Buffer.alloc(4 + payload.length);
+  writeFrameHeader(bytes, 0, payload.length);
+  bytes.set(payload, 4);
+  return bytes;
+}
+
+/** A raw TCP client that records the envelopes it receives and when the server closes it. */
+function rawClient(address: string): { socket: Socket; received: unknown[]; closed: Promise<void> } {
+  const socket = connect(parseAddress(address));
+  const received: unknown[] = [];
+  const decoder = new FrameDecoder(1 << 20);
+  socket.on('data', (chunk) => decoder.push(chunk, (payload) => received.push(decode(payload))));
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  return { socket, received, closed };
+}
+
+async function serving() {
+  cluster = await startTestNodes(['a', 'b']);
+  const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0] & object, (typeof cluster.nodes)[0] & object];
+  b.serve('echo', { echo: (x: unknown) => x }, ['echo']);
+  return { a, b, logger: cluster.logger };
+}
+
+describe('RPC link protocol', () => {
+  it('closes a link that sends garbage, logs why, and keeps serving others', async () => {
+    const { a, b, logger } = await serving();
+    await expect(a.call('b', 'echo', 'echo', [1])).resolves.toBe(1);
+    const client = rawClient(b.address);
+    client.socket.write(Buffer.from('00000003c1c1c1', 'hex'));
+    await client.closed;
+    expect(client.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_MALFORMED')]]);
+    expect(logger.at('warn').some((line) => line.message.includes('broke the protocol'))).toBe(true);
+    await expect(a.call('b', 'echo', 'echo', [2])).resolves.toBe(2);
+  });
+
+  it('closes a link whose frame header declares more than the frame cap before reading it', async () => {
+    const { a, b } = await serving();
+    const client = rawClient(b.address);
+    client.socket.write(Buffer.from('7fffffff', 'hex'));
+    await client.closed;
+    expect(client.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_FRAME_TOO_LARGE')]]);
+    await expect(a.call('b', 'echo', 'echo', [3])).resolves.toBe(3);
+  });
+
+  it('refuses envelopes of unknown kinds, and calls before the handshake', async () => {
+    const { b } = await serving();
+    const unknown = rawClient(b.address);
+    unknown.socket.write(frame([99, 1]));
+    await unknown.closed;
+    expect(unknown.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('unknown kind 99')]]);
+    const early = rawClient(b.address);
+    early.socket.write(frame([KIND.CALL, 1, 1000, null, null, 'echo', 'echo', [1]]));
+    await early.closed;
+    expect(early.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('while handshake')]]);
+  });
+
+  it('refuses a HELLO of another protocol version with RPC_ERR_HANDSHAKE', async () => {
+    const { b } = await serving();
+    const client = rawClient(b.address);
+    client.socket.write(frame([KIND.HELLO, RPC_PROTOCOL_VERSION + 1, 'stranger']));
+    await client.closed;
+    expect(client.received).toEqual([[KIND.GOAWAY, 2012, expect.stringContaining('protocol version')]]);
+  });
+
+  it('speaks the documented envelope to a hand-written client', async () => {
+    const { b } = await serving();
+    const client = rawClient(b.address);
+    client.socket.write(Buffer.concat([frame([KIND.HELLO, RPC_PROTOCOL_VERSION, 'hand']), frame([KIND.CALL, 7, 5000, null, null, 'echo', 'echo', [{ x: 1 }]])]));
+    while (client.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(client.received).toEqual([
+      [KIND.WELCOME, RPC_PROTOCOL_VERSION, 'b'],
+      [KIND.RESULT, 7, { x: 1 }],
+    ]);
+    client.socket.destroy();
+  });
+});
+
+describe('RPC heartbeats', () => {
+  it('declares a silent peer dead within the bound and fails its calls with RPC_ERR_LINK_LOST', async () => {
+    const clock = new ManualClock();
+    // A peer that completes the handshake and then never says anything again.
+    const silent = createServer((socket) => {
+      socket.once('data', () => socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, 'mute'])));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      cluster = await startTestNodes(['a'], { clock, link: { heartbeatIntervalMs: 100, deadAfterMs: 500 } });
+      const a = cluster.nodes[0]!;
+      const port = (silent.address() as { port: number }).port;
+      cluster.addresses.set('mute', `127.0.0.1:${port}`);
+      const call = a.call('mute', 'any', 'thing', [], { timeoutMs: 60_000 }).catch((err: unknown) => err);
+      while (a.stats().links === 0 || a.stats().pendingCalls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      clock.advance(400);
+      expect(a.stats().pendingCalls).toBe(1);
+      clock.advance(200);
+      expect(await call).toMatchObject({ code: 'RPC_ERR_LINK_LOST', message: expect.stringContaining('nothing received') });
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('keeps an idle link alive with pings', async () => {
+    const clock = new ManualClock();
+    cluster = await startTestNodes(['a', 'b'], { clock, link: { heartbeatIntervalMs: 100, deadAfterMs: 500 } });
+    const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0] & object, (typeof cluster.nodes)[0] & object];
+    b.serve('echo', { echo: (x: unknown) => x }, ['echo']);
+    await a.call('b', 'echo', 'echo', [1]);
+    for (let step = 0; step < 20; step++) {
+      clock.advance(100);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(a.stats().links).toBe(1);
+    await expect(a.call('b', 'echo', 'echo', [2])).resolves.toBe(2);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * What a call can reach: server services registered by name with an explicit list of callable
+ * methods (like pitaya's remotes), and entities' components, whose callable methods are those in
+ * the component class's `serverCallable`. Everything else answers with an error.
+ */
+import type { ComponentClass } from '../ecs/component.js';
+import type { Entity } from '../ecs/entity.js';
+import { RpcError } from './errors.js';
+
+/** Finds live entities by id; a `World` is one. */
+export interface EntityDirectory {
+  find(id: string): Entity | undefined;
+}
+
+/** A resolved method, ready to be applied to the call's arguments. */
+export interface Invocation {
+  fn: (...args: unknown[]) => unknown;
+  self: object;
+}
+
+interface Service {
+  impl: object;
+  methods: ReadonlySet<string>;
+}
+
+const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** The services and entities of one server. */
+export class Targets {
+  private readonly services = new Map<string, Service>();
+
+  /** @param entities where entity calls look their target up; none on servers without a world. */
+  constructor(private entities: EntityDirectory | undefined = undefined) {}
+
+  /** Sets where entity calls look their target up. */
+  setEntities(entities: EntityDirectory): void {
+    this.entities = entities;
+  }
+
+  /**
+   * Registers a service: `impl`'s `methods` become callable as `name.method`.
+   * @throws Error for a bad or taken name, or a listed method that is not a function of `impl`.
+   */
+  serve(name: string, impl: object, methods: readonly string[]): void {
+    if (!SERVICE_NAME.test(name)) throw new Error(`rpc: bad service name ${JSON.stringify(name)}`);
+    if (this.services.has(name)) throw new Error(`rpc: service ${name} is registered already`);
+    for (const method of methods) {
+      if (typeof (impl as Record<string, unknown>)[method] !== 'function') throw new Error(`rpc: ${name}.${method} is not a method`);
+    }
+    this.services.set(name, { impl, methods: new Set(methods) });
+  }
+
+  /** Removes a service; calls to it then answer `RPC_ERR_NO_SUCH_SERVICE`. */
+  unserve(name: string): void {
+    this.services.delete(name);
+  }
+
+  /**
+   * Finds the method a call names.
+   * @param to the entity id, or null for a service.
+   * @param scope the service or component name.
+   * @returns the invocation, or the coded error to answer with.
+   */
+  resolve(to: string | null, scope: string, method: string): Invocation | RpcError {
+    if (to === null) {
+      const service = this.services.get(scope);
+      if (!service) return new RpcError('RPC_ERR_NO_SUCH_SERVICE', scope);
+      if (!service.methods.has(method)) return new RpcError('RPC_ERR_NOT_CALLABLE', `${scope}.${method}`);
+      return { fn: (service.impl as Record<string, Invocation['fn']>)[method]!, self: service.impl };
+    }
+    const entity = this.entities?.find(to);
+    if (!entity) return new RpcError('RPC_ERR_NO_SUCH_ENTITY', to);
+    const component = entity.componentNamed(scope);
+    if (!component) return new RpcError('RPC_ERR_NO_SUCH_COMPONENT', `${entity.typeName} ${to} has no ${scope}`);
+    if (!(component.constructor as ComponentClass).serverCallable.includes(method)) {
+      return new RpcError('RPC_ERR_NOT_CALLABLE', `${scope}.${method} is not in ${scope}.serverCallable`);
+    }
+    return { fn: (component as unknown as Record<string, Invocation['fn']>)[method]!, self: component };
+  }
+}

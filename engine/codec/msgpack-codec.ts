@@ -6,7 +6,7 @@
  * plain objects with string or integer keys; `undefined` travels as null.
  */
 import { Decoder, Encoder } from '@msgpack/msgpack';
-import { checkMsgpack } from './check-msgpack.js';
+import { MsgpackChecker } from './check-msgpack.js';
 import { CodecError } from './errors.js';
 import { DEFAULT_CODEC_LIMITS, type CodecLimits } from './limits.js';
 
@@ -15,11 +15,13 @@ export class MsgpackCodec {
   readonly limits: Readonly<CodecLimits>;
   private readonly encoder: Encoder;
   private readonly decoder = new Decoder();
+  private readonly checker: MsgpackChecker;
 
   /** @param limits caps for both directions; defaults to {@link DEFAULT_CODEC_LIMITS}. */
   constructor(limits: Partial<CodecLimits> = {}) {
     this.limits = Object.freeze({ ...DEFAULT_CODEC_LIMITS, ...limits });
     this.encoder = new Encoder({ maxDepth: this.limits.maxDepth, initialBufferSize: 4096 });
+    this.checker = new MsgpackChecker(this.limits);
   }
 
   /**
@@ -55,7 +57,7 @@ export class MsgpackCodec {
     if (bytes.length > this.limits.maxFrameBytes) {
       throw new CodecError('CODEC_ERR_FRAME_TOO_LARGE', `${bytes.length} bytes > ${this.limits.maxFrameBytes}`);
     }
-    checkMsgpack(bytes, this.limits);
+    this.checker.check(bytes);
     try {
       return this.decoder.decode(bytes);
     } catch (err) {

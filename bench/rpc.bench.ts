@@ -1,0 +1,167 @@
+/**
+ * RPC between two processes on loopback. Figures: calls per second pipelined over one link (a
+ * window of calls always in flight), round-trip p50/p99 at fixed offered loads (10%, 50% and 90%
+ * of that maximum), and same-process short-circuit calls per second. Baseline in the same run: a
+ * raw Node TCP echo of frames of the same size as a call's frame, pipelined with the same window.
+ */
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { createInterface } from 'node:readline';
+import { FRAME_HEADER_BYTES } from '../engine/codec/frame-decoder.js';
+import { encode } from '../engine/codec/msgpack-codec.js';
+import type { Logger } from '../engine/log/types.js';
+import { KIND } from '../engine/rpc/envelope.js';
+import { parseAddress } from '../engine/rpc/address.js';
+import { RpcNode } from '../engine/rpc/rpc-node.js';
+import { SystemClock } from '../engine/timer/clock.js';
+import { TimerService } from '../engine/timer/timer-service.js';
+import type { Benchmark, BenchReport, Figure } from './lib/benchmark.js';
+
+const WINDOW = 2_000;
+const THROUGHPUT_MS = 3_000;
+const LATENCY_MS = 2_000;
+const LOADS = [0.1, 0.5, 0.9];
+// A typical small game call: one object argument.
+const ARG = { item: 'sword', qty: 3, slot: 12 };
+
+const quiet: Logger = { error: console.error, warn: console.error, info: () => {}, debug: () => {}, child: () => quiet };
+
+async function startPeer(): Promise<{ rpc: string; echo: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/rpc-peer.ts', import.meta.url).pathname], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench peer exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  return { ...(JSON.parse(line) as { rpc: string; echo: string }), stop: () => child.stdin!.end() };
+}
+
+/** Keeps `window` operations in flight for `ms`; returns completed operations per second. */
+async function pipelined(ms: number, window: number, op: () => Promise<unknown>): Promise<number> {
+  let done = 0;
+  const end = performance.now() + ms;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      await op();
+      done++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: window }, worker));
+  return (done * 1000) / (performance.now() - started);
+}
+
+/** Offers `rate` calls per second, evenly paced, for `ms`; returns round trips in microseconds. */
+async function openLoop(rate: number, ms: number, op: () => Promise<unknown>): Promise<number[]> {
+  const rtts: number[] = [];
+  const inFlight: Promise<unknown>[] = [];
+  const started = performance.now();
+  let issued = 0;
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const elapsed = performance.now() - started;
+      const due = Math.min(Math.floor((elapsed * rate) / 1000), Math.floor((ms * rate) / 1000));
+      for (; issued < due; issued++) {
+        const sent = performance.now();
+        inFlight.push(op().then(() => rtts.push((performance.now() - sent) * 1000)));
+      }
+      if (elapsed < ms) setImmediate(tick);
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(inFlight);
+  return rtts;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+/** Raw echo: `window` frames of `size` bytes in flight; returns frames per second. */
+async function rawEcho(address: string, size: number, ms: number, window: number): Promise<number> {
+  const socket = connect(parseAddress(address));
+  socket.setNoDelay(true);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const frame = Buffer.alloc(FRAME_HEADER_BYTES + size, 7);
+  frame.writeUInt32BE(size, 0);
+  const burst = (count: number): Buffer => Buffer.concat(Array.from({ length: count }, () => frame));
+  const full = burst(window);
+  let received = 0;
+  let sent = window;
+  let partial = 0;
+  const started = performance.now();
+  const end = started + ms;
+  await new Promise<void>((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      const bytes = partial + chunk.length;
+      const frames = Math.floor(bytes / frame.length);
+      partial = bytes % frame.length;
+      received += frames;
+      if (performance.now() < end) {
+        socket.write(frames === window ? full : burst(frames));
+        sent += frames;
+      } else if (received === sent) {
+        resolve();
+      }
+    });
+    socket.write(full);
+  });
+  socket.destroy();
+  return (received * 1000) / (performance.now() - started);
+}
+
+const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
+
+const bench: Benchmark = {
+  name: 'rpc',
+  description: 'msgpack RPC calls between two processes over one loopback link, against a raw TCP frame echo',
+  async run(): Promise<BenchReport> {
+    const peer = await startPeer();
+    const clock = new SystemClock();
+    const timers = new TimerService({ clock, logger: quiet });
+    const client = new RpcNode({
+      serverId: 'bench-client',
+      host: '127.0.0.1',
+      port: 0,
+      resolve: (id) => (id === 'bench-server' ? peer.rpc : undefined),
+      clock,
+      timers,
+      logger: quiet,
+    });
+    client.serve('bench', { echo: (value: unknown) => value }, ['echo']);
+    await client.start();
+    const remote = (): Promise<unknown> => client.call('bench-server', 'bench', 'echo', [ARG]);
+    const local = (): Promise<unknown> => client.call('bench-client', 'bench', 'echo', [ARG]);
+    try {
+      await pipelined(500, WINDOW, remote); // warm-up: JIT, link, buffers
+      const callsPerSec = await pipelined(THROUGHPUT_MS, WINDOW, remote);
+      const figures: Record<string, Figure> = { pipelined: fig(callsPerSec, 'calls/s', 'higher') };
+      for (const load of LOADS) {
+        const rtts = (await openLoop(callsPerSec * load, LATENCY_MS, remote)).sort((x, y) => x - y);
+        const label = `${Math.round(load * 100)}%`;
+        figures[`p50 at ${label}`] = fig(percentile(rtts, 0.5), 'µs', 'lower');
+        figures[`p99 at ${label}`] = fig(percentile(rtts, 0.99), 'µs', 'lower');
+      }
+      await pipelined(300, WINDOW, local);
+      figures['same-process'] = fig(await pipelined(THROUGHPUT_MS, WINDOW, local), 'calls/s', 'higher');
+
+      const callFrameBytes = encode([KIND.CALL, 1, 5000, null, null, 'bench', 'echo', [ARG]]).length;
+      await rawEcho(peer.echo, callFrameBytes, 300, WINDOW);
+      const echoPerSec = await rawEcho(peer.echo, callFrameBytes, THROUGHPUT_MS, WINDOW);
+      return {
+        figures,
+        baseline: { 'raw echo': fig(echoPerSec, 'frames/s', 'higher') },
+        compare: [{ ours: 'pipelined', baseline: 'raw echo' }],
+        params: { window: WINDOW, callFrameBytes, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS },
+      };
+    } finally {
+      await client.stop();
+      timers.stop();
+      peer.stop();
+    }
+  },
+};
+
+export default bench;

@@ -5,23 +5,23 @@
  * result, a RemoteError, or an RpcError by its deadline at the latest, and at once when its link
  * is lost. Calls to this server itself take the same path minus the socket.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { MsgpackCodec } from '../codec/msgpack-codec.js';
 import type { CodecLimits } from '../codec/limits.js';
 import type { Mailbox } from '../cluster/discovery.js';
 import type { Module } from '../lifecycle/lifecycle.js';
 import type { Logger } from '../log/types.js';
-import { backoffDelay, type Backoff } from '../timer/backoff.js';
+import type { Backoff } from '../timer/backoff.js';
 import type { Clock } from '../timer/clock.js';
 import type { TimerService } from '../timer/timer-service.js';
 import { Inbound, type ReplySink } from './inbound.js';
-import { KIND, RPC_PROTOCOL_VERSION, parseEnvelope, type CallEnvelope, type Envelope, type NotifyEnvelope } from './envelope.js';
+import { KIND, parseEnvelope, type CallEnvelope, type Envelope, type NotifyEnvelope } from './envelope.js';
 import { RemoteError, RpcError, rpcCodeOfWire, REMOTE_ERROR_WIRE } from './errors.js';
-import { Link, type LinkOwner, type LinkSettings } from './link.js';
+import type { LinkSettings } from './link.js';
 import { Peer } from './peer.js';
+import { PeerLinks } from './peer-links.js';
 import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
 import { Targets, type EntityDirectory } from './targets.js';
-import { parseAddress } from './address.js';
 
 /** Carries a trace id across the calls a request causes; backed by the logger's async context. */
 export interface TraceContext {
@@ -95,14 +95,13 @@ export interface RpcStats {
 }
 
 /** The RPC endpoint of one server process. */
-export class RpcNode implements Module, LinkOwner {
+export class RpcNode implements Module {
   readonly name = 'rpc';
   /** The services and entities this node answers for. */
   readonly targets: Targets;
   private readonly codec: MsgpackCodec;
   private readonly settings: LinkSettings;
-  private readonly peers = new Map<string, Peer>();
-  private readonly links = new Set<Link>();
+  private readonly links: PeerLinks;
   private readonly self: Peer;
   private readonly inbound: Inbound;
   private server: Server | undefined;
@@ -118,6 +117,19 @@ export class RpcNode implements Module, LinkOwner {
     this.targets = new Targets(options.entities);
     this.self = new Peer(options.serverId, this.settings.maxQueuedBytes);
     this.inbound = new Inbound({ targets: this.targets, clock: options.clock, logger: options.logger, trace: options.trace });
+    this.links = new PeerLinks({
+      serverId: options.serverId,
+      resolve: options.resolve,
+      codec: this.codec,
+      clock: options.clock,
+      timers: options.timers,
+      logger: options.logger,
+      settings: this.settings,
+      connectTimeoutMs: options.connectTimeoutMs ?? RPC_DEFAULTS.connectTimeoutMs,
+      reconnect: options.reconnect ?? RPC_DEFAULTS.reconnect,
+      deliver: (peer, link, envelope) => this.handle(peer, link, envelope),
+      fail: (peer, error) => this.failPeer(peer, error),
+    });
   }
 
   /** This server's id. */
@@ -136,7 +148,7 @@ export class RpcNode implements Module, LinkOwner {
 
   /** Listens for peers. */
   async start(): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
+    const server = createServer((socket) => this.links.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -164,12 +176,7 @@ export class RpcNode implements Module, LinkOwner {
     if (this.stopped) return;
     this.stopped = true;
     const closing = new RpcError('RPC_ERR_CLOSED', `${this.serverId} is stopping`);
-    for (const link of [...this.links]) link.close(closing, true);
-    for (const peer of [...this.peers.values(), this.self]) {
-      if (peer.redial !== undefined) this.options.timers.cancel(peer.redial);
-      peer.redial = undefined;
-      this.failPeer(peer, closing);
-    }
+    for (const peer of [...this.links.stop(closing), this.self]) this.failPeer(peer, closing);
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -231,8 +238,8 @@ export class RpcNode implements Module, LinkOwner {
   /** Counters and gauges for metrics. */
   stats(): RpcStats {
     return {
-      links: this.links.size,
-      peers: this.peers.size,
+      links: this.links.linkCount,
+      peers: this.links.peerCount,
       pendingCalls: this.pendingCount,
       ...this.counters,
       callsReceived: this.inbound.callsReceived,
@@ -282,14 +289,7 @@ export class RpcNode implements Module, LinkOwner {
 
   private peerFor(serverId: string): Peer {
     if (this.stopped) throw new RpcError('RPC_ERR_CLOSED', `${this.serverId} is stopped`);
-    if (serverId === this.serverId) return this.self;
-    let peer = this.peers.get(serverId);
-    if (!peer) {
-      if (this.options.resolve(serverId) === undefined) throw new RpcError('RPC_ERR_UNKNOWN_SERVER', serverId);
-      peer = new Peer(serverId, this.settings.maxQueuedBytes);
-      this.peers.set(serverId, peer);
-    }
-    return peer;
+    return serverId === this.serverId ? this.self : this.links.peer(serverId);
   }
 
   private transmit(peer: Peer, envelope: CallEnvelope | NotifyEnvelope): void {
@@ -300,7 +300,7 @@ export class RpcNode implements Module, LinkOwner {
       peer.link.send(envelope);
     } else {
       peer.enqueue(this.encodeCopy(envelope));
-      this.dial(peer);
+      this.links.dial(peer);
     }
   }
 
@@ -330,26 +330,7 @@ export class RpcNode implements Module, LinkOwner {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Receiving
-
-  /** @internal From a link: one envelope. */
-  onEnvelope(link: Link, envelope: Envelope): void {
-    switch (envelope[0]) {
-      case KIND.HELLO:
-        this.onHello(link, envelope[1], envelope[2]);
-        return;
-      case KIND.WELCOME:
-        this.onWelcome(link, envelope[1], envelope[2]);
-        return;
-      case KIND.GOAWAY:
-        link.close(this.goawayReason(link, envelope[1], envelope[2]));
-        return;
-      default: {
-        const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
-        if (peer) this.handle(peer, link, envelope);
-      }
-    }
-  }
+  // Replies and calls from peers (handshake envelopes stay in PeerLinks)
 
   private handle(peer: Peer, from: ReplySink, envelope: Envelope): void {
     switch (envelope[0]) {
@@ -376,153 +357,6 @@ export class RpcNode implements Module, LinkOwner {
   private errorFromWire(serverId: string, wire: number, code: string, message: string): Error {
     if (wire === REMOTE_ERROR_WIRE) return new RemoteError(code, message, serverId);
     return new RpcError(rpcCodeOfWire(wire) ?? 'RPC_ERR_PROTOCOL', `${serverId}: ${message}`);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Links: dialing, the handshake, and losing them
-
-  private accept(socket: Socket): void {
-    if (this.stopped) {
-      socket.destroy();
-      return;
-    }
-    this.links.add(new Link(socket, false, this.linkContext(), this));
-  }
-
-  private linkContext() {
-    const { clock, timers, logger } = this.options;
-    return { codec: this.codec, clock, timers, logger, settings: this.settings };
-  }
-
-  private dial(peer: Peer): void {
-    if (peer.link || peer.dialing || peer.connecting || peer.redial !== undefined || this.stopped) return;
-    const { clock, timers, logger } = this.options;
-    const wait = peer.nextDialAt - clock.now();
-    if (wait > 0) {
-      peer.redial = timers.once(wait, () => {
-        peer.redial = undefined;
-        this.dial(peer);
-      });
-      return;
-    }
-    const address = this.options.resolve(peer.id);
-    if (address === undefined) {
-      this.failPeer(peer, new RpcError('RPC_ERR_UNKNOWN_SERVER', `${peer.id} left the cluster`));
-      return;
-    }
-    const { host, port } = parseAddress(address);
-    peer.connecting = true;
-    const socket = connect({ host, port });
-    const connectTimeoutMs = this.options.connectTimeoutMs ?? RPC_DEFAULTS.connectTimeoutMs;
-    const timer = timers.once(connectTimeoutMs, () => {
-      socket.destroy(new Error(`connect timed out after ${connectTimeoutMs} ms`));
-    });
-    const onError = (err: Error): void => {
-      timers.cancel(timer);
-      peer.connecting = false;
-      logger.warn('rpc: cannot reach peer', { peer: peer.id, address, err });
-      this.dialFailed(peer, new RpcError('RPC_ERR_PEER_UNREACHABLE', `${peer.id} at ${address}: ${err.message}`, { cause: err }));
-    };
-    socket.once('error', onError);
-    socket.once('connect', () => {
-      timers.cancel(timer);
-      socket.off('error', onError);
-      peer.connecting = false;
-      // The peer's own dial may have won meanwhile.
-      if (peer.link || this.stopped) {
-        socket.destroy();
-        return;
-      }
-      const link = new Link(socket, true, this.linkContext(), this);
-      link.peerId = peer.id;
-      this.links.add(link);
-      peer.dialing = link;
-      link.send([KIND.HELLO, RPC_PROTOCOL_VERSION, this.serverId]);
-    });
-  }
-
-  private dialFailed(peer: Peer, error: RpcError): void {
-    peer.failures++;
-    peer.nextDialAt = this.options.clock.now() + backoffDelay(this.options.reconnect ?? RPC_DEFAULTS.reconnect, peer.failures);
-    this.failPeer(peer, error);
-  }
-
-  private onHello(link: Link, version: number, peerId: string): void {
-    if (link.dialed) throw new RpcError('RPC_ERR_PROTOCOL', 'HELLO on a dialed link');
-    if (version !== RPC_PROTOCOL_VERSION) {
-      link.close(new RpcError('RPC_ERR_HANDSHAKE', `protocol version ${version}, this server speaks ${RPC_PROTOCOL_VERSION}`), true);
-      return;
-    }
-    if (peerId === this.serverId) {
-      link.close(new RpcError('RPC_ERR_HANDSHAKE', `a peer claims this server's own id ${peerId}`), true);
-      return;
-    }
-    let peer = this.peers.get(peerId);
-    if (!peer) {
-      peer = new Peer(peerId, this.settings.maxQueuedBytes);
-      this.peers.set(peerId, peer);
-    }
-    if (peer.dialing || peer.connecting) {
-      // Both sides dialed at once: the link dialed by the smaller id wins, on both sides alike.
-      if (peerId > this.serverId) {
-        link.close(new RpcError('RPC_ERR_HANDSHAKE', 'crossed dials; the link from the smaller id wins'), true);
-        return;
-      }
-      const ours = peer.dialing;
-      peer.dialing = undefined;
-      ours?.close(new RpcError('RPC_ERR_LINK_LOST', 'crossed dials; the link from the smaller id wins'), true);
-    }
-    // A peer that dials again while we hold a link to it has lost that link, and the calls on it.
-    peer.link?.close(new RpcError('RPC_ERR_LINK_LOST', `${peerId} connected again`));
-    this.peers.set(peerId, peer); // closing may have dropped it as idle
-    link.open(peerId);
-    link.send([KIND.WELCOME, RPC_PROTOCOL_VERSION, this.serverId]);
-    this.linkOpened(peer, link);
-  }
-
-  private onWelcome(link: Link, version: number, peerId: string): void {
-    const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
-    if (!link.dialed || !peer || peer.dialing !== link) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected WELCOME');
-    if (version !== RPC_PROTOCOL_VERSION || peerId !== peer.id) {
-      link.close(new RpcError('RPC_ERR_HANDSHAKE', `expected ${peer.id} v${RPC_PROTOCOL_VERSION}, found ${peerId} v${version}`), true);
-      return;
-    }
-    peer.dialing = undefined;
-    link.open(peerId);
-    this.linkOpened(peer, link);
-  }
-
-  private linkOpened(peer: Peer, link: Link): void {
-    peer.link = link;
-    peer.failures = 0;
-    peer.nextDialAt = 0;
-    for (const frame of peer.takeQueue()) link.sendEncoded(frame);
-  }
-
-  private goawayReason(link: Link, wire: number, reason: string): RpcError {
-    const code = rpcCodeOfWire(wire) ?? 'RPC_ERR_LINK_LOST';
-    return new RpcError(code === 'RPC_ERR_CLOSED' ? 'RPC_ERR_LINK_LOST' : code, `${link.peerId ?? link.remoteAddress} went away: ${reason}`);
-  }
-
-  /** @internal From a link: it closed. */
-  onClose(link: Link, reason: RpcError): void {
-    this.links.delete(link);
-    const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
-    if (!peer) return;
-    if (peer.link === link) {
-      peer.link = undefined;
-      this.failPeer(peer, reason.code === 'RPC_ERR_LINK_LOST' ? reason : new RpcError('RPC_ERR_LINK_LOST', reason.message, { cause: reason }));
-    } else if (peer.dialing === link) {
-      peer.dialing = undefined;
-      if (reason.code === 'RPC_ERR_HANDSHAKE' && reason.detail.includes('crossed dials')) {
-        // The peer keeps its own dial; wait for it, and dial again later should it never come.
-        peer.nextDialAt = this.options.clock.now() + this.settings.handshakeTimeoutMs;
-        this.dial(peer);
-      } else {
-        this.dialFailed(peer, new RpcError('RPC_ERR_PEER_UNREACHABLE', `${peer.id}: ${reason.message}`, { cause: reason }));
-      }
-    }
-    if (peer.idle) this.peers.delete(peer.id);
   }
 
   private failPeer(peer: Peer, error: RpcError): void {

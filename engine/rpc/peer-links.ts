@@ -23,7 +23,8 @@ const CROSSED = 'crossed dials; the link from the smaller id wins';
 
 /** What {@link PeerLinks} needs from its node. */
 export interface PeerLinksOptions {
-  serverId: string;
+  /** This server's id (read at each handshake: it may be assigned after construction). */
+  serverId(): string;
   resolve(serverId: string): string | undefined;
   codec: MsgpackCodec;
   clock: Clock;
@@ -121,7 +122,7 @@ export class PeerLinks implements LinkOwner {
       link.peerId = peer.id;
       this.links.add(link);
       peer.dialing = link;
-      link.send([KIND.HELLO, RPC_PROTOCOL_VERSION, this.options.serverId]);
+      link.send([KIND.HELLO, RPC_PROTOCOL_VERSION, this.options.serverId()]);
     });
   }
 
@@ -198,13 +199,13 @@ export class PeerLinks implements LinkOwner {
       link.close(new RpcError('RPC_ERR_HANDSHAKE', `protocol version ${version}, this server speaks ${RPC_PROTOCOL_VERSION}`), true);
       return;
     }
-    if (peerId === this.options.serverId) {
+    if (peerId === this.options.serverId()) {
       link.close(new RpcError('RPC_ERR_HANDSHAKE', `a peer claims this server's own id ${peerId}`), true);
       return;
     }
     const peer = this.peers.get(peerId) ?? this.add(peerId);
     if (peer.dialing || peer.connecting) {
-      if (peerId > this.options.serverId) {
+      if (peerId > this.options.serverId()) {
         link.close(new RpcError('RPC_ERR_HANDSHAKE', CROSSED), true);
         return;
       }
@@ -216,7 +217,7 @@ export class PeerLinks implements LinkOwner {
     peer.link?.close(new RpcError('RPC_ERR_LINK_LOST', `${peerId} connected again`));
     this.peers.set(peerId, peer); // closing may have dropped it as idle
     link.open(peerId);
-    link.send([KIND.WELCOME, RPC_PROTOCOL_VERSION, this.options.serverId]);
+    link.send([KIND.WELCOME, RPC_PROTOCOL_VERSION, this.options.serverId()]);
     this.opened(peer, link);
   }
 

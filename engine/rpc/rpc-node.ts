@@ -46,6 +46,8 @@ export interface RpcNodeOptions {
   /** Interface and port to listen on; port 0 picks a free one. */
   host: string;
   port: number;
+  /** Host peers dial, when it differs from `host` (listening on 0.0.0.0, say). */
+  advertiseHost?: string;
   /** Where a server can be reached (`host:port`), usually from discovery. */
   resolve(serverId: string): string | undefined;
   /** Finds the mailbox behind a cluster-wide name, usually from discovery. */
@@ -102,7 +104,8 @@ export class RpcNode implements Module {
   private readonly codec: MsgpackCodec;
   private readonly settings: LinkSettings;
   private readonly links: PeerLinks;
-  private readonly self: Peer;
+  private self: Peer;
+  private id: string;
   private readonly inbound: Inbound;
   private server: Server | undefined;
   private boundAddress: string | undefined;
@@ -115,10 +118,11 @@ export class RpcNode implements Module {
     this.codec = new MsgpackCodec(options.codecLimits);
     this.settings = { ...RPC_DEFAULTS.link, ...options.link };
     this.targets = new Targets(options.entities);
+    this.id = options.serverId;
     this.self = new Peer(options.serverId, this.settings.maxQueuedBytes);
     this.inbound = new Inbound({ targets: this.targets, clock: options.clock, logger: options.logger, trace: options.trace });
     this.links = new PeerLinks({
-      serverId: options.serverId,
+      serverId: () => this.id,
       resolve: options.resolve,
       codec: this.codec,
       clock: options.clock,
@@ -134,7 +138,18 @@ export class RpcNode implements Module {
 
   /** This server's id. */
   get serverId(): string {
-    return this.options.serverId;
+    return this.id;
+  }
+
+  /**
+   * Changes this server's id, for ids that discovery assigns at registration (which needs the
+   * address this node listens on, so it comes after {@link start}).
+   * @throws Error once any link is open or any call is pending under the old id.
+   */
+  assignServerId(serverId: string): void {
+    if (this.links.linkCount > 0 || this.pendingCount > 0) throw new Error(`RpcNode.assignServerId: ${this.id} is already in use`);
+    this.id = serverId;
+    this.self = new Peer(serverId, this.settings.maxQueuedBytes);
   }
 
   /**
@@ -160,7 +175,7 @@ export class RpcNode implements Module {
     server.on('error', (err) => this.options.logger.error('rpc: listener failed', { err }));
     const bound = server.address();
     if (bound === null || typeof bound === 'string') throw new Error('RpcNode.start: no TCP address');
-    this.boundAddress = `${this.options.host}:${bound.port}`;
+    this.boundAddress = `${this.options.advertiseHost ?? this.options.host}:${bound.port}`;
     this.options.logger.info('rpc: listening', { address: this.boundAddress });
   }
 

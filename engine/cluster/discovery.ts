@@ -62,16 +62,32 @@ export type DiscoveryEvent =
   /** This server is registered again after a loss, with the same id. */
   | { type: 'self-registered'; server: ServerInfo };
 
-/** Membership, load reports and named mailboxes of one cluster. */
+/**
+ * Membership, load reports and named mailboxes of one cluster.
+ *
+ * Reads come from the member's local view and never wait. Events are delivered asynchronously
+ * (never inside the call that caused them), in the order the member saw the changes; servers
+ * already there when the member starts come as `added`. To build a view of your own, subscribe and
+ * then read {@link Discovery.servers}, treating an `added` for a known id as an update. Server
+ * infos and mailboxes handed out are frozen. Errors are {@link DiscoveryError}s (errors.ts).
+ */
 export interface Discovery extends Module {
   /**
    * Registers this server under a lease and keeps it alive until {@link Module.stop}. Must be
-   * called after `start()`, once.
+   * called after `start()`, once. When the lease is lost (etcd unreachable for longer than the
+   * TTL allows), the member emits `self-lost` and registers again with the same id by itself.
    * @returns this server's info, with its id.
-   * @throws DiscoveryError (`DISCOVERY_ERR_ID_TAKEN`) when a fixed id is held by a live server.
+   * @throws DiscoveryError `DISCOVERY_ERR_ID_TAKEN` when a fixed id is held by a live server,
+   *   `DISCOVERY_ERR_UNAVAILABLE` when the backend cannot be reached, `DISCOVERY_ERR_INVALID_ARGUMENT`,
+   *   `DISCOVERY_ERR_ALREADY_REGISTERED`, `DISCOVERY_ERR_NOT_STARTED`.
    */
   register(registration: Registration): Promise<ServerInfo>;
-  /** Publishes a new load report for this server. */
+  /**
+   * Publishes a new load report for this server (it also becomes {@link Discovery.self}'s load).
+   * While the lease is lost the report is kept and published when the server is registered again.
+   * @throws DiscoveryError `DISCOVERY_ERR_NOT_REGISTERED` before `register`, `DISCOVERY_ERR_UNAVAILABLE`,
+   *   `DISCOVERY_ERR_INVALID_ARGUMENT` for a field that is not a finite number >= 0.
+   */
   reportLoad(load: LoadReport): Promise<void>;
   /** This server's info once registered. */
   readonly self: ServerInfo | undefined;
@@ -82,11 +98,20 @@ export interface Discovery extends Module {
   /** Listens for changes; returns a function that stops listening. */
   subscribe(listener: (event: DiscoveryEvent) => void): () => void;
   /**
-   * Claims a cluster-wide name for a mailbox on this server, held as long as this server's lease.
+   * Claims a cluster-wide name for a mailbox on this server, held as long as this server's lease
+   * (and re-claimed with it after a loss, unless another server took it meanwhile). Claiming a
+   * name this server already holds points it at the new mailbox. Names are 1-256 letters, digits,
+   * `.`, `_`, `:`, `@` or `-`, starting with a letter or digit.
    * @returns false when another live mailbox holds the name.
+   * @throws DiscoveryError `DISCOVERY_ERR_INVALID_NAME`, `DISCOVERY_ERR_INVALID_ARGUMENT` (a mailbox
+   *   on another server), `DISCOVERY_ERR_NOT_REGISTERED`, `DISCOVERY_ERR_UNAVAILABLE` (also while
+   *   the lease is lost).
    */
   claimName(name: string, mailbox: Mailbox): Promise<boolean>;
-  /** Gives a name back; no-op when this server does not hold it. */
+  /**
+   * Gives a name back; no-op when this server does not hold it.
+   * @throws DiscoveryError `DISCOVERY_ERR_INVALID_NAME`, `DISCOVERY_ERR_UNAVAILABLE`.
+   */
   releaseName(name: string): Promise<void>;
   /** The mailbox a name points at, from the local cache. */
   resolveName(name: string): Mailbox | undefined;

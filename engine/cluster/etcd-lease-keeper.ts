@@ -1,0 +1,163 @@
+/**
+ * Keeps one etcd lease alive on the injected clock and decides when it is lost.
+ *
+ * etcd3's automatic keep-alive reports a loss only after twice the TTL without contact, long after
+ * etcd has deleted our keys and the other members have dropped us. So the lease is granted with
+ * `autoKeepAlive: false` and renewed here every third of the TTL with `keepaliveOnce()`; it counts
+ * as lost when the TTL minus a margin has passed since the last renewal that succeeded (measured
+ * from when that request was sent, which is no later than when etcd restarted its TTL), or at once
+ * when etcd answers that the lease is gone.
+ */
+import { EtcdLeaseInvalidError, type Etcd3, type Lease } from 'etcd3';
+import type { Logger } from '../log/types.js';
+import type { Clock, ClockTimer } from '../timer/clock.js';
+
+/** Why a lease was given up, for logs and tests. */
+export interface LeaseLoss {
+  /** The lease given up; its keys may still exist if etcd kept it alive after all. */
+  leaseId: string;
+  reason: string;
+  /** Milliseconds since the last successful renewal was sent, when the keeper decided. */
+  sinceRenewalMs?: number;
+}
+
+/** Options for {@link EtcdLeaseKeeper}. */
+export interface EtcdLeaseKeeperOptions {
+  client: Etcd3;
+  clock: Clock;
+  logger: Logger;
+  ttlSeconds: number;
+  /** The lease is taken as lost this long before etcd would expire it. */
+  marginMs: number;
+  /** Longest a keep-alive may take (it is also cut to a third of the TTL, so none is ever skipped). */
+  requestTimeoutMs: number;
+  /** Called once per lease when it is taken as lost; not called after {@link EtcdLeaseKeeper.halt}. */
+  onLost(loss: LeaseLoss): void;
+}
+
+/** One lease at a time: {@link EtcdLeaseKeeper.grant} replaces the previous one. */
+export class EtcdLeaseKeeper {
+  private lease: Lease | undefined;
+  private leaseId: string | undefined;
+  private tickTimer: ClockTimer | undefined;
+  private lossTimer: ClockTimer | undefined;
+  private renewedAt = 0;
+  private renewing = false;
+  private failing = false;
+  private closed = false;
+
+  constructor(private readonly options: EtcdLeaseKeeperOptions) {}
+
+  /** The id of the lease being kept alive, or `undefined` when there is none (never granted, lost or halted). */
+  get id(): string | undefined {
+    return this.leaseId;
+  }
+
+  /**
+   * Grants a new lease and starts renewing it. Any lease kept before is abandoned (not revoked).
+   * @returns the new lease's id.
+   * @throws the etcd error when the grant fails or times out; an Error when the keeper was closed meanwhile.
+   */
+  async grant(): Promise<string> {
+    this.halt();
+    const { client, clock, ttlSeconds } = this.options;
+    if (this.closed) throw new Error('lease keeper is closed');
+    const lease = client.lease(ttlSeconds, { autoKeepAlive: false });
+    // etcd3 also emits 'lost' for failures we see through our own calls; nothing more to do with it.
+    lease.on('lost', () => undefined);
+    const sentAt = clock.now();
+    const id = await lease.grant();
+    if (this.closed) {
+      // Closed while the grant was in flight: nobody will renew or revoke this lease but us, now.
+      await lease.revoke().catch(() => undefined);
+      throw new Error('lease keeper is closed');
+    }
+    this.halt();
+    this.lease = lease;
+    this.leaseId = id;
+    this.failing = false;
+    this.renewed(sentAt, ttlSeconds);
+    this.scheduleTick();
+    return id;
+  }
+
+  /** Stops renewing without revoking: etcd ends the lease after its TTL. */
+  halt(): void {
+    if (this.tickTimer) this.options.clock.clearTimer(this.tickTimer);
+    if (this.lossTimer) this.options.clock.clearTimer(this.lossTimer);
+    this.tickTimer = this.lossTimer = undefined;
+    this.lease?.release();
+    this.lease = undefined;
+    this.leaseId = undefined;
+  }
+
+  /**
+   * Refuses later grants, including one in flight, and revokes the lease (see
+   * {@link EtcdLeaseKeeper.revoke}), or with `revoke` false only stops renewing it.
+   */
+  async close(revoke = true): Promise<void> {
+    this.closed = true;
+    if (revoke) await this.revoke();
+    else this.halt();
+  }
+
+  /** Stops renewing and asks etcd to end the lease now; failures are ignored (it then ends after its TTL). */
+  async revoke(): Promise<void> {
+    const lease = this.lease;
+    this.halt();
+    // revoke() ends etcd3's bookkeeping first, then sends the bounded LeaseRevoke call.
+    await lease?.revoke().catch((err: unknown) => this.options.logger.debug('lease revoke failed; it will expire', { err }));
+  }
+
+  private scheduleTick(): void {
+    const intervalMs = (this.options.ttlSeconds * 1000) / 3;
+    this.tickTimer = this.options.clock.setTimer(() => {
+      this.scheduleTick();
+      void this.renew();
+    }, intervalMs);
+  }
+
+  private async renew(): Promise<void> {
+    const lease = this.lease;
+    if (!lease || this.renewing) return;
+    this.renewing = true;
+    const { clock, logger, requestTimeoutMs, ttlSeconds } = this.options;
+    const sentAt = clock.now();
+    try {
+      const timeoutMs = Math.min(requestTimeoutMs, (ttlSeconds * 1000) / 3);
+      // A gRPC deadline is a wall-clock instant, compared inside gRPC with the system clock.
+      const res = await lease.keepaliveOnce({ deadline: Date.now() + timeoutMs });
+      if (lease !== this.lease) return;
+      const ttl = Number(res.TTL);
+      if (!(ttl > 0)) return this.lose('etcd reports the lease gone');
+      if (this.failing) logger.info('etcd keep-alive recovered', { leaseId: this.leaseId });
+      this.failing = false;
+      this.renewed(sentAt, ttl);
+    } catch (err) {
+      if (lease !== this.lease) return;
+      if (err instanceof EtcdLeaseInvalidError) return this.lose('etcd reports the lease gone');
+      // The first failure in a row is worth a warning; the loss, if it comes, is logged by the owner.
+      if (!this.failing) logger.warn('etcd keep-alive failed; retrying', { leaseId: this.leaseId, err });
+      this.failing = true;
+    } finally {
+      this.renewing = false;
+    }
+  }
+
+  private renewed(sentAt: number, ttlSeconds: number): void {
+    this.renewedAt = sentAt;
+    if (this.lossTimer) this.options.clock.clearTimer(this.lossTimer);
+    const lostAt = sentAt + ttlSeconds * 1000 - this.options.marginMs;
+    this.lossTimer = this.options.clock.setTimer(() => {
+      this.lossTimer = undefined;
+      this.lose(`no successful keep-alive for ${Math.round(this.options.clock.now() - this.renewedAt)} ms`);
+    }, lostAt - this.options.clock.now());
+  }
+
+  private lose(reason: string): void {
+    const leaseId = this.leaseId!;
+    const sinceRenewalMs = this.options.clock.now() - this.renewedAt;
+    this.halt();
+    this.options.onLost({ leaseId, reason, sinceRenewalMs });
+  }
+}

@@ -83,6 +83,26 @@ describe('createLogger', () => {
     expect(outside).not.toHaveProperty('traceId');
   });
 
+  it('tells the current async context, and nothing outside a run', async () => {
+    const { log } = fileLogger();
+    expect(log.currentLogContext()).toBeUndefined();
+    await log.runWithLogContext({ traceId: 't-1' }, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(log.currentLogContext()).toEqual({ traceId: 't-1' });
+    });
+    await log.close();
+  });
+
+  it('stamps lines with a server id changed after creation', async () => {
+    const { log, lines } = fileLogger();
+    log.info('before');
+    log.setServerId('lobby-host-0');
+    log.child({ sessionId: 's' }).info('after');
+    const [before, after] = await lines();
+    expect(before).toMatchObject({ serverId: 'lobby-1' });
+    expect(after).toMatchObject({ serverId: 'lobby-host-0' });
+  });
+
   it('lets explicit meta win over child context, and child context win over async context', async () => {
     const { log, lines } = fileLogger();
     const child = log.child({ traceId: 'from-child', sessionId: 'child-session' });

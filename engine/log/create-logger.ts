@@ -59,6 +59,13 @@ export interface RootLogger extends Logger {
    * @returns what `fn` returns.
    */
   runWithLogContext<T>(context: LogContext & Record<string, unknown>, fn: () => T): T;
+  /** The context of the enclosing {@link runWithLogContext}, if any. */
+  currentLogContext(): Readonly<LogContext & Record<string, unknown>> | undefined;
+  /**
+   * Changes the server id every line carries from now on, for ids assigned at registration.
+   * File names keep the id they were opened with.
+   */
+  setServerId(serverId: string): void;
   /**
    * Changes the level of this logger and all its children from now on (for config reloads).
    * @throws RangeError for a level not in `LOG_LEVELS`.
@@ -78,7 +85,7 @@ type Fields = Readonly<Record<string, unknown>>;
 
 /** State shared by a root logger and all its children. */
 interface LoggerCore {
-  readonly serverId: string;
+  serverId: string;
   readonly clock: Clock;
   readonly winston: winston.Logger;
   readonly asyncContext: AsyncLocalStorage<Fields>;
@@ -150,6 +157,14 @@ class EngineRootLogger extends EngineLogger implements RootLogger {
 
   runWithLogContext<T>(context: LogContext & Record<string, unknown>, fn: () => T): T {
     return this.core.asyncContext.run(mergeFields(this.core.asyncContext.getStore(), context), fn);
+  }
+
+  currentLogContext(): Readonly<LogContext & Record<string, unknown>> | undefined {
+    return this.core.asyncContext.getStore();
+  }
+
+  setServerId(serverId: string): void {
+    this.core.serverId = serverId;
   }
 
   setLevel(level: LogLevel): void {

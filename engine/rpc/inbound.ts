@@ -8,7 +8,7 @@ import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 import { KIND, type CallEnvelope, type Envelope, type NotifyEnvelope } from './envelope.js';
 import { REMOTE_ERR_UNCODED, REMOTE_ERROR_WIRE, RpcError } from './errors.js';
-import type { TraceContext } from './rpc-node.js';
+import type { TraceContext } from './trace-context.js';
 import type { Invocation, Targets } from './targets.js';
 
 /** Where replies go: the link a call came on, or the node itself for local calls. */

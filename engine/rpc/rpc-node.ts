@@ -22,14 +22,7 @@ import { Peer } from './peer.js';
 import { PeerLinks } from './peer-links.js';
 import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
 import { Targets, type EntityDirectory } from './targets.js';
-
-/** Carries a trace id across the calls a request causes; backed by the logger's async context. */
-export interface TraceContext {
-  /** The trace id of the work in progress, if any. */
-  current(): string | undefined;
-  /** Runs `fn` with `traceId` as the current trace. */
-  run<T>(traceId: string, fn: () => T): T;
-}
+import type { TraceContext } from './trace-context.js';
 
 /** Per-call options. */
 export interface CallOptions {

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { hostname } from 'node:os';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 
 function startMain(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -35,9 +36,35 @@ describe('main.ts (the process npm start runs)', () => {
     const res = await fetch(url!);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', role: 'standalone', state: 'ready' });
+    // Membership in memory: the process registers itself under a readable id and is ready.
+    const ready = await fetch(url!.replace(/health$/, 'ready'));
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { store: true, cluster: true }, serverId: expect.stringMatching(/^standalone-.+-0$/) });
     main.child.kill('SIGTERM');
     expect(await main.exited).toBe(0);
     expect(main.output()).toMatch(/stopping \{"reason":"SIGTERM"\}/);
+  });
+
+  it('runs two lobbies that register in etcd under readable ids and stop cleanly', async () => {
+    const prefix = `/main-test-${process.pid}/`;
+    const args = [
+      '--role', 'lobby', '--http.port', '0', '--log.file.enabled', 'false', '--log.console.colors', 'false',
+      '--etcd.hosts', inject('etcdUrl'), '--etcd.prefix', prefix, '--store.mongodb.url', inject('mongoUrl'), '--store.mongodb.database', 'main_test',
+    ];
+    const lobbies = [startMain(args), startMain(args)];
+    try {
+      const ids: string[] = [];
+      for (const lobby of lobbies) {
+        const [, url] = await waitFor(() => lobby.output().match(/ready .*"http":"(http:\/\/[^"]+)"/), lobby.exited);
+        const body = (await (await fetch(url!.replace(/health$/, 'ready'))).json()) as { serverId: string; checks: Record<string, boolean> };
+        expect(body.checks).toEqual({ store: true, cluster: true });
+        ids.push(body.serverId);
+      }
+      const host = hostname().replace(/[^A-Za-z0-9-]/g, '-');
+      expect(ids.sort()).toEqual([`lobby-${host}-0`, `lobby-${host}-1`]);
+    } finally {
+      for (const lobby of lobbies) lobby.child.kill('SIGTERM');
+    }
+    for (const lobby of lobbies) expect(await lobby.exited).toBe(0);
   });
 
   it('refuses a bad setting with exit code 2 and a message naming where it came from', async () => {

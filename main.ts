@@ -3,16 +3,25 @@
  * the standalone role. Loads the configuration, builds the modules the role needs, starts them
  * in order and stops them in reverse on SIGINT or SIGTERM.
  */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { createDiscovery } from './engine/cluster/create-discovery.js';
 import { ConfigError, loadConfig, type Config } from './engine/config/index.js';
 import { serverIdOf } from './engine/config/server-id.js';
 import { Lifecycle } from './engine/lifecycle/lifecycle.js';
 import { createLogger } from './engine/log/create-logger.js';
 import { loggerOptionsFromConfig } from './engine/log/logger-from-config.js';
 import { StoreModule } from './engine/persist/store-module.js';
+import { ClusterMember } from './engine/rpc/cluster-member.js';
+import { rpcOptionsFromConfig } from './engine/rpc/rpc-options-from-config.js';
+import { RpcNode } from './engine/rpc/rpc-node.js';
+import { traceContextOf } from './engine/rpc/trace-context.js';
 import { SystemClock } from './engine/timer/clock.js';
 import { createTimerService } from './engine/timer/timer-service.js';
 import { registerHealthRoutes } from './services/http/health-routes.js';
 import { HttpServer } from './services/http/http-server.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Longest a stopping process waits for its log lines to reach the disk. */
 const LOG_FLUSH_LIMIT_MS = 5_000;
@@ -39,14 +48,44 @@ async function main(): Promise<void> {
   life.add({ name: 'timers', start: async () => undefined, stop: async () => timers.stop() });
   // Gates hold connections only; every other role persists.
   const store = config.server.role === 'gate' ? undefined : life.add(new StoreModule(config.store, { clock, logger }));
+  const discovery = life.add(createDiscovery(config, clock, logger.child({ component: 'discovery' })));
+  const rpc = life.add(
+    new RpcNode({
+      ...rpcOptionsFromConfig(config.rpc, config.server.host),
+      serverId,
+      resolve: (id) => discovery.server(id)?.address,
+      resolveName: (name) => discovery.resolveName(name),
+      clock,
+      timers,
+      logger: logger.child({ component: 'rpc' }),
+      trace: traceContextOf(logger),
+    }),
+  );
+  life.add(
+    new ClusterMember({
+      rpc,
+      discovery,
+      ...(config.server.id === undefined ? {} : { id: config.server.id }),
+      type: config.server.role,
+      host: hostname(),
+      version: VERSION,
+      clock,
+      logger: logger.child({ component: 'cluster' }),
+      sessions: () => 0,
+      entities: () => 0,
+      loadReportIntervalMs: config.cluster.loadReportIntervalMs,
+      // The id discovery assigned (`<role>-<host>-<index>`) replaces the provisional one in logs.
+      onRegistered: (self) => logger.setServerId(self.id),
+    }),
+  );
   const http = life.add(new HttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) }));
   registerHealthRoutes(http.app, {
-    serverId,
+    serverId: () => rpc.serverId,
     role: config.server.role,
     startedAt,
     now: () => clock.now(),
     state: () => life.state,
-    checks: (): Record<string, boolean> => (store ? { store: store.healthy } : {}),
+    checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
   });
 
   let stopping = false;
@@ -76,6 +115,8 @@ async function main(): Promise<void> {
   logger.info('ready', {
     role: config.server.role,
     http: `${http.url}/health`,
+    rpc: rpc.address,
+    discovery: config.cluster.discovery,
     ...(store ? { store: config.store.backend === 'lmdb' ? `lmdb at ${config.store.lmdb.path}` : config.store.mongodb.url } : {}),
   });
 }

@@ -11,6 +11,11 @@ export const ROLES = ['standalone', 'gate', 'lobby', 'services'] as const;
 /** One of {@link ROLES}. */
 export type Role = (typeof ROLES)[number];
 
+/** Discovery backends: in-process (standalone) or etcd (cluster). */
+export const DISCOVERY_BACKENDS = ['memory', 'etcd'] as const;
+/** One of {@link DISCOVERY_BACKENDS}. */
+export type DiscoveryBackend = (typeof DISCOVERY_BACKENDS)[number];
+
 /** Persistence backends: embedded LMDB (standalone, nothing to install) or MongoDB (cluster). */
 export const STORE_BACKENDS = ['lmdb', 'mongodb'] as const;
 /** One of {@link STORE_BACKENDS}. */
@@ -97,6 +102,46 @@ export const configSchema = object({
     prefix: nonEmpty(),
     /** Membership lease; a dead server disappears after about this long. */
     leaseTtlSeconds: count(2, 3600),
+  }),
+  cluster: object({
+    /** Where membership lives: `memory` for one process, `etcd` for a cluster. */
+    discovery: oneOf(DISCOVERY_BACKENDS),
+    /** Time between load reports (sessions, entities, event-loop lag, CPU). */
+    loadReportIntervalMs: count(100, 600_000),
+    /** The lease counts as lost this long before its TTL; default max(500 ms, TTL/4). */
+    leaseMarginMs: optional(count(0, 3_600_000)),
+  }),
+  rpc: object({
+    /** Interface the RPC listener binds; other servers dial `server.host`. */
+    host: nonEmpty(),
+    /** RPC port; 0 picks a free one (discovery tells the others). */
+    port: count(0, 65535),
+    /** Default time a call waits for its reply. */
+    defaultTimeoutMs: count(1, 3_600_000),
+    /** Longest wait for a TCP connect to a peer. */
+    connectTimeoutMs: count(1, 600_000),
+    /** Longest time from connect to a finished handshake. */
+    handshakeTimeoutMs: count(1, 600_000),
+    /** Send a ping when nothing was sent for this long. */
+    heartbeatIntervalMs: count(10, 600_000),
+    /** A peer silent this long is dead: its link closes and calls pending on it fail. */
+    deadAfterMs: count(20, 3_600_000),
+    /** First delay before dialing a peer again after a failure; doubles up to `reconnectMaxMs`. */
+    reconnectBaseMs: count(1, 600_000),
+    reconnectMaxMs: count(1, 3_600_000),
+    /** Cap on bytes waiting to be sent to one peer; past it calls fail with RPC_ERR_OVERLOADED. */
+    maxQueuedBytes: count(64 * KIB, 4096 * MIB),
+    /** Cap on calls waiting for replies, over all peers. */
+    maxPendingCalls: count(1, 100_000_000),
+    /** Caps on every frame a peer sends (checked before decoding). */
+    limits: object({
+      maxFrameBytes: count(1 * KIB, 256 * MIB),
+      maxDepth: count(1, 1000),
+      maxStringBytes: count(1, 256 * MIB),
+      maxBinaryBytes: count(1, 256 * MIB),
+      maxArrayLength: count(1, 100_000_000),
+      maxMapLength: count(1, 100_000_000),
+    }),
   }),
   redis: object({
     /** `redis://` or `rediss://` (TLS) URL. */

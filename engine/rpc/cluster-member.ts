@@ -31,6 +31,8 @@ export interface ClusterMemberOptions {
   entities(): number;
   /** Time between load reports. */
   loadReportIntervalMs: number;
+  /** Called once registered, with this server as the cluster sees it (to stamp logs with its id). */
+  onRegistered?(self: ServerInfo): void;
 }
 
 const NO_LOAD: LoadReport = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };
@@ -69,6 +71,7 @@ export class ClusterMember implements Module {
       load: NO_LOAD,
     });
     if (this.info.id !== rpc.serverId) rpc.assignServerId(this.info.id);
+    this.options.onRegistered?.(this.info);
     logger.info('cluster: registered', { id: this.info.id, address: this.info.address });
     await this.reporter.start();
   }

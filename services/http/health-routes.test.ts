@@ -10,7 +10,7 @@ describe('health routes', () => {
 
   function setup(state: LifecycleState, store = true): HttpServer {
     server = new HttpServer({ host: '127.0.0.1', port: 0, logger: new MemoryLogger() });
-    const source = { serverId: 's1', role: 'standalone', startedAt: 1_000, now: () => 3_500, state: () => state, checks: () => ({ store }) };
+    const source = { serverId: () => 's1', role: 'standalone', startedAt: 1_000, now: () => 3_500, state: () => state, checks: () => ({ store }) };
     registerHealthRoutes(server.app, source);
     return server;
   }

@@ -3,7 +3,8 @@ import type { LifecycleState } from '../../engine/lifecycle/lifecycle.js';
 
 /** What the health routes report about the process. */
 export interface HealthSource {
-  serverId: string;
+  /** The server id, read at each request: discovery may assign it after start-up. */
+  serverId(): string;
   role: string;
   /** When the process started, in clock milliseconds. */
   startedAt: number;
@@ -20,7 +21,7 @@ export interface HealthSource {
  */
 export function registerHealthRoutes(app: FastifyInstance, source: HealthSource): void {
   const body = () => ({
-    serverId: source.serverId,
+    serverId: source.serverId(),
     role: source.role,
     state: source.state(),
     uptimeMs: Math.round(source.now() - source.startedAt),

@@ -16,6 +16,9 @@ export interface FrameSink {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+// Past this many bytes a batch goes out at once rather than at the end of the turn, so that the
+// peer starts on it while this side is still producing: both processes work at the same time.
+const EARLY_FLUSH_BYTES = 16 * 1024;
 
 /** Frames waiting for the next flush to one socket. */
 export class BatchWriter {
@@ -61,11 +64,14 @@ export class BatchWriter {
     this.chunk.set(payload, this.end + FRAME_HEADER_BYTES);
     this.end += size;
     this.heldBytes += size;
-    if (!this.flushHandle && !this.closed) this.flushHandle = setImmediate(this.flush);
+    if (this.closed) return;
+    if (this.heldBytes >= EARLY_FLUSH_BYTES) this.flush();
+    else if (!this.flushHandle) this.flushHandle = setImmediate(this.flush);
   }
 
   /** Hands everything held to the socket now. */
   readonly flush = (): void => {
+    if (this.flushHandle) clearImmediate(this.flushHandle);
     this.flushHandle = undefined;
     if (this.closed || this.heldBytes === 0) return;
     // The socket keeps references to what it is given, so flushed bytes are never written again:

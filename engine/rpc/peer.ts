@@ -4,15 +4,29 @@
  * and that queue is capped like a link's own.
  */
 import type { TimerId } from '../timer/types.js';
+import type { Deadlined, Lane } from './call-deadlines.js';
 import { RpcError } from './errors.js';
 import type { Link } from './link.js';
 
 /** A call waiting for its reply. */
-export interface PendingCall {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  /** Its deadline timer. */
-  timer: TimerId;
+export class PendingCall implements Deadlined {
+  deadline = 0;
+  settled = false;
+  lane: Lane | undefined = undefined;
+
+  /**
+   * @param peer where it was sent.
+   * @param scope the service or component, and `method` the method, for error messages.
+   */
+  constructor(
+    readonly id: number,
+    readonly peer: Peer,
+    readonly scope: string,
+    readonly method: string,
+    readonly timeoutMs: number,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
 }
 
 /** The state kept per peer server. */
@@ -68,15 +82,15 @@ export class Peer {
     return frames;
   }
 
-  /** Rejects every pending call with `error` and drops the waiting frames. */
-  failAll(error: RpcError, cancel: (timer: TimerId) => void): void {
+  /**
+   * Drops the waiting frames and takes every pending call out.
+   * @returns the calls, for the caller to settle.
+   */
+  takePending(): PendingCall[] {
     this.takeQueue();
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0) return [];
     const calls = [...this.pending.values()];
     this.pending.clear();
-    for (const call of calls) {
-      cancel(call.timer);
-      call.reject(error);
-    }
+    return calls;
   }
 }

@@ -18,7 +18,8 @@ import { Inbound, type ReplySink } from './inbound.js';
 import { KIND, parseEnvelope, type CallEnvelope, type Envelope, type NotifyEnvelope } from './envelope.js';
 import { RemoteError, RpcError, rpcCodeOfWire, REMOTE_ERROR_WIRE } from './errors.js';
 import type { LinkSettings } from './link.js';
-import { Peer } from './peer.js';
+import { CallDeadlines } from './call-deadlines.js';
+import { Peer, PendingCall } from './peer.js';
 import { PeerLinks } from './peer-links.js';
 import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
 import { Targets, type EntityDirectory } from './targets.js';
@@ -100,6 +101,7 @@ export class RpcNode implements Module {
   private self: Peer;
   private id: string;
   private readonly inbound: Inbound;
+  private readonly deadlines: CallDeadlines<PendingCall>;
   private server: Server | undefined;
   private boundAddress: string | undefined;
   private nextId = 0;
@@ -113,6 +115,7 @@ export class RpcNode implements Module {
     this.targets = new Targets(options.entities);
     this.id = options.serverId;
     this.self = new Peer(options.serverId, this.settings.maxQueuedBytes);
+    this.deadlines = new CallDeadlines(options.clock, options.timers, (call) => this.expire(call));
     this.inbound = new Inbound({ targets: this.targets, clock: options.clock, logger: options.logger, trace: options.trace });
     this.links = new PeerLinks({
       serverId: () => this.id,
@@ -185,6 +188,7 @@ export class RpcNode implements Module {
     this.stopped = true;
     const closing = new RpcError('RPC_ERR_CLOSED', `${this.serverId} is stopping`);
     for (const peer of [...this.links.stop(closing), this.self]) this.failPeer(peer, closing);
+    this.deadlines.clear();
     const server = this.server;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -278,15 +282,19 @@ export class RpcNode implements Module {
         reject(err);
         return;
       }
-      const timer = this.options.timers.once(timeoutMs, () => {
-        if (!peer.pending.delete(id)) return;
-        this.pendingCount--;
-        reject(new RpcError('RPC_ERR_DEADLINE_EXCEEDED', `${scope}.${method} on ${serverId}: no reply within ${timeoutMs} ms`));
-      });
-      peer.pending.set(id, { resolve, reject, timer });
+      const call = new PendingCall(id, peer, scope, method, timeoutMs, resolve, reject);
+      peer.pending.set(id, call);
+      this.deadlines.track(call, timeoutMs);
       this.pendingCount++;
       this.counters.callsSent++;
     });
+  }
+
+  private expire(call: PendingCall): void {
+    if (call.peer.pending.get(call.id) !== call) return;
+    call.peer.pending.delete(call.id);
+    this.pendingCount--;
+    call.reject(new RpcError('RPC_ERR_DEADLINE_EXCEEDED', `${call.scope}.${call.method} on ${call.peer.id}: no reply within ${call.timeoutMs} ms`));
   }
 
   private post(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions): void {
@@ -352,7 +360,7 @@ export class RpcNode implements Module {
         if (!call) return; // its deadline passed already
         peer.pending.delete(envelope[1]);
         this.pendingCount--;
-        this.options.timers.cancel(call.timer);
+        this.deadlines.settle(call);
         if (envelope[0] === KIND.RESULT) call.resolve(envelope[2]);
         else call.reject(this.errorFromWire(peer.id, envelope[2], envelope[3], envelope[4]));
         return;
@@ -368,7 +376,10 @@ export class RpcNode implements Module {
   }
 
   private failPeer(peer: Peer, error: RpcError): void {
-    this.pendingCount -= peer.pending.size;
-    peer.failAll(error, (timer) => this.options.timers.cancel(timer));
+    for (const call of peer.takePending()) {
+      this.pendingCount--;
+      this.deadlines.settle(call);
+      call.reject(error);
+    }
   }
 }

@@ -18,13 +18,18 @@ const TIMESTAMP_EXT = -1;
  * matters because every received frame passes through it.
  */
 export class MsgpackChecker {
-  // Per open container: items still to read, and whether it is a map (its even counts are keys).
-  private readonly remaining: number[] = [];
-  private readonly isMap: boolean[] = [];
+  // Per open container, up to the depth limit: items still to read in the enclosing one, and
+  // whether it is a map (whose even counts are keys).
+  private readonly remaining: Float64Array;
+  private readonly isMap: Uint8Array;
+  private depth = 0;
   private bytes: Uint8Array = new Uint8Array(0);
   private pos = 0;
 
-  constructor(private readonly limits: CodecLimits) {}
+  constructor(private readonly limits: CodecLimits) {
+    this.remaining = new Float64Array(limits.maxDepth + 1);
+    this.isMap = new Uint8Array(limits.maxDepth + 1);
+  }
 
   /**
    * Checks that `bytes` hold exactly one msgpack value within the limits.
@@ -34,8 +39,7 @@ export class MsgpackChecker {
   check(bytes: Uint8Array): void {
     this.bytes = bytes;
     this.pos = 0;
-    this.remaining.length = 0;
-    this.isMap.length = 0;
+    this.depth = 0;
     try {
       this.walk();
     } finally {
@@ -50,16 +54,15 @@ export class MsgpackChecker {
     let items = 1;
     while (true) {
       while (items === 0) {
-        if (this.remaining.length === 0) {
+        if (this.depth === 0) {
           if (this.pos !== end) throw new CodecError('CODEC_ERR_MALFORMED', `${end - this.pos} trailing bytes at offset ${this.pos}`);
           return;
         }
-        items = this.remaining.pop()!;
-        this.isMap.pop();
+        items = this.remaining[--this.depth]!;
       }
       this.need(1);
-      const depth = this.remaining.length;
-      if (depth > 0 && this.isMap[depth - 1] && items % 2 === 0) this.checkKey(bytes[this.pos]!);
+      const depth = this.depth;
+      if (depth > 0 && this.isMap[depth - 1] === 1 && items % 2 === 0) this.checkKey(bytes[this.pos]!);
       items--;
       const head = bytes[this.pos++]!;
       if (head <= 0x7f || head >= 0xe0) continue;
@@ -96,7 +99,7 @@ export class MsgpackChecker {
         }
       }
       if (opened > 0) {
-        this.remaining.push(items);
+        this.remaining[this.depth++] = items;
         items = opened;
       }
     }
@@ -123,9 +126,9 @@ export class MsgpackChecker {
     if (count > limit) {
       throw new CodecError(map ? 'CODEC_ERR_MAP_TOO_LONG' : 'CODEC_ERR_ARRAY_TOO_LONG', `${count} > ${limit} at offset ${this.pos}`);
     }
-    const depth = this.remaining.length + 1;
+    const depth = this.depth + 1;
     if (depth > this.limits.maxDepth) throw new CodecError('CODEC_ERR_TOO_DEEP', `depth ${depth} > ${this.limits.maxDepth} at offset ${this.pos}`);
-    if (count > 0) this.isMap.push(map);
+    if (count > 0) this.isMap[this.depth] = map ? 1 : 0;
     return map ? count * 2 : count;
   }
 

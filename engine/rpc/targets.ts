@@ -3,13 +3,20 @@
  * methods (like pitaya's remotes), and entities' components, whose callable methods are those in
  * the component class's `serverCallable`. Everything else answers with an error.
  */
-import type { ComponentClass } from '../ecs/component.js';
-import type { Entity } from '../ecs/entity.js';
 import { RpcError } from './errors.js';
 
-/** Finds live entities by id; a `World` is one. */
+/**
+ * What RPC needs of an entity (an ECS `Entity` is one): its type for messages, and its components
+ * by class name. A component's class lists its server-callable methods in `serverCallable`.
+ */
+export interface CallableEntity {
+  readonly typeName: string;
+  componentNamed(name: string): object | undefined;
+}
+
+/** Finds live entities by id; an ECS `World` is one. */
 export interface EntityDirectory {
-  find(id: string): Entity | undefined;
+  find(id: string): CallableEntity | undefined;
 }
 
 /** A resolved method, ready to be applied to the call's arguments. */
@@ -72,7 +79,8 @@ export class Targets {
     if (!entity) return new RpcError('RPC_ERR_NO_SUCH_ENTITY', to);
     const component = entity.componentNamed(scope);
     if (!component) return new RpcError('RPC_ERR_NO_SUCH_COMPONENT', `${entity.typeName} ${to} has no ${scope}`);
-    if (!(component.constructor as ComponentClass).serverCallable.includes(method)) {
+    const callable = (component.constructor as { serverCallable?: readonly string[] }).serverCallable;
+    if (!callable?.includes(method)) {
       return new RpcError('RPC_ERR_NOT_CALLABLE', `${scope}.${method} is not in ${scope}.serverCallable`);
     }
     return { fn: (component as unknown as Record<string, Invocation['fn']>)[method]!, self: component };

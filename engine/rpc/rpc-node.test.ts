@@ -144,6 +144,28 @@ describe('RpcNode calls between two servers', () => {
     await expect(a.call('ghost', 'greeter', 'hello', [], { timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'RPC_ERR_PEER_UNREACHABLE', wireCode: 2004 });
   });
 
+  it('dials again after the backoff once an unreachable peer comes up, and calls go through', async () => {
+    const clock = new ManualClock();
+    const { a, cluster } = await twoNodes({ clock, reconnect: { baseMs: 1_000, maxMs: 1_000 } });
+    const { freePort } = await import('../testing/free-port.js');
+    const port = await freePort();
+    cluster.addresses.set('late', `127.0.0.1:${port}`);
+    await expect(a.call('late', 'greeter', 'hello', ['1'], { timeoutMs: 60_000 })).rejects.toMatchObject({ code: 'RPC_ERR_PEER_UNREACHABLE' });
+    const { startTestNodes: start } = await import('./fixtures/test-nodes.js');
+    const late = await start(['late'], { port });
+    try {
+      late.nodes[0]!.serve('greeter', new Greeter(), GREETER_METHODS);
+      // Within the backoff the call waits in the queue; the dial goes out when it ends.
+      const waiting = a.call('late', 'greeter', 'hello', ['2'], { timeoutMs: 60_000 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(late.nodes[0]!.stats().callsReceived).toBe(0);
+      clock.advance(1_000);
+      await expect(waiting).resolves.toBe('hello 2');
+    } finally {
+      await late.stop();
+    }
+  });
+
   it('fails pending calls at once with RPC_ERR_LINK_LOST when the callee goes away', async () => {
     const { a, b } = await twoNodes();
     const pending = rejection(a.call('b', 'greeter', 'never', [], { timeoutMs: 60_000 }));

@@ -168,10 +168,15 @@ export class Link {
     try {
       this.decoder.push(chunk, this.onFrame);
     } catch (err) {
-      if (!(err instanceof CodecError) && !(err instanceof RpcError)) throw err;
-      const reason = err instanceof RpcError ? err : new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${err.message}`, { cause: err });
-      this.context.logger.warn('rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
-      this.close(reason, true);
+      if (err instanceof CodecError || err instanceof RpcError) {
+        const reason = err instanceof RpcError ? err : new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${err.message}`, { cause: err });
+        this.context.logger.warn('rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
+        this.close(reason, true);
+        return;
+      }
+      // A fault of this server, not of the peer: it costs this link, never the process.
+      this.context.logger.error('rpc: failed handling a frame; closing the link', { err, remote: this.remoteAddress, peer: this.peerId });
+      this.close(new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: internal error`, { cause: err }));
     }
   };
 

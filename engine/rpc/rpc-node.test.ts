@@ -124,6 +124,18 @@ describe('RpcNode calls between two servers', () => {
     await expect(a.remote({ serverId: 'b', entityId: 'gone' })['Wallet']!['deposit']!(1)).rejects.toMatchObject({ code: 'RPC_ERR_NO_SUCH_ENTITY', wireCode: 2007 });
   });
 
+  it('closes only the link when handling a frame fails inside this server, and logs it', async () => {
+    const { a, b, cluster } = await twoNodes();
+    b.targets.setEntities({
+      find: () => {
+        throw new Error('directory broke');
+      },
+    });
+    await expect(a.remote({ serverId: 'b', entityId: 'x' })['Wallet']!['deposit']!(1)).rejects.toMatchObject({ code: 'RPC_ERR_LINK_LOST' });
+    expect(cluster.logger.at('error').map((line) => line.message)).toContain('rpc: failed handling a frame; closing the link');
+    await expect(a.call('b', 'greeter', 'hello', ['again'])).resolves.toBe('hello again');
+  });
+
   it('is not a thenable, so it can be returned from async code', async () => {
     const { a } = await twoNodes();
     const proxy = a.remote({ serverId: 'b', entityId: 'x' });

@@ -281,6 +281,15 @@ describe('RpcNode deadlines', () => {
     expect(b.stats().expiredReplies).toBe(1);
   });
 
+  it('refuses a timeout that is not a finite number >= 0 before sending anything', async () => {
+    const { a, b } = await twoNodes();
+    for (const timeoutMs of [-1, Number.NaN, Infinity]) {
+      await expect(a.call('b', 'greeter', 'hello', ['x'], { timeoutMs })).rejects.toBeInstanceOf(RangeError);
+    }
+    expect(a.stats().pendingCalls).toBe(0);
+    expect(b.stats().callsReceived).toBe(0);
+  });
+
   it('drops a call whose budget is spent on arrival without running it', async () => {
     const { a, b, greeter } = await twoNodes();
     await expect(a.call('b', 'greeter', 'hello', ['x'], { timeoutMs: 0 })).rejects.toMatchObject({ code: 'RPC_ERR_DEADLINE_EXCEEDED' });

@@ -266,6 +266,7 @@ export class RpcNode implements Module {
   private request(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
     const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs;
     const maxPending = this.options.maxPendingCalls ?? RPC_DEFAULTS.maxPendingCalls;
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) return Promise.reject(new RangeError(`timeoutMs must be a finite number >= 0, got ${timeoutMs}`));
     return new Promise((resolve, reject) => {
       if (this.pendingCount >= maxPending) {
         reject(new RpcError('RPC_ERR_OVERLOADED', `${this.pendingCount} calls pending, cap ${maxPending}`));

@@ -63,9 +63,10 @@ export class Inbound {
       return;
     }
     const deadline = this.context.clock.now() + timeoutMs;
-    this.run(trace, target, args, (err, value) => {
+    this.run(trace, target, args, (err, value, late) => {
       if (from.closed) return;
-      if (this.context.clock.now() > deadline) {
+      // A handler that answered at once cannot have missed a deadline that had not passed yet.
+      if (late && this.context.clock.now() > deadline) {
         this.expiredReplies++;
         return;
       }
@@ -73,27 +74,28 @@ export class Inbound {
     });
   }
 
-  private run(trace: string | null, target: Invocation, args: unknown[], done: (err: unknown, value?: unknown) => void): void {
+  /** Runs the handler; `done` learns whether it settled later than at once (a promise). */
+  private run(trace: string | null, target: Invocation, args: unknown[], done: (err: unknown, value: unknown, late: boolean) => void): void {
     let result: unknown;
     try {
       result = trace !== null && this.context.trace ? this.context.trace.run(trace, () => invoke(target, args)) : invoke(target, args);
     } catch (err) {
-      done(err === undefined ? new Error('undefined thrown') : err);
+      done(err === undefined ? new Error('undefined thrown') : err, undefined, false);
       return;
     }
     if (!isPromiseLike(result)) {
-      done(undefined, result);
+      done(undefined, result, false);
       return;
     }
     this.inFlight++;
     result.then(
       (value) => {
         this.inFlight--;
-        done(undefined, value);
+        done(undefined, value, true);
       },
       (err: unknown) => {
         this.inFlight--;
-        done(err === undefined ? new Error('rejected with undefined') : err);
+        done(err === undefined ? new Error('rejected with undefined') : err, undefined, true);
       },
     );
   }

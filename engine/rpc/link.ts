@@ -20,7 +20,11 @@ import { RpcError } from './errors.js';
 export interface LinkSettings {
   /** Send a PING when nothing was sent for this long. */
   heartbeatIntervalMs: number;
-  /** Declare the peer dead when nothing was received for this long. */
+  /**
+   * Declare the peer dead when nothing was received for this long. Traffic is timed at each
+   * check (every `min(heartbeatIntervalMs, deadAfterMs / 2)`), so a silent peer is found within
+   * this bound plus one check.
+   */
   deadAfterMs: number;
   /** Longest time from connect to a finished handshake. */
   handshakeTimeoutMs: number;
@@ -55,8 +59,12 @@ export class Link {
   private current: LinkState = 'handshake';
   private readonly decoder: FrameDecoder;
   private readonly writer: BatchWriter;
+  // Traffic is noted with flags and timed at the next heartbeat check: a clock reading per frame
+  // would cost more than the heartbeat is worth.
   private lastReceived: number;
   private lastSent: number;
+  private receivedSinceCheck = false;
+  private sentSinceCheck = false;
   private readonly heartbeat: TimerId;
   private readonly handshakeTimer: TimerId;
 
@@ -126,7 +134,7 @@ export class Link {
       throw new RpcError('RPC_ERR_ENCODING', err instanceof Error ? err.message : String(err), { cause: err });
     }
     this.writer.write(payload);
-    this.lastSent = this.context.clock.now();
+    this.sentSinceCheck = true;
   }
 
   /**
@@ -136,7 +144,7 @@ export class Link {
   sendEncoded(payload: Uint8Array): void {
     if (this.current === 'closed') throw new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: closed`);
     this.writer.write(payload);
-    this.lastSent = this.context.clock.now();
+    this.sentSinceCheck = true;
   }
 
   /**
@@ -164,7 +172,7 @@ export class Link {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.lastReceived = this.context.clock.now();
+    this.receivedSinceCheck = true;
     try {
       this.decoder.push(chunk, this.onFrame);
     } catch (err) {
@@ -195,6 +203,9 @@ export class Link {
   private checkHeartbeat(): void {
     const now = this.context.clock.now();
     const { deadAfterMs, heartbeatIntervalMs } = this.context.settings;
+    if (this.receivedSinceCheck) this.lastReceived = now;
+    if (this.sentSinceCheck) this.lastSent = now;
+    this.receivedSinceCheck = this.sentSinceCheck = false;
     if (now - this.lastReceived >= deadAfterMs) {
       this.context.logger.warn('rpc: peer silent past the heartbeat bound; closing the link', { peer: this.peerId, remote: this.remoteAddress, silentMs: now - this.lastReceived });
       this.close(new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: nothing received for ${now - this.lastReceived} ms`));
@@ -203,6 +214,8 @@ export class Link {
     if (this.current === 'open' && now - this.lastSent >= heartbeatIntervalMs) {
       try {
         this.send([KIND.PING]);
+        this.lastSent = now;
+        this.sentSinceCheck = false;
       } catch {
         // A full queue already proves the link busy; the receive side decides whether it is dead.
       }

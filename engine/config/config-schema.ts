@@ -133,6 +133,8 @@ export const configSchema = object({
     maxQueuedBytes: count(64 * KIB, 4096 * MIB),
     /** Cap on calls waiting for replies, over all peers. */
     maxPendingCalls: count(1, 100_000_000),
+    /** Cap on open and opening links (one per peer server); connections past it are refused. */
+    maxLinks: count(2, 1_000_000),
     /** Caps on every frame a peer sends (checked before decoding). */
     limits: object({
       maxFrameBytes: count(1 * KIB, 256 * MIB),

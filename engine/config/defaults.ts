@@ -64,6 +64,7 @@ export const defaults: Config = deepFreeze({
     reconnectMaxMs: 5_000,
     maxQueuedBytes: 16 * MIB,
     maxPendingCalls: 1_000_000,
+    maxLinks: 1_024,
     limits: {
       maxFrameBytes: 4 * MIB,
       maxDepth: 32,

@@ -33,6 +33,8 @@ export interface PeerLinksOptions {
   settings: LinkSettings;
   connectTimeoutMs: number;
   reconnect: Backoff;
+  /** Cap on open and opening links; connections past it are refused. */
+  maxLinks: number;
   /** An envelope other than the handshake's arrived from an identified peer. */
   deliver(peer: Peer, link: Link, envelope: Envelope): void;
   /** Every call pending on `peer` must fail with `error`. */
@@ -45,6 +47,8 @@ export class PeerLinks implements LinkOwner {
   private readonly links = new Set<Link>();
   private readonly context: LinkContext;
   private stopped = false;
+  /** Connections refused in a row at the link cap. */
+  private refused = 0;
 
   constructor(private readonly options: PeerLinksOptions) {
     const { codec, clock, timers, logger, settings } = options;
@@ -76,8 +80,20 @@ export class PeerLinks implements LinkOwner {
 
   /** Takes over an accepted socket; it becomes a link once its HELLO is in. */
   accept(socket: Socket): void {
-    if (this.stopped) socket.destroy();
-    else this.links.add(new Link(socket, false, this.context, this));
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    if (this.links.size >= this.options.maxLinks) {
+      this.refused++;
+      // One line per run of refusals, not one per connection of a flood.
+      if (this.refused === 1) this.options.logger.warn('rpc: refusing connections past the link cap', { maxLinks: this.options.maxLinks, remote: socket.remoteAddress });
+      socket.destroy();
+      return;
+    }
+    if (this.refused > 0) this.options.logger.info('rpc: accepting connections again', { refused: this.refused });
+    this.refused = 0;
+    this.links.add(new Link(socket, false, this.context, this));
   }
 
   /** Opens a link to `peer` unless one is open or on its way; waits out the backoff first. */

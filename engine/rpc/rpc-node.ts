@@ -62,6 +62,8 @@ export interface RpcNodeOptions {
   reconnect?: Backoff;
   /** Cap on calls waiting for replies, over all peers. */
   maxPendingCalls?: number;
+  /** Cap on open and opening links; connections past it are refused. */
+  maxLinks?: number;
 }
 
 /** Defaults for the optional {@link RpcNodeOptions}. */
@@ -71,6 +73,7 @@ export const RPC_DEFAULTS = {
   connectTimeoutMs: 3_000,
   reconnect: { baseMs: 100, maxMs: 5_000 },
   maxPendingCalls: 1_000_000,
+  maxLinks: 1_024,
 } as const;
 
 // Call ids stay in msgpack's 4-byte range; a wrapped id cannot meet a live one in practice
@@ -127,6 +130,7 @@ export class RpcNode implements Module {
       settings: this.settings,
       connectTimeoutMs: options.connectTimeoutMs ?? RPC_DEFAULTS.connectTimeoutMs,
       reconnect: options.reconnect ?? RPC_DEFAULTS.reconnect,
+      maxLinks: options.maxLinks ?? RPC_DEFAULTS.maxLinks,
       deliver: (peer, link, envelope) => this.handle(peer, link, envelope),
       fail: (peer, error) => this.failPeer(peer, error),
     });

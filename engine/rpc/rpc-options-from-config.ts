@@ -6,7 +6,7 @@ import type { RpcNodeOptions } from './rpc-node.js';
 export function rpcOptionsFromConfig(
   rpc: Config['rpc'],
   advertiseHost: string,
-): Pick<RpcNodeOptions, 'host' | 'port' | 'advertiseHost' | 'codecLimits' | 'link' | 'defaultTimeoutMs' | 'connectTimeoutMs' | 'reconnect' | 'maxPendingCalls'> {
+): Pick<RpcNodeOptions, 'host' | 'port' | 'advertiseHost' | 'codecLimits' | 'link' | 'defaultTimeoutMs' | 'connectTimeoutMs' | 'reconnect' | 'maxPendingCalls' | 'maxLinks'> {
   return {
     host: rpc.host,
     port: rpc.port,
@@ -22,5 +22,6 @@ export function rpcOptionsFromConfig(
     connectTimeoutMs: rpc.connectTimeoutMs,
     reconnect: { baseMs: rpc.reconnectBaseMs, maxMs: rpc.reconnectMaxMs },
     maxPendingCalls: rpc.maxPendingCalls,
+    maxLinks: rpc.maxLinks,
   };
 }

@@ -93,6 +93,23 @@ describe('RPC link protocol', () => {
   });
 });
 
+describe('RPC link cap', () => {
+  it('refuses connections past maxLinks with one log line, and takes them again once links close', async () => {
+    cluster = await startTestNodes(['a', 'b'], { maxLinks: 2, reconnect: { baseMs: 1, maxMs: 1 } });
+    const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0] & object, (typeof cluster.nodes)[0] & object];
+    b.serve('echo', { echo: (x: unknown) => x }, ['echo']);
+    const squatters = [rawClient(b.address), rawClient(b.address)];
+    while (b.stats().links < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const refused = [rawClient(b.address), rawClient(b.address)];
+    await Promise.all(refused.map((client) => client.closed));
+    expect(cluster.logger.at('warn').filter((line) => line.message.includes('link cap'))).toHaveLength(1);
+    await expect(a.call('b', 'echo', 'echo', [1], { timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'RPC_ERR_PEER_UNREACHABLE' });
+    for (const squatter of squatters) squatter.socket.destroy();
+    while (b.stats().links > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(a.call('b', 'echo', 'echo', [2])).resolves.toBe(2);
+  });
+});
+
 describe('RPC heartbeats', () => {
   it('declares a silent peer dead within the bound and fails its calls with RPC_ERR_LINK_LOST', async () => {
     const clock = new ManualClock();

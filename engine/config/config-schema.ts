@@ -135,6 +135,8 @@ export const configSchema = object({
     maxPendingCalls: count(1, 100_000_000),
     /** Cap on open and opening links (one per peer server); connections past it are refused. */
     maxLinks: count(2, 1_000_000),
+    /** Cap on handlers of other servers' calls still running; calls past it get RPC_ERR_OVERLOADED. */
+    maxInFlight: count(1, 100_000_000),
     /** Caps on every frame a peer sends (checked before decoding). */
     limits: object({
       maxFrameBytes: count(1 * KIB, 256 * MIB),

@@ -65,6 +65,7 @@ export const defaults: Config = deepFreeze({
     maxQueuedBytes: 16 * MIB,
     maxPendingCalls: 1_000_000,
     maxLinks: 1_024,
+    maxInFlight: 100_000,
     limits: {
       maxFrameBytes: 4 * MIB,
       maxDepth: 32,

@@ -24,6 +24,8 @@ export interface InboundContext {
   clock: Clock;
   logger: Logger;
   trace?: TraceContext | undefined;
+  /** Cap on handlers still running (promises not settled); past it new work is refused. */
+  maxInFlight: number;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -35,6 +37,8 @@ export class Inbound {
   /** Handlers started and not yet settled. */
   inFlight = 0;
   callsReceived = 0;
+  /** Calls and notifications refused because {@link InboundContext.maxInFlight} handlers were running. */
+  refused = 0;
   expiredOnArrival = 0;
   expiredReplies = 0;
 
@@ -42,6 +46,10 @@ export class Inbound {
 
   /** Runs one CALL or NOTIFY from `from`. */
   dispatch(from: ReplySink, envelope: CallEnvelope | NotifyEnvelope): void {
+    if (this.inFlight >= this.context.maxInFlight) {
+      this.refuse(from, envelope);
+      return;
+    }
     if (envelope[0] === KIND.NOTIFY) {
       const [, trace, to, scope, method, args] = envelope;
       const target = this.context.targets.resolve(to, scope, method);
@@ -72,6 +80,19 @@ export class Inbound {
       }
       this.reply(from, id, err, value);
     });
+  }
+
+  // Slow handlers pile up work that a fast sender keeps adding: past the cap it is refused, with
+  // an error a caller can act on, instead of growing memory.
+  private refuse(from: ReplySink, envelope: CallEnvelope | NotifyEnvelope): void {
+    this.refused++;
+    if (this.refused === 1 || this.refused % 10_000 === 0) {
+      this.context.logger.warn('rpc: refusing work past the in-flight cap', { maxInFlight: this.context.maxInFlight, refused: this.refused });
+    }
+    if (envelope[0] === KIND.CALL) {
+      const error = new RpcError('RPC_ERR_OVERLOADED', `${this.inFlight} handlers running, cap ${this.context.maxInFlight}`);
+      this.send(from, [KIND.ERROR, envelope[1], error.wireCode, error.code, error.detail]);
+    }
   }
 
   /** Runs the handler; `done` learns whether it settled later than at once (a promise). */

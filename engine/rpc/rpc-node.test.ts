@@ -205,6 +205,18 @@ describe('RpcNode calls between two servers', () => {
     await expect(Promise.all(first)).resolves.toEqual(['later 1', 'later 2']);
   });
 
+  it('refuses calls past the in-flight cap of the callee with RPC_ERR_OVERLOADED, and logs it once', async () => {
+    const { a, b, cluster } = await twoNodes({ maxInFlight: 2 });
+    const stuck = [a.call('b', 'greeter', 'never', [], { timeoutMs: 60_000 }), a.call('b', 'greeter', 'never', [], { timeoutMs: 60_000 })];
+    for (const call of stuck) call.catch(() => {});
+    while (b.stats().callsReceived < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(a.call('b', 'greeter', 'hello', ['x'])).rejects.toMatchObject({ code: 'RPC_ERR_OVERLOADED' });
+    a.notify('b', 'greeter', 'hello', ['dropped']);
+    await expect(a.call('b', 'greeter', 'hello', ['y'])).rejects.toMatchObject({ code: 'RPC_ERR_OVERLOADED' });
+    expect(b.stats().refused).toBe(3);
+    expect(cluster.logger.at('warn').filter((line) => line.message.includes('in-flight cap'))).toHaveLength(1);
+  });
+
   it('settles crossed dials on one link that both directions share', async () => {
     const { a, b } = await twoNodes();
     const results = await Promise.all([a.call('b', 'greeter', 'hello', ['from a']), b.call('a', 'greeter', 'hello', ['from b'])]);

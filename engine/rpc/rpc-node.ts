@@ -64,6 +64,8 @@ export interface RpcNodeOptions {
   maxPendingCalls?: number;
   /** Cap on open and opening links; connections past it are refused. */
   maxLinks?: number;
+  /** Cap on handlers of calls from others still running; calls past it get RPC_ERR_OVERLOADED. */
+  maxInFlight?: number;
 }
 
 /** Defaults for the optional {@link RpcNodeOptions}. */
@@ -74,6 +76,7 @@ export const RPC_DEFAULTS = {
   reconnect: { baseMs: 100, maxMs: 5_000 },
   maxPendingCalls: 1_000_000,
   maxLinks: 1_024,
+  maxInFlight: 100_000,
 } as const;
 
 // Call ids stay in msgpack's 4-byte range; a wrapped id cannot meet a live one in practice
@@ -91,6 +94,8 @@ export interface RpcStats {
   /** Calls whose deadline had passed on arrival or before the reply, so no reply was sent. */
   expiredOnArrival: number;
   expiredReplies: number;
+  /** Calls and notifications refused because too many handlers were running. */
+  refused: number;
 }
 
 /** The RPC endpoint of one server process. */
@@ -119,7 +124,13 @@ export class RpcNode implements Module {
     this.id = options.serverId;
     this.self = new Peer(options.serverId, this.settings.maxQueuedBytes);
     this.deadlines = new CallDeadlines(options.clock, options.timers, (call) => this.expire(call));
-    this.inbound = new Inbound({ targets: this.targets, clock: options.clock, logger: options.logger, trace: options.trace });
+    this.inbound = new Inbound({
+      targets: this.targets,
+      clock: options.clock,
+      logger: options.logger,
+      trace: options.trace,
+      maxInFlight: options.maxInFlight ?? RPC_DEFAULTS.maxInFlight,
+    });
     this.links = new PeerLinks({
       serverId: () => this.id,
       resolve: options.resolve,
@@ -261,6 +272,7 @@ export class RpcNode implements Module {
       callsReceived: this.inbound.callsReceived,
       expiredOnArrival: this.inbound.expiredOnArrival,
       expiredReplies: this.inbound.expiredReplies,
+      refused: this.inbound.refused,
     };
   }
 

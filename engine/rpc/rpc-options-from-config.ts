@@ -6,7 +6,7 @@ import type { RpcNodeOptions } from './rpc-node.js';
 export function rpcOptionsFromConfig(
   rpc: Config['rpc'],
   advertiseHost: string,
-): Pick<RpcNodeOptions, 'host' | 'port' | 'advertiseHost' | 'codecLimits' | 'link' | 'defaultTimeoutMs' | 'connectTimeoutMs' | 'reconnect' | 'maxPendingCalls' | 'maxLinks'> {
+): Pick<RpcNodeOptions, 'host' | 'port' | 'advertiseHost' | 'codecLimits' | 'link' | 'defaultTimeoutMs' | 'connectTimeoutMs' | 'reconnect' | 'maxPendingCalls' | 'maxLinks' | 'maxInFlight'> {
   return {
     host: rpc.host,
     port: rpc.port,
@@ -23,5 +23,6 @@ export function rpcOptionsFromConfig(
     reconnect: { baseMs: rpc.reconnectBaseMs, maxMs: rpc.reconnectMaxMs },
     maxPendingCalls: rpc.maxPendingCalls,
     maxLinks: rpc.maxLinks,
+    maxInFlight: rpc.maxInFlight,
   };
 }

@@ -62,6 +62,8 @@ describe('checkMsgpack', () => {
     expect(codeOf(hex('81 a9 5f5f70726f746f5f5f 01'))).toBe('CODEC_ERR_FORBIDDEN_KEY');
     expect(codeOf(hex('81 d909 5f5f70726f746f5f5f 01'))).toBe('CODEC_ERR_FORBIDDEN_KEY');
     expect(codeOf(hex('81 ab 636f6e7374727563746f72 01'))).toBe('CODEC_ERR_FORBIDDEN_KEY');
+    expect(codeOf(hex('81 da000b 636f6e7374727563746f72 01'))).toBe('CODEC_ERR_FORBIDDEN_KEY');
+    expect(codeOf(hex('81 db00000009 5f5f70726f746f5f5f 01'))).toBe('CODEC_ERR_FORBIDDEN_KEY');
     // Deep inside the value too, and only as a key: as a value the string is harmless.
     expect(codeOf(hex('91 81 a1 61 81 ab 636f6e7374727563746f72 c0'))).toBe('CODEC_ERR_FORBIDDEN_KEY');
     expect(codeOf(hex('81 a1 61 ab 636f6e7374727563746f72'))).toBeUndefined();

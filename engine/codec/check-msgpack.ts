@@ -151,21 +151,26 @@ export class MsgpackChecker {
   private checkKey(head: number): void {
     const bytes = this.bytes;
     const pos = this.pos;
+    const end = bytes.length;
     let length: number;
     let start: number;
     if (head >= 0xa0 && head <= 0xbf) {
       length = head & 0x1f;
       start = pos + 1;
-    } else if (head === 0xd9 && pos + 1 < bytes.length) {
-      length = bytes[pos + 1]!;
-      start = pos + 2;
-    } else if (head <= 0x7f || head >= 0xe0 || (head >= 0xcc && head <= 0xd3) || head === 0xd9 || head === 0xda || head === 0xdb) {
-      return; // numbers, and strings too long to be a forbidden name
+    } else if (head === 0xd9 || head === 0xda || head === 0xdb) {
+      // Any string header may carry a short name: a wide one must not smuggle a forbidden key.
+      const size = head === 0xd9 ? 1 : head === 0xda ? 2 : 4;
+      if (pos + 1 + size > end) return; // truncated: the walk reports it
+      length = 0;
+      for (let i = 1; i <= size; i++) length = length * 256 + bytes[pos + i]!;
+      start = pos + 1 + size;
+    } else if (head <= 0x7f || head >= 0xe0 || (head >= 0xcc && head <= 0xd3)) {
+      return; // integers
     } else {
       throw new CodecError('CODEC_ERR_FORBIDDEN_KEY', `map key of type 0x${head.toString(16)} at offset ${pos}`);
     }
     const forbidden = length === PROTO.length ? PROTO : length === CONSTRUCTOR.length ? CONSTRUCTOR : undefined;
-    if (forbidden && start + length <= bytes.length && forbidden.equals(bytes.subarray(start, start + length))) {
+    if (forbidden && start + length <= end && forbidden.equals(bytes.subarray(start, start + length))) {
       throw new CodecError('CODEC_ERR_FORBIDDEN_KEY', `"${forbidden.toString()}" at offset ${pos}`);
     }
   }

@@ -2,7 +2,7 @@
 export interface CodecLimits {
   /** Largest frame (one encoded value), in bytes. */
   maxFrameBytes: number;
-  /** Deepest nesting of arrays and maps; the top-level value is depth 0. */
+  /** Deepest nesting of arrays and maps: a scalar alone is depth 0, a top-level array depth 1. */
   maxDepth: number;
   /** Longest string, in UTF-8 bytes. */
   maxStringBytes: number;

@@ -24,6 +24,14 @@ describe('MsgpackCodec', () => {
     }
   });
 
+  it('refuses to encode what the other side would refuse to decode', () => {
+    const codec = new MsgpackCodec({ maxStringBytes: 4, maxArrayLength: 3, maxDepth: 2 });
+    for (const value of ['hello', [1, 2, 3, 4], [[[1]]], JSON.parse('{"__proto__": 1}'), { constructor: 1 }]) {
+      expect(() => codec.encode(value)).toThrow(expect.objectContaining({ code: 'CODEC_ERR_UNENCODABLE' }));
+    }
+    expect(codec.decode(codec.encode([[1]]))).toEqual([[1]]);
+  });
+
   it('refuses to encode more than the frame limit', () => {
     const codec = new MsgpackCodec({ maxFrameBytes: 100 });
     expect(() => codec.encode('x'.repeat(200))).toThrow(expect.objectContaining({ code: 'CODEC_ERR_FRAME_TOO_LARGE', wireCode: 1001 }));

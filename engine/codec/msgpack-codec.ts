@@ -20,16 +20,19 @@ export class MsgpackCodec {
   /** @param limits caps for both directions; defaults to {@link DEFAULT_CODEC_LIMITS}. */
   constructor(limits: Partial<CodecLimits> = {}) {
     this.limits = Object.freeze({ ...DEFAULT_CODEC_LIMITS, ...limits });
-    this.encoder = new Encoder({ maxDepth: this.limits.maxDepth, initialBufferSize: 4096 });
+    // The encoder counts the scalars inside the deepest container as one more level; the checker
+    // below has the last word on depth, as on every other limit.
+    this.encoder = new Encoder({ maxDepth: this.limits.maxDepth + 1, initialBufferSize: 4096 });
     this.checker = new MsgpackChecker(this.limits);
   }
 
   /**
    * Encodes a value into the codec's own buffer. The result is only valid until the next call:
-   * copy it (or write it out) before encoding again.
+   * copy it (or write it out) before encoding again. What comes out is checked against the same
+   * limits as what comes in, so a value this side sends is one the other side accepts.
    * @throws CodecError `CODEC_ERR_UNENCODABLE` for values msgpack cannot carry (functions,
-   *   symbols, bigints, cycles, nesting over the depth limit), `CODEC_ERR_FRAME_TOO_LARGE` past
-   *   `maxFrameBytes`.
+   *   symbols, bigints, cycles) or that break a limit (nesting, lengths, forbidden keys such as
+   *   an own `__proto__`), `CODEC_ERR_FRAME_TOO_LARGE` past `maxFrameBytes`.
    */
   encodeShared(value: unknown): Uint8Array {
     let bytes: Uint8Array;
@@ -40,6 +43,11 @@ export class MsgpackCodec {
     }
     if (bytes.length > this.limits.maxFrameBytes) {
       throw new CodecError('CODEC_ERR_FRAME_TOO_LARGE', `encoded ${bytes.length} bytes > ${this.limits.maxFrameBytes}`);
+    }
+    try {
+      this.checker.check(bytes);
+    } catch (err) {
+      throw new CodecError('CODEC_ERR_UNENCODABLE', `value breaks a limit: ${(err as Error).message}`, { cause: err });
     }
     return bytes;
   }
@@ -61,7 +69,8 @@ export class MsgpackCodec {
     try {
       return this.decoder.decode(bytes);
     } catch (err) {
-      // The check above accepts only well-formed values; this is a last line of defence.
+      // The check above lets through only well-formed values within the limits; this is a last
+      // line of defence should the decoder disagree.
       throw new CodecError('CODEC_ERR_MALFORMED', err instanceof Error ? err.message : String(err), { cause: err });
     }
   }

@@ -109,23 +109,25 @@ export class Inbound {
       return;
     }
     this.inFlight++;
-    result.then(
-      (value) => {
-        this.inFlight--;
-        done(undefined, value, true);
-      },
-      (err: unknown) => {
-        this.inFlight--;
-        done(err === undefined ? new Error('rejected with undefined') : err, undefined, true);
-      },
-    );
+    result
+      .then(
+        (value) => {
+          this.inFlight--;
+          done(undefined, value, true);
+        },
+        (err: unknown) => {
+          this.inFlight--;
+          done(err === undefined ? new Error('rejected with undefined') : err, undefined, true);
+        },
+      )
+      // Replying never throws by design; should it, that is logged here, not left unhandled.
+      .then(undefined, (err: unknown) => this.context.logger.error('rpc: failed sending a reply', { err }));
   }
 
   private reply(from: ReplySink, id: number, err: unknown, value: unknown): void {
     if (err !== undefined) {
       // Whatever the handler threw, RpcErrors from its own nested calls included, is its failure.
-      const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : REMOTE_ERR_UNCODED;
-      this.send(from, [KIND.ERROR, id, REMOTE_ERROR_WIRE, code, err instanceof Error ? err.message : String(err)]);
+      this.send(from, [KIND.ERROR, id, REMOTE_ERROR_WIRE, codeOf(err), messageOf(err)]);
       return;
     }
     try {
@@ -150,6 +152,26 @@ export class Inbound {
   // Overloaded or lost: the caller's deadline or the loss of its link settles its call.
   private unsent(err: unknown): void {
     this.context.logger.debug('rpc: reply not sent', { err });
+  }
+}
+
+/** The string `code` of whatever a handler threw (`null`, a string, an Error, any object), if it has one. */
+function codeOf(thrown: unknown): string {
+  if (typeof thrown !== 'object' || thrown === null) return REMOTE_ERR_UNCODED;
+  try {
+    const code = (thrown as { code?: unknown }).code;
+    return typeof code === 'string' ? code : REMOTE_ERR_UNCODED;
+  } catch {
+    return REMOTE_ERR_UNCODED; // a getter that throws
+  }
+}
+
+/** A message for whatever a handler threw, even values that cannot be turned into strings. */
+function messageOf(thrown: unknown): string {
+  try {
+    return thrown instanceof Error ? String(thrown.message) : String(thrown);
+  } catch {
+    return `${Object.prototype.toString.call(thrown)} (not printable)`;
   }
 }
 

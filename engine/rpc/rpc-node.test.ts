@@ -101,6 +101,19 @@ describe('RpcNode calls between two servers', () => {
     expect(err).toMatchObject({ code: 'REMOTE_ERR_UNCODED', remoteMessage: 'plain failure', serverId: 'b' });
   });
 
+  it('returns anything a handler throws as a RemoteError: null, strings, unprintable objects', async () => {
+    const { a, b } = await twoNodes();
+    const odd = [null, 'text', 42, Object.create(null), { code: 7 }];
+    b.serve('odd', { sync: (i: number) => { throw odd[i]; }, async: async (i: number) => { throw odd[i]; } }, ['sync', 'async']);
+    for (const method of ['sync', 'async']) {
+      for (let i = 0; i < odd.length; i++) {
+        await expect(a.call('b', 'odd', method, [i])).rejects.toMatchObject({ name: 'RemoteError', code: 'REMOTE_ERR_UNCODED' });
+      }
+    }
+    await expect(a.call('b', 'greeter', 'hello', ['still fine'])).resolves.toBe('hello still fine');
+    expect(a.stats().links).toBe(1);
+  });
+
   it('answers unknown services and unlisted methods with coded errors', async () => {
     const { a } = await twoNodes();
     await expect(a.call('b', 'nobody', 'hello', [])).rejects.toMatchObject({ code: 'RPC_ERR_NO_SUCH_SERVICE', wireCode: 2006 });

@@ -52,6 +52,19 @@ describe('FrameDecoder', () => {
     expect(decoder.bufferedBytes).toBe(2);
   });
 
+  it('holds only the bytes that arrived of a frame declared large, and takes a new cap between chunks', () => {
+    const decoder = new FrameDecoder(10);
+    expect(() => decoder.push(Buffer.from('000003e8', 'hex'), () => {})).toThrow(expect.objectContaining({ code: 'CODEC_ERR_FRAME_TOO_LARGE' }));
+    const raised = new FrameDecoder(10);
+    raised.maxFrameBytes = 1000;
+    const frames: Uint8Array[] = [];
+    raised.push(Buffer.concat([Buffer.from('000003e8', 'hex'), Buffer.alloc(10, 1)]), (frame) => frames.push(frame));
+    expect(raised.bufferedBytes).toBe(10);
+    for (let i = 0; i < 99; i++) raised.push(Buffer.alloc(10, 1), (frame) => frames.push(frame));
+    expect(frames).toHaveLength(1);
+    expect(frames[0]).toEqual(new Uint8Array(1000).fill(1));
+  });
+
   it('rejects a declared length over the cap as soon as the header is complete', () => {
     const decoder = new FrameDecoder(100);
     decoder.push(new Uint8Array([0, 0]), () => {});

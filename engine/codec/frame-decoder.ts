@@ -1,8 +1,9 @@
 /**
  * Splits a byte stream into length-prefixed frames: a 4-byte big-endian payload length, then the
  * payload. Correct for any split of the stream into chunks. The declared length is checked
- * against the cap as soon as its 4 bytes are in, before any memory is set aside for the payload;
- * an incomplete frame is not an error, it waits for more bytes.
+ * against the cap as soon as its 4 bytes are in; a frame that spans chunks is kept as the chunks
+ * that arrived and joined only once complete, so memory follows the bytes a peer actually sent,
+ * never what it declared. An incomplete frame is not an error, it waits for more bytes.
  *
  * States: HEADER (collecting the 4 length bytes) → PAYLOAD (collecting `length` bytes) → HEADER.
  */
@@ -15,12 +16,17 @@ export const FRAME_HEADER_BYTES = 4;
 export class FrameDecoder {
   private readonly header = new Uint8Array(FRAME_HEADER_BYTES);
   private headerFill = 0;
-  /** The frame being assembled across chunks, or undefined while reading a header. */
-  private partial: Uint8Array | undefined;
+  /** Length of the frame being assembled across chunks; -1 while reading a header. */
+  private partialLength = -1;
+  /** Its pieces so far, and their total size. */
+  private parts: Uint8Array[] = [];
   private partialFill = 0;
 
-  /** @param maxFrameBytes largest payload accepted. */
-  constructor(private readonly maxFrameBytes: number) {}
+  /**
+   * @param maxFrameBytes largest payload accepted; may be changed between chunks (a connection
+   *   allows small frames only until its handshake is done).
+   */
+  constructor(public maxFrameBytes: number) {}
 
   /** Bytes held for an unfinished frame. */
   get bufferedBytes(): number {
@@ -38,14 +44,15 @@ export class FrameDecoder {
     let pos = 0;
     const end = chunk.length;
     while (pos < end) {
-      if (this.partial) {
-        const take = Math.min(this.partial.length - this.partialFill, end - pos);
-        this.partial.set(chunk.subarray(pos, pos + take), this.partialFill);
+      if (this.partialLength >= 0) {
+        const take = Math.min(this.partialLength - this.partialFill, end - pos);
+        this.parts.push(chunk.subarray(pos, pos + take));
         this.partialFill += take;
         pos += take;
-        if (this.partialFill < this.partial.length) return;
-        const frame = this.partial;
-        this.partial = undefined;
+        if (this.partialFill < this.partialLength) return;
+        const frame = joinParts(this.parts, this.partialLength);
+        this.partialLength = -1;
+        this.parts = [];
         this.partialFill = 0;
         onFrame(frame);
         continue;
@@ -68,10 +75,21 @@ export class FrameDecoder {
         pos += length;
         onFrame(frame);
       } else {
-        this.partial = new Uint8Array(length);
+        this.partialLength = length;
       }
     }
   }
+}
+
+function joinParts(parts: Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const frame = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    frame.set(part, at);
+    at += part.length;
+  }
+  return frame;
 }
 
 function readLength(bytes: Uint8Array, at: number): number {

@@ -16,6 +16,12 @@ import { BatchWriter } from './batch-writer.js';
 import { KIND, parseEnvelope, type Envelope } from './envelope.js';
 import { RpcError } from './errors.js';
 
+// Until the handshake is done only HELLO, WELCOME and GOAWAY may come, all tiny: a stranger
+// gets no large buffer out of this server before it has said who it is.
+const HANDSHAKE_MAX_FRAME_BYTES = 1024;
+// After a GOAWAY the socket is ended gracefully; a peer that never closes its side is cut off.
+const CLOSE_GRACE_MS = 1_000;
+
 /** Timing and size settings of a link. */
 export interface LinkSettings {
   /** Send a PING when nothing was sent for this long. */
@@ -79,7 +85,7 @@ export class Link {
     private readonly owner: LinkOwner,
   ) {
     const { codec, clock, timers, settings } = context;
-    this.decoder = new FrameDecoder(codec.limits.maxFrameBytes);
+    this.decoder = new FrameDecoder(Math.min(HANDSHAKE_MAX_FRAME_BYTES, codec.limits.maxFrameBytes));
     this.writer = new BatchWriter(socket, settings.maxQueuedBytes);
     this.lastReceived = this.lastSent = clock.now();
     socket.setNoDelay(true);
@@ -117,6 +123,7 @@ export class Link {
   open(peerId: string): void {
     this.peerId = peerId;
     if (this.current === 'handshake') this.current = 'open';
+    this.decoder.maxFrameBytes = this.context.codec.limits.maxFrameBytes;
     this.context.timers.cancel(this.handshakeTimer);
   }
 
@@ -166,8 +173,14 @@ export class Link {
     this.context.timers.cancel(this.handshakeTimer);
     this.writer.close();
     this.socket.off('data', this.onData);
-    if (goaway) this.socket.end();
-    else this.socket.destroy();
+    if (goaway) {
+      this.socket.end();
+      this.context.timers.once(CLOSE_GRACE_MS, () => {
+        this.socket.destroy();
+      });
+    } else {
+      this.socket.destroy();
+    }
     this.owner.onClose(this, reason);
   }
 
@@ -176,7 +189,7 @@ export class Link {
     try {
       this.decoder.push(chunk, this.onFrame);
     } catch (err) {
-      if (err instanceof CodecError || err instanceof RpcError) {
+      if (err instanceof CodecError || (err instanceof RpcError && err.code === 'RPC_ERR_PROTOCOL')) {
         const reason = err instanceof RpcError ? err : new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${err.message}`, { cause: err });
         this.context.logger.warn('rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
         this.close(reason, true);

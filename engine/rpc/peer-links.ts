@@ -13,7 +13,7 @@ import { backoffDelay, type Backoff } from '../timer/backoff.js';
 import type { Clock } from '../timer/clock.js';
 import type { TimerService } from '../timer/timer-service.js';
 import { parseAddress } from './address.js';
-import { KIND, RPC_PROTOCOL_VERSION, type Envelope } from './envelope.js';
+import { KIND, RPC_PROTOCOL_VERSION, type CallEnvelope, type Envelope } from './envelope.js';
 import { RpcError, rpcCodeOfWire } from './errors.js';
 import { Link, type LinkContext, type LinkOwner, type LinkSettings } from './link.js';
 import { Peer } from './peer.js';
@@ -111,16 +111,26 @@ export class PeerLinks implements LinkOwner {
     const address = this.options.resolve(peer.id);
     if (address === undefined) {
       this.options.fail(peer, new RpcError('RPC_ERR_UNKNOWN_SERVER', `${peer.id} left the cluster`));
+      this.forgetIfIdle(peer);
+      return;
+    }
+    let target: { host: string; port: number };
+    try {
+      target = parseAddress(address);
+    } catch (err) {
+      this.dialFailed(peer, new RpcError('RPC_ERR_PEER_UNREACHABLE', `${peer.id}: ${(err as Error).message}`, { cause: err }));
       return;
     }
     peer.connecting = true;
-    const socket = connect(parseAddress(address));
+    const socket = connect(target);
     const timer = timers.once(this.options.connectTimeoutMs, () => {
       socket.destroy(new Error(`connect timed out after ${this.options.connectTimeoutMs} ms`));
     });
     const onError = (err: Error): void => {
       timers.cancel(timer);
       peer.connecting = false;
+      // The peer's own dial won while ours failed: the link it opened is healthy, leave it be.
+      if (peer.link) return;
       logger.warn('rpc: cannot reach peer', { peer: peer.id, address, err });
       this.dialFailed(peer, new RpcError('RPC_ERR_PEER_UNREACHABLE', `${peer.id} at ${address}: ${err.message}`, { cause: err }));
     };
@@ -183,7 +193,9 @@ export class PeerLinks implements LinkOwner {
     if (!peer) return;
     if (peer.link === link) {
       peer.link = undefined;
-      this.options.fail(peer, reason.code === 'RPC_ERR_LINK_LOST' ? reason : new RpcError('RPC_ERR_LINK_LOST', reason.message, { cause: reason }));
+      // RPC_ERR_CLOSED means this server is stopping; anything else is the loss of the link.
+      const kept = reason.code === 'RPC_ERR_LINK_LOST' || reason.code === 'RPC_ERR_CLOSED';
+      this.options.fail(peer, kept ? reason : new RpcError('RPC_ERR_LINK_LOST', reason.message, { cause: reason }));
     } else if (peer.dialing === link) {
       peer.dialing = undefined;
       if (reason.code === 'RPC_ERR_HANDSHAKE' && reason.detail.includes(CROSSED)) {
@@ -194,7 +206,13 @@ export class PeerLinks implements LinkOwner {
         this.dialFailed(peer, new RpcError('RPC_ERR_PEER_UNREACHABLE', `${peer.id}: ${reason.message}`, { cause: reason }));
       }
     }
-    if (peer.idle && peer.failures === 0) this.peers.delete(peer.id);
+    this.forgetIfIdle(peer);
+  }
+
+  // A peer that failed keeps its backoff while the cluster still lists it; one that left goes.
+  private forgetIfIdle(peer: Peer): void {
+    if (!peer.idle) return;
+    if (peer.failures === 0 || this.options.resolve(peer.id) === undefined) this.peers.delete(peer.id);
   }
 
   private add(serverId: string): Peer {
@@ -207,6 +225,7 @@ export class PeerLinks implements LinkOwner {
     peer.failures++;
     peer.nextDialAt = this.options.clock.now() + backoffDelay(this.options.reconnect, peer.failures);
     this.options.fail(peer, error);
+    this.forgetIfIdle(peer);
   }
 
   private onHello(link: Link, version: number, peerId: string): void {
@@ -254,6 +273,25 @@ export class PeerLinks implements LinkOwner {
     peer.link = link;
     peer.failures = 0;
     peer.nextDialAt = 0;
-    for (const frame of peer.takeQueue()) link.sendEncoded(frame);
+    const now = this.options.clock.now();
+    try {
+      for (const { frame, deadline } of peer.takeQueue()) {
+        if (deadline === undefined) {
+          link.sendEncoded(frame);
+          continue;
+        }
+        // A call sends what is left of its budget; one whose deadline passed while dialing is
+        // not sent at all (its caller has its error already).
+        const left = Math.ceil(deadline - now);
+        if (left <= 0) continue;
+        const envelope = this.options.codec.decode(frame) as CallEnvelope;
+        envelope[2] = left;
+        link.send(envelope);
+      }
+    } catch (err) {
+      // The queue fits a new link by construction; should it not, the calls fail, not the peer.
+      this.options.logger.error('rpc: could not send the frames queued for a new link', { err, peer: peer.id });
+      link.close(new RpcError('RPC_ERR_LINK_LOST', `${peer.id}: queued frames did not fit the new link`, { cause: err }));
+    }
   }
 }

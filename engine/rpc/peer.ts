@@ -4,6 +4,7 @@
  * and that queue is capped like a link's own.
  */
 import type { TimerId } from '../timer/types.js';
+import { FRAME_HEADER_BYTES } from '../codec/frame-decoder.js';
 import type { Deadlined, Lane } from './call-deadlines.js';
 import { RpcError } from './errors.js';
 import type { Link } from './link.js';
@@ -29,6 +30,17 @@ export class PendingCall implements Deadlined {
   ) {}
 }
 
+/** An encoded envelope waiting for a link. */
+export interface QueuedFrame {
+  frame: Uint8Array;
+  /** For a CALL: its deadline, so that the budget sent is what is left when the link opens. */
+  deadline: number | undefined;
+}
+
+// Room kept free in a new link's send queue for the handshake frames, so that the frames queued
+// while dialing always fit (their budgets, re-encoded, never grow).
+const HANDSHAKE_RESERVE_BYTES = 1024;
+
 /** The state kept per peer server. */
 export class Peer {
   /** The open link that calls go out on. */
@@ -45,8 +57,9 @@ export class Peer {
   redial: TimerId | undefined;
   /** Calls sent to this peer that have no reply yet, by call id. */
   readonly pending = new Map<number, PendingCall>();
-  private queue: Uint8Array[] = [];
+  private queue: QueuedFrame[] = [];
   private queueBytes = 0;
+  private readonly maxQueueBytes: number;
 
   /**
    * @param id the peer's server id.
@@ -54,8 +67,10 @@ export class Peer {
    */
   constructor(
     readonly id: string,
-    private readonly maxQueuedBytes: number,
-  ) {}
+    maxQueuedBytes: number,
+  ) {
+    this.maxQueueBytes = Math.max(0, maxQueuedBytes - HANDSHAKE_RESERVE_BYTES);
+  }
 
   /** Whether nothing refers to this peer any more. */
   get idle(): boolean {
@@ -63,19 +78,21 @@ export class Peer {
   }
 
   /**
-   * Keeps an encoded frame until a link opens.
+   * Keeps an encoded frame until a link opens. Bytes are counted as the link's writer counts
+   * them (with frame headers), under its cap less room for the handshake.
    * @throws RpcError `RPC_ERR_OVERLOADED` past the cap.
    */
-  enqueue(frame: Uint8Array): void {
-    if (this.queueBytes + frame.length > this.maxQueuedBytes) {
-      throw new RpcError('RPC_ERR_OVERLOADED', `${this.queueBytes} bytes wait for a link to ${this.id}, cap ${this.maxQueuedBytes}`);
+  enqueue(frame: Uint8Array, deadline: number | undefined): void {
+    const size = FRAME_HEADER_BYTES + frame.length;
+    if (this.queueBytes + size > this.maxQueueBytes) {
+      throw new RpcError('RPC_ERR_OVERLOADED', `${this.queueBytes} bytes wait for a link to ${this.id}, cap ${this.maxQueueBytes}`);
     }
-    this.queue.push(frame);
-    this.queueBytes += frame.length;
+    this.queue.push({ frame, deadline });
+    this.queueBytes += size;
   }
 
   /** Hands the waiting frames over, oldest first, and forgets them. */
-  takeQueue(): Uint8Array[] {
+  takeQueue(): QueuedFrame[] {
     const frames = this.queue;
     this.queue = [];
     this.queueBytes = 0;

@@ -191,6 +191,19 @@ describe('RpcNode calls between two servers', () => {
     }
   });
 
+  it('fails a call at once with RPC_ERR_UNKNOWN_SERVER when its server leaves the cluster while it waits to dial', async () => {
+    const clock = new ManualClock();
+    const { a, cluster } = await twoNodes({ clock, reconnect: { baseMs: 1_000, maxMs: 1_000 } });
+    const { freePort } = await import('../testing/free-port.js');
+    cluster.addresses.set('gone', `127.0.0.1:${await freePort()}`);
+    await expect(a.call('gone', 'greeter', 'hello', [], { timeoutMs: 60_000 })).rejects.toMatchObject({ code: 'RPC_ERR_PEER_UNREACHABLE' });
+    const waiting = a.call('gone', 'greeter', 'hello', [], { timeoutMs: 60_000 }).catch((err: unknown) => err);
+    cluster.addresses.delete('gone');
+    clock.advance(1_000);
+    expect(await waiting).toMatchObject({ code: 'RPC_ERR_UNKNOWN_SERVER' });
+    expect(a.stats()).toMatchObject({ pendingCalls: 0, peers: 0 });
+  });
+
   it('fails pending calls at once with RPC_ERR_LINK_LOST when the callee goes away', async () => {
     const { a, b } = await twoNodes();
     const pending = rejection(a.call('b', 'greeter', 'never', [], { timeoutMs: 60_000 }));
@@ -240,9 +253,12 @@ describe('RpcNode calls between two servers', () => {
     expect(b.stats().links).toBe(1);
   });
 
-  it('fails calls with RPC_ERR_CLOSED once stopped', async () => {
-    const { a } = await twoNodes();
+  it('fails pending and later calls with RPC_ERR_CLOSED when stopped', async () => {
+    const { a, b } = await twoNodes();
+    const pending = rejection(a.call('b', 'greeter', 'never', [], { timeoutMs: 60_000 }));
+    while (b.stats().callsReceived === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await a.stop();
+    expect(await pending).toMatchObject({ code: 'RPC_ERR_CLOSED' });
     await expect(a.call('b', 'greeter', 'hello', [])).rejects.toMatchObject({ code: 'RPC_ERR_CLOSED', wireCode: 2013 });
   });
 
@@ -317,9 +333,10 @@ describe('RpcNode deadlines', () => {
 
   it('drops a call whose budget is spent on arrival without running it', async () => {
     const { a, b, greeter } = await twoNodes();
+    await a.call('b', 'greeter', 'hello', ['open the link']);
     await expect(a.call('b', 'greeter', 'hello', ['x'], { timeoutMs: 0 })).rejects.toMatchObject({ code: 'RPC_ERR_DEADLINE_EXCEEDED' });
     await a.call('b', 'greeter', 'hello', ['y']);
     expect(b.stats().expiredOnArrival).toBe(1);
-    expect(greeter.calls).toEqual(['y']);
+    expect(greeter.calls).toEqual(['open the link', 'y']);
   });
 });

@@ -155,10 +155,10 @@ export class RpcNode implements Module {
   /**
    * Changes this server's id, for ids that discovery assigns at registration (which needs the
    * address this node listens on, so it comes after {@link start}).
-   * @throws Error once any link is open or any call is pending under the old id.
+   * @throws Error once a peer knows this node (a finished handshake) or a call is pending.
    */
   assignServerId(serverId: string): void {
-    if (this.links.linkCount > 0 || this.pendingCount > 0) throw new Error(`RpcNode.assignServerId: ${this.id} is already in use`);
+    if (this.links.peerCount > 0 || this.pendingCount > 0) throw new Error(`RpcNode.assignServerId: ${this.id} is already in use`);
     this.id = serverId;
     this.self = new Peer(serverId, this.settings.maxQueuedBytes);
   }
@@ -288,21 +288,34 @@ export class RpcNode implements Module {
         reject(new RpcError('RPC_ERR_OVERLOADED', `${this.pendingCount} calls pending, cap ${maxPending}`));
         return;
       }
-      this.nextId = this.nextId >= MAX_CALL_ID ? 1 : this.nextId + 1;
-      const id = this.nextId;
-      const trace = options?.traceId ?? this.options.trace?.current() ?? null;
       let peer: Peer;
       try {
         peer = this.peerFor(serverId);
-        this.transmit(peer, [KIND.CALL, id, timeoutMs, trace, to, scope, method, args as unknown[]]);
       } catch (err) {
         reject(err);
         return;
       }
+      // Ids wrap after 2^32 calls; one still pending (a very long timeout) is skipped.
+      do this.nextId = this.nextId >= MAX_CALL_ID ? 1 : this.nextId + 1;
+      while (peer.pending.has(this.nextId));
+      const id = this.nextId;
+      const trace = options?.traceId ?? this.options.trace?.current() ?? null;
+      // Pending before it is sent: sending may fail the peer's calls at once (a server that left).
       const call = new PendingCall(id, peer, scope, method, timeoutMs, resolve, reject);
       peer.pending.set(id, call);
       this.deadlines.track(call, timeoutMs);
       this.pendingCount++;
+      try {
+        this.transmit(peer, [KIND.CALL, id, timeoutMs, trace, to, scope, method, args as unknown[]], call.deadline);
+      } catch (err) {
+        if (peer.pending.get(id) === call) {
+          peer.pending.delete(id);
+          this.pendingCount--;
+          this.deadlines.settle(call);
+          reject(err);
+        }
+        return;
+      }
       this.counters.callsSent++;
     });
   }
@@ -316,7 +329,7 @@ export class RpcNode implements Module {
 
   private post(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions): void {
     const trace = options?.traceId ?? this.options.trace?.current() ?? null;
-    this.transmit(this.peerFor(serverId), [KIND.NOTIFY, trace, to, scope, method, args as unknown[]]);
+    this.transmit(this.peerFor(serverId), [KIND.NOTIFY, trace, to, scope, method, args as unknown[]], undefined);
     this.counters.notifiesSent++;
   }
 
@@ -325,14 +338,15 @@ export class RpcNode implements Module {
     return serverId === this.serverId ? this.self : this.links.peer(serverId);
   }
 
-  private transmit(peer: Peer, envelope: CallEnvelope | NotifyEnvelope): void {
+  /** Sends an envelope to `peer`, or queues it while its link opens (`deadline`: a call's). */
+  private transmit(peer: Peer, envelope: CallEnvelope | NotifyEnvelope, deadline: number | undefined): void {
     if (peer === this.self) {
       const frame = this.encodeCopy(envelope);
       queueMicrotask(() => this.receiveLocal(frame));
     } else if (peer.link) {
       peer.link.send(envelope);
     } else {
-      peer.enqueue(this.encodeCopy(envelope));
+      peer.enqueue(this.encodeCopy(envelope), deadline);
       this.links.dial(peer);
     }
   }

@@ -60,6 +60,37 @@ describe('RPC link protocol', () => {
     await expect(a.call('b', 'echo', 'echo', [3])).resolves.toBe(3);
   });
 
+  it('allows only small frames before the handshake, whatever the frame cap', async () => {
+    const { a, b } = await serving();
+    const stranger = rawClient(b.address);
+    stranger.socket.write(Buffer.from('00100000', 'hex')); // 1 MiB declared, under the 4 MiB cap
+    await stranger.closed;
+    expect(stranger.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_FRAME_TOO_LARGE')]]);
+    const big = 'x'.repeat(100_000);
+    await expect(a.call('b', 'echo', 'echo', [big])).resolves.toBe(big);
+  });
+
+  it('cuts off a peer that keeps its side open after a GOAWAY', async () => {
+    const clock = new ManualClock();
+    cluster = await startTestNodes(['b'], { clock });
+    const b = cluster.nodes[0]!;
+    const socket = connect({ ...parseAddress(b.address), allowHalfOpen: true });
+    socket.on('error', () => {});
+    socket.resume();
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const ended = new Promise<void>((resolve) => socket.on('end', () => resolve()));
+    socket.write(Buffer.from('ffffffff', 'hex'));
+    await ended;
+    expect(socket.destroyed).toBe(false);
+    clock.advance(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The server let go of its end: a write meets a reset, and the one after it fails.
+    socket.write('still here?');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.write('hello?');
+    await closed;
+  });
+
   it('refuses envelopes of unknown kinds, and calls before the handshake', async () => {
     const { b } = await serving();
     const unknown = rawClient(b.address);
@@ -90,6 +121,45 @@ describe('RPC link protocol', () => {
       [KIND.RESULT, 7, { x: 1 }],
     ]);
     client.socket.destroy();
+  });
+});
+
+describe('RPC calls queued while a link opens', () => {
+  it('send what is left of their budget, and are not sent at all once it is spent', async () => {
+    const clock = new ManualClock();
+    const received: unknown[] = [];
+    let welcome: () => void = () => {};
+    // A peer that answers the handshake only when told to, and records what it gets.
+    const slow = createServer((socket) => {
+      const decoder = new FrameDecoder(1 << 20);
+      socket.on('data', (chunk) =>
+        decoder.push(chunk, (payload) => {
+          const envelope = decode(payload) as unknown[];
+          if (envelope[0] === KIND.HELLO) welcome = () => socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, 'slow']));
+          else received.push(envelope);
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      cluster = await startTestNodes(['a'], { clock });
+      const a = cluster.nodes[0]!;
+      cluster.addresses.set('slow', `127.0.0.1:${(slow.address() as { port: number }).port}`);
+      const long = a.call('slow', 'svc', 'long', [], { timeoutMs: 1_000 }).catch((err: unknown) => err);
+      const short = a.call('slow', 'svc', 'short', [], { timeoutMs: 200 }).catch((err: unknown) => err);
+      while (a.stats().links === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the HELLO is in
+      clock.advance(300);
+      expect(await short).toMatchObject({ code: 'RPC_ERR_DEADLINE_EXCEEDED' });
+      welcome();
+      while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(received).toEqual([[KIND.CALL, expect.any(Number), 700, null, null, 'svc', 'long', []]]);
+      clock.advance(700);
+      expect(await long).toMatchObject({ code: 'RPC_ERR_DEADLINE_EXCEEDED' });
+    } finally {
+      slow.close();
+    }
   });
 });
 

@@ -1,0 +1,33 @@
+/**
+ * The KCP error catalogue: what `send` refuses. Bad input from the network is never thrown; it is
+ * dropped and counted in the session's stats. Codes are stable and never reused; each has a test
+ * and a line in docs/kcp.md.
+ */
+export const KCP_ERRORS = {
+  KCP_ERR_EMPTY_MESSAGE: { wire: 3001, message: 'message is empty' },
+  KCP_ERR_MESSAGE_TOO_LARGE: { wire: 3002, message: 'message needs more fragments than the receive window holds' },
+  KCP_ERR_SEND_QUEUE_FULL: { wire: 3003, message: 'send queue is full' },
+  KCP_ERR_DEAD_LINK: { wire: 3004, message: 'link is dead: a segment was sent too many times without an ack' },
+} as const;
+
+/** One of the codes in {@link KCP_ERRORS}. */
+export type KcpErrorCode = keyof typeof KCP_ERRORS;
+
+/** A message KCP cannot take. */
+export class KcpError extends Error {
+  override readonly name = 'KcpError';
+  /** The numeric code, for protocols that carry it. */
+  readonly wireCode: number;
+
+  /**
+   * @param code the catalogue code.
+   * @param detail what exactly went wrong, appended to the catalogue message.
+   */
+  constructor(
+    readonly code: KcpErrorCode,
+    detail: string,
+  ) {
+    super(`${code}: ${KCP_ERRORS[code].message}: ${detail}`);
+    this.wireCode = KCP_ERRORS[code].wire;
+  }
+}

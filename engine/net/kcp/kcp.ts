@@ -484,10 +484,10 @@ export class Kcp {
   private sampleRtt(rtt: number): void {
     if (this.srtt === 0) {
       this.srtt = rtt;
-      this.rttVar = rtt / 2;
+      this.rttVar = Math.floor(rtt / 2);
     } else {
-      this.rttVar = (3 * this.rttVar + Math.abs(rtt - this.srtt)) / 4;
-      this.srtt = Math.max(1, (7 * this.srtt + rtt) / 8);
+      this.rttVar = Math.floor((3 * this.rttVar + Math.abs(rtt - this.srtt)) / 4);
+      this.srtt = Math.max(1, Math.floor((7 * this.srtt + rtt) / 8));
     }
     const rto = this.srtt + Math.max(this.interval, 4 * this.rttVar);
     this.rto = Math.min(RTO_MAX_MS, Math.max(this.minRto, Math.floor(rto)));

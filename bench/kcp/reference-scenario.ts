@@ -11,7 +11,8 @@
  */
 import { LinkEmulator } from '../../engine/net/emulator/link-emulator.js';
 import { SeededRandom } from '../../engine/net/emulator/seeded-random.js';
-import { Kcp, type KcpOptions } from '../../engine/net/kcp/kcp.js';
+import { Kcp } from '../../engine/net/kcp/kcp.js';
+import type { KcpOptions } from '../../engine/net/kcp/kcp-options.js';
 
 /**
  * The three modes of the reference scenario, with the settings it gives both sides, and in fast

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { createLinkPair } from '../emulator/link-pair.js';
 import { SeededRandom } from '../emulator/seeded-random.js';
-import { KCP_PRESETS, Kcp } from './kcp.js';
+import { Kcp } from './kcp.js';
+import { KCP_PRESETS } from './kcp-options.js';
 
 const MESSAGES = 10_000;
 // A small MTU and window keep the fragment limit (and the test) small: 31 fragments of 276 bytes.

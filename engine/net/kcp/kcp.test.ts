@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KcpError } from './errors.js';
-import { KCP_PRESETS, Kcp, type KcpOptions } from './kcp.js';
+import { Kcp } from './kcp.js';
+import { KCP_PRESETS, type KcpOptions } from './kcp-options.js';
 import { KCP_HEADER_BYTES, readSegmentHeader, writeSegmentHeader } from './segment.js';
 
 /** Two endpoints wired back to back through arrays; `deliver` moves what each sent to the other. */

@@ -12,74 +12,20 @@
  * halving on fast resend, collapse on timeout). Messages are split into at most one receive
  * window of fragments and delivered whole, in order, exactly once.
  *
- * Sections: options and stats · sending · receiving · input · flush · timing.
+ * Settings and counters are in kcp-options.ts; the send and receive buffers, the RTT estimate and
+ * the congestion window have a file each. Sections here: messages · input · flush · timing.
  */
+import { CongestionWindow } from './congestion-window.js';
 import { KcpError } from './errors.js';
+import { KcpSegment, copyBytes, seqDiff } from './kcp-segment.js';
+import { ReceiveBuffer } from './receive-buffer.js';
+import { KCP_RTO_MAX_MS, RttEstimator } from './rtt-estimator.js';
 import { KCP_CMD, KCP_HEADER_BYTES, readSegmentHeader, writeSegmentHeader, type SegmentHeader } from './segment.js';
-
-// ---------------------------------------------------------------------------------------------
-// Options and stats
-
-/** Settings of one KCP endpoint; {@link KCP_DEFAULTS} holds the defaults. */
-export interface KcpOptions {
-  /** Conversation id: both ends must use the same one; datagrams with another are dropped. */
-  conv: number;
-  /** Sends one datagram. It owns the bytes it is given. */
-  output(datagram: Uint8Array): void;
-  /** Largest datagram, header included. */
-  mtu?: number;
-  /** Segments in flight at most (before the peer's window and the congestion window). */
-  sendWindow?: number;
-  /** Segments this side buffers for reordering and for messages not yet read. */
-  receiveWindow?: number;
-  /** Flush period: acks and new data go out at most this long after they were due. */
-  intervalMs?: number;
-  /** 0: classic RTO doubling; 1: RTO grows by half; 2: by half of the current estimate. */
-  nodelay?: 0 | 1 | 2;
-  /** Resend a segment once this many later segments were acked (0: never). */
-  fastResend?: number;
-  /** Most fast resends of one segment (0: no limit). */
-  fastLimit?: number;
-  /** Slow start and congestion avoidance; off, only the windows limit what is in flight. */
-  congestionControl?: boolean;
-  /** Floor of the retransmission timeout (default 100 ms, 30 ms with nodelay). */
-  minRtoMs?: number;
-  /** The link is dead once one segment has been sent this many times. */
-  deadLink?: number;
-  /** Cap on segments waiting to enter the send window; `send` refuses past it. */
-  sendQueueLimit?: number;
-}
-
-/** Defaults of the reference implementation, plus our queue cap. */
-export const KCP_DEFAULTS = {
-  mtu: 1400,
-  sendWindow: 32,
-  receiveWindow: 128,
-  intervalMs: 100,
-  nodelay: 0,
-  fastResend: 0,
-  fastLimit: 5,
-  congestionControl: true,
-  deadLink: 20,
-  sendQueueLimit: 8192,
-} as const;
-
-/**
- * The tuning presets: `normal` keeps congestion control and classic backoff; `fast` flushes every
- * 10 ms, resends after 2 later acks, backs off gently and drops congestion control, trading
- * bandwidth for latency on lossy links.
- */
-export const KCP_PRESETS = {
-  normal: { nodelay: 0, intervalMs: 40, fastResend: 0, congestionControl: true },
-  fast: { nodelay: 1, intervalMs: 10, fastResend: 2, congestionControl: false },
-} as const satisfies Record<string, Partial<KcpOptions>>;
+import { KCP_DEFAULTS, type KcpOptions, type KcpStats } from './kcp-options.js';
+import { SendBuffer } from './send-buffer.js';
 
 const RTO_NODELAY_MIN_MS = 30;
 const RTO_MIN_MS = 100;
-const RTO_INITIAL_MS = 200;
-const RTO_MAX_MS = 60_000;
-const SSTHRESH_INITIAL = 2;
-const SSTHRESH_MIN = 2;
 const PROBE_INITIAL_MS = 7_000;
 const PROBE_LIMIT_MS = 120_000;
 const REMOTE_WINDOW_INITIAL = 128;
@@ -87,53 +33,6 @@ const MAX_FRAGMENTS = 255;
 // What `probe` asks flush to send.
 const ASK_SEND = 1;
 const ASK_TELL = 2;
-
-/** Counters of one endpoint. */
-export interface KcpStats {
-  /** Push segments sent for the first time. */
-  segmentsSent: number;
-  /** Push segments sent again after their RTO ran out (a loss). */
-  timeoutResends: number;
-  /** Push segments sent again after later segments were acked. */
-  fastResends: number;
-  /** Push segments received, and those among them already received before. */
-  segmentsReceived: number;
-  duplicates: number;
-  /** Datagrams or segments dropped for being malformed, foreign or outside the window. */
-  dropped: {
-    short: number;
-    conv: number;
-    length: number;
-    command: number;
-    una: number;
-    window: number;
-    fragments: number;
-  };
-}
-
-/** One segment of the send or receive side. */
-class Segment {
-  frg = 0;
-  sn = 0;
-  ts = 0;
-  resendAt = 0;
-  rto = 0;
-  fastack = 0;
-  xmit = 0;
-  constructor(readonly data: Uint8Array) {}
-}
-
-/** A copy of `src[start, end)` as a plain Uint8Array (a Buffer's `slice` would be a view). */
-function copyBytes(src: Uint8Array, start: number, end: number): Uint8Array {
-  const out = new Uint8Array(end - start);
-  out.set(src.subarray(start, end));
-  return out;
-}
-
-/** Signed difference of two 32-bit counters (sequence numbers, timestamps) that may wrap. */
-function diff(a: number, b: number): number {
-  return (a - b) | 0;
-}
 
 function positiveInt(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`KCP ${name} must be an integer from ${min} to ${max}, got ${value}`);
@@ -163,20 +62,13 @@ export class Kcp {
   private readonly fastResend: number;
   private readonly fastLimit: number;
   private readonly congestionControl: boolean;
-  private readonly minRto: number;
   private readonly deadLink: number;
   private readonly sendQueueLimit: number;
 
-  private sndUna = 0;
   private sndNxt = 0;
-  private rcvNxt = 0;
-  private ssthresh = SSTHRESH_INITIAL;
-  private rttVar = 0;
-  private srtt = 0;
-  private rto = RTO_INITIAL_MS;
+  private readonly rtt: RttEstimator;
+  private readonly congestion: CongestionWindow;
   private remoteWindow = REMOTE_WINDOW_INITIAL;
-  private cwnd = 0;
-  private incr = 0;
   private probe = 0;
   private probeAt = 0;
   private probeWait = 0;
@@ -186,20 +78,18 @@ export class Kcp {
   private isDead = false;
 
   // Messages split into segments, waiting for the send window.
-  private sndQueue: Segment[] = [];
+  private sndQueue: KcpSegment[] = [];
   private sndQueueHead = 0;
-  // Segments in flight, sn from sndBufBase on without gaps; acked ones become undefined.
-  private sndBuf: (Segment | undefined)[] = [];
-  private sndBufHead = 0;
-  private sndBufBase = 0;
-  // Received segments ahead of rcvNxt, and complete runs waiting to be read.
-  private readonly rcvBuf = new Map<number, Segment>();
-  private rcvQueue: Segment[] = [];
-  private rcvQueueHead = 0;
+  private readonly sndBuf = new SendBuffer();
+  private readonly rcv: ReceiveBuffer;
   // Acks to send at the next flush: pairs of (sn, ts).
   private readonly acks: Uint32Array;
   private ackCount = 0;
   private readonly header: SegmentHeader = { conv: 0, cmd: 0, frg: 0, wnd: 0, ts: 0, sn: 0, una: 0, len: 0 };
+  // The datagram being built by flush.
+  private out: Buffer | undefined;
+  private outView: DataView | undefined;
+  private outAt = 0;
 
   /** @throws RangeError for settings out of range (programmer errors). */
   constructor(options: KcpOptions) {
@@ -214,11 +104,13 @@ export class Kcp {
     this.fastResend = positiveInt('fastResend', options.fastResend ?? KCP_DEFAULTS.fastResend, 0, 1_000_000);
     this.fastLimit = positiveInt('fastLimit', options.fastLimit ?? KCP_DEFAULTS.fastLimit, 0, 1_000_000);
     this.congestionControl = options.congestionControl ?? KCP_DEFAULTS.congestionControl;
-    this.minRto = positiveInt('minRtoMs', options.minRtoMs ?? (this.nodelay ? RTO_NODELAY_MIN_MS : RTO_MIN_MS), 1, RTO_MAX_MS);
-    this.rto = Math.max(this.rto, this.minRto);
+    const minRto = positiveInt('minRtoMs', options.minRtoMs ?? (this.nodelay ? RTO_NODELAY_MIN_MS : RTO_MIN_MS), 1, KCP_RTO_MAX_MS);
     this.deadLink = positiveInt('deadLink', options.deadLink ?? KCP_DEFAULTS.deadLink, 1, 1_000_000);
     this.sendQueueLimit = positiveInt('sendQueueLimit', options.sendQueueLimit ?? KCP_DEFAULTS.sendQueueLimit, 1, 100_000_000);
-    // Each received push is acked once per flush at most a window's worth; more wait for a resend.
+    this.rtt = new RttEstimator(minRto, this.interval);
+    this.congestion = new CongestionWindow(this.mss);
+    this.rcv = new ReceiveBuffer(this.receiveWindow);
+    // Each received push is acked at the next flush; past this many, acks wait for a resend.
     this.acks = new Uint32Array(4 * this.receiveWindow);
   }
 
@@ -234,16 +126,21 @@ export class Kcp {
 
   /** Segments not yet acked: in flight plus waiting to be sent. */
   get waitingToSend(): number {
-    return this.sndQueue.length - this.sndQueueHead + this.inFlight;
+    return this.sndQueue.length - this.sndQueueHead + this.sndBuf.count;
   }
 
   /** Smoothed round-trip time in ms (0 before the first ack) and the current retransmission timeout. */
-  get rtt(): { srttMs: number; rtoMs: number } {
-    return { srttMs: this.srtt, rtoMs: this.rto };
+  get roundTrip(): { srttMs: number; rtoMs: number } {
+    return { srttMs: this.rtt.srtt, rtoMs: this.rtt.rto };
+  }
+
+  /** The oldest unacked sequence number sent, or the next one when nothing is in flight. */
+  private get sndUna(): number {
+    return this.sndBuf.firstUnacked ?? this.sndNxt;
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Sending
+  // Sending and receiving messages
 
   /**
    * Queues a message, split into segments of at most `mss` bytes; the bytes are copied.
@@ -264,94 +161,20 @@ export class Kcp {
     }
     for (let i = 0; i < count; i++) {
       const start = i * this.mss;
-      const segment = new Segment(copyBytes(message, start, Math.min(length, start + this.mss)));
+      const segment = new KcpSegment(copyBytes(message, start, Math.min(length, start + this.mss)));
       segment.frg = count - i - 1;
       this.sndQueue.push(segment);
     }
   }
 
-  private get inFlight(): number {
-    let n = 0;
-    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) if (this.sndBuf[i]) n++;
-    return n;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Receiving
-
   /** The next whole message, or undefined when none is complete. */
   recv(): Uint8Array | undefined {
-    for (;;) {
-      const queued = this.rcvQueue.length - this.rcvQueueHead;
-      if (queued === 0) return undefined;
-      const first = this.rcvQueue[this.rcvQueueHead]!;
-      const count = first.frg + 1;
-      if (count > this.receiveWindow) {
-        // A message that can never fit the window: the peer broke the fragment rule.
-        this.discardReceived(1);
-        continue;
-      }
-      if (queued < count) return undefined;
-      let size = 0;
-      let consistent = true;
-      for (let k = 0; k < count; k++) {
-        const segment = this.rcvQueue[this.rcvQueueHead + k]!;
-        if (segment.frg !== first.frg - k) {
-          consistent = false;
-          this.discardReceived(k);
-          break;
-        }
-        size += segment.data.length;
-      }
-      if (!consistent) continue;
-      const recover = queued >= this.receiveWindow;
-      const message = count === 1 ? first.data : this.join(count, size);
-      this.rcvQueueHead += count;
-      this.compactReceived();
-      this.moveReceived();
+    const message = this.rcv.take(() => {
       // The window was full and is not any more: tell the peer, which may be probing it.
-      if (recover && this.rcvQueue.length - this.rcvQueueHead < this.receiveWindow) this.probe |= ASK_TELL;
-      return message;
-    }
-  }
-
-  private join(count: number, size: number): Uint8Array {
-    const message = new Uint8Array(size);
-    let at = 0;
-    for (let k = 0; k < count; k++) {
-      const data = this.rcvQueue[this.rcvQueueHead + k]!.data;
-      message.set(data, at);
-      at += data.length;
-    }
+      this.probe |= ASK_TELL;
+    });
+    this.stats.dropped.fragments = this.rcv.discarded;
     return message;
-  }
-
-  private discardReceived(count: number): void {
-    this.stats.dropped.fragments += count;
-    this.rcvQueueHead += count;
-    this.compactReceived();
-    this.moveReceived();
-  }
-
-  private compactReceived(): void {
-    if (this.rcvQueueHead === this.rcvQueue.length) {
-      this.rcvQueue = [];
-      this.rcvQueueHead = 0;
-    } else if (this.rcvQueueHead > 64 && this.rcvQueueHead * 2 > this.rcvQueue.length) {
-      this.rcvQueue = this.rcvQueue.slice(this.rcvQueueHead);
-      this.rcvQueueHead = 0;
-    }
-  }
-
-  /** Moves the run of segments from rcvNxt on into the queue, as far as the window allows. */
-  private moveReceived(): void {
-    while (this.rcvQueue.length - this.rcvQueueHead < this.receiveWindow) {
-      const segment = this.rcvBuf.get(this.rcvNxt);
-      if (!segment) return;
-      this.rcvBuf.delete(this.rcvNxt);
-      this.rcvQueue.push(segment);
-      this.rcvNxt = (this.rcvNxt + 1) >>> 0;
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -388,20 +211,20 @@ export class Kcp {
         return;
       }
       // A peer cannot have received what was never sent.
-      if (diff(h.una, this.sndNxt) > 0) {
+      if (seqDiff(h.una, this.sndNxt) > 0) {
         this.stats.dropped.una++;
         return;
       }
       const dataAt = offset + KCP_HEADER_BYTES;
       offset = dataAt + h.len;
       this.remoteWindow = h.wnd;
-      this.ackUpTo(h.una);
+      this.sndBuf.ackUpTo(h.una);
       switch (h.cmd) {
         case KCP_CMD.ACK: {
-          const rtt = diff(this.now >>> 0, h.ts);
-          if (rtt >= 0 && this.updated) this.sampleRtt(rtt);
-          this.ackOne(h.sn);
-          if (!acked || diff(h.sn, maxAck) > 0) maxAck = h.sn;
+          const rtt = seqDiff(this.now >>> 0, h.ts);
+          if (rtt >= 0 && this.updated) this.rtt.sample(rtt);
+          this.sndBuf.ack(h.sn);
+          if (!acked || seqDiff(h.sn, maxAck) > 0) maxAck = h.sn;
           acked = true;
           break;
         }
@@ -416,12 +239,13 @@ export class Kcp {
       }
     }
     if (offset < length) this.stats.dropped.length++;
-    if (acked) this.countFastAcks(maxAck);
-    if (this.congestionControl && diff(this.sndUna, unaBefore) > 0 && this.cwnd < this.remoteWindow) this.grow();
+    // Segments sent before the newest acked one were skipped once more (for fast resend).
+    if (acked && seqDiff(maxAck, this.sndUna) >= 0 && seqDiff(maxAck, this.sndNxt) < 0) this.sndBuf.skippedBefore(maxAck);
+    if (this.congestionControl && seqDiff(this.sndUna, unaBefore) > 0) this.congestion.grow(this.remoteWindow);
   }
 
   private onPush(h: SegmentHeader, datagram: Uint8Array, dataAt: number): void {
-    if (diff(h.sn, (this.rcvNxt + this.receiveWindow) >>> 0) >= 0) {
+    if (!this.rcv.inWindow(h.sn)) {
       this.stats.dropped.window++;
       return;
     }
@@ -431,156 +255,49 @@ export class Kcp {
       this.ackCount++;
     }
     this.stats.segmentsReceived++;
-    if (diff(h.sn, this.rcvNxt) < 0 || this.rcvBuf.has(h.sn)) {
-      this.stats.duplicates++;
-      return;
-    }
-    const segment = new Segment(copyBytes(datagram, dataAt, dataAt + h.len));
+    const segment = new KcpSegment(copyBytes(datagram, dataAt, dataAt + h.len));
     segment.sn = h.sn;
     segment.frg = h.frg;
-    this.rcvBuf.set(h.sn, segment);
-    this.moveReceived();
-  }
-
-  /** Everything below `una` arrived: drop it from the send buffer. */
-  private ackUpTo(una: number): void {
-    const count = Math.min(diff(una, this.sndBufBase), this.sndBuf.length - this.sndBufHead);
-    for (let k = 0; k < count; k++) this.sndBuf[this.sndBufHead + k] = undefined;
-    this.shrink();
-  }
-
-  private ackOne(sn: number): void {
-    const k = diff(sn, this.sndBufBase);
-    if (k < 0 || k >= this.sndBuf.length - this.sndBufHead) return;
-    this.sndBuf[this.sndBufHead + k] = undefined;
-    this.shrink();
-  }
-
-  private shrink(): void {
-    while (this.sndBufHead < this.sndBuf.length && this.sndBuf[this.sndBufHead] === undefined) {
-      this.sndBufHead++;
-      this.sndBufBase = (this.sndBufBase + 1) >>> 0;
-    }
-    if (this.sndBufHead === this.sndBuf.length) {
-      this.sndBuf = [];
-      this.sndBufHead = 0;
-    } else if (this.sndBufHead > 64 && this.sndBufHead * 2 > this.sndBuf.length) {
-      this.sndBuf = this.sndBuf.slice(this.sndBufHead);
-      this.sndBufHead = 0;
-    }
-    this.sndUna = this.sndBufHead < this.sndBuf.length ? this.sndBufBase : this.sndNxt;
-  }
-
-  /** Segments sent before the newest acked one were skipped once more. */
-  private countFastAcks(maxAck: number): void {
-    if (diff(maxAck, this.sndUna) < 0 || diff(maxAck, this.sndNxt) >= 0) return;
-    const end = this.sndBufHead + diff(maxAck, this.sndBufBase);
-    for (let i = this.sndBufHead; i < end; i++) {
-      const segment = this.sndBuf[i];
-      if (segment) segment.fastack++;
-    }
-  }
-
-  private sampleRtt(rtt: number): void {
-    if (this.srtt === 0) {
-      this.srtt = rtt;
-      this.rttVar = Math.floor(rtt / 2);
-    } else {
-      this.rttVar = Math.floor((3 * this.rttVar + Math.abs(rtt - this.srtt)) / 4);
-      this.srtt = Math.max(1, Math.floor((7 * this.srtt + rtt) / 8));
-    }
-    const rto = this.srtt + Math.max(this.interval, 4 * this.rttVar);
-    this.rto = Math.min(RTO_MAX_MS, Math.max(this.minRto, Math.floor(rto)));
-  }
-
-  /** Slow start below ssthresh, then about one segment per round trip. */
-  private grow(): void {
-    const mss = this.mss;
-    if (this.cwnd < this.ssthresh) {
-      this.cwnd++;
-      this.incr += mss;
-    } else {
-      if (this.incr < mss) this.incr = mss;
-      this.incr += Math.floor((mss * mss) / this.incr) + Math.floor(mss / 16);
-      if ((this.cwnd + 1) * mss <= this.incr) this.cwnd = Math.floor((this.incr + mss - 1) / Math.max(1, mss));
-    }
-    if (this.cwnd > this.remoteWindow) {
-      this.cwnd = this.remoteWindow;
-      this.incr = this.remoteWindow * mss;
-    }
+    if (this.rcv.push(segment) === 'duplicate') this.stats.duplicates++;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Flush: acks, window probes, new data, and resends, packed into datagrams up to the MTU.
-
-  private out: Buffer | undefined;
-  private outView: DataView | undefined;
-  private outAt = 0;
 
   /** Sends what is due now: acks, window probes, new segments the windows allow, resends. */
   flush(): void {
     if (!this.updated) return;
     const now = this.now;
     const ts = now >>> 0;
-    const wnd = this.unusedWindow();
-    const una = this.rcvNxt;
+    const wnd = this.rcv.unusedWindow;
+    const una = this.rcv.next;
 
     for (let i = 0; i < this.ackCount; i++) this.put(KCP_CMD.ACK, 0, wnd, this.acks[i * 2 + 1]!, this.acks[i * 2]!, una, undefined);
     this.ackCount = 0;
 
-    // A zero window on the other side is asked about, less and less often, until it opens.
-    if (this.remoteWindow === 0) {
-      if (this.probeWait === 0) {
-        this.probeWait = PROBE_INITIAL_MS;
-        this.probeAt = now + this.probeWait;
-      } else if (now >= this.probeAt) {
-        this.probeWait = Math.min(PROBE_LIMIT_MS, this.probeWait + Math.floor(this.probeWait / 2));
-        this.probeAt = now + this.probeWait;
-        this.probe |= ASK_SEND;
-      }
-    } else {
-      this.probeAt = 0;
-      this.probeWait = 0;
-    }
+    this.probeWindow(now);
     if (this.probe & ASK_SEND) this.put(KCP_CMD.WINDOW_ASK, 0, wnd, ts, 0, una, undefined);
     if (this.probe & ASK_TELL) this.put(KCP_CMD.WINDOW_TELL, 0, wnd, ts, 0, una, undefined);
     this.probe = 0;
 
     // New segments enter flight while the windows allow.
     let window = Math.min(this.sendWindow, this.remoteWindow);
-    if (this.congestionControl) window = Math.min(window, this.cwnd);
-    while (diff(this.sndNxt, (this.sndUna + window) >>> 0) < 0 && this.sndQueueHead < this.sndQueue.length) {
-      const segment = this.sndQueue[this.sndQueueHead]!;
-      this.sndQueue[this.sndQueueHead++] = undefined as unknown as Segment;
-      segment.sn = this.sndNxt;
-      if (this.sndBuf.length === this.sndBufHead) this.sndBufBase = this.sndNxt;
-      this.sndBuf.push(segment);
-      this.sndNxt = (this.sndNxt + 1) >>> 0;
-      this.sndUna = this.sndBufBase;
-    }
-    if (this.sndQueueHead === this.sndQueue.length) {
-      this.sndQueue = [];
-      this.sndQueueHead = 0;
-    } else if (this.sndQueueHead > 1024 && this.sndQueueHead * 2 > this.sndQueue.length) {
-      this.sndQueue = this.sndQueue.slice(this.sndQueueHead);
-      this.sndQueueHead = 0;
-    }
+    if (this.congestionControl) window = Math.min(window, this.congestion.cwnd);
+    this.admit(window);
 
     const resendAfter = this.fastResend > 0 ? this.fastResend : Infinity;
-    const rtoSlack = this.nodelay === 0 ? this.rto >> 3 : 0;
+    const rtoSlack = this.nodelay === 0 ? this.rtt.rto >> 3 : 0;
     let fastResent = false;
     let timedOut = false;
-    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
-      const segment = this.sndBuf[i];
-      if (!segment) continue;
+    this.sndBuf.forEach((segment) => {
       if (segment.xmit === 0) {
-        segment.rto = this.rto;
+        segment.rto = this.rtt.rto;
         segment.resendAt = now + segment.rto + rtoSlack;
         this.stats.segmentsSent++;
       } else if (now >= segment.resendAt) {
         // Lost: back off, doubling (classic) or by half (nodelay), before trying again.
-        if (this.nodelay === 0) segment.rto += Math.max(segment.rto, this.rto);
-        else segment.rto += Math.floor((this.nodelay === 1 ? segment.rto : this.rto) / 2);
+        if (this.nodelay === 0) segment.rto += Math.max(segment.rto, this.rtt.rto);
+        else segment.rto += Math.floor((this.nodelay === 1 ? segment.rto : this.rtt.rto) / 2);
         segment.resendAt = now + segment.rto;
         this.stats.timeoutResends++;
         timedOut = true;
@@ -590,37 +307,52 @@ export class Kcp {
         this.stats.fastResends++;
         fastResent = true;
       } else {
-        continue;
+        return;
       }
       segment.xmit++;
       segment.ts = ts;
       this.put(KCP_CMD.PUSH, segment.frg, wnd, ts, segment.sn, una, segment.data);
       if (segment.xmit >= this.deadLink) this.isDead = true;
-    }
+    });
     this.emit();
 
     if (!this.congestionControl) return;
-    if (fastResent) {
-      // A fast resend means one loss: halve, then allow the segments that were acked past it.
-      const inflight = diff(this.sndNxt, this.sndUna);
-      this.ssthresh = Math.max(SSTHRESH_MIN, Math.floor(inflight / 2));
-      this.cwnd = this.ssthresh + (Number.isFinite(resendAfter) ? resendAfter : 0);
-      this.incr = this.cwnd * this.mss;
-    }
-    if (timedOut) {
-      this.ssthresh = Math.max(SSTHRESH_MIN, Math.floor(this.cwnd / 2));
-      this.cwnd = 1;
-      this.incr = this.mss;
-    }
-    if (this.cwnd < 1) {
-      this.cwnd = 1;
-      this.incr = this.mss;
+    if (fastResent) this.congestion.fastResent(seqDiff(this.sndNxt, this.sndUna), Number.isFinite(resendAfter) ? resendAfter : 0);
+    if (timedOut) this.congestion.timedOut(window);
+    this.congestion.atLeastOne();
+  }
+
+  /** A zero window on the other side is asked about, less and less often, until it opens. */
+  private probeWindow(now: number): void {
+    if (this.remoteWindow !== 0) {
+      this.probeAt = 0;
+      this.probeWait = 0;
+    } else if (this.probeWait === 0) {
+      this.probeWait = PROBE_INITIAL_MS;
+      this.probeAt = now + this.probeWait;
+    } else if (now >= this.probeAt) {
+      this.probeWait = Math.min(PROBE_LIMIT_MS, this.probeWait + Math.floor(this.probeWait / 2));
+      this.probeAt = now + this.probeWait;
+      this.probe |= ASK_SEND;
     }
   }
 
-  private unusedWindow(): number {
-    const queued = this.rcvQueue.length - this.rcvQueueHead;
-    return queued < this.receiveWindow ? this.receiveWindow - queued : 0;
+  /** Moves queued segments into flight while fewer than `window` are unacked. */
+  private admit(window: number): void {
+    while (seqDiff(this.sndNxt, (this.sndUna + window) >>> 0) < 0 && this.sndQueueHead < this.sndQueue.length) {
+      const segment = this.sndQueue[this.sndQueueHead]!;
+      this.sndQueue[this.sndQueueHead++] = undefined as unknown as KcpSegment;
+      segment.sn = this.sndNxt;
+      this.sndBuf.push(segment);
+      this.sndNxt = (this.sndNxt + 1) >>> 0;
+    }
+    if (this.sndQueueHead === this.sndQueue.length) {
+      this.sndQueue = [];
+      this.sndQueueHead = 0;
+    } else if (this.sndQueueHead > 1024 && this.sndQueueHead * 2 > this.sndQueue.length) {
+      this.sndQueue = this.sndQueue.slice(this.sndQueueHead);
+      this.sndQueueHead = 0;
+    }
   }
 
   /** Appends one segment to the datagram being built, sending that first when it is full. */
@@ -693,14 +425,8 @@ export class Kcp {
     let flushAt = this.flushAt;
     if (Math.abs(now - flushAt) >= 10_000) flushAt = now;
     if (now >= flushAt) return now;
-    let next = Math.min(flushAt - now, this.interval);
-    for (let i = this.sndBufHead; i < this.sndBuf.length; i++) {
-      const segment = this.sndBuf[i];
-      if (!segment) continue;
-      const wait = segment.resendAt - now;
-      if (wait <= 0) return now;
-      if (wait < next) next = wait;
-    }
-    return now + next;
+    const resendIn = this.sndBuf.earliestResend() - now;
+    if (resendIn <= 0) return now;
+    return now + Math.min(flushAt - now, this.interval, resendIn);
   }
 }

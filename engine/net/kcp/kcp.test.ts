@@ -181,7 +181,7 @@ describe('Kcp', () => {
     expect(out.length).toBeLessThan(6);
   });
 
-  it('names the time of the next update: now when work is due, else the next flush or resend', () => {
+  it('names the time of the next update: now when a flush is due, else the next flush', () => {
     const k = new Kcp({ conv: 1, output: () => {}, intervalMs: 50 });
     expect(k.check(1_000)).toBe(1_000);
     k.update(1_000);

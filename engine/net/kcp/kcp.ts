@@ -417,16 +417,14 @@ export class Kcp {
   }
 
   /**
-   * When {@link update} should next be called: the next flush, or the earliest resend if sooner.
-   * A scheduler keyed by this time drives many sessions without a timer each.
+   * When {@link update} should next be called: now when a flush is due, else the next flush.
+   * Resends happen only at flushes, so an earlier wake-up would find nothing to do. A scheduler
+   * keyed by this time drives many sessions without a timer each.
    */
   check(now: number): number {
     if (!this.updated) return now;
     let flushAt = this.flushAt;
     if (Math.abs(now - flushAt) >= 10_000) flushAt = now;
-    if (now >= flushAt) return now;
-    const resendIn = this.sndBuf.earliestResend() - now;
-    if (resendIn <= 0) return now;
-    return now + Math.min(flushAt - now, this.interval, resendIn);
+    return now >= flushAt ? now : flushAt;
   }
 }

@@ -68,16 +68,6 @@ export class SendBuffer {
     }
   }
 
-  /** The earliest `resendAt` among the segments in flight. */
-  earliestResend(): number {
-    let earliest = Infinity;
-    for (let i = this.head; i < this.slots.length; i++) {
-      const segment = this.slots[i];
-      if (segment && segment.resendAt < earliest) earliest = segment.resendAt;
-    }
-    return earliest;
-  }
-
   private shrink(): void {
     while (this.head < this.slots.length && this.slots[this.head] === undefined) {
       this.head++;

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryLogger } from '../../testing/memory-logger.js';
+import { ManualClock } from '../../timer/clock.js';
+import { TimerService } from '../../timer/timer-service.js';
+import { createLinkPair, type LinkPair } from '../emulator/link-pair.js';
+import { CLOSE_REASON, CONTROL, encodeControl } from './control.js';
+import { KcpClient } from './kcp-client.js';
+import { KCP_PRESETS } from './kcp-options.js';
+import { KcpServer, type KcpServerOptions } from './kcp-server.js';
+import type { KcpSession } from './kcp-session.js';
+
+const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** A server and clients on an emulated network, on one manual clock. */
+function network(serverOptions: Partial<KcpServerOptions> = {}, link = { lossRate: 0.05, latencyMs: 10, jitterMs: 5 }) {
+  const clock = new ManualClock();
+  const timers = new TimerService({ clock, logger: new MemoryLogger() });
+  const links = new Map<string, LinkPair>();
+  const clients = new Map<string, KcpClient>();
+  const serverBytes = { in: 0, out: 0 };
+  const sessions: KcpSession[] = [];
+  const server = new KcpServer({
+    clock,
+    timers,
+    logger: new MemoryLogger(),
+    kcp: KCP_PRESETS.fast,
+    send: (datagram, address) => {
+      serverBytes.out += datagram.length;
+      links.get(address)?.bToA.send(datagram, clock.now());
+    },
+    onSession: (session) => {
+      sessions.push(session);
+      session.onMessage = (message) => session.send(encode(`echo ${decode(message)}`));
+    },
+    ...serverOptions,
+  });
+  let seed = 1;
+  const addClient = (address: string): KcpClient => {
+    const pair = createLinkPair({ seed: seed++, ...link });
+    links.set(address, pair);
+    const client = new KcpClient({
+      clock,
+      timers,
+      kcp: KCP_PRESETS.fast,
+      ...(serverOptions.liveness ? { liveness: serverOptions.liveness } : {}),
+      send: (datagram) => pair.aToB.send(datagram, clock.now()),
+    });
+    clients.set(address, client);
+    return client;
+  };
+  /** Runs the network for `ms`, a millisecond at a time. */
+  const run = (ms: number, drop: (address: string, toServer: boolean) => boolean = () => false): void => {
+    for (let i = 0; i < ms; i++) {
+      clock.advance(1);
+      const now = clock.now();
+      for (const [address, pair] of links) {
+        for (const d of pair.aToB.receive(now)) {
+          if (drop(address, true)) continue;
+          serverBytes.in += d.length;
+          server.receive(d, address);
+        }
+        for (const d of pair.bToA.receive(now)) if (!drop(address, false)) clients.get(address)?.receive(d);
+      }
+    }
+  };
+  /** Sends a datagram to the server as if from `address`, bypassing any client. */
+  const inject = (datagram: Uint8Array, address: string): void => {
+    serverBytes.in += datagram.length;
+    server.receive(datagram, address);
+  };
+  return { clock, timers, server, sessions, addClient, run, inject, serverBytes, links };
+}
+
+/** Connects a client, running the network (handshake resends included) until it is done. */
+async function connected(net: ReturnType<typeof network>, address: string): Promise<KcpClient> {
+  const client = net.addClient(address);
+  let done = false;
+  const session = client.connect().finally(() => (done = true));
+  for (let ms = 0; !done && ms < 20_000; ms += 50) {
+    net.run(50);
+    await Promise.resolve();
+  }
+  await session;
+  return client;
+}
+
+describe('KcpServer and KcpClient', () => {
+  it('hands a client a session after the cookie handshake and carries messages both ways in order', async () => {
+    const net = network();
+    const client = await connected(net, '10.0.0.1:4000');
+    const got: string[] = [];
+    client.session!.onMessage = (m) => got.push(decode(m));
+    for (let i = 0; i < 100; i++) client.session!.send(encode(`m${i}`));
+    net.run(3_000);
+    expect(got).toEqual(Array.from({ length: 100 }, (_, i) => `echo m${i}`));
+    expect(net.server.stats()).toMatchObject({ sessions: 1, accepted: 1, cookiesSent: 1 });
+    expect(client.session!.stats().datagramsIn).toBeGreaterThan(0);
+  });
+
+  it('serves many clients from one server, each on its own conversation', async () => {
+    const net = network();
+    const clients: KcpClient[] = [];
+    for (let i = 0; i < 50; i++) clients.push(await connected(net, `10.0.1.${i}:5000`));
+    const got = clients.map(() => [] as string[]);
+    clients.forEach((client, i) => {
+      client.session!.onMessage = (m) => got[i]!.push(decode(m));
+      client.session!.send(encode(`from ${i}`));
+    });
+    net.run(2_000);
+    expect(got).toEqual(clients.map((_, i) => [`echo from ${i}`]));
+    expect(new Set(clients.map((c) => c.session!.conv)).size).toBe(50);
+    expect(net.server.stats().sessions).toBe(50);
+  });
+
+  it('keeps nothing for a client that never echoes its cookie, and never answers with more bytes than it got', () => {
+    const net = network();
+    for (let i = 0; i < 1_000; i++) net.inject(encodeControl({ type: CONTROL.HELLO, nonce: new Uint8Array(8).fill(i & 0xff) }), `203.0.113.${i % 250}:${1000 + i}`);
+    net.run(10);
+    expect(net.server.stats()).toMatchObject({ sessions: 0, cookiesSent: 1_000 });
+    expect(net.serverBytes.out).toBeLessThan(net.serverBytes.in);
+  });
+
+  it('refuses a CONNECT with a forged or replayed cookie, silently', async () => {
+    const net = network();
+    const nonce = new Uint8Array(8).fill(1);
+    net.inject(encodeControl({ type: CONTROL.CONNECT, nonce, cookie: new Uint8Array(20).fill(7) }), '198.51.100.1:9');
+    expect(net.server.stats()).toMatchObject({ sessions: 0, badCookies: 1 });
+    // A real client's cookie is bound to its address: replayed from elsewhere it is worthless.
+    const client = await connected(net, '10.0.0.2:4000');
+    expect(client.session).toBeDefined();
+    const outBefore = net.serverBytes.out;
+    net.inject(encodeControl({ type: CONTROL.CONNECT, nonce, cookie: new Uint8Array(20) }), '10.0.0.3:4000');
+    expect(net.server.stats().badCookies).toBe(2);
+    expect(net.serverBytes.out).toBe(outBefore);
+  });
+
+  it('drops KCP datagrams for a conversation that come from another address', async () => {
+    const net = network();
+    const client = await connected(net, '10.0.0.4:4000');
+    const forged = new Uint8Array(24);
+    new DataView(forged.buffer).setUint32(0, client.session!.conv, true);
+    forged[4] = 81;
+    net.inject(forged, '10.6.6.6:1');
+    net.inject(encodeControl({ type: CONTROL.CLOSE, conv: client.session!.conv, reason: 0 }), '10.6.6.6:1');
+    expect(net.server.stats()).toMatchObject({ wrongAddress: 2, sessions: 1 });
+  });
+
+  it('closes both ends with the reason when either side closes, and on server shutdown', async () => {
+    const net = network();
+    const a = await connected(net, '10.0.0.5:1');
+    const b = await connected(net, '10.0.0.6:1');
+    const reasons: number[] = [];
+    for (const session of net.sessions) session.onClose = (reason) => reasons.push(reason);
+    a.close();
+    net.run(100);
+    expect(reasons).toEqual([CLOSE_REASON.NORMAL]);
+    let bClosed: number | undefined;
+    b.session!.onClose = (reason) => (bClosed = reason);
+    net.server.close();
+    net.run(100);
+    expect(bClosed).toBe(CLOSE_REASON.SHUTDOWN);
+    expect(net.server.stats().sessions).toBe(0);
+  });
+
+  it('keeps a quiet session open with keepalives, and closes one whose peer went silent', async () => {
+    const net = network({ liveness: { idleTimeoutMs: 3_000, keepaliveIntervalMs: 1_000 } }, { lossRate: 0, latencyMs: 10, jitterMs: 0 });
+    const quiet = await connected(net, '10.0.0.7:1');
+    const silent = await connected(net, '10.0.0.8:1');
+    const reasons = new Map<string, number>();
+    for (const session of net.sessions) session.onClose = (reason) => reasons.set(session.address, reason);
+    let quietClosed: number | undefined;
+    quiet.session!.onClose = (reason) => (quietClosed = reason);
+    net.run(10_000, (address, toServer) => address === '10.0.0.8:1' && toServer);
+    expect(quietClosed).toBeUndefined();
+    expect(reasons.get('10.0.0.8:1')).toBe(CLOSE_REASON.IDLE);
+    expect(reasons.has('10.0.0.7:1')).toBe(false);
+    expect(quiet.session!.closed).toBe(false);
+    expect(silent.session).toBeDefined();
+  });
+
+  it('closes a session whose link died: a segment sent too many times without an ack', async () => {
+    const net = network({ kcp: { ...KCP_PRESETS.fast, deadLink: 3 }, liveness: { idleTimeoutMs: 60_000 } });
+    await connected(net, '10.0.0.9:1');
+    const session = net.sessions[0]!;
+    let reason: number | undefined;
+    session.onClose = (r) => (reason = r);
+    session.send(encode('into the void'));
+    net.run(5_000, (_, toServer) => !toServer);
+    expect(reason).toBe(CLOSE_REASON.DEAD_LINK);
+  });
+
+  it('tells a client the server is full', async () => {
+    const net = network({ maxSessions: 1 });
+    await connected(net, '10.0.0.10:1');
+    const late = net.addClient('10.0.0.11:1');
+    const attempt = late.connect().catch((err: unknown) => err);
+    net.run(3_000);
+    expect(await attempt).toMatchObject({ name: 'KcpConnectError', message: expect.stringContaining('full') });
+    expect(net.server.stats().full).toBeGreaterThan(0);
+  });
+
+  it('gives up connecting when the server never answers', async () => {
+    const net = network();
+    const client = net.addClient('10.0.0.12:1');
+    const attempt = client.connect().catch((err: unknown) => err);
+    net.run(11_000, () => true);
+    expect(await attempt).toMatchObject({ name: 'KcpConnectError' });
+  });
+});

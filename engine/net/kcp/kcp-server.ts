@@ -1,0 +1,199 @@
+/**
+ * The server side of the KCP session layer, with no socket of its own: datagrams come in through
+ * `receive(datagram, address)` and go out through the `send` callback, so one UDP socket serves
+ * every session and tests run it on an emulated network.
+ *
+ * Pipeline: datagram → control (conv 0: handshake, keepalive, close) or session by conv (its
+ * address must match) → KCP → messages. Handshake: HELLO → COOKIE (stateless, see cookie-jar.ts)
+ * → CONNECT with the cookie → ACCEPT with a fresh conv. Until a valid cookie comes back the server
+ * keeps nothing and answers with fewer bytes than it got. Every session is driven by one shared
+ * timer heap keyed by its next due time (KCP's check, keepalive, idle limit).
+ */
+import { randomInt } from 'node:crypto';
+import type { Logger } from '../../log/types.js';
+import type { Clock } from '../../timer/clock.js';
+import type { TimerService } from '../../timer/timer-service.js';
+import type { TimerId } from '../../timer/types.js';
+import { CLOSE_REASON, CONTROL, decodeControl, encodeControl, isControl, type CloseReason } from './control.js';
+import { CookieJar } from './cookie-jar.js';
+import type { KcpOptions } from './kcp-options.js';
+import { KcpSession, type LivenessOptions } from './kcp-session.js';
+import { convOf } from './segment.js';
+
+/** Settings of a {@link KcpServer}. */
+export interface KcpServerOptions {
+  clock: Clock;
+  timers: TimerService;
+  logger: Logger;
+  /** Sends one datagram to `address` (`host:port`). */
+  send(datagram: Uint8Array, address: string): void;
+  /** Called for each new session, to set its hooks. */
+  onSession(session: KcpSession): void;
+  /** KCP settings of every session (a preset, windows, MTU). */
+  kcp?: Omit<KcpOptions, 'conv' | 'output'>;
+  /** Sessions at most; a CONNECT past it is answered with CLOSE (server full). Default 10,000. */
+  maxSessions?: number;
+  /** Default 30,000 ms and 5,000 ms. */
+  liveness?: Partial<LivenessOptions>;
+  /** Handshake cookies; default: a jar with a random key on the server's clock. */
+  cookies?: CookieJar;
+}
+
+/** Counters of a server. */
+export interface KcpServerStats {
+  sessions: number;
+  accepted: number;
+  cookiesSent: number;
+  badCookies: number;
+  full: number;
+  /** Datagrams dropped: malformed control, unknown conv, or a conv from another address. */
+  malformed: number;
+  unknownConv: number;
+  wrongAddress: number;
+}
+
+const NONCE_KEY = (address: string, nonce: Uint8Array): string => `${address}/${Buffer.from(nonce).toString('hex')}`;
+
+/** Many KCP sessions behind one datagram socket. */
+export class KcpServer {
+  private readonly sessions = new Map<number, KcpSession>();
+  private readonly timerOf = new Map<KcpSession, TimerId>();
+  // The conv handed to each (address, nonce), so a resent CONNECT gets the same ACCEPT.
+  private readonly acceptedNonce = new Map<string, number>();
+  private readonly cookies: CookieJar;
+  private readonly liveness: LivenessOptions;
+  private readonly maxSessions: number;
+  private readonly counters = { accepted: 0, cookiesSent: 0, badCookies: 0, full: 0, malformed: 0, unknownConv: 0, wrongAddress: 0 };
+  private closed = false;
+
+  constructor(private readonly options: KcpServerOptions) {
+    this.cookies = options.cookies ?? new CookieJar({ clock: options.clock });
+    this.liveness = { idleTimeoutMs: 30_000, keepaliveIntervalMs: 5_000, ...options.liveness };
+    this.maxSessions = options.maxSessions ?? 10_000;
+  }
+
+  /** Counters for metrics. */
+  stats(): KcpServerStats {
+    return { sessions: this.sessions.size, ...this.counters };
+  }
+
+  /** Takes one datagram from `address`. Never throws for what a peer sends. */
+  receive(datagram: Uint8Array, address: string): void {
+    if (this.closed) return;
+    const now = this.options.clock.now();
+    if (isControl(datagram)) {
+      this.control(datagram, address, now);
+      return;
+    }
+    const conv = convOf(datagram);
+    const session = conv === undefined ? undefined : this.sessions.get(conv);
+    if (!session) {
+      this.counters.unknownConv++;
+      return;
+    }
+    if (session.address !== address) {
+      this.counters.wrongAddress++;
+      return;
+    }
+    session.input(datagram, now);
+    this.schedule(session, now);
+  }
+
+  /** Closes every session, telling each client, and stops. */
+  close(): void {
+    if (this.closed) return;
+    for (const session of [...this.sessions.values()]) session.close(CLOSE_REASON.SHUTDOWN);
+    this.closed = true;
+  }
+
+  private control(datagram: Uint8Array, address: string, now: number): void {
+    const message = decodeControl(datagram);
+    if (typeof message === 'string') {
+      this.counters.malformed++;
+      return;
+    }
+    switch (message.type) {
+      case CONTROL.HELLO:
+        this.counters.cookiesSent++;
+        this.options.send(encodeControl({ type: CONTROL.COOKIE, nonce: message.nonce, cookie: this.cookies.mint(address, message.nonce) }), address);
+        return;
+      case CONTROL.CONNECT:
+        this.connect(address, message.nonce, message.cookie, now);
+        return;
+      case CONTROL.CLOSE:
+      case CONTROL.KEEPALIVE: {
+        const session = this.sessions.get(message.conv);
+        if (!session || session.address !== address) {
+          this.counters.wrongAddress++;
+          return;
+        }
+        if (message.type === CONTROL.CLOSE) session.close(message.reason as CloseReason, false);
+        else session.touch(now);
+        return;
+      }
+      default:
+        this.counters.malformed++; // COOKIE and ACCEPT only ever go to clients
+    }
+  }
+
+  private connect(address: string, nonce: Uint8Array, cookie: Uint8Array, now: number): void {
+    if (!this.cookies.verify(address, nonce, cookie)) {
+      this.counters.badCookies++;
+      return;
+    }
+    const key = NONCE_KEY(address, nonce);
+    const known = this.acceptedNonce.get(key);
+    if (known !== undefined && this.sessions.has(known)) {
+      this.options.send(encodeControl({ type: CONTROL.ACCEPT, nonce, conv: known }), address);
+      return;
+    }
+    if (this.sessions.size >= this.maxSessions) {
+      this.counters.full++;
+      this.options.send(encodeControl({ type: CONTROL.CLOSE, conv: 0, reason: CLOSE_REASON.SERVER_FULL }), address);
+      return;
+    }
+    let conv: number;
+    do conv = randomInt(1, 0xffff_ffff);
+    while (this.sessions.has(conv));
+    const session = new KcpSession(
+      conv,
+      address,
+      this.options.kcp ?? {},
+      this.liveness,
+      (datagram) => this.options.send(datagram, address),
+      (ended) => this.forget(ended, key),
+      now,
+    );
+    this.sessions.set(conv, session);
+    this.acceptedNonce.set(key, conv);
+    this.counters.accepted++;
+    this.options.send(encodeControl({ type: CONTROL.ACCEPT, nonce, conv }), address);
+    this.options.onSession(session);
+    this.schedule(session, now);
+  }
+
+  private forget(session: KcpSession, key: string): void {
+    this.sessions.delete(session.conv);
+    this.acceptedNonce.delete(key);
+    const timer = this.timerOf.get(session);
+    if (timer !== undefined) this.options.timers.cancel(timer);
+    this.timerOf.delete(session);
+  }
+
+  /** (Re)arms the session's entry in the shared timer heap for its next due time. */
+  private schedule(session: KcpSession, now: number): void {
+    if (session.closed) return;
+    const previous = this.timerOf.get(session);
+    if (previous !== undefined) this.options.timers.cancel(previous);
+    const delay = Math.max(0, session.nextTickAt(now) - now);
+    this.timerOf.set(
+      session,
+      this.options.timers.once(delay, () => {
+        this.timerOf.delete(session);
+        const at = this.options.clock.now();
+        session.tick(at);
+        this.schedule(session, at);
+      }),
+    );
+  }
+}

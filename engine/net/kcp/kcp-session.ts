@@ -1,0 +1,144 @@
+/**
+ * One KCP session of the session layer, on either side: its KCP endpoint, the address of the
+ * other side, liveness (last datagram in and out), and the hooks the application sets. Driven by
+ * its owner (server or client), which feeds it datagrams and calls `tick` when `nextTickAt` comes.
+ */
+import { CLOSE_REASON, CONTROL, encodeControl, type CloseReason } from './control.js';
+import { Kcp } from './kcp.js';
+import type { KcpOptions } from './kcp-options.js';
+
+/** Liveness settings shared by both sides. */
+export interface LivenessOptions {
+  /** Close a session that received nothing for this long. */
+  idleTimeoutMs: number;
+  /** Send a KEEPALIVE after this long without sending anything. */
+  keepaliveIntervalMs: number;
+}
+
+/** Counters of one session. */
+export interface KcpSessionStats {
+  srttMs: number;
+  rtoMs: number;
+  timeoutResends: number;
+  fastResends: number;
+  duplicates: number;
+  datagramsIn: number;
+  datagramsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** A session: send messages, receive them through `onMessage`, learn of its end through `onClose`. */
+export class KcpSession {
+  /** Called with each whole message, in order. */
+  onMessage: (message: Uint8Array) => void = () => {};
+  /** Called once when the session ends, with why. */
+  onClose: (reason: CloseReason) => void = () => {};
+  private readonly kcp: Kcp;
+  private lastIn: number;
+  private lastOut: number;
+  /** The time of the call in progress, for what KCP sends from inside it. */
+  private now: number;
+  private closedWith: CloseReason | undefined;
+  private readonly counters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0 };
+
+  /**
+   * @param transmit sends one datagram to the other side.
+   * @param forget tells the owner the session is over.
+   */
+  constructor(
+    readonly conv: number,
+    readonly address: string,
+    kcpOptions: Omit<KcpOptions, 'conv' | 'output'>,
+    private readonly liveness: LivenessOptions,
+    private readonly transmit: (datagram: Uint8Array) => void,
+    private readonly forget: (session: KcpSession) => void,
+    now: number,
+  ) {
+    this.lastIn = this.lastOut = this.now = now;
+    this.kcp = new Kcp({ ...kcpOptions, conv, output: (datagram) => this.out(datagram) });
+    this.kcp.update(now);
+  }
+
+  /** Whether the session has ended. */
+  get closed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
+  /** Largest message {@link send} takes. */
+  get maxMessageBytes(): number {
+    return this.kcp.maxMessageBytes;
+  }
+
+  /** Counters and the round-trip estimate. */
+  stats(): KcpSessionStats {
+    const { srttMs, rtoMs } = this.kcp.roundTrip;
+    const { timeoutResends, fastResends, duplicates } = this.kcp.stats;
+    return { srttMs, rtoMs, timeoutResends, fastResends, duplicates, ...this.counters };
+  }
+
+  /**
+   * Queues a message for the other side.
+   * @throws KcpError when it is empty, too large, the send queue is full or the link is dead;
+   *   Error once closed.
+   */
+  send(message: Uint8Array): void {
+    if (this.closed) throw new Error(`KCP session ${this.conv} is closed`);
+    this.kcp.send(message);
+  }
+
+  /** Ends the session, telling the other side (unless it was the one that ended it). */
+  close(reason: CloseReason = CLOSE_REASON.NORMAL, tell = true): void {
+    if (this.closed) return;
+    this.closedWith = reason;
+    if (tell) this.out(encodeControl({ type: CONTROL.CLOSE, conv: this.conv, reason }));
+    this.forget(this);
+    this.onClose(reason);
+  }
+
+  /** @internal A KCP datagram from the other side. */
+  input(datagram: Uint8Array, now: number): void {
+    if (this.closed) return;
+    this.now = now;
+    this.lastIn = now;
+    this.counters.datagramsIn++;
+    this.counters.bytesIn += datagram.length;
+    this.kcp.update(now);
+    this.kcp.input(datagram);
+    for (let message = this.kcp.recv(); message && !this.closed; message = this.kcp.recv()) this.onMessage(message);
+  }
+
+  /** @internal Proof of life from the other side (a KEEPALIVE). */
+  touch(now: number): void {
+    this.now = now;
+    this.lastIn = now;
+  }
+
+  /** @internal Time work is next due: a KCP flush or resend, a keepalive, or the idle limit. */
+  nextTickAt(now: number): number {
+    return Math.min(this.kcp.check(now), this.lastOut + this.liveness.keepaliveIntervalMs, this.lastIn + this.liveness.idleTimeoutMs);
+  }
+
+  /** @internal Does what is due at `now`. */
+  tick(now: number): void {
+    if (this.closed) return;
+    this.now = now;
+    if (now - this.lastIn >= this.liveness.idleTimeoutMs) {
+      this.close(CLOSE_REASON.IDLE);
+      return;
+    }
+    this.kcp.update(now);
+    if (this.kcp.dead) {
+      this.close(CLOSE_REASON.DEAD_LINK);
+      return;
+    }
+    if (now - this.lastOut >= this.liveness.keepaliveIntervalMs) this.out(encodeControl({ type: CONTROL.KEEPALIVE, conv: this.conv }));
+  }
+
+  private out(datagram: Uint8Array): void {
+    this.lastOut = this.now;
+    this.counters.datagramsOut++;
+    this.counters.bytesOut += datagram.length;
+    this.transmit(datagram);
+  }
+}

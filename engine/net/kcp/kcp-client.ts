@@ -114,7 +114,9 @@ export class KcpClient {
 
   private open(conv: number, now: number): void {
     const liveness = { idleTimeoutMs: 30_000, keepaliveIntervalMs: 5_000, ...this.options.liveness };
-    this.session = new KcpSession(conv, 'server', this.options.kcp ?? {}, liveness, this.options.send, () => this.ended(), now);
+    this.session = new KcpSession(conv, 'server', this.options.kcp ?? {}, liveness, this.options.send, () => this.ended(), now, () =>
+      this.schedule(this.options.clock.now()),
+    );
     this.finish();
     this.schedule(now);
   }

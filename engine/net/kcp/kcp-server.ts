@@ -163,6 +163,7 @@ export class KcpServer {
       (datagram) => this.options.send(datagram, address),
       (ended) => this.forget(ended, key),
       now,
+      (woken) => this.schedule(woken, this.options.clock.now()),
     );
     this.sessions.set(conv, session);
     this.acceptedNonce.set(key, conv);

@@ -45,6 +45,7 @@ export class KcpSession {
   /**
    * @param transmit sends one datagram to the other side.
    * @param forget tells the owner the session is over.
+   * @param wake tells the owner that new work is due (a message was queued), to reschedule.
    */
   constructor(
     readonly conv: number,
@@ -54,6 +55,7 @@ export class KcpSession {
     private readonly transmit: (datagram: Uint8Array) => void,
     private readonly forget: (session: KcpSession) => void,
     now: number,
+    private readonly wake: (session: KcpSession) => void = () => {},
   ) {
     this.lastIn = this.lastOut = this.now = now;
     this.kcp = new Kcp({ ...kcpOptions, conv, output: (datagram) => this.out(datagram) });
@@ -63,6 +65,11 @@ export class KcpSession {
   /** Whether the session has ended. */
   get closed(): boolean {
     return this.closedWith !== undefined;
+  }
+
+  /** Segments not yet acked, in flight or queued: a sender's measure of backlog. */
+  get waitingToSend(): number {
+    return this.kcp.waitingToSend;
   }
 
   /** Largest message {@link send} takes. */
@@ -84,7 +91,9 @@ export class KcpSession {
    */
   send(message: Uint8Array): void {
     if (this.closed) throw new Error(`KCP session ${this.conv} is closed`);
+    const wasIdle = this.kcp.idle;
     this.kcp.send(message);
+    if (wasIdle) this.wake(this);
   }
 
   /** Ends the session, telling the other side (unless it was the one that ended it). */

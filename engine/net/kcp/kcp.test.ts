@@ -181,10 +181,13 @@ describe('Kcp', () => {
     expect(out.length).toBeLessThan(6);
   });
 
-  it('names the time of the next update: now when a flush is due, else the next flush', () => {
+  it('names the time of the next update: now when a flush is due, the next flush, or never while idle', () => {
     const k = new Kcp({ conv: 1, output: () => {}, intervalMs: 50 });
     expect(k.check(1_000)).toBe(1_000);
     k.update(1_000);
+    expect(k.idle).toBe(true);
+    expect(k.check(1_000)).toBe(Infinity);
+    k.send(bytes(10));
     expect(k.check(1_000)).toBe(1_050);
     expect(k.check(1_050)).toBe(1_050);
   });

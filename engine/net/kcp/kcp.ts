@@ -416,13 +416,20 @@ export class Kcp {
     }
   }
 
+  /** True when a flush would send nothing: no acks, probes, data queued or in flight. */
+  get idle(): boolean {
+    return this.ackCount === 0 && this.probe === 0 && this.remoteWindow !== 0 && this.sndBuf.empty && this.sndQueueHead === this.sndQueue.length;
+  }
+
   /**
-   * When {@link update} should next be called: now when a flush is due, else the next flush.
-   * Resends happen only at flushes, so an earlier wake-up would find nothing to do. A scheduler
-   * keyed by this time drives many sessions without a timer each.
+   * When {@link update} should next be called: now when a flush is due, else the next flush;
+   * Infinity while {@link idle}, until the next `input` or `send`. Resends happen only at
+   * flushes, so an earlier wake-up would find nothing to do. A scheduler keyed by this time drives
+   * many sessions without a timer each, and idle ones cost nothing.
    */
   check(now: number): number {
     if (!this.updated) return now;
+    if (this.idle) return Infinity;
     let flushAt = this.flushAt;
     if (Math.abs(now - flushAt) >= 10_000) flushAt = now;
     return now >= flushAt ? now : flushAt;

@@ -6,42 +6,27 @@
  *      reference code itself gives in that scenario on a current machine: built from its own
  *      test.cpp, it measured 4.8–6.2 s in real time and 4.2–7.4 s (mean 5.7 s over 20 seeds) on a
  *      simulated clock, while its normal and fast modes land on the published figures.
- *   2. Memory per idle KCP endpoint: heap growth for many endpoints that have exchanged a few
- *      messages and gone quiet, against the 16 KiB target per idle session.
- * Loopback throughput over real UDP belongs to the session layer and joins this file with it.
+ *   2. Loopback over real UDP (bench/kcp/udp-throughput.ts): MB/s and messages/s for one session
+ *      and for 1,000 sessions, against raw UDP datagrams of the same size from as many sockets.
+ *   3. Memory per idle session (client and server side together, on real sockets), against the
+ *      16 KiB target.
  */
-import { Kcp } from '../engine/net/kcp/kcp.js';
 import { REFERENCE_MODES, REFERENCE_RESULTS, runReferenceScenario } from './kcp/reference-scenario.js';
+import { BULK_KCP, MANY_KCP, idleSessionBytes, kcpThroughput, rawUdpThroughput } from './kcp/udp-throughput.js';
 import type { Benchmark, BenchReport, Figure } from './lib/benchmark.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
-const IDLE_ENDPOINTS = 10_000;
+const MESSAGE_BYTES = 1_000;
+const ONE_SESSION_MESSAGES = 100_000;
+const MANY_SESSIONS = 1_000;
+const MANY_SESSIONS_MESSAGES = 20;
+const IDLE_SESSIONS = 1_000;
 
 const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
 
-function idleEndpointBytes(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const before = process.memoryUsage().heapUsed;
-  const endpoints: Kcp[] = [];
-  const sink: Uint8Array[] = [];
-  for (let i = 0; i < IDLE_ENDPOINTS; i++) {
-    const a = new Kcp({ conv: i, output: (d) => sink.push(d) });
-    a.send(new Uint8Array(64));
-    a.update(0);
-    a.update(200);
-    endpoints.push(a);
-  }
-  sink.length = 0;
-  gc?.();
-  const after = process.memoryUsage().heapUsed;
-  if (endpoints.length !== IDLE_ENDPOINTS) throw new Error('unreachable');
-  return (after - before) / IDLE_ENDPOINTS;
-}
-
 const bench: Benchmark = {
   name: 'kcp',
-  description: "KCP in the reference library's latency scenario, and memory per idle endpoint",
+  description: "KCP in the reference library's latency scenario, over UDP on loopback, and memory per idle session",
   async run(): Promise<BenchReport> {
     const figures: Record<string, Figure> = {};
     const baseline: Record<string, Figure> = {};
@@ -55,12 +40,31 @@ const bench: Benchmark = {
       compare.push({ ours: `${mode} avg rtt`, baseline: `${mode} avg rtt (reference C)` });
       compare.push({ ours: `${mode} max rtt`, baseline: `${mode} max rtt (reference C)` });
     }
-    figures['idle endpoint memory'] = fig(idleEndpointBytes(), 'bytes', 'lower');
+    const mb = (t: { bytesPerSecond: number }): number => t.bytesPerSecond / 1e6;
+    const one = await kcpThroughput(1, ONE_SESSION_MESSAGES, MESSAGE_BYTES, BULK_KCP);
+    const rawOne = await rawUdpThroughput(1, ONE_SESSION_MESSAGES, MESSAGE_BYTES);
+    const many = await kcpThroughput(MANY_SESSIONS, MANY_SESSIONS_MESSAGES, MESSAGE_BYTES, MANY_KCP);
+    const rawMany = await rawUdpThroughput(MANY_SESSIONS, MANY_SESSIONS_MESSAGES, MESSAGE_BYTES);
+    figures['1 session'] = fig(mb(one), 'MB/s', 'higher');
+    figures['1 session messages'] = fig(one.messagesPerSecond, 'msg/s', 'higher');
+    figures[`${MANY_SESSIONS} sessions`] = fig(mb(many), 'MB/s', 'higher');
+    figures[`${MANY_SESSIONS} sessions messages`] = fig(many.messagesPerSecond, 'msg/s', 'higher');
+    baseline['raw udp 1 socket'] = fig(mb(rawOne), 'MB/s', 'higher');
+    baseline[`raw udp ${MANY_SESSIONS} sockets`] = fig(mb(rawMany), 'MB/s', 'higher');
+    compare.push({ ours: '1 session', baseline: 'raw udp 1 socket' });
+    compare.push({ ours: `${MANY_SESSIONS} sessions`, baseline: `raw udp ${MANY_SESSIONS} sockets` });
+    figures['idle session memory'] = fig(await idleSessionBytes(IDLE_SESSIONS), 'bytes', 'lower');
     return {
       figures,
       baseline,
       compare,
-      params: { seeds: SEEDS.length, idleEndpoints: IDLE_ENDPOINTS, gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function' },
+      params: {
+        seeds: SEEDS.length,
+        messageBytes: MESSAGE_BYTES,
+        idleSessions: IDLE_SESSIONS,
+        bulkKcp: 'fast preset, 1 ms interval, windows 256',
+        manyKcp: 'fast preset, windows 32',
+      },
     };
   },
 };

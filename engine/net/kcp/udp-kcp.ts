@@ -24,11 +24,24 @@ function splitAddress(address: string): { host: string; port: number } {
   return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
 }
 
+/**
+ * Socket buffers asked of the kernel: many sessions' bursts arrive at one server socket, and a
+ * default buffer (about 208 KiB on Linux) drops them. The kernel caps the request at its own limit
+ * (net.core.rmem_max / wmem_max).
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
 function bind(socket: Socket, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(port, host, () => {
       socket.off('error', reject);
+      try {
+        socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
+        socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+      } catch {
+        // A kernel that refuses keeps its default; the protocol copes, a little slower.
+      }
       resolve();
     });
   });

@@ -146,6 +146,14 @@ describe('KcpServer and KcpClient', () => {
     expect(net.server.stats()).toMatchObject({ wrongAddress: 2, sessions: 1 });
   });
 
+  it('logs the first dropped datagram and then one line per 10,000, never one per datagram', () => {
+    const logger = new MemoryLogger();
+    const net = network({ logger });
+    for (let i = 0; i < 25_000; i++) net.inject(Uint8Array.from([9, 9, 9, 9, 81, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), '192.0.2.1:1');
+    expect(net.server.stats().unknownConv).toBe(25_000);
+    expect(logger.at('warn').filter((line) => line.message.includes('dropping datagrams'))).toHaveLength(3);
+  });
+
   it('closes both ends with the reason when either side closes, and on server shutdown', async () => {
     const net = network();
     const a = await connected(net, '10.0.0.5:1');

@@ -64,6 +64,7 @@ export class KcpServer {
   private readonly liveness: LivenessOptions;
   private readonly maxSessions: number;
   private readonly counters = { accepted: 0, cookiesSent: 0, badCookies: 0, full: 0, malformed: 0, unknownConv: 0, wrongAddress: 0 };
+  private dropsLogged = 0;
   private closed = false;
 
   constructor(private readonly options: KcpServerOptions) {
@@ -88,11 +89,11 @@ export class KcpServer {
     const conv = convOf(datagram);
     const session = conv === undefined ? undefined : this.sessions.get(conv);
     if (!session) {
-      this.counters.unknownConv++;
+      this.dropped('unknownConv', address);
       return;
     }
     if (session.address !== address) {
-      this.counters.wrongAddress++;
+      this.dropped('wrongAddress', address);
       return;
     }
     session.input(datagram, now);
@@ -109,7 +110,7 @@ export class KcpServer {
   private control(datagram: Uint8Array, address: string, now: number): void {
     const message = decodeControl(datagram);
     if (typeof message === 'string') {
-      this.counters.malformed++;
+      this.dropped('malformed', address);
       return;
     }
     switch (message.type) {
@@ -124,7 +125,7 @@ export class KcpServer {
       case CONTROL.KEEPALIVE: {
         const session = this.sessions.get(message.conv);
         if (!session || session.address !== address) {
-          this.counters.wrongAddress++;
+          this.dropped('wrongAddress', address);
           return;
         }
         if (message.type === CONTROL.CLOSE) session.close(message.reason as CloseReason, false);
@@ -132,13 +133,13 @@ export class KcpServer {
         return;
       }
       default:
-        this.counters.malformed++; // COOKIE and ACCEPT only ever go to clients
+        this.dropped('malformed', address); // COOKIE and ACCEPT only ever go to clients
     }
   }
 
   private connect(address: string, nonce: Uint8Array, cookie: Uint8Array, now: number): void {
     if (!this.cookies.verify(address, nonce, cookie)) {
-      this.counters.badCookies++;
+      this.dropped('badCookies', address);
       return;
     }
     const key = NONCE_KEY(address, nonce);
@@ -171,6 +172,17 @@ export class KcpServer {
     this.options.send(encodeControl({ type: CONTROL.ACCEPT, nonce, conv }), address);
     this.options.onSession(session);
     this.schedule(session, now);
+  }
+
+  // Every drop is counted; the log hears of the first and then of every 10,000th, so that a flood
+  // of garbage cannot flood the log too.
+  private dropped(kind: 'malformed' | 'unknownConv' | 'wrongAddress' | 'badCookies', address: string): void {
+    this.counters[kind]++;
+    const total = this.counters.malformed + this.counters.unknownConv + this.counters.wrongAddress + this.counters.badCookies;
+    if (total === 1 || total - this.dropsLogged >= 10_000) {
+      this.dropsLogged = total;
+      this.options.logger.warn('kcp: dropping datagrams that belong to no session or break the protocol', { kind, from: address, ...this.counters });
+    }
   }
 
   private forget(session: KcpSession, key: string): void {

@@ -2,6 +2,8 @@
  * The discovery error catalogue. Codes are stable and never reused; each has a test and a line in
  * the cluster documentation.
  */
+import { CodedError } from '../errors/coded-error.js';
+
 export const DISCOVERY_ERRORS = {
   DISCOVERY_ERR_ID_TAKEN: { message: 'server id is held by a live server' },
   DISCOVERY_ERR_NOT_REGISTERED: { message: 'this server is not registered' },
@@ -16,19 +18,15 @@ export const DISCOVERY_ERRORS = {
 export type DiscoveryErrorCode = keyof typeof DISCOVERY_ERRORS;
 
 /** An error from a {@link Discovery}, with a stable {@link DiscoveryErrorCode}. */
-export class DiscoveryError extends Error {
+export class DiscoveryError extends CodedError<DiscoveryErrorCode> {
   override readonly name = 'DiscoveryError';
 
   /**
    * @param code the catalogue code.
    * @param detail what exactly went wrong, appended to the catalogue message.
-   * @param options `cause`: the backend error behind it.
+   * @param options `cause`: the error behind it.
    */
-  constructor(
-    readonly code: DiscoveryErrorCode,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${DISCOVERY_ERRORS[code].message}: ${detail}`, options);
+  constructor(code: DiscoveryErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(DISCOVERY_ERRORS, code, detail, options);
   }
 }

@@ -3,6 +3,8 @@
  * (or a local value cannot be sent): the receiving side closes that connection and nothing else.
  * Codes are stable and never reused; each has a test and a line in docs/rpc.md.
  */
+import { CodedError } from '../errors/coded-error.js';
+
 export const CODEC_ERRORS = {
   CODEC_ERR_FRAME_TOO_LARGE: { wire: 1001, message: 'frame larger than the limit' },
   CODEC_ERR_TRUNCATED: { wire: 1002, message: 'value ends before its declared end' },
@@ -21,22 +23,17 @@ export const CODEC_ERRORS = {
 export type CodecErrorCode = keyof typeof CODEC_ERRORS;
 
 /** Bytes that cannot be decoded, or a value that cannot be encoded, within the limits. */
-export class CodecError extends Error {
+export class CodecError extends CodedError<CodecErrorCode> {
   override readonly name = 'CodecError';
   /** The numeric code used on the wire. */
-  readonly wireCode: number;
+  readonly wireCode: number = CODEC_ERRORS[this.code].wire;
 
   /**
    * @param code the catalogue code.
    * @param detail what exactly went wrong, appended to the catalogue message.
    * @param options `cause`: the error behind it.
    */
-  constructor(
-    readonly code: CodecErrorCode,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${CODEC_ERRORS[code].message}: ${detail}`, options);
-    this.wireCode = CODEC_ERRORS[code].wire;
+  constructor(code: CodecErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(CODEC_ERRORS, code, detail, options);
   }
 }

@@ -2,6 +2,8 @@
  * The persistence error catalogue. Codes are stable and never reused; each has a test and a line
  * in docs/persist.md.
  */
+import { CodedError } from '../errors/coded-error.js';
+
 export const STORE_ERRORS = {
   STORE_ERR_INVALID_DOCUMENT: { message: 'document cannot be stored' },
   STORE_ERR_INVALID_ARGUMENT: { message: 'invalid argument' },
@@ -15,20 +17,16 @@ export const STORE_ERRORS = {
 export type StoreErrorCode = keyof typeof STORE_ERRORS;
 
 /** An error from a {@link Store}, with a stable {@link StoreErrorCode}. */
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
   override readonly name = 'StoreError';
 
   /**
    * @param code the catalogue code.
    * @param detail what exactly went wrong, appended to the catalogue message.
-   * @param options `cause`: the backend error behind it.
+   * @param options `cause`: the error behind it.
    */
-  constructor(
-    readonly code: StoreErrorCode,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${STORE_ERRORS[code].message}: ${detail}`, options);
+  constructor(code: StoreErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(STORE_ERRORS, code, detail, options);
   }
 }
 

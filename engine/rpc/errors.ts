@@ -3,6 +3,8 @@
  * (the remote handler threw), or an {@link RpcError} with one of these codes. Codes are stable and
  * never reused; the wire code travels in error replies. Each has a test and a line in docs/rpc.md.
  */
+import { CodedError } from '../errors/coded-error.js';
+
 export const RPC_ERRORS = {
   RPC_ERR_DEADLINE_EXCEEDED: { wire: 2001, message: 'deadline exceeded' },
   RPC_ERR_LINK_LOST: { wire: 2002, message: 'link to the peer was lost' },
@@ -33,26 +35,18 @@ export function rpcCodeOfWire(wire: number): RpcErrorCode | undefined {
 }
 
 /** A call that failed in the RPC layer itself: no reply in time, no link, no such target. */
-export class RpcError extends Error {
+export class RpcError extends CodedError<RpcErrorCode> {
   override readonly name = 'RpcError';
   /** The numeric code used on the wire. */
-  readonly wireCode: number;
-  /** What exactly went wrong, without the catalogue text. */
-  readonly detail: string;
+  readonly wireCode: number = RPC_ERRORS[this.code].wire;
 
   /**
    * @param code the catalogue code.
    * @param detail what exactly went wrong, appended to the catalogue message.
    * @param options `cause`: the error behind it.
    */
-  constructor(
-    readonly code: RpcErrorCode,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${RPC_ERRORS[code].message}: ${detail}`, options);
-    this.wireCode = RPC_ERRORS[code].wire;
-    this.detail = detail;
+  constructor(code: RpcErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(RPC_ERRORS, code, detail, options);
   }
 }
 

@@ -3,6 +3,8 @@
  * dropped and counted in the session's stats. Codes are stable and never reused; each has a test
  * and a line in docs/kcp.md.
  */
+import { CodedError } from '../../errors/coded-error.js';
+
 export const KCP_ERRORS = {
   KCP_ERR_EMPTY_MESSAGE: { wire: 3001, message: 'message is empty' },
   KCP_ERR_MESSAGE_TOO_LARGE: { wire: 3002, message: 'message needs more fragments than the receive window holds' },
@@ -14,20 +16,17 @@ export const KCP_ERRORS = {
 export type KcpErrorCode = keyof typeof KCP_ERRORS;
 
 /** A message KCP cannot take. */
-export class KcpError extends Error {
+export class KcpError extends CodedError<KcpErrorCode> {
   override readonly name = 'KcpError';
-  /** The numeric code, for protocols that carry it. */
-  readonly wireCode: number;
+  /** The numeric code used on the wire. */
+  readonly wireCode: number = KCP_ERRORS[this.code].wire;
 
   /**
    * @param code the catalogue code.
    * @param detail what exactly went wrong, appended to the catalogue message.
+   * @param options `cause`: the error behind it.
    */
-  constructor(
-    readonly code: KcpErrorCode,
-    detail: string,
-  ) {
-    super(`${code}: ${KCP_ERRORS[code].message}: ${detail}`);
-    this.wireCode = KCP_ERRORS[code].wire;
+  constructor(code: KcpErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(KCP_ERRORS, code, detail, options);
   }
 }

@@ -9,6 +9,7 @@ const server = (id: string): ServerInfo => ({
   version: '1',
   startedAt: 0,
   load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 },
+  meta: {},
 });
 
 const ids = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `lobby-host-${from + i}`);

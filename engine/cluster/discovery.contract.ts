@@ -78,7 +78,7 @@ export function describeDiscoveryContract(label: string, openCluster: () => Prom
       const c = await cluster();
       const [a, b] = await Promise.all([c.member(), c.member()]);
       const info = await a.register(registration({ id: 'lobby-fixed' }));
-      expect(info).toEqual({ id: 'lobby-fixed', type: 'lobby', address: '127.0.0.1:7000', version: '1.2.3', startedAt: 1_700_000_000_000, load: idle });
+      expect(info).toEqual({ id: 'lobby-fixed', type: 'lobby', address: '127.0.0.1:7000', version: '1.2.3', startedAt: 1_700_000_000_000, load: idle, meta: {} });
       expect(a.self).toEqual(info);
       await expectCode(b.register(registration({ id: 'lobby-fixed' })), 'DISCOVERY_ERR_ID_TAKEN');
       expect(b.self).toBeUndefined();

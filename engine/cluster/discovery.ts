@@ -31,6 +31,11 @@ export interface ServerInfo {
   /** Milliseconds since the epoch when it started. */
   startedAt: number;
   load: LoadReport;
+  /**
+   * What else the server publishes, as short strings: a gate's client endpoints and identity key,
+   * for example. Empty when it publishes nothing.
+   */
+  meta: Readonly<Record<string, string>>;
 }
 
 /** The address of one entity: the server that hosts it and its id. */
@@ -50,6 +55,8 @@ export interface Registration {
   version: string;
   startedAt: number;
   load: LoadReport;
+  /** See {@link ServerInfo.meta}; at most 16 entries of at most 256 characters each. */
+  meta?: Record<string, string>;
 }
 
 /** A change seen by a member. */

@@ -3,13 +3,13 @@
  * written under the prefix by hand or by another version, and a bad value must not break a member.
  */
 import type { Mailbox, ServerInfo } from './discovery.js';
-import { freezeServer } from './registration.js';
+import { checkMeta, freezeServer } from './registration.js';
 
 /** The stored form of a server. */
 export function encodeServer(server: ServerInfo): string {
-  const { id, type, address, version, startedAt, load } = server;
+  const { id, type, address, version, startedAt, load, meta } = server;
   const { sessions, entities, eventLoopLagMs, cpu } = load;
-  return JSON.stringify({ id, type, address, version, startedAt, load: { sessions, entities, eventLoopLagMs, cpu } });
+  return JSON.stringify({ id, type, address, version, startedAt, load: { sessions, entities, eventLoopLagMs, cpu }, meta });
 }
 
 /** The stored form of a mailbox. */
@@ -37,7 +37,14 @@ export function decodeServer(id: string, text: string): ServerInfo | undefined {
   if (typeof load !== 'object' || load === null) return undefined;
   const { sessions, entities, eventLoopLagMs, cpu } = load;
   if (!isCount(sessions) || !isCount(entities) || !isCount(eventLoopLagMs) || !isCount(cpu)) return undefined;
-  return freezeServer({ id, type: o.type, address: o.address, version: o.version, startedAt: o.startedAt, load: { sessions, entities, eventLoopLagMs, cpu } });
+  // Servers of an older version publish no meta.
+  const meta = o.meta ?? {};
+  try {
+    checkMeta(meta);
+  } catch {
+    return undefined;
+  }
+  return freezeServer({ id, type: o.type, address: o.address, version: o.version, startedAt: o.startedAt, load: { sessions, entities, eventLoopLagMs, cpu }, meta: { ...(meta as Record<string, string>) } });
 }
 
 /** The stored mailbox, frozen, or `undefined` when the value is not one. */

@@ -40,6 +40,23 @@ export function checkLoad(load: LoadReport): void {
   }
 }
 
+/** Most entries in a server's `meta`. */
+const MAX_META = 16;
+
+/**
+ * Checks a server's published extras.
+ * @throws DiscoveryError `DISCOVERY_ERR_INVALID_ARGUMENT` unless it maps at most 16 short keys to short strings.
+ */
+export function checkMeta(meta: unknown): void {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) invalid('meta must be an object');
+  const entries = Object.entries(meta);
+  if (entries.length > MAX_META) invalid(`meta has ${entries.length} entries > ${MAX_META}`);
+  for (const [key, value] of entries) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(key)) invalid(`meta key ${JSON.stringify(key)}`);
+    checkText(`meta.${key}`, value, true);
+  }
+}
+
 /**
  * Checks what a server says about itself before anything is written.
  * @throws DiscoveryError `DISCOVERY_ERR_INVALID_ARGUMENT` naming the first bad field.
@@ -58,6 +75,7 @@ export function checkRegistration(registration: Registration): void {
   checkText('version', registration.version, true);
   if (typeof registration.startedAt !== 'number' || !Number.isFinite(registration.startedAt)) invalid('startedAt must be a finite number');
   checkLoad(registration.load);
+  if (registration.meta !== undefined) checkMeta(registration.meta);
 }
 
 /**
@@ -109,8 +127,8 @@ export function lowestFree(used: ReadonlySet<number>, from = 0): number {
 
 /** A frozen {@link ServerInfo} for `id` built from a registration (its `host` and `id` fields are not part of it). */
 export function toServerInfo(registration: Registration, id: string): ServerInfo {
-  const { type, address, version, startedAt, load } = registration;
-  return freezeServer({ id, type, address, version, startedAt, load: { ...load } });
+  const { type, address, version, startedAt, load, meta } = registration;
+  return freezeServer({ id, type, address, version, startedAt, load: { ...load }, meta: { ...meta } });
 }
 
 /** The same server with a new load report, frozen. */
@@ -121,6 +139,7 @@ export function withLoad(server: ServerInfo, load: LoadReport): ServerInfo {
 /** Freezes a server and its load report: one object is shared by every reader of a member's cache. */
 export function freezeServer(server: ServerInfo): ServerInfo {
   Object.freeze(server.load);
+  Object.freeze(server.meta);
   return Object.freeze(server);
 }
 
@@ -135,6 +154,7 @@ export function sameServer(a: ServerInfo, b: ServerInfo): boolean {
     a.load.sessions === b.load.sessions &&
     a.load.entities === b.load.entities &&
     a.load.eventLoopLagMs === b.load.eventLoopLagMs &&
-    a.load.cpu === b.load.cpu
+    a.load.cpu === b.load.cpu &&
+    JSON.stringify(a.meta) === JSON.stringify(b.meta)
   );
 }

@@ -3,7 +3,7 @@ import type { LoadReport, ServerInfo } from './discovery.js';
 import { compareLoad, createSelector, leastLoaded, pickRandom, RoundRobinSelector, type SelectionPolicy } from './select.js';
 
 function server(id: string, load: Partial<LoadReport> = {}): ServerInfo {
-  return { id, type: 'lobby', address: `${id}:7000`, version: '1', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0, ...load } };
+  return { id, type: 'lobby', address: `${id}:7000`, version: '1', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0, ...load }, meta: {} };
 }
 
 describe('least load', () => {

@@ -31,6 +31,11 @@ export interface ClusterMemberOptions {
   entities(): number;
   /** Time between load reports. */
   loadReportIntervalMs: number;
+  /**
+   * What the server publishes besides its address (a gate's client endpoints), read once at
+   * registration, after the modules added before this one have started.
+   */
+  meta?(): Record<string, string>;
   /** Called once registered, with this server as the cluster sees it (to stamp logs with its id). */
   onRegistered?(self: ServerInfo): void;
 }
@@ -69,6 +74,7 @@ export class ClusterMember implements Module {
       version,
       startedAt: clock.now(),
       load: NO_LOAD,
+      ...(this.options.meta ? { meta: this.options.meta() } : {}),
     });
     if (this.info.id !== rpc.serverId) rpc.assignServerId(this.info.id);
     this.options.onRegistered?.(this.info);

@@ -157,6 +157,45 @@ export const configSchema = object({
     /** Port for the health and admin endpoint; 0 picks a free one. */
     port: count(0, 65535),
   }),
+  /** Login tokens as both sides see them: the login service signs with these, gates check them. */
+  auth: object({
+    /** SPKI PEM file with the login service's Ed25519 public key; gates verify with it. */
+    publicKeyPath: optional(nonEmpty()),
+    /** The login service's JWKS document, e.g. `http://login:8080/.well-known/jwks.json`; instead of `publicKeyPath`. */
+    jwksUrl: optional(string({ pattern: /^https?:\/\/\S+$/ })),
+    /** The `iss` claim tokens carry and gates require. */
+    issuer: nonEmpty(),
+    /** The `aud` claim tokens carry and gates require. */
+    audience: nonEmpty(),
+    /** Seconds of clock difference forgiven when checking expiry. */
+    clockToleranceSec: count(0, 600),
+    /** Longer tokens are refused before parsing. */
+    maxTokenBytes: count(256, 64 * KIB),
+  }),
+  /** The login service: accounts, passwords, tokens. */
+  login: object({
+    /** PKCS #8 PEM file with the Ed25519 signing key; when left out, each process generates its own. */
+    privateKeyPath: optional(nonEmpty()),
+    /** SPKI PEM file with the matching public key, checked against the private key at start. */
+    publicKeyPath: optional(nonEmpty()),
+    /** Token lifetime: long enough to reach a gate, short enough that a leaked token soon dies. */
+    tokenTtlSec: count(10, 86_400),
+    /** Password hashing cost; N must be a power of two. Memory per hash is 128 × N × r bytes. */
+    scrypt: object({
+      N: count(2, 2 ** 20),
+      r: count(1, 32),
+      p: count(1, 16),
+    }),
+    /** Token buckets that refill evenly over a minute. */
+    rateLimit: object({
+      /** Login and register attempts per client address. */
+      perIpPerMinute: count(1, 100_000),
+      /** Login attempts per username. */
+      perUserPerMinute: count(1, 100_000),
+      /** Addresses and usernames tracked at once, each; the least recently seen are forgotten first. */
+      maxTracked: count(16, 10_000_000),
+    }),
+  }),
 });
 
 /** The loaded configuration: fully typed, deeply readonly, and frozen at run time. */

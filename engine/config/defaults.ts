@@ -78,4 +78,18 @@ export const defaults: Config = deepFreeze({
   redis: { url: `redis://${LOOPBACK}:6379` },
   // Loopback by default: the admin endpoint is opened to a network on purpose, never by accident.
   http: { host: LOOPBACK, port: 8080 },
+  auth: {
+    // No key source by default: standalone hands the gate the login service's key in process.
+    issuer: 'tessera',
+    audience: 'tessera-gate',
+    clockToleranceSec: 30,
+    maxTokenBytes: 4_096,
+  },
+  login: {
+    tokenTtlSec: 300,
+    // 128 × 2^15 × 8 bytes = 32 MiB and tens of milliseconds per hash; OWASP's cheat sheet
+    // suggests p = 3 at this N where the CPU can afford it.
+    scrypt: { N: 2 ** 15, r: 8, p: 1 },
+    rateLimit: { perIpPerMinute: 30, perUserPerMinute: 10, maxTracked: 100_000 },
+  },
 });

@@ -1,0 +1,45 @@
+/**
+ * The login service's error catalogue, with the HTTP status each code is answered with. Error
+ * bodies are `{ error: { code, wire, message } }`. Codes are stable and never reused; each has a
+ * test and a line in docs/login.md.
+ */
+import { CodedError } from '../../engine/errors/coded-error.js';
+
+export const LOGIN_ERRORS = {
+  LOGIN_ERR_BAD_REQUEST: { wire: 5101, status: 400, message: 'request is malformed' },
+  LOGIN_ERR_USERNAME_TAKEN: { wire: 5102, status: 409, message: 'username is taken' },
+  // One answer for an unknown user and a wrong password, so that it reveals neither.
+  LOGIN_ERR_BAD_CREDENTIALS: { wire: 5103, status: 401, message: 'wrong username or password' },
+  LOGIN_ERR_RATE_LIMITED: { wire: 5104, status: 429, message: 'too many attempts; retry later' },
+  LOGIN_ERR_NO_GATE: { wire: 5105, status: 503, message: 'no gate is available' },
+  LOGIN_ERR_UNAVAILABLE: { wire: 5106, status: 503, message: 'service is busy or its store is unavailable; retry later' },
+} as const;
+
+/** One of the codes in {@link LOGIN_ERRORS}. */
+export type LoginErrorCode = keyof typeof LOGIN_ERRORS;
+
+/** A refused register or login request. */
+export class LoginError extends CodedError<LoginErrorCode> {
+  override readonly name = 'LoginError';
+  /** The numeric code used on the wire. */
+  readonly wireCode: number = LOGIN_ERRORS[this.code].wire;
+  /** The HTTP status it is answered with. */
+  readonly status: number = LOGIN_ERRORS[this.code].status;
+  /** For LOGIN_ERR_RATE_LIMITED and LOGIN_ERR_UNAVAILABLE: milliseconds until a retry may succeed. */
+  readonly retryAfterMs: number | undefined;
+
+  /**
+   * @param code the catalogue code.
+   * @param detail what exactly went wrong; it is sent to the client, so it must not say more than the code may.
+   * @param options `cause`: the error behind it; `retryAfterMs`: when the client may try again.
+   */
+  constructor(code: LoginErrorCode, detail: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(LOGIN_ERRORS, code, detail, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  /** The error body sent to the client. */
+  toBody(): { error: { code: LoginErrorCode; wire: number; message: string } } {
+    return { error: { code: this.code, wire: this.wireCode, message: `${LOGIN_ERRORS[this.code].message}: ${this.detail}` } };
+  }
+}

@@ -1,0 +1,186 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { isValid } from 'ulid';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { SigningKey } from '../../engine/auth/signing-key.js';
+import { TokenVerifier } from '../../engine/auth/token-verifier.js';
+import { defaults } from '../../engine/config/defaults.js';
+import { openLmdbStore } from '../../engine/persist/lmdb-store.js';
+import type { Store } from '../../engine/persist/store.js';
+import { MemoryLogger } from '../../engine/testing/memory-logger.js';
+import { ManualClock } from '../../engine/timer/clock.js';
+import { HttpServer } from '../http/http-server.js';
+import type { GateEndpoint, PickGate } from './gate-endpoint.js';
+import { LoginService } from './login-service.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'login-routes-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+const key = await SigningKey.generate();
+const GATE: GateEndpoint = { id: 'gate-1', tcp: '127.0.0.1:4000', ws: 'ws://127.0.0.1:4001/ws', publicKey: 'A'.repeat(43) + '=' };
+const PASSWORD = 'correct horse battery';
+
+let stores: Store[] = [];
+afterEach(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  stores = [];
+});
+
+async function setup(options: { perIp?: number; perUser?: number; pickGate?: PickGate } = {}) {
+  const clock = new ManualClock(1_700_000_000_000);
+  const logger = new MemoryLogger();
+  const store = openLmdbStore({ path: join(dir, `store-${stores.length}-${Math.random().toString(36).slice(2)}`) });
+  stores.push(store);
+  const { app } = new HttpServer({ host: '127.0.0.1', port: 0, logger });
+  const login = {
+    ...defaults.login,
+    scrypt: { N: 2 ** 10, r: 1, p: 1 },
+    rateLimit: { perIpPerMinute: options.perIp ?? 1000, perUserPerMinute: options.perUser ?? 1000, maxTracked: 1000 },
+  };
+  const pickGate = options.pickGate ?? (() => GATE);
+  await new LoginService({ app, store, clock, logger, pickGate, login, auth: defaults.auth, signingKey: key }).start();
+  return { app, clock, logger, store };
+}
+
+function post(app: FastifyInstance, url: string, payload: unknown, ip = '127.0.0.1') {
+  return app.inject({ method: 'POST', url, payload: payload as object, remoteAddress: ip });
+}
+
+describe('POST /register', () => {
+  it('creates an account and answers 201 with its uid', async () => {
+    const { app } = await setup();
+    const res = await post(app, '/register', { username: 'alice', password: PASSWORD });
+    expect(res.statusCode).toBe(201);
+    expect(isValid(res.json<{ uid: string }>().uid)).toBe(true);
+  });
+
+  it('answers 409 LOGIN_ERR_USERNAME_TAKEN for a name that exists in any casing', async () => {
+    const { app } = await setup();
+    await post(app, '/register', { username: 'alice', password: PASSWORD });
+    const res = await post(app, '/register', { username: ' ALICE', password: 'another password' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({ error: { code: 'LOGIN_ERR_USERNAME_TAKEN', wire: 5102, message: 'username is taken: alice' } });
+  });
+
+  it('answers 400 LOGIN_ERR_BAD_REQUEST for an invalid username or a too short password, creating nothing', async () => {
+    const { app, store } = await setup();
+    for (const body of [{ username: 'a b', password: PASSWORD }, { username: 'bob', password: 'short' }]) {
+      const res = await post(app, '/register', body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'LOGIN_ERR_BAD_REQUEST', wire: 5101 });
+    }
+    expect(await store.find('accounts', {})).toEqual([]);
+  });
+});
+
+describe('POST /login', () => {
+  it('answers a token the served JWKS verifies, with its expiry, the uid and the gate', async () => {
+    const { app, clock } = await setup();
+    const { uid } = (await post(app, '/register', { username: 'Alice', password: PASSWORD })).json<{ uid: string }>();
+    const res = await post(app, '/login', { username: 'alice', password: PASSWORD });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ token: string; expiresAt: number; uid: string; gate: GateEndpoint }>();
+    expect(body).toEqual({ token: body.token, expiresAt: 1_700_000_300_000, uid, gate: GATE });
+
+    const jwks = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    expect(jwks.headers['cache-control']).toBe('public, max-age=300');
+    const { keys } = jwks.json<{ keys: [{ kid: string }] }>();
+    expect(keys.map((k) => k.kid)).toEqual([key.kid]);
+    const verifier = await TokenVerifier.create({ clock, key: keys[0] });
+    expect(await verifier.verify(body.token)).toEqual({ uid, name: 'alice', expiresAt: body.expiresAt });
+  });
+
+  it('answers 401 LOGIN_ERR_BAD_CREDENTIALS alike for a wrong password and an unknown user, logging why without the password', async () => {
+    const { app, logger } = await setup();
+    await post(app, '/register', { username: 'alice', password: PASSWORD });
+    const wrong = await post(app, '/login', { username: 'alice', password: 'not the password' });
+    const unknown = await post(app, '/login', { username: 'mallory', password: 'not the password' });
+    for (const res of [wrong, unknown]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toEqual({ error: { code: 'LOGIN_ERR_BAD_CREDENTIALS', wire: 5103, message: 'wrong username or password: check both and try again' } });
+    }
+    const failed = logger.at('info').filter((l) => l.message === 'login failed');
+    expect(failed.map((l) => [l.meta.username, l.meta.reason])).toEqual([['alice', 'wrong password'], ['mallory', 'unknown user']]);
+    expect(JSON.stringify(logger.lines)).not.toContain('not the password');
+    expect(JSON.stringify(logger.lines)).not.toContain(PASSWORD);
+  });
+
+  it('answers 429 LOGIN_ERR_RATE_LIMITED once a username had its attempts from any address, until time refills them', async () => {
+    const { app, clock } = await setup({ perUser: 3 });
+    await post(app, '/register', { username: 'alice', password: PASSWORD });
+    for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) expect((await post(app, '/login', { username: 'alice', password: 'guess guess' }, ip)).statusCode).toBe(401);
+    const limited = await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.4');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('20');
+    expect(limited.json().error).toMatchObject({ code: 'LOGIN_ERR_RATE_LIMITED', wire: 5104 });
+    expect((await post(app, '/login', { username: 'bob', password: PASSWORD }, '10.0.0.4')).statusCode).toBe(401);
+    clock.advance(20_000);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.4')).statusCode).toBe(200);
+  });
+
+  it('answers 429 LOGIN_ERR_RATE_LIMITED once an address had its attempts on any usernames, until time refills them', async () => {
+    const { app, clock } = await setup({ perIp: 3 });
+    expect((await post(app, '/register', { username: 'alice', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(201);
+    for (const username of ['bob', 'carol']) expect((await post(app, '/login', { username, password: PASSWORD }, '10.0.0.1')).statusCode).toBe(401);
+    const limited = await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.1');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('20');
+    expect((await post(app, '/register', { username: 'dave', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(429);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.2')).statusCode).toBe(200);
+    clock.advance(20_000);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(200);
+  });
+
+  it('answers 503 LOGIN_ERR_NO_GATE, and no token, when no gate can take the player', async () => {
+    const { app } = await setup({ pickGate: () => undefined });
+    await post(app, '/register', { username: 'alice', password: PASSWORD });
+    const res = await post(app, '/login', { username: 'alice', password: PASSWORD });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json()).toEqual({ error: { code: 'LOGIN_ERR_NO_GATE', wire: 5105, message: 'no gate is available: try again shortly' } });
+  });
+
+  it('answers 503 LOGIN_ERR_UNAVAILABLE when the account store is gone', async () => {
+    const { app, store } = await setup();
+    await store.close();
+    const res = await post(app, '/login', { username: 'alice', password: PASSWORD });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toMatchObject({ code: 'LOGIN_ERR_UNAVAILABLE', wire: 5106 });
+  });
+
+  it('leaves an unexpected fault to the app error handler: a 500 that says nothing of its cause', async () => {
+    const { app, logger } = await setup({
+      pickGate: () => {
+        throw new Error('discovery exploded');
+      },
+    });
+    await post(app, '/register', { username: 'alice', password: PASSWORD });
+    const res = await post(app, '/login', { username: 'alice', password: PASSWORD });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('exploded');
+    expect(logger.at('error')).toHaveLength(1);
+  });
+});
+
+describe('request bodies', () => {
+  const bad: [string, { payload: string; contentType?: string }][] = [
+    ['a missing password', { payload: JSON.stringify({ username: 'alice' }) }],
+    ['an unknown key', { payload: JSON.stringify({ username: 'alice', password: PASSWORD, admin: true }) }],
+    ['a password that is an object', { payload: JSON.stringify({ username: 'alice', password: { $gt: '' } }) }],
+    ['an array', { payload: JSON.stringify([]) }],
+    ['broken JSON', { payload: '{"username": "alice",' }],
+    ['an empty body', { payload: '' }],
+    ['a body over 1 KiB', { payload: JSON.stringify({ username: 'alice', password: 'x'.repeat(2000) }) }],
+    ['a text/plain body', { payload: 'username=alice', contentType: 'text/plain' }],
+  ];
+
+  it.each(bad)('answers 400 LOGIN_ERR_BAD_REQUEST to %s on both routes', async (_what, { payload, contentType }) => {
+    const { app } = await setup();
+    for (const url of ['/register', '/login']) {
+      const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType ?? 'application/json' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'LOGIN_ERR_BAD_REQUEST', wire: 5101 });
+    }
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The client<->gate protocol's error catalogue. A protocol error means the peer broke the
+ * protocol: the connection that raised it is closed with a KICK carrying the wire code, and no
+ * other connection notices. Codes are stable and never reused; each has a test and a line in
+ * docs/protocol.md.
+ */
+import { CodedError } from '../errors/coded-error.js';
+
+export const PROTOCOL_ERRORS = {
+  PROTOCOL_ERR_BAD_PACKET_TYPE: { wire: 4001, message: 'unknown packet type' },
+  PROTOCOL_ERR_FRAME_TOO_LARGE: { wire: 4002, message: 'packet is larger than the limit' },
+  PROTOCOL_ERR_UNEXPECTED_PACKET: { wire: 4003, message: 'packet is not allowed in this state' },
+  PROTOCOL_ERR_VERSION: { wire: 4004, message: 'no protocol version in common' },
+  PROTOCOL_ERR_HANDSHAKE: { wire: 4005, message: 'handshake is malformed or does not verify' },
+  PROTOCOL_ERR_DECRYPT: { wire: 4006, message: 'packet failed authentication (tampered, replayed, reordered or truncated)' },
+  PROTOCOL_ERR_BAD_MESSAGE: { wire: 4007, message: 'message is malformed' },
+  PROTOCOL_ERR_DECOMPRESS: { wire: 4008, message: 'compressed payload is corrupt' },
+  PROTOCOL_ERR_INFLATED_TOO_LARGE: { wire: 4009, message: 'payload inflates past the message size limit' },
+  PROTOCOL_ERR_UNKNOWN_ROUTE_CODE: { wire: 4010, message: 'route code is not in the dictionary' },
+  PROTOCOL_ERR_HANDSHAKE_TIMEOUT: { wire: 4011, message: 'handshake did not complete in time' },
+  PROTOCOL_ERR_HEARTBEAT_TIMEOUT: { wire: 4012, message: 'peer went silent past the heartbeat timeout' },
+  PROTOCOL_ERR_MESSAGE_TOO_LARGE: { wire: 4013, message: 'message is larger than the limit' },
+} as const;
+
+/** One of the codes in {@link PROTOCOL_ERRORS}. */
+export type ProtocolErrorCode = keyof typeof PROTOCOL_ERRORS;
+
+/** The peer broke the protocol; the connection must be closed. */
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
+  override readonly name = 'ProtocolError';
+  /** The numeric code sent in the KICK that closes the connection. */
+  readonly wireCode: number = PROTOCOL_ERRORS[this.code].wire;
+
+  /**
+   * @param code the catalogue code.
+   * @param detail what exactly went wrong, appended to the catalogue message.
+   * @param options `cause`: the error behind it.
+   */
+  constructor(code: ProtocolErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(PROTOCOL_ERRORS, code, detail, options);
+  }
+}

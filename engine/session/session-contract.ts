@@ -1,0 +1,70 @@
+/**
+ * The RPC contract between gates and lobbies for client sessions. A gate serves
+ * {@link GATE_SERVICE}; a lobby serves {@link LOBBY_SESSIONS_SERVICE}. Game payloads cross as
+ * msgpack bytes that the gate never decodes: a request's arguments are one msgpack array, a
+ * response and a push body are one msgpack value each.
+ */
+
+/** The RPC service every lobby serves for gates. */
+export const LOBBY_SESSIONS_SERVICE = 'sessions';
+
+/** The RPC service every gate serves for lobbies. */
+export const GATE_SERVICE = 'gate';
+
+/** Methods of {@link LOBBY_SESSIONS_SERVICE}, in the order the gate uses them. */
+export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close'] as const;
+
+/** Methods of {@link GATE_SERVICE}. */
+export const GATE_METHODS = ['push', 'kick'] as const;
+
+/** Who a session is, as the gate tells its lobby. */
+export interface SessionInfo {
+  /** Unique per gate session, stable across reconnects that resume it. */
+  sessionId: string;
+  /** The account id from the verified token. */
+  uid: string;
+  /** The server id of the gate holding the connection. */
+  gateId: string;
+}
+
+/** What a lobby answers to `bind`. */
+export interface BindResult {
+  /** The server id and entity id of the session's avatar. */
+  avatar: { serverId: string; entityId: string };
+  /** Whether the avatar was loaded from the store (false: created new). */
+  loaded: boolean;
+}
+
+/**
+ * The lobby side, as the gate calls it over RPC (`rpc.service(lobbyId, 'sessions')`):
+ *
+ * - `bind(info, rebound)`: attach the session, loading or creating its avatar; `rebound` is true
+ *   when the session moved here from a lobby that left. Binding a session already bound here
+ *   returns the same avatar.
+ * - `request(sessionId, route, args)`: run `route` (`Component.method` on the avatar, or
+ *   `service.method` on a client service) with `args` (msgpack bytes of an array); resolves with
+ *   the msgpack bytes of the result. Requests of one session run one at a time in arrival order.
+ * - `notify(sessionId, route, args)`: the same without a reply.
+ * - `close(sessionId, reason)`: the client left: save the avatar and release it.
+ *
+ * `sessionId` is empty for requests on routes that pass before authentication: they may only
+ * reach client services.
+ */
+export interface LobbySessions {
+  bind(info: SessionInfo, rebound: boolean): Promise<BindResult>;
+  request(sessionId: string, route: string, args: Uint8Array): Promise<Uint8Array>;
+  notify(sessionId: string, route: string, args: Uint8Array): Promise<void>;
+  close(sessionId: string, reason: string): Promise<void>;
+}
+
+/**
+ * The gate side, as a lobby calls it (usually as an RPC notify):
+ *
+ * - `push(sessionIds, route, body)`: send `body` (msgpack bytes, encoded once) on `route` to every
+ *   listed session held by this gate; sessions no longer here are skipped.
+ * - `kick(sessionId, reason)`: close the session's connection with a KICK.
+ */
+export interface GateSessions {
+  push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void>;
+  kick(sessionId: string, reason: string): Promise<void>;
+}

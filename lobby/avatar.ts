@@ -1,9 +1,11 @@
-import { Entity } from '../engine/ecs/entity.js';
-import { Inventory, Position, Velocity } from './components.js';
+import type { ComponentClass } from '../engine/ecs/component.js';
+import { Chat, Echo, Inventory, Position, Velocity } from './components.js';
+import { PlayerEntity } from './player-entity.js';
 
-/** A player's avatar: the worked example of an entity. */
-export class Avatar extends Entity {
-  static override components = [Inventory, Position, Velocity];
+/** A player's avatar: the worked example of an entity, bound to its player's session while online. */
+export class Avatar extends PlayerEntity {
+  // Typed as the base's list, so that a game's subclass can add components of its own.
+  static override components: readonly ComponentClass[] = [Inventory, Position, Velocity, Chat, Echo];
 
   /** Gold every new avatar starts with. */
   static readonly startingGold = 100;

@@ -1,8 +1,11 @@
 /**
- * The worked example's components: an inventory that is saved, and hot position and velocity
- * that systems move every tick.
+ * The worked example's components: an inventory that is saved and tells its client when it
+ * changes, hot position and velocity that systems move every tick, a chat that broadcasts to
+ * every player on this lobby, and an echo for benchmarks and smoke tests.
  */
 import { Component } from '../engine/ecs/component.js';
+import { broadcast } from './broadcast.js';
+import { playerOf, sessionOf } from './player-entity.js';
 
 /** Gold and items, saved with the avatar; the owning client may buy, other servers may grant. */
 export class Inventory extends Component {
@@ -11,21 +14,27 @@ export class Inventory extends Component {
   static override serverCallable = ['grant'];
   /** Most items an inventory holds. */
   static readonly capacity = 64;
+  /** Longest item name, in characters. */
+  static readonly maxItemName = 64;
 
   gold = 0;
   items: string[] = [];
 
   /**
    * Spends `price` gold on `item`; saved at once, since gold changed hands.
-   * @throws Error when the gold is short or the inventory is full.
+   * @throws Error for a bad item name or price, when the gold is short or the inventory is full.
    */
   buy(item: string, price: number): void {
+    // Arguments come from the client: check them before anything changes or is saved.
+    if (typeof item !== 'string' || item.length === 0 || item.length > Inventory.maxItemName) throw new Error('bad item name');
     if (!Number.isInteger(price) || price < 0) throw new Error(`bad price ${price}`);
     if (price > this.gold) throw new Error(`not enough gold: ${this.gold} < ${price}`);
     if (this.items.length >= Inventory.capacity) throw new Error('inventory full');
     this.gold -= price;
     this.items.push(item);
     this.markDirty({ critical: true });
+    // Offline, or not a player's inventory: there is nobody to tell.
+    sessionOf(this)?.push('inventory.changed', { gold: this.gold, items: this.items });
   }
 
   /** Adds gold (a quest reward from another server). */
@@ -48,4 +57,33 @@ export class Velocity extends Component {
   static override hot = { x: 'f32', y: 'f32' } as const;
   declare x: number;
   declare y: number;
+}
+
+/** Lobby-wide chat: what a player says goes to every player bound to this lobby. */
+export class Chat extends Component {
+  static override clientCallable = ['say'];
+  /** Longest line, in characters. */
+  static readonly maxLength = 256;
+
+  /**
+   * Sends `text` to everyone on this lobby on route `chat.message` as `{ from, text }`.
+   * @returns how many gates the line went to (0 when the speaker has no session).
+   * @throws Error when `text` is not a string of 1 to {@link Chat.maxLength} characters.
+   */
+  say(text: string): number {
+    if (typeof text !== 'string' || text.length === 0 || text.length > Chat.maxLength) throw new Error(`say: text must be 1 to ${Chat.maxLength} characters`);
+    const player = playerOf(this);
+    if (!player.session || !player.lobby) return 0;
+    return broadcast(player.lobby.sessions(), 'chat.message', { from: player.session.uid, text });
+  }
+}
+
+/** Answers with what it was given: route `Echo.echo`, used by the gate benchmark. */
+export class Echo extends Component {
+  static override clientCallable = ['echo'];
+
+  /** Returns `value` unchanged. */
+  echo(value: unknown): unknown {
+    return value;
+  }
 }

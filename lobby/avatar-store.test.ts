@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
+import { EntityRegistry } from '../engine/ecs/entity-registry.js';
+import { World } from '../engine/ecs/world.js';
+import { StoreError } from '../engine/persist/errors.js';
+import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
+import type { SaveOutcome, SaveRequest, Store } from '../engine/persist/store.js';
+import { MemoryLogger } from '../engine/testing/memory-logger.js';
+import { ManualClock } from '../engine/timer/clock.js';
+import { Avatar } from './avatar.js';
+import { AvatarStore } from './avatar-store.js';
+import { Inventory } from './components.js';
+import { LobbyError } from './errors.js';
+
+/**
+ * The real LMDB store with an outage switch: a store that fails and then recovers is the one
+ * fault a live LMDB file cannot be made to produce on demand.
+ */
+class OutageStore implements Store {
+  down = false;
+  constructor(private readonly inner: LmdbStore) {}
+  get backend() {
+    return this.inner.backend;
+  }
+  get connected() {
+    return !this.down;
+  }
+  load = (c: string, id: string) => this.inner.load(c, id);
+  save = (c: string, r: SaveRequest) => (this.down ? Promise.reject(this.outage()) : this.inner.save(c, r));
+  saveBatch = (c: string, r: readonly SaveRequest[]): Promise<SaveOutcome[]> => (this.down ? Promise.reject(this.outage()) : this.inner.saveBatch(c, r));
+  delete = (c: string, id: string, v?: number) => this.inner.delete(c, id, v);
+  find: Store['find'] = (c, f, o) => this.inner.find(c, f, o);
+  close = () => this.inner.close();
+  private outage() {
+    return new StoreError('STORE_ERR_UNAVAILABLE', 'outage for the test');
+  }
+}
+
+let dir: string | undefined;
+let lmdb: LmdbStore | undefined;
+afterEach(async () => {
+  await lmdb?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+  lmdb = undefined;
+  dir = undefined;
+});
+
+async function setup() {
+  dir = await mkdtemp(join(tmpdir(), 'avatar-store-'));
+  lmdb = openLmdbStore({ path: dir });
+  const store = new OutageStore(lmdb);
+  const registry = new EntityRegistry().register('Avatar', Avatar);
+  const logger = new MemoryLogger();
+  const world = new World({ logger, clock: new ManualClock(), registry });
+  const persistence = new EntityPersistence({ world, registry, store, logger });
+  return { store, world, logger, avatars: new AvatarStore({ world, persistence, logger, saveAttempts: 2 }) };
+}
+
+describe('AvatarStore', () => {
+  it('refuses to hand out a new avatar it could not save, with LOBBY_ERR_STORE, leaving the world as it was', async () => {
+    const { store, world, avatars } = await setup();
+    store.down = true;
+    const err = await avatars.loadOrCreate('Avatar', 'avatar-x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LobbyError);
+    expect((err as LobbyError).code).toBe('LOBBY_ERR_STORE');
+    expect(world.entityCount).toBe(0);
+  });
+
+  it('keeps a released avatar whose save failed until a flush saves it, and gives it back to a bind meanwhile', async () => {
+    const { store, world, avatars, logger } = await setup();
+    const { avatar } = await avatars.loadOrCreate('Avatar', 'avatar-k');
+    avatar.get(Inventory).gold = 3;
+    store.down = true;
+    expect(await avatars.release(avatar)).toBe(false);
+    expect(avatar.alive).toBe(true);
+    expect(avatars.unsavedCount).toBe(1);
+    expect(logger.at('error').map((l) => l.message)).toContain('lobby: avatar kept after a failed save; the next flush retries');
+
+    await expect(avatars.flushDirty()).rejects.toThrow(/STORE_ERR_UNAVAILABLE/);
+    expect(avatar.alive).toBe(true);
+    store.down = false;
+    await avatars.flushDirty();
+    expect(avatar.alive).toBe(false);
+    expect(avatars.unsavedCount).toBe(0);
+    expect((await store.load('Avatar', 'avatar-k'))?.data).toMatchObject({ components: { Inventory: { gold: 3 } } });
+
+    const again = await avatars.loadOrCreate('Avatar', 'avatar-k');
+    again.avatar.get(Inventory).gold = 4;
+    store.down = true;
+    await avatars.release(again.avatar);
+    const back = await avatars.loadOrCreate('Avatar', 'avatar-k');
+    expect(back).toEqual({ avatar: again.avatar, loaded: true });
+    expect(back.avatar.get(Inventory).gold).toBe(4);
+    expect(avatars.unsavedCount).toBe(0);
+    expect(world.entityCount).toBe(1);
+  });
+
+  it('joins a flush already running instead of starting a second one', async () => {
+    const { avatars } = await setup();
+    await avatars.loadOrCreate('Avatar', 'avatar-j');
+    const first = avatars.flushDirty();
+    expect(avatars.flushDirty()).toBe(first);
+    await first;
+  });
+});

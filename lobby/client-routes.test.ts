@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { encode } from '../engine/codec/msgpack-codec.js';
+import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import { decodeArgs, encodeResult } from './client-payload.js';
+import { ClientRoutes, parseRoute } from './client-routes.js';
+import { LobbyError } from './errors.js';
+
+const codeOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof LobbyError ? err.code : `not a LobbyError: ${String(err)}`;
+  }
+  return undefined;
+};
+
+describe('parseRoute', () => {
+  it('splits scope and method', () => {
+    expect(parseRoute('Inventory.buy', 128)).toEqual({ scope: 'Inventory', method: 'buy' });
+    expect(parseRoute('chat-room.say_all', 128)).toEqual({ scope: 'chat-room', method: 'say_all' });
+  });
+
+  it('answers LOBBY_ERR_UNKNOWN_ROUTE for anything but name.name within the length cap', () => {
+    for (const route of ['', 'buy', '.buy', 'Inventory.', 'a.b.c', 'a b.c', 'x.__proto__.y', 'Inventory.buy'.padEnd(200, 'y'), 7]) {
+      expect(codeOf(() => parseRoute(route, 128))).toBe('LOBBY_ERR_UNKNOWN_ROUTE');
+    }
+  });
+});
+
+describe('ClientRoutes', () => {
+  const guest = { sessionId: '', session: undefined, avatar: undefined };
+
+  it('passes the caller first to a client service', () => {
+    const routes = new ClientRoutes(new Set(['Inventory']));
+    routes.serve('math', { add: (caller: { sessionId: string }, a: number, b: number) => `${caller.sessionId || 'guest'}:${a + b}` }, ['add']);
+    expect(routes.resolve({ scope: 'math', method: 'add' }, guest)([2, 3])).toBe('guest:5');
+  });
+
+  it('tells an unauthenticated component route from an unknown one', () => {
+    const routes = new ClientRoutes(new Set(['Inventory']));
+    expect(codeOf(() => routes.resolve({ scope: 'Inventory', method: 'buy' }, guest))).toBe('LOBBY_ERR_NOT_AUTHENTICATED');
+    expect(codeOf(() => routes.resolve({ scope: 'Bank', method: 'rob' }, guest))).toBe('LOBBY_ERR_UNKNOWN_ROUTE');
+  });
+});
+
+describe('client payloads', () => {
+  const codec = new MsgpackCodec({ maxArrayLength: 4 });
+
+  it('decodes an argument array within the limits', () => {
+    expect(decodeArgs(codec, encode([1, 'a', { b: true }]))).toEqual([1, 'a', { b: true }]);
+  });
+
+  it('answers LOBBY_ERR_BAD_ARGS for non-arrays, broken bytes, limits and forbidden keys', () => {
+    for (const bytes of [encode({ a: 1 }), encode([1, 2, 3, 4, 5]), Uint8Array.of(0x92), Uint8Array.of(0x91, 0x81, 0xa9, ...Buffer.from('__proto__'), 0x01), null]) {
+      expect(codeOf(() => decodeArgs(codec, bytes))).toBe('LOBBY_ERR_BAD_ARGS');
+    }
+  });
+
+  it('answers LOBBY_ERR_BAD_RESULT for results msgpack cannot carry', () => {
+    expect(codeOf(() => encodeResult(codec, 'X.y', () => 1))).toBe('LOBBY_ERR_BAD_RESULT');
+    expect(encodeResult(codec, 'X.y', undefined)).toEqual(Uint8Array.of(0xc0));
+  });
+});

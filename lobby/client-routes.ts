@@ -1,0 +1,104 @@
+/**
+ * Where a forwarded client route leads. A route is `scope.method`: a client service registered
+ * by name with an explicit list of methods (login, lobby-wide lookups; these may run before
+ * authentication), else a component of the session's avatar, whose callable methods are those in
+ * its class's `clientCallable`. Services are looked up first; a service may not take the name of
+ * an avatar component, so the two never shadow each other.
+ */
+import { LobbyError } from './errors.js';
+import type { PlayerEntity } from './player-entity.js';
+import type { RemoteSession } from './remote-session.js';
+
+/** Who calls a client service method: passed as its first argument. */
+export interface ClientCaller {
+  /** The session id; empty for routes that pass before authentication. */
+  readonly sessionId: string;
+  /** The session's stand-in, when there is a session. */
+  readonly session: RemoteSession | undefined;
+  /** The session's avatar, when there is a session. */
+  readonly avatar: PlayerEntity | undefined;
+}
+
+/** A route split into its two names. */
+export interface ParsedRoute {
+  scope: string;
+  method: string;
+}
+
+/** A resolved route, ready to run on decoded arguments. */
+export type ClientInvocation = (args: unknown[]) => unknown;
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * Splits `route` into scope and method.
+ * @throws LobbyError LOBBY_ERR_UNKNOWN_ROUTE for anything but `name.name` within `maxLength`.
+ */
+export function parseRoute(route: unknown, maxLength: number): ParsedRoute {
+  if (typeof route !== 'string' || route.length > maxLength) {
+    throw new LobbyError('LOBBY_ERR_UNKNOWN_ROUTE', typeof route === 'string' ? `route longer than ${maxLength}` : 'route is not a string');
+  }
+  const dot = route.indexOf('.');
+  const scope = route.slice(0, dot);
+  const method = route.slice(dot + 1);
+  if (dot < 0 || !NAME.test(scope) || !NAME.test(method)) throw new LobbyError('LOBBY_ERR_UNKNOWN_ROUTE', `bad route ${JSON.stringify(route)}`);
+  return { scope, method };
+}
+
+interface ClientService {
+  impl: Record<string, (...args: unknown[]) => unknown>;
+  methods: ReadonlySet<string>;
+}
+
+/** The client services of one lobby and the lookup of routes. */
+export class ClientRoutes {
+  private readonly services = new Map<string, ClientService>();
+
+  /** @param componentNames class names of the avatar's components, which services may not take. */
+  constructor(private readonly componentNames: ReadonlySet<string>) {}
+
+  /**
+   * Registers a client service: `impl`'s `methods` become routes `name.method`, called as
+   * `impl.method(caller, ...args)` with the {@link ClientCaller} first.
+   * @throws Error for a bad or taken name, a name of an avatar component, or a listed method
+   *   that is not a function of `impl`.
+   */
+  serve(name: string, impl: object, methods: readonly string[]): void {
+    if (!NAME.test(name)) throw new Error(`serveClient: bad service name ${JSON.stringify(name)}`);
+    if (this.services.has(name)) throw new Error(`serveClient: ${name} is registered already`);
+    if (this.componentNames.has(name)) throw new Error(`serveClient: ${name} is the name of an avatar component`);
+    for (const method of methods) {
+      if (!NAME.test(method) || typeof (impl as Record<string, unknown>)[method] !== 'function') throw new Error(`serveClient: ${name}.${method} is not a method`);
+    }
+    this.services.set(name, { impl: impl as ClientService['impl'], methods: new Set(methods) });
+  }
+
+  /**
+   * Finds what `route` runs for `caller`.
+   * @throws LobbyError LOBBY_ERR_UNKNOWN_ROUTE (no such service or component),
+   *   LOBBY_ERR_NOT_CALLABLE (not a listed or client-callable method),
+   *   LOBBY_ERR_NOT_AUTHENTICATED (a component route without a session).
+   */
+  resolve(route: ParsedRoute, caller: ClientCaller): ClientInvocation {
+    const { scope, method } = route;
+    const service = this.services.get(scope);
+    if (service) {
+      if (!service.methods.has(method)) throw new LobbyError('LOBBY_ERR_NOT_CALLABLE', `${scope}.${method} is not a method of client service ${scope}`);
+      const fn = service.impl[method]!;
+      return (args) => fn.call(service.impl, caller, ...args);
+    }
+    const avatar = caller.avatar;
+    if (!avatar) {
+      if (this.componentNames.has(scope)) throw new LobbyError('LOBBY_ERR_NOT_AUTHENTICATED', `${scope}.${method}`);
+      throw new LobbyError('LOBBY_ERR_UNKNOWN_ROUTE', `no client service ${scope}`);
+    }
+    const component = avatar.componentNamed(scope) as Record<string, unknown> | undefined;
+    if (!component) throw new LobbyError('LOBBY_ERR_UNKNOWN_ROUTE', `no client service ${scope} and ${avatar.typeName} has no component ${scope}`);
+    const callable = (component.constructor as { clientCallable?: readonly string[] }).clientCallable;
+    const fn = component[method];
+    if (!callable?.includes(method) || typeof fn !== 'function') {
+      throw new LobbyError('LOBBY_ERR_NOT_CALLABLE', `${scope}.${method} is not in ${scope}.clientCallable`);
+    }
+    return (args) => (fn as (...a: unknown[]) => unknown).apply(component, args);
+  }
+}

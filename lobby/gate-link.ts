@@ -1,0 +1,82 @@
+/**
+ * The lobby's way to a gate's 'gate' service (engine/session/session-contract.ts): pushes and
+ * kicks go as RPC notifications, since nothing useful can be done with a reply. A gate that
+ * cannot be reached (it left, its queue is full) is logged and counted: its sessions are gone or
+ * about to be rebound, and the game method that pushed must not fail for it.
+ */
+import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import type { Logger } from '../engine/log/types.js';
+import { GATE_SERVICE } from '../engine/session/session-contract.js';
+
+/** The part of an RpcNode a {@link GateLink} uses. */
+export interface GateNotifier {
+  notify(serverId: string, service: string, method: string, args: readonly unknown[]): void;
+}
+
+/** Counters for metrics. */
+export interface GateLinkStats {
+  pushes: number;
+  kicks: number;
+  /** Pushes and kicks that could not be queued to their gate. */
+  failures: number;
+}
+
+/** Sends pushes and kicks to gates. */
+export class GateLink {
+  private readonly counters: GateLinkStats = { pushes: 0, kicks: 0, failures: 0 };
+
+  /**
+   * @param rpc the lobby's RPC node.
+   * @param logger where unreachable gates are reported.
+   * @param codec encodes push bodies (default: the server-to-server limits).
+   */
+  constructor(
+    private readonly rpc: GateNotifier,
+    private readonly logger: Logger,
+    private readonly codec: MsgpackCodec = new MsgpackCodec(),
+  ) {}
+
+  /**
+   * Encodes a push body once, for any number of gates.
+   * @throws CodecError when msgpack cannot carry `body` (a bug in the game code that pushed it).
+   */
+  encodeBody(body: unknown): Uint8Array {
+    return this.codec.encode(body);
+  }
+
+  /**
+   * Sends one push of `body` (encoded) on `route` to `sessionIds`, all held by gate `gateId`.
+   * @returns whether it was queued to the gate.
+   */
+  push(gateId: string, sessionIds: readonly string[], route: string, body: Uint8Array): boolean {
+    if (!this.send(gateId, 'push', [sessionIds, route, body])) return false;
+    this.counters.pushes++;
+    return true;
+  }
+
+  /**
+   * Asks gate `gateId` to close `sessionId` with a KICK.
+   * @returns whether it was queued to the gate.
+   */
+  kick(gateId: string, sessionId: string, reason: string): boolean {
+    if (!this.send(gateId, 'kick', [sessionId, reason])) return false;
+    this.counters.kicks++;
+    return true;
+  }
+
+  /** A copy of the counters. */
+  stats(): GateLinkStats {
+    return { ...this.counters };
+  }
+
+  private send(gateId: string, method: 'push' | 'kick', args: unknown[]): boolean {
+    try {
+      this.rpc.notify(gateId, GATE_SERVICE, method, args);
+      return true;
+    } catch (err) {
+      this.counters.failures++;
+      this.logger.warn(`lobby: gate ${method} not sent`, { err, gateId });
+      return false;
+    }
+  }
+}

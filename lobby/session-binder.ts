@@ -1,0 +1,196 @@
+/**
+ * Which sessions are bound to this lobby, and the steps that bind and release them. Binding and
+ * releasing run one at a time per uid (keyed-lock.ts): a login never loads an avatar that the
+ * last logout is still saving, and a second login of the same uid takes the live avatar over
+ * from the first session (the gate allows one login per uid, so the first one is gone).
+ */
+import type { Logger } from '../engine/log/types.js';
+import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
+import type { Clock } from '../engine/timer/clock.js';
+import type { AvatarStore } from './avatar-store.js';
+import { LobbyError } from './errors.js';
+import type { GateLink } from './gate-link.js';
+import { KeyedLock } from './keyed-lock.js';
+import type { PlayerEntity, SessionDirectory } from './player-entity.js';
+import { RemoteSession } from './remote-session.js';
+import { SessionQueue } from './session-queue.js';
+
+/** One session bound here. */
+export interface BoundSession {
+  readonly uid: string;
+  readonly sessionId: string;
+  /** Replaced when the session turns up on another gate. */
+  session: RemoteSession;
+  readonly avatar: PlayerEntity;
+  readonly queue: SessionQueue;
+  /** What `bind` answered, answered again to a repeated bind. */
+  readonly result: BindResult;
+}
+
+/** What a {@link SessionBinder} needs. */
+export interface SessionBinderOptions {
+  avatars: AvatarStore;
+  link: GateLink;
+  directory: SessionDirectory;
+  clock: Clock;
+  logger: Logger;
+  avatarType: string;
+  avatarId: (uid: string) => string;
+  /** This lobby's server id, read at each bind (it may be assigned after construction). */
+  serverId: () => string;
+  maxQueuedPerSession: number;
+  maxIdBytes: number;
+  settleWaitMs: number;
+}
+
+const noop = (): void => undefined;
+
+// Ids end up in store ids and log lines: no control characters.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** The bound sessions of one lobby. */
+export class SessionBinder {
+  private readonly byId = new Map<string, BoundSession>();
+  private readonly byUidMap = new Map<string, BoundSession>();
+  /** Binds in flight by session id, so that a close arriving meanwhile waits for them. */
+  private readonly binding = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
+
+  constructor(private readonly options: SessionBinderOptions) {}
+
+  /** Sessions bound. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** The bound session `sessionId`, if any. */
+  get(sessionId: string): BoundSession | undefined {
+    return this.byId.get(sessionId);
+  }
+
+  /** The bound session of account `uid`, if any. */
+  byUid(uid: string): BoundSession | undefined {
+    return this.byUidMap.get(uid);
+  }
+
+  /** Every bound session. */
+  all(): BoundSession[] {
+    return [...this.byId.values()];
+  }
+
+  /** Every bound session's stand-in. */
+  sessions(): RemoteSession[] {
+    return this.all().map((b) => b.session);
+  }
+
+  /**
+   * Binds `info`'s session: see LobbySessions.bind. `checkOpen` runs once the uid's earlier steps
+   * are done, so a bind that waited through the start of a drain is refused.
+   * @throws LobbyError LOBBY_ERR_BAD_ARGS for malformed info or a session id bound to another uid;
+   *   LOBBY_ERR_STORE (see AvatarStore.loadOrCreate); what `checkOpen` throws.
+   */
+  bind(info: SessionInfo, rebound: boolean, checkOpen: () => void): Promise<BindResult> {
+    this.checkInfo(info);
+    const { sessionId, uid, gateId } = info;
+    const step = this.locks.run(uid, () => {
+      checkOpen();
+      return this.bindLocked({ sessionId, uid, gateId }, rebound);
+    });
+    this.binding.set(sessionId, step);
+    const forget = (): void => {
+      if (this.binding.get(sessionId) === step) this.binding.delete(sessionId);
+    };
+    step.then(forget, forget);
+    return step;
+  }
+
+  /**
+   * Releases session `sessionId`: see LobbySessions.close. Unknown sessions are a no-op.
+   * Not async on purpose: the session is forgotten in the turn the close arrives, before a bind
+   * that arrives after it can take the avatar over.
+   */
+  close(sessionId: string, reason: string): Promise<void> {
+    const binding = this.binding.get(sessionId);
+    if (binding) return binding.then(noop, noop).then(() => this.close(sessionId, reason));
+    const bound = this.byId.get(sessionId);
+    if (!bound) return Promise.resolve();
+    this.forget(bound);
+    return this.locks.run(bound.uid, () => this.release(bound, String(reason)));
+  }
+
+  private async bindLocked(info: SessionInfo, rebound: boolean): Promise<BindResult> {
+    const { avatars, link, directory, logger } = this.options;
+    const same = this.byId.get(info.sessionId);
+    if (same) {
+      if (same.uid !== info.uid) throw new LobbyError('LOBBY_ERR_BAD_ARGS', `session ${info.sessionId} is bound to another uid`);
+      if (same.session.gateId !== info.gateId) {
+        same.session = new RemoteSession(info.uid, info.sessionId, info.gateId, link);
+        same.avatar.attachSession(same.session, directory);
+      }
+      return same.result;
+    }
+    const older = this.byUidMap.get(info.uid);
+    let avatar: PlayerEntity;
+    let loaded: boolean;
+    if (older) {
+      this.forget(older);
+      await this.settle(older);
+      ({ avatar } = older);
+      loaded = true;
+    } else {
+      ({ avatar, loaded } = await avatars.loadOrCreate(this.options.avatarType, this.options.avatarId(info.uid)));
+    }
+    const session = new RemoteSession(info.uid, info.sessionId, info.gateId, link);
+    const bound: BoundSession = {
+      uid: info.uid,
+      sessionId: info.sessionId,
+      session,
+      avatar,
+      queue: new SessionQueue(this.options.maxQueuedPerSession),
+      result: { avatar: { serverId: this.options.serverId(), entityId: avatar.id }, loaded },
+    };
+    avatar.attachSession(session, directory);
+    this.byId.set(info.sessionId, bound);
+    this.byUidMap.set(info.uid, bound);
+    logger.info('lobby: session bound', { sessionId: info.sessionId, uid: info.uid, gateId: info.gateId, rebound, loaded, replaced: older?.sessionId });
+    return bound.result;
+  }
+
+  private async release(bound: BoundSession, reason: string): Promise<void> {
+    await this.settle(bound);
+    if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
+    bound.avatar.attachSession(undefined, undefined);
+    let saved = false;
+    try {
+      saved = await this.options.avatars.release(bound.avatar);
+    } catch (err) {
+      this.options.logger.error('lobby: releasing an avatar failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id });
+    }
+    this.options.logger.info('lobby: session closed', { sessionId: bound.sessionId, uid: bound.uid, reason, saved });
+  }
+
+  // Lets the session's queued requests finish before its avatar changes hands or is saved.
+  private async settle(bound: BoundSession): Promise<void> {
+    if (!(await bound.queue.settle(this.options.clock, this.options.settleWaitMs))) {
+      this.options.logger.warn('lobby: a request was still running after the settle wait', { sessionId: bound.sessionId, waitMs: this.options.settleWaitMs });
+    }
+  }
+
+  private forget(bound: BoundSession): void {
+    if (this.byId.get(bound.sessionId) === bound) this.byId.delete(bound.sessionId);
+    if (this.byUidMap.get(bound.uid) === bound) this.byUidMap.delete(bound.uid);
+  }
+
+  private checkInfo(info: SessionInfo): void {
+    const bad = (what: string): never => {
+      throw new LobbyError('LOBBY_ERR_BAD_ARGS', `bind: ${what}`);
+    };
+    if (typeof info !== 'object' || info === null) bad('session info is not an object');
+    for (const key of ['sessionId', 'uid', 'gateId'] as const) {
+      const value: unknown = info[key];
+      if (typeof value !== 'string' || value.length === 0) bad(`${key} is not a non-empty string`);
+      if (Buffer.byteLength(value as string) > this.options.maxIdBytes) bad(`${key} is longer than ${this.options.maxIdBytes} bytes`);
+      if (CONTROL.test(value as string)) bad(`${key} holds control characters`);
+    }
+  }
+}

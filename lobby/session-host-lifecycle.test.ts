@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RemoteError } from '../engine/rpc/errors.js';
+import { Inventory } from './components.js';
+import { args, Probe, rejection, result, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
+
+let cluster: LobbyCluster | undefined;
+afterEach(async () => {
+  await cluster?.stop();
+  cluster = undefined;
+});
+
+async function bound(options: Parameters<typeof startLobbyCluster>[0] = {}) {
+  cluster = await startLobbyCluster(options);
+  const sessions = cluster.sessions('gate-a');
+  await sessions.bind({ sessionId: 's1', uid: 'u1', gateId: 'gate-a' }, false);
+  const avatar = cluster.lobby.world.find('avatar-u1')!;
+  return { cluster, sessions, avatar, lobby: cluster.lobby };
+}
+
+const stored = async (c: LobbyCluster, id = 'avatar-u1') => (await c.store.load('Avatar', id))?.data;
+
+async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(await condition()).toBe(true);
+}
+
+describe('SessionHost close', () => {
+  it('saves the unsaved changes of the avatar, waits for the save, and releases the avatar and session', async () => {
+    const { cluster, sessions, avatar, lobby } = await bound();
+    avatar.get(Inventory).gold = 55; // dirty, not critical: only the close saves it
+    await sessions.close('s1', 'client left');
+    expect(await stored(cluster)).toMatchObject({ components: { Inventory: { gold: 55 } } });
+    expect(avatar.alive).toBe(false);
+    expect(lobby.host.sessionCount).toBe(0);
+    expect(lobby.host.entityCount).toBe(0);
+    expect(((await rejection(sessions.request('s1', 'Echo.echo', args(1)))) as RemoteError).code).toBe('LOBBY_ERR_UNKNOWN_SESSION');
+  });
+
+  it('treats the close of an unknown session as a no-op', async () => {
+    const { sessions, lobby } = await bound();
+    await sessions.close('nobody', 'gone');
+    expect(lobby.host.sessionCount).toBe(1);
+  });
+
+  it('lets the requests queued before it finish first, and saves what they changed', async () => {
+    const { cluster, sessions } = await bound();
+    const held = sessions.request('s1', 'Probe.wait', args('held'));
+    const buy = sessions.request('s1', 'Inventory.buy', args('shield', 20));
+    const closed = sessions.close('s1', 'client left');
+    await waitFor(() => Probe.holds.has('held'));
+    Probe.holds.get('held')!();
+    await Promise.all([held, buy, closed]);
+    expect(await stored(cluster)).toMatchObject({ components: { Inventory: { gold: 80, items: ['shield'] } } });
+  });
+
+  it('saves anyway once a request has run past the settle wait on the injected clock', async () => {
+    const { cluster, sessions, avatar, lobby } = await bound({ settleWaitMs: 1_000 });
+    void sessions.request('s1', 'Probe.hang', args()).catch(() => undefined);
+    avatar.get(Inventory).gold = 1;
+    const closed = sessions.close('s1', 'client left');
+    await waitFor(() => lobby.clock.pendingCount > 0);
+    lobby.clock.advance(1_000);
+    await closed;
+    expect(await stored(cluster)).toMatchObject({ components: { Inventory: { gold: 1 } } });
+    expect(lobby.logger.at('warn').map((l) => l.message)).toContain('lobby: a request was still running after the settle wait');
+  });
+
+  it('makes a bind of the same uid wait for the close that is saving, then load what it saved', async () => {
+    const { sessions, avatar, lobby } = await bound();
+    avatar.get(Inventory).gold = 42;
+    const closed = sessions.close('s1', 'client left');
+    const again = await sessions.bind({ sessionId: 's2', uid: 'u1', gateId: 'gate-a' }, false);
+    await closed;
+    expect(again.loaded).toBe(true);
+    expect(lobby.world.find('avatar-u1')?.get(Inventory).gold).toBe(42);
+    expect(lobby.host.sessionCount).toBe(1);
+  });
+
+  it('closes a session whose bind was still in flight when the close arrived', async () => {
+    cluster = await startLobbyCluster();
+    const sessions = cluster.sessions('gate-a');
+    const binding = sessions.bind({ sessionId: 's7', uid: 'u7', gateId: 'gate-a' }, false);
+    await sessions.close('s7', 'client left before its bind finished');
+    await binding;
+    expect(cluster.lobby.host.sessionCount).toBe(0);
+    expect(cluster.lobby.host.entityCount).toBe(0);
+    expect(await stored(cluster, 'avatar-u7')).toMatchObject({ components: { Inventory: { gold: 100 } } });
+  });
+});
+
+describe('SessionHost after a lobby is lost', () => {
+  it('rebinds the session on another lobby, which loads the last saved state', async () => {
+    const { cluster, sessions, avatar, lobby } = await bound();
+    await sessions.request('s1', 'Inventory.buy', args('sword', 30)); // critical: saved at once
+    await lobby.persistence.idle();
+    avatar.get(Inventory).items = ['sword', 'flushed']; // saved by the periodic flush below
+    await lobby.host.flushDirty();
+    avatar.get(Inventory).gold = 0; // never saved: lost with the lobby
+    await lobby.node.stop();
+
+    const second = cluster.startLobby('lobby-2');
+    const rebound = await cluster.sessions('gate-a', 'lobby-2').bind({ sessionId: 's1', uid: 'u1', gateId: 'gate-a' }, true);
+    expect(rebound).toEqual({ avatar: { serverId: 'lobby-2', entityId: 'avatar-u1' }, loaded: true });
+    expect(second.world.find('avatar-u1')?.get(Inventory)).toMatchObject({ gold: 70, items: ['sword', 'flushed'] });
+    const reply = await cluster.sessions('gate-a', 'lobby-2').request('s1', 'Probe.whoami', args());
+    expect(result(reply)).toEqual({ uid: 'u1', sessionId: 's1', gateId: 'gate-a' });
+  });
+});
+
+describe('SessionHost drain and flush', () => {
+  it('flushes dirty entities on its own timer when flushIntervalMs is set', async () => {
+    const { cluster, avatar, lobby } = await bound({ flushIntervalMs: 1_000 });
+    await lobby.host.start();
+    avatar.get(Inventory).gold = 12;
+    lobby.clock.advance(999);
+    expect(await stored(cluster)).toMatchObject({ components: { Inventory: { gold: 100 } } });
+    lobby.clock.advance(1);
+    await waitFor(async () => (await stored(cluster))?.components !== undefined && ((await stored(cluster)) as { components: { Inventory: { gold: number } } }).components.Inventory.gold === 12);
+    await lobby.host.stop();
+  });
+
+  it('refuses binds and requests with LOBBY_ERR_SHUTTING_DOWN once draining, still closes, and saves everything', async () => {
+    const { cluster, sessions, avatar, lobby } = await bound();
+    avatar.get(Inventory).gold = 5;
+    await lobby.host.drain();
+    expect(await stored(cluster)).toMatchObject({ components: { Inventory: { gold: 5 } } });
+    for (const call of [sessions.request('s1', 'Echo.echo', args(1)), sessions.bind({ sessionId: 's2', uid: 'u2', gateId: 'gate-a' }, false)]) {
+      expect(((await rejection(call)) as RemoteError).code).toBe('LOBBY_ERR_SHUTTING_DOWN');
+    }
+    await sessions.close('s1', 'lobby leaving');
+    expect(lobby.host.entityCount).toBe(0);
+    await lobby.host.stop();
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * The lobby end of client sessions: the 'sessions' RPC service that gates call (the contract is
+ * engine/session/session-contract.ts). Serve it with
+ * `rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS)`.
+ *
+ * Path of a request: gate → `request` → the session's queue (session-queue.ts: one at a time,
+ * arrival order) → client-dispatch.ts: route lookup (client-routes.ts) → argument decoding with
+ * the client limits → the component or service method → the result, msgpack-encoded. Binding and closing are serialised per uid
+ * (keyed-lock.ts) so that a login never loads an avatar its logout is still saving.
+ */
+import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import type { CodecLimits } from '../engine/codec/limits.js';
+import type { EntityPersistence, FlushResult } from '../engine/ecs/entity-persistence.js';
+import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
+import type { World } from '../engine/ecs/world.js';
+import type { Module } from '../engine/lifecycle/lifecycle.js';
+import type { Logger } from '../engine/log/types.js';
+import type { BindResult, LobbySessions, SessionInfo } from '../engine/session/session-contract.js';
+import type { Clock, ClockTimer } from '../engine/timer/clock.js';
+import { AvatarStore } from './avatar-store.js';
+import { ClientDispatch } from './client-dispatch.js';
+import { ClientRoutes } from './client-routes.js';
+import { LobbyError } from './errors.js';
+import { GateLink, type GateNotifier } from './gate-link.js';
+import { CLIENT_ARGS_LIMITS, DEFAULT_AVATAR_TYPE, lobbySettings, type LobbySettings } from './lobby-defaults.js';
+import { PlayerEntity, type SessionDirectory } from './player-entity.js';
+import { RemoteSession } from './remote-session.js';
+import { SessionBinder } from './session-binder.js';
+
+/** What a {@link SessionHost} needs; the optional settings are in {@link LobbySettings}, defaults in LOBBY_DEFAULTS. */
+export interface SessionHostOptions extends Partial<LobbySettings> {
+  /** The lobby's RPC node (an RpcNode): its server id goes in avatar mailboxes, pushes go through it. */
+  rpc: GateNotifier & { readonly serverId: string };
+  world: World;
+  registry: EntityRegistry;
+  persistence: EntityPersistence;
+  clock: Clock;
+  logger: Logger;
+  /** Registered type of avatars, a {@link PlayerEntity} subclass (default `Avatar`). */
+  avatarType?: string;
+  /** The avatar's entity id for an account (default `avatar-<uid>`): one avatar per uid, stable across lobbies. */
+  avatarId?: (uid: string) => string;
+  /** Caps on decoded client arguments (default {@link CLIENT_ARGS_LIMITS}). */
+  clientLimits?: Partial<CodecLimits>;
+}
+
+/** Serves gates' sessions on one lobby: binds avatars, runs client routes, saves on close. */
+export class SessionHost implements LobbySessions, SessionDirectory, Module {
+  readonly name = 'sessions';
+  private readonly settings: Readonly<LobbySettings>;
+  private readonly routes: ClientRoutes;
+  private readonly dispatch: ClientDispatch;
+  private readonly avatars: AvatarStore;
+  private readonly binder: SessionBinder;
+  private draining: Promise<void> | undefined;
+  private flushTimer: ClockTimer | undefined;
+
+  /**
+   * @throws Error when the avatar type is not registered or does not extend PlayerEntity;
+   *   RangeError for a setting out of range.
+   */
+  constructor(private readonly options: SessionHostOptions) {
+    this.settings = lobbySettings(options);
+    const avatarType = options.avatarType ?? DEFAULT_AVATAR_TYPE;
+    const { cls, order } = options.registry.lookup(avatarType);
+    if (!(cls.prototype instanceof PlayerEntity)) throw new Error(`SessionHost: ${avatarType} does not extend PlayerEntity`);
+    const codec = new MsgpackCodec();
+    this.routes = new ClientRoutes(new Set(order.map((c) => c.name)));
+    this.dispatch = new ClientDispatch({
+      routes: this.routes,
+      clientCodec: new MsgpackCodec({ ...CLIENT_ARGS_LIMITS, ...options.clientLimits }),
+      codec,
+      logger: options.logger,
+      maxRouteLength: this.settings.maxRouteLength,
+      maxUnauthenticatedInFlight: this.settings.maxUnauthenticatedInFlight,
+    });
+    this.avatars = new AvatarStore({ world: options.world, persistence: options.persistence, logger: options.logger, saveAttempts: this.settings.saveAttempts });
+    this.binder = new SessionBinder({
+      avatars: this.avatars,
+      link: new GateLink(options.rpc, options.logger, codec),
+      directory: this,
+      clock: options.clock,
+      logger: options.logger,
+      avatarType,
+      avatarId: options.avatarId ?? ((uid) => `avatar-${uid}`),
+      serverId: () => options.rpc.serverId,
+      maxQueuedPerSession: this.settings.maxQueuedPerSession,
+      maxIdBytes: this.settings.maxUidBytes,
+      settleWaitMs: this.settings.settleWaitMs,
+    });
+  }
+
+  /** Sessions bound here, for load reports. */
+  get sessionCount(): number {
+    return this.binder.size;
+  }
+
+  /** Entities alive in the lobby's world, for load reports. */
+  get entityCount(): number {
+    return this.options.world.entityCount;
+  }
+
+  /** Starts the periodic flush, when `flushIntervalMs` is set. */
+  async start(): Promise<void> {
+    if (this.settings.flushIntervalMs > 0) this.scheduleFlush();
+  }
+
+  /**
+   * Registers a client service: `impl`'s `methods` become routes `name.method`, called as
+   * `impl.method(caller, ...args)` with the `ClientCaller` (client-routes.ts) first. They are the only routes
+   * that run without a session (sessionId `''`).
+   * @throws Error for a bad or taken name, an avatar component's name, or a method that is not one.
+   */
+  serveClient(name: string, impl: object, methods: readonly string[]): void {
+    this.routes.serve(name, impl, methods);
+  }
+
+  /** @inheritDoc LobbySessions.bind */
+  async bind(info: SessionInfo, rebound: boolean): Promise<BindResult> {
+    this.checkOpen();
+    return this.binder.bind(info, rebound === true, () => this.checkOpen());
+  }
+
+  /** @inheritDoc LobbySessions.request */
+  request(sessionId: string, route: string, args: Uint8Array): Promise<Uint8Array> {
+    if (this.draining) return Promise.reject(new LobbyError('LOBBY_ERR_SHUTTING_DOWN', `${String(route).slice(0, 80)} refused`));
+    if (sessionId === '') return this.dispatch.runUnauthenticated(route, args);
+    const bound = typeof sessionId === 'string' ? this.binder.get(sessionId) : undefined;
+    if (!bound) return Promise.reject(new LobbyError('LOBBY_ERR_UNKNOWN_SESSION', String(sessionId).slice(0, 80)));
+    // The caller is read when the request's turn comes: the session may have moved gates meanwhile.
+    return bound.queue.run(() => this.dispatch.run({ sessionId, session: bound.session, avatar: bound.avatar }, route, args));
+  }
+
+  /** @inheritDoc LobbySessions.notify */
+  async notify(sessionId: string, route: string, args: Uint8Array): Promise<void> {
+    try {
+      await this.request(sessionId, route, args);
+    } catch (err) {
+      if (this.dispatch.wasLogged(err)) return;
+      this.options.logger.warn('lobby: client notification failed', { err, sessionId, route: String(route).slice(0, 80) });
+    }
+  }
+
+  /** @inheritDoc LobbySessions.close */
+  close(sessionId: string, reason: string): Promise<void> {
+    return this.binder.close(sessionId, reason);
+  }
+
+  /** Every bound session's stand-in (for broadcasts to everyone on this lobby). */
+  sessions(): RemoteSession[] {
+    return this.binder.sessions();
+  }
+
+  /** The stand-in of account `uid`'s session, if it is bound here. */
+  sessionOf(uid: string): RemoteSession | undefined {
+    return this.binder.byUid(uid)?.session;
+  }
+
+  /**
+   * Saves every dirty entity of the world; call it on an interval (or set `flushIntervalMs`).
+   * @throws StoreError when the store fails; the entities stay dirty for the next flush.
+   */
+  flushDirty(): Promise<FlushResult> {
+    return this.avatars.flushDirty();
+  }
+
+  /**
+   * Stops taking binds and requests (they answer LOBBY_ERR_SHUTTING_DOWN; closes still run), lets
+   * every session's queued requests finish (up to `settleWaitMs`), and saves every dirty entity.
+   */
+  drain(): Promise<void> {
+    this.draining ??= (async () => {
+      await Promise.all(this.binder.all().map((b) => b.queue.settle(this.options.clock, this.settings.settleWaitMs)));
+      await this.flushDirty().catch((err: unknown) => this.options.logger.error('lobby: final flush failed', { err }));
+      await this.avatars.idle();
+      if (this.avatars.unsavedCount > 0) this.options.logger.error('lobby: avatars left unsaved at shutdown', { count: this.avatars.unsavedCount });
+    })();
+    return this.draining;
+  }
+
+  /** Drains (if not done yet) and stops the periodic flush. */
+  async stop(): Promise<void> {
+    if (this.flushTimer) this.options.clock.clearTimer(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.drain();
+  }
+
+  private checkOpen(): void {
+    if (this.draining) throw new LobbyError('LOBBY_ERR_SHUTTING_DOWN', 'bind refused');
+  }
+
+  private scheduleFlush(): void {
+    this.flushTimer = this.options.clock.setTimer(() => {
+      if (this.draining) return;
+      void this.flushDirty()
+        .catch((err: unknown) => this.options.logger.error('lobby: periodic flush failed', { err }))
+        .finally(() => {
+          if (!this.draining) this.scheduleFlush();
+        });
+    }, this.settings.flushIntervalMs);
+  }
+}

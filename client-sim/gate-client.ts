@@ -1,0 +1,279 @@
+/**
+ * The client SDK: one connection to a gate. Connects over TCP, WebSocket or KCP, runs the
+ * handshake (the gate must hold the identity key the login service named), authenticates with the
+ * login token, sends requests and notifies, delivers pushes, and reconnects resuming the same
+ * session. Arguments and results are msgpack; game routes are `Component.method`.
+ *
+ * ```ts
+ * const { token, gate } = await login(url, 'ada', 'secret-password');
+ * const client = await GateClient.connect({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
+ * await client.auth(token);
+ * client.on('inventory.changed', (body) => console.log(body));
+ * const result = await client.request('Inventory.buy', 'sword', 10);
+ * ```
+ */
+import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import { decodeAuthReply, encodeAuthRequest, type AuthReply } from '../engine/protocol/auth-request.js';
+import { ClientProtocol } from '../engine/protocol/client-protocol.js';
+import type { Compression } from '../engine/protocol/compression.js';
+import { createCompression } from '../engine/protocol/compression-zlib.js';
+import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
+import type { ServerHello } from '../engine/protocol/hello.js';
+import type { CloseReason } from '../engine/protocol/kick.js';
+import type { ErrorBody, Message } from '../engine/protocol/message.js';
+import { SystemClock, type Clock, type ClockTimer } from '../engine/timer/clock.js';
+import type { ClientPipe, ClientTransportFactory, ClientTransportKind } from './client-transport.js';
+import { nodeTransport } from './node-transports.js';
+
+/** Settings of a {@link GateClient}. */
+export interface GateClientOptions {
+  /** `host:port` for TCP and KCP, a `ws://` URL for WebSocket. */
+  endpoint: string;
+  transport: ClientTransportKind | ClientTransportFactory;
+  /** The gate's identity key (base64 or raw), from the login reply. */
+  gateKey: string | Uint8Array;
+  /** Compressions this client decodes (default: deflate-raw). */
+  compressions?: Compression[];
+  /** A request without a reply after this long fails (default 10,000 ms). */
+  requestTimeoutMs?: number;
+  /** Requests waiting for replies at most (default 10,000). */
+  maxPending?: number;
+  /** The handshake must finish within this long (default 10,000 ms). */
+  handshakeTimeoutMs?: number;
+  clock?: Clock;
+}
+
+/** A request the gate or the lobby answered with an error. */
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+  /** The numeric code, e.g. 4103. */
+  readonly code: number;
+  /** The stable code name, e.g. `GATE_ERR_ROUTE_BLOCKED`. */
+  readonly codeName: string;
+
+  constructor(body: ErrorBody) {
+    super(`${body.name} (${body.code}): ${body.message}`);
+    this.code = body.code;
+    this.codeName = body.name;
+  }
+}
+
+/** The connection closed; pending requests fail with it. */
+export class ConnectionClosed extends Error {
+  override readonly name = 'ConnectionClosed';
+  constructor(readonly reason: CloseReason) {
+    super(`connection closed: ${reason.name} (${reason.code}) ${reason.message}`);
+  }
+}
+
+interface Pending {
+  resolve(payload: Uint8Array): void;
+  reject(err: Error): void;
+  timer: ClockTimer;
+}
+
+const codec = new MsgpackCodec();
+
+/** One client connection to a gate. */
+export class GateClient {
+  /** The server hello of the current connection. */
+  hello!: ServerHello;
+  /** The session after {@link auth}. */
+  session: AuthReply | undefined;
+  private protocol!: ClientProtocol;
+  private pipe!: ClientPipe;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly handlers = new Map<string, Set<(body: unknown) => void>>();
+  private readonly closeHandlers = new Set<(reason: CloseReason) => void>();
+  private flushQueued = false;
+  private timer: ClockTimer | undefined;
+  private readonly clock: Clock;
+  private token: string | undefined;
+
+  private constructor(private readonly options: GateClientOptions) {
+    this.clock = options.clock ?? new SystemClock();
+  }
+
+  /**
+   * Connects and completes the handshake.
+   * @throws ConnectionClosed when the gate refuses (wrong key, version) or the transport fails.
+   */
+  static async connect(options: GateClientOptions): Promise<GateClient> {
+    const client = new GateClient(options);
+    await client.open();
+    return client;
+  }
+
+  /** Whether the connection is open. */
+  get isOpen(): boolean {
+    return this.protocol.isOpen;
+  }
+
+  /**
+   * Authenticates with a login token; resumes the previous session of this client when there is one.
+   * @throws RequestError or ConnectionClosed when refused (the gate closes on a bad token).
+   */
+  async auth(token: string): Promise<AuthReply> {
+    this.token = token;
+    const resume = this.session ? { sessionId: this.session.sessionId, resumeToken: this.session.resumeToken } : undefined;
+    const reply = decodeAuthReply(await this.call(SYSTEM_ROUTE.AUTH, encodeAuthRequest({ token, resume })));
+    if (!reply) throw new Error('client: malformed sys.auth reply');
+    this.session = reply;
+    return reply;
+  }
+
+  /**
+   * Opens a new connection and resumes the session (same lobby, same avatar) if the gate still
+   * holds it; otherwise a new session is made with the same token.
+   */
+  async reconnect(): Promise<AuthReply> {
+    if (!this.token) throw new Error('client: reconnect before auth');
+    if (!this.protocol.isClosed) this.pipe.close();
+    await this.open();
+    return this.auth(this.token);
+  }
+
+  /**
+   * Calls `route` with `args` and resolves with the decoded result.
+   * @throws RequestError when the gate or the lobby answers with an error.
+   */
+  async request<T = unknown>(route: string, ...args: unknown[]): Promise<T> {
+    return codec.decode(await this.call(route, codec.encode(args))) as T;
+  }
+
+  /** Sends `route` with `args`, expecting no reply. */
+  notify(route: string, ...args: unknown[]): void {
+    this.send({ kind: MESSAGE_KIND.NOTIFY, route, payload: codec.encode(args) });
+  }
+
+  /** Calls `handler` with each push on `route` (`*` for every route: `handler(body, route)`). */
+  on(route: string, handler: (body: unknown, route: string) => void): () => void {
+    let set = this.handlers.get(route);
+    if (!set) this.handlers.set(route, (set = new Set()));
+    set.add(handler as (body: unknown) => void);
+    return () => set.delete(handler as (body: unknown) => void);
+  }
+
+  /** Calls `handler` when the connection closes, with why. */
+  onClose(handler: (reason: CloseReason) => void): () => void {
+    this.closeHandlers.add(handler);
+    return () => this.closeHandlers.delete(handler);
+  }
+
+  /** Ends the session (the gate saves the avatar) and closes the connection. */
+  close(): void {
+    this.protocol.close('client closed');
+  }
+
+  private async open(): Promise<void> {
+    const { options } = this;
+    const factory = typeof options.transport === 'function' ? options.transport : nodeTransport(options.transport);
+    const gateKey = typeof options.gateKey === 'string' ? Buffer.from(options.gateKey, 'base64') : options.gateKey;
+    let opened!: () => void;
+    let failed!: (err: Error) => void;
+    const ready = new Promise<void>((resolve, reject) => ((opened = resolve), (failed = reject)));
+    const protocol = new ClientProtocol(
+      { gateKey, compressions: options.compressions ?? [createCompression('deflate-raw')], sdk: 'tessera-client/0.1', handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000 },
+      this.clock.now(),
+      (bytes) => this.pipe?.write(bytes),
+      {
+        onOpen: (hello) => {
+          this.hello = hello;
+          opened();
+        },
+        onMessage: (message) => this.receive(message),
+        onClose: (reason) => {
+          if (this.protocol === protocol) this.closed(reason);
+          failed(new ConnectionClosed(reason));
+          this.pipe?.close();
+        },
+      },
+    );
+    this.protocol = protocol;
+    this.pipe = await factory(options.endpoint, {
+      onData: (bytes) => {
+        protocol.input(bytes, this.clock.now());
+        this.scheduleFlush();
+      },
+      onClose: (reason) => protocol.transportClosed(reason),
+    });
+    protocol.start();
+    this.arm();
+    await ready;
+    this.arm();
+  }
+
+  private call(route: string, payload: Uint8Array): Promise<Uint8Array> {
+    if (this.pending.size >= (this.options.maxPending ?? 10_000)) return Promise.reject(new Error('client: too many requests pending'));
+    const id = this.nextId;
+    this.nextId = this.nextId >= 0xffff_fffe ? 1 : this.nextId + 1;
+    return new Promise((resolve, reject) => {
+      const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
+      const timer = this.clock.setTimer(() => {
+        this.pending.delete(id);
+        reject(new Error(`client: ${route} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      try {
+        this.send({ kind: MESSAGE_KIND.REQUEST, id, route, payload });
+      } catch (err) {
+        this.clock.clearTimer(timer);
+        this.pending.delete(id);
+        reject(err as Error);
+      }
+    });
+  }
+
+  private send(message: Message): void {
+    if (!this.protocol.isOpen) throw new ConnectionClosed({ code: 0, name: 'NOT_OPEN', message: 'connection is not open', byPeer: false });
+    this.protocol.send(message);
+    this.scheduleFlush();
+  }
+
+  private receive(message: Message): void {
+    if (message.kind === MESSAGE_KIND.PUSH) {
+      const body = message.payload.length === 0 ? undefined : codec.decode(message.payload);
+      for (const handler of this.handlers.get(message.route) ?? []) handler(body);
+      for (const handler of this.handlers.get('*') ?? []) (handler as (body: unknown, route: string) => void)(body, message.route);
+      return;
+    }
+    if (message.kind !== MESSAGE_KIND.RESPONSE && message.kind !== MESSAGE_KIND.ERROR) return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    this.clock.clearTimer(pending.timer);
+    if (message.kind === MESSAGE_KIND.RESPONSE) pending.resolve(message.payload);
+    else pending.reject(new RequestError(codec.decode(message.payload) as ErrorBody));
+  }
+
+  private closed(reason: CloseReason): void {
+    if (this.timer) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    for (const [id, pending] of this.pending) {
+      this.clock.clearTimer(pending.timer);
+      pending.reject(new ConnectionClosed(reason));
+      this.pending.delete(id);
+    }
+    for (const handler of this.closeHandlers) handler(reason);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      this.protocol.flush(this.clock.now());
+    });
+  }
+
+  private arm(): void {
+    if (this.timer) this.clock.clearTimer(this.timer);
+    const due = this.protocol.check();
+    if (due === Infinity) return;
+    this.timer = this.clock.setTimer(() => {
+      this.protocol.update(this.clock.now());
+      this.arm();
+    }, Math.max(0, due - this.clock.now()));
+  }
+}

@@ -1,0 +1,70 @@
+/** The client transports for Node: TCP (node:net), WebSocket (`ws`) and KCP (engine/net/kcp). */
+import { connect } from 'node:net';
+import WebSocket from 'ws';
+import { connectKcp } from '../engine/net/kcp/udp-kcp.js';
+import { KCP_PRESETS } from '../engine/net/kcp/kcp-options.js';
+import { SystemClock } from '../engine/timer/clock.js';
+import { createTimerService } from '../engine/timer/timer-service.js';
+import { createQuietLogger } from './quiet-logger.js';
+import type { ClientPipe, ClientTransportEvents, ClientTransportFactory, ClientTransportKind } from './client-transport.js';
+
+function hostPort(endpoint: string): { host: string; port: number } {
+  const at = endpoint.lastIndexOf(':');
+  return { host: endpoint.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(endpoint.slice(at + 1)) };
+}
+
+/** TCP: the protocol's byte stream on a socket. */
+export const tcpTransport: ClientTransportFactory = (endpoint, events) =>
+  new Promise((resolve, reject) => {
+    const { host, port } = hostPort(endpoint);
+    const socket = connect({ host, port, noDelay: true });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      socket.on('error', () => socket.destroy());
+      socket.on('data', (chunk) => events.onData(chunk));
+      socket.on('close', () => events.onClose('socket closed'));
+      resolve({ write: (bytes) => void socket.write(bytes), close: () => socket.end() });
+    });
+  });
+
+/** WebSocket: binary messages carrying whole packets. */
+export const wsTransport: ClientTransportFactory = (endpoint, events) =>
+  new Promise((resolve, reject) => {
+    const socket = new WebSocket(endpoint, { perMessageDeflate: false });
+    socket.binaryType = 'nodebuffer';
+    socket.once('error', reject);
+    socket.once('open', () => {
+      socket.off('error', reject);
+      socket.on('error', () => socket.terminate());
+      socket.on('message', (data) => events.onData(Array.isArray(data) ? Buffer.concat(data) : new Uint8Array(data as Buffer)));
+      socket.on('close', () => events.onClose('websocket closed'));
+      resolve({ write: (bytes) => socket.readyState === socket.OPEN && socket.send(bytes), close: () => socket.close(1000) });
+    });
+  });
+
+/** KCP: reliable UDP, one KCP message per write. */
+export const kcpTransport: ClientTransportFactory = async (endpoint, events) => {
+  const { host, port } = hostPort(endpoint);
+  const clock = new SystemClock();
+  const timers = createTimerService({ clock, logger: createQuietLogger() });
+  const client = await connectKcp(host, port, { clock, timers, kcp: { ...KCP_PRESETS.fast } }).catch((err: unknown) => {
+    timers.stop();
+    throw err;
+  });
+  const session = client.session;
+  session.onMessage = (message) => events.onData(message);
+  session.onClose = (reason) => {
+    events.onClose(`kcp closed: ${String(reason)}`);
+    void client.close().finally(() => timers.stop());
+  };
+  const pipe: ClientPipe = { write: (bytes) => session.send(bytes), close: () => session.close() };
+  return pipe;
+};
+
+/** The Node transport for a kind. */
+export function nodeTransport(kind: ClientTransportKind): ClientTransportFactory {
+  return kind === 'tcp' ? tcpTransport : kind === 'ws' ? wsTransport : kcpTransport;
+}
+
+export type { ClientTransportEvents };

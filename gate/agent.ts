@@ -1,0 +1,157 @@
+/**
+ * One client connection on the gate: the protocol state machine between a transport and the
+ * gate's sessions. It checks what arrives (rate, route rules, authentication) and turns replies
+ * and pushes into messages; who the player is lives in the {@link Session} it is attached to.
+ *
+ * Pipeline, incoming: transport → protocol (decrypt, inflate) → rate limit → route rule → session.
+ *         outgoing: session → protocol (queue) → one flush per turn → transport.
+ */
+import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
+import { GateProtocol, type GateProtocolSettings } from '../engine/protocol/gate-protocol.js';
+import type { CloseReason } from '../engine/protocol/kick.js';
+import type { ErrorBody, Message } from '../engine/protocol/message.js';
+import { encode } from '../engine/codec/msgpack-codec.js';
+import type { Logger } from '../engine/log/types.js';
+import type { ClientTransport } from './client-transport.js';
+import { GateError, type GateErrorCode } from './errors.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { RouteRules } from './route-rules.js';
+import type { Session } from './session.js';
+
+/** What an agent needs from its gate. */
+export interface AgentContext {
+  protocol: GateProtocolSettings;
+  rules: RouteRules;
+  logger: Logger;
+  now(): number;
+  /** Messages per second a connection may send, and the burst. */
+  rate: { perSecond: number; burst: number };
+  /** Requests of one connection waiting for replies, at most. */
+  maxPending: number;
+  /** Bytes the transport may hold unsent before the client counts as a slow reader. */
+  maxBufferedBytes: number;
+  /** Flush this agent's queued messages at the end of the turn. */
+  scheduleFlush(agent: Agent): void;
+  /** Re-arm this agent's protocol timer. */
+  scheduleTimer(agent: Agent): void;
+  /** `sys.auth`: resolves with the response body. */
+  authenticate(agent: Agent, payload: Uint8Array): Promise<Uint8Array>;
+  /** Forwards a request (`reply` true) or notify to the session's lobby; resolves with the reply bytes. */
+  forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined>;
+  /** The connection closed. */
+  closed(agent: Agent, reason: CloseReason): void;
+}
+
+/** Turns any failure into an error body for the client. */
+export type ErrorMapper = (err: unknown) => ErrorBody;
+
+/** One client connection. */
+export class Agent {
+  readonly protocol: GateProtocol;
+  /** The session once authenticated. */
+  session: Session | undefined;
+  private readonly limiter: RateLimiter;
+  private pending = 0;
+
+  constructor(
+    private readonly context: AgentContext,
+    readonly transport: ClientTransport,
+    private readonly toErrorBody: ErrorMapper,
+  ) {
+    const now = context.now();
+    this.limiter = new RateLimiter(context.rate.perSecond, context.rate.burst, now);
+    this.protocol = new GateProtocol(context.protocol, now, (bytes) => this.write(bytes), {
+      onOpen: (hello) => context.logger.debug('gate: connection open', { remote: transport.remote, transport: transport.kind, sdk: hello.sdk }),
+      onMessage: (message) => this.receive(message),
+      onClose: (reason) => {
+        transport.close();
+        context.closed(this, reason);
+      },
+    });
+  }
+
+  /** Bytes from the transport. */
+  input(bytes: Uint8Array): void {
+    this.protocol.input(bytes, this.context.now());
+    this.context.scheduleFlush(this);
+  }
+
+  /** Sends a push. */
+  push(route: string, body: Uint8Array): void {
+    if (!this.protocol.isOpen) return;
+    this.send({ kind: MESSAGE_KIND.PUSH, route, payload: body });
+  }
+
+  /** Closes the connection with a KICK for `error`. */
+  kick(error: GateError | { wireCode: number; code: string; detail: string }): void {
+    this.protocol.kick(error.wireCode, error.code, error.detail);
+  }
+
+  private receive(message: Message): void {
+    const { context } = this;
+    if (!this.limiter.take(context.now())) {
+      this.kick(new GateError('GATE_ERR_RATE_LIMIT', `more than ${context.rate.perSecond} messages/s`));
+      return;
+    }
+    if (message.kind !== MESSAGE_KIND.REQUEST && message.kind !== MESSAGE_KIND.NOTIFY) return;
+    const reply = message.kind === MESSAGE_KIND.REQUEST;
+    const id = reply ? message.id : 0;
+    const refuse = (code: GateErrorCode, detail: string): void => {
+      if (reply) this.fail(id, new GateError(code, detail));
+    };
+    if (message.route === SYSTEM_ROUTE.AUTH) {
+      if (!reply) return;
+      this.track(id, context.authenticate(this, message.payload));
+      return;
+    }
+    const action = context.rules.actionFor(message.route);
+    if (action === 'block') return refuse('GATE_ERR_ROUTE_BLOCKED', message.route);
+    if (action === 'auth' && !this.session) return refuse('GATE_ERR_NOT_AUTHENTICATED', message.route);
+    if (this.pending >= context.maxPending) return refuse('GATE_ERR_TOO_MANY_PENDING', `${this.pending} waiting`);
+    const forwarded = context.forward(this, message.route, message.payload, reply);
+    if (reply) this.track(id, forwarded as Promise<Uint8Array>);
+    else
+      forwarded.catch((err: unknown) =>
+        context.logger.debug('gate: notify failed', { route: message.route, err: this.toErrorBody(err).name }),
+      );
+  }
+
+  private track(id: number, result: Promise<Uint8Array>): void {
+    this.pending++;
+    result.then(
+      (payload) => {
+        this.pending--;
+        if (this.protocol.isOpen) this.respond(id, payload);
+      },
+      (err: unknown) => {
+        this.pending--;
+        this.fail(id, err);
+      },
+    );
+  }
+
+  private respond(id: number, payload: Uint8Array): void {
+    try {
+      this.send({ kind: MESSAGE_KIND.RESPONSE, id, payload });
+    } catch {
+      this.fail(id, new GateError('GATE_ERR_RESPONSE_TOO_LARGE', `${payload.length} bytes`));
+    }
+  }
+
+  private fail(id: number, err: unknown): void {
+    if (!this.protocol.isOpen) return;
+    this.send({ kind: MESSAGE_KIND.ERROR, id, payload: encode(this.toErrorBody(err)) });
+  }
+
+  private send(message: Message): void {
+    this.protocol.send(message);
+    this.context.scheduleFlush(this);
+  }
+
+  private write(bytes: Uint8Array): void {
+    this.transport.write(bytes);
+    if (this.transport.bufferedBytes > this.context.maxBufferedBytes && this.protocol.isOpen) {
+      this.kick(new GateError('GATE_ERR_SLOW_CONSUMER', `${this.transport.bufferedBytes} bytes unsent`));
+    }
+  }
+}

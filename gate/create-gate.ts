@@ -1,0 +1,87 @@
+/**
+ * Builds a {@link Gate} from the configuration: acceptors for the enabled transports, the
+ * identity key, the protocol settings, the online index and the lobby selection policy.
+ */
+import type { Redis } from 'ioredis';
+import type { Discovery } from '../engine/cluster/discovery.js';
+import { createSelector } from '../engine/cluster/select.js';
+import type { Config } from '../engine/config/index.js';
+import type { CatalogueEntry } from '../engine/errors/coded-error.js';
+import type { Logger } from '../engine/log/types.js';
+import { createCompression } from '../engine/protocol/compression-zlib.js';
+import type { RpcNode } from '../engine/rpc/rpc-node.js';
+import type { Clock } from '../engine/timer/clock.js';
+import type { TimerService } from '../engine/timer/timer-service.js';
+import type { Acceptor } from './client-transport.js';
+import { Gate } from './gate.js';
+import { loadIdentityKey } from './identity-key.js';
+import { KcpAcceptor } from './kcp-acceptor.js';
+import { MemoryOnlineIndex, type OnlineIndex } from './online-index.js';
+import { RedisOnlineIndex } from './redis-online-index.js';
+import type { TokenCheck } from './session-manager.js';
+import { TcpAcceptor } from './tcp-acceptor.js';
+import { WsAcceptor } from './ws-acceptor.js';
+
+/** What a gate needs besides its configuration. */
+export interface GateDeps {
+  rpc: RpcNode;
+  discovery: Discovery;
+  tokens: TokenCheck;
+  clock: Clock;
+  timers: TimerService;
+  logger: Logger;
+  /** A Redis client, required when `gate.onlineIndex` is `redis`. */
+  redis?: Redis;
+  /** Catalogues of lobby errors, so clients get their numeric codes. */
+  lobbyErrors: readonly Readonly<Record<string, CatalogueEntry>>[];
+}
+
+/**
+ * A gate for `config.gate`.
+ * @throws Error when the identity key file is bad or Redis is required but missing.
+ */
+export function createGate(config: Config['gate'], deps: GateDeps): Gate {
+  const { rpc, discovery, tokens, clock, timers, logger } = deps;
+  const acceptors: Acceptor[] = [];
+  if (config.tcpPort >= 0) acceptors.push(new TcpAcceptor(config.host, config.tcpPort));
+  if (config.wsPort >= 0) acceptors.push(new WsAcceptor(config.host, config.wsPort, config.wsPath, config.maxPacketBytes + 4));
+  if (config.kcpPort >= 0) acceptors.push(new KcpAcceptor({ host: config.host, port: config.kcpPort, clock, timers, logger: logger.child({ component: 'kcp' }), maxSessions: config.maxConnections }));
+  let index: OnlineIndex;
+  if (config.onlineIndex === 'redis') {
+    if (!deps.redis) throw new Error('gate: gate.onlineIndex is redis but no Redis client was given');
+    index = new RedisOnlineIndex(deps.redis);
+  } else {
+    index = new MemoryOnlineIndex();
+  }
+  return new Gate({
+    identity: loadIdentityKey(config.identityKeyPath),
+    acceptors,
+    timing: { handshakeTimeoutMs: config.handshakeTimeoutMs, heartbeatMs: config.heartbeatMs, timeoutMs: config.timeoutMs },
+    limits: { maxPacketBytes: config.maxPacketBytes, maxMessageBytes: config.maxMessageBytes },
+    compression: config.compressThreshold > 0 ? createCompression('deflate-raw') : undefined,
+    compressThreshold: config.compressThreshold,
+    routes: config.routes,
+    rules: config.rules,
+    rate: { perSecond: config.ratePerSecond, burst: config.rateBurst },
+    maxPending: config.maxPending,
+    maxBufferedBytes: config.maxBufferedBytes,
+    maxConnections: config.maxConnections,
+    sessions: {
+      gateId: () => rpc.serverId,
+      rpc,
+      discovery,
+      index,
+      tokens,
+      selector: createSelector({ kind: config.lobbyPolicy }),
+      resumeGraceMs: config.resumeGraceMs,
+      lobbyTimeoutMs: config.lobbyTimeoutMs,
+    },
+    rpc,
+    discovery,
+    lobbyErrors: deps.lobbyErrors,
+    clock,
+    timers,
+    logger,
+    publicHost: config.publicHost,
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * The gate module: listens for clients on its acceptors (TCP, WebSocket, KCP), runs one
+ * {@link Agent} per connection and one {@link SessionManager} for the players, serves the `gate`
+ * RPC service for lobbies (push, kick), and rebinds sessions when a lobby leaves.
+ *
+ * Cut along the path a message takes: acceptor → agent → session → lobby (RPC).
+ */
+import type { Discovery } from '../engine/cluster/discovery.js';
+import type { CatalogueEntry } from '../engine/errors/coded-error.js';
+import type { Module } from '../engine/lifecycle/lifecycle.js';
+import type { Logger } from '../engine/log/types.js';
+import type { ProtocolLimits } from '../engine/protocol/constants.js';
+import type { Compression } from '../engine/protocol/compression.js';
+import type { ConnectionTiming } from '../engine/protocol/connection-core.js';
+import { PROTOCOL_ERRORS } from '../engine/protocol/errors.js';
+import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
+import type { X25519KeyPair } from '../engine/protocol/x25519.js';
+import type { RpcNode } from '../engine/rpc/rpc-node.js';
+import { GATE_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
+import type { Clock } from '../engine/timer/clock.js';
+import type { TimerService } from '../engine/timer/timer-service.js';
+import { Agent, type AgentContext } from './agent.js';
+import type { Acceptor } from './client-transport.js';
+import { errorBodyMapper } from './error-body.js';
+import { GATE_ERRORS, GateError } from './errors.js';
+import { RouteRules, type RouteRuleSet } from './route-rules.js';
+import { SessionManager, type SessionManagerOptions } from './session-manager.js';
+
+/** Settings of a {@link Gate}. */
+export interface GateOptions {
+  /** The gate's static X25519 identity; clients get the public half from the login service. */
+  identity: X25519KeyPair;
+  acceptors: Acceptor[];
+  timing: ConnectionTiming;
+  limits: ProtocolLimits;
+  compression: Compression | undefined;
+  compressThreshold: number;
+  /** The route dictionary sent in the server hello. */
+  routes: readonly string[];
+  rules: RouteRuleSet;
+  rate: { perSecond: number; burst: number };
+  maxPending: number;
+  maxBufferedBytes: number;
+  /** Connections at most, across transports; more are kicked with GATE_ERR_FULL. */
+  maxConnections: number;
+  sessions: Omit<SessionManagerOptions, 'logger' | 'timers'>;
+  rpc: RpcNode;
+  discovery: Discovery;
+  /** Catalogues of the errors lobbies answer with, so clients get their numeric codes. */
+  lobbyErrors: readonly Readonly<Record<string, CatalogueEntry>>[];
+  clock: Clock;
+  timers: TimerService;
+  logger: Logger;
+  /** The host clients are told to connect to, when it differs from the listening interface. */
+  publicHost?: string | undefined;
+}
+
+/** One gate. */
+export class Gate implements Module {
+  readonly name = 'gate';
+  readonly sessions: SessionManager;
+  private readonly rules: RouteRules;
+  private readonly agents = new Set<Agent>();
+  private readonly dirty = new Set<Agent>();
+  private flushScheduled = false;
+  private readonly context: AgentContext;
+  private readonly toErrorBody;
+  private unsubscribe: (() => void) | undefined;
+  private accepting = false;
+
+  constructor(private readonly options: GateOptions) {
+    const { clock, timers, logger } = options;
+    this.rules = new RouteRules(options.rules);
+    this.sessions = new SessionManager({ ...options.sessions, timers, logger });
+    this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors]);
+    this.context = {
+      protocol: {
+        identity: options.identity,
+        get gateId() {
+          return options.sessions.gateId();
+        },
+        timing: options.timing,
+        limits: options.limits,
+        compression: options.compression,
+        compressThreshold: options.compressThreshold,
+        dictionary: new RouteDictionary(options.routes),
+      },
+      rules: this.rules,
+      logger,
+      now: () => clock.now(),
+      rate: options.rate,
+      maxPending: options.maxPending,
+      maxBufferedBytes: options.maxBufferedBytes,
+      scheduleFlush: (agent) => this.scheduleFlush(agent),
+      scheduleTimer: (agent) => this.scheduleTimer(agent),
+      authenticate: (agent, payload) => this.sessions.authenticate(agent, payload),
+      forward: (agent, route, args, reply) => this.sessions.forward(agent, route, args, reply),
+      closed: (agent, reason) => {
+        this.agents.delete(agent);
+        this.dirty.delete(agent);
+        if (reason.code !== 0 && !reason.byPeer) logger.info('gate: connection kicked', { remote: agent.transport.remote, code: reason.name, reason: reason.message });
+        this.sessions.agentClosed(agent, reason);
+      },
+    };
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.agents.size;
+  }
+
+  /** What the gate publishes in discovery: client endpoints by transport and the identity key. */
+  meta(): Record<string, string> {
+    const meta: Record<string, string> = { publicKey: Buffer.from(this.options.identity.publicKey).toString('base64') };
+    const publicHost = this.options.publicHost;
+    for (const acceptor of this.options.acceptors) meta[acceptor.kind] = publicHost ? withHost(acceptor.endpoint, publicHost) : acceptor.endpoint;
+    return meta;
+  }
+
+  /**
+   * Replaces the route rules without a restart.
+   * @throws Error for an invalid rule set; the old rules stay.
+   */
+  reloadRules(rules: RouteRuleSet): void {
+    this.rules.replace(rules);
+    this.options.logger.info('gate: route rules reloaded', { rules: Object.keys(rules).length });
+  }
+
+  async start(): Promise<void> {
+    const { rpc, discovery, logger } = this.options;
+    rpc.serve(GATE_SERVICE, this.sessions, GATE_METHODS);
+    this.unsubscribe = discovery.subscribe((event) => {
+      if (event.type === 'removed' && event.server.type === 'lobby') {
+        logger.warn('gate: lobby left; rebinding its sessions', { lobby: event.server.id });
+        this.sessions.lobbyRemoved(event.server.id);
+      }
+    });
+    this.accepting = true;
+    for (const acceptor of this.options.acceptors) {
+      await acceptor.listen((transport) => {
+        const agent = new Agent(this.context, transport, this.toErrorBody);
+        if (!this.accepting || this.agents.size >= this.options.maxConnections) {
+          agent.kick(this.accepting ? new GateError('GATE_ERR_FULL', `${this.agents.size} connections`) : new GateError('GATE_ERR_SHUTTING_DOWN', 'not accepting'));
+        } else {
+          this.agents.add(agent);
+          this.scheduleTimer(agent);
+        }
+        return { onData: (bytes) => agent.input(bytes), onClose: (reason) => agent.protocol.transportClosed(reason) };
+      });
+      logger.info('gate: listening', { transport: acceptor.kind, endpoint: acceptor.endpoint });
+    }
+  }
+
+  /** Stops accepting, ends every session (their lobbies save), and closes the listeners. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    await this.sessions.closeAll();
+    this.flushAll();
+    await Promise.all(this.options.acceptors.map((a) => a.close()));
+  }
+
+  async stop(): Promise<void> {
+    this.accepting = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    for (const agent of this.agents) agent.protocol.transportClosed('gate stopped');
+    await Promise.all(this.options.acceptors.map((a) => a.close()));
+  }
+
+  private scheduleFlush(agent: Agent): void {
+    this.dirty.add(agent);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // One packet per connection per turn, however many replies the turn produced.
+    setImmediate(() => this.flushAll());
+  }
+
+  private flushAll(): void {
+    this.flushScheduled = false;
+    const now = this.options.clock.now();
+    for (const agent of this.dirty) agent.protocol.flush(now);
+    this.dirty.clear();
+  }
+
+  private scheduleTimer(agent: Agent): void {
+    const { clock, timers } = this.options;
+    const due = agent.protocol.check();
+    if (due === Infinity) return;
+    timers.once(Math.max(0, due - clock.now()), () => {
+      agent.protocol.update(clock.now());
+      this.scheduleFlush(agent);
+      this.scheduleTimer(agent);
+    });
+  }
+}
+
+/** `endpoint` (`host:port` or `ws://host:port/path`) with its host replaced. */
+function withHost(endpoint: string, host: string): string {
+  const url = /^(ws:\/\/)?(\[[^\]]+\]|[^:/]+)(:\d+.*)$/.exec(endpoint);
+  return url ? `${url[1] ?? ''}${host}${url[3]}` : endpoint;
+}

@@ -1,0 +1,88 @@
+/**
+ * Client connections over KCP (reliable UDP, engine/net/kcp): each KCP message carries whole
+ * protocol packets. The KCP session layer has its own cookie handshake, liveness and caps.
+ */
+import type { Logger } from '../engine/log/types.js';
+import type { KcpSession } from '../engine/net/kcp/kcp-session.js';
+import { KcpError } from '../engine/net/kcp/errors.js';
+import { KCP_PRESETS } from '../engine/net/kcp/kcp-options.js';
+import { listenKcp, type UdpKcpServer } from '../engine/net/kcp/udp-kcp.js';
+import type { Clock } from '../engine/timer/clock.js';
+import type { TimerService } from '../engine/timer/timer-service.js';
+import type { Acceptor, ClientTransport, TransportHandlers } from './client-transport.js';
+
+/** A client's KCP session as a {@link ClientTransport}. */
+class KcpTransport implements ClientTransport {
+  readonly kind = 'kcp';
+  private closed = false;
+
+  constructor(private readonly session: KcpSession) {}
+
+  get remote(): string {
+    return this.session.address;
+  }
+
+  get bufferedBytes(): number {
+    return 0;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.closed) return;
+    try {
+      this.session.send(bytes);
+    } catch (err) {
+      // KCP's send queue is bounded: a client that does not ack is a slow consumer; drop it.
+      if (!(err instanceof KcpError)) throw err;
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.session.close();
+  }
+}
+
+/** Settings of a {@link KcpAcceptor}. */
+export interface KcpAcceptorOptions {
+  host: string;
+  port: number;
+  clock: Clock;
+  timers: TimerService;
+  logger: Logger;
+  maxSessions: number;
+}
+
+/** Listens for clients on a UDP port with KCP sessions. */
+export class KcpAcceptor implements Acceptor {
+  readonly kind = 'kcp';
+  private server: UdpKcpServer | undefined;
+
+  constructor(private readonly options: KcpAcceptorOptions) {}
+
+  get endpoint(): string {
+    return this.server?.address ?? `${this.options.host}:${this.options.port}`;
+  }
+
+  async listen(accept: (transport: ClientTransport) => TransportHandlers): Promise<void> {
+    const { host, port, clock, timers, logger, maxSessions } = this.options;
+    this.server = await listenKcp(host, port, {
+      clock,
+      timers,
+      logger,
+      maxSessions,
+      kcp: { ...KCP_PRESETS.fast },
+      onSession: (session) => {
+        const handlers = accept(new KcpTransport(session));
+        session.onMessage = (message) => handlers.onData(message);
+        session.onClose = (reason) => handlers.onClose(`kcp closed: ${String(reason)}`);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close();
+    this.server = undefined;
+  }
+}

@@ -1,0 +1,25 @@
+/** The contract every {@link OnlineIndex} passes (memory and Redis). */
+import { describe, expect, it } from 'vitest';
+import type { OnlineIndex } from './online-index.js';
+
+/** Runs the contract against indexes from `make`; each call must give an empty index. */
+export function onlineIndexContract(name: string, make: () => Promise<OnlineIndex>): void {
+  describe(`${name} (online index contract)`, () => {
+    it('returns the session a claim replaces', async () => {
+      const index = await make();
+      expect(await index.claim('u1', { gateId: 'gate-a', sessionId: 's1' })).toBeUndefined();
+      expect(await index.claim('u1', { gateId: 'gate-b', sessionId: 's2' })).toEqual({ gateId: 'gate-a', sessionId: 's1' });
+      expect(await index.lookup('u1')).toEqual({ gateId: 'gate-b', sessionId: 's2' });
+    });
+
+    it('releases only the session that still holds the account', async () => {
+      const index = await make();
+      await index.claim('u1', { gateId: 'gate-a', sessionId: 's1' });
+      await index.claim('u1', { gateId: 'gate-b', sessionId: 's2' });
+      await index.release('u1', 's1');
+      expect(await index.lookup('u1')).toEqual({ gateId: 'gate-b', sessionId: 's2' });
+      await index.release('u1', 's2');
+      expect(await index.lookup('u1')).toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { MemoryOnlineIndex } from './online-index.js';
+import { onlineIndexContract } from './online-index.contract.js';
+
+onlineIndexContract('MemoryOnlineIndex', async () => new MemoryOnlineIndex());

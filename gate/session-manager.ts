@@ -1,0 +1,240 @@
+/**
+ * The gate's sessions: authentication, one login per account, binding to a lobby, forwarding in
+ * order, pushes and kicks from lobbies, resume after a dropped connection, and rebinding when a
+ * lobby leaves the cluster.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Discovery } from '../engine/cluster/discovery.js';
+import type { Selector } from '../engine/cluster/select.js';
+import type { Logger } from '../engine/log/types.js';
+import { decodeAuthRequest, encodeAuthReply } from '../engine/protocol/auth-request.js';
+import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
+import type { CloseReason } from '../engine/protocol/kick.js';
+import type { RpcNode } from '../engine/rpc/rpc-node.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, type GateSessions, type SessionInfo } from '../engine/session/session-contract.js';
+import { encode } from '../engine/codec/msgpack-codec.js';
+import type { TimerService } from '../engine/timer/timer-service.js';
+import type { Agent } from './agent.js';
+import { GateError } from './errors.js';
+import type { OnlineIndex } from './online-index.js';
+import { Session } from './session.js';
+
+/** Checks a login token; rejects when it is not valid. */
+export interface TokenCheck {
+  verify(token: string): Promise<{ uid: string }>;
+}
+
+/** Settings of a {@link SessionManager}. */
+export interface SessionManagerOptions {
+  /** This gate's server id (known once registered). */
+  gateId(): string;
+  rpc: RpcNode;
+  discovery: Discovery;
+  index: OnlineIndex;
+  tokens: TokenCheck;
+  /** Picks a lobby for a session (the key is the uid) or for a request before login. */
+  selector: Selector;
+  timers: TimerService;
+  logger: Logger;
+  /** How long a session whose connection dropped waits to be resumed. */
+  resumeGraceMs: number;
+  /** Deadline of a call to a lobby. */
+  lobbyTimeoutMs: number;
+}
+
+/** Close reasons after which a session is over rather than waiting to be resumed. */
+const FINAL = new Set(['CLOSED', 'GATE_ERR_DUPLICATE_LOGIN', 'GATE_ERR_KICKED', 'GATE_ERR_SHUTTING_DOWN', 'GATE_ERR_AUTH_FAILED']);
+
+/** Every session of one gate. */
+export class SessionManager implements GateSessions {
+  private readonly sessions = new Map<string, Session>();
+  private readonly byUid = new Map<string, Session>();
+
+  constructor(private readonly options: SessionManagerOptions) {}
+
+  /** Sessions held, attached or waiting to be resumed. */
+  get count(): number {
+    return this.sessions.size;
+  }
+
+  /** `sys.auth`: verifies the token, resumes or creates the session, binds it. */
+  async authenticate(agent: Agent, payload: Uint8Array): Promise<Uint8Array> {
+    const request = decodeAuthRequest(payload);
+    if (!request) throw new GateError('GATE_ERR_BAD_REQUEST', `${SYSTEM_ROUTE.AUTH} takes [token, { sessionId, resumeToken }?]`);
+    if (agent.session) throw new GateError('GATE_ERR_ALREADY_AUTHENTICATED', agent.session.uid);
+    let uid: string;
+    try {
+      ({ uid } = await this.options.tokens.verify(request.token));
+    } catch (err) {
+      const error = new GateError('GATE_ERR_AUTH_FAILED', (err as Error).message);
+      this.options.logger.info('gate: token refused', { remote: agent.transport.remote, reason: (err as { code?: string }).code ?? error.detail });
+      agent.kick(error);
+      throw error;
+    }
+    if (!agent.protocol.isOpen) throw new GateError('GATE_ERR_AUTH_FAILED', 'connection closed during authentication');
+    const resumable = request.resume && this.sessions.get(request.resume.sessionId);
+    if (resumable && resumable.uid === uid && !resumable.closed && sameSecret(resumable.resumeToken, request.resume!.resumeToken)) {
+      this.attach(resumable, agent);
+      return this.reply(resumable, true);
+    }
+    const session = new Session(randomBytes(12).toString('base64url'), uid, randomBytes(18).toString('base64url'));
+    await this.evictOthers(uid, session);
+    this.sessions.set(session.sessionId, session);
+    this.byUid.set(uid, session);
+    this.attach(session, agent);
+    try {
+      await this.ensureBound(session);
+    } catch (err) {
+      // The session exists; the next request binds it again. The client learns why now.
+      this.options.logger.warn('gate: bind failed', { uid, err });
+    }
+    return this.reply(session, false);
+  }
+
+  /** Forwards a client request or notify to the session's lobby (or, before login, any lobby). */
+  async forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
+    const { rpc, lobbyTimeoutMs } = this.options;
+    const session = agent.session;
+    const lobbyId = session ? await this.ensureBound(session) : this.pickLobby(undefined);
+    const sessionId = session?.sessionId ?? '';
+    if (!reply) {
+      rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);
+      return undefined;
+    }
+    return (await rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
+  }
+
+  /** From a lobby: sends `body` on `route` to each listed session here. */
+  async push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void> {
+    for (const id of sessionIds) this.sessions.get(id)?.agent?.push(route, body);
+  }
+
+  /** From a lobby or another gate: ends a session and closes its connection. */
+  async kick(sessionId: string, reason: string): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    const code = reason === 'GATE_ERR_DUPLICATE_LOGIN' ? 'GATE_ERR_DUPLICATE_LOGIN' : 'GATE_ERR_KICKED';
+    session.agent?.kick(new GateError(code, reason));
+    await this.end(session, reason);
+  }
+
+  /** A connection closed: its session ends, or waits to be resumed when the client may come back. */
+  agentClosed(agent: Agent, reason: CloseReason): void {
+    const session = agent.session;
+    if (!session || session.agent !== agent) return;
+    session.agent = undefined;
+    if (FINAL.has(reason.name)) {
+      void this.end(session, reason.name);
+      return;
+    }
+    session.expiry = this.options.timers.once(this.options.resumeGraceMs, () => void this.end(session, 'not resumed'));
+  }
+
+  /** A lobby left the cluster: its sessions bind elsewhere and their clients hear `sys.rebound`. */
+  lobbyRemoved(lobbyId: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.lobbyId !== lobbyId) continue;
+      session.lobbyId = undefined;
+      this.ensureBound(session).then(
+        (to) => session.agent?.push(SYSTEM_ROUTE.REBOUND, encode({ lobbyId: to })),
+        (err: unknown) => this.options.logger.warn('gate: rebind failed; the next request retries', { uid: session.uid, err }),
+      );
+    }
+  }
+
+  /** Ends every session (gate shutdown): kicks the clients and tells the lobbies, which save. */
+  async closeAll(): Promise<void> {
+    await Promise.all(
+      [...this.sessions.values()].map((session) => {
+        session.agent?.kick(new GateError('GATE_ERR_SHUTTING_DOWN', 'reconnect to another gate'));
+        return this.end(session, 'gate shutting down');
+      }),
+    );
+  }
+
+  private attach(session: Session, agent: Agent): void {
+    const previous = session.agent;
+    if (previous && previous !== agent) {
+      previous.session = undefined;
+      previous.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the session was resumed on another connection'));
+    }
+    if (session.expiry !== undefined) this.options.timers.cancel(session.expiry);
+    session.expiry = undefined;
+    session.agent = agent;
+    agent.session = session;
+  }
+
+  /** One login per account: ends this gate's other session and kicks one on another gate. */
+  private async evictOthers(uid: string, session: Session): Promise<void> {
+    const { index, rpc, lobbyTimeoutMs } = this.options;
+    const local = this.byUid.get(uid);
+    if (local) {
+      local.agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'logged in again'));
+      await this.end(local, 'GATE_ERR_DUPLICATE_LOGIN');
+    }
+    const previous = await index.claim(uid, { gateId: this.options.gateId(), sessionId: session.sessionId });
+    if (previous && previous.gateId !== this.options.gateId()) {
+      // The other gate ends its session (its lobby saves) before this one binds and loads.
+      await rpc.call(previous.gateId, GATE_SERVICE, 'kick', [previous.sessionId, 'GATE_ERR_DUPLICATE_LOGIN'], { timeoutMs: lobbyTimeoutMs }).catch((err: unknown) =>
+        this.options.logger.warn('gate: could not reach the gate of an earlier login', { uid, gate: previous.gateId, err }),
+      );
+    }
+  }
+
+  private ensureBound(session: Session): Promise<string> {
+    if (session.lobbyId) return Promise.resolve(session.lobbyId);
+    if (session.binding) return session.binding;
+    const { rpc, lobbyTimeoutMs } = this.options;
+    const rebound = session.wasBound;
+    const info: SessionInfo = { sessionId: session.sessionId, uid: session.uid, gateId: this.options.gateId() };
+    const lobbyId = this.pickLobby(session.uid);
+    session.binding = rpc
+      .call(lobbyId, LOBBY_SESSIONS_SERVICE, 'bind', [info, rebound], { timeoutMs: lobbyTimeoutMs })
+      .then(() => {
+        session.lobbyId = lobbyId;
+        session.wasBound = true;
+        if (session.closed) void this.closeOnLobby(session, lobbyId, 'closed while binding');
+        return lobbyId;
+      })
+      .finally(() => {
+        session.binding = undefined;
+      });
+    return session.binding;
+  }
+
+  private pickLobby(key: string | undefined): string {
+    const lobby = this.options.selector.select(this.options.discovery.servers('lobby'), key);
+    if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', 'no lobby registered');
+    return lobby.id;
+  }
+
+  private async end(session: Session, reason: string): Promise<void> {
+    if (session.closed) return;
+    session.closed = true;
+    if (session.expiry !== undefined) this.options.timers.cancel(session.expiry);
+    this.sessions.delete(session.sessionId);
+    if (this.byUid.get(session.uid) === session) this.byUid.delete(session.uid);
+    if (session.agent) session.agent.session = undefined;
+    session.agent = undefined;
+    const lobbyId = session.lobbyId ?? (await session.binding?.catch(() => undefined));
+    if (lobbyId) await this.closeOnLobby(session, lobbyId, reason);
+    await this.options.index.release(session.uid, session.sessionId).catch((err: unknown) => this.options.logger.warn('gate: online index release failed', { err }));
+  }
+
+  private async closeOnLobby(session: Session, lobbyId: string, reason: string): Promise<void> {
+    const { rpc, lobbyTimeoutMs, logger } = this.options;
+    await rpc
+      .call(lobbyId, LOBBY_SESSIONS_SERVICE, 'close', [session.sessionId, reason], { timeoutMs: lobbyTimeoutMs })
+      .catch((err: unknown) => logger.warn('gate: lobby did not close the session', { uid: session.uid, lobby: lobbyId, err }));
+  }
+
+  private reply(session: Session, resumed: boolean): Uint8Array {
+    return encodeAuthReply({ uid: session.uid, sessionId: session.sessionId, resumeToken: session.resumeToken, resumed, gateId: this.options.gateId() });
+  }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

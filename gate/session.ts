@@ -1,0 +1,34 @@
+/**
+ * Who a player is on this gate: the account, the session id that survives reconnects, and the
+ * lobby the session is bound to. The connection (an {@link Agent}) comes and goes: a session
+ * whose connection dropped waits a grace period for the client to resume it.
+ */
+import type { TimerId } from '../engine/timer/timer-service.js';
+import type { Agent } from './agent.js';
+
+/** One player's session. */
+export class Session {
+  /** The connection, while attached. */
+  agent: Agent | undefined;
+  /** The lobby it is bound to; `undefined` until bound, and while a rebind is due. */
+  lobbyId: string | undefined;
+  /** Whether it was ever bound (a later bind is a rebind). */
+  wasBound = false;
+  /** The bind in progress, which requests wait for. */
+  binding: Promise<string> | undefined;
+  /** The timer that ends a detached session. */
+  expiry: TimerId | undefined;
+  /** Set once the session is over. */
+  closed = false;
+
+  /**
+   * @param sessionId unique on this gate.
+   * @param uid the account.
+   * @param resumeToken the secret a reconnecting client shows to resume.
+   */
+  constructor(
+    readonly sessionId: string,
+    readonly uid: string,
+    readonly resumeToken: string,
+  ) {}
+}

@@ -31,7 +31,10 @@ describe('main.ts (the process npm start runs)', () => {
 
   it('starts standalone, answers /health, and stops cleanly on SIGTERM', async () => {
     dir = await mkdtemp(join(tmpdir(), 'main-'));
-    const main = startMain(['--role', 'standalone', '--http.port', '0', '--store.lmdb.path', join(dir, 'lmdb'), '--log.console.colors', 'false']);
+    const main = startMain([
+      '--role', 'standalone', '--http.port', '0', '--store.lmdb.path', join(dir, 'lmdb'), '--log.console.colors', 'false',
+      '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0', '--gate.identityKeyPath', join(dir, 'gate.key'),
+    ]);
     const [, url] = await waitFor(() => main.output().match(/ready .*"http":"(http:\/\/[^"]+)"/), main.exited);
     const res = await fetch(url!);
     expect(res.status).toBe(200);

@@ -12,6 +12,16 @@ import { Lifecycle } from './engine/lifecycle/lifecycle.js';
 import { createLogger } from './engine/log/create-logger.js';
 import { loggerOptionsFromConfig } from './engine/log/logger-from-config.js';
 import { StoreModule } from './engine/persist/store-module.js';
+import { DeferredModule } from './engine/lifecycle/deferred-module.js';
+import { TokenVerifier } from './engine/auth/token-verifier.js';
+import { Redis } from 'ioredis';
+import { createGate } from './gate/create-gate.js';
+import type { Gate } from './gate/gate.js';
+import { LOBBY_ERRORS } from './lobby/errors.js';
+import { LobbyModule } from './lobby/lobby-module.js';
+import { ACCOUNT_INDEXES } from './services/login/account-store.js';
+import { pickGateFrom } from './services/login/gate-picker.js';
+import { LoginService } from './services/login/login-service.js';
 import { ClusterMember } from './engine/rpc/cluster-member.js';
 import { rpcOptionsFromConfig } from './engine/rpc/rpc-options-from-config.js';
 import { RpcNode } from './engine/rpc/rpc-node.js';
@@ -46,8 +56,13 @@ async function main(): Promise<void> {
 
   const timers = createTimerService({ clock, logger: logger.child({ component: 'timers' }) });
   life.add({ name: 'timers', start: async () => undefined, stop: async () => timers.stop() });
+  const role = config.server.role;
+  const standalone = role === 'standalone';
+  const hostsLobby = standalone || role === 'lobby';
+  const hostsGate = standalone || role === 'gate';
+  const hostsLogin = standalone || role === 'services';
   // Gates hold connections only; every other role persists.
-  const store = config.server.role === 'gate' ? undefined : life.add(new StoreModule(config.store, { clock, logger }));
+  const store = hostsGate && !standalone ? undefined : life.add(new StoreModule(config.store, { clock, logger, indexes: hostsLogin ? ACCOUNT_INDEXES : [] }));
   const discovery = life.add(createDiscovery(config, clock, logger.child({ component: 'discovery' })));
   const rpc = life.add(
     new RpcNode({
@@ -61,27 +76,73 @@ async function main(): Promise<void> {
       trace: traceContextOf(logger),
     }),
   );
+  const http = new HttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) });
+  // In one process the gate and the login service look for a server of the standalone type.
+  const peerType = (type: string): string => (standalone ? 'standalone' : type);
+
+  const lobby = hostsLobby ? life.add(new LobbyModule({ rpc, store: () => store!.store, clock, logger: logger.child({ component: 'lobby' }) })) : undefined;
+  const login = hostsLogin
+    ? life.add(
+        new DeferredModule(
+          'login',
+          () =>
+            new LoginService({
+              app: http.app,
+              store: store!.store,
+              clock,
+              logger: logger.child({ component: 'login' }),
+              pickGate: pickGateFrom(discovery, peerType('gate')),
+              login: config.login,
+              auth: config.auth,
+            }),
+        ),
+      )
+    : undefined;
+  let gate: Gate | undefined;
+  if (hostsGate) {
+    const redis = config.gate.onlineIndex === 'redis' ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
+    if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
+    // Built on first use: in one process the login service's key exists only once it has started.
+    let verifier: Promise<TokenVerifier> | undefined;
+    const tokens = {
+      verify: async (token: string) => {
+        verifier ??= login ? TokenVerifier.create({
+              clock,
+              key: login.module.publicJwk,
+              issuer: config.auth.issuer,
+              audience: config.auth.audience,
+              clockToleranceSec: config.auth.clockToleranceSec,
+              maxTokenBytes: config.auth.maxTokenBytes,
+            }) : TokenVerifier.fromConfig(config.auth, { clock });
+        return (await verifier).verify(token);
+      },
+    };
+    gate = life.add(
+      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), ...(redis ? { redis } : {}), lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS] }),
+    );
+  }
   life.add(
     new ClusterMember({
       rpc,
       discovery,
       ...(config.server.id === undefined ? {} : { id: config.server.id }),
-      type: config.server.role,
+      type: role,
       host: hostname(),
       version: VERSION,
       clock,
       logger: logger.child({ component: 'cluster' }),
-      sessions: () => 0,
-      entities: () => 0,
+      sessions: () => gate?.sessions.count ?? lobby?.sessionCount ?? 0,
+      entities: () => lobby?.entityCount ?? 0,
       loadReportIntervalMs: config.cluster.loadReportIntervalMs,
+      ...(gate ? { meta: () => gate.meta() } : {}),
       // The id discovery assigned (`<role>-<host>-<index>`) replaces the provisional one in logs.
       onRegistered: (self) => logger.setServerId(self.id),
     }),
   );
-  const http = life.add(new HttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) }));
+  life.add(http);
   registerHealthRoutes(http.app, {
     serverId: () => rpc.serverId,
-    role: config.server.role,
+    role,
     startedAt,
     now: () => clock.now(),
     state: () => life.state,
@@ -100,6 +161,15 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT', 0));
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // SIGHUP reloads the gate's route rules from the configuration files, without a restart.
+  process.on('SIGHUP', () => {
+    if (!gate) return;
+    try {
+      gate.reloadRules(loadConfig().gate.rules);
+    } catch (err) {
+      logger.error('route rules not reloaded; the old ones stay', { err });
+    }
+  });
   process.on('uncaughtException', (err) => {
     logger.error('uncaught exception', { err });
     void shutdown('uncaught exception', 1);
@@ -113,8 +183,10 @@ async function main(): Promise<void> {
     return;
   }
   logger.info('ready', {
-    role: config.server.role,
+    role,
     http: `${http.url}/health`,
+    ...(login ? { login: http.url } : {}),
+    ...(gate ? { gate: gate.meta() } : {}),
     rpc: rpc.address,
     discovery: config.cluster.discovery,
     ...(store ? { store: config.store.backend === 'lmdb' ? `lmdb at ${config.store.lmdb.path}` : config.store.mongodb.url } : {}),

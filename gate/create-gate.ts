@@ -32,6 +32,8 @@ export interface GateDeps {
   logger: Logger;
   /** A Redis client, required when `gate.onlineIndex` is `redis`. */
   redis?: Redis;
+  /** The server type that hosts sessions (default `lobby`). */
+  lobbyType?: string;
   /** Catalogues of lobby errors, so clients get their numeric codes. */
   lobbyErrors: readonly Readonly<Record<string, CatalogueEntry>>[];
 }
@@ -73,6 +75,7 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
       index,
       tokens,
       selector: createSelector({ kind: config.lobbyPolicy }),
+      lobbyType: deps.lobbyType ?? 'lobby',
       resumeGraceMs: config.resumeGraceMs,
       lobbyTimeoutMs: config.lobbyTimeoutMs,
     },

@@ -130,7 +130,7 @@ export class Gate implements Module {
     const { rpc, discovery, logger } = this.options;
     rpc.serve(GATE_SERVICE, this.sessions, GATE_METHODS);
     this.unsubscribe = discovery.subscribe((event) => {
-      if (event.type === 'removed' && event.server.type === 'lobby') {
+      if (event.type === 'removed' && event.server.type === this.options.sessions.lobbyType) {
         logger.warn('gate: lobby left; rebinding its sessions', { lobby: event.server.id });
         this.sessions.lobbyRemoved(event.server.id);
       }

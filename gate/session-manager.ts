@@ -32,6 +32,8 @@ export interface SessionManagerOptions {
   discovery: Discovery;
   index: OnlineIndex;
   tokens: TokenCheck;
+  /** The server type that hosts sessions: `lobby`, or `standalone` in one process. */
+  lobbyType: string;
   /** Picks a lobby for a session (the key is the uid) or for a request before login. */
   selector: Selector;
   timers: TimerService;
@@ -203,7 +205,7 @@ export class SessionManager implements GateSessions {
   }
 
   private pickLobby(key: string | undefined): string {
-    const lobby = this.options.selector.select(this.options.discovery.servers('lobby'), key);
+    const lobby = this.options.selector.select(this.options.discovery.servers(this.options.lobbyType), key);
     if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', 'no lobby registered');
     return lobby.id;
   }

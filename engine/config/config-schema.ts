@@ -4,7 +4,7 @@
  */
 
 import { LOG_LEVELS } from '../log/types.js';
-import { array, boolean, number, object, oneOf, optional, string, type Infer } from './schema.js';
+import { array, boolean, number, object, oneOf, optional, record, string, type Infer } from './schema.js';
 
 /** The kinds of server process; `standalone` runs gate, lobby and services in one process. */
 export const ROLES = ['standalone', 'gate', 'lobby', 'services'] as const;
@@ -195,6 +195,49 @@ export const configSchema = object({
       /** Addresses and usernames tracked at once, each; the least recently seen are forgotten first. */
       maxTracked: count(16, 10_000_000),
     }),
+  }),
+  /** The gate: client listeners, the client protocol's limits and timing, route rules. */
+  gate: object({
+    /** Interface the client listeners bind to. */
+    host: nonEmpty(),
+    /** Host the gate tells clients to connect to (through the login service); defaults to `host`. */
+    publicHost: optional(nonEmpty()),
+    /** Client ports; 0 picks a free one, -1 turns the transport off. */
+    tcpPort: count(-1, 65_535),
+    wsPort: count(-1, 65_535),
+    kcpPort: count(-1, 65_535),
+    /** WebSocket path. */
+    wsPath: string({ pattern: /^\/\S*$/ }),
+    /** File with the gate's 32-byte X25519 identity key (raw or base64); generated when missing. */
+    identityKeyPath: nonEmpty(),
+    handshakeTimeoutMs: count(100, 120_000),
+    heartbeatMs: count(100, 600_000),
+    /** Close after hearing nothing for this long; at least twice `heartbeatMs`. */
+    timeoutMs: count(200, 3_600_000),
+    maxPacketBytes: count(1_024, 0xff_ffff),
+    maxMessageBytes: count(256, 16 * MIB),
+    /** Payloads this large or larger are compressed (deflate-raw) when that pays; 0 turns compression off. */
+    compressThreshold: count(0),
+    /** Messages per second each connection may send, and the burst it may save up. */
+    ratePerSecond: count(1, 1_000_000),
+    rateBurst: count(1, 1_000_000),
+    /** Requests of one connection waiting for replies, at most. */
+    maxPending: count(1, 100_000),
+    /** Unsent bytes a connection may hold before its client counts as too slow and is kicked. */
+    maxBufferedBytes: count(KIB, 256 * MIB),
+    maxConnections: count(1, 1_000_000),
+    /** How long a session whose connection dropped waits for the client to resume it. */
+    resumeGraceMs: count(0, 3_600_000),
+    /** Deadline of a call from the gate to a lobby. */
+    lobbyTimeoutMs: count(10, 600_000),
+    /** How sessions are spread over lobbies. */
+    lobbyPolicy: oneOf(['least-load', 'consistent-hash', 'round-robin', 'random'] as const),
+    /** Where the uid → session index lives: in memory (one gate) or in Redis (several gates). */
+    onlineIndex: oneOf(['memory', 'redis'] as const),
+    /** Routes sent as 2-byte codes (the route dictionary). */
+    routes: array(nonEmpty(), { maxItems: 65_536 }),
+    /** Route rules: pattern (`A.b`, `admin.*`, `*`) → `block`, `pass` or `auth`; reloaded on SIGHUP. */
+    rules: record(oneOf(['block', 'pass', 'auth'] as const)),
   }),
 });
 

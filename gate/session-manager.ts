@@ -9,7 +9,7 @@ import type { Selector } from '../engine/cluster/select.js';
 import type { Logger } from '../engine/log/types.js';
 import { decodeAuthRequest, encodeAuthReply } from '../engine/protocol/auth-request.js';
 import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
-import type { CloseReason } from '../engine/protocol/kick.js';
+import { TRANSPORT_CLOSED, type CloseReason } from '../engine/protocol/kick.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, type GateSessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
@@ -44,8 +44,14 @@ export interface SessionManagerOptions {
   lobbyTimeoutMs: number;
 }
 
-/** Close reasons after which a session is over rather than waiting to be resumed. */
-const FINAL = new Set(['CLOSED', 'GATE_ERR_DUPLICATE_LOGIN', 'GATE_ERR_KICKED', 'GATE_ERR_SHUTTING_DOWN', 'GATE_ERR_AUTH_FAILED']);
+/** The gate's own kicks after which a session is over rather than waiting to be resumed. */
+const FINAL_KICKS = new Set(['GATE_ERR_DUPLICATE_LOGIN', 'GATE_ERR_KICKED', 'GATE_ERR_SHUTTING_DOWN', 'GATE_ERR_AUTH_FAILED', 'GATE_ERR_RATE_LIMIT']);
+
+/** Whether a close ends the session: the client logged out (a KICK with code 0), or the gate ended it. */
+function isFinal(reason: CloseReason): boolean {
+  if (reason.byPeer) return reason.code === 0 && reason.name !== TRANSPORT_CLOSED;
+  return FINAL_KICKS.has(reason.name);
+}
 
 /** Every session of one gate. */
 export class SessionManager implements GateSessions {
@@ -125,7 +131,7 @@ export class SessionManager implements GateSessions {
     const session = agent.session;
     if (!session || session.agent !== agent) return;
     session.agent = undefined;
-    if (FINAL.has(reason.name)) {
+    if (isFinal(reason)) {
       void this.end(session, reason.name);
       return;
     }

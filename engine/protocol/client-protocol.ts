@@ -81,6 +81,11 @@ export class ClientProtocol extends ConnectionCore<ServerHello> {
     }
     this.initiator = undefined;
     const hello = decodeServerHello(reply.payload);
+    const { min, max } = this.settings.versions ?? { min: PROTOCOL_VERSION, max: PROTOCOL_VERSION };
+    if (hello.version < min || hello.version > max || hello.version !== PROTOCOL_VERSION) {
+      throw new ProtocolError('PROTOCOL_ERR_VERSION', `gate chose version ${hello.version}, client offered ${min}..${max}`);
+    }
+    if (hello.serializer !== 'msgpack') throw new ProtocolError('PROTOCOL_ERR_HANDSHAKE', `gate chose serializer ${hello.serializer}`);
     const compression = hello.compression === '' ? undefined : this.settings.compressions.find((c) => c.name === hello.compression);
     if (hello.compression !== '' && !compression) throw new ProtocolError('PROTOCOL_ERR_HANDSHAKE', `gate chose compression ${hello.compression}`);
     let dictionary: RouteDictionary;
@@ -101,6 +106,7 @@ export class ClientProtocol extends ConnectionCore<ServerHello> {
     );
     this.channel!.sendPacket(PACKET.HANDSHAKE_ACK, new Uint8Array(0));
     this.state = 'open';
+    this.established = true;
     this.events.onOpen(hello);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { PACKET, type PacketType } from './constants.js';
 import { ProtocolError } from './errors.js';
-import { CLOSED, encodeKick, decodeKick, type CloseReason } from './kick.js';
+import { CLOSED, encodeKick, decodeKick, TRANSPORT_CLOSED, type CloseReason } from './kick.js';
 import type { Message } from './message.js';
 import { PacketDecoder, type Packet } from './packet-decoder.js';
 import { encodePacket } from './packet-encoder.js';
@@ -41,6 +41,8 @@ export interface ConnectionTiming {
 export abstract class ConnectionCore<Hello> {
   protected readonly decoder: PacketDecoder;
   protected channel: SecureChannel | undefined;
+  /** Set once both sides hold the keys and messages may flow. */
+  protected established = false;
   private closed = false;
   private lastSent: number;
   private lastReceived: number;
@@ -59,7 +61,7 @@ export abstract class ConnectionCore<Hello> {
 
   /** Whether messages may be sent. */
   get isOpen(): boolean {
-    return this.channel !== undefined && !this.closed;
+    return this.established && !this.closed;
   }
 
   /** Whether the connection has closed. */
@@ -90,13 +92,13 @@ export abstract class ConnectionCore<Hello> {
    * @throws ProtocolError PROTOCOL_ERR_MESSAGE_TOO_LARGE when the message is over the limits.
    */
   send(message: Message): void {
-    if (!this.channel || this.closed) throw new Error('protocol: send on a connection that is not open');
+    if (!this.channel || !this.established || this.closed) throw new Error('protocol: send on a connection that is not open');
     this.channel.queue(message);
   }
 
   /** Writes the queued messages as one packet. */
   flush(now: number): void {
-    if (!this.channel || this.closed || this.channel.pendingBytes === 0) return;
+    if (!this.channel || !this.established || this.closed || this.channel.pendingBytes === 0) return;
     this.channel.flush();
     this.lastSent = now;
   }
@@ -126,13 +128,13 @@ export abstract class ConnectionCore<Hello> {
 
   /** The transport went away: report the close without sending anything. */
   transportClosed(message: string): void {
-    if (!this.closed) this.finish({ code: CLOSED.code, name: 'TRANSPORT_CLOSED', message, byPeer: true });
+    if (!this.closed) this.finish({ code: CLOSED.code, name: TRANSPORT_CLOSED, message, byPeer: true });
   }
 
   /** Runs timers: handshake timeout, silence timeout, heartbeats. */
   update(now: number): void {
     if (this.closed) return;
-    if (!this.channel) {
+    if (!this.channel || !this.established) {
       if (now - this.createdAt >= this.timing.handshakeTimeoutMs) this.fail('PROTOCOL_ERR_HANDSHAKE_TIMEOUT', `${this.timing.handshakeTimeoutMs} ms`);
       return;
     }
@@ -150,7 +152,7 @@ export abstract class ConnectionCore<Hello> {
   /** When {@link update} next has something to do; `Infinity` once closed. */
   check(): number {
     if (this.closed) return Infinity;
-    if (!this.channel) return this.createdAt + this.timing.handshakeTimeoutMs;
+    if (!this.channel || !this.established) return this.createdAt + this.timing.handshakeTimeoutMs;
     return Math.min(this.lastReceived + this.timing.timeoutMs, this.lastSent + this.timing.heartbeatMs);
   }
 
@@ -178,7 +180,10 @@ export abstract class ConnectionCore<Hello> {
     }
   }
 
-  /** Opens the channel after the handshake. */
+  /**
+   * Sets up the encrypted channel once the keys are known: from then on a KICK goes out
+   * encrypted. Messages flow once the subclass sets {@link established}.
+   */
   protected openChannel(settings: ChannelSettings, now: number): void {
     this.channel = new SecureChannel(settings, this.output);
     this.decoder.maxBodyBytes = settings.maxPacketBytes;

@@ -16,7 +16,6 @@ import { HandshakeError, respond } from './noise-nk.js';
 import type { Packet } from './packet-decoder.js';
 import { encodePacket } from './packet-encoder.js';
 import type { RouteDictionary } from './route-dictionary.js';
-import type { ChannelSettings } from './secure-channel.js';
 import type { X25519KeyPair } from './x25519.js';
 
 /** Settings of a gate's connections. */
@@ -38,7 +37,6 @@ const fromClient = (message: Message): boolean => message.kind === MESSAGE_KIND.
 export class GateProtocol extends ConnectionCore<ClientHello> {
   private state: 'handshake' | 'ack' | 'open' = 'handshake';
   private clientHello: ClientHello | undefined;
-  private pending: ChannelSettings | undefined;
 
   constructor(
     private readonly settings: GateProtocolSettings,
@@ -53,15 +51,14 @@ export class GateProtocol extends ConnectionCore<ClientHello> {
     switch (this.state) {
       case 'handshake':
         if (packet.type !== PACKET.HANDSHAKE) throw unexpected(packet.type);
-        this.answerHandshake(packet.body);
+        this.answerHandshake(packet.body, now);
         this.state = 'ack';
         return;
       case 'ack': {
         if (packet.type !== PACKET.HANDSHAKE_ACK) throw unexpected(packet.type);
-        this.openChannel(this.pending!, now);
-        this.pending = undefined;
         if (this.channel!.open(packet).length !== 0) throw new ProtocolError('PROTOCOL_ERR_HANDSHAKE', 'HANDSHAKE_ACK with a body');
         this.state = 'open';
+        this.established = true;
         this.events.onOpen(this.clientHello!);
         return;
       }
@@ -70,7 +67,7 @@ export class GateProtocol extends ConnectionCore<ClientHello> {
     }
   }
 
-  private answerHandshake(body: Uint8Array): void {
+  private answerHandshake(body: Uint8Array, now: number): void {
     const { minVersion, maxVersion } = decodeHandshakePrefix(body);
     if (PROTOCOL_VERSION < minVersion || PROTOCOL_VERSION > maxVersion) {
       throw new ProtocolError('PROTOCOL_ERR_VERSION', `client speaks ${minVersion}..${maxVersion}, gate speaks ${PROTOCOL_VERSION}`);
@@ -97,12 +94,13 @@ export class GateProtocol extends ConnectionCore<ClientHello> {
         return encodeServerHello(hello);
       });
       this.output(encodePacket(PACKET.HANDSHAKE_REPLY, reply.message));
-      this.pending = {
+      // The client holds the keys from here on: a refusal before its ACK must be encrypted too.
+      this.openChannel({
         send: reply.keys.send,
         recv: reply.keys.recv,
         maxPacketBytes: settings.limits.maxPacketBytes,
         encoding: { dictionary: settings.dictionary, compression: chosen, compressThreshold: settings.compressThreshold, maxMessageBytes: settings.limits.maxMessageBytes },
-      };
+      }, now);
     } catch (err) {
       if (err instanceof HandshakeError) throw new ProtocolError('PROTOCOL_ERR_HANDSHAKE', err.message);
       throw err;

@@ -20,6 +20,9 @@ export interface CloseReason {
 /** The code of a normal close. */
 export const CLOSED = { code: 0, name: 'CLOSED' } as const;
 
+/** The name of a close reported when the transport dropped without a KICK (the session may be resumed). */
+export const TRANSPORT_CLOSED = 'TRANSPORT_CLOSED';
+
 /** Longest KICK body; longer reasons are cut. */
 export const MAX_KICK_BYTES = 514;
 

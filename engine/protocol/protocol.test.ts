@@ -138,6 +138,16 @@ describe('gate and client protocol', () => {
     expect(pair.gateLog.closes[0]).toMatchObject({ name: 'PROTOCOL_ERR_HANDSHAKE_TIMEOUT', code: 4011 });
   });
 
+  it('tells a client whose HANDSHAKE_ACK never arrived why it closed, encrypted', () => {
+    const pair = openPair({ toGate: (b) => (b[0] === PACKET.HANDSHAKE_ACK ? [] : [b]) });
+    expect(pair.client.isOpen).toBe(true);
+    expect(pair.gate.isOpen).toBe(false);
+    // The client's first heartbeat reaches a gate still waiting for the ACK.
+    pair.advance(1_000);
+    expect(pair.gateLog.closes[0]).toMatchObject({ name: 'PROTOCOL_ERR_UNEXPECTED_PACKET' });
+    expect(pair.clientLog.closes[0]).toMatchObject({ name: 'PROTOCOL_ERR_UNEXPECTED_PACKET', code: 4003, byPeer: true });
+  });
+
   it('closes a client that sends a message kind only the gate may send', () => {
     const pair = openPair();
     pair.client.send({ kind: MESSAGE_KIND.PUSH, route: 'x.y', payload: bytes(0xc0) });

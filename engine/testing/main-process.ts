@@ -1,0 +1,71 @@
+/**
+ * Runs main.ts as a child process for the tests that need whole servers (a standalone process, a
+ * gate, a lobby), and reads what it announces in its `ready` log line: its HTTP address, its
+ * gate endpoints and identity key.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../main.ts', import.meta.url));
+const READY_TIMEOUT_MS = 30_000;
+
+/** What a process's `ready` line says. */
+export interface ReadyInfo {
+  role: string;
+  http: string;
+  login?: string;
+  gate?: { publicKey: string; tcp?: string; ws?: string; kcp?: string };
+  rpc: string;
+}
+
+/** One running main.ts. */
+export interface MainProcess {
+  child: ChildProcess;
+  ready: ReadyInfo;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Resolves with the exit code once it exits. */
+  exited: Promise<number | null>;
+  /** Sends `signal` (default SIGTERM) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `main.ts` with `args` and waits for its `ready` line.
+ * @throws Error with the process's output when it exits or stays silent for 30 s.
+ */
+export async function startMain(args: string[]): Promise<MainProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--log.console.colors', 'false', '--log.file.enabled', 'false', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = await new Promise<ReadyInfo>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`main.ts ${args.join(' ')} not ready within ${READY_TIMEOUT_MS} ms:\n${output.slice(-3000)}`)), READY_TIMEOUT_MS);
+    const onData = (data: Buffer): void => {
+      output += data.toString();
+      const match = /\bready (\{.*\})\s*$/m.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(JSON.parse(match[1]!) as ReadyInfo);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`main.ts ${args.join(' ')} exited with ${code} before it was ready:\n${output.slice(-3000)}`));
+    });
+  });
+  // Keep collecting after ready, for assertions on later log lines.
+  return {
+    child,
+    ready,
+    output: () => output,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

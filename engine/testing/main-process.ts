@@ -44,7 +44,7 @@ export async function startMain(args: string[]): Promise<MainProcess> {
     const timer = setTimeout(() => reject(new Error(`main.ts ${args.join(' ')} not ready within ${READY_TIMEOUT_MS} ms:\n${output.slice(-3000)}`)), READY_TIMEOUT_MS);
     const onData = (data: Buffer): void => {
       output += data.toString();
-      const match = /\bready (\{.*\})\s*$/m.exec(output);
+      const match = /\] ready (\{.*\})\s*$/m.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(JSON.parse(match[1]!) as ReadyInfo);

@@ -7,9 +7,7 @@
  * under the same harness as the calls (the bound of any request/response API in Node), with its
  * round trip at the 10% load.
  */
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
 import { FRAME_HEADER_BYTES } from '../engine/codec/frame-decoder.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
@@ -27,98 +25,10 @@ const LOADS = [0.1, 0.5, 0.9];
 // A typical small game call: one object argument.
 const ARG = { item: 'sword', qty: 3, slot: 12 };
 
+import { openLoop, percentile, pipelined, rawEchoClient, startEchoPeer } from './lib/load.js';
+
 const quiet: Logger = { error: console.error, warn: console.error, info: () => {}, debug: () => {}, child: () => quiet };
 
-async function startPeer(): Promise<{ rpc: string; echo: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fixtures/rpc-peer.ts', import.meta.url).pathname], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench peer exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', resolve);
-  });
-  return { ...(JSON.parse(line) as { rpc: string; echo: string }), stop: () => child.stdin!.end() };
-}
-
-/** Keeps `window` operations in flight for `ms`; returns completed operations per second. */
-async function pipelined(ms: number, window: number, op: () => Promise<unknown>): Promise<number> {
-  let done = 0;
-  const end = performance.now() + ms;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < end) {
-      await op();
-      done++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: window }, worker));
-  return (done * 1000) / (performance.now() - started);
-}
-
-/** Offers `rate` calls per second, evenly paced, for `ms`; returns round trips in microseconds. */
-async function openLoop(rate: number, ms: number, op: () => Promise<unknown>): Promise<number[]> {
-  const rtts: number[] = [];
-  const inFlight: Promise<unknown>[] = [];
-  const started = performance.now();
-  let issued = 0;
-  await new Promise<void>((resolve) => {
-    const tick = (): void => {
-      const elapsed = performance.now() - started;
-      const due = Math.min(Math.floor((elapsed * rate) / 1000), Math.floor((ms * rate) / 1000));
-      for (; issued < due; issued++) {
-        const sent = performance.now();
-        inFlight.push(op().then(() => rtts.push((performance.now() - sent) * 1000)));
-      }
-      if (elapsed < ms) setImmediate(tick);
-      else resolve();
-    };
-    tick();
-  });
-  await Promise.all(inFlight);
-  return rtts;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
-
-/**
- * A raw framed-echo client: `op()` sends one frame of `size` bytes and resolves when a frame comes
- * back (the echo keeps order), so it runs under the same harness as the RPC calls.
- */
-async function rawEchoClient(address: string, size: number): Promise<{ op: () => Promise<unknown>; close(): void }> {
-  const socket = connect(parseAddress(address));
-  socket.setNoDelay(true);
-  await new Promise((resolve) => socket.once('connect', resolve));
-  const frame = Buffer.alloc(FRAME_HEADER_BYTES + size, 7);
-  frame.writeUInt32BE(size, 0);
-  const waiting: Array<() => void> = [];
-  let head = 0;
-  let partial = 0;
-  let batch: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    const bytes = partial + chunk.length;
-    let frames = Math.floor(bytes / frame.length);
-    partial = bytes % frame.length;
-    while (frames-- > 0) waiting[head++]!();
-    if (head > 65_536) {
-      waiting.splice(0, head);
-      head = 0;
-    }
-  });
-  const flush = (): void => {
-    socket.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
-    batch = [];
-  };
-  return {
-    op: () =>
-      new Promise<void>((resolve) => {
-        waiting.push(resolve);
-        if (batch.push(frame) === 1) setImmediate(flush);
-      }),
-    close: () => socket.destroy(),
-  };
-}
 
 /** Raw echo: `window` frames of `size` bytes in flight; returns frames per second. */
 async function rawEcho(address: string, size: number, ms: number, window: number): Promise<number> {
@@ -159,7 +69,7 @@ const bench: Benchmark = {
   name: 'rpc',
   description: 'msgpack RPC calls between two processes over one loopback link, against a raw TCP frame echo',
   async run(): Promise<BenchReport> {
-    const peer = await startPeer();
+    const peer = await startEchoPeer();
     const clock = new SystemClock();
     const timers = new TimerService({ clock, logger: quiet });
     const client = new RpcNode({

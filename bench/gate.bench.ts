@@ -1,0 +1,148 @@
+/**
+ * The gate end to end: 1,000 clients send `Echo.echo` requests through client → gate → lobby →
+ * gate → client, for each transport (TCP, WebSocket, KCP), against a standalone server process
+ * (login service, gate and lobby in one process, as `npm start` runs it). Figures per transport:
+ * messages per second with a window of requests in flight on every client, and p50/p99 round
+ * trips at half that rate. Then idle connections: 10,000 handshaken TCP connections and what each
+ * costs the server process (resident memory), and 1,000 authenticated sessions (each also holds
+ * its avatar in the same process).
+ *
+ * Baseline in the same run: a raw Node TCP echo server of length-prefixed frames, driven by the
+ * same 1,000 sockets with the same window and the same harness, with frames as large as a request
+ * packet.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SigningKey } from '../engine/auth/signing-key.js';
+import { TokenIssuer } from '../engine/auth/token-issuer.js';
+import { startMain, type MainProcess } from '../engine/testing/main-process.js';
+import { SystemClock } from '../engine/timer/clock.js';
+import { GateClient } from '../client-sim/gate-client.js';
+import type { Benchmark, BenchReport, Figure } from './lib/benchmark.js';
+import { openLoop, percentile, pipelined, rawEchoClient, startEchoPeer } from './lib/load.js';
+
+const CLIENTS = 1_000;
+const WINDOW = 4;
+const THROUGHPUT_MS = 4_000;
+const LATENCY_MS = 3_000;
+const IDLE = 10_000;
+// A small game request: one object argument; its packet is about 48 bytes.
+const PAYLOAD = { item: 'sword', qty: 3 };
+const RAW_FRAME_BYTES = 44;
+const TRANSPORTS = ['tcp', 'ws', 'kcp'] as const;
+
+const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
+
+async function residentBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** Spreads `op` over the clients in turn. */
+function roundRobin<T>(items: T[], op: (item: T) => Promise<unknown>): () => Promise<unknown> {
+  let next = 0;
+  return () => op(items[next++ % items.length]!);
+}
+
+async function measure(clients: { op: () => Promise<unknown> }[]): Promise<{ rate: number; p50: number; p99: number }> {
+  // Each client keeps WINDOW requests in flight: one closed loop per client and slot.
+  const perClient = await Promise.all(clients.map((c) => pipelined(THROUGHPUT_MS, WINDOW, c.op)));
+  const rate = perClient.reduce((a, b) => a + b, 0);
+  const rtts = (await openLoop(rate / 2, LATENCY_MS, roundRobin(clients, (c) => c.op()))).sort((a, b) => a - b);
+  return { rate, p50: percentile(rtts, 0.5) / 1000, p99: percentile(rtts, 0.99) / 1000 };
+}
+
+async function run(): Promise<BenchReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'gate-bench-'));
+  const key = await SigningKey.generate();
+  await writeFile(join(dir, 'login.key'), await key.exportPrivatePem());
+  await writeFile(join(dir, 'config.jsonc'), JSON.stringify({
+    server: { role: 'standalone', host: '127.0.0.1' },
+    cluster: { discovery: 'memory' },
+    store: { backend: 'lmdb' },
+    log: { level: 'info' },
+    gate: { ratePerSecond: 1_000_000, rateBurst: 1_000_000, maxPending: 1_000, maxConnections: 50_000 },
+  }));
+  const issuer = new TokenIssuer({ key, clock: new SystemClock(), ttlSec: 3_600 });
+  const server: MainProcess = await startMain([
+    '--config', join(dir, 'config.jsonc'), '--http.port', '0', '--rpc.port', '0',
+    '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0', '--gate.identityKeyPath', join(dir, 'gate.key'),
+    '--store.lmdb.path', join(dir, 'lmdb'), '--login.privateKeyPath', join(dir, 'login.key'),
+  ]);
+  const gate = server.ready.gate!;
+  const pid = server.child.pid!;
+  const figures: Record<string, Figure> = {};
+  const baseline: Record<string, Figure> = {};
+  const params: Record<string, string | number> = { clients: CLIENTS, window: WINDOW, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS, idle: IDLE };
+  try {
+    for (const transport of TRANSPORTS) {
+      const clients = await Promise.all(
+        Array.from({ length: CLIENTS }, async (_, i) => {
+          const client = await GateClient.connect({ endpoint: gate[transport]!, transport, gateKey: gate.publicKey, requestTimeoutMs: 60_000 });
+          await client.auth((await issuer.issue({ uid: `bench-${transport}-${i}`, name: `bench ${i}` })).token);
+          return client;
+        }),
+      );
+      const result = await measure(clients.map((c) => ({ op: () => c.request('Echo.echo', PAYLOAD) })));
+      figures[`${transport} messages/s`] = fig(result.rate, 'msg/s', 'higher');
+      figures[`${transport} p50 at half rate`] = fig(result.p50, 'ms', 'lower');
+      figures[`${transport} p99 at half rate`] = fig(result.p99, 'ms', 'lower');
+      console.log(`  ${transport}: ${result.rate.toFixed(0)} msg/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms at half rate`);
+      for (const c of clients) c.close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+
+    const peer = await startEchoPeer();
+    const raw = await Promise.all(Array.from({ length: CLIENTS }, () => rawEchoClient(peer.echo, RAW_FRAME_BYTES)));
+    const echo = await measure(raw);
+    baseline['tcp messages/s'] = fig(echo.rate, 'msg/s', 'higher');
+    baseline['p50 at half rate'] = fig(echo.p50, 'ms', 'lower');
+    baseline['p99 at half rate'] = fig(echo.p99, 'ms', 'lower');
+    for (const r of raw) r.close();
+    peer.stop();
+
+    // Idle: connections that finished the handshake and then say nothing but heartbeats.
+    const before = await residentBytes(pid);
+    const idle: GateClient[] = [];
+    for (let i = 0; i < IDLE; i += 500) {
+      idle.push(...(await Promise.all(Array.from({ length: Math.min(500, IDLE - i) }, () => GateClient.connect({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey })))));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const connected = idle.filter((c) => c.isOpen).length;
+    const after = await residentBytes(pid);
+    figures['idle connections held'] = fig(connected, 'connections', 'higher');
+    figures['memory per idle connection'] = fig((after - before) / connected, 'bytes', 'lower');
+    for (const c of idle) c.close();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    // Authenticated sessions: each also holds a session and, in this one process, its avatar.
+    const beforeSessions = await residentBytes(pid);
+    const sessions = await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, i) => {
+        const client = await GateClient.connect({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
+        await client.auth((await issuer.issue({ uid: `idle-${i}`, name: `idle ${i}` })).token);
+        return client;
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    figures['memory per session with avatar'] = fig(((await residentBytes(pid)) - beforeSessions) / sessions.length, 'bytes', 'lower');
+    for (const c of sessions) c.close();
+    params.serverRssMiB = Math.round((await residentBytes(pid)) / 1024 / 1024);
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return {
+    figures,
+    baseline,
+    params,
+    compare: [
+      ...TRANSPORTS.map((t) => ({ ours: `${t} messages/s`, baseline: 'tcp messages/s' })),
+      { ours: 'tcp p99 at half rate', baseline: 'p99 at half rate' },
+    ],
+  };
+}
+
+const bench: Benchmark = { name: 'gate', description: 'client → gate → lobby → gate → client echo, 1,000 clients per transport; idle connections', run };
+export default bench;

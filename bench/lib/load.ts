@@ -10,7 +10,7 @@ import { FRAME_HEADER_BYTES } from '../../engine/codec/frame-decoder.js';
 import { parseAddress } from '../../engine/rpc/address.js';
 
 /** Starts bench/fixtures/rpc-peer.ts: an RPC echo service and a raw framed TCP echo server. */
-export async function startEchoPeer(): Promise<{ rpc: string; echo: string; stop(): void }> {
+export async function startEchoPeer(): Promise<{ rpc: string; echo: string; pid: number; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('../fixtures/rpc-peer.ts', import.meta.url).pathname], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -18,7 +18,7 @@ export async function startEchoPeer(): Promise<{ rpc: string; echo: string; stop
     child.once('exit', (code) => reject(new Error(`bench peer exited with ${code}`)));
     createInterface({ input: child.stdout! }).once('line', resolve);
   });
-  return { ...(JSON.parse(line) as { rpc: string; echo: string }), stop: () => child.stdin!.end() };
+  return { ...(JSON.parse(line) as { rpc: string; echo: string }), pid: child.pid!, stop: () => child.stdin!.end() };
 }
 
 /** Keeps `window` operations in flight for `ms`; returns completed operations per second. */

@@ -11,6 +11,10 @@ export const TAG_BYTES = 16;
 /** Nonces stop here: the key must not be used again (2^64 - 1 is reserved by Noise). */
 const MAX_NONCE = 2n ** 64n - 1n;
 
+// One scratch nonce for every cipher state: each use is synchronous, and a buffer per state would
+// cost every idle connection two small allocations.
+const NONCE = Buffer.alloc(12);
+
 /** Thrown when a ciphertext does not authenticate; the caller decides what breaks. */
 export class DecryptError extends Error {
   override readonly name = 'DecryptError';
@@ -19,7 +23,6 @@ export class DecryptError extends Error {
 /** One direction's key and counter. */
 export class CipherState {
   private n = 0n;
-  private readonly nonce = Buffer.alloc(12);
 
   /** @param key the 32-byte key. */
   constructor(private readonly key: Uint8Array) {
@@ -70,8 +73,8 @@ export class CipherState {
 
   private peekNonce(): Buffer {
     if (this.n >= MAX_NONCE) throw new Error('cipher: nonce exhausted; the channel must be rekeyed or closed');
-    this.nonce.writeBigUInt64LE(this.n, 4);
-    return this.nonce;
+    NONCE.writeBigUInt64LE(this.n, 4);
+    return NONCE;
   }
 
   private nextNonce(): Buffer {

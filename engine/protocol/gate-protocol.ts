@@ -59,7 +59,9 @@ export class GateProtocol extends ConnectionCore<ClientHello> {
         if (this.channel!.open(packet).length !== 0) throw new ProtocolError('PROTOCOL_ERR_HANDSHAKE', 'HANDSHAKE_ACK with a body');
         this.state = 'open';
         this.established = true;
-        this.events.onOpen(this.clientHello!);
+        const hello = this.clientHello!;
+        this.clientHello = undefined;
+        this.events.onOpen(hello);
         return;
       }
       case 'open':

@@ -19,6 +19,7 @@ import { TokenIssuer } from '../engine/auth/token-issuer.js';
 import { startMain, type MainProcess } from '../engine/testing/main-process.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { GateClient } from '../client-sim/gate-client.js';
+import { connectGate } from '../client-sim/node-client.js';
 import type { Benchmark, BenchReport, Figure } from './lib/benchmark.js';
 import { openLoop, percentile, pipelined, rawEchoClient, startEchoPeer } from './lib/load.js';
 
@@ -108,7 +109,7 @@ async function run(): Promise<BenchReport> {
     const before = await residentBytes(pid);
     const idle: GateClient[] = [];
     for (let i = 0; i < IDLE; i += 500) {
-      idle.push(...(await Promise.all(Array.from({ length: Math.min(500, IDLE - i) }, () => GateClient.connect({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey })))));
+      idle.push(...(await Promise.all(Array.from({ length: Math.min(500, IDLE - i) }, () => connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey })))));
     }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const connected = idle.filter((c) => c.isOpen).length;
@@ -122,7 +123,7 @@ async function run(): Promise<BenchReport> {
     const beforeSessions = await residentBytes(pid);
     const sessions = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
-        const client = await GateClient.connect({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
+        const client = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
         await client.auth((await issuer.issue({ uid: `idle-${i}`, name: `idle ${i}` })).token);
         return client;
       }),
@@ -133,7 +134,7 @@ async function run(): Promise<BenchReport> {
     for (const transport of TRANSPORTS) {
       const clients = await Promise.all(
         Array.from({ length: CLIENTS }, async (_, i) => {
-          const client = await GateClient.connect({ endpoint: gate[transport]!, transport, gateKey: gate.publicKey, requestTimeoutMs: 60_000 });
+          const client = await connectGate({ endpoint: gate[transport]!, transport, gateKey: gate.publicKey, requestTimeoutMs: 60_000 });
           await client.auth((await issuer.issue({ uid: `bench-${transport}-${i}`, name: `bench ${i}` })).token);
           return client;
         }),

@@ -1,12 +1,16 @@
 /**
- * The client SDK: one connection to a gate. Connects over TCP, WebSocket or KCP, runs the
- * handshake (the gate must hold the identity key the login service named), authenticates with the
- * login token, sends requests and notifies, delivers pushes, and reconnects resuming the same
- * session. Arguments and results are msgpack; game routes are `Component.method`.
+ * The client SDK: one connection to a gate. Runs the handshake (the gate must hold the identity
+ * key the login service named), authenticates with the login token, sends requests and notifies,
+ * delivers pushes, and reconnects resuming the same session. Arguments and results are msgpack;
+ * game routes are `Component.method`.
+ *
+ * This file runs in Node and in browsers: the transport, the crypto suite and the compressions
+ * are passed in. `connectGate` (node-client.ts) fills them for Node (TCP, WebSocket, KCP);
+ * `connectBrowser` (browser-client.ts) for browsers (WebSocket).
  *
  * ```ts
  * const { token, gate } = await login(url, 'ada', 'secret-password');
- * const client = await GateClient.connect({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
+ * const client = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
  * await client.auth(token);
  * client.on('inventory.changed', (body) => console.log(body));
  * const result = await client.request('Inventory.buy', 'sword', 10);
@@ -15,25 +19,27 @@
 import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { decodeAuthReply, encodeAuthRequest, type AuthReply } from '../engine/protocol/auth-request.js';
 import { ClientProtocol } from '../engine/protocol/client-protocol.js';
+import { fromBase64 } from '../engine/protocol/bytes.js';
 import type { Compression } from '../engine/protocol/compression.js';
-import { createCompression } from '../engine/protocol/compression-zlib.js';
 import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
+import type { CryptoSuite } from '../engine/protocol/crypto-suite.js';
 import type { ServerHello } from '../engine/protocol/hello.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
 import type { ErrorBody, Message } from '../engine/protocol/message.js';
 import { SystemClock, type Clock, type ClockTimer } from '../engine/timer/clock.js';
-import type { ClientPipe, ClientTransportFactory, ClientTransportKind } from './client-transport.js';
-import { nodeTransport } from './node-transports.js';
+import type { ClientPipe, ClientTransportFactory } from './client-transport.js';
 
 /** Settings of a {@link GateClient}. */
 export interface GateClientOptions {
   /** `host:port` for TCP and KCP, a `ws://` URL for WebSocket. */
   endpoint: string;
-  transport: ClientTransportKind | ClientTransportFactory;
+  transport: ClientTransportFactory;
   /** The gate's identity key (base64 or raw), from the login reply. */
   gateKey: string | Uint8Array;
-  /** Compressions this client decodes (default: deflate-raw). */
-  compressions?: Compression[];
+  /** The primitives: node-crypto-suite.ts in Node, noble-crypto-suite.ts in browsers. */
+  crypto: CryptoSuite;
+  /** Compressions this client decodes. */
+  compressions: Compression[];
   /** A request without a reply after this long fails (default 10,000 ms). */
   requestTimeoutMs?: number;
   /** Requests waiting for replies at most (default 10,000). */
@@ -168,13 +174,12 @@ export class GateClient {
 
   private async open(): Promise<void> {
     const { options } = this;
-    const factory = typeof options.transport === 'function' ? options.transport : nodeTransport(options.transport);
-    const gateKey = typeof options.gateKey === 'string' ? Buffer.from(options.gateKey, 'base64') : options.gateKey;
+    const gateKey = typeof options.gateKey === 'string' ? fromBase64(options.gateKey) : options.gateKey;
     let opened!: () => void;
     let failed!: (err: Error) => void;
     const ready = new Promise<void>((resolve, reject) => ((opened = resolve), (failed = reject)));
     const protocol = new ClientProtocol(
-      { gateKey, compressions: options.compressions ?? [createCompression('deflate-raw')], sdk: 'tessera-client/0.1', handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000 },
+      { gateKey, crypto: options.crypto, compressions: options.compressions, sdk: 'tessera-client/0.1', handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000 },
       this.clock.now(),
       (bytes) => this.pipe?.write(bytes),
       {
@@ -191,7 +196,7 @@ export class GateClient {
       },
     );
     this.protocol = protocol;
-    this.pipe = await factory(options.endpoint, {
+    this.pipe = await options.transport(options.endpoint, {
       onData: (bytes) => {
         protocol.input(bytes, this.clock.now());
         this.scheduleFlush();
@@ -261,7 +266,8 @@ export class GateClient {
   private scheduleFlush(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    setImmediate(() => {
+    // After the code that queued runs to its end: one packet for everything sent in one go.
+    queueMicrotask(() => {
       this.flushQueued = false;
       this.protocol.flush(this.clock.now());
     });

@@ -6,7 +6,7 @@
  * `--user <name>` and `--password <secret>` (default: a new account).
  */
 import { parseArgs } from 'node:util';
-import { GateClient } from './gate-client.js';
+import { connectGate } from './node-client.js';
 import { login, register } from './login.js';
 
 const { values } = parseArgs({
@@ -28,7 +28,7 @@ async function run(): Promise<void> {
   if (!endpoint) throw new Error(`gate ${gate.id} has no ${transport} endpoint`);
   console.log(`logged in; gate ${gate.id} at ${endpoint} (${transport})`);
 
-  const client = await GateClient.connect({ endpoint, transport, gateKey: gate.publicKey });
+  const client = await connectGate({ endpoint, transport, gateKey: gate.publicKey });
   const session = await client.auth(token);
   console.log(`session ${session.sessionId} for uid ${session.uid}`);
 

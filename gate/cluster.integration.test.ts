@@ -5,6 +5,7 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GateClient } from '../client-sim/gate-client.js';
+import { connectGate } from '../client-sim/node-client.js';
 import { login, register, type LoginResult } from '../client-sim/login.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
 import type { MainProcess } from '../engine/testing/main-process.js';
@@ -55,7 +56,7 @@ describe('a cluster of gates and lobbies (real processes)', () => {
   }
 
   async function connect(endpoint: { tcp?: string; publicKey: string }): Promise<GateClient> {
-    const client = await GateClient.connect({ endpoint: endpoint.tcp!, transport: 'tcp', gateKey: endpoint.publicKey });
+    const client = await connectGate({ endpoint: endpoint.tcp!, transport: 'tcp', gateKey: endpoint.publicKey });
     clients.push(client);
     return client;
   }

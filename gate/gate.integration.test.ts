@@ -17,6 +17,7 @@ import { decodeKick } from '../engine/protocol/kick.js';
 import { encodePacket } from '../engine/protocol/packet-encoder.js';
 import { startMain, type MainProcess } from '../engine/testing/main-process.js';
 import { ConnectionClosed, GateClient, RequestError } from '../client-sim/gate-client.js';
+import { connectGate } from '../client-sim/node-client.js';
 import type { ClientTransportFactory } from '../client-sim/client-transport.js';
 import { tcpTransport } from '../client-sim/node-transports.js';
 import { login, register, type LoginResult } from '../client-sim/login.js';
@@ -52,7 +53,7 @@ async function newPlayer(): Promise<LoginResult & { username: string }> {
 /** A connected, authenticated client over `transport`. */
 async function player(transport: 'tcp' | 'ws' | 'kcp' = 'tcp', factory?: ClientTransportFactory): Promise<GateClient> {
   const { token, gate } = await newPlayer();
-  const client = await GateClient.connect({ endpoint: gate[transport]!, transport: factory ?? transport, gateKey: gate.publicKey });
+  const client = await connectGate({ endpoint: gate[transport]!, transport: factory ?? transport, gateKey: gate.publicKey });
   await client.auth(token);
   return client;
 }
@@ -154,10 +155,10 @@ describe('gate, end to end', () => {
 
   it('kicks the first connection when the same account logs in again', async () => {
     const { token, gate } = await newPlayer();
-    const first = await GateClient.connect({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
+    const first = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
     await first.auth(token);
     const closed = closeOf(first);
-    const second = await GateClient.connect({ endpoint: gate.ws!, transport: 'ws', gateKey: gate.publicKey });
+    const second = await connectGate({ endpoint: gate.ws!, transport: 'ws', gateKey: gate.publicKey });
     await second.auth(token);
     expect(await closed).toMatchObject({ name: 'GATE_ERR_DUPLICATE_LOGIN', code: 4104 });
     expect(await second.request('Echo.echo', 1)).toBe(1);
@@ -200,7 +201,7 @@ describe('gate, end to end', () => {
         return `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: 'u-none', name: 'none', iss: 'tessera', aud: 'tessera-gate', exp: Math.floor(Date.now() / 1000) + 60 })}.`;
       }],
     ])('kicks a client with a %s token with GATE_ERR_AUTH_FAILED naming %s', async (_, code, token) => {
-      const client = await GateClient.connect({ endpoint: gateInfo.tcp!, transport: 'tcp', gateKey: gateInfo.publicKey });
+      const client = await connectGate({ endpoint: gateInfo.tcp!, transport: 'tcp', gateKey: gateInfo.publicKey });
       const closed = closeOf(client);
       const refused = await client.auth(await token()).then(() => undefined, (err: unknown) => err);
       expect(refused).toBeInstanceOf(ConnectionClosed);
@@ -231,7 +232,7 @@ describe('gate, end to end', () => {
     });
 
     it('answers a blocked route, an unknown route and a route before login with errors, and stays open', async () => {
-      const anonymous = await GateClient.connect({ endpoint: gateInfo.tcp!, transport: 'tcp', gateKey: gateInfo.publicKey });
+      const anonymous = await connectGate({ endpoint: gateInfo.tcp!, transport: 'tcp', gateKey: gateInfo.publicKey });
       await expect(anonymous.request('Echo.echo', 1)).rejects.toMatchObject({ codeName: 'GATE_ERR_NOT_AUTHENTICATED', code: 4102 });
       anonymous.close();
       const client = await player();

@@ -14,7 +14,8 @@ import type { Compression } from '../engine/protocol/compression.js';
 import type { ConnectionTiming } from '../engine/protocol/connection-core.js';
 import { PROTOCOL_ERRORS } from '../engine/protocol/errors.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
-import type { X25519KeyPair } from '../engine/protocol/x25519.js';
+import type { X25519KeyPair } from '../engine/protocol/crypto-suite.js';
+import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
@@ -76,6 +77,7 @@ export class Gate implements Module {
     this.context = {
       protocol: {
         identity: options.identity,
+        crypto: nodeCryptoSuite,
         get gateId() {
           return options.sessions.gateId();
         },

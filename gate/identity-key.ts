@@ -5,7 +5,8 @@
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { generateX25519, rawPrivate, x25519FromPrivate, type X25519KeyPair } from '../engine/protocol/x25519.js';
+import type { X25519KeyPair } from '../engine/protocol/crypto-suite.js';
+import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 
 /**
  * Loads the key at `path`, creating it when the file does not exist.
@@ -18,12 +19,12 @@ export function loadIdentityKey(path: string): X25519KeyPair {
     text = readFileSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    const pair = generateX25519();
+    const pair = nodeCryptoSuite.generateKeyPair();
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${Buffer.from(rawPrivate(pair.privateKey)).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, `${Buffer.from(pair.privateKey).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     return pair;
   }
   const raw = text.length === 32 ? text : Buffer.from(text.toString('utf8').trim(), 'base64');
   if (raw.length !== 32) throw new Error(`gate identity key ${path}: expected 32 bytes or their base64`);
-  return x25519FromPrivate(raw);
+  return nodeCryptoSuite.keyPairOf(raw);
 }

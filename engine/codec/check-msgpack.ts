@@ -9,8 +9,8 @@ import { CodecError } from './errors.js';
 import type { CodecLimits } from './limits.js';
 
 // Map keys that would reach an object's prototype once decoded into a plain object.
-const PROTO = Buffer.from('__proto__');
-const CONSTRUCTOR = Buffer.from('constructor');
+const PROTO = new TextEncoder().encode('__proto__');
+const CONSTRUCTOR = new TextEncoder().encode('constructor');
 const TIMESTAMP_EXT = -1;
 
 /**
@@ -170,10 +170,16 @@ export class MsgpackChecker {
       throw new CodecError('CODEC_ERR_FORBIDDEN_KEY', `map key of type 0x${head.toString(16)} at offset ${pos}`);
     }
     const forbidden = length === PROTO.length ? PROTO : length === CONSTRUCTOR.length ? CONSTRUCTOR : undefined;
-    if (forbidden && start + length <= end && forbidden.equals(bytes.subarray(start, start + length))) {
-      throw new CodecError('CODEC_ERR_FORBIDDEN_KEY', `"${forbidden.toString()}" at offset ${pos}`);
+    if (forbidden && start + length <= end && sameBytes(forbidden, bytes, start)) {
+      throw new CodecError('CODEC_ERR_FORBIDDEN_KEY', `"${new TextDecoder().decode(forbidden)}" at offset ${pos}`);
     }
   }
+}
+
+/** Whether `bytes` holds `expected` at `at`. */
+function sameBytes(expected: Uint8Array, bytes: Uint8Array, at: number): boolean {
+  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false;
+  return true;
 }
 
 const EMPTY = new Uint8Array(0);

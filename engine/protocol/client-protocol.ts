@@ -4,9 +4,11 @@
  * States: START → HANDSHAKE (HANDSHAKE sent, waiting for the reply) → OPEN (HANDSHAKE_ACK sent)
  * → CLOSED. The gate may send RESPONSE, PUSH and ERROR; the client sends REQUEST and NOTIFY.
  */
+import { concatBytes } from './bytes.js';
 import type { Compression } from './compression.js';
+import type { CryptoSuite } from './crypto-suite.js';
 import { MESSAGE_KIND, PACKET, PROTOCOL_VERSION } from './constants.js';
-import { ConnectionCore, MAX_HANDSHAKE_REPLY_PACKET, unexpected, type ConnectionEvents, type ConnectionTiming } from './connection-core.js';
+import { ConnectionCore, MAX_HANDSHAKE_REPLY_PACKET, unexpected, type ConnectionEvents } from './connection-core.js';
 import { ProtocolError } from './errors.js';
 import { encodeHandshakePrefix, prologueOf } from './handshake-prefix.js';
 import { decodeServerHello, encodeClientHello, type ServerHello } from './hello.js';
@@ -21,6 +23,8 @@ import { RouteDictionary } from './route-dictionary.js';
 export interface ClientProtocolSettings {
   /** The gate's static public key, from the login service. */
   gateKey: Uint8Array;
+  /** The primitives: node-crypto-suite.ts in Node, noble-crypto-suite.ts in browsers. */
+  crypto: CryptoSuite;
   /** Compressions the client can decode, by name. */
   compressions: readonly Compression[];
   /** The client library and version, for the gate's logs. */
@@ -55,10 +59,10 @@ export class ClientProtocol extends ConnectionCore<ServerHello> {
     const { min, max } = this.settings.versions ?? { min: PROTOCOL_VERSION, max: PROTOCOL_VERSION };
     const prefix = encodeHandshakePrefix(min, max);
     const hello = encodeClientHello({ compression: this.settings.compressions.map((c) => c.name), sdk: this.settings.sdk });
-    const { message, state } = writeMessage1(this.settings.gateKey, prologueOf(prefix), hello);
+    const { message, state } = writeMessage1(this.settings.crypto, this.settings.gateKey, prologueOf(prefix), hello);
     this.initiator = state;
     this.state = 'handshake';
-    this.output(encodePacket(PACKET.HANDSHAKE, Buffer.concat([prefix, message])));
+    this.output(encodePacket(PACKET.HANDSHAKE, concatBytes(prefix, message)));
   }
 
   protected receive(packet: Packet, now: number): void {

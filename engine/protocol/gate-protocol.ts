@@ -16,12 +16,14 @@ import { HandshakeError, respond } from './noise-nk.js';
 import type { Packet } from './packet-decoder.js';
 import { encodePacket } from './packet-encoder.js';
 import type { RouteDictionary } from './route-dictionary.js';
-import type { X25519KeyPair } from './x25519.js';
+import type { CryptoSuite, X25519KeyPair } from './crypto-suite.js';
 
 /** Settings of a gate's connections. */
 export interface GateProtocolSettings {
   /** The gate's static identity key; clients know its public half in advance. */
   identity: X25519KeyPair;
+  /** The primitives (node-crypto-suite.ts on a gate). */
+  crypto: CryptoSuite;
   gateId: string;
   timing: ConnectionTiming;
   limits: ProtocolLimits;
@@ -78,7 +80,7 @@ export class GateProtocol extends ConnectionCore<ClientHello> {
     const compression = settings.compression;
     let chosen: Compression | undefined;
     try {
-      const reply = respond(settings.identity, prologueOf(body.subarray(0, HANDSHAKE_PREFIX_BYTES)), body.subarray(HANDSHAKE_PREFIX_BYTES), (payload) => {
+      const reply = respond(settings.crypto, settings.identity, prologueOf(body.subarray(0, HANDSHAKE_PREFIX_BYTES)), body.subarray(HANDSHAKE_PREFIX_BYTES), (payload) => {
         this.clientHello = decodeClientHello(payload);
         chosen = compression && this.clientHello.compression.includes(compression.name) ? compression : undefined;
         const hello: ServerHello = {

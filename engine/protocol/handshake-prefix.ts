@@ -3,6 +3,7 @@
  * speaks, then two reserved zero bytes. It is bound into the Noise prologue, so a changed prefix
  * fails the handshake.
  */
+import { concatBytes, utf8Bytes } from './bytes.js';
 import { PROLOGUE_LABEL } from './constants.js';
 import { ProtocolError } from './errors.js';
 
@@ -26,5 +27,5 @@ export function decodeHandshakePrefix(body: Uint8Array): { minVersion: number; m
 
 /** The Noise prologue: the label, then the prefix. */
 export function prologueOf(prefix: Uint8Array): Uint8Array {
-  return Buffer.concat([Buffer.from(PROLOGUE_LABEL, 'ascii'), prefix]);
+  return concatBytes(utf8Bytes(PROLOGUE_LABEL), prefix);
 }

@@ -12,11 +12,12 @@
  *   <- e, ee      HANDSHAKE_REPLY  (gate → client); then Split()
  * ```
  *
- * Pure functions of bytes and keys; the ephemeral key may be injected for test vectors.
+ * Pure functions of bytes and keys over a {@link CryptoSuite}; the ephemeral key may be injected
+ * for test vectors.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { concatBytes } from './bytes.js';
 import { CipherState, DecryptError } from './cipher-state.js';
-import { generateX25519, x25519, X25519_KEY_BYTES, type X25519KeyPair } from './x25519.js';
+import { X25519_KEY_BYTES, type CryptoSuite, type X25519KeyPair } from './crypto-suite.js';
 
 /** The Noise protocol name; 32 bytes, so it is the initial hash itself. */
 export const NOISE_PROTOCOL_NAME = 'Noise_NK_25519_ChaChaPoly_SHA256';
@@ -34,44 +35,36 @@ export class HandshakeError extends Error {
   override readonly name = 'HandshakeError';
 }
 
-const sha256 = (...parts: Uint8Array[]): Buffer => {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-};
-const hmac = (key: Uint8Array, ...parts: Uint8Array[]): Buffer => {
-  const mac = createHmac('sha256', key);
-  for (const part of parts) mac.update(part);
-  return mac.digest();
-};
-
 /** HKDF as Noise defines it, with two outputs. */
-function hkdf2(chainingKey: Uint8Array, material: Uint8Array): [Buffer, Buffer] {
-  const temp = hmac(chainingKey, material);
-  const first = hmac(temp, Uint8Array.of(1));
-  return [first, hmac(temp, first, Uint8Array.of(2))];
+function hkdf2(suite: CryptoSuite, chainingKey: Uint8Array, material: Uint8Array): [Uint8Array, Uint8Array] {
+  const temp = suite.hmacSha256(chainingKey, material);
+  const first = suite.hmacSha256(temp, Uint8Array.of(1));
+  return [first, suite.hmacSha256(temp, first, Uint8Array.of(2))];
 }
 
 /** Noise's SymmetricState: chaining key, handshake hash and the handshake cipher. */
 class SymmetricState {
-  private ck: Buffer;
-  h: Buffer;
+  private ck: Uint8Array;
+  h: Uint8Array;
   private cipher: CipherState | undefined;
 
-  constructor(prologue: Uint8Array) {
-    this.h = Buffer.from(NOISE_PROTOCOL_NAME, 'ascii');
+  constructor(
+    readonly suite: CryptoSuite,
+    prologue: Uint8Array,
+  ) {
+    this.h = new TextEncoder().encode(NOISE_PROTOCOL_NAME);
     this.ck = this.h;
     this.mixHash(prologue);
   }
 
   mixHash(data: Uint8Array): void {
-    this.h = sha256(this.h, data);
+    this.h = this.suite.sha256(this.h, data);
   }
 
   mixKey(material: Uint8Array): void {
-    const [ck, key] = hkdf2(this.ck, material);
+    const [ck, key] = hkdf2(this.suite, this.ck, material);
     this.ck = ck;
-    this.cipher = new CipherState(key);
+    this.cipher = new CipherState(this.suite.aead(key));
   }
 
   encryptAndHash(plaintext: Uint8Array): Uint8Array {
@@ -87,9 +80,9 @@ class SymmetricState {
   }
 
   split(initiator: boolean): TransportKeys {
-    const [k1, k2] = hkdf2(this.ck, new Uint8Array(0));
-    const first = new CipherState(k1);
-    const second = new CipherState(k2);
+    const [k1, k2] = hkdf2(this.suite, this.ck, new Uint8Array(0));
+    const first = new CipherState(this.suite.aead(k1));
+    const second = new CipherState(this.suite.aead(k2));
     return initiator ? { send: first, recv: second, handshakeHash: this.h } : { send: second, recv: first, handshakeHash: this.h };
   }
 }
@@ -100,9 +93,9 @@ export interface InitiatorState {
   readonly ephemeral: X25519KeyPair;
 }
 
-function dh(pair: X25519KeyPair, peer: Uint8Array): Uint8Array {
+function dh(suite: CryptoSuite, pair: X25519KeyPair, peer: Uint8Array): Uint8Array {
   try {
-    return x25519(pair.privateKey, peer);
+    return suite.dh(pair.privateKey, peer);
   } catch (err) {
     throw new HandshakeError(`key agreement failed: ${(err as Error).message}`);
   }
@@ -110,23 +103,25 @@ function dh(pair: X25519KeyPair, peer: Uint8Array): Uint8Array {
 
 /**
  * The client writes message 1 (`e, es`).
+ * @param suite the primitives.
  * @param serverStatic the gate's static public key, known in advance.
  * @param prologue bytes both sides must agree on (bound into the handshake hash).
  * @param payload encrypted under the `es` key.
  * @param ephemeral a fixed ephemeral key, for test vectors only.
  */
 export function writeMessage1(
+  suite: CryptoSuite,
   serverStatic: Uint8Array,
   prologue: Uint8Array,
   payload: Uint8Array,
-  ephemeral: X25519KeyPair = generateX25519(),
+  ephemeral: X25519KeyPair = suite.generateKeyPair(),
 ): { message: Uint8Array; state: InitiatorState } {
-  const symmetric = new SymmetricState(prologue);
+  const symmetric = new SymmetricState(suite, prologue);
   symmetric.mixHash(serverStatic);
   symmetric.mixHash(ephemeral.publicKey);
-  symmetric.mixKey(dh(ephemeral, serverStatic));
+  symmetric.mixKey(dh(suite, ephemeral, serverStatic));
   const sealed = symmetric.encryptAndHash(payload);
-  return { message: Buffer.concat([ephemeral.publicKey, sealed]), state: { symmetric, ephemeral } };
+  return { message: concatBytes(ephemeral.publicKey, sealed), state: { symmetric, ephemeral } };
 }
 
 /**
@@ -135,23 +130,24 @@ export function writeMessage1(
  * @throws HandshakeError when message 1 is malformed or does not authenticate.
  */
 export function respond(
+  suite: CryptoSuite,
   serverStatic: X25519KeyPair,
   prologue: Uint8Array,
   message1: Uint8Array,
   replyPayload: (clientPayload: Uint8Array) => Uint8Array,
-  ephemeral: X25519KeyPair = generateX25519(),
+  ephemeral: X25519KeyPair = suite.generateKeyPair(),
 ): { message: Uint8Array; clientPayload: Uint8Array; keys: TransportKeys } {
   if (message1.length < X25519_KEY_BYTES + 16) throw new HandshakeError(`message 1 of ${message1.length} bytes is too short`);
-  const symmetric = new SymmetricState(prologue);
+  const symmetric = new SymmetricState(suite, prologue);
   symmetric.mixHash(serverStatic.publicKey);
   const clientEphemeral = message1.subarray(0, X25519_KEY_BYTES);
   symmetric.mixHash(clientEphemeral);
-  symmetric.mixKey(dh(serverStatic, clientEphemeral));
+  symmetric.mixKey(dh(suite, serverStatic, clientEphemeral));
   const clientPayload = openHandshake(symmetric, message1.subarray(X25519_KEY_BYTES), 'message 1');
   symmetric.mixHash(ephemeral.publicKey);
-  symmetric.mixKey(dh(ephemeral, clientEphemeral));
+  symmetric.mixKey(dh(suite, ephemeral, clientEphemeral));
   const sealed = symmetric.encryptAndHash(replyPayload(clientPayload));
-  return { message: Buffer.concat([ephemeral.publicKey, sealed]), clientPayload, keys: symmetric.split(false) };
+  return { message: concatBytes(ephemeral.publicKey, sealed), clientPayload, keys: symmetric.split(false) };
 }
 
 /**
@@ -164,7 +160,7 @@ export function readMessage2(state: InitiatorState, message2: Uint8Array): { pay
   const { symmetric, ephemeral } = state;
   const serverEphemeral = message2.subarray(0, X25519_KEY_BYTES);
   symmetric.mixHash(serverEphemeral);
-  symmetric.mixKey(dh(ephemeral, serverEphemeral));
+  symmetric.mixKey(dh(symmetric.suite, ephemeral, serverEphemeral));
   const payload = openHandshake(symmetric, message2.subarray(X25519_KEY_BYTES), 'message 2');
   return { payload, keys: symmetric.split(true) };
 }

@@ -36,7 +36,7 @@ import { PacketDecoder, type Packet } from './packet-decoder.js';
 import { encodePacket } from './packet-encoder.js';
 import { EMPTY_DICTIONARY } from './route-dictionary.js';
 import { readVarint } from './varint.js';
-import { x25519FromPrivate } from './x25519.js';
+import { nodeCryptoSuite } from './node-crypto-suite.js';
 
 const DOC_PATH = new URL('../../docs/protocol.md', import.meta.url);
 const doc = readFileSync(DOC_PATH, 'utf8');
@@ -164,7 +164,8 @@ describe('docs/protocol.md test vectors', () => {
     const closes: unknown[] = [];
     const gate = new GateProtocol(
       {
-        identity: x25519FromPrivate(GATE_STATIC_PRIVATE),
+        identity: nodeCryptoSuite.keyPairOf(GATE_STATIC_PRIVATE),
+        crypto: nodeCryptoSuite,
         gateId: 'gate-1',
         timing: { handshakeTimeoutMs: 10_000, heartbeatMs: 10_000, timeoutMs: 30_000 },
         limits: { maxPacketBytes: 65_600, maxMessageBytes: 65_536 },
@@ -187,7 +188,7 @@ describe('docs/protocol.md test vectors', () => {
   });
 
   it('lets the gate read the HANDSHAKE and answer with the HANDSHAKE_REPLY, from the fixed keys', () => {
-    const gateStatic = x25519FromPrivate(GATE_STATIC_PRIVATE);
+    const gateStatic = nodeCryptoSuite.keyPairOf(GATE_STATIC_PRIVATE);
     expect(toHex(gateStatic.publicKey)).toBe(toHex(vector('handshake-gate-static-public')));
     const body = onePacket(vector('handshake-packet'), PACKET.HANDSHAKE).body;
     expect(decodeHandshakePrefix(body)).toEqual({ minVersion: 1, maxVersion: 1 });
@@ -195,7 +196,7 @@ describe('docs/protocol.md test vectors', () => {
     expect(toHex(prologue)).toBe(toHex(vector('handshake-prologue')));
     expect(toHex(body.subarray(HANDSHAKE_PREFIX_BYTES, HANDSHAKE_PREFIX_BYTES + 32))).toBe(toHex(vector('handshake-client-ephemeral-public')));
 
-    const reply = respond(gateStatic, prologue, body.subarray(HANDSHAKE_PREFIX_BYTES), () => vector('handshake-server-hello'), x25519FromPrivate(GATE_EPHEMERAL_PRIVATE));
+    const reply = respond(nodeCryptoSuite, gateStatic, prologue, body.subarray(HANDSHAKE_PREFIX_BYTES), () => vector('handshake-server-hello'), nodeCryptoSuite.keyPairOf(GATE_EPHEMERAL_PRIVATE));
     expect(toHex(reply.clientPayload)).toBe(toHex(vector('handshake-client-hello')));
     expect(decodeClientHello(reply.clientPayload)).toEqual(VECTOR_CLIENT_HELLO);
     expect(toHex(encodePacket(PACKET.HANDSHAKE_REPLY, reply.message))).toBe(toHex(vector('handshake-reply-packet')));
@@ -213,7 +214,7 @@ describe('docs/protocol.md test vectors', () => {
   });
 
   it('lets the client read the HANDSHAKE_REPLY and open the gate DATA packet', () => {
-    const client = writeMessage1(vector('handshake-gate-static-public'), vector('handshake-prologue'), vector('handshake-client-hello'), x25519FromPrivate(CLIENT_EPHEMERAL_PRIVATE));
+    const client = writeMessage1(nodeCryptoSuite, vector('handshake-gate-static-public'), vector('handshake-prologue'), vector('handshake-client-hello'), nodeCryptoSuite.keyPairOf(CLIENT_EPHEMERAL_PRIVATE));
     expect(toHex(client.message)).toBe(toHex(onePacket(vector('handshake-packet'), PACKET.HANDSHAKE).body.subarray(HANDSHAKE_PREFIX_BYTES)));
     const reply = onePacket(vector('handshake-reply-packet'), PACKET.HANDSHAKE_REPLY);
     expect(toHex(reply.body.subarray(0, 32))).toBe(toHex(vector('handshake-gate-ephemeral-public')));
@@ -227,10 +228,10 @@ describe('docs/protocol.md test vectors', () => {
   });
 
   it('authenticates the header: the client DATA packet with another declared type does not open', () => {
-    const gateStatic = x25519FromPrivate(GATE_STATIC_PRIVATE);
+    const gateStatic = nodeCryptoSuite.keyPairOf(GATE_STATIC_PRIVATE);
     const body = onePacket(vector('handshake-packet'), PACKET.HANDSHAKE).body;
     const prologue = prologueOf(body.subarray(0, HANDSHAKE_PREFIX_BYTES));
-    const reply = respond(gateStatic, prologue, body.subarray(HANDSHAKE_PREFIX_BYTES), () => vector('handshake-server-hello'), x25519FromPrivate(GATE_EPHEMERAL_PRIVATE));
+    const reply = respond(nodeCryptoSuite, gateStatic, prologue, body.subarray(HANDSHAKE_PREFIX_BYTES), () => vector('handshake-server-hello'), nodeCryptoSuite.keyPairOf(GATE_EPHEMERAL_PRIVATE));
     const ack = onePacket(vector('handshake-ack-packet'), PACKET.HANDSHAKE_ACK);
     reply.keys.recv.decrypt(ack.header, ack.body);
     const data = onePacket(vector('client-data-packet'), PACKET.DATA);

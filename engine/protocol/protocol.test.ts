@@ -3,7 +3,7 @@ import { MESSAGE_KIND, PACKET } from './constants.js';
 import { PROTOCOL_ERRORS } from './errors.js';
 import { protocolPair } from './fixtures/protocol-pair.js';
 import { encodePacket } from './packet-encoder.js';
-import { generateX25519 } from './x25519.js';
+import { nodeCryptoSuite } from './node-crypto-suite.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -42,7 +42,7 @@ describe('gate and client protocol', () => {
   });
 
   it('closes with PROTOCOL_ERR_HANDSHAKE when the client expects another gate key', () => {
-    const pair = openPair({ gateKey: generateX25519().publicKey });
+    const pair = openPair({ gateKey: nodeCryptoSuite.generateKeyPair().publicKey });
     expect(pair.gateLog.closes[0]).toMatchObject({ name: 'PROTOCOL_ERR_HANDSHAKE', byPeer: false });
     expect(pair.clientLog.closes[0]).toMatchObject({ name: 'PROTOCOL_ERR_HANDSHAKE', code: 4005, byPeer: true });
   });

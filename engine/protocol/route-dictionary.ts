@@ -4,6 +4,8 @@
  */
 import { MAX_ROUTE_BYTES } from './constants.js';
 
+const utf8 = new TextEncoder();
+
 /** Most routes a dictionary holds: codes are 2 bytes. */
 export const MAX_DICTIONARY_ROUTES = 0x1_0000;
 
@@ -18,7 +20,7 @@ export class RouteDictionary {
   constructor(readonly routes: readonly string[]) {
     if (routes.length > MAX_DICTIONARY_ROUTES) throw new Error(`route dictionary: ${routes.length} routes > ${MAX_DICTIONARY_ROUTES}`);
     routes.forEach((route, code) => {
-      const bytes = Buffer.byteLength(route);
+      const bytes = utf8.encode(route).length;
       if (bytes === 0 || bytes > MAX_ROUTE_BYTES) throw new Error(`route dictionary: route ${JSON.stringify(route)} must be 1..255 bytes`);
       if (this.codes.has(route)) throw new Error(`route dictionary: ${route} appears twice`);
       this.codes.set(route, code);

@@ -8,7 +8,8 @@
  *         incoming: packet → open → split batch → decode (inflate) → message.
  */
 import { PACKET, PACKET_HEADER_BYTES, type PacketType } from './constants.js';
-import { DecryptError, TAG_BYTES, type CipherState } from './cipher-state.js';
+import { DecryptError, type CipherState } from './cipher-state.js';
+import { TAG_BYTES } from './crypto-suite.js';
 import { ProtocolError } from './errors.js';
 import type { Message } from './message.js';
 import { decodeBatch } from './message-decoder.js';

@@ -1,14 +1,7 @@
 /** Logging in through the login service's HTTP API (services/login, docs/login.md). */
+import type { GateEndpoint } from '../engine/auth/gate-endpoint.js';
 
-/** A gate as the login service names it. */
-export interface GateEndpoint {
-  id: string;
-  tcp?: string;
-  kcp?: string;
-  ws?: string;
-  /** The gate's X25519 identity key, base64. */
-  publicKey: string;
-}
+export type { GateEndpoint };
 
 /** What a successful login returns. */
 export interface LoginResult {

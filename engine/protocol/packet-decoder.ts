@@ -7,6 +7,7 @@
  *
  * States: HEADER (collecting 4 bytes) → BODY (collecting `length` bytes) → HEADER.
  */
+import { concatBytes } from './bytes.js';
 import { PACKET, PACKET_HEADER_BYTES, type PacketType } from './constants.js';
 import { ProtocolError } from './errors.js';
 
@@ -56,7 +57,7 @@ export class PacketDecoder {
       this.bodyFill += take;
       pos += take;
       if (this.bodyFill < this.bodyLength) return;
-      const packet: Packet = { type: this.header[0] as PacketType, header: this.header.slice(), body: join(this.parts, this.bodyLength) };
+      const packet: Packet = { type: this.header[0] as PacketType, header: this.header.slice(), body: this.parts.length === 1 ? this.parts[0]! : concatBytes(...this.parts) };
       this.headerFill = 0;
       this.bodyLength = -1;
       this.parts = [];
@@ -74,15 +75,4 @@ export class PacketDecoder {
     }
     return length;
   }
-}
-
-function join(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -4,7 +4,7 @@
  */
 import type { Discovery, ServerInfo } from '../../engine/cluster/discovery.js';
 import { leastLoaded } from '../../engine/cluster/select.js';
-import type { GateEndpoint, PickGate } from './gate-endpoint.js';
+import type { GateEndpoint, PickGate } from '../../engine/auth/gate-endpoint.js';
 
 /** The endpoint a gate publishes, or `undefined` when it publishes none. */
 export function gateEndpointOf(server: ServerInfo): GateEndpoint | undefined {

@@ -12,7 +12,7 @@ import type { Store } from '../../engine/persist/store.js';
 import { MemoryLogger } from '../../engine/testing/memory-logger.js';
 import { ManualClock } from '../../engine/timer/clock.js';
 import { HttpServer } from '../http/http-server.js';
-import type { GateEndpoint, PickGate } from './gate-endpoint.js';
+import type { GateEndpoint, PickGate } from '../../engine/auth/gate-endpoint.js';
 import { LoginService } from './login-service.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'login-routes-'));

@@ -14,7 +14,7 @@ import type { Logger } from '../../engine/log/types.js';
 import { StoreError } from '../../engine/persist/errors.js';
 import type { AccountStore } from './account-store.js';
 import { LoginError } from './errors.js';
-import type { PickGate } from './gate-endpoint.js';
+import type { PickGate } from '../../engine/auth/gate-endpoint.js';
 import type { LoginRateLimiter } from './login-rate-limiter.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { normalizeUsername } from './username.js';

@@ -14,7 +14,7 @@ import type { Logger } from '../../engine/log/types.js';
 import type { Store } from '../../engine/persist/store.js';
 import type { Clock } from '../../engine/timer/clock.js';
 import { AccountStore } from './account-store.js';
-import type { PickGate } from './gate-endpoint.js';
+import type { PickGate } from '../../engine/auth/gate-endpoint.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { PasswordHasher } from './password-hasher.js';

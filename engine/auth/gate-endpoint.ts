@@ -1,7 +1,8 @@
 /**
  * Where the login service sends a client: one gate's public addresses and identity. The client
- * connects over whichever transport it supports and checks that the gate's key exchange is signed
- * by `publicKey` before sending its token.
+ * connects over whichever transport it supports; the handshake completes only with a gate that
+ * holds the private half of `publicKey`, so the token goes to no one else. Shared by the login
+ * service and the client SDK.
  */
 
 /** One gate as a client reaches it. At least one of `tcp`, `kcp` and `ws` is present. */

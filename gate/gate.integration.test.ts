@@ -126,7 +126,9 @@ describe('gate, end to end', () => {
   });
 
   it('broadcasts one chat message to 100 clients', async () => {
-    const clients = await Promise.all(Array.from({ length: 100 }, () => player()));
+    // In groups: the login service answers 503 past 64 password checks at once, by design.
+    const clients: GateClient[] = [];
+    for (let group = 0; group < 5; group++) clients.push(...(await Promise.all(Array.from({ length: 20 }, () => player()))));
     const heard = clients.map((c) => new Promise((resolve) => c.on('chat.message', resolve)));
     clients[0]!.notify('Chat.say', 'to everyone');
     const bodies = await Promise.all(heard);

@@ -103,17 +103,25 @@ async function main(): Promise<void> {
     const redis = config.gate.onlineIndex === 'redis' ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
     if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
     // Built on first use: in one process the login service's key exists only once it has started.
+    const makeVerifier = (): Promise<TokenVerifier> =>
+      login
+        ? TokenVerifier.create({
+            clock,
+            key: login.module.publicJwk,
+            issuer: config.auth.issuer,
+            audience: config.auth.audience,
+            clockToleranceSec: config.auth.clockToleranceSec,
+            maxTokenBytes: config.auth.maxTokenBytes,
+          })
+        : TokenVerifier.fromConfig(config.auth, { clock });
     let verifier: Promise<TokenVerifier> | undefined;
     const tokens = {
       verify: async (token: string) => {
-        verifier ??= login ? TokenVerifier.create({
-              clock,
-              key: login.module.publicJwk,
-              issuer: config.auth.issuer,
-              audience: config.auth.audience,
-              clockToleranceSec: config.auth.clockToleranceSec,
-              maxTokenBytes: config.auth.maxTokenBytes,
-            }) : TokenVerifier.fromConfig(config.auth, { clock });
+        if (!verifier) {
+          verifier = makeVerifier();
+          // A failure to build it (a key file unreadable, a JWKS not reachable yet) is retried next time.
+          verifier.catch(() => (verifier = undefined));
+        }
         return (await verifier).verify(token);
       },
     };

@@ -90,7 +90,7 @@ export class GateClient {
   private pipe!: ClientPipe;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly handlers = new Map<string, Set<(body: unknown) => void>>();
+  private readonly handlers = new Map<string, Set<(body: unknown, route: string) => void>>();
   private readonly closeHandlers = new Set<(reason: CloseReason) => void>();
   private flushQueued = false;
   private timer: ClockTimer | undefined;
@@ -157,8 +157,8 @@ export class GateClient {
   on(route: string, handler: (body: unknown, route: string) => void): () => void {
     let set = this.handlers.get(route);
     if (!set) this.handlers.set(route, (set = new Set()));
-    set.add(handler as (body: unknown) => void);
-    return () => set.delete(handler as (body: unknown) => void);
+    set.add(handler);
+    return () => set.delete(handler);
   }
 
   /** Calls `handler` when the connection closes, with why. */
@@ -178,10 +178,19 @@ export class GateClient {
     let opened!: () => void;
     let failed!: (err: Error) => void;
     const ready = new Promise<void>((resolve, reject) => ((opened = resolve), (failed = reject)));
+    // Each connection writes to and closes its own pipe, never the one a reconnect replaced it with.
+    let pipe: ClientPipe | undefined;
     const protocol = new ClientProtocol(
       { gateKey, crypto: options.crypto, compressions: options.compressions, sdk: 'tessera-client/0.1', handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000 },
       this.clock.now(),
-      (bytes) => this.pipe?.write(bytes),
+      (bytes) => {
+        try {
+          pipe?.write(bytes);
+        } catch (err) {
+          // A transport that cannot take more (a full KCP send queue) ends this connection.
+          protocol.transportClosed(`write failed: ${(err as Error).message}`);
+        }
+      },
       {
         onOpen: (hello) => {
           this.hello = hello;
@@ -191,18 +200,19 @@ export class GateClient {
         onClose: (reason) => {
           if (this.protocol === protocol) this.closed(reason);
           failed(new ConnectionClosed(reason));
-          this.pipe?.close();
+          pipe?.close();
         },
       },
     );
     this.protocol = protocol;
-    this.pipe = await options.transport(options.endpoint, {
+    pipe = await options.transport(options.endpoint, {
       onData: (bytes) => {
         protocol.input(bytes, this.clock.now());
         this.scheduleFlush();
       },
       onClose: (reason) => protocol.transportClosed(reason),
     });
+    this.pipe = pipe;
     protocol.start();
     this.arm();
     await ready;
@@ -238,9 +248,23 @@ export class GateClient {
 
   private receive(message: Message): void {
     if (message.kind === MESSAGE_KIND.PUSH) {
-      const body = message.payload.length === 0 ? undefined : codec.decode(message.payload);
-      for (const handler of this.handlers.get(message.route) ?? []) handler(body);
-      for (const handler of this.handlers.get('*') ?? []) (handler as (body: unknown, route: string) => void)(body, message.route);
+      let body: unknown;
+      try {
+        body = message.payload.length === 0 ? undefined : codec.decode(message.payload);
+      } catch (err) {
+        console.error(`client: push on ${message.route} has a malformed body`, err);
+        return;
+      }
+      // A handler that throws must not break the connection's stream for the others.
+      const call = (handler: (body: unknown, route: string) => void): void => {
+        try {
+          handler(body, message.route);
+        } catch (err) {
+          console.error(`client: push handler for ${message.route} threw`, err);
+        }
+      };
+      for (const handler of this.handlers.get(message.route) ?? []) call(handler);
+      for (const handler of this.handlers.get('*') ?? []) call(handler);
       return;
     }
     if (message.kind !== MESSAGE_KIND.RESPONSE && message.kind !== MESSAGE_KIND.ERROR) return;
@@ -248,8 +272,17 @@ export class GateClient {
     if (!pending) return;
     this.pending.delete(message.id);
     this.clock.clearTimer(pending.timer);
-    if (message.kind === MESSAGE_KIND.RESPONSE) pending.resolve(message.payload);
-    else pending.reject(new RequestError(codec.decode(message.payload) as ErrorBody));
+    if (message.kind === MESSAGE_KIND.RESPONSE) {
+      pending.resolve(message.payload);
+      return;
+    }
+    let body: ErrorBody;
+    try {
+      body = codec.decode(message.payload) as ErrorBody;
+    } catch {
+      body = { code: 0, name: 'MALFORMED_ERROR', message: 'the gate sent an error body that does not decode' };
+    }
+    pending.reject(new RequestError(body));
   }
 
   private closed(reason: CloseReason): void {

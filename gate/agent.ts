@@ -17,6 +17,7 @@ import { GateError, type GateErrorCode } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { RouteRules } from './route-rules.js';
 import type { Session } from './session.js';
+import type { TimerId } from '../engine/timer/timer-service.js';
 
 /** What an agent needs from its gate. */
 export interface AgentContext {
@@ -50,6 +51,10 @@ export class Agent {
   readonly protocol: GateProtocol;
   /** The session once authenticated. */
   session: Session | undefined;
+  /** Set while a `sys.auth` is being answered. */
+  authenticating = false;
+  /** The gate's timer for this connection's protocol (heartbeats, timeouts). */
+  timer: TimerId | undefined;
   private readonly limiter: RateLimiter;
   private pending = 0;
 
@@ -61,7 +66,11 @@ export class Agent {
     const now = context.now();
     this.limiter = new RateLimiter(context.rate.perSecond, context.rate.burst, now);
     this.protocol = new GateProtocol(context.protocol, now, (bytes) => this.write(bytes), {
-      onOpen: (hello) => context.logger.debug('gate: connection open', { remote: transport.remote, transport: transport.kind, sdk: hello.sdk }),
+      onOpen: (hello) => {
+        context.logger.debug('gate: connection open', { remote: transport.remote, transport: transport.kind, sdk: hello.sdk });
+        // Heartbeat deadlines replace the handshake deadline, and may come sooner.
+        context.scheduleTimer(this);
+      },
       onMessage: (message) => this.receive(message),
       onClose: (reason) => {
         transport.close();
@@ -72,7 +81,13 @@ export class Agent {
 
   /** Bytes from the transport. */
   input(bytes: Uint8Array): void {
-    this.protocol.input(bytes, this.context.now());
+    try {
+      this.protocol.input(bytes, this.context.now());
+    } catch (err) {
+      // A fault of ours, not the peer's (protocol errors never throw): close this connection only.
+      this.context.logger.error('gate: internal error on a connection', { remote: this.transport.remote, err });
+      this.kick(new GateError('GATE_ERR_INTERNAL', (err as Error).message ?? String(err)));
+    }
     this.context.scheduleFlush(this);
   }
 
@@ -140,7 +155,11 @@ export class Agent {
 
   private fail(id: number, err: unknown): void {
     if (!this.protocol.isOpen) return;
-    this.send({ kind: MESSAGE_KIND.ERROR, id, payload: encode(this.toErrorBody(err)) });
+    try {
+      this.send({ kind: MESSAGE_KIND.ERROR, id, payload: encode(this.toErrorBody(err)) });
+    } catch (sendErr) {
+      this.context.logger.error('gate: could not send an error reply', { err: sendErr });
+    }
   }
 
   private send(message: Message): void {

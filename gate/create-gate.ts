@@ -45,8 +45,8 @@ export interface GateDeps {
 export function createGate(config: Config['gate'], deps: GateDeps): Gate {
   const { rpc, discovery, tokens, clock, timers, logger } = deps;
   const acceptors: Acceptor[] = [];
-  if (config.tcpPort >= 0) acceptors.push(new TcpAcceptor(config.host, config.tcpPort));
-  if (config.wsPort >= 0) acceptors.push(new WsAcceptor(config.host, config.wsPort, config.wsPath, config.maxPacketBytes + 4));
+  if (config.tcpPort >= 0) acceptors.push(new TcpAcceptor(config.host, config.tcpPort, logger));
+  if (config.wsPort >= 0) acceptors.push(new WsAcceptor(config.host, config.wsPort, config.wsPath, config.maxPacketBytes + 4, logger));
   if (config.kcpPort >= 0) acceptors.push(new KcpAcceptor({ host: config.host, port: config.kcpPort, clock, timers, logger: logger.child({ component: 'kcp' }), maxSessions: config.maxConnections }));
   let index: OnlineIndex;
   if (config.onlineIndex === 'redis') {

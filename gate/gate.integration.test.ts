@@ -155,6 +155,16 @@ describe('gate, end to end', () => {
     client.close();
   });
 
+  it('answers a second sys.auth sent before the first is answered with GATE_ERR_ALREADY_AUTHENTICATED', async () => {
+    const { token, gate } = await newPlayer();
+    const client = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
+    const [first, second] = await Promise.allSettled([client.auth(token), client.auth(token)]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { codeName: 'GATE_ERR_ALREADY_AUTHENTICATED', code: 4111 } });
+    expect(await client.request('Echo.echo', 'one session')).toBe('one session');
+    client.close();
+  });
+
   it('kicks the first connection when the same account logs in again', async () => {
     const { token, gate } = await newPlayer();
     const first = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });

@@ -9,9 +9,10 @@ import type { Discovery } from '../engine/cluster/discovery.js';
 import type { CatalogueEntry } from '../engine/errors/coded-error.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
-import type { ProtocolLimits } from '../engine/protocol/constants.js';
+import { PROTOCOL_VERSION, type ProtocolLimits } from '../engine/protocol/constants.js';
+import { encodeServerHello } from '../engine/protocol/hello.js';
 import type { Compression } from '../engine/protocol/compression.js';
-import type { ConnectionTiming } from '../engine/protocol/connection-core.js';
+import { MAX_HANDSHAKE_REPLY_PACKET, type ConnectionTiming } from '../engine/protocol/connection-core.js';
 import { PROTOCOL_ERRORS } from '../engine/protocol/errors.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
 import type { X25519KeyPair } from '../engine/protocol/crypto-suite.js';
@@ -74,6 +75,7 @@ export class Gate implements Module {
     this.rules = new RouteRules(options.rules);
     this.sessions = new SessionManager({ ...options.sessions, timers, logger });
     this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors]);
+    checkHelloSize(options);
     this.context = {
       protocol: {
         identity: options.identity,
@@ -98,6 +100,8 @@ export class Gate implements Module {
       authenticate: (agent, payload) => this.sessions.authenticate(agent, payload),
       forward: (agent, route, args, reply) => this.sessions.forward(agent, route, args, reply),
       closed: (agent, reason) => {
+        if (agent.timer !== undefined) timers.cancel(agent.timer);
+        agent.timer = undefined;
         this.agents.delete(agent);
         this.dirty.delete(agent);
         if (reason.code !== 0 && !reason.byPeer) logger.info('gate: connection kicked', { remote: agent.transport.remote, code: reason.name, reason: reason.message });
@@ -157,6 +161,7 @@ export class Gate implements Module {
   async drain(): Promise<void> {
     this.accepting = false;
     await this.sessions.closeAll();
+    for (const agent of this.agents) agent.kick(new GateError('GATE_ERR_SHUTTING_DOWN', 'reconnect to another gate'));
     this.flushAll();
     await Promise.all(this.options.acceptors.map((a) => a.close()));
   }
@@ -184,11 +189,15 @@ export class Gate implements Module {
     this.dirty.clear();
   }
 
+  /** One timer per connection in the shared timer heap, at its protocol's next deadline. */
   private scheduleTimer(agent: Agent): void {
     const { clock, timers } = this.options;
+    if (agent.timer !== undefined) timers.cancel(agent.timer);
+    agent.timer = undefined;
     const due = agent.protocol.check();
     if (due === Infinity) return;
-    timers.once(Math.max(0, due - clock.now()), () => {
+    agent.timer = timers.once(Math.max(0, due - clock.now()), () => {
+      agent.timer = undefined;
       agent.protocol.update(clock.now());
       this.scheduleFlush(agent);
       this.scheduleTimer(agent);
@@ -200,4 +209,31 @@ export class Gate implements Module {
 function withHost(endpoint: string, host: string): string {
   const url = /^(ws:\/\/)?(\[[^\]]+\]|[^:/]+)(:\d+.*)$/.exec(endpoint);
   return url ? `${url[1] ?? ''}${host}${url[3]}` : endpoint;
+}
+
+/**
+ * A server hello too large for a client to accept would fail every handshake: refuse the
+ * configuration at start instead.
+ * @throws Error when the route dictionary makes the hello too large.
+ */
+function checkHelloSize(options: GateOptions): void {
+  let size: number;
+  try {
+    size = encodeServerHello({
+      version: PROTOCOL_VERSION,
+      serializer: 'msgpack',
+      gateId: 'x'.repeat(128),
+      heartbeatMs: options.timing.heartbeatMs,
+      timeoutMs: options.timing.timeoutMs,
+      maxPacketBytes: options.limits.maxPacketBytes,
+      maxMessageBytes: options.limits.maxMessageBytes,
+      compression: 'deflate-raw',
+      compressThreshold: options.compressThreshold,
+      routes: [...options.routes],
+    }).length;
+  } catch (err) {
+    throw new Error(`gate: the route dictionary does not fit a server hello: ${(err as Error).message}`);
+  }
+  // The reply adds an ephemeral key and a tag around the hello.
+  if (size + 64 > MAX_HANDSHAKE_REPLY_PACKET) throw new Error(`gate: the route dictionary makes a server hello of ${size} bytes; clients accept ${MAX_HANDSHAKE_REPLY_PACKET}`);
 }

@@ -45,7 +45,7 @@ export interface SessionManagerOptions {
 }
 
 /** The gate's own kicks after which a session is over rather than waiting to be resumed. */
-const FINAL_KICKS = new Set(['GATE_ERR_DUPLICATE_LOGIN', 'GATE_ERR_KICKED', 'GATE_ERR_SHUTTING_DOWN', 'GATE_ERR_AUTH_FAILED', 'GATE_ERR_RATE_LIMIT']);
+const FINAL_KICKS = new Set(['GATE_ERR_DUPLICATE_LOGIN', 'GATE_ERR_KICKED', 'GATE_ERR_SHUTTING_DOWN', 'GATE_ERR_AUTH_FAILED']);
 
 /** Whether a close ends the session: the client logged out (a KICK with code 0), or the gate ended it. */
 function isFinal(reason: CloseReason): boolean {
@@ -70,9 +70,21 @@ export class SessionManager implements GateSessions {
     const request = decodeAuthRequest(payload);
     if (!request) throw new GateError('GATE_ERR_BAD_REQUEST', `${SYSTEM_ROUTE.AUTH} takes [token, { sessionId, resumeToken }?]`);
     if (agent.session) throw new GateError('GATE_ERR_ALREADY_AUTHENTICATED', agent.session.uid);
+    // One sys.auth at a time per connection: a second one racing the first could leave a session
+    // that no index knows.
+    if (agent.authenticating) throw new GateError('GATE_ERR_ALREADY_AUTHENTICATED', 'authentication in progress');
+    agent.authenticating = true;
+    try {
+      return await this.login(agent, request.token, request.resume);
+    } finally {
+      agent.authenticating = false;
+    }
+  }
+
+  private async login(agent: Agent, token: string, resume: { sessionId: string; resumeToken: string } | undefined): Promise<Uint8Array> {
     let uid: string;
     try {
-      ({ uid } = await this.options.tokens.verify(request.token));
+      ({ uid } = await this.options.tokens.verify(token));
     } catch (err) {
       const error = new GateError('GATE_ERR_AUTH_FAILED', (err as Error).message);
       this.options.logger.info('gate: token refused', { remote: agent.transport.remote, reason: (err as { code?: string }).code ?? error.detail });
@@ -80,20 +92,24 @@ export class SessionManager implements GateSessions {
       throw error;
     }
     if (!agent.protocol.isOpen) throw new GateError('GATE_ERR_AUTH_FAILED', 'connection closed during authentication');
-    const resumable = request.resume && this.sessions.get(request.resume.sessionId);
-    if (resumable && resumable.uid === uid && !resumable.closed && sameSecret(resumable.resumeToken, request.resume!.resumeToken)) {
+    const resumable = resume && this.sessions.get(resume.sessionId);
+    if (resumable && resumable.uid === uid && !resumable.closed && sameSecret(resumable.resumeToken, resume!.resumeToken)) {
       this.attach(resumable, agent);
       return this.reply(resumable, true);
     }
     const session = new Session(randomBytes(12).toString('base64url'), uid, randomBytes(18).toString('base64url'));
-    await this.evictOthers(uid, session);
+    // Registered and attached before anything is awaited: a login racing this one finds it and
+    // ends it, and a connection that drops meanwhile leaves it to expire like any other.
+    const local = this.byUid.get(uid);
     this.sessions.set(session.sessionId, session);
     this.byUid.set(uid, session);
     this.attach(session, agent);
+    await this.evictOthers(uid, session, local);
+    if (session.closed) throw new GateError('GATE_ERR_DUPLICATE_LOGIN', 'a newer login of the same account took over');
     try {
       await this.ensureBound(session);
     } catch (err) {
-      // The session exists; the next request binds it again. The client learns why now.
+      // The session exists; the next request binds it again.
       this.options.logger.warn('gate: bind failed', { uid, err });
     }
     return this.reply(session, false);
@@ -114,7 +130,14 @@ export class SessionManager implements GateSessions {
 
   /** From a lobby: sends `body` on `route` to each listed session here. */
   async push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void> {
-    for (const id of sessionIds) this.sessions.get(id)?.agent?.push(route, body);
+    for (const id of sessionIds) {
+      try {
+        this.sessions.get(id)?.agent?.push(route, body);
+      } catch (err) {
+        // One client that cannot take it (too large for it) must not cost the others theirs.
+        this.options.logger.warn('gate: push not delivered', { session: id, route, err });
+      }
+    }
   }
 
   /** From a lobby or another gate: ends a session and closes its connection. */
@@ -140,9 +163,9 @@ export class SessionManager implements GateSessions {
 
   /** A lobby left the cluster: its sessions bind elsewhere and their clients hear `sys.rebound`. */
   lobbyRemoved(lobbyId: string): void {
-    for (const session of this.sessions.values()) {
-      if (session.lobbyId !== lobbyId) continue;
-      session.lobbyId = undefined;
+    const moved = [...this.sessions.values()].filter((session) => session.lobbyId === lobbyId);
+    for (const session of moved) session.lobbyId = undefined;
+    for (const session of moved) {
       this.ensureBound(session).then(
         (to) => session.agent?.push(SYSTEM_ROUTE.REBOUND, encode({ lobbyId: to })),
         (err: unknown) => this.options.logger.warn('gate: rebind failed; the next request retries', { uid: session.uid, err }),
@@ -173,9 +196,8 @@ export class SessionManager implements GateSessions {
   }
 
   /** One login per account: ends this gate's other session and kicks one on another gate. */
-  private async evictOthers(uid: string, session: Session): Promise<void> {
+  private async evictOthers(uid: string, session: Session, local: Session | undefined): Promise<void> {
     const { index, rpc, lobbyTimeoutMs } = this.options;
-    const local = this.byUid.get(uid);
     if (local) {
       local.agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'logged in again'));
       await this.end(local, 'GATE_ERR_DUPLICATE_LOGIN');
@@ -192,22 +214,34 @@ export class SessionManager implements GateSessions {
   private ensureBound(session: Session): Promise<string> {
     if (session.lobbyId) return Promise.resolve(session.lobbyId);
     if (session.binding) return session.binding;
-    const { rpc, lobbyTimeoutMs } = this.options;
+    const { rpc, lobbyTimeoutMs, discovery } = this.options;
     const rebound = session.wasBound;
     const info: SessionInfo = { sessionId: session.sessionId, uid: session.uid, gateId: this.options.gateId() };
-    const lobbyId = this.pickLobby(session.uid);
-    session.binding = rpc
+    let lobbyId: string;
+    try {
+      lobbyId = this.pickLobby(session.uid);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    const binding = rpc
       .call(lobbyId, LOBBY_SESSIONS_SERVICE, 'bind', [info, rebound], { timeoutMs: lobbyTimeoutMs })
-      .then(() => {
-        session.lobbyId = lobbyId;
+      .then((): string | Promise<string> => {
         session.wasBound = true;
-        if (session.closed) void this.closeOnLobby(session, lobbyId, 'closed while binding');
+        session.binding = undefined;
+        if (session.closed) {
+          void this.closeOnLobby(session, lobbyId, 'closed while binding');
+          return lobbyId;
+        }
+        // The lobby left while the bind was in flight: its removal found nothing to move.
+        if (!discovery.server(lobbyId)) return this.ensureBound(session);
+        session.lobbyId = lobbyId;
         return lobbyId;
       })
       .finally(() => {
-        session.binding = undefined;
+        if (session.binding === binding) session.binding = undefined;
       });
-    return session.binding;
+    session.binding = binding;
+    return binding;
   }
 
   private pickLobby(key: string | undefined): string {

@@ -1,5 +1,6 @@
 /** Client connections over TCP: one protocol byte stream per socket. */
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../engine/log/types.js';
 import type { Acceptor, ClientTransport, TransportHandlers } from './client-transport.js';
 
 /** A client's TCP socket as a {@link ClientTransport}. */
@@ -36,6 +37,7 @@ export class TcpAcceptor implements Acceptor {
   constructor(
     private readonly host: string,
     private port: number,
+    private readonly logger: Logger,
   ) {}
 
   get endpoint(): string {
@@ -58,6 +60,8 @@ export class TcpAcceptor implements Acceptor {
       server.once('error', reject);
       server.listen(this.port, this.host, () => {
         server.off('error', reject);
+        // Accept failures (out of file descriptors) are logged; they must not end the process.
+        server.on('error', (err) => this.logger.error('gate: tcp accept failed', { err }));
         resolve();
       });
     });

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../engine/log/types.js';
 import type { Acceptor, ClientTransport, TransportHandlers } from './client-transport.js';
 
 /** A client's WebSocket as a {@link ClientTransport}. */
@@ -43,6 +44,7 @@ export class WsAcceptor implements Acceptor {
     private port: number,
     private readonly path: string,
     private readonly maxMessageBytes: number,
+    private readonly logger: Logger,
   ) {}
 
   get endpoint(): string {
@@ -68,6 +70,8 @@ export class WsAcceptor implements Acceptor {
       server.once('error', reject);
       server.once('listening', () => {
         server.off('error', reject);
+        // Accept failures (out of file descriptors) are logged; they must not end the process.
+        server.on('error', (err) => this.logger.error('gate: websocket accept failed', { err }));
         resolve();
       });
     });

@@ -110,7 +110,7 @@ export class ClientProtocol extends ConnectionCore<ServerHello> {
     );
     this.channel!.sendPacket(PACKET.HANDSHAKE_ACK, new Uint8Array(0));
     this.state = 'open';
-    this.established = true;
+    this.establish();
     this.events.onOpen(hello);
   }
 }

@@ -43,6 +43,7 @@ export abstract class ConnectionCore<Hello> {
   protected channel: SecureChannel | undefined;
   /** Set once both sides hold the keys and messages may flow. */
   protected established = false;
+  private maxPacketBytes = 0;
   private closed = false;
   private lastSent: number;
   private lastReceived: number;
@@ -186,8 +187,14 @@ export abstract class ConnectionCore<Hello> {
    */
   protected openChannel(settings: ChannelSettings, now: number): void {
     this.channel = new SecureChannel(settings, this.output);
-    this.decoder.maxBodyBytes = settings.maxPacketBytes;
+    this.maxPacketBytes = settings.maxPacketBytes;
     this.lastSent = this.lastReceived = now;
+  }
+
+  /** Both sides hold the keys: messages flow, and packets up to the channel's limit are accepted. */
+  protected establish(): void {
+    this.established = true;
+    this.decoder.maxBodyBytes = this.maxPacketBytes;
   }
 
   /** The peer refused before the channel opened (a clear KICK). */

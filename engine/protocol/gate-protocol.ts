@@ -60,7 +60,7 @@ export class GateProtocol extends ConnectionCore<ClientHello> {
         if (packet.type !== PACKET.HANDSHAKE_ACK) throw unexpected(packet.type);
         if (this.channel!.open(packet).length !== 0) throw new ProtocolError('PROTOCOL_ERR_HANDSHAKE', 'HANDSHAKE_ACK with a body');
         this.state = 'open';
-        this.established = true;
+        this.establish();
         const hello = this.clientHello!;
         this.clientHello = undefined;
         this.events.onOpen(hello);

@@ -169,6 +169,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT', 0));
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // Started by a parent over IPC (tests, benchmarks): stop when the parent goes away.
+  if (process.connected) process.once('disconnect', () => void shutdown('parent process gone', 0));
   // SIGHUP reloads the gate's route rules from the configuration files, without a restart.
   process.on('SIGHUP', () => {
     if (!gate) return;

@@ -3,9 +3,11 @@
  * gate → client, for each transport (TCP, WebSocket, KCP), against a standalone server process
  * (login service, gate and lobby in one process, as `npm start` runs it). Figures per transport:
  * messages per second with a window of requests in flight on every client, and p50/p99 round
- * trips at half that rate. Then idle connections: 10,000 handshaken TCP connections and what each
- * costs the server process (resident memory), and 1,000 authenticated sessions (each also holds
- * its avatar in the same process).
+ * trips at half that rate and at a tenth, and the server's CPU time per message. First, on the
+ * fresh process: idle connections (10,000 handshaken TCP connections) and what each costs the
+ * server process after a full garbage collection (resident memory and JS heap, read through the
+ * inspector), and the same for 1,000 authenticated sessions (each also holds its avatar in the
+ * same process).
  *
  * Baseline in the same run: a raw Node TCP echo server of length-prefixed frames, driven by the
  * same 1,000 sockets with the same window and the same harness, with frames as large as a request
@@ -21,6 +23,7 @@ import { SystemClock } from '../engine/timer/clock.js';
 import { GateClient } from '../client-sim/gate-client.js';
 import { connectGate } from '../client-sim/node-client.js';
 import type { Benchmark, BenchReport, Figure } from './lib/benchmark.js';
+import { connectHeapProbe } from './lib/heap-probe.js';
 import { openLoop, percentile, pipelined, rawEchoClient, startEchoPeer } from './lib/load.js';
 
 const CLIENTS = 1_000;
@@ -34,11 +37,6 @@ const RAW_FRAME_BYTES = 44;
 const TRANSPORTS = (process.env.GATE_BENCH_TRANSPORTS?.split(",") ?? ["tcp", "ws", "kcp"]) as ("tcp" | "ws" | "kcp")[];
 
 const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
-
-async function residentBytes(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
-}
 
 /** CPU seconds the process has used (user + system), from /proc; clock ticks are 1/100 s on Linux. */
 async function cpuSeconds(pid: number): Promise<number> {
@@ -93,34 +91,39 @@ async function run(): Promise<BenchReport> {
     gate: { ratePerSecond: 1_000_000, rateBurst: 1_000_000, maxPending: 1_000, maxConnections: 50_000 },
   }));
   const issuer = new TokenIssuer({ key, clock: new SystemClock(), ttlSec: 3_600 });
-  const server: MainProcess = await startMain([
+  const server: MainProcess = await startMain(
+    [
     '--config', join(dir, 'config.jsonc'), '--http.port', '0', '--rpc.port', '0',
     '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0', '--gate.identityKeyPath', join(dir, 'gate.key'),
     '--store.lmdb.path', join(dir, 'lmdb'), '--login.privateKeyPath', join(dir, 'login.key'),
-  ]);
+    ],
+    // The heap probe collects garbage through the inspector before it reads the memory.
+    ['--inspect=127.0.0.1:0'],
+  );
   const gate = server.ready.gate!;
   const pid = server.child.pid!;
   const figures: Record<string, Figure> = {};
   const baseline: Record<string, Figure> = {};
   const params: Record<string, string | number> = { clients: CLIENTS, window: WINDOW, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS, idle: IDLE };
   try {
-    // Memory first, on a fresh process: the load phases grow its heap, which then hides small costs.
-    // Idle: connections that finished the handshake and then say nothing but heartbeats.
-    const before = await residentBytes(pid);
+    // Memory first, on a fresh process. Idle: connections that finished the handshake and then
+    // say nothing but heartbeats.
+    const probe = await connectHeapProbe(server.output());
+    const before = await probe.settled();
     const idle: GateClient[] = [];
     for (let i = 0; i < IDLE; i += 500) {
       idle.push(...(await Promise.all(Array.from({ length: Math.min(500, IDLE - i) }, () => connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey })))));
     }
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const after = await probe.held();
     const connected = idle.filter((c) => c.isOpen).length;
-    const after = await residentBytes(pid);
     figures['idle connections held'] = fig(connected, 'connections', 'higher');
-    figures['memory per idle connection'] = fig((after - before) / connected, 'bytes', 'lower');
+    figures['memory per idle connection'] = fig((after.rss - before.rss) / connected, 'bytes', 'lower');
+    figures['heap per idle connection'] = fig((after.heapUsed - before.heapUsed) / connected, 'bytes', 'lower');
     for (const c of idle) c.close();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     // Authenticated sessions: each also holds a session and, in this one process, its avatar.
-    const beforeSessions = await residentBytes(pid);
+    const beforeSessions = await probe.settled();
     const sessions = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
         const client = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
@@ -128,9 +131,12 @@ async function run(): Promise<BenchReport> {
         return client;
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    figures['memory per session with avatar'] = fig(((await residentBytes(pid)) - beforeSessions) / sessions.length, 'bytes', 'lower');
+    const afterSessions = await probe.held();
+    figures['memory per session with avatar'] = fig((afterSessions.rss - beforeSessions.rss) / sessions.length, 'bytes', 'lower');
+    figures['heap per session with avatar'] = fig((afterSessions.heapUsed - beforeSessions.heapUsed) / sessions.length, 'bytes', 'lower');
     for (const c of sessions) c.close();
+    probe.close();
+
     for (const transport of TRANSPORTS) {
       const clients = await Promise.all(
         Array.from({ length: CLIENTS }, async (_, i) => {
@@ -163,7 +169,6 @@ async function run(): Promise<BenchReport> {
     for (const r of raw) r.close();
     peer.stop();
 
-    params.serverRssMiB = Math.round((await residentBytes(pid)) / 1024 / 1024);
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });

@@ -32,11 +32,14 @@ export interface MainProcess {
 
 /**
  * Starts `main.ts` with `args` and waits for its `ready` line.
+ * @param nodeArgs options for Node itself, e.g. `--inspect=127.0.0.1:0` for a benchmark's probe.
  * @throws Error with the process's output when it exits or stays silent for 30 s.
  */
-export async function startMain(args: string[]): Promise<MainProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--log.console.colors', 'false', '--log.file.enabled', 'false', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+export async function startMain(args: string[], nodeArgs: string[] = []): Promise<MainProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, '--log.console.colors', 'false', '--log.file.enabled', 'false', ...args], {
+    // The IPC channel tells the server when this process is gone, so that an interrupted test or
+    // benchmark leaves no server behind.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -161,15 +161,15 @@ export class SessionManager implements GateSessions {
     session.expiry = this.options.timers.once(this.options.resumeGraceMs, () => void this.end(session, 'not resumed'));
   }
 
-  /** A lobby left the cluster: its sessions bind elsewhere and their clients hear `sys.rebound`. */
+  /**
+   * A lobby left the cluster: its sessions bind elsewhere and their clients hear `sys.rebound`;
+   * with no lobby left, each binds at its next request.
+   */
   lobbyRemoved(lobbyId: string): void {
     const moved = [...this.sessions.values()].filter((session) => session.lobbyId === lobbyId);
     for (const session of moved) session.lobbyId = undefined;
     for (const session of moved) {
-      this.ensureBound(session).then(
-        (to) => session.agent?.push(SYSTEM_ROUTE.REBOUND, encode({ lobbyId: to })),
-        (err: unknown) => this.options.logger.warn('gate: rebind failed; the next request retries', { uid: session.uid, err }),
-      );
+      this.ensureBound(session).catch((err: unknown) => this.options.logger.warn('gate: rebind failed; the next request retries', { uid: session.uid, err }));
     }
   }
 
@@ -235,6 +235,8 @@ export class SessionManager implements GateSessions {
         // The lobby left while the bind was in flight: its removal found nothing to move.
         if (!discovery.server(lobbyId)) return this.ensureBound(session);
         session.lobbyId = lobbyId;
+        // The client learns that its avatar was reloaded, at once or at its next request.
+        if (rebound) session.agent?.push(SYSTEM_ROUTE.REBOUND, encode({ lobbyId }));
         return lobbyId;
       })
       .finally(() => {

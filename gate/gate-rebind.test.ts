@@ -1,0 +1,160 @@
+/**
+ * The gate's lobby binding against lobbies that come and go: a real Gate on a TCP port, real RPC
+ * nodes, in-memory discovery, and lobbies that are small 'sessions' services recording what the
+ * gate asks of them (the real lobby is in gate.integration.test.ts and cluster.integration.test.ts).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectGate } from '../client-sim/node-client.js';
+import type { GateClient } from '../client-sim/gate-client.js';
+import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
+import { createSelector } from '../engine/cluster/select.js';
+import { encode } from '../engine/codec/msgpack-codec.js';
+import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
+import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
+import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
+import { MemoryLogger } from '../engine/testing/memory-logger.js';
+import { SystemClock } from '../engine/timer/clock.js';
+import { TimerService } from '../engine/timer/timer-service.js';
+import { Gate } from './gate.js';
+import { MemoryOnlineIndex } from './online-index.js';
+import { TcpAcceptor } from './tcp-acceptor.js';
+
+/** A lobby that answers every request with its own id, and can hold binds open. */
+class TestLobby implements LobbySessions {
+  readonly binds: { info: SessionInfo; rebound: boolean }[] = [];
+  holdBinds: Promise<void> | undefined;
+
+  constructor(readonly id: string) {}
+
+  async bind(info: SessionInfo, rebound: boolean): Promise<BindResult> {
+    this.binds.push({ info, rebound });
+    await this.holdBinds;
+    return { avatar: { serverId: this.id, entityId: `avatar-${info.uid}` }, loaded: rebound };
+  }
+  async request(): Promise<Uint8Array> {
+    return encode(this.id);
+  }
+  async notify(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+const load = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };
+
+describe('gate lobby binding', () => {
+  let nodes: TestNodes;
+  let cluster: MemoryCluster;
+  let gate: Gate;
+  let members: Map<string, MemoryDiscovery>;
+  let lobbies: Map<string, TestLobby>;
+  let clients: GateClient[];
+  const clock = new SystemClock();
+  const logger = new MemoryLogger();
+
+  const node = (id: string) => nodes.nodes.find((n) => n.serverId === id)!;
+
+  async function joinLobby(id: string): Promise<TestLobby> {
+    const lobby = new TestLobby(id);
+    node(id).serve(LOBBY_SESSIONS_SERVICE, lobby, LOBBY_SESSIONS_METHODS);
+    const member = new MemoryDiscovery({ cluster, clock, logger });
+    await member.start();
+    await member.register({ id, type: 'lobby', address: node(id).address, version: '1', startedAt: 0, load });
+    members.set(id, member);
+    lobbies.set(id, lobby);
+    return lobby;
+  }
+
+  async function player(uid: string): Promise<GateClient> {
+    const meta = gate.meta();
+    const client = await connectGate({ endpoint: meta.tcp!, transport: 'tcp', gateKey: meta.publicKey! });
+    clients.push(client);
+    await client.auth(uid);
+    return client;
+  }
+
+  beforeEach(async () => {
+    nodes = await startTestNodes(['gate-1', 'lobby-1', 'lobby-2']);
+    cluster = new MemoryCluster({ clock });
+    members = new Map();
+    lobbies = new Map();
+    clients = [];
+    const discovery = new MemoryDiscovery({ cluster, clock, logger });
+    await discovery.start();
+    const timers = new TimerService({ clock, logger });
+    const rpc = node('gate-1');
+    gate = new Gate({
+      identity: nodeCryptoSuite.generateKeyPair(),
+      acceptors: [new TcpAcceptor('127.0.0.1', 0, logger)],
+      timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 5_000, timeoutMs: 15_000 },
+      limits: { maxPacketBytes: 65_600, maxMessageBytes: 65_536 },
+      compression: undefined,
+      compressThreshold: 0,
+      routes: [],
+      rules: {},
+      rate: { perSecond: 1_000, burst: 1_000 },
+      maxPending: 64,
+      maxBufferedBytes: 1 << 20,
+      maxConnections: 100,
+      sessions: {
+        gateId: () => 'gate-1',
+        rpc,
+        discovery,
+        index: new MemoryOnlineIndex(),
+        // The token is the uid: what is tested here is binding, not authentication.
+        tokens: { verify: async (token) => ({ uid: token }) },
+        selector: createSelector({ kind: 'round-robin' }),
+        lobbyType: 'lobby',
+        resumeGraceMs: 5_000,
+        lobbyTimeoutMs: 2_000,
+      },
+      rpc,
+      discovery,
+      lobbyErrors: [],
+      clock,
+      timers,
+      logger,
+    });
+    await gate.start();
+  });
+
+  afterEach(async () => {
+    for (const client of clients) client.close();
+    await gate.stop();
+    await nodes.stop();
+  });
+
+  it('moves the sessions of a lobby that left; with none left, binds them to the next lobby that comes', async () => {
+    await joinLobby('lobby-1');
+    const client = await player('u1');
+    expect(await client.request('Any.route')).toBe('lobby-1');
+    const rebound = new Promise((resolve) => client.on('sys.rebound', resolve));
+
+    await members.get('lobby-1')!.stop();
+    await expect.poll(() => client.request('Any.route').then(String, (err: { codeName: string }) => err.codeName)).toBe('GATE_ERR_NO_LOBBY');
+    expect(client.isOpen).toBe(true);
+
+    const second = await joinLobby('lobby-2');
+    await expect.poll(() => client.request('Any.route').then(String, (err: { codeName: string }) => err.codeName)).toBe('lobby-2');
+    expect(second.binds).toEqual([{ info: { sessionId: client.session!.sessionId, uid: 'u1', gateId: 'gate-1' }, rebound: true }]);
+    expect(await rebound).toEqual({ lobbyId: 'lobby-2' });
+  });
+
+  it('binds again elsewhere when the lobby it was binding to leaves before the bind returns', async () => {
+    const first = await joinLobby('lobby-1');
+    let release!: () => void;
+    first.holdBinds = new Promise((resolve) => (release = resolve));
+    const meta = gate.meta();
+    const client = await connectGate({ endpoint: meta.tcp!, transport: 'tcp', gateKey: meta.publicKey! });
+    clients.push(client);
+    const auth = client.auth('u2');
+    await expect.poll(() => first.binds.length).toBe(1);
+
+    const second = await joinLobby('lobby-2');
+    await members.get('lobby-1')!.stop();
+    await expect.poll(() => gate.sessions.count).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await auth;
+    expect(await client.request('Any.route')).toBe('lobby-2');
+    expect(second.binds.map((b) => b.rebound)).toEqual([true]);
+  });
+});

@@ -21,7 +21,7 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
-import { Agent, type AgentContext } from './agent.js';
+import { Agent, type AgentContext, type ErrorMapper } from './agent.js';
 import type { Acceptor } from './client-transport.js';
 import { errorBodyMapper } from './error-body.js';
 import { GATE_ERRORS, GateError } from './errors.js';
@@ -66,7 +66,7 @@ export class Gate implements Module {
   private readonly dirty = new Set<Agent>();
   private flushScheduled = false;
   private readonly context: AgentContext;
-  private readonly toErrorBody;
+  private readonly toErrorBody: ErrorMapper;
   private unsubscribe: (() => void) | undefined;
   private accepting = false;
 

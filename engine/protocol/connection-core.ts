@@ -72,7 +72,7 @@ export abstract class ConnectionCore<Hello> {
 
   /**
    * Feeds bytes from the transport. A protocol violation closes the connection with a KICK
-   * carrying its code; it never throws.
+   * carrying its code and does not throw; only a fault of this code (or of an event handler) does.
    */
   input(bytes: Uint8Array, now: number): void {
     if (this.closed) return;

@@ -7,6 +7,7 @@ import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { TickLoop } from '../engine/ecs/tick-loop.js';
 import { World } from '../engine/ecs/world.js';
+import type { Discovery } from '../engine/cluster/discovery.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
 import type { Store } from '../engine/persist/store.js';
@@ -20,6 +21,10 @@ import { SessionHost } from './session-host.js';
 /** What a {@link LobbyModule} needs. */
 export interface LobbyModuleOptions {
   rpc: RpcNode;
+  /** Membership: the sessions of a gate that leaves are closed. */
+  discovery: Discovery;
+  /** The server type of gates: `gate`, or `standalone` in one process. */
+  gateType: string;
   store: () => Store;
   clock: Clock;
   logger: Logger;
@@ -35,6 +40,7 @@ export class LobbyModule implements Module {
   private host: SessionHost | undefined;
   private world: World | undefined;
   private loop: TickLoop | undefined;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: LobbyModuleOptions) {}
 
@@ -61,6 +67,11 @@ export class LobbyModule implements Module {
     this.host = host;
     await host.start();
     this.loop.start();
+    this.unsubscribe = this.options.discovery.subscribe((event) => {
+      if (event.type === 'removed' && event.server.type === this.options.gateType) {
+        host.gateLeft(event.server.id).catch((err: unknown) => logger.error('lobby: closing the sessions of a gate that left failed', { gate: event.server.id, err }));
+      }
+    });
   }
 
   /** Refuses new sessions, finishes queued requests and saves every avatar. */
@@ -69,6 +80,8 @@ export class LobbyModule implements Module {
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.loop?.stop();
     await this.host?.stop();
   }

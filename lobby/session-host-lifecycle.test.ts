@@ -36,6 +36,17 @@ describe('SessionHost close', () => {
     expect(((await rejection(sessions.request('s1', 'Echo.echo', args(1)))) as RemoteError).code).toBe('LOBBY_ERR_UNKNOWN_SESSION');
   });
 
+  it('closes every session of a gate that left, saving their avatars, and keeps the other gates\' sessions', async () => {
+    const { cluster, avatar, lobby } = await bound();
+    await cluster.sessions('gate-a').bind({ sessionId: 's2', uid: 'u2', gateId: 'gate-a' }, false);
+    await cluster.sessions('gate-b').bind({ sessionId: 's3', uid: 'u3', gateId: 'gate-b' }, false);
+    avatar.get(Inventory).gold = 42;
+    await lobby.host.gateLeft('gate-a');
+    expect(await stored(cluster)).toMatchObject({ components: { Inventory: { gold: 42 } } });
+    expect(lobby.host.sessions().map((s) => s.sessionId)).toEqual(['s3']);
+    expect(lobby.world.find('avatar-u2')).toBeUndefined();
+  });
+
   it('treats the close of an unknown session as a no-op', async () => {
     const { sessions, lobby } = await bound();
     await sessions.close('nobody', 'gone');

@@ -146,6 +146,17 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     return this.binder.close(sessionId, reason);
   }
 
+  /**
+   * A gate left the cluster (it crashed, or its lease ran out): its players' connections are gone,
+   * so their sessions are closed as a logout would, saving and releasing the avatars. Players who
+   * log in again bind afresh and load what was saved.
+   */
+  async gateLeft(gateId: string): Promise<void> {
+    const gone = this.sessions().filter((session) => session.gateId === gateId);
+    await Promise.all(gone.map((session) => this.close(session.sessionId, `gate ${gateId} left`)));
+    if (gone.length > 0) this.options.logger.warn('lobby: gate left; its sessions closed', { gate: gateId, sessions: gone.length });
+  }
+
   /** Every bound session's stand-in (for broadcasts to everyone on this lobby). */
   sessions(): RemoteSession[] {
     return this.binder.sessions();

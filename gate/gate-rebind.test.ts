@@ -11,7 +11,7 @@ import { createSelector } from '../engine/cluster/select.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
-import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
+import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
@@ -23,15 +23,19 @@ import { TcpAcceptor } from './tcp-acceptor.js';
 class TestLobby implements LobbySessions {
   readonly binds: { info: SessionInfo; rebound: boolean }[] = [];
   holdBinds: Promise<void> | undefined;
+  /** Sessions this lobby holds; a request for another one fails as a real lobby's would. */
+  readonly held = new Set<string>();
 
   constructor(readonly id: string) {}
 
   async bind(info: SessionInfo, rebound: boolean): Promise<BindResult> {
     this.binds.push({ info, rebound });
     await this.holdBinds;
+    this.held.add(info.sessionId);
     return { avatar: { serverId: this.id, entityId: `avatar-${info.uid}` }, loaded: rebound };
   }
-  async request(): Promise<Uint8Array> {
+  async request(sessionId: string): Promise<Uint8Array> {
+    if (!this.held.has(sessionId)) throw Object.assign(new Error(`no session ${sessionId}`), { code: UNKNOWN_SESSION_CODE });
     return encode(this.id);
   }
   async notify(): Promise<void> {}
@@ -156,5 +160,14 @@ describe('gate lobby binding', () => {
     await auth;
     expect(await client.request('Any.route')).toBe('lobby-2');
     expect(second.binds.map((b) => b.rebound)).toEqual([true]);
+  });
+
+  it('binds a session again when its lobby no longer holds it, and the request still succeeds', async () => {
+    const lobby = await joinLobby('lobby-1');
+    const client = await player('u3');
+    // The lobby closed the session (it took the gate for gone during an etcd outage).
+    lobby.held.clear();
+    expect(await client.request('Any.route')).toBe('lobby-1');
+    expect(lobby.binds.map((b) => b.rebound)).toEqual([false, true]);
   });
 });

@@ -11,7 +11,8 @@ import { decodeAuthRequest, encodeAuthReply } from '../engine/protocol/auth-requ
 import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { TRANSPORT_CLOSED, type CloseReason } from '../engine/protocol/kick.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
-import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, type GateSessions, type SessionInfo } from '../engine/session/session-contract.js';
+import { RemoteError } from '../engine/rpc/errors.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, UNKNOWN_SESSION_CODE, type GateSessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
@@ -125,7 +126,16 @@ export class SessionManager implements GateSessions {
       rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);
       return undefined;
     }
-    return (await rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
+    try {
+      return (await rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
+    } catch (err) {
+      // The lobby no longer holds the session (it took this gate for gone): bind again, retry once.
+      if (!(session && err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE && session.lobbyId === lobbyId)) throw err;
+      this.options.logger.warn('gate: lobby lost the session; binding it again', { uid: session.uid, lobby: lobbyId });
+      session.lobbyId = undefined;
+      const again = await this.ensureBound(session);
+      return (await rpc.call(again, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
+    }
   }
 
   /** From a lobby: sends `body` on `route` to each listed session here. */

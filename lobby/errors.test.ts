@@ -1,3 +1,4 @@
+import { UNKNOWN_SESSION_CODE } from '../engine/session/session-contract.js';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../engine/errors/coded-error.js';
 import { LOBBY_ERRORS, LobbyError, lobbyCodeOfWire, lobbyWireOfCode, type LobbyErrorCode } from './errors.js';
@@ -27,6 +28,10 @@ describe('the lobby error catalogue', () => {
       expect(err.message).toBe(`${code}: ${LOBBY_ERRORS[code].message}: detail here`);
     }
   });
+
+  it('answers an unknown session with the code the gate binds again on', () => {
+    expect(LOBBY_ERRORS[UNKNOWN_SESSION_CODE].wire).toBe(6001);
+  });
 });
 
 describe('lobbySettings', () => {
@@ -41,4 +46,5 @@ describe('lobbySettings', () => {
     expect(() => lobbySettings({ settleWaitMs: -1 })).toThrow(RangeError);
     expect(() => lobbySettings({ saveAttempts: 1.5 })).toThrow(RangeError);
   });
+
 });

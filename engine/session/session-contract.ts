@@ -17,6 +17,12 @@ export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close'] as 
 /** Methods of {@link GATE_SERVICE}. */
 export const GATE_METHODS = ['push', 'kick'] as const;
 
+/**
+ * The error code a lobby answers for a session it does not hold (it closed it when the gate seemed
+ * gone, or it restarted): the gate binds the session again and retries the request once.
+ */
+export const UNKNOWN_SESSION_CODE = 'LOBBY_ERR_UNKNOWN_SESSION';
+
 /** Who a session is, as the gate tells its lobby. */
 export interface SessionInfo {
   /** Unique per gate session, stable across reconnects that resume it. */

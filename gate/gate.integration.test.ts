@@ -29,7 +29,7 @@ function configText(rules: Record<string, string>): string {
     server: { role: 'standalone', host: '127.0.0.1' },
     cluster: { discovery: 'memory' },
     store: { backend: 'lmdb' },
-    login: { scrypt: { N: 1024, r: 8, p: 1 }, rateLimit: { perIpPerMinute: 100_000, perUserPerMinute: 1_000, maxTracked: 1_000 } },
+    login: { scrypt: { N: 1024, r: 8, p: 1 }, rateLimit: { perIpPerMinute: 100_000, perIpPerUserPerMinute: 1_000, maxTracked: 1_000 } },
     gate: { rules, ratePerSecond: RATE, rateBurst: RATE, heartbeatMs: 1_000, timeoutMs: 5_000 },
   });
 }

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       trace: traceContextOf(logger),
     }),
   );
-  const http = new HttpServer({ host: config.http.host, port: config.http.port, logger: logger.child({ component: 'http' }) });
+  const http = new HttpServer({ host: config.http.host, port: config.http.port, trustProxy: config.http.trustProxy, logger: logger.child({ component: 'http' }) });
   // In one process the gate and the login service look for a server of the standalone type.
   const peerType = (type: string): string => (standalone ? 'standalone' : type);
 

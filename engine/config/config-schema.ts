@@ -156,6 +156,11 @@ export const configSchema = object({
     host: nonEmpty(),
     /** Port for the health and admin endpoint; 0 picks a free one. */
     port: count(0, 65535),
+    /**
+     * Proxies (addresses, CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`) whose
+     * `X-Forwarded-For` names the client; empty: the header is ignored and the client is the peer.
+     */
+    trustProxy: array(string({ pattern: /^(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(?:\/\d{1,3})?)$/ }), { maxItems: 256 }),
   }),
   /** Login tokens as both sides see them: the login service signs with these, gates check them. */
   auth: object({
@@ -186,14 +191,27 @@ export const configSchema = object({
       r: count(1, 32),
       p: count(1, 16),
     }),
-    /** Token buckets that refill evenly over a minute. */
+    /** Token buckets that refill evenly over a minute, and a slowdown for usernames under attack. */
     rateLimit: object({
       /** Login and register attempts per client address. */
       perIpPerMinute: count(1, 100_000),
-      /** Login attempts per username. */
-      perUserPerMinute: count(1, 100_000),
-      /** Addresses and usernames tracked at once, each; the least recently seen are forgotten first. */
+      /** Login attempts per (client address, username). */
+      perIpPerUserPerMinute: count(1, 100_000),
+      /** Failed logins per username per minute, from all addresses, before each address must wait between attempts on it. */
+      slowdownAfterFailures: count(1, 100_000),
+      /** Longest wait between two attempts from one address on a username under attack. */
+      slowdownMaxSec: count(1, 3_600),
+      /** Addresses, (address, username) pairs and usernames tracked at once, each; the least recently seen are forgotten first. */
       maxTracked: count(16, 10_000_000),
+    }),
+    /** Password hashing's queue: logins are served before registrations. */
+    hashing: object({
+      /** Hashes running at once; each takes a thread of libuv's pool (UV_THREADPOOL_SIZE, default 4). */
+      maxConcurrent: count(1, 1_024),
+      /** Logins waiting for a hash; past it a login is refused with LOGIN_ERR_UNAVAILABLE. */
+      maxQueuedLogins: count(1, 100_000),
+      /** Registrations hashing or waiting; past it a registration is refused with LOGIN_ERR_REGISTER_BUSY. */
+      maxRegistrations: count(1, 100_000),
     }),
   }),
   /** The gate: client listeners, the client protocol's limits and timing, route rules. */

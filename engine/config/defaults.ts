@@ -77,7 +77,7 @@ export const defaults: Config = deepFreeze({
   },
   redis: { url: `redis://${LOOPBACK}:6379` },
   // Loopback by default: the admin endpoint is opened to a network on purpose, never by accident.
-  http: { host: LOOPBACK, port: 8080 },
+  http: { host: LOOPBACK, port: 8080, trustProxy: [] },
   auth: {
     // No key source by default: standalone hands the gate the login service's key in process.
     issuer: 'tessera',
@@ -90,7 +90,8 @@ export const defaults: Config = deepFreeze({
     // 128 × 2^15 × 8 bytes = 32 MiB and tens of milliseconds per hash; OWASP's cheat sheet
     // suggests p = 3 at this N where the CPU can afford it.
     scrypt: { N: 2 ** 15, r: 8, p: 1 },
-    rateLimit: { perIpPerMinute: 30, perUserPerMinute: 10, maxTracked: 100_000 },
+    rateLimit: { perIpPerMinute: 30, perIpPerUserPerMinute: 10, slowdownAfterFailures: 10, slowdownMaxSec: 60, maxTracked: 100_000 },
+    hashing: { maxConcurrent: 4, maxQueuedLogins: 256, maxRegistrations: 16 },
   },
   gate: {
     host: LOOPBACK,

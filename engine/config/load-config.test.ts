@@ -57,7 +57,7 @@ describe('loadConfig', () => {
     });
     expect(config.log.level).toBe('warn'); // file over defaults
     expect(config.log.console).toEqual(defaults.log.console); // untouched defaults survive the deep merge
-    expect(config.http).toEqual({ host: 'file-host', port: 2000 }); // env over file, coerced from "2000"
+    expect(config.http).toEqual({ ...defaults.http, host: 'file-host', port: 2000 }); // env over file, coerced from "2000"
     expect(config.redis.url).toBe('redis://flag'); // flag over env
   });
 

@@ -32,4 +32,11 @@ describe('shipped config files', () => {
     expect(config.etcd.hosts).toEqual(['http://etcd:2379']);
     expect(config.http.port).toBe(9000);
   });
+
+  it('believe no proxy unless told, and take the trusted proxies from TESSERA_HTTP__TRUST_PROXY as addresses or ranges only', () => {
+    expect(loadConfig({ role: 'services', configDir, env: {}, argv: [] }).http.trustProxy).toEqual([]);
+    const env = { TESSERA_HTTP__TRUST_PROXY: '10.0.0.0/8,192.168.1.5,::1,loopback' };
+    expect(loadConfig({ role: 'services', configDir, env, argv: [] }).http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5', '::1', 'loopback']);
+    expect(() => loadConfig({ role: 'services', configDir, env: { TESSERA_HTTP__TRUST_PROXY: 'lb.internal' }, argv: [] })).toThrow(/http\.trustProxy/);
+  });
 });

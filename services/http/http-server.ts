@@ -10,6 +10,11 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Largest request body accepted, in bytes (default 64 KiB). */
   bodyLimit?: number;
+  /**
+   * Proxies whose `X-Forwarded-For` is believed, as in `http.trustProxy` (default none): a request
+   * that reaches the server through them has `request.ip` set to the client they name.
+   */
+  trustProxy?: readonly string[];
 }
 
 /** The HTTP endpoint of a process (health now; login and admin later) as a lifecycle {@link Module}. */
@@ -20,7 +25,8 @@ export class HttpServer implements Module {
   private address: string | undefined;
 
   constructor(private readonly options: HttpServerOptions) {
-    this.app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 64 * 1024 });
+    const trustProxy = options.trustProxy?.length ? [...options.trustProxy] : false;
+    this.app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 64 * 1024, trustProxy });
     this.app.setErrorHandler((err: FastifyError, req, reply) => {
       const status = err.statusCode ?? 500;
       if (status >= 500) options.logger.error('http request failed', { err, method: req.method, url: req.url });

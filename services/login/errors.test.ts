@@ -22,6 +22,6 @@ describe('LoginError', () => {
       expect(entry.status).toBeGreaterThanOrEqual(400);
     }
     expect(entries.map(([, e]) => e.wire)).toEqual(entries.map((_, i) => 5101 + i));
-    expect(entries.map(([, e]) => e.status)).toEqual([400, 409, 401, 429, 503, 503]);
+    expect(entries.map(([, e]) => e.status)).toEqual([400, 409, 401, 429, 503, 503, 503]);
   });
 });

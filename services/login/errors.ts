@@ -13,6 +13,8 @@ export const LOGIN_ERRORS = {
   LOGIN_ERR_RATE_LIMITED: { wire: 5104, status: 429, message: 'too many attempts; retry later' },
   LOGIN_ERR_NO_GATE: { wire: 5105, status: 503, message: 'no gate is available' },
   LOGIN_ERR_UNAVAILABLE: { wire: 5106, status: 503, message: 'service is busy or its store is unavailable; retry later' },
+  // Registrations have a budget of their own, so that a flood of them never keeps players from logging in.
+  LOGIN_ERR_REGISTER_BUSY: { wire: 5107, status: 503, message: 'too many registrations right now; retry later' },
 } as const;
 
 /** One of the codes in {@link LOGIN_ERRORS}. */
@@ -25,7 +27,7 @@ export class LoginError extends CodedError<LoginErrorCode> {
   readonly wireCode: number = LOGIN_ERRORS[this.code].wire;
   /** The HTTP status it is answered with. */
   readonly status: number = LOGIN_ERRORS[this.code].status;
-  /** For LOGIN_ERR_RATE_LIMITED and LOGIN_ERR_UNAVAILABLE: milliseconds until a retry may succeed. */
+  /** For LOGIN_ERR_RATE_LIMITED, LOGIN_ERR_UNAVAILABLE and LOGIN_ERR_REGISTER_BUSY: milliseconds until a retry may succeed. */
   readonly retryAfterMs: number | undefined;
 
   /**

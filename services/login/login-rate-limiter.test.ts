@@ -6,21 +6,30 @@ function takeN(limiter: LoginRateLimiter, n: number, key: { ip: string; username
   return Array.from({ length: n }, () => limiter.take(key).allowed);
 }
 
+// Failed logins on `username` from `n` different addresses, each let in first.
+function failFrom(limiter: LoginRateLimiter, n: number, username: string): void {
+  for (let i = 0; i < n; i++) {
+    expect(limiter.take({ ip: `10.1.${i >> 8}.${i & 255}`, username }).allowed).toBe(true);
+    limiter.failed(username);
+  }
+}
+
 describe('LoginRateLimiter', () => {
-  it('allows a burst of perUserPerMinute attempts on a username, then refuses with the wait for the next one', () => {
+  it('allows a burst of perIpPerUserPerMinute attempts from one address on a username, then refuses that pair only', () => {
     const clock = new ManualClock();
-    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 100, perUserPerMinute: 3 });
+    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 100, perIpPerUserPerMinute: 3 });
     expect(takeN(limiter, 3, { ip: '10.0.0.1', username: 'alice' })).toEqual([true, true, true]);
-    expect(limiter.take({ ip: '10.0.0.2', username: 'alice' })).toEqual({ allowed: false, by: 'username', retryAfterMs: 20_000 });
+    expect(limiter.take({ ip: '10.0.0.1', username: 'alice' })).toEqual({ allowed: false, by: 'ip-user', retryAfterMs: 20_000 });
+    expect(limiter.take({ ip: '10.0.0.2', username: 'alice' }).allowed).toBe(true);
     expect(limiter.take({ ip: '10.0.0.1', username: 'bob' }).allowed).toBe(true);
   });
 
   it('refills evenly: one attempt back after a minute divided by the rate', () => {
     const clock = new ManualClock();
-    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 100, perUserPerMinute: 3 });
+    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 100, perIpPerUserPerMinute: 3 });
     takeN(limiter, 3, { ip: 'a', username: 'alice' });
     clock.advance(15_000);
-    expect(limiter.take({ ip: 'a', username: 'alice' })).toEqual({ allowed: false, by: 'username', retryAfterMs: 5_000 });
+    expect(limiter.take({ ip: 'a', username: 'alice' })).toEqual({ allowed: false, by: 'ip-user', retryAfterMs: 5_000 });
     clock.advance(5_000);
     expect(takeN(limiter, 2, { ip: 'a', username: 'alice' })).toEqual([true, false]);
     clock.advance(3_600_000);
@@ -29,34 +38,73 @@ describe('LoginRateLimiter', () => {
 
   it('limits each address across usernames, and registrations that name no username', () => {
     const clock = new ManualClock();
-    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 4, perUserPerMinute: 100 });
+    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 4, perIpPerUserPerMinute: 100 });
     expect([...takeN(limiter, 2, { ip: 'a', username: 'u1' }), ...takeN(limiter, 2, { ip: 'a' })]).toEqual([true, true, true, true]);
     expect(limiter.take({ ip: 'a', username: 'u3' })).toEqual({ allowed: false, by: 'ip', retryAfterMs: 15_000 });
     expect(limiter.take({ ip: 'b', username: 'u3' }).allowed).toBe(true);
   });
 
-  it('does not drain a username while the address trying it is refused', () => {
+  it('never refuses a fresh address a username, however many addresses failed on it', () => {
     const clock = new ManualClock();
-    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 1, perUserPerMinute: 2 });
-    expect(takeN(limiter, 5, { ip: 'attacker', username: 'alice' })).toEqual([true, false, false, false, false]);
-    expect(limiter.take({ ip: 'home', username: 'alice' }).allowed).toBe(true);
+    const limiter = new LoginRateLimiter({ clock, perIpPerUserPerMinute: 10, slowdownAfterFailures: 10 });
+    failFrom(limiter, 1_000, 'alice');
+    expect(limiter.take({ ip: '192.168.1.20', username: 'alice' })).toEqual({ allowed: true });
   });
 
-  it('tracks at most maxTracked buckets per map, forgetting the least recently used first', () => {
+  it('past slowdownAfterFailures makes each address wait between its attempts on the username, doubling per failure up to slowdownMaxSec', () => {
     const clock = new ManualClock();
-    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 1, perUserPerMinute: 1, maxTracked: 2 });
+    const limiter = new LoginRateLimiter({ clock, perIpPerUserPerMinute: 100, slowdownAfterFailures: 10, slowdownMaxSec: 5 });
+    failFrom(limiter, 10, 'alice');
+    expect(limiter.take({ ip: 'a', username: 'alice' }).allowed).toBe(true);
+    expect(limiter.take({ ip: 'a', username: 'alice' }).allowed).toBe(true); // within the allowance: no wait
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      limiter.failed('alice');
+      const refused = limiter.take({ ip: 'a', username: 'alice' });
+      waits.push(refused.allowed ? 0 : refused.retryAfterMs);
+      expect(refused).toMatchObject({ allowed: false, by: 'slowdown' });
+    }
+    expect(waits).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+    // Another username, and the same username from another address, are not slowed.
+    expect(limiter.take({ ip: 'a', username: 'bob' }).allowed).toBe(true);
+    expect(limiter.take({ ip: 'b', username: 'alice' }).allowed).toBe(true);
+    clock.advance(5_000);
+    expect(limiter.take({ ip: 'a', username: 'alice' }).allowed).toBe(true);
+  });
+
+  it('lets the failure score drain at slowdownAfterFailures a minute, within a minute of the attack stopping', () => {
+    const clock = new ManualClock();
+    const limiter = new LoginRateLimiter({ clock, perIpPerUserPerMinute: 100, slowdownAfterFailures: 10, slowdownMaxSec: 60 });
+    failFrom(limiter, 10_000, 'alice');
+    limiter.take({ ip: 'a', username: 'alice' });
+    expect(limiter.take({ ip: 'a', username: 'alice' })).toEqual({ allowed: false, by: 'slowdown', retryAfterMs: 60_000 });
+    clock.advance(60_000);
+    expect(takeN(limiter, 2, { ip: 'a', username: 'alice' })).toEqual([true, true]);
+  });
+
+  it('tracks at most maxTracked keys per record, forgetting the least recently used first', () => {
+    const clock = new ManualClock();
+    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 1, perIpPerUserPerMinute: 1, maxTracked: 2 });
     limiter.take({ ip: 'a' });
     limiter.take({ ip: 'b' });
     expect(limiter.take({ ip: 'a' }).allowed).toBe(false); // a is now the most recently used
     limiter.take({ ip: 'c' }); // evicts b
-    expect(limiter.tracked).toEqual({ ip: 2, username: 0 });
+    expect(limiter.tracked).toEqual({ ip: 2, ipUser: 0, username: 0 });
     expect(limiter.take({ ip: 'a' }).allowed).toBe(false);
     expect(limiter.take({ ip: 'b' }).allowed).toBe(true); // forgotten, so back to a full bucket
+    for (const name of ['u1', 'u2', 'u3']) {
+      limiter.take({ ip: `ip-${name}`, username: name });
+      limiter.failed(name);
+    }
+    expect(limiter.tracked).toEqual({ ip: 2, ipUser: 2, username: 2 });
   });
 
-  it('refuses rates and caps that are not positive integers', () => {
+  it('refuses rates, allowances and caps that are not positive integers', () => {
     const clock = new ManualClock();
     expect(() => new LoginRateLimiter({ clock, perIpPerMinute: 0 })).toThrow(RangeError);
+    expect(() => new LoginRateLimiter({ clock, perIpPerUserPerMinute: -1 })).toThrow(RangeError);
+    expect(() => new LoginRateLimiter({ clock, slowdownAfterFailures: 0 })).toThrow(RangeError);
+    expect(() => new LoginRateLimiter({ clock, slowdownMaxSec: 0.0001 })).toThrow(RangeError);
     expect(() => new LoginRateLimiter({ clock, maxTracked: 1.5 })).toThrow(RangeError);
   });
 });

@@ -1,9 +1,16 @@
 /**
- * Slows password guessing: a token bucket per client address and one per username, each refilling
- * evenly over a minute. An attempt needs a token from every bucket it names and takes one from
- * each only when all have one, so a blocked address does not also drain the victim's username.
- * Each map holds at most `maxTracked` buckets; the least recently used is forgotten first (it
- * comes back full, which only ever errs towards letting a client in).
+ * Slows password guessing without letting anyone lock an account by naming it. Three records,
+ * each kept for at most `maxTracked` keys (the least recently used is forgotten first, which only
+ * ever errs towards letting a client in):
+ *
+ * - a token bucket per client address, for every login and registration;
+ * - a token bucket per (address, username), for logins;
+ * - a failure score per username, fed by failed logins from every address and draining evenly.
+ *
+ * No address can refuse another: a username whose score passes `slowdownAfterFailures` is never
+ * locked. Instead each address must wait between two of its own attempts on it, a wait that
+ * doubles with every failure past the allowance, up to `slowdownMaxSec`. An address that has not
+ * tried the username lately (its owner at home) is let in at once.
  */
 import type { Clock } from '../../engine/timer/clock.js';
 
@@ -12,9 +19,13 @@ export interface LoginRateLimiterOptions {
   clock: Clock;
   /** Attempts per client address per minute, also the burst size (default 30). */
   perIpPerMinute?: number;
-  /** Attempts per username per minute, also the burst size (default 10). */
-  perUserPerMinute?: number;
-  /** Buckets kept per map (default 100,000). */
+  /** Login attempts per (address, username) per minute, also the burst size (default 10). */
+  perIpPerUserPerMinute?: number;
+  /** Failed logins per username per minute, from all addresses, before the slowdown starts (default 10). */
+  slowdownAfterFailures?: number;
+  /** Longest wait, in seconds, between two attempts from one address on a username under attack (default 60). */
+  slowdownMaxSec?: number;
+  /** Keys kept per record (default 100,000). */
   maxTracked?: number;
 }
 
@@ -24,67 +35,128 @@ export interface RateKey {
   username?: string;
 }
 
+/** Which limit refused an attempt: the address's, the (address, username) pair's, or the username's slowdown. */
+export type RateLimitedBy = 'ip' | 'ip-user' | 'slowdown';
+
 /** {@link LoginRateLimiter.take}'s answer. */
-export type RateDecision = { allowed: true } | { allowed: false; by: 'ip' | 'username'; retryAfterMs: number };
+export type RateDecision = { allowed: true } | { allowed: false; by: RateLimitedBy; retryAfterMs: number };
 
 interface Bucket {
   tokens: number;
   at: number;
 }
 
-const MINUTE_MS = 60_000;
+interface PairState extends Bucket {
+  /** When this address last tried this username; the slowdown counts from it. */
+  last: number;
+}
 
-/** Token buckets per address and per username, bounded. */
+interface Score {
+  failures: number;
+  at: number;
+}
+
+const MINUTE_MS = 60_000;
+// The first wait past the allowance; each further failure doubles it.
+const SLOWDOWN_STEP_MS = 1_000;
+
+/** Per-address and per-(address, username) buckets plus a per-username slowdown, bounded. */
 export class LoginRateLimiter {
   private readonly byIp = new Map<string, Bucket>();
-  private readonly byUser = new Map<string, Bucket>();
+  private readonly byPair = new Map<string, PairState>();
+  private readonly byUser = new Map<string, Score>();
   private readonly perIp: number;
-  private readonly perUser: number;
+  private readonly perPair: number;
+  private readonly allowance: number;
+  private readonly maxWaitMs: number;
+  // A score is held at most this far past the allowance, so that it drains within minutes once an attack stops.
+  private readonly maxScore: number;
   private readonly maxTracked: number;
 
-  /** @throws RangeError when a rate or `maxTracked` is not a positive integer. */
+  /** @throws RangeError when a rate, the allowance, the longest wait or `maxTracked` is not a positive integer. */
   constructor(private readonly options: LoginRateLimiterOptions) {
     this.perIp = options.perIpPerMinute ?? 30;
-    this.perUser = options.perUserPerMinute ?? 10;
+    this.perPair = options.perIpPerUserPerMinute ?? 10;
+    this.allowance = options.slowdownAfterFailures ?? 10;
+    this.maxWaitMs = (options.slowdownMaxSec ?? 60) * 1000;
     this.maxTracked = options.maxTracked ?? 100_000;
-    for (const v of [this.perIp, this.perUser, this.maxTracked]) {
+    for (const v of [this.perIp, this.perPair, this.allowance, this.maxWaitMs, this.maxTracked]) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`LoginRateLimiter: ${v} is not a positive integer`);
     }
+    this.maxScore = this.allowance + Math.ceil(Math.log2(Math.max(1, this.maxWaitMs / SLOWDOWN_STEP_MS))) + 1;
   }
 
-  /** Buckets tracked now, per map; for metrics and tests. */
-  get tracked(): { ip: number; username: number } {
-    return { ip: this.byIp.size, username: this.byUser.size };
+  /** Keys tracked now, per record; for metrics and tests. */
+  get tracked(): { ip: number; ipUser: number; username: number } {
+    return { ip: this.byIp.size, ipUser: this.byPair.size, username: this.byUser.size };
   }
 
-  /** Takes one attempt from each bucket `key` names if every one of them has it. */
+  /**
+   * Takes one attempt from each bucket `key` names if every one of them has it and the username's
+   * slowdown lets this address in now; otherwise takes nothing.
+   */
   take(key: RateKey): RateDecision {
     const now = this.options.clock.now();
-    const ip = this.bucket(this.byIp, key.ip, this.perIp, now);
+    const ip = touch(this.byIp, key.ip, this.maxTracked, () => ({ tokens: this.perIp, at: now }));
+    refill(ip, this.perIp, now);
     if (ip.tokens < 1) return { allowed: false, by: 'ip', retryAfterMs: waitFor(ip, this.perIp) };
     if (key.username !== undefined) {
-      const user = this.bucket(this.byUser, key.username, this.perUser, now);
-      if (user.tokens < 1) return { allowed: false, by: 'username', retryAfterMs: waitFor(user, this.perUser) };
-      user.tokens -= 1;
+      const pair = touch(this.byPair, pairId(key.ip, key.username), this.maxTracked, () => ({ tokens: this.perPair, at: now, last: -Infinity }));
+      refill(pair, this.perPair, now);
+      if (pair.tokens < 1) return { allowed: false, by: 'ip-user', retryAfterMs: waitFor(pair, this.perPair) };
+      const wait = pair.last + this.slowdownMs(key.username, now) - now;
+      if (wait > 0) return { allowed: false, by: 'slowdown', retryAfterMs: Math.ceil(wait) };
+      pair.tokens -= 1;
+      pair.last = now;
     }
     ip.tokens -= 1;
     return { allowed: true };
   }
 
-  // The bucket for `id`, refilled to `now` and moved to the most recently used end of the map.
-  private bucket(map: Map<string, Bucket>, id: string, perMinute: number, now: number): Bucket {
-    let b = map.get(id);
-    if (b) {
-      map.delete(id);
-      b.tokens = Math.min(perMinute, b.tokens + (Math.max(0, now - b.at) * perMinute) / MINUTE_MS);
-      b.at = now;
-    } else {
-      b = { tokens: perMinute, at: now };
-      if (map.size >= this.maxTracked) map.delete(map.keys().next().value!);
-    }
-    map.set(id, b);
-    return b;
+  /** Counts a failed login on `username` towards its slowdown, whatever address it came from. */
+  failed(username: string): void {
+    const now = this.options.clock.now();
+    const score = touch(this.byUser, username, this.maxTracked, () => ({ failures: 0, at: now }));
+    drain(score, this.allowance, now);
+    score.failures = Math.min(this.maxScore, score.failures + 1);
   }
+
+  // The wait between two attempts from one address on `username` now: 0 within the allowance.
+  private slowdownMs(username: string, now: number): number {
+    const score = this.byUser.get(username);
+    if (!score) return 0;
+    drain(score, this.allowance, now);
+    const over = Math.ceil(score.failures - this.allowance);
+    return over < 1 ? 0 : Math.min(this.maxWaitMs, SLOWDOWN_STEP_MS * 2 ** (over - 1));
+  }
+}
+
+// The entry for `id`, created if missing, moved to the most recently used end of the map.
+function touch<V>(map: Map<string, V>, id: string, maxTracked: number, create: () => V): V {
+  let v = map.get(id);
+  if (v === undefined) {
+    v = create();
+    if (map.size >= maxTracked) map.delete(map.keys().next().value!);
+  } else {
+    map.delete(id);
+  }
+  map.set(id, v);
+  return v;
+}
+
+// A space cannot occur in a normalized username, so no two pairs share an id.
+function pairId(ip: string, username: string): string {
+  return `${ip} ${username}`;
+}
+
+function refill(b: Bucket, perMinute: number, now: number): void {
+  b.tokens = Math.min(perMinute, b.tokens + (Math.max(0, now - b.at) * perMinute) / MINUTE_MS);
+  b.at = now;
+}
+
+function drain(s: Score, perMinute: number, now: number): void {
+  s.failures = Math.max(0, s.failures - (Math.max(0, now - s.at) * perMinute) / MINUTE_MS);
+  s.at = now;
 }
 
 // Milliseconds until the bucket holds one whole token again.

@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { isValid } from 'ulid';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SigningKey } from '../../engine/auth/signing-key.js';
+import { TokenIssuer } from '../../engine/auth/token-issuer.js';
 import { TokenVerifier } from '../../engine/auth/token-verifier.js';
+import type { Config } from '../../engine/config/config-schema.js';
 import { defaults } from '../../engine/config/defaults.js';
 import { openLmdbStore } from '../../engine/persist/lmdb-store.js';
 import type { Store } from '../../engine/persist/store.js';
@@ -13,13 +15,19 @@ import { MemoryLogger } from '../../engine/testing/memory-logger.js';
 import { ManualClock } from '../../engine/timer/clock.js';
 import { HttpServer } from '../http/http-server.js';
 import type { GateEndpoint, PickGate } from '../../engine/auth/gate-endpoint.js';
+import { AccountStore } from './account-store.js';
+import { HashQueue } from './hash-queue.js';
+import { LoginRateLimiter } from './login-rate-limiter.js';
+import { registerLoginRoutes } from './login-routes.js';
 import { LoginService } from './login-service.js';
+import { PasswordHasher, scryptKdf, type Kdf } from './password-hasher.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'login-routes-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 const key = await SigningKey.generate();
 const GATE: GateEndpoint = { id: 'gate-1', tcp: '127.0.0.1:4000', ws: 'ws://127.0.0.1:4001/ws', publicKey: 'A'.repeat(43) + '=' };
 const PASSWORD = 'correct horse battery';
+const CHEAP = { N: 2 ** 10, r: 1, p: 1 };
 
 let stores: Store[] = [];
 afterEach(async () => {
@@ -27,20 +35,31 @@ afterEach(async () => {
   stores = [];
 });
 
-async function setup(options: { perIp?: number; perUser?: number; pickGate?: PickGate } = {}) {
+interface SetupOptions {
+  rateLimit?: Partial<Config['login']['rateLimit']>;
+  pickGate?: PickGate;
+  trustProxy?: string[];
+}
+
+async function setup(options: SetupOptions = {}) {
   const clock = new ManualClock(1_700_000_000_000);
   const logger = new MemoryLogger();
-  const store = openLmdbStore({ path: join(dir, `store-${stores.length}-${Math.random().toString(36).slice(2)}`) });
-  stores.push(store);
-  const { app } = new HttpServer({ host: '127.0.0.1', port: 0, logger });
+  const store = openStore();
+  const { app } = new HttpServer({ host: '127.0.0.1', port: 0, logger, ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) });
   const login = {
     ...defaults.login,
-    scrypt: { N: 2 ** 10, r: 1, p: 1 },
-    rateLimit: { perIpPerMinute: options.perIp ?? 1000, perUserPerMinute: options.perUser ?? 1000, maxTracked: 1000 },
+    scrypt: CHEAP,
+    rateLimit: { ...defaults.login.rateLimit, perIpPerMinute: 1000, perIpPerUserPerMinute: 1000, ...options.rateLimit },
   };
   const pickGate = options.pickGate ?? (() => GATE);
   await new LoginService({ app, store, clock, logger, pickGate, login, auth: defaults.auth, signingKey: key }).start();
   return { app, clock, logger, store };
+}
+
+function openStore(): Store {
+  const store = openLmdbStore({ path: join(dir, `store-${stores.length}-${Math.random().toString(36).slice(2)}`) });
+  stores.push(store);
+  return store;
 }
 
 function post(app: FastifyInstance, url: string, payload: unknown, ip = '127.0.0.1') {
@@ -106,21 +125,48 @@ describe('POST /login', () => {
     expect(JSON.stringify(logger.lines)).not.toContain(PASSWORD);
   });
 
-  it('answers 429 LOGIN_ERR_RATE_LIMITED once a username had its attempts from any address, until time refills them', async () => {
-    const { app, clock } = await setup({ perUser: 3 });
+  it('lets the owner in from a new address while many addresses fail on the account, at the default limits', async () => {
+    const { app } = await setup({ rateLimit: defaults.login.rateLimit });
     await post(app, '/register', { username: 'alice', password: PASSWORD });
-    for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) expect((await post(app, '/login', { username: 'alice', password: 'guess guess' }, ip)).statusCode).toBe(401);
-    const limited = await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.4');
+    for (let i = 1; i <= 50; i++) expect((await post(app, '/login', { username: 'alice', password: 'guess guess' }, `10.0.0.${i}`)).statusCode).toBe(401);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '192.168.1.20')).statusCode).toBe(200);
+  });
+
+  it('answers 429 LOGIN_ERR_RATE_LIMITED to an address that tried one username too often, and to that pair only', async () => {
+    const { app, clock } = await setup({ rateLimit: { perIpPerUserPerMinute: 3 } });
+    await post(app, '/register', { username: 'alice', password: PASSWORD });
+    for (let i = 0; i < 3; i++) expect((await post(app, '/login', { username: 'alice', password: 'guess guess' }, '10.0.0.1')).statusCode).toBe(401);
+    const limited = await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.1');
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBe('20');
-    expect(limited.json().error).toMatchObject({ code: 'LOGIN_ERR_RATE_LIMITED', wire: 5104 });
-    expect((await post(app, '/login', { username: 'bob', password: PASSWORD }, '10.0.0.4')).statusCode).toBe(401);
+    expect(limited.json()).toEqual({
+      error: { code: 'LOGIN_ERR_RATE_LIMITED', wire: 5104, message: 'too many attempts; retry later: too many attempts on this username from this address' },
+    });
+    expect((await post(app, '/login', { username: 'bob', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(401);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.2')).statusCode).toBe(200);
     clock.advance(20_000);
-    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.4')).statusCode).toBe(200);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(200);
+  });
+
+  it('slows each address on a username that failed past slowdownAfterFailures, with a Retry-After that grows, never refusing a fresh address', async () => {
+    const { app, clock } = await setup({ rateLimit: { slowdownAfterFailures: 5, slowdownMaxSec: 60 } });
+    await post(app, '/register', { username: 'alice', password: PASSWORD });
+    for (let i = 1; i <= 5; i++) await post(app, '/login', { username: 'alice', password: 'guess guess' }, `10.0.0.${i}`);
+    const waits: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      expect((await post(app, '/login', { username: 'alice', password: 'guess guess' }, '10.9.9.9')).statusCode).toBe(401);
+      const slowed = await post(app, '/login', { username: 'alice', password: 'guess guess' }, '10.9.9.9');
+      expect(slowed.statusCode).toBe(429);
+      expect(slowed.json().error.message).toBe('too many attempts; retry later: this username had many failed logins; wait between attempts');
+      waits.push(slowed.headers['retry-after'] as string);
+      clock.advance(Number(slowed.headers['retry-after']) * 1000);
+    }
+    expect(waits).toEqual(['1', '2', '4']);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '192.168.1.20')).statusCode).toBe(200);
   });
 
   it('answers 429 LOGIN_ERR_RATE_LIMITED once an address had its attempts on any usernames, until time refills them', async () => {
-    const { app, clock } = await setup({ perIp: 3 });
+    const { app, clock } = await setup({ rateLimit: { perIpPerMinute: 3 } });
     expect((await post(app, '/register', { username: 'alice', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(201);
     for (const username of ['bob', 'carol']) expect((await post(app, '/login', { username, password: PASSWORD }, '10.0.0.1')).statusCode).toBe(401);
     const limited = await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.1');
@@ -182,5 +228,87 @@ describe('request bodies', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().error).toMatchObject({ code: 'LOGIN_ERR_BAD_REQUEST', wire: 5101 });
     }
+  });
+});
+
+describe('password hashing under a registration flood', () => {
+  // Lets the event loop run until `condition` holds: LMDB answers on its own thread.
+  async function until(condition: () => boolean): Promise<void> {
+    for (let i = 0; i < 10_000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(condition()).toBe(true);
+  }
+
+  it('serves a login ahead of the queued registrations, and refuses registrations past their budget with 503 LOGIN_ERR_REGISTER_BUSY', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const logger = new MemoryLogger();
+    const store = openStore();
+    const { app } = new HttpServer({ host: '127.0.0.1', port: 0, logger });
+    const accounts = new AccountStore({ store, clock });
+    await accounts.create('alice', await new PasswordHasher(CHEAP).hash(PASSWORD));
+    // Real scrypt, each run held until the test lets it go, and recorded by the password it hashes.
+    const runs: { password: string; go: () => void }[] = [];
+    const kdf: Kdf = (password, salt, length, params) =>
+      new Promise<void>((go) => runs.push({ password: password.toString(), go })).then(() => scryptKdf(password, salt, length, params));
+    const queue = new HashQueue({ maxConcurrent: 1, maxRegistrations: 4 });
+    registerLoginRoutes(app, {
+      accounts,
+      hasher: new PasswordHasher({ ...CHEAP, kdf, queue }),
+      limiter: new LoginRateLimiter({ clock }),
+      issuer: new TokenIssuer({ key, clock }),
+      publicKeys: [key.publicJwk],
+      pickGate: () => GATE,
+      logger,
+    });
+
+    const flood = Array.from({ length: 10 }, (_, i) => post(app, '/register', { username: `bot${i}`, password: `flood password ${i}` }, `10.0.${i}.1`));
+    const answered: number[] = [];
+    for (const res of flood) void res.then((r) => answered.push(r.statusCode));
+    await until(() => answered.length === 6 && queue.load.queuedRegistrations === 3);
+    expect(answered).toEqual([503, 503, 503, 503, 503, 503]);
+    const busy = await Promise.race(flood);
+    expect(busy.headers['retry-after']).toBe('1');
+    expect(busy.json().error).toMatchObject({ code: 'LOGIN_ERR_REGISTER_BUSY', wire: 5107 });
+
+    const login = post(app, '/login', { username: 'alice', password: PASSWORD }, '192.168.1.20');
+    await until(() => queue.load.queuedLogins === 1);
+    runs[0]!.go();
+    await until(() => runs.length === 2);
+    expect(runs[1]!.password).toBe(PASSWORD);
+    runs[1]!.go();
+    expect((await login).statusCode).toBe(200);
+    // The login was answered while three registrations still wait for their hashes.
+    expect(queue.load).toEqual({ running: 1, queuedLogins: 0, queuedRegistrations: 2 });
+    expect(runs).toHaveLength(3);
+    for (let i = 2; i < 5; i++) {
+      await until(() => runs.length > i);
+      runs[i]!.go();
+    }
+    await Promise.all(flood);
+    expect(answered.filter((status) => status === 201)).toHaveLength(4);
+  });
+});
+
+describe('client addresses behind a proxy', () => {
+  const PROXY = '10.9.0.1';
+  const attempt = (app: FastifyInstance, peer: string, forwardedFor: string) =>
+    app.inject({ method: 'POST', url: '/login', payload: { username: 'alice', password: PASSWORD }, remoteAddress: peer, headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('with http.trustProxy naming the proxy, gives each player behind it a bucket of their own and logs their address', async () => {
+    const { app, logger } = await setup({ rateLimit: { perIpPerMinute: 1 }, trustProxy: [PROXY] });
+    expect((await attempt(app, PROXY, '203.0.113.1')).statusCode).toBe(401);
+    expect((await attempt(app, PROXY, '203.0.113.2')).statusCode).toBe(401);
+    expect((await attempt(app, PROXY, '198.51.100.9, 203.0.113.1')).statusCode).toBe(429);
+    expect(logger.at('info').filter((l) => l.message === 'login failed').map((l) => l.meta.ip)).toEqual(['203.0.113.1', '203.0.113.2']);
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy, and from every peer when none is configured', async () => {
+    for (const trustProxy of [[PROXY], undefined]) {
+      const { app } = await setup({ rateLimit: { perIpPerMinute: 1 }, ...(trustProxy ? { trustProxy } : {}) });
+      expect((await attempt(app, '198.51.100.7', '203.0.113.1')).statusCode).toBe(401);
+      expect((await attempt(app, '198.51.100.7', '203.0.113.2')).statusCode).toBe(429);
+    }
+    const { app } = await setup({ rateLimit: { perIpPerMinute: 1 } });
+    expect((await attempt(app, PROXY, '203.0.113.1')).statusCode).toBe(401);
+    expect((await attempt(app, PROXY, '203.0.113.2')).statusCode).toBe(429);
   });
 });

@@ -15,7 +15,7 @@ import { StoreError } from '../../engine/persist/errors.js';
 import type { AccountStore } from './account-store.js';
 import { LoginError } from './errors.js';
 import type { PickGate } from '../../engine/auth/gate-endpoint.js';
-import type { LoginRateLimiter } from './login-rate-limiter.js';
+import type { LoginRateLimiter, RateLimitedBy } from './login-rate-limiter.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { normalizeUsername } from './username.js';
 
@@ -57,7 +57,7 @@ const RETRY_LATER_MS = 5_000;
 
 /**
  * Adds the register, login and JWKS routes to `app`. Client addresses come from `request.ip`:
- * behind a proxy, create the app with fastify's `trustProxy` so that they are the players' own.
+ * behind a proxy, list it in `http.trustProxy` so that they are the players' own.
  */
 export function registerLoginRoutes(app: FastifyInstance, options: LoginRoutesOptions): void {
   const { accounts, hasher, limiter, issuer, pickGate, logger } = options;
@@ -83,6 +83,8 @@ export function registerLoginRoutes(app: FastifyInstance, options: LoginRoutesOp
     const account = name === undefined ? undefined : await accounts.find(name);
     const ok = account ? await hasher.verify(password, account.passwordHash) : await hasher.verifyDummy(password);
     if (!account || !ok) {
+      // Unknown names count too, so that the slowdown does not tell them from real accounts.
+      if (name !== undefined) limiter.failed(name);
       logger.info('login failed', { username: name ?? username, ip: req.ip, reason: account ? 'wrong password' : 'unknown user' });
       throw new LoginError('LOGIN_ERR_BAD_CREDENTIALS', 'check both and try again');
     }
@@ -107,10 +109,14 @@ function rateLimit(decision: ReturnType<LoginRateLimiter['take']>, logger: Logge
   if (decision.allowed) return;
   // Debug, not info: refusals are what a flood produces, and they must stay cheap.
   logger.debug('login attempt rate limited', { url: req.url, ip: req.ip, username, by: decision.by });
-  throw new LoginError('LOGIN_ERR_RATE_LIMITED', `too many attempts for this ${decision.by === 'ip' ? 'address' : 'username'}`, {
-    retryAfterMs: decision.retryAfterMs,
-  });
+  throw new LoginError('LOGIN_ERR_RATE_LIMITED', REFUSALS[decision.by], { retryAfterMs: decision.retryAfterMs });
 }
+
+const REFUSALS: Record<RateLimitedBy, string> = {
+  ip: 'too many attempts from this address',
+  'ip-user': 'too many attempts on this username from this address',
+  slowdown: 'this username had many failed logins; wait between attempts',
+};
 
 // Refusals become coded bodies; anything else goes on to the app's own handler (a 500).
 function sendError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): FastifyReply {

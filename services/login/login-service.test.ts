@@ -66,7 +66,9 @@ describe('LoginService', () => {
     await login.stop();
   });
 
-  it('refuses scrypt settings out of range when built', () => {
+  it('refuses scrypt, hashing or rate-limit settings out of range when built', () => {
     expect(() => service({ login: { scrypt: { N: 1000, r: 8, p: 1 } } })).toThrow(RangeError);
+    expect(() => service({ login: { hashing: { ...defaults.login.hashing, maxRegistrations: 0 } } })).toThrow(/HashQueue/);
+    expect(() => service({ login: { rateLimit: { ...defaults.login.rateLimit, slowdownAfterFailures: 0 } } })).toThrow(/LoginRateLimiter/);
   });
 });

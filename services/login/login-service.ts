@@ -15,6 +15,7 @@ import type { Store } from '../../engine/persist/store.js';
 import type { Clock } from '../../engine/timer/clock.js';
 import { AccountStore } from './account-store.js';
 import type { PickGate } from '../../engine/auth/gate-endpoint.js';
+import { HashQueue } from './hash-queue.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -34,8 +35,6 @@ export interface LoginServiceOptions {
   auth: Pick<Config['auth'], 'issuer' | 'audience'>;
   /** A key to sign with instead of `login.privateKeyPath` or a generated one (tests; a key shared in process). */
   signingKey?: SigningKey;
-  /** Hashes running or queued at once (default 64). */
-  maxConcurrentHashes?: number;
 }
 
 /** Accounts, passwords and login tokens over HTTP. */
@@ -46,11 +45,11 @@ export class LoginService implements Module {
   private readonly limiter: LoginRateLimiter;
   private key: SigningKey | undefined;
 
-  /** @throws RangeError when the scrypt or rate-limit settings are out of range. */
+  /** @throws RangeError when the scrypt, hashing or rate-limit settings are out of range. */
   constructor(private readonly options: LoginServiceOptions) {
     const { login, store, clock } = options;
     this.accounts = new AccountStore({ store, clock });
-    this.hasher = new PasswordHasher({ ...login.scrypt, ...(options.maxConcurrentHashes ? { maxConcurrent: options.maxConcurrentHashes } : {}) });
+    this.hasher = new PasswordHasher({ ...login.scrypt, queue: new HashQueue(login.hashing) });
     this.limiter = new LoginRateLimiter({ clock, ...login.rateLimit });
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoginError } from './errors.js';
-import { PasswordHasher } from './password-hasher.js';
+import { HashQueue } from './hash-queue.js';
+import { PasswordHasher, scryptKdf, type Kdf } from './password-hasher.js';
 
 // Cheap parameters: the tests are about behaviour, not cost.
 const cheap = { N: 2 ** 10, r: 1, p: 1 };
@@ -68,14 +69,34 @@ describe('PasswordHasher', () => {
     expect(await hasher.verifyDummy('anything')).toBe(false);
   });
 
-  it('refuses work past maxConcurrent hashes in flight with LOGIN_ERR_UNAVAILABLE and a retry delay', async () => {
-    const hasher = new PasswordHasher({ ...cheap, maxConcurrent: 1 });
-    const first = hasher.hash('correct horse');
-    const err = await hasher.hash('correct horse').catch((e: unknown) => e);
-    expect((err as LoginError).code).toBe('LOGIN_ERR_UNAVAILABLE');
-    expect((err as LoginError).retryAfterMs).toBeGreaterThan(0);
-    await first;
-    await expect(hasher.hash('correct horse')).resolves.toMatch(/^scrypt\$/);
+  it('verifies as a login, ahead of new hashes waiting as registrations, which past their budget get LOGIN_ERR_REGISTER_BUSY', async () => {
+    const stored = await new PasswordHasher(cheap).hash('correct horse');
+    // Real scrypt, each run held until the test lets it go, and recorded by the password it hashes.
+    const runs: { password: string; go: () => void }[] = [];
+    const kdf: Kdf = (password, salt, length, params) =>
+      new Promise<void>((go) => runs.push({ password: password.toString(), go })).then(() => scryptKdf(password, salt, length, params));
+    const hasher = new PasswordHasher({ ...cheap, kdf, queue: new HashQueue({ maxConcurrent: 1, maxRegistrations: 3 }) });
+    const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+    const registrations = ['flood password 1', 'flood password 2', 'flood password 3'].map((p) => hasher.hash(p));
+    const busy = await hasher.hash('flood password 4').catch((e: unknown) => e);
+    expect((busy as LoginError).code).toBe('LOGIN_ERR_REGISTER_BUSY');
+    const login = hasher.verify('correct horse', stored);
+    await flush();
+    expect(runs.map((r) => r.password)).toEqual(['flood password 1']);
+    runs[0]!.go();
+    await registrations[0];
+    await flush();
+    expect(runs.map((r) => r.password)).toEqual(['flood password 1', 'correct horse']);
+    runs[1]!.go();
+    expect(await login).toBe(true);
+    await flush();
+    expect(runs.map((r) => r.password)).toEqual(['flood password 1', 'correct horse', 'flood password 2']);
+    runs[2]!.go();
+    await registrations[1];
+    await flush();
+    runs[3]!.go();
+    await expect(Promise.all(registrations)).resolves.toHaveLength(3);
   });
 
   it('refuses an N that is not a power of two, and r, p or lengths out of range', () => {

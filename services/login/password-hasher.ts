@@ -1,10 +1,22 @@
 /**
  * Password hashing with scrypt (memory-hard, in node:crypto, run on libuv's thread pool). A hash
  * is stored as `scrypt$N$r$p$salt$hash` (salt and hash in base64), so the cost can be raised
- * later and old hashes still verify with the parameters they were made with.
+ * later and old hashes still verify with the parameters they were made with. Every hash waits its
+ * turn in a {@link HashQueue}: verifications as logins, new hashes as registrations.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { LoginError } from './errors.js';
+import { HashQueue, type HashKind } from './hash-queue.js';
+
+/** scrypt's cost parameters. */
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** Derives `length` bytes from a password and salt; {@link scryptKdf} unless a test holds the work. */
+export type Kdf = (password: Buffer, salt: Buffer, length: number, params: ScryptParams) => Promise<Buffer>;
 
 /** Options for {@link PasswordHasher}; defaults match engine/config/defaults.ts. */
 export interface PasswordHasherOptions {
@@ -18,8 +30,10 @@ export interface PasswordHasherOptions {
   minLength?: number;
   /** Most characters a password may have (default 256); longer ones are never hashed. */
   maxLength?: number;
-  /** Hashes running or queued at once (default 64); past it calls fail with LOGIN_ERR_UNAVAILABLE. */
-  maxConcurrent?: number;
+  /** Where hashes wait their turn (default: a {@link HashQueue} with its defaults). */
+  queue?: HashQueue;
+  /** The key derivation (default {@link scryptKdf}). */
+  kdf?: Kdf;
 }
 
 const SALT_BYTES = 16;
@@ -28,11 +42,9 @@ const HASH_BYTES = 32;
 const MAX_N = 2 ** 20;
 const MAX_R = 32;
 const MAX_P = 16;
-// The pool drains in tens of milliseconds per hash; a client told to retry sooner would only queue again.
-const BUSY_RETRY_MS = 1_000;
 
 interface Parsed {
-  params: { N: number; r: number; p: number };
+  params: ScryptParams;
   salt: Buffer;
   hash: Buffer;
 }
@@ -44,8 +56,8 @@ export class PasswordHasher {
   private readonly p: number;
   private readonly minLength: number;
   private readonly maxLength: number;
-  private readonly maxConcurrent: number;
-  private inFlight = 0;
+  private readonly queue: HashQueue;
+  private readonly kdf: Kdf;
   private dummy: Promise<string> | undefined;
 
   /** @throws RangeError when N is not a power of two from 2 to 2^20, or r, p or a length is out of range. */
@@ -55,38 +67,36 @@ export class PasswordHasher {
     this.p = options.p ?? 1;
     this.minLength = options.minLength ?? 8;
     this.maxLength = options.maxLength ?? 256;
-    this.maxConcurrent = options.maxConcurrent ?? 64;
+    this.queue = options.queue ?? new HashQueue();
+    this.kdf = options.kdf ?? scryptKdf;
     if (!validParams({ N: this.N, r: this.r, p: this.p })) throw new RangeError(`PasswordHasher: scrypt N=${this.N} r=${this.r} p=${this.p} out of range`);
     if (!(this.minLength >= 1 && this.maxLength >= this.minLength)) throw new RangeError('PasswordHasher: need 1 <= minLength <= maxLength');
   }
 
   /**
-   * Hashes a new password with a fresh random salt.
+   * Hashes a new password with a fresh random salt, queued as a registration.
    * @returns the self-describing hash string.
    * @throws LoginError LOGIN_ERR_BAD_REQUEST when the length is outside minLength..maxLength;
-   *   LOGIN_ERR_UNAVAILABLE when maxConcurrent hashes are already running.
+   *   LOGIN_ERR_REGISTER_BUSY when the queue's registration budget is spent.
    */
   async hash(password: string): Promise<string> {
     const length = lengthOf(password, this.maxLength);
     if (length < this.minLength || length > this.maxLength) {
       throw new LoginError('LOGIN_ERR_BAD_REQUEST', `password must have ${this.minLength} to ${this.maxLength} characters`);
     }
-    const params = { N: this.N, r: this.r, p: this.p };
-    const salt = randomBytes(SALT_BYTES);
-    const hash = await this.derive(password, salt, HASH_BYTES, params);
-    return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), hash.toString('base64')].join('$');
+    return this.newHash(password, 'register');
   }
 
   /**
-   * Checks a password against a stored hash in constant time. A password longer than maxLength
-   * is false without hashing.
-   * @throws LoginError LOGIN_ERR_UNAVAILABLE when too many hashes are running; Error when `stored` is not a hash this class wrote.
+   * Checks a password against a stored hash in constant time, queued as a login. A password
+   * longer than maxLength is false without hashing.
+   * @throws LoginError LOGIN_ERR_UNAVAILABLE when the queue's logins are full; Error when `stored` is not a hash this class wrote.
    */
   async verify(password: string, stored: string): Promise<boolean> {
     const parsed = parse(stored);
     if (!parsed) throw new Error('PasswordHasher.verify: stored hash is malformed');
     if (lengthOf(password, this.maxLength) > this.maxLength) return false;
-    const actual = await this.derive(password, parsed.salt, parsed.hash.length, parsed.params);
+    const actual = await this.derive('login', password, parsed.salt, parsed.hash.length, parsed.params);
     return timingSafeEqual(actual, parsed.hash);
   }
 
@@ -94,11 +104,11 @@ export class PasswordHasher {
    * Spends what a real {@link verify} would for an account that does not exist, so that the answer
    * time does not tell unknown users from wrong passwords.
    * @returns always false.
-   * @throws LoginError LOGIN_ERR_UNAVAILABLE when too many hashes are running.
+   * @throws LoginError LOGIN_ERR_UNAVAILABLE when the queue's logins are full.
    */
   async verifyDummy(password: string): Promise<false> {
-    // A failed attempt (the pool was busy) is not cached: the next unknown user tries again.
-    this.dummy ??= this.hash(randomBytes(SALT_BYTES).toString('base64')).catch((err: unknown) => {
+    // A failed attempt (the queue was full) is not cached: the next unknown user tries again.
+    this.dummy ??= this.newHash(randomBytes(SALT_BYTES).toString('base64'), 'login').catch((err: unknown) => {
       this.dummy = undefined;
       throw err;
     });
@@ -106,27 +116,28 @@ export class PasswordHasher {
     return false;
   }
 
-  private async derive(password: string, salt: Buffer, length: number, params: Parsed['params']): Promise<Buffer> {
-    if (this.inFlight >= this.maxConcurrent) {
-      throw new LoginError('LOGIN_ERR_UNAVAILABLE', 'too many password checks in progress', { retryAfterMs: BUSY_RETRY_MS });
-    }
-    this.inFlight++;
-    try {
-      // NFC: the same password typed on systems that compose characters differently hashes alike.
-      const input = Buffer.from(password.normalize('NFC'), 'utf8');
-      const { N, r, p } = params;
-      // OpenSSL needs 128·r·(N + 2 + p) bytes; Node's default limit (32 MiB) is just short of N = 2^15, r = 8.
-      const options: ScryptOptions = { N, r, p, maxmem: 128 * r * (N + 2 + p) + 1024 * 1024 };
-      return await new Promise<Buffer>((resolve, reject) =>
-        scrypt(input, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))),
-      );
-    } finally {
-      this.inFlight--;
-    }
+  private async newHash(password: string, kind: HashKind): Promise<string> {
+    const params = { N: this.N, r: this.r, p: this.p };
+    const salt = randomBytes(SALT_BYTES);
+    const hash = await this.derive(kind, password, salt, HASH_BYTES, params);
+    return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), hash.toString('base64')].join('$');
+  }
+
+  private derive(kind: HashKind, password: string, salt: Buffer, length: number, params: ScryptParams): Promise<Buffer> {
+    // NFC: the same password typed on systems that compose characters differently hashes alike.
+    const input = Buffer.from(password.normalize('NFC'), 'utf8');
+    return this.queue.run(kind, () => this.kdf(input, salt, length, params));
   }
 }
 
-function validParams({ N, r, p }: { N: number; r: number; p: number }): boolean {
+/** scrypt from node:crypto, on libuv's thread pool. */
+export function scryptKdf(password: Buffer, salt: Buffer, length: number, { N, r, p }: ScryptParams): Promise<Buffer> {
+  // OpenSSL needs 128·r·(N + 2 + p) bytes; Node's default limit (32 MiB) is just short of N = 2^15, r = 8.
+  const options: ScryptOptions = { N, r, p, maxmem: 128 * r * (N + 2 + p) + 1024 * 1024 };
+  return new Promise<Buffer>((resolve, reject) => scrypt(password, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+function validParams({ N, r, p }: ScryptParams): boolean {
   const int = (v: number, max: number, min = 1): boolean => Number.isInteger(v) && v >= min && v <= max;
   return int(N, MAX_N, 2) && (N & (N - 1)) === 0 && int(r, MAX_R) && int(p, MAX_P);
 }

@@ -195,6 +195,14 @@ export const configSchema = object({
       /** Addresses and usernames tracked at once, each; the least recently seen are forgotten first. */
       maxTracked: count(16, 10_000_000),
     }),
+    /** Cross-origin access to `/register`, `/login` and the JWKS from web pages (CORS). */
+    cors: object({
+      /**
+       * Origins whose pages may call the service, exactly as browsers send them: `scheme://host[:port]`,
+       * lower case, no path or trailing slash. Empty: no cross-origin access.
+       */
+      origins: array(string({ pattern: /^https?:\/\/(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/ }), { maxItems: 256 }),
+    }),
   }),
   /** The gate: client listeners, the client protocol's limits and timing, route rules. */
   gate: object({

@@ -91,6 +91,8 @@ export const defaults: Config = deepFreeze({
     // suggests p = 3 at this N where the CPU can afford it.
     scrypt: { N: 2 ** 15, r: 8, p: 1 },
     rateLimit: { perIpPerMinute: 30, perUserPerMinute: 10, maxTracked: 100_000 },
+    // No web page of another origin may log in until the operator names it.
+    cors: { origins: [] },
   },
   gate: {
     host: LOOPBACK,

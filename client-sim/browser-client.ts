@@ -1,6 +1,7 @@
 /**
- * The client SDK for browsers: WebSocket, the pure-JavaScript crypto suite and inflate. Bundle
- * this file (and gate-client.ts, login.ts) for the web; it imports nothing from Node.
+ * The client SDK for browsers: WebSocket, the pure-JavaScript crypto suite and inflate, and the
+ * runtime's own timers (SystemClock runs in browsers). Bundle this file for the web; it imports
+ * nothing from Node.
  */
 import { createJsCompression } from '../engine/protocol/compression-js.js';
 import { nobleCryptoSuite } from '../engine/protocol/noble-crypto-suite.js';
@@ -9,7 +10,7 @@ import { GateClient, type GateClientOptions } from './gate-client.js';
 
 /** What a browser client needs: the gate's WebSocket URL and identity key from the login reply. */
 export type BrowserClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' | 'compressions' | 'endpoint'> & {
-  /** The gate's `ws://` or `wss://` URL. */
+  /** The gate's `ws://` or `wss://` URL (the login reply's `gate.ws`). */
   url: string;
   /** Another WebSocket class than the global one. */
   WebSocket?: WebSocketClass;
@@ -17,7 +18,9 @@ export type BrowserClientOptions = Omit<GateClientOptions, 'transport' | 'crypto
 
 /**
  * Connects to a gate from a browser and completes the handshake.
- * @throws ConnectionClosed when the gate refuses or the connection fails.
+ * @throws ClientError CLIENT_ERR_INVALID_GATE_KEY, CLIENT_ERR_INVALID_ENDPOINT or CLIENT_ERR_NO_WEBSOCKET
+ *   before connecting; CLIENT_ERR_CONNECT_FAILED when the WebSocket does not open; ConnectionClosed
+ *   when the gate refuses.
  */
 export function connectBrowser(options: BrowserClientOptions): Promise<GateClient> {
   const { url, WebSocket, ...rest } = options;
@@ -26,3 +29,4 @@ export function connectBrowser(options: BrowserClientOptions): Promise<GateClien
 
 export { GateClient, RequestError, ConnectionClosed } from './gate-client.js';
 export { login, register, LoginFailed } from './login.js';
+export { ClientError, CLIENT_ERRORS, type ClientErrorCode } from './errors.js';

@@ -19,7 +19,6 @@
 import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { decodeAuthReply, encodeAuthRequest, type AuthReply } from '../engine/protocol/auth-request.js';
 import { ClientProtocol } from '../engine/protocol/client-protocol.js';
-import { fromBase64 } from '../engine/protocol/bytes.js';
 import type { Compression } from '../engine/protocol/compression.js';
 import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { CryptoSuite } from '../engine/protocol/crypto-suite.js';
@@ -27,6 +26,7 @@ import type { ServerHello } from '../engine/protocol/hello.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
 import type { ErrorBody, Message } from '../engine/protocol/message.js';
 import { SystemClock, type Clock, type ClockTimer } from '../engine/timer/clock.js';
+import { checkToken, decodeGateKey } from './client-inputs.js';
 import type { ClientPipe, ClientTransportFactory } from './client-transport.js';
 
 /** Settings of a {@link GateClient}. */
@@ -34,7 +34,7 @@ export interface GateClientOptions {
   /** `host:port` for TCP and KCP, a `ws://` URL for WebSocket. */
   endpoint: string;
   transport: ClientTransportFactory;
-  /** The gate's identity key (base64 or raw), from the login reply. */
+  /** The gate's identity key (base64 or the 32 bytes), from the login reply. */
   gateKey: string | Uint8Array;
   /** The primitives: node-crypto-suite.ts in Node, noble-crypto-suite.ts in browsers. */
   crypto: CryptoSuite;
@@ -46,6 +46,7 @@ export interface GateClientOptions {
   maxPending?: number;
   /** The handshake must finish within this long (default 10,000 ms). */
   handshakeTimeoutMs?: number;
+  /** Time and timers (default: a {@link SystemClock}, which runs in Node and in browsers). */
   clock?: Clock;
 }
 
@@ -95,15 +96,18 @@ export class GateClient {
   private flushQueued = false;
   private timer: ClockTimer | undefined;
   private readonly clock: Clock;
+  private readonly gateKey: Uint8Array;
   private token: string | undefined;
 
   private constructor(private readonly options: GateClientOptions) {
     this.clock = options.clock ?? new SystemClock();
+    this.gateKey = decodeGateKey(options.gateKey);
   }
 
   /**
    * Connects and completes the handshake.
-   * @throws ConnectionClosed when the gate refuses (wrong key, version) or the transport fails.
+   * @throws ClientError CLIENT_ERR_INVALID_GATE_KEY for a gate key that is not 32 bytes (before connecting);
+   *   the transport's error when it cannot connect; ConnectionClosed when the gate refuses (wrong key, version).
    */
   static async connect(options: GateClientOptions): Promise<GateClient> {
     const client = new GateClient(options);
@@ -118,10 +122,11 @@ export class GateClient {
 
   /**
    * Authenticates with a login token; resumes the previous session of this client when there is one.
-   * @throws RequestError or ConnectionClosed when refused (the gate closes on a bad token).
+   * @throws ClientError CLIENT_ERR_INVALID_TOKEN for a token that is not a non-empty visible ASCII string
+   *   (nothing is sent); RequestError or ConnectionClosed when refused (the gate closes on a bad token).
    */
   async auth(token: string): Promise<AuthReply> {
-    this.token = token;
+    this.token = checkToken(token);
     const resume = this.session ? { sessionId: this.session.sessionId, resumeToken: this.session.resumeToken } : undefined;
     const reply = decodeAuthReply(await this.call(SYSTEM_ROUTE.AUTH, encodeAuthRequest({ token, resume })));
     if (!reply) throw new Error('client: malformed sys.auth reply');
@@ -173,8 +178,7 @@ export class GateClient {
   }
 
   private async open(): Promise<void> {
-    const { options } = this;
-    const gateKey = typeof options.gateKey === 'string' ? fromBase64(options.gateKey) : options.gateKey;
+    const { options, gateKey } = this;
     let opened!: () => void;
     let failed!: (err: Error) => void;
     const ready = new Promise<void>((resolve, reject) => ((opened = resolve), (failed = reject)));

@@ -1,5 +1,7 @@
 /** Logging in through the login service's HTTP API (services/login, docs/login.md). */
 import type { GateEndpoint } from '../engine/auth/gate-endpoint.js';
+import { checkLoginUrl, decodeGateKey } from './client-inputs.js';
+import { ClientError } from './errors.js';
 
 export type { GateEndpoint };
 
@@ -24,25 +26,53 @@ export class LoginFailed extends Error {
 }
 
 async function post(baseUrl: string, path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-  if (!response.ok) throw new LoginFailed(response.status, json.error?.code ?? 'HTTP_ERROR', json.error?.message ?? response.statusText);
+  const url = `${checkLoginUrl(baseUrl)}${path}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  } catch (err) {
+    // A browser says only "Failed to fetch" for a refused connection and a CORS refusal alike; its console says which.
+    throw new ClientError(
+      'CLIENT_ERR_LOGIN_UNREACHABLE',
+      `POST ${url} failed (${(err as Error).message}): the service is down or unreachable, or, from a web page, the page's origin is not in the service's login.cors.origins`,
+      { cause: err },
+    );
+  }
+  const json = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  if (!response.ok) throw new LoginFailed(response.status, json?.error?.code ?? 'HTTP_ERROR', json?.error?.message ?? response.statusText);
+  if (typeof json !== 'object' || json === null) throw new ClientError('CLIENT_ERR_LOGIN_REPLY', `POST ${url} answered ${response.status} without a JSON object`);
   return json;
+}
+
+function replyError(path: string, what: string): ClientError {
+  return new ClientError('CLIENT_ERR_LOGIN_REPLY', `${path}: ${what}`);
 }
 
 /**
  * Registers an account.
  * @returns its uid.
- * @throws LoginFailed when refused (name taken, bad input, rate limited).
+ * @throws LoginFailed when refused (name taken, bad input, rate limited); ClientError
+ *   CLIENT_ERR_INVALID_ENDPOINT, CLIENT_ERR_LOGIN_UNREACHABLE or CLIENT_ERR_LOGIN_REPLY.
  */
 export async function register(baseUrl: string, username: string, password: string): Promise<string> {
-  return ((await post(baseUrl, '/register', { username, password })) as { uid: string }).uid;
+  const reply = (await post(baseUrl, '/register', { username, password })) as { uid?: unknown };
+  if (typeof reply.uid !== 'string') throw replyError('/register', 'the reply has no uid');
+  return reply.uid;
 }
 
 /**
- * Logs in.
- * @throws LoginFailed when refused.
+ * Logs in, and checks the reply: a token, and a gate with at least one address and a valid key.
+ * @throws LoginFailed when refused; ClientError CLIENT_ERR_INVALID_ENDPOINT (a bad `baseUrl`),
+ *   CLIENT_ERR_LOGIN_UNREACHABLE, CLIENT_ERR_LOGIN_REPLY, or CLIENT_ERR_INVALID_GATE_KEY (the reply's
+ *   `gate.publicKey` is not a 32-byte key).
  */
 export async function login(baseUrl: string, username: string, password: string): Promise<LoginResult> {
-  return (await post(baseUrl, '/login', { username, password })) as LoginResult;
+  const reply = (await post(baseUrl, '/login', { username, password })) as Partial<LoginResult>;
+  if (typeof reply.token !== 'string' || reply.token.length === 0) throw replyError('/login', 'the reply has no token');
+  if (typeof reply.uid !== 'string' || typeof reply.expiresAt !== 'number') throw replyError('/login', 'the reply has no uid or expiresAt');
+  const gate = reply.gate;
+  if (typeof gate !== 'object' || gate === null || typeof gate.id !== 'string') throw replyError('/login', 'the reply names no gate');
+  if (![gate.tcp, gate.kcp, gate.ws].some((address) => typeof address === 'string')) throw replyError('/login', `gate ${gate.id} has no address`);
+  decodeGateKey(gate.publicKey, `the login reply's gate.publicKey`);
+  return reply as LoginResult;
 }

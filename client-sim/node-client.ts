@@ -14,7 +14,8 @@ export type NodeClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' |
 
 /**
  * Connects to a gate from Node and completes the handshake.
- * @throws ConnectionClosed when the gate refuses (wrong key, version) or the transport fails.
+ * @throws ClientError CLIENT_ERR_INVALID_GATE_KEY or CLIENT_ERR_INVALID_ENDPOINT before connecting;
+ *   the socket's error when it cannot connect; ConnectionClosed when the gate refuses (wrong key, version).
  */
 export function connectGate(options: NodeClientOptions): Promise<GateClient> {
   return GateClient.connect({

@@ -1,22 +1,22 @@
-/** The client transports for Node: TCP (node:net), WebSocket (`ws`) and KCP (engine/net/kcp). */
+/**
+ * The client transports for Node: TCP (node:net), WebSocket (`ws`) and KCP (engine/net/kcp). An
+ * endpoint that is not `host:port` (TCP, KCP) or a `ws://`/`wss://` URL is refused with
+ * ClientError CLIENT_ERR_INVALID_ENDPOINT before any socket opens.
+ */
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { connectKcp } from '../engine/net/kcp/udp-kcp.js';
 import { KCP_PRESETS } from '../engine/net/kcp/kcp-options.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { createTimerService } from '../engine/timer/timer-service.js';
+import { checkWebSocketUrl, parseHostPort } from './client-inputs.js';
 import { createQuietLogger } from './quiet-logger.js';
 import type { ClientPipe, ClientTransportEvents, ClientTransportFactory, ClientTransportKind } from './client-transport.js';
-
-function hostPort(endpoint: string): { host: string; port: number } {
-  const at = endpoint.lastIndexOf(':');
-  return { host: endpoint.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(endpoint.slice(at + 1)) };
-}
 
 /** TCP: the protocol's byte stream on a socket. */
 export const tcpTransport: ClientTransportFactory = (endpoint, events) =>
   new Promise((resolve, reject) => {
-    const { host, port } = hostPort(endpoint);
+    const { host, port } = parseHostPort(endpoint);
     const socket = connect({ host, port, noDelay: true });
     socket.once('error', reject);
     socket.once('connect', () => {
@@ -31,7 +31,7 @@ export const tcpTransport: ClientTransportFactory = (endpoint, events) =>
 /** WebSocket: binary messages carrying whole packets. */
 export const wsTransport: ClientTransportFactory = (endpoint, events) =>
   new Promise((resolve, reject) => {
-    const socket = new WebSocket(endpoint, { perMessageDeflate: false });
+    const socket = new WebSocket(checkWebSocketUrl(endpoint), { perMessageDeflate: false });
     socket.binaryType = 'nodebuffer';
     socket.once('error', reject);
     socket.once('open', () => {
@@ -45,7 +45,7 @@ export const wsTransport: ClientTransportFactory = (endpoint, events) =>
 
 /** KCP: reliable UDP, one KCP message per write. */
 export const kcpTransport: ClientTransportFactory = async (endpoint, events) => {
-  const { host, port } = hostPort(endpoint);
+  const { host, port } = parseHostPort(endpoint);
   const clock = new SystemClock();
   const timers = createTimerService({ clock, logger: createQuietLogger() });
   const client = await connectKcp(host, port, { clock, timers, kcp: { ...KCP_PRESETS.fast } }).catch((err: unknown) => {

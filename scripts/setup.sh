@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One-command setup, safe to run again: installs the npm dependencies, then the real servers the
-# tests run (etcd, Redis, FerretDB), each only when it is missing. `npm start` needs none of them.
+# tests run (etcd, Redis, FerretDB) and the browser the browser SDK's test drives (Debian's
+# chromium, through playwright-core: no browser download), each only when it is missing.
+# `npm start` needs none of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,19 +41,20 @@ locate() {
 say "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 
-# ---------------------------------------------------------------- etcd, Redis (Debian packages)
-need_package() { # binary package url-variable
-  local bin=$1 pkg=$2 var=$3 path
+# ---------------------------------------------------------------- etcd, Redis, Chromium (Debian packages)
+need_package() { # binary package what-else-to-do
+  local bin=$1 pkg=$2 instead=$3 path
   if path=$(locate "$bin"); then
     found+=("$bin ($path)")
   elif apt_install "$pkg" && path=$(locate "$bin"); then
     installed+=("$bin ($pkg, $path)")
   else
-    unavailable+=("$bin: could not install the Debian package $pkg here; install it by hand, or set $var to a running server's URL for the tests")
+    unavailable+=("$bin: could not install the Debian package $pkg here; install it by hand, or $instead")
   fi
 }
-need_package etcd etcd-server ETCD_URL
-need_package redis-server redis-server REDIS_URL
+need_package etcd etcd-server "set ETCD_URL to a running server's URL for the tests"
+need_package redis-server redis-server "set REDIS_URL to a running server's URL for the tests"
+need_package chromium chromium "set CHROMIUM_BIN to a Chromium or Chrome executable for the browser test"
 
 # ---------------------------------------------------------------- FerretDB (built from source)
 # FerretDB's module reads its version from a generated file that its source archive lacks, so
@@ -93,6 +96,6 @@ for x in "${installed[@]+"${installed[@]}"}"; do say "installed: $x"; done
 for x in "${found[@]+"${found[@]}"}"; do say "found:     $x"; done
 for x in "${unavailable[@]+"${unavailable[@]}"}"; do say "MISSING:   $x"; done
 if [ "${#unavailable[@]}" -gt 0 ]; then
-  say "npm start works without these; npm test needs them (or the *_URL variables above)."
+  say "npm start works without these; npm test needs them (or the variables above)."
 fi
 say "done"

@@ -213,6 +213,14 @@ export const configSchema = object({
       /** Registrations hashing or waiting; past it a registration is refused with LOGIN_ERR_REGISTER_BUSY. */
       maxRegistrations: count(1, 100_000),
     }),
+    /** Cross-origin access to `/register`, `/login` and the JWKS from web pages (CORS). */
+    cors: object({
+      /**
+       * Origins whose pages may call the service, exactly as browsers send them: `scheme://host[:port]`,
+       * lower case, no path or trailing slash. Empty: no cross-origin access.
+       */
+      origins: array(string({ pattern: /^https?:\/\/(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/ }), { maxItems: 256 }),
+    }),
   }),
   /** The gate: client listeners, the client protocol's limits and timing, route rules. */
   gate: object({

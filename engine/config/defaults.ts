@@ -92,6 +92,8 @@ export const defaults: Config = deepFreeze({
     scrypt: { N: 2 ** 15, r: 8, p: 1 },
     rateLimit: { perIpPerMinute: 30, perIpPerUserPerMinute: 10, slowdownAfterFailures: 10, slowdownMaxSec: 60, maxTracked: 100_000 },
     hashing: { maxConcurrent: 4, maxQueuedLogins: 256, maxRegistrations: 16 },
+    // No web page of another origin may log in until the operator names it.
+    cors: { origins: [] },
   },
   gate: {
     host: LOOPBACK,

@@ -139,6 +139,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('takes login.cors.origins as a list of exact origins, refusing a path, a trailing slash or another scheme', () => {
+    const origins = (value: string) => load({ env: { TESSERA_LOGIN__CORS__ORIGINS: value } }).login.cors.origins;
+    expect(origins('http://127.0.0.1:5173,https://play.example.com,http://[::1]:8000')).toEqual(['http://127.0.0.1:5173', 'https://play.example.com', 'http://[::1]:8000']);
+    for (const bad of ['http://127.0.0.1:5173/', 'https://play.example.com/game', 'file://x', '*', 'HTTP://Play.example.com']) {
+      expect(problemsOf(() => origins(bad)).map((p) => p.path), bad).toEqual(['login.cors.origins[0]']);
+    }
+  });
+
   it('rejects unknown keys in the file', async () => {
     await write('standalone.jsonc', '{ "log": { "levl": "debug" } }');
     expect(problemsOf(() => load())).toEqual([

@@ -24,6 +24,19 @@ describe('shipped config files', () => {
     expect(load('services').store.backend).toBe('mongodb');
   });
 
+  it('let local dev-server pages log in across origins in standalone only', () => {
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: {}, argv: [] });
+    expect(load('standalone').login.cors.origins).toEqual([
+      'http://127.0.0.1:5173',
+      'http://localhost:5173',
+      'http://127.0.0.1:3000',
+      'http://localhost:3000',
+      'http://127.0.0.1:8000',
+      'http://localhost:8000',
+    ]);
+    for (const role of ROLES.filter((r) => r !== 'standalone')) expect(load(role).login.cors.origins, role).toEqual([]);
+  });
+
   it('take their URLs and hosts from the environment when set', () => {
     const env = { MONGO_URL: 'mongodb://db.internal:27017', HOST_IP: '10.0.0.7', ETCD_URL: 'http://etcd:2379', PORT: '9000' };
     const config = loadConfig({ role: 'services', configDir, env, argv: [] });

@@ -26,6 +26,10 @@ describe('findBinary', () => {
     expect(() => findBinary('etcd', { PATH: dir, HOME: dir })).toThrow(/etcd-server.*ETCD_URL/s);
   });
 
+  it('fails for a missing chromium with a message that names scripts/setup.sh, the Debian package and CHROMIUM_BIN', () => {
+    expect(() => findBinary('chromium', { PATH: dir, HOME: dir })).toThrow(/chromium was not found.*scripts\/setup\.sh.*Debian package chromium.*CHROMIUM_BIN/s);
+  });
+
   it('rejects a *_BIN override that is not executable', () => {
     expect(() => findBinary('etcd', { PATH: dir, HOME: dir, ETCD_BIN: join(dir, 'nope') })).toThrow(/not an executable/);
   });

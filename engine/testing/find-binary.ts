@@ -2,15 +2,23 @@ import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-/** The servers the test harness runs, with where setup.sh puts them. */
-export const SERVER_BINARIES = {
+interface TestBinary {
+  binary: string;
+  /** The variable naming a running server to use instead, where there is one. */
+  envVar?: string;
+  install: string;
+}
+
+/** The programs the tests run (servers, and the browser the browser SDK's test drives), with where setup.sh gets them. */
+export const TEST_BINARIES = {
   etcd: { binary: 'etcd', envVar: 'ETCD_URL', install: 'Debian package etcd-server' },
   redis: { binary: 'redis-server', envVar: 'REDIS_URL', install: 'Debian package redis-server' },
   ferretdb: { binary: 'ferretdb', envVar: 'MONGO_URL', install: 'FerretDB v1 built from source with Go' },
-} as const;
+  chromium: { binary: 'chromium', install: 'Debian package chromium' },
+} as const satisfies Record<string, TestBinary>;
 
-/** One of the servers in {@link SERVER_BINARIES}. */
-export type ServerName = keyof typeof SERVER_BINARIES;
+/** One of the programs in {@link TEST_BINARIES}. */
+export type BinaryName = keyof typeof TEST_BINARIES;
 
 function isExecutable(path: string): boolean {
   try {
@@ -22,13 +30,13 @@ function isExecutable(path: string): boolean {
 }
 
 /**
- * Finds a server's executable: `<NAME>_BIN` (e.g. `FERRETDB_BIN`) if set, else `PATH`, else the
- * folders setup.sh may install into when it cannot write to /usr/local/bin.
+ * Finds a test program's executable: `<NAME>_BIN` (e.g. `FERRETDB_BIN`, `CHROMIUM_BIN`) if set, else
+ * `PATH`, else the folders setup.sh may install into when it cannot write to /usr/local/bin.
  * @param env where to read `PATH`, `HOME` and the `*_BIN` overrides (default `process.env`).
- * @throws Error naming scripts/setup.sh and the `*_URL` variable to use an existing server instead.
+ * @throws Error naming scripts/setup.sh and, for a server, the `*_URL` variable to use an existing one instead.
  */
-export function findBinary(name: ServerName, env: NodeJS.ProcessEnv = process.env): string {
-  const { binary, envVar, install } = SERVER_BINARIES[name];
+export function findBinary(name: BinaryName, env: NodeJS.ProcessEnv = process.env): string {
+  const { binary, envVar, install }: TestBinary = TEST_BINARIES[name];
   const override = env[`${name.toUpperCase()}_BIN`];
   if (override) {
     if (isExecutable(override)) return override;
@@ -43,6 +51,6 @@ export function findBinary(name: ServerName, env: NodeJS.ProcessEnv = process.en
   throw new Error(
     `${binary} was not found (looked in PATH, ~/.local/bin and ~/go/bin). ` +
       `Run 'bash scripts/setup.sh' to install it (${install}), ` +
-      `or set ${envVar} to the URL of a running server for the tests to use instead.`,
+      (envVar ? `or set ${envVar} to the URL of a running server for the tests to use instead.` : `or set ${name.toUpperCase()}_BIN to its path.`),
   );
 }

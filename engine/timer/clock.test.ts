@@ -53,6 +53,24 @@ describe('ManualClock', () => {
 describe('SystemClock', () => {
   afterEach(() => {
     vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('runs where setTimeout returns a number without unref, as in browsers', () => {
+    const started: { callback: () => void; delayMs: number }[] = [];
+    const cleared: unknown[] = [];
+    vi.stubGlobal('setTimeout', (callback: () => void, delayMs: number) => started.push({ callback, delayMs }));
+    vi.stubGlobal('clearTimeout', (handle: unknown) => cleared.push(handle));
+    const clock = new SystemClock();
+    let fired = 0;
+    const timer = clock.setTimer(() => fired++, 25);
+    expect(started.map((s) => s.delayMs)).toEqual([25]);
+    started[0]!.callback();
+    expect(fired).toBe(1);
+    clock.clearTimer(timer);
+    const long = clock.setTimer(() => fired++, 2 ** 32);
+    clock.clearTimer(long);
+    expect(cleared).toEqual([1, 2]);
   });
 
   it('waits out a delay longer than setTimeout allows instead of firing after 1 ms', () => {

@@ -26,12 +26,28 @@ function clampDelay(delayMs: number): number {
   return delayMs > 0 ? delayMs : 0;
 }
 
-// A wait longer than setTimeout allows: a chain of shorter timeouts, the current one in `handle`.
-class LongTimer {
-  handle: NodeJS.Timeout | undefined;
+/** What `setTimeout` returns: an object with `unref` in Node, a number in browsers. */
+type TimeoutHandle = ReturnType<typeof setTimeout> | number;
+
+/**
+ * `setTimeout` that never keeps a Node process alive on its own (lifecycles decide that). In
+ * browsers, whose handles are numbers without `unref`, it is plain `setTimeout`.
+ */
+function startTimeout(callback: () => void, delayMs: number): TimeoutHandle {
+  const handle: TimeoutHandle = setTimeout(callback, delayMs);
+  if (typeof handle === 'object' && typeof handle.unref === 'function') handle.unref();
+  return handle;
 }
 
-/** Real time: a monotonic reading aligned to the epoch, and Node's own timers. */
+// A wait longer than setTimeout allows: a chain of shorter timeouts, the current one in `handle`.
+class LongTimer {
+  handle: TimeoutHandle | undefined;
+}
+
+/**
+ * Real time: a monotonic reading aligned to the epoch, and the runtime's own timers. Runs in Node
+ * and in browsers alike.
+ */
 export class SystemClock implements Clock {
   now(): number {
     return TIME_ORIGIN + performance.now();
@@ -40,14 +56,11 @@ export class SystemClock implements Clock {
   setTimer(callback: () => void, delayMs: number): ClockTimer {
     const delay = clampDelay(delayMs);
     if (delay > MAX_TIMEOUT_MS) return this.setLongTimer(callback, this.now() + delay) as unknown as ClockTimer;
-    const handle = setTimeout(callback, delay);
-    // A pending engine timer never keeps the process alive on its own: lifecycles decide that.
-    handle.unref();
-    return handle as unknown as ClockTimer;
+    return startTimeout(callback, delay) as unknown as ClockTimer;
   }
 
   clearTimer(timer: ClockTimer): void {
-    const t = timer as unknown as NodeJS.Timeout | LongTimer;
+    const t = timer as unknown as TimeoutHandle | LongTimer;
     clearTimeout(t instanceof LongTimer ? t.handle : t);
   }
 
@@ -56,8 +69,7 @@ export class SystemClock implements Clock {
     const step = (): void => {
       const left = due - this.now();
       if (left <= 0) return callback();
-      long.handle = setTimeout(step, Math.min(left, MAX_TIMEOUT_MS));
-      long.handle.unref();
+      long.handle = startTimeout(step, Math.min(left, MAX_TIMEOUT_MS));
     };
     step();
     return long;

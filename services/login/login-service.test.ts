@@ -59,6 +59,18 @@ describe('LoginService', () => {
     }
   });
 
+  it('answers the preflight of /login for the origins in login.cors.origins only, and lets them read a refusal', async () => {
+    const page = 'http://localhost:5173';
+    const { login, app } = service({ signingKey: await SigningKey.generate(), login: { cors: { origins: [page] } } });
+    await login.start();
+    const preflight = (origin: string) => app.inject({ method: 'OPTIONS', url: '/login', headers: { origin, 'access-control-request-method': 'POST' } });
+    const allowed = await preflight(page);
+    expect([allowed.statusCode, allowed.headers['access-control-allow-origin']]).toEqual([204, page]);
+    expect((await preflight('http://localhost:8000')).headers['access-control-allow-origin']).toBeUndefined();
+    const refused = await app.inject({ method: 'POST', url: '/login', headers: { origin: page }, payload: { username: 'nobody', password: 'wrong-password' } });
+    expect([refused.statusCode, refused.headers['access-control-allow-origin']]).toEqual([401, page]);
+  });
+
   it('refuses to start twice', async () => {
     const { login } = service({ signingKey: await SigningKey.generate() });
     await login.start();

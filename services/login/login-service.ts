@@ -16,6 +16,7 @@ import type { Clock } from '../../engine/timer/clock.js';
 import { AccountStore } from './account-store.js';
 import type { PickGate } from '../../engine/auth/gate-endpoint.js';
 import { HashQueue } from './hash-queue.js';
+import { registerLoginCors } from './login-cors.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -65,7 +66,7 @@ export class LoginService implements Module {
   }
 
   /**
-   * Loads the signing key and registers the routes.
+   * Loads the signing key and registers the routes, with CORS for `login.cors.origins`.
    * @throws AuthError AUTH_ERR_KEY when the configured key files are unusable or only the public one is set;
    *   Error when started twice.
    */
@@ -83,8 +84,9 @@ export class LoginService implements Module {
       pickGate: this.options.pickGate,
       logger,
     });
+    registerLoginCors(this.options.app, { origins: login.cors.origins, logger });
     this.key = key;
-    logger.info('login service ready', { kid: key.kid, tokenTtlSec: login.tokenTtlSec });
+    logger.info('login service ready', { kid: key.kid, tokenTtlSec: login.tokenTtlSec, corsOrigins: login.cors.origins });
   }
 
   /** Nothing to release: the routes go with the app, the accounts with the store. */

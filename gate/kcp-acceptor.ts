@@ -26,8 +26,9 @@ class KcpTransport implements ClientTransport {
     return this.session.address;
   }
 
+  /** Bytes the client has not acked yet: a client that withholds acks shows here. */
   get bufferedBytes(): number {
-    return 0;
+    return this.session.bufferedBytes;
   }
 
   write(bytes: Uint8Array): void {

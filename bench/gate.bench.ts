@@ -88,7 +88,8 @@ async function run(): Promise<BenchReport> {
     cluster: { discovery: 'memory' },
     store: { backend: 'lmdb' },
     log: { level: 'info' },
-    gate: { ratePerSecond: 1_000_000, rateBurst: 1_000_000, maxPending: 1_000, maxConnections: 50_000 },
+    // Every client connects from loopback, a thousand handshakes at a time.
+    gate: { ratePerSecond: 1_000_000, rateBurst: 1_000_000, maxPending: 1_000, maxConnections: 50_000, maxPendingConnections: 10_000, maxPendingPerAddress: 10_000 },
   }));
   const issuer = new TokenIssuer({ key, clock: new SystemClock(), ttlSec: 3_600 });
   const server: MainProcess = await startMain(

@@ -13,6 +13,7 @@ import type { ErrorBody, Message } from '../engine/protocol/message.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import type { ClientTransport } from './client-transport.js';
+import type { AdmissionTicket } from './connection-admission.js';
 import { GateError, type GateErrorCode } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { RouteRules } from './route-rules.js';
@@ -58,15 +59,20 @@ export class Agent {
   private readonly limiter: RateLimiter;
   private pending = 0;
 
+  /**
+   * @param ticket the connection's place in the gate's counts; the handshake deadline counts from
+   *   its accept time, and a finished handshake takes it off the pending count.
+   */
   constructor(
     private readonly context: AgentContext,
     readonly transport: ClientTransport,
+    ticket: AdmissionTicket,
     private readonly toErrorBody: ErrorMapper,
   ) {
-    const now = context.now();
-    this.limiter = new RateLimiter(context.rate.perSecond, context.rate.burst, now);
-    this.protocol = new GateProtocol(context.protocol, now, (bytes) => this.write(bytes), {
+    this.limiter = new RateLimiter(context.rate.perSecond, context.rate.burst, context.now());
+    this.protocol = new GateProtocol(context.protocol, ticket.acceptedAt, (bytes) => this.write(bytes), {
       onOpen: (hello) => {
+        ticket.handshaken();
         context.logger.debug('gate: connection open', { remote: transport.remote, transport: transport.kind, sdk: hello.sdk });
         // Heartbeat deadlines replace the handshake deadline, and may come sooner.
         context.scheduleTimer(this);

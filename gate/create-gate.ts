@@ -13,6 +13,7 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Acceptor } from './client-transport.js';
+import { fitConnectionCap } from './fd-reserve.js';
 import { Gate } from './gate.js';
 import { loadIdentityKey } from './identity-key.js';
 import { KcpAcceptor } from './kcp-acceptor.js';
@@ -44,10 +45,15 @@ export interface GateDeps {
  */
 export function createGate(config: Config['gate'], deps: GateDeps): Gate {
   const { rpc, discovery, tokens, clock, timers, logger } = deps;
+  const maxConnections = fitConnectionCap(config.maxConnections, config.fdReserve, logger);
   const acceptors: Acceptor[] = [];
   if (config.tcpPort >= 0) acceptors.push(new TcpAcceptor(config.host, config.tcpPort, logger));
-  if (config.wsPort >= 0) acceptors.push(new WsAcceptor(config.host, config.wsPort, config.wsPath, config.maxPacketBytes + 4, logger));
-  if (config.kcpPort >= 0) acceptors.push(new KcpAcceptor({ host: config.host, port: config.kcpPort, clock, timers, logger: logger.child({ component: 'kcp' }), maxSessions: config.maxConnections }));
+  if (config.wsPort >= 0) {
+    acceptors.push(
+      new WsAcceptor({ host: config.host, port: config.wsPort, path: config.wsPath, maxMessageBytes: config.maxPacketBytes + 4, handshakeTimeoutMs: config.handshakeTimeoutMs, timers, logger }),
+    );
+  }
+  if (config.kcpPort >= 0) acceptors.push(new KcpAcceptor({ host: config.host, port: config.kcpPort, clock, timers, logger: logger.child({ component: 'kcp' }), maxSessions: maxConnections }));
   let index: OnlineIndex;
   if (config.onlineIndex === 'redis') {
     if (!deps.redis) throw new Error('gate: gate.onlineIndex is redis but no Redis client was given');
@@ -67,7 +73,9 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
     rate: { perSecond: config.ratePerSecond, burst: config.rateBurst },
     maxPending: config.maxPending,
     maxBufferedBytes: config.maxBufferedBytes,
-    maxConnections: config.maxConnections,
+    maxConnections,
+    maxPendingConnections: config.maxPendingConnections,
+    maxPendingPerAddress: config.maxPendingPerAddress,
     sessions: {
       gateId: () => rpc.serverId,
       rpc,

@@ -22,6 +22,7 @@ export const GATE_ERRORS = {
   GATE_ERR_BAD_REQUEST: { wire: 4114, message: 'request is malformed' },
   GATE_ERR_RESPONSE_TOO_LARGE: { wire: 4115, message: 'reply is larger than the message limit' },
   GATE_ERR_INTERNAL: { wire: 4116, message: 'the gate failed on this connection' },
+  GATE_ERR_TOO_MANY_HANDSHAKES: { wire: 4117, message: 'too many connections are still in their handshake' },
 } as const;
 
 /** One of the codes in {@link GATE_ERRORS}. */

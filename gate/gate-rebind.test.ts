@@ -98,6 +98,8 @@ describe('gate lobby binding', () => {
       maxPending: 64,
       maxBufferedBytes: 1 << 20,
       maxConnections: 100,
+      maxPendingConnections: 100,
+      maxPendingPerAddress: 100,
       sessions: {
         gateId: () => 'gate-1',
         rpc,

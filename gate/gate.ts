@@ -23,6 +23,7 @@ import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import { Agent, type AgentContext, type ErrorMapper } from './agent.js';
 import type { Acceptor } from './client-transport.js';
+import { ConnectionAdmission } from './connection-admission.js';
 import { errorBodyMapper } from './error-body.js';
 import { GATE_ERRORS, GateError } from './errors.js';
 import { RouteRules, type RouteRuleSet } from './route-rules.js';
@@ -43,8 +44,15 @@ export interface GateOptions {
   rate: { perSecond: number; burst: number };
   maxPending: number;
   maxBufferedBytes: number;
-  /** Connections at most, across transports; more are kicked with GATE_ERR_FULL. */
+  /**
+   * Connections at most, across transports, counted from accept (a WebSocket's before its
+   * upgrade); more are refused at once with GATE_ERR_FULL.
+   */
   maxConnections: number;
+  /** Connections that have not finished the handshake, at most; more are refused with GATE_ERR_TOO_MANY_HANDSHAKES. */
+  maxPendingConnections: number;
+  /** The same, from one address. */
+  maxPendingPerAddress: number;
   sessions: Omit<SessionManagerOptions, 'logger' | 'timers'>;
   rpc: RpcNode;
   discovery: Discovery;
@@ -62,6 +70,7 @@ export class Gate implements Module {
   readonly name = 'gate';
   readonly sessions: SessionManager;
   private readonly rules: RouteRules;
+  private readonly admission: ConnectionAdmission;
   private readonly agents = new Set<Agent>();
   private readonly dirty = new Set<Agent>();
   private flushScheduled = false;
@@ -74,6 +83,13 @@ export class Gate implements Module {
     const { clock, timers, logger } = options;
     this.rules = new RouteRules(options.rules);
     this.sessions = new SessionManager({ ...options.sessions, timers, logger });
+    this.admission = new ConnectionAdmission({
+      maxConnections: options.maxConnections,
+      maxPending: options.maxPendingConnections,
+      maxPendingPerAddress: options.maxPendingPerAddress,
+      clock,
+      logger,
+    });
     this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors]);
     checkHelloSize(options);
     this.context = {
@@ -110,9 +126,14 @@ export class Gate implements Module {
     };
   }
 
-  /** Open connections. */
+  /** Open connections, a WebSocket's before its upgrade too. */
   get connectionCount(): number {
-    return this.agents.size;
+    return this.admission.connections;
+  }
+
+  /** Connections that have not finished the handshake. */
+  get pendingCount(): number {
+    return this.admission.pendingConnections;
   }
 
   /** What the gate publishes in discovery: client endpoints by transport and the identity key. */
@@ -143,15 +164,18 @@ export class Gate implements Module {
     });
     this.accepting = true;
     for (const acceptor of this.options.acceptors) {
-      await acceptor.listen((transport) => {
-        const agent = new Agent(this.context, transport, this.toErrorBody);
-        if (!this.accepting || this.agents.size >= this.options.maxConnections) {
-          agent.kick(this.accepting ? new GateError('GATE_ERR_FULL', `${this.agents.size} connections`) : new GateError('GATE_ERR_SHUTTING_DOWN', 'not accepting'));
-        } else {
-          this.agents.add(agent);
-          this.scheduleTimer(agent);
-        }
-        return { onData: (bytes) => agent.input(bytes), onClose: (reason) => agent.protocol.transportClosed(reason) };
+      await acceptor.listen({
+        admit: (remote) => (this.accepting ? this.admission.admit(remote) : this.admission.refuseShuttingDown(remote)),
+        accept: (transport, ticket) => {
+          const agent = new Agent(this.context, transport, ticket, this.toErrorBody);
+          if (!this.accepting) {
+            agent.kick(new GateError('GATE_ERR_SHUTTING_DOWN', 'not accepting'));
+          } else {
+            this.agents.add(agent);
+            this.scheduleTimer(agent);
+          }
+          return { onData: (bytes) => agent.input(bytes), onClose: (reason) => agent.protocol.transportClosed(reason) };
+        },
       });
       logger.info('gate: listening', { transport: acceptor.kind, endpoint: acceptor.endpoint });
     }

@@ -1,6 +1,8 @@
 /**
  * Client connections over KCP (reliable UDP, engine/net/kcp): each KCP message carries whole
- * protocol packets. The KCP session layer has its own cookie handshake, liveness and caps.
+ * protocol packets. The KCP session layer has its own cookie handshake, liveness and caps; the gate
+ * admits a session at its CONNECT (after the cookie, so a spoofed address never counts), and a
+ * refused one is told the server is full.
  */
 import type { Logger } from '../engine/log/types.js';
 import type { KcpSession } from '../engine/net/kcp/kcp-session.js';
@@ -9,7 +11,9 @@ import { KCP_PRESETS } from '../engine/net/kcp/kcp-options.js';
 import { listenKcp, type UdpKcpServer } from '../engine/net/kcp/udp-kcp.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
-import type { Acceptor, ClientTransport, TransportHandlers } from './client-transport.js';
+import type { Acceptor, AcceptorHooks, ClientTransport } from './client-transport.js';
+import type { AdmissionTicket } from './connection-admission.js';
+import { GateError } from './errors.js';
 
 /** A client's KCP session as a {@link ClientTransport}. */
 class KcpTransport implements ClientTransport {
@@ -22,8 +26,9 @@ class KcpTransport implements ClientTransport {
     return this.session.address;
   }
 
+  /** Bytes the client has not acked yet: a client that withholds acks shows here. */
   get bufferedBytes(): number {
-    return 0;
+    return this.session.bufferedBytes;
   }
 
   write(bytes: Uint8Array): void {
@@ -65,18 +70,31 @@ export class KcpAcceptor implements Acceptor {
     return this.server?.address ?? `${this.options.host}:${this.options.port}`;
   }
 
-  async listen(accept: (transport: ClientTransport) => TransportHandlers): Promise<void> {
+  async listen(hooks: AcceptorHooks): Promise<void> {
     const { host, port, clock, timers, logger, maxSessions } = this.options;
+    // The ticket of the CONNECT being admitted: the server calls onSession right after admit.
+    let admitted: AdmissionTicket | undefined;
     this.server = await listenKcp(host, port, {
       clock,
       timers,
       logger,
       maxSessions,
       kcp: { ...KCP_PRESETS.fast },
+      admit: (address) => {
+        const ticket = hooks.admit(address);
+        if (ticket instanceof GateError) return false;
+        admitted = ticket;
+        return true;
+      },
       onSession: (session) => {
-        const handlers = accept(new KcpTransport(session));
+        const ticket = admitted!;
+        admitted = undefined;
+        const handlers = hooks.accept(new KcpTransport(session), ticket);
         session.onMessage = (message) => handlers.onData(message);
-        session.onClose = (reason) => handlers.onClose(`kcp closed: ${String(reason)}`);
+        session.onClose = (reason) => {
+          ticket.release();
+          handlers.onClose(`kcp closed: ${String(reason)}`);
+        };
       },
     });
   }

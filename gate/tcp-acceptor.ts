@@ -1,16 +1,23 @@
-/** Client connections over TCP: one protocol byte stream per socket. */
+/**
+ * Client connections over TCP: one protocol byte stream per socket. A socket the gate refuses at
+ * accept gets a clear KICK naming why, and is closed at once.
+ */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../engine/log/types.js';
-import type { Acceptor, ClientTransport, TransportHandlers } from './client-transport.js';
+import { PACKET } from '../engine/protocol/constants.js';
+import { encodeKick } from '../engine/protocol/kick.js';
+import { encodePacket } from '../engine/protocol/packet-encoder.js';
+import type { Acceptor, AcceptorHooks, ClientTransport } from './client-transport.js';
+import { GateError } from './errors.js';
 
 /** A client's TCP socket as a {@link ClientTransport}. */
 class TcpTransport implements ClientTransport {
   readonly kind = 'tcp';
-  readonly remote: string;
 
-  constructor(private readonly socket: Socket) {
-    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
-  }
+  constructor(
+    private readonly socket: Socket,
+    readonly remote: string,
+  ) {}
 
   get bufferedBytes(): number {
     return this.socket.writableLength;
@@ -44,14 +51,22 @@ export class TcpAcceptor implements Acceptor {
     return `${this.host}:${this.port}`;
   }
 
-  async listen(accept: (transport: ClientTransport) => TransportHandlers): Promise<void> {
+  async listen(hooks: AcceptorHooks): Promise<void> {
     const server = createServer({ noDelay: true }, (socket) => {
-      this.sockets.add(socket);
-      const handlers = accept(new TcpTransport(socket));
-      socket.on('data', (chunk) => handlers.onData(chunk));
       socket.on('error', () => socket.destroy());
+      const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+      const ticket = hooks.admit(remote);
+      if (ticket instanceof GateError) {
+        // The KICK fits any fresh socket's send buffer: the write completes at once.
+        socket.write(encodePacket(PACKET.KICK, encodeKick(ticket.wireCode, ticket.code, ticket.detail)), () => socket.destroy());
+        return;
+      }
+      this.sockets.add(socket);
+      const handlers = hooks.accept(new TcpTransport(socket, remote), ticket);
+      socket.on('data', (chunk) => handlers.onData(chunk));
       socket.on('close', () => {
         this.sockets.delete(socket);
+        ticket.release();
         handlers.onClose('socket closed');
       });
     });

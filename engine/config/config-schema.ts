@@ -251,7 +251,17 @@ export const configSchema = object({
     maxPending: count(1, 100_000),
     /** Unsent bytes a connection may hold before its client counts as too slow and is kicked. */
     maxBufferedBytes: count(KIB, 256 * MIB),
+    /**
+     * Connections at most, across transports, from accept (a WebSocket's before its upgrade) to
+     * close; lowered at start-up when the open-file limit cannot hold it plus `fdReserve`.
+     */
     maxConnections: count(1, 1_000_000),
+    /** Connections that have not finished the handshake (the WebSocket upgrade included), at most. */
+    maxPendingConnections: count(1, 1_000_000),
+    /** The same, from one IP address. */
+    maxPendingPerAddress: count(1, 1_000_000),
+    /** File descriptors kept out of `maxConnections` for the process's own needs (HTTP, RPC, logs, the store). */
+    fdReserve: count(0, 1_000_000),
     /** How long a session whose connection dropped waits for the client to resume it. */
     resumeGraceMs: count(0, 3_600_000),
     /** Deadline of a call from the gate to a lobby. */

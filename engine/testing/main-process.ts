@@ -30,13 +30,24 @@ export interface MainProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** How a main.ts process is started, besides its arguments. */
+export interface StartMainOptions {
+  /** The process's open-file limit, soft and hard (so that Node cannot raise it); default: this process's. */
+  openFileLimit?: number;
+}
+
 /**
  * Starts `main.ts` with `args` and waits for its `ready` line.
  * @param nodeArgs options for Node itself, e.g. `--inspect=127.0.0.1:0` for a benchmark's probe.
  * @throws Error with the process's output when it exits or stays silent for 30 s.
  */
-export async function startMain(args: string[], nodeArgs: string[] = []): Promise<MainProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, '--log.console.colors', 'false', '--log.file.enabled', 'false', ...args], {
+export async function startMain(args: string[], nodeArgs: string[] = [], options: StartMainOptions = {}): Promise<MainProcess> {
+  const argv = [process.execPath, ...nodeArgs, '--import', 'tsx', MAIN, '--log.console.colors', 'false', '--log.file.enabled', 'false', ...args];
+  const limit = options.openFileLimit;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new RangeError(`openFileLimit must be a positive integer, got ${limit}`);
+  // The shell sets the limit and becomes the server (exec), so the child is the server itself.
+  const [command, ...rest] = limit === undefined ? argv : ['/bin/sh', '-c', `ulimit -n ${limit} && exec "$0" "$@"`, ...argv];
+  const child = spawn(command!, rest, {
     // The IPC channel tells the server when this process is gone, so that an interrupted test or
     // benchmark leaves no server behind.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -208,6 +208,34 @@ describe('KcpServer and KcpClient', () => {
     expect(net.server.stats().full).toBeGreaterThan(0);
   });
 
+  it('asks admit at each CONNECT before a session exists, and answers a refusal as a full server', async () => {
+    const asked: string[] = [];
+    const net = network({ admit: (address) => (asked.push(address), address !== '10.0.0.21:1') });
+    await connected(net, '10.0.0.20:1');
+    const refused = net.addClient('10.0.0.21:1');
+    const attempt = refused.connect().catch((err: unknown) => err);
+    net.run(3_000);
+    expect(await attempt).toMatchObject({ name: 'KcpConnectError', message: expect.stringContaining('full') });
+    expect(asked).toContain('10.0.0.21:1');
+    expect(net.sessions.map((s) => s.address)).toEqual(['10.0.0.20:1']);
+    expect(net.server.stats()).toMatchObject({ sessions: 1, accepted: 1 });
+    expect(net.server.stats().refused).toBeGreaterThan(0);
+  });
+
+  it("reports a session's unacked bytes, growing while the client withholds acks and falling once they come", async () => {
+    const net = network({}, { lossRate: 0, latencyMs: 5, jitterMs: 0 });
+    const client = await connected(net, '10.0.0.30:1');
+    client.session!.onMessage = () => {};
+    const session = net.sessions[0]!;
+    net.run(100);
+    expect(session.bufferedBytes).toBe(0);
+    for (let i = 0; i < 50; i++) session.send(new Uint8Array(1_000).fill(i));
+    net.run(500, (_, toServer) => toServer);
+    expect(session.bufferedBytes).toBe(50_000);
+    net.run(2_000);
+    expect(session.bufferedBytes).toBe(0);
+  });
+
   it('gives up connecting when the server never answers', async () => {
     const net = network();
     const client = net.addClient('10.0.0.12:1');

@@ -29,6 +29,12 @@ export interface KcpServerOptions {
   send(datagram: Uint8Array, address: string): void;
   /** Called for each new session, to set its hooks. */
   onSession(session: KcpSession): void;
+  /**
+   * Asked at each valid CONNECT, before a session exists: false refuses it, answered like a full
+   * server (CLOSE, server full). When it says true, `onSession` follows at once for `address`.
+   * Default: every CONNECT within `maxSessions` is taken.
+   */
+  admit?(address: string): boolean;
   /** KCP settings of every session (a preset, windows, MTU). */
   kcp?: Omit<KcpOptions, 'conv' | 'output'>;
   /** Sessions at most; a CONNECT past it is answered with CLOSE (server full). Default 10,000. */
@@ -46,6 +52,8 @@ export interface KcpServerStats {
   cookiesSent: number;
   badCookies: number;
   full: number;
+  /** CONNECTs that `admit` refused. */
+  refused: number;
   /** Datagrams dropped: malformed control, unknown conv, or a conv from another address. */
   malformed: number;
   unknownConv: number;
@@ -63,7 +71,7 @@ export class KcpServer {
   private readonly cookies: CookieJar;
   private readonly liveness: LivenessOptions;
   private readonly maxSessions: number;
-  private readonly counters = { accepted: 0, cookiesSent: 0, badCookies: 0, full: 0, malformed: 0, unknownConv: 0, wrongAddress: 0 };
+  private readonly counters = { accepted: 0, cookiesSent: 0, badCookies: 0, full: 0, refused: 0, malformed: 0, unknownConv: 0, wrongAddress: 0 };
   private dropsLogged = 0;
   private closed = false;
 
@@ -150,6 +158,11 @@ export class KcpServer {
     }
     if (this.sessions.size >= this.maxSessions) {
       this.counters.full++;
+      this.options.send(encodeControl({ type: CONTROL.CLOSE, conv: 0, reason: CLOSE_REASON.SERVER_FULL }), address);
+      return;
+    }
+    if (this.options.admit && !this.options.admit(address)) {
+      this.counters.refused++;
       this.options.send(encodeControl({ type: CONTROL.CLOSE, conv: 0, reason: CLOSE_REASON.SERVER_FULL }), address);
       return;
     }

@@ -72,6 +72,11 @@ export class KcpSession {
     return this.kcp.waitingToSend;
   }
 
+  /** Payload bytes sent and not yet acked by the other side, queued or in flight. */
+  get bufferedBytes(): number {
+    return this.kcp.waitingBytes;
+  }
+
   /** Largest message {@link send} takes. */
   get maxMessageBytes(): number {
     return this.kcp.maxMessageBytes;

@@ -74,6 +74,21 @@ describe('Kcp', () => {
     k.send(bytes(10));
     expect(k.waitingToSend).toBe(4);
   });
+  it('counts the bytes not yet acked, queued or in flight, and stops counting them once acked', () => {
+    const { a, b, step } = pair({ ...KCP_PRESETS.fast, sendWindow: 4 });
+    for (let i = 0; i < 10; i++) a.send(bytes(a.mss + 100, i));
+    expect(a.waitingBytes).toBe(10 * (a.mss + 100));
+    // The other side's acks are withheld: what entered flight stays counted beside the queue.
+    for (let i = 0; i < 20; i++) step(10, (_, toB) => !toB);
+    expect(a.waitingBytes).toBe(10 * (a.mss + 100));
+    for (let i = 0; i < 200 && a.waitingBytes > 0; i++) {
+      step();
+      drain(b);
+    }
+    expect(a.waitingBytes).toBe(0);
+    expect(a.waitingToSend).toBe(0);
+  });
+
 
   it('copies what it is given: changing the buffer after send changes nothing', () => {
     const { a, b, step } = pair(KCP_PRESETS.fast);

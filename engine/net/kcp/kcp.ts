@@ -80,6 +80,7 @@ export class Kcp {
   // Messages split into segments, waiting for the send window.
   private sndQueue: KcpSegment[] = [];
   private sndQueueHead = 0;
+  private sndQueueBytes = 0;
   private readonly sndBuf = new SendBuffer();
   private readonly rcv: ReceiveBuffer;
   // Acks to send at the next flush: pairs of (sn, ts).
@@ -129,6 +130,14 @@ export class Kcp {
     return this.sndQueue.length - this.sndQueueHead + this.sndBuf.count;
   }
 
+  /**
+   * Payload bytes not yet acked: queued plus in flight. A peer that stops acking (or reading) makes
+   * this grow; the owner decides how much it tolerates.
+   */
+  get waitingBytes(): number {
+    return this.sndQueueBytes + this.sndBuf.bytes;
+  }
+
   /** Smoothed round-trip time in ms (0 before the first ack) and the current retransmission timeout. */
   get roundTrip(): { srttMs: number; rtoMs: number } {
     return { srttMs: this.rtt.srtt, rtoMs: this.rtt.rto };
@@ -165,6 +174,7 @@ export class Kcp {
       segment.frg = count - i - 1;
       this.sndQueue.push(segment);
     }
+    this.sndQueueBytes += length;
   }
 
   /** The next whole message, or undefined when none is complete. */
@@ -342,6 +352,7 @@ export class Kcp {
     while (seqDiff(this.sndNxt, (this.sndUna + window) >>> 0) < 0 && this.sndQueueHead < this.sndQueue.length) {
       const segment = this.sndQueue[this.sndQueueHead]!;
       this.sndQueue[this.sndQueueHead++] = undefined as unknown as KcpSegment;
+      this.sndQueueBytes -= segment.data.length;
       segment.sn = this.sndNxt;
       this.sndBuf.push(segment);
       this.sndNxt = (this.sndNxt + 1) >>> 0;

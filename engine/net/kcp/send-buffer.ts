@@ -11,6 +11,7 @@ export class SendBuffer {
   private head = 0;
   /** Sequence number of `slots[head]`. */
   private base = 0;
+  private payloadBytes = 0;
 
   /** True when nothing is in flight. */
   get empty(): boolean {
@@ -29,16 +30,22 @@ export class SendBuffer {
     return n;
   }
 
+  /** Payload bytes of the segments in flight. */
+  get bytes(): number {
+    return this.payloadBytes;
+  }
+
   /** Adds the next segment in sequence (`segment.sn` must follow the last one added). */
   push(segment: KcpSegment): void {
     if (this.empty) this.base = segment.sn;
     this.slots.push(segment);
+    this.payloadBytes += segment.data.length;
   }
 
   /** Everything below `una` arrived. */
   ackUpTo(una: number): void {
     const count = Math.min(seqDiff(una, this.base), this.slots.length - this.head);
-    for (let k = 0; k < count; k++) this.slots[this.head + k] = undefined;
+    for (let k = 0; k < count; k++) this.clear(this.head + k);
     this.shrink();
   }
 
@@ -46,7 +53,7 @@ export class SendBuffer {
   ack(sn: number): void {
     const k = seqDiff(sn, this.base);
     if (k < 0 || k >= this.slots.length - this.head) return;
-    this.slots[this.head + k] = undefined;
+    this.clear(this.head + k);
     this.shrink();
   }
 
@@ -66,6 +73,13 @@ export class SendBuffer {
       const segment = this.slots[i];
       if (segment) visit(segment);
     }
+  }
+
+  private clear(index: number): void {
+    const segment = this.slots[index];
+    if (!segment) return;
+    this.payloadBytes -= segment.data.length;
+    this.slots[index] = undefined;
   }
 
   private shrink(): void {

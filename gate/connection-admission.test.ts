@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryLogger } from '../engine/testing/memory-logger.js';
+import { ManualClock } from '../engine/timer/clock.js';
+import { addressKey, ConnectionAdmission, REFUSAL_LOG_INTERVAL_MS, type AdmissionTicket } from './connection-admission.js';
+import { GateError } from './errors.js';
+
+function admission(caps: { maxConnections?: number; maxPending?: number; maxPendingPerAddress?: number } = {}) {
+  const clock = new ManualClock();
+  const logger = new MemoryLogger();
+  const counts = new ConnectionAdmission({ maxConnections: 100, maxPending: 100, maxPendingPerAddress: 100, ...caps, clock, logger });
+  return { clock, logger, counts };
+}
+
+function ticket(result: AdmissionTicket | GateError): AdmissionTicket {
+  if (result instanceof GateError) throw result;
+  return result;
+}
+
+describe('ConnectionAdmission', () => {
+  it('refuses a connection past the per-address pending cap with GATE_ERR_TOO_MANY_HANDSHAKES, while other addresses still get in', () => {
+    const { counts } = admission({ maxPendingPerAddress: 3 });
+    for (let port = 1; port <= 3; port++) ticket(counts.admit(`10.0.0.1:${port}`));
+    const refused = counts.admit('10.0.0.1:4');
+    expect(refused).toBeInstanceOf(GateError);
+    expect(refused).toMatchObject({ code: 'GATE_ERR_TOO_MANY_HANDSHAKES', wireCode: 4117 });
+    expect(counts.admit('10.0.0.2:1')).not.toBeInstanceOf(GateError);
+    expect(counts.pendingFrom('10.0.0.1:9')).toBe(3);
+    expect(counts).toMatchObject({ connections: 4, pendingConnections: 4 });
+  });
+
+  it('frees a pending slot once the handshake finishes, while the connection still counts toward the total', () => {
+    const { counts } = admission({ maxPendingPerAddress: 1, maxConnections: 2 });
+    const first = ticket(counts.admit('10.0.0.1:1'));
+    expect(counts.admit('10.0.0.1:2')).toBeInstanceOf(GateError);
+    first.handshaken();
+    first.handshaken();
+    const second = ticket(counts.admit('10.0.0.1:2'));
+    expect(counts).toMatchObject({ connections: 2, pendingConnections: 1 });
+    expect(counts.admit('10.0.0.3:1')).toMatchObject({ code: 'GATE_ERR_FULL', wireCode: 4109 });
+    second.release();
+    second.release();
+    first.release();
+    expect(counts).toMatchObject({ connections: 0, pendingConnections: 0 });
+    expect(counts.pendingFrom('10.0.0.1:1')).toBe(0);
+  });
+
+  it('caps pending connections in total across addresses', () => {
+    const { counts } = admission({ maxPending: 2 });
+    ticket(counts.admit('10.0.0.1:1'));
+    ticket(counts.admit('10.0.0.2:1'));
+    expect(counts.admit('10.0.0.3:1')).toMatchObject({ code: 'GATE_ERR_TOO_MANY_HANDSHAKES' });
+  });
+
+  it('releases a connection that closed before its handshake from both counts', () => {
+    const { counts } = admission({ maxPendingPerAddress: 1 });
+    ticket(counts.admit('10.0.0.1:1')).release();
+    expect(counts).toMatchObject({ connections: 0, pendingConnections: 0 });
+    expect(counts.admit('10.0.0.1:2')).not.toBeInstanceOf(GateError);
+  });
+
+  it('stamps each ticket with the time of accept', () => {
+    const { counts, clock } = admission();
+    clock.advance(1_234);
+    expect(ticket(counts.admit('10.0.0.1:1')).acceptedAt).toBe(clock.now());
+  });
+
+  it('counts an address the same whatever its port, brackets or IPv4-mapped form', () => {
+    expect(addressKey('10.0.0.1:5')).toBe('10.0.0.1');
+    expect(addressKey('::ffff:10.0.0.1:5')).toBe('10.0.0.1');
+    expect(addressKey('[::ffff:10.0.0.1]:5')).toBe('10.0.0.1');
+    expect(addressKey('[2001:DB8::1]:5')).toBe('2001:db8::1');
+    expect(addressKey('2001:db8::1:5')).toBe('2001:db8::1');
+    const { counts } = admission({ maxPendingPerAddress: 1 });
+    ticket(counts.admit('::ffff:127.0.0.1:1'));
+    expect(counts.admit('127.0.0.1:2')).toBeInstanceOf(GateError);
+  });
+
+  it('logs refusals at most once per interval, with the counts of those in between', () => {
+    const { counts, logger, clock } = admission({ maxPendingPerAddress: 1 });
+    ticket(counts.admit('10.0.0.1:1'));
+    for (let i = 0; i < 1_000; i++) counts.admit('10.0.0.1:2');
+    expect(logger.at('warn')).toHaveLength(1);
+    expect(logger.at('warn')[0]).toMatchObject({ message: 'gate: connections refused at accept', meta: { reason: 'pendingPerAddress', from: '10.0.0.1', code: 'GATE_ERR_TOO_MANY_HANDSHAKES' } });
+    clock.advance(REFUSAL_LOG_INTERVAL_MS);
+    counts.admit('10.0.0.1:3');
+    expect(logger.at('warn')).toHaveLength(2);
+    expect(logger.at('warn')[1]!.meta).toMatchObject({ refused: { pendingPerAddress: 1_000 } });
+  });
+
+  it('refuses with GATE_ERR_SHUTTING_DOWN for a draining gate, counting nothing', () => {
+    const { counts } = admission();
+    expect(counts.refuseShuttingDown('10.0.0.1:1')).toMatchObject({ code: 'GATE_ERR_SHUTTING_DOWN', wireCode: 4110 });
+    expect(counts.connections).toBe(0);
+  });
+
+  it('refuses caps below one as a programmer error', () => {
+    expect(() => admission({ maxPendingPerAddress: 0 })).toThrow(RangeError);
+  });
+});

@@ -118,7 +118,7 @@ beforeAll(async () => {
       server: { role: 'standalone', host: '127.0.0.1' },
       cluster: { discovery: 'memory' },
       store: { backend: 'lmdb' },
-      login: { scrypt: { N: 1024, r: 8, p: 1 }, rateLimit: { perIpPerMinute: 100_000, perUserPerMinute: 1_000, maxTracked: 1_000 } },
+      login: { scrypt: { N: 1024, r: 8, p: 1 }, rateLimit: { perIpPerMinute: 100_000, perIpPerUserPerMinute: 1_000, maxTracked: 1_000 } },
       gate: { handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS, maxPendingPerAddress: PER_ADDRESS, fdReserve: 100 },
     }),
   );

@@ -98,6 +98,7 @@ describe('gate lobby binding', () => {
       maxPending: 64,
       maxBufferedBytes: 1 << 20,
       maxConnections: 100,
+      onlineTtlMs: 60_000,
       sessions: {
         gateId: () => 'gate-1',
         rpc,

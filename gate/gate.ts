@@ -25,6 +25,7 @@ import { Agent, type AgentContext, type ErrorMapper } from './agent.js';
 import type { Acceptor } from './client-transport.js';
 import { errorBodyMapper } from './error-body.js';
 import { GATE_ERRORS, GateError } from './errors.js';
+import { OnlineUpkeep } from './online-upkeep.js';
 import { RouteRules, type RouteRuleSet } from './route-rules.js';
 import { SessionManager, type SessionManagerOptions } from './session-manager.js';
 
@@ -46,6 +47,8 @@ export interface GateOptions {
   /** Connections at most, across transports; more are kicked with GATE_ERR_FULL. */
   maxConnections: number;
   sessions: Omit<SessionManagerOptions, 'logger' | 'timers'>;
+  /** How long an online-index entry lives unless this gate refreshes it (every third of it). */
+  onlineTtlMs: number;
   rpc: RpcNode;
   discovery: Discovery;
   /** Catalogues of the errors lobbies answer with, so clients get their numeric codes. */
@@ -67,6 +70,7 @@ export class Gate implements Module {
   private flushScheduled = false;
   private readonly context: AgentContext;
   private readonly toErrorBody: ErrorMapper;
+  private readonly upkeep: OnlineUpkeep;
   private unsubscribe: (() => void) | undefined;
   private accepting = false;
 
@@ -74,6 +78,15 @@ export class Gate implements Module {
     const { clock, timers, logger } = options;
     this.rules = new RouteRules(options.rules);
     this.sessions = new SessionManager({ ...options.sessions, timers, logger });
+    this.upkeep = new OnlineUpkeep({
+      index: options.sessions.index,
+      discovery: options.discovery,
+      timers,
+      logger,
+      ttlMs: options.onlineTtlMs,
+      records: () => this.sessions.records(),
+      takenOver: (records) => this.sessions.takenOver(records),
+    });
     this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors]);
     checkHelloSize(options);
     this.context = {
@@ -141,6 +154,7 @@ export class Gate implements Module {
         this.sessions.lobbyRemoved(event.server.id);
       }
     });
+    this.upkeep.start();
     this.accepting = true;
     for (const acceptor of this.options.acceptors) {
       await acceptor.listen((transport) => {
@@ -160,6 +174,7 @@ export class Gate implements Module {
   /** Stops accepting, ends every session (their lobbies save), and closes the listeners. */
   async drain(): Promise<void> {
     this.accepting = false;
+    this.upkeep.stop();
     await this.sessions.closeAll();
     for (const agent of this.agents) agent.kick(new GateError('GATE_ERR_SHUTTING_DOWN', 'reconnect to another gate'));
     this.flushAll();
@@ -168,6 +183,7 @@ export class Gate implements Module {
 
   async stop(): Promise<void> {
     this.accepting = false;
+    this.upkeep.stop();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     for (const agent of this.agents) agent.protocol.transportClosed('gate stopped');

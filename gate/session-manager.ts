@@ -17,7 +17,7 @@ import { encode } from '../engine/codec/msgpack-codec.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
 import { GateError } from './errors.js';
-import type { OnlineIndex } from './online-index.js';
+import type { OnlineIndex, OnlineRecord } from './online-index.js';
 import { Session } from './session.js';
 
 /** Checks a login token; rejects when it is not valid. */
@@ -159,6 +159,24 @@ export class SessionManager implements GateSessions {
     await this.end(session, reason);
   }
 
+  /** The online-index entries of this gate's sessions, for their refresh. */
+  records(): OnlineRecord[] {
+    const gateId = this.options.gateId();
+    const records: OnlineRecord[] = [];
+    for (const session of this.sessions.values()) if (session.listed && !session.closed) records.push({ uid: session.uid, gateId, sessionId: session.sessionId });
+    return records;
+  }
+
+  /** The online index says these accounts logged in elsewhere: their sessions here end. */
+  takenOver(records: readonly OnlineRecord[]): void {
+    for (const record of records) {
+      const session = this.sessions.get(record.sessionId);
+      if (!session || session.uid !== record.uid) continue;
+      session.agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the account is logged in on another gate'));
+      void this.end(session, 'GATE_ERR_DUPLICATE_LOGIN');
+    }
+  }
+
   /** A connection closed: its session ends, or waits to be resumed when the client may come back. */
   agentClosed(agent: Agent, reason: CloseReason): void {
     const session = agent.session;
@@ -213,6 +231,9 @@ export class SessionManager implements GateSessions {
       await this.end(local, 'GATE_ERR_DUPLICATE_LOGIN');
     }
     const previous = await index.claim(uid, { gateId: this.options.gateId(), sessionId: session.sessionId });
+    // Ended while the claim was in flight: its release may have run first and found nothing.
+    if (session.closed) await index.release(uid, session.sessionId).catch((err: unknown) => this.options.logger.warn('gate: online index release failed', { err }));
+    else session.listed = true;
     if (previous && previous.gateId !== this.options.gateId()) {
       // The other gate ends its session (its lobby saves) before this one binds and loads.
       await rpc.call(previous.gateId, GATE_SERVICE, 'kick', [previous.sessionId, 'GATE_ERR_DUPLICATE_LOGIN'], { timeoutMs: lobbyTimeoutMs }).catch((err: unknown) =>

@@ -35,7 +35,10 @@ export interface SessionManagerOptions {
   tokens: TokenCheck;
   /** The server type that hosts sessions: `lobby`, or `standalone` in one process. */
   lobbyType: string;
-  /** Picks a lobby for a session (the key is the uid) or for a request before login. */
+  /**
+   * Picks a lobby for a session (the key is the uid) or for a request before login (the key is
+   * `connection:<remote address>`, so that one connection's requests go to one lobby).
+   */
   selector: Selector;
   timers: TimerService;
   logger: Logger;
@@ -120,7 +123,8 @@ export class SessionManager implements GateSessions {
   async forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
     const { rpc, lobbyTimeoutMs } = this.options;
     const session = agent.session;
-    const lobbyId = session ? await this.ensureBound(session) : this.pickLobby(undefined);
+    // Before login there is no uid: a policy that needs a key hashes the connection's address.
+    const lobbyId = session ? await this.ensureBound(session) : this.pickLobby(`connection:${agent.transport.remote}`);
     const sessionId = session?.sessionId ?? '';
     if (!reply) {
       rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);

@@ -21,9 +21,9 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
-import { Agent, type AgentContext, type ErrorMapper } from './agent.js';
+import { Agent, type AgentContext } from './agent.js';
 import type { Acceptor } from './client-transport.js';
-import { errorBodyMapper } from './error-body.js';
+import { errorBodyMapper, type ErrorMapper } from './error-body.js';
 import { GATE_ERRORS, GateError } from './errors.js';
 import { OnlineUpkeep } from './online-upkeep.js';
 import { RouteRules, type RouteRuleSet } from './route-rules.js';
@@ -87,7 +87,7 @@ export class Gate implements Module {
       records: () => this.sessions.records(),
       takenOver: (records) => this.sessions.takenOver(records),
     });
-    this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors]);
+    this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors], logger);
     checkHelloSize(options);
     this.context = {
       protocol: {

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectGate } from '../client-sim/node-client.js';
-import type { GateClient } from '../client-sim/gate-client.js';
+import { RequestError, type GateClient } from '../client-sim/gate-client.js';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
 import { createSelector } from '../engine/cluster/select.js';
 import { encode, MsgpackCodec } from '../engine/codec/msgpack-codec.js';
@@ -127,6 +127,35 @@ describe('gate sessions', () => {
       picked.add([...lobbies][0]!);
     }
     expect([...picked].every((id) => id.startsWith('lobby-'))).toBe(true);
+  });
+
+  it('answers oversized or malformed arguments with the code and its short message only, and logs the detail', async () => {
+    const client = await connect();
+    await client.auth('u-args');
+    const oversized = (await client.request('Echo.echo', 'x'.repeat(40_000)).catch((err: unknown) => err)) as RequestError;
+    expect(oversized).toBeInstanceOf(RequestError);
+    expect(oversized.message).toBe('LOBBY_ERR_BAD_ARGS (6004): arguments are malformed or over the limits');
+    // Bytes no SDK would send: an array of two that ends after one item.
+    const call = (client as unknown as { call(route: string, payload: Uint8Array): Promise<Uint8Array> }).call.bind(client);
+    const garbage = (await call('Echo.echo', Uint8Array.of(0x92, 0x01)).catch((err: unknown) => err)) as RequestError;
+    expect(garbage.message).toBe('LOBBY_ERR_BAD_ARGS (6004): arguments are malformed or over the limits');
+    // Exactly the catalogue text: no limit, size or offset of what went wrong.
+    for (const err of [oversized, garbage]) expect(err.message.slice(err.message.indexOf('): '))).not.toMatch(/offset|\d|CODEC_ERR/);
+
+    const refused = logger.at('debug').filter((l) => l.message === 'gate: request refused');
+    expect(refused).toHaveLength(2);
+    expect(refused[0]!.meta).toMatchObject({ code: 'LOBBY_ERR_BAD_ARGS', uid: 'u-args', route: 'Echo.echo', detail: expect.stringContaining('CODEC_ERR_STRING_TOO_LONG') });
+    expect(refused[1]!.meta).toMatchObject({ detail: expect.stringContaining('CODEC_ERR_TRUNCATED') });
+    expect(await client.request('Echo.echo', 'still open')).toMatch(/^lobby-/);
+  });
+
+  it("kicks with the catalogue's short message and logs the detail of the kick", async () => {
+    const client = await connect();
+    await client.auth('u-kicked');
+    const closed = new Promise<CloseReason>((resolve) => client.onClose(resolve));
+    await gate.sessions.kick(client.session!.sessionId, 'GATE_ERR_DUPLICATE_LOGIN');
+    expect(await closed).toMatchObject({ name: 'GATE_ERR_DUPLICATE_LOGIN', code: 4104, message: 'the same account logged in elsewhere' });
+    expect(logger.at('info')).toContainEqual(expect.objectContaining({ message: 'gate: connection kicked', meta: expect.objectContaining({ code: 'GATE_ERR_DUPLICATE_LOGIN', reason: 'logged in on another gate' }) }));
   });
 
   it('ends a session whose account the online index says another gate holds now', async () => {

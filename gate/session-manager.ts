@@ -4,6 +4,7 @@
  * lobby leaves the cluster.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { AUTH_ERRORS, AuthError } from '../engine/auth/errors.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
 import type { Selector } from '../engine/cluster/select.js';
 import type { Logger } from '../engine/log/types.js';
@@ -90,7 +91,9 @@ export class SessionManager implements GateSessions {
     try {
       ({ uid } = await this.options.tokens.verify(token));
     } catch (err) {
-      const error = new GateError('GATE_ERR_AUTH_FAILED', (err as Error).message);
+      // The client learns which auth code refused it (so that it logs in again on an expired
+      // token), not how the verifier got there.
+      const error = new GateError('GATE_ERR_AUTH_FAILED', (err as Error).message, err instanceof AuthError ? { clientMessage: `${err.code}: ${AUTH_ERRORS[err.code].message}` } : undefined);
       this.options.logger.info('gate: token refused', { remote: agent.transport.remote, reason: (err as { code?: string }).code ?? error.detail });
       agent.kick(error);
       throw error;
@@ -158,8 +161,9 @@ export class SessionManager implements GateSessions {
   async kick(sessionId: string, reason: string): Promise<void> {
     const session = this.sessions.get(sessionId);
     if (!session) return;
-    const code = reason === 'GATE_ERR_DUPLICATE_LOGIN' ? 'GATE_ERR_DUPLICATE_LOGIN' : 'GATE_ERR_KICKED';
-    session.agent?.kick(new GateError(code, reason));
+    // A lobby's reason is the game's word to its player; a duplicate login says the catalogue's.
+    const error = reason === 'GATE_ERR_DUPLICATE_LOGIN' ? new GateError('GATE_ERR_DUPLICATE_LOGIN', 'logged in on another gate') : new GateError('GATE_ERR_KICKED', reason, { clientMessage: reason.slice(0, 256) });
+    session.agent?.kick(error);
     await this.end(session, reason);
   }
 

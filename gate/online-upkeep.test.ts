@@ -84,7 +84,7 @@ describe('OnlineUpkeep', () => {
     await index.claim('u2', { gateId: 'gate-a2', sessionId: 's2' });
     const info = leaving.discovery.self!;
 
-    await leaving.upkeep.stop();
+    leaving.upkeep.stop();
     await leaving.discovery.stop();
     await expect.poll(() => index.lookup('u1')).toBeUndefined();
     expect(await index.lookup('u2')).toEqual({ gateId: 'gate-a2', sessionId: 's2' });

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       },
     };
     gate = life.add(
-      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), ...(redis ? { redis } : {}), lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS] }),
+      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), ...(redis ? { redis, redisPrefix: config.redis.prefix } : {}), lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS] }),
     );
   }
   life.add(

@@ -9,11 +9,12 @@
 import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { GateProtocol, type GateProtocolSettings } from '../engine/protocol/gate-protocol.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
-import type { ErrorBody, Message } from '../engine/protocol/message.js';
+import type { Message } from '../engine/protocol/message.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import type { ClientTransport } from './client-transport.js';
 import type { AdmissionTicket } from './connection-admission.js';
+import type { ErrorMapper } from './error-body.js';
 import { GateError, type GateErrorCode } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { RouteRules } from './route-rules.js';
@@ -43,9 +44,6 @@ export interface AgentContext {
   /** The connection closed. */
   closed(agent: Agent, reason: CloseReason): void;
 }
-
-/** Turns any failure into an error body for the client. */
-export type ErrorMapper = (err: unknown) => ErrorBody;
 
 /** One client connection. */
 export class Agent {
@@ -103,9 +101,9 @@ export class Agent {
     this.send({ kind: MESSAGE_KIND.PUSH, route, payload: body });
   }
 
-  /** Closes the connection with a KICK for `error`. */
-  kick(error: GateError | { wireCode: number; code: string; detail: string }): void {
-    this.protocol.kick(error.wireCode, error.code, error.detail);
+  /** Closes the connection with a KICK for `error`: the client reads its short message, the log its detail. */
+  kick(error: GateError): void {
+    this.protocol.kick(error.wireCode, error.code, error.clientMessage, error.detail);
   }
 
   private receive(message: Message): void {
@@ -118,11 +116,11 @@ export class Agent {
     const reply = message.kind === MESSAGE_KIND.REQUEST;
     const id = reply ? message.id : 0;
     const refuse = (code: GateErrorCode, detail: string): void => {
-      if (reply) this.fail(id, new GateError(code, detail));
+      if (reply) this.fail(id, new GateError(code, detail), message.route);
     };
     if (message.route === SYSTEM_ROUTE.AUTH) {
       if (!reply) return;
-      this.track(id, context.authenticate(this, message.payload));
+      this.track(id, context.authenticate(this, message.payload), message.route);
       return;
     }
     const action = context.rules.actionFor(message.route);
@@ -130,42 +128,45 @@ export class Agent {
     if (action === 'auth' && !this.session) return refuse('GATE_ERR_NOT_AUTHENTICATED', message.route);
     if (this.pending >= context.maxPending) return refuse('GATE_ERR_TOO_MANY_PENDING', `${this.pending} waiting`);
     const forwarded = context.forward(this, message.route, message.payload, reply);
-    if (reply) this.track(id, forwarded as Promise<Uint8Array>);
+    if (reply) this.track(id, forwarded as Promise<Uint8Array>, message.route);
     else
-      forwarded.catch((err: unknown) =>
-        context.logger.debug('gate: notify failed', { route: message.route, err: this.toErrorBody(err).name }),
-      );
+      // A notify has no reply: mapping the error only logs it.
+      forwarded.catch((err: unknown) => this.toErrorBody(err, this.logMeta(message.route)));
   }
 
-  private track(id: number, result: Promise<Uint8Array>): void {
+  private track(id: number, result: Promise<Uint8Array>, route: string): void {
     this.pending++;
     result.then(
       (payload) => {
         this.pending--;
-        if (this.protocol.isOpen) this.respond(id, payload);
+        if (this.protocol.isOpen) this.respond(id, payload, route);
       },
       (err: unknown) => {
         this.pending--;
-        this.fail(id, err);
+        this.fail(id, err, route);
       },
     );
   }
 
-  private respond(id: number, payload: Uint8Array): void {
+  private respond(id: number, payload: Uint8Array, route: string): void {
     try {
       this.send({ kind: MESSAGE_KIND.RESPONSE, id, payload });
     } catch {
-      this.fail(id, new GateError('GATE_ERR_RESPONSE_TOO_LARGE', `${payload.length} bytes`));
+      this.fail(id, new GateError('GATE_ERR_RESPONSE_TOO_LARGE', `${payload.length} bytes`), route);
     }
   }
 
-  private fail(id: number, err: unknown): void {
+  private fail(id: number, err: unknown, route: string): void {
     if (!this.protocol.isOpen) return;
     try {
-      this.send({ kind: MESSAGE_KIND.ERROR, id, payload: encode(this.toErrorBody(err)) });
+      this.send({ kind: MESSAGE_KIND.ERROR, id, payload: encode(this.toErrorBody(err, this.logMeta(route))) });
     } catch (sendErr) {
       this.context.logger.error('gate: could not send an error reply', { err: sendErr });
     }
+  }
+
+  private logMeta(route: string): Record<string, unknown> {
+    return { remote: this.transport.remote, uid: this.session?.uid, route: route.slice(0, 128) };
   }
 
   private send(message: Message): void {

@@ -2,6 +2,7 @@
  * The gate in a real cluster: main.ts processes (a login service, two gates, two lobbies) on the
  * harness's etcd, FerretDB and Redis, driven by the client SDK over TCP.
  */
+import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GateClient } from '../client-sim/gate-client.js';
@@ -24,6 +25,7 @@ interface Inventory {
 describe('a cluster of gates and lobbies (real processes)', () => {
   let cluster: ProcessCluster;
   let mongo: MongoClient;
+  let redis: Redis;
   const clients: GateClient[] = [];
   let accounts = 0;
 
@@ -39,6 +41,7 @@ describe('a cluster of gates and lobbies (real processes)', () => {
       gateArgs: ['--gate.lobbyPolicy', 'round-robin'],
     });
     mongo = new MongoClient(inject('mongoUrl'), { serverSelectionTimeoutMS: 5_000 });
+    redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 2 });
     // The login service answers 503 LOGIN_ERR_NO_GATE until it has seen a gate in etcd.
     const probe = await newAccount();
     await waitUntil('a gate offered at login', () => login(cluster.loginUrl, probe.username, PASSWORD), 15_000, 200);
@@ -47,6 +50,7 @@ describe('a cluster of gates and lobbies (real processes)', () => {
   afterAll(async () => {
     for (const client of clients) if (client.isOpen) client.close();
     await mongo?.close();
+    await redis?.quit();
     await cluster?.stop();
   }, 30_000);
 
@@ -193,5 +197,39 @@ describe('a cluster of gates and lobbies (real processes)', () => {
     }
     for (const p of stayed) expect(await p.client.request('Echo.echo', 'unmoved')).toBe('unmoved');
     expect(closes).toEqual([]);
+  }, 45_000);
+
+  it('lets the players of a gate killed with SIGKILL log in on the other gate at once, and removes the dead gate\'s online entries', async () => {
+    const [victim, survivor] = cluster.gates as [MainProcess, MainProcess];
+    const victimId = await cluster.serverIdOf(victim);
+    const survivorId = await cluster.serverIdOf(survivor);
+    const entryOf = async (uid: string): Promise<unknown> => {
+      const text = await redis.get(`${cluster.redisPrefix}online:${uid}`);
+      return text === null ? undefined : JSON.parse(text);
+    };
+    const onVictim = async (): Promise<{ uid: string; username: string }> => {
+      const account = await newAccount();
+      const client = await connect(victim.ready.gate!);
+      await client.auth((await login(cluster.loginUrl, account.username, PASSWORD)).token);
+      return account;
+    };
+    const returning = await onVictim();
+    const absent = await onVictim();
+    expect(await entryOf(absent.uid)).toMatchObject({ gateId: victimId });
+    expect(await redis.pttl(`${cluster.redisPrefix}online:${absent.uid}`)).toBeGreaterThan(0);
+
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+
+    // Admitted on the other gate without waiting for anything of the dead one.
+    const again = await login(cluster.loginUrl, returning.username, PASSWORD);
+    const client = await connect(survivor.ready.gate!);
+    expect(await client.auth(again.token)).toMatchObject({ uid: returning.uid, gateId: survivorId });
+    expect(await client.request('Echo.echo', 'back')).toBe('back');
+    expect(await entryOf(returning.uid)).toMatchObject({ gateId: survivorId });
+
+    // Once the dead gate's lease lapses, the surviving gate removes what the dead one left.
+    await waitUntil('the dead gate\'s online entries removed', async () => (await entryOf(absent.uid)) === undefined, LEASE_TTL_MS + REBIND_MARGIN_MS);
+    expect(await entryOf(returning.uid)).toMatchObject({ gateId: survivorId });
   }, 45_000);
 });

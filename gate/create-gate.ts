@@ -33,6 +33,8 @@ export interface GateDeps {
   logger: Logger;
   /** A Redis client, required when `gate.onlineIndex` is `redis`. */
   redis?: Redis;
+  /** Prefix of this cluster's Redis keys (`redis.prefix`; default `tessera:`). */
+  redisPrefix?: string;
   /** The server type that hosts sessions (default `lobby`). */
   lobbyType?: string;
   /** Catalogues of lobby errors, so clients get their numeric codes. */
@@ -57,7 +59,7 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
   let index: OnlineIndex;
   if (config.onlineIndex === 'redis') {
     if (!deps.redis) throw new Error('gate: gate.onlineIndex is redis but no Redis client was given');
-    index = new RedisOnlineIndex(deps.redis);
+    index = new RedisOnlineIndex(deps.redis, { ttlMs: config.onlineTtlMs, ...(deps.redisPrefix === undefined ? {} : { prefix: deps.redisPrefix }) });
   } else {
     index = new MemoryOnlineIndex();
   }
@@ -76,6 +78,7 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
     maxConnections,
     maxPendingConnections: config.maxPendingConnections,
     maxPendingPerAddress: config.maxPendingPerAddress,
+    onlineTtlMs: config.onlineTtlMs,
     sessions: {
       gateId: () => rpc.serverId,
       rpc,

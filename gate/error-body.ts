@@ -1,43 +1,66 @@
 /**
- * What a client is told when a request fails: `{ code, name, message }`. The gate's own and the
- * protocol's errors carry their wire codes; a lobby's arrive as RPC RemoteErrors whose names are
- * looked up in the catalogues the gate knows; RPC failures (lobby gone, deadline) become
- * GATE_ERR_LOBBY_FAILED. Anything else is reported without its internals.
+ * What a client is told when a request fails: `{ code, name, message }`, where the message is the
+ * short, fixed text of the code's catalogue entry. What exactly went wrong (a codec limit, a byte
+ * offset, a lobby's stack) goes to the gate's log, once, and never to the client.
+ *
+ * The gate's own and the protocol's errors carry their codes; a lobby's arrive as RPC
+ * RemoteErrors whose names are looked up in the catalogues the gate knows; RPC failures (lobby
+ * gone, deadline) become GATE_ERR_LOBBY_FAILED, and so does anything uncoded. A game's own error
+ * code, which no catalogue holds, keeps the message the game wrote for its players (cut to
+ * {@link MAX_GAME_MESSAGE} characters): the game chose to say it.
  */
 import type { CatalogueEntry } from '../engine/errors/coded-error.js';
+import type { LogMeta, Logger } from '../engine/log/types.js';
 import type { ErrorBody } from '../engine/protocol/message.js';
-import { RemoteError, RpcError } from '../engine/rpc/errors.js';
+import { REMOTE_ERR_UNCODED, RemoteError, RpcError } from '../engine/rpc/errors.js';
 import { GATE_ERRORS } from './errors.js';
 
 /** Code used for a lobby error whose name no known catalogue holds (a game's own error code). */
 export const GAME_ERROR_WIRE = 6000;
 
-/** Longest error name and message sent to a client; a game's message may echo client input. */
+/** Longest error name and game message sent to a client; a game's message may echo client input. */
 const MAX_NAME = 128;
-const MAX_MESSAGE = 1024;
+export const MAX_GAME_MESSAGE = 256;
 
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 /**
+ * Turns a failure into the client's error body and logs its detail: at `debug` for errors a client
+ * causes (one line per refused request; at `info` a client could flood the log), at `warn` for a
+ * failure of the lobby or of the gate itself.
+ * @param err what the request failed with.
+ * @param meta what the log line says about the connection (remote address, uid, route).
+ */
+export type ErrorMapper = (err: unknown, meta: LogMeta) => ErrorBody;
+
+/**
  * Builds the error mapper of a gate.
  * @param catalogues error catalogues whose names may come back from lobbies.
+ * @param logger where the details go.
  */
-export function errorBodyMapper(catalogues: readonly Readonly<Record<string, CatalogueEntry>>[]): (err: unknown) => ErrorBody {
-  const wires = new Map<string, number>();
-  for (const catalogue of catalogues) for (const [name, entry] of Object.entries(catalogue)) if (entry.wire !== undefined) wires.set(name, entry.wire);
-  const map = (err: unknown): ErrorBody => {
-    if (err instanceof RemoteError) return { code: wires.get(err.code) ?? GAME_ERROR_WIRE, name: err.code, message: err.remoteMessage };
-    if (err instanceof RpcError) {
-      return { code: GATE_ERRORS.GATE_ERR_LOBBY_FAILED.wire, name: 'GATE_ERR_LOBBY_FAILED', message: `${err.code}: ${err.detail}` };
+export function errorBodyMapper(catalogues: readonly Readonly<Record<string, CatalogueEntry>>[], logger: Logger): ErrorMapper {
+  const known = new Map<string, { wire: number; message: string }>();
+  for (const catalogue of catalogues) for (const [name, entry] of Object.entries(catalogue)) if (entry.wire !== undefined) known.set(name, { wire: entry.wire, message: entry.message });
+  const lobbyFailed = (): ErrorBody => ({ code: GATE_ERRORS.GATE_ERR_LOBBY_FAILED.wire, name: 'GATE_ERR_LOBBY_FAILED', message: GATE_ERRORS.GATE_ERR_LOBBY_FAILED.message });
+
+  return (err, meta) => {
+    if (err instanceof RemoteError && err.code !== REMOTE_ERR_UNCODED) {
+      const entry = known.get(err.code);
+      logger.debug('gate: request refused', { ...meta, code: err.code, lobby: err.serverId, detail: err.remoteMessage });
+      if (entry) return { code: entry.wire, name: err.code, message: entry.message };
+      return { code: GAME_ERROR_WIRE, name: cut(err.code, MAX_NAME), message: cut(err.remoteMessage, MAX_GAME_MESSAGE) };
+    }
+    if (err instanceof RpcError || err instanceof RemoteError) {
+      logger.warn('gate: request failed at its lobby', { ...meta, err });
+      return lobbyFailed();
     }
     const coded = err as { wireCode?: unknown; code?: unknown; detail?: unknown };
     if (typeof coded.wireCode === 'number' && typeof coded.code === 'string') {
-      return { code: coded.wireCode, name: coded.code, message: typeof coded.detail === 'string' ? coded.detail : '' };
+      logger.debug('gate: request refused', { ...meta, code: coded.code, detail: coded.detail });
+      const entry = known.get(coded.code);
+      return { code: coded.wireCode, name: coded.code, message: entry?.message ?? 'request failed' };
     }
-    return { code: GATE_ERRORS.GATE_ERR_LOBBY_FAILED.wire, name: 'GATE_ERR_LOBBY_FAILED', message: 'internal error' };
-  };
-  return (err) => {
-    const body = map(err);
-    return { code: body.code, name: cut(body.name, MAX_NAME), message: cut(body.message, MAX_MESSAGE) };
+    logger.warn('gate: request failed in the gate', { ...meta, err });
+    return lobbyFailed();
   };
 }

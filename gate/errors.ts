@@ -33,13 +33,18 @@ export class GateError extends CodedError<GateErrorCode> {
   override readonly name = 'GateError';
   /** The numeric code on the wire. */
   readonly wireCode: number = GATE_ERRORS[this.code].wire;
+  /** What the client is told: the catalogue message unless a short text was given for it. */
+  readonly clientMessage: string;
 
   /**
    * @param code the catalogue code.
-   * @param detail what exactly went wrong, appended to the catalogue message.
-   * @param options `cause`: the error behind it.
+   * @param detail what exactly went wrong, appended to the catalogue message; for the log only.
+   * @param options `cause`: the error behind it; `clientMessage`: a short text for the client in
+   *   place of the catalogue message (the auth code of a refused token, a game's kick reason),
+   *   never one that echoes internals.
    */
-  constructor(code: GateErrorCode, detail: string, options?: { cause?: unknown }) {
+  constructor(code: GateErrorCode, detail: string, options?: { cause?: unknown; clientMessage?: string }) {
     super(GATE_ERRORS, code, detail, options);
+    this.clientMessage = options?.clientMessage ?? GATE_ERRORS[code].message;
   }
 }

@@ -100,6 +100,7 @@ describe('gate lobby binding', () => {
       maxConnections: 100,
       maxPendingConnections: 100,
       maxPendingPerAddress: 100,
+      onlineTtlMs: 60_000,
       sessions: {
         gateId: () => 'gate-1',
         rpc,

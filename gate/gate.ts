@@ -21,11 +21,12 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
-import { Agent, type AgentContext, type ErrorMapper } from './agent.js';
+import { Agent, type AgentContext } from './agent.js';
 import type { Acceptor } from './client-transport.js';
 import { ConnectionAdmission } from './connection-admission.js';
-import { errorBodyMapper } from './error-body.js';
+import { errorBodyMapper, type ErrorMapper } from './error-body.js';
 import { GATE_ERRORS, GateError } from './errors.js';
+import { OnlineUpkeep } from './online-upkeep.js';
 import { RouteRules, type RouteRuleSet } from './route-rules.js';
 import { SessionManager, type SessionManagerOptions } from './session-manager.js';
 
@@ -54,6 +55,8 @@ export interface GateOptions {
   /** The same, from one address. */
   maxPendingPerAddress: number;
   sessions: Omit<SessionManagerOptions, 'logger' | 'timers'>;
+  /** How long an online-index entry lives unless this gate refreshes it (every third of it). */
+  onlineTtlMs: number;
   rpc: RpcNode;
   discovery: Discovery;
   /** Catalogues of the errors lobbies answer with, so clients get their numeric codes. */
@@ -76,6 +79,7 @@ export class Gate implements Module {
   private flushScheduled = false;
   private readonly context: AgentContext;
   private readonly toErrorBody: ErrorMapper;
+  private readonly upkeep: OnlineUpkeep;
   private unsubscribe: (() => void) | undefined;
   private accepting = false;
 
@@ -90,7 +94,16 @@ export class Gate implements Module {
       clock,
       logger,
     });
-    this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors]);
+    this.upkeep = new OnlineUpkeep({
+      index: options.sessions.index,
+      discovery: options.discovery,
+      timers,
+      logger,
+      ttlMs: options.onlineTtlMs,
+      records: () => this.sessions.records(),
+      takenOver: (records) => this.sessions.takenOver(records),
+    });
+    this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors], logger);
     checkHelloSize(options);
     this.context = {
       protocol: {
@@ -162,6 +175,7 @@ export class Gate implements Module {
         this.sessions.lobbyRemoved(event.server.id);
       }
     });
+    this.upkeep.start();
     this.accepting = true;
     for (const acceptor of this.options.acceptors) {
       await acceptor.listen({
@@ -184,6 +198,7 @@ export class Gate implements Module {
   /** Stops accepting, ends every session (their lobbies save), and closes the listeners. */
   async drain(): Promise<void> {
     this.accepting = false;
+    this.upkeep.stop();
     await this.sessions.closeAll();
     for (const agent of this.agents) agent.kick(new GateError('GATE_ERR_SHUTTING_DOWN', 'reconnect to another gate'));
     this.flushAll();
@@ -192,6 +207,7 @@ export class Gate implements Module {
 
   async stop(): Promise<void> {
     this.accepting = false;
+    this.upkeep.stop();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     for (const agent of this.agents) agent.protocol.transportClosed('gate stopped');

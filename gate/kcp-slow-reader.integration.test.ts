@@ -97,6 +97,7 @@ describe('a KCP client that withholds acknowledgements', () => {
       maxPending: 64,
       maxBufferedBytes: MAX_BUFFERED_BYTES,
       maxConnections: 10,
+      onlineTtlMs: 60_000,
       maxPendingConnections: 10,
       maxPendingPerAddress: 10,
       sessions: {

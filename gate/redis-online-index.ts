@@ -1,26 +1,77 @@
 /**
- * The online index in Redis: one string key per account, `<prefix>online:<uid>` → JSON entry.
- * A claim is one `SET … GET` (atomic: two gates claiming at once each learn of the other); a
- * release deletes only its own session, in a Lua script, so a newer login is never erased.
+ * The online index in Redis: one string key per account, `<prefix>online:<uid>` → JSON entry,
+ * each with a time to live that its gate renews (online-upkeep.ts), so that the entries of a gate
+ * that died without anyone cleaning up disappear by themselves.
+ *
+ * A claim is one `SET … PX … GET` (atomic: two gates claiming at once each learn of the other); a
+ * release deletes only its own session, in a Lua script, so a newer login is never erased. A
+ * refresh sends its records in batches of {@link REFRESH_BATCH}, all batches in one pipeline: one
+ * round trip per refresh however many sessions the gate holds. Removing a departed gate's entries
+ * scans the keys in pages and deletes, in a script per page, only values naming that gate.
  */
 import type { Redis } from 'ioredis';
-import type { OnlineEntry, OnlineIndex } from './online-index.js';
+import type { OnlineEntry, OnlineIndex, OnlineRecord } from './online-index.js';
+
+/** Records per refresh script: a script blocks Redis while it runs, so each stays short. */
+export const REFRESH_BATCH = 500;
+/** Keys asked for per SCAN page when removing a gate's entries. */
+const SCAN_PAGE = 1_000;
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
+// KEYS: the accounts' keys; ARGV[1]: the time to live; ARGV[i + 1]: the value KEYS[i] should hold.
+// Returns the positions (1-based) of the keys another session holds.
+const REFRESH = `
+local lost = {}
+for i, key in ipairs(KEYS) do
+  local value = ARGV[i + 1]
+  local current = redis.call('GET', key)
+  if current == value then redis.call('PEXPIRE', key, ARGV[1])
+  elseif not current then redis.call('SET', key, value, 'PX', ARGV[1])
+  else lost[#lost + 1] = i end
+end
+return lost`;
+
+// KEYS: candidate keys; ARGV[1]: how a value naming the departed gate begins. Returns how many went.
+const REMOVE_GATE = `
+local removed = 0
+for _, key in ipairs(KEYS) do
+  local value = redis.call('GET', key)
+  if value and string.sub(value, 1, #ARGV[1]) == ARGV[1] then
+    redis.call('DEL', key)
+    removed = removed + 1
+  end
+end
+return removed`;
+
+/** Settings of a {@link RedisOnlineIndex}. */
+export interface RedisOnlineIndexOptions {
+  /** How long an entry lives without a refresh, in ms. */
+  ttlMs: number;
+  /** Key prefix, to share a Redis between clusters (default `tessera:`). */
+  prefix?: string;
+}
+
 /** An online index shared through Redis. */
 export class RedisOnlineIndex implements OnlineIndex {
+  private readonly ttlMs: number;
+  private readonly prefix: string;
+
   /**
    * @param redis a connected client; the caller owns it.
-   * @param prefix key prefix, to share a Redis between clusters (default `tessera:`).
+   * @throws RangeError when `ttlMs` is not a positive integer.
    */
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'tessera:',
-  ) {}
+    options: RedisOnlineIndexOptions,
+  ) {
+    if (!Number.isInteger(options.ttlMs) || options.ttlMs < 1) throw new RangeError(`online index: ttlMs must be a positive integer, got ${options.ttlMs}`);
+    this.ttlMs = options.ttlMs;
+    this.prefix = options.prefix ?? 'tessera:';
+  }
 
   async claim(uid: string, entry: OnlineEntry): Promise<OnlineEntry | undefined> {
-    const previous = await this.redis.set(this.key(uid), encode(entry), 'GET');
+    const previous = await this.redis.set(this.key(uid), encode(entry), 'PX', this.ttlMs, 'GET');
     return decode(previous);
   }
 
@@ -32,6 +83,39 @@ export class RedisOnlineIndex implements OnlineIndex {
 
   async lookup(uid: string): Promise<OnlineEntry | undefined> {
     return decode(await this.redis.get(this.key(uid)));
+  }
+
+  async refresh(records: readonly OnlineRecord[]): Promise<OnlineRecord[]> {
+    if (records.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    const batches: (readonly OnlineRecord[])[] = [];
+    for (let start = 0; start < records.length; start += REFRESH_BATCH) {
+      const batch = records.slice(start, start + REFRESH_BATCH);
+      batches.push(batch);
+      pipeline.eval(REFRESH, batch.length, ...batch.map((r) => this.key(r.uid)), this.ttlMs, ...batch.map(encode));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const lost: OnlineRecord[] = [];
+    for (let b = 0; b < batches.length; b++) {
+      const [err, positions] = results[b] ?? [new Error('online index: no reply to a refresh batch'), undefined];
+      if (err) throw err;
+      for (const position of positions as number[]) lost.push(batches[b]![position - 1]!);
+    }
+    return lost;
+  }
+
+  async removeGate(gateId: string): Promise<number> {
+    // encode() writes gateId first, so a value of that gate begins with exactly this.
+    const head = `{"gateId":${JSON.stringify(gateId)},`;
+    const pattern = `${escapeGlob(this.prefix)}online:*`;
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_PAGE);
+      cursor = next;
+      if (keys.length > 0) removed += Number(await this.redis.eval(REMOVE_GATE, keys.length, ...keys, head));
+    } while (cursor !== '0');
+    return removed;
   }
 
   private key(uid: string): string {
@@ -52,4 +136,9 @@ function decode(text: string | null): OnlineEntry | undefined {
     // Someone else's value under our key: treat the account as not online.
     return undefined;
   }
+}
+
+/** `text` with the characters SCAN's MATCH treats as a pattern escaped. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }

@@ -4,6 +4,7 @@
  * lobby leaves the cluster.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { AUTH_ERRORS, AuthError } from '../engine/auth/errors.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
 import type { Selector } from '../engine/cluster/select.js';
 import type { Logger } from '../engine/log/types.js';
@@ -17,7 +18,7 @@ import { encode } from '../engine/codec/msgpack-codec.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
 import { GateError } from './errors.js';
-import type { OnlineIndex } from './online-index.js';
+import type { OnlineIndex, OnlineRecord } from './online-index.js';
 import { Session } from './session.js';
 
 /** Checks a login token; rejects when it is not valid. */
@@ -35,7 +36,10 @@ export interface SessionManagerOptions {
   tokens: TokenCheck;
   /** The server type that hosts sessions: `lobby`, or `standalone` in one process. */
   lobbyType: string;
-  /** Picks a lobby for a session (the key is the uid) or for a request before login. */
+  /**
+   * Picks a lobby for a session (the key is the uid) or for a request before login (the key is
+   * `connection:<remote address>`, so that one connection's requests go to one lobby).
+   */
   selector: Selector;
   timers: TimerService;
   logger: Logger;
@@ -87,7 +91,9 @@ export class SessionManager implements GateSessions {
     try {
       ({ uid } = await this.options.tokens.verify(token));
     } catch (err) {
-      const error = new GateError('GATE_ERR_AUTH_FAILED', (err as Error).message);
+      // The client learns which auth code refused it (so that it logs in again on an expired
+      // token), not how the verifier got there.
+      const error = new GateError('GATE_ERR_AUTH_FAILED', (err as Error).message, err instanceof AuthError ? { clientMessage: `${err.code}: ${AUTH_ERRORS[err.code].message}` } : undefined);
       this.options.logger.info('gate: token refused', { remote: agent.transport.remote, reason: (err as { code?: string }).code ?? error.detail });
       agent.kick(error);
       throw error;
@@ -120,7 +126,8 @@ export class SessionManager implements GateSessions {
   async forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
     const { rpc, lobbyTimeoutMs } = this.options;
     const session = agent.session;
-    const lobbyId = session ? await this.ensureBound(session) : this.pickLobby(undefined);
+    // Before login there is no uid: a policy that needs a key hashes the connection's address.
+    const lobbyId = session ? await this.ensureBound(session) : this.pickLobby(`connection:${agent.transport.remote}`);
     const sessionId = session?.sessionId ?? '';
     if (!reply) {
       rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);
@@ -154,9 +161,28 @@ export class SessionManager implements GateSessions {
   async kick(sessionId: string, reason: string): Promise<void> {
     const session = this.sessions.get(sessionId);
     if (!session) return;
-    const code = reason === 'GATE_ERR_DUPLICATE_LOGIN' ? 'GATE_ERR_DUPLICATE_LOGIN' : 'GATE_ERR_KICKED';
-    session.agent?.kick(new GateError(code, reason));
+    // A lobby's reason is the game's word to its player; a duplicate login says the catalogue's.
+    const error = reason === 'GATE_ERR_DUPLICATE_LOGIN' ? new GateError('GATE_ERR_DUPLICATE_LOGIN', 'logged in on another gate') : new GateError('GATE_ERR_KICKED', reason, { clientMessage: reason.slice(0, 256) });
+    session.agent?.kick(error);
     await this.end(session, reason);
+  }
+
+  /** The online-index entries of this gate's sessions, for their refresh. */
+  records(): OnlineRecord[] {
+    const gateId = this.options.gateId();
+    const records: OnlineRecord[] = [];
+    for (const session of this.sessions.values()) if (session.listed && !session.closed) records.push({ uid: session.uid, gateId, sessionId: session.sessionId });
+    return records;
+  }
+
+  /** The online index says these accounts logged in elsewhere: their sessions here end. */
+  takenOver(records: readonly OnlineRecord[]): void {
+    for (const record of records) {
+      const session = this.sessions.get(record.sessionId);
+      if (!session || session.uid !== record.uid) continue;
+      session.agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the account is logged in on another gate'));
+      void this.end(session, 'GATE_ERR_DUPLICATE_LOGIN');
+    }
   }
 
   /** A connection closed: its session ends, or waits to be resumed when the client may come back. */
@@ -213,6 +239,9 @@ export class SessionManager implements GateSessions {
       await this.end(local, 'GATE_ERR_DUPLICATE_LOGIN');
     }
     const previous = await index.claim(uid, { gateId: this.options.gateId(), sessionId: session.sessionId });
+    // Ended while the claim was in flight: its release may have run first and found nothing.
+    if (session.closed) await index.release(uid, session.sessionId).catch((err: unknown) => this.options.logger.warn('gate: online index release failed', { err }));
+    else session.listed = true;
     if (previous && previous.gateId !== this.options.gateId()) {
       // The other gate ends its session (its lobby saves) before this one binds and loads.
       await rpc.call(previous.gateId, GATE_SERVICE, 'kick', [previous.sessionId, 'GATE_ERR_DUPLICATE_LOGIN'], { timeoutMs: lobbyTimeoutMs }).catch((err: unknown) =>

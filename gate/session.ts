@@ -18,6 +18,8 @@ export class Session {
   binding: Promise<string> | undefined;
   /** The timer that ends a detached session. */
   expiry: TimerId | undefined;
+  /** Set once the online index holds it (its claim is done); from then on the gate refreshes it. */
+  listed = false;
   /** Set once the session is over. */
   closed = false;
 

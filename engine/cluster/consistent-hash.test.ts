@@ -108,10 +108,18 @@ describe('ConsistentHashSelector', () => {
     expect((selector as unknown as { ring: HashRing }).ring).not.toBe(ring);
   });
 
-  it('returns undefined for no servers, and needs a key', () => {
+  it('returns undefined for no servers, and refuses a replica count out of range', () => {
     const selector = new ConsistentHashSelector();
     expect(selector.select([], 'k')).toBeUndefined();
-    expect(() => selector.select([server('a')])).toThrow(TypeError);
+    expect(selector.select([])).toBeUndefined();
     expect(() => new ConsistentHashSelector(0)).toThrow(RangeError);
+  });
+
+  it('picks a server without a key, spreading such picks over the servers', () => {
+    const selector = new ConsistentHashSelector();
+    const servers = ids(4).map(server);
+    const picked = new Set(Array.from({ length: 200 }, () => selector.select(servers)?.id));
+    expect(picked).toEqual(new Set(servers.map((s) => s.id)));
+    expect(selector.select(servers, undefined)).toBeDefined();
   });
 });

@@ -77,10 +77,12 @@ export class HashRing {
 
 /**
  * Picks the server for a key by consistent hashing over whatever servers it is given, rebuilding
- * its ring only when the set of server ids changes.
+ * its ring only when the set of server ids changes. A pick without a key (a string) is spread over
+ * the ring by hashing a counter instead, so that a caller with nothing to hash on never fails.
  */
 export class ConsistentHashSelector {
   private ring: HashRing | undefined;
+  private keyless = 0;
   private signature = '';
   private lastList: readonly ServerInfo[] | undefined;
 
@@ -93,14 +95,13 @@ export class ConsistentHashSelector {
   }
 
   /**
-   * The server that owns `key` among `servers`, or `undefined` when there are none.
-   * @throws TypeError when `key` is not a string.
+   * The server that owns `key` among `servers`, or `undefined` when there are none. Without a
+   * string key, successive picks go to owners of successive counter values: spread, not sticky.
    */
   select(servers: readonly ServerInfo[], key?: string): ServerInfo | undefined {
-    if (typeof key !== 'string') throw new TypeError('consistent hashing needs a string key');
     if (servers.length === 0) return undefined;
     const ring = this.ringFor(servers);
-    const id = ring.lookup(key);
+    const id = ring.lookup(typeof key === 'string' ? key : `#keyless:${(this.keyless = (this.keyless + 1) % 0x1_0000_0000)}`);
     return servers.find((s) => s.id === id);
   }
 

@@ -150,6 +150,8 @@ export const configSchema = object({
   redis: object({
     /** `redis://` or `rediss://` (TLS) URL. */
     url: string({ pattern: /^rediss?:\/\/\S+$/ }),
+    /** Prefix of every key this cluster writes, so that clusters can share one Redis. */
+    prefix: string({ pattern: /^[A-Za-z0-9._:-]{1,64}$/ }),
   }),
   http: object({
     /** Interface for the health and admin endpoint. */
@@ -270,6 +272,11 @@ export const configSchema = object({
     lobbyPolicy: oneOf(['least-load', 'consistent-hash', 'round-robin', 'random'] as const),
     /** Where the uid → session index lives: in memory (one gate) or in Redis (several gates). */
     onlineIndex: oneOf(['memory', 'redis'] as const),
+    /**
+     * How long an account's entry in the Redis online index lives unless its gate refreshes it
+     * (every third of it): how long the entries of a gate that died unnoticed outlast it.
+     */
+    onlineTtlMs: count(3_000, 3_600_000),
     /** Routes sent as 2-byte codes (the route dictionary). */
     routes: array(nonEmpty(), { maxItems: 65_536 }),
     /** Route rules: pattern (`A.b`, `admin.*`, `*`) → `block`, `pass` or `auth`; reloaded on SIGHUP. */

@@ -75,7 +75,7 @@ export const defaults: Config = deepFreeze({
       maxMapLength: 100_000,
     },
   },
-  redis: { url: `redis://${LOOPBACK}:6379` },
+  redis: { url: `redis://${LOOPBACK}:6379`, prefix: 'tessera:' },
   // Loopback by default: the admin endpoint is opened to a network on purpose, never by accident.
   http: { host: LOOPBACK, port: 8080, trustProxy: [] },
   auth: {
@@ -120,6 +120,7 @@ export const defaults: Config = deepFreeze({
     lobbyTimeoutMs: 5_000,
     lobbyPolicy: 'least-load',
     onlineIndex: 'memory',
+    onlineTtlMs: 60_000,
     routes: [],
     rules: { 'sys.*': 'block', 'admin.*': 'block' },
   },

@@ -37,6 +37,12 @@ describe('shipped config files', () => {
     for (const role of ROLES.filter((r) => r !== 'standalone')) expect(load(role).login.cors.origins, role).toEqual([]);
   });
 
+  it('keep the online index in Redis for a gate of a cluster, in memory for standalone', () => {
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: {}, argv: [] });
+    expect(load('gate').gate.onlineIndex).toBe('redis');
+    expect(load('standalone').gate.onlineIndex).toBe('memory');
+  });
+
   it('take their URLs and hosts from the environment when set', () => {
     const env = { MONGO_URL: 'mongodb://db.internal:27017', HOST_IP: '10.0.0.7', ETCD_URL: 'http://etcd:2379', PORT: '9000' };
     const config = loadConfig({ role: 'services', configDir, env, argv: [] });

@@ -4,7 +4,7 @@
  * bytes come in through `input`, go out through `output`, and time is passed in.
  */
 import { PACKET, type PacketType } from './constants.js';
-import { ProtocolError } from './errors.js';
+import { PROTOCOL_ERRORS, ProtocolError } from './errors.js';
 import { CLOSED, encodeKick, decodeKick, TRANSPORT_CLOSED, type CloseReason } from './kick.js';
 import type { Message } from './message.js';
 import { PacketDecoder, type Packet } from './packet-decoder.js';
@@ -83,7 +83,7 @@ export abstract class ConnectionCore<Hello> {
       });
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
-      this.kick(err.wireCode, err.code, err.detail);
+      this.kick(err.wireCode, err.code, PROTOCOL_ERRORS[err.code].message, err.detail);
     }
   }
 
@@ -107,8 +107,11 @@ export abstract class ConnectionCore<Hello> {
   /**
    * Closes with a KICK (encrypted once the channel is open, clear before) and reports the close.
    * Does nothing when already closed.
+   * @param message the short text the peer reads in the KICK.
+   * @param detail what exactly went wrong, reported in this side's close reason only (for its
+   *   log), never sent: it may name limits and offsets (default `message`).
    */
-  kick(code: number, name: string, message: string): void {
+  kick(code: number, name: string, message: string, detail = message): void {
     if (this.closed) return;
     // Closed before the KICK goes out: whatever the output does in turn cannot kick again.
     this.closed = true;
@@ -119,7 +122,7 @@ export abstract class ConnectionCore<Hello> {
     } else {
       this.output(encodePacket(PACKET.KICK, body));
     }
-    this.finish({ code, name, message, byPeer: false });
+    this.finish({ code, name, message: detail, byPeer: false });
   }
 
   /** Closes normally (a KICK with code 0). */
@@ -204,7 +207,7 @@ export abstract class ConnectionCore<Hello> {
 
   protected fail(code: ProtocolError['code'], detail: string): void {
     const error = new ProtocolError(code, detail);
-    this.kick(error.wireCode, error.code, error.detail);
+    this.kick(error.wireCode, error.code, PROTOCOL_ERRORS[code].message, error.detail);
   }
 
   private finish(reason: CloseReason): void {

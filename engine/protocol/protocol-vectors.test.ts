@@ -111,7 +111,7 @@ describe('docs/protocol.md test vectors', () => {
       expect(plainMessage(decodeMessage(vector(name), encoding)), name).toEqual(plainMessage(message));
     }
     const error = decodeMessage(vector('message-error'), PLAIN_ENCODING);
-    expect(decode(error.payload)).toEqual({ code: 4103, name: 'GATE_ERR_ROUTE_BLOCKED', message: 'admin.reset' });
+    expect(decode(error.payload)).toEqual({ code: 4103, name: 'GATE_ERR_ROUTE_BLOCKED', message: 'route is blocked' });
     const push = decodeMessage(vector('message-push'), PLAIN_ENCODING);
     expect(push).toMatchObject({ kind: MESSAGE_KIND.PUSH, route: 'sys.rebound' });
     expect(decode(push.payload)).toEqual({ lobbyId: 'lobby-2' });
@@ -182,9 +182,10 @@ describe('docs/protocol.md test vectors', () => {
     expect(decodeKick(onePacket(vector('kick-packet-version'), PACKET.KICK).body)).toEqual({
       code: PROTOCOL_ERRORS.PROTOCOL_ERR_VERSION.wire,
       name: 'PROTOCOL_ERR_VERSION',
-      message: 'client speaks 2..3, gate speaks 1',
+      message: 'no protocol version in common',
     });
-    expect(closes).toHaveLength(1);
+    // The detail stays on the gate, in its close reason (for its log).
+    expect(closes).toEqual([expect.objectContaining({ name: 'PROTOCOL_ERR_VERSION', message: 'client speaks 2..3, gate speaks 1' })]);
   });
 
   it('lets the gate read the HANDSHAKE and answer with the HANDSHAKE_REPLY, from the fixed keys', () => {

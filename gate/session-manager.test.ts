@@ -1,0 +1,174 @@
+/**
+ * The gate's sessions as a client meets them: a real Gate on a TCP port, real RPC nodes,
+ * in-memory discovery, and lobbies that are small 'sessions' services decoding arguments with the
+ * lobby's own client limits (the whole lobby is in gate.integration.test.ts).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectGate } from '../client-sim/node-client.js';
+import { RequestError, type GateClient } from '../client-sim/gate-client.js';
+import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
+import { createSelector } from '../engine/cluster/select.js';
+import { encode, MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import type { CloseReason } from '../engine/protocol/kick.js';
+import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
+import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
+import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
+import { MemoryLogger } from '../engine/testing/memory-logger.js';
+import { SystemClock } from '../engine/timer/clock.js';
+import { TimerService } from '../engine/timer/timer-service.js';
+import { decodeArgs } from '../lobby/client-payload.js';
+import { LOBBY_ERRORS } from '../lobby/errors.js';
+import { CLIENT_ARGS_LIMITS } from '../lobby/lobby-defaults.js';
+import { Gate } from './gate.js';
+import { MemoryOnlineIndex } from './online-index.js';
+import { TcpAcceptor } from './tcp-acceptor.js';
+
+/** A lobby that checks arguments as a real one does and answers with its own id. */
+class TestLobby implements LobbySessions {
+  private readonly codec = new MsgpackCodec(CLIENT_ARGS_LIMITS);
+  constructor(readonly id: string) {}
+
+  async bind(info: SessionInfo): Promise<BindResult> {
+    return { avatar: { serverId: this.id, entityId: `avatar-${info.uid}` }, loaded: false };
+  }
+  async request(_sessionId: string, _route: string, args: Uint8Array): Promise<Uint8Array> {
+    decodeArgs(this.codec, args);
+    return encode(this.id);
+  }
+  async notify(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+const load = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };
+
+describe('gate sessions', () => {
+  let nodes: TestNodes;
+  let gate: Gate;
+  let index: MemoryOnlineIndex;
+  let clients: GateClient[];
+  const members: MemoryDiscovery[] = [];
+  const clock = new SystemClock();
+  let logger: MemoryLogger;
+
+  beforeEach(async () => {
+    nodes = await startTestNodes(['gate-1', 'lobby-1', 'lobby-2', 'lobby-3']);
+    const cluster = new MemoryCluster({ clock });
+    logger = new MemoryLogger();
+    clients = [];
+    for (const node of nodes.nodes.filter((n) => n.serverId.startsWith('lobby-'))) {
+      node.serve(LOBBY_SESSIONS_SERVICE, new TestLobby(node.serverId), LOBBY_SESSIONS_METHODS);
+      const member = new MemoryDiscovery({ cluster, clock, logger });
+      await member.start();
+      await member.register({ id: node.serverId, type: 'lobby', address: node.address, version: '1', startedAt: 0, load });
+      members.push(member);
+    }
+    const discovery = new MemoryDiscovery({ cluster, clock, logger });
+    await discovery.start();
+    members.push(discovery);
+    const rpc = nodes.nodes.find((n) => n.serverId === 'gate-1')!;
+    index = new MemoryOnlineIndex();
+    gate = new Gate({
+      identity: nodeCryptoSuite.generateKeyPair(),
+      acceptors: [new TcpAcceptor('127.0.0.1', 0, logger)],
+      timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 5_000, timeoutMs: 15_000 },
+      limits: { maxPacketBytes: 65_600, maxMessageBytes: 65_536 },
+      compression: undefined,
+      compressThreshold: 0,
+      routes: [],
+      rules: { 'Public.*': 'pass' },
+      rate: { perSecond: 1_000, burst: 1_000 },
+      maxPending: 64,
+      maxBufferedBytes: 1 << 20,
+      maxConnections: 100,
+      maxPendingConnections: 100,
+      maxPendingPerAddress: 100,
+      onlineTtlMs: 60_000,
+      sessions: {
+        gateId: () => 'gate-1',
+        rpc,
+        discovery,
+        index,
+        // The token is the uid: authentication is not what is tested here.
+        tokens: { verify: async (token) => ({ uid: token }) },
+        selector: createSelector({ kind: 'consistent-hash' }),
+        lobbyType: 'lobby',
+        resumeGraceMs: 5_000,
+        lobbyTimeoutMs: 2_000,
+      },
+      rpc,
+      discovery,
+      lobbyErrors: [LOBBY_ERRORS],
+      clock,
+      timers: new TimerService({ clock, logger }),
+      logger,
+    });
+    await gate.start();
+  });
+
+  afterEach(async () => {
+    for (const client of clients) client.close();
+    await gate.stop();
+    for (const member of members.splice(0)) await member.stop();
+    await nodes.stop();
+  });
+
+  async function connect(): Promise<GateClient> {
+    const meta = gate.meta();
+    const client = await connectGate({ endpoint: meta.tcp!, transport: 'tcp', gateKey: meta.publicKey! });
+    clients.push(client);
+    return client;
+  }
+
+  it('sends requests made before login to a lobby under consistent hashing, one lobby per connection', async () => {
+    const picked = new Set<string>();
+    for (let c = 0; c < 6; c++) {
+      const client = await connect();
+      const lobbies = new Set<string>();
+      for (let i = 0; i < 4; i++) lobbies.add(await client.request<string>('Public.ping', i));
+      expect(lobbies.size).toBe(1);
+      picked.add([...lobbies][0]!);
+    }
+    expect([...picked].every((id) => id.startsWith('lobby-'))).toBe(true);
+  });
+
+  it('answers oversized or malformed arguments with the code and its short message only, and logs the detail', async () => {
+    const client = await connect();
+    await client.auth('u-args');
+    const oversized = (await client.request('Echo.echo', 'x'.repeat(40_000)).catch((err: unknown) => err)) as RequestError;
+    expect(oversized).toBeInstanceOf(RequestError);
+    expect(oversized.message).toBe('LOBBY_ERR_BAD_ARGS (6004): arguments are malformed or over the limits');
+    // Bytes no SDK would send: an array of two that ends after one item.
+    const call = (client as unknown as { call(route: string, payload: Uint8Array): Promise<Uint8Array> }).call.bind(client);
+    const garbage = (await call('Echo.echo', Uint8Array.of(0x92, 0x01)).catch((err: unknown) => err)) as RequestError;
+    expect(garbage.message).toBe('LOBBY_ERR_BAD_ARGS (6004): arguments are malformed or over the limits');
+    // Exactly the catalogue text: no limit, size or offset of what went wrong.
+    for (const err of [oversized, garbage]) expect(err.message.slice(err.message.indexOf('): '))).not.toMatch(/offset|\d|CODEC_ERR/);
+
+    const refused = logger.at('debug').filter((l) => l.message === 'gate: request refused');
+    expect(refused).toHaveLength(2);
+    expect(refused[0]!.meta).toMatchObject({ code: 'LOBBY_ERR_BAD_ARGS', uid: 'u-args', route: 'Echo.echo', detail: expect.stringContaining('CODEC_ERR_STRING_TOO_LONG') });
+    expect(refused[1]!.meta).toMatchObject({ detail: expect.stringContaining('CODEC_ERR_TRUNCATED') });
+    expect(await client.request('Echo.echo', 'still open')).toMatch(/^lobby-/);
+  });
+
+  it("kicks with the catalogue's short message and logs the detail of the kick", async () => {
+    const client = await connect();
+    await client.auth('u-kicked');
+    const closed = new Promise<CloseReason>((resolve) => client.onClose(resolve));
+    await gate.sessions.kick(client.session!.sessionId, 'GATE_ERR_DUPLICATE_LOGIN');
+    expect(await closed).toMatchObject({ name: 'GATE_ERR_DUPLICATE_LOGIN', code: 4104, message: 'the same account logged in elsewhere' });
+    expect(logger.at('info')).toContainEqual(expect.objectContaining({ message: 'gate: connection kicked', meta: expect.objectContaining({ code: 'GATE_ERR_DUPLICATE_LOGIN', reason: 'logged in on another gate' }) }));
+  });
+
+  it('ends a session whose account the online index says another gate holds now', async () => {
+    const client = await connect();
+    await client.auth('u-moved');
+    const closed = new Promise<CloseReason>((resolve) => client.onClose(resolve));
+    expect(gate.sessions.records()).toEqual([{ uid: 'u-moved', gateId: 'gate-1', sessionId: client.session!.sessionId }]);
+    await index.claim('u-moved', { gateId: 'gate-2', sessionId: 'elsewhere' });
+    gate.sessions.takenOver(await index.refresh(gate.sessions.records()));
+    expect(await closed).toMatchObject({ name: 'GATE_ERR_DUPLICATE_LOGIN' });
+    await expect.poll(() => gate.sessions.count).toBe(0);
+    expect(await index.lookup('u-moved')).toEqual({ gateId: 'gate-2', sessionId: 'elsewhere' });
+  });
+});

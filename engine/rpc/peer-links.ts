@@ -314,14 +314,14 @@ export class PeerLinks implements LinkOwner {
   // The claimed id must be the server that discovery places at the connection's address. A peer
   // that dials right after registering may be ahead of this server's view of discovery: the
   // acceptor looks again until the handshake's own deadline closes the link.
-  private checkAddress(link: Link, transcript: HandshakeTranscript): void {
+  private checkAddress(link: Link, transcript: HandshakeTranscript, waited = false): void {
     const peerId = transcript.dialerId;
     const meta = { remote: link.remoteAddress, claimed: peerId };
     const registered = this.options.resolve(peerId);
     if (registered === undefined) {
-      this.refusals.refused('unknown-server', 'rpc: a proved peer is not in discovery yet; waiting for it', meta);
+      if (!waited) this.options.logger.debug('rpc: a proved peer is not in discovery yet; waiting for it', meta);
       this.options.timers.once(DISCOVERY_POLL_MS, () => {
-        if (!link.closed && !this.stopped) this.checkAddress(link, transcript);
+        if (!link.closed && !this.stopped) this.checkAddress(link, transcript, true);
       });
       return;
     }

@@ -6,7 +6,7 @@ import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 
 /** Why a connection was refused; a fixed set, so that the state kept per reason stays small. */
-export type RefusalReason = 'address-cap' | 'link-cap' | 'evicted' | 'no-hello' | 'wrong-proof' | 'wrong-server' | 'own-id' | 'unknown-server' | 'wrong-address' | 'wrong-welcome';
+export type RefusalReason = 'address-cap' | 'evicted' | 'no-hello' | 'wrong-proof' | 'wrong-server' | 'own-id' | 'wrong-address' | 'wrong-welcome';
 
 /** One rate-limited warning line per reason and interval. */
 export class RefusalLog {

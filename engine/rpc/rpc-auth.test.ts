@@ -1,11 +1,12 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrameDecoder, writeFrameHeader } from '../codec/frame-decoder.js';
-import { decode, encode } from '../codec/msgpack-codec.js';
+import { FrameDecoder } from '../codec/frame-decoder.js';
+import { decode } from '../codec/msgpack-codec.js';
 import { testClusterSecret } from '../testing/cluster-secret.js';
 import { ManualClock } from '../timer/clock.js';
 import { parseAddress } from './address.js';
 import { KIND, RPC_PROTOCOL_VERSION } from './envelope.js';
+import { frame, rawPeer, type RawPeer } from './fixtures/raw-peer.js';
 import { startTestNodes, type TestNodes } from './fixtures/test-nodes.js';
 import { createNonce, handshakeProof } from './handshake-proof.js';
 import { RpcNode } from './rpc-node.js';
@@ -29,36 +30,11 @@ async function nodes(ids: string[], overrides: Parameters<typeof startTestNodes>
 
 const tick = (ms = 5): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function frame(value: unknown): Buffer {
-  const payload = encode(value);
-  const bytes = Buffer.alloc(4 + payload.length);
-  writeFrameHeader(bytes, 0, payload.length);
-  bytes.set(payload, 4);
-  return bytes;
-}
-
-/** A raw TCP client, from `localAddress` when given, recording the envelopes it receives. */
-function rawClient(address: string, localAddress?: string) {
-  const socket = connect({ ...parseAddress(address), ...(localAddress ? { localAddress } : {}) });
-  sockets.push(socket);
-  const received: unknown[][] = [];
-  const decoder = new FrameDecoder(1 << 20);
-  socket.on('data', (chunk) => decoder.push(chunk, (payload) => received.push(decode(payload) as unknown[])));
-  socket.on('error', () => {});
-  let isClosed = false;
-  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve(void (isClosed = true))));
-  const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return { socket, received, closed, connected, isClosed: () => isClosed };
-}
-
-/** Waits for the CHALLENGE and sends a HELLO as `id` to `acceptorId`, proved with `secret`. */
-async function sayHello(client: ReturnType<typeof rawClient>, id: string, acceptorId: string, secret: Uint8Array): Promise<void> {
-  while (client.received.length === 0) await tick();
-  const [kind, , acceptorNonce] = client.received[0]!;
-  expect(kind).toBe(KIND.CHALLENGE);
-  const dialerNonce = createNonce();
-  const proof = handshakeProof(secret, 'hello', { dialerId: id, acceptorId, acceptorNonce: acceptorNonce as Uint8Array, dialerNonce });
-  client.socket.write(frame([KIND.HELLO, RPC_PROTOCOL_VERSION, id, acceptorId, dialerNonce, proof]));
+/** A raw peer closed with the test. */
+function rawClient(address: string, localAddress?: string): RawPeer {
+  const peer = rawPeer(address, localAddress);
+  sockets.push(peer.socket);
+  return peer;
 }
 
 /** Two linked servers: `a` has a call pending on `b` that `release` settles; `held` is its result or error. */
@@ -83,7 +59,7 @@ describe('RPC handshake authentication', () => {
   it('refuses a stranger without the secret that claims a linked server, logs it, and leaves the real link alone', async () => {
     const { group, a, b, held, release, ran } = await linkedPair();
     const evil = rawClient(b.address);
-    await sayHello(evil, 'a', 'b', Buffer.alloc(32, 7));
+    await evil.hello('a', 'b', Buffer.alloc(32, 7));
     evil.socket.write(frame([KIND.CALL, 1, 5_000, null, null, 'bank', 'spend', ['evil']]));
     await evil.closed;
     expect(evil.received.slice(1)).toEqual([[KIND.GOAWAY, 2012, expect.stringContaining('not proved to belong to this cluster')]]);
@@ -133,7 +109,7 @@ describe('RPC handshake authentication', () => {
     const { group, b, held, release, ran } = await linkedPair();
     group.addresses.set('lobby-9', '192.0.2.7:7000');
     const liar = rawClient(b.address);
-    await sayHello(liar, 'lobby-9', 'b', testClusterSecret());
+    await liar.hello('lobby-9', 'b', testClusterSecret());
     await liar.closed;
     expect(liar.received.slice(1)).toEqual([[KIND.GOAWAY, 2012, expect.stringContaining('not proved')]]);
     expect(refusals(group, 'wrong-address')).toEqual([
@@ -148,11 +124,11 @@ describe('RPC handshake authentication', () => {
     const group = await nodes(['b']);
     const b = group.nodes[0]!;
     const misdirected = rawClient(b.address);
-    await sayHello(misdirected, 'a', 'c', testClusterSecret());
+    await misdirected.hello('a', 'c', testClusterSecret());
     await misdirected.closed;
     expect(misdirected.received.slice(1)).toEqual([[KIND.GOAWAY, 2012, expect.stringContaining('HELLO meant for c, this is b')]]);
     const mirror = rawClient(b.address);
-    await sayHello(mirror, 'b', 'b', testClusterSecret());
+    await mirror.hello('b', 'b', testClusterSecret());
     await mirror.closed;
     expect(mirror.received.slice(1)).toEqual([[KIND.GOAWAY, 2012, expect.stringContaining("this server's own id")]]);
   });
@@ -160,7 +136,7 @@ describe('RPC handshake authentication', () => {
   it('lets a proved peer that dials again replace its old link, as a restarted server does', async () => {
     const { group, b, held } = await linkedPair();
     const again = rawClient(b.address);
-    await sayHello(again, 'a', 'b', testClusterSecret());
+    await again.hello('a', 'b', testClusterSecret());
     while (again.received.length < 2) await tick();
     expect(again.received[1]).toEqual([KIND.WELCOME, RPC_PROTOCOL_VERSION, 'b', expect.any(Uint8Array)]);
     expect(await held).toMatchObject({ code: 'RPC_ERR_LINK_LOST' });
@@ -232,7 +208,7 @@ describe('RPC handshake authentication', () => {
     const group = await nodes(['a', 'b'], { maxLinks: 2, handshakes: { maxPerAddress: 16 } });
     const [a, b] = group.nodes as [Node, Node];
     b.serve('echo', { echo: (value: unknown) => value }, ['echo']);
-    const squatters: ReturnType<typeof rawClient>[] = [];
+    const squatters: RawPeer[] = [];
     for (let batch = 0; batch < 11; batch++) {
       const clients = Array.from({ length: 100 }, () => rawClient(b.address, '127.0.0.2'));
       await Promise.all(clients.map((client) => Promise.race([client.connected, client.closed])));
@@ -249,7 +225,7 @@ describe('RPC handshake authentication', () => {
     const group = await nodes(['a', 'b'], { handshakes: { maxPerAddress: 2, maxTotal: 4 } });
     const [a, b] = group.nodes as [Node, Node];
     b.serve('echo', { echo: (value: unknown) => value }, ['echo']);
-    const squatters: ReturnType<typeof rawClient>[] = [];
+    const squatters: RawPeer[] = [];
     for (const from of ['127.0.0.2', '127.0.0.2', '127.0.0.3', '127.0.0.3', '127.0.0.4']) {
       const client = rawClient(b.address, from);
       squatters.push(client);

@@ -19,7 +19,8 @@ import { KIND, RPC_PROTOCOL_VERSION, type CallEnvelope, type Envelope, type Hell
 import { RpcError, rpcCodeOfWire } from './errors.js';
 import { createNonce, handshakeProof, proofHolds, type HandshakeTranscript } from './handshake-proof.js';
 import { Link, type LinkContext, type LinkOwner, type LinkSettings } from './link.js';
-import { addressKey, hostMatches } from './peer-address.js';
+import { checkDiscovery } from './discovery-check.js';
+import { addressKey } from './peer-address.js';
 import { Peer } from './peer.js';
 import { PendingHandshakes, type PendingHandshakeLimits } from './pending-handshakes.js';
 import { RefusalLog, type RefusalReason } from './refusal-log.js';
@@ -28,8 +29,6 @@ import { RefusalLog, type RefusalReason } from './refusal-log.js';
 const CROSSED = 'crossed dials; the link from the smaller id wins';
 // What a refused stranger is told; the log says more.
 const NOT_PROVED = 'not proved to belong to this cluster';
-// How often an acceptor looks again for a proved peer that discovery does not list yet.
-const DISCOVERY_POLL_MS = 50;
 // At most one log line per refusal reason this often.
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
@@ -308,34 +307,11 @@ export class PeerLinks implements LinkOwner {
     }
     // Proved: the connection no longer takes an unproved place, and may wait for discovery.
     this.pending.remove(link);
-    this.checkAddress(link, transcript);
-  }
-
-  // The claimed id must be the server that discovery places at the connection's address. A peer
-  // that dials right after registering may be ahead of this server's view of discovery: the
-  // acceptor looks again until the handshake's own deadline closes the link.
-  private checkAddress(link: Link, transcript: HandshakeTranscript, waited = false): void {
-    const peerId = transcript.dialerId;
-    const meta = { remote: link.remoteAddress, claimed: peerId };
-    const registered = this.options.resolve(peerId);
-    if (registered === undefined) {
-      if (!waited) this.options.logger.debug('rpc: a proved peer is not in discovery yet; waiting for it', meta);
-      this.options.timers.once(DISCOVERY_POLL_MS, () => {
-        if (!link.closed && !this.stopped) this.checkAddress(link, transcript, true);
-      });
-      return;
-    }
-    let host: string;
-    try {
-      host = parseAddress(registered).host;
-    } catch {
-      this.refuse(link, 'wrong-address', `${peerId} is registered at an unreadable address ${JSON.stringify(registered)}`, meta);
-      return;
-    }
-    void hostMatches(host, link.remoteHost).then((matches) => {
-      if (link.closed || this.stopped) return;
-      if (!matches) this.refuse(link, 'wrong-address', `${peerId} is registered at ${registered}, not at ${link.remoteHost}`, meta);
-      else this.admit(link, transcript);
+    const { resolve, timers, logger } = this.options;
+    const wanted = (): boolean => !link.closed && !this.stopped;
+    checkDiscovery({ peerId, remoteHost: link.remoteHost, remote: link.remoteAddress, resolve, wanted, timers, logger }, (problem) => {
+      if (problem === undefined) this.admit(link, transcript);
+      else this.refuse(link, 'wrong-address', problem, meta);
     });
   }
 

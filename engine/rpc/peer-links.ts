@@ -309,16 +309,20 @@ export class PeerLinks implements LinkOwner {
     this.pending.remove(link);
     const { resolve, timers, logger } = this.options;
     const wanted = (): boolean => !link.closed && !this.stopped;
+    const linkBefore = this.peers.get(peerId)?.link;
     checkDiscovery({ peerId, remoteHost: link.remoteHost, remote: link.remoteAddress, resolve, wanted, timers, logger }, (problem) => {
-      if (problem === undefined) this.admit(link, transcript);
+      if (problem === undefined) this.admit(link, transcript, linkBefore);
       else this.refuse(link, 'wrong-address', problem, meta);
     });
   }
 
-  private admit(link: Link, transcript: HandshakeTranscript): void {
+  /** `linkBefore`: the link to the peer when its HELLO came, to tell a restart from a crossed dial. */
+  private admit(link: Link, transcript: HandshakeTranscript, linkBefore: Link | undefined): void {
     const peerId = transcript.dialerId;
     const peer = this.peers.get(peerId) ?? this.add(peerId);
-    if (peer.dialing || peer.connecting) {
+    // Our own dial may have finished while discovery was checked: a crossed dial all the same.
+    const crossedLink = peer.link !== undefined && peer.link !== linkBefore && peer.link.dialed;
+    if (peer.dialing || peer.connecting || crossedLink) {
       if (peerId > this.options.serverId()) {
         link.close(new RpcError('RPC_ERR_HANDSHAKE', CROSSED), true);
         return;
@@ -326,6 +330,7 @@ export class PeerLinks implements LinkOwner {
       const ours = peer.dialing;
       peer.dialing = undefined;
       ours?.close(new RpcError('RPC_ERR_LINK_LOST', CROSSED), true);
+      if (crossedLink) peer.link?.close(new RpcError('RPC_ERR_LINK_LOST', CROSSED), true);
     }
     // A proved peer that dials again while we hold a link to it has lost that link (it restarted,
     // or its side closed unseen), and the calls on it.

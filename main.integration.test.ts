@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { TEST_CLUSTER_SECRET } from './engine/testing/cluster-secret.js';
 
-function startMain(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startMain(args: string[], env: Record<string, string> = { RPC_SECRET: TEST_CLUSTER_SECRET }): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -68,6 +69,13 @@ describe('main.ts (the process npm start runs)', () => {
       for (const lobby of lobbies) lobby.child.kill('SIGTERM');
     }
     for (const lobby of lobbies) expect(await lobby.exited).toBe(0);
+  });
+
+  it('refuses to start a cluster role without the cluster secret, with exit code 2 and a message naming it', async () => {
+    const main = startMain(['--role', 'lobby', '--log.file.enabled', 'false'], {});
+    expect(await main.exited).toBe(2);
+    expect(main.output()).toMatch(/RPC_SECRET is not set/);
+    expect(main.output()).toMatch(/rpc\.secret: required for role lobby/);
   });
 
   it('refuses a bad setting with exit code 2 and a message naming where it came from', async () => {

@@ -12,6 +12,7 @@ import { FRAME_HEADER_BYTES } from '../engine/codec/frame-decoder.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import { KIND } from '../engine/rpc/envelope.js';
+import { testClusterSecret } from '../engine/testing/cluster-secret.js';
 import { parseAddress } from '../engine/rpc/address.js';
 import { RpcNode } from '../engine/rpc/rpc-node.js';
 import { SystemClock } from '../engine/timer/clock.js';
@@ -69,20 +70,23 @@ const bench: Benchmark = {
   name: 'rpc',
   description: 'msgpack RPC calls between two processes over one loopback link, against a raw TCP frame echo',
   async run(): Promise<BenchReport> {
-    const peer = await startEchoPeer();
     const clock = new SystemClock();
     const timers = new TimerService({ clock, logger: quiet });
+    let serverAddress: string | undefined;
     const client = new RpcNode({
       serverId: 'bench-client',
+      secret: testClusterSecret(),
       host: '127.0.0.1',
       port: 0,
-      resolve: (id) => (id === 'bench-server' ? peer.rpc : undefined),
+      resolve: (id) => (id === 'bench-server' ? serverAddress : undefined),
       clock,
       timers,
       logger: quiet,
     });
     client.serve('bench', { echo: (value: unknown) => value }, ['echo']);
     await client.start();
+    const peer = await startEchoPeer({ id: 'bench-client', address: client.address });
+    serverAddress = peer.rpc;
     const remote = (): Promise<unknown> => client.call('bench-server', 'bench', 'echo', [ARG]);
     const local = (): Promise<unknown> => client.call('bench-client', 'bench', 'echo', [ARG]);
     try {

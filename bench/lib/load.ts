@@ -9,9 +9,14 @@ import { createInterface } from 'node:readline';
 import { FRAME_HEADER_BYTES } from '../../engine/codec/frame-decoder.js';
 import { parseAddress } from '../../engine/rpc/address.js';
 
-/** Starts bench/fixtures/rpc-peer.ts: an RPC echo service and a raw framed TCP echo server. */
-export async function startEchoPeer(): Promise<{ rpc: string; echo: string; pid: number; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('../fixtures/rpc-peer.ts', import.meta.url).pathname], {
+/**
+ * Starts bench/fixtures/rpc-peer.ts: an RPC echo service and a raw framed TCP echo server.
+ * @param client the RPC node that will call it (its id and address, which the peer's handshake
+ *   checks the caller against); none when only the raw echo is used.
+ */
+export async function startEchoPeer(client?: { id: string; address: string }): Promise<{ rpc: string; echo: string; pid: number; stop(): void }> {
+  const script = new URL('../fixtures/rpc-peer.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(client ? [client.id, client.address] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {

@@ -120,8 +120,19 @@ export const configSchema = object({
     defaultTimeoutMs: count(1, 3_600_000),
     /** Longest wait for a TCP connect to a peer. */
     connectTimeoutMs: count(1, 600_000),
+    /**
+     * The secret the servers of one cluster share (its UTF-8 bytes, at least 32): each side of a
+     * new link proves it knows it. Required for every role but standalone, which makes up its own.
+     */
+    secret: optional(string()),
     /** Longest time from connect to a finished handshake. */
     handshakeTimeoutMs: count(1, 600_000),
+    /** Longest time an accepted connection may take to prove the secret (its HELLO). */
+    helloTimeoutMs: count(1, 600_000),
+    /** Cap on accepted connections from one address that have not proved the secret yet. */
+    maxHandshakesPerAddress: count(1, 1_000_000),
+    /** Cap on accepted connections that have not proved the secret yet; past it the oldest is closed. */
+    maxHandshakes: count(1, 1_000_000),
     /** Send a ping when nothing was sent for this long. */
     heartbeatIntervalMs: count(10, 600_000),
     /** A peer silent this long is dead: its link closes and calls pending on it fail. */
@@ -133,7 +144,7 @@ export const configSchema = object({
     maxQueuedBytes: count(64 * KIB, 4096 * MIB),
     /** Cap on calls waiting for replies, over all peers. */
     maxPendingCalls: count(1, 100_000_000),
-    /** Cap on open and opening links (one per peer server); connections past it are refused. */
+    /** Cap on open and opening links (one per peer server), unproved connections apart; connections past it are refused. */
     maxLinks: count(2, 1_000_000),
     /** Cap on handlers of other servers' calls still running; calls past it get RPC_ERR_OVERLOADED. */
     maxInFlight: count(1, 100_000_000),

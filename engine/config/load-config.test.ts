@@ -16,6 +16,8 @@ afterEach(async () => {
 
 const write = (name: string, text: string) => writeFile(join(dir, name), text);
 const load = (options: LoadConfigOptions = {}) => loadConfig({ configDir: dir, env: {}, argv: [], ...options });
+/** A cluster secret for the roles that need one. */
+const SECRET = { TESSERA_RPC__SECRET: 'a-cluster-secret-of-at-least-32-bytes' };
 
 /** The problems of the ConfigError that `fn` throws. */
 function problemsOf(fn: () => unknown): readonly ConfigProblem[] {
@@ -36,14 +38,27 @@ describe('loadConfig', () => {
   it('reads config/<role>.jsonc for the role, from the option, the environment or --role', async () => {
     await write('gate.jsonc', '{ "server": { "role": "gate" }, "http": { "port": 1 } }');
     await write('lobby.jsonc', '{ "server": { "role": "lobby" }, "http": { "port": 2 } }');
-    expect(load({ role: 'gate' }).http.port).toBe(1);
-    expect(load({ role: 'gate', env: { TESSERA_SERVER__ROLE: 'lobby' } }).http.port).toBe(2);
-    const viaFlag = load({ role: 'gate', env: { TESSERA_SERVER__ROLE: 'gate' }, argv: ['--role', 'lobby'] });
+    expect(load({ role: 'gate', env: SECRET }).http.port).toBe(1);
+    expect(load({ role: 'gate', env: { ...SECRET, TESSERA_SERVER__ROLE: 'lobby' } }).http.port).toBe(2);
+    const viaFlag = load({ role: 'gate', env: { ...SECRET, TESSERA_SERVER__ROLE: 'gate' }, argv: ['--role', 'lobby'] });
     expect([viaFlag.server.role, viaFlag.http.port]).toEqual(['lobby', 2]);
   });
 
   it('sets server.role from the role option even when the role has no file', () => {
-    expect(load({ role: 'services' }).server.role).toBe('services');
+    expect(load({ role: 'services', env: SECRET }).server.role).toBe('services');
+  });
+
+  it('requires an rpc.secret of at least 32 bytes for every role but standalone, and never shows it', () => {
+    expect(load().rpc.secret).toBeUndefined();
+    expect(problemsOf(() => load({ role: 'lobby' }))).toEqual([
+      { code: CONFIG_ERRORS.INVALID, source: 'merged config', path: 'rpc.secret', message: expect.stringMatching(/^required for role lobby: .*TESSERA_RPC__SECRET/) },
+    ]);
+    const short = problemsOf(() => load({ role: 'gate', env: { TESSERA_RPC__SECRET: 'hunter2-hunter2' } }));
+    expect(short).toEqual([
+      { code: CONFIG_ERRORS.INVALID, source: 'env TESSERA_RPC__SECRET', path: 'rpc.secret', message: expect.stringMatching(/^expected at least 32 bytes, got 15 \(not shown\)/) },
+    ]);
+    expect(JSON.stringify(short)).not.toContain('hunter2');
+    expect(load({ role: 'gate', env: SECRET }).rpc.secret).toBe(SECRET.TESSERA_RPC__SECRET);
   });
 
   it('layers defaults < file < environment < flags', async () => {

@@ -12,6 +12,7 @@
 
 import { join } from 'node:path';
 import { configSchema, ROLES, type Config, type Role } from './config-schema.js';
+import { checkRpcSecret } from './check-rpc-secret.js';
 import { deepFreeze } from './deep-freeze.js';
 import { defaults } from './defaults.js';
 import { readEnvLayer, type Assignment } from './env-layer.js';
@@ -50,7 +51,8 @@ export interface LoadConfigOptions {
  * missing (the shipped `config/` has one per role).
  *
  * @throws {ConfigError} listing every problem found: unreadable or malformed file, unset `${NAME}`,
- *   macro errors, unknown `TESSERA_*` variables or flags, and values that fail the schema.
+ *   macro errors, unknown `TESSERA_*` variables or flags, values that fail the schema, and a
+ *   missing or short `rpc.secret` for a role other than standalone.
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const { configDir = 'config', env = process.env, argv = process.argv.slice(2) } = options;
@@ -77,6 +79,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     for (const { path, message } of result.issues) {
       problems.push({ code: CONFIG_ERRORS.INVALID, source: layered.originOf(path) ?? 'merged config', path, message });
     }
+  } else {
+    problems.push(...checkRpcSecret(result.value, layered.originOf('rpc.secret')));
   }
   if (!result.ok || problems.length) throw new ConfigError(problems);
   return deepFreeze(result.value);

@@ -13,10 +13,10 @@ import type { Clock } from '../timer/clock.js';
 import type { TimerService } from '../timer/timer-service.js';
 import type { TimerId } from '../timer/types.js';
 import { BatchWriter } from './batch-writer.js';
-import { KIND, parseEnvelope, type Envelope } from './envelope.js';
+import { foreignVersion, KIND, parseEnvelope, RPC_PROTOCOL_VERSION, type Envelope } from './envelope.js';
 import { RpcError } from './errors.js';
 
-// Until the handshake is done only HELLO, WELCOME and GOAWAY may come, all tiny: a stranger
+// Until the handshake is done only CHALLENGE, HELLO, WELCOME and GOAWAY may come, all tiny: a stranger
 // gets no large buffer out of this server before it has said who it is.
 const HANDSHAKE_MAX_FRAME_BYTES = 1024;
 // After a GOAWAY the socket is ended gracefully; a peer that never closes its side is cut off.
@@ -60,8 +60,12 @@ export interface LinkContext {
 
 /** One connection to a peer server. */
 export class Link {
-  /** The peer's server id, once its HELLO or WELCOME is in. */
+  /** The peer's server id: the one dialed, or the one a HELLO proved. */
   peerId: string | undefined;
+  /** This side's handshake nonce, once sent. */
+  localNonce: Uint8Array | undefined;
+  /** The other side's handshake nonce, once received. */
+  peerNonce: Uint8Array | undefined;
   private current: LinkState = 'handshake';
   private readonly decoder: FrameDecoder;
   private readonly writer: BatchWriter;
@@ -117,6 +121,11 @@ export class Link {
   /** `host:port` of the other end, for logs. */
   get remoteAddress(): string {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+  }
+
+  /** The other end's IP address, as the socket reports it. */
+  get remoteHost(): string {
+    return this.socket.remoteAddress ?? '';
   }
 
   /** Marks the handshake done with `peerId`. */
@@ -189,7 +198,7 @@ export class Link {
     try {
       this.decoder.push(chunk, this.onFrame);
     } catch (err) {
-      if (err instanceof CodecError || (err instanceof RpcError && err.code === 'RPC_ERR_PROTOCOL')) {
+      if (err instanceof CodecError || (err instanceof RpcError && (err.code === 'RPC_ERR_PROTOCOL' || err.code === 'RPC_ERR_HANDSHAKE'))) {
         const reason = err instanceof RpcError ? err : new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${err.message}`, { cause: err });
         this.context.logger.warn('rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
         this.close(reason, true);
@@ -203,9 +212,14 @@ export class Link {
 
   private readonly onFrame = (frame: Uint8Array): void => {
     if (this.current === 'closed') return;
-    const envelope = parseEnvelope(this.context.codec.decode(frame));
-    if (typeof envelope === 'string') throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${envelope}`);
-    const handshaking = envelope[0] === KIND.HELLO || envelope[0] === KIND.WELCOME;
+    const value = this.context.codec.decode(frame);
+    const envelope = parseEnvelope(value);
+    if (typeof envelope === 'string') {
+      const version = foreignVersion(value);
+      if (version !== undefined) throw new RpcError('RPC_ERR_HANDSHAKE', `${this.describe()}: protocol version ${version}, this server speaks ${RPC_PROTOCOL_VERSION}`);
+      throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${envelope}`);
+    }
+    const handshaking = envelope[0] === KIND.CHALLENGE || envelope[0] === KIND.HELLO || envelope[0] === KIND.WELCOME;
     if (envelope[0] !== KIND.GOAWAY && handshaking !== (this.current === 'handshake')) {
       throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: envelope kind ${envelope[0]} while ${this.current}`);
     }

@@ -3,8 +3,10 @@
  * and what happens when a link is lost. One link per pair of servers carries both directions;
  * when both dial at once, the link dialed by the smaller server id wins on both sides.
  *
- * Handshake: the dialer sends HELLO, the acceptor answers WELCOME (or GOAWAY). Frames for a peer
- * queue (capped) until its link is open.
+ * Handshake: the acceptor sends CHALLENGE, the dialer answers HELLO with its proof of the cluster
+ * secret, the acceptor checks it and that discovery places the claimed id at the connection's
+ * address, then answers WELCOME with its own proof (or GOAWAY). Nothing about a peer changes
+ * before its HELLO is proved. Frames for a peer queue (capped) until its link is open.
  */
 import { connect, type Socket } from 'node:net';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
@@ -13,19 +15,33 @@ import { backoffDelay, type Backoff } from '../timer/backoff.js';
 import type { Clock } from '../timer/clock.js';
 import type { TimerService } from '../timer/timer-service.js';
 import { parseAddress } from './address.js';
-import { KIND, RPC_PROTOCOL_VERSION, type CallEnvelope, type Envelope } from './envelope.js';
+import { KIND, RPC_PROTOCOL_VERSION, type CallEnvelope, type Envelope, type HelloEnvelope } from './envelope.js';
 import { RpcError, rpcCodeOfWire } from './errors.js';
+import { createNonce, handshakeProof, proofHolds, type HandshakeTranscript } from './handshake-proof.js';
 import { Link, type LinkContext, type LinkOwner, type LinkSettings } from './link.js';
+import { checkDiscovery } from './discovery-check.js';
+import { addressKey } from './peer-address.js';
 import { Peer } from './peer.js';
+import { PendingHandshakes, type PendingHandshakeLimits } from './pending-handshakes.js';
+import { RefusalLog, type RefusalReason } from './refusal-log.js';
 
 // A GOAWAY detail that tells the dialer the peer's own dial won and is on its way.
 const CROSSED = 'crossed dials; the link from the smaller id wins';
+// What a refused stranger is told; the log says more.
+const NOT_PROVED = 'not proved to belong to this cluster';
+// At most one log line per refusal reason this often.
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /** What {@link PeerLinks} needs from its node. */
 export interface PeerLinksOptions {
   /** This server's id (read at each handshake: it may be assigned after construction). */
   serverId(): string;
+  /** A server's registered `host:port`; also what a peer's claimed id is checked against. */
   resolve(serverId: string): string | undefined;
+  /** The cluster secret both sides of a handshake prove they know. */
+  secret: Uint8Array;
+  /** Caps and deadline of accepted connections that have not proved themselves yet. */
+  handshakes: PendingHandshakeLimits;
   codec: MsgpackCodec;
   clock: Clock;
   timers: TimerService;
@@ -33,7 +49,7 @@ export interface PeerLinksOptions {
   settings: LinkSettings;
   connectTimeoutMs: number;
   reconnect: Backoff;
-  /** Cap on open and opening links; connections past it are refused. */
+  /** Cap on links, less accepted connections not proved yet; connections past it are refused. */
   maxLinks: number;
   /** An envelope other than the handshake's arrived from an identified peer. */
   deliver(peer: Peer, link: Link, envelope: Envelope): void;
@@ -46,6 +62,8 @@ export class PeerLinks implements LinkOwner {
   private readonly peers = new Map<string, Peer>();
   private readonly links = new Set<Link>();
   private readonly context: LinkContext;
+  private readonly pending: PendingHandshakes;
+  private readonly refusals: RefusalLog;
   private stopped = false;
   /** Connections refused in a row at the link cap. */
   private refused = 0;
@@ -53,11 +71,18 @@ export class PeerLinks implements LinkOwner {
   constructor(private readonly options: PeerLinksOptions) {
     const { codec, clock, timers, logger, settings } = options;
     this.context = { codec, clock, timers, logger, settings };
+    this.pending = new PendingHandshakes(options.handshakes, timers);
+    this.refusals = new RefusalLog(logger, clock, REFUSAL_LOG_INTERVAL_MS);
   }
 
-  /** Open and opening links. */
+  /** Open and opening links, accepted connections not proved yet included. */
   get linkCount(): number {
     return this.links.size;
+  }
+
+  /** Accepted connections that have not proved themselves yet. */
+  get unprovedCount(): number {
+    return this.pending.size;
   }
 
   /** Peers with state. */
@@ -78,13 +103,22 @@ export class PeerLinks implements LinkOwner {
     return peer;
   }
 
-  /** Takes over an accepted socket; it becomes a link once its HELLO is in. */
+  /** Takes over an accepted socket and challenges it; it becomes a link once its HELLO is proved. */
   accept(socket: Socket): void {
     if (this.stopped) {
       socket.destroy();
       return;
     }
-    if (this.links.size >= this.options.maxLinks) {
+    const key = addressKey(socket.remoteAddress ?? '');
+    if (this.pending.addressFull(key)) {
+      this.refusals.refused('address-cap', 'rpc: refusing a connection past the cap on unproved connections from one address', {
+        remote: socket.remoteAddress,
+        maxPerAddress: this.options.handshakes.maxPerAddress,
+      });
+      socket.destroy();
+      return;
+    }
+    if (this.links.size - this.pending.size >= this.options.maxLinks) {
       this.refused++;
       // One line per run of refusals, not one per connection of a flood.
       if (this.refused === 1) this.options.logger.warn('rpc: refusing connections past the link cap', { maxLinks: this.options.maxLinks, remote: socket.remoteAddress });
@@ -93,7 +127,19 @@ export class PeerLinks implements LinkOwner {
     }
     if (this.refused > 0) this.options.logger.info('rpc: accepting connections again', { refused: this.refused });
     this.refused = 0;
-    this.links.add(new Link(socket, false, this.context, this));
+    const oldest = this.pending.overflow();
+    if (oldest) {
+      this.refusals.refused('evicted', 'rpc: closing the oldest unproved connection to make room', { remote: oldest.remoteAddress });
+      oldest.close(new RpcError('RPC_ERR_HANDSHAKE', `${oldest.remoteAddress}: ${NOT_PROVED} in time`));
+    }
+    const link = new Link(socket, false, this.context, this);
+    this.links.add(link);
+    this.pending.add(link, key, (timeoutMs) => {
+      this.refusals.refused('no-hello', 'rpc: closing a connection that proved nothing in time', { remote: link.remoteAddress, timeoutMs });
+      link.close(new RpcError('RPC_ERR_HANDSHAKE', `${link.remoteAddress}: no HELLO within ${timeoutMs} ms`));
+    });
+    link.localNonce = createNonce();
+    link.send([KIND.CHALLENGE, RPC_PROTOCOL_VERSION, link.localNonce]);
   }
 
   /** Opens a link to `peer` unless one is open or on its way; waits out the backoff first. */
@@ -148,7 +194,7 @@ export class PeerLinks implements LinkOwner {
       link.peerId = peer.id;
       this.links.add(link);
       peer.dialing = link;
-      link.send([KIND.HELLO, RPC_PROTOCOL_VERSION, this.options.serverId()]);
+      // The acceptor speaks first: its CHALLENGE carries the nonce our HELLO proves.
     });
   }
 
@@ -167,11 +213,14 @@ export class PeerLinks implements LinkOwner {
   /** @internal From a link: one envelope. */
   onEnvelope(link: Link, envelope: Envelope): void {
     switch (envelope[0]) {
+      case KIND.CHALLENGE:
+        this.onChallenge(link, envelope[2]);
+        return;
       case KIND.HELLO:
-        this.onHello(link, envelope[1], envelope[2]);
+        this.onHello(link, envelope);
         return;
       case KIND.WELCOME:
-        this.onWelcome(link, envelope[1], envelope[2]);
+        this.onWelcome(link, envelope[2], envelope[3]);
         return;
       case KIND.GOAWAY: {
         const code = rpcCodeOfWire(envelope[1]) ?? 'RPC_ERR_LINK_LOST';
@@ -189,6 +238,7 @@ export class PeerLinks implements LinkOwner {
   /** @internal From a link: it closed. */
   onClose(link: Link, reason: RpcError): void {
     this.links.delete(link);
+    this.pending.remove(link);
     const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
     if (!peer) return;
     if (peer.link === link) {
@@ -228,18 +278,51 @@ export class PeerLinks implements LinkOwner {
     this.forgetIfIdle(peer);
   }
 
-  private onHello(link: Link, version: number, peerId: string): void {
-    if (link.dialed) throw new RpcError('RPC_ERR_PROTOCOL', 'HELLO on a dialed link');
-    if (version !== RPC_PROTOCOL_VERSION) {
-      link.close(new RpcError('RPC_ERR_HANDSHAKE', `protocol version ${version}, this server speaks ${RPC_PROTOCOL_VERSION}`), true);
+  private onChallenge(link: Link, acceptorNonce: Uint8Array): void {
+    const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
+    if (!link.dialed || !peer || peer.dialing !== link || link.peerNonce) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected CHALLENGE');
+    link.peerNonce = acceptorNonce;
+    link.localNonce = createNonce();
+    const transcript = { dialerId: this.options.serverId(), acceptorId: peer.id, acceptorNonce, dialerNonce: link.localNonce };
+    link.send([KIND.HELLO, RPC_PROTOCOL_VERSION, transcript.dialerId, transcript.acceptorId, transcript.dialerNonce, handshakeProof(this.options.secret, 'hello', transcript)]);
+  }
+
+  private onHello(link: Link, [, , peerId, acceptorId, dialerNonce, proof]: HelloEnvelope): void {
+    if (link.dialed || link.peerNonce) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected HELLO');
+    link.peerNonce = dialerNonce;
+    const selfId = this.options.serverId();
+    const meta = { remote: link.remoteAddress, claimed: peerId };
+    if (acceptorId !== selfId) {
+      this.refuse(link, 'wrong-server', `HELLO meant for ${acceptorId}, this is ${selfId}`, meta);
       return;
     }
-    if (peerId === this.options.serverId()) {
-      link.close(new RpcError('RPC_ERR_HANDSHAKE', `a peer claims this server's own id ${peerId}`), true);
+    const transcript: HandshakeTranscript = { dialerId: peerId, acceptorId: selfId, acceptorNonce: link.localNonce!, dialerNonce };
+    if (!proofHolds(this.options.secret, 'hello', transcript, proof)) {
+      this.refuse(link, 'wrong-proof', 'the HELLO does not prove the cluster secret', meta);
       return;
     }
+    if (peerId === selfId) {
+      this.refuse(link, 'own-id', `a peer claims this server's own id ${peerId}`, meta);
+      return;
+    }
+    // Proved: the connection no longer takes an unproved place, and may wait for discovery.
+    this.pending.remove(link);
+    const { resolve, timers, logger } = this.options;
+    const wanted = (): boolean => !link.closed && !this.stopped;
+    const linkBefore = this.peers.get(peerId)?.link;
+    checkDiscovery({ peerId, remoteHost: link.remoteHost, remote: link.remoteAddress, resolve, wanted, timers, logger }, (problem) => {
+      if (problem === undefined) this.admit(link, transcript, linkBefore);
+      else this.refuse(link, 'wrong-address', problem, meta);
+    });
+  }
+
+  /** `linkBefore`: the link to the peer when its HELLO came, to tell a restart from a crossed dial. */
+  private admit(link: Link, transcript: HandshakeTranscript, linkBefore: Link | undefined): void {
+    const peerId = transcript.dialerId;
     const peer = this.peers.get(peerId) ?? this.add(peerId);
-    if (peer.dialing || peer.connecting) {
+    // Our own dial may have finished while discovery was checked: a crossed dial all the same.
+    const crossedLink = peer.link !== undefined && peer.link !== linkBefore && peer.link.dialed;
+    if (peer.dialing || peer.connecting || crossedLink) {
       if (peerId > this.options.serverId()) {
         link.close(new RpcError('RPC_ERR_HANDSHAKE', CROSSED), true);
         return;
@@ -247,21 +330,31 @@ export class PeerLinks implements LinkOwner {
       const ours = peer.dialing;
       peer.dialing = undefined;
       ours?.close(new RpcError('RPC_ERR_LINK_LOST', CROSSED), true);
+      if (crossedLink) peer.link?.close(new RpcError('RPC_ERR_LINK_LOST', CROSSED), true);
     }
-    // A peer that dials again while we hold a link to it has lost that link, and the calls on it.
+    // A proved peer that dials again while we hold a link to it has lost that link (it restarted,
+    // or its side closed unseen), and the calls on it.
     peer.link?.close(new RpcError('RPC_ERR_LINK_LOST', `${peerId} connected again`));
     this.peers.set(peerId, peer); // closing may have dropped it as idle
     link.open(peerId);
-    link.send([KIND.WELCOME, RPC_PROTOCOL_VERSION, this.options.serverId()]);
+    link.send([KIND.WELCOME, RPC_PROTOCOL_VERSION, transcript.acceptorId, handshakeProof(this.options.secret, 'welcome', transcript)]);
     this.opened(peer, link);
   }
 
-  private onWelcome(link: Link, version: number, peerId: string): void {
+  private refuse(link: Link, reason: RefusalReason, detail: string, meta: Record<string, unknown>): void {
+    this.refusals.refused(reason, `rpc: refusing a handshake: ${detail}`, meta);
+    link.close(new RpcError('RPC_ERR_HANDSHAKE', reason === 'wrong-proof' || reason === 'wrong-address' ? NOT_PROVED : detail), true);
+  }
+
+  private onWelcome(link: Link, peerId: string, proof: Uint8Array): void {
     const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
-    if (!link.dialed || !peer || peer.dialing !== link) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected WELCOME');
-    if (version !== RPC_PROTOCOL_VERSION || peerId !== peer.id) {
-      // A stale address can point at another server: never send it calls meant for this one.
-      link.close(new RpcError('RPC_ERR_HANDSHAKE', `expected ${peer.id} v${RPC_PROTOCOL_VERSION}, found ${peerId} v${version}`), true);
+    if (!link.dialed || !peer || peer.dialing !== link || !link.peerNonce) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected WELCOME');
+    const transcript = { dialerId: this.options.serverId(), acceptorId: peer.id, acceptorNonce: link.peerNonce, dialerNonce: link.localNonce! };
+    // A stale address can point at another server: never send it calls meant for this one.
+    if (peerId !== peer.id || !proofHolds(this.options.secret, 'welcome', transcript, proof)) {
+      const detail = peerId === peer.id ? `${peer.id} did not prove the cluster secret` : `expected ${peer.id}, found ${peerId}`;
+      this.refusals.refused('wrong-welcome', `rpc: refusing a WELCOME: ${detail}`, { remote: link.remoteAddress, expected: peer.id });
+      link.close(new RpcError('RPC_ERR_HANDSHAKE', detail), true);
       return;
     }
     peer.dialing = undefined;

@@ -178,6 +178,7 @@ describe('RpcNode calls between two servers', () => {
     await expect(a.call('late', 'greeter', 'hello', ['1'], { timeoutMs: 60_000 })).rejects.toMatchObject({ code: 'RPC_ERR_PEER_UNREACHABLE' });
     const { startTestNodes: start } = await import('./fixtures/test-nodes.js');
     const late = await start(['late'], { port });
+    late.addresses.set('a', a.address); // the late server's discovery knows the caller
     try {
       late.nodes[0]!.serve('greeter', new Greeter(), GREETER_METHODS);
       // Within the backoff the call waits in the queue; the dial goes out when it ends.

@@ -21,6 +21,8 @@ import type { LinkSettings } from './link.js';
 import { CallDeadlines } from './call-deadlines.js';
 import { Peer, PendingCall } from './peer.js';
 import { PeerLinks } from './peer-links.js';
+import { MIN_SECRET_BYTES } from './handshake-proof.js';
+import type { PendingHandshakeLimits } from './pending-handshakes.js';
 import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
 import { Targets, type EntityDirectory } from './targets.js';
 import type { TraceContext } from './trace-context.js';
@@ -37,12 +39,20 @@ export interface CallOptions {
 export interface RpcNodeOptions {
   /** This server's id; peers must know it from discovery. */
   serverId: string;
+  /**
+   * The secret every server of the cluster shares, at least 32 bytes: each side of a new link
+   * proves it knows it, and a connection that cannot is refused.
+   */
+  secret: Uint8Array;
   /** Interface and port to listen on; port 0 picks a free one. */
   host: string;
   port: number;
   /** Host peers dial, when it differs from `host` (listening on 0.0.0.0, say). */
   advertiseHost?: string;
-  /** Where a server can be reached (`host:port`), usually from discovery. */
+  /**
+   * Where a server can be reached (`host:port`), usually from discovery. A peer's HELLO must come
+   * from the host its id resolves to.
+   */
   resolve(serverId: string): string | undefined;
   /** Finds the mailbox behind a cluster-wide name, usually from discovery. */
   resolveName?(name: string): Mailbox | undefined;
@@ -62,8 +72,10 @@ export interface RpcNodeOptions {
   reconnect?: Backoff;
   /** Cap on calls waiting for replies, over all peers. */
   maxPendingCalls?: number;
-  /** Cap on open and opening links; connections past it are refused. */
+  /** Cap on open and opening links, less accepted connections not proved yet; connections past it are refused. */
   maxLinks?: number;
+  /** Caps and deadline of accepted connections that have not proved the secret yet. */
+  handshakes?: Partial<PendingHandshakeLimits>;
   /** Cap on handlers of calls from others still running; calls past it get RPC_ERR_OVERLOADED. */
   maxInFlight?: number;
 }
@@ -77,6 +89,7 @@ export const RPC_DEFAULTS = {
   maxPendingCalls: 1_000_000,
   maxLinks: 1_024,
   maxInFlight: 100_000,
+  handshakes: { maxPerAddress: 16, maxTotal: 256, timeoutMs: 2_000 },
 } as const;
 
 // Call ids stay in msgpack's 4-byte range; a wrapped id cannot meet a live one in practice
@@ -85,7 +98,10 @@ const MAX_CALL_ID = 0xffff_ffff;
 
 /** Counters for metrics. */
 export interface RpcStats {
+  /** Links, accepted connections not proved yet included. */
   links: number;
+  /** Accepted connections that have not proved the secret yet. */
+  unproved: number;
   peers: number;
   pendingCalls: number;
   callsSent: number;
@@ -117,7 +133,9 @@ export class RpcNode implements Module {
   private stopped = false;
   private readonly counters = { callsSent: 0, notifiesSent: 0 };
 
+  /** @throws RangeError for a secret shorter than 32 bytes. */
   constructor(private readonly options: RpcNodeOptions) {
+    if (options.secret.length < MIN_SECRET_BYTES) throw new RangeError(`RpcNode: the cluster secret must have at least ${MIN_SECRET_BYTES} bytes, got ${options.secret.length}`);
     this.codec = new MsgpackCodec(options.codecLimits);
     this.settings = { ...RPC_DEFAULTS.link, ...options.link };
     this.targets = new Targets(options.entities);
@@ -134,6 +152,8 @@ export class RpcNode implements Module {
     this.links = new PeerLinks({
       serverId: () => this.id,
       resolve: options.resolve,
+      secret: options.secret,
+      handshakes: { ...RPC_DEFAULTS.handshakes, ...options.handshakes },
       codec: this.codec,
       clock: options.clock,
       timers: options.timers,
@@ -266,6 +286,7 @@ export class RpcNode implements Module {
   stats(): RpcStats {
     return {
       links: this.links.linkCount,
+      unproved: this.links.unprovedCount,
       peers: this.links.peerCount,
       pendingCalls: this.pendingCount,
       ...this.counters,

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FrameDecoder, writeFrameHeader } from '../codec/frame-decoder.js';
 import { decode, encode } from '../codec/msgpack-codec.js';
 import { ManualClock } from '../timer/clock.js';
+import { testClusterSecret } from '../testing/cluster-secret.js';
 import { KIND, RPC_PROTOCOL_VERSION } from './envelope.js';
 import { parseAddress } from './address.js';
 import { startTestNodes, type TestNodes } from './fixtures/test-nodes.js';
+import { createNonce, handshakeProof } from './handshake-proof.js';
 
 let cluster: TestNodes | undefined;
 afterEach(async () => {
@@ -32,6 +34,45 @@ function rawClient(address: string): { socket: Socket; received: unknown[]; clos
   return { socket, received, closed };
 }
 
+const CHALLENGE = [KIND.CHALLENGE, RPC_PROTOCOL_VERSION, expect.any(Uint8Array)];
+
+/**
+ * A peer that accepts one dial the way a server does: CHALLENGE, then WELCOME as `id` with the
+ * test cluster secret once `welcome()` is called after the HELLO; records every other envelope.
+ */
+async function fakeAcceptor(id: string, options: { welcomeAtOnce: boolean }) {
+  const received: unknown[] = [];
+  let welcome: () => void = () => {};
+  const server = createServer((socket) => {
+    const acceptorNonce = createNonce();
+    const decoder = new FrameDecoder(1 << 20);
+    socket.write(frame([KIND.CHALLENGE, RPC_PROTOCOL_VERSION, acceptorNonce]));
+    socket.on('data', (chunk) =>
+      decoder.push(chunk, (payload) => {
+        const envelope = decode(payload) as unknown[];
+        if (envelope[0] !== KIND.HELLO) {
+          received.push(envelope);
+          return;
+        }
+        const transcript = { dialerId: envelope[2] as string, acceptorId: id, acceptorNonce, dialerNonce: envelope[4] as Uint8Array };
+        welcome = () => socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, id, handshakeProof(testClusterSecret(), 'welcome', transcript)]));
+        if (options.welcomeAtOnce) welcome();
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, received, welcome: () => welcome(), address: `127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
+/** Waits for `client`'s CHALLENGE and answers it with a HELLO as `id`, proved with `secret`. */
+async function hello(client: ReturnType<typeof rawClient>, id: string, acceptorId: string, secret = testClusterSecret()): Promise<Buffer> {
+  while (client.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  const acceptorNonce = (client.received[0] as unknown[])[2] as Uint8Array;
+  const dialerNonce = createNonce();
+  const proof = handshakeProof(secret, 'hello', { dialerId: id, acceptorId, acceptorNonce, dialerNonce });
+  return frame([KIND.HELLO, RPC_PROTOCOL_VERSION, id, acceptorId, dialerNonce, proof]);
+}
+
 async function serving() {
   cluster = await startTestNodes(['a', 'b']);
   const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0] & object, (typeof cluster.nodes)[0] & object];
@@ -46,7 +87,7 @@ describe('RPC link protocol', () => {
     const client = rawClient(b.address);
     client.socket.write(Buffer.from('00000003c1c1c1', 'hex'));
     await client.closed;
-    expect(client.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_MALFORMED')]]);
+    expect(client.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_MALFORMED')]]);
     expect(logger.at('warn').some((line) => line.message.includes('broke the protocol'))).toBe(true);
     await expect(a.call('b', 'echo', 'echo', [2])).resolves.toBe(2);
   });
@@ -56,7 +97,7 @@ describe('RPC link protocol', () => {
     const client = rawClient(b.address);
     client.socket.write(Buffer.from('7fffffff', 'hex'));
     await client.closed;
-    expect(client.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_FRAME_TOO_LARGE')]]);
+    expect(client.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_FRAME_TOO_LARGE')]]);
     await expect(a.call('b', 'echo', 'echo', [3])).resolves.toBe(3);
   });
 
@@ -65,7 +106,7 @@ describe('RPC link protocol', () => {
     const stranger = rawClient(b.address);
     stranger.socket.write(Buffer.from('00100000', 'hex')); // 1 MiB declared, under the 4 MiB cap
     await stranger.closed;
-    expect(stranger.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_FRAME_TOO_LARGE')]]);
+    expect(stranger.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_FRAME_TOO_LARGE')]]);
     const big = 'x'.repeat(100_000);
     await expect(a.call('b', 'echo', 'echo', [big])).resolves.toBe(big);
   });
@@ -96,30 +137,34 @@ describe('RPC link protocol', () => {
     const unknown = rawClient(b.address);
     unknown.socket.write(frame([99, 1]));
     await unknown.closed;
-    expect(unknown.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('unknown kind 99')]]);
+    expect(unknown.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('unknown kind 99')]]);
     const early = rawClient(b.address);
     early.socket.write(frame([KIND.CALL, 1, 1000, null, null, 'echo', 'echo', [1]]));
     await early.closed;
-    expect(early.received).toEqual([[KIND.GOAWAY, 2011, expect.stringContaining('while handshake')]]);
+    expect(early.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('while handshake')]]);
   });
 
   it('refuses a HELLO of another protocol version with RPC_ERR_HANDSHAKE', async () => {
     const { b } = await serving();
     const client = rawClient(b.address);
-    client.socket.write(frame([KIND.HELLO, RPC_PROTOCOL_VERSION + 1, 'stranger']));
+    client.socket.write(frame([KIND.HELLO, 1, 'stranger']));
     await client.closed;
-    expect(client.received).toEqual([[KIND.GOAWAY, 2012, expect.stringContaining('protocol version')]]);
+    expect(client.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2012, expect.stringContaining(`protocol version 1, this server speaks ${RPC_PROTOCOL_VERSION}`)]]);
   });
 
-  it('speaks the documented envelope to a hand-written client', async () => {
+  it('speaks the documented envelope and handshake to a hand-written client', async () => {
     const { b } = await serving();
+    cluster!.addresses.set('hand', '127.0.0.1:9'); // discovery places "hand" on this host
     const client = rawClient(b.address);
-    client.socket.write(Buffer.concat([frame([KIND.HELLO, RPC_PROTOCOL_VERSION, 'hand']), frame([KIND.CALL, 7, 5000, null, null, 'echo', 'echo', [{ x: 1 }]])]));
+    const helloFrame = await hello(client, 'hand', 'b');
+    client.socket.write(helloFrame);
     while (client.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(client.received).toEqual([
-      [KIND.WELCOME, RPC_PROTOCOL_VERSION, 'b'],
-      [KIND.RESULT, 7, { x: 1 }],
-    ]);
+    client.socket.write(frame([KIND.CALL, 7, 5000, null, null, 'echo', 'echo', [{ x: 1 }]]));
+    while (client.received.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    const acceptorNonce = (client.received[0] as unknown[])[2] as Uint8Array;
+    const dialerNonce = (decode(helloFrame.subarray(4)) as unknown[])[4] as Uint8Array;
+    const proof = handshakeProof(testClusterSecret(), 'welcome', { dialerId: 'hand', acceptorId: 'b', acceptorNonce, dialerNonce });
+    expect(client.received).toEqual([CHALLENGE, [KIND.WELCOME, RPC_PROTOCOL_VERSION, 'b', proof], [KIND.RESULT, 7, { x: 1 }]]);
     client.socket.destroy();
   });
 });
@@ -127,24 +172,12 @@ describe('RPC link protocol', () => {
 describe('RPC calls queued while a link opens', () => {
   it('send what is left of their budget, and are not sent at all once it is spent', async () => {
     const clock = new ManualClock();
-    const received: unknown[] = [];
-    let welcome: () => void = () => {};
     // A peer that answers the handshake only when told to, and records what it gets.
-    const slow = createServer((socket) => {
-      const decoder = new FrameDecoder(1 << 20);
-      socket.on('data', (chunk) =>
-        decoder.push(chunk, (payload) => {
-          const envelope = decode(payload) as unknown[];
-          if (envelope[0] === KIND.HELLO) welcome = () => socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, 'slow']));
-          else received.push(envelope);
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const { server: slow, received, welcome, address } = await fakeAcceptor('slow', { welcomeAtOnce: false });
     try {
       cluster = await startTestNodes(['a'], { clock });
       const a = cluster.nodes[0]!;
-      cluster.addresses.set('slow', `127.0.0.1:${(slow.address() as { port: number }).port}`);
+      cluster.addresses.set('slow', address);
       const long = a.call('slow', 'svc', 'long', [], { timeoutMs: 1_000 }).catch((err: unknown) => err);
       const short = a.call('slow', 'svc', 'short', [], { timeoutMs: 200 }).catch((err: unknown) => err);
       while (a.stats().links === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -165,18 +198,18 @@ describe('RPC calls queued while a link opens', () => {
 
 describe('RPC link cap', () => {
   it('refuses connections past maxLinks with one log line, and takes them again once links close', async () => {
-    cluster = await startTestNodes(['a', 'b'], { maxLinks: 2, reconnect: { baseMs: 1, maxMs: 1 } });
-    const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0] & object, (typeof cluster.nodes)[0] & object];
-    b.serve('echo', { echo: (x: unknown) => x }, ['echo']);
-    const squatters = [rawClient(b.address), rawClient(b.address)];
-    while (b.stats().links < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-    const refused = [rawClient(b.address), rawClient(b.address)];
+    cluster = await startTestNodes(['a', 'b', 'c', 'd'], { maxLinks: 2, reconnect: { baseMs: 1, maxMs: 1 } });
+    const [a, b, c, d] = cluster.nodes as NonNullable<TestNodes['nodes'][0]>[];
+    b!.serve('echo', { echo: (x: unknown) => x }, ['echo']);
+    await expect(c!.call('b', 'echo', 'echo', [0])).resolves.toBe(0);
+    await expect(d!.call('b', 'echo', 'echo', [0])).resolves.toBe(0);
+    const refused = [rawClient(b!.address), rawClient(b!.address)];
     await Promise.all(refused.map((client) => client.closed));
+    await expect(a!.call('b', 'echo', 'echo', [1], { timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'RPC_ERR_PEER_UNREACHABLE' });
     expect(cluster.logger.at('warn').filter((line) => line.message.includes('link cap'))).toHaveLength(1);
-    await expect(a.call('b', 'echo', 'echo', [1], { timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'RPC_ERR_PEER_UNREACHABLE' });
-    for (const squatter of squatters) squatter.socket.destroy();
-    while (b.stats().links > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await expect(a.call('b', 'echo', 'echo', [2])).resolves.toBe(2);
+    await c!.stop();
+    while (b!.stats().links > 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(a!.call('b', 'echo', 'echo', [2])).resolves.toBe(2);
   });
 });
 
@@ -184,15 +217,11 @@ describe('RPC heartbeats', () => {
   it('declares a silent peer dead within the bound and fails its calls with RPC_ERR_LINK_LOST', async () => {
     const clock = new ManualClock();
     // A peer that completes the handshake and then never says anything again.
-    const silent = createServer((socket) => {
-      socket.once('data', () => socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, 'mute'])));
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { server: silent, address } = await fakeAcceptor('mute', { welcomeAtOnce: true });
     try {
       cluster = await startTestNodes(['a'], { clock, link: { heartbeatIntervalMs: 100, deadAfterMs: 500 } });
       const a = cluster.nodes[0]!;
-      const port = (silent.address() as { port: number }).port;
-      cluster.addresses.set('mute', `127.0.0.1:${port}`);
+      cluster.addresses.set('mute', address);
       const call = a.call('mute', 'any', 'thing', [], { timeoutMs: 60_000 }).catch((err: unknown) => err);
       while (a.stats().links === 0 || a.stats().pendingCalls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_CLUSTER_SECRET } from './cluster-secret.js';
 
 const MAIN = fileURLToPath(new URL('../../main.ts', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
@@ -37,7 +38,8 @@ export interface StartMainOptions {
 }
 
 /**
- * Starts `main.ts` with `args` and waits for its `ready` line.
+ * Starts `main.ts` with `args`, and the test cluster secret in `RPC_SECRET`, and waits for its
+ * `ready` line.
  * @param nodeArgs options for Node itself, e.g. `--inspect=127.0.0.1:0` for a benchmark's probe.
  * @throws Error with the process's output when it exits or stays silent for 30 s.
  */
@@ -51,6 +53,7 @@ export async function startMain(args: string[], nodeArgs: string[] = [], options
     // The IPC channel tells the server when this process is gone, so that an interrupted test or
     // benchmark leaves no server behind.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, RPC_SECRET: TEST_CLUSTER_SECRET },
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

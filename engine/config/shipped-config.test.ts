@@ -35,7 +35,7 @@ describe('shipped config files', () => {
   });
 
   it('let local dev-server pages log in across origins in standalone only', () => {
-    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: {}, argv: [] });
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
     expect(load('standalone').login.cors.origins).toEqual([
       'http://127.0.0.1:5173',
       'http://localhost:5173',
@@ -48,7 +48,7 @@ describe('shipped config files', () => {
   });
 
   it('keep the online index in Redis for a gate of a cluster, in memory for standalone', () => {
-    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: {}, argv: [] });
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
     expect(load('gate').gate.onlineIndex).toBe('redis');
     expect(load('standalone').gate.onlineIndex).toBe('memory');
   });
@@ -63,9 +63,9 @@ describe('shipped config files', () => {
   });
 
   it('believe no proxy unless told, and take the trusted proxies from TESSERA_HTTP__TRUST_PROXY as addresses or ranges only', () => {
-    expect(loadConfig({ role: 'services', configDir, env: {}, argv: [] }).http.trustProxy).toEqual([]);
-    const env = { TESSERA_HTTP__TRUST_PROXY: '10.0.0.0/8,192.168.1.5,::1,loopback' };
+    expect(loadConfig({ role: 'services', configDir, env: { RPC_SECRET }, argv: [] }).http.trustProxy).toEqual([]);
+    const env = { RPC_SECRET, TESSERA_HTTP__TRUST_PROXY: '10.0.0.0/8,192.168.1.5,::1,loopback' };
     expect(loadConfig({ role: 'services', configDir, env, argv: [] }).http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5', '::1', 'loopback']);
-    expect(() => loadConfig({ role: 'services', configDir, env: { TESSERA_HTTP__TRUST_PROXY: 'lb.internal' }, argv: [] })).toThrow(/http\.trustProxy/);
+    expect(() => loadConfig({ role: 'services', configDir, env: { RPC_SECRET, TESSERA_HTTP__TRUST_PROXY: 'lb.internal' }, argv: [] })).toThrow(/http\.trustProxy/);
   });
 });

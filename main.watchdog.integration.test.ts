@@ -33,15 +33,15 @@ describe('main.ts with its event-loop watchdog', () => {
         [
           '--role', 'standalone', '--http.port', '0', '--store.lmdb.path', join(dir, 'lmdb'),
           '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0', '--gate.identityKeyPath', join(dir, 'gate.key'),
-          '--log.file.enabled', 'true', '--log.file.dir', join(dir, 'logs'), '--watchdog.stall-ms', '1000',
+          '--log.file.enabled', 'true', '--log.file.dir', join(dir, 'logs'), '--watchdog.stall-ms', '2000',
         ],
         ['--inspect=127.0.0.1:0'],
       );
       try {
-        expect(main.output()).toMatch(/watchdog started \{"component":"watchdog","stallMs":1000,"beatMs":250\}/);
+        expect(main.output()).toMatch(/watchdog started \{"component":"watchdog","stallMs":2000,"beatMs":500\}/);
         // First of the modules to start.
         expect(main.output().indexOf('watchdog started')).toBeLessThan(main.output().indexOf('module started'));
-        expect(main.output()).toMatch(/ready \{.*"watchdog":\{"stallMs":1000\}/);
+        expect(main.output()).toMatch(/ready \{.*"watchdog":\{"stallMs":2000\}/);
         // Wait on memory nobody will signal, as a thread stuck on a native mutex does.
         await evaluateThroughInspector(main.output(), 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)');
         const ended = await Promise.race([main.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), DEADLINE_MS).unref())]);
@@ -49,7 +49,7 @@ describe('main.ts with its event-loop watchdog', () => {
         expect(main.child.signalCode).toBe('SIGKILL');
         const line = /^\{.*"component":"watchdog".*\}$/m.exec(main.output())?.[0];
         expect(line).toBeDefined();
-        expect(JSON.parse(line!)).toMatchObject({ level: 'error', role: 'standalone', serverId: expect.stringMatching(/^standalone-.+-0$/), stallMs: 1000 });
+        expect(JSON.parse(line!)).toMatchObject({ level: 'error', role: 'standalone', serverId: expect.stringMatching(/^standalone-.+-0$/), stallMs: 2000 });
         const reports = (await readdir(join(dir, 'logs'))).filter((name) => name.endsWith('-watchdog.log'));
         expect(reports).toHaveLength(1);
         expect(await readFile(join(dir, 'logs', reports[0]!), 'utf8')).toBe(`${line}\n`);

@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createDiscovery } from './engine/cluster/create-discovery.js';
 import { ConfigError, loadConfig, type Config } from './engine/config/index.js';
 import { serverIdOf } from './engine/config/server-id.js';
 import { Lifecycle } from './engine/lifecycle/lifecycle.js';
+import { Watchdog } from './engine/lifecycle/watchdog.js';
 import { createLogger } from './engine/log/create-logger.js';
 import { loggerOptionsFromConfig } from './engine/log/logger-from-config.js';
 import { StoreModule } from './engine/persist/store-module.js';
@@ -53,10 +55,24 @@ async function main(): Promise<void> {
   const serverId = serverIdOf(config.server);
   const logger = createLogger(loggerOptionsFromConfig(config.log, serverId, clock));
   const life = new Lifecycle({ logger, clock });
+  const role = config.server.role;
 
+  // First in, last out: it watches every other module start and stop.
+  const watchdog = config.watchdog.enabled
+    ? life.add(
+        new Watchdog({
+          stallMs: config.watchdog.stallMs,
+          role,
+          serverId,
+          // Beside the log files, under the same basename; retention leaves it alone.
+          ...(config.log.file.enabled ? { reportFile: join(config.log.file.dir, `${config.log.file.basename ?? serverId.replace(/[^A-Za-z0-9_-]/g, '_')}-watchdog.log`) } : {}),
+          clock,
+          logger: logger.child({ component: 'watchdog' }),
+        }),
+      )
+    : undefined;
   const timers = createTimerService({ clock, logger: logger.child({ component: 'timers' }) });
   life.add({ name: 'timers', start: async () => undefined, stop: async () => timers.stop() });
-  const role = config.server.role;
   const standalone = role === 'standalone';
   const hostsLobby = standalone || role === 'lobby';
   const hostsGate = standalone || role === 'gate';
@@ -144,7 +160,10 @@ async function main(): Promise<void> {
       loadReportIntervalMs: config.cluster.loadReportIntervalMs,
       ...(gate ? { meta: () => gate.meta() } : {}),
       // The id discovery assigned (`<role>-<host>-<index>`) replaces the provisional one in logs.
-      onRegistered: (self) => logger.setServerId(self.id),
+      onRegistered: (self) => {
+        logger.setServerId(self.id);
+        watchdog?.setServerId(self.id);
+      },
     }),
   );
   life.add(http);
@@ -199,6 +218,7 @@ async function main(): Promise<void> {
     ...(gate ? { gate: gate.meta() } : {}),
     rpc: rpc.address,
     discovery: config.cluster.discovery,
+    watchdog: watchdog?.running ? { stallMs: config.watchdog.stallMs } : 'off',
     ...(store ? { store: config.store.backend === 'lmdb' ? `lmdb at ${config.store.lmdb.path}` : config.store.mongodb.url } : {}),
   });
 }

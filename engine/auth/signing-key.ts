@@ -27,6 +27,9 @@ export class SigningKey {
 
   /** Generates a fresh key pair (for standalone mode, development and tests). */
   static async generate(): Promise<SigningKey> {
+    // A JWK export of a freshly generated key can deadlock Node 20 (node-crypto-suite.ts). This
+    // one runs once per process at start-up, never per connection, and the watchdog would end a
+    // process it hung.
     const pair = await generateKeyPair(TOKEN_ALGORITHM, { crv: 'Ed25519', extractable: true });
     return SigningKey.assemble(pair.privateKey, await exportJWK(pair.publicKey));
   }

@@ -76,6 +76,8 @@ export class TokenVerifier {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AuthError('AUTH_ERR_KEY', `JWKS URL ${url.href}: not http(s)`);
     const { timeoutMs = 5_000, cooldownMs = 30_000, cacheMaxAgeMs = 600_000 } = options.jwks ?? {};
+    // Keys are imported from JWK when the document is fetched (at most once per cooldown), never
+    // per token or connection; an import makes a new key, which no key generation job shares.
     const keys = createRemoteJWKSet(url, { timeoutDuration: timeoutMs, cooldownDuration: cooldownMs, cacheMaxAge: cacheMaxAgeMs });
     return new TokenVerifier(keys, true, options);
   }

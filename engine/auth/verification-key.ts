@@ -16,7 +16,8 @@ export interface VerificationKey {
 }
 
 /**
- * Imports an Ed25519 public key.
+ * Imports an Ed25519 public key. Called once per verifier at start-up, never per connection (the
+ * JWK export here is of an imported key, not of a freshly generated one; see node-crypto-suite.ts).
  * @param material a public JWK (`kty: OKP`, `crv: Ed25519`, no `d`) or an SPKI PEM string.
  * @throws AuthError AUTH_ERR_KEY when the material is not an Ed25519 public key.
  */

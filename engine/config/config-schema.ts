@@ -293,6 +293,16 @@ export const configSchema = object({
     /** Route rules: pattern (`A.b`, `admin.*`, `*`) → `block`, `pass` or `auth`; reloaded on SIGHUP. */
     rules: record(oneOf(['block', 'pass', 'auth'] as const)),
   }),
+  /** The event-loop watchdog every server process runs (docs/watchdog.md). */
+  watchdog: object({
+    /** Watch the main event loop; turn off only to pause a process in a debugger. */
+    enabled: boolean(),
+    /**
+     * End the process (SIGKILL, after a report on stderr and in `<log.file.dir>/<basename>-watchdog.log`)
+     * when its main event loop has not run for this long.
+     */
+    stallMs: count(100, 3_600_000),
+  }),
 });
 
 /** The loaded configuration: fully typed, deeply readonly, and frozen at run time. */

@@ -127,4 +127,7 @@ export const defaults: Config = deepFreeze({
     routes: [],
     rules: { 'sys.*': 'block', 'admin.*': 'block' },
   },
+  // Far above any legitimate pause (a full garbage collection of a large heap takes a second or
+  // two); short enough that the players of a stuck gate soon reconnect to another.
+  watchdog: { enabled: true, stallMs: 10_000 },
 });

@@ -5,39 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { World } from '../engine/ecs/world.js';
-import { StoreError } from '../engine/persist/errors.js';
 import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
-import type { SaveOutcome, SaveRequest, Store } from '../engine/persist/store.js';
+import { OutageStore } from '../engine/persist/fixtures/outage-store.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock } from '../engine/timer/clock.js';
 import { Avatar } from './avatar.js';
 import { AvatarStore } from './avatar-store.js';
 import { Inventory } from './components.js';
 import { LobbyError } from './errors.js';
-
-/**
- * The real LMDB store with an outage switch: a store that fails and then recovers is the one
- * fault a live LMDB file cannot be made to produce on demand.
- */
-class OutageStore implements Store {
-  down = false;
-  constructor(private readonly inner: LmdbStore) {}
-  get backend() {
-    return this.inner.backend;
-  }
-  get connected() {
-    return !this.down;
-  }
-  load = (c: string, id: string) => this.inner.load(c, id);
-  save = (c: string, r: SaveRequest) => (this.down ? Promise.reject(this.outage()) : this.inner.save(c, r));
-  saveBatch = (c: string, r: readonly SaveRequest[]): Promise<SaveOutcome[]> => (this.down ? Promise.reject(this.outage()) : this.inner.saveBatch(c, r));
-  delete = (c: string, id: string, v?: number) => this.inner.delete(c, id, v);
-  find: Store['find'] = (c, f, o) => this.inner.find(c, f, o);
-  close = () => this.inner.close();
-  private outage() {
-    return new StoreError('STORE_ERR_UNAVAILABLE', 'outage for the test');
-  }
-}
 
 let dir: string | undefined;
 let lmdb: LmdbStore | undefined;

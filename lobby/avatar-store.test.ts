@@ -30,8 +30,8 @@ async function setup() {
   const registry = new EntityRegistry().register('Avatar', Avatar);
   const logger = new MemoryLogger();
   const world = new World({ logger, clock: new ManualClock(), registry });
-  const persistence = new EntityPersistence({ world, registry, store, logger });
-  return { store, world, logger, avatars: new AvatarStore({ world, persistence, logger, saveAttempts: 2 }) };
+  const persistence = new EntityPersistence({ world, registry, store, logger, clock: new ManualClock(), owner: 'lobby-1' });
+  return { store, world, logger, avatars: new AvatarStore({ world, persistence, clock: new ManualClock(), logger, saveAttempts: 2, claimWaitMs: 0, claimRetryMs: 250 }) };
 }
 
 describe('AvatarStore', () => {

@@ -33,6 +33,9 @@ export const defaults: Config = deepFreeze({
   store: {
     backend: 'lmdb',
     maxDocumentBytes: 4 * MIB,
+    claimTtlMs: 30_000,
+    claimRenewMs: 10_000,
+    claimWaitMs: 5_000,
     lmdb: { path: 'data/lmdb' },
     mongodb: {
       url: `mongodb://${LOOPBACK}:27017`,

@@ -80,4 +80,45 @@ describe('AvatarStore', () => {
     expect(avatars.flushDirty()).toBe(first);
     await first;
   });
+
+  it('saves at logout an avatar whose stored version moved under its own claim, instead of conflicting forever', async () => {
+    const { store, world, avatars, logger } = await setup();
+    const { avatar } = await avatars.loadOrCreate('Avatar', 'avatar-v');
+    const stored = (await store.load('Avatar', 'avatar-v'))!;
+    // A save under this lobby's claim that landed while its answer was lost (a timeout, say).
+    await store.save('Avatar', { id: 'avatar-v', data: stored.data, expectedVersion: stored.version, epoch: 1 });
+    avatar.get(Inventory).gold = 33;
+    expect(await avatars.release(avatar)).toBe(true);
+    expect(world.entityCount).toBe(0);
+    expect(await store.load('Avatar', 'avatar-v')).toMatchObject({ version: stored.version + 2, data: { components: { Inventory: { gold: 33 } } } });
+    expect(logger.at('warn').map((l) => l.message)).toContain('entity save conflict with its own earlier save; retried at the stored version');
+    // Released: another lobby may claim it at once.
+    expect((await store.claimOwner('Avatar', 'avatar-v', 'lobby-2', 1_000)).epoch).toBe(2);
+  });
+
+  it('logs at error, with the entity id, an avatar released after its ownership was lost, and writes nothing', async () => {
+    const { store, avatars, logger } = await setup();
+    const { avatar } = await avatars.loadOrCreate('Avatar', 'avatar-l');
+    await store.releaseOwner('Avatar', { id: 'avatar-l', epoch: 1 });
+    await store.claimOwner('Avatar', 'avatar-l', 'lobby-2', 60_000);
+    const taken = (await store.load('Avatar', 'avatar-l'))!;
+    avatar.get(Inventory).gold = 1;
+    expect(await avatars.release(avatar)).toBe(false);
+    expect(avatar.alive).toBe(false);
+    expect(avatars.unsavedCount).toBe(0);
+    expect(await store.load('Avatar', 'avatar-l')).toEqual(taken);
+    const errors = logger.at('error');
+    expect(errors.map((l) => l.message)).toEqual(['entity ownership lost; its unsaved changes are dropped', 'lobby: avatar not saved at release: its ownership was lost']);
+    expect(errors.every((l) => l.meta.entityId === 'avatar-l')).toBe(true);
+  });
+
+  it('answers LOBBY_ERR_AVATAR_BUSY for an avatar another lobby owns, keeping no entity and no claim', async () => {
+    const { store, world, avatars } = await setup();
+    await store.claimOwner('Avatar', 'avatar-b', 'lobby-2', 60_000);
+    const err = await avatars.loadOrCreate('Avatar', 'avatar-b').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LobbyError);
+    expect((err as LobbyError).code).toBe('LOBBY_ERR_AVATAR_BUSY');
+    expect((err as LobbyError).message).toMatch(/held by lobby-2/);
+    expect(world.entityCount).toBe(0);
+  });
 });

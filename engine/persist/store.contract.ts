@@ -4,17 +4,11 @@
  * the clock given (the system clock when none is).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { SystemClock, type Clock } from '../timer/clock.js';
+import { ShiftedClock } from '../testing/shifted-clock.js';
+import type { Clock } from '../timer/clock.js';
 import { OwnershipHeldError, OwnershipLostError, StoreError, VersionConflictError } from './errors.js';
 import type { DocumentData, SaveRequest, Store } from './store.js';
 
-/** Real timers (the MongoDB backend waits on them between retries) and a time that tests move on. */
-class ShiftedClock extends SystemClock {
-  shiftMs = 0;
-  override now(): number {
-    return super.now() + this.shiftMs;
-  }
-}
 
 let nextCollection = 0;
 const fresh = (): string => `c${Date.now().toString(36)}${nextCollection++}`;
@@ -303,7 +297,7 @@ export function describeStoreContract(label: string, openStore: (clock?: Clock) 
         const { clock, a, b, col } = await pair();
         const first = await a.claimOwner(col, 'hero', 'lobby-1', TTL);
         expect(await a.save(col, { id: 'hero', data: { gold: 10 }, expectedVersion: 0, epoch: first.epoch })).toBe(1);
-        clock.shiftMs += TTL + 1;
+        clock.advance(TTL + 1);
         const second = await b.claimOwner(col, 'hero', 'lobby-2', TTL);
         expect(second.epoch).toBe(2);
         // The takeover moved the document to a version the stale owner never saw, data unchanged.
@@ -325,7 +319,7 @@ export function describeStoreContract(label: string, openStore: (clock?: Clock) 
         const { clock, a, b, col } = await pair();
         const first = await a.claimOwner(col, 'hero', 'lobby-1', TTL);
         await a.save(col, { id: 'hero', data: { gold: 10 }, expectedVersion: 0, epoch: first.epoch });
-        clock.shiftMs += TTL + 1;
+        clock.advance(TTL + 1);
         const second = await b.claimOwner(col, 'hero', 'lobby-2', TTL);
         expect(await b.save(col, { id: 'hero', data: { gold: 11 }, expectedVersion: 2, epoch: second.epoch })).toBe(3);
         const outcomes = await a.saveBatch(col, [
@@ -350,13 +344,13 @@ export function describeStoreContract(label: string, openStore: (clock?: Clock) 
         const kept = await a.claimOwner(col, 'kept', 'lobby-1', TTL);
         const lapsed = await a.claimOwner(col, 'lapsed', 'lobby-1', TTL);
         const taken = await a.claimOwner(col, 'taken', 'lobby-1', TTL);
-        clock.shiftMs += TTL - 1_000;
+        clock.advance(TTL - 1_000);
         expect(await a.renewOwners(col, [kept, { id: 'taken', epoch: taken.epoch }], TTL)).toEqual([]);
-        clock.shiftMs += 2_000;
+        clock.advance(2_000);
         // 'lapsed' ran out; 'kept' and 'taken' were renewed and still hold.
         await expectStoreError(b.claimOwner(col, 'kept', 'lobby-2', TTL), 'STORE_ERR_OWNED');
         expect((await b.claimOwner(col, 'lapsed', 'lobby-2', TTL)).epoch).toBe(2);
-        clock.shiftMs += TTL + 1;
+        clock.advance(TTL + 1);
         await b.claimOwner(col, 'taken', 'lobby-2', TTL);
         const lost = await a.renewOwners(col, [{ id: 'kept', epoch: kept.epoch }, { id: 'lapsed', epoch: lapsed.epoch }, { id: 'taken', epoch: taken.epoch }], TTL);
         expect(lost.sort()).toEqual(['kept', 'lapsed', 'taken']);

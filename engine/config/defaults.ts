@@ -33,8 +33,8 @@ export const defaults: Config = deepFreeze({
   store: {
     backend: 'lmdb',
     maxDocumentBytes: 4 * MIB,
-    claimTtlMs: 30_000,
-    claimRenewMs: 10_000,
+    claimTtlMs: 15_000,
+    claimRenewMs: 5_000,
     claimWaitMs: 5_000,
     lmdb: { path: 'data/lmdb' },
     mongodb: {

@@ -194,6 +194,27 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       expect(await s.load('Avatar', avatar.id)).toMatchObject({ version: 3, data: { components: { Wallet: { gold: 6 } } } });
     });
 
+    it('stops writing an entity whose document was written outside its claim, and gives the claim back', async () => {
+      const s = await store();
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      await a.persistence.flushDirty();
+      // A tool that ignores claims writes the document without an epoch.
+      await s.save('Avatar', { id, data: { type: 'Avatar', components: { Wallet: { gold: 500, items: [] } } }, expectedVersion: 1 });
+      avatar.get(Wallet).gold = 7;
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 1 });
+      expect(avatar.alive).toBe(false);
+      expect(a.logger.at('error').map((l) => l.message)).toEqual([
+        'entity save conflict: the document was written outside its claim',
+        'entity ownership lost; its unsaved changes are dropped',
+      ]);
+      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 500 } } });
+      await a.persistence.idle();
+      const b = setup(s);
+      expect((await b.persistence.load('Avatar', id))?.get(Wallet).gold).toBe(500);
+    });
+
     it('stops trusting a claim whose renewals fail past its time, and saves nothing under it', async () => {
       const s = new OutageStore(await store());
       const a = setup(s);

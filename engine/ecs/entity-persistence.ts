@@ -33,9 +33,9 @@ export interface EntityPersistenceOptions {
   owner: string | (() => string);
   /** Documents per `saveBatch` (default 1,000). */
   batchSize?: number;
-  /** How long an ownership claim lives unless renewed (default 30,000 ms, as `store.claimTtlMs`). */
+  /** How long an ownership claim lives unless renewed (default 15,000 ms, as `store.claimTtlMs`). */
   claimTtlMs?: number;
-  /** How often claims are renewed (default 10,000 ms, as `store.claimRenewMs`); less than `claimTtlMs`. */
+  /** How often claims are renewed (default 5,000 ms, as `store.claimRenewMs`); less than `claimTtlMs`. */
   claimRenewMs?: number;
 }
 
@@ -62,12 +62,14 @@ export class EntityPersistence {
   private readonly loading = new Map<string, Promise<Entity | undefined>>();
   private readonly claims: EntityClaims;
   private readonly lostListeners: OwnershipLostListener[] = [];
+  /** Claims being given back after a loss (release logs its own failures). */
+  private readonly releasing = new Set<Promise<void>>();
 
   /** @throws RangeError when `claimRenewMs` is not below `claimTtlMs`. */
   constructor(private readonly options: EntityPersistenceOptions) {
     this.batchSize = options.batchSize ?? 1_000;
-    const ttlMs = options.claimTtlMs ?? 30_000;
-    const renewIntervalMs = options.claimRenewMs ?? 10_000;
+    const ttlMs = options.claimTtlMs ?? 15_000;
+    const renewIntervalMs = options.claimRenewMs ?? 5_000;
     if (!(renewIntervalMs > 0 && renewIntervalMs < ttlMs)) throw new RangeError(`EntityPersistence: claimRenewMs ${renewIntervalMs} must be above 0 and below claimTtlMs ${ttlMs}`);
     const { owner } = options;
     this.claims = new EntityClaims({
@@ -121,9 +123,9 @@ export class EntityPersistence {
     this.lostListeners.push(listener);
   }
 
-  /** Resolves when every critical save started so far has settled (before closing the store). */
+  /** Resolves when every critical save and claim release started so far has settled (before closing the store). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.critical.values()]);
+    await Promise.allSettled([...this.critical.values(), ...this.releasing]);
   }
 
   /**
@@ -311,8 +313,11 @@ export class EntityPersistence {
     const { world, logger } = this.options;
     const { release = false, unsaved = world.isDirty(entity) } = how;
     logger.error('entity ownership lost; its unsaved changes are dropped', { entityId: entity.id, type: entity.typeName, reason, unsaved });
-    if (release) void this.claims.release(entity.id);
-    else this.claims.drop(entity.id);
+    if (release) {
+      const released = this.claims.release(entity.id);
+      this.releasing.add(released);
+      void released.finally(() => this.releasing.delete(released));
+    } else this.claims.drop(entity.id);
     for (const listener of this.lostListeners) {
       try {
         listener(entity, reason);

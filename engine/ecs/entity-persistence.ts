@@ -245,12 +245,11 @@ export class EntityPersistence {
         const running = new Promise<void>((resolve) => (done = resolve));
         for (const e of batch) this.saving.set(e, running);
         try {
-          // An entity made here (not loaded) is claimed before its first save.
+          // An entity made here (not loaded) is claimed before its first save; one created under
+          // the claim of a load that found nothing is tied to that claim now.
           for (const e of batch) {
-            if (!this.claims.has(e.id)) {
-              await this.claims.claim(type, e.id);
-              this.claims.attach(e);
-            }
+            if (!this.claims.has(e.id)) await this.claims.claim(type, e.id);
+            this.claims.attach(e);
           }
           const requests: SaveRequest[] = batch.map((e) => ({
             id: e.id,

@@ -284,24 +284,26 @@ export class EntityPersistence {
     const actualEpoch = o.actualEpoch ?? 0;
     const fields = { entityId: entity.id, type: entity.typeName, expectedVersion: o.expectedVersion, actualVersion: o.actualVersion, epoch, actualEpoch };
     if (epoch === undefined || actualEpoch > epoch) {
-      this.lose(entity, `the document is under epoch ${actualEpoch} now`, { unsaved: true });
+      const reason = epoch === undefined ? 'the claim ran out before a renewal succeeded' : `the document is under epoch ${actualEpoch} now`;
+      this.lose(entity, reason, { unsaved: true });
+      result.lost++;
+      return;
+    }
+    if (actualEpoch < epoch && o.actualVersion !== undefined) {
+      // Written outside this claim (a tool, a deletion): the document is not what this world believes.
+      this.options.logger.error('entity save conflict: the document was written outside its claim', fields);
+      this.lose(entity, 'the document was written outside its claim', { unsaved: true, release: true });
       result.lost++;
       return;
     }
     result.conflicts++;
     this.options.world.markDirty(entity);
-    if (actualEpoch === epoch && o.actualVersion !== undefined) {
+    if (o.actualVersion === undefined) {
+      this.options.logger.warn('entity save conflict: another write of the document is in flight; retried', fields);
+    } else {
       // An earlier save under this claim landed without its answer: the store holds our own state.
       entity.version = o.actualVersion;
       this.options.logger.warn('entity save conflict with its own earlier save; retried at the stored version', fields);
-    } else if (o.actualVersion === undefined) {
-      this.options.logger.warn('entity save conflict: another write of the document is in flight; retried', fields);
-    } else {
-      // Written outside this claim: the document is not what this world believes.
-      this.options.logger.error('entity save conflict: the document was written outside its claim', fields);
-      this.lose(entity, 'the document was written outside its claim', { unsaved: true, release: true });
-      result.conflicts--;
-      result.lost++;
     }
   }
 

@@ -96,7 +96,17 @@ async function main(): Promise<void> {
   // In one process the gate and the login service look for a server of the standalone type.
   const peerType = (type: string): string => (standalone ? 'standalone' : type);
 
-  const lobby = hostsLobby ? life.add(new LobbyModule({ rpc, discovery, gateType: peerType('gate'), store: () => store!.store, clock, logger: logger.child({ component: 'lobby' }) })) : undefined;
+  const lobby = hostsLobby ? life.add(new LobbyModule({
+          rpc,
+          discovery,
+          gateType: peerType('gate'),
+          store: () => store!.store,
+          clock,
+          logger: logger.child({ component: 'lobby' }),
+          claimTtlMs: config.store.claimTtlMs,
+          claimRenewMs: config.store.claimRenewMs,
+          claimWaitMs: config.store.claimWaitMs,
+        })) : undefined;
   const login = hostsLogin
     ? life.add(
         new DeferredModule(

@@ -79,7 +79,7 @@ async function dirtySaveRate(): Promise<Figure> {
   const store = openLmdbStore({ path: dir });
   try {
     const { world, registry } = lobbyWorld();
-    const persistence = new EntityPersistence({ world, registry, store, logger: new MemoryLogger() });
+    const persistence = new EntityPersistence({ world, registry, store, logger: new MemoryLogger(), clock: new SystemClock(), owner: 'bench' });
     const avatars = Array.from({ length: SAVES }, () => world.spawn(Avatar));
     await persistence.flushDirty();
     for (const [i, a] of avatars.entries()) a.get(Inventory).gold = i;

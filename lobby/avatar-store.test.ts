@@ -5,39 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { World } from '../engine/ecs/world.js';
-import { StoreError } from '../engine/persist/errors.js';
 import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
-import type { SaveOutcome, SaveRequest, Store } from '../engine/persist/store.js';
+import { OutageStore } from '../engine/persist/fixtures/outage-store.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock } from '../engine/timer/clock.js';
 import { Avatar } from './avatar.js';
 import { AvatarStore } from './avatar-store.js';
 import { Inventory } from './components.js';
 import { LobbyError } from './errors.js';
-
-/**
- * The real LMDB store with an outage switch: a store that fails and then recovers is the one
- * fault a live LMDB file cannot be made to produce on demand.
- */
-class OutageStore implements Store {
-  down = false;
-  constructor(private readonly inner: LmdbStore) {}
-  get backend() {
-    return this.inner.backend;
-  }
-  get connected() {
-    return !this.down;
-  }
-  load = (c: string, id: string) => this.inner.load(c, id);
-  save = (c: string, r: SaveRequest) => (this.down ? Promise.reject(this.outage()) : this.inner.save(c, r));
-  saveBatch = (c: string, r: readonly SaveRequest[]): Promise<SaveOutcome[]> => (this.down ? Promise.reject(this.outage()) : this.inner.saveBatch(c, r));
-  delete = (c: string, id: string, v?: number) => this.inner.delete(c, id, v);
-  find: Store['find'] = (c, f, o) => this.inner.find(c, f, o);
-  close = () => this.inner.close();
-  private outage() {
-    return new StoreError('STORE_ERR_UNAVAILABLE', 'outage for the test');
-  }
-}
 
 let dir: string | undefined;
 let lmdb: LmdbStore | undefined;
@@ -55,8 +30,8 @@ async function setup() {
   const registry = new EntityRegistry().register('Avatar', Avatar);
   const logger = new MemoryLogger();
   const world = new World({ logger, clock: new ManualClock(), registry });
-  const persistence = new EntityPersistence({ world, registry, store, logger });
-  return { store, world, logger, avatars: new AvatarStore({ world, persistence, logger, saveAttempts: 2 }) };
+  const persistence = new EntityPersistence({ world, registry, store, logger, clock: new ManualClock(), owner: 'lobby-1' });
+  return { store, world, logger, avatars: new AvatarStore({ world, persistence, clock: new ManualClock(), logger, saveAttempts: 2, claimWaitMs: 0, claimRetryMs: 250 }) };
 }
 
 describe('AvatarStore', () => {
@@ -104,5 +79,46 @@ describe('AvatarStore', () => {
     const first = avatars.flushDirty();
     expect(avatars.flushDirty()).toBe(first);
     await first;
+  });
+
+  it('saves at logout an avatar whose stored version moved under its own claim, instead of conflicting forever', async () => {
+    const { store, world, avatars, logger } = await setup();
+    const { avatar } = await avatars.loadOrCreate('Avatar', 'avatar-v');
+    const stored = (await store.load('Avatar', 'avatar-v'))!;
+    // A save under this lobby's claim that landed while its answer was lost (a timeout, say).
+    await store.save('Avatar', { id: 'avatar-v', data: stored.data, expectedVersion: stored.version, epoch: 1 });
+    avatar.get(Inventory).gold = 33;
+    expect(await avatars.release(avatar)).toBe(true);
+    expect(world.entityCount).toBe(0);
+    expect(await store.load('Avatar', 'avatar-v')).toMatchObject({ version: stored.version + 2, data: { components: { Inventory: { gold: 33 } } } });
+    expect(logger.at('warn').map((l) => l.message)).toContain('entity save conflict with its own earlier save; retried at the stored version');
+    // Released: another lobby may claim it at once.
+    expect((await store.claimOwner('Avatar', 'avatar-v', 'lobby-2', 1_000)).epoch).toBe(2);
+  });
+
+  it('logs at error, with the entity id, an avatar released after its ownership was lost, and writes nothing', async () => {
+    const { store, avatars, logger } = await setup();
+    const { avatar } = await avatars.loadOrCreate('Avatar', 'avatar-l');
+    await store.releaseOwner('Avatar', { id: 'avatar-l', epoch: 1 });
+    await store.claimOwner('Avatar', 'avatar-l', 'lobby-2', 60_000);
+    const taken = (await store.load('Avatar', 'avatar-l'))!;
+    avatar.get(Inventory).gold = 1;
+    expect(await avatars.release(avatar)).toBe(false);
+    expect(avatar.alive).toBe(false);
+    expect(avatars.unsavedCount).toBe(0);
+    expect(await store.load('Avatar', 'avatar-l')).toEqual(taken);
+    const errors = logger.at('error');
+    expect(errors.map((l) => l.message)).toEqual(['entity ownership lost; its unsaved changes are dropped', 'lobby: avatar not saved at release: its ownership was lost']);
+    expect(errors.every((l) => l.meta.entityId === 'avatar-l')).toBe(true);
+  });
+
+  it('answers LOBBY_ERR_AVATAR_BUSY for an avatar another lobby owns, keeping no entity and no claim', async () => {
+    const { store, world, avatars } = await setup();
+    await store.claimOwner('Avatar', 'avatar-b', 'lobby-2', 60_000);
+    const err = await avatars.loadOrCreate('Avatar', 'avatar-b').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LobbyError);
+    expect((err as LobbyError).code).toBe('LOBBY_ERR_AVATAR_BUSY');
+    expect((err as LobbyError).message).toMatch(/held by lobby-2/);
+    expect(world.entityCount).toBe(0);
   });
 });

@@ -1,12 +1,17 @@
 /**
  * Loading, creating, saving and releasing avatars for the session host, on top of the world's
- * EntityPersistence. An avatar is saved at once when it is created and when its session closes,
- * and the host waits for those saves: a player who logs out and in again on another lobby must
- * find what they left. Every other change goes with the periodic {@link AvatarStore.flushDirty}.
+ * EntityPersistence. Loading claims the avatar for this lobby (another lobby holding it is waited
+ * for, up to `claimWaitMs`); releasing gives the claim back once the avatar is saved. An avatar
+ * is saved at once when it is created and when its session closes, and the host waits for those
+ * saves: a player who logs out and in again on another lobby must find what they left. Every
+ * other change goes with the periodic {@link AvatarStore.flushDirty}.
  */
 import type { FlushResult, EntityPersistence } from '../engine/ecs/entity-persistence.js';
+import type { Entity } from '../engine/ecs/entity.js';
 import type { World } from '../engine/ecs/world.js';
 import type { Logger } from '../engine/log/types.js';
+import { OwnershipHeldError } from '../engine/persist/errors.js';
+import type { Clock } from '../engine/timer/clock.js';
 import { LobbyError } from './errors.js';
 import { PlayerEntity } from './player-entity.js';
 
@@ -14,9 +19,14 @@ import { PlayerEntity } from './player-entity.js';
 export interface AvatarStoreOptions {
   world: World;
   persistence: EntityPersistence;
+  clock: Clock;
   logger: Logger;
   /** Attempts at one immediate save before giving up. */
   saveAttempts: number;
+  /** How long a load waits for another lobby's claim on the avatar to end; 0: not at all. */
+  claimWaitMs: number;
+  /** Time between two tries at the claim while waiting. */
+  claimRetryMs: number;
 }
 
 /** The avatars' side of persistence. */
@@ -33,30 +43,55 @@ export class AvatarStore {
   }
 
   /**
-   * Loads avatar `id` of `type`, or creates it and saves it at once.
+   * Claims and loads avatar `id` of `type`, or creates it and saves it at once.
    * @returns the avatar and whether it existed (in the store, or still here unsaved).
-   * @throws LobbyError LOBBY_ERR_STORE when the store fails, the document is invalid, or a new
+   * @throws LobbyError LOBBY_ERR_AVATAR_BUSY when another lobby still owns it after
+   *   `claimWaitMs`; LOBBY_ERR_STORE when the store fails, the document is invalid, or a new
    *   avatar cannot be saved; whatever the type's `onCreate` or `onLoad` throws.
    */
   async loadOrCreate(type: string, id: string): Promise<{ avatar: PlayerEntity; loaded: boolean }> {
     const { world, persistence } = this.options;
-    let found;
-    try {
-      found = await persistence.load(type, id);
-    } catch (err) {
-      throw new LobbyError('LOBBY_ERR_STORE', `loading ${type} ${id}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
+    const found = await this.claimAndLoad(type, id);
     if (found) {
       const avatar = asPlayer(found);
       this.unsaved.delete(avatar);
       return { avatar, loaded: true };
     }
-    const avatar = asPlayer(world.spawn(type, { id }));
+    let avatar: PlayerEntity;
+    try {
+      avatar = asPlayer(world.spawn(type, { id }));
+    } catch (err) {
+      await persistence.releaseClaim(id);
+      throw err;
+    }
     if (!(await this.saveNow(avatar))) {
-      world.destroy(avatar);
+      await persistence.unload(avatar);
       throw new LobbyError('LOBBY_ERR_STORE', `new ${type} ${id} could not be saved`);
     }
     return { avatar, loaded: false };
+  }
+
+  /** Forgets an avatar whose ownership was lost (the persistence takes it out of the world). */
+  lost(avatar: Entity): void {
+    if (avatar instanceof PlayerEntity) this.unsaved.delete(avatar);
+  }
+
+  // Another lobby's claim is waited for (it may be saving the player's logout there), then refused.
+  private async claimAndLoad(type: string, id: string): Promise<Entity | undefined> {
+    const { persistence, clock, claimWaitMs, claimRetryMs } = this.options;
+    const deadline = clock.now() + claimWaitMs;
+    for (;;) {
+      try {
+        return await persistence.load(type, id);
+      } catch (err) {
+        if (!(err instanceof OwnershipHeldError)) {
+          throw new LobbyError('LOBBY_ERR_STORE', `loading ${type} ${id}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+        const wait = Math.min(claimRetryMs, deadline - clock.now());
+        if (wait <= 0) throw new LobbyError('LOBBY_ERR_AVATAR_BUSY', `${type} ${id} is held by ${err.owner ?? 'another lobby'}`, { cause: err });
+        await new Promise<void>((resolve) => clock.setTimer(resolve, wait));
+      }
+    }
   }
 
   /**
@@ -82,19 +117,25 @@ export class AvatarStore {
   }
 
   /**
-   * Saves `avatar` and takes it out of the world. When the store fails, the avatar stays (dirty,
-   * without a session) so that no change is lost: the next flush that saves it releases it, and a
-   * bind of the same player meanwhile takes it back.
+   * Saves `avatar`, takes it out of the world and gives its claim back. When the store fails, the
+   * avatar stays (dirty, without a session, still claimed) so that no change is lost: the next
+   * flush that saves it releases it, and a bind of the same player meanwhile takes it back. An
+   * avatar whose ownership was lost is gone already (the persistence logged it at error).
    * @returns whether it was saved and released.
    */
   async release(avatar: PlayerEntity): Promise<boolean> {
+    const { id } = avatar;
     const saved = await this.saveNow(avatar);
-    if (!saved && avatar.alive && this.options.world.isDirty(avatar)) {
-      this.unsaved.add(avatar);
-      this.options.logger.error('lobby: avatar kept after a failed save; the next flush retries', { entityId: avatar.id });
+    if (!avatar.alive) {
+      this.options.logger.error('lobby: avatar not saved at release: its ownership was lost', { entityId: id });
       return false;
     }
-    this.options.world.destroy(avatar);
+    if (!saved && this.options.world.isDirty(avatar)) {
+      this.unsaved.add(avatar);
+      this.options.logger.error('lobby: avatar kept after a failed save; the next flush retries', { entityId: id });
+      return false;
+    }
+    await this.options.persistence.unload(avatar);
     return saved;
   }
 
@@ -113,7 +154,7 @@ export class AvatarStore {
         for (const avatar of this.unsaved) {
           if (avatar.alive && this.options.world.isDirty(avatar)) continue;
           this.unsaved.delete(avatar);
-          this.options.world.destroy(avatar);
+          if (avatar.alive) void this.options.persistence.unload(avatar);
         }
       }
     })();

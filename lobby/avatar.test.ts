@@ -60,7 +60,7 @@ describe('the Avatar example', () => {
     const store = openLmdbStore({ path: dir });
     try {
       const a = lobbyWorld();
-      const persistence = new EntityPersistence({ world: a.world, registry: a.registry, store, logger: new MemoryLogger() });
+      const persistence = new EntityPersistence({ world: a.world, registry: a.registry, store, logger: new MemoryLogger(), clock: new ManualClock(), owner: 'lobby-a' });
       const avatar = a.world.spawn(Avatar);
       await persistence.flushDirty();
       avatar.get(Inventory).buy('sword', 30);
@@ -68,8 +68,10 @@ describe('the Avatar example', () => {
       await persistence.idle();
       expect(avatar.version).toBe(2);
 
+      const { id } = avatar;
+      await persistence.unload(avatar);
       const b = lobbyWorld();
-      const again = await new EntityPersistence({ world: b.world, registry: b.registry, store, logger: new MemoryLogger() }).load('Avatar', avatar.id);
+      const again = await new EntityPersistence({ world: b.world, registry: b.registry, store, logger: new MemoryLogger(), clock: new ManualClock(), owner: 'lobby-b' }).load('Avatar', id);
       expect(again?.get(Inventory)).toMatchObject({ gold: 70, items: ['sword'] });
     } finally {
       await store.close();

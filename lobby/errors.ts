@@ -18,6 +18,8 @@ export const LOBBY_ERRORS = {
   LOBBY_ERR_SHUTTING_DOWN: { wire: 6008, message: 'lobby is shutting down' },
   LOBBY_ERR_BAD_RESULT: { wire: 6009, message: 'result cannot be encoded' },
   LOBBY_ERR_STORE: { wire: 6010, message: 'avatar could not be loaded or saved' },
+  LOBBY_ERR_AVATAR_BUSY: { wire: 6011, message: 'another lobby owns the avatar' },
+  LOBBY_ERR_OWNERSHIP_LOST: { wire: 6012, message: 'this lobby lost the avatar to another owner' },
 } as const;
 
 /** One of the codes in {@link LOBBY_ERRORS}. */

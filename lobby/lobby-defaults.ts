@@ -30,6 +30,10 @@ export interface LobbySettings {
   saveAttempts: number;
   /** Period of the host's own flush of dirty entities; 0: the composition root calls `flushDirty()` itself. */
   flushIntervalMs: number;
+  /** How long a bind waits for another lobby's claim on the avatar to end; past it: LOBBY_ERR_AVATAR_BUSY. 0: no wait. */
+  claimWaitMs: number;
+  /** Time between two tries at another lobby's claim while a bind waits. */
+  claimRetryMs: number;
 }
 
 /** Registered entity type of avatars, unless the host is told otherwise. */
@@ -44,6 +48,8 @@ export const LOBBY_DEFAULTS: Readonly<LobbySettings> = Object.freeze({
   settleWaitMs: 10_000,
   saveAttempts: 3,
   flushIntervalMs: 0,
+  claimWaitMs: 5_000,
+  claimRetryMs: 250,
 });
 
 /**
@@ -55,7 +61,7 @@ export function lobbySettings(overrides: Partial<LobbySettings>): Readonly<Lobby
   for (const key of Object.keys(LOBBY_DEFAULTS) as (keyof LobbySettings)[]) {
     const value = overrides[key];
     if (value === undefined) continue;
-    const least = key === 'settleWaitMs' || key === 'flushIntervalMs' ? 0 : 1;
+    const least = key === 'settleWaitMs' || key === 'flushIntervalMs' || key === 'claimWaitMs' ? 0 : 1;
     if (!Number.isInteger(value) || value < least) throw new RangeError(`lobby settings: ${key} must be an integer >= ${least}, got ${value}`);
     settings[key] = value;
   }

@@ -32,6 +32,12 @@ export interface LobbyModuleOptions {
   tickHz?: number;
   /** Period of the batched save of dirty entities (default 5,000 ms). */
   flushIntervalMs?: number;
+  /** Life of an entity's ownership claim unless renewed (`store.claimTtlMs`). */
+  claimTtlMs?: number;
+  /** Period of the renewal of claims (`store.claimRenewMs`). */
+  claimRenewMs?: number;
+  /** How long a bind waits for another lobby's claim on the avatar to end (`store.claimWaitMs`). */
+  claimWaitMs?: number;
 }
 
 /** One lobby's world and sessions. */
@@ -58,8 +64,21 @@ export class LobbyModule implements Module {
     const { rpc, clock, logger } = this.options;
     const registry = new EntityRegistry().register('Avatar', Avatar);
     const world = new World({ logger, clock, registry }).addSystem('movement', movementSystem);
-    const persistence = new EntityPersistence({ world, registry, store: this.options.store(), logger });
-    const host = new SessionHost({ rpc, world, registry, persistence, clock, logger, flushIntervalMs: this.options.flushIntervalMs ?? 5_000 });
+    const persistence = new EntityPersistence({ world, registry, store: this.options.store(), logger, clock,
+      owner: () => rpc.serverId,
+      ...(this.options.claimTtlMs === undefined ? {} : { claimTtlMs: this.options.claimTtlMs }),
+      ...(this.options.claimRenewMs === undefined ? {} : { claimRenewMs: this.options.claimRenewMs }),
+    });
+    const host = new SessionHost({
+      rpc,
+      world,
+      registry,
+      persistence,
+      clock,
+      logger,
+      flushIntervalMs: this.options.flushIntervalMs ?? 5_000,
+      ...(this.options.claimWaitMs === undefined ? {} : { claimWaitMs: this.options.claimWaitMs }),
+    });
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
     rpc.targets.setEntities(world);
     this.loop = new TickLoop({ clock, logger, hz: this.options.tickHz ?? 20, step: (dt) => world.step(dt) });

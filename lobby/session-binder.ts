@@ -4,6 +4,7 @@
  * last logout is still saving, and a second login of the same uid takes the live avatar over
  * from the first session (the gate allows one login per uid, so the first one is gone).
  */
+import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
 import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
@@ -116,6 +117,19 @@ export class SessionBinder {
     if (!bound) return Promise.resolve();
     this.forget(bound);
     return this.locks.run(bound.uid, () => this.release(bound, String(reason)));
+  }
+
+  /**
+   * The lobby lost `avatar` to another owner: its session is forgotten (later requests answer
+   * LOBBY_ERR_UNKNOWN_SESSION) and kicked with reason LOBBY_ERR_OWNERSHIP_LOST, so that the
+   * player logs in again and binds where the avatar is now.
+   */
+  ownershipLost(avatar: Entity, reason: string): void {
+    const bound = this.all().find((b) => b.avatar === avatar);
+    if (!bound) return;
+    this.forget(bound);
+    this.options.logger.error('lobby: avatar ownership lost; session kicked', { sessionId: bound.sessionId, uid: bound.uid, entityId: bound.avatar.id, reason });
+    bound.session.kick('LOBBY_ERR_OWNERSHIP_LOST');
   }
 
   private async bindLocked(info: SessionInfo, rebound: boolean): Promise<BindResult> {

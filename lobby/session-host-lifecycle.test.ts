@@ -68,8 +68,9 @@ describe('SessionHost close', () => {
     const { cluster, sessions, avatar, lobby } = await bound({ settleWaitMs: 1_000 });
     void sessions.request('s1', 'Probe.hang', args()).catch(() => undefined);
     avatar.get(Inventory).gold = 1;
+    const timers = lobby.clock.pendingCount;
     const closed = sessions.close('s1', 'client left');
-    await waitFor(() => lobby.clock.pendingCount > 0);
+    await waitFor(() => lobby.clock.pendingCount > timers);
     lobby.clock.advance(1_000);
     await closed;
     expect(await stored(cluster)).toMatchObject({ components: { Inventory: { gold: 1 } } });
@@ -100,7 +101,7 @@ describe('SessionHost close', () => {
 });
 
 describe('SessionHost after a lobby is lost', () => {
-  it('rebinds the session on another lobby, which loads the last saved state', async () => {
+  it('rebinds the session on another lobby once the dead lobby\'s claim lapses, which loads the last saved state', async () => {
     const { cluster, sessions, avatar, lobby } = await bound();
     await sessions.request('s1', 'Inventory.buy', args('sword', 30)); // critical: saved at once
     await lobby.persistence.idle();
@@ -108,6 +109,8 @@ describe('SessionHost after a lobby is lost', () => {
     await lobby.host.flushDirty();
     avatar.get(Inventory).gold = 0; // never saved: lost with the lobby
     await lobby.node.stop();
+    // The dead lobby's claim on the avatar lapses in the store.
+    cluster.storeClock.advance(30_001);
 
     const second = cluster.startLobby('lobby-2');
     const rebound = await cluster.sessions('gate-a', 'lobby-2').bind({ sessionId: 's1', uid: 'u1', gateId: 'gate-a' }, true);

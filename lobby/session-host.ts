@@ -74,7 +74,15 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
       maxRouteLength: this.settings.maxRouteLength,
       maxUnauthenticatedInFlight: this.settings.maxUnauthenticatedInFlight,
     });
-    this.avatars = new AvatarStore({ world: options.world, persistence: options.persistence, logger: options.logger, saveAttempts: this.settings.saveAttempts });
+    this.avatars = new AvatarStore({
+      world: options.world,
+      persistence: options.persistence,
+      clock: options.clock,
+      logger: options.logger,
+      saveAttempts: this.settings.saveAttempts,
+      claimWaitMs: this.settings.claimWaitMs,
+      claimRetryMs: this.settings.claimRetryMs,
+    });
     this.binder = new SessionBinder({
       avatars: this.avatars,
       link: new GateLink(options.rpc, options.logger, codec),
@@ -87,6 +95,11 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
       maxQueuedPerSession: this.settings.maxQueuedPerSession,
       maxIdBytes: this.settings.maxUidBytes,
       settleWaitMs: this.settings.settleWaitMs,
+    });
+    // A lobby that lost an avatar to another owner stops serving it: the player is kicked and logs in again.
+    options.persistence.onOwnershipLost((entity, reason) => {
+      this.avatars.lost(entity);
+      this.binder.ownershipLost(entity, reason);
     });
   }
 
@@ -128,7 +141,16 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     const bound = typeof sessionId === 'string' ? this.binder.get(sessionId) : undefined;
     if (!bound) return Promise.reject(new LobbyError('LOBBY_ERR_UNKNOWN_SESSION', String(sessionId).slice(0, 80)));
     // The caller is read when the request's turn comes: the session may have moved gates meanwhile.
-    return bound.queue.run(() => this.dispatch.run({ sessionId, session: bound.session, avatar: bound.avatar }, route, args));
+    return bound.queue.run(async () => {
+      if (!bound.avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
+      const reply = await this.dispatch.run({ sessionId, session: bound.session, avatar: bound.avatar }, route, args);
+      // A change the game marked critical is answered only once it is in the store.
+      if (!(await this.options.persistence.criticalSaved(bound.avatar))) {
+        if (!bound.avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
+        throw new LobbyError('LOBBY_ERR_STORE', `${String(route).slice(0, 80)}: the change is kept and saved later, but is not stored yet`);
+      }
+      return reply;
+    });
   }
 
   /** @inheritDoc LobbySessions.notify */
@@ -185,6 +207,8 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
       await this.flushDirty().catch((err: unknown) => this.options.logger.error('lobby: final flush failed', { err }));
       await this.avatars.idle();
       if (this.avatars.unsavedCount > 0) this.options.logger.error('lobby: avatars left unsaved at shutdown', { count: this.avatars.unsavedCount });
+      // Other lobbies may load what is saved at once; claims of what is not lapse on their own.
+      await this.options.persistence.close();
     })();
     return this.draining;
   }

@@ -76,6 +76,12 @@ export const configSchema = object({
     backend: oneOf(STORE_BACKENDS),
     /** Refuse to save a document whose encoded size is larger than this (both backends). */
     maxDocumentBytes: count(1, MONGO_MAX_BSON_BYTES),
+    /** Life of a lobby's ownership claim on an entity it loaded, unless renewed; then another lobby may take it over. */
+    claimTtlMs: count(1_000, 3_600_000),
+    /** How often a lobby renews its claims; less than `claimTtlMs` (a third of it leaves two tries). */
+    claimRenewMs: count(100, 3_600_000),
+    /** How long a bind waits for another lobby's claim on the avatar to end before answering LOBBY_ERR_AVATAR_BUSY; 0: no wait. */
+    claimWaitMs: count(0, 600_000),
     lmdb: object({
       /** Database directory, created if missing. */
       path: nonEmpty(),

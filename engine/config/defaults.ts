@@ -33,6 +33,9 @@ export const defaults: Config = deepFreeze({
   store: {
     backend: 'lmdb',
     maxDocumentBytes: 4 * MIB,
+    claimTtlMs: 15_000,
+    claimRenewMs: 5_000,
+    claimWaitMs: 5_000,
     lmdb: { path: 'data/lmdb' },
     mongodb: {
       url: `mongodb://${LOOPBACK}:27017`,

@@ -2,6 +2,8 @@
  * The entity persistence tests, run against each store backend by the test files beside it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { OwnershipHeldError } from '../persist/errors.js';
+import { OutageStore } from '../persist/fixtures/outage-store.js';
 import type { Store } from '../persist/store.js';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { ManualClock } from '../timer/clock.js';
@@ -29,11 +31,15 @@ class Avatar extends Entity {
   }
 }
 
+let nextOwner = 0;
+
 function setup(store: Store) {
   const registry = new EntityRegistry().register('Avatar', Avatar);
   const logger = new MemoryLogger();
-  const world = new World({ logger, clock: new ManualClock(), registry });
-  return { world, logger, persistence: new EntityPersistence({ world, registry, store, logger, batchSize: 100 }) };
+  const clock = new ManualClock();
+  const world = new World({ logger, clock, registry });
+  const persistence = new EntityPersistence({ world, registry, store, logger, clock, owner: `lobby-${nextOwner++}`, batchSize: 100, claimTtlMs: 30_000, claimRenewMs: 10_000 });
+  return { world, logger, clock, persistence };
 }
 
 /** Registers the entity persistence tests for one backend. */
@@ -58,13 +64,16 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       wallet.items.push('sword');
       wallet.markDirty();
       wallet.transient = 'changed';
-      expect(await first.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0 });
+      expect(await first.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
       expect(avatar.version).toBe(1);
+      const { id } = avatar;
+      await first.persistence.unload(avatar);
 
       const second = setup(s);
-      const loaded = (await second.persistence.load('Avatar', avatar.id)) as Avatar;
+      const loaded = (await second.persistence.load('Avatar', id)) as Avatar;
       expect(loaded.loaded).toBe(true);
-      expect(loaded.version).toBe(1);
+      // Claiming it moved the document to a version under the new owner's epoch.
+      expect(loaded.version).toBe(2);
       expect(loaded.get(Wallet)).toMatchObject({ gold: 42, items: ['sword'], transient: 'not saved' });
       expect(second.world.isDirty(loaded)).toBe(false);
       expect(await second.persistence.load('Avatar', 'nobody')).toBeUndefined();
@@ -74,13 +83,13 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       const s = await store();
       const { world, persistence } = setup(s);
       const avatars = Array.from({ length: 250 }, () => world.spawn(Avatar));
-      expect(await persistence.flushDirty()).toEqual({ saved: 250, conflicts: 0 });
-      expect(await persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0 });
+      expect(await persistence.flushDirty()).toEqual({ saved: 250, conflicts: 0, lost: 0 });
+      expect(await persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 0 });
       avatars[7]!.get(Wallet).gold = 5;
       avatars[9]!.get(Wallet).transient = 'x';
       expect(world.isDirty(avatars[7]!)).toBe(true);
       expect(world.isDirty(avatars[9]!)).toBe(false);
-      expect(await persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0 });
+      expect(await persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
       expect((await s.load('Avatar', avatars[7]!.id))?.data).toEqual({ type: 'Avatar', components: { Wallet: { gold: 5, items: [] } } });
     });
 
@@ -106,10 +115,10 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       avatar.markDirty({ critical: true });
       await Promise.resolve(); // the critical save starts a turn later
       avatar.get(Wallet).gold = 20;
-      expect(await persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0 });
+      expect(await persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 0 });
       await persistence.idle();
       expect(avatar.version).toBe(2);
-      expect(await persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0 });
+      expect(await persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
       expect((await s.load('Avatar', avatar.id))?.data).toMatchObject({ components: { Wallet: { gold: 20 } } });
     });
 
@@ -125,26 +134,107 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
     it('returns one entity to two loads of the same id at once', async () => {
       const s = await store();
       const a = setup(s);
-      const avatar = a.world.spawn(Avatar);
+      const { id } = a.world.spawn(Avatar);
       await a.persistence.flushDirty();
+      await a.persistence.unload(a.world.find(id)!);
       const b = setup(s);
-      const [x, y] = await Promise.all([b.persistence.load('Avatar', avatar.id), b.persistence.load('Avatar', avatar.id)]);
+      const [x, y] = await Promise.all([b.persistence.load('Avatar', id), b.persistence.load('Avatar', id)]);
       expect(x).toBe(y);
       expect(b.world.entityCount).toBe(1);
     });
 
-    it('reports a version conflict when another writer saved first, and counts it', async () => {
+    it('refuses to load an entity another world owns, until that world unloads it', async () => {
+      const s = await store();
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      await a.persistence.flushDirty();
+      const b = setup(s);
+      const err = await b.persistence.load('Avatar', id).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OwnershipHeldError);
+      expect(b.world.entityCount).toBe(0);
+      await a.persistence.unload(avatar);
+      expect((await b.persistence.load('Avatar', id))?.id).toBe(id);
+    });
+
+    it('stops saving an entity whose claim another world took over, logs it and takes it out', async () => {
+      const s = await store();
+      const a = setup(s);
+      const lost: string[] = [];
+      a.persistence.onOwnershipLost((entity, reason) => lost.push(`${entity.id}: ${reason}`));
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      await a.persistence.flushDirty();
+      // The claim lapses in the store (a partition: no renewal got through), and b takes over.
+      await s.releaseOwner('Avatar', { id, epoch: 1 });
+      const b = setup(s);
+      const copy = (await b.persistence.load('Avatar', id))!;
+      copy.get(Wallet).gold = 1;
+      await b.persistence.flushDirty();
+      avatar.get(Wallet).gold = 2;
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 1 });
+      expect(avatar.alive).toBe(false);
+      expect(lost).toEqual([`${id}: the document is under epoch 2 now`]);
+      expect(a.logger.at('error')[0]).toMatchObject({ message: 'entity ownership lost; its unsaved changes are dropped', meta: { entityId: id } });
+      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 1 } } });
+    });
+
+    it('takes the stored version and saves again when its own earlier save landed unseen', async () => {
       const s = await store();
       const a = setup(s);
       const avatar = a.world.spawn(Avatar);
       await a.persistence.flushDirty();
+      // A save under this claim that landed but whose answer never came back.
+      await s.save('Avatar', { id: avatar.id, data: { type: 'Avatar', components: { Wallet: { gold: 5, items: [] } } }, expectedVersion: 1, epoch: 1 });
+      avatar.get(Wallet).gold = 6;
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 1, lost: 0 });
+      expect(a.world.isDirty(avatar)).toBe(true);
+      expect(avatar.version).toBe(2);
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
+      expect(await s.load('Avatar', avatar.id)).toMatchObject({ version: 3, data: { components: { Wallet: { gold: 6 } } } });
+    });
+
+    it('stops writing an entity whose document was written outside its claim, and gives the claim back', async () => {
+      const s = await store();
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      await a.persistence.flushDirty();
+      // A tool that ignores claims writes the document without an epoch.
+      await s.save('Avatar', { id, data: { type: 'Avatar', components: { Wallet: { gold: 500, items: [] } } }, expectedVersion: 1 });
+      avatar.get(Wallet).gold = 7;
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 1 });
+      expect(avatar.alive).toBe(false);
+      expect(a.logger.at('error').map((l) => l.message)).toEqual([
+        'entity save conflict: the document was written outside its claim',
+        'entity ownership lost; its unsaved changes are dropped',
+      ]);
+      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 500 } } });
+      await a.persistence.idle();
       const b = setup(s);
-      const copy = (await b.persistence.load('Avatar', avatar.id))!;
-      copy.get(Wallet).gold = 1;
-      await b.persistence.flushDirty();
-      avatar.get(Wallet).gold = 2;
-      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 1 });
-      expect(a.logger.at('error')[0]?.message).toBe('entity save conflict');
+      expect((await b.persistence.load('Avatar', id))?.get(Wallet).gold).toBe(500);
+    });
+
+    it('stops trusting a claim whose renewals fail past its time, and saves nothing under it', async () => {
+      const s = new OutageStore(await store());
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      await a.persistence.flushDirty();
+      avatar.get(Wallet).gold = 9;
+      s.down = true;
+      // Renewals fail while time runs to just before the end of the claim: the entity stays.
+      a.clock.advance(29_999);
+      await a.persistence.renewClaims();
+      expect(a.logger.at('warn').map((l) => l.message)).toContain('ownership claims not renewed; retried at the next interval');
+      expect(avatar.alive).toBe(true);
+      // At its end the save itself refuses to write under it.
+      a.clock.advance(1);
+      s.down = false;
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 1 });
+      expect(avatar.alive).toBe(false);
+      expect(a.logger.at('error')[0]?.meta).toMatchObject({ entityId: id, reason: 'the claim ran out before a renewal succeeded', unsaved: true });
+      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 0 } } });
     });
 
     it('refuses an unknown type or a corrupted document with a clear error and leaves the world unchanged', async () => {

@@ -4,10 +4,19 @@
  * holding the persistent fields of its components, with the store's version for optimistic
  * concurrency. Dirty entities are saved in batches by {@link EntityPersistence.flushDirty};
  * critical changes are saved at once.
+ *
+ * Each entity has one owner: this world claims it in the store before loading it (or before a
+ * new one is first saved) and saves it under the claim's epoch (entity-claims.ts). A save that
+ * fails keeps the entity dirty for the next one; a save that finds the stored version moved by an
+ * earlier save of the same claim (whose answer was lost) takes that version and is retried. An
+ * entity whose claim is lost is never saved again: it is logged at error, handed to the
+ * {@link EntityPersistence.onOwnershipLost} listeners and taken out of the world.
  */
 import type { Logger } from '../log/types.js';
 import { StoreError } from '../persist/errors.js';
-import type { SaveRequest, Store } from '../persist/store.js';
+import type { SaveOutcome, SaveRequest, Store } from '../persist/store.js';
+import type { Clock } from '../timer/clock.js';
+import { EntityClaims } from './entity-claims.js';
 import type { ComponentData, Entity } from './entity.js';
 import type { EntityRegistry } from './entity-registry.js';
 import type { World } from './world.js';
@@ -18,45 +27,114 @@ export interface EntityPersistenceOptions {
   registry: EntityRegistry;
   store: Store;
   logger: Logger;
+  /** Time for renewing claims. */
+  clock: Clock;
+  /** Who owns what this world loads: its server id, read at each claim. */
+  owner: string | (() => string);
   /** Documents per `saveBatch` (default 1,000). */
   batchSize?: number;
+  /** How long an ownership claim lives unless renewed (default 15,000 ms, as `store.claimTtlMs`). */
+  claimTtlMs?: number;
+  /** How often claims are renewed (default 5,000 ms, as `store.claimRenewMs`); less than `claimTtlMs`. */
+  claimRenewMs?: number;
 }
 
 /** What one flush did. */
 export interface FlushResult {
   saved: number;
-  /** Entities whose stored version moved under them: logged, not retried. */
+  /** Entities whose stored version moved under them: kept dirty and retried. */
   conflicts: number;
+  /** Entities whose ownership was lost: not saved, taken out of the world. */
+  lost: number;
 }
+
+/** Why an entity's claim was lost, as the listeners hear it. */
+export type OwnershipLostListener = (entity: Entity, reason: string) => void;
 
 /** The entity ↔ store binding of one world. */
 export class EntityPersistence {
   private readonly batchSize: number;
-  /** Entities with a save in flight: a second save now would carry the same expected version. */
-  private readonly saving = new Set<Entity>();
-  /** Critical saves started and not yet settled. */
-  private readonly critical = new Set<Promise<void>>();
+  /** Saves in flight by entity: a second save now would carry the same expected version. */
+  private readonly saving = new Map<Entity, Promise<unknown>>();
+  /** Critical saves started and not yet settled, by entity; each tells whether it stored the change. */
+  private readonly critical = new Map<Entity, Promise<boolean>>();
+  /** Loads in flight by id: two loads of one id share one claim. */
+  private readonly loading = new Map<string, Promise<Entity | undefined>>();
+  private readonly claims: EntityClaims;
+  private readonly lostListeners: OwnershipLostListener[] = [];
+  /** Claims being given back after a loss (release logs its own failures). */
+  private readonly releasing = new Set<Promise<void>>();
 
+  /** @throws RangeError when `claimRenewMs` is not below `claimTtlMs`. */
   constructor(private readonly options: EntityPersistenceOptions) {
     this.batchSize = options.batchSize ?? 1_000;
+    const ttlMs = options.claimTtlMs ?? 15_000;
+    const renewIntervalMs = options.claimRenewMs ?? 5_000;
+    if (!(renewIntervalMs > 0 && renewIntervalMs < ttlMs)) throw new RangeError(`EntityPersistence: claimRenewMs ${renewIntervalMs} must be above 0 and below claimTtlMs ${ttlMs}`);
+    const { owner } = options;
+    this.claims = new EntityClaims({
+      store: options.store,
+      clock: options.clock,
+      logger: options.logger,
+      settings: { owner: typeof owner === 'string' ? () => owner : owner, ttlMs, renewIntervalMs },
+      onLost: (id, reason) => {
+        const entity = options.world.find(id);
+        if (entity) this.lose(entity, reason);
+      },
+    });
     // Critical changes are saved at once; a failure is logged and the entity stays dirty.
     // Deferred a turn, so that an entity marked critical inside a spawn that then fails is not saved.
     options.world.onCritical((entity) => {
+      const before = this.critical.get(entity);
       const saved = Promise.resolve()
         .then(async () => {
-          if (!entity.alive) return;
-          this.options.world.takeDirtyOne(entity);
-          await this.save([entity]);
+          // One save of an entity at a time: a critical change waits for the save in flight.
+          if (before) await before;
+          for (let running = this.saving.get(entity); running; running = this.saving.get(entity)) await running.catch(() => undefined);
+          // A conflict with its own unseen save takes the stored version: the second try lands.
+          for (let attempt = 0; attempt < 2; attempt++) {
+            if (!entity.alive) return false;
+            if (!this.options.world.isDirty(entity)) return true;
+            this.options.world.takeDirtyOne(entity);
+            const result = await this.save([entity]);
+            if (result.saved === 1) return true;
+            if (result.conflicts === 0) return false;
+          }
+          return false;
         })
-        .catch((err: unknown) => this.options.logger.error('critical save failed', { err, entityId: entity.id }));
-      this.critical.add(saved);
-      void saved.finally(() => this.critical.delete(saved));
+        .catch((err: unknown) => {
+          this.options.logger.error('critical save failed', { err, entityId: entity.id });
+          return false;
+        });
+      this.critical.set(entity, saved);
+      void saved.finally(() => {
+        if (this.critical.get(entity) === saved) this.critical.delete(entity);
+      });
     });
   }
 
-  /** Resolves when every critical save started so far has settled (before closing the store). */
+  /** Ownership claims held, for reports. */
+  get claimCount(): number {
+    return this.claims.size;
+  }
+
+  /** Adds a listener told when an entity's claim is lost, just before the entity is taken out of the world. */
+  onOwnershipLost(listener: OwnershipLostListener): void {
+    this.lostListeners.push(listener);
+  }
+
+  /** Resolves when every critical save and claim release started so far has settled (before closing the store). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.critical]);
+    await Promise.allSettled([...this.critical.values(), ...this.releasing]);
+  }
+
+  /**
+   * Waits for the critical save of `entity` in flight, if any.
+   * @returns whether its critical changes are in the store (true when none were pending).
+   */
+  async criticalSaved(entity: Entity): Promise<boolean> {
+    const pending = this.critical.get(entity);
+    return pending ? pending : true;
   }
 
   /**
@@ -68,73 +146,187 @@ export class EntityPersistence {
   }
 
   /**
-   * Loads an entity of type `type` by id into the world (calling `onLoad`), or returns the one
-   * already there.
+   * Claims an entity of type `type` and loads it into the world (calling `onLoad`), or returns the
+   * one already there. When the store has no such document the claim is kept, so that the caller
+   * can create the entity under it (spawn it with this id and save it) or give it back with
+   * {@link releaseClaim}.
    * @returns `undefined` when the store has no such document.
-   * @throws Error for an unknown type or a document that does not fit the type; the world is unchanged.
+   * @throws OwnershipHeldError (STORE_ERR_OWNED) while another owner holds it; Error for an
+   *   unknown type or a document that does not fit the type; StoreError when the store fails. The
+   *   world is unchanged and no claim is kept.
    */
-  async load(type: string, id: string): Promise<Entity | undefined> {
-    const { cls, order, name } = this.options.registry.lookup(type);
+  load(type: string, id: string): Promise<Entity | undefined> {
     const present = this.options.world.find(id);
-    if (present) return present;
-    const doc = await this.options.store.load(name, id);
-    if (!doc) return undefined;
-    // Another load of the same id may have finished while this one waited.
-    const arrived = this.options.world.find(id);
-    if (arrived) return arrived;
-    const components = checkDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
-    return this.options.world.spawn(cls, { id, loaded: { version: doc.version, components } });
+    if (present) return Promise.resolve(present);
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.claimAndLoad(type, id).finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Takes `entity` out of the world and releases its claim, so that another process may load it
+   * at once. Save it first: unsaved changes are not saved here.
+   */
+  async unload(entity: Entity): Promise<void> {
+    const { id } = entity;
+    this.options.world.destroy(entity);
+    await this.claims.release(id);
+  }
+
+  /** Releases the claim a {@link load} that found nothing kept on `id`, when nothing is created under it. */
+  async releaseClaim(id: string): Promise<void> {
+    if (!this.options.world.find(id)) await this.claims.release(id);
+  }
+
+  /** Renews every claim now, as the interval does (for tests and for a root that wants it sooner). */
+  renewClaims(): Promise<void> {
+    return this.claims.renewNow();
+  }
+
+  /**
+   * Stops renewing claims and releases those of entities with nothing left to save (after the
+   * final flush); the claims of entities still dirty lapse on their own.
+   */
+  async close(): Promise<void> {
+    await this.claims.close();
+    const { world } = this.options;
+    for (const id of this.claims.ids()) {
+      const entity = world.find(id);
+      if (!entity || !world.isDirty(entity)) await this.claims.release(id);
+    }
+  }
+
+  private async claimAndLoad(type: string, id: string): Promise<Entity | undefined> {
+    const { cls, order, name } = this.options.registry.lookup(type);
+    await this.claims.claim(name, id);
+    try {
+      const doc = await this.options.store.load(name, id);
+      if (!doc) return undefined;
+      const components = checkDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
+      const entity = this.options.world.spawn(cls, { id, loaded: { version: doc.version, components } });
+      this.claims.attach(entity);
+      return entity;
+    } catch (err) {
+      await this.claims.release(id);
+      throw err;
+    }
   }
 
   private async save(entities: Entity[]): Promise<FlushResult> {
+    const { world } = this.options;
     const byType = new Map<string, Entity[]>();
+    const result: FlushResult = { saved: 0, conflicts: 0, lost: 0 };
     for (const e of entities) {
       if (!e.alive) continue;
       if (this.saving.has(e)) {
         // Changed again while its last save is in flight: it goes with the next flush.
-        this.options.world.markDirty(e);
+        world.markDirty(e);
+        continue;
+      }
+      if (this.claims.has(e.id) && this.claims.epochOf(e.id) === undefined) {
+        this.lose(e, 'the claim ran out before a renewal succeeded', { unsaved: true });
+        result.lost++;
         continue;
       }
       const group = byType.get(e.typeName);
       if (group) group.push(e);
       else byType.set(e.typeName, [e]);
     }
-    const result: FlushResult = { saved: 0, conflicts: 0 };
     const groups = [...byType];
     for (let g = 0; g < groups.length; g++) {
       const [type, group] = groups[g]!;
       for (let i = 0; i < group.length; i += this.batchSize) {
         const batch = group.slice(i, i + this.batchSize);
-        const requests: SaveRequest[] = batch.map((e) => ({
-          id: e.id,
-          data: { type, components: e.persistentData() },
-          expectedVersion: e.version,
-        }));
-        let outcomes;
-        for (const e of batch) this.saving.add(e);
+        let outcomes: SaveOutcome[];
+        let done!: () => void;
+        const running = new Promise<void>((resolve) => (done = resolve));
+        for (const e of batch) this.saving.set(e, running);
         try {
+          // An entity made here (not loaded) is claimed before its first save; one created under
+          // the claim of a load that found nothing is tied to that claim now.
+          for (const e of batch) {
+            if (!this.claims.has(e.id)) await this.claims.claim(type, e.id);
+            this.claims.attach(e);
+          }
+          const requests: SaveRequest[] = batch.map((e) => ({
+            id: e.id,
+            data: { type, components: e.persistentData() },
+            expectedVersion: e.version,
+            epoch: this.claims.epochOf(e.id)!,
+          }));
           outcomes = await this.options.store.saveBatch(type, requests);
         } catch (err) {
           // Nothing from this batch on was saved: all of it stays dirty for the next flush.
           const unsaved = [...group.slice(i), ...groups.slice(g + 1).flatMap(([, rest]) => rest)];
-          for (const e of unsaved) this.options.world.markDirty(e);
+          for (const e of unsaved) world.markDirty(e);
           throw err;
         } finally {
           for (const e of batch) this.saving.delete(e);
+          done();
         }
-        outcomes.forEach((o, k) => {
-          const entity = batch[k]!;
-          if (o.ok) {
-            entity.version = o.version;
-            result.saved++;
-          } else {
-            result.conflicts++;
-            this.options.logger.error('entity save conflict', { entityId: entity.id, type, expectedVersion: o.expectedVersion, actualVersion: o.actualVersion });
-          }
-        });
+        outcomes.forEach((o, k) => this.settle(batch[k]!, o, result));
       }
     }
     return result;
+  }
+
+  // What a save's outcome means for its entity.
+  private settle(entity: Entity, o: SaveOutcome, result: FlushResult): void {
+    if (o.ok) {
+      entity.version = o.version;
+      result.saved++;
+      return;
+    }
+    const epoch = this.claims.epochOf(entity.id);
+    const actualEpoch = o.actualEpoch ?? 0;
+    const fields = { entityId: entity.id, type: entity.typeName, expectedVersion: o.expectedVersion, actualVersion: o.actualVersion, epoch, actualEpoch };
+    if (epoch === undefined || actualEpoch > epoch) {
+      const reason = epoch === undefined ? 'the claim ran out before a renewal succeeded' : `the document is under epoch ${actualEpoch} now`;
+      this.lose(entity, reason, { unsaved: true });
+      result.lost++;
+      return;
+    }
+    if (actualEpoch < epoch && o.actualVersion !== undefined) {
+      // Written outside this claim (a tool, a deletion): the document is not what this world believes.
+      this.options.logger.error('entity save conflict: the document was written outside its claim', fields);
+      this.lose(entity, 'the document was written outside its claim', { unsaved: true, release: true });
+      result.lost++;
+      return;
+    }
+    result.conflicts++;
+    this.options.world.markDirty(entity);
+    if (o.actualVersion === undefined) {
+      this.options.logger.warn('entity save conflict: another write of the document is in flight; retried', fields);
+    } else {
+      // An earlier save under this claim landed without its answer: the store holds our own state.
+      entity.version = o.actualVersion;
+      this.options.logger.warn('entity save conflict with its own earlier save; retried at the stored version', fields);
+    }
+  }
+
+  // Never saved again: the store has another owner's state, or state this world did not see.
+  // `unsaved`: it had changes to save (a save in progress took it out of the dirty set).
+  private lose(entity: Entity, reason: string, how: { unsaved?: boolean; release?: boolean } = {}): void {
+    if (!entity.alive) return;
+    const { world, logger } = this.options;
+    const { release = false, unsaved = world.isDirty(entity) } = how;
+    logger.error('entity ownership lost; its unsaved changes are dropped', { entityId: entity.id, type: entity.typeName, reason, unsaved });
+    if (release) {
+      const released = this.claims.release(entity.id);
+      this.releasing.add(released);
+      void released.finally(() => this.releasing.delete(released));
+    } else this.claims.drop(entity.id);
+    for (const listener of this.lostListeners) {
+      try {
+        listener(entity, reason);
+      } catch (err) {
+        logger.error('ownership-lost listener failed', { err, entityId: entity.id });
+      }
+    }
+    world.destroy(entity);
   }
 }
 

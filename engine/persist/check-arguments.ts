@@ -1,8 +1,8 @@
 import { StoreError } from './errors.js';
-import { MAX_FIND_LIMIT, type FindFilter, type FindOptions, type SaveRequest } from './store.js';
+import { MAX_FIND_LIMIT, type FindFilter, type FindOptions, type OwnerRef, type SaveRequest } from './store.js';
 import { RESERVED_FIELDS } from './validate-document.js';
 
-// No "__" inside: the mongodb backend keeps `<name>__claims` beside a collection.
+// No "__" inside: the backends keep `<name>__claims` and `<name>__owners` beside a collection.
 const COLLECTION_NAME = /^[A-Za-z](?!.*__)[A-Za-z0-9_-]{0,63}$/;
 /** Longest id a store accepts, in UTF-8 bytes. */
 export const MAX_ID_BYTES = 256;
@@ -31,6 +31,16 @@ export function checkVersion(v: number): void {
   if (!Number.isSafeInteger(v) || v < 0) invalid(`bad version ${String(v)}: expected an integer >= 0`);
 }
 
+/** @throws StoreError STORE_ERR_INVALID_ARGUMENT unless `ms` is an integer of at least 1. */
+export function checkTtl(ms: number): void {
+  if (!Number.isSafeInteger(ms) || ms < 1) invalid(`bad claim time ${String(ms)}: expected an integer >= 1 ms`);
+}
+
+/** @throws StoreError STORE_ERR_INVALID_ARGUMENT unless `owner` is a non-empty string of at most 256 bytes. */
+export function checkOwner(owner: string): void {
+  if (typeof owner !== 'string' || owner.length === 0 || Buffer.byteLength(owner) > MAX_ID_BYTES) invalid(`bad owner ${JSON.stringify(owner)}`);
+}
+
 /**
  * Checks the size of a batch, its ids and versions, and that no id appears twice.
  * @throws StoreError STORE_ERR_INVALID_ARGUMENT.
@@ -42,8 +52,22 @@ export function checkSaveRequests(collection: string, requests: readonly SaveReq
   for (const r of requests) {
     checkId(r.id);
     checkVersion(r.expectedVersion);
+    if (r.epoch !== undefined && (!Number.isSafeInteger(r.epoch) || r.epoch < 1)) invalid(`bad epoch ${String(r.epoch)} for ${collection}/${r.id}`);
     if (seen.has(r.id)) invalid(`${collection}/${r.id} appears twice in one batch`);
     seen.add(r.id);
+  }
+}
+
+/**
+ * Checks claims named for renewal or release.
+ * @throws StoreError STORE_ERR_INVALID_ARGUMENT.
+ */
+export function checkOwnerRefs(collection: string, claims: readonly OwnerRef[]): void {
+  checkCollection(collection);
+  if (claims.length > MAX_BATCH_SIZE) invalid(`${claims.length} claims are over the ${MAX_BATCH_SIZE} limit`);
+  for (const c of claims) {
+    checkId(c.id);
+    if (!Number.isSafeInteger(c.epoch) || c.epoch < 1) invalid(`bad epoch ${String(c.epoch)} for ${collection}/${c.id}`);
   }
 }
 

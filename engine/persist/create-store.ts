@@ -22,7 +22,7 @@ export interface CreateStoreOptions {
 export async function createStore(config: Config['store'], options: CreateStoreOptions): Promise<Store> {
   const limits = { ...DEFAULT_DOCUMENT_LIMITS, maxBytes: config.maxDocumentBytes };
   if (config.backend === 'lmdb') {
-    return openLmdbStore({ path: config.lmdb.path, limits, ...(config.lmdb.mapSizeBytes ? { mapSizeBytes: config.lmdb.mapSizeBytes } : {}) });
+    return openLmdbStore({ path: config.lmdb.path, limits, clock: options.clock, ...(config.lmdb.mapSizeBytes ? { mapSizeBytes: config.lmdb.mapSizeBytes } : {}) });
   }
   const { url, database, maxRetries, retryBaseMs, retryMaxMs, serverSelectionTimeoutMs } = config.mongodb;
   return connectMongoStore({

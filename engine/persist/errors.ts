@@ -11,6 +11,8 @@ export const STORE_ERRORS = {
   STORE_ERR_UNAVAILABLE: { message: 'store unavailable' },
   STORE_ERR_CLOSED: { message: 'store is closed' },
   STORE_ERR_BACKEND: { message: 'backend error' },
+  STORE_ERR_OWNED: { message: 'another owner holds the document' },
+  STORE_ERR_NOT_OWNER: { message: 'ownership claim lost' },
 } as const;
 
 /** One of the codes in {@link STORE_ERRORS}. */
@@ -46,5 +48,41 @@ export class VersionConflictError extends StoreError {
   ) {
     const found = actualVersion === undefined ? 'another writer' : actualVersion === 0 ? 'no document' : `version ${actualVersion}`;
     super('STORE_ERR_VERSION_CONFLICT', `${collection}/${id}: expected version ${expectedVersion}, found ${found}`);
+  }
+}
+
+/** Thrown by `claimOwner` while another claim on the document is live. */
+export class OwnershipHeldError extends StoreError {
+  /**
+   * @param collection where the document lives.
+   * @param id the document id.
+   * @param owner the holder of the live claim, when known.
+   * @param expiresAt when that claim lapses unless renewed, when known.
+   */
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+    readonly owner: string | undefined,
+    readonly expiresAt: number | undefined,
+  ) {
+    super('STORE_ERR_OWNED', `${collection}/${id}: held by ${owner ?? 'another owner'}${expiresAt === undefined ? '' : ` until ${new Date(expiresAt).toISOString()}`}`);
+  }
+}
+
+/** Thrown by `save` when the writer's claim was taken over by a later epoch. */
+export class OwnershipLostError extends StoreError {
+  /**
+   * @param collection where the document lives.
+   * @param id the document id.
+   * @param epoch the writer's epoch.
+   * @param actualEpoch the epoch the document is under now.
+   */
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+    readonly epoch: number,
+    readonly actualEpoch: number,
+  ) {
+    super('STORE_ERR_NOT_OWNER', `${collection}/${id}: epoch ${epoch} was superseded by epoch ${actualEpoch}`);
   }
 }

@@ -9,7 +9,7 @@ import { describeStoreContract } from './store.contract.js';
 const dir = await mkdtemp(join(tmpdir(), 'lmdb-store-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describeStoreContract('lmdb', async () => openLmdbStore({ path: dir, maxCollections: 256 }));
+describeStoreContract('lmdb', async (clock) => openLmdbStore({ path: dir, maxCollections: 256, ...(clock ? { clock } : {}) }));
 
 describe('LmdbStore failures', () => {
   it('reports LMDB refusing another collection as STORE_ERR_BACKEND', async () => {

@@ -3,15 +3,19 @@
  * environment (a folder) holds a named database per collection. LMDB serialises writers across
  * processes with its own lock, so several processes may share one folder. Versions are LMDB entry
  * versions and every write is conditional on them (`put` with `ifVersion`, `ifNoExists`): the
- * check happens in the native write transaction, under that lock, not in JavaScript.
+ * check happens in the native write transaction, under that lock, not in JavaScript. Ownership
+ * claims live in `<collection>__owners` (lmdb-owners.ts); a document saved under a claim keeps
+ * its epoch in the hidden top-level field `_e`.
  */
 import { IF_EXISTS, open, type Database, type RootDatabase } from 'lmdb';
-import { checkCollection, checkFind, checkId, checkSaveRequests, checkVersion } from './check-arguments.js';
+import { SystemClock, type Clock } from '../timer/clock.js';
+import { checkCollection, checkFind, checkId, checkOwner, checkOwnerRefs, checkSaveRequests, checkTtl, checkVersion } from './check-arguments.js';
 import { StoreError, VersionConflictError } from './errors.js';
 import { InFlight } from './in-flight.js';
+import { LmdbOwners, withoutEpoch } from './lmdb-owners.js';
 import { matchesFilter } from './match-filter.js';
 import { saveOne } from './save-one.js';
-import type { DocumentData, FindFilter, FindOptions, SaveOutcome, SaveRequest, Store, StoredDocument } from './store.js';
+import type { DocumentData, FindFilter, FindOptions, OwnerClaim, OwnerRef, SaveOutcome, SaveRequest, Store, StoredDocument } from './store.js';
 import { DEFAULT_DOCUMENT_LIMITS, validateDocument, type DocumentLimits } from './validate-document.js';
 
 /** Options for {@link openLmdbStore}. */
@@ -24,6 +28,8 @@ export interface LmdbStoreOptions {
   maxCollections?: number;
   /** A fixed LMDB map size in bytes; by default lmdb-js grows the map as the data grows. */
   mapSizeBytes?: number;
+  /** Time for ownership claims (default the system clock). */
+  clock?: Clock;
 }
 
 /** A {@link Store} on an LMDB environment. Create it with {@link openLmdbStore}. */
@@ -32,20 +38,23 @@ export class LmdbStore implements Store {
   readonly connected = true;
   private readonly collections = new Map<string, Database<DocumentData, string>>();
   private readonly inflight: InFlight;
+  private readonly owners: LmdbOwners;
 
   constructor(
     private readonly root: RootDatabase,
     private readonly path: string,
     private readonly limits: DocumentLimits,
+    clock: Clock = new SystemClock(),
   ) {
     this.inflight = new InFlight(`lmdb store at ${path}`);
+    this.owners = new LmdbOwners(root, clock, (collection) => this.db(collection));
   }
 
   load(collection: string, id: string): Promise<StoredDocument | undefined> {
     return this.run(async () => {
       checkId(id);
       const entry = this.db(collection).getEntry(id);
-      return entry && { id, version: entry.version!, data: entry.value };
+      return entry && { id, version: entry.version!, data: withoutEpoch(entry.value) };
     });
   }
 
@@ -58,6 +67,7 @@ export class LmdbStore implements Store {
       checkSaveRequests(collection, requests);
       for (const r of requests) validateDocument(r.data, this.limits, `${collection}/${r.id}`);
       const db = this.db(collection);
+      if (requests.some((r) => r.epoch !== undefined)) return this.owners.saveFenced(collection, db, requests);
       // Conditional writes issued in one turn commit in one transaction; each says whether it applied.
       const applied = await Promise.all(
         requests.map((r) =>
@@ -100,10 +110,35 @@ export class LmdbStore implements Store {
       // No secondary indexes here: standalone collections are small, so a scan is the honest choice.
       for (const { key, value, version } of this.db(collection).getRange({ versions: true })) {
         if (!matchesFilter(value, filter)) continue;
-        found.push({ id: key, version: version!, data: value });
+        found.push({ id: key, version: version!, data: withoutEpoch(value) });
         if (found.length >= limit) break;
       }
       return found;
+    });
+  }
+
+  claimOwner(collection: string, id: string, owner: string, ttlMs: number): Promise<OwnerClaim> {
+    return this.run(async () => {
+      checkCollection(collection);
+      checkId(id);
+      checkOwner(owner);
+      checkTtl(ttlMs);
+      return this.owners.claim(collection, id, owner, ttlMs);
+    });
+  }
+
+  renewOwners(collection: string, claims: readonly OwnerRef[], ttlMs: number): Promise<string[]> {
+    return this.run(async () => {
+      checkOwnerRefs(collection, claims);
+      checkTtl(ttlMs);
+      return this.owners.renew(collection, claims, ttlMs);
+    });
+  }
+
+  releaseOwner(collection: string, claim: OwnerRef): Promise<void> {
+    return this.run(async () => {
+      checkOwnerRefs(collection, [claim]);
+      await this.owners.release(collection, claim);
     });
   }
 
@@ -146,7 +181,7 @@ export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
       maxDbs: options.maxCollections ?? 64,
       ...(options.mapSizeBytes === undefined ? {} : { mapSize: options.mapSizeBytes }),
     });
-    return new LmdbStore(root, options.path, options.limits ?? DEFAULT_DOCUMENT_LIMITS);
+    return new LmdbStore(root, options.path, options.limits ?? DEFAULT_DOCUMENT_LIMITS, options.clock);
   } catch (err) {
     throw new StoreError('STORE_ERR_UNAVAILABLE', `cannot open lmdb at ${options.path}`, { cause: err });
   }

@@ -76,10 +76,13 @@ async function bulkWrite(ctx: ChunkWriterContext, col: Collection<Row>, requests
   const inserts: AnyBulkWriteOperation<Row>[] = [];
   const replaces: AnyBulkWriteOperation<Row>[] = [];
   for (const r of requests) {
-    if (r.expectedVersion === 0) inserts.push({ insertOne: { document: { ...r.data, _id: r.id, _v: 1, _w: token } } });
+    const epoch = r.epoch === undefined ? {} : { _e: r.epoch };
+    if (r.expectedVersion === 0) inserts.push({ insertOne: { document: { ...r.data, _id: r.id, _v: 1, _w: token, ...epoch } } });
     else {
-      const replacement = { ...r.data, _v: r.expectedVersion + 1, _w: token } as Row;
-      replaces.push({ replaceOne: { filter: { _id: r.id, _v: r.expectedVersion }, replacement } });
+      const replacement = { ...r.data, _v: r.expectedVersion + 1, _w: token, ...epoch } as Row;
+      // Under an epoch, a document a later epoch has claimed is refused whatever version is named.
+      const filter = r.epoch === undefined ? { _id: r.id, _v: r.expectedVersion } : { _id: r.id, _v: r.expectedVersion, _e: { $not: { $gt: r.epoch } } };
+      replaces.push({ replaceOne: { filter, replacement } });
     }
   }
   const groups = inserts.length > 0 ? [inserts] : [];
@@ -109,7 +112,7 @@ async function verify(
 ): Promise<Map<string, SaveOutcome>> {
   if (requests.length === 0) return new Map();
   const rows = await ctx.run(`verify ${requests.length} in ${col.collectionName}`, () =>
-    col.find({ _id: { $in: requests.map((r) => r.id) } }, { projection: { _v: 1, _w: 1 } }).toArray(),
+    col.find({ _id: { $in: requests.map((r) => r.id) } }, { projection: { _v: 1, _w: 1, _e: 1 } }).toArray(),
   );
   const found = new Map(rows.map((row) => [row._id, row]));
   return new Map(
@@ -118,7 +121,8 @@ async function verify(
       if (row && row._w === token && row._v === r.expectedVersion + 1) return [r.id, { id: r.id, ok: true, version: row._v }];
       // Still at the expected version but not written: another writer holds the claim.
       const actualVersion = row?._v === r.expectedVersion ? undefined : (row?._v ?? 0);
-      return [r.id, { id: r.id, ok: false, expectedVersion: r.expectedVersion, actualVersion }];
+      const refused = { id: r.id, ok: false as const, expectedVersion: r.expectedVersion, actualVersion };
+      return [r.id, r.epoch === undefined ? refused : { ...refused, actualEpoch: row?._e ?? 0 }];
     }),
   );
 }

@@ -7,6 +7,6 @@ import { describeStoreContract } from './store.contract.js';
 
 const database = `contract_${randomBytes(4).toString('hex')}`;
 
-describeStoreContract('mongodb via FerretDB', () =>
-  connectMongoStore({ url: inject('mongoUrl'), database, clock: new SystemClock(), logger: new MemoryLogger() }),
+describeStoreContract('mongodb via FerretDB', (clock = new SystemClock()) =>
+  connectMongoStore({ url: inject('mongoUrl'), database, clock, logger: new MemoryLogger() }),
 );

@@ -3,23 +3,24 @@
  *
  * Layout: one MongoDB collection per store collection; a document is
  * `{ _id: id, _v: version, _w: writeToken, ...data }` (see mongo-chunk-writer.ts for writes and
- * mongo-claims.ts for what changes on FerretDB).
+ * mongo-claims.ts for what changes on FerretDB); ownership claims are in mongo-owners.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { MongoClient, type Collection, type Db } from 'mongodb';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
-import { checkCollection, checkFind, checkId, checkSaveRequests, checkVersion } from './check-arguments.js';
-import { StoreError, VersionConflictError } from './errors.js';
+import { checkCollection, checkFind, checkId, checkOwner, checkOwnerRefs, checkSaveRequests, checkTtl, checkVersion } from './check-arguments.js';
+import { OwnershipHeldError, StoreError, VersionConflictError } from './errors.js';
 import { InFlight } from './in-flight.js';
 import { VersionClaims } from './mongo-claims.js';
 import { writeChunk } from './mongo-chunk-writer.js';
 import { isTransientMongoError } from './mongo-errors.js';
+import { MongoOwners } from './mongo-owners.js';
 import { toStored, type Row } from './mongo-row.js';
 import { backoffDelay } from '../timer/backoff.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { saveOne } from './save-one.js';
-import type { FindFilter, FindOptions, IndexSpec, SaveOutcome, SaveRequest, Store, StoredDocument } from './store.js';
+import type { FindFilter, FindOptions, IndexSpec, OwnerClaim, OwnerRef, SaveOutcome, SaveRequest, Store, StoredDocument } from './store.js';
 import { DEFAULT_DOCUMENT_LIMITS, validateDocument, type DocumentLimits } from './validate-document.js';
 
 /** Options for {@link connectMongoStore}; defaults match engine/config/defaults.ts. */
@@ -60,6 +61,8 @@ const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseMs: 100, maxMs: 5_000 };
 /** Operations a chunk runs while it holds claims: claim, insert, update, verify. */
 const CLAIM_HOLDING_STEPS = 4;
 const DEFAULT_SERVER_SELECTION_MS = 5_000;
+/** Attempts at moving a document under a new epoch while an earlier owner's write is landing. */
+const FENCE_ATTEMPTS = 5;
 
 /** What differs when the server is FerretDB rather than MongoDB. */
 interface ServerTraits {
@@ -78,6 +81,7 @@ export class MongoStore implements Store {
   private readonly retry: RetryPolicy;
   private readonly claimStaleMs: number;
   private readonly claims = new Map<string, VersionClaims>();
+  private readonly owners = new Map<string, MongoOwners>();
 
   /** @param traits how to treat the server, from its buildInfo (see {@link connectMongoStore}). */
   constructor(
@@ -176,6 +180,30 @@ export class MongoStore implements Store {
     });
   }
 
+  claimOwner(collection: string, id: string, owner: string, ttlMs: number): Promise<OwnerClaim> {
+    return this.inflight.run(async () => {
+      checkId(id);
+      checkOwner(owner);
+      checkTtl(ttlMs);
+      return this.ownersOf(collection).claim(id, owner, ttlMs);
+    });
+  }
+
+  renewOwners(collection: string, claims: readonly OwnerRef[], ttlMs: number): Promise<string[]> {
+    return this.inflight.run(async () => {
+      checkOwnerRefs(collection, claims);
+      checkTtl(ttlMs);
+      return this.ownersOf(collection).renew(claims, ttlMs);
+    });
+  }
+
+  releaseOwner(collection: string, claim: OwnerRef): Promise<void> {
+    return this.inflight.run(async () => {
+      checkOwnerRefs(collection, [claim]);
+      await this.ownersOf(collection).release(claim);
+    });
+  }
+
   async close(): Promise<void> {
     await this.inflight.close();
     await this.client.close();
@@ -202,6 +230,36 @@ export class MongoStore implements Store {
   private col(collection: string): Collection<Row> {
     checkCollection(collection);
     return this.db.collection<Row>(collection);
+  }
+
+  private ownersOf(collection: string): MongoOwners {
+    let owners = this.owners.get(collection);
+    if (!owners) {
+      const col = this.col(collection);
+      owners = new MongoOwners(collection, this.db.collection(`${collection}__owners`), {
+        run: (what, op) => this.run(what, op),
+        clock: this.options.clock,
+        fence: (id, epoch) => this.fence(collection, col, id, epoch),
+      });
+      this.owners.set(collection, owners);
+    }
+    return owners;
+  }
+
+  // Moves a document to a new version under `epoch`, its data unchanged, through the ordinary
+  // conditional write; an earlier owner's save landing meanwhile is waited out a few times.
+  private async fence(collection: string, col: Collection<Row>, id: string, epoch: number): Promise<void> {
+    const ctx = { run: this.run.bind(this), logger: this.options.logger, updatesPerCommand: this.traits.updatesPerCommand };
+    for (let attempt = 1; attempt <= FENCE_ATTEMPTS; attempt++) {
+      const row = await this.run(`load ${collection}/${id}`, () => col.findOne({ _id: id }));
+      if (!row) return;
+      if ((row._e ?? 0) > epoch) throw new OwnershipHeldError(collection, id, undefined, undefined);
+      const [outcome] = await writeChunk(ctx, col, this.claimsFor(collection), [{ id, data: toStored(row).data, expectedVersion: row._v, epoch }]);
+      if (outcome!.ok) return;
+      const delay = backoffDelay(this.retry, attempt);
+      await new Promise<void>((resolve) => this.options.clock.setTimer(resolve, delay));
+    }
+    throw new OwnershipHeldError(collection, id, undefined, undefined);
   }
 
   private claimsFor(collection: string): VersionClaims | undefined {

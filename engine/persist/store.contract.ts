@@ -1,10 +1,14 @@
 /**
  * The contract every {@link Store} backend passes. Each backend's test file calls
- * {@link describeStoreContract} with a factory that opens a new handle on the same storage.
+ * {@link describeStoreContract} with a factory that opens a new handle on the same storage, on
+ * the clock given (the system clock when none is).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { StoreError, VersionConflictError } from './errors.js';
+import { ShiftedClock } from '../testing/shifted-clock.js';
+import type { Clock } from '../timer/clock.js';
+import { OwnershipHeldError, OwnershipLostError, StoreError, VersionConflictError } from './errors.js';
 import type { DocumentData, SaveRequest, Store } from './store.js';
+
 
 let nextCollection = 0;
 const fresh = (): string => `c${Date.now().toString(36)}${nextCollection++}`;
@@ -36,11 +40,11 @@ const nested: DocumentData = {
 };
 
 /** Registers the store contract tests for one backend under `describe(label)`. */
-export function describeStoreContract(label: string, openStore: () => Promise<Store>): void {
+export function describeStoreContract(label: string, openStore: (clock?: Clock) => Promise<Store>): void {
   describe(`Store contract (${label})`, () => {
     const opened: Store[] = [];
-    const store = async (): Promise<Store> => {
-      const s = await openStore();
+    const store = async (clock?: Clock): Promise<Store> => {
+      const s = await openStore(clock);
       opened.push(s);
       return s;
     };
@@ -257,6 +261,123 @@ export function describeStoreContract(label: string, openStore: () => Promise<St
       };
       await Promise.all([increment(w1, 25), increment(w2, 25)]);
       expect(await w1.load(col, 'counter')).toEqual({ id: 'counter', version: 51, data: { n: 50 } });
+    });
+
+    describe('ownership claims', () => {
+      const TTL = 30_000;
+      // Two lobbies on one database, each with its own handle; time moves for both.
+      const pair = async () => {
+        const clock = new ShiftedClock();
+        return { clock, a: await store(clock), b: await store(clock), col: fresh() };
+      };
+
+      it('gives the first claim epoch 1 and refuses a second claim while it lives, naming the holder', async () => {
+        const { clock, a, b, col } = await pair();
+        const claim = await a.claimOwner(col, 'hero', 'lobby-1', TTL);
+        expect(claim.owner).toBe('lobby-1');
+        expect(claim.epoch).toBe(1);
+        expect(claim.expiresAt).toBeGreaterThanOrEqual(clock.now() + TTL - 1_000);
+        const err = await b.claimOwner(col, 'hero', 'lobby-2', TTL).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(OwnershipHeldError);
+        expect((err as OwnershipHeldError).code).toBe('STORE_ERR_OWNED');
+        expect((err as OwnershipHeldError).owner).toBe('lobby-1');
+        await expectStoreError(a.claimOwner(col, 'hero', 'lobby-1', TTL), 'STORE_ERR_OWNED');
+      });
+
+      it('lets exactly one of two lobbies racing for a document win its claim', async () => {
+        const { a, b, col } = await pair();
+        await a.save(col, { id: 'hero', data: { gold: 1 }, expectedVersion: 0 });
+        const results = await Promise.allSettled([a.claimOwner(col, 'hero', 'lobby-1', TTL), b.claimOwner(col, 'hero', 'lobby-2', TTL)]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(lost?.reason).toBeInstanceOf(OwnershipHeldError);
+      });
+
+      it('takes over a lapsed claim with a higher epoch and refuses every later save of the stale owner', async () => {
+        const { clock, a, b, col } = await pair();
+        const first = await a.claimOwner(col, 'hero', 'lobby-1', TTL);
+        expect(await a.save(col, { id: 'hero', data: { gold: 10 }, expectedVersion: 0, epoch: first.epoch })).toBe(1);
+        clock.advance(TTL + 1);
+        const second = await b.claimOwner(col, 'hero', 'lobby-2', TTL);
+        expect(second.epoch).toBe(2);
+        // The takeover moved the document to a version the stale owner never saw, data unchanged.
+        expect(await b.load(col, 'hero')).toEqual({ id: 'hero', version: 2, data: { gold: 10 } });
+
+        const stale = await a.save(col, { id: 'hero', data: { gold: 999 }, expectedVersion: 1, epoch: first.epoch }).catch((e: unknown) => e);
+        expect(stale).toBeInstanceOf(OwnershipLostError);
+        expect((stale as OwnershipLostError).code).toBe('STORE_ERR_NOT_OWNER');
+        expect((stale as OwnershipLostError).actualEpoch).toBe(2);
+        // Even a stale owner that names the current version is refused, and told why.
+        const [guess] = await a.saveBatch(col, [{ id: 'hero', data: { gold: 998 }, expectedVersion: 2, epoch: first.epoch }]);
+        expect(guess).toMatchObject({ id: 'hero', ok: false, expectedVersion: 2, actualEpoch: 2 });
+        await expectStoreError(a.save(col, { id: 'hero', data: { gold: 997 }, expectedVersion: 2, epoch: first.epoch }), 'STORE_ERR_NOT_OWNER');
+        expect(await b.load(col, 'hero')).toEqual({ id: 'hero', version: 2, data: { gold: 10 } });
+        expect(await b.save(col, { id: 'hero', data: { gold: 11 }, expectedVersion: 2, epoch: second.epoch })).toBe(3);
+      });
+
+      it('refuses a stale owner whatever version it names, and keeps the new owner\'s writes', async () => {
+        const { clock, a, b, col } = await pair();
+        const first = await a.claimOwner(col, 'hero', 'lobby-1', TTL);
+        await a.save(col, { id: 'hero', data: { gold: 10 }, expectedVersion: 0, epoch: first.epoch });
+        clock.advance(TTL + 1);
+        const second = await b.claimOwner(col, 'hero', 'lobby-2', TTL);
+        expect(await b.save(col, { id: 'hero', data: { gold: 11 }, expectedVersion: 2, epoch: second.epoch })).toBe(3);
+        const outcomes = await a.saveBatch(col, [
+          { id: 'hero', data: { gold: 999 }, expectedVersion: 1, epoch: first.epoch },
+        ]);
+        expect(outcomes).toEqual([{ id: 'hero', ok: false, expectedVersion: 1, actualVersion: 3, actualEpoch: 2 }]);
+        expect(await a.load(col, 'hero')).toEqual({ id: 'hero', version: 3, data: { gold: 11 } });
+      });
+
+      it('reports a conflict with its own epoch when a save of the same claim landed unseen', async () => {
+        const { a, col } = await pair();
+        const claim = await a.claimOwner(col, 'hero', 'lobby-1', TTL);
+        await a.save(col, { id: 'hero', data: { gold: 1 }, expectedVersion: 0, epoch: claim.epoch });
+        await a.save(col, { id: 'hero', data: { gold: 2 }, expectedVersion: 1, epoch: claim.epoch });
+        const [again] = await a.saveBatch(col, [{ id: 'hero', data: { gold: 3 }, expectedVersion: 1, epoch: claim.epoch }]);
+        expect(again).toEqual({ id: 'hero', ok: false, expectedVersion: 1, actualVersion: 2, actualEpoch: 1 });
+        await expectStoreError(a.save(col, { id: 'hero', data: {}, expectedVersion: 1, epoch: claim.epoch }), 'STORE_ERR_VERSION_CONFLICT');
+      });
+
+      it('renews live claims and reports lapsed and taken-over ones as lost', async () => {
+        const { clock, a, b, col } = await pair();
+        const kept = await a.claimOwner(col, 'kept', 'lobby-1', TTL);
+        const lapsed = await a.claimOwner(col, 'lapsed', 'lobby-1', TTL);
+        const taken = await a.claimOwner(col, 'taken', 'lobby-1', TTL);
+        clock.advance(TTL - 1_000);
+        expect(await a.renewOwners(col, [kept, { id: 'taken', epoch: taken.epoch }], TTL)).toEqual([]);
+        clock.advance(2_000);
+        // 'lapsed' ran out; 'kept' and 'taken' were renewed and still hold.
+        await expectStoreError(b.claimOwner(col, 'kept', 'lobby-2', TTL), 'STORE_ERR_OWNED');
+        expect((await b.claimOwner(col, 'lapsed', 'lobby-2', TTL)).epoch).toBe(2);
+        clock.advance(TTL + 1);
+        await b.claimOwner(col, 'taken', 'lobby-2', TTL);
+        const lost = await a.renewOwners(col, [{ id: 'kept', epoch: kept.epoch }, { id: 'lapsed', epoch: lapsed.epoch }, { id: 'taken', epoch: taken.epoch }], TTL);
+        expect(lost.sort()).toEqual(['kept', 'lapsed', 'taken']);
+      });
+
+      it('frees a released claim at once and never reuses its epoch', async () => {
+        const { a, b, col } = await pair();
+        await a.save(col, { id: 'hero', data: { gold: 5 }, expectedVersion: 0 });
+        const first = await a.claimOwner(col, 'hero', 'lobby-1', TTL);
+        await a.releaseOwner(col, first);
+        const second = await b.claimOwner(col, 'hero', 'lobby-2', TTL);
+        expect(second.epoch).toBe(2);
+        // Releasing a claim that is no longer the last one changes nothing.
+        await a.releaseOwner(col, first);
+        await expectStoreError(a.claimOwner(col, 'hero', 'lobby-1', TTL), 'STORE_ERR_OWNED');
+        expect(await a.renewOwners(col, [second], TTL)).toEqual([]);
+        expect((await a.load(col, 'hero'))?.data).toEqual({ gold: 5 });
+      });
+
+      it('refuses bad claim arguments and the reserved field _e', async () => {
+        const s = await store();
+        await expectStoreError(s.claimOwner(fresh(), 'x', '', TTL), 'STORE_ERR_INVALID_ARGUMENT', /owner/);
+        await expectStoreError(s.claimOwner(fresh(), 'x', 'lobby-1', 0), 'STORE_ERR_INVALID_ARGUMENT', /claim time/);
+        await expectStoreError(s.renewOwners(fresh(), [{ id: 'x', epoch: 0 }], TTL), 'STORE_ERR_INVALID_ARGUMENT', /epoch/);
+        await expectStoreError(s.save(fresh(), { id: 'x', data: {}, expectedVersion: 0, epoch: -1 }), 'STORE_ERR_INVALID_ARGUMENT', /epoch/);
+        await expectStoreError(s.save(fresh(), { id: 'x', data: { _e: 1 }, expectedVersion: 0 }), 'STORE_ERR_INVALID_DOCUMENT', /'_e' is reserved/);
+      });
     });
 
     it('fails with STORE_ERR_CLOSED after close', async () => {

@@ -12,8 +12,8 @@ export interface DocumentLimits {
 /** The defaults for {@link DocumentLimits}. */
 export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = { maxBytes: 4 * 1024 * 1024, maxDepth: 32 };
 
-/** Top-level names the backends keep for themselves (id, version, write token). */
-export const RESERVED_FIELDS = new Set(['_id', '_v', '_w']);
+/** Top-level names the backends keep for themselves (id, version, write token, owner epoch). */
+export const RESERVED_FIELDS = new Set(['_id', '_v', '_w', '_e']);
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -1,0 +1,170 @@
+/**
+ * The ownership claims of one world's entities ({@link Store.claimOwner}): taken before an
+ * entity is loaded (or before a new one is first saved), renewed together on an interval from the
+ * injected clock, released when the entity is unloaded. A claim counts as lost here when the store
+ * says so at renewal, or when its time runs out on this process's clock before a renewal
+ * succeeded (a partition): counted from the moment the last successful renewal was sent, so that
+ * this process gives up no later than the store would let another one take over.
+ */
+import type { Logger } from '../log/types.js';
+import type { OwnerClaim, Store } from '../persist/store.js';
+import type { Clock, ClockTimer } from '../timer/clock.js';
+import type { Entity } from './entity.js';
+
+/** How claims are held. */
+export interface ClaimSettings {
+  /** Who claims: this process's server id, read at each claim. */
+  owner: () => string;
+  /** How long a claim lives unless renewed. */
+  ttlMs: number;
+  /** How often every claim is renewed; less than `ttlMs`. */
+  renewIntervalMs: number;
+}
+
+interface Held {
+  collection: string;
+  claim: OwnerClaim;
+  /** When this process stops trusting the claim, on its own clock. */
+  localExpiry: number;
+  entity: Entity | undefined;
+}
+
+/** What {@link EntityClaims} needs. */
+export interface EntityClaimsOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  settings: ClaimSettings;
+  /** A claim was lost: the store refused its renewal, or it ran out before one succeeded. */
+  onLost: (id: string, reason: string) => void;
+}
+
+/** Claims held by one world, by entity id. */
+export class EntityClaims {
+  private readonly held = new Map<string, Held>();
+  private timer: ClockTimer | undefined;
+  private renewing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: EntityClaimsOptions) {}
+
+  /** Claims held. */
+  get size(): number {
+    return this.held.size;
+  }
+
+  /** The epoch of the claim on `id`, while it is held and its time has not run out here. */
+  epochOf(id: string): number | undefined {
+    const held = this.held.get(id);
+    return held && held.localExpiry > this.options.clock.now() ? held.claim.epoch : undefined;
+  }
+
+  /** The ids of the claims held. */
+  ids(): string[] {
+    return [...this.held.keys()];
+  }
+
+  /** Whether a claim on `id` is held (it may have run out: see {@link epochOf}). */
+  has(id: string): boolean {
+    return this.held.has(id);
+  }
+
+  /**
+   * Claims document `id` of `collection` for this process.
+   * @throws OwnershipHeldError while another claim lives; StoreError when the store fails.
+   */
+  async claim(collection: string, id: string): Promise<void> {
+    const { store, clock, settings } = this.options;
+    const sent = clock.now();
+    const claim = await store.claimOwner(collection, id, settings.owner(), settings.ttlMs);
+    this.held.set(id, { collection, claim, localExpiry: sent + settings.ttlMs, entity: undefined });
+    this.schedule();
+  }
+
+  /** Ties the claim on `entity.id` to the entity: once it is destroyed, the claim is released. */
+  attach(entity: Entity): void {
+    const held = this.held.get(entity.id);
+    if (held) held.entity = entity;
+  }
+
+  /** Forgets the claim on `id` without telling the store (it is lost already). */
+  drop(id: string): void {
+    this.held.delete(id);
+  }
+
+  /** Releases the claim on `id`, so that another process may claim it at once; a failure is logged (it lapses). */
+  async release(id: string): Promise<void> {
+    const held = this.held.get(id);
+    if (!held) return;
+    this.held.delete(id);
+    await this.options.store
+      .releaseOwner(held.collection, held.claim)
+      .catch((err: unknown) => this.options.logger.warn('ownership claim not released; it lapses', { err, entityId: id }));
+  }
+
+  /** Renews every claim now (the interval does this on its own); claims of destroyed entities are released. */
+  renewNow(): Promise<void> {
+    this.renewing ??= this.renewAll().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  /** Stops renewing; claims still held lapse after their time unless released. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) this.options.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    await this.renewing;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    this.timer = this.options.clock.setTimer(() => {
+      this.timer = undefined;
+      // Checked whatever the renewal does: one that hangs must not keep a claim alive here.
+      this.expireOverdue();
+      void this.renewNow().finally(() => {
+        if (this.held.size > 0) this.schedule();
+      });
+    }, this.options.settings.renewIntervalMs);
+  }
+
+  private async renewAll(): Promise<void> {
+    const { store, clock, logger, settings } = this.options;
+    const byCollection = new Map<string, Held[]>();
+    for (const [id, held] of this.held) {
+      if (held.entity && !held.entity.alive) {
+        await this.release(id);
+        continue;
+      }
+      const group = byCollection.get(held.collection);
+      if (group) group.push(held);
+      else byCollection.set(held.collection, [held]);
+    }
+    for (const [collection, group] of byCollection) {
+      const sent = clock.now();
+      try {
+        const lost = new Set(await store.renewOwners(collection, group.map((h) => h.claim), settings.ttlMs));
+        for (const held of group) {
+          if (this.held.get(held.claim.id) !== held) continue;
+          if (lost.has(held.claim.id)) this.lose(held, 'the store no longer holds the claim (it lapsed or was taken over)');
+          else held.localExpiry = sent + settings.ttlMs;
+        }
+      } catch (err) {
+        logger.warn('ownership claims not renewed; retried at the next interval', { err, collection, claims: group.length });
+        this.expireOverdue();
+      }
+    }
+  }
+
+  private expireOverdue(): void {
+    const now = this.options.clock.now();
+    for (const held of [...this.held.values()]) {
+      if (held.localExpiry <= now) this.lose(held, 'the claim ran out before a renewal succeeded');
+    }
+  }
+
+  private lose(held: Held, reason: string): void {
+    this.held.delete(held.claim.id);
+    this.options.onLost(held.claim.id, reason);
+  }
+}

@@ -1,0 +1,3 @@
+import { describeLobbyOwnership } from './session-host-ownership.contract.js';
+
+describeLobbyOwnership('lmdb');

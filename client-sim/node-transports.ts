@@ -13,20 +13,31 @@ import { checkWebSocketUrl, parseHostPort } from './client-inputs.js';
 import { createQuietLogger } from './quiet-logger.js';
 import type { ClientPipe, ClientTransportEvents, ClientTransportFactory, ClientTransportKind } from './client-transport.js';
 
-/** TCP: the protocol's byte stream on a socket. */
-export const tcpTransport: ClientTransportFactory = (endpoint, events) =>
-  new Promise((resolve, reject) => {
-    const { host, port } = parseHostPort(endpoint);
-    const socket = connect({ host, port, noDelay: true });
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      socket.on('error', () => socket.destroy());
-      socket.on('data', (chunk) => events.onData(chunk));
-      socket.on('close', () => events.onClose('socket closed'));
-      resolve({ write: (bytes) => void socket.write(bytes), close: () => socket.end() });
+/** Settings of {@link createTcpTransport}. */
+export interface TcpTransportOptions {
+  /** The local address to connect from (default: the one the system picks). */
+  localAddress?: string;
+}
+
+/** TCP: the protocol's byte stream on a socket, from `options.localAddress` when given. */
+export function createTcpTransport(options: TcpTransportOptions = {}): ClientTransportFactory {
+  return (endpoint, events) =>
+    new Promise((resolve, reject) => {
+      const { host, port } = parseHostPort(endpoint);
+      const socket = connect({ host, port, localAddress: options.localAddress, noDelay: true });
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        socket.on('error', () => socket.destroy());
+        socket.on('data', (chunk) => events.onData(chunk));
+        socket.on('close', () => events.onClose('socket closed'));
+        resolve({ write: (bytes) => void socket.write(bytes), close: () => socket.end() });
+      });
     });
-  });
+}
+
+/** TCP: the protocol's byte stream on a socket. */
+export const tcpTransport: ClientTransportFactory = createTcpTransport();
 
 /** WebSocket: binary messages carrying whole packets. */
 export const wsTransport: ClientTransportFactory = (endpoint, events) =>

@@ -6,22 +6,19 @@
  * bystander from another address on the same machine logs in and is served, and /health answers.
  */
 import { connect, type Socket } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SigningKey } from '../engine/auth/signing-key.js';
 import { KCP_PRESETS } from '../engine/net/kcp/kcp-options.js';
 import { connectKcp, type UdpKcpClient } from '../engine/net/kcp/udp-kcp.js';
 import { PACKET } from '../engine/protocol/constants.js';
 import { decodeKick } from '../engine/protocol/kick.js';
-import { startMain, type MainProcess } from '../engine/testing/main-process.js';
+import type { MainProcess } from '../engine/testing/main-process.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
-import type { ClientTransportFactory } from '../client-sim/client-transport.js';
 import { connectGate } from '../client-sim/node-client.js';
+import { createTcpTransport } from '../client-sim/node-transports.js';
 import { login, register } from '../client-sim/login.js';
+import { startStandaloneProcess, type StandaloneProcess } from './fixtures/standalone-process.js';
 
 const PER_ADDRESS = 8;
 const IDLE = 450;
@@ -30,7 +27,7 @@ const HANDSHAKE_TIMEOUT_MS = 2_000;
 /** The bystander's own address: loopback on Linux answers the whole 127/8. */
 const BYSTANDER_ADDRESS = '127.0.0.2';
 
-let dir: string;
+let standalone: StandaloneProcess;
 let server: MainProcess;
 let loginUrl: string;
 let gateInfo: NonNullable<MainProcess['ready']['gate']>;
@@ -41,18 +38,7 @@ function hostPort(endpoint: string): { host: string; port: number } {
 }
 
 /** TCP to the gate from {@link BYSTANDER_ADDRESS}. */
-const fromBystanderAddress: ClientTransportFactory = (endpoint, events) =>
-  new Promise((resolve, reject) => {
-    const socket = connect({ ...hostPort(endpoint), localAddress: BYSTANDER_ADDRESS, noDelay: true });
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      socket.on('error', () => socket.destroy());
-      socket.on('data', (chunk) => events.onData(chunk));
-      socket.on('close', () => events.onClose('socket closed'));
-      resolve({ write: (bytes) => void socket.write(bytes), close: () => socket.end() });
-    });
-  });
+const fromBystanderAddress = createTcpTransport({ localAddress: BYSTANDER_ADDRESS });
 
 /** A socket that connects and then sends nothing (or only what it is given), and what came back before it closed. */
 interface Idle {
@@ -108,38 +94,23 @@ async function bystanderServed(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gate-caps-'));
-  const key = await SigningKey.generate();
-  await writeFile(join(dir, 'login.key'), await key.exportPrivatePem());
-  await writeFile(join(dir, 'login.pub'), await key.exportPublicPem());
-  await writeFile(
-    join(dir, 'config.jsonc'),
-    JSON.stringify({
+  standalone = await startStandaloneProcess(
+    {
       server: { role: 'standalone', host: '127.0.0.1' },
       cluster: { discovery: 'memory' },
       store: { backend: 'lmdb' },
       login: { scrypt: { N: 1024, r: 8, p: 1 }, rateLimit: { perIpPerMinute: 100_000, perIpPerUserPerMinute: 1_000, maxTracked: 1_000 } },
       gate: { handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS, maxPendingPerAddress: PER_ADDRESS, fdReserve: 100 },
-    }),
-  );
-  server = await startMain(
-    [
-      '--config', join(dir, 'config.jsonc'),
-      '--http.port', '0', '--rpc.port', '0', '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0',
-      '--gate.identityKeyPath', join(dir, 'gate.key'), '--store.lmdb.path', join(dir, 'lmdb'),
-      '--login.privateKeyPath', join(dir, 'login.key'), '--login.publicKeyPath', join(dir, 'login.pub'),
-      '--log.level', 'info',
-    ],
-    [],
+    },
     { openFileLimit: OPEN_FILES },
   );
+  server = standalone.server;
   loginUrl = server.ready.login!;
   gateInfo = server.ready.gate!;
 }, 60_000);
 
 afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await standalone?.stop();
 });
 
 describe('connections before the handshake', () => {

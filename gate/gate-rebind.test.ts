@@ -7,17 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectGate } from '../client-sim/node-client.js';
 import type { GateClient } from '../client-sim/gate-client.js';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
-import { createSelector } from '../engine/cluster/select.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
-import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
+import { testGateOptions } from './fixtures/test-gate-options.js';
 import { Gate } from './gate.js';
-import { MemoryOnlineIndex } from './online-index.js';
-import { TcpAcceptor } from './tcp-acceptor.js';
 
 /** A lobby that answers every request with its own id, and can hold binds open. */
 class TestLobby implements LobbySessions {
@@ -83,43 +80,7 @@ describe('gate lobby binding', () => {
     clients = [];
     const discovery = new MemoryDiscovery({ cluster, clock, logger });
     await discovery.start();
-    const timers = new TimerService({ clock, logger });
-    const rpc = node('gate-1');
-    gate = new Gate({
-      identity: nodeCryptoSuite.generateKeyPair(),
-      acceptors: [new TcpAcceptor('127.0.0.1', 0, logger)],
-      timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 5_000, timeoutMs: 15_000 },
-      limits: { maxPacketBytes: 65_600, maxMessageBytes: 65_536 },
-      compression: undefined,
-      compressThreshold: 0,
-      routes: [],
-      rules: {},
-      rate: { perSecond: 1_000, burst: 1_000 },
-      maxPending: 64,
-      maxBufferedBytes: 1 << 20,
-      maxConnections: 100,
-      maxPendingConnections: 100,
-      maxPendingPerAddress: 100,
-      onlineTtlMs: 60_000,
-      sessions: {
-        gateId: () => 'gate-1',
-        rpc,
-        discovery,
-        index: new MemoryOnlineIndex(),
-        // The token is the uid: what is tested here is binding, not authentication.
-        tokens: { verify: async (token) => ({ uid: token }) },
-        selector: createSelector({ kind: 'round-robin' }),
-        lobbyType: 'lobby',
-        resumeGraceMs: 5_000,
-        lobbyTimeoutMs: 2_000,
-      },
-      rpc,
-      discovery,
-      lobbyErrors: [],
-      clock,
-      timers,
-      logger,
-    });
+    gate = new Gate(testGateOptions({ rpc: node('gate-1'), discovery, clock, timers: new TimerService({ clock, logger }), logger }));
     await gate.start();
   });
 

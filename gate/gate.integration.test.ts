@@ -5,9 +5,7 @@
  * answered with its documented error or close while a bystander keeps being served.
  */
 import { connect, type Socket } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SigningKey } from '../engine/auth/signing-key.js';
 import { TokenIssuer } from '../engine/auth/token-issuer.js';
@@ -15,17 +13,18 @@ import { SystemClock } from '../engine/timer/clock.js';
 import { PACKET } from '../engine/protocol/constants.js';
 import { decodeKick } from '../engine/protocol/kick.js';
 import { encodePacket } from '../engine/protocol/packet-encoder.js';
-import { startMain, type MainProcess } from '../engine/testing/main-process.js';
+import type { MainProcess } from '../engine/testing/main-process.js';
 import { ConnectionClosed, GateClient, RequestError } from '../client-sim/gate-client.js';
 import { connectGate } from '../client-sim/node-client.js';
 import type { ClientTransportFactory } from '../client-sim/client-transport.js';
 import { tcpTransport } from '../client-sim/node-transports.js';
 import { login, register, type LoginResult } from '../client-sim/login.js';
+import { startStandaloneProcess, type StandaloneProcess } from './fixtures/standalone-process.js';
 
 const RATE = 100;
 
-function configText(rules: Record<string, string>): string {
-  return JSON.stringify({
+function config(rules: Record<string, string>): object {
+  return {
     server: { role: 'standalone', host: '127.0.0.1' },
     cluster: { discovery: 'memory' },
     store: { backend: 'lmdb' },
@@ -35,12 +34,12 @@ function configText(rules: Record<string, string>): string {
       hashing: { maxRegistrations: 20 },
     },
     gate: { rules, ratePerSecond: RATE, rateBurst: RATE, heartbeatMs: 1_000, timeoutMs: 5_000 },
-  });
+  };
 }
 
 const RULES = { 'sys.*': 'block', 'admin.*': 'block', 'Echo.*': 'auth' };
 
-let dir: string;
+let standalone: StandaloneProcess;
 let server: MainProcess;
 let key: SigningKey;
 let loginUrl: string;
@@ -86,25 +85,14 @@ function kickIn(reply: Buffer): { code: number; name: string } {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gate-it-'));
-  key = await SigningKey.generate();
-  await writeFile(join(dir, 'login.key'), await key.exportPrivatePem());
-  await writeFile(join(dir, 'login.pub'), await key.exportPublicPem());
-  await writeFile(join(dir, 'config.jsonc'), configText(RULES));
-  server = await startMain([
-    '--config', join(dir, 'config.jsonc'),
-    '--http.port', '0', '--rpc.port', '0', '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0',
-    '--gate.identityKeyPath', join(dir, 'gate.key'), '--store.lmdb.path', join(dir, 'lmdb'),
-    '--login.privateKeyPath', join(dir, 'login.key'), '--login.publicKeyPath', join(dir, 'login.pub'),
-    '--log.level', 'info',
-  ]);
+  standalone = await startStandaloneProcess(config(RULES));
+  ({ server, key } = standalone);
   loginUrl = server.ready.login!;
   gateInfo = server.ready.gate!;
 }, 60_000);
 
 afterAll(async () => {
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await standalone?.stop();
 });
 
 describe('gate, end to end', () => {
@@ -264,10 +252,10 @@ describe('gate, end to end', () => {
 
   it('reloads its route rules on SIGHUP without dropping anyone', async () => {
     const client = await player();
-    await writeFile(join(dir, 'config.jsonc'), configText({ ...RULES, 'Echo.*': 'block' }));
+    await writeFile(standalone.configPath, JSON.stringify(config({ ...RULES, 'Echo.*': 'block' })));
     server.child.kill('SIGHUP');
     await expect.poll(() => client.request('Echo.echo', 1).then(() => 'passed', (err: RequestError) => err.codeName), { timeout: 5_000 }).toBe('GATE_ERR_ROUTE_BLOCKED');
-    await writeFile(join(dir, 'config.jsonc'), configText(RULES));
+    await writeFile(standalone.configPath, JSON.stringify(config(RULES)));
     server.child.kill('SIGHUP');
     await expect.poll(() => client.request('Echo.echo', 1).then(() => 'passed', (err: RequestError) => err.codeName), { timeout: 5_000 }).toBe('passed');
     client.close();

@@ -9,17 +9,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectGate } from '../client-sim/node-client.js';
 import type { GateClient } from '../client-sim/gate-client.js';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
-import { createSelector } from '../engine/cluster/select.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
-import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
+import { testGateOptions } from './fixtures/test-gate-options.js';
 import { Gate } from './gate.js';
 import { KcpAcceptor } from './kcp-acceptor.js';
-import { MemoryOnlineIndex } from './online-index.js';
 
 const MAX_BUFFERED_BYTES = 64 * 1024;
 const PUSH_BYTES = 4 * 1024;
@@ -84,41 +82,22 @@ describe('a KCP client that withholds acknowledgements', () => {
     await discovery.start();
     closers.push(() => void lobby.stop(), () => void discovery.stop());
     timers = new TimerService({ clock, logger });
-    gate = new Gate({
-      identity: nodeCryptoSuite.generateKeyPair(),
-      acceptors: [new KcpAcceptor({ host: '127.0.0.1', port: 0, clock, timers, logger, maxSessions: 10 })],
-      timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 5_000, timeoutMs: 30_000 },
-      limits: { maxPacketBytes: 65_600, maxMessageBytes: 65_536 },
-      compression: undefined,
-      compressThreshold: 0,
-      routes: [],
-      rules: {},
-      rate: { perSecond: 1_000, burst: 1_000 },
-      maxPending: 64,
-      maxBufferedBytes: MAX_BUFFERED_BYTES,
-      maxConnections: 10,
-      onlineTtlMs: 60_000,
-      maxPendingConnections: 10,
-      maxPendingPerAddress: 10,
-      sessions: {
-        gateId: () => 'gate-1',
+    gate = new Gate(
+      testGateOptions({
+        acceptors: [new KcpAcceptor({ host: '127.0.0.1', port: 0, clock, timers, logger, maxSessions: 10 })],
+        // The client falls silent on purpose: the gate must not take it for gone first.
+        timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 5_000, timeoutMs: 30_000 },
+        maxBufferedBytes: MAX_BUFFERED_BYTES,
+        maxConnections: 10,
+        maxPendingConnections: 10,
+        maxPendingPerAddress: 10,
         rpc,
         discovery,
-        index: new MemoryOnlineIndex(),
-        // The token is the uid: what is tested here is the transport, not authentication.
-        tokens: { verify: async (token) => ({ uid: token }) },
-        selector: createSelector({ kind: 'round-robin' }),
-        lobbyType: 'lobby',
-        resumeGraceMs: 5_000,
-        lobbyTimeoutMs: 2_000,
-      },
-      rpc,
-      discovery,
-      lobbyErrors: [],
-      clock,
-      timers,
-      logger,
-    });
+        clock,
+        timers,
+        logger,
+      }),
+    );
     await gate.start();
   });
 

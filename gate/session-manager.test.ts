@@ -10,7 +10,6 @@ import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discove
 import { createSelector } from '../engine/cluster/select.js';
 import { encode, MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
-import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
@@ -19,9 +18,9 @@ import { TimerService } from '../engine/timer/timer-service.js';
 import { decodeArgs } from '../lobby/client-payload.js';
 import { LOBBY_ERRORS } from '../lobby/errors.js';
 import { CLIENT_ARGS_LIMITS } from '../lobby/lobby-defaults.js';
+import { testGateOptions } from './fixtures/test-gate-options.js';
 import { Gate } from './gate.js';
 import { MemoryOnlineIndex } from './online-index.js';
-import { TcpAcceptor } from './tcp-acceptor.js';
 
 /** A lobby that checks arguments as a real one does and answers with its own id. */
 class TestLobby implements LobbySessions {
@@ -67,41 +66,18 @@ describe('gate sessions', () => {
     members.push(discovery);
     const rpc = nodes.nodes.find((n) => n.serverId === 'gate-1')!;
     index = new MemoryOnlineIndex();
-    gate = new Gate({
-      identity: nodeCryptoSuite.generateKeyPair(),
-      acceptors: [new TcpAcceptor('127.0.0.1', 0, logger)],
-      timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 5_000, timeoutMs: 15_000 },
-      limits: { maxPacketBytes: 65_600, maxMessageBytes: 65_536 },
-      compression: undefined,
-      compressThreshold: 0,
-      routes: [],
-      rules: { 'Public.*': 'pass' },
-      rate: { perSecond: 1_000, burst: 1_000 },
-      maxPending: 64,
-      maxBufferedBytes: 1 << 20,
-      maxConnections: 100,
-      maxPendingConnections: 100,
-      maxPendingPerAddress: 100,
-      onlineTtlMs: 60_000,
-      sessions: {
-        gateId: () => 'gate-1',
+    gate = new Gate(
+      testGateOptions({
+        rules: { 'Public.*': 'pass' },
+        sessions: { index, selector: createSelector({ kind: 'consistent-hash' }) },
         rpc,
         discovery,
-        index,
-        // The token is the uid: authentication is not what is tested here.
-        tokens: { verify: async (token) => ({ uid: token }) },
-        selector: createSelector({ kind: 'consistent-hash' }),
-        lobbyType: 'lobby',
-        resumeGraceMs: 5_000,
-        lobbyTimeoutMs: 2_000,
-      },
-      rpc,
-      discovery,
-      lobbyErrors: [LOBBY_ERRORS],
-      clock,
-      timers: new TimerService({ clock, logger }),
-      logger,
-    });
+        lobbyErrors: [LOBBY_ERRORS],
+        clock,
+        timers: new TimerService({ clock, logger }),
+        logger,
+      }),
+    );
     await gate.start();
   });
 

@@ -1,5 +1,5 @@
 /**
- * The one rule on the configuration that spans keys: every role but standalone needs the cluster
+ * A rule on the configuration that spans keys: every role but standalone needs the cluster
  * secret (`rpc.secret`), long enough to guess at no better than chance. The value itself never
  * appears in a problem.
  */

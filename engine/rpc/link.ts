@@ -15,6 +15,7 @@ import type { TimerId } from '../timer/types.js';
 import { BatchWriter } from './batch-writer.js';
 import { foreignVersion, KIND, parseEnvelope, RPC_PROTOCOL_VERSION, type Envelope } from './envelope.js';
 import { RpcError } from './errors.js';
+import type { RefusalLog } from './refusal-log.js';
 
 // Until the handshake is done only CHALLENGE, HELLO, WELCOME and GOAWAY may come, all tiny: a stranger
 // gets no large buffer out of this server before it has said who it is.
@@ -55,6 +56,8 @@ export interface LinkContext {
   clock: Clock;
   timers: TimerService;
   logger: Logger;
+  /** Where a protocol break is logged: a stranger can open many connections that break it. */
+  refusals: RefusalLog;
   settings: LinkSettings;
 }
 
@@ -200,7 +203,7 @@ export class Link {
     } catch (err) {
       if (err instanceof CodecError || (err instanceof RpcError && (err.code === 'RPC_ERR_PROTOCOL' || err.code === 'RPC_ERR_HANDSHAKE'))) {
         const reason = err instanceof RpcError ? err : new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${err.message}`, { cause: err });
-        this.context.logger.warn('rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
+        this.context.refusals.refused('protocol', 'rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
         this.close(reason, true);
         return;
       }

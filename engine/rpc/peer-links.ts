@@ -70,9 +70,9 @@ export class PeerLinks implements LinkOwner {
 
   constructor(private readonly options: PeerLinksOptions) {
     const { codec, clock, timers, logger, settings } = options;
-    this.context = { codec, clock, timers, logger, settings };
-    this.pending = new PendingHandshakes(options.handshakes, timers);
     this.refusals = new RefusalLog(logger, clock, REFUSAL_LOG_INTERVAL_MS);
+    this.context = { codec, clock, timers, logger, refusals: this.refusals, settings };
+    this.pending = new PendingHandshakes(options.handshakes, timers);
   }
 
   /** Open and opening links, accepted connections not proved yet included. */

@@ -238,6 +238,33 @@ describe('RPC handshake authentication', () => {
     expect(refusals(group, 'evicted')).toHaveLength(1);
   });
 
+  it('logs connections that break the protocol once per reason and interval, the first at once, then with the count left out', async () => {
+    const clock = new ManualClock();
+    const group = await nodes(['a', 'b'], { clock });
+    const [a, b] = group.nodes as [Node, Node];
+    b.serve('echo', { echo: (value: unknown) => value }, ['echo']);
+    const garbage = async (): Promise<void> => {
+      const client = rawClient(b.address);
+      await client.connected;
+      client.socket.write(Buffer.from('00000003c1c1c1', 'hex'));
+      await client.closed;
+    };
+    await garbage();
+    const [first] = refusals(group, 'protocol');
+    expect(first).toMatchObject({ message: 'rpc: closing a link whose peer broke the protocol', meta: { remote: expect.stringMatching(/^127\.0\.0\.1:/) } });
+    expect((first!.meta.err as Error).message).toContain('CODEC_ERR_MALFORMED');
+    expect(first!.meta.suppressed).toBeUndefined();
+    for (let i = 0; i < 30; i++) await garbage();
+    clock.advance(9_999);
+    await garbage();
+    expect(refusals(group, 'protocol')).toHaveLength(1);
+    clock.advance(1);
+    await garbage();
+    expect(refusals(group, 'protocol')).toHaveLength(2);
+    expect(refusals(group, 'protocol')[1]!.meta).toMatchObject({ suppressed: 31 });
+    await expect(a.call('b', 'echo', 'echo', ['still here'])).resolves.toBe('still here');
+  });
+
   it('refuses to build a node with a secret shorter than 32 bytes', () => {
     const build = () => new RpcNode({ serverId: 'a', secret: Buffer.alloc(31), host: '127.0.0.1', port: 0, resolve: () => undefined, clock: new ManualClock(), timers: undefined as never, logger: undefined as never });
     expect(build).toThrow(/at least 32 bytes, got 31/);

@@ -46,5 +46,6 @@ describe('health routes', () => {
   it('answers an unknown route with 404 and a coded error body', async () => {
     const res = await setup('ready').app.inject({ method: 'GET', url: '/nope' });
     expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'HTTP_ERR_NOT_FOUND', wire: 5205, message: 'no such route' } });
   });
 });

@@ -1,6 +1,8 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Module } from '../../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../../engine/log/types.js';
+import { createClientErrorHandler, createErrorHandler, installErrorHandlers } from './http-error-handlers.js';
 
 /** Options for {@link HttpServer}. */
 export interface HttpServerOptions {
@@ -17,7 +19,11 @@ export interface HttpServerOptions {
   trustProxy?: readonly string[];
 }
 
-/** The HTTP endpoint of a process (health now; login and admin later) as a lifecycle {@link Module}. */
+/**
+ * The HTTP endpoint of a process (health, login) as a lifecycle {@link Module}. Every error it
+ * answers is coded and short; internal errors carry an id that their log line has too
+ * (services/http/http-error-handlers.ts).
+ */
 export class HttpServer implements Module {
   readonly name = 'http';
   /** Register routes on it before start. */
@@ -26,13 +32,17 @@ export class HttpServer implements Module {
 
   constructor(private readonly options: HttpServerOptions) {
     const trustProxy = options.trustProxy?.length ? [...options.trustProxy] : false;
-    this.app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 64 * 1024, trustProxy });
-    this.app.setErrorHandler((err: FastifyError, req, reply) => {
-      const status = err.statusCode ?? 500;
-      if (status >= 500) options.logger.error('http request failed', { err, method: req.method, url: req.url });
-      // A server fault says nothing about its cause to the client; the log has it.
-      void reply.code(status).send({ error: err.code ?? 'HTTP_ERR_INTERNAL', message: status >= 500 ? 'internal error' : err.message });
+    this.app = Fastify({
+      logger: false,
+      bodyLimit: options.bodyLimit ?? 64 * 1024,
+      trustProxy,
+      // Request ids correlate an internal error's answer with its log line, across restarts and
+      // processes; a client cannot choose them (no id header is read).
+      genReqId: () => randomUUID(),
+      frameworkErrors: createErrorHandler(options.logger),
+      clientErrorHandler: createClientErrorHandler(options.logger),
     });
+    installErrorHandlers(this.app, options.logger);
   }
 
   /** The base URL it listens on, once started. */

@@ -10,6 +10,7 @@ import { TokenVerifier } from '../../engine/auth/token-verifier.js';
 import type { Config } from '../../engine/config/config-schema.js';
 import { defaults } from '../../engine/config/defaults.js';
 import { openLmdbStore } from '../../engine/persist/lmdb-store.js';
+import { StoreError } from '../../engine/persist/errors.js';
 import type { Store } from '../../engine/persist/store.js';
 import { MemoryLogger } from '../../engine/testing/memory-logger.js';
 import { ManualClock } from '../../engine/timer/clock.js';
@@ -39,12 +40,14 @@ interface SetupOptions {
   rateLimit?: Partial<Config['login']['rateLimit']>;
   pickGate?: PickGate;
   trustProxy?: string[];
+  /** Wraps the real store, to fail one of its calls as a broken backend would. */
+  wrapStore?: (store: Store) => Store;
 }
 
 async function setup(options: SetupOptions = {}) {
   const clock = new ManualClock(1_700_000_000_000);
   const logger = new MemoryLogger();
-  const store = openStore();
+  const store = options.wrapStore ? options.wrapStore(openStore()) : openStore();
   const { app } = new HttpServer({ host: '127.0.0.1', port: 0, logger, ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) });
   const login = {
     ...defaults.login,
@@ -207,27 +210,70 @@ describe('POST /login', () => {
     expect(res.body).not.toContain('exploded');
     expect(logger.at('error')).toHaveLength(1);
   });
+
+  it('answers a store failing with STORE_ERR_BACKEND with 500 HTTP_ERR_INTERNAL and an id, logging the error under that id', async () => {
+    const { app, logger } = await setup({
+      wrapStore: (store) =>
+        Object.assign(Object.create(store) as Store, {
+          load: () => Promise.reject(new StoreError('STORE_ERR_BACKEND', 'E11000 at byte 4096 of collection tessera.accounts')),
+        }),
+    });
+    const res = await post(app, '/login', { username: 'alice', password: PASSWORD });
+    expect(res.statusCode).toBe(500);
+    const { error } = res.json<{ error: { id: string } }>();
+    expect(error).toEqual({ code: 'HTTP_ERR_INTERNAL', wire: 5207, message: 'internal error', id: error.id });
+    expect(error.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body).not.toMatch(/STORE|E11000|4096|accounts/);
+    const [line] = logger.at('error');
+    expect(line).toMatchObject({ message: 'http request failed', meta: { id: error.id, method: 'POST', url: '/login' } });
+    expect((line!.meta.err as StoreError).code).toBe('STORE_ERR_BACKEND');
+  });
 });
 
 describe('request bodies', () => {
-  const bad: [string, { payload: string; contentType?: string }][] = [
-    ['a missing password', { payload: JSON.stringify({ username: 'alice' }) }],
-    ['an unknown key', { payload: JSON.stringify({ username: 'alice', password: PASSWORD, admin: true }) }],
-    ['a password that is an object', { payload: JSON.stringify({ username: 'alice', password: { $gt: '' } }) }],
-    ['an array', { payload: JSON.stringify([]) }],
-    ['broken JSON', { payload: '{"username": "alice",' }],
-    ['an empty body', { payload: '' }],
-    ['a body over 1 KiB', { payload: JSON.stringify({ username: 'alice', password: 'x'.repeat(2000) }) }],
-    ['a text/plain body', { payload: 'username=alice', contentType: 'text/plain' }],
+  const invalid: [string, string, string][] = [
+    ['a missing password', JSON.stringify({ username: 'alice' }), "body must have required property 'password'"],
+    ['an unknown key', JSON.stringify({ username: 'alice', password: PASSWORD, admin: true }), 'body has a key that is not allowed'],
+    ['a password that is an object', JSON.stringify({ username: 'alice', password: { $gt: '' } }), 'body/password must be string'],
+    ['an array', JSON.stringify([]), 'body must be object'],
+    ['a text/plain body', 'username=alice', 'body must be object'],
   ];
 
-  it.each(bad)('answers 400 LOGIN_ERR_BAD_REQUEST to %s on both routes', async (_what, { payload, contentType }) => {
+  it.each(invalid)('answers 400 LOGIN_ERR_BAD_REQUEST naming the field and rule to %s on both routes', async (what, payload, rule) => {
     const { app } = await setup();
     for (const url of ['/register', '/login']) {
-      const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType ?? 'application/json' } });
+      const contentType = what === 'a text/plain body' ? 'text/plain' : 'application/json';
+      const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType } });
       expect(res.statusCode).toBe(400);
-      expect(res.json().error).toMatchObject({ code: 'LOGIN_ERR_BAD_REQUEST', wire: 5101 });
+      expect(res.json()).toEqual({ error: { code: 'LOGIN_ERR_BAD_REQUEST', wire: 5101, message: `request is malformed: ${rule}` } });
     }
+  });
+
+  const refused: [string, { payload: string; contentType: string }, number, object][] = [
+    ['broken JSON', { payload: '{"username": "alice",', contentType: 'application/json' }, 400, { code: 'HTTP_ERR_BAD_JSON', wire: 5202, message: 'body is not valid JSON' }],
+    ['an empty body', { payload: '', contentType: 'application/json' }, 400, { code: 'HTTP_ERR_BAD_JSON', wire: 5202, message: 'body is not valid JSON' }],
+    [
+      'a body over 1 KiB',
+      { payload: JSON.stringify({ username: 'alice', password: 'x'.repeat(2000) }), contentType: 'application/json' },
+      413,
+      { code: 'HTTP_ERR_TOO_LARGE', wire: 5204, message: 'body is larger than allowed' },
+    ],
+    ['an XML body', { payload: '<login/>', contentType: 'application/xml' }, 415, { code: 'HTTP_ERR_UNSUPPORTED_MEDIA_TYPE', wire: 5203, message: 'content type is not supported' }],
+  ];
+
+  it.each(refused)('answers %s on both routes with a short coded refusal, no byte offset or limit, and the detail in the debug log', async (_what, { payload, contentType }, status, error) => {
+    const { app, logger } = await setup();
+    for (const url of ['/register', '/login']) {
+      const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType } });
+      expect(res.statusCode).toBe(status);
+      expect(res.json()).toEqual({ error });
+    }
+    const lines = logger.at('debug').filter((l) => l.message === 'http request refused');
+    expect(lines.map((l) => [l.meta.url, l.meta.code])).toEqual([
+      ['/register', (error as { code: string }).code],
+      ['/login', (error as { code: string }).code],
+    ]);
+    expect(lines[0]!.meta.cause).toMatch(/^FST_ERR_CTP_/);
   });
 });
 

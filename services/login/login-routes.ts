@@ -5,7 +5,8 @@
  * - `POST /login` `{ username, password }` → 200 `{ token, expiresAt, uid, gate }`
  * - `GET /.well-known/jwks.json` → `{ keys }`, the public keys gates verify tokens with
  *
- * Every refusal is `{ error: { code, wire, message } }` with the status from LOGIN_ERRORS.
+ * Every refusal is `{ error: { code, wire, message } }` with the status from LOGIN_ERRORS, or for a
+ * body that is not JSON, too large or of another content type, from HTTP_ERRORS.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JWK } from 'jose';
@@ -13,6 +14,7 @@ import type { TokenIssuer } from '../../engine/auth/token-issuer.js';
 import type { Logger } from '../../engine/log/types.js';
 import { StoreError } from '../../engine/persist/errors.js';
 import type { AccountStore } from './account-store.js';
+import { validationMessage } from '../http/validation-message.js';
 import { LoginError } from './errors.js';
 import type { PickGate } from '../../engine/auth/gate-endpoint.js';
 import type { LoginRateLimiter, RateLimitedBy } from './login-rate-limiter.js';
@@ -118,7 +120,8 @@ const REFUSALS: Record<RateLimitedBy, string> = {
   slowdown: 'this username had many failed logins; wait between attempts',
 };
 
-// Refusals become coded bodies; anything else goes on to the app's own handler (a 500).
+// Refusals become coded bodies; anything else (fastify's refusals of the request itself, faults)
+// goes on to the app's own handler (services/http/http-error-handlers.ts).
 function sendError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const refusal = toLoginError(err);
   if (!refusal) throw err;
@@ -131,8 +134,7 @@ function toLoginError(err: unknown): LoginError | undefined {
   if (err instanceof StoreError && (err.code === 'STORE_ERR_UNAVAILABLE' || err.code === 'STORE_ERR_CLOSED')) {
     return new LoginError('LOGIN_ERR_UNAVAILABLE', 'accounts cannot be reached', { cause: err, retryAfterMs: RETRY_LATER_MS });
   }
-  // Fastify's own refusals of the request: bad JSON, wrong content type, too large, failed schema.
-  const status = (err as FastifyError).statusCode;
-  if (status !== undefined && status >= 400 && status < 500) return new LoginError('LOGIN_ERR_BAD_REQUEST', (err as Error).message, { cause: err });
+  // A body that is JSON but not credentials: the client's own input, so the field and rule are named.
+  if ((err as FastifyError).code === 'FST_ERR_VALIDATION') return new LoginError('LOGIN_ERR_BAD_REQUEST', validationMessage(err as FastifyError), { cause: err });
   return undefined;
 }

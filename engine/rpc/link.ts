@@ -203,7 +203,7 @@ export class Link {
     } catch (err) {
       if (err instanceof CodecError || (err instanceof RpcError && (err.code === 'RPC_ERR_PROTOCOL' || err.code === 'RPC_ERR_HANDSHAKE'))) {
         const reason = err instanceof RpcError ? err : new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${err.message}`, { cause: err });
-        this.context.refusals.refused('protocol', 'rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
+        this.context.refusals.warn('protocol', 'rpc: closing a link whose peer broke the protocol', { err: reason, remote: this.remoteAddress, peer: this.peerId });
         this.close(reason, true);
         return;
       }

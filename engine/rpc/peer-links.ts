@@ -23,7 +23,8 @@ import { checkDiscovery } from './discovery-check.js';
 import { addressKey } from './peer-address.js';
 import { Peer } from './peer.js';
 import { PendingHandshakes, type PendingHandshakeLimits } from './pending-handshakes.js';
-import { RefusalLog, type RefusalReason } from './refusal-log.js';
+import { ThrottledLog } from '../log/throttled-log.js';
+import type { RefusalLog, RefusalReason } from './refusal-log.js';
 
 // A GOAWAY detail that tells the dialer the peer's own dial won and is on its way.
 const CROSSED = 'crossed dials; the link from the smaller id wins';
@@ -70,7 +71,7 @@ export class PeerLinks implements LinkOwner {
 
   constructor(private readonly options: PeerLinksOptions) {
     const { codec, clock, timers, logger, settings } = options;
-    this.refusals = new RefusalLog(logger, clock, REFUSAL_LOG_INTERVAL_MS);
+    this.refusals = new ThrottledLog<RefusalReason>(logger, clock, REFUSAL_LOG_INTERVAL_MS);
     this.context = { codec, clock, timers, logger, refusals: this.refusals, settings };
     this.pending = new PendingHandshakes(options.handshakes, timers);
   }
@@ -111,7 +112,7 @@ export class PeerLinks implements LinkOwner {
     }
     const key = addressKey(socket.remoteAddress ?? '');
     if (this.pending.addressFull(key)) {
-      this.refusals.refused('address-cap', 'rpc: refusing a connection past the cap on unproved connections from one address', {
+      this.refusals.warn('address-cap', 'rpc: refusing a connection past the cap on unproved connections from one address', {
         remote: socket.remoteAddress,
         maxPerAddress: this.options.handshakes.maxPerAddress,
       });
@@ -129,13 +130,13 @@ export class PeerLinks implements LinkOwner {
     this.refused = 0;
     const oldest = this.pending.overflow();
     if (oldest) {
-      this.refusals.refused('evicted', 'rpc: closing the oldest unproved connection to make room', { remote: oldest.remoteAddress });
+      this.refusals.warn('evicted', 'rpc: closing the oldest unproved connection to make room', { remote: oldest.remoteAddress });
       oldest.close(new RpcError('RPC_ERR_HANDSHAKE', `${oldest.remoteAddress}: ${NOT_PROVED} in time`));
     }
     const link = new Link(socket, false, this.context, this);
     this.links.add(link);
     this.pending.add(link, key, (timeoutMs) => {
-      this.refusals.refused('no-hello', 'rpc: closing a connection that proved nothing in time', { remote: link.remoteAddress, timeoutMs });
+      this.refusals.warn('no-hello', 'rpc: closing a connection that proved nothing in time', { remote: link.remoteAddress, timeoutMs });
       link.close(new RpcError('RPC_ERR_HANDSHAKE', `${link.remoteAddress}: no HELLO within ${timeoutMs} ms`));
     });
     link.localNonce = createNonce();
@@ -342,7 +343,7 @@ export class PeerLinks implements LinkOwner {
   }
 
   private refuse(link: Link, reason: RefusalReason, detail: string, meta: Record<string, unknown>): void {
-    this.refusals.refused(reason, `rpc: refusing a handshake: ${detail}`, meta);
+    this.refusals.warn(reason, `rpc: refusing a handshake: ${detail}`, meta);
     link.close(new RpcError('RPC_ERR_HANDSHAKE', reason === 'wrong-proof' || reason === 'wrong-address' ? NOT_PROVED : detail), true);
   }
 
@@ -353,7 +354,7 @@ export class PeerLinks implements LinkOwner {
     // A stale address can point at another server: never send it calls meant for this one.
     if (peerId !== peer.id || !proofHolds(this.options.secret, 'welcome', transcript, proof)) {
       const detail = peerId === peer.id ? `${peer.id} did not prove the cluster secret` : `expected ${peer.id}, found ${peerId}`;
-      this.refusals.refused('wrong-welcome', `rpc: refusing a WELCOME: ${detail}`, { remote: link.remoteAddress, expected: peer.id });
+      this.refusals.warn('wrong-welcome', `rpc: refusing a WELCOME: ${detail}`, { remote: link.remoteAddress, expected: peer.id });
       link.close(new RpcError('RPC_ERR_HANDSHAKE', detail), true);
       return;
     }

@@ -190,12 +190,21 @@ describe('POST /login', () => {
     expect(res.json()).toEqual({ error: { code: 'LOGIN_ERR_NO_GATE', wire: 5105, message: 'no gate is available: try again shortly' } });
   });
 
-  it('answers 503 LOGIN_ERR_UNAVAILABLE when the account store is gone', async () => {
-    const { app, store } = await setup();
+  it('answers 503 LOGIN_ERR_UNAVAILABLE when the account store is gone, and warns once per interval with a count of the rest', async () => {
+    const { app, store, clock, logger } = await setup();
     await store.close();
     const res = await post(app, '/login', { username: 'alice', password: PASSWORD });
     expect(res.statusCode).toBe(503);
     expect(res.json().error).toMatchObject({ code: 'LOGIN_ERR_UNAVAILABLE', wire: 5106 });
+    expect(JSON.stringify(res.json())).not.toMatch(/STORE_ERR|lmdb/);
+    for (let i = 0; i < 3; i++) expect((await post(app, '/register', { username: `bob${i}`, password: PASSWORD })).statusCode).toBe(503);
+    const warnings = () => logger.at('warn').filter((l) => l.message === 'login: accounts cannot be reached');
+    expect(warnings()).toHaveLength(1);
+    expect(String((warnings()[0]!.meta.err as Error).message)).toMatch(/STORE_ERR_CLOSED|closed/);
+    clock.advance(10_000);
+    await post(app, '/login', { username: 'alice', password: PASSWORD });
+    expect(warnings()).toHaveLength(2);
+    expect(warnings()[1]!.meta.suppressed).toBe(3);
   });
 
   it('leaves an unexpected fault to the app error handler: a 500 that says nothing of its cause', async () => {
@@ -304,6 +313,7 @@ describe('password hashing under a registration flood', () => {
       publicKeys: [key.publicJwk],
       pickGate: () => GATE,
       logger,
+      clock,
     });
 
     const flood = Array.from({ length: 10 }, (_, i) => post(app, '/register', { username: `bot${i}`, password: `flood password ${i}` }, `10.0.${i}.1`));

@@ -11,6 +11,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JWK } from 'jose';
 import type { TokenIssuer } from '../../engine/auth/token-issuer.js';
+import { ThrottledLog } from '../../engine/log/throttled-log.js';
 import type { Logger } from '../../engine/log/types.js';
 import { StoreError } from '../../engine/persist/errors.js';
 import type { AccountStore } from './account-store.js';
@@ -20,6 +21,7 @@ import type { PickGate } from '../../engine/auth/gate-endpoint.js';
 import type { LoginRateLimiter, RateLimitedBy } from './login-rate-limiter.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { normalizeUsername } from './username.js';
+import type { Clock } from '../../engine/timer/clock.js';
 
 /** What {@link registerLoginRoutes} needs. */
 export interface LoginRoutesOptions {
@@ -32,6 +34,8 @@ export interface LoginRoutesOptions {
   /** Picks the gate a player who just logged in connects to. */
   pickGate: PickGate;
   logger: Logger;
+  /** Time for the rate-limited warnings (a store that cannot be reached). */
+  clock: Clock;
   /** Largest request body in bytes (default 1,024). */
   bodyLimit?: number;
 }
@@ -56,6 +60,8 @@ const credentialsSchema = {
 
 // How long a client waits when the store or every gate is down: long enough not to hammer it.
 const RETRY_LATER_MS = 5_000;
+// At most one warning this often while the store cannot be reached.
+const OUTAGE_LOG_INTERVAL_MS = 10_000;
 
 /**
  * Adds the register, login and JWKS routes to `app`. Client addresses come from `request.ip`:
@@ -63,6 +69,15 @@ const RETRY_LATER_MS = 5_000;
  */
 export function registerLoginRoutes(app: FastifyInstance, options: LoginRoutesOptions): void {
   const { accounts, hasher, limiter, issuer, pickGate, logger } = options;
+  // While the store is down every request fails: one warning line per interval says so.
+  const outages = new ThrottledLog<'store'>(logger, options.clock, OUTAGE_LOG_INTERVAL_MS);
+  const sendError = (err: FastifyError, _req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const refusal = toLoginError(err);
+    if (!refusal) throw err;
+    if (refusal.code === 'LOGIN_ERR_UNAVAILABLE' && refusal.cause !== undefined) outages.warn('store', 'login: accounts cannot be reached', { err: refusal.cause });
+    if (refusal.retryAfterMs !== undefined) void reply.header('retry-after', Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)));
+    return reply.code(refusal.status).send(refusal.toBody());
+  };
   const route = { bodyLimit: options.bodyLimit ?? 1024, schema: { body: credentialsSchema }, errorHandler: sendError };
 
   app.post('/register', route, async (req, reply) => {
@@ -120,15 +135,8 @@ const REFUSALS: Record<RateLimitedBy, string> = {
   slowdown: 'this username had many failed logins; wait between attempts',
 };
 
-// Refusals become coded bodies; anything else (fastify's refusals of the request itself, faults)
-// goes on to the app's own handler (services/http/http-error-handlers.ts).
-function sendError(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const refusal = toLoginError(err);
-  if (!refusal) throw err;
-  if (refusal.retryAfterMs !== undefined) void reply.header('retry-after', Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)));
-  return reply.code(refusal.status).send(refusal.toBody());
-}
-
+// Refusals become coded bodies (sendError above); anything else (fastify's refusals of the request
+// itself, faults) goes on to the app's own handler (services/http/http-error-handlers.ts).
 function toLoginError(err: unknown): LoginError | undefined {
   if (err instanceof LoginError) return err;
   if (err instanceof StoreError && (err.code === 'STORE_ERR_UNAVAILABLE' || err.code === 'STORE_ERR_CLOSED')) {

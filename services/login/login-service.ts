@@ -83,6 +83,7 @@ export class LoginService implements Module {
       publicKeys: [key.publicJwk],
       pickGate: this.options.pickGate,
       logger,
+      clock: this.options.clock,
     });
     registerLoginCors(this.options.app, { origins: login.cors.origins, logger });
     this.key = key;

@@ -286,6 +286,23 @@ describe('KcpServer and KcpClient', () => {
       expect(net.server.stats().sessions).toBe(0);
     });
 
+    it('delivers nothing more once the owner ends the session from inside onMessage', async () => {
+      const net = network({}, quiet);
+      const client = await connected(net, '10.0.0.47:1');
+      client.session!.onMessage = () => {};
+      const session = net.sessions[0]!;
+      const delivered: string[] = [];
+      session.onMessage = (m) => {
+        delivered.push(decode(m));
+        session.send(encode('bye'));
+        session.end(net.clock.now());
+      };
+      for (const text of ['first', 'second', 'third']) client.session!.send(encode(text));
+      net.run(100);
+      expect(delivered).toEqual(['first']);
+      expect(session.closed).toBe(true);
+    });
+
     it('never lingers with more than lingerMaxBytes unacked: it drops them and closes at once with BACKLOG', async () => {
       const net = network({ liveness: { lingerMaxBytes: 10_000 } }, quiet);
       const client = await connected(net, '10.0.0.42:1');

@@ -182,7 +182,7 @@ export class KcpSession {
       if (this.kcp.waitingBytes === 0) this.close(this.ending.reason);
       return;
     }
-    for (let message = this.kcp.recv(); message && !this.closed; message = this.kcp.recv()) this.onMessage(message);
+    for (let message = this.kcp.recv(); message && !this.closed && !this.ending; message = this.kcp.recv()) this.onMessage(message);
   }
 
   /** @internal Proof of life from the other side (a KEEPALIVE). */

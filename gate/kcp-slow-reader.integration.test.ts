@@ -5,7 +5,9 @@
  * kicks it as a slow reader near `maxBufferedBytes`, as it does on TCP and WebSocket. The backlog
  * is more than a closing KCP session may linger with, so the session is freed at once: the KICK,
  * queued behind data the client never acked, is dropped, and the client hears the session
- * layer's CLOSE with reason BACKLOG.
+ * layer's CLOSE with reason BACKLOG. A small KICK lingers for the client's ack instead, its
+ * connection counted until the linger ends; and a client's logout KICK reaches the gate before
+ * the client's session closes.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

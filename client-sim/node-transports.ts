@@ -54,7 +54,10 @@ export const wsTransport: ClientTransportFactory = (endpoint, events) =>
     });
   });
 
-/** KCP: reliable UDP, one KCP message per write. */
+/**
+ * KCP: reliable UDP, one KCP message per write. Closing ends the session gracefully (see
+ * `KcpSession.end`), so that the gate reads the client's last packet.
+ */
 export const kcpTransport: ClientTransportFactory = async (endpoint, events) => {
   const { host, port } = parseHostPort(endpoint);
   const clock = new SystemClock();
@@ -69,7 +72,8 @@ export const kcpTransport: ClientTransportFactory = async (endpoint, events) => 
     events.onClose(`kcp closed: ${String(reason)}`);
     void client.close().finally(() => timers.stop());
   };
-  const pipe: ClientPipe = { write: (bytes) => session.send(bytes), close: () => session.close() };
+  // Closing lingers until the gate acks what was written last (the logout's KICK), within bounds.
+  const pipe: ClientPipe = { write: (bytes) => session.send(bytes), close: () => session.end(clock.now()) };
   return pipe;
 };
 

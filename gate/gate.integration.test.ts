@@ -157,12 +157,16 @@ describe('gate, end to end', () => {
     client.close();
   });
 
-  it('kicks the first connection when the same account logs in again', async () => {
+  it.each([
+    ['tcp', 'ws'],
+    ['ws', 'kcp'],
+    ['kcp', 'tcp'],
+  ] as const)('kicks the first connection (over %s) with GATE_ERR_DUPLICATE_LOGIN when the same account logs in again over %s', async (firstOver, secondOver) => {
     const { token, gate } = await newPlayer();
-    const first = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
+    const first = await connectGate({ endpoint: gate[firstOver]!, transport: firstOver, gateKey: gate.publicKey });
     await first.auth(token);
     const closed = closeOf(first);
-    const second = await connectGate({ endpoint: gate.ws!, transport: 'ws', gateKey: gate.publicKey });
+    const second = await connectGate({ endpoint: gate[secondOver]!, transport: secondOver, gateKey: gate.publicKey });
     await second.auth(token);
     expect(await closed).toMatchObject({ name: 'GATE_ERR_DUPLICATE_LOGIN', code: 4104 });
     expect(await second.request('Echo.echo', 1)).toBe(1);
@@ -228,8 +232,8 @@ describe('gate, end to end', () => {
       expect(await closed).toMatchObject({ name: 'PROTOCOL_ERR_DECRYPT', code: 4006 });
     });
 
-    it('kicks a client that floods past the rate limit with GATE_ERR_RATE_LIMIT', async () => {
-      const client = await player();
+    it.each(['tcp', 'kcp'] as const)('kicks a client that floods past the rate limit over %s with GATE_ERR_RATE_LIMIT', async (transport) => {
+      const client = await player(transport);
       const closed = closeOf(client);
       for (let i = 0; i < RATE * 3; i++) client.notify('Echo.echo', i);
       expect(await closed).toMatchObject({ name: 'GATE_ERR_RATE_LIMIT', code: 4105 });

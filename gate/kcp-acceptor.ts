@@ -3,6 +3,11 @@
  * protocol packets. The KCP session layer has its own cookie handshake, liveness and caps; the gate
  * admits a session at its CONNECT (after the cookie, so a spoofed address never counts), and a
  * refused one is told the server is full.
+ *
+ * Closing a connection ends its session gracefully, so that the last packet (a KICK) reaches the
+ * client: the session lingers until the client acks it or the linger time passes (bounded in time
+ * and bytes, see `KcpSession.end`). The connection keeps its admission ticket until the session is
+ * freed: a lingering session still holds memory and a conv, so it counts against the caps.
  */
 import type { Logger } from '../engine/log/types.js';
 import type { KcpSession } from '../engine/net/kcp/kcp-session.js';
@@ -20,7 +25,10 @@ class KcpTransport implements ClientTransport {
   readonly kind = 'kcp';
   private closed = false;
 
-  constructor(private readonly session: KcpSession) {}
+  constructor(
+    private readonly session: KcpSession,
+    private readonly clock: Clock,
+  ) {}
 
   get remote(): string {
     return this.session.address;
@@ -42,10 +50,11 @@ class KcpTransport implements ClientTransport {
     }
   }
 
+  /** Ends the session once the client has acked what was written (or the linger ends). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.session.close();
+    this.session.end(this.clock.now());
   }
 }
 
@@ -89,7 +98,7 @@ export class KcpAcceptor implements Acceptor {
       onSession: (session) => {
         const ticket = admitted!;
         admitted = undefined;
-        const handlers = hooks.accept(new KcpTransport(session), ticket);
+        const handlers = hooks.accept(new KcpTransport(session, clock), ticket);
         session.onMessage = (message) => handlers.onData(message);
         session.onClose = (reason) => {
           ticket.release();

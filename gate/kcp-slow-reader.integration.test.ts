@@ -2,12 +2,19 @@
  * A KCP client that stops acknowledging while the gate pushes to it: a real Gate on a real UDP
  * port, the client SDK over KCP through a relay that stops carrying the client's datagrams, and a
  * lobby that is a small 'sessions' service. The gate counts what the client has not acked and
- * kicks it as a slow reader near `maxBufferedBytes`, as it does on TCP and WebSocket.
+ * kicks it as a slow reader near `maxBufferedBytes`, as it does on TCP and WebSocket. The backlog
+ * is more than a closing KCP session may linger with, so the session is freed at once: the KICK,
+ * queued behind data the client never acked, is dropped, and the client hears the session
+ * layer's CLOSE with reason BACKLOG. A small KICK lingers for the client's ack instead, its
+ * connection counted until the linger ends; and a client's logout KICK reaches the gate before
+ * the client's session closes.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectGate } from '../client-sim/node-client.js';
 import type { GateClient } from '../client-sim/gate-client.js';
+import { CLOSE_REASON } from '../engine/net/kcp/control.js';
+import { TRANSPORT_CLOSED, type CloseReason } from '../engine/protocol/kick.js';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
@@ -18,6 +25,7 @@ import { TimerService } from '../engine/timer/timer-service.js';
 import { testGateOptions } from './fixtures/test-gate-options.js';
 import { Gate } from './gate.js';
 import { KcpAcceptor } from './kcp-acceptor.js';
+import { LIVENESS_DEFAULTS } from '../engine/net/kcp/kcp-session.js';
 
 const MAX_BUFFERED_BYTES = 64 * 1024;
 const PUSH_BYTES = 4 * 1024;
@@ -62,57 +70,58 @@ async function relay(target: string): Promise<{ endpoint: string; uplink: boolea
   return state;
 }
 
+let nodes: TestNodes;
+let gate: Gate;
+let timers: TimerService;
+const clock = new SystemClock();
+const logger = new MemoryLogger();
+const closers: (() => void)[] = [];
+
+beforeEach(async () => {
+  nodes = await startTestNodes(['gate-1', 'lobby-1']);
+  const [rpc, lobbyNode] = nodes.nodes as [typeof nodes.nodes[0], typeof nodes.nodes[0]];
+  lobbyNode.serve(LOBBY_SESSIONS_SERVICE, new TestLobby(), LOBBY_SESSIONS_METHODS);
+  const cluster = new MemoryCluster({ clock });
+  const lobby = new MemoryDiscovery({ cluster, clock, logger });
+  await lobby.start();
+  await lobby.register({ id: 'lobby-1', type: 'lobby', address: lobbyNode.address, version: '1', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 } });
+  const discovery = new MemoryDiscovery({ cluster, clock, logger });
+  await discovery.start();
+  closers.push(() => void lobby.stop(), () => void discovery.stop());
+  timers = new TimerService({ clock, logger });
+  gate = new Gate(
+    testGateOptions({
+      acceptors: [new KcpAcceptor({ host: '127.0.0.1', port: 0, clock, timers, logger, maxSessions: 10 })],
+      // The client falls silent on purpose: the gate must not take it for gone first.
+      timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 5_000, timeoutMs: 30_000 },
+      maxBufferedBytes: MAX_BUFFERED_BYTES,
+      maxConnections: 10,
+      maxPendingConnections: 10,
+      maxPendingPerAddress: 10,
+      rpc,
+      discovery,
+      clock,
+      timers,
+      logger,
+    }),
+  );
+  await gate.start();
+});
+
+afterEach(async () => {
+  for (const close of closers.splice(0)) close();
+  await gate.stop();
+  timers.stop();
+  await nodes.stop();
+});
+
 describe('a KCP client that withholds acknowledgements', () => {
-  let nodes: TestNodes;
-  let gate: Gate;
-  let timers: TimerService;
-  const clock = new SystemClock();
-  const logger = new MemoryLogger();
-  const closers: (() => void)[] = [];
-
-  beforeEach(async () => {
-    nodes = await startTestNodes(['gate-1', 'lobby-1']);
-    const [rpc, lobbyNode] = nodes.nodes as [typeof nodes.nodes[0], typeof nodes.nodes[0]];
-    lobbyNode.serve(LOBBY_SESSIONS_SERVICE, new TestLobby(), LOBBY_SESSIONS_METHODS);
-    const cluster = new MemoryCluster({ clock });
-    const lobby = new MemoryDiscovery({ cluster, clock, logger });
-    await lobby.start();
-    await lobby.register({ id: 'lobby-1', type: 'lobby', address: lobbyNode.address, version: '1', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 } });
-    const discovery = new MemoryDiscovery({ cluster, clock, logger });
-    await discovery.start();
-    closers.push(() => void lobby.stop(), () => void discovery.stop());
-    timers = new TimerService({ clock, logger });
-    gate = new Gate(
-      testGateOptions({
-        acceptors: [new KcpAcceptor({ host: '127.0.0.1', port: 0, clock, timers, logger, maxSessions: 10 })],
-        // The client falls silent on purpose: the gate must not take it for gone first.
-        timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 5_000, timeoutMs: 30_000 },
-        maxBufferedBytes: MAX_BUFFERED_BYTES,
-        maxConnections: 10,
-        maxPendingConnections: 10,
-        maxPendingPerAddress: 10,
-        rpc,
-        discovery,
-        clock,
-        timers,
-        logger,
-      }),
-    );
-    await gate.start();
-  });
-
-  afterEach(async () => {
-    for (const close of closers.splice(0)) close();
-    await gate.stop();
-    timers.stop();
-    await nodes.stop();
-  });
-
   it('is kicked with GATE_ERR_SLOW_CONSUMER once its unacked bytes pass maxBufferedBytes, holding no more than one push past it', async () => {
     const link = await relay(gate.meta().kcp!);
     closers.push(() => link.close());
     const client: GateClient = await connectGate({ endpoint: link.endpoint, transport: 'kcp', gateKey: gate.meta().publicKey! });
     closers.push(() => client.close());
+    const closed = new Promise<CloseReason>((resolve) => client.onClose(resolve));
     await client.auth('u-slow');
     const sessionId = client.session!.sessionId;
     // From here on the gate hears nothing from the client: no acks, no window updates.
@@ -129,6 +138,32 @@ describe('a KCP client that withholds acknowledgements', () => {
     expect(unsent).toBeGreaterThan(MAX_BUFFERED_BYTES);
     // One flush past the cap: a push, its packet header and the AEAD tag.
     expect(unsent).toBeLessThanOrEqual(MAX_BUFFERED_BYTES + PUSH_BYTES + 256);
+    // Freed at once, not after a linger: the client's withheld acks hold nothing on the gate.
     expect(gate.connectionCount).toBe(0);
+    expect(await closed).toMatchObject({ name: TRANSPORT_CLOSED, message: `kcp closed: ${CLOSE_REASON.BACKLOG}` });
+  });
+
+  it('keeps a kicked client counted while its KICK lingers unacked, and releases it when the linger ends', async () => {
+    const link = await relay(gate.meta().kcp!);
+    closers.push(() => link.close());
+    const client: GateClient = await connectGate({ endpoint: link.endpoint, transport: 'kcp', gateKey: gate.meta().publicKey! });
+    closers.push(() => client.close());
+    await client.auth('u-lingering');
+    link.uplink = false;
+    await gate.sessions.kick(client.session!.sessionId, 'bye');
+    // The KICK is small: the session lingers for the client's ack, holding its place in the caps.
+    expect(gate.connectionCount).toBe(1);
+    await vi.waitFor(() => expect(gate.connectionCount).toBe(0), { timeout: LIVENESS_DEFAULTS.lingerMs * 5, interval: 50 });
+  });
+});
+
+describe('a KCP client that logs out', () => {
+  it('reaches the gate with its KICK before the session closes, so the gate ends the session instead of keeping it for a resume', async () => {
+    const client: GateClient = await connectGate({ endpoint: gate.meta().kcp!, transport: 'kcp', gateKey: gate.meta().publicKey! });
+    await client.auth('u-leaving');
+    expect(gate.sessions.count).toBe(1);
+    client.close();
+    await vi.waitFor(() => expect(gate.connectionCount).toBe(0), { timeout: 10_000, interval: 20 });
+    expect(gate.sessions.count).toBe(0);
   });
 });

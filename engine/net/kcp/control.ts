@@ -39,6 +39,11 @@ export const CLOSE_REASON = {
   SERVER_FULL: 3,
   PROTOCOL: 4,
   SHUTDOWN: 5,
+  /**
+   * A closing session held more unacknowledged data than it may linger with (a peer that stopped
+   * acking): all of it, its last message included, was dropped.
+   */
+  BACKLOG: 6,
 } as const;
 /** One of the values of {@link CLOSE_REASON}. */
 export type CloseReason = (typeof CLOSE_REASON)[keyof typeof CLOSE_REASON];

@@ -9,7 +9,7 @@ import type { TimerService } from '../../timer/timer-service.js';
 import type { TimerId } from '../../timer/types.js';
 import { CLOSE_REASON, CONTROL, NONCE_BYTES, decodeControl, encodeControl, isControl, type CloseReason } from './control.js';
 import type { KcpOptions } from './kcp-options.js';
-import { KcpSession, type LivenessOptions } from './kcp-session.js';
+import { KcpSession, LIVENESS_DEFAULTS, type LivenessOptions } from './kcp-session.js';
 
 /** Settings of a {@link KcpClient}. */
 export interface KcpClientOptions {
@@ -113,7 +113,7 @@ export class KcpClient {
   }
 
   private open(conv: number, now: number): void {
-    const liveness = { idleTimeoutMs: 30_000, keepaliveIntervalMs: 5_000, ...this.options.liveness };
+    const liveness = { ...LIVENESS_DEFAULTS, ...this.options.liveness };
     this.session = new KcpSession(conv, 'server', this.options.kcp ?? {}, liveness, this.options.send, () => this.ended(), now, () =>
       this.schedule(this.options.clock.now()),
     );

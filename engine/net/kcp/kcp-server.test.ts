@@ -236,6 +236,131 @@ describe('KcpServer and KcpClient', () => {
     expect(session.bufferedBytes).toBe(0);
   });
 
+  describe('a graceful end', () => {
+    const quiet = { lossRate: 0, latencyMs: 5, jitterMs: 0 };
+
+    it('delivers the last message, lingers until the client acks it, then sends CLOSE and frees the session', async () => {
+      const net = network({}, quiet);
+      const client = await connected(net, '10.0.0.40:1');
+      const got: string[] = [];
+      let clientClosed: number | undefined;
+      client.session!.onMessage = (m) => got.push(decode(m));
+      client.session!.onClose = (reason) => (clientClosed = reason);
+      const session = net.sessions[0]!;
+      let serverClosed: number | undefined;
+      session.onClose = (reason) => (serverClosed = reason);
+      session.send(encode('kicked'));
+      session.end(net.clock.now());
+      expect(session.lingering).toBe(true);
+      expect(serverClosed).toBeUndefined();
+      expect(() => session.send(encode('too late'))).toThrow(/closed/);
+      net.run(100);
+      expect(got).toEqual(['kicked']);
+      expect(serverClosed).toBe(CLOSE_REASON.NORMAL);
+      expect(clientClosed).toBe(CLOSE_REASON.NORMAL);
+      expect(net.server.stats().sessions).toBe(0);
+    });
+
+    it('ends the linger at its deadline when the client withholds acks, and drops what the client sends meanwhile', async () => {
+      const net = network({ liveness: { lingerMs: 500 } }, quiet);
+      const client = await connected(net, '10.0.0.41:1');
+      client.session!.onMessage = () => {};
+      const session = net.sessions[0]!;
+      const delivered: Uint8Array[] = [];
+      const datagramsBefore = session.stats().datagramsIn;
+      let serverClosed: number | undefined;
+      session.onMessage = (m) => delivered.push(m);
+      session.onClose = (reason) => (serverClosed = reason);
+      client.session!.send(encode('ignored'));
+      session.send(encode('unacked'));
+      session.end(net.clock.now(), CLOSE_REASON.PROTOCOL);
+      // The client's message reaches the server; from then on nothing the client sends does.
+      const uplinkCut = (_: string, toServer: boolean): boolean => toServer && session.stats().datagramsIn > datagramsBefore;
+      net.run(480, uplinkCut);
+      expect(session.lingering).toBe(true);
+      expect(session.stats().datagramsIn).toBe(datagramsBefore + 1);
+      expect(session.bufferedBytes).toBe(7);
+      net.run(100, uplinkCut);
+      expect(serverClosed).toBe(CLOSE_REASON.PROTOCOL);
+      expect(delivered).toEqual([]);
+      expect(net.server.stats().sessions).toBe(0);
+    });
+
+    it('delivers nothing more once the owner ends the session from inside onMessage', async () => {
+      const net = network({}, quiet);
+      const client = await connected(net, '10.0.0.47:1');
+      client.session!.onMessage = () => {};
+      const session = net.sessions[0]!;
+      const delivered: string[] = [];
+      session.onMessage = (m) => {
+        delivered.push(decode(m));
+        session.send(encode('bye'));
+        session.end(net.clock.now());
+      };
+      for (const text of ['first', 'second', 'third']) client.session!.send(encode(text));
+      net.run(100);
+      expect(delivered).toEqual(['first']);
+      expect(session.closed).toBe(true);
+    });
+
+    it('never lingers with more than lingerMaxBytes unacked: it drops them and closes at once with BACKLOG', async () => {
+      const net = network({ liveness: { lingerMaxBytes: 10_000 } }, quiet);
+      const client = await connected(net, '10.0.0.42:1');
+      const got: number[] = [];
+      client.session!.onMessage = (m) => got.push(m.length);
+      let clientClosed: number | undefined;
+      client.session!.onClose = (reason) => (clientClosed = reason);
+      const session = net.sessions[0]!;
+      let serverClosed: number | undefined;
+      session.onClose = (reason) => (serverClosed = reason);
+      for (let i = 0; i < 11; i++) session.send(new Uint8Array(1_000).fill(i));
+      net.run(100, (_, toServer) => toServer);
+      expect(session.bufferedBytes).toBe(11_000);
+      session.send(encode('kicked'));
+      session.end(net.clock.now());
+      expect(serverClosed).toBe(CLOSE_REASON.BACKLOG);
+      expect(net.server.stats().sessions).toBe(0);
+      net.run(100);
+      expect(clientClosed).toBe(CLOSE_REASON.BACKLOG);
+      // What was in flight arrived; the last message, queued behind it, was dropped.
+      expect(got).not.toContain('kicked'.length);
+    });
+
+    it('lingers with up to lingerMaxBytes unacked, and closes at once when nothing is', async () => {
+      const net = network({ liveness: { lingerMaxBytes: 10_000 } }, quiet);
+      await connected(net, '10.0.0.43:1');
+      await connected(net, '10.0.0.44:1');
+      const [full, idle] = net.sessions as [KcpSession, KcpSession];
+      for (let i = 0; i < 10; i++) full.send(new Uint8Array(1_000).fill(i));
+      full.end(net.clock.now());
+      expect(full.lingering).toBe(true);
+      idle.end(net.clock.now());
+      expect(idle.closed).toBe(true);
+    });
+
+    it('lets every session finish its linger when the server closes, then resolves', async () => {
+      const net = network({}, quiet);
+      const client = await connected(net, '10.0.0.45:1');
+      const got: string[] = [];
+      let clientClosed: number | undefined;
+      client.session!.onMessage = (m) => got.push(decode(m));
+      client.session!.onClose = (reason) => (clientClosed = reason);
+      net.sessions[0]!.send(encode('shutting down'));
+      let done = false;
+      void net.server.close().then(() => (done = true));
+      net.run(100);
+      await Promise.resolve();
+      expect(done).toBe(true);
+      expect(got).toEqual(['shutting down']);
+      expect(clientClosed).toBe(CLOSE_REASON.SHUTDOWN);
+      const late = net.addClient('10.0.0.46:1');
+      const attempt = late.connect().catch((err: unknown) => err);
+      net.run(11_000);
+      expect(await attempt).toMatchObject({ name: 'KcpConnectError' });
+      expect(net.server.stats().accepted).toBe(1);
+    });
+  });
+
   it('gives up connecting when the server never answers', async () => {
     const net = network();
     const client = net.addClient('10.0.0.12:1');

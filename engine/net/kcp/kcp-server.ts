@@ -17,7 +17,7 @@ import type { TimerId } from '../../timer/types.js';
 import { CLOSE_REASON, CONTROL, decodeControl, encodeControl, isControl, type CloseReason } from './control.js';
 import { CookieJar } from './cookie-jar.js';
 import type { KcpOptions } from './kcp-options.js';
-import { KcpSession, type LivenessOptions } from './kcp-session.js';
+import { KcpSession, LIVENESS_DEFAULTS, type LivenessOptions } from './kcp-session.js';
 import { convOf } from './segment.js';
 
 /** Settings of a {@link KcpServer}. */
@@ -39,7 +39,7 @@ export interface KcpServerOptions {
   kcp?: Omit<KcpOptions, 'conv' | 'output'>;
   /** Sessions at most; a CONNECT past it is answered with CLOSE (server full). Default 10,000. */
   maxSessions?: number;
-  /** Default 30,000 ms and 5,000 ms. */
+  /** Idle limit, keepalive and linger; default {@link LIVENESS_DEFAULTS}. */
   liveness?: Partial<LivenessOptions>;
   /** Handshake cookies; default: a jar with a random key on the server's clock. */
   cookies?: CookieJar;
@@ -73,11 +73,12 @@ export class KcpServer {
   private readonly maxSessions: number;
   private readonly counters = { accepted: 0, cookiesSent: 0, badCookies: 0, full: 0, refused: 0, malformed: 0, unknownConv: 0, wrongAddress: 0 };
   private dropsLogged = 0;
-  private closed = false;
+  /** Set by {@link close}: no new sessions; resolved once the last session is freed. */
+  private stopping: { done: Promise<void>; resolve: () => void } | undefined;
 
   constructor(private readonly options: KcpServerOptions) {
     this.cookies = options.cookies ?? new CookieJar({ clock: options.clock });
-    this.liveness = { idleTimeoutMs: 30_000, keepaliveIntervalMs: 5_000, ...options.liveness };
+    this.liveness = { ...LIVENESS_DEFAULTS, ...options.liveness };
     this.maxSessions = options.maxSessions ?? 10_000;
   }
 
@@ -88,7 +89,6 @@ export class KcpServer {
 
   /** Takes one datagram from `address`. Never throws for what a peer sends. */
   receive(datagram: Uint8Array, address: string): void {
-    if (this.closed) return;
     const now = this.options.clock.now();
     if (isControl(datagram)) {
       this.control(datagram, address, now);
@@ -108,11 +108,22 @@ export class KcpServer {
     this.schedule(session, now);
   }
 
-  /** Closes every session, telling each client, and stops. */
-  close(): void {
-    if (this.closed) return;
-    for (const session of [...this.sessions.values()]) session.close(CLOSE_REASON.SHUTDOWN);
-    this.closed = true;
+  /**
+   * Stops taking new sessions and ends every session gracefully with reason SHUTDOWN (see
+   * {@link KcpSession.end}); datagrams keep being read meanwhile, for the acks the lingering
+   * sessions wait for.
+   * @returns resolves once the last session is freed, at most the linger time later.
+   */
+  close(): Promise<void> {
+    if (!this.stopping) {
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.stopping = { done, resolve };
+      const now = this.options.clock.now();
+      for (const session of [...this.sessions.values()]) session.end(now, CLOSE_REASON.SHUTDOWN);
+      if (this.sessions.size === 0) resolve();
+    }
+    return this.stopping.done;
   }
 
   private control(datagram: Uint8Array, address: string, now: number): void {
@@ -123,6 +134,7 @@ export class KcpServer {
     }
     switch (message.type) {
       case CONTROL.HELLO:
+        if (this.stopping) return;
         this.counters.cookiesSent++;
         this.options.send(encodeControl({ type: CONTROL.COOKIE, nonce: message.nonce, cookie: this.cookies.mint(address, message.nonce) }), address);
         return;
@@ -146,6 +158,7 @@ export class KcpServer {
   }
 
   private connect(address: string, nonce: Uint8Array, cookie: Uint8Array, now: number): void {
+    if (this.stopping) return;
     if (!this.cookies.verify(address, nonce, cookie)) {
       this.dropped('badCookies', address);
       return;
@@ -204,6 +217,7 @@ export class KcpServer {
     const timer = this.timerOf.get(session);
     if (timer !== undefined) this.options.timers.cancel(timer);
     this.timerOf.delete(session);
+    if (this.stopping && this.sessions.size === 0) this.stopping.resolve();
   }
 
   /** (Re)arms the session's entry in the shared timer heap for its next due time. */

@@ -2,18 +2,42 @@
  * One KCP session of the session layer, on either side: its KCP endpoint, the address of the
  * other side, liveness (last datagram in and out), and the hooks the application sets. Driven by
  * its owner (server or client), which feeds it datagrams and calls `tick` when `nextTickAt` comes.
+ *
+ * Closing: `close` ends the session at once, dropping what KCP still holds. `end` closes
+ * gracefully: it flushes what is queued (a last message such as a KICK), lingers until the other
+ * side has acked all of it or `lingerMs` passes, then sends CLOSE. The linger is bounded in time
+ * and in bytes: a session holding more than `lingerMaxBytes` unacked is closed at once with
+ * reason BACKLOG instead, its data dropped.
  */
 import { CLOSE_REASON, CONTROL, encodeControl, type CloseReason } from './control.js';
 import { Kcp } from './kcp.js';
 import type { KcpOptions } from './kcp-options.js';
 
-/** Liveness settings shared by both sides. */
+/** Liveness and closing settings shared by both sides. */
 export interface LivenessOptions {
   /** Close a session that received nothing for this long. */
   idleTimeoutMs: number;
   /** Send a KEEPALIVE after this long without sending anything. */
   keepaliveIntervalMs: number;
+  /** The longest {@link KcpSession.end} waits for the other side to ack what is still unacked. */
+  lingerMs: number;
+  /**
+   * The most unacked payload bytes {@link KcpSession.end} lingers with; a session holding more is
+   * closed at once, its data dropped (reason BACKLOG).
+   */
+  lingerMaxBytes: number;
 }
+
+/**
+ * The defaults: idle after 30 s, a keepalive after 5 s of silence, a linger of at most 2 s and
+ * 64 KiB (a KICK and the replies before it fit; a slow reader's backlog does not).
+ */
+export const LIVENESS_DEFAULTS: Readonly<LivenessOptions> = Object.freeze({
+  idleTimeoutMs: 30_000,
+  keepaliveIntervalMs: 5_000,
+  lingerMs: 2_000,
+  lingerMaxBytes: 64 * 1024,
+});
 
 /** Counters of one session. */
 export interface KcpSessionStats {
@@ -40,6 +64,8 @@ export class KcpSession {
   /** The time of the call in progress, for what KCP sends from inside it. */
   private now: number;
   private closedWith: CloseReason | undefined;
+  /** Set by {@link end}: the reason CLOSE will carry and the linger's deadline. */
+  private ending: { reason: CloseReason; until: number } | undefined;
   private readonly counters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0 };
 
   /**
@@ -67,6 +93,11 @@ export class KcpSession {
     return this.closedWith !== undefined;
   }
 
+  /** Whether the session is lingering after {@link end}: it sends nothing new and delivers nothing. */
+  get lingering(): boolean {
+    return this.ending !== undefined;
+  }
+
   /** Segments not yet acked, in flight or queued: a sender's measure of backlog. */
   get waitingToSend(): number {
     return this.kcp.waitingToSend;
@@ -92,22 +123,48 @@ export class KcpSession {
   /**
    * Queues a message for the other side.
    * @throws KcpError when it is empty, too large, the send queue is full or the link is dead;
-   *   Error once closed.
+   *   Error once closed or ending.
    */
   send(message: Uint8Array): void {
-    if (this.closed) throw new Error(`KCP session ${this.conv} is closed`);
+    if (this.closed || this.ending) throw new Error(`KCP session ${this.conv} is closed or closing`);
     const wasIdle = this.kcp.idle;
     this.kcp.send(message);
     if (wasIdle) this.wake(this);
   }
 
-  /** Ends the session, telling the other side (unless it was the one that ended it). */
+  /**
+   * Ends the session at once, telling the other side (unless it was the one that ended it); what
+   * KCP still holds is dropped. During a linger it cuts the linger short.
+   */
   close(reason: CloseReason = CLOSE_REASON.NORMAL, tell = true): void {
     if (this.closed) return;
     this.closedWith = reason;
+    this.ending = undefined;
     if (tell) this.out(encodeControl({ type: CONTROL.CLOSE, conv: this.conv, reason }));
     this.forget(this);
     this.onClose(reason);
+  }
+
+  /**
+   * Ends the session gracefully: flushes what is queued, lingers until the other side acks it all
+   * or `lingerMs` passes, then sends CLOSE with `reason` and frees the session (`onClose` comes
+   * then). Meanwhile {@link send} refuses and arriving messages are dropped. With nothing unacked
+   * it closes at once; with more than `lingerMaxBytes` unacked it closes at once with reason
+   * BACKLOG, dropping the data. Does nothing once closed or ending.
+   * @param now the owner's clock: the linger's deadline counts from here.
+   */
+  end(now: number, reason: CloseReason = CLOSE_REASON.NORMAL): void {
+    if (this.closed || this.ending) return;
+    const waiting = this.kcp.waitingBytes;
+    if (waiting === 0) return this.close(reason);
+    // A peer that stopped acking: waiting for it would hold the whole backlog, and the last
+    // message sits behind it. Drop it all and say why.
+    if (waiting > this.liveness.lingerMaxBytes) return this.close(CLOSE_REASON.BACKLOG);
+    this.ending = { reason, until: now + this.liveness.lingerMs };
+    this.now = now;
+    this.kcp.update(now);
+    this.kcp.flush();
+    this.wake(this);
   }
 
   /** @internal A KCP datagram from the other side. */
@@ -119,7 +176,13 @@ export class KcpSession {
     this.counters.bytesIn += datagram.length;
     this.kcp.update(now);
     this.kcp.input(datagram);
-    for (let message = this.kcp.recv(); message && !this.closed; message = this.kcp.recv()) this.onMessage(message);
+    if (this.ending) {
+      // Acks are what a linger waits for; messages have no one left to read them.
+      while (this.kcp.recv() !== undefined) continue;
+      if (this.kcp.waitingBytes === 0) this.close(this.ending.reason);
+      return;
+    }
+    for (let message = this.kcp.recv(); message && !this.closed && !this.ending; message = this.kcp.recv()) this.onMessage(message);
   }
 
   /** @internal Proof of life from the other side (a KEEPALIVE). */
@@ -128,8 +191,9 @@ export class KcpSession {
     this.lastIn = now;
   }
 
-  /** @internal Time work is next due: a KCP flush or resend, a keepalive, or the idle limit. */
+  /** @internal Time work is next due: a KCP flush or resend, a keepalive, the idle limit, or the linger's end. */
   nextTickAt(now: number): number {
+    if (this.ending) return Math.min(this.kcp.check(now), this.ending.until);
     return Math.min(this.kcp.check(now), this.lastOut + this.liveness.keepaliveIntervalMs, this.lastIn + this.liveness.idleTimeoutMs);
   }
 
@@ -137,6 +201,11 @@ export class KcpSession {
   tick(now: number): void {
     if (this.closed) return;
     this.now = now;
+    if (this.ending) {
+      this.kcp.update(now);
+      if (now >= this.ending.until || this.kcp.dead || this.kcp.waitingBytes === 0) this.close(this.ending.reason);
+      return;
+    }
     if (now - this.lastIn >= this.liveness.idleTimeoutMs) {
       this.close(CLOSE_REASON.IDLE);
       return;

@@ -14,7 +14,7 @@ export interface UdpKcpServer {
   server: KcpServer;
   /** `host:port` it is bound to. */
   address: string;
-  /** Closes every session and the socket. */
+  /** Ends every session (each lingers, bounded, for what it has left to deliver), then closes the socket. */
   close(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ export async function listenKcp(host: string, port: number, options: Omit<KcpSer
     server,
     address: `${bound.address}:${bound.port}`,
     close: async () => {
-      server.close();
+      await server.close();
       if (sending > 0) await new Promise<void>((resolve) => (drained = resolve));
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     },

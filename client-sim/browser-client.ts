@@ -20,7 +20,8 @@ export type BrowserClientOptions = Omit<GateClientOptions, 'transport' | 'crypto
  * Connects to a gate from a browser and completes the handshake.
  * @throws ClientError CLIENT_ERR_INVALID_GATE_KEY, CLIENT_ERR_INVALID_ENDPOINT or CLIENT_ERR_NO_WEBSOCKET
  *   before connecting; CLIENT_ERR_CONNECT_FAILED when the WebSocket does not open; ConnectionClosed
- *   when the gate refuses.
+ *   CLIENT_ERR_HANDSHAKE_FAILED when the gate refuses (its code in `serverCode`) or
+ *   CLIENT_ERR_HANDSHAKE_TIMEOUT.
  */
 export function connectBrowser(options: BrowserClientOptions): Promise<GateClient> {
   const { url, WebSocket, ...rest } = options;
@@ -29,4 +30,4 @@ export function connectBrowser(options: BrowserClientOptions): Promise<GateClien
 
 export { GateClient, RequestError, ConnectionClosed } from './gate-client.js';
 export { login, register, LoginFailed } from './login.js';
-export { ClientError, CLIENT_ERRORS, type ClientErrorCode } from './errors.js';
+export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';

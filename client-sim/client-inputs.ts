@@ -4,6 +4,7 @@
  * deep inside (`atob`, `new URL`, the handshake). Browser-safe: no Node imports.
  */
 import { fromBase64 } from '../engine/protocol/bytes.js';
+import { MAX_ROUTE_BYTES } from '../engine/protocol/constants.js';
 import { ClientError } from './errors.js';
 
 const GATE_KEY_BYTES = 32;
@@ -12,6 +13,9 @@ const GATE_KEY_BASE64 = /^[A-Za-z0-9+/]{43}=?$/;
 // The gate's own cap on a token (auth.maxTokenBytes) is at most 64 KiB.
 const MAX_TOKEN_CHARS = 64 * 1024;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+// A UTF-16 code unit is at most 3 UTF-8 bytes: routes this short need no encoding to check.
+const SURELY_SHORT_ROUTE = Math.floor(MAX_ROUTE_BYTES / 3);
+const utf8 = new TextEncoder();
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return `a string of ${value.length} characters`;
@@ -40,6 +44,16 @@ export function checkToken(token: unknown): string {
   if (typeof token === 'string' && token.length <= MAX_TOKEN_CHARS && VISIBLE_ASCII.test(token)) return token;
   const why = typeof token !== 'string' || token.length === 0 ? '' : token.length > MAX_TOKEN_CHARS ? ', over 65,536' : ' with spaces or non-ASCII characters';
   throw new ClientError('CLIENT_ERR_INVALID_TOKEN', `token is ${describe(token)}${why}; pass the token from the login reply`);
+}
+
+/**
+ * @returns `route` when it is a string of 1 to 255 UTF-8 bytes.
+ * @throws ClientError CLIENT_ERR_INVALID_ROUTE otherwise.
+ */
+export function checkRoute(route: unknown): string {
+  if (typeof route === 'string' && route.length > 0 && (route.length <= SURELY_SHORT_ROUTE || utf8.encode(route).length <= MAX_ROUTE_BYTES)) return route;
+  const shown = typeof route === 'string' ? `${JSON.stringify(route.slice(0, 40))}${route.length > 40 ? '…' : ''} (${utf8.encode(route).length} bytes)` : describe(route);
+  throw new ClientError('CLIENT_ERR_INVALID_ROUTE', `route is ${shown}`);
 }
 
 function parseUrl(url: unknown, what: string, schemes: readonly string[]): URL {

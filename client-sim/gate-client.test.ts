@@ -1,28 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../engine/protocol/constants.js';
+import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import { DEFAULT_LIMITS, MESSAGE_KIND, PACKET, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { GateProtocol } from '../engine/protocol/gate-protocol.js';
 import type { Message } from '../engine/protocol/message.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
+import { encodePacket } from '../engine/protocol/packet-encoder.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
 import { ManualClock } from '../engine/timer/clock.js';
-import type { ClientTransportFactory } from './client-transport.js';
+import type { ClientTransportEvents, ClientTransportFactory } from './client-transport.js';
 import { ClientError } from './errors.js';
-import { GateClient } from './gate-client.js';
+import { ConnectionClosed, GateClient, RequestError, type GateClientOptions } from './gate-client.js';
 
 const identity = nodeCryptoSuite.generateKeyPair();
+const codec = new MsgpackCodec();
+const HEARTBEAT_TIMEOUT_MS = 120_000;
 
-/** A gate protocol in memory behind a transport; what it receives lands in `received`. */
-function memoryGate() {
+/** Lets queued microtasks (the client's flush, the memory pipe's deliveries) run to their end. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A gate protocol in memory behind a transport: what it receives lands in `received`, `gate()` is
+ * the protocol of the latest connection (to answer, kick), `events()` the client's end of the pipe.
+ * `silent` makes a gate that takes bytes and never answers.
+ */
+function memoryGate(options: { silent?: boolean } = {}) {
   const received: Message[] = [];
   let opened = 0;
+  let gate: GateProtocol | undefined;
+  let clientEvents: ClientTransportEvents | undefined;
   const transport: ClientTransportFactory = async (_endpoint, events) => {
     opened++;
-    const gate = new GateProtocol(
+    clientEvents = events;
+    if (options.silent) return { write: () => {}, close: () => {} };
+    const protocol = new GateProtocol(
       {
         identity,
         crypto: nodeCryptoSuite,
         gateId: 'gate-test-0',
-        timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 60_000, timeoutMs: 120_000 },
+        timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 60_000, timeoutMs: HEARTBEAT_TIMEOUT_MS },
         limits: DEFAULT_LIMITS,
         compression: undefined,
         compressThreshold: 0,
@@ -32,9 +47,37 @@ function memoryGate() {
       (bytes) => queueMicrotask(() => events.onData(bytes)),
       { onOpen: () => {}, onMessage: (m) => received.push(m), onClose: () => {} },
     );
-    return { write: (bytes) => queueMicrotask(() => gate.input(bytes, 0)), close: () => {} };
+    gate = protocol;
+    return { write: (bytes) => queueMicrotask(() => protocol.input(bytes, 0)), close: () => {} };
   };
-  return { transport, received, opened: () => opened };
+  /** Answers the request received `index`-th with `kind` and `payload`. */
+  const answer = (index: number, kind: typeof MESSAGE_KIND.RESPONSE | typeof MESSAGE_KIND.ERROR, payload: Uint8Array): void => {
+    const request = received[index];
+    if (request?.kind !== MESSAGE_KIND.REQUEST) throw new Error(`message ${index} is no request`);
+    gate!.send({ kind, id: request.id, payload });
+    gate!.flush(0);
+  };
+  return { transport, received, answer, opened: () => opened, gate: () => gate!, events: () => clientEvents! };
+}
+
+type MemoryGate = ReturnType<typeof memoryGate>;
+
+/** A client connected to `gate`, its handshake complete on both sides. */
+async function connected(gate: MemoryGate, options: Partial<GateClientOptions> = {}): Promise<{ client: GateClient; clock: ManualClock }> {
+  const clock = new ManualClock();
+  const client = await GateClient.connect({ endpoint: 'memory', transport: gate.transport, gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], clock, ...options });
+  await settle();
+  return { client, clock };
+}
+
+/** What `promise` rejects with. */
+async function failureOf(promise: Promise<unknown>): Promise<ClientError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ClientError);
+  return err as ClientError;
 }
 
 describe('GateClient input checks', () => {
@@ -48,10 +91,222 @@ describe('GateClient input checks', () => {
 
   it('refuses a token that is not a string with CLIENT_ERR_INVALID_TOKEN and sends nothing', async () => {
     const gate = memoryGate();
-    const client = await GateClient.connect({ endpoint: 'memory', transport: gate.transport, gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], clock: new ManualClock() });
+    const { client } = await connected(gate);
     await expect(client.auth(undefined as unknown as string)).rejects.toMatchObject({ name: 'ClientError', code: 'CLIENT_ERR_INVALID_TOKEN' });
     await expect(client.auth('')).rejects.toMatchObject({ code: 'CLIENT_ERR_INVALID_TOKEN' });
-    await new Promise((resolve) => setImmediate(resolve));
+    await settle();
     expect(gate.received).toEqual([]);
+  });
+
+  it('refuses a route that is empty, not a string or over 255 bytes with CLIENT_ERR_INVALID_ROUTE and sends nothing', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    for (const route of ['', 42, 'é'.repeat(128)]) {
+      await expect(client.request(route as string), String(route)).rejects.toMatchObject({ code: 'CLIENT_ERR_INVALID_ROUTE' });
+    }
+    expect(() => client.notify(undefined as unknown as string)).toThrow(/^CLIENT_ERR_INVALID_ROUTE: .*route is a value of type undefined/);
+    await settle();
+    expect(gate.received).toEqual([]);
+  });
+
+  it('refuses arguments msgpack cannot carry with CLIENT_ERR_INVALID_ARGUMENTS, the codec error as cause', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const err = await failureOf(client.request('Echo.echo', () => 1));
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_INVALID_ARGUMENTS', cause: { name: 'CodecError', code: 'CODEC_ERR_UNENCODABLE' } });
+    expect(err.message).toMatch(/^CLIENT_ERR_INVALID_ARGUMENTS: arguments cannot be encoded; pass plain data .*: Echo\.echo: /);
+    await settle();
+    expect(gate.received).toEqual([]);
+  });
+
+  it("refuses a message over the gate's limit with CLIENT_ERR_MESSAGE_TOO_LARGE, naming the limit, and stays open", async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const err = await failureOf(client.request('Echo.echo', 'x'.repeat(100_000)));
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_MESSAGE_TOO_LARGE', cause: { code: 'PROTOCOL_ERR_MESSAGE_TOO_LARGE' } });
+    expect(err.detail).toContain(`the gate takes ${DEFAULT_LIMITS.maxMessageBytes} bytes`);
+    expect(() => client.notify('Echo.echo', 'x'.repeat(100_000))).toThrow(/^CLIENT_ERR_MESSAGE_TOO_LARGE/);
+    expect(client.isOpen).toBe(true);
+  });
+});
+
+describe('GateClient failures of a request', () => {
+  it('fails a request without a reply with CLIENT_ERR_REQUEST_TIMEOUT after requestTimeoutMs, naming the route', async () => {
+    const gate = memoryGate();
+    const { client, clock } = await connected(gate, { requestTimeoutMs: 1_000 });
+    const pending = failureOf(client.request('Slow.route'));
+    clock.advance(999);
+    await settle();
+    expect(gate.received).toHaveLength(1);
+    clock.advance(1);
+    const err = await pending;
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_REQUEST_TIMEOUT', detail: 'Slow.route: no reply after 1000 ms' });
+    expect(err.message).toContain('raise requestTimeoutMs');
+    expect(client.isOpen).toBe(true);
+  });
+
+  it('refuses a request past maxPending with CLIENT_ERR_TOO_MANY_PENDING and sends it not', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate, { maxPending: 2 });
+    void client.request('A.a').catch(() => undefined);
+    void client.request('A.a').catch(() => undefined);
+    const err = await failureOf(client.request('A.b'));
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_TOO_MANY_PENDING', detail: 'A.b: 2 requests wait for replies (maxPending 2)' });
+    await settle();
+    expect(gate.received.map((m) => (m.kind === MESSAGE_KIND.REQUEST ? m.route : ''))).toEqual(['A.a', 'A.a']);
+  });
+
+  it("surfaces the server's ERROR reply as RequestError CLIENT_ERR_REQUEST_REFUSED with its code, wire code and message", async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const pending = failureOf(client.request('admin.kick', 'someone'));
+    await settle();
+    gate.answer(0, MESSAGE_KIND.ERROR, codec.encode({ code: 4103, name: 'GATE_ERR_ROUTE_BLOCKED', message: 'route is blocked' }));
+    const err = await pending;
+    expect(err).toBeInstanceOf(RequestError);
+    expect(err).toMatchObject({ name: 'RequestError', code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_ROUTE_BLOCKED', wireCode: 4103, serverMessage: 'route is blocked' });
+    expect(err.message).toBe('CLIENT_ERR_REQUEST_REFUSED: server answered the request with an error; err.serverCode says why: admin.kick: GATE_ERR_ROUTE_BLOCKED (4103): route is blocked');
+    expect((err as RequestError).codeName).toBe('GATE_ERR_ROUTE_BLOCKED');
+  });
+
+  it('fails with CLIENT_ERR_BAD_REPLY for a result or an error body that does not decode, or an error body of another shape', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const replies = [
+      [MESSAGE_KIND.RESPONSE, Uint8Array.of(0xc1)],
+      [MESSAGE_KIND.ERROR, Uint8Array.of(0xc1)],
+      [MESSAGE_KIND.ERROR, codec.encode({ error: 'no' })],
+    ] as const;
+    const pending = replies.map(() => failureOf(client.request('Echo.echo', 1)));
+    await settle();
+    replies.forEach(([kind, payload], i) => gate.answer(i, kind, payload));
+    const errors = await Promise.all(pending);
+    expect(errors.map((e) => e.code)).toEqual(['CLIENT_ERR_BAD_REPLY', 'CLIENT_ERR_BAD_REPLY', 'CLIENT_ERR_BAD_REPLY']);
+    expect(errors.map((e) => e.detail)).toEqual([
+      expect.stringMatching(/^Echo\.echo: the result is not msgpack/),
+      expect.stringMatching(/^Echo\.echo: the error body is not msgpack/),
+      'Echo.echo: the error body is not { code, name, message }',
+    ]);
+    expect(errors[0]!.cause).toMatchObject({ name: 'CodecError' });
+  });
+
+  it('fails auth with CLIENT_ERR_BAD_REPLY when the sys.auth reply is not a session', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const authing = failureOf(client.auth('token'));
+    await settle();
+    gate.answer(0, MESSAGE_KIND.RESPONSE, codec.encode({ uid: 'u1' }));
+    expect(await authing).toMatchObject({ code: 'CLIENT_ERR_BAD_REPLY', detail: expect.stringContaining(SYSTEM_ROUTE.AUTH) });
+    expect(client.session).toBeUndefined();
+  });
+
+  it('refuses reconnect() before auth with CLIENT_ERR_NO_SESSION and opens nothing', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    await expect(client.reconnect()).rejects.toMatchObject({ name: 'ClientError', code: 'CLIENT_ERR_NO_SESSION' });
+    expect(gate.opened()).toBe(1);
+  });
+});
+
+describe('GateClient closes', () => {
+  it("surfaces a KICK as ConnectionClosed CLIENT_ERR_KICKED with the gate's code, to pending requests and onClose alike", async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const closes: [string, ClientError][] = [];
+    client.onClose((reason, error) => closes.push([reason.name, error]));
+    const pending = failureOf(client.request('Echo.echo', 1));
+    await settle();
+    gate.gate().kick(4104, 'GATE_ERR_DUPLICATE_LOGIN', 'the same account logged in elsewhere');
+    const err = await pending;
+    expect(err).toBeInstanceOf(ConnectionClosed);
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_KICKED', serverCode: 'GATE_ERR_DUPLICATE_LOGIN', wireCode: 4104, serverMessage: 'the same account logged in elsewhere' });
+    expect(err.message).toBe('CLIENT_ERR_KICKED: gate closed the connection; err.serverCode says why: GATE_ERR_DUPLICATE_LOGIN (4104): the same account logged in elsewhere');
+    expect((err as ConnectionClosed).reason).toMatchObject({ name: 'GATE_ERR_DUPLICATE_LOGIN', code: 4104, byPeer: true });
+    expect(closes).toEqual([['GATE_ERR_DUPLICATE_LOGIN', err]]);
+  });
+
+  it('fails requests on a closed client with CLIENT_ERR_NOT_OPEN, the close as cause, and sends nothing', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    gate.gate().kick(4110, 'GATE_ERR_SHUTTING_DOWN', 'gate is shutting down');
+    await settle();
+    const err = await failureOf(client.request('Echo.echo', 1));
+    expect(err).toBeInstanceOf(ConnectionClosed);
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_NOT_OPEN', cause: { code: 'CLIENT_ERR_KICKED', serverCode: 'GATE_ERR_SHUTTING_DOWN' } });
+    expect(err.message).toMatch(/^CLIENT_ERR_NOT_OPEN: connection is not open; call reconnect\(\) or connect again: Echo\.echo: it closed: CLIENT_ERR_KICKED/);
+    expect(() => client.notify('Echo.echo', 1)).toThrow(/^CLIENT_ERR_NOT_OPEN/);
+    expect(gate.received).toEqual([]);
+  });
+
+  it('fails pending requests with CLIENT_ERR_CLOSED when this client closes', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const pending = failureOf(client.request('Echo.echo', 1));
+    client.close();
+    expect(await pending).toMatchObject({ name: 'ConnectionClosed', code: 'CLIENT_ERR_CLOSED', serverCode: undefined });
+  });
+
+  it('fails pending requests with CLIENT_ERR_CONNECTION_LOST when the transport drops without a KICK', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const pending = failureOf(client.request('Echo.echo', 1));
+    gate.events().onClose('socket closed');
+    const err = await pending;
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_CONNECTION_LOST', detail: 'the transport closed without a word from the gate (socket closed)', serverCode: undefined });
+    expect(err.message).toContain('reconnect() resumes the session');
+  });
+
+  it('closes with CLIENT_ERR_CONNECTION_LOST when the gate goes silent past its heartbeat timeout', async () => {
+    const gate = memoryGate();
+    const { client, clock } = await connected(gate);
+    const closed = new Promise<ClientError>((resolve) => client.onClose((_, error) => resolve(error)));
+    clock.advance(HEARTBEAT_TIMEOUT_MS);
+    expect(await closed).toMatchObject({ code: 'CLIENT_ERR_CONNECTION_LOST', detail: expect.stringMatching(/^the gate went silent: nothing heard for 120000 ms/) });
+  });
+
+  it('closes with CLIENT_ERR_PROTOCOL when the gate sends a packet that does not decrypt', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const closed = new Promise<ClientError>((resolve) => client.onClose((_, error) => resolve(error)));
+    gate.events().onData(encodePacket(PACKET.DATA, new Uint8Array(40).fill(7)));
+    expect(await closed).toMatchObject({ code: 'CLIENT_ERR_PROTOCOL', detail: expect.stringMatching(/^PROTOCOL_ERR_DECRYPT: /) });
+  });
+});
+
+describe('GateClient connects', () => {
+  it("fails with CLIENT_ERR_HANDSHAKE_FAILED, the gate's PROTOCOL_ERR_HANDSHAKE as serverCode, for a key of another gate", async () => {
+    const gate = memoryGate();
+    const other = nodeCryptoSuite.generateKeyPair();
+    const connecting = GateClient.connect({ endpoint: 'memory', transport: gate.transport, gateKey: other.publicKey, crypto: nodeCryptoSuite, compressions: [], clock: new ManualClock() });
+    const err = await failureOf(connecting);
+    expect(err).toBeInstanceOf(ConnectionClosed);
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_HANDSHAKE_FAILED', serverCode: 'PROTOCOL_ERR_HANDSHAKE', wireCode: 4005 });
+    expect(err.message).toContain('check that the gate key is the one the login reply gave for this gate');
+  });
+
+  it('fails with CLIENT_ERR_HANDSHAKE_FAILED when the transport closes during the handshake', async () => {
+    const gate = memoryGate({ silent: true });
+    const connecting = failureOf(GateClient.connect({ endpoint: 'memory', transport: gate.transport, gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], clock: new ManualClock() }));
+    await settle();
+    gate.events().onClose('socket closed');
+    expect(await connecting).toMatchObject({ code: 'CLIENT_ERR_HANDSHAKE_FAILED', detail: expect.stringContaining('without saying why (socket closed)') });
+  });
+
+  it('fails with CLIENT_ERR_HANDSHAKE_TIMEOUT when the gate does not answer within handshakeTimeoutMs', async () => {
+    const gate = memoryGate({ silent: true });
+    const clock = new ManualClock();
+    const connecting = failureOf(GateClient.connect({ endpoint: 'memory', transport: gate.transport, gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], clock, handshakeTimeoutMs: 2_000 }));
+    await settle();
+    clock.advance(2_000);
+    const err = await connecting;
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_HANDSHAKE_TIMEOUT', detail: 'no answer within 2000 ms' });
+    expect(err.message).toContain('raise handshakeTimeoutMs');
+  });
+
+  it("wraps a transport's own error in CLIENT_ERR_CONNECT_FAILED, with it as cause", async () => {
+    const cause = new Error('no route to the moon');
+    const transport: ClientTransportFactory = () => Promise.reject(cause);
+    const err = await failureOf(GateClient.connect({ endpoint: 'moon:1', transport, gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], clock: new ManualClock() }));
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_CONNECT_FAILED', detail: 'moon:1: no route to the moon', cause });
   });
 });

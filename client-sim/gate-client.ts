@@ -16,18 +16,25 @@
  * const result = await client.request('Inventory.buy', 'sword', 10);
  * ```
  */
+import { CodecError } from '../engine/codec/errors.js';
 import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { decodeAuthReply, encodeAuthRequest, type AuthReply } from '../engine/protocol/auth-request.js';
 import { ClientProtocol } from '../engine/protocol/client-protocol.js';
 import type { Compression } from '../engine/protocol/compression.js';
 import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { CryptoSuite } from '../engine/protocol/crypto-suite.js';
+import { ProtocolError } from '../engine/protocol/errors.js';
 import type { ServerHello } from '../engine/protocol/hello.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
-import type { ErrorBody, Message } from '../engine/protocol/message.js';
+import type { Message } from '../engine/protocol/message.js';
 import { SystemClock, type Clock, type ClockTimer } from '../engine/timer/clock.js';
-import { checkToken, decodeGateKey } from './client-inputs.js';
+import { checkRoute, checkToken, decodeGateKey } from './client-inputs.js';
 import type { ClientPipe, ClientTransportFactory } from './client-transport.js';
+import { ConnectionClosed, connectionClosed } from './connection-closed.js';
+import { ClientError } from './errors.js';
+import { RequestError, asErrorBody } from './request-error.js';
+
+export { ConnectionClosed, RequestError };
 
 /** Settings of a {@link GateClient}. */
 export interface GateClientOptions {
@@ -50,30 +57,8 @@ export interface GateClientOptions {
   clock?: Clock;
 }
 
-/** A request the gate or the lobby answered with an error. */
-export class RequestError extends Error {
-  override readonly name = 'RequestError';
-  /** The numeric code, e.g. 4103. */
-  readonly code: number;
-  /** The stable code name, e.g. `GATE_ERR_ROUTE_BLOCKED`. */
-  readonly codeName: string;
-
-  constructor(body: ErrorBody) {
-    super(`${body.name} (${body.code}): ${body.message}`);
-    this.code = body.code;
-    this.codeName = body.name;
-  }
-}
-
-/** The connection closed; pending requests fail with it. */
-export class ConnectionClosed extends Error {
-  override readonly name = 'ConnectionClosed';
-  constructor(readonly reason: CloseReason) {
-    super(`connection closed: ${reason.name} (${reason.code}) ${reason.message}`);
-  }
-}
-
 interface Pending {
+  route: string;
   resolve(payload: Uint8Array): void;
   reject(err: Error): void;
   timer: ClockTimer;
@@ -92,7 +77,9 @@ export class GateClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly handlers = new Map<string, Set<(body: unknown, route: string) => void>>();
-  private readonly closeHandlers = new Set<(reason: CloseReason) => void>();
+  private readonly closeHandlers = new Set<(reason: CloseReason, error: ConnectionClosed) => void>();
+  // How the last connection closed, the cause of a later CLIENT_ERR_NOT_OPEN.
+  private lastClose: ConnectionClosed | undefined;
   private flushQueued = false;
   private timer: ClockTimer | undefined;
   private readonly clock: Clock;
@@ -107,7 +94,9 @@ export class GateClient {
   /**
    * Connects and completes the handshake.
    * @throws ClientError CLIENT_ERR_INVALID_GATE_KEY for a gate key that is not 32 bytes (before connecting);
-   *   the transport's error when it cannot connect; ConnectionClosed when the gate refuses (wrong key, version).
+   *   CLIENT_ERR_INVALID_ENDPOINT or CLIENT_ERR_CONNECT_FAILED from the transport; ConnectionClosed
+   *   CLIENT_ERR_HANDSHAKE_FAILED when the gate refuses (a wrong key, no version in common; the gate's
+   *   code in `serverCode`) or CLIENT_ERR_HANDSHAKE_TIMEOUT.
    */
   static async connect(options: GateClientOptions): Promise<GateClient> {
     const client = new GateClient(options);
@@ -123,13 +112,15 @@ export class GateClient {
   /**
    * Authenticates with a login token; resumes the previous session of this client when there is one.
    * @throws ClientError CLIENT_ERR_INVALID_TOKEN for a token that is not a non-empty visible ASCII string
-   *   (nothing is sent); RequestError or ConnectionClosed when refused (the gate closes on a bad token).
+   *   (nothing is sent); RequestError or ConnectionClosed CLIENT_ERR_KICKED when refused (the gate
+   *   closes on a bad token, GATE_ERR_AUTH_FAILED); CLIENT_ERR_BAD_REPLY for a reply without a session;
+   *   and as {@link request}.
    */
   async auth(token: string): Promise<AuthReply> {
     this.token = checkToken(token);
     const resume = this.session ? { sessionId: this.session.sessionId, resumeToken: this.session.resumeToken } : undefined;
     const reply = decodeAuthReply(await this.call(SYSTEM_ROUTE.AUTH, encodeAuthRequest({ token, resume })));
-    if (!reply) throw new Error('client: malformed sys.auth reply');
+    if (!reply) throw new ClientError('CLIENT_ERR_BAD_REPLY', `${SYSTEM_ROUTE.AUTH}: the reply is not a session (uid, sessionId, resumeToken, resumed, gateId); is the gate of another version?`);
     this.session = reply;
     return reply;
   }
@@ -137,9 +128,10 @@ export class GateClient {
   /**
    * Opens a new connection and resumes the session (same lobby, same avatar) if the gate still
    * holds it; otherwise a new session is made with the same token.
+   * @throws ClientError CLIENT_ERR_NO_SESSION before a successful {@link auth}; and as {@link connect} and {@link auth}.
    */
   async reconnect(): Promise<AuthReply> {
-    if (!this.token) throw new Error('client: reconnect before auth');
+    if (!this.token) throw new ClientError('CLIENT_ERR_NO_SESSION', 'reconnect() was called before auth(token)');
     if (!this.protocol.isClosed) this.pipe.close();
     await this.open();
     return this.auth(this.token);
@@ -147,15 +139,28 @@ export class GateClient {
 
   /**
    * Calls `route` with `args` and resolves with the decoded result.
-   * @throws RequestError when the gate or the lobby answers with an error.
+   * @throws RequestError (CLIENT_ERR_REQUEST_REFUSED) when the gate or the lobby answers with an
+   *   error: its code in `serverCode` and `wireCode`. ClientError CLIENT_ERR_INVALID_ROUTE,
+   *   CLIENT_ERR_INVALID_ARGUMENTS or CLIENT_ERR_MESSAGE_TOO_LARGE (nothing is sent);
+   *   CLIENT_ERR_TOO_MANY_PENDING; CLIENT_ERR_REQUEST_TIMEOUT; CLIENT_ERR_BAD_REPLY; ConnectionClosed
+   *   CLIENT_ERR_NOT_OPEN, or how the connection closed before the reply came.
    */
   async request<T = unknown>(route: string, ...args: unknown[]): Promise<T> {
-    return codec.decode(await this.call(route, codec.encode(args))) as T;
+    const payload = await this.call(checkRoute(route), encodeArguments(route, args));
+    try {
+      return codec.decode(payload) as T;
+    } catch (err) {
+      throw new ClientError('CLIENT_ERR_BAD_REPLY', `${route}: the result is not msgpack (${(err as Error).message})`, { cause: err });
+    }
   }
 
-  /** Sends `route` with `args`, expecting no reply. */
+  /**
+   * Sends `route` with `args`, expecting no reply.
+   * @throws ClientError CLIENT_ERR_INVALID_ROUTE, CLIENT_ERR_INVALID_ARGUMENTS or
+   *   CLIENT_ERR_MESSAGE_TOO_LARGE; ConnectionClosed CLIENT_ERR_NOT_OPEN. Nothing is sent then.
+   */
   notify(route: string, ...args: unknown[]): void {
-    this.send({ kind: MESSAGE_KIND.NOTIFY, route, payload: codec.encode(args) });
+    this.send({ kind: MESSAGE_KIND.NOTIFY, route: checkRoute(route), payload: encodeArguments(route, args) });
   }
 
   /** Calls `handler` with each push on `route` (`*` for every route: `handler(body, route)`). */
@@ -166,8 +171,13 @@ export class GateClient {
     return () => set.delete(handler);
   }
 
-  /** Calls `handler` when the connection closes, with why. */
-  onClose(handler: (reason: CloseReason) => void): () => void {
+  /**
+   * Calls `handler` when the connection closes, with the protocol's reason and the same
+   * {@link ConnectionClosed} that pending requests fail with: CLIENT_ERR_KICKED with the gate's
+   * code in `serverCode` (e.g. `GATE_ERR_DUPLICATE_LOGIN`), CLIENT_ERR_CONNECTION_LOST,
+   * CLIENT_ERR_PROTOCOL or CLIENT_ERR_CLOSED.
+   */
+  onClose(handler: (reason: CloseReason, error: ConnectionClosed) => void): () => void {
     this.closeHandlers.add(handler);
     return () => this.closeHandlers.delete(handler);
   }
@@ -181,6 +191,7 @@ export class GateClient {
     const { options, gateKey } = this;
     let opened!: () => void;
     let failed!: (err: Error) => void;
+    let isOpen = false;
     const ready = new Promise<void>((resolve, reject) => ((opened = resolve), (failed = reject)));
     // Each connection writes to and closes its own pipe, never the one a reconnect replaced it with.
     let pipe: ClientPipe | undefined;
@@ -198,24 +209,32 @@ export class GateClient {
       {
         onOpen: (hello) => {
           this.hello = hello;
+          isOpen = true;
           opened();
         },
         onMessage: (message) => this.receive(message),
         onClose: (reason) => {
-          if (this.protocol === protocol) this.closed(reason);
-          failed(new ConnectionClosed(reason));
+          const error = connectionClosed(reason, isOpen);
+          if (this.protocol === protocol) this.closed(reason, error);
+          failed(error);
           pipe?.close();
         },
       },
     );
     this.protocol = protocol;
-    pipe = await options.transport(options.endpoint, {
-      onData: (bytes) => {
-        protocol.input(bytes, this.clock.now());
-        this.scheduleFlush();
-      },
-      onClose: (reason) => protocol.transportClosed(reason),
-    });
+    try {
+      pipe = await options.transport(options.endpoint, {
+        onData: (bytes) => {
+          protocol.input(bytes, this.clock.now());
+          this.scheduleFlush();
+        },
+        onClose: (reason) => protocol.transportClosed(reason),
+      });
+    } catch (err) {
+      // Node's transports and the browser's name what failed; a transport of the application's may not.
+      if (err instanceof ClientError) throw err;
+      throw new ClientError('CLIENT_ERR_CONNECT_FAILED', `${options.endpoint}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
     this.pipe = pipe;
     protocol.start();
     this.arm();
@@ -224,16 +243,17 @@ export class GateClient {
   }
 
   private call(route: string, payload: Uint8Array): Promise<Uint8Array> {
-    if (this.pending.size >= (this.options.maxPending ?? 10_000)) return Promise.reject(new Error('client: too many requests pending'));
+    const maxPending = this.options.maxPending ?? 10_000;
+    if (this.pending.size >= maxPending) return Promise.reject(new ClientError('CLIENT_ERR_TOO_MANY_PENDING', `${route}: ${this.pending.size} requests wait for replies (maxPending ${maxPending})`));
     const id = this.nextId;
     this.nextId = this.nextId >= 0xffff_fffe ? 1 : this.nextId + 1;
     return new Promise((resolve, reject) => {
       const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
       const timer = this.clock.setTimer(() => {
         this.pending.delete(id);
-        reject(new Error(`client: ${route} timed out after ${timeoutMs} ms`));
+        reject(new ClientError('CLIENT_ERR_REQUEST_TIMEOUT', `${route}: no reply after ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { route, resolve, reject, timer });
       try {
         this.send({ kind: MESSAGE_KIND.REQUEST, id, route, payload });
       } catch (err) {
@@ -244,9 +264,19 @@ export class GateClient {
     });
   }
 
-  private send(message: Message): void {
-    if (!this.protocol.isOpen) throw new ConnectionClosed({ code: 0, name: 'NOT_OPEN', message: 'connection is not open', byPeer: false });
-    this.protocol.send(message);
+  private send(message: Message & { route: string }): void {
+    if (!this.protocol.isOpen) {
+      const why = this.lastClose ? `it closed: ${this.lastClose.message}` : 'its handshake has not completed';
+      throw new ConnectionClosed('CLIENT_ERR_NOT_OPEN', { code: 0, name: 'NOT_OPEN', message: 'connection is not open', byPeer: false }, `${message.route}: ${why}`, { cause: this.lastClose });
+    }
+    try {
+      this.protocol.send(message);
+    } catch (err) {
+      if (err instanceof ProtocolError && err.code === 'PROTOCOL_ERR_MESSAGE_TOO_LARGE') {
+        throw new ClientError('CLIENT_ERR_MESSAGE_TOO_LARGE', `${message.route}: ${err.detail} (the gate takes ${this.hello.maxMessageBytes} bytes)`, { cause: err });
+      }
+      throw err;
+    }
     this.scheduleFlush();
   }
 
@@ -280,24 +310,27 @@ export class GateClient {
       pending.resolve(message.payload);
       return;
     }
-    let body: ErrorBody;
+    let decoded: unknown;
     try {
-      body = codec.decode(message.payload) as ErrorBody;
-    } catch {
-      body = { code: 0, name: 'MALFORMED_ERROR', message: 'the gate sent an error body that does not decode' };
+      decoded = codec.decode(message.payload);
+    } catch (err) {
+      pending.reject(new ClientError('CLIENT_ERR_BAD_REPLY', `${pending.route}: the error body is not msgpack (${(err as Error).message})`, { cause: err }));
+      return;
     }
-    pending.reject(new RequestError(body));
+    const body = asErrorBody(decoded);
+    pending.reject(body ? new RequestError(pending.route, body) : new ClientError('CLIENT_ERR_BAD_REPLY', `${pending.route}: the error body is not { code, name, message }`));
   }
 
-  private closed(reason: CloseReason): void {
+  private closed(reason: CloseReason, error: ConnectionClosed): void {
+    this.lastClose = error;
     if (this.timer) this.clock.clearTimer(this.timer);
     this.timer = undefined;
     for (const [id, pending] of this.pending) {
       this.clock.clearTimer(pending.timer);
-      pending.reject(new ConnectionClosed(reason));
+      pending.reject(error);
       this.pending.delete(id);
     }
-    for (const handler of this.closeHandlers) handler(reason);
+    for (const handler of this.closeHandlers) handler(reason, error);
   }
 
   private scheduleFlush(): void {
@@ -318,5 +351,20 @@ export class GateClient {
       this.protocol.update(this.clock.now());
       this.arm();
     }, Math.max(0, due - this.clock.now()));
+  }
+}
+
+/**
+ * The msgpack of a request's or notify's arguments.
+ * @throws ClientError CLIENT_ERR_MESSAGE_TOO_LARGE past the codec's frame limit,
+ *   CLIENT_ERR_INVALID_ARGUMENTS for values msgpack cannot carry or over its limits.
+ */
+function encodeArguments(route: string, args: unknown[]): Uint8Array {
+  try {
+    return codec.encode(args);
+  } catch (err) {
+    if (!(err instanceof CodecError)) throw err;
+    const code = err.code === 'CODEC_ERR_FRAME_TOO_LARGE' ? 'CLIENT_ERR_MESSAGE_TOO_LARGE' : 'CLIENT_ERR_INVALID_ARGUMENTS';
+    throw new ClientError(code, `${route}: ${err.message}`, { cause: err });
   }
 }

@@ -6,18 +6,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../engine/testing/free-port.js';
+import { ClientError } from './errors.js';
 import { login, LoginFailed, register } from './login.js';
 
 const GOOD_KEY = Buffer.alloc(32, 7).toString('base64');
 const gate = { id: 'gate-0', ws: 'ws://127.0.0.1:3011/', publicKey: GOOD_KEY };
-const REPLIES: Record<string, { status: number; type: string; body: string }> = {
+const REPLIES: Record<string, { status: number; type: string; body: string; headers?: Record<string, string> }> = {
   '/html/login': { status: 200, type: 'text/html', body: '<html>not the login service</html>' },
   '/no-token/login': { status: 200, type: 'application/json', body: JSON.stringify({ uid: 'u1', expiresAt: 1, gate }) },
   '/no-address/login': { status: 200, type: 'application/json', body: JSON.stringify({ token: 't', uid: 'u1', expiresAt: 1, gate: { id: 'g', publicKey: GOOD_KEY } }) },
   '/bad-key/login': { status: 200, type: 'application/json', body: JSON.stringify({ token: 't', uid: 'u1', expiresAt: 1, gate: { ...gate, publicKey: 'a%b' } }) },
   '/good/login': { status: 200, type: 'application/json', body: JSON.stringify({ token: 't', uid: 'u1', expiresAt: 1, gate }) },
   '/no-uid/register': { status: 201, type: 'application/json', body: '{}' },
-  '/refused/register': { status: 409, type: 'application/json', body: JSON.stringify({ error: { code: 'LOGIN_ERR_USERNAME_TAKEN', message: 'username is taken: ada' } }) },
+  '/refused/register': { status: 409, type: 'application/json', body: JSON.stringify({ error: { code: 'LOGIN_ERR_USERNAME_TAKEN', wire: 5102, message: 'username is taken: ada' } }) },
+  '/limited/login': {
+    status: 429,
+    type: 'application/json',
+    headers: { 'retry-after': '3' },
+    body: JSON.stringify({ error: { code: 'LOGIN_ERR_RATE_LIMITED', wire: 5104, message: 'too many attempts; retry later' } }),
+  },
 };
 
 let server: Server;
@@ -26,7 +33,7 @@ let base: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const reply = REPLIES[req.url ?? ''] ?? { status: 404, type: 'text/plain', body: 'not found' };
-    res.writeHead(reply.status, { 'content-type': reply.type }).end(reply.body);
+    res.writeHead(reply.status, { 'content-type': reply.type, ...reply.headers }).end(reply.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -62,9 +69,17 @@ describe('login and register', () => {
     await expect(login(`${base}/bad-key`, 'ada', 'pw')).rejects.toThrow(/^CLIENT_ERR_INVALID_GATE_KEY: .*the login reply's gate\.publicKey/);
   });
 
-  it("pass the service's refusals on as LoginFailed with its code", async () => {
+  it("pass the service's refusals on as LoginFailed, CLIENT_ERR_LOGIN_REFUSED, with its code, wire code and status", async () => {
     const refused = register(`${base}/refused`, 'ada', 'pw');
     await expect(refused).rejects.toBeInstanceOf(LoginFailed);
-    await expect(refused).rejects.toMatchObject({ status: 409, code: 'LOGIN_ERR_USERNAME_TAKEN' });
+    await expect(refused).rejects.toBeInstanceOf(ClientError);
+    await expect(refused).rejects.toMatchObject({ code: 'CLIENT_ERR_LOGIN_REFUSED', status: 409, serverCode: 'LOGIN_ERR_USERNAME_TAKEN', wireCode: 5102, serverMessage: 'username is taken: ada' });
+    await expect(refused).rejects.toThrow('CLIENT_ERR_LOGIN_REFUSED: login service refused; err.serverCode says why: LOGIN_ERR_USERNAME_TAKEN (409): username is taken: ada');
+  });
+
+  it('say when to retry a refusal that came with Retry-After', async () => {
+    const limited = login(`${base}/limited`, 'ada', 'pw');
+    await expect(limited).rejects.toMatchObject({ code: 'CLIENT_ERR_LOGIN_REFUSED', serverCode: 'LOGIN_ERR_RATE_LIMITED', status: 429, retryAfterMs: 3_000 });
+    await expect(limited).rejects.toThrow(/retry after 3 s$/);
   });
 });

@@ -13,16 +13,38 @@ export interface LoginResult {
   gate: GateEndpoint;
 }
 
-/** A refused login or registration, with the service's error code. */
-export class LoginFailed extends Error {
+/**
+ * A refused login or registration: CLIENT_ERR_LOGIN_REFUSED, with the service's code in
+ * `serverCode` (e.g. `LOGIN_ERR_BAD_CREDENTIALS`), its wire code, and the HTTP status.
+ */
+export class LoginFailed extends ClientError {
   override readonly name = 'LoginFailed';
+  declare readonly serverCode: string;
+  /** When the service said to retry later (`Retry-After`): milliseconds until a retry may succeed. */
+  readonly retryAfterMs: number | undefined;
+
+  /**
+   * @param status the HTTP status.
+   * @param serverCode the service's code (`LOGIN_ERR_*`, or `HTTP_ERROR` for a reply without one).
+   * @param message the service's message.
+   * @param options `wire`: the service's numeric code; `retryAfterMs`: from `Retry-After`.
+   */
   constructor(
     readonly status: number,
-    readonly code: string,
+    serverCode: string,
     message: string,
+    options: { wire?: number; retryAfterMs?: number } = {},
   ) {
-    super(`${code} (${status}): ${message}`);
+    const retry = options.retryAfterMs === undefined ? '' : `; retry after ${Math.ceil(options.retryAfterMs / 1000)} s`;
+    super('CLIENT_ERR_LOGIN_REFUSED', `${serverCode} (${status}): ${message}${retry}`, { server: { code: serverCode, wire: options.wire, message } });
+    this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/** `Retry-After` in seconds (the only form the login service sends), as milliseconds. */
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 async function post(baseUrl: string, path: string, body: unknown): Promise<unknown> {
@@ -38,8 +60,14 @@ async function post(baseUrl: string, path: string, body: unknown): Promise<unkno
       { cause: err },
     );
   }
-  const json = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-  if (!response.ok) throw new LoginFailed(response.status, json?.error?.code ?? 'HTTP_ERROR', json?.error?.message ?? response.statusText);
+  const json = (await response.json().catch(() => undefined)) as { error?: { code?: unknown; wire?: unknown; message?: unknown } } | undefined;
+  if (!response.ok) {
+    const { code, wire, message } = json?.error ?? {};
+    throw new LoginFailed(response.status, typeof code === 'string' ? code : 'HTTP_ERROR', typeof message === 'string' ? message : response.statusText, {
+      wire: typeof wire === 'number' ? wire : undefined,
+      retryAfterMs: retryAfterMs(response),
+    });
+  }
   if (typeof json !== 'object' || json === null) throw new ClientError('CLIENT_ERR_LOGIN_REPLY', `POST ${url} answered ${response.status} without a JSON object`);
   return json;
 }

@@ -15,7 +15,9 @@ export type NodeClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' |
 /**
  * Connects to a gate from Node and completes the handshake.
  * @throws ClientError CLIENT_ERR_INVALID_GATE_KEY or CLIENT_ERR_INVALID_ENDPOINT before connecting;
- *   the socket's error when it cannot connect; ConnectionClosed when the gate refuses (wrong key, version).
+ *   CLIENT_ERR_CONNECT_FAILED when the socket cannot connect (the socket's error as `cause`);
+ *   ConnectionClosed CLIENT_ERR_HANDSHAKE_FAILED when the gate refuses (wrong key, version; its code
+ *   in `serverCode`) or CLIENT_ERR_HANDSHAKE_TIMEOUT.
  */
 export function connectGate(options: NodeClientOptions): Promise<GateClient> {
   return GateClient.connect({

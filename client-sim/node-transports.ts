@@ -1,17 +1,40 @@
 /**
  * The client transports for Node: TCP (node:net), WebSocket (`ws`) and KCP (engine/net/kcp). An
  * endpoint that is not `host:port` (TCP, KCP) or a `ws://`/`wss://` URL is refused with
- * ClientError CLIENT_ERR_INVALID_ENDPOINT before any socket opens.
+ * ClientError CLIENT_ERR_INVALID_ENDPOINT before any socket opens; a connection that cannot be
+ * opened fails with CLIENT_ERR_CONNECT_FAILED, naming the likely cause, with the socket's error
+ * as `cause`.
  */
 import { connect } from 'node:net';
 import WebSocket from 'ws';
+import { KcpConnectError } from '../engine/net/kcp/kcp-client.js';
 import { connectKcp } from '../engine/net/kcp/udp-kcp.js';
 import { KCP_PRESETS } from '../engine/net/kcp/kcp-options.js';
-import { SystemClock } from '../engine/timer/clock.js';
+import { SystemClock, type Clock } from '../engine/timer/clock.js';
 import { createTimerService } from '../engine/timer/timer-service.js';
 import { checkWebSocketUrl, parseHostPort } from './client-inputs.js';
 import { createQuietLogger } from './quiet-logger.js';
 import type { ClientPipe, ClientTransportEvents, ClientTransportFactory, ClientTransportKind } from './client-transport.js';
+import { ClientError } from './errors.js';
+
+// What a connect error most often means, by Node's error code.
+const HINTS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'nothing listens on that port; check the address and that the gate is running',
+  ECONNRESET: 'the peer reset the connection; it may be full, or not a gate',
+  ENOTFOUND: 'the host name does not resolve; check the address',
+  EAI_AGAIN: 'the host name could not be resolved now (DNS); retry, or check the address',
+  ETIMEDOUT: 'no answer from the host; check the address and the network',
+  EHOSTUNREACH: 'the host cannot be reached; check the address and the network',
+  ENETUNREACH: 'the network cannot be reached; check the address and the network',
+  EADDRNOTAVAIL: 'the local address cannot be used; check localAddress',
+};
+
+/** The {@link ClientError} for a connection that could not be opened, naming what `err` means. */
+function connectFailed(what: string, err: unknown, hintFor: (code: unknown) => string | undefined = (code) => (typeof code === 'string' ? HINTS[code] : undefined)): ClientError {
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  const hint = hintFor(code);
+  return new ClientError('CLIENT_ERR_CONNECT_FAILED', `${what}: ${String(message)}${hint ? ` (${hint})` : ''}`, { cause: err });
+}
 
 /** Settings of {@link createTcpTransport}. */
 export interface TcpTransportOptions {
@@ -25,9 +48,10 @@ export function createTcpTransport(options: TcpTransportOptions = {}): ClientTra
     new Promise((resolve, reject) => {
       const { host, port } = parseHostPort(endpoint);
       const socket = connect({ host, port, localAddress: options.localAddress, noDelay: true });
-      socket.once('error', reject);
+      const failed = (err: Error): void => reject(connectFailed(`TCP ${endpoint}`, err));
+      socket.once('error', failed);
       socket.once('connect', () => {
-        socket.off('error', reject);
+        socket.off('error', failed);
         socket.on('error', () => socket.destroy());
         socket.on('data', (chunk) => events.onData(chunk));
         socket.on('close', () => events.onClose('socket closed'));
@@ -44,9 +68,11 @@ export const wsTransport: ClientTransportFactory = (endpoint, events) =>
   new Promise((resolve, reject) => {
     const socket = new WebSocket(checkWebSocketUrl(endpoint), { perMessageDeflate: false });
     socket.binaryType = 'nodebuffer';
-    socket.once('error', reject);
+    // An answer other than the upgrade (a 503 from a full gate, a 404 from another server) is an error too.
+    const failed = (err: Error): void => reject(connectFailed(`WebSocket ${endpoint}`, err));
+    socket.once('error', failed);
     socket.once('open', () => {
-      socket.off('error', reject);
+      socket.off('error', failed);
       socket.on('error', () => socket.terminate());
       socket.on('message', (data) => events.onData(Array.isArray(data) ? Buffer.concat(data) : new Uint8Array(data as Buffer)));
       socket.on('close', () => events.onClose('websocket closed'));
@@ -54,17 +80,34 @@ export const wsTransport: ClientTransportFactory = (endpoint, events) =>
     });
   });
 
+/** Settings of {@link createKcpTransport}. */
+export interface KcpTransportOptions {
+  /** Give up when the KCP server does not answer the handshake within this long (default 10,000 ms). */
+  connectTimeoutMs?: number;
+  /** Time and timers of the KCP session (default: a {@link SystemClock}). */
+  clock?: Clock;
+}
+
 /**
  * KCP: reliable UDP, one KCP message per write. Closing ends the session gracefully (see
  * `KcpSession.end`), so that the gate reads the client's last packet.
+ * Connecting fails with CLIENT_ERR_CONNECT_FAILED when no KCP server answers within
+ * `options.connectTimeoutMs` (UDP hears nothing back from a port without a listener) or it is full.
  */
-export const kcpTransport: ClientTransportFactory = async (endpoint, events) => {
+export function createKcpTransport(options: KcpTransportOptions = {}): ClientTransportFactory {
+  return (endpoint, events) => openKcp(endpoint, events, options);
+}
+
+async function openKcp(endpoint: string, events: ClientTransportEvents, options: KcpTransportOptions): Promise<ClientPipe> {
   const { host, port } = parseHostPort(endpoint);
-  const clock = new SystemClock();
+  const clock = options.clock ?? new SystemClock();
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
   const timers = createTimerService({ clock, logger: createQuietLogger() });
-  const client = await connectKcp(host, port, { clock, timers, kcp: { ...KCP_PRESETS.fast } }).catch((err: unknown) => {
+  const client = await connectKcp(host, port, { clock, timers, kcp: { ...KCP_PRESETS.fast }, handshakeTimeoutMs: timeoutMs }).catch((err: unknown) => {
     timers.stop();
-    throw err;
+    // UDP hears nothing back from a port where nothing listens: that shows only as no answer in time.
+    const hint = `connectTimeoutMs ${timeoutMs}; check the address and that the gate serves KCP there`;
+    throw err instanceof KcpConnectError ? connectFailed(`KCP ${endpoint}`, err, () => hint) : connectFailed(`KCP ${endpoint}`, err);
   });
   const session = client.session;
   session.onMessage = (message) => events.onData(message);
@@ -75,7 +118,10 @@ export const kcpTransport: ClientTransportFactory = async (endpoint, events) => 
   // Closing lingers until the gate acks what was written last (the logout's KICK), within bounds.
   const pipe: ClientPipe = { write: (bytes) => session.send(bytes), close: () => session.end(clock.now()) };
   return pipe;
-};
+}
+
+/** KCP with the defaults of {@link createKcpTransport}. */
+export const kcpTransport: ClientTransportFactory = createKcpTransport();
 
 /** The Node transport for a kind. */
 export function nodeTransport(kind: ClientTransportKind): ClientTransportFactory {

@@ -97,11 +97,11 @@ describe('gate lobby binding', () => {
     const rebound = new Promise((resolve) => client.on('sys.rebound', resolve));
 
     await members.get('lobby-1')!.stop();
-    await expect.poll(() => client.request('Any.route').then(String, (err: { codeName: string }) => err.codeName)).toBe('GATE_ERR_NO_LOBBY');
+    await expect.poll(() => client.request('Any.route').then(String, (err: { serverCode: string }) => err.serverCode)).toBe('GATE_ERR_NO_LOBBY');
     expect(client.isOpen).toBe(true);
 
     const second = await joinLobby('lobby-2');
-    await expect.poll(() => client.request('Any.route').then(String, (err: { codeName: string }) => err.codeName)).toBe('lobby-2');
+    await expect.poll(() => client.request('Any.route').then(String, (err: { serverCode: string }) => err.serverCode)).toBe('lobby-2');
     expect(second.binds).toEqual([{ info: { sessionId: client.session!.sessionId, uid: 'u1', gateId: 'gate-1' }, rebound: true }]);
     expect(await rebound).toEqual({ lobbyId: 'lobby-2' });
   });

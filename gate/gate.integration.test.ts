@@ -15,6 +15,7 @@ import { decodeKick } from '../engine/protocol/kick.js';
 import { encodePacket } from '../engine/protocol/packet-encoder.js';
 import type { MainProcess } from '../engine/testing/main-process.js';
 import { ConnectionClosed, GateClient, RequestError } from '../client-sim/gate-client.js';
+import type { ClientError } from '../client-sim/errors.js';
 import { connectGate } from '../client-sim/node-client.js';
 import type { ClientTransportFactory } from '../client-sim/client-transport.js';
 import { tcpTransport } from '../client-sim/node-transports.js';
@@ -152,7 +153,7 @@ describe('gate, end to end', () => {
     const client = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
     const [first, second] = await Promise.allSettled([client.auth(token), client.auth(token)]);
     expect(first.status).toBe('fulfilled');
-    expect(second).toMatchObject({ status: 'rejected', reason: { codeName: 'GATE_ERR_ALREADY_AUTHENTICATED', code: 4111 } });
+    expect(second).toMatchObject({ status: 'rejected', reason: { serverCode: 'GATE_ERR_ALREADY_AUTHENTICATED', wireCode: 4111 } });
     expect(await client.request('Echo.echo', 'one session')).toBe('one session');
     client.close();
   });
@@ -166,9 +167,13 @@ describe('gate, end to end', () => {
     const first = await connectGate({ endpoint: gate[firstOver]!, transport: firstOver, gateKey: gate.publicKey });
     await first.auth(token);
     const closed = closeOf(first);
+    const kicked = new Promise<ClientError>((resolve) => first.onClose((_, err) => resolve(err)));
     const second = await connectGate({ endpoint: gate[secondOver]!, transport: secondOver, gateKey: gate.publicKey });
     await second.auth(token);
     expect(await closed).toMatchObject({ name: 'GATE_ERR_DUPLICATE_LOGIN', code: 4104 });
+    // What game code branches on: the SDK's code, and the gate's code and number.
+    expect(await kicked).toMatchObject({ name: 'ConnectionClosed', code: 'CLIENT_ERR_KICKED', serverCode: 'GATE_ERR_DUPLICATE_LOGIN', wireCode: 4104 });
+    await expect(first.request('Echo.echo', 1)).rejects.toMatchObject({ code: 'CLIENT_ERR_NOT_OPEN', cause: { serverCode: 'GATE_ERR_DUPLICATE_LOGIN' } });
     expect(await second.request('Echo.echo', 1)).toBe(1);
     second.close();
   });
@@ -213,6 +218,7 @@ describe('gate, end to end', () => {
       const closed = closeOf(client);
       const refused = await client.auth(await token()).then(() => undefined, (err: unknown) => err);
       expect(refused).toBeInstanceOf(ConnectionClosed);
+      expect(refused).toMatchObject({ code: 'CLIENT_ERR_KICKED', serverCode: 'GATE_ERR_AUTH_FAILED', wireCode: 4101 });
       expect(await closed).toMatchObject({ name: 'GATE_ERR_AUTH_FAILED', code: 4101, message: expect.stringContaining(code) });
     });
 
@@ -241,14 +247,14 @@ describe('gate, end to end', () => {
 
     it('answers a blocked route, an unknown route and a route before login with errors, and stays open', async () => {
       const anonymous = await connectGate({ endpoint: gateInfo.tcp!, transport: 'tcp', gateKey: gateInfo.publicKey });
-      await expect(anonymous.request('Echo.echo', 1)).rejects.toMatchObject({ codeName: 'GATE_ERR_NOT_AUTHENTICATED', code: 4102 });
+      await expect(anonymous.request('Echo.echo', 1)).rejects.toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_NOT_AUTHENTICATED', wireCode: 4102 });
       anonymous.close();
       const client = await player();
-      await expect(client.request('admin.kick', 'someone')).rejects.toMatchObject({ codeName: 'GATE_ERR_ROUTE_BLOCKED', code: 4103 });
+      await expect(client.request('admin.kick', 'someone')).rejects.toMatchObject({ serverCode: 'GATE_ERR_ROUTE_BLOCKED', wireCode: 4103 });
       const unknown = await client.request('Nothing.here').catch((err: unknown) => err);
       expect(unknown).toBeInstanceOf(RequestError);
-      expect(unknown).toMatchObject({ codeName: 'LOBBY_ERR_UNKNOWN_ROUTE', code: expect.any(Number) });
-      expect((unknown as RequestError).code).toBeGreaterThan(6000);
+      expect(unknown).toMatchObject({ serverCode: 'LOBBY_ERR_UNKNOWN_ROUTE', wireCode: expect.any(Number) });
+      expect((unknown as RequestError).wireCode).toBeGreaterThan(6000);
       expect(await client.request('Echo.echo', 'open')).toBe('open');
       client.close();
     });
@@ -258,10 +264,10 @@ describe('gate, end to end', () => {
     const client = await player();
     await writeFile(standalone.configPath, JSON.stringify(config({ ...RULES, 'Echo.*': 'block' })));
     server.child.kill('SIGHUP');
-    await expect.poll(() => client.request('Echo.echo', 1).then(() => 'passed', (err: RequestError) => err.codeName), { timeout: 5_000 }).toBe('GATE_ERR_ROUTE_BLOCKED');
+    await expect.poll(() => client.request('Echo.echo', 1).then(() => 'passed', (err: RequestError) => err.serverCode), { timeout: 5_000 }).toBe('GATE_ERR_ROUTE_BLOCKED');
     await writeFile(standalone.configPath, JSON.stringify(config(RULES)));
     server.child.kill('SIGHUP');
-    await expect.poll(() => client.request('Echo.echo', 1).then(() => 'passed', (err: RequestError) => err.codeName), { timeout: 5_000 }).toBe('passed');
+    await expect.poll(() => client.request('Echo.echo', 1).then(() => 'passed', (err: RequestError) => err.serverCode), { timeout: 5_000 }).toBe('passed');
     client.close();
   });
 });

@@ -112,13 +112,13 @@ describe('gate sessions', () => {
     await client.auth('u-args');
     const oversized = (await client.request('Echo.echo', 'x'.repeat(40_000)).catch((err: unknown) => err)) as RequestError;
     expect(oversized).toBeInstanceOf(RequestError);
-    expect(oversized.message).toBe('LOBBY_ERR_BAD_ARGS (6004): arguments are malformed or over the limits');
+    expect(oversized).toMatchObject({ serverCode: 'LOBBY_ERR_BAD_ARGS', wireCode: 6004, serverMessage: 'arguments are malformed or over the limits' });
     // Bytes no SDK would send: an array of two that ends after one item.
     const call = (client as unknown as { call(route: string, payload: Uint8Array): Promise<Uint8Array> }).call.bind(client);
     const garbage = (await call('Echo.echo', Uint8Array.of(0x92, 0x01)).catch((err: unknown) => err)) as RequestError;
-    expect(garbage.message).toBe('LOBBY_ERR_BAD_ARGS (6004): arguments are malformed or over the limits');
+    expect(garbage).toMatchObject({ serverCode: 'LOBBY_ERR_BAD_ARGS', wireCode: 6004, serverMessage: 'arguments are malformed or over the limits' });
     // Exactly the catalogue text: no limit, size or offset of what went wrong.
-    for (const err of [oversized, garbage]) expect(err.message.slice(err.message.indexOf('): '))).not.toMatch(/offset|\d|CODEC_ERR/);
+    for (const err of [oversized, garbage]) expect(err.serverMessage).not.toMatch(/offset|\d|CODEC_ERR/);
 
     const refused = logger.at('debug').filter((l) => l.message === 'gate: request refused');
     expect(refused).toHaveLength(2);

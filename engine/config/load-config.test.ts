@@ -162,17 +162,17 @@ describe('loadConfig', () => {
     }
   });
 
-  it('requires store.claimRenewMs below store.claimTtlMs and store.claimWaitMs at most claimTtlMs, naming the key and where it came from', async () => {
+  it('requires store.claimRenewMs below store.claimTtlMs, naming the key and where it came from', async () => {
     await write('lobby.jsonc', '{ "store": { "claimTtlMs": 6000, "claimRenewMs": 6000 } }');
     expect(problemsOf(() => load({ role: 'lobby', env: SECRET }))).toEqual([
       { code: CONFIG_ERRORS.INVALID, source: join(dir, 'lobby.jsonc'), path: 'store.claimRenewMs', message: expect.stringMatching(/^must be below store\.claimTtlMs \(6000\), got 6000/) },
     ]);
     expect(problemsOf(() => load({ env: { TESSERA_STORE__CLAIM_TTL_MS: '4000', TESSERA_STORE__CLAIM_RENEW_MS: '4500' } }))).toEqual([
       { code: CONFIG_ERRORS.INVALID, source: 'env TESSERA_STORE__CLAIM_RENEW_MS', path: 'store.claimRenewMs', message: expect.stringMatching(/^must be below store\.claimTtlMs \(4000\), got 4500/) },
-      { code: CONFIG_ERRORS.INVALID, source: 'defaults', path: 'store.claimWaitMs', message: expect.stringMatching(/^must be at most store\.claimTtlMs \(4000\), got 5000/) },
     ]);
-    const ok = load({ env: { TESSERA_STORE__CLAIM_TTL_MS: '5000', TESSERA_STORE__CLAIM_RENEW_MS: '4999' } }).store;
-    expect([ok.claimTtlMs, ok.claimRenewMs, ok.claimWaitMs]).toEqual([5000, 4999, 5000]);
+    // A bind may wait longer than a claim lives: that only delays LOBBY_ERR_AVATAR_BUSY.
+    const ok = load({ env: { TESSERA_STORE__CLAIM_TTL_MS: '4000', TESSERA_STORE__CLAIM_RENEW_MS: '3999' } }).store;
+    expect([ok.claimTtlMs, ok.claimRenewMs, ok.claimWaitMs]).toEqual([4000, 3999, 5000]);
   });
 
   it('rejects unknown keys in the file', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock } from '../engine/timer/clock.js';
-import { addressKey, ConnectionAdmission, REFUSAL_LOG_INTERVAL_MS, type AdmissionTicket } from './connection-admission.js';
+import { ConnectionAdmission, REFUSAL_LOG_INTERVAL_MS, remoteHost, type AdmissionTicket } from './connection-admission.js';
 import { GateError } from './errors.js';
 
-function admission(caps: { maxConnections?: number; maxPending?: number; maxPendingPerAddress?: number } = {}) {
+function admission(caps: { maxConnections?: number; maxPending?: number; maxPendingPerAddress?: number; ipv6PrefixBits?: number } = {}) {
   const clock = new ManualClock();
   const logger = new MemoryLogger();
   const counts = new ConnectionAdmission({ maxConnections: 100, maxPending: 100, maxPendingPerAddress: 100, ...caps, clock, logger });
@@ -65,14 +65,41 @@ describe('ConnectionAdmission', () => {
   });
 
   it('counts an address the same whatever its port, brackets or IPv4-mapped form', () => {
-    expect(addressKey('10.0.0.1:5')).toBe('10.0.0.1');
-    expect(addressKey('::ffff:10.0.0.1:5')).toBe('10.0.0.1');
-    expect(addressKey('[::ffff:10.0.0.1]:5')).toBe('10.0.0.1');
-    expect(addressKey('[2001:DB8::1]:5')).toBe('2001:db8::1');
-    expect(addressKey('2001:db8::1:5')).toBe('2001:db8::1');
+    expect(remoteHost('10.0.0.1:5')).toBe('10.0.0.1');
+    expect(remoteHost('::ffff:10.0.0.1:5')).toBe('::ffff:10.0.0.1');
+    expect(remoteHost('[2001:DB8::1]:5')).toBe('2001:DB8::1');
+    expect(remoteHost('2001:db8::1:5')).toBe('2001:db8::1');
     const { counts } = admission({ maxPendingPerAddress: 1 });
     ticket(counts.admit('::ffff:127.0.0.1:1'));
     expect(counts.admit('127.0.0.1:2')).toBeInstanceOf(GateError);
+    expect(counts.admit('[::ffff:127.0.0.1]:3')).toBeInstanceOf(GateError);
+    expect(counts.admit('::ffff:127.0.0.2:1')).not.toBeInstanceOf(GateError);
+  });
+
+  it('counts connections from many addresses of one IPv6 /64 as one address, refusing past the per-address cap', () => {
+    const { counts, logger } = admission({ maxPendingPerAddress: 3 });
+    ticket(counts.admit('2001:db8:1:2::1:1000'));
+    ticket(counts.admit('[2001:db8:1:2:aaaa::2]:1000'));
+    ticket(counts.admit('2001:0db8:0001:0002:ffff:ffff:ffff:ffff:1000'));
+    for (let i = 4; i < 100; i++) {
+      expect(counts.admit(`2001:db8:1:2:${i.toString(16)}:${i.toString(16)}::${i.toString(16)}:1000`)).toMatchObject({ code: 'GATE_ERR_TOO_MANY_HANDSHAKES' });
+    }
+    expect(counts.pendingFrom('2001:db8:1:2::99:1')).toBe(3);
+    expect(counts.admit('2001:db8:1:3::1:1000')).not.toBeInstanceOf(GateError);
+    expect(counts).toMatchObject({ connections: 4, pendingConnections: 4 });
+    expect(logger.at('warn')[0]).toMatchObject({ meta: { reason: 'pendingPerAddress', from: '2001:db8:1:2:4:4::4', countedAs: '2001:db8:1:2::/64' } });
+  });
+
+  it('counts IPv6 addresses under gate.ipv6PrefixBits: a /48 as one, or each address alone at 128', () => {
+    const wide = admission({ maxPendingPerAddress: 2, ipv6PrefixBits: 48 }).counts;
+    ticket(wide.admit('2001:db8:1:1::1:1000'));
+    ticket(wide.admit('2001:db8:1:ffff::1:1000'));
+    expect(wide.admit('2001:db8:1:2::1:1000')).toMatchObject({ code: 'GATE_ERR_TOO_MANY_HANDSHAKES' });
+    expect(wide.admit('2001:db8:2::1:1000')).not.toBeInstanceOf(GateError);
+    const each = admission({ maxPendingPerAddress: 1, ipv6PrefixBits: 128 }).counts;
+    ticket(each.admit('2001:db8:1:2::1:1000'));
+    expect(each.admit('2001:db8:1:2::2:1000')).not.toBeInstanceOf(GateError);
+    expect(each.admit('2001:db8:1:2::1:1001')).toBeInstanceOf(GateError);
   });
 
   it('logs refusals at most once per interval, with the counts of those in between', () => {
@@ -93,7 +120,8 @@ describe('ConnectionAdmission', () => {
     expect(counts.connections).toBe(0);
   });
 
-  it('refuses caps below one as a programmer error', () => {
+  it('refuses caps below one and prefix lengths outside 0..128 as a programmer error', () => {
     expect(() => admission({ maxPendingPerAddress: 0 })).toThrow(RangeError);
+    expect(() => admission({ ipv6PrefixBits: 129 })).toThrow(RangeError);
   });
 });

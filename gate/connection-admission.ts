@@ -2,12 +2,13 @@
  * Who may open a connection to the gate, decided at accept before a byte is read: every socket (a
  * WebSocket's before its HTTP upgrade too) and every KCP session counts against the connection cap
  * from then on, and connections that have not finished the protocol handshake are capped in total
- * and per address. A refused connection is closed at once by its acceptor; the refusals are
+ * and per address, an IPv6 address counted under its prefix (engine/net/address-key.ts). A refused connection is closed at once by its acceptor; the refusals are
  * logged at most once per {@link REFUSAL_LOG_INTERVAL_MS}, with counts, so that a flood of them
  * cannot flood the log too.
  */
 import type { Clock } from '../engine/timer/clock.js';
 import type { Logger } from '../engine/log/types.js';
+import { addressKey, checkPrefixBits } from '../engine/net/address-key.js';
 import { GateError } from './errors.js';
 
 /** Settings of a {@link ConnectionAdmission}. */
@@ -16,8 +17,10 @@ export interface ConnectionAdmissionOptions {
   maxConnections: number;
   /** Connections that have not finished the handshake, at most. */
   maxPending: number;
-  /** Connections from one address that have not finished the handshake, at most. */
+  /** Connections from one address (an IPv6 address's prefix) that have not finished the handshake, at most. */
   maxPendingPerAddress: number;
+  /** Leading bits of an IPv6 address counted as one address (default 64; 128: each address on its own). */
+  ipv6PrefixBits?: number;
   clock: Clock;
   logger: Logger;
 }
@@ -39,15 +42,13 @@ export type RefusalReason = 'full' | 'pending' | 'pendingPerAddress' | 'shutting
 export const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /**
- * The address a peer is counted under: the IP without its port, an IPv4-mapped IPv6 address as
- * IPv4.
+ * The IP address of `remote`, without its port.
  * @param remote `ip:port` (an IPv6 address unbracketed, as the acceptors write it) or `[ip]:port`.
  */
-export function addressKey(remote: string): string {
+export function remoteHost(remote: string): string {
   const bracket = /^\[([^\]]+)\]:\d+$/.exec(remote);
   const at = remote.lastIndexOf(':');
-  const host = bracket ? bracket[1]! : at > 0 ? remote.slice(0, at) : remote;
-  return host.toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  return bracket ? bracket[1]! : at > 0 ? remote.slice(0, at) : remote;
 }
 
 /** The connection and handshake counters of one gate. */
@@ -57,12 +58,18 @@ export class ConnectionAdmission {
   private readonly pendingByAddress = new Map<string, number>();
   private readonly refusedSinceLog: Record<RefusalReason, number> = { full: 0, pending: 0, pendingPerAddress: 0, shuttingDown: 0 };
   private lastLogAt = -Infinity;
+  private readonly ipv6PrefixBits: number | undefined;
 
-  /** @throws RangeError for a cap below 1 (a programmer error; the config schema checks it). */
+  /**
+   * @throws RangeError for a cap below 1 or a prefix length outside 0..128 (a programmer error;
+   *   the config schema checks them).
+   */
   constructor(private readonly options: ConnectionAdmissionOptions) {
     for (const key of ['maxConnections', 'maxPending', 'maxPendingPerAddress'] as const) {
       if (!(options[key] >= 1)) throw new RangeError(`ConnectionAdmission: ${key} must be at least 1, got ${options[key]}`);
     }
+    this.ipv6PrefixBits = options.ipv6PrefixBits;
+    if (this.ipv6PrefixBits !== undefined) checkPrefixBits(this.ipv6PrefixBits);
   }
 
   /** Connections admitted and not yet released. */
@@ -75,9 +82,9 @@ export class ConnectionAdmission {
     return this.pending;
   }
 
-  /** Pending connections from the address of `remote`. */
+  /** Pending connections counted under the address of `remote` (for IPv6, under its prefix). */
   pendingFrom(remote: string): number {
-    return this.pendingByAddress.get(addressKey(remote)) ?? 0;
+    return this.pendingByAddress.get(this.keyOf(remoteHost(remote))) ?? 0;
   }
 
   /**
@@ -87,12 +94,13 @@ export class ConnectionAdmission {
    */
   admit(remote: string): AdmissionTicket | GateError {
     const { maxConnections, maxPending, maxPendingPerAddress, clock } = this.options;
-    const address = addressKey(remote);
+    const host = remoteHost(remote);
+    const address = this.keyOf(host);
     const fromAddress = this.pendingByAddress.get(address) ?? 0;
-    if (this.open >= maxConnections) return this.refuse('full', address, new GateError('GATE_ERR_FULL', `${this.open} connections`));
-    if (this.pending >= maxPending) return this.refuse('pending', address, new GateError('GATE_ERR_TOO_MANY_HANDSHAKES', `${this.pending} in progress`));
+    if (this.open >= maxConnections) return this.refuse('full', host, address, new GateError('GATE_ERR_FULL', `${this.open} connections`));
+    if (this.pending >= maxPending) return this.refuse('pending', host, address, new GateError('GATE_ERR_TOO_MANY_HANDSHAKES', `${this.pending} in progress`));
     if (fromAddress >= maxPendingPerAddress) {
-      return this.refuse('pendingPerAddress', address, new GateError('GATE_ERR_TOO_MANY_HANDSHAKES', `${fromAddress} in progress from this address`));
+      return this.refuse('pendingPerAddress', host, address, new GateError('GATE_ERR_TOO_MANY_HANDSHAKES', `${fromAddress} in progress from this address`));
     }
     this.open++;
     this.pending++;
@@ -124,17 +132,24 @@ export class ConnectionAdmission {
    * log, and returns the error to close it with.
    */
   refuseShuttingDown(remote: string): GateError {
-    return this.refuse('shuttingDown', addressKey(remote), new GateError('GATE_ERR_SHUTTING_DOWN', 'not accepting'));
+    const host = remoteHost(remote);
+    return this.refuse('shuttingDown', host, this.keyOf(host), new GateError('GATE_ERR_SHUTTING_DOWN', 'not accepting'));
   }
 
-  private refuse(reason: RefusalReason, address: string, error: GateError): GateError {
+  private keyOf(host: string): string {
+    return addressKey(host, this.ipv6PrefixBits === undefined ? {} : { ipv6PrefixBits: this.ipv6PrefixBits });
+  }
+
+  // The line names the address itself (`from`) and, where it differs, the key it was counted under.
+  private refuse(reason: RefusalReason, host: string, address: string, error: GateError): GateError {
     this.refusedSinceLog[reason]++;
     const now = this.options.clock.now();
     if (now - this.lastLogAt >= REFUSAL_LOG_INTERVAL_MS) {
       this.lastLogAt = now;
       this.options.logger.warn('gate: connections refused at accept', {
         reason,
-        from: address,
+        from: host,
+        ...(address === host ? {} : { countedAs: address }),
         code: error.code,
         refused: { ...this.refusedSinceLog },
         connections: this.open,

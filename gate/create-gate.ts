@@ -78,6 +78,7 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
     maxConnections,
     maxPendingConnections: config.maxPendingConnections,
     maxPendingPerAddress: config.maxPendingPerAddress,
+    ipv6PrefixBits: config.ipv6PrefixBits,
     onlineTtlMs: config.onlineTtlMs,
     sessions: {
       gateId: () => rpc.serverId,

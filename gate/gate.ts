@@ -54,6 +54,8 @@ export interface GateOptions {
   maxPendingConnections: number;
   /** The same, from one address. */
   maxPendingPerAddress: number;
+  /** Leading bits of an IPv6 address counted as one address in `maxPendingPerAddress` (default 64). */
+  ipv6PrefixBits?: number;
   sessions: Omit<SessionManagerOptions, 'logger' | 'timers'>;
   /** How long an online-index entry lives unless this gate refreshes it (every third of it). */
   onlineTtlMs: number;
@@ -91,6 +93,7 @@ export class Gate implements Module {
       maxConnections: options.maxConnections,
       maxPending: options.maxPendingConnections,
       maxPendingPerAddress: options.maxPendingPerAddress,
+      ...(options.ipv6PrefixBits === undefined ? {} : { ipv6PrefixBits: options.ipv6PrefixBits }),
       clock,
       logger,
     });

@@ -222,6 +222,11 @@ export const configSchema = object({
       slowdownMaxSec: count(1, 3_600),
       /** Addresses, (address, username) pairs and usernames tracked at once, each; the least recently seen are forgotten first. */
       maxTracked: count(16, 10_000_000),
+      /**
+       * Leading bits of a client's IPv6 address that count as one address in both address limits:
+       * one host usually holds a whole /64. 128 counts each address on its own.
+       */
+      ipv6PrefixBits: count(32, 128),
     }),
     /** Password hashing's queue: logins are served before registrations. */
     hashing: object({
@@ -277,8 +282,13 @@ export const configSchema = object({
     maxConnections: count(1, 1_000_000),
     /** Connections that have not finished the handshake (the WebSocket upgrade included), at most. */
     maxPendingConnections: count(1, 1_000_000),
-    /** The same, from one IP address. */
+    /** The same, from one IP address (an IPv6 address's `ipv6PrefixBits` prefix). */
     maxPendingPerAddress: count(1, 1_000_000),
+    /**
+     * Leading bits of a client's IPv6 address that count as one address in `maxPendingPerAddress`:
+     * one host usually holds a whole /64. 128 counts each address on its own.
+     */
+    ipv6PrefixBits: count(32, 128),
     /** File descriptors kept out of `maxConnections` for the process's own needs (HTTP, RPC, logs, the store). */
     fdReserve: count(0, 1_000_000),
     /** How long a session whose connection dropped waits for the client to resume it. */

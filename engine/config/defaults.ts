@@ -96,7 +96,7 @@ export const defaults: Config = deepFreeze({
     // 128 × 2^15 × 8 bytes = 32 MiB and tens of milliseconds per hash; OWASP's cheat sheet
     // suggests p = 3 at this N where the CPU can afford it.
     scrypt: { N: 2 ** 15, r: 8, p: 1 },
-    rateLimit: { perIpPerMinute: 30, perIpPerUserPerMinute: 10, slowdownAfterFailures: 10, slowdownMaxSec: 60, maxTracked: 100_000 },
+    rateLimit: { perIpPerMinute: 30, perIpPerUserPerMinute: 10, slowdownAfterFailures: 10, slowdownMaxSec: 60, maxTracked: 100_000, ipv6PrefixBits: 64 },
     hashing: { maxConcurrent: 4, maxQueuedLogins: 256, maxRegistrations: 16 },
     // No web page of another origin may log in until the operator names it.
     cors: { origins: [] },
@@ -121,6 +121,8 @@ export const defaults: Config = deepFreeze({
     maxConnections: 20_000,
     maxPendingConnections: 2_048,
     maxPendingPerAddress: 64,
+    // One host, one home line or one rented server usually holds a whole /64.
+    ipv6PrefixBits: 64,
     fdReserve: 1_024,
     resumeGraceMs: 30_000,
     lobbyTimeoutMs: 5_000,

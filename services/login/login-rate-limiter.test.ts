@@ -99,12 +99,52 @@ describe('LoginRateLimiter', () => {
     expect(limiter.tracked).toEqual({ ip: 2, ipUser: 2, username: 2 });
   });
 
-  it('refuses rates, allowances and caps that are not positive integers', () => {
+  it('counts addresses of one IPv6 /64 as one address in the address bucket and the (address, username) bucket', () => {
+    const clock = new ManualClock();
+    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 5, perIpPerUserPerMinute: 2 });
+    expect(takeN(limiter, 1, { ip: '2001:db8:1:2::1', username: 'alice' })).toEqual([true]);
+    expect(limiter.take({ ip: '2001:db8:1:2:ffff::2', username: 'alice' }).allowed).toBe(true);
+    expect(limiter.take({ ip: '2001:DB8:1:2::3', username: 'alice' })).toMatchObject({ allowed: false, by: 'ip-user' });
+    expect(limiter.take({ ip: '2001:db8:1:2::4', username: 'bob' }).allowed).toBe(true);
+    expect(limiter.take({ ip: '2001:db8:1:2::5' }).allowed).toBe(true);
+    expect(limiter.take({ ip: '2001:db8:1:2::6' }).allowed).toBe(true);
+    expect(limiter.take({ ip: '2001:db8:1:2::7' })).toMatchObject({ allowed: false, by: 'ip' });
+    expect(limiter.tracked).toEqual({ ip: 1, ipUser: 2, username: 0 });
+    // The next /64, and IPv4 mapped into IPv6, are addresses of their own.
+    expect(limiter.take({ ip: '2001:db8:1:3::1', username: 'alice' }).allowed).toBe(true);
+    expect(limiter.take({ ip: '::ffff:10.0.0.1', username: 'alice' }).allowed).toBe(true);
+    expect(limiter.take({ ip: '10.0.0.1', username: 'alice' }).allowed).toBe(true);
+    expect(limiter.take({ ip: '10.0.0.1', username: 'alice' })).toMatchObject({ allowed: false, by: 'ip-user' });
+  });
+
+  it('makes the addresses of one /64 wait as one address on a username under the slowdown', () => {
+    const clock = new ManualClock();
+    const limiter = new LoginRateLimiter({ clock, perIpPerUserPerMinute: 100, slowdownAfterFailures: 1 });
+    failFrom(limiter, 2, 'alice');
+    expect(limiter.take({ ip: '2001:db8:1:2::1', username: 'alice' }).allowed).toBe(true);
+    expect(limiter.take({ ip: '2001:db8:1:2::2', username: 'alice' })).toMatchObject({ allowed: false, by: 'slowdown' });
+    expect(limiter.take({ ip: '2001:db8:1:3::1', username: 'alice' }).allowed).toBe(true);
+  });
+
+  it('counts IPv6 addresses under ipv6PrefixBits: a /48 as one, or each address alone at 128', () => {
+    const clock = new ManualClock();
+    const wide = new LoginRateLimiter({ clock, perIpPerMinute: 1, ipv6PrefixBits: 48 });
+    expect(wide.take({ ip: '2001:db8:1:1::1' }).allowed).toBe(true);
+    expect(wide.take({ ip: '2001:db8:1:ffff::1' }).allowed).toBe(false);
+    expect(wide.take({ ip: '2001:db8:2::1' }).allowed).toBe(true);
+    const each = new LoginRateLimiter({ clock, perIpPerMinute: 1, ipv6PrefixBits: 128 });
+    expect(each.take({ ip: '2001:db8:1:2::1' }).allowed).toBe(true);
+    expect(each.take({ ip: '2001:db8:1:2::2' }).allowed).toBe(true);
+    expect(each.take({ ip: '2001:db8:1:2::1' }).allowed).toBe(false);
+  });
+
+  it('refuses rates, allowances and caps that are not positive integers, and prefix lengths outside 0..128', () => {
     const clock = new ManualClock();
     expect(() => new LoginRateLimiter({ clock, perIpPerMinute: 0 })).toThrow(RangeError);
     expect(() => new LoginRateLimiter({ clock, perIpPerUserPerMinute: -1 })).toThrow(RangeError);
     expect(() => new LoginRateLimiter({ clock, slowdownAfterFailures: 0 })).toThrow(RangeError);
     expect(() => new LoginRateLimiter({ clock, slowdownMaxSec: 0.0001 })).toThrow(RangeError);
     expect(() => new LoginRateLimiter({ clock, maxTracked: 1.5 })).toThrow(RangeError);
+    expect(() => new LoginRateLimiter({ clock, ipv6PrefixBits: 129 })).toThrow(RangeError);
   });
 });

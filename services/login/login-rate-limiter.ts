@@ -11,7 +11,11 @@
  * locked. Instead each address must wait between two of its own attempts on it, a wait that
  * doubles with every failure past the allowance, up to `slowdownMaxSec`. An address that has not
  * tried the username lately (its owner at home) is let in at once.
+ *
+ * "Address" in both buckets means the key engine/net/address-key.ts gives: an IPv4 address, or the
+ * first `ipv6PrefixBits` bits of an IPv6 address, since one host usually holds a whole /64.
  */
+import { addressKey, checkPrefixBits } from '../../engine/net/address-key.js';
 import type { Clock } from '../../engine/timer/clock.js';
 
 /** Options for {@link LoginRateLimiter}; defaults match engine/config/defaults.ts. */
@@ -27,10 +31,13 @@ export interface LoginRateLimiterOptions {
   slowdownMaxSec?: number;
   /** Keys kept per record (default 100,000). */
   maxTracked?: number;
+  /** Leading bits of an IPv6 address counted as one address, 0 to 128 (default 64; 128: each address alone). */
+  ipv6PrefixBits?: number;
 }
 
 /** What one attempt names: always the client address, and the username for logins. */
 export interface RateKey {
+  /** The client's IP address as the request gives it; the limiter counts it under its key. */
   ip: string;
   username?: string;
 }
@@ -72,14 +79,20 @@ export class LoginRateLimiter {
   // A score is held at most this far past the allowance, so that it drains within minutes once an attack stops.
   private readonly maxScore: number;
   private readonly maxTracked: number;
+  private readonly ipv6PrefixBits: number;
 
-  /** @throws RangeError when a rate, the allowance, the longest wait or `maxTracked` is not a positive integer. */
+  /**
+   * @throws RangeError when a rate, the allowance, the longest wait or `maxTracked` is not a
+   *   positive integer, or `ipv6PrefixBits` is not an integer from 0 to 128.
+   */
   constructor(private readonly options: LoginRateLimiterOptions) {
     this.perIp = options.perIpPerMinute ?? 30;
     this.perPair = options.perIpPerUserPerMinute ?? 10;
     this.allowance = options.slowdownAfterFailures ?? 10;
     this.maxWaitMs = (options.slowdownMaxSec ?? 60) * 1000;
     this.maxTracked = options.maxTracked ?? 100_000;
+    this.ipv6PrefixBits = options.ipv6PrefixBits ?? 64;
+    checkPrefixBits(this.ipv6PrefixBits);
     for (const v of [this.perIp, this.perPair, this.allowance, this.maxWaitMs, this.maxTracked]) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`LoginRateLimiter: ${v} is not a positive integer`);
     }
@@ -97,11 +110,12 @@ export class LoginRateLimiter {
    */
   take(key: RateKey): RateDecision {
     const now = this.options.clock.now();
-    const ip = touch(this.byIp, key.ip, this.maxTracked, () => ({ tokens: this.perIp, at: now }));
+    const address = addressKey(key.ip, { ipv6PrefixBits: this.ipv6PrefixBits });
+    const ip = touch(this.byIp, address, this.maxTracked, () => ({ tokens: this.perIp, at: now }));
     refill(ip, this.perIp, now);
     if (ip.tokens < 1) return { allowed: false, by: 'ip', retryAfterMs: waitFor(ip, this.perIp) };
     if (key.username !== undefined) {
-      const pair = touch(this.byPair, pairId(key.ip, key.username), this.maxTracked, () => ({ tokens: this.perPair, at: now, last: -Infinity }));
+      const pair = touch(this.byPair, pairId(address, key.username), this.maxTracked, () => ({ tokens: this.perPair, at: now, last: -Infinity }));
       refill(pair, this.perPair, now);
       if (pair.tokens < 1) return { allowed: false, by: 'ip-user', retryAfterMs: waitFor(pair, this.perPair) };
       const wait = pair.last + this.slowdownMs(key.username, now) - now;

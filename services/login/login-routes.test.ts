@@ -368,3 +368,53 @@ describe('client addresses behind a proxy', () => {
     expect((await attempt(app, PROXY, '203.0.113.2')).statusCode).toBe(429);
   });
 });
+
+describe('IPv6 clients', () => {
+  const inPrefix = (i: number) => `2001:db8:1:2:${i.toString(16)}:${(i * 31).toString(16)}::${(i * 7).toString(16)}`;
+
+  it('counts attempts from many addresses of one /64 in one address bucket, logging each address itself', async () => {
+    const { app, logger } = await setup({ rateLimit: { perIpPerMinute: 3 } });
+    for (let i = 1; i <= 3; i++) expect((await post(app, '/login', { username: `user${i}`, password: PASSWORD }, inPrefix(i))).statusCode).toBe(401);
+    for (let i = 4; i <= 50; i++) {
+      const limited = await post(app, i % 2 ? '/login' : '/register', { username: `user${i}`, password: PASSWORD }, inPrefix(i));
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.message).toBe('too many attempts; retry later: too many attempts from this address');
+    }
+    expect((await post(app, '/register', { username: 'alice', password: PASSWORD }, '2001:db8:1:3::1')).statusCode).toBe(201);
+    expect(logger.at('info').filter((l) => l.message === 'login failed').map((l) => l.meta.ip)).toEqual([inPrefix(1), inPrefix(2), inPrefix(3)]);
+  });
+
+  it('counts attempts on one account from many addresses of one /64 in one (address, account) bucket', async () => {
+    const { app } = await setup({ rateLimit: { perIpPerUserPerMinute: 3 } });
+    await post(app, '/register', { username: 'alice', password: PASSWORD });
+    for (let i = 1; i <= 3; i++) expect((await post(app, '/login', { username: 'alice', password: 'guess guess' }, inPrefix(i))).statusCode).toBe(401);
+    for (let i = 4; i <= 50; i++) {
+      const limited = await post(app, '/login', { username: 'alice', password: 'guess guess' }, inPrefix(i));
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.message).toBe('too many attempts; retry later: too many attempts on this username from this address');
+    }
+    expect((await post(app, '/login', { username: 'bob', password: PASSWORD }, inPrefix(51))).statusCode).toBe(401);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '2001:db8:1:3::1')).statusCode).toBe(200);
+    expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(200);
+  });
+
+  it('counts under login.rateLimit.ipv6PrefixBits: a /48 as one address, or each address alone at 128', async () => {
+    const wide = (await setup({ rateLimit: { perIpPerMinute: 1, ipv6PrefixBits: 48 } })).app;
+    expect((await post(wide, '/login', { username: 'alice', password: PASSWORD }, '2001:db8:1:1::1')).statusCode).toBe(401);
+    expect((await post(wide, '/login', { username: 'alice', password: PASSWORD }, '2001:db8:1:ffff::1')).statusCode).toBe(429);
+    expect((await post(wide, '/login', { username: 'alice', password: PASSWORD }, '2001:db8:2::1')).statusCode).toBe(401);
+    const each = (await setup({ rateLimit: { perIpPerMinute: 1, ipv6PrefixBits: 128 } })).app;
+    expect((await post(each, '/login', { username: 'alice', password: PASSWORD }, '2001:db8:1:2::1')).statusCode).toBe(401);
+    expect((await post(each, '/login', { username: 'alice', password: PASSWORD }, '2001:db8:1:2::2')).statusCode).toBe(401);
+    expect((await post(each, '/login', { username: 'alice', password: PASSWORD }, '2001:db8:1:2::1')).statusCode).toBe(429);
+  });
+
+  it('counts forwarded IPv6 client addresses behind a trusted proxy by their /64 too', async () => {
+    const { app } = await setup({ rateLimit: { perIpPerMinute: 1 }, trustProxy: ['10.9.0.1'] });
+    const attempt = (forwardedFor: string) =>
+      app.inject({ method: 'POST', url: '/login', payload: { username: 'alice', password: PASSWORD }, remoteAddress: '10.9.0.1', headers: { 'x-forwarded-for': forwardedFor } });
+    expect((await attempt('2001:db8:1:2::1')).statusCode).toBe(401);
+    expect((await attempt('2001:db8:1:2::2')).statusCode).toBe(429);
+    expect((await attempt('2001:db8:1:3::1')).statusCode).toBe(401);
+  });
+});

@@ -22,6 +22,7 @@ export const CLIENT_ERRORS = {
   CLIENT_ERR_CONNECTION_LOST: { message: 'connection to the gate was lost; reconnect() resumes the session' },
   CLIENT_ERR_PROTOCOL: { message: 'gate sent data the SDK cannot read, so the SDK closed the connection; reconnect() resumes the session' },
   CLIENT_ERR_CLOSED: { message: 'connection was closed by this client' },
+  CLIENT_ERR_REPLACED: { message: 'reconnect() replaced the connection before the reply came; the request may still have run' },
   CLIENT_ERR_NOT_OPEN: { message: 'connection is not open; call reconnect() or connect again' },
   CLIENT_ERR_NO_SESSION: { message: 'reconnect() resumes a session; call auth(token) first' },
   CLIENT_ERR_REQUEST_REFUSED: { message: 'server answered the request with an error; err.serverCode says why' },

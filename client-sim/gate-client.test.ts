@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import { encodeAuthReply } from '../engine/protocol/auth-request.js';
 import { DEFAULT_LIMITS, MESSAGE_KIND, PACKET, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { GateProtocol } from '../engine/protocol/gate-protocol.js';
 import type { Message } from '../engine/protocol/message.js';
@@ -270,6 +271,46 @@ describe('GateClient closes', () => {
     const closed = new Promise<ClientError>((resolve) => client.onClose((_, error) => resolve(error)));
     gate.events().onData(encodePacket(PACKET.DATA, new Uint8Array(40).fill(7)));
     expect(await closed).toMatchObject({ code: 'CLIENT_ERR_PROTOCOL', detail: expect.stringMatching(/^PROTOCOL_ERR_DECRYPT: /) });
+  });
+});
+
+describe('GateClient reconnects', () => {
+  const session = { uid: 'u1', sessionId: 'c2Vzc2lvbi0x', resumeToken: 'cmVzdW1lLXRva2VuLTE', resumed: false, gateId: 'gate-test-0' };
+
+  it('fails the requests pending on the connection reconnect() replaces with CLIENT_ERR_REPLACED at once, calls no onClose handler, and resumes on one new connection', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    const authing = client.auth('token');
+    await settle();
+    gate.answer(0, MESSAGE_KIND.RESPONSE, encodeAuthReply(session));
+    await authing;
+    // An application that reconnects whenever a connection closes.
+    const closes: string[] = [];
+    client.onClose((reason) => {
+      closes.push(reason.name);
+      void client.reconnect().catch(() => undefined);
+    });
+    let failure: unknown;
+    void client.request('Slow.route').catch((err: unknown) => (failure = err));
+    await settle();
+    const replaced = gate.events();
+    const reconnecting = client.reconnect();
+    await settle();
+    expect(failure).toBeInstanceOf(ConnectionClosed);
+    expect(failure).toMatchObject({ code: 'CLIENT_ERR_REPLACED', reason: { name: 'REPLACED', byPeer: false } });
+    expect((failure as Error).message).toBe(
+      'CLIENT_ERR_REPLACED: reconnect() replaced the connection before the reply came; the request may still have run: the gate answers a request only on the connection that carried it',
+    );
+    // The replaced connection's transport ends later; that is no close of this client's.
+    replaced.onClose('socket closed');
+    await settle();
+    const resume = gate.received.at(-1)!;
+    expect(resume).toMatchObject({ kind: MESSAGE_KIND.REQUEST, route: SYSTEM_ROUTE.AUTH });
+    gate.answer(gate.received.length - 1, MESSAGE_KIND.RESPONSE, encodeAuthReply({ ...session, resumed: true }));
+    expect(await reconnecting).toMatchObject({ sessionId: session.sessionId, resumed: true });
+    expect(closes).toEqual([]);
+    expect(gate.opened()).toBe(2);
+    expect(client.isOpen).toBe(true);
   });
 });
 

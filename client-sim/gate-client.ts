@@ -66,6 +66,9 @@ interface Pending {
 
 const codec = new MsgpackCodec();
 
+// The close reason of a connection that reconnect() left while it was open.
+const REPLACED: CloseReason = { code: 0, name: 'REPLACED', message: 'reconnect() replaced the connection', byPeer: false };
+
 /** One client connection to a gate. */
 export class GateClient {
   /** The server hello of the current connection. */
@@ -127,12 +130,18 @@ export class GateClient {
 
   /**
    * Opens a new connection and resumes the session (same lobby, same avatar) if the gate still
-   * holds it; otherwise a new session is made with the same token.
+   * holds it; otherwise a new session is made with the same token. When the current connection is
+   * still open, its pending requests fail at once with ConnectionClosed CLIENT_ERR_REPLACED (the
+   * gate answers a request only on the connection that carried it) and it is closed without
+   * calling the `onClose` handlers: this client chose to leave it.
    * @throws ClientError CLIENT_ERR_NO_SESSION before a successful {@link auth}; and as {@link connect} and {@link auth}.
    */
   async reconnect(): Promise<AuthReply> {
     if (!this.token) throw new ClientError('CLIENT_ERR_NO_SESSION', 'reconnect() was called before auth(token)');
-    if (!this.protocol.isClosed) this.pipe.close();
+    if (!this.protocol.isClosed) {
+      this.failPending(new ConnectionClosed('CLIENT_ERR_REPLACED', REPLACED, 'the gate answers a request only on the connection that carried it'));
+      this.pipe.close();
+    }
     await this.open();
     return this.auth(this.token);
   }
@@ -325,12 +334,16 @@ export class GateClient {
     this.lastClose = error;
     if (this.timer) this.clock.clearTimer(this.timer);
     this.timer = undefined;
+    this.failPending(error);
+    for (const handler of this.closeHandlers) handler(reason, error);
+  }
+
+  private failPending(error: ConnectionClosed): void {
     for (const [id, pending] of this.pending) {
       this.clock.clearTimer(pending.timer);
       pending.reject(error);
       this.pending.delete(id);
     }
-    for (const handler of this.closeHandlers) handler(reason, error);
   }
 
   private scheduleFlush(): void {

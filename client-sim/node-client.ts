@@ -10,19 +10,31 @@ import { nodeTransport } from './node-transports.js';
 
 /** {@link GateClientOptions} with Node defaults; `transport` may name a transport. */
 export type NodeClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' | 'compressions'> &
-  Partial<Pick<GateClientOptions, 'crypto' | 'compressions'>> & { transport: ClientTransportKind | ClientTransportFactory };
+  Partial<Pick<GateClientOptions, 'crypto' | 'compressions'>> & {
+    transport: ClientTransportKind | ClientTransportFactory;
+    /**
+     * For a transport given by name: the connection must open within this long, the WebSocket
+     * upgrade and the KCP handshake included (default 10,000 ms); the handshake with the gate then
+     * has `handshakeTimeoutMs`. A transport given as a factory has its own (`createTcpTransport`
+     * and the others take `connectTimeoutMs`).
+     */
+    connectTimeoutMs?: number;
+  };
 
 /**
- * Connects to a gate from Node and completes the handshake.
+ * Connects to a gate from Node and completes the handshake. A transport given by name runs on
+ * `options.clock`.
  * @throws ClientError CLIENT_ERR_INVALID_GATE_KEY or CLIENT_ERR_INVALID_ENDPOINT before connecting;
- *   CLIENT_ERR_CONNECT_FAILED when the socket cannot connect (the socket's error as `cause`);
+ *   CLIENT_ERR_CONNECT_FAILED when the socket cannot connect (the socket's error as `cause`) or is
+ *   not open within `connectTimeoutMs`;
  *   ConnectionClosed CLIENT_ERR_HANDSHAKE_FAILED when the gate refuses (wrong key, version; its code
  *   in `serverCode`) or CLIENT_ERR_HANDSHAKE_TIMEOUT.
  */
 export function connectGate(options: NodeClientOptions): Promise<GateClient> {
+  const { connectTimeoutMs, ...rest } = options;
   return GateClient.connect({
-    ...options,
-    transport: typeof options.transport === 'function' ? options.transport : nodeTransport(options.transport),
+    ...rest,
+    transport: typeof options.transport === 'function' ? options.transport : nodeTransport(options.transport, { connectTimeoutMs, clock: options.clock }),
     crypto: options.crypto ?? nodeCryptoSuite,
     compressions: options.compressions ?? [createCompression('deflate-raw')],
   });

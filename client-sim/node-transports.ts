@@ -3,7 +3,8 @@
  * endpoint that is not `host:port` (TCP, KCP) or a `ws://`/`wss://` URL is refused with
  * ClientError CLIENT_ERR_INVALID_ENDPOINT before any socket opens; a connection that cannot be
  * opened fails with CLIENT_ERR_CONNECT_FAILED, naming the likely cause, with the socket's error
- * as `cause`.
+ * as `cause`, and so does one not open within `connectTimeoutMs` (default 10 s) on every
+ * transport, its socket destroyed.
  */
 import { connect } from 'node:net';
 import WebSocket from 'ws';
@@ -36,21 +37,61 @@ function connectFailed(what: string, err: unknown, hintFor: (code: unknown) => s
   return new ClientError('CLIENT_ERR_CONNECT_FAILED', `${what}: ${String(message)}${hint ? ` (${hint})` : ''}`, { cause: err });
 }
 
+/** The time a Node transport gives a connection to open, unless told otherwise. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Settings every Node transport takes. */
+export interface NodeTransportOptions {
+  /**
+   * Give up when the connection is not open within this long (default 10,000 ms): on TCP, name
+   * resolution and the TCP connect; on WebSocket, those and the HTTP upgrade; on KCP, the KCP
+   * handshake.
+   */
+  connectTimeoutMs?: number;
+  /** Time and timers of the transport (default: a {@link SystemClock}). */
+  clock?: Clock;
+}
+
+/**
+ * Starts the connect deadline: after `options.connectTimeoutMs` on `options.clock`, `reject` gets
+ * CLIENT_ERR_CONNECT_FAILED naming the timeout and `hint`, and `abandon` destroys the socket.
+ * @returns the function that stops the deadline, for when the connection opened or failed first.
+ */
+function startDeadline(what: string, options: NodeTransportOptions, hint: string, abandon: () => void, reject: (err: ClientError) => void): () => void {
+  const clock = options.clock ?? new SystemClock();
+  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timer = clock.setTimer(() => {
+    reject(new ClientError('CLIENT_ERR_CONNECT_FAILED', `${what}: not open within connectTimeoutMs ${timeoutMs} (${hint})`));
+    abandon();
+  }, timeoutMs);
+  return () => clock.clearTimer(timer);
+}
+
 /** Settings of {@link createTcpTransport}. */
-export interface TcpTransportOptions {
+export interface TcpTransportOptions extends NodeTransportOptions {
   /** The local address to connect from (default: the one the system picks). */
   localAddress?: string;
 }
 
-/** TCP: the protocol's byte stream on a socket, from `options.localAddress` when given. */
+/**
+ * TCP: the protocol's byte stream on a socket, from `options.localAddress` when given.
+ * Connecting fails with CLIENT_ERR_CONNECT_FAILED, and the socket is destroyed, when it is not
+ * open within `options.connectTimeoutMs`: the system's own limit on a host that never answers
+ * (a SYN into a black hole, a full listen queue) is minutes.
+ */
 export function createTcpTransport(options: TcpTransportOptions = {}): ClientTransportFactory {
   return (endpoint, events) =>
     new Promise((resolve, reject) => {
       const { host, port } = parseHostPort(endpoint);
       const socket = connect({ host, port, localAddress: options.localAddress, noDelay: true });
-      const failed = (err: Error): void => reject(connectFailed(`TCP ${endpoint}`, err));
+      const stop = startDeadline(`TCP ${endpoint}`, options, 'no answer from the host; check the address and the network', () => socket.destroy(), reject);
+      const failed = (err: Error): void => {
+        stop();
+        reject(connectFailed(`TCP ${endpoint}`, err));
+      };
       socket.once('error', failed);
       socket.once('connect', () => {
+        stop();
         socket.off('error', failed);
         socket.on('error', () => socket.destroy());
         socket.on('data', (chunk) => events.onData(chunk));
@@ -60,33 +101,47 @@ export function createTcpTransport(options: TcpTransportOptions = {}): ClientTra
     });
 }
 
-/** TCP: the protocol's byte stream on a socket. */
+/** TCP with the defaults of {@link createTcpTransport}. */
 export const tcpTransport: ClientTransportFactory = createTcpTransport();
 
-/** WebSocket: binary messages carrying whole packets. */
-export const wsTransport: ClientTransportFactory = (endpoint, events) =>
-  new Promise((resolve, reject) => {
-    const socket = new WebSocket(checkWebSocketUrl(endpoint), { perMessageDeflate: false });
-    socket.binaryType = 'nodebuffer';
-    // An answer other than the upgrade (a 503 from a full gate, a 404 from another server) is an error too.
-    const failed = (err: Error): void => reject(connectFailed(`WebSocket ${endpoint}`, err));
-    socket.once('error', failed);
-    socket.once('open', () => {
-      socket.off('error', failed);
-      socket.on('error', () => socket.terminate());
-      socket.on('message', (data) => events.onData(Array.isArray(data) ? Buffer.concat(data) : new Uint8Array(data as Buffer)));
-      socket.on('close', () => events.onClose('websocket closed'));
-      resolve({ write: (bytes) => socket.readyState === socket.OPEN && socket.send(bytes), close: () => socket.close(1000) });
-    });
-  });
+/** Settings of {@link createWsTransport}. */
+export type WsTransportOptions = NodeTransportOptions;
 
-/** Settings of {@link createKcpTransport}. */
-export interface KcpTransportOptions {
-  /** Give up when the KCP server does not answer the handshake within this long (default 10,000 ms). */
-  connectTimeoutMs?: number;
-  /** Time and timers of the KCP session (default: a {@link SystemClock}). */
-  clock?: Clock;
+/**
+ * WebSocket: binary messages carrying whole packets. Connecting fails with
+ * CLIENT_ERR_CONNECT_FAILED, and the socket is destroyed, when the upgrade has not completed
+ * within `options.connectTimeoutMs`: a server that accepts the TCP connection and never answers
+ * the upgrade would otherwise hold the connect forever.
+ */
+export function createWsTransport(options: WsTransportOptions = {}): ClientTransportFactory {
+  return (endpoint, events) =>
+    new Promise((resolve, reject) => {
+      const socket = new WebSocket(checkWebSocketUrl(endpoint), { perMessageDeflate: false });
+      socket.binaryType = 'nodebuffer';
+      const hint = "no answer to the upgrade; check the address, and that it is the gate's WebSocket port";
+      const stop = startDeadline(`WebSocket ${endpoint}`, options, hint, () => socket.terminate(), reject);
+      // An answer other than the upgrade (a 503 from a full gate, a 404 from another server) is an error too.
+      const failed = (err: Error): void => {
+        stop();
+        reject(connectFailed(`WebSocket ${endpoint}`, err));
+      };
+      socket.once('error', failed);
+      socket.once('open', () => {
+        stop();
+        socket.off('error', failed);
+        socket.on('error', () => socket.terminate());
+        socket.on('message', (data) => events.onData(Array.isArray(data) ? Buffer.concat(data) : new Uint8Array(data as Buffer)));
+        socket.on('close', () => events.onClose('websocket closed'));
+        resolve({ write: (bytes) => socket.readyState === socket.OPEN && socket.send(bytes), close: () => socket.close(1000) });
+      });
+    });
 }
+
+/** WebSocket with the defaults of {@link createWsTransport}. */
+export const wsTransport: ClientTransportFactory = createWsTransport();
+
+/** Settings of {@link createKcpTransport}; `clock` also runs the KCP session. */
+export type KcpTransportOptions = NodeTransportOptions;
 
 /**
  * KCP: reliable UDP, one KCP message per write. Closing ends the session gracefully (see
@@ -101,7 +156,7 @@ export function createKcpTransport(options: KcpTransportOptions = {}): ClientTra
 async function openKcp(endpoint: string, events: ClientTransportEvents, options: KcpTransportOptions): Promise<ClientPipe> {
   const { host, port } = parseHostPort(endpoint);
   const clock = options.clock ?? new SystemClock();
-  const timeoutMs = options.connectTimeoutMs ?? 10_000;
+  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const timers = createTimerService({ clock, logger: createQuietLogger() });
   const client = await connectKcp(host, port, { clock, timers, kcp: { ...KCP_PRESETS.fast }, handshakeTimeoutMs: timeoutMs }).catch((err: unknown) => {
     timers.stop();
@@ -123,9 +178,9 @@ async function openKcp(endpoint: string, events: ClientTransportEvents, options:
 /** KCP with the defaults of {@link createKcpTransport}. */
 export const kcpTransport: ClientTransportFactory = createKcpTransport();
 
-/** The Node transport for a kind. */
-export function nodeTransport(kind: ClientTransportKind): ClientTransportFactory {
-  return kind === 'tcp' ? tcpTransport : kind === 'ws' ? wsTransport : kcpTransport;
+/** The Node transport for a kind, with `options` (default: each transport's defaults). */
+export function nodeTransport(kind: ClientTransportKind, options: NodeTransportOptions = {}): ClientTransportFactory {
+  return kind === 'tcp' ? createTcpTransport(options) : kind === 'ws' ? createWsTransport(options) : createKcpTransport(options);
 }
 
 export type { ClientTransportEvents };

@@ -58,7 +58,7 @@ export class TcpAcceptor implements Acceptor {
       const ticket = hooks.admit(remote);
       if (ticket instanceof GateError) {
         // The KICK fits any fresh socket's send buffer: the write completes at once.
-        socket.write(encodePacket(PACKET.KICK, encodeKick(ticket.wireCode, ticket.code, ticket.detail)), () => socket.destroy());
+        socket.write(encodePacket(PACKET.KICK, encodeKick(ticket.wireCode, ticket.code, ticket.clientMessage)), () => socket.destroy());
         return;
       }
       this.sockets.add(socket);

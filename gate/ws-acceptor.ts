@@ -93,7 +93,7 @@ export class WsAcceptor implements Acceptor {
       socket.on('error', () => socket.destroy());
       const ticket = hooks.admit(`${socket.remoteAddress}:${socket.remotePort}`);
       if (ticket instanceof GateError) {
-        answer(socket, 503, 'Service Unavailable', `${ticket.code}: ${ticket.detail}`);
+        answer(socket, 503, 'Service Unavailable', `${ticket.code}: ${ticket.clientMessage}`);
         return;
       }
       this.sockets.add(socket);

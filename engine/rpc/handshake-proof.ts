@@ -16,8 +16,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { encode } from '../codec/msgpack-codec.js';
 import { NONCE_BYTES, RPC_PROTOCOL_VERSION } from './envelope.js';
 
-/** The least number of bytes of a cluster secret. */
-export const MIN_SECRET_BYTES = 32;
 
 /** Which side a proof speaks for. */
 export type ProofSide = 'hello' | 'welcome';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, hostMatches } from './peer-address.js';
+import { hostKey, hostMatches } from './peer-address.js';
 
 describe('peer addresses', () => {
   it('counts IPv4 mapped into IPv6 as IPv4, and the loopback addresses as one', () => {
-    expect(addressKey('::ffff:10.0.0.5')).toBe('10.0.0.5');
-    expect(new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'].map(addressKey)).size).toBe(1);
-    expect(addressKey('127.0.0.2')).not.toBe(addressKey('127.0.0.1'));
-    expect(addressKey('FE80::1')).toBe('fe80::1');
+    expect(hostKey('::ffff:10.0.0.5')).toBe('10.0.0.5');
+    expect(new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'].map(hostKey)).size).toBe(1);
+    expect(hostKey('127.0.0.2')).not.toBe(hostKey('127.0.0.1'));
+    expect(hostKey('FE80::1')).toBe('fe80::1');
   });
 
   it('matches a registered IP or host name against a connection\'s remote address', async () => {

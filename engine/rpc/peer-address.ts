@@ -11,10 +11,10 @@ const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 const LOOPBACK = 'loopback';
 
 /**
- * The key connections from `address` are counted and compared under: the address in canonical
- * form, IPv4 mapped into IPv6 as IPv4, the loopback addresses as one.
+ * The key a host is compared under: the address in canonical form, IPv4 mapped into IPv6 as
+ * IPv4, the loopback addresses as one.
  */
-export function addressKey(address: string): string {
+export function hostKey(address: string): string {
   const plain = MAPPED_V4.exec(address)?.[1] ?? address.toLowerCase();
   return plain === '127.0.0.1' || plain === '::1' ? LOOPBACK : plain;
 }
@@ -24,11 +24,11 @@ export function addressKey(address: string): string {
  * Never rejects: a name that does not resolve matches nothing.
  */
 export async function hostMatches(registeredHost: string, remote: string): Promise<boolean> {
-  const want = addressKey(remote);
-  if (isIP(registeredHost) !== 0) return addressKey(registeredHost) === want;
+  const want = hostKey(remote);
+  if (isIP(registeredHost) !== 0) return hostKey(registeredHost) === want;
   try {
     const found = await lookup(registeredHost, { all: true });
-    return found.some(({ address }) => addressKey(address) === want);
+    return found.some(({ address }) => hostKey(address) === want);
   } catch {
     return false;
   }

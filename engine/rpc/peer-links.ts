@@ -20,7 +20,7 @@ import { RpcError, rpcCodeOfWire } from './errors.js';
 import { createNonce, handshakeProof, proofHolds, type HandshakeTranscript } from './handshake-proof.js';
 import { Link, type LinkContext, type LinkOwner, type LinkSettings } from './link.js';
 import { checkDiscovery } from './discovery-check.js';
-import { addressKey } from './peer-address.js';
+import { addressKey } from '../net/address-key.js';
 import { Peer } from './peer.js';
 import { PendingHandshakes, type PendingHandshakeLimits } from './pending-handshakes.js';
 import { ThrottledLog } from '../log/throttled-log.js';
@@ -110,6 +110,7 @@ export class PeerLinks implements LinkOwner {
       socket.destroy();
       return;
     }
+    // Counted like a gate counts clients: an IPv6 host holds a whole /64.
     const key = addressKey(socket.remoteAddress ?? '');
     if (this.pending.addressFull(key)) {
       this.refusals.warn('address-cap', 'rpc: refusing a connection past the cap on unproved connections from one address', {
@@ -135,6 +136,9 @@ export class PeerLinks implements LinkOwner {
     }
     const link = new Link(socket, false, this.context, this);
     this.links.add(link);
+    // An unproved connection keeps its place until its socket is gone, not merely until it was
+    // refused: a refusal lingers up to a second for the GOAWAY to go out.
+    socket.once('close', () => this.pending.remove(link));
     this.pending.add(link, key, (timeoutMs) => {
       this.refusals.warn('no-hello', 'rpc: closing a connection that proved nothing in time', { remote: link.remoteAddress, timeoutMs });
       link.close(new RpcError('RPC_ERR_HANDSHAKE', `${link.remoteAddress}: no HELLO within ${timeoutMs} ms`));
@@ -239,7 +243,6 @@ export class PeerLinks implements LinkOwner {
   /** @internal From a link: it closed. */
   onClose(link: Link, reason: RpcError): void {
     this.links.delete(link);
-    this.pending.remove(link);
     const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
     if (!peer) return;
     if (peer.link === link) {
@@ -293,13 +296,14 @@ export class PeerLinks implements LinkOwner {
     link.peerNonce = dialerNonce;
     const selfId = this.options.serverId();
     const meta = { remote: link.remoteAddress, claimed: peerId };
-    if (acceptorId !== selfId) {
-      this.refuse(link, 'wrong-server', `HELLO meant for ${acceptorId}, this is ${selfId}`, meta);
-      return;
-    }
-    const transcript: HandshakeTranscript = { dialerId: peerId, acceptorId: selfId, acceptorNonce: link.localNonce!, dialerNonce };
+    // The proof first: only a peer that holds the secret learns which server it reached.
+    const transcript: HandshakeTranscript = { dialerId: peerId, acceptorId, acceptorNonce: link.localNonce!, dialerNonce };
     if (!proofHolds(this.options.secret, 'hello', transcript, proof)) {
       this.refuse(link, 'wrong-proof', 'the HELLO does not prove the cluster secret', meta);
+      return;
+    }
+    if (acceptorId !== selfId) {
+      this.refuse(link, 'wrong-server', `HELLO meant for ${acceptorId}, this is ${selfId}`, meta);
       return;
     }
     if (peerId === selfId) {

@@ -120,13 +120,19 @@ describe('RPC handshake authentication', () => {
     expect(await held).toBe('kept');
   });
 
-  it('refuses a HELLO meant for another server, and one claiming the acceptor\'s own id', async () => {
+  it('refuses a HELLO meant for another server, naming this one only to a peer that proved the secret, and one claiming the acceptor\'s own id', async () => {
     const group = await nodes(['b']);
     const b = group.nodes[0]!;
     const misdirected = rawClient(b.address);
     await misdirected.hello('a', 'c', testClusterSecret());
     await misdirected.closed;
     expect(misdirected.received.slice(1)).toEqual([[KIND.GOAWAY, 2012, expect.stringContaining('HELLO meant for c, this is b')]]);
+    // Without the secret it learns nothing, not even which server it reached.
+    const stranger = rawClient(b.address);
+    await stranger.hello('a', 'c', Buffer.alloc(32, 7));
+    await stranger.closed;
+    expect(stranger.received.slice(1)).toEqual([[KIND.GOAWAY, 2012, expect.stringContaining('not proved')]]);
+    expect(JSON.stringify(stranger.received.slice(1))).not.toContain('this is b');
     const mirror = rawClient(b.address);
     await mirror.hello('b', 'b', testClusterSecret());
     await mirror.closed;
@@ -200,6 +206,8 @@ describe('RPC handshake authentication', () => {
     expect(silent.isClosed()).toBe(false);
     clock.advance(1);
     await silent.closed;
+    // Its place is given back once the server's side of the socket is gone too.
+    while (b.stats().unproved !== 0) await tick();
     expect(b.stats()).toMatchObject({ links: 0, unproved: 0 });
     expect(refusals(group, 'no-hello')).toHaveLength(1);
   });

@@ -21,7 +21,7 @@ import type { LinkSettings } from './link.js';
 import { CallDeadlines } from './call-deadlines.js';
 import { Peer, PendingCall } from './peer.js';
 import { PeerLinks } from './peer-links.js';
-import { MIN_SECRET_BYTES } from './handshake-proof.js';
+import { MIN_RPC_SECRET_BYTES } from '../config/check-rpc-secret.js';
 import type { PendingHandshakeLimits } from './pending-handshakes.js';
 import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
 import { Targets, type EntityDirectory } from './targets.js';
@@ -135,7 +135,7 @@ export class RpcNode implements Module {
 
   /** @throws RangeError for a secret shorter than 32 bytes. */
   constructor(private readonly options: RpcNodeOptions) {
-    if (options.secret.length < MIN_SECRET_BYTES) throw new RangeError(`RpcNode: the cluster secret must have at least ${MIN_SECRET_BYTES} bytes, got ${options.secret.length}`);
+    if (options.secret.length < MIN_RPC_SECRET_BYTES) throw new RangeError(`RpcNode: the cluster secret must have at least ${MIN_RPC_SECRET_BYTES} bytes, got ${options.secret.length}`);
     this.codec = new MsgpackCodec(options.codecLimits);
     this.settings = { ...RPC_DEFAULTS.link, ...options.link };
     this.targets = new Targets(options.entities);

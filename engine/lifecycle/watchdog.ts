@@ -38,7 +38,9 @@ export interface WatchdogOptions {
 /** Starts the worker on the source when run under tsx, whose loader a worker does not inherit. */
 function startWorker(workerData: WatchdogWorkerData): Worker {
   if (WORKER_URL.pathname.endsWith('.ts')) {
-    const load = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+    // Resolved here: eval'd code would resolve the package from the working directory instead.
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const load = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
     return new Worker(load, { eval: true, workerData });
   }
   return new Worker(WORKER_URL, { workerData });

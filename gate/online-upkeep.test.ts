@@ -27,7 +27,7 @@ describe('OnlineUpkeep', () => {
     await discovery.register({ id, type: 'gate', address: `${id}:1`, version: '1', startedAt: 0, load });
     const logger = new MemoryLogger();
     const takenOver: OnlineRecord[] = [];
-    const upkeep = new OnlineUpkeep({ index, discovery, timers, logger, ttlMs: TTL_MS, records: () => records, takenOver: (r) => takenOver.push(...r) });
+    const upkeep = new OnlineUpkeep({ index, discovery, timers, logger, ttlMs: TTL_MS, records: () => [...records], takenOver: (r) => takenOver.push(...r) });
     upkeep.start();
     running.push(upkeep, discovery);
     return { discovery, upkeep, logger, takenOver };
@@ -52,6 +52,24 @@ describe('OnlineUpkeep', () => {
     await settle();
     expect(takenOver).toEqual([mine[1]]);
     expect(await index.lookup('u1')).toEqual({ gateId: 'gate-1', sessionId: 's1' });
+  });
+
+  it('releases again the entry of a session that ended while a refresh was writing it back', async () => {
+    const index = new MemoryOnlineIndex();
+    const records = [{ uid: 'u1', gateId: 'gate-1', sessionId: 's1' }];
+    // The session ends (and releases its entry) while the refresh is on its way to the index.
+    const slow = Object.assign(Object.create(index) as MemoryOnlineIndex, {
+      refresh: async (batch: readonly OnlineRecord[]) => {
+        const sent = [...batch];
+        records.length = 0;
+        await index.release('u1', 's1');
+        return index.refresh(sent);
+      },
+    });
+    await gate('gate-1', slow, records);
+    clock.advance(TTL_MS / 3);
+    for (let i = 0; i < 5; i++) await settle();
+    expect(await index.lookup('u1')).toBeUndefined();
   });
 
   it('logs a failed refresh and tries again at the next tick', async () => {

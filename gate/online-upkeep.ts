@@ -93,11 +93,20 @@ export class OnlineUpkeep {
     const records = this.options.records();
     try {
       const lost = await index.refresh(records);
+      await this.releaseEnded(records);
       if (lost.length === 0) return;
       logger.warn('gate: accounts logged in elsewhere while this gate was not looking; ending their sessions here', { sessions: lost.length });
       this.options.takenOver(lost);
     } catch (err) {
       logger.warn('gate: online index refresh failed; the next one retries', { sessions: records.length, err });
     }
+  }
+
+  // A session that ended while the refresh ran had its entry released before the refresh could
+  // write it again: release those once more (only while they still name the ended session).
+  private async releaseEnded(refreshed: readonly OnlineRecord[]): Promise<void> {
+    const live = new Set(this.options.records().map((r) => r.sessionId));
+    const ended = refreshed.filter((r) => !live.has(r.sessionId));
+    await Promise.all(ended.map((r) => this.options.index.release(r.uid, r.sessionId)));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoginError } from './errors.js';
-import { HashQueue, type HashKind } from './hash-queue.js';
+import { HashQueue, LOGINS_PER_REGISTRATION, type HashKind } from './hash-queue.js';
 
 // Lets every settled promise run its continuations.
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -52,6 +52,20 @@ describe('HashQueue', () => {
     await release('alice');
     expect(settled).toEqual(['r1', 'alice']);
     expect(started).toEqual(['r1', 'alice', 'r2']);
+  });
+
+  it('gives a waiting registration one slot after every LOGINS_PER_REGISTRATION logins, so that steady logins never starve it', async () => {
+    const queue = new HashQueue({ maxConcurrent: 1, maxRegistrations: 100 });
+    const { started, submit, release } = harness(queue);
+    void submit('login', 'first');
+    void submit('register', 'r1');
+    const logins = Array.from({ length: LOGINS_PER_REGISTRATION + 2 }, (_, i) => `l${i + 1}`);
+    for (const name of logins) void submit('login', name);
+    await flush();
+    for (const name of ['first', ...logins.slice(0, LOGINS_PER_REGISTRATION)]) await release(name);
+    expect(started).toEqual(['first', ...logins.slice(0, LOGINS_PER_REGISTRATION), 'r1']);
+    await release('r1');
+    expect(started.at(-1)).toBe(logins[LOGINS_PER_REGISTRATION]);
   });
 
   it('refuses registrations past maxRegistrations (running and waiting) with LOGIN_ERR_REGISTER_BUSY, while logins still queue', async () => {

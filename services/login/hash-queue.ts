@@ -1,7 +1,9 @@
 /**
  * Orders password hashing, the login service's one costly step: at most `maxConcurrent` hashes run
- * at once, and the rest wait in two bounded queues. A waiting login always starts before a waiting
- * registration, so a registration flood delays a login by at most the hashes already running.
+ * at once, and the rest wait in two bounded queues. A waiting login starts before a waiting
+ * registration, except that one freed slot in every {@link LOGINS_PER_REGISTRATION} + 1 goes to a
+ * registration that waits, so that steady logins delay registrations without starving them. A
+ * registration flood thus delays a login by the hashes already running and at most one more.
  * Registrations have their own budget (running and waiting together), so that they can never
  * fill the service; past it they are refused at once while logins still queue.
  */
@@ -27,6 +29,9 @@ interface Waiting {
 // The pool drains in tens of milliseconds per hash; a client told to retry sooner would only queue again.
 const BUSY_RETRY_MS = 1_000;
 
+/** Waiting logins served in a row before a waiting registration gets its turn. */
+export const LOGINS_PER_REGISTRATION = 8;
+
 /** Two bounded priority queues in front of a cap on concurrent hashes. */
 export class HashQueue {
   private readonly maxConcurrent: number;
@@ -36,6 +41,7 @@ export class HashQueue {
   private readonly registrations: Waiting[] = [];
   private running = 0;
   private registering = 0;
+  private loginsInARow = 0;
 
   /** @throws RangeError when a cap is not a positive integer. */
   constructor(options: HashQueueOptions = {}) {
@@ -92,10 +98,13 @@ export class HashQueue {
     return new Promise((resolve) => queue.push({ start: resolve }));
   }
 
-  // Hands a freed slot to the first waiting login, else the first waiting registration.
+  // Hands a freed slot to the first waiting login, else (or on a registration's turn) to the first
+  // waiting registration.
   private next(): void {
-    const waiting = this.logins.shift() ?? this.registrations.shift();
+    const registrationTurn = this.registrations.length > 0 && (this.logins.length === 0 || this.loginsInARow >= LOGINS_PER_REGISTRATION);
+    const waiting = registrationTurn ? this.registrations.shift() : this.logins.shift();
     if (!waiting) return;
+    this.loginsInARow = registrationTurn ? 0 : this.loginsInARow + 1;
     this.running++;
     waiting.start();
   }

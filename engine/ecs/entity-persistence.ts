@@ -7,8 +7,8 @@
  *
  * Each entity has one owner: this world claims it in the store before loading it (or before a
  * new one is first saved) and saves it under the claim's epoch (entity-claims.ts). A save that
- * fails keeps the entity dirty for the next one; a save that finds the stored version moved by an
- * earlier save of the same claim (whose answer was lost) takes that version and is retried. An
+ * fails keeps the entity dirty for the next one; a save that finds the stored version moved by its
+ * own earlier save whose answer was lost (that save threw) takes that version and is retried. An
  * entity whose claim is lost is never saved again: it is logged at error, handed to the
  * {@link EntityPersistence.onOwnershipLost} listeners and taken out of the world.
  */

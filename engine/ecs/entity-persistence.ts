@@ -14,11 +14,12 @@
  */
 import type { Logger } from '../log/types.js';
 import { isClaimLost } from '../persist/claim-lost.js';
-import { OwnershipHeldError, StoreError } from '../persist/errors.js';
+import { OwnershipHeldError } from '../persist/errors.js';
 import type { SaveOutcome, SaveRequest, Store } from '../persist/store.js';
 import type { Clock } from '../timer/clock.js';
+import { checkEntityDocument } from './check-entity-document.js';
 import { EntityClaims } from './entity-claims.js';
-import type { ComponentData, Entity } from './entity.js';
+import type { Entity } from './entity.js';
 import type { EntityRegistry } from './entity-registry.js';
 import type { World } from './world.js';
 
@@ -210,7 +211,7 @@ export class EntityPersistence {
     try {
       const doc = await this.options.store.load(name, id);
       if (!doc) return undefined;
-      const components = checkDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
+      const components = checkEntityDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
       const entity = this.options.world.spawn(cls, { id, loaded: { version: doc.version, components } });
       this.claims.attach(entity);
       return entity;
@@ -364,44 +365,4 @@ export class EntityPersistence {
     }
     world.destroy(entity);
   }
-}
-
-interface ComponentShape {
-  name: string;
-  persist: readonly string[];
-  sample: object;
-}
-
-// A stored document must be for this type, and each stored field must have the kind of value
-// the component starts with (number, string, boolean, array, object); fields it lacks keep
-// their initial values, so new fields can be added to a game without migrating old documents.
-function checkDocument(where: string, type: string, data: Record<string, unknown>, shapes: ComponentShape[]): ComponentData {
-  const fail = (problem: string): never => {
-    throw new StoreError('STORE_ERR_INVALID_DOCUMENT', `${where}: ${problem}`);
-  };
-  if (data.type !== type) fail(`stored as type ${JSON.stringify(data.type)}, expected ${type}`);
-  const components = data.components;
-  if (typeof components !== 'object' || components === null || Array.isArray(components)) fail('components is not an object');
-  const result: ComponentData = {};
-  for (const { name, persist, sample } of shapes) {
-    const stored = (components as Record<string, unknown>)[name];
-    if (stored === undefined) continue;
-    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) fail(`components.${name} is not an object`);
-    const fields: Record<string, unknown> = {};
-    for (const field of persist) {
-      if (!Object.hasOwn(stored as object, field)) continue;
-      const value = (stored as Record<string, unknown>)[field];
-      const initial = (sample as Record<string, unknown>)[field];
-      if (initial !== null && initial !== undefined && kind(value) !== kind(initial)) {
-        fail(`components.${name}.${field} holds ${kind(value)}, expected ${kind(initial)}`);
-      }
-      fields[field] = value;
-    }
-    result[name] = fields;
-  }
-  return result;
-}
-
-function kind(v: unknown): string {
-  return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
 }

@@ -73,6 +73,23 @@ describe('AvatarStore', () => {
     expect(world.entityCount).toBe(1);
   });
 
+  it('waits in idle() for the claim of an avatar a flush saved after its session closed to be given back', async () => {
+    const { store, avatars } = await setup();
+    const { avatar } = await avatars.loadOrCreate('Avatar', 'avatar-i');
+    avatar.get(Inventory).gold = 5;
+    store.down = true;
+    expect(await avatars.release(avatar)).toBe(false);
+    store.down = false;
+    const released: string[] = [];
+    store.releaseOwner = async (collection, claim) => {
+      await lmdb!.releaseOwner(collection, claim);
+      released.push(claim.id);
+    };
+    await avatars.flushDirty();
+    await avatars.idle();
+    expect(released).toEqual(['avatar-i']);
+  });
+
   it('joins a flush already running instead of starting a second one', async () => {
     const { avatars } = await setup();
     await avatars.loadOrCreate('Avatar', 'avatar-j');
@@ -85,8 +102,11 @@ describe('AvatarStore', () => {
     const { store, world, avatars, logger } = await setup();
     const { avatar } = await avatars.loadOrCreate('Avatar', 'avatar-v');
     const stored = (await store.load('Avatar', 'avatar-v'))!;
-    // A save under this lobby's claim that landed while its answer was lost (a timeout, say).
-    await store.save('Avatar', { id: 'avatar-v', data: stored.data, expectedVersion: stored.version, epoch: 1 });
+    // A save under this lobby's claim that lands while its answer is lost (a timeout, say).
+    avatar.get(Inventory).gold = 32;
+    store.answersLost = true;
+    await expect(avatars.flushDirty()).rejects.toThrow(/STORE_ERR_UNAVAILABLE/);
+    store.answersLost = false;
     avatar.get(Inventory).gold = 33;
     expect(await avatars.release(avatar)).toBe(true);
     expect(world.entityCount).toBe(0);

@@ -34,6 +34,8 @@ export class AvatarStore {
   private flushing: Promise<FlushResult> | undefined;
   /** Released avatars whose last changes could not be saved: kept alive until a flush saves them. */
   private readonly unsaved = new Set<PlayerEntity>();
+  /** Unloads of such avatars started by a flush, not yet done. */
+  private readonly unloading = new Set<Promise<void>>();
 
   constructor(private readonly options: AvatarStoreOptions) {}
 
@@ -154,7 +156,7 @@ export class AvatarStore {
         for (const avatar of this.unsaved) {
           if (avatar.alive && this.options.world.isDirty(avatar)) continue;
           this.unsaved.delete(avatar);
-          if (avatar.alive) void this.options.persistence.unload(avatar);
+          if (avatar.alive) this.unload(avatar);
         }
       }
     })();
@@ -162,10 +164,19 @@ export class AvatarStore {
     return run;
   }
 
-  /** Resolves when no flush and no critical save is in flight. */
+  /** Resolves when no flush, no unload it started and no critical save is in flight (before closing the store). */
   async idle(): Promise<void> {
     await this.flushing?.catch(() => undefined);
+    await Promise.allSettled(this.unloading);
     await this.options.persistence.idle();
+  }
+
+  // Gives back the claim of an avatar a flush saved after its session closed (a failure is logged
+  // by the persistence, and the claim lapses).
+  private unload(avatar: PlayerEntity): void {
+    const unloading = this.options.persistence.unload(avatar);
+    this.unloading.add(unloading);
+    void unloading.finally(() => this.unloading.delete(unloading));
   }
 }
 

@@ -43,6 +43,8 @@ export interface EntityClaimsOptions {
 export class EntityClaims {
   private readonly held = new Map<string, Held>();
   private timer: ClockTimer | undefined;
+  /** Releases of claims of destroyed entities, started by a renewal. */
+  private readonly releasing = new Set<Promise<void>>();
   private renewing: Promise<void> | undefined;
   private closed = false;
 
@@ -108,12 +110,18 @@ export class EntityClaims {
     return this.renewing;
   }
 
-  /** Stops renewing; claims still held lapse after their time unless released. */
+  /** Stops renewing and waits for releases in flight; claims still held lapse after their time unless released. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) this.options.clock.clearTimer(this.timer);
     this.timer = undefined;
     await this.renewing;
+    await Promise.allSettled(this.releasing);
+  }
+
+  private track(release: Promise<void>): void {
+    this.releasing.add(release);
+    void release.finally(() => this.releasing.delete(release));
   }
 
   private schedule(): void {
@@ -133,7 +141,9 @@ export class EntityClaims {
     const byCollection = new Map<string, Held[]>();
     for (const [id, held] of this.held) {
       if (held.entity && !held.entity.alive) {
-        await this.release(id);
+        // Given back alongside the renewal, never before it: in an outage a release waits out the
+        // store's retries, and renewals held up behind it would let every other claim lapse.
+        this.track(this.release(id));
         continue;
       }
       const group = byCollection.get(held.collection);

@@ -180,18 +180,88 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
     });
 
     it('takes the stored version and saves again when its own earlier save landed unseen', async () => {
-      const s = await store();
+      const s = new OutageStore(await store());
       const a = setup(s);
       const avatar = a.world.spawn(Avatar);
       await a.persistence.flushDirty();
-      // A save under this claim that landed but whose answer never came back.
-      await s.save('Avatar', { id: avatar.id, data: { type: 'Avatar', components: { Wallet: { gold: 5, items: [] } } }, expectedVersion: 1, epoch: 1 });
+      // A save under this claim that lands but whose answer never comes back.
+      avatar.get(Wallet).gold = 5;
+      s.answersLost = true;
+      await expect(a.persistence.flushDirty()).rejects.toThrow(/STORE_ERR_UNAVAILABLE/);
+      s.answersLost = false;
       avatar.get(Wallet).gold = 6;
       expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 1, lost: 0 });
       expect(a.world.isDirty(avatar)).toBe(true);
       expect(avatar.version).toBe(2);
       expect(await a.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
       expect(await s.load('Avatar', avatar.id)).toMatchObject({ version: 3, data: { components: { Wallet: { gold: 6 } } } });
+    });
+
+    it('never overwrites a stored document with a new entity spawned under its id: the entity is lost', async () => {
+      const s = await store();
+      const a = setup(s);
+      const stored = a.world.spawn(Avatar);
+      const { id } = stored;
+      stored.get(Wallet).gold = 42;
+      await a.persistence.flushDirty();
+      await a.persistence.unload(stored);
+      const b = setup(s);
+      const lost: string[] = [];
+      b.persistence.onOwnershipLost((entity, reason) => lost.push(`${entity.id}: ${reason}`));
+      const fresh = b.world.spawn(Avatar, { id });
+      expect(await b.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 1 });
+      expect(fresh.alive).toBe(false);
+      expect(lost).toEqual([`${id}: the document was written outside its claim`]);
+      expect(b.logger.at('error')[0]).toMatchObject({ message: 'entity save conflict: the document was written outside its claim', meta: { entityId: id, expectedVersion: 0 } });
+      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 42 } } });
+      // Its claim is given back: the stored entity can be loaded as it was.
+      await b.persistence.idle();
+      const c = setup(s);
+      expect((await c.persistence.load('Avatar', id))?.get(Wallet).gold).toBe(42);
+    });
+
+    it('saves the other new entities of a flush when one has an id another world holds', async () => {
+      const s = await store();
+      const a = setup(s);
+      const held = a.world.spawn(Avatar);
+      await a.persistence.flushDirty();
+      const b = setup(s);
+      const lost: string[] = [];
+      b.persistence.onOwnershipLost((entity, reason) => lost.push(`${entity.id}: ${reason}`));
+      const clash = b.world.spawn(Avatar, { id: held.id });
+      const others = [b.world.spawn(Avatar), b.world.spawn(Avatar)];
+      expect(await b.persistence.flushDirty()).toEqual({ saved: 2, conflicts: 0, lost: 1 });
+      expect(clash.alive).toBe(false);
+      expect(lost).toEqual([`${held.id}: another owner holds its id`]);
+      expect(others.map((o) => o.version)).toEqual([1, 1]);
+      // Later flushes go on saving.
+      others[0]!.get(Wallet).gold = 3;
+      expect(await b.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
+    });
+
+    it('renews the claims of live entities while the release of a destroyed one hangs', async () => {
+      const inner = await store();
+      const s = new OutageStore(inner);
+      const a = setup(s);
+      const gone = a.world.spawn(Avatar);
+      const kept = a.world.spawn(Avatar);
+      await a.persistence.flushDirty();
+      let finish!: () => void;
+      const hung = new Promise<void>((resolve) => (finish = resolve));
+      s.releaseOwner = async (c, claim) => {
+        await hung;
+        return inner.releaseOwner(c, claim);
+      };
+      a.world.destroy(gone);
+      // The renewal interval (10 s) passes: one renewal runs, and releases the destroyed entity's claim.
+      a.clock.advance(15_000);
+      await a.persistence.renewClaims();
+      // Past the time of the first claims (30 s), the renewed one still saves.
+      a.clock.advance(20_000);
+      kept.get(Wallet).gold = 4;
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
+      finish();
+      await a.persistence.close();
     });
 
     it('stops writing an entity whose document was written outside its claim, and gives the claim back', async () => {

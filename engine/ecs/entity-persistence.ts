@@ -7,17 +7,19 @@
  *
  * Each entity has one owner: this world claims it in the store before loading it (or before a
  * new one is first saved) and saves it under the claim's epoch (entity-claims.ts). A save that
- * fails keeps the entity dirty for the next one; a save that finds the stored version moved by an
- * earlier save of the same claim (whose answer was lost) takes that version and is retried. An
+ * fails keeps the entity dirty for the next one; a save that finds the stored version moved by its
+ * own earlier save whose answer was lost (that save threw) takes that version and is retried. An
  * entity whose claim is lost is never saved again: it is logged at error, handed to the
  * {@link EntityPersistence.onOwnershipLost} listeners and taken out of the world.
  */
 import type { Logger } from '../log/types.js';
-import { StoreError } from '../persist/errors.js';
+import { isClaimLost } from '../persist/claim-lost.js';
+import { OwnershipHeldError } from '../persist/errors.js';
 import type { SaveOutcome, SaveRequest, Store } from '../persist/store.js';
 import type { Clock } from '../timer/clock.js';
+import { checkEntityDocument } from './check-entity-document.js';
 import { EntityClaims } from './entity-claims.js';
-import type { ComponentData, Entity } from './entity.js';
+import type { Entity } from './entity.js';
 import type { EntityRegistry } from './entity-registry.js';
 import type { World } from './world.js';
 
@@ -64,6 +66,8 @@ export class EntityPersistence {
   private readonly lostListeners: OwnershipLostListener[] = [];
   /** Claims being given back after a loss (release logs its own failures). */
   private readonly releasing = new Set<Promise<void>>();
+  /** Entities whose last save threw (it may have landed unseen), by the version that save expected. */
+  private readonly unanswered = new WeakMap<Entity, number>();
 
   /** @throws RangeError when `claimRenewMs` is not below `claimTtlMs`. */
   constructor(private readonly options: EntityPersistenceOptions) {
@@ -138,8 +142,10 @@ export class EntityPersistence {
   }
 
   /**
-   * Saves every dirty entity, in batches per type.
-   * @throws StoreError when the store fails; the entities of the failed batch are dirty again.
+   * Saves every dirty entity, in batches per type. A new entity whose id another owner holds is
+   * lost (as a lost claim is); one the store fails to claim stays dirty while the others are saved.
+   * @throws StoreError when the store fails; the entities of the failed batch and of those after it
+   *   are dirty again (a failure to claim is thrown after the others are saved).
    */
   async flushDirty(): Promise<FlushResult> {
     return this.save(this.options.world.takeDirty());
@@ -205,7 +211,7 @@ export class EntityPersistence {
     try {
       const doc = await this.options.store.load(name, id);
       if (!doc) return undefined;
-      const components = checkDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
+      const components = checkEntityDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
       const entity = this.options.world.spawn(cls, { id, loaded: { version: doc.version, components } });
       this.claims.attach(entity);
       return entity;
@@ -236,45 +242,72 @@ export class EntityPersistence {
       else byType.set(e.typeName, [e]);
     }
     const groups = [...byType];
+    // Store failures in claiming new entities: those stay dirty, the others are saved, then the first is thrown.
+    const claimFailures: unknown[] = [];
     for (let g = 0; g < groups.length; g++) {
       const [type, group] = groups[g]!;
       for (let i = 0; i < group.length; i += this.batchSize) {
         const batch = group.slice(i, i + this.batchSize);
+        let ready: Entity[] = [];
         let outcomes: SaveOutcome[];
         let done!: () => void;
         const running = new Promise<void>((resolve) => (done = resolve));
         for (const e of batch) this.saving.set(e, running);
         try {
-          // An entity made here (not loaded) is claimed before its first save; one created under
-          // the claim of a load that found nothing is tied to that claim now.
-          for (const e of batch) {
-            if (!this.claims.has(e.id)) await this.claims.claim(type, e.id);
-            this.claims.attach(e);
-          }
-          const requests: SaveRequest[] = batch.map((e) => ({
+          ready = await this.claimNew(type, batch, result, claimFailures);
+          const requests: SaveRequest[] = ready.map((e) => ({
             id: e.id,
             data: { type, components: e.persistentData() },
             expectedVersion: e.version,
             epoch: this.claims.epochOf(e.id)!,
           }));
-          outcomes = await this.options.store.saveBatch(type, requests);
+          outcomes = requests.length === 0 ? [] : await this.options.store.saveBatch(type, requests);
         } catch (err) {
-          // Nothing from this batch on was saved: all of it stays dirty for the next flush.
-          const unsaved = [...group.slice(i), ...groups.slice(g + 1).flatMap(([, rest]) => rest)];
+          // The batch's outcome is unknown: its writes may have landed without an answer.
+          for (const e of ready) this.unanswered.set(e, e.version);
+          // Nothing from this batch on is known saved: all of it stays dirty for the next flush.
+          const unsaved = [...ready, ...group.slice(i + this.batchSize), ...groups.slice(g + 1).flatMap(([, rest]) => rest)];
           for (const e of unsaved) world.markDirty(e);
           throw err;
         } finally {
           for (const e of batch) this.saving.delete(e);
           done();
         }
-        outcomes.forEach((o, k) => this.settle(batch[k]!, o, result));
+        outcomes.forEach((o, k) => this.settle(ready[k]!, o, result));
       }
     }
+    if (claimFailures.length > 0) throw claimFailures[0];
     return result;
+  }
+
+  // An entity made here (not loaded) is claimed before its first save, each on its own: one held
+  // elsewhere is lost, one the store failed to claim stays dirty, and the others are saved. One
+  // created under the claim of a load that found nothing is tied to that claim now.
+  private async claimNew(type: string, batch: Entity[], result: FlushResult, failures: unknown[]): Promise<Entity[]> {
+    const { world, logger } = this.options;
+    const claimed = await Promise.allSettled(batch.map(async (e) => (this.claims.has(e.id) ? undefined : this.claims.claim(type, e.id))));
+    const ready: Entity[] = [];
+    claimed.forEach((c, k) => {
+      const e = batch[k]!;
+      if (c.status === 'fulfilled') {
+        this.claims.attach(e);
+        ready.push(e);
+      } else if (c.reason instanceof OwnershipHeldError) {
+        this.lose(e, 'another owner holds its id', { unsaved: true });
+        result.lost++;
+      } else {
+        logger.warn('entity not claimed; kept dirty for the next flush', { err: c.reason, entityId: e.id, type });
+        world.markDirty(e);
+        failures.push(c.reason);
+      }
+    });
+    return ready;
   }
 
   // What a save's outcome means for its entity.
   private settle(entity: Entity, o: SaveOutcome, result: FlushResult): void {
+    const unanswered = this.unanswered.get(entity);
+    this.unanswered.delete(entity);
     if (o.ok) {
       entity.version = o.version;
       result.saved++;
@@ -283,28 +316,32 @@ export class EntityPersistence {
     const epoch = this.claims.epochOf(entity.id);
     const actualEpoch = o.actualEpoch ?? 0;
     const fields = { entityId: entity.id, type: entity.typeName, expectedVersion: o.expectedVersion, actualVersion: o.actualVersion, epoch, actualEpoch };
-    if (epoch === undefined || actualEpoch > epoch) {
+    if (epoch === undefined || isClaimLost(o, epoch)) {
       const reason = epoch === undefined ? 'the claim ran out before a renewal succeeded' : `the document is under epoch ${actualEpoch} now`;
       this.lose(entity, reason, { unsaved: true });
       result.lost++;
       return;
     }
-    if (actualEpoch < epoch && o.actualVersion !== undefined) {
-      // Written outside this claim (a tool, a deletion): the document is not what this world believes.
-      this.options.logger.error('entity save conflict: the document was written outside its claim', fields);
-      this.lose(entity, 'the document was written outside its claim', { unsaved: true, release: true });
-      result.lost++;
+    if (o.actualVersion === undefined) {
+      result.conflicts++;
+      this.options.world.markDirty(entity);
+      this.options.logger.warn('entity save conflict: another write of the document is in flight; retried', fields);
       return;
     }
-    result.conflicts++;
-    this.options.world.markDirty(entity);
-    if (o.actualVersion === undefined) {
-      this.options.logger.warn('entity save conflict: another write of the document is in flight; retried', fields);
-    } else {
-      // An earlier save under this claim landed without its answer: the store holds our own state.
+    // Only an earlier save of this entity whose answer was lost, at this same version, may have
+    // moved the document to the next one under this claim: the store holds our own state.
+    if (actualEpoch === epoch && unanswered === o.expectedVersion && o.actualVersion === o.expectedVersion + 1) {
+      result.conflicts++;
+      this.options.world.markDirty(entity);
       entity.version = o.actualVersion;
       this.options.logger.warn('entity save conflict with its own earlier save; retried at the stored version', fields);
+      return;
     }
+    // Written outside this claim (a tool, a deletion), or an entity spawned with the id of a
+    // stored document: the document is not what this world believes, and is left as it is.
+    this.options.logger.error('entity save conflict: the document was written outside its claim', fields);
+    this.lose(entity, 'the document was written outside its claim', { unsaved: true, release: true });
+    result.lost++;
   }
 
   // Never saved again: the store has another owner's state, or state this world did not see.
@@ -328,44 +365,4 @@ export class EntityPersistence {
     }
     world.destroy(entity);
   }
-}
-
-interface ComponentShape {
-  name: string;
-  persist: readonly string[];
-  sample: object;
-}
-
-// A stored document must be for this type, and each stored field must have the kind of value
-// the component starts with (number, string, boolean, array, object); fields it lacks keep
-// their initial values, so new fields can be added to a game without migrating old documents.
-function checkDocument(where: string, type: string, data: Record<string, unknown>, shapes: ComponentShape[]): ComponentData {
-  const fail = (problem: string): never => {
-    throw new StoreError('STORE_ERR_INVALID_DOCUMENT', `${where}: ${problem}`);
-  };
-  if (data.type !== type) fail(`stored as type ${JSON.stringify(data.type)}, expected ${type}`);
-  const components = data.components;
-  if (typeof components !== 'object' || components === null || Array.isArray(components)) fail('components is not an object');
-  const result: ComponentData = {};
-  for (const { name, persist, sample } of shapes) {
-    const stored = (components as Record<string, unknown>)[name];
-    if (stored === undefined) continue;
-    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) fail(`components.${name} is not an object`);
-    const fields: Record<string, unknown> = {};
-    for (const field of persist) {
-      if (!Object.hasOwn(stored as object, field)) continue;
-      const value = (stored as Record<string, unknown>)[field];
-      const initial = (sample as Record<string, unknown>)[field];
-      if (initial !== null && initial !== undefined && kind(value) !== kind(initial)) {
-        fail(`components.${name}.${field} holds ${kind(value)}, expected ${kind(initial)}`);
-      }
-      fields[field] = value;
-    }
-    result[name] = fields;
-  }
-  return result;
-}
-
-function kind(v: unknown): string {
-  return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
 }

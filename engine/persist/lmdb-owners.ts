@@ -49,15 +49,18 @@ export class LmdbOwners {
 
   /**
    * Writes a batch of which some requests carry an epoch, in one transaction: each is checked
-   * against the stored version and, when it has an epoch, against the document's epoch (a later
-   * one refuses it, whatever version it names).
+   * against the stored version and, when it has an epoch, against the document's epoch and its
+   * claim's (a later one refuses it, whatever version it names: the claim's covers a document
+   * that did not exist when it was taken over).
    */
   saveFenced(collection: string, docs: Database<DocumentData, string>, requests: readonly SaveRequest[]): Promise<SaveOutcome[]> {
+    const owners = this.db(collection);
     return this.root.transaction(() =>
       requests.map((r): SaveOutcome => {
         const entry = docs.getEntry(r.id);
         const version = entry?.version ?? 0;
-        const epoch = (entry?.value._e as number | undefined) ?? 0;
+        const stored = (entry?.value._e as number | undefined) ?? 0;
+        const epoch = r.epoch === undefined ? stored : Math.max(stored, owners.get(r.id)?.epoch ?? 0);
         if (version !== r.expectedVersion || (r.epoch !== undefined && epoch > r.epoch)) {
           const refused = { id: r.id, ok: false as const, expectedVersion: r.expectedVersion, actualVersion: version };
           return r.epoch === undefined ? refused : { ...refused, actualEpoch: epoch };

@@ -5,12 +5,15 @@
  * (FerretDB v1's conditional updates are not atomic, its inserts are). The taker then moves the
  * document to a new version under the new epoch (the fence, through the store's ordinary
  * conditional write, which on FerretDB is guarded by version claims): from then on no earlier
- * owner's save can land, since each names a version the document has left. Records of older
- * epochs are removed once the fence is up. `exp` comes from each writer's clock, so hosts' clocks
+ * owner's save can land, since each names a version the document has left. A taker that finds a
+ * later record after its insert (it stalled while epochs were taken and forgotten) gives its claim
+ * back: an epoch is never used twice. Records of older epochs are removed once the fence is up.
+ * A create under an epoch is refused by the store when a later claim record exists. `exp` comes from each writer's clock, so hosts' clocks
  * must agree to well within the claim time.
  */
 import { randomBytes } from 'node:crypto';
 import { MongoServerError, type Collection } from 'mongodb';
+import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 import { OwnershipHeldError } from './errors.js';
 import type { OwnerClaim, OwnerRef } from './store.js';
@@ -34,6 +37,7 @@ export interface MongoOwnersContext {
   /** Runs one driver operation with the store's bounded retries. */
   run<T>(what: string, op: () => Promise<T>): Promise<T>;
   clock: Clock;
+  logger: Logger;
   /**
    * Moves document `id` to a new version under `epoch`; nothing when there is no document.
    * @throws OwnershipHeldError when the document cannot be moved (a later epoch holds it, or an
@@ -75,14 +79,37 @@ export class MongoOwners {
       const winner = await this.latest(id);
       throw new OwnershipHeldError(this.collection, id, winner?.owner, winner?.exp);
     }
+    // A claimant that stalled between reading the latest epoch and inserting the next may have
+    // inserted an epoch that was taken and forgotten meanwhile: a later record tells.
+    const after = await this.latest(id).catch(async (err: unknown) => {
+      await this.giveBack(id, epoch);
+      throw err;
+    });
+    if (after && after.epoch > epoch) {
+      await this.giveBack(id, epoch);
+      throw new OwnershipHeldError(this.collection, id, after.owner, after.exp);
+    }
     try {
       await this.ctx.fence(id, epoch);
     } catch (err) {
-      await this.release({ id, epoch }).catch(() => undefined);
+      await this.giveBack(id, epoch);
       throw err;
     }
-    await run(`forget old claims of ${this.collection}/${id}`, () => this.owners.deleteMany({ id, epoch: { $lt: epoch } }));
+    // Housekeeping: the claim is taken whether or not the old records go now (the latest decides).
+    await run(`forget old claims of ${this.collection}/${id}`, () => this.owners.deleteMany({ id, epoch: { $lt: epoch } })).catch((err: unknown) =>
+      this.ctx.logger.warn('old ownership claims not removed; removed at the next claim', { err, collection: this.collection, id }),
+    );
     return { id, owner, epoch, expiresAt: row.exp };
+  }
+
+  /** The latest epoch claimed of each of `ids` that has a claim record. */
+  async latestEpochs(ids: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.ctx.run(`read claims of ${ids.length} in ${this.collection}`, () =>
+      this.owners.find({ id: { $in: [...ids] } }, { projection: { id: 1, epoch: 1 } }).toArray(),
+    );
+    const latest = new Map<string, number>();
+    for (const row of rows) if ((latest.get(row.id) ?? 0) < row.epoch) latest.set(row.id, row.epoch);
+    return latest;
   }
 
   /** See Store.renewOwners. */
@@ -114,6 +141,13 @@ export class MongoOwners {
       const row = latest.get(c.id);
       return !row || row.epoch !== c.epoch || row.exp !== exp;
     }).map((c) => c.id);
+  }
+
+  // A claim that cannot be kept is given back; if that fails too it lapses after its time.
+  private async giveBack(id: string, epoch: number): Promise<void> {
+    await this.release({ id, epoch }).catch((err: unknown) =>
+      this.ctx.logger.warn('ownership claim not given back; it lapses', { err, collection: this.collection, id, epoch }),
+    );
   }
 
   private latest(id: string): Promise<OwnerRow | null> {

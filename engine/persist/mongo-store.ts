@@ -128,11 +128,13 @@ export class MongoStore implements Store {
       const col = this.col(collection);
       const ctx = { run: this.run.bind(this), logger: this.options.logger, updatesPerCommand: this.traits.updatesPerCommand };
       const chunkSize = this.traits.versionClaims ? this.traits.updatesPerCommand : (this.options.bulkChunkSize ?? 1_000);
-      const outcomes: SaveOutcome[] = [];
-      for (let i = 0; i < requests.length; i += chunkSize) {
-        outcomes.push(...(await writeChunk(ctx, col, this.claimsFor(collection), requests.slice(i, i + chunkSize))));
+      const refused = await this.staleCreates(collection, requests);
+      const writable = refused.size === 0 ? requests : requests.filter((r) => !refused.has(r.id));
+      const written = new Map<string, SaveOutcome>();
+      for (let i = 0; i < writable.length; i += chunkSize) {
+        for (const o of await writeChunk(ctx, col, this.claimsFor(collection), writable.slice(i, i + chunkSize))) written.set(o.id, o);
       }
-      return outcomes;
+      return requests.map((r) => refused.get(r.id) ?? written.get(r.id)!);
     });
   }
 
@@ -217,6 +219,20 @@ export class MongoStore implements Store {
     }
   }
 
+  // A create under an epoch that a later claim superseded is refused: with no document there is
+  // no fence to stop it, so the claim records decide.
+  private async staleCreates(collection: string, requests: readonly SaveRequest[]): Promise<Map<string, SaveOutcome>> {
+    const creates = requests.filter((r) => r.expectedVersion === 0 && r.epoch !== undefined);
+    const refused = new Map<string, SaveOutcome>();
+    if (creates.length === 0) return refused;
+    const latest = await this.ownersOf(collection).latestEpochs(creates.map((r) => r.id));
+    for (const r of creates) {
+      const actualEpoch = latest.get(r.id) ?? 0;
+      if (actualEpoch > r.epoch!) refused.set(r.id, { id: r.id, ok: false, expectedVersion: 0, actualVersion: 0, actualEpoch });
+    }
+    return refused;
+  }
+
   // Claim housekeeping after the real work: a failure is logged (the claims go stale) and never
   // replaces the outcome of the work.
   private async tidy(op: () => Promise<void>): Promise<void> {
@@ -239,6 +255,7 @@ export class MongoStore implements Store {
       owners = new MongoOwners(collection, this.db.collection(`${collection}__owners`), {
         run: (what, op) => this.run(what, op),
         clock: this.options.clock,
+        logger: this.options.logger,
         fence: (id, epoch) => this.fence(collection, col, id, epoch),
       });
       this.owners.set(collection, owners);

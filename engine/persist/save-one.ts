@@ -1,3 +1,4 @@
+import { isClaimLost } from './claim-lost.js';
 import { OwnershipLostError, VersionConflictError } from './errors.js';
 import type { SaveRequest, Store } from './store.js';
 
@@ -9,9 +10,6 @@ import type { SaveRequest, Store } from './store.js';
 export async function saveOne(store: Pick<Store, 'saveBatch'>, collection: string, request: SaveRequest): Promise<number> {
   const [outcome] = await store.saveBatch(collection, [request]);
   if (outcome!.ok) return outcome!.version;
-  const { actualEpoch } = outcome!;
-  if (request.epoch !== undefined && actualEpoch !== undefined && actualEpoch > request.epoch) {
-    throw new OwnershipLostError(collection, request.id, request.epoch, actualEpoch);
-  }
+  if (isClaimLost(outcome!, request.epoch)) throw new OwnershipLostError(collection, request.id, request.epoch!, outcome!.actualEpoch!);
   throw new VersionConflictError(collection, request.id, request.expectedVersion, outcome!.actualVersion);
 }

@@ -315,6 +315,21 @@ export function describeStoreContract(label: string, openStore: (clock?: Clock) 
         expect(await b.save(col, { id: 'hero', data: { gold: 11 }, expectedVersion: 2, epoch: second.epoch })).toBe(3);
       });
 
+      it('refuses a stale owner\'s create after a takeover of a document that did not exist', async () => {
+        const { clock, a, b, col } = await pair();
+        const first = await a.claimOwner(col, 'hero', 'lobby-1', TTL);
+        clock.advance(TTL + 1);
+        const second = await b.claimOwner(col, 'hero', 'lobby-2', TTL);
+        expect(second.epoch).toBe(first.epoch + 1);
+        const stale = await a.save(col, { id: 'hero', data: { gold: 999 }, expectedVersion: 0, epoch: first.epoch }).catch((e: unknown) => e);
+        expect(stale).toBeInstanceOf(OwnershipLostError);
+        expect((stale as OwnershipLostError).code).toBe('STORE_ERR_NOT_OWNER');
+        expect((stale as OwnershipLostError).actualEpoch).toBe(second.epoch);
+        expect(await b.load(col, 'hero')).toBeUndefined();
+        expect(await b.save(col, { id: 'hero', data: { gold: 1 }, expectedVersion: 0, epoch: second.epoch })).toBe(1);
+        expect((await a.load(col, 'hero'))?.data).toEqual({ gold: 1 });
+      });
+
       it('refuses a stale owner whatever version it names, and keeps the new owner\'s writes', async () => {
         const { clock, a, b, col } = await pair();
         const first = await a.claimOwner(col, 'hero', 'lobby-1', TTL);

@@ -10,6 +10,7 @@ import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
 import { ManualClock } from '../engine/timer/clock.js';
 import type { ClientTransportEvents, ClientTransportFactory } from './client-transport.js';
 import { ClientError } from './errors.js';
+import { failureOf } from './fixtures/failure-of.js';
 import { ConnectionClosed, GateClient, RequestError, type GateClientOptions } from './gate-client.js';
 
 const identity = nodeCryptoSuite.generateKeyPair();
@@ -71,15 +72,6 @@ async function connected(gate: MemoryGate, options: Partial<GateClientOptions> =
   return { client, clock };
 }
 
-/** What `promise` rejects with. */
-async function failureOf(promise: Promise<unknown>): Promise<ClientError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ClientError);
-  return err as ClientError;
-}
 
 describe('GateClient input checks', () => {
   it('refuses a malformed gate key with CLIENT_ERR_INVALID_GATE_KEY before it opens a connection', async () => {

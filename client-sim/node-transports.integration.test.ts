@@ -14,20 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../engine/testing/free-port.js';
 import { ManualClock } from '../engine/timer/clock.js';
 import { ClientError } from './errors.js';
+import { failureOf } from './fixtures/failure-of.js';
 import { connectGate } from './node-client.js';
 import { createKcpTransport, createTcpTransport, createWsTransport, tcpTransport, wsTransport } from './node-transports.js';
 
 const events = { onData: () => {}, onClose: () => {} };
 const gateKey = new Uint8Array(32).fill(9);
 
-async function failureOf(promise: Promise<unknown>): Promise<ClientError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ClientError);
-  return err as ClientError;
-}
 
 describe('Node transports that cannot connect', () => {
   it('fail on a TCP port with nothing listening with CLIENT_ERR_CONNECT_FAILED, ECONNREFUSED as cause', async () => {
@@ -95,6 +88,20 @@ async function turns(count: number): Promise<void> {
   for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Checks that a connect watched by {@link watch} is still pending 1 ms short of `deadlineMs` on
+ * `clock`, and fails at it with CLIENT_ERR_CONNECT_FAILED and `detail`.
+ */
+async function expectConnectDeadline(clock: ManualClock, outcome: () => unknown, deadlineMs: number, detail: string): Promise<void> {
+  clock.advance(deadlineMs - 1);
+  await turns(10);
+  expect(outcome()).toBeUndefined();
+  clock.advance(1);
+  await turns(1);
+  expect(outcome()).toBeInstanceOf(ClientError);
+  expect(outcome()).toMatchObject({ code: 'CLIENT_ERR_CONNECT_FAILED', detail });
+}
+
 /** TCP sockets this thread holds, as Node counts its handles. */
 const tcpSockets = (): number => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
 
@@ -151,16 +158,7 @@ describe('Node transports that get no answer', () => {
       const outcome = watch(createTcpTransport({ clock })(endpoint, events));
       await turns(10);
       expect(tcpSockets()).toBe(before + 1);
-      clock.advance(9_999);
-      await turns(10);
-      expect(outcome()).toBeUndefined();
-      clock.advance(1);
-      await turns(1);
-      expect(outcome()).toBeInstanceOf(ClientError);
-      expect(outcome()).toMatchObject({
-        code: 'CLIENT_ERR_CONNECT_FAILED',
-        detail: `TCP ${endpoint}: not open within connectTimeoutMs 10000 (no answer from the host; check the address and the network)`,
-      });
+      await expectConnectDeadline(clock, outcome, 10_000, `TCP ${endpoint}: not open within connectTimeoutMs 10000 (no answer from the host; check the address and the network)`);
       for (let i = 0; i < 100 && tcpSockets() > before; i++) await turns(1);
       expect(tcpSockets()).toBe(before);
     });
@@ -193,16 +191,12 @@ describe('Node transports that get no answer', () => {
       const { socket, request } = await upgrade;
       expect(request).toMatch(/^GET \/ HTTP\/1\.1\r\n[\s\S]*upgrade: websocket/i);
       const closed = once(socket, 'close');
-      clock.advance(2_999);
-      await turns(10);
-      expect(outcome()).toBeUndefined();
-      clock.advance(1);
-      await turns(1);
-      expect(outcome()).toBeInstanceOf(ClientError);
-      expect(outcome()).toMatchObject({
-        code: 'CLIENT_ERR_CONNECT_FAILED',
-        detail: `WebSocket ${endpoint}: not open within connectTimeoutMs 3000 (no answer to the upgrade; check the address, and that it is the gate's WebSocket port)`,
-      });
+      await expectConnectDeadline(
+        clock,
+        outcome,
+        3_000,
+        `WebSocket ${endpoint}: not open within connectTimeoutMs 3000 (no answer to the upgrade; check the address, and that it is the gate's WebSocket port)`,
+      );
       await closed;
       expect(socket.destroyed).toBe(true);
     });

@@ -1,7 +1,8 @@
 /**
- * A lobby as one lifecycle module: the world with the example's systems, entity persistence on
- * the open store, the session host served to gates, the tick loop and the periodic save of dirty
- * entities. Built at start, since it needs the store and the RPC node already running.
+ * A lobby as one lifecycle module: the game's world (its entity types and systems), entity
+ * persistence on the open store, the session host served to gates with the game's services, the
+ * tick loop and the periodic save of dirty entities, and the game's start and stop hooks. Built
+ * at start, since it needs the store and the RPC node already running.
  */
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
@@ -14,12 +15,17 @@ import type { Store } from '../engine/persist/store.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
-import { Avatar } from './avatar.js';
-import { movementSystem } from './movement-system.js';
+import type { LobbySettings } from './lobby-defaults.js';
+import { systemName, type GameDefinition } from './define-game.js';
+import { LobbyGameContext } from './game-context.js';
+import type { Service } from './service.js';
 import { SessionHost } from './session-host.js';
+import { atRate } from './system-rate.js';
 
 /** What a {@link LobbyModule} needs. */
 export interface LobbyModuleOptions {
+  /** The game this lobby runs. */
+  game: GameDefinition;
   rpc: RpcNode;
   /** Membership: the sessions of a gate that leaves are closed. */
   discovery: Discovery;
@@ -38,6 +44,8 @@ export interface LobbyModuleOptions {
   claimRenewMs?: number;
   /** How long a bind waits for another lobby's claim on the avatar to end (`store.claimWaitMs`). */
   claimWaitMs?: number;
+  /** The session host's caps and waits (`lobby.*`); defaults in lobby-defaults.ts. */
+  sessions?: Partial<Pick<LobbySettings, 'maxQueuedPerSession' | 'maxUnauthenticatedInFlight' | 'settleWaitMs' | 'saveAttempts'>>;
 }
 
 /** One lobby's world and sessions. */
@@ -47,6 +55,8 @@ export class LobbyModule implements Module {
   private world: World | undefined;
   private loop: TickLoop | undefined;
   private unsubscribe: (() => void) | undefined;
+  private context: LobbyGameContext | undefined;
+  private services: Service[] = [];
 
   constructor(private readonly options: LobbyModuleOptions) {}
 
@@ -60,10 +70,20 @@ export class LobbyModule implements Module {
     return this.world?.entityCount ?? 0;
   }
 
+  /** The game's view of this lobby, once started (the test kit reads entities through it). */
+  get game(): LobbyGameContext | undefined {
+    return this.context;
+  }
+
   async start(): Promise<void> {
-    const { rpc, clock, logger } = this.options;
-    const registry = new EntityRegistry().register('Avatar', Avatar);
-    const world = new World({ logger, clock, registry }).addSystem('movement', movementSystem);
+    const { rpc, clock, logger, game } = this.options;
+    const tickHz = this.options.tickHz ?? 20;
+    const registry = new EntityRegistry();
+    for (const [name, cls] of Object.entries(game.entities)) registry.register(name, cls);
+    const world = new World({ logger, clock, registry });
+    for (const system of game.systems ?? []) {
+      world.addSystem(systemName(system), typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz));
+    }
     const persistence = new EntityPersistence({ world, registry, store: this.options.store(), logger, clock,
       owner: () => rpc.serverId,
       ...(this.options.claimTtlMs === undefined ? {} : { claimTtlMs: this.options.claimTtlMs }),
@@ -76,15 +96,38 @@ export class LobbyModule implements Module {
       persistence,
       clock,
       logger,
+      avatarType: registry.lookup(game.player).name,
       flushIntervalMs: this.options.flushIntervalMs ?? 5_000,
       ...(this.options.claimWaitMs === undefined ? {} : { claimWaitMs: this.options.claimWaitMs }),
+      ...this.options.sessions,
     });
+    const context = new LobbyGameContext({
+      serverId: () => rpc.serverId,
+      world,
+      registry,
+      persistence,
+      rpc,
+      claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
+      directory: host,
+      clock,
+      logger: logger.child({ game: game.name }),
+    });
+    for (const [name, cls] of Object.entries(game.services ?? {})) {
+      const service = new cls();
+      service.attach(context);
+      host.serveClient(name, service, cls.clientCallable);
+      if (cls.serverCallable.length > 0) rpc.serve(name, service, cls.serverCallable);
+      this.services.push(service);
+    }
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
     rpc.targets.setEntities(world);
-    this.loop = new TickLoop({ clock, logger, hz: this.options.tickHz ?? 20, step: (dt) => world.step(dt) });
+    this.loop = new TickLoop({ clock, logger, hz: tickHz, step: (dt) => world.step(dt) });
     this.world = world;
     this.host = host;
+    this.context = context;
     await host.start();
+    for (const service of this.services) await service.onStart();
+    await game.onStart?.(context);
     this.loop.start();
     this.unsubscribe = this.options.discovery.subscribe((event) => {
       if (event.type === 'removed' && event.server.type === this.options.gateType) {
@@ -93,15 +136,38 @@ export class LobbyModule implements Module {
     });
   }
 
-  /** Refuses new sessions, finishes queued requests and saves every avatar. */
+  /**
+   * Refuses new sessions, finishes queued requests, runs the game's stop hooks, and saves every
+   * entity. A stop hook that throws is logged; the save still runs.
+   */
   async drain(): Promise<void> {
-    await this.host?.drain();
+    await this.host?.drain(() => this.stopGame());
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.loop?.stop();
+    await this.stopGame();
     await this.host?.stop();
+  }
+
+  private async stopGame(): Promise<void> {
+    const context = this.context;
+    if (!context) return;
+    this.context = undefined;
+    const { game, logger } = this.options;
+    try {
+      await game.onStop?.(context);
+    } catch (err) {
+      logger.error('lobby: the game\'s onStop failed', { err, game: game.name });
+    }
+    for (const service of this.services.splice(0)) {
+      try {
+        await service.onStop();
+      } catch (err) {
+        logger.error('lobby: a service\'s onStop failed', { err, service: service.constructor.name });
+      }
+    }
   }
 }

@@ -199,11 +199,13 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
 
   /**
    * Stops taking binds and requests (they answer LOBBY_ERR_SHUTTING_DOWN; closes still run), lets
-   * every session's queued requests finish (up to `settleWaitMs`), and saves every dirty entity.
+   * every session's queued requests finish (up to `settleWaitMs`), runs `beforeSave` (the game's
+   * stop hooks), and saves every dirty entity.
    */
-  drain(): Promise<void> {
+  drain(beforeSave?: () => Promise<void>): Promise<void> {
     this.draining ??= (async () => {
       await Promise.all(this.binder.all().map((b) => b.queue.settle(this.options.clock, this.settings.settleWaitMs)));
+      await beforeSave?.();
       await this.flushDirty().catch((err: unknown) => this.options.logger.error('lobby: final flush failed', { err }));
       await this.avatars.idle();
       if (this.avatars.unsavedCount > 0) this.options.logger.error('lobby: avatars left unsaved at shutdown', { count: this.avatars.unsavedCount });

@@ -309,6 +309,27 @@ export const configSchema = object({
     /** Route rules: pattern (`A.b`, `admin.*`, `*`) → `block`, `pass` or `auth`; reloaded on SIGHUP. */
     rules: record(oneOf(['block', 'pass', 'auth'] as const)),
   }),
+  /** A lobby's game and world (docs/lobby.md); read by the lobby and standalone roles. */
+  lobby: object({
+    /**
+     * The game the lobby runs: a module path (relative to the working directory, else to the
+     * engine's root; with or without its extension or `/index`) or a package name, whose default
+     * export is `defineGame({...})`. `--game <path>` is short for `--lobby.game <path>`.
+     */
+    game: optional(nonEmpty()),
+    /** World steps per second. */
+    tickHz: count(1, 1_000),
+    /** Period of the batched save of dirty entities. */
+    flushIntervalMs: count(100, 3_600_000),
+    /** Requests of one session waiting or running; past it: LOBBY_ERR_QUEUE_FULL. */
+    maxQueuedPerSession: count(1, 100_000),
+    /** Requests without a session (routes that pass before login) running at once. */
+    maxUnauthenticatedInFlight: count(1, 1_000_000),
+    /** How long a logout, a takeover and a drain wait for a session's running request. */
+    settleWaitMs: count(0, 600_000),
+    /** Attempts at saving an avatar at once (a new one, a logout) before giving up. */
+    saveAttempts: count(1, 100),
+  }),
   /** The event-loop watchdog every server process runs (docs/watchdog.md). */
   watchdog: object({
     /** Watch the main event loop; turn off only to pause a process in a debugger. */

@@ -6,6 +6,7 @@
  * --log.console.colors                      a boolean setting alone means true
  * --etcd.hosts=http://a:2379,http://b:2379  arrays are comma-separated
  * --role gate                               short for --server.role gate
+ * --game examples/arena                     short for --lobby.game examples/arena
  * --config path/to/file.jsonc               the config file to load instead of config/<role>.jsonc
  * --                                        ends the flags; what follows is left to the application
  * ```
@@ -25,6 +26,9 @@ export interface FlagLayerResult extends LayerResult {
   /** The path given with `--config`, and the flag as a problem source. */
   readonly configFile?: { readonly path: string; readonly source: string };
 }
+
+/** Flags that stand for a longer key path. */
+const SHORT_FLAGS: Readonly<Record<string, readonly string[]>> = { role: ['server', 'role'], game: ['lobby', 'game'] };
 
 /**
  * Reads `argv` (the arguments after the script name) as settings of `schema`. Does not throw.
@@ -66,7 +70,7 @@ export function readFlagLayer(schema: AnySchema, argv: readonly string[]): FlagL
       continue;
     }
 
-    const found = resolveKey(schema, name === 'role' ? ['server', 'role'] : name.split('.'));
+    const found = resolveKey(schema, SHORT_FLAGS[name] ?? name.split('.'));
     if (!found.ok) {
       takeValue(); // skip its value too, so that it is not reported again as a stray argument
       problems.push({ code: CONFIG_ERRORS.UNKNOWN_FLAG, source, path: found.path, message: found.message });

@@ -1,0 +1,88 @@
+/**
+ * A game as a module: what the engine needs to run it, in one object that the game's module
+ * exports (`export default defineGame({...})`). A lobby loads it from `lobby.game` (or `--game`)
+ * and registers its entity types, its player type, its systems in order, its services, and runs
+ * its start and stop hooks. The engine imports nothing from any game.
+ */
+import type { EntityClass } from '../engine/ecs/entity.js';
+import type { System } from '../engine/ecs/world.js';
+import type { GameContext } from './game-context.js';
+import { PlayerEntity } from './player-entity.js';
+import { Service, type ServiceClass } from './service.js';
+
+/** A system with a name and, optionally, its own rate. */
+export interface NamedSystem {
+  /** Unique among the game's systems; in logs and counters. */
+  name: string;
+  run: System;
+  /**
+   * Runs per second; at most the lobby's `tickHz`, which is the default. A slower system runs every
+   * Nth tick (N = tickHz / hz, rounded) and gets the time since its last run as `dt`.
+   */
+  hz?: number;
+}
+
+/** A system as a game lists it: a named function, or a {@link NamedSystem}. */
+export type GameSystem = System | NamedSystem;
+
+/** Everything a lobby needs to run a game. */
+export interface GameDefinition {
+  /** The game's name, in logs and load reports: letters, digits, `-` and `_`. */
+  name: string;
+  /** Entity classes by type name; the names are also the store's collection names. */
+  entities: Readonly<Record<string, EntityClass>>;
+  /** The type of players' avatars: a {@link PlayerEntity} subclass listed in `entities`. */
+  player: EntityClass<PlayerEntity>;
+  /** Systems, run in this order on every tick (or at their own rate). */
+  systems?: readonly GameSystem[];
+  /** Services by name: clients call `name.method`, other servers `service(serverId, name)`. */
+  services?: Readonly<Record<string, ServiceClass>>;
+  /** Runs once the lobby has started, before it takes players: spawn or load world entities here. */
+  onStart?(game: GameContext): void | Promise<void>;
+  /** Runs when the lobby stops, before its final save. */
+  onStop?(game: GameContext): void | Promise<void>;
+}
+
+const GAME_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * Checks a game's definition and returns it frozen. Entity classes are checked again, more deeply,
+ * when a lobby registers them.
+ * @throws Error naming what is wrong: a bad name, a player type that is not listed or not a
+ *   PlayerEntity, a system without a name or with a bad rate, two systems of one name, a service
+ *   that is not a {@link Service} class.
+ */
+export function defineGame<G extends GameDefinition>(game: G): Readonly<G> {
+  const fail = (message: string): never => {
+    throw new Error(`defineGame(${typeof game?.name === 'string' ? game.name : '?'}): ${message}`);
+  };
+  if (typeof game !== 'object' || game === null) fail('the definition must be an object');
+  if (typeof game.name !== 'string' || !GAME_NAME.test(game.name)) fail(`bad name ${JSON.stringify(game.name)}`);
+  if (typeof game.entities !== 'object' || game.entities === null) fail('entities must map type names to Entity classes');
+  const types = new Set(Object.values(game.entities));
+  if (!types.has(game.player)) fail('player must be one of the classes listed in entities');
+  if (!(game.player.prototype instanceof PlayerEntity)) fail(`player ${game.player.name} does not extend PlayerEntity`);
+  const names = new Set<string>();
+  for (const system of game.systems ?? []) {
+    const name = systemName(system);
+    if (!name) fail('every system needs a name: a named function, or { name, run }');
+    if (names.has(name)) fail(`two systems are named ${name}`);
+    names.add(name);
+    if (typeof system !== 'function') {
+      if (typeof system.run !== 'function') fail(`system ${name} has no run function`);
+      if (system.hz !== undefined && !(Number.isFinite(system.hz) && system.hz > 0)) fail(`system ${name}: hz must be a positive number`);
+    }
+  }
+  for (const [name, cls] of Object.entries(game.services ?? {})) {
+    if (typeof cls !== 'function' || !(cls.prototype instanceof Service)) fail(`service ${name} is not a Service class`);
+  }
+  for (const hook of ['onStart', 'onStop'] as const) {
+    if (game[hook] !== undefined && typeof game[hook] !== 'function') fail(`${hook} must be a function`);
+  }
+  return Object.freeze(game);
+}
+
+/** The name a system runs under. */
+export function systemName(system: GameSystem): string {
+  return system.name;
+}

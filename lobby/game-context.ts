@@ -1,0 +1,124 @@
+/**
+ * What game code reaches on its lobby outside an entity: the game's `onStart` / `onStop` hooks
+ * and its services get one. Entities reach the same things through their own context (their
+ * mailbox, `remote`, timers, …), see engine/ecs/entity.ts.
+ */
+import type { Mailbox } from '../engine/cluster/discovery.js';
+import type { EntityPersistence } from '../engine/ecs/entity-persistence.js';
+import type { Entity, EntityClass } from '../engine/ecs/entity.js';
+import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
+import type { SpawnOptions, World } from '../engine/ecs/world.js';
+import type { Logger } from '../engine/log/types.js';
+import type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from '../engine/rpc/remote-proxy.js';
+import type { CallOptions } from '../engine/rpc/rpc-node.js';
+import type { Clock } from '../engine/timer/clock.js';
+import type { SessionDirectory } from './player-entity.js';
+
+/** The lobby's view for game code: entities, the cluster, sessions. */
+export interface GameContext extends SessionDirectory {
+  /** This lobby's server id (the `serverId` of its entities' mailboxes). */
+  readonly serverId: string;
+  /** The lobby's logger, for lines about the game as a whole. */
+  readonly logger: Logger;
+  /** Milliseconds since the epoch, from the lobby's clock (a manual one in tests). */
+  now(): number;
+  /**
+   * Creates an entity of a registered type here (`onCreate` runs); one whose components have
+   * persistent fields is saved with the next flush.
+   * @throws Error for an unregistered type, an id in use, or what a hook threw.
+   */
+  spawn<E extends Entity>(type: EntityClass<E> | string, options?: SpawnOptions): E;
+  /**
+   * Claims a stored entity for this lobby and loads it (`onLoad` runs), or returns it when it is
+   * here already. When nothing is stored under `id` the claim is kept, so that spawning with that
+   * id next saves under it: `(await game.load('Boss', 'boss')) ?? game.spawn('Boss', { id: 'boss' })`.
+   * @returns undefined when nothing is stored under `id`.
+   * @throws OwnershipHeldError while another lobby owns it; StoreError when the store fails.
+   */
+  load<E extends Entity = Entity>(type: EntityClass<E> | string, id: string): Promise<E | undefined>;
+  /** The live entity with id `id` on this lobby. */
+  find(id: string): Entity | undefined;
+  /** A proxy for the entity at `mailbox`, wherever it runs: `remote(m).Inventory.grant(5)`. */
+  remote<T = UntypedEntity>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T>;
+  /** A proxy for the entity behind a cluster-wide name (see {@link claimName}), looked up at each call. */
+  named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T>;
+  /** A proxy for service `name` on server `serverId` (a game service's `serverCallable` methods). */
+  service<T = UntypedService>(serverId: string, name: string, options?: CallOptions): RemoteService<T>;
+  /**
+   * Points a cluster-wide name at an entity on this lobby for as long as this lobby lives, so that
+   * any server reaches it with `named(name)`.
+   * @returns false when another live entity holds the name.
+   */
+  claimName(name: string, entity: Entity): Promise<boolean>;
+}
+
+/** What a {@link LobbyGameContext} is built from. */
+export interface LobbyGameContextOptions {
+  serverId: () => string;
+  world: World;
+  registry: EntityRegistry;
+  persistence: EntityPersistence;
+  rpc: {
+    remote<T>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T>;
+    named<T>(name: string, options?: CallOptions): RemoteEntity<T>;
+    service<T>(serverId: string, name: string, options?: CallOptions): RemoteService<T>;
+  };
+  claimName(name: string, mailbox: Mailbox): Promise<boolean>;
+  directory: SessionDirectory;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The {@link GameContext} of one lobby. */
+export class LobbyGameContext implements GameContext {
+  readonly logger: Logger;
+
+  constructor(private readonly options: LobbyGameContextOptions) {
+    this.logger = options.logger;
+  }
+
+  get serverId(): string {
+    return this.options.serverId();
+  }
+
+  now(): number {
+    return this.options.clock.now();
+  }
+
+  spawn<E extends Entity>(type: EntityClass<E> | string, options?: SpawnOptions): E {
+    return this.options.world.spawn(type, options);
+  }
+
+  async load<E extends Entity = Entity>(type: EntityClass<E> | string, id: string): Promise<E | undefined> {
+    const { name } = this.options.registry.lookup(type);
+    return (await this.options.persistence.load(name, id)) as E | undefined;
+  }
+
+  find(id: string): Entity | undefined {
+    return this.options.world.find(id);
+  }
+
+  remote<T = UntypedEntity>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T> {
+    return this.options.rpc.remote<T>(mailbox, options);
+  }
+
+  named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
+    return this.options.rpc.named<T>(name, options);
+  }
+
+  service<T = UntypedService>(serverId: string, name: string, options?: CallOptions): RemoteService<T> {
+    return this.options.rpc.service<T>(serverId, name, options);
+  }
+
+  claimName(name: string, entity: Entity): Promise<boolean> {
+    return this.options.claimName(name, { serverId: this.serverId, entityId: entity.id });
+  }
+
+  sessions(): ReturnType<SessionDirectory['sessions']> {
+    return this.options.directory.sessions();
+  }
+
+  sessionOf(uid: string): ReturnType<SessionDirectory['sessionOf']> {
+    return this.options.directory.sessionOf(uid);
+  }
+}

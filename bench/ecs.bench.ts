@@ -14,9 +14,9 @@ import { World } from '../engine/ecs/world.js';
 import { openLmdbStore } from '../engine/persist/lmdb-store.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
-import { Avatar } from '../lobby/avatar.js';
-import { Inventory, Position, Velocity } from '../lobby/components.js';
-import { movementSystem } from '../lobby/movement-system.js';
+import { Avatar } from '../lobby/fixtures/test-avatar.js';
+import { Inventory, Position, Velocity } from '../lobby/fixtures/test-components.js';
+import { movementSystem } from '../lobby/fixtures/movement-system.js';
 import type { Benchmark, Figure } from './lib/benchmark.js';
 
 const ENTITIES = 100_000;

@@ -9,9 +9,9 @@ import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
 import { OutageStore } from '../engine/persist/fixtures/outage-store.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock } from '../engine/timer/clock.js';
-import { Avatar } from './avatar.js';
+import { Avatar } from './fixtures/test-avatar.js';
 import { AvatarStore } from './avatar-store.js';
-import { Inventory } from './components.js';
+import { Inventory } from './fixtures/test-components.js';
 import { LobbyError } from './errors.js';
 
 let dir: string | undefined;

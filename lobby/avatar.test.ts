@@ -9,9 +9,9 @@ import { World } from '../engine/ecs/world.js';
 import { openLmdbStore } from '../engine/persist/lmdb-store.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock } from '../engine/timer/clock.js';
-import { Avatar } from './avatar.js';
-import { Inventory, Position, Velocity } from './components.js';
-import { movementSystem } from './movement-system.js';
+import { Avatar } from './fixtures/test-avatar.js';
+import { Inventory, Position, Velocity } from './fixtures/test-components.js';
+import { movementSystem } from './fixtures/movement-system.js';
 
 function lobbyWorld(clock = new ManualClock()) {
   const registry = new EntityRegistry().register('Avatar', Avatar);

@@ -3,7 +3,7 @@ import { encode } from '../engine/codec/msgpack-codec.js';
 import { KIND } from '../engine/rpc/envelope.js';
 import { frame, rawPeer, type RawPeer } from '../engine/rpc/fixtures/raw-peer.js';
 import { testClusterSecret } from '../engine/testing/cluster-secret.js';
-import { Inventory } from './components.js';
+import { Inventory } from './fixtures/test-components.js';
 import { args, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
 
 let cluster: LobbyCluster | undefined;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Inventory } from './components.js';
+import { Inventory } from './fixtures/test-components.js';
 import { args, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
 import { GateLink } from './gate-link.js';
 import { RemoteSession } from './remote-session.js';

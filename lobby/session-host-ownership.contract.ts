@@ -9,7 +9,7 @@ import { OutageStore } from '../engine/persist/fixtures/outage-store.js';
 import type { Store } from '../engine/persist/store.js';
 import { RemoteError } from '../engine/rpc/errors.js';
 import type { Clock } from '../engine/timer/clock.js';
-import { Inventory } from './components.js';
+import { Inventory } from './fixtures/test-components.js';
 import { args, rejection, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
 
 const TTL = 30_000;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../engine/rpc/errors.js';
-import { Inventory } from './components.js';
+import { Inventory } from './fixtures/test-components.js';
 import { LobbyError } from './errors.js';
 import { args, Probe, rejection, result, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
 import { SessionHost } from './session-host.js';

@@ -1,11 +1,9 @@
 /**
- * The worked example's components: an inventory that is saved and tells its client when it
- * changes, hot position and velocity that systems move every tick, a chat that broadcasts to
+ * The inventory example's components: an inventory that is saved and tells its client when it
+ * changes, hot position and velocity that a system moves every tick, a chat that broadcasts to
  * every player on this lobby, and an echo for benchmarks and smoke tests.
  */
-import { Component } from '../engine/ecs/component.js';
-import { broadcast } from './broadcast.js';
-import { playerOf, sessionOf } from './player-entity.js';
+import { broadcast, Component, GameError, playerOf, sessionOf } from 'tessera';
 
 /** Gold and items, saved with the avatar; the owning client may buy, other servers may grant. */
 export class Inventory extends Component {
@@ -22,14 +20,14 @@ export class Inventory extends Component {
 
   /**
    * Spends `price` gold on `item`; saved at once, since gold changed hands.
-   * @throws Error for a bad item name or price, when the gold is short or the inventory is full.
+   * @throws GameError SHOP_ERR_BAD_ITEM, SHOP_ERR_BAD_PRICE, SHOP_ERR_POOR or SHOP_ERR_FULL.
    */
   buy(item: string, price: number): void {
     // Arguments come from the client: check them before anything changes or is saved.
-    if (typeof item !== 'string' || item.length === 0 || item.length > Inventory.maxItemName) throw new Error('bad item name');
-    if (!Number.isInteger(price) || price < 0) throw new Error(`bad price ${price}`);
-    if (price > this.gold) throw new Error(`not enough gold: ${this.gold} < ${price}`);
-    if (this.items.length >= Inventory.capacity) throw new Error('inventory full');
+    if (typeof item !== 'string' || item.length === 0 || item.length > Inventory.maxItemName) throw new GameError('SHOP_ERR_BAD_ITEM', 'bad item name');
+    if (!Number.isInteger(price) || price < 0) throw new GameError('SHOP_ERR_BAD_PRICE', 'bad price');
+    if (price > this.gold) throw new GameError('SHOP_ERR_POOR', 'not enough gold');
+    if (this.items.length >= Inventory.capacity) throw new GameError('SHOP_ERR_FULL', 'inventory full');
     this.gold -= price;
     this.items.push(item);
     this.markDirty({ critical: true });
@@ -39,7 +37,7 @@ export class Inventory extends Component {
 
   /** Adds gold (a quest reward from another server). */
   grant(gold: number): void {
-    if (!Number.isInteger(gold) || gold <= 0) throw new Error(`bad grant ${gold}`);
+    if (!Number.isInteger(gold) || gold <= 0) throw new GameError('SHOP_ERR_BAD_GRANT', 'bad grant');
     this.gold += gold;
   }
 }
@@ -68,10 +66,10 @@ export class Chat extends Component {
   /**
    * Sends `text` to everyone on this lobby on route `chat.message` as `{ from, text }`.
    * @returns how many gates the line went to (0 when the speaker has no session).
-   * @throws Error when `text` is not a string of 1 to {@link Chat.maxLength} characters.
+   * @throws GameError CHAT_ERR_BAD_TEXT when `text` is not a string of 1 to {@link Chat.maxLength} characters.
    */
   say(text: string): number {
-    if (typeof text !== 'string' || text.length === 0 || text.length > Chat.maxLength) throw new Error(`say: text must be 1 to ${Chat.maxLength} characters`);
+    if (typeof text !== 'string' || text.length === 0 || text.length > Chat.maxLength) throw new GameError('CHAT_ERR_BAD_TEXT', `say 1 to ${Chat.maxLength} characters`);
     const player = playerOf(this);
     if (!player.session || !player.lobby) return 0;
     return broadcast(player.lobby.sessions(), 'chat.message', { from: player.session.uid, text });

@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// `tessera` imports (the examples, the test kit) resolve to the TypeScript sources, as under tsx.
+const conditions = ['tessera-source'];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],

@@ -44,7 +44,7 @@ export interface StartMainOptions {
  * @throws Error with the process's output when it exits or stays silent for 30 s.
  */
 export async function startMain(args: string[], nodeArgs: string[] = [], options: StartMainOptions = {}): Promise<MainProcess> {
-  const argv = [process.execPath, ...nodeArgs, '--import', 'tsx', MAIN, '--log.console.colors', 'false', '--log.file.enabled', 'false', ...args];
+  const argv = [process.execPath, ...nodeArgs, '--conditions=tessera-source', '--import', 'tsx', MAIN, '--log.console.colors', 'false', '--log.file.enabled', 'false', ...args];
   const limit = options.openFileLimit;
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new RangeError(`openFileLimit must be a positive integer, got ${limit}`);
   // The shell sets the limit and becomes the server (exec), so the child is the server itself.

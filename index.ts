@@ -1,0 +1,23 @@
+/**
+ * Tessera's public API for game code (`import { … } from 'tessera'`): what a game module uses to
+ * define its entities, components, systems and services. The Node client SDK is
+ * `tessera/client`, the browser one `tessera/client/browser`, the test kit `tessera/testing`.
+ * Nothing else of the engine is part of its API.
+ */
+export { query } from 'bitecs';
+export type { Mailbox } from './engine/cluster/discovery.js';
+export { Component, type ComponentClass, type DirtyOptions } from './engine/ecs/component.js';
+export { Entity, type ComponentData, type EntityClass } from './engine/ecs/entity.js';
+export type { SpawnOptions, System, World } from './engine/ecs/world.js';
+export type { Logger } from './engine/log/types.js';
+export { RemoteError, RpcError } from './engine/rpc/errors.js';
+export type { RemoteEntity, RemoteService } from './engine/rpc/remote-proxy.js';
+export type { CallOptions } from './engine/rpc/rpc-node.js';
+export { broadcast } from './lobby/broadcast.js';
+export type { ClientCaller } from './lobby/client-routes.js';
+export { defineGame, type GameDefinition, type GameSystem, type NamedSystem } from './lobby/define-game.js';
+export type { GameContext } from './lobby/game-context.js';
+export { GameError } from './lobby/game-error.js';
+export { PlayerEntity, playerOf, sessionOf, type SessionDirectory } from './lobby/player-entity.js';
+export type { RemoteSession } from './lobby/remote-session.js';
+export { Service, type ServiceClass } from './lobby/service.js';

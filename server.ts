@@ -1,0 +1,246 @@
+/**
+ * The composition root of a server process: builds the modules a role needs from the loaded
+ * configuration, in start order (the lifecycle stops them in reverse). `main.ts` runs one per
+ * process; the test kit (`tessera/testing`) runs a standalone one inside a test.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { TokenVerifier } from './engine/auth/token-verifier.js';
+import { createDiscovery } from './engine/cluster/create-discovery.js';
+import type { Discovery } from './engine/cluster/discovery.js';
+import type { Config } from './engine/config/index.js';
+import { serverIdOf } from './engine/config/server-id.js';
+import { DeferredModule } from './engine/lifecycle/deferred-module.js';
+import { Lifecycle } from './engine/lifecycle/lifecycle.js';
+import { Watchdog } from './engine/lifecycle/watchdog.js';
+import { createLogger, type RootLogger } from './engine/log/create-logger.js';
+import { loggerOptionsFromConfig } from './engine/log/logger-from-config.js';
+import { StoreModule } from './engine/persist/store-module.js';
+import { ClusterMember } from './engine/rpc/cluster-member.js';
+import { RpcNode } from './engine/rpc/rpc-node.js';
+import { rpcOptionsFromConfig } from './engine/rpc/rpc-options-from-config.js';
+import { traceContextOf } from './engine/rpc/trace-context.js';
+import { SystemClock, type Clock } from './engine/timer/clock.js';
+import { createTimerService } from './engine/timer/timer-service.js';
+import { createGate } from './gate/create-gate.js';
+import type { Gate } from './gate/gate.js';
+import type { GameDefinition } from './lobby/define-game.js';
+import { LOBBY_ERRORS } from './lobby/errors.js';
+import { LobbyModule } from './lobby/lobby-module.js';
+import { loadGame } from './lobby/load-game.js';
+import { registerHealthRoutes } from './services/http/health-routes.js';
+import { HttpServer } from './services/http/http-server.js';
+import { ACCOUNT_INDEXES } from './services/login/account-store.js';
+import { pickGateFrom } from './services/login/gate-picker.js';
+import { LoginService } from './services/login/login-service.js';
+
+/** The engine's version, from its package.json (beside the sources, or one level above `dist/`). */
+export const ENGINE_VERSION = readVersion();
+
+function readVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)), i = 0; i < 3; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'tessera' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not here: one level up
+    }
+  }
+  throw new Error('tessera: package.json not found beside the engine or above it');
+}
+
+/** What {@link createServer} needs besides the configuration. */
+export interface ServerOptions {
+  config: Config;
+  /** Default: the system clock. The test kit passes a manual one. */
+  clock?: Clock;
+  /** The game to run; default: the module `config.lobby.game` names. */
+  game?: GameDefinition;
+  /** Default: one built from `config.log`. */
+  logger?: RootLogger;
+}
+
+/** One server process's modules, built and not started yet. */
+export interface Server {
+  readonly config: Config;
+  readonly logger: RootLogger;
+  readonly life: Lifecycle;
+  readonly rpc: RpcNode;
+  readonly discovery: Discovery;
+  readonly http: HttpServer;
+  readonly lobby: LobbyModule | undefined;
+  readonly gate: Gate | undefined;
+  readonly login: DeferredModule<LoginService> | undefined;
+  readonly watchdog: Watchdog | undefined;
+  /** The store, on every role but a gate of its own. */
+  readonly store: StoreModule | undefined;
+  /** The game the lobby runs, when this role hosts one. */
+  readonly game: GameDefinition | undefined;
+}
+
+/**
+ * Builds the modules of `config.server.role`. Start them with `server.life.start()` and stop them
+ * with `server.life.stop()`.
+ * @throws Error when a lobby role has no game (`lobby.game`), or what loading the game throws.
+ */
+export async function createServer(options: ServerOptions): Promise<Server> {
+  const { config } = options;
+  const clock = options.clock ?? new SystemClock();
+  const startedAt = clock.now();
+  const serverId = serverIdOf(config.server);
+  const logger = options.logger ?? createLogger(loggerOptionsFromConfig(config.log, serverId, clock));
+  const life = new Lifecycle({ logger, clock });
+  const role = config.server.role;
+  const standalone = role === 'standalone';
+  const hostsLobby = standalone || role === 'lobby';
+  const hostsGate = standalone || role === 'gate';
+  const hostsLogin = standalone || role === 'services';
+  let game = options.game;
+  if (hostsLobby && !game) {
+    if (config.lobby.game === undefined) throw new Error(`a ${role} server needs a game: set lobby.game or pass --game <module path>`);
+    game = await loadGame(config.lobby.game);
+  }
+
+  // First in, last out: it watches every other module start and stop.
+  const watchdog = config.watchdog.enabled
+    ? life.add(
+        new Watchdog({
+          stallMs: config.watchdog.stallMs,
+          role,
+          serverId,
+          // Beside the log files, under the same basename; retention leaves it alone.
+          ...(config.log.file.enabled ? { reportFile: join(config.log.file.dir, `${config.log.file.basename ?? serverId.replace(/[^A-Za-z0-9_-]/g, '_')}-watchdog.log`) } : {}),
+          clock,
+          logger: logger.child({ component: 'watchdog' }),
+        }),
+      )
+    : undefined;
+  const timers = createTimerService({ clock, logger: logger.child({ component: 'timers' }) });
+  life.add({ name: 'timers', start: async () => undefined, stop: async () => timers.stop() });
+  // Gates hold connections only; every other role persists.
+  const store = hostsGate && !standalone ? undefined : life.add(new StoreModule(config.store, { clock, logger, indexes: hostsLogin ? ACCOUNT_INDEXES : [] }));
+  const discovery = life.add(createDiscovery(config, clock, logger.child({ component: 'discovery' })));
+  const rpc = life.add(
+    new RpcNode({
+      ...rpcOptionsFromConfig(config.rpc, config.server.host),
+      serverId,
+      resolve: (id) => discovery.server(id)?.address,
+      resolveName: (name) => discovery.resolveName(name),
+      clock,
+      timers,
+      logger: logger.child({ component: 'rpc' }),
+      trace: traceContextOf(logger),
+    }),
+  );
+  const http = new HttpServer({ host: config.http.host, port: config.http.port, trustProxy: config.http.trustProxy, logger: logger.child({ component: 'http' }) });
+  // In one process the gate and the login service look for a server of the standalone type.
+  const peerType = (type: string): string => (standalone ? 'standalone' : type);
+
+  const lobby =
+    hostsLobby && game
+      ? life.add(
+          new LobbyModule({
+            game,
+            rpc,
+            discovery,
+            gateType: peerType('gate'),
+            store: () => store!.store,
+            clock,
+            logger: logger.child({ component: 'lobby' }),
+            tickHz: config.lobby.tickHz,
+            flushIntervalMs: config.lobby.flushIntervalMs,
+            claimTtlMs: config.store.claimTtlMs,
+            claimRenewMs: config.store.claimRenewMs,
+            claimWaitMs: config.store.claimWaitMs,
+            sessions: {
+              maxQueuedPerSession: config.lobby.maxQueuedPerSession,
+              maxUnauthenticatedInFlight: config.lobby.maxUnauthenticatedInFlight,
+              settleWaitMs: config.lobby.settleWaitMs,
+              saveAttempts: config.lobby.saveAttempts,
+            },
+          }),
+        )
+      : undefined;
+  const login = hostsLogin
+    ? life.add(
+        new DeferredModule(
+          'login',
+          () =>
+            new LoginService({
+              app: http.app,
+              store: store!.store,
+              clock,
+              logger: logger.child({ component: 'login' }),
+              pickGate: pickGateFrom(discovery, peerType('gate')),
+              login: config.login,
+              auth: config.auth,
+            }),
+        ),
+      )
+    : undefined;
+  let gate: Gate | undefined;
+  if (hostsGate) {
+    const redis = config.gate.onlineIndex === 'redis' ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
+    if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
+    // Built on first use: in one process the login service's key exists only once it has started.
+    const makeVerifier = (): Promise<TokenVerifier> =>
+      login
+        ? TokenVerifier.create({
+            clock,
+            key: login.module.publicJwk,
+            issuer: config.auth.issuer,
+            audience: config.auth.audience,
+            clockToleranceSec: config.auth.clockToleranceSec,
+            maxTokenBytes: config.auth.maxTokenBytes,
+          })
+        : TokenVerifier.fromConfig(config.auth, { clock });
+    let verifier: Promise<TokenVerifier> | undefined;
+    const tokens = {
+      verify: async (token: string) => {
+        if (!verifier) {
+          verifier = makeVerifier();
+          // A failure to build it (a key file unreadable, a JWKS not reachable yet) is retried next time.
+          verifier.catch(() => (verifier = undefined));
+        }
+        return (await verifier).verify(token);
+      },
+    };
+    gate = life.add(
+      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), ...(redis ? { redis, redisPrefix: config.redis.prefix } : {}), lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS] }),
+    );
+  }
+  life.add(
+    new ClusterMember({
+      rpc,
+      discovery,
+      ...(config.server.id === undefined ? {} : { id: config.server.id }),
+      type: role,
+      host: hostname(),
+      version: ENGINE_VERSION,
+      clock,
+      logger: logger.child({ component: 'cluster' }),
+      sessions: () => gate?.sessions.count ?? lobby?.sessionCount ?? 0,
+      entities: () => lobby?.entityCount ?? 0,
+      loadReportIntervalMs: config.cluster.loadReportIntervalMs,
+      ...(gate ? { meta: () => gate.meta() } : {}),
+      // The id discovery assigned (`<role>-<host>-<index>`) replaces the provisional one in logs.
+      onRegistered: (self) => {
+        logger.setServerId(self.id);
+        watchdog?.setServerId(self.id);
+      },
+    }),
+  );
+  life.add(http);
+  registerHealthRoutes(http.app, {
+    serverId: () => rpc.serverId,
+    role,
+    startedAt,
+    now: () => clock.now(),
+    state: () => life.state,
+    checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
+  });
+  return { config, logger, life, rpc, discovery, http, lobby, gate, login, watchdog, store, game };
+}

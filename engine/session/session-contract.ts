@@ -23,6 +23,26 @@ export const GATE_METHODS = ['push', 'kick'] as const;
  */
 export const UNKNOWN_SESSION_CODE = 'LOBBY_ERR_UNKNOWN_SESSION';
 
+/**
+ * The error code a lobby answers when a game method failed with anything but a game's own error
+ * (a store or RPC failure, a bug). Its message ends with {@link internalErrorDetail}: the gate
+ * sends the client that correlation id and nothing else of it, and the lobby's error log line
+ * carries the same id.
+ */
+export const INTERNAL_ERROR_CODE = 'LOBBY_ERR_INTERNAL';
+
+const INTERNAL_ERROR_ID = /: id ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The detail of an internal error: `id <correlation id>`, the id a UUID. */
+export function internalErrorDetail(correlationId: string): string {
+  return `id ${correlationId}`;
+}
+
+/** The correlation id at the end of an internal error's message, if it carries one. */
+export function internalErrorId(message: string): string | undefined {
+  return INTERNAL_ERROR_ID.exec(message)?.[1];
+}
+
 /** Who a session is, as the gate tells its lobby. */
 export interface SessionInfo {
   /** Unique per gate session, stable across reconnects that resume it. */

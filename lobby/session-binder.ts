@@ -7,6 +7,7 @@
 import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
 import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
+import { SessionDataMap } from '../engine/session/session-data-map.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
 import { LobbyError } from './errors.js';
@@ -91,11 +92,11 @@ export class SessionBinder {
    *   LOBBY_ERR_STORE (see AvatarStore.loadOrCreate); what `checkOpen` throws.
    */
   bind(info: SessionInfo, rebound: boolean, checkOpen: () => void): Promise<BindResult> {
-    this.checkInfo(info);
+    const data = this.checkInfo(info);
     const { sessionId, uid, gateId } = info;
     const step = this.locks.run(uid, () => {
       checkOpen();
-      return this.bindLocked({ sessionId, uid, gateId }, rebound);
+      return this.bindLocked({ sessionId, uid, gateId }, data, rebound);
     });
     this.binding.set(sessionId, step);
     const forget = (): void => {
@@ -132,13 +133,13 @@ export class SessionBinder {
     bound.session.kick('LOBBY_ERR_OWNERSHIP_LOST');
   }
 
-  private async bindLocked(info: SessionInfo, rebound: boolean): Promise<BindResult> {
+  private async bindLocked(info: SessionInfo, data: SessionDataMap, rebound: boolean): Promise<BindResult> {
     const { avatars, link, directory, logger } = this.options;
     const same = this.byId.get(info.sessionId);
     if (same) {
       if (same.uid !== info.uid) throw new LobbyError('LOBBY_ERR_BAD_ARGS', `session ${info.sessionId} is bound to another uid`);
       if (same.session.gateId !== info.gateId) {
-        same.session = new RemoteSession(info.uid, info.sessionId, info.gateId, link);
+        same.session = new RemoteSession(info.uid, info.sessionId, info.gateId, link, data);
         same.avatar.attachSession(same.session, directory);
       }
       return same.result;
@@ -154,7 +155,7 @@ export class SessionBinder {
     } else {
       ({ avatar, loaded } = await avatars.loadOrCreate(this.options.avatarType, this.options.avatarId(info.uid)));
     }
-    const session = new RemoteSession(info.uid, info.sessionId, info.gateId, link);
+    const session = new RemoteSession(info.uid, info.sessionId, info.gateId, link, data);
     const bound: BoundSession = {
       uid: info.uid,
       sessionId: info.sessionId,
@@ -195,7 +196,8 @@ export class SessionBinder {
     if (this.byUidMap.get(bound.uid) === bound) this.byUidMap.delete(bound.uid);
   }
 
-  private checkInfo(info: SessionInfo): void {
+  // Returns the session's data the bind carried.
+  private checkInfo(info: SessionInfo): SessionDataMap {
     const bad = (what: string): never => {
       throw new LobbyError('LOBBY_ERR_BAD_ARGS', `bind: ${what}`);
     };
@@ -205,6 +207,11 @@ export class SessionBinder {
       if (typeof value !== 'string' || value.length === 0) bad(`${key} is not a non-empty string`);
       if (Buffer.byteLength(value as string) > this.options.maxIdBytes) bad(`${key} is longer than ${this.options.maxIdBytes} bytes`);
       if (CONTROL.test(value as string)) bad(`${key} holds control characters`);
+    }
+    try {
+      return SessionDataMap.fromRecord(info.data);
+    } catch (err) {
+      return bad((err as Error).message);
     }
   }
 }

@@ -2,8 +2,9 @@
  * The RPC contract between gates and lobbies for client sessions. A gate serves
  * {@link GATE_SERVICE}; a lobby serves {@link LOBBY_SESSIONS_SERVICE}. Game payloads cross as
  * msgpack bytes that the gate never decodes: a request's arguments are one msgpack array, a
- * response and a push body are one msgpack value each.
+ * response, a push body and a session data value are one msgpack value each.
  */
+import type { SessionDataRecord } from './session-data-map.js';
 
 /** The RPC service every lobby serves for gates. */
 export const LOBBY_SESSIONS_SERVICE = 'sessions';
@@ -15,7 +16,7 @@ export const GATE_SERVICE = 'gate';
 export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close'] as const;
 
 /** Methods of {@link GATE_SERVICE}. */
-export const GATE_METHODS = ['push', 'kick'] as const;
+export const GATE_METHODS = ['push', 'kick', 'setData'] as const;
 
 /**
  * The error code a lobby answers for a session it does not hold (it closed it when the gate seemed
@@ -51,6 +52,11 @@ export interface SessionInfo {
   uid: string;
   /** The server id of the gate holding the connection. */
   gateId: string;
+  /**
+   * The session's data as the gate keeps it (session-data-map.ts): what lobbies stored with
+   * `setData`, so that a lobby binding the session after a rebind sees it. Absent: none.
+   */
+  data?: SessionDataRecord;
 }
 
 /** What a lobby answers to `bind`. */
@@ -89,8 +95,11 @@ export interface LobbySessions {
  * - `push(sessionIds, route, body)`: send `body` (msgpack bytes, encoded once) on `route` to every
  *   listed session held by this gate; sessions no longer here are skipped.
  * - `kick(sessionId, reason)`: close the session's connection with a KICK.
+ * - `setData(sessionId, key, value)`: keep `value` (msgpack bytes; `null` removes the key) in
+ *   the session's data, within SESSION_DATA_LIMITS; the next bind of the session carries it.
  */
 export interface GateSessions {
   push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void>;
   kick(sessionId: string, reason: string): Promise<void>;
+  setData(sessionId: string, key: string, value: Uint8Array | null): Promise<void>;
 }

@@ -2,7 +2,9 @@
  * Which sessions are bound to this lobby, and the steps that bind and release them. Binding and
  * releasing run one at a time per uid (keyed-lock.ts): a login never loads an avatar that the
  * last logout is still saving, and a second login of the same uid takes the live avatar over
- * from the first session (the gate allows one login per uid, so the first one is gone).
+ * from the first session (the gate allows one login per uid, so the first one is gone). The
+ * avatar's hooks run here: `onOnline` (or `onRebound`) once a bind is done, `onOffline` before a
+ * close saves (player-hooks.ts).
  */
 import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
@@ -14,6 +16,7 @@ import { LobbyError } from './errors.js';
 import type { GateLink } from './gate-link.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { PlayerEntity, SessionDirectory } from './player-entity.js';
+import { runPlayerHook, type PlayerHook } from './player-hooks.js';
 import { RemoteSession } from './remote-session.js';
 import { SessionQueue } from './session-queue.js';
 
@@ -168,12 +171,14 @@ export class SessionBinder {
     this.byId.set(info.sessionId, bound);
     this.byUidMap.set(info.uid, bound);
     logger.info('lobby: session bound', { sessionId: info.sessionId, uid: info.uid, gateId: info.gateId, rebound, loaded, replaced: older?.sessionId });
+    await this.hook(bound, rebound ? 'onRebound' : 'onOnline');
     return bound.result;
   }
 
   private async release(bound: BoundSession, reason: string): Promise<void> {
     await this.settle(bound);
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
+    await this.hook(bound, 'onOffline', reason);
     bound.avatar.attachSession(undefined, undefined);
     let saved = false;
     try {
@@ -182,6 +187,11 @@ export class SessionBinder {
       this.options.logger.error('lobby: releasing an avatar failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id });
     }
     this.options.logger.info('lobby: session closed', { sessionId: bound.sessionId, uid: bound.uid, reason, saved });
+  }
+
+  private hook(bound: BoundSession, hook: PlayerHook, ...args: string[]): Promise<void> {
+    const { clock, logger, settleWaitMs } = this.options;
+    return runPlayerHook(bound.avatar, hook, args, { clock, logger, maxWaitMs: settleWaitMs, sessionId: bound.sessionId });
   }
 
   // Lets the session's queued requests finish before its avatar changes hands or is saved.

@@ -3,6 +3,7 @@
  * the open store, the session host served to gates, the tick loop and the periodic save of dirty
  * entities. Built at start, since it needs the store and the RPC node already running.
  */
+import { createEntityHost } from '../engine/ecs/entity-host.js';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { TickLoop } from '../engine/ecs/tick-loop.js';
@@ -81,6 +82,7 @@ export class LobbyModule implements Module {
     });
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
     rpc.targets.setEntities(world);
+    world.setHost(createEntityHost({ rpc, persistence }));
     this.loop = new TickLoop({ clock, logger, hz: this.options.tickHz ?? 20, step: (dt) => world.step(dt) });
     this.world = world;
     this.host = host;

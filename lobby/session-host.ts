@@ -202,7 +202,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
 
   /**
    * Stops taking binds and requests (they answer LOBBY_ERR_SHUTTING_DOWN; closes still run), lets
-   * every session's queued requests finish (up to `settleWaitMs`), and saves every dirty entity.
+   * the work queued on every bound avatar finish (up to `settleWaitMs`), and saves every dirty entity.
    */
   drain(): Promise<void> {
     this.draining ??= (async () => {

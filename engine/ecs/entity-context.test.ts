@@ -142,6 +142,12 @@ describe('the entity context with a host', () => {
     expect(await guard.load('Bank', 'bank-1')).toBe(loaded);
   });
 
+  it('takes one host per world', async () => {
+    const { a, serverA } = await twoServers();
+    expect(serverA.world.host?.serverId()).toBe('a');
+    expect(() => serverA.world.setHost(createEntityHost({ rpc: a, persistence: serverA.persistence }))).toThrow(/a host is set already/);
+  });
+
   it('loads nothing for an id the store does not hold, and keeps no claim on it', async () => {
     const { serverA } = await twoServers();
     const guard = serverA.world.spawn(Guard);

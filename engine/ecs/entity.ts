@@ -232,7 +232,7 @@ export abstract class Entity {
   }
 
   /**
-   * A proxy for the entity at `mailbox`, anywhere in the cluster: `remote<Bank>(mb).Vault.deposit(5)`
+   * A proxy for the entity at `mailbox`, anywhere in the cluster: `remote<{ Vault: Vault }>(mb).Vault.deposit(5)`
    * returns a promise. Calling back into an entity that is waiting on you waits until the deadline.
    * @throws Error when the entity is destroyed, or its world has no host.
    */

@@ -4,6 +4,7 @@
  * tick loop and the periodic save of dirty entities, and the game's start and stop hooks. Built
  * at start, since it needs the store and the RPC node already running.
  */
+import { createEntityHost } from '../engine/ecs/entity-host.js';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { TickLoop } from '../engine/ecs/tick-loop.js';
@@ -101,12 +102,12 @@ export class LobbyModule implements Module {
       ...(this.options.claimWaitMs === undefined ? {} : { claimWaitMs: this.options.claimWaitMs }),
       ...this.options.sessions,
     });
+    const entityHost = createEntityHost({ rpc, persistence });
+    world.setHost(entityHost);
     const context = new LobbyGameContext({
-      serverId: () => rpc.serverId,
       world,
       registry,
-      persistence,
-      rpc,
+      host: entityHost,
       claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
       directory: host,
       clock,
@@ -150,6 +151,8 @@ export class LobbyModule implements Module {
     this.loop?.stop();
     await this.stopGame();
     await this.host?.stop();
+    // Saved timers are in the entities' documents; the live ones end with the lobby.
+    this.world?.timers.stop();
   }
 
   private async stopGame(): Promise<void> {

@@ -11,6 +11,7 @@ export const TESTKIT_ERRORS = {
   TESTKIT_ERR_SYSTEM_CLOCK: { message: 'tick() and advance() need a server started with clock: "manual"' },
   TESTKIT_ERR_STOPPED: { message: 'the test server is stopped' },
   TESTKIT_ERR_NO_PLAYER: { message: "the client's player is not bound on this server" },
+  TESTKIT_ERR_NO_TRANSPORT: { message: 'the gate does not serve that transport; check gate.tcpPort, gate.wsPort and gate.kcpPort in the test\'s config' },
 } as const;
 
 /** One of the codes in {@link TESTKIT_ERRORS}. */

@@ -196,6 +196,12 @@ describe('startTestServer', () => {
     expect(() => server!.advance(10)).toThrow(TestKitError);
   });
 
+  it('refuses a client over a transport the gate does not serve with TESTKIT_ERR_NO_TRANSPORT', async () => {
+    server = await startTestServer({ game, config: { gate: { kcpPort: -1 } } });
+    await expect(server.connect({ transport: 'kcp' })).rejects.toMatchObject({ code: 'TESTKIT_ERR_NO_TRANSPORT', detail: 'kcp (gate.kcpPort is -1)' });
+    expect(await (await server.connect({ transport: 'tcp' })).request('Counter.read')).toBe(0);
+  });
+
   it('refuses settings that fail the schema, naming them', async () => {
     await expect(startTestServer({ game, config: { lobby: { tickHz: 0 } } })).rejects.toThrow(/lobby\.tickHz/);
   });

@@ -127,7 +127,8 @@ export class TestServer {
   /**
    * Registers (or logs into) an account through the login service, connects to the gate over
    * `transport` and authenticates: the lobby has bound the player's avatar when this resolves.
-   * @throws TestKitError TESTKIT_ERR_STOPPED once {@link stop} was called; LoginFailed or
+   * @throws TestKitError TESTKIT_ERR_STOPPED once {@link stop} was called, TESTKIT_ERR_NO_TRANSPORT
+   *   when the gate does not serve `transport` (its port set to -1); LoginFailed or
    *   ClientError from the SDK when the server refuses.
    */
   async connect(options: ConnectOptions = {}): Promise<TestClient> {
@@ -142,7 +143,7 @@ export class TestServer {
     }
     const { token, uid, gate } = await login(this.url, username, password);
     const endpoint = gate[transport];
-    if (endpoint === undefined) throw new Error(`the gate serves no ${transport}: check gate.${transport}Port in the test's config`);
+    if (endpoint === undefined) throw new TestKitError('TESTKIT_ERR_NO_TRANSPORT', `${transport} (gate.${transport}Port is ${this.server.config.gate[`${transport}Port`]})`);
     const sdk = await connectGate({ endpoint, transport, gateKey: gate.publicKey });
     try {
       await sdk.auth(token);

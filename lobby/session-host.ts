@@ -192,6 +192,11 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     return this.binder.byUid(uid)?.session;
   }
 
+  /** The avatar of account `uid`'s session, if it is bound here. */
+  avatarOf(uid: string): PlayerEntity | undefined {
+    return this.binder.byUid(uid)?.avatar;
+  }
+
   /**
    * Saves every dirty entity of the world; call it on an interval (or set `flushIntervalMs`).
    * @throws StoreError when the store fails; the entities stay dirty for the next flush.

@@ -39,3 +39,8 @@ export function connectGate(options: NodeClientOptions): Promise<GateClient> {
     compressions: options.compressions ?? [createCompression('deflate-raw')],
   });
 }
+
+export { GateClient, RequestError, ConnectionClosed, type GateClientOptions } from './gate-client.js';
+export { login, register, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
+export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
+export type { ClientTransportKind, ClientTransportFactory } from './client-transport.js';

@@ -64,7 +64,7 @@ describe('the engine as a package', () => {
     await expect(fetch(ready.http)).rejects.toThrow();
   }, 300_000);
 
-  it('packs into a tarball that a game project installs, compiles against, starts with the tessera bin and plays through tessera/client', async () => {
+  it('packs into a tarball that a game project installs, compiles against, tests with tessera/testing, starts with the tessera bin and plays through tessera/client', async () => {
     // The copy is built already; prepack would only build it again.
     const packed = JSON.parse(await runCommand('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work, ...NPM_QUIET], { cwd: engine })) as PackReport[];
     const tarball = join(work, packed[0]!.filename);
@@ -94,6 +94,7 @@ describe('the engine as a package', () => {
     // TypeScript against the installed declarations, with the libraries' declarations checked too.
     await copyFile(join(REPO_ROOT, 'fixtures', 'outside-game', 'game.ts'), join(game, 'src', 'game.ts'));
     await copyFile(join(REPO_ROOT, 'fixtures', 'outside-game', 'play.ts'), join(game, 'src', 'play.ts'));
+    await copyFile(join(REPO_ROOT, 'fixtures', 'outside-game', 'game-test.ts'), join(game, 'src', 'game-test.ts'));
     const specifiers = entryPoints.map((subpath) => `tessera${subpath.slice(1)}`);
     await writeFile(join(game, 'src', 'entry-points.ts'), specifiers.map((specifier, i) => `export * as entry${i} from '${specifier}';\n`).join(''));
     await writeFile(
@@ -117,6 +118,9 @@ describe('the engine as a package', () => {
       'tessera/dist/index.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
       'tessera/lobby/game-error': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
     });
+
+    // The game's own test, on the installed test kit: a manual clock and a simulated client.
+    expect(JSON.parse(await runCommand(process.execPath, ['dist/game-test.js'], { cwd: game }))).toEqual({ ok: true, ticks: 10 });
 
     // The game served by the installed bin, from the game's folder, with the engine's shipped config.
     const data = join(work, 'game-data');

@@ -8,6 +8,9 @@ import type { ClientTransportFactory, ClientTransportKind } from './client-trans
 import { GateClient, type GateClientOptions } from './gate-client.js';
 import { nodeTransport } from './node-transports.js';
 
+export type { ClientScript } from './client-script.js';
+export type { GateClient } from './gate-client.js';
+
 /** {@link GateClientOptions} with Node defaults; `transport` may name a transport. */
 export type NodeClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' | 'compressions'> &
   Partial<Pick<GateClientOptions, 'crypto' | 'compressions'>> & {

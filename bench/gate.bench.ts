@@ -88,6 +88,8 @@ async function run(): Promise<BenchReport> {
     cluster: { discovery: 'memory' },
     store: { backend: 'lmdb' },
     log: { level: 'info' },
+    // Echo.echo, the route every client sends, is the worked example's.
+    lobby: { game: 'examples/inventory' },
     // Every client connects from loopback, a thousand handshakes at a time.
     gate: { ratePerSecond: 1_000_000, rateBurst: 1_000_000, maxPending: 1_000, maxConnections: 50_000, maxPendingConnections: 10_000, maxPendingPerAddress: 10_000 },
   }));

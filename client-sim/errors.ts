@@ -45,6 +45,8 @@ export interface ServerSaid {
   wire?: number;
   /** The server's short message, for people. */
   message: string;
+  /** The correlation id of a server's internal error (`LOBBY_ERR_INTERNAL`), to quote to the studio's support. */
+  id?: string;
 }
 
 /** Options of a {@link ClientError}. */
@@ -74,6 +76,11 @@ export class ClientError extends CodedError<ClientErrorCode> {
   readonly wireCode: number | undefined;
   /** The server's short message, when a server said why. */
   readonly serverMessage: string | undefined;
+  /**
+   * The correlation id of a server's internal error (`LOBBY_ERR_INTERNAL`): the server logged the
+   * cause under it, so show it to the player to quote to support.
+   */
+  readonly errorId: string | undefined;
 
   /**
    * @param code the catalogue code.
@@ -85,5 +92,6 @@ export class ClientError extends CodedError<ClientErrorCode> {
     this.serverCode = options?.server?.code;
     this.wireCode = options?.server?.wire;
     this.serverMessage = options?.server?.message;
+    this.errorId = options?.server?.id;
   }
 }

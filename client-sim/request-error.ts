@@ -17,7 +17,10 @@ export class RequestError extends ClientError {
    * @param body the error the server sent.
    */
   constructor(route: string, body: ErrorBody) {
-    super('CLIENT_ERR_REQUEST_REFUSED', `${route}: ${body.name} (${body.code}): ${body.message}`, { server: { code: body.name, wire: body.code, message: body.message } });
+    const id = body.id === undefined ? '' : ` (id ${body.id})`;
+    super('CLIENT_ERR_REQUEST_REFUSED', `${route}: ${body.name} (${body.code}): ${body.message}${id}`, {
+      server: { code: body.name, wire: body.code, message: body.message, ...(body.id === undefined ? {} : { id: body.id }) },
+    });
   }
 
   /** @deprecated the server's stable code; read {@link serverCode}. */
@@ -26,9 +29,16 @@ export class RequestError extends ClientError {
   }
 }
 
-/** The error body of an ERROR message, or undefined when it is not `{ code: number, name: string, message: string }`. */
+/** Longest correlation id kept from an error body. */
+const MAX_ID = 64;
+
+/**
+ * The error body of an ERROR message, or undefined when it is not `{ code: number, name: string,
+ * message: string }`. An `id` that is a string of at most 64 characters is kept; any other is dropped.
+ */
 export function asErrorBody(value: unknown): ErrorBody | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { code, name, message } = value as Partial<ErrorBody>;
-  return typeof code === 'number' && typeof name === 'string' && typeof message === 'string' ? { code, name, message } : undefined;
+  const { code, name, message, id } = value as Partial<ErrorBody>;
+  if (typeof code !== 'number' || typeof name !== 'string' || typeof message !== 'string') return undefined;
+  return typeof id === 'string' && id.length <= MAX_ID ? { code, name, message, id } : { code, name, message };
 }

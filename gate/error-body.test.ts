@@ -7,7 +7,10 @@ import { errorBodyMapper, GAME_ERROR_WIRE, MAX_GAME_MESSAGE } from './error-body
 import { GATE_ERRORS, GateError } from './errors.js';
 import { PROTOCOL_ERRORS } from '../engine/protocol/errors.js';
 
-const LOBBY = { LOBBY_ERR_BAD_ARGS: { wire: 6004, message: 'arguments are malformed or over the limits' } };
+const LOBBY = {
+  LOBBY_ERR_BAD_ARGS: { wire: 6004, message: 'arguments are malformed or over the limits' },
+  LOBBY_ERR_INTERNAL: { wire: 6013, message: 'internal error' },
+};
 
 function setup() {
   const logger = new MemoryLogger();
@@ -39,6 +42,24 @@ describe('errorBodyMapper', () => {
     const { map } = setup();
     expect(map(new RemoteError('GAME_ERR_NO_ENTRY', 'closed', 'lobby-1'))).toEqual({ code: GAME_ERROR_WIRE, name: 'GAME_ERR_NO_ENTRY', message: 'closed' });
     expect(map(new RemoteError('GAME_ERR_LONG', 'x'.repeat(100_000), 'lobby-1')).message.length).toBeLessThanOrEqual(MAX_GAME_MESSAGE + 1);
+    expect(map(new RemoteError('GAME_ERR_NO_ENTRY', 'closed', 'lobby-1'))).not.toHaveProperty('id');
+  });
+
+  it("adds an internal error's correlation id, and nothing else of its message", () => {
+    const { map } = setup();
+    const id = '0b6f3d2e-5c1a-4e8b-9f00-1234567890ab';
+    expect(map(new RemoteError('LOBBY_ERR_INTERNAL', `LOBBY_ERR_INTERNAL: internal error: id ${id}`, 'lobby-1'))).toEqual({ code: 6013, name: 'LOBBY_ERR_INTERNAL', message: 'internal error', id });
+    expect(map(new RemoteError('LOBBY_ERR_INTERNAL', 'LOBBY_ERR_INTERNAL: internal error: id </script>', 'lobby-1'))).toEqual({ code: 6013, name: 'LOBBY_ERR_INTERNAL', message: 'internal error' });
+  });
+
+  it("never passes an engine code that no catalogue here holds as a game's, nor a code of another shape", () => {
+    const { logger, map } = setup();
+    const failed = { code: 4107, name: 'GATE_ERR_LOBBY_FAILED', message: 'the lobby did not answer' };
+    expect(map(new RemoteError('STORE_ERR_BACKEND', 'STORE_ERR_BACKEND: backend error: mongodb://db-7.internal', 'lobby-1'))).toEqual(failed);
+    expect(map(new RemoteError('LOBBY_ERR_HANDLER', 'LOBBY_ERR_HANDLER: game method failed: secret', 'lobby-1'))).toEqual(failed);
+    expect(map(new RemoteError('ERR_INVALID_ARG_TYPE', 'secret', 'lobby-1'))).toEqual(failed);
+    expect(map(new RemoteError('x'.repeat(300), 'secret', 'lobby-1'))).toEqual(failed);
+    expect(logger.at('warn')).toHaveLength(4);
   });
 
   it('reports an RPC failure, an uncoded remote error and anything else as GATE_ERR_LOBBY_FAILED, logging them at warn', () => {

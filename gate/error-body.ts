@@ -7,19 +7,23 @@
  * RemoteErrors whose names are looked up in the catalogues the gate knows; RPC failures (lobby
  * gone, deadline) become GATE_ERR_LOBBY_FAILED, and so does anything uncoded. A game's own error
  * code, which no catalogue holds, keeps the message the game wrote for its players (cut to
- * {@link MAX_GAME_MESSAGE} characters): the game chose to say it.
+ * {@link MAX_GAME_MESSAGE} characters): the game chose to say it. Only a code of a game's shape
+ * passes as one (engine/errors/game-error-code.ts): an engine code that no catalogue here holds
+ * (a lobby's StoreError, say) is a lobby failure, never sent. A lobby's internal error
+ * (LOBBY_ERR_INTERNAL) adds its correlation id to the body as `id`.
  */
 import type { CatalogueEntry } from '../engine/errors/coded-error.js';
+import { isGameErrorCode } from '../engine/errors/game-error-code.js';
 import type { LogMeta, Logger } from '../engine/log/types.js';
 import type { ErrorBody } from '../engine/protocol/message.js';
-import { REMOTE_ERR_UNCODED, RemoteError, RpcError } from '../engine/rpc/errors.js';
+import { RemoteError, RpcError } from '../engine/rpc/errors.js';
+import { INTERNAL_ERROR_CODE, internalErrorId } from '../engine/session/session-contract.js';
 import { GATE_ERRORS } from './errors.js';
 
 /** Code used for a lobby error whose name no known catalogue holds (a game's own error code). */
 export const GAME_ERROR_WIRE = 6000;
 
-/** Longest error name and game message sent to a client; a game's message may echo client input. */
-const MAX_NAME = 128;
+/** Longest game message sent to a client; a game's message may echo client input. */
 export const MAX_GAME_MESSAGE = 256;
 
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
@@ -44,11 +48,14 @@ export function errorBodyMapper(catalogues: readonly Readonly<Record<string, Cat
   const lobbyFailed = (): ErrorBody => ({ code: GATE_ERRORS.GATE_ERR_LOBBY_FAILED.wire, name: 'GATE_ERR_LOBBY_FAILED', message: GATE_ERRORS.GATE_ERR_LOBBY_FAILED.message });
 
   return (err, meta) => {
-    if (err instanceof RemoteError && err.code !== REMOTE_ERR_UNCODED) {
+    if (err instanceof RemoteError) {
       const entry = known.get(err.code);
-      logger.debug('gate: request refused', { ...meta, code: err.code, lobby: err.serverId, detail: err.remoteMessage });
-      if (entry) return { code: entry.wire, name: err.code, message: entry.message };
-      return { code: GAME_ERROR_WIRE, name: cut(err.code, MAX_NAME), message: cut(err.remoteMessage, MAX_GAME_MESSAGE) };
+      if (entry || isGameErrorCode(err.code)) logger.debug('gate: request refused', { ...meta, code: err.code, lobby: err.serverId, detail: err.remoteMessage });
+      if (entry) {
+        const id = err.code === INTERNAL_ERROR_CODE ? internalErrorId(err.remoteMessage) : undefined;
+        return { code: entry.wire, name: err.code, message: entry.message, ...(id === undefined ? {} : { id }) };
+      }
+      if (isGameErrorCode(err.code)) return { code: GAME_ERROR_WIRE, name: err.code, message: cut(err.remoteMessage, MAX_GAME_MESSAGE) };
     }
     if (err instanceof RpcError || err instanceof RemoteError) {
       logger.warn('gate: request failed at its lobby', { ...meta, err });

@@ -7,9 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectGate } from '../client-sim/node-client.js';
 import type { GateClient } from '../client-sim/gate-client.js';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
-import { encode } from '../engine/codec/msgpack-codec.js';
+import { decode, encode } from '../engine/codec/msgpack-codec.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
-import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
+import { SESSION_DATA_LIMITS } from '../engine/session/session-data-map.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
@@ -102,8 +103,33 @@ describe('gate lobby binding', () => {
 
     const second = await joinLobby('lobby-2');
     await expect.poll(() => client.request('Any.route').then(String, (err: { serverCode: string }) => err.serverCode)).toBe('lobby-2');
-    expect(second.binds).toEqual([{ info: { sessionId: client.session!.sessionId, uid: 'u1', gateId: 'gate-1' }, rebound: true }]);
+    expect(second.binds).toEqual([{ info: { sessionId: client.session!.sessionId, uid: 'u1', gateId: 'gate-1', data: {} }, rebound: true }]);
     expect(await rebound).toEqual({ lobbyId: 'lobby-2' });
+  });
+
+  it("keeps the data a lobby stored for the session, within the caps, and carries it in the bind to the next lobby", async () => {
+    const first = await joinLobby('lobby-1');
+    const client = await player('u4');
+    const sessionId = client.session!.sessionId;
+    const setData = (key: string, value: Uint8Array | null) => node('lobby-1').call('gate-1', GATE_SERVICE, 'setData', [sessionId, key, value]);
+    await setData('match', encode({ id: 7, team: 'red' }));
+    await setData('invite', encode('from u9'));
+    await setData('invite', null);
+    await setData('huge', new Uint8Array(SESSION_DATA_LIMITS.maxBytes));
+    await setData('__proto__', encode(1));
+    expect(first.binds.map((b) => b.info.data)).toEqual([{}]);
+    expect(logger.at('warn').filter((l) => l.message === 'gate: session data refused').map((l) => String(l.meta.err))).toEqual([
+      expect.stringMatching(/huge would make \d+ bytes, cap 4096/),
+      expect.stringMatching(/key "__proto__" is not/),
+    ]);
+
+    const second = await joinLobby('lobby-2');
+    await members.get('lobby-1')!.stop();
+    await expect.poll(() => client.request('Any.route')).toBe('lobby-2');
+    expect(second.binds).toHaveLength(1);
+    const data = second.binds[0]!.info.data!;
+    expect(Object.keys(data)).toEqual(['match']);
+    expect(decode(data.match!)).toEqual({ id: 7, team: 'red' });
   });
 
   it('binds again elsewhere when the lobby it was binding to leaves before the bind returns', async () => {

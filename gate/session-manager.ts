@@ -1,7 +1,7 @@
 /**
  * The gate's sessions: authentication, one login per account, binding to a lobby, forwarding in
- * order, pushes and kicks from lobbies, resume after a dropped connection, and rebinding when a
- * lobby leaves the cluster.
+ * order, pushes, kicks and session data from lobbies, resume after a dropped connection, and
+ * rebinding when a lobby leaves the cluster (the bind carries the session's data).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AUTH_ERRORS, AuthError } from '../engine/auth/errors.js';
@@ -167,6 +167,21 @@ export class SessionManager implements GateSessions {
     await this.end(session, reason);
   }
 
+  /**
+   * From a lobby: keeps `value` under `key` in the session's data (`null` removes it), for the
+   * next bind to carry. A value past the caps is refused and logged; the lobby checks them first.
+   */
+  async setData(sessionId: string, key: string, value: Uint8Array | null): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    try {
+      if (value === null) session.data.delete(key);
+      else session.data.set(key, value);
+    } catch (err) {
+      this.options.logger.warn('gate: session data refused', { session: sessionId, uid: session.uid, err });
+    }
+  }
+
   /** The online-index entries of this gate's sessions, for their refresh. */
   records(): OnlineRecord[] {
     const gateId = this.options.gateId();
@@ -255,7 +270,7 @@ export class SessionManager implements GateSessions {
     if (session.binding) return session.binding;
     const { rpc, lobbyTimeoutMs, discovery } = this.options;
     const rebound = session.wasBound;
-    const info: SessionInfo = { sessionId: session.sessionId, uid: session.uid, gateId: this.options.gateId() };
+    const info: SessionInfo = { sessionId: session.sessionId, uid: session.uid, gateId: this.options.gateId(), data: session.data.toRecord() };
     let lobbyId: string;
     try {
       lobbyId = this.pickLobby(session.uid);

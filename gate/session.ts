@@ -1,8 +1,10 @@
 /**
  * Who a player is on this gate: the account, the session id that survives reconnects, and the
  * lobby the session is bound to. The connection (an {@link Agent}) comes and goes: a session
- * whose connection dropped waits a grace period for the client to resume it.
+ * whose connection dropped waits a grace period for the client to resume it. The session's data,
+ * which lobbies store here, lives as long as the session: every bind carries it.
  */
+import { SessionDataMap } from '../engine/session/session-data-map.js';
 import type { TimerId } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
 
@@ -22,6 +24,8 @@ export class Session {
   listed = false;
   /** Set once the session is over. */
   closed = false;
+  /** What lobbies stored for the session (`setData`), sent with every bind. */
+  readonly data = new SessionDataMap();
 
   /**
    * @param sessionId unique on this gate.

@@ -1,13 +1,17 @@
 /**
  * Runs one client request once its turn has come: route lookup (client-routes.ts), argument
- * decoding with the client limits (client-payload.ts), the game method, result encoding. Game
- * errors are logged here, where their stack is, and turned into what the gate should see.
+ * decoding with the client limits (client-payload.ts), the game method, result encoding. What a
+ * game method throws is logged here, where its stack is, and turned into what the gate should
+ * see: a {@link GameError} as it is, anything else as LOBBY_ERR_INTERNAL with a correlation id.
  */
+import { randomUUID } from 'node:crypto';
 import type { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
+import { internalErrorDetail } from '../engine/session/session-contract.js';
 import { decodeArgs, encodeResult } from './client-payload.js';
 import { parseRoute, type ClientCaller, type ClientRoutes } from './client-routes.js';
 import { LobbyError } from './errors.js';
+import { GameError } from './game-error.js';
 
 /** What a {@link ClientDispatch} needs. */
 export interface ClientDispatchOptions {
@@ -34,7 +38,8 @@ export class ClientDispatch {
   /**
    * Runs `route` for `caller` with `args` (msgpack bytes of an array).
    * @returns the msgpack bytes of the result.
-   * @throws LobbyError (see errors.ts), or the game's own error when it carries a string `code`.
+   * @throws LobbyError (see errors.ts; LOBBY_ERR_INTERNAL when the game method threw anything but
+   *   a GameError), or the GameError the game method threw.
    */
   async run(caller: ClientCaller, route: string, args: Uint8Array): Promise<Uint8Array> {
     const invoke = this.options.routes.resolve(parseRoute(route, this.options.maxRouteLength), caller);
@@ -69,28 +74,19 @@ export class ClientDispatch {
     return typeof err === 'object' && err !== null && this.logged.has(err);
   }
 
-  // A game error with its own string code (from the game's catalogue) reaches the client as it
-  // is; anything else is wrapped, keeping its message, so the gate always sees a string code.
+  // Only a GameError says what the game chose to tell its player. Anything else (a StoreError or
+  // an RpcError with a code of its own, a bug) could tell a client about the servers: it is
+  // logged with its stack under a fresh id, and the client gets that id only.
   private gameError(route: string, sessionId: string, err: unknown): unknown {
-    if (typeof stringCode(err) === 'string') {
-      this.options.logger.debug('lobby: game method refused', { err, route, sessionId });
-      this.logged.add(err as object);
+    if (err instanceof GameError) {
+      this.options.logger.debug('lobby: game method refused', { code: err.code, detail: err.message, route, sessionId });
+      this.logged.add(err);
       return err;
     }
-    // Logged here, with the stack, which the gate never sees.
-    this.options.logger.warn('lobby: game method threw', { err, route, sessionId });
-    const wrapped = new LobbyError('LOBBY_ERR_HANDLER', err instanceof Error ? err.message : String(err), { cause: err });
+    const errorId = randomUUID();
+    this.options.logger.error('lobby: game method failed', { err, errorId, route, sessionId });
+    const wrapped = new LobbyError('LOBBY_ERR_INTERNAL', internalErrorDetail(errorId), { cause: err });
     this.logged.add(wrapped);
     return wrapped;
-  }
-}
-
-function stringCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  try {
-    const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined; // a getter that throws
   }
 }

@@ -56,15 +56,17 @@ describe('a stranger on the cluster network', () => {
     expect(avatar.get(Inventory).gold).toBe(gold - 10);
   });
 
-  it('cannot push to or kick players through a gate, without the cluster secret', async () => {
+  it('cannot push to, kick or store session data for players through a gate, without the cluster secret', async () => {
     cluster = await startLobbyCluster();
     const gate = cluster.nodes.nodes.find((node) => node.serverId === 'gate-a')!;
     const evil = await stranger(gate.address, 'lobby-1', 'gate-a', Buffer.alloc(32, 0xee), [
       call(1, 'gate', 'push', [['s1'], 'admin.message', encode({ text: 'send me your password' })]),
       call(2, 'gate', 'kick', ['s1', 'banned']),
+      call(3, 'gate', 'setData', ['s1', 'role', encode('admin')]),
     ]);
     expect(evil.received.slice(1)).toEqual([GOAWAY_NOT_PROVED]);
     expect(cluster.gates['gate-a']).toMatchObject({ pushes: [], kicks: [] });
+    expect(cluster.gates['gate-a'].data.size).toBe(0);
     // The lobby's own push still arrives.
     await cluster.sessions('gate-a').bind({ sessionId: 's1', uid: 'u1', gateId: 'gate-a' }, false);
     await cluster.sessions('gate-a').request('s1', 'Inventory.buy', args('sword', 30));

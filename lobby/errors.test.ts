@@ -1,4 +1,4 @@
-import { UNKNOWN_SESSION_CODE } from '../engine/session/session-contract.js';
+import { INTERNAL_ERROR_CODE, internalErrorDetail, internalErrorId, UNKNOWN_SESSION_CODE } from '../engine/session/session-contract.js';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../engine/errors/coded-error.js';
 import { LOBBY_ERRORS, LobbyError, lobbyCodeOfWire, lobbyWireOfCode, type LobbyErrorCode } from './errors.js';
@@ -31,6 +31,18 @@ describe('the lobby error catalogue', () => {
 
   it('answers an unknown session with the code the gate binds again on', () => {
     expect(LOBBY_ERRORS[UNKNOWN_SESSION_CODE].wire).toBe(6001);
+  });
+
+  it('answers an internal error with the code whose correlation id the gate passes on', () => {
+    const err = new LobbyError(INTERNAL_ERROR_CODE, internalErrorDetail('0b6f3d2e-5c1a-4e8b-9f00-1234567890ab'));
+    expect(err.wireCode).toBe(6013);
+    expect(internalErrorId(err.message)).toBe('0b6f3d2e-5c1a-4e8b-9f00-1234567890ab');
+    expect(internalErrorId('LOBBY_ERR_INTERNAL: internal error: id not-a-uuid')).toBeUndefined();
+  });
+
+  it('never uses the retired LOBBY_ERR_HANDLER or its number 6007 again', () => {
+    expect(Object.keys(LOBBY_ERRORS)).not.toContain('LOBBY_ERR_HANDLER');
+    expect(lobbyCodeOfWire(6007)).toBeUndefined();
   });
 });
 

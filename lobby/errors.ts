@@ -14,12 +14,15 @@ export const LOBBY_ERRORS = {
   LOBBY_ERR_BAD_ARGS: { wire: 6004, message: 'arguments are malformed or over the limits' },
   LOBBY_ERR_NOT_AUTHENTICATED: { wire: 6005, message: 'route needs an authenticated session' },
   LOBBY_ERR_QUEUE_FULL: { wire: 6006, message: 'too many requests waiting' },
-  LOBBY_ERR_HANDLER: { wire: 6007, message: 'game method failed' },
+  // 6007 was LOBBY_ERR_HANDLER, which sent a failed game method's message to the client;
+  // LOBBY_ERR_INTERNAL replaced it. Neither the code nor the number is used again.
   LOBBY_ERR_SHUTTING_DOWN: { wire: 6008, message: 'lobby is shutting down' },
   LOBBY_ERR_BAD_RESULT: { wire: 6009, message: 'result cannot be encoded' },
   LOBBY_ERR_STORE: { wire: 6010, message: 'avatar could not be loaded or saved' },
   LOBBY_ERR_AVATAR_BUSY: { wire: 6011, message: 'another lobby owns the avatar' },
   LOBBY_ERR_OWNERSHIP_LOST: { wire: 6012, message: 'this lobby lost the avatar to another owner' },
+  // Says nothing of its cause: the lobby's error log line with the same correlation id has it.
+  LOBBY_ERR_INTERNAL: { wire: 6013, message: 'internal error' },
 } as const;
 
 /** One of the codes in {@link LOBBY_ERRORS}. */

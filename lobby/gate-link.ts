@@ -1,6 +1,6 @@
 /**
- * The lobby's way to a gate's 'gate' service (engine/session/session-contract.ts): pushes and
- * kicks go as RPC notifications, since nothing useful can be done with a reply. A gate that
+ * The lobby's way to a gate's 'gate' service (engine/session/session-contract.ts): pushes, kicks
+ * and session data go as RPC notifications, since nothing useful can be done with a reply. A gate that
  * cannot be reached (it left, its queue is full) is logged and counted: its sessions are gone or
  * about to be rebound, and the game method that pushed must not fail for it.
  */
@@ -17,7 +17,7 @@ export interface GateNotifier {
 export interface GateLinkStats {
   pushes: number;
   kicks: number;
-  /** Pushes and kicks that could not be queued to their gate. */
+  /** Pushes, kicks and session data that could not be queued to their gate. */
   failures: number;
 }
 
@@ -64,12 +64,21 @@ export class GateLink {
     return true;
   }
 
+  /**
+   * Asks gate `gateId` to keep `value` (msgpack bytes; `null` removes the key) in session
+   * `sessionId`'s data.
+   * @returns whether it was queued to the gate.
+   */
+  setData(gateId: string, sessionId: string, key: string, value: Uint8Array | null): boolean {
+    return this.send(gateId, 'setData', [sessionId, key, value]);
+  }
+
   /** A copy of the counters. */
   stats(): GateLinkStats {
     return { ...this.counters };
   }
 
-  private send(gateId: string, method: 'push' | 'kick', args: unknown[]): boolean {
+  private send(gateId: string, method: 'push' | 'kick' | 'setData', args: unknown[]): boolean {
     try {
       this.rpc.notify(gateId, GATE_SERVICE, method, args);
       return true;

@@ -1,7 +1,8 @@
 /**
  * The base of entities that stand for a connected player (the worked example's `Avatar`). While
  * the player's session is bound, the entity holds its stand-in, so component methods learn who
- * calls them and can push back: `sessionOf(this)?.push('inventory.changed', …)`.
+ * calls them and can push back: `sessionOf(this)?.push('inventory.changed', …)`. The session
+ * host calls its hooks as the player comes and goes (player-hooks.ts).
  */
 import type { Component } from '../engine/ecs/component.js';
 import { Entity } from '../engine/ecs/entity.js';
@@ -29,6 +30,35 @@ export abstract class PlayerEntity extends Entity {
   get lobby(): SessionDirectory | undefined {
     return this.directory;
   }
+
+  /**
+   * Called once a session is bound to this entity: after a fresh bind (the player logged in) or
+   * a takeover (a newer login of the same player took the live entity over; no `onOffline` comes
+   * between). `session` is set. The bind is answered once it settles (at most the lobby's
+   * `settleWaitMs`), so the player's first request sees what it did. What it throws is logged
+   * with the entity id; the bind goes on.
+   */
+  onOnline(): void | Promise<void> {}
+
+  /**
+   * Called instead of {@link onOnline} when the session was rebound here from a lobby that left:
+   * the entity was loaded from the store on this lobby, and the client stayed connected. By
+   * default it calls `onOnline`, so that what a game sets up for an online player (a group, an
+   * index on this lobby) is set up here too; override it to tell the two apart.
+   */
+  onRebound(): void | Promise<void> {
+    return this.onOnline();
+  }
+
+  /**
+   * Called when the player's session closes (logout, a dropped connection not resumed, the
+   * player's gate left), after the session's requests have finished and before the entity is
+   * saved and leaves the world: what it changes is saved. `session` is still set (its data can
+   * be read; pushes go nowhere). Not called when a newer session takes the entity over, nor when
+   * the lobby lost the entity to another owner. What it throws is logged; the close goes on.
+   * @param _reason why the session closed, as the gate said.
+   */
+  onOffline(_reason: string): void | Promise<void> {}
 
   /** @internal Sets or clears the bound session; only the session host calls it. */
   attachSession(session: RemoteSession | undefined, directory: SessionDirectory | undefined): void {

@@ -2,17 +2,21 @@
  * Which sessions are bound to this lobby, and the steps that bind and release them. Binding and
  * releasing run one at a time per uid (keyed-lock.ts): a login never loads an avatar that the
  * last logout is still saving, and a second login of the same uid takes the live avatar over
- * from the first session (the gate allows one login per uid, so the first one is gone).
+ * from the first session (the gate allows one login per uid, so the first one is gone). The
+ * avatar's hooks run here: `onOnline` (or `onRebound`) once a bind is done, `onOffline` before a
+ * close saves (player-hooks.ts).
  */
 import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
 import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
+import { SessionDataMap } from '../engine/session/session-data-map.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
 import { LobbyError } from './errors.js';
 import type { GateLink } from './gate-link.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { PlayerEntity, SessionDirectory } from './player-entity.js';
+import { runPlayerHook, type PlayerHook } from './player-hooks.js';
 import { RemoteSession } from './remote-session.js';
 import { SessionQueue } from './session-queue.js';
 
@@ -91,11 +95,11 @@ export class SessionBinder {
    *   LOBBY_ERR_STORE (see AvatarStore.loadOrCreate); what `checkOpen` throws.
    */
   bind(info: SessionInfo, rebound: boolean, checkOpen: () => void): Promise<BindResult> {
-    this.checkInfo(info);
+    const data = this.checkInfo(info);
     const { sessionId, uid, gateId } = info;
     const step = this.locks.run(uid, () => {
       checkOpen();
-      return this.bindLocked({ sessionId, uid, gateId }, rebound);
+      return this.bindLocked({ sessionId, uid, gateId }, data, rebound);
     });
     this.binding.set(sessionId, step);
     const forget = (): void => {
@@ -132,13 +136,13 @@ export class SessionBinder {
     bound.session.kick('LOBBY_ERR_OWNERSHIP_LOST');
   }
 
-  private async bindLocked(info: SessionInfo, rebound: boolean): Promise<BindResult> {
+  private async bindLocked(info: SessionInfo, data: SessionDataMap, rebound: boolean): Promise<BindResult> {
     const { avatars, link, directory, logger } = this.options;
     const same = this.byId.get(info.sessionId);
     if (same) {
       if (same.uid !== info.uid) throw new LobbyError('LOBBY_ERR_BAD_ARGS', `session ${info.sessionId} is bound to another uid`);
       if (same.session.gateId !== info.gateId) {
-        same.session = new RemoteSession(info.uid, info.sessionId, info.gateId, link);
+        same.session = new RemoteSession(info.uid, info.sessionId, info.gateId, link, data);
         same.avatar.attachSession(same.session, directory);
       }
       return same.result;
@@ -154,7 +158,7 @@ export class SessionBinder {
     } else {
       ({ avatar, loaded } = await avatars.loadOrCreate(this.options.avatarType, this.options.avatarId(info.uid)));
     }
-    const session = new RemoteSession(info.uid, info.sessionId, info.gateId, link);
+    const session = new RemoteSession(info.uid, info.sessionId, info.gateId, link, data);
     const bound: BoundSession = {
       uid: info.uid,
       sessionId: info.sessionId,
@@ -167,12 +171,14 @@ export class SessionBinder {
     this.byId.set(info.sessionId, bound);
     this.byUidMap.set(info.uid, bound);
     logger.info('lobby: session bound', { sessionId: info.sessionId, uid: info.uid, gateId: info.gateId, rebound, loaded, replaced: older?.sessionId });
+    await this.hook(bound, rebound ? 'onRebound' : 'onOnline');
     return bound.result;
   }
 
   private async release(bound: BoundSession, reason: string): Promise<void> {
     await this.settle(bound);
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
+    await this.hook(bound, 'onOffline', reason);
     bound.avatar.attachSession(undefined, undefined);
     let saved = false;
     try {
@@ -181,6 +187,11 @@ export class SessionBinder {
       this.options.logger.error('lobby: releasing an avatar failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id });
     }
     this.options.logger.info('lobby: session closed', { sessionId: bound.sessionId, uid: bound.uid, reason, saved });
+  }
+
+  private hook(bound: BoundSession, hook: PlayerHook, ...args: string[]): Promise<void> {
+    const { clock, logger, settleWaitMs } = this.options;
+    return runPlayerHook(bound.avatar, hook, args, { clock, logger, maxWaitMs: settleWaitMs, sessionId: bound.sessionId });
   }
 
   // Lets the session's queued requests finish before its avatar changes hands or is saved.
@@ -195,7 +206,8 @@ export class SessionBinder {
     if (this.byUidMap.get(bound.uid) === bound) this.byUidMap.delete(bound.uid);
   }
 
-  private checkInfo(info: SessionInfo): void {
+  // Returns the session's data the bind carried.
+  private checkInfo(info: SessionInfo): SessionDataMap {
     const bad = (what: string): never => {
       throw new LobbyError('LOBBY_ERR_BAD_ARGS', `bind: ${what}`);
     };
@@ -205,6 +217,11 @@ export class SessionBinder {
       if (typeof value !== 'string' || value.length === 0) bad(`${key} is not a non-empty string`);
       if (Buffer.byteLength(value as string) > this.options.maxIdBytes) bad(`${key} is longer than ${this.options.maxIdBytes} bytes`);
       if (CONTROL.test(value as string)) bad(`${key} holds control characters`);
+    }
+    try {
+      return SessionDataMap.fromRecord(info.data);
+    } catch (err) {
+      return bad((err as Error).message);
     }
   }
 }

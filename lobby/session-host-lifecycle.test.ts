@@ -121,6 +121,38 @@ describe('SessionHost after a lobby is lost', () => {
   });
 });
 
+describe('SessionHost session data', () => {
+  it("keeps what game code stores in the session at the session's gate, and a rebind to another lobby carries it", async () => {
+    const { cluster, sessions, lobby } = await bound();
+    await sessions.request('s1', 'Probe.remember', args('match', { id: 7, team: 'red' }));
+    await sessions.request('s1', 'Probe.remember', args('invite', 'from u9'));
+    const gate = cluster.gates['gate-a'];
+    await waitFor(() => gate.data.get('s1')?.size === 2);
+    // The lobby dies; its claim on the avatar lapses; the gate rebinds the session elsewhere.
+    await lobby.persistence.idle();
+    await lobby.node.stop();
+    cluster.storeClock.advance(30_001);
+    cluster.startLobby('lobby-2');
+    const info = { sessionId: 's1', uid: 'u1', gateId: 'gate-a', data: gate.data.get('s1')!.toRecord() };
+    await cluster.sessions('gate-a', 'lobby-2').bind(info, true);
+    expect(result(await cluster.sessions('gate-a', 'lobby-2').request('s1', 'Probe.recall', args()))).toEqual({ match: { id: 7, team: 'red' }, invite: 'from u9' });
+  });
+
+  it('refuses a bind whose data is past the caps or malformed with LOBBY_ERR_BAD_ARGS', async () => {
+    const { sessions } = await bound();
+    const refused = async (data: unknown) => ((await rejection(sessions.bind({ sessionId: 's2', uid: 'u2', gateId: 'gate-a', data } as never, false))) as RemoteError);
+    expect(await refused({ big: new Uint8Array(5_000) })).toMatchObject({ code: 'LOBBY_ERR_BAD_ARGS', remoteMessage: expect.stringContaining('cap 4096') });
+    expect(await refused({ k: 'not bytes' })).toMatchObject({ code: 'LOBBY_ERR_BAD_ARGS' });
+    expect(await refused('nope')).toMatchObject({ code: 'LOBBY_ERR_BAD_ARGS' });
+  });
+
+  it('answers a game method that stores past the caps with LOBBY_ERR_INTERNAL and logs the clear reason', async () => {
+    const { sessions, lobby } = await bound();
+    expect(((await rejection(sessions.request('s1', 'Probe.remember', args('big', 'x'.repeat(5_000))))) as RemoteError).code).toBe('LOBBY_ERR_INTERNAL');
+    expect(String(lobby.logger.at('error')[0]!.meta.err)).toMatch(/session data: big would make \d+ bytes, cap 4096/);
+  });
+});
+
 describe('SessionHost drain and flush', () => {
   it('flushes dirty entities on its own timer when flushIntervalMs is set', async () => {
     const { cluster, avatar, lobby } = await bound({ flushIntervalMs: 1_000 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../engine/rpc/errors.js';
+import { internalErrorId } from '../engine/session/session-contract.js';
 import { Inventory } from './fixtures/test-components.js';
 import { LobbyError } from './errors.js';
 import { args, Probe, rejection, result, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
@@ -121,20 +122,34 @@ describe('SessionHost request', () => {
     expect(await codeOf(sessions.request('nobody', 'Echo.echo', args(1)))).toBe('LOBBY_ERR_UNKNOWN_SESSION');
   });
 
-  it('wraps a plain Error from a game method as LOBBY_ERR_HANDLER, keeping its message', async () => {
-    const { sessions } = await bound();
-    const err = (await rejection(sessions.request('s1', 'Inventory.buy', args('castle', 1_000)))) as RemoteError;
-    expect(err.code).toBe('LOBBY_ERR_HANDLER');
-    expect(err.remoteMessage).toContain('not enough gold: 100 < 1000');
-    expect(await codeOf(sessions.request('s1', 'Probe.fail', args('boom')))).toBe('LOBBY_ERR_HANDLER');
-    expect(await codeOf(sessions.request('s1', 'Inventory.buy', args({ not: 'a name' }, 1)))).toBe('LOBBY_ERR_HANDLER');
+  it('answers anything a game method throws but a GameError with LOBBY_ERR_INTERNAL and a correlation id, logged at error with the stack', async () => {
+    const { sessions, cluster } = await bound();
+    for (const [route, callArgs] of [
+      ['Inventory.buy', args('castle', 1_000)],
+      ['Probe.fail', args('boom')],
+      ['Probe.leak', args()],
+    ] as const) {
+      const err = (await rejection(sessions.request('s1', route, callArgs))) as RemoteError;
+      expect(err.code).toBe('LOBBY_ERR_INTERNAL');
+      const id = internalErrorId(err.remoteMessage);
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      // Nothing of the cause travels: not the message, not an engine error's code.
+      expect(err.remoteMessage).toBe(`LOBBY_ERR_INTERNAL: internal error: id ${id}`);
+      const line = cluster.lobby.logger.at('error').find((l) => l.meta.errorId === id);
+      expect(line).toMatchObject({ message: 'lobby: game method failed', meta: { route, sessionId: 's1' } });
+      expect((line!.meta.err as Error).stack).toContain(route === 'Probe.leak' ? 'STORE_ERR_BACKEND' : 'Error');
+    }
+    const ids = cluster.lobby.logger.at('error').map((l) => l.meta.errorId);
+    expect(new Set(ids).size).toBe(3);
   });
 
-  it("keeps the game's own string code on an error a game method throws", async () => {
-    const { sessions } = await bound();
+  it("keeps the code and message of a GameError a game method throws, and logs it at debug only", async () => {
+    const { sessions, cluster } = await bound();
     const err = (await rejection(sessions.request('s1', 'Probe.refuse', args()))) as RemoteError;
     expect(err.code).toBe('GAME_ERR_NO_ENTRY');
     expect(err.remoteMessage).toBe('no entry');
+    expect(cluster.lobby.logger.at('error')).toEqual([]);
+    expect(cluster.lobby.logger.at('debug')).toContainEqual(expect.objectContaining({ message: 'lobby: game method refused', meta: expect.objectContaining({ code: 'GAME_ERR_NO_ENTRY', route: 'Probe.refuse' }) }));
   });
 
   it('answers LOBBY_ERR_BAD_RESULT when a method returns what msgpack cannot carry', async () => {
@@ -174,7 +189,8 @@ describe('SessionHost request', () => {
     await sessions.notify('s1', 'Probe.secret', args());
     await sessions.notify('s1', 'Probe.mark', args('noted'));
     expect(Probe.done).toEqual(['noted']);
-    expect(cluster.lobby.logger.at('warn').map((l) => l.message)).toEqual(['lobby: game method threw', 'lobby: client notification failed']);
+    expect(cluster.lobby.logger.at('error').map((l) => l.message)).toEqual(['lobby: game method failed']);
+    expect(cluster.lobby.logger.at('warn').map((l) => l.message)).toEqual(['lobby: client notification failed']);
   });
 });
 

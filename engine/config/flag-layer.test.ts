@@ -42,6 +42,10 @@ describe('readFlagLayer', () => {
     });
   });
 
+  it('reads --game as lobby.game', () => {
+    expect(read('--game', 'examples/arena').assignments).toEqual([{ keys: ['lobby', 'game'], value: 'examples/arena', source: 'flag --game' }]);
+  });
+
   it('stops at --', () => {
     expect(read('--log.level=warn', '--', '--whatever', 'x').assignments).toHaveLength(1);
   });

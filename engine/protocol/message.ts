@@ -48,9 +48,13 @@ export interface ErrorMessage {
 /** Any message. */
 export type Message = RequestMessage | NotifyMessage | ResponseMessage | PushMessage | ErrorMessage;
 
-/** The body of an error: a numeric code, its stable name and a human-readable message. */
+/**
+ * The body of an error: a numeric code, its stable name and a human-readable message; an internal
+ * error (LOBBY_ERR_INTERNAL) adds `id`, the correlation id its server logged the cause under.
+ */
 export interface ErrorBody {
   code: number;
   name: string;
   message: string;
+  id?: string;
 }

@@ -2,8 +2,9 @@
  * The RPC contract between gates and lobbies for client sessions. A gate serves
  * {@link GATE_SERVICE}; a lobby serves {@link LOBBY_SESSIONS_SERVICE}. Game payloads cross as
  * msgpack bytes that the gate never decodes: a request's arguments are one msgpack array, a
- * response and a push body are one msgpack value each.
+ * response, a push body and a session data value are one msgpack value each.
  */
+import type { SessionDataRecord } from './session-data-map.js';
 
 /** The RPC service every lobby serves for gates. */
 export const LOBBY_SESSIONS_SERVICE = 'sessions';
@@ -15,13 +16,33 @@ export const GATE_SERVICE = 'gate';
 export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close'] as const;
 
 /** Methods of {@link GATE_SERVICE}. */
-export const GATE_METHODS = ['push', 'kick'] as const;
+export const GATE_METHODS = ['push', 'kick', 'setData'] as const;
 
 /**
  * The error code a lobby answers for a session it does not hold (it closed it when the gate seemed
  * gone, or it restarted): the gate binds the session again and retries the request once.
  */
 export const UNKNOWN_SESSION_CODE = 'LOBBY_ERR_UNKNOWN_SESSION';
+
+/**
+ * The error code a lobby answers when a game method failed with anything but a game's own error
+ * (a store or RPC failure, a bug). Its message ends with {@link internalErrorDetail}: the gate
+ * sends the client that correlation id and nothing else of it, and the lobby's error log line
+ * carries the same id.
+ */
+export const INTERNAL_ERROR_CODE = 'LOBBY_ERR_INTERNAL';
+
+const INTERNAL_ERROR_ID = /: id ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** The detail of an internal error: `id <correlation id>`, the id a UUID. */
+export function internalErrorDetail(correlationId: string): string {
+  return `id ${correlationId}`;
+}
+
+/** The correlation id at the end of an internal error's message, if it carries one. */
+export function internalErrorId(message: string): string | undefined {
+  return INTERNAL_ERROR_ID.exec(message)?.[1];
+}
 
 /** Who a session is, as the gate tells its lobby. */
 export interface SessionInfo {
@@ -31,6 +52,11 @@ export interface SessionInfo {
   uid: string;
   /** The server id of the gate holding the connection. */
   gateId: string;
+  /**
+   * The session's data as the gate keeps it (session-data-map.ts): what lobbies stored with
+   * `setData`, so that a lobby binding the session after a rebind sees it. Absent: none.
+   */
+  data?: SessionDataRecord;
 }
 
 /** What a lobby answers to `bind`. */
@@ -69,8 +95,11 @@ export interface LobbySessions {
  * - `push(sessionIds, route, body)`: send `body` (msgpack bytes, encoded once) on `route` to every
  *   listed session held by this gate; sessions no longer here are skipped.
  * - `kick(sessionId, reason)`: close the session's connection with a KICK.
+ * - `setData(sessionId, key, value)`: keep `value` (msgpack bytes; `null` removes the key) in
+ *   the session's data, within SESSION_DATA_LIMITS; the next bind of the session carries it.
  */
 export interface GateSessions {
   push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void>;
   kick(sessionId: string, reason: string): Promise<void>;
+  setData(sessionId: string, key: string, value: Uint8Array | null): Promise<void>;
 }

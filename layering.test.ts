@@ -1,0 +1,49 @@
+/**
+ * The layering rules the engine keeps: a game is a module the engine loads, never code the
+ * engine imports, and the engine's base layer does not reach up into the roles built on it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = process.cwd();
+const SKIP = new Set(['node_modules', 'dist', 'data', 'logs', '.git', '.tools']);
+
+function sources(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...sources(path));
+    else if (/\.(ts|mts|js|mjs)$/.test(entry.name)) found.push(relative(ROOT, path));
+  }
+  return found;
+}
+
+/** Every module specifier a file imports or re-exports, dynamic imports of literals included. */
+function imports(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  return [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+}
+
+const offenders = (files: string[], bad: (specifier: string, file: string) => boolean): string[] =>
+  files.flatMap((file) => imports(file).filter((spec) => bad(spec, file)).map((spec) => `${file} imports ${spec}`));
+
+describe('layering', () => {
+  const all = sources(ROOT);
+
+  it('imports nothing from examples/ outside examples/', () => {
+    const outside = all.filter((file) => !file.startsWith('examples/'));
+    expect(offenders(outside, (spec) => /(^|\/)examples\//.test(spec))).toEqual([]);
+  });
+
+  it('keeps engine/ free of imports from the roles and tools built on it', () => {
+    const engine = all.filter((file) => file.startsWith('engine/'));
+    expect(offenders(engine, (spec) => /^(\.\.\/)+(gate|lobby|services|client-sim|examples)\//.test(spec) || spec === 'tessera' || spec.startsWith('tessera/'))).toEqual([]);
+  });
+
+  it('has the examples use the public entry points only', () => {
+    const examples = all.filter((file) => file.startsWith('examples/'));
+    expect(offenders(examples, (spec) => spec.startsWith('../../') || /^(\.\.\/)+(engine|gate|lobby|services|client-sim)\//.test(spec))).toEqual([]);
+  });
+});

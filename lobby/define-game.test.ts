@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { Entity } from '../engine/ecs/entity.js';
+import { defineGame, type GameDefinition } from './define-game.js';
+import { PlayerEntity } from './player-entity.js';
+import { Service } from './service.js';
+
+class Hero extends PlayerEntity {}
+class Rock extends Entity {}
+class Shop extends Service {}
+const move = (): void => undefined;
+
+const base: GameDefinition = { name: 'demo', entities: { Hero, Rock }, player: Hero };
+const refusal = (game: unknown): string => {
+  try {
+    defineGame(game as GameDefinition);
+    return 'accepted';
+  } catch (err) {
+    return (err as Error).message;
+  }
+};
+
+describe('defineGame', () => {
+  it('returns the definition frozen', () => {
+    const game = defineGame({ ...base, systems: [move, { name: 'ai', run: move, hz: 5 }], services: { shop: Shop }, onStart: () => undefined });
+    expect(Object.isFrozen(game)).toBe(true);
+    expect(game.services).toEqual({ shop: Shop });
+  });
+
+  it('refuses a bad name, and a player type that is not listed or not a PlayerEntity', () => {
+    expect(refusal({ ...base, name: '../etc' })).toContain('bad name');
+    expect(refusal({ ...base, entities: { Rock } })).toContain('player must be one of the classes listed in entities');
+    expect(refusal({ ...base, player: Rock })).toContain('Rock does not extend PlayerEntity');
+  });
+
+  it('refuses systems without a name, twice the same name, without a run function, or with a bad rate', () => {
+    expect(refusal({ ...base, systems: [() => undefined] })).toContain('every system needs a name');
+    expect(refusal({ ...base, systems: [move, { name: 'move', run: move }] })).toContain('two systems are named move');
+    expect(refusal({ ...base, systems: [{ name: 'ai' }] })).toContain('system ai has no run function');
+    expect(refusal({ ...base, systems: [{ name: 'ai', run: move, hz: 0 }] })).toContain('hz must be a positive number');
+  });
+
+  it('refuses services that are not Service classes and hooks that are not functions', () => {
+    expect(refusal({ ...base, services: { shop: { buy: () => 1 } } })).toContain('service shop is not a Service class');
+    expect(refusal({ ...base, onStart: 'go' })).toContain('onStart must be a function');
+  });
+});

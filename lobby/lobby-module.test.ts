@@ -78,7 +78,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function start(game: GameDefinition, tickHz = 20): Promise<Running> {
+async function start(game: GameDefinition, tickHz = 20, deferGameStart = false): Promise<Running> {
   const dir = await mkdtemp(join(tmpdir(), 'lobby-module-'));
   dirs.push(dir);
   const clock = new ManualClock();
@@ -89,7 +89,7 @@ async function start(game: GameDefinition, tickHz = 20): Promise<Running> {
   const discovery = new MemoryDiscovery({ cluster: new MemoryCluster({ clock }), clock, logger });
   await discovery.start();
   await discovery.register({ id: 'lobby-1', type: 'lobby', address: rpc.address, version: '0', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 } });
-  const lobby = new LobbyModule({ game, rpc, discovery, gateType: 'gate', store: () => store, clock, logger, tickHz });
+  const lobby = new LobbyModule({ game, rpc, discovery, gateType: 'gate', store: () => store, clock, logger, tickHz, deferGameStart });
   await lobby.start();
   const run = { lobby, nodes, clock, logger, store, discovery };
   running.push(run);
@@ -161,6 +161,27 @@ describe('LobbyModule running a game', () => {
     expect(await run.nodes.nodes[0]!.remote<{ Wallet: Wallet }>({ serverId: 'lobby-1', entityId: 'boss' }).Wallet.balance()).toBe(1_000);
     await run.lobby.drain();
     expect((await run.store.load('Boss', 'boss'))?.data).toMatchObject({ components: { Wallet: { gold: 1 } } });
+  });
+
+  it('with deferGameStart, leaves onStart and the tick loop to startGame(), which runs once', async () => {
+    const events: string[] = [];
+    const run = await start(
+      defineGame({
+        name: 'later',
+        entities: { Hero },
+        player: Hero,
+        systems: [{ name: 'tick', run: () => void events.push('tick') }],
+        onStart: () => void events.push('onStart'),
+      }),
+      20,
+      true,
+    );
+    run.clock.advance(100);
+    expect(events).toEqual([]);
+    await run.lobby.startGame();
+    run.clock.advance(50);
+    expect(events).toEqual(['onStart', 'tick']);
+    await expect(run.lobby.startGame()).rejects.toThrow(/the game has started already/);
   });
 
   it('logs an onStop that throws, and still saves every entity', async () => {

@@ -22,11 +22,11 @@ describe('experience', () => {
 
   it('is saved: it is still there after the player logs out and in again', async () => {
     server = await startArena();
-    const first = await server.connect({ transport: 'tcp', uid: 'ada' });
+    const first = await server.connect({ transport: 'tcp', username: 'ada' });
     await killMonster(server, first, 'monster-3');
     await first.close();
 
-    const again = await server.connect({ transport: 'ws', uid: 'ada' });
+    const again = await server.connect({ transport: 'ws', username: 'ada' });
     expect((await again.request<View>('arena.look')).you).toMatchObject({ xp: MONSTER.xp, kills: 1 });
   });
 });

@@ -39,10 +39,11 @@ describe('death and respawn', () => {
     await killMonster(server, client, 'monster-4');
     const look = async (): Promise<View['monsters'][number]> => (await client.request<View>('arena.look')).monsters.find((m) => m.id === 'monster-4')!;
     expect((await look()).hp).toBe(0);
+    await server.tick(ticks(HERO.attackCooldown));
     standNextTo(heroOf(server, client), monster(server, 'monster-4'));
     await expect(client.request('Controls.attack', 'monster-4')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_NO_TARGET' });
 
-    await server.tick(ticks(MONSTER.respawnMs / 1000));
+    await server.tick(ticks(MONSTER.respawnMs / 1000 - HERO.attackCooldown));
     const home = MONSTER.homes[3]!;
     expect(await look()).toEqual({ id: 'monster-4', x: home.x, y: home.y, hp: MONSTER.maxHp });
   });

@@ -45,6 +45,8 @@ export class Controls extends Component {
   async attack(targetId: string): Promise<AttackResult> {
     if (typeof targetId !== 'string' || targetId.length === 0 || targetId.length > MAX_TARGET_ID) throw arenaError('ARENA_ERR_NO_TARGET');
     const hero = playerOf(this);
+    // Calling its own entity from inside its own request would wait for itself.
+    if (targetId === hero.id) throw arenaError('ARENA_ERR_NO_TARGET');
     if (hero.get(Health).hp <= 0) throw arenaError('ARENA_ERR_DEAD');
     const weapon = hero.get(Weapon);
     if (weapon.cooldown > 0) throw arenaError('ARENA_ERR_COOLDOWN');

@@ -55,8 +55,14 @@ function readVersion(): string {
 /** What {@link createServer} needs besides the configuration. */
 export interface ServerOptions {
   config: Config;
-  /** Default: the system clock. The test kit passes a manual one. */
+  /** Default: the system clock. */
   clock?: Clock;
+  /**
+   * The game's time: the lobby's world, tick loop and game context (default: `clock`). The test
+   * kit passes a manual clock here and keeps `clock` real, so that sockets, KCP, handshakes, RPC,
+   * logins and saves run on real time while the test steps the game.
+   */
+  gameClock?: Clock;
   /** The game to run; default: the module `config.lobby.game` names. */
   game?: GameDefinition;
   /** Default: one built from `config.log`. */
@@ -149,6 +155,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             gateType: peerType('gate'),
             store: () => store!.store,
             clock,
+            ...(options.gameClock ? { gameClock: options.gameClock } : {}),
             logger: logger.child({ component: 'lobby' }),
             tickHz: config.lobby.tickHz,
             flushIntervalMs: config.lobby.flushIntervalMs,

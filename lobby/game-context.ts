@@ -4,7 +4,7 @@
  * mailbox, `remote`, timers, …), see engine/ecs/entity.ts.
  */
 import type { Mailbox } from '../engine/cluster/discovery.js';
-import type { EntityPersistence } from '../engine/ecs/entity-persistence.js';
+import type { EntityHost } from '../engine/ecs/entity-host.js';
 import type { Entity, EntityClass } from '../engine/ecs/entity.js';
 import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import type { SpawnOptions, World } from '../engine/ecs/world.js';
@@ -30,9 +30,9 @@ export interface GameContext extends SessionDirectory {
   spawn<E extends Entity>(type: EntityClass<E> | string, options?: SpawnOptions): E;
   /**
    * Claims a stored entity for this lobby and loads it (`onLoad` runs), or returns it when it is
-   * here already. When nothing is stored under `id` the claim is kept, so that spawning with that
-   * id next saves under it: `(await game.load('Boss', 'boss')) ?? game.spawn('Boss', { id: 'boss' })`.
-   * @returns undefined when nothing is stored under `id`.
+   * here already: `(await game.load('Boss', 'boss')) ?? game.spawn('Boss', { id: 'boss' })` (a new
+   * entity is claimed at its first save).
+   * @returns undefined when nothing is stored under `id` (no claim is kept).
    * @throws OwnershipHeldError while another lobby owns it; StoreError when the store fails.
    */
   load<E extends Entity = Entity>(type: EntityClass<E> | string, id: string): Promise<E | undefined>;
@@ -54,15 +54,10 @@ export interface GameContext extends SessionDirectory {
 
 /** What a {@link LobbyGameContext} is built from. */
 export interface LobbyGameContextOptions {
-  serverId: () => string;
   world: World;
   registry: EntityRegistry;
-  persistence: EntityPersistence;
-  rpc: {
-    remote<T>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T>;
-    named<T>(name: string, options?: CallOptions): RemoteEntity<T>;
-    service<T>(serverId: string, name: string, options?: CallOptions): RemoteService<T>;
-  };
+  /** The world's host: the server id, RPC proxies, loading. */
+  host: EntityHost;
   claimName(name: string, mailbox: Mailbox): Promise<boolean>;
   directory: SessionDirectory;
   clock: Clock;
@@ -78,7 +73,7 @@ export class LobbyGameContext implements GameContext {
   }
 
   get serverId(): string {
-    return this.options.serverId();
+    return this.options.host.serverId();
   }
 
   now(): number {
@@ -91,7 +86,7 @@ export class LobbyGameContext implements GameContext {
 
   async load<E extends Entity = Entity>(type: EntityClass<E> | string, id: string): Promise<E | undefined> {
     const { name } = this.options.registry.lookup(type);
-    return (await this.options.persistence.load(name, id)) as E | undefined;
+    return (await this.options.host.load(name, id)) as E | undefined;
   }
 
   find(id: string): Entity | undefined {
@@ -99,15 +94,15 @@ export class LobbyGameContext implements GameContext {
   }
 
   remote<T = UntypedEntity>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T> {
-    return this.options.rpc.remote<T>(mailbox, options);
+    return this.options.host.remote<T>(mailbox, options);
   }
 
   named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
-    return this.options.rpc.named<T>(name, options);
+    return this.options.host.named<T>(name, options);
   }
 
   service<T = UntypedService>(serverId: string, name: string, options?: CallOptions): RemoteService<T> {
-    return this.options.rpc.service<T>(serverId, name, options);
+    return this.options.host.service<T>(serverId, name, options);
   }
 
   claimName(name: string, entity: Entity): Promise<boolean> {

@@ -4,6 +4,7 @@
  * tick loop and the periodic save of dirty entities, and the game's start and stop hooks. Built
  * at start, since it needs the store and the RPC node already running.
  */
+import { createEntityHost } from '../engine/ecs/entity-host.js';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { TickLoop } from '../engine/ecs/tick-loop.js';
@@ -16,6 +17,7 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { LobbySettings } from './lobby-defaults.js';
+import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
 import type { Service } from './service.js';
@@ -32,7 +34,14 @@ export interface LobbyModuleOptions {
   /** The server type of gates: `gate`, or `standalone` in one process. */
   gateType: string;
   store: () => Store;
+  /** Real time: sessions, saves and ownership claims. */
   clock: Clock;
+  /**
+   * The game's time: the world, the tick loop and the game context's `now()` (default: `clock`).
+   * The test kit passes a manual clock here, so a test steps the game while sockets, RPC and
+   * saves keep real time.
+   */
+  gameClock?: Clock;
   logger: Logger;
   /** Simulation steps per second (default 20). */
   tickHz?: number;
@@ -83,12 +92,18 @@ export class LobbyModule implements Module {
     return this.context;
   }
 
+  /** The avatar of account `uid`, while its session is bound here (the test kit's `player(client)`). */
+  avatarOf(uid: string): PlayerEntity | undefined {
+    return this.host?.avatarOf(uid);
+  }
+
   async start(): Promise<void> {
     const { rpc, clock, logger, game } = this.options;
+    const gameClock = this.options.gameClock ?? clock;
     const tickHz = this.options.tickHz ?? 20;
     const registry = new EntityRegistry();
     for (const [name, cls] of Object.entries(game.entities)) registry.register(name, cls);
-    const world = new World({ logger, clock, registry });
+    const world = new World({ logger, clock: gameClock, registry });
     for (const system of game.systems ?? []) {
       world.addSystem(systemName(system), typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz));
     }
@@ -109,15 +124,15 @@ export class LobbyModule implements Module {
       ...(this.options.claimWaitMs === undefined ? {} : { claimWaitMs: this.options.claimWaitMs }),
       ...this.options.sessions,
     });
+    const entityHost = createEntityHost({ rpc, persistence });
+    world.setHost(entityHost);
     const context = new LobbyGameContext({
-      serverId: () => rpc.serverId,
       world,
       registry,
-      persistence,
-      rpc,
+      host: entityHost,
       claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
       directory: host,
-      clock,
+      clock: gameClock,
       logger: logger.child({ game: game.name }),
     });
     for (const [name, cls] of Object.entries(game.services ?? {})) {
@@ -129,7 +144,7 @@ export class LobbyModule implements Module {
     }
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
     rpc.targets.setEntities(world);
-    this.loop = new TickLoop({ clock, logger, hz: tickHz, step: (dt) => world.step(dt) });
+    this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt) });
     this.world = world;
     this.host = host;
     this.context = context;
@@ -171,6 +186,8 @@ export class LobbyModule implements Module {
     this.loop?.stop();
     await this.stopGame();
     await this.host?.stop();
+    // Saved timers are in the entities' documents; the live ones end with the lobby.
+    this.world?.timers.stop();
   }
 
   private async stopGame(): Promise<void> {

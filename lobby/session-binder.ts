@@ -18,7 +18,6 @@ import { KeyedLock } from './keyed-lock.js';
 import type { PlayerEntity, SessionDirectory } from './player-entity.js';
 import { runPlayerHook, type PlayerHook } from './player-hooks.js';
 import { RemoteSession } from './remote-session.js';
-import { SessionQueue } from './session-queue.js';
 
 /** One session bound here. */
 export interface BoundSession {
@@ -26,8 +25,8 @@ export interface BoundSession {
   readonly sessionId: string;
   /** Replaced when the session turns up on another gate. */
   session: RemoteSession;
+  /** Its requests run on the avatar's queue, with the avatar's server calls and timers. */
   readonly avatar: PlayerEntity;
-  readonly queue: SessionQueue;
   /** What `bind` answered, answered again to a repeated bind. */
   readonly result: BindResult;
 }
@@ -43,7 +42,6 @@ export interface SessionBinderOptions {
   avatarId: (uid: string) => string;
   /** This lobby's server id, read at each bind (it may be assigned after construction). */
   serverId: () => string;
-  maxQueuedPerSession: number;
   maxIdBytes: number;
   settleWaitMs: number;
 }
@@ -164,7 +162,6 @@ export class SessionBinder {
       sessionId: info.sessionId,
       session,
       avatar,
-      queue: new SessionQueue(this.options.maxQueuedPerSession),
       result: { avatar: { serverId: this.options.serverId(), entityId: avatar.id }, loaded },
     };
     avatar.attachSession(session, directory);
@@ -194,9 +191,9 @@ export class SessionBinder {
     return runPlayerHook(bound.avatar, hook, args, { clock, logger, maxWaitMs: settleWaitMs, sessionId: bound.sessionId });
   }
 
-  // Lets the session's queued requests finish before its avatar changes hands or is saved.
+  // Lets the avatar's queued work finish before it changes hands or is saved.
   private async settle(bound: BoundSession): Promise<void> {
-    if (!(await bound.queue.settle(this.options.clock, this.options.settleWaitMs))) {
+    if (!(await bound.avatar.queue.settle(this.options.clock, this.options.settleWaitMs))) {
       this.options.logger.warn('lobby: a request was still running after the settle wait', { sessionId: bound.sessionId, waitMs: this.options.settleWaitMs });
     }
   }

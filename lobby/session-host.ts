@@ -3,8 +3,9 @@
  * engine/session/session-contract.ts). Serve it with
  * `rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS)`.
  *
- * Path of a request: gate → `request` → the session's queue (session-queue.ts: one at a time,
- * arrival order) → client-dispatch.ts: route lookup (client-routes.ts) → argument decoding with
+ * Path of a request: gate → `request` → the avatar's queue (engine/ecs/entity-queue.ts: one at a
+ * time, in arrival order, with the avatar's calls from other servers and its timers) →
+ * client-dispatch.ts: route lookup (client-routes.ts) → argument decoding with
  * the client limits → the component or service method → the result, msgpack-encoded. Binding and closing are serialised per uid
  * (keyed-lock.ts) so that a login never loads an avatar its logout is still saving.
  */
@@ -92,7 +93,6 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
       avatarType,
       avatarId: options.avatarId ?? ((uid) => `avatar-${uid}`),
       serverId: () => options.rpc.serverId,
-      maxQueuedPerSession: this.settings.maxQueuedPerSession,
       maxIdBytes: this.settings.maxUidBytes,
       settleWaitMs: this.settings.settleWaitMs,
     });
@@ -141,7 +141,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     const bound = typeof sessionId === 'string' ? this.binder.get(sessionId) : undefined;
     if (!bound) return Promise.reject(new LobbyError('LOBBY_ERR_UNKNOWN_SESSION', String(sessionId).slice(0, 80)));
     // The caller is read when the request's turn comes: the session may have moved gates meanwhile.
-    return bound.queue.run(async () => {
+    const queued = bound.avatar.queue.offer(async () => {
       if (!bound.avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
       const reply = await this.dispatch.run({ sessionId, session: bound.session, avatar: bound.avatar }, route, args);
       // A change the game marked critical is answered only once it is in the store.
@@ -150,7 +150,10 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
         throw new LobbyError('LOBBY_ERR_STORE', `${String(route).slice(0, 80)}: the change is kept and saved later, but is not stored yet`);
       }
       return reply;
-    });
+    }, this.settings.maxQueuedPerSession);
+    if (queued) return queued;
+    const waiting = bound.avatar.queue.size;
+    return Promise.reject(new LobbyError('LOBBY_ERR_QUEUE_FULL', `${waiting} requests, server calls and timers of the avatar waiting, cap ${this.settings.maxQueuedPerSession}`));
   }
 
   /** @inheritDoc LobbySessions.notify */
@@ -189,6 +192,11 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     return this.binder.byUid(uid)?.session;
   }
 
+  /** The avatar of account `uid`'s session, if it is bound here. */
+  avatarOf(uid: string): PlayerEntity | undefined {
+    return this.binder.byUid(uid)?.avatar;
+  }
+
   /**
    * Saves every dirty entity of the world; call it on an interval (or set `flushIntervalMs`).
    * @throws StoreError when the store fails; the entities stay dirty for the next flush.
@@ -199,12 +207,12 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
 
   /**
    * Stops taking binds and requests (they answer LOBBY_ERR_SHUTTING_DOWN; closes still run), lets
-   * every session's queued requests finish (up to `settleWaitMs`), runs `beforeSave` (the game's
-   * stop hooks), and saves every dirty entity.
+   * the work queued on every bound avatar finish (up to `settleWaitMs`), runs `beforeSave` (the
+   * game's stop hooks), and saves every dirty entity.
    */
   drain(beforeSave?: () => Promise<void>): Promise<void> {
     this.draining ??= (async () => {
-      await Promise.all(this.binder.all().map((b) => b.queue.settle(this.options.clock, this.settings.settleWaitMs)));
+      await Promise.all(this.binder.all().map((b) => b.avatar.queue.settle(this.options.clock, this.settings.settleWaitMs)));
       await beforeSave?.();
       await this.flushDirty().catch((err: unknown) => this.options.logger.error('lobby: final flush failed', { err }));
       await this.avatars.idle();

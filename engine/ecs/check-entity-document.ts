@@ -1,8 +1,10 @@
 /**
- * The check of a stored entity document against its type, before it is loaded into a world.
+ * The checks of a stored entity document against its type, before it is loaded into a world:
+ * its components' fields and its saved timers.
  */
 import { StoreError } from '../persist/errors.js';
 import type { ComponentData } from './entity.js';
+import type { StoredTimer } from './entity-timers.js';
 
 /** One component of the type: its name, persistent fields and a fresh instance. */
 export interface ComponentShape {
@@ -44,6 +46,25 @@ export function checkEntityDocument(where: string, type: string, data: Record<st
     result[name] = fields;
   }
   return result;
+}
+
+/**
+ * The `schedule` timers of a stored entity document (its top-level `timers` field, absent when it
+ * has none), checked: an array of `{ at, method, args }` with a finite number, a non-empty string
+ * and an array.
+ * @param where `<type>/<id>`, for the error.
+ * @throws StoreError STORE_ERR_INVALID_DOCUMENT naming the timer at fault.
+ */
+export function checkStoredTimers(where: string, stored: unknown): StoredTimer[] {
+  if (stored === undefined) return [];
+  if (!Array.isArray(stored)) throw new StoreError('STORE_ERR_INVALID_DOCUMENT', `${where}: timers is not an array`);
+  return stored.map((t: unknown, i) => {
+    const { at, method, args } = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
+    if (typeof at !== 'number' || !Number.isFinite(at) || typeof method !== 'string' || method === '' || !Array.isArray(args)) {
+      throw new StoreError('STORE_ERR_INVALID_DOCUMENT', `${where}: timers[${i}] is not { at: number, method: string, args: array }`);
+    }
+    return { at, method, args };
+  });
 }
 
 function kind(v: unknown): string {

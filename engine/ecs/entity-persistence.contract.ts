@@ -29,7 +29,15 @@ class Avatar extends Entity {
   override onLoad(): void {
     this.loaded = true;
   }
+  reward(gold: number): void {
+    this.get(Wallet).gold += gold;
+  }
 }
+
+// Lets queued timer callbacks run.
+const turns = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
 
 let nextOwner = 0;
 
@@ -305,6 +313,65 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       expect(avatar.alive).toBe(false);
       expect(a.logger.at('error')[0]?.meta).toMatchObject({ entityId: id, reason: 'the claim ran out before a renewal succeeded', unsaved: true });
       expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 0 } } });
+    });
+
+    it('saves schedule timers with the entity, and fires one that fell due while it was unloaded right after the load', async () => {
+      const s = await store();
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      avatar.timers.schedule(1_000, 'reward', 7);
+      avatar.timers.schedule(20_000, 'reward', 100);
+      avatar.timers.after(1_000, () => avatar.reward(1_000));
+      await a.persistence.flushDirty();
+      const start = a.clock.now();
+      expect((await s.load('Avatar', id))?.data['timers']).toEqual([
+        { at: start + 1_000, method: 'reward', args: [7] },
+        { at: start + 20_000, method: 'reward', args: [100] },
+      ]);
+      await a.persistence.unload(avatar);
+
+      const b = setup(s);
+      b.clock.advance(5_000);
+      const loaded = (await b.persistence.load('Avatar', id)) as Avatar;
+      b.clock.advance(0);
+      await turns();
+      expect(loaded.get(Wallet).gold).toBe(7);
+      expect(loaded.timers.size).toBe(1);
+      await b.persistence.flushDirty();
+      expect((await s.load('Avatar', id))?.data['timers']).toEqual([{ at: start + 20_000, method: 'reward', args: [100] }]);
+      b.clock.advance(15_000);
+      await turns();
+      expect(loaded.get(Wallet).gold).toBe(107);
+      expect(await b.persistence.flushDirty()).toMatchObject({ saved: 1 });
+      expect((await s.load('Avatar', id))?.data).not.toHaveProperty('timers');
+    });
+
+    it('refuses a stored timer that is not { at, method, args }', async () => {
+      const s = await store();
+      const { world, persistence } = setup(s);
+      await s.save('Avatar', { id: 'bad-timer', data: { type: 'Avatar', components: {}, timers: [{ at: 'soon', method: 'reward', args: [] }] }, expectedVersion: 0 });
+      await expect(persistence.load('Avatar', 'bad-timer')).rejects.toThrow('Avatar/bad-timer: timers[0] is not { at: number, method: string, args: array }');
+      expect(world.entityCount).toBe(0);
+    });
+
+    it('saves an entity and unloads it, or keeps it loaded, dirty and claimed when the save fails', async () => {
+      const s = new OutageStore(await store());
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      await a.persistence.flushDirty();
+      avatar.get(Wallet).gold = 12;
+      s.down = true;
+      await expect(a.persistence.saveAndUnload(avatar)).rejects.toThrow(/was not unloaded: its save failed/);
+      expect(avatar.alive).toBe(true);
+      expect(a.world.isDirty(avatar)).toBe(true);
+      expect(a.persistence.claimCount).toBe(1);
+      s.down = false;
+      await a.persistence.saveAndUnload(avatar);
+      expect(avatar.alive).toBe(false);
+      expect(a.persistence.claimCount).toBe(0);
+      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 12 } } });
     });
 
     it('refuses an unknown type or a corrupted document with a clear error and leaves the world unchanged', async () => {

@@ -17,7 +17,7 @@ import { isClaimLost } from '../persist/claim-lost.js';
 import { OwnershipHeldError } from '../persist/errors.js';
 import type { SaveOutcome, SaveRequest, Store } from '../persist/store.js';
 import type { Clock } from '../timer/clock.js';
-import { checkEntityDocument } from './check-entity-document.js';
+import { checkEntityDocument, checkStoredTimers } from './check-entity-document.js';
 import { EntityClaims } from './entity-claims.js';
 import type { Entity } from './entity.js';
 import type { EntityRegistry } from './entity-registry.js';
@@ -182,6 +182,24 @@ export class EntityPersistence {
     await this.claims.release(id);
   }
 
+  /**
+   * Saves `entity` now (waiting for any save of it in flight), then {@link unload}s it.
+   * @throws Error when the save failed: the entity stays in the world, dirty and claimed, for the
+   *   next flush; or when its ownership was lost meanwhile (it is gone, unsaved, as logged).
+   */
+  async saveAndUnload(entity: Entity): Promise<void> {
+    const { world } = this.options;
+    const { id, typeName } = entity;
+    // A batch save of it in flight may fail and leave it dirty again: its outcome is awaited first.
+    for (let running = this.saving.get(entity); running; running = this.saving.get(entity)) await running.catch(() => undefined);
+    // Never saved, or changed since: saved at once, as a critical change is.
+    if (entity.version === 0 || world.isDirty(entity)) world.markDirty(entity, { critical: true });
+    if (!(await this.criticalSaved(entity)) || !entity.alive) {
+      throw new Error(`${typeName} ${id} was not unloaded: ${entity.alive ? 'its save failed; it stays loaded and dirty for the next flush' : 'its ownership was lost'}`);
+    }
+    await this.unload(entity);
+  }
+
   /** Releases the claim a {@link load} that found nothing kept on `id`, when nothing is created under it. */
   async releaseClaim(id: string): Promise<void> {
     if (!this.options.world.find(id)) await this.claims.release(id);
@@ -212,7 +230,8 @@ export class EntityPersistence {
       const doc = await this.options.store.load(name, id);
       if (!doc) return undefined;
       const components = checkEntityDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
-      const entity = this.options.world.spawn(cls, { id, loaded: { version: doc.version, components } });
+      const timers = checkStoredTimers(`${name}/${id}`, doc.data.timers);
+      const entity = this.options.world.spawn(cls, { id, loaded: { version: doc.version, components, timers } });
       this.claims.attach(entity);
       return entity;
     } catch (err) {
@@ -257,7 +276,7 @@ export class EntityPersistence {
           ready = await this.claimNew(type, batch, result, claimFailures);
           const requests: SaveRequest[] = ready.map((e) => ({
             id: e.id,
-            data: { type, components: e.persistentData() },
+            data: entityDocument(type, e),
             expectedVersion: e.version,
             epoch: this.claims.epochOf(e.id)!,
           }));
@@ -365,4 +384,12 @@ export class EntityPersistence {
     }
     world.destroy(entity);
   }
+}
+
+// The stored form of an entity: its persistent fields and, when it has any, its `schedule` timers.
+function entityDocument(type: string, entity: Entity): Record<string, unknown> {
+  const timers = entity.timers.stored();
+  const data: Record<string, unknown> = { type, components: entity.persistentData() };
+  if (timers.length > 0) data.timers = timers;
+  return data;
 }

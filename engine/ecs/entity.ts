@@ -3,9 +3,21 @@
  * globally unique, sortable string id (a ULID) for addressing and persistence, and object-style
  * components listed by its class. Its numeric bitecs id is the world's business: bitecs reuses
  * numeric ids at once, so nothing outside the world may keep one across ticks.
+ *
+ * An entity is also the context of its game code (reach it from a component as `this.entity`):
+ * its address and logger, proxies to other entities and services, its timers, its queue, and
+ * spawning, loading, unloading and destroying. What needs the server (RPC, the store) comes from
+ * the world's host (entity-host.ts).
  */
 import { addComponent, removeComponent } from 'bitecs';
+import type { Mailbox } from '../cluster/discovery.js';
+import type { Logger } from '../log/types.js';
+import type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from '../rpc/remote-proxy.js';
+import type { CallOptions } from '../rpc/rpc-node.js';
 import type { Component, ComponentClass, DirtyOptions } from './component.js';
+import type { EntityHost } from './entity-host.js';
+import { EntityQueue } from './entity-queue.js';
+import { EntityTimers } from './entity-timers.js';
 import type { HotStore } from './hot-fields.js';
 import type { World } from './world.js';
 
@@ -17,6 +29,12 @@ interface Placement {
   eid: number;
   id: string;
   typeName: string;
+}
+
+/** Options for {@link Entity.spawn}. */
+export interface EntitySpawnOptions {
+  /** The new entity's global id; by default a new ULID. */
+  id?: string;
 }
 
 /** Persistent field values by component class name, as saved (see entity-persistence.ts). */
@@ -64,6 +82,9 @@ export abstract class Entity {
   version = 0;
   private placement: Placement | undefined;
   private readonly parts = new Map<ComponentClass, Component>();
+  private ownQueue: EntityQueue | undefined;
+  private ownTimers: EntityTimers | undefined;
+  private ownLogger: Logger | undefined;
 
   /**
    * The entity's global id.
@@ -167,6 +188,119 @@ export abstract class Entity {
     return data;
   }
 
+  // -----------------------------------------------------------------------------------------------
+  // The entity context
+
+  /**
+   * The entity's address, for other servers: `remote(mailbox)` reaches it from anywhere.
+   * @throws Error when the entity is destroyed, or its world has no host.
+   */
+  get mailbox(): Mailbox {
+    const { id } = this.placed();
+    return { serverId: this.host('mailbox').serverId(), entityId: id };
+  }
+
+  /**
+   * A logger whose every line carries the entity's `entityId` and `type`.
+   * @throws Error when the entity is destroyed.
+   */
+  get logger(): Logger {
+    const { world, id, typeName } = this.placed();
+    this.ownLogger ??= world.logger.child({ entityId: id, type: typeName });
+    return this.ownLogger;
+  }
+
+  /**
+   * The entity's timers (entity-timers.ts): `after`, `every`, `schedule`, `cancel`. Their
+   * callbacks run through the entity's queue; all are cancelled when the entity leaves the world.
+   * @throws Error when the entity is destroyed.
+   */
+  get timers(): EntityTimers {
+    this.placed();
+    return this.ownTimers!;
+  }
+
+  /**
+   * The entity's queue (entity-queue.ts): its owner's client requests, calls from other servers
+   * and its timer callbacks run there one at a time. Kept after the entity leaves the world, so
+   * that the server can wait for what is still queued.
+   * @throws Error when the entity was never placed in a world.
+   */
+  get queue(): EntityQueue {
+    if (!this.ownQueue) throw new Error(`${this.constructor.name}: the entity was never spawned`);
+    return this.ownQueue;
+  }
+
+  /**
+   * A proxy for the entity at `mailbox`, anywhere in the cluster: `remote<{ Vault: Vault }>(mb).Vault.deposit(5)`
+   * returns a promise. Calling back into an entity that is waiting on you waits until the deadline.
+   * @throws Error when the entity is destroyed, or its world has no host.
+   */
+  remote<T = UntypedEntity>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T> {
+    return this.host('remote').remote<T>(mailbox, options);
+  }
+
+  /**
+   * A proxy for the entity behind cluster-wide name `name`, looked up at each call.
+   * @throws Error when the entity is destroyed, or its world has no host.
+   */
+  named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
+    return this.host('named').named<T>(name, options);
+  }
+
+  /**
+   * A proxy for service `name` on server `serverId`.
+   * @throws Error when the entity is destroyed, or its world has no host.
+   */
+  service<T = UntypedService>(serverId: string, name: string, options?: CallOptions): RemoteService<T> {
+    return this.host('service').service<T>(serverId, name, options);
+  }
+
+  /**
+   * Creates a new entity in this entity's world (see World.spawn); it is saved with the next flush
+   * when it has persistent fields.
+   * @throws Error for an unregistered type, an id in use, what its `onCreate` threw, or when this
+   *   entity is destroyed.
+   */
+  spawn<E extends Entity>(type: EntityClass<E> | string, options: EntitySpawnOptions = {}): E {
+    const { world } = this.placed();
+    return world.spawn(type, options.id === undefined ? {} : { id: options.id });
+  }
+
+  /**
+   * Claims entity `id` of `type` for this server and loads it into this world (`onLoad`), or
+   * returns it when it is here already.
+   * @returns undefined when the store has no such entity: spawn it with that id to create it.
+   * @throws (rejects) OwnershipHeldError while another server holds it; StoreError when the store
+   *   fails; Error when this entity is destroyed or its world has no host.
+   */
+  async load<E extends Entity = Entity>(type: EntityClass<E> | string, id: string): Promise<E | undefined> {
+    const { world } = this.placed();
+    const host = this.host('load');
+    return (await host.load(world.typeNameOf(type), id)) as E | undefined;
+  }
+
+  /**
+   * Saves this entity, takes it out of the world (its timers are cancelled) and gives its claim
+   * back, so that another server may load it at once.
+   * @throws (rejects) Error when the save failed (the entity stays, dirty) or the world has no host.
+   */
+  unload(): Promise<void> {
+    try {
+      return this.host('unload').unload(this);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Takes this entity out of the world now (`onDestroy`, timers cancelled, components detached);
+   * unsaved changes are not saved. A no-op when it is gone already.
+   */
+  destroy(): void {
+    this.placement?.world.destroy(this);
+  }
+
   /** Called once the entity and its components exist, when it is new (not loaded). */
   onCreate(): void {}
 
@@ -179,6 +313,17 @@ export abstract class Entity {
   /** @internal Places the entity in a world and attaches its class's components; only the world calls it. */
   place(placement: Placement, order: readonly ComponentClass[], loaded?: ComponentData): void {
     this.placement = placement;
+    const { world } = placement;
+    this.ownQueue = new EntityQueue(world.queueLimit);
+    this.ownTimers = new EntityTimers({
+      timers: world.timers,
+      clock: world.clock,
+      queue: this.ownQueue,
+      logger: () => this.logger,
+      target: this,
+      markDirty: () => world.markDirty(this),
+      max: world.maxTimersPerEntity,
+    });
     for (const cls of order) this.attach(cls, loaded?.[cls.name]);
   }
 
@@ -192,6 +337,7 @@ export abstract class Entity {
    * calls it. A throwing `onDetach` goes to `onError` and the others still run.
    */
   unplace(onError: (err: unknown, part: Component) => void): void {
+    this.ownTimers?.close();
     for (const part of [...this.parts.values()].reverse()) {
       try {
         part.onDetach();
@@ -216,6 +362,13 @@ export abstract class Entity {
     addComponent(world.ecs, eid, cls);
     part.onAttach();
     return part;
+  }
+
+  private host(what: string): EntityHost {
+    const { world, typeName, id } = this.placed();
+    const host = world.host;
+    if (!host) throw new Error(`${typeName} ${id}: ${what} needs the server (RPC or the store), and this world has no host`);
+    return host;
   }
 
   private placed(): Placement {

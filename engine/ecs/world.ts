@@ -6,7 +6,11 @@
 import { addEntity, createWorld, removeEntity, type World as BitWorld } from 'bitecs';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
+import { TimerService } from '../timer/timer-service.js';
 import { createEntityIds } from './entity-ids.js';
+import type { EntityHost } from './entity-host.js';
+import { DEFAULT_ENTITY_QUEUE_LIMIT } from './entity-queue.js';
+import { DEFAULT_MAX_TIMERS_PER_ENTITY, type StoredTimer } from './entity-timers.js';
 import type { EntityRegistry } from './entity-registry.js';
 import type { DirtyOptions } from './component.js';
 import type { ComponentData, Entity, EntityClass } from './entity.js';
@@ -29,8 +33,11 @@ export interface WorldStats {
 export interface SpawnOptions {
   /** The entity's global id; by default a new ULID. */
   id?: string;
-  /** Stored state: the entity is loaded (`onLoad`) rather than created (`onCreate`). */
-  loaded?: { version: number; components: ComponentData };
+  /**
+   * Stored state: the entity is loaded (`onLoad`) rather than created (`onCreate`), and its saved
+   * timers are started again.
+   */
+  loaded?: { version: number; components: ComponentData; timers?: readonly StoredTimer[] };
 }
 
 /** What a {@link World} needs. */
@@ -40,6 +47,10 @@ export interface WorldOptions {
   clock: Clock;
   /** The entity classes this world can spawn. */
   registry: EntityRegistry;
+  /** Cap on the work from outside (server calls) waiting or running in one entity's queue (default 64). */
+  queueLimit?: number;
+  /** Cap on the live timers of one entity (default 1,024). */
+  maxTimersPerEntity?: number;
 }
 
 /** A bitecs world with its entities and an ordered system pipeline. */
@@ -53,14 +64,42 @@ export class World {
   private dirty = new Set<Entity>();
   private criticalListener: ((entity: Entity) => void) | undefined;
   private readonly nextId: () => string;
-  private readonly logger: Logger;
+  private entityHost: EntityHost | undefined;
+  /** Where lines about the world and its entities go (entities log through children of it). */
+  readonly logger: Logger;
+  /** The world's clock, which entity timers run on. */
+  readonly clock: Clock;
+  /** The entities' timers, on the world's clock. */
+  readonly timers: TimerService;
+  /** Cap on server calls waiting or running in one entity's queue. */
+  readonly queueLimit: number;
+  /** Cap on one entity's live timers. */
+  readonly maxTimersPerEntity: number;
   private steps = 0;
   private elapsed = 0;
 
   constructor(private readonly options: WorldOptions) {
     this.ecs = createWorld();
     this.logger = options.logger;
+    this.clock = options.clock;
     this.nextId = createEntityIds(options.clock);
+    this.timers = new TimerService({ clock: options.clock, logger: options.logger });
+    this.queueLimit = options.queueLimit ?? DEFAULT_ENTITY_QUEUE_LIMIT;
+    this.maxTimersPerEntity = options.maxTimersPerEntity ?? DEFAULT_MAX_TIMERS_PER_ENTITY;
+  }
+
+  /** What the entities reach beyond the world (RPC, the store), once set; see entity-host.ts. */
+  get host(): EntityHost | undefined {
+    return this.entityHost;
+  }
+
+  /**
+   * Gives the world its host (the lobby does, once its RPC node and persistence exist).
+   * @throws Error when one is set already.
+   */
+  setHost(host: EntityHost): void {
+    if (this.entityHost) throw new Error('World.setHost: a host is set already');
+    this.entityHost = host;
   }
 
   /**
@@ -94,6 +133,7 @@ export class World {
       this.entities.set(entityId, entity);
       if (options.loaded) {
         entity.version = options.loaded.version;
+        entity.timers.restore(options.loaded.timers ?? []);
         entity.onLoad();
       } else {
         entity.onCreate();
@@ -110,14 +150,23 @@ export class World {
     return entity;
   }
 
+  /**
+   * The name `type` is registered under.
+   * @throws Error for an unregistered type.
+   */
+  typeNameOf(type: EntityClass | string): string {
+    return this.options.registry.lookup(type).name;
+  }
+
   /** The live entity with global id `id`, if any. */
   find(id: string): Entity | undefined {
     return this.entities.get(id);
   }
 
   /**
-   * Calls `onDestroy`, detaches the components last first, and removes the entity. A hook that
-   * throws is logged and the entity is removed all the same. Destroying twice is a no-op.
+   * Calls `onDestroy`, cancels the entity's timers, detaches the components last first, and
+   * removes the entity. A hook that throws is logged and the entity is removed all the same.
+   * Destroying twice is a no-op.
    */
   destroy(entity: Entity): void {
     if (!entity.alive || this.entities.get(entity.id) !== entity) return;

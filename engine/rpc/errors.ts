@@ -20,6 +20,7 @@ export const RPC_ERRORS = {
   RPC_ERR_HANDSHAKE: { wire: 2012, message: 'handshake failed' },
   RPC_ERR_CLOSED: { wire: 2013, message: 'rpc node is stopped' },
   RPC_ERR_UNKNOWN_NAME: { wire: 2014, message: 'no mailbox holds this name' },
+  RPC_ERR_QUEUE_FULL: { wire: 2015, message: "the entity's queue is full" },
 } as const;
 
 /** One of the codes in {@link RPC_ERRORS}. */

@@ -2,7 +2,9 @@
  * Runs calls and notifications that arrive, and sends the replies. A call whose deadline has
  * already passed on arrival is dropped unrun, and a reply that would arrive after the caller gave
  * up is not sent. A handler's exception goes back as a remote error carrying its `code`; a target
- * that does not exist or is not callable goes back as an RpcError code.
+ * that does not exist or is not callable goes back as an RpcError code. Calls to an entity wait
+ * their turn in its queue: a full queue answers RPC_ERR_QUEUE_FULL, a call whose deadline passed
+ * while it waited is dropped unrun, and one whose entity left meanwhile answers RPC_ERR_NO_SUCH_ENTITY.
  */
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
@@ -26,6 +28,12 @@ export interface InboundContext {
   trace?: TraceContext | undefined;
   /** Cap on handlers still running (promises not settled); past it new work is refused. */
   maxInFlight: number;
+}
+
+// What a queued call answers instead of running: never thrown by a handler, so never confused
+// with a handler's own RpcError (which goes back as a RemoteError).
+class Unrun {
+  constructor(readonly error: RpcError | undefined) {}
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -56,7 +64,7 @@ export class Inbound {
       const fail = (err: unknown): void =>
         this.context.logger.warn('rpc: notification failed', { err, target: `${to ?? ''}/${scope}.${method}`, traceId: trace ?? undefined });
       if (target instanceof RpcError) fail(target);
-      else this.run(trace, target, args, (err) => err !== undefined && fail(err));
+      else this.run(trace, target, args, undefined, (err) => err !== undefined && fail(err instanceof Unrun ? err.error : err));
       return;
     }
     const [, id, timeoutMs, trace, to, scope, method, args] = envelope;
@@ -71,8 +79,13 @@ export class Inbound {
       return;
     }
     const deadline = this.context.clock.now() + timeoutMs;
-    this.run(trace, target, args, (err, value, late) => {
+    this.run(trace, target, args, deadline, (err, value, late) => {
       if (from.closed) return;
+      if (err instanceof Unrun) {
+        if (err.error) this.send(from, [KIND.ERROR, id, err.error.wireCode, err.error.code, err.error.detail]);
+        else this.expiredReplies++;
+        return;
+      }
       // A handler that answered at once cannot have missed a deadline that had not passed yet.
       if (late && this.context.clock.now() > deadline) {
         this.expiredReplies++;
@@ -95,11 +108,15 @@ export class Inbound {
     }
   }
 
-  /** Runs the handler; `done` learns whether it settled later than at once (a promise). */
-  private run(trace: string | null, target: Invocation, args: unknown[], done: (err: unknown, value: unknown, late: boolean) => void): void {
+  /**
+   * Runs the handler, in its entity's turn for an entity with a queue; `done` learns whether it
+   * settled later than at once (a promise). `deadline`: a call's, past which it is not run.
+   */
+  private run(trace: string | null, target: Invocation, args: unknown[], deadline: number | undefined, done: (err: unknown, value: unknown, late: boolean) => void): void {
+    const call = (): unknown => (trace !== null && this.context.trace ? this.context.trace.run(trace, () => invoke(target, args)) : invoke(target, args));
     let result: unknown;
     try {
-      result = trace !== null && this.context.trace ? this.context.trace.run(trace, () => invoke(target, args)) : invoke(target, args);
+      result = target.serial ? this.queued(target.serial, call, deadline) : call();
     } catch (err) {
       done(err === undefined ? new Error('undefined thrown') : err, undefined, false);
       return;
@@ -122,6 +139,18 @@ export class Inbound {
       )
       // Replying never throws by design; should it, that is logged here, not left unhandled.
       .then(undefined, (err: unknown) => this.context.logger.error('rpc: failed sending a reply', { err }));
+  }
+
+  // The call in its entity's queue: refused when the queue is full, not run when its entity left
+  // or its caller gave up while it waited.
+  private queued(serial: NonNullable<Invocation['serial']>, call: () => unknown, deadline: number | undefined): Promise<unknown> {
+    const queued = serial.queue.offer(() => {
+      const gone = serial.gone();
+      if (gone) throw new Unrun(gone);
+      if (deadline !== undefined && this.context.clock.now() > deadline) throw new Unrun(undefined);
+      return call();
+    });
+    return queued ?? Promise.reject(new Unrun(new RpcError('RPC_ERR_QUEUE_FULL', 'too many calls and requests are waiting for the entity')));
   }
 
   private reply(from: ReplySink, id: number, err: unknown, value: unknown): void {

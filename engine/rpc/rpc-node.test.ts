@@ -7,6 +7,7 @@ import { MemoryLogger } from '../testing/memory-logger.js';
 import { ManualClock } from '../timer/clock.js';
 import { RemoteError, RpcError } from './errors.js';
 import { startTestNodes, type TestNodes } from './fixtures/test-nodes.js';
+import type { RpcNode } from './rpc-node.js';
 
 class Wallet extends Component {
   static override serverCallable = ['deposit', 'snapshot', 'fail'];
@@ -339,5 +340,79 @@ describe('RpcNode deadlines', () => {
     await a.call('b', 'greeter', 'hello', ['y']);
     expect(b.stats().expiredOnArrival).toBe(1);
     expect(greeter.calls).toEqual(['open the link', 'y']);
+  });
+});
+
+describe('RpcNode calls to an entity with a queue', () => {
+  function deferred() {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  }
+
+  // Calls on one link arrive in order: once a later service call is answered, the entity call is queued.
+  // The outcome, a value or an error, is wrapped: an async function returning a promise would wait for it.
+  async function queuedCall(a: RpcNode, b: RpcNode, call: Promise<unknown>): Promise<{ outcome: Promise<unknown> }> {
+    const outcome = call.catch((err: unknown) => err);
+    await a.call('b', 'greeter', 'hello', ['after the entity call']);
+    expect(b.stats().callsReceived).toBe(2);
+    return { outcome };
+  }
+
+  it('runs a server call after the work queued in the entity before it', async () => {
+    const { a, b } = await twoNodes();
+    const { world, player } = worldWithPlayer();
+    b.targets.setEntities(world);
+    const busy = deferred();
+    void player.queue.offer(() => busy.promise);
+    const { outcome: deposit } = await queuedCall(a, b, a.remote<{ Wallet: Wallet }>({ serverId: 'b', entityId: player.id }).Wallet.deposit(5));
+    expect(player.queue.size).toBe(2);
+    expect(player.get(Wallet).gold).toBe(0);
+    busy.resolve();
+    expect(await deposit).toBe(5);
+  });
+
+  it('answers RPC_ERR_QUEUE_FULL when the entity queue is full, and logs a refused notification', async () => {
+    const { a, b, cluster } = await twoNodes();
+    const world = new World({ logger: new MemoryLogger(), clock: new ManualClock(), registry: new EntityRegistry().register('Player', Player), queueLimit: 1 });
+    const player = world.spawn(Player);
+    b.targets.setEntities(world);
+    const busy = deferred();
+    void player.queue.offer(() => busy.promise);
+    const mailbox = { serverId: 'b', entityId: player.id };
+    await expect(a.callEntity(mailbox, 'Wallet', 'deposit', [5])).rejects.toMatchObject({ name: 'RpcError', code: 'RPC_ERR_QUEUE_FULL', wireCode: 2015 });
+    a.notifyEntity(mailbox, 'Wallet', 'deposit', [5]);
+    await a.call('b', 'greeter', 'hello', ['after the notification']);
+    expect(cluster.logger.at('warn')).toMatchObject([{ message: 'rpc: notification failed', meta: { err: { code: 'RPC_ERR_QUEUE_FULL' } } }]);
+    busy.resolve();
+    await expect(a.callEntity(mailbox, 'Wallet', 'deposit', [5])).resolves.toBe(5);
+  });
+
+  it('answers RPC_ERR_NO_SUCH_ENTITY for a call whose entity left while it waited', async () => {
+    const { a, b } = await twoNodes();
+    const { world, player } = worldWithPlayer();
+    b.targets.setEntities(world);
+    const busy = deferred();
+    void player.queue.offer(() => busy.promise);
+    const { outcome: deposit } = await queuedCall(a, b, a.callEntity({ serverId: 'b', entityId: player.id }, 'Wallet', 'deposit', [5]));
+    world.destroy(player);
+    busy.resolve();
+    expect(await deposit).toMatchObject({ code: 'RPC_ERR_NO_SUCH_ENTITY', wireCode: 2007 });
+  });
+
+  it('does not run a call whose deadline passed while it waited in the queue', async () => {
+    const clock = new ManualClock();
+    const { a, b } = await twoNodes({ clock });
+    const { world, player } = worldWithPlayer();
+    b.targets.setEntities(world);
+    const busy = deferred();
+    void player.queue.offer(() => busy.promise);
+    const { outcome: deposit } = await queuedCall(a, b, a.callEntity({ serverId: 'b', entityId: player.id }, 'Wallet', 'deposit', [5], { timeoutMs: 1_000 }));
+    clock.advance(1_001);
+    expect(await deposit).toMatchObject({ code: 'RPC_ERR_DEADLINE_EXCEEDED' });
+    busy.resolve();
+    await player.queue.settle(clock, 1_000);
+    expect(player.get(Wallet).gold).toBe(0);
+    expect(b.stats().expiredReplies).toBe(1);
   });
 });

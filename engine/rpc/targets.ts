@@ -1,7 +1,8 @@
 /**
  * What a call can reach: server services registered by name with an explicit list of callable
  * methods (like pitaya's remotes), and entities' components, whose callable methods are those in
- * the component class's `serverCallable`. Everything else answers with an error.
+ * the component class's `serverCallable`. Everything else answers with an error. Calls to an
+ * entity with a queue run through it, one at a time with the entity's other work.
  */
 import { RpcError } from './errors.js';
 
@@ -12,6 +13,14 @@ import { RpcError } from './errors.js';
 export interface CallableEntity {
   readonly typeName: string;
   componentNamed(name: string): object | undefined;
+  /** Where calls to the entity wait their turn (an ECS entity's queue); without one they run at once. */
+  readonly queue?: SerialQueue;
+}
+
+/** A bounded queue that runs its tasks one at a time; an ECS `EntityQueue` is one. */
+export interface SerialQueue {
+  /** Queues `task`; `undefined` when the queue is full (nothing was queued). */
+  offer<T>(task: () => T | Promise<T>): Promise<T> | undefined;
 }
 
 /** Finds live entities by id; an ECS `World` is one. */
@@ -23,6 +32,8 @@ export interface EntityDirectory {
 export interface Invocation {
   fn: (...args: unknown[]) => unknown;
   self: object;
+  /** An entity call's turn: its queue, and what to answer when its target left before its turn. */
+  serial?: { queue: SerialQueue; gone: () => RpcError | undefined };
 }
 
 interface Service {
@@ -83,6 +94,11 @@ export class Targets {
     if (!callable?.includes(method)) {
       return new RpcError('RPC_ERR_NOT_CALLABLE', `${scope}.${method} is not in ${scope}.serverCallable`);
     }
-    return { fn: (component as unknown as Record<string, Invocation['fn']>)[method]!, self: component };
+    const fn = (component as unknown as Record<string, Invocation['fn']>)[method]!;
+    const { queue } = entity;
+    if (!queue) return { fn, self: component };
+    const gone = (): RpcError | undefined =>
+      entity.componentNamed(scope) === component ? undefined : new RpcError('RPC_ERR_NO_SUCH_ENTITY', `${to} left before the call's turn`);
+    return { fn, self: component, serial: { queue, gone } };
   }
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../engine/timer/clock.js';
-import { LobbyError } from './errors.js';
-import { SessionQueue } from './session-queue.js';
+import { ManualClock } from '../timer/clock.js';
+import { EntityQueue } from './entity-queue.js';
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;
@@ -9,28 +8,28 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
-describe('SessionQueue', () => {
+describe('EntityQueue', () => {
   it('starts a task on an idle queue in the same turn', () => {
-    const queue = new SessionQueue(4);
+    const queue = new EntityQueue(4);
     let ran = false;
-    void queue.run(() => (ran = true));
+    void queue.offer(() => (ran = true));
     expect(ran).toBe(true);
   });
 
   it('runs tasks one at a time in the order they came, sync and async alike', async () => {
-    const queue = new SessionQueue(8);
+    const queue = new EntityQueue(8);
     const order: string[] = [];
     const gate = deferred();
-    const first = queue.run(async () => {
+    const first = queue.offer(async () => {
       order.push('first started');
       await gate.promise;
       order.push('first done');
       return 1;
-    });
-    const second = queue.run(() => {
+    })!;
+    const second = queue.offer(() => {
       order.push('second');
       return 2;
-    });
+    })!;
     await Promise.resolve();
     expect(order).toEqual(['first started']);
     gate.resolve();
@@ -39,47 +38,48 @@ describe('SessionQueue', () => {
   });
 
   it('passes on what a task throws and goes on with the next', async () => {
-    const queue = new SessionQueue(4);
-    const failed = queue.run(() => {
+    const queue = new EntityQueue(4);
+    const failed = queue.offer(() => {
       throw new Error('nope');
-    });
-    const next = queue.run(() => 'next');
+    })!;
+    const next = queue.offer(() => 'next')!;
     await expect(failed).rejects.toThrow('nope');
     expect(await next).toBe('next');
     expect(queue.size).toBe(0);
   });
 
-  it('refuses a task past its cap with LOBBY_ERR_QUEUE_FULL, but never refuses the lobby’s own steps', async () => {
-    const queue = new SessionQueue(2);
+  it('refuses a task past its cap, or past the cap its caller gives, but never refuses the server’s own steps', async () => {
+    const queue = new EntityQueue(3);
     const gate = deferred();
-    void queue.run(() => gate.promise);
-    void queue.run(() => undefined);
-    const refused = await queue.run(() => undefined).catch((err: unknown) => err);
-    expect(refused).toBeInstanceOf(LobbyError);
-    expect((refused as LobbyError).code).toBe('LOBBY_ERR_QUEUE_FULL');
+    void queue.offer(() => gate.promise);
+    void queue.offer(() => undefined);
+    expect(queue.offer(() => undefined, 2)).toBeUndefined();
+    void queue.offer(() => undefined);
+    expect(queue.offer(() => undefined)).toBeUndefined();
     const own = queue.after(() => 'closed');
-    expect(queue.size).toBe(3);
+    expect(queue.size).toBe(4);
     gate.resolve();
     expect(await own).toBe('closed');
   });
 
   it('settles at once when empty, when the queue drains, or gives up after the wait on the clock', async () => {
     const clock = new ManualClock();
-    const queue = new SessionQueue(4);
+    const queue = new EntityQueue(4);
     expect(await queue.settle(clock, 100)).toBe(true);
     const gate = deferred();
-    void queue.run(() => gate.promise);
+    void queue.offer(() => gate.promise);
     const drained = queue.settle(clock, 100);
     gate.resolve();
     expect(await drained).toBe(true);
     expect(clock.pendingCount).toBe(0);
-    void queue.run(() => new Promise(() => {}));
+    void queue.offer(() => new Promise(() => {}));
     const stuck = queue.settle(clock, 100);
     clock.advance(100);
     expect(await stuck).toBe(false);
   });
 
   it('refuses a cap below 1', () => {
-    expect(() => new SessionQueue(0)).toThrow(RangeError);
+    expect(() => new EntityQueue(0)).toThrow(RangeError);
+    expect(() => new EntityQueue().offer(() => undefined, 1.5)).toThrow(RangeError);
   });
 });

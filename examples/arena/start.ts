@@ -15,18 +15,20 @@ export async function startArena(game: GameContext): Promise<void> {
 }
 
 async function startLeaderboard(game: GameContext): Promise<void> {
-  let board;
+  let stored;
   try {
-    board = (await game.load(Leaderboard, LEADERBOARD.id)) ?? game.spawn(Leaderboard, { id: LEADERBOARD.id });
+    stored = await game.load(Leaderboard, LEADERBOARD.id);
   } catch (err) {
-    // Another lobby holds it (it started first): this lobby's heroes reach it by name.
-    if ((err as { code?: unknown }).code === 'STORE_ERR_OWNED') {
-      game.logger.info('the leaderboard runs on another lobby');
-      return;
-    }
-    throw err;
+    // Another lobby holds it: this lobby's heroes reach it there, by name.
+    if ((err as { code?: unknown }).code !== 'STORE_ERR_OWNED') throw err;
+    game.logger.info('the leaderboard runs on another lobby');
+    return;
   }
-  if (!(await game.claimName(LEADERBOARD.name, board))) {
-    game.logger.warn('another leaderboard holds the name; this one is left unused', { entityId: board.id });
-  }
+  const board = stored ?? game.spawn(Leaderboard, { id: LEADERBOARD.id });
+  if (await game.claimName(LEADERBOARD.name, board)) return;
+  // Another lobby created one at the same moment and named it first: this one steps aside, and
+  // a new one is never saved.
+  game.logger.warn('another lobby\'s leaderboard holds the name; this lobby uses it');
+  if (stored) await board.unload();
+  else board.destroy();
 }

@@ -31,6 +31,17 @@ describe('movement: the client sends directions, the server moves the hero', () 
     expect(view.you!.y).toBeCloseTo(HERO.spawn.y - HERO.speed, 3);
   });
 
+  it('takes a direction sent as a notify too, in order with the session\'s requests', async () => {
+    server = await startArena();
+    const client = await server.connect({ transport: 'kcp' });
+    const hero = heroOf(server, client);
+    client.notify('Controls.move', -1, 0);
+    // The session's requests run in arrival order: once this answers, the notify has run.
+    await client.request('arena.look');
+    await server.tick(ticks(1));
+    expect(hero.get(Position).x).toBeCloseTo(HERO.spawn.x - HERO.speed, 3);
+  });
+
   it('never moves a hero faster than its speed, however long the direction a client sends', async () => {
     server = await startArena();
     const client = await server.connect({ transport: 'tcp' });

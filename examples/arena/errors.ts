@@ -4,6 +4,7 @@
  */
 import { GameError } from 'tessera';
 
+/** Every code the arena answers a client with, and the message the player is told. */
 export const ARENA_ERRORS = {
   ARENA_ERR_BAD_INPUT: 'a direction is two finite numbers',
   ARENA_ERR_DEAD: 'you are down; wait for your respawn',

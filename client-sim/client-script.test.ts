@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { GateClient } from './gate-client.js';
@@ -18,6 +19,11 @@ describe('loadClientScript', () => {
 
   it('loads client.ts beside the file given (the game\'s index.ts)', async () => {
     const script = await loadClientScript('scripted-game/index.ts', FIXTURES);
+    expect(typeof script).toBe('function');
+  });
+
+  it('looks beside the engine when the working directory has no such folder', async () => {
+    const script = await loadClientScript('client-sim/fixtures/scripted-game', tmpdir());
     expect(typeof script).toBe('function');
   });
 

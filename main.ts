@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The entry point of every server process: `tsx main.ts --role <role> [--game <module>]`;
  * `npm start` runs the standalone role. Loads the configuration, builds the role's modules

@@ -159,6 +159,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             logger: logger.child({ component: 'lobby' }),
             tickHz: config.lobby.tickHz,
             flushIntervalMs: config.lobby.flushIntervalMs,
+            maxQueuedPerEntity: config.lobby.maxQueuedPerEntity,
+            maxTimersPerEntity: config.lobby.maxTimersPerEntity,
             claimTtlMs: config.store.claimTtlMs,
             claimRenewMs: config.store.claimRenewMs,
             claimWaitMs: config.store.claimWaitMs,

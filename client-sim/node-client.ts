@@ -8,9 +8,6 @@ import type { ClientTransportFactory, ClientTransportKind } from './client-trans
 import { GateClient, type GateClientOptions } from './gate-client.js';
 import { nodeTransport } from './node-transports.js';
 
-export type { ClientScript } from './client-script.js';
-export type { GateClient } from './gate-client.js';
-
 /** {@link GateClientOptions} with Node defaults; `transport` may name a transport. */
 export type NodeClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' | 'compressions'> &
   Partial<Pick<GateClientOptions, 'crypto' | 'compressions'>> & {
@@ -42,3 +39,9 @@ export function connectGate(options: NodeClientOptions): Promise<GateClient> {
     compressions: options.compressions ?? [createCompression('deflate-raw')],
   });
 }
+
+export { GateClient, RequestError, ConnectionClosed, type GateClientOptions } from './gate-client.js';
+export { login, register, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
+export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
+export type { ClientTransportKind, ClientTransportFactory } from './client-transport.js';
+export type { ClientScript } from './client-script.js';

@@ -78,7 +78,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function start(game: GameDefinition, tickHz = 20, deferGameStart = false): Promise<Running> {
+async function start(game: GameDefinition, tickHz = 20, settings: { maxTimersPerEntity?: number; deferGameStart?: boolean } = {}): Promise<Running> {
   const dir = await mkdtemp(join(tmpdir(), 'lobby-module-'));
   dirs.push(dir);
   const clock = new ManualClock();
@@ -89,7 +89,7 @@ async function start(game: GameDefinition, tickHz = 20, deferGameStart = false):
   const discovery = new MemoryDiscovery({ cluster: new MemoryCluster({ clock }), clock, logger });
   await discovery.start();
   await discovery.register({ id: 'lobby-1', type: 'lobby', address: rpc.address, version: '0', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 } });
-  const lobby = new LobbyModule({ game, rpc, discovery, gateType: 'gate', store: () => store, clock, logger, tickHz, deferGameStart });
+  const lobby = new LobbyModule({ game, rpc, discovery, gateType: 'gate', store: () => store, clock, logger, tickHz, ...settings });
   await lobby.start();
   const run = { lobby, nodes, clock, logger, store, discovery };
   running.push(run);
@@ -174,7 +174,7 @@ describe('LobbyModule running a game', () => {
         onStart: () => void events.push('onStart'),
       }),
       20,
-      true,
+      { deferGameStart: true },
     );
     run.clock.advance(100);
     expect(events).toEqual([]);
@@ -199,5 +199,12 @@ describe('LobbyModule running a game', () => {
     await run.lobby.drain();
     expect(run.logger.at('error').some((line) => line.message.includes('onStop failed'))).toBe(true);
     expect((await run.store.load('Boss', 'boss'))?.data).toMatchObject({ components: { Wallet: { gold: 1_000 } } });
+  });
+
+  it('gives its world the configured cap on the timers of one entity', async () => {
+    const run = await start(defineGame({ name: 'timers', entities: { Hero, Boss }, player: Hero, onStart: (game) => void game.spawn(Boss, { id: 'boss' }) }), 20, { maxTimersPerEntity: 1 });
+    const boss = run.lobby.game!.find('boss')!;
+    boss.timers.after(1_000, () => undefined);
+    expect(() => boss.timers.after(1_000, () => undefined)).toThrow();
   });
 });

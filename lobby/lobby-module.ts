@@ -47,6 +47,10 @@ export interface LobbyModuleOptions {
   tickHz?: number;
   /** Period of the batched save of dirty entities (default 5,000 ms). */
   flushIntervalMs?: number;
+  /** Calls from other servers waiting or running on one entity (default 64). */
+  maxQueuedPerEntity?: number;
+  /** Live timers of one entity (default 1,024). */
+  maxTimersPerEntity?: number;
   /** Life of an entity's ownership claim unless renewed (`store.claimTtlMs`). */
   claimTtlMs?: number;
   /** Period of the renewal of claims (`store.claimRenewMs`). */
@@ -103,7 +107,13 @@ export class LobbyModule implements Module {
     const tickHz = this.options.tickHz ?? 20;
     const registry = new EntityRegistry();
     for (const [name, cls] of Object.entries(game.entities)) registry.register(name, cls);
-    const world = new World({ logger, clock: gameClock, registry });
+    const world = new World({
+      logger,
+      clock: gameClock,
+      registry,
+      ...(this.options.maxQueuedPerEntity === undefined ? {} : { queueLimit: this.options.maxQueuedPerEntity }),
+      ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
+    });
     for (const system of game.systems ?? []) {
       world.addSystem(systemName(system), typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz));
     }

@@ -329,6 +329,10 @@ export const configSchema = object({
     settleWaitMs: count(0, 600_000),
     /** Attempts at saving an avatar at once (a new one, a logout) before giving up. */
     saveAttempts: count(1, 100),
+    /** Calls from other servers waiting or running on one entity; past it: RPC_ERR_QUEUE_FULL. */
+    maxQueuedPerEntity: count(1, 100_000),
+    /** Live timers of one entity; past it, starting another throws. */
+    maxTimersPerEntity: count(1, 1_000_000),
   }),
   /** The event-loop watchdog every server process runs (docs/watchdog.md). */
   watchdog: object({

@@ -11,6 +11,7 @@ export { Entity, type ComponentData, type EntityClass, type EntitySpawnOptions }
 export type { EntityTimers, TimerHandle } from './engine/ecs/entity-timers.js';
 export type { SpawnOptions, System, World } from './engine/ecs/world.js';
 export type { Logger } from './engine/log/types.js';
+export { OwnershipHeldError } from './engine/persist/errors.js';
 export { RemoteError, RpcError } from './engine/rpc/errors.js';
 export type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from './engine/rpc/remote-proxy.js';
 export type { CallOptions } from './engine/rpc/rpc-node.js';

@@ -164,6 +164,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             claimTtlMs: config.store.claimTtlMs,
             claimRenewMs: config.store.claimRenewMs,
             claimWaitMs: config.store.claimWaitMs,
+            // The game starts after the registration below, under the server's final id.
+            deferGameStart: true,
             sessions: {
               maxQueuedPerSession: config.lobby.maxQueuedPerSession,
               maxUnauthenticatedInFlight: config.lobby.maxUnauthenticatedInFlight,
@@ -242,6 +244,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       },
     }),
   );
+  // The game's onStart may claim cluster-wide names and load entities: both need the final id.
+  if (lobby) life.add({ name: 'game', start: () => lobby.startGame(), stop: async () => undefined });
   life.add(http);
   registerHealthRoutes(http.app, {
     serverId: () => rpc.serverId,

@@ -44,3 +44,4 @@ export { GateClient, RequestError, ConnectionClosed, type GateClientOptions } fr
 export { login, register, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export type { ClientTransportKind, ClientTransportFactory } from './client-transport.js';
+export type { ClientScript } from './client-script.js';

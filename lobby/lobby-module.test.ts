@@ -78,7 +78,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function start(game: GameDefinition, tickHz = 20, settings: { maxTimersPerEntity?: number } = {}): Promise<Running> {
+async function start(game: GameDefinition, tickHz = 20, settings: { maxTimersPerEntity?: number; deferGameStart?: boolean } = {}): Promise<Running> {
   const dir = await mkdtemp(join(tmpdir(), 'lobby-module-'));
   dirs.push(dir);
   const clock = new ManualClock();
@@ -161,6 +161,27 @@ describe('LobbyModule running a game', () => {
     expect(await run.nodes.nodes[0]!.remote<{ Wallet: Wallet }>({ serverId: 'lobby-1', entityId: 'boss' }).Wallet.balance()).toBe(1_000);
     await run.lobby.drain();
     expect((await run.store.load('Boss', 'boss'))?.data).toMatchObject({ components: { Wallet: { gold: 1 } } });
+  });
+
+  it('with deferGameStart, leaves onStart and the tick loop to startGame(), which runs once', async () => {
+    const events: string[] = [];
+    const run = await start(
+      defineGame({
+        name: 'later',
+        entities: { Hero },
+        player: Hero,
+        systems: [{ name: 'tick', run: () => void events.push('tick') }],
+        onStart: () => void events.push('onStart'),
+      }),
+      20,
+      { deferGameStart: true },
+    );
+    run.clock.advance(100);
+    expect(events).toEqual([]);
+    await run.lobby.startGame();
+    run.clock.advance(50);
+    expect(events).toEqual(['onStart', 'tick']);
+    await expect(run.lobby.startGame()).rejects.toThrow(/the game has started already/);
   });
 
   it('logs an onStop that throws, and still saves every entity', async () => {

@@ -59,6 +59,13 @@ export interface LobbyModuleOptions {
   claimWaitMs?: number;
   /** The session host's caps and waits (`lobby.*`); defaults in lobby-defaults.ts. */
   sessions?: Partial<Pick<LobbySettings, 'maxQueuedPerSession' | 'maxUnauthenticatedInFlight' | 'settleWaitMs' | 'saveAttempts'>>;
+  /**
+   * When true, {@link LobbyModule.start} leaves the game's start (the services' and the game's
+   * `onStart`, then the tick loop) to {@link LobbyModule.startGame}, which the composition root
+   * runs once the server is registered in the cluster: under its final server id, so that
+   * `onStart` can claim names and what it loads is claimed by the id the lobby keeps. Default false.
+   */
+  deferGameStart?: boolean;
 }
 
 /** One lobby's world and sessions. */
@@ -70,6 +77,7 @@ export class LobbyModule implements Module {
   private unsubscribe: (() => void) | undefined;
   private context: LobbyGameContext | undefined;
   private services: Service[] = [];
+  private gameStarted = false;
 
   constructor(private readonly options: LobbyModuleOptions) {}
 
@@ -151,14 +159,27 @@ export class LobbyModule implements Module {
     this.host = host;
     this.context = context;
     await host.start();
-    for (const service of this.services) await service.onStart();
-    await game.onStart?.(context);
-    this.loop.start();
+    if (!this.options.deferGameStart) await this.startGame();
     this.unsubscribe = this.options.discovery.subscribe((event) => {
       if (event.type === 'removed' && event.server.type === this.options.gateType) {
         host.gateLeft(event.server.id).catch((err: unknown) => logger.error('lobby: closing the sessions of a gate that left failed', { gate: event.server.id, err }));
       }
     });
+  }
+
+  /**
+   * Runs the services' `onStart`, then the game's, then starts the tick loop; {@link start} does
+   * it unless `deferGameStart` is set.
+   * @throws Error before {@link start}, or when the game has started already; what a hook throws.
+   */
+  async startGame(): Promise<void> {
+    const context = this.context;
+    if (!context || !this.loop) throw new Error('LobbyModule.startGame: the lobby has not started');
+    if (this.gameStarted) throw new Error('LobbyModule.startGame: the game has started already');
+    this.gameStarted = true;
+    for (const service of this.services) await service.onStart();
+    await this.options.game.onStart?.(context);
+    this.loop.start();
   }
 
   /**

@@ -2,6 +2,7 @@ import { addComponent, addEntity, query, removeEntity } from 'bitecs';
 import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { ManualClock } from '../timer/clock.js';
+import { Entity } from './entity.js';
 import { EntityRegistry } from './entity-registry.js';
 import { TickLoop } from './tick-loop.js';
 import { World } from './world.js';
@@ -73,5 +74,15 @@ describe('World', () => {
   it('refuses two systems with one name', () => {
     const world = newWorld().addSystem('movement', movement);
     expect(() => world.addSystem('movement', movement)).toThrow(/already exists/);
+  });
+
+  it('finds the entity behind a bitecs id until it is destroyed', () => {
+    class Crate extends Entity {}
+    const world = new World({ logger: new MemoryLogger(), clock: new ManualClock(), registry: new EntityRegistry().register('Crate', Crate) });
+    const crate = world.spawn(Crate);
+    const eid = crate.eid;
+    expect(world.entityOf(eid)).toBe(crate);
+    world.destroy(crate);
+    expect(world.entityOf(eid)).toBeUndefined();
   });
 });

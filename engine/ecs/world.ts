@@ -60,6 +60,7 @@ export class World {
   private readonly systems: { name: string; run: System }[] = [];
   private readonly errors: Record<string, number> = {};
   private readonly entities = new Map<string, Entity>();
+  private readonly byEid = new Map<number, Entity>();
   private readonly hotStores = new HotStores();
   private dirty = new Set<Entity>();
   private criticalListener: ((entity: Entity) => void) | undefined;
@@ -131,6 +132,7 @@ export class World {
     try {
       entity.place({ world: this, eid, id: entityId, typeName: name }, order, options.loaded?.components);
       this.entities.set(entityId, entity);
+      this.byEid.set(eid, entity);
       if (options.loaded) {
         entity.version = options.loaded.version;
         entity.timers.restore(options.loaded.timers ?? []);
@@ -142,6 +144,7 @@ export class World {
       }
     } catch (err) {
       this.entities.delete(entityId);
+      this.byEid.delete(eid);
       this.dirty.delete(entity);
       entity.unplace((detachErr) => this.logger.error('onDetach failed', { err: detachErr, entityId }));
       removeEntity(this.ecs, eid);
@@ -164,6 +167,16 @@ export class World {
   }
 
   /**
+   * The live entity behind bitecs id `eid`, for a system that found something an entity's own
+   * code must handle (a death, a pickup): it can hand it over, e.g. through a timer or the
+   * entity's queue, since systems themselves never await. Read it in the same step: bitecs
+   * reuses ids.
+   */
+  entityOf(eid: number): Entity | undefined {
+    return this.byEid.get(eid);
+  }
+
+  /**
    * Calls `onDestroy`, cancels the entity's timers, detaches the components last first, and
    * removes the entity. A hook that throws is logged and the entity is removed all the same.
    * Destroying twice is a no-op.
@@ -179,6 +192,7 @@ export class World {
     const eid = entity.eid;
     entity.unplace((err, part) => this.logger.error('onDetach failed', { err, entityId: id, component: part.constructor.name }));
     this.entities.delete(id);
+    this.byEid.delete(eid);
     this.dirty.delete(entity);
     removeEntity(this.ecs, eid);
   }

@@ -1,0 +1,33 @@
+/**
+ * A hero's progress, saved with it: experience, kills and deaths survive logout and login.
+ * Gaining experience tells the player (`arena.kill`) and the leaderboard, wherever it runs.
+ */
+import { Component, playerOf } from 'tessera';
+import type { LeaderboardEntity } from './leaderboard.js';
+import { LEADERBOARD } from './rules.js';
+
+/** Experience, kills and deaths; assigning them marks the hero for saving. */
+export class Experience extends Component {
+  static override persist = ['xp', 'kills', 'deaths'];
+
+  xp = 0;
+  kills = 0;
+  deaths = 0;
+
+  /**
+   * Counts a kill of `target` worth `xp`: pushes `arena.kill` as `{ target, xp, totalXp, kills }`
+   * to the player and records the new total on the leaderboard. The kill stands when the
+   * leaderboard cannot be reached (logged); its next record catches up.
+   */
+  async countKill(target: string, xp: number): Promise<void> {
+    this.xp += xp;
+    this.kills += 1;
+    const hero = playerOf(this);
+    hero.session?.push('arena.kill', { target, xp, totalXp: this.xp, kills: this.kills });
+    try {
+      await hero.named<LeaderboardEntity>(LEADERBOARD.name).Ranking.record(hero.id, this.xp);
+    } catch (err) {
+      hero.logger.warn('the leaderboard was not told of a kill', { err });
+    }
+  }
+}

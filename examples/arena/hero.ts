@@ -1,0 +1,58 @@
+/**
+ * Heroes: the players' avatars. A hero enters the arena at the spawn point with full health; its
+ * experience is saved. Monsters hit heroes inside the AI system, which only changes numbers, so a
+ * hero watches its own health on a timer: when it finds itself down it tells its player
+ * (`arena.death`) and starts its respawn timer (`arena.respawn` when it is back).
+ */
+import { PlayerEntity, type ComponentClass } from 'tessera';
+import { Health, Mover, Position, Weapon } from './body.js';
+import { Controls } from './controls.js';
+import { Experience } from './experience.js';
+import { HERO } from './rules.js';
+
+/** A player's hero. */
+export class Hero extends PlayerEntity {
+  static override components: readonly ComponentClass[] = [Position, Mover, Health, Weapon, Experience, Controls];
+
+  /** Down and waiting for its respawn: told once, respawned once. */
+  private down = false;
+
+  override onCreate(): void {
+    this.enterArena();
+  }
+
+  override onLoad(): void {
+    this.enterArena();
+  }
+
+  private enterArena(): void {
+    this.get(Mover).speed = HERO.speed;
+    this.respawn();
+    this.timers.every(HERO.healthCheckMs, () => this.checkHealth());
+  }
+
+  /** Notices a hit that downed the hero (the AI system set its health to 0). */
+  private checkHealth(): void {
+    if (this.down || this.get(Health).hp > 0) return;
+    this.down = true;
+    this.get(Mover).stop();
+    this.get(Experience).deaths += 1;
+    this.session?.push('arena.death', { respawnInMs: HERO.respawnMs });
+    this.timers.after(HERO.respawnMs, () => {
+      this.respawn();
+      const { x, y } = this.get(Position);
+      this.session?.push('arena.respawn', { x, y, hp: HERO.maxHp });
+    });
+  }
+
+  /** Puts the hero at the spawn point, standing, with full health and its weapon ready. */
+  private respawn(): void {
+    const at = this.get(Position);
+    at.x = HERO.spawn.x;
+    at.y = HERO.spawn.y;
+    this.get(Mover).stop();
+    this.get(Health).hp = HERO.maxHp;
+    this.get(Weapon).cooldown = 0;
+    this.down = false;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The arena's tuning, in one place: sizes in world units, speeds in units per second, times in
+ * seconds for what systems count down and in milliseconds for what timers wait.
+ */
+
+/** The arena is a square from (0, 0) to (size, size); nothing leaves it. */
+export const ARENA_SIZE = 100;
+
+/** Heroes: the players' avatars. */
+export const HERO = {
+  spawn: { x: 50, y: 50 },
+  speed: 6,
+  maxHp: 100,
+  damage: 25,
+  /** How close a monster must be to be hit. */
+  attackRange: 3,
+  /** Seconds between two attacks. */
+  attackCooldown: 1,
+  /** How long a downed hero waits before it comes back at the spawn point. */
+  respawnMs: 5_000,
+  /** How often a hero looks at its own health, to notice that a monster downed it. */
+  healthCheckMs: 100,
+} as const;
+
+/** Monsters: NPCs spawned when the lobby starts, moved by the AI system. */
+export const MONSTER = {
+  /** Where they live: each wanders around its home, and respawns there. */
+  homes: [
+    { x: 20, y: 20 },
+    { x: 80, y: 20 },
+    { x: 20, y: 80 },
+    { x: 80, y: 80 },
+    { x: 50, y: 15 },
+    { x: 50, y: 85 },
+  ],
+  speed: 4,
+  /** Wandering is slower than chasing: a fraction of `speed`. */
+  wanderPace: 0.5,
+  /** Seconds between two turns while wandering. */
+  wanderTurn: 2,
+  /** How far a wandering monster strays from home before it walks back. */
+  leash: 12,
+  /** A hero closer than this is chased. */
+  aggroRange: 10,
+  /** A hero closer than this is hit. */
+  attackRange: 1.5,
+  damage: 10,
+  /** Seconds between two hits. */
+  attackCooldown: 1.5,
+  maxHp: 50,
+  /** Experience a hero gains for the kill. */
+  xp: 10,
+  respawnMs: 10_000,
+} as const;
+
+/** The id of the i-th monster (from 0): fixed, so that clients can name their targets. */
+export function monsterId(index: number): string {
+  return `monster-${index + 1}`;
+}
+
+/** The leaderboard entity's id in the store, and the cluster-wide name it is reached by. */
+export const LEADERBOARD = {
+  id: 'arena-leaderboard',
+  name: 'arena.leaderboard',
+  /** Most players it ranks. */
+  capacity: 100,
+  /** Most entries `leaderboard.top` returns. */
+  maxTop: 20,
+} as const;

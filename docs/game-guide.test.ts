@@ -1,8 +1,8 @@
 /**
  * The game guide's code is real code: every TypeScript block of docs/game-guide.md is
  * type-checked against the public API (`tessera`, `tessera/client`, `tessera/testing`) with the
- * repository's compiler options, its config blocks load as the engine loads configuration, and
- * the guide's own game test runs as written. The guide's game is written into a folder under
+ * repository's compiler options, its config blocks and `npx tessera` command lines load as the
+ * engine loads configuration, and the guide's own game test runs as written. The guide's game is written into a folder under
  * `.tmp/` in this repository, where `import … from 'tessera'` resolves to the engine's sources
  * (the `tessera-source` condition), and removed afterwards.
  */
@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { blocksOf, checkConfigBlocks, compilerOptionsOf, typeCheck, writeProject } from './guide-blocks.js';
+import { blocksOf, checkConfigBlocks, checkServerCommands, compilerOptionsOf, typeCheck, writeProject } from './guide-blocks.js';
 
 const ROOT = process.cwd();
 const GUIDE = 'docs/game-guide.md';
@@ -36,6 +36,12 @@ describe('docs/game-guide.md', () => {
     const { problems, loaded } = checkConfigBlocks(GUIDE, blocks, project.dir);
     expect(problems).toEqual([]);
     expect(loaded).toBeGreaterThan(0);
+  });
+
+  it('has server command lines whose flags and variables the engine accepts with its shipped config files', () => {
+    const { problems, checked } = checkServerCommands(GUIDE, blocks, join(ROOT, 'config'));
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { blocksOf, checkConfigBlocks, compilerOptionsOf, typeCheck, writeProject } from './guide-blocks.js';
+import { blocksOf, checkConfigBlocks, checkServerCommands, compilerOptionsOf, typeCheck, writeProject } from './guide-blocks.js';
 
 const ROOT = process.cwd();
 const fence = '```';
@@ -73,5 +73,20 @@ describe('guide blocks', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^guide\.md:6: config\/gate\.jsonc: .*lobby\.tickHz/s);
     expect(problems[1]).toMatch(/^guide\.md:13: not valid JSONC/);
+  });
+
+  it('checks tessera command lines against the shipped config files, with the exports and prefixes of their block', () => {
+    const blocks = blocksOf(
+      guide(
+        ['sh', 'export RPC_SECRET=$(cat /run/secrets/rpc) HOST_IP=10.0.0.1   # shared\nnpm run build && npx tessera --game dist/index.js'],
+        ['sh', 'GAME=dist/index.js npx tessera --role lobby \\\n  --lobby.tick-hz 30\nnpm start -- --game examples/arena\nnpx tessera --role gate --gate.nonsense 1'],
+        ['sh', 'RPC_SECRET=short npx tessera --role lobby'],
+      ),
+    );
+    const { problems, checked } = checkServerCommands('guide.md', blocks, join(ROOT, 'config'));
+    expect(checked).toBe(5);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^guide\.md:9: `npx tessera --role gate --gate.nonsense 1`: .*gate\.nonsense: unknown setting/s);
+    expect(problems[1]).toMatch(/^guide\.md:12: `RPC_SECRET=short npx tessera --role lobby`: .*rpc\.secret/s);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The code blocks of a guide written as a small project and checked: TypeScript blocks
- * type-checked in one program, config blocks loaded as the engine loads its configuration.
+ * type-checked in one program, config blocks and the server command lines of shell blocks loaded
+ * as the engine loads its configuration.
  *
  * A block whose first line is a comment naming a path (`// src/garden.ts`, `// config/lobby.jsonc`)
  * is that file of the guide's project, the path taken from the project's root. Any other
@@ -113,6 +114,59 @@ function describeDiagnostic(project: GuideProject, diagnostic: ts.Diagnostic): s
   if (!block) return `${diagnostic.file.fileName}: ${message}`;
   const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
   return `${project.guide}:${block.line + line}: ${block.file ?? 'snippet'}: ${message}`;
+}
+
+/** What stands for a value the shell would compute (`$(openssl rand …)`): a valid cluster secret. */
+const COMPUTED_VALUE = CONFIG_ENV.RPC_SECRET;
+
+/**
+ * Checks the server command lines of the shell blocks as the engine reads them: each
+ * `npx tessera …` (and `npm start -- …`, which runs the standalone role) must give a configuration
+ * that loads from the engine's shipped files in `configDir`, with the block's `export`s and the
+ * line's own `NAME=value` prefixes as its environment (`RPC_SECRET` set unless the block sets it).
+ * @returns the problems, one message each, and how many command lines were checked.
+ */
+export function checkServerCommands(guide: string, blocks: readonly Block[], configDir: string): { problems: string[]; checked: number } {
+  const problems: string[] = [];
+  let checked = 0;
+  for (const block of blocks) {
+    if (block.lang !== 'sh') continue;
+    const env: Record<string, string> = { ...CONFIG_ENV };
+    const lines: Array<{ text: string; line: number }> = [];
+    block.text.split('\n').forEach((text, i) => {
+      const last = lines.at(-1);
+      if (last?.text.endsWith('\\')) last.text = `${last.text.slice(0, -1)} ${text.trim()}`;
+      else lines.push({ text, line: block.line + i });
+    });
+    for (const { text, line } of lines) {
+      for (const command of text.replace(/(^|\s)#.*$/, '').split('&&')) {
+        const words = command.trim().split(/\s+/).filter(Boolean);
+        const assignments: Record<string, string> = {};
+        while (words[0] !== undefined && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+          const [name, ...value] = words.shift()!.split('=');
+          assignments[name!] = value.join('=').includes('$(') ? COMPUTED_VALUE : value.join('=');
+        }
+        if (words[0] === 'export') {
+          Object.assign(env, assignments);
+          for (const word of words.slice(1)) {
+            const [name, ...value] = word.split('=');
+            env[name!] = value.join('=').includes('$(') ? COMPUTED_VALUE : value.join('=');
+          }
+          continue;
+        }
+        const argv = words[0] === 'npx' && words[1] === 'tessera' ? words.slice(2) : words.slice(0, 3).join(' ') === 'npm start --' ? ['--role', 'standalone', ...words.slice(3)] : undefined;
+        if (!argv) continue;
+        checked++;
+        try {
+          loadConfig({ configDir, argv, env: { ...env, ...assignments } });
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          problems.push(`${guide}:${line}: \`${command.trim()}\`: ${err.message}`);
+        }
+      }
+    }
+  }
+  return { problems, checked };
 }
 
 /**

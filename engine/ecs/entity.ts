@@ -204,6 +204,15 @@ export abstract class Entity {
   }
 
   /**
+   * Milliseconds since the epoch on the world's clock (the game's clock: a manual one in tests),
+   * for cooldowns and expiries in component methods.
+   * @throws Error when the entity is destroyed.
+   */
+  now(): number {
+    return this.placed().world.clock.now();
+  }
+
+  /**
    * A logger whose every line carries the entity's `entityId` and `type`.
    * @throws Error when the entity is destroyed.
    */

@@ -61,6 +61,16 @@ describe('the entity context without a host', () => {
     ]);
   });
 
+  it('tells the time of its world\'s clock', () => {
+    const clock = new ManualClock();
+    const world = new World({ logger: new MemoryLogger(), clock, registry: new EntityRegistry().register('Bank', Bank) });
+    const bank = world.spawn(Bank);
+    clock.advance(1_500);
+    expect(bank.now()).toBe(clock.now());
+    bank.destroy();
+    expect(() => bank.now()).toThrow(/destroyed/);
+  });
+
   it('spawns entities into its own world and destroys itself', () => {
     const { world } = localWorld();
     const bank = world.spawn(Bank);

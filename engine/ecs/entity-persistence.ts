@@ -388,7 +388,7 @@ export class EntityPersistence {
 
 // The stored form of an entity: its persistent fields and, when it has any, its `schedule` timers.
 function entityDocument(type: string, entity: Entity): Record<string, unknown> {
-  const timers = entity.timers.stored();
+  const timers = entity.storedTimers();
   const data: Record<string, unknown> = { type, components: entity.persistentData() };
   if (timers.length > 0) data.timers = timers;
   return data;

@@ -82,8 +82,11 @@ export abstract class Entity {
   version = 0;
   private placement: Placement | undefined;
   private readonly parts = new Map<ComponentClass, Component>();
+  // Made on first use: most entities of a large world never queue work or start a timer.
   private ownQueue: EntityQueue | undefined;
   private ownTimers: EntityTimers | undefined;
+  /** The world the entity was placed in, kept after it leaves for its queue's limit. */
+  private home: World | undefined;
   private ownLogger: Logger | undefined;
 
   /**
@@ -201,6 +204,15 @@ export abstract class Entity {
   }
 
   /**
+   * Milliseconds since the epoch on the world's clock (the game's clock: a manual one in tests),
+   * for cooldowns and expiries in component methods.
+   * @throws Error when the entity is destroyed.
+   */
+  now(): number {
+    return this.placed().world.clock.now();
+  }
+
+  /**
    * A logger whose every line carries the entity's `entityId` and `type`.
    * @throws Error when the entity is destroyed.
    */
@@ -216,8 +228,17 @@ export abstract class Entity {
    * @throws Error when the entity is destroyed.
    */
   get timers(): EntityTimers {
-    this.placed();
-    return this.ownTimers!;
+    const { world } = this.placed();
+    this.ownTimers ??= new EntityTimers({
+      timers: world.timers,
+      clock: world.clock,
+      queue: this.queue,
+      logger: () => this.logger,
+      target: this,
+      markDirty: () => world.markDirty(this),
+      max: world.maxTimersPerEntity,
+    });
+    return this.ownTimers;
   }
 
   /**
@@ -227,7 +248,8 @@ export abstract class Entity {
    * @throws Error when the entity was never placed in a world.
    */
   get queue(): EntityQueue {
-    if (!this.ownQueue) throw new Error(`${this.constructor.name}: the entity was never spawned`);
+    if (!this.home) throw new Error(`${this.constructor.name}: the entity was never spawned`);
+    this.ownQueue ??= new EntityQueue(this.home.queueLimit);
     return this.ownQueue;
   }
 
@@ -310,20 +332,15 @@ export abstract class Entity {
   /** Called before the entity's components are detached and it leaves the world. */
   onDestroy(): void {}
 
+  /** @internal The `schedule` timers to save with the entity (none when it never started a timer). */
+  storedTimers(): ReturnType<EntityTimers['stored']> {
+    return this.ownTimers?.stored() ?? [];
+  }
+
   /** @internal Places the entity in a world and attaches its class's components; only the world calls it. */
   place(placement: Placement, order: readonly ComponentClass[], loaded?: ComponentData): void {
     this.placement = placement;
-    const { world } = placement;
-    this.ownQueue = new EntityQueue(world.queueLimit);
-    this.ownTimers = new EntityTimers({
-      timers: world.timers,
-      clock: world.clock,
-      queue: this.ownQueue,
-      logger: () => this.logger,
-      target: this,
-      markDirty: () => world.markDirty(this),
-      max: world.maxTimersPerEntity,
-    });
+    this.home = placement.world;
     for (const cls of order) this.attach(cls, loaded?.[cls.name]);
   }
 

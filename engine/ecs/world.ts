@@ -135,7 +135,7 @@ export class World {
       this.byEid.set(eid, entity);
       if (options.loaded) {
         entity.version = options.loaded.version;
-        entity.timers.restore(options.loaded.timers ?? []);
+        if (options.loaded.timers?.length) entity.timers.restore(options.loaded.timers);
         entity.onLoad();
       } else {
         entity.onCreate();

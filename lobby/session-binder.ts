@@ -173,9 +173,12 @@ export class SessionBinder {
   }
 
   private async release(bound: BoundSession, reason: string): Promise<void> {
-    await this.settle(bound);
+    const settled = await this.settle(bound);
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
-    await this.hook(bound, 'onOffline', reason);
+    // onOffline runs in the avatar's queue: behind a request that never settles it could not run
+    // before the save, so the close goes on without it rather than wait twice.
+    if (settled) await this.hook(bound, 'onOffline', reason);
+    else this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
     bound.avatar.attachSession(undefined, undefined);
     let saved = false;
     try {
@@ -191,11 +194,12 @@ export class SessionBinder {
     return runPlayerHook(bound.avatar, hook, args, { clock, logger, maxWaitMs: settleWaitMs, sessionId: bound.sessionId });
   }
 
-  // Lets the avatar's queued work finish before it changes hands or is saved.
-  private async settle(bound: BoundSession): Promise<void> {
-    if (!(await bound.avatar.queue.settle(this.options.clock, this.options.settleWaitMs))) {
-      this.options.logger.warn('lobby: a request was still running after the settle wait', { sessionId: bound.sessionId, waitMs: this.options.settleWaitMs });
-    }
+  // Lets the avatar's queued work finish before it changes hands or is saved; false when some
+  // was still running after the settle wait.
+  private async settle(bound: BoundSession): Promise<boolean> {
+    const settled = await bound.avatar.queue.settle(this.options.clock, this.options.settleWaitMs);
+    if (!settled) this.options.logger.warn('lobby: a request was still running after the settle wait', { sessionId: bound.sessionId, waitMs: this.options.settleWaitMs });
+    return settled;
   }
 
   private forget(bound: BoundSession): void {

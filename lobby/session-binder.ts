@@ -10,7 +10,7 @@ import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
 import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
 import { SessionDataMap } from '../engine/session/session-data-map.js';
-import type { Clock } from '../engine/timer/clock.js';
+import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
 import { LobbyError } from './errors.js';
 import type { GateLink } from './gate-link.js';
@@ -177,16 +177,41 @@ export class SessionBinder {
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
     // onOffline runs in the avatar's queue: behind a request that never settles it could not run
     // before the save, so the close goes on without it rather than wait twice.
-    if (settled) await this.hook(bound, 'onOffline', reason);
-    else this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
+    if (!settled) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
+    const hook = settled ? this.hook(bound, 'onOffline', reason) : undefined;
+    // Queued right behind the hook: a server call that arrives while the avatar is saved and
+    // leaves the world waits, then finds it gone, instead of changing what is being saved.
+    const held = settled ? this.holdQueue(bound) : undefined;
+    await hook;
+    const unhold = await held;
     bound.avatar.attachSession(undefined, undefined);
     let saved = false;
     try {
       saved = await this.options.avatars.release(bound.avatar);
     } catch (err) {
       this.options.logger.error('lobby: releasing an avatar failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id });
+    } finally {
+      unhold?.();
     }
     this.options.logger.info('lobby: session closed', { sessionId: bound.sessionId, uid: bound.uid, reason, saved });
+  }
+
+  // Takes the avatar's queue once the work queued before is done (waiting `settleWaitMs` at most)
+  // and holds it until the returned function is called.
+  private async holdQueue(bound: BoundSession): Promise<() => void> {
+    const { clock, settleWaitMs } = this.options;
+    let unhold!: () => void;
+    const held = new Promise<void>((resolve) => (unhold = resolve));
+    let timer: ClockTimer | undefined;
+    await new Promise<void>((resolve) => {
+      timer = clock.setTimer(resolve, settleWaitMs);
+      void bound.avatar.queue.after(() => {
+        resolve();
+        return held;
+      });
+    });
+    clock.clearTimer(timer!);
+    return unhold;
   }
 
   private hook(bound: BoundSession, hook: PlayerHook, ...args: string[]): Promise<void> {

@@ -79,7 +79,8 @@ export class ClientDispatch {
   // logged with its stack under a fresh id, and the client gets that id only.
   private gameError(route: string, sessionId: string, err: unknown): unknown {
     if (err instanceof GameError) {
-      this.options.logger.debug('lobby: game method refused', { code: err.code, detail: err.message, route, sessionId });
+      const cause = err.cause === undefined ? {} : { cause: err.cause };
+      this.options.logger.debug('lobby: game method refused', { code: err.code, detail: err.message, ...cause, route, sessionId });
       this.logged.add(err);
       return err;
     }

@@ -33,7 +33,8 @@ export interface GameContext extends SessionDirectory {
    * here already: `(await game.load('Boss', 'boss')) ?? game.spawn('Boss', { id: 'boss' })` (a new
    * entity is claimed at its first save).
    * @returns undefined when nothing is stored under `id` (no claim is kept).
-   * @throws OwnershipHeldError while another lobby owns it; StoreError when the store fails.
+   * @throws OwnershipHeldError while another lobby owns it; StoreError when the store fails; Error
+   *   when the entity with that id here is of another type.
    */
   load<E extends Entity = Entity>(type: EntityClass<E> | string, id: string): Promise<E | undefined>;
   /** The live entity with id `id` on this lobby. */

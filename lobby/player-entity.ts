@@ -2,7 +2,8 @@
  * The base of entities that stand for a connected player (the worked example's `Avatar`). While
  * the player's session is bound, the entity holds its stand-in, so component methods learn who
  * calls them and can push back: `sessionOf(this)?.push('inventory.changed', …)`. The session
- * host calls its hooks as the player comes and goes (player-hooks.ts).
+ * host calls its hooks as the player comes and goes (player-hooks.ts), in the entity's queue, so
+ * they never interleave with its requests, server calls or timers.
  */
 import type { Component } from '../engine/ecs/component.js';
 import { Entity } from '../engine/ecs/entity.js';

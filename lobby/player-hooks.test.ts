@@ -66,4 +66,38 @@ describe('runPlayerHook', () => {
     await run;
     expect(logger.at('warn')).toEqual([expect.objectContaining({ message: 'lobby: onOnline still running after 1000 ms; going on', meta: expect.objectContaining({ entityId: hero.id }) })]);
   });
+
+  it('runs the hook in the entity queue: after the work queued before it, and before the work queued while it runs', async () => {
+    const { hero, context } = setup();
+    const order: string[] = [];
+    let releaseEarlier!: () => void;
+    const earlier = hero.queue.after(() => new Promise<void>((resolve) => (releaseEarlier = resolve)).then(() => void order.push('earlier task')));
+    let releaseHook!: () => void;
+    hero.onOffline = async (reason: string) => {
+      order.push(`onOffline ${reason} starts`);
+      await new Promise<void>((resolve) => (releaseHook = resolve));
+      order.push('onOffline ends');
+    };
+    const hook = runPlayerHook(hero, 'onOffline', ['client left'], context);
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    releaseEarlier();
+    await earlier;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['earlier task', 'onOffline client left starts']);
+    const later = hero.queue.offer(() => void order.push('later task'));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['earlier task', 'onOffline client left starts']);
+    releaseHook();
+    await hook;
+    await later;
+    expect(order).toEqual(['earlier task', 'onOffline client left starts', 'onOffline ends', 'later task']);
+  });
+
+  it('does not call the hook of an entity that left the world before its turn', async () => {
+    const { hero, context } = setup();
+    hero.destroy();
+    await runPlayerHook(hero, 'onOnline', [], context);
+    expect(hero.calls).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
 import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
 import { SessionDataMap } from '../engine/session/session-data-map.js';
-import type { Clock } from '../engine/timer/clock.js';
+import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
 import { LobbyError } from './errors.js';
 import type { GateLink } from './gate-link.js';
@@ -173,17 +173,45 @@ export class SessionBinder {
   }
 
   private async release(bound: BoundSession, reason: string): Promise<void> {
-    await this.settle(bound);
+    const settled = await this.settle(bound);
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
-    await this.hook(bound, 'onOffline', reason);
+    // onOffline runs in the avatar's queue: behind a request that never settles it could not run
+    // before the save, so the close goes on without it rather than wait twice.
+    if (!settled) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
+    const hook = settled ? this.hook(bound, 'onOffline', reason) : undefined;
+    // Queued right behind the hook: a server call that arrives while the avatar is saved and
+    // leaves the world waits, then finds it gone, instead of changing what is being saved.
+    const held = settled ? this.holdQueue(bound) : undefined;
+    await hook;
+    const unhold = await held;
     bound.avatar.attachSession(undefined, undefined);
     let saved = false;
     try {
       saved = await this.options.avatars.release(bound.avatar);
     } catch (err) {
       this.options.logger.error('lobby: releasing an avatar failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id });
+    } finally {
+      unhold?.();
     }
     this.options.logger.info('lobby: session closed', { sessionId: bound.sessionId, uid: bound.uid, reason, saved });
+  }
+
+  // Takes the avatar's queue once the work queued before is done (waiting `settleWaitMs` at most)
+  // and holds it until the returned function is called.
+  private async holdQueue(bound: BoundSession): Promise<() => void> {
+    const { clock, settleWaitMs } = this.options;
+    let unhold!: () => void;
+    const held = new Promise<void>((resolve) => (unhold = resolve));
+    let timer: ClockTimer | undefined;
+    await new Promise<void>((resolve) => {
+      timer = clock.setTimer(resolve, settleWaitMs);
+      void bound.avatar.queue.after(() => {
+        resolve();
+        return held;
+      });
+    });
+    clock.clearTimer(timer!);
+    return unhold;
   }
 
   private hook(bound: BoundSession, hook: PlayerHook, ...args: string[]): Promise<void> {
@@ -191,11 +219,12 @@ export class SessionBinder {
     return runPlayerHook(bound.avatar, hook, args, { clock, logger, maxWaitMs: settleWaitMs, sessionId: bound.sessionId });
   }
 
-  // Lets the avatar's queued work finish before it changes hands or is saved.
-  private async settle(bound: BoundSession): Promise<void> {
-    if (!(await bound.avatar.queue.settle(this.options.clock, this.options.settleWaitMs))) {
-      this.options.logger.warn('lobby: a request was still running after the settle wait', { sessionId: bound.sessionId, waitMs: this.options.settleWaitMs });
-    }
+  // Lets the avatar's queued work finish before it changes hands or is saved; false when some
+  // was still running after the settle wait.
+  private async settle(bound: BoundSession): Promise<boolean> {
+    const settled = await bound.avatar.queue.settle(this.options.clock, this.options.settleWaitMs);
+    if (!settled) this.options.logger.warn('lobby: a request was still running after the settle wait', { sessionId: bound.sessionId, waitMs: this.options.settleWaitMs });
+    return settled;
   }
 
   private forget(bound: BoundSession): void {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../engine/rpc/errors.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
+import type { Store } from '../engine/persist/store.js';
+import { Inventory } from './fixtures/test-components.js';
 import { args, Probe, rejection, result, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
 
 let cluster: LobbyCluster | undefined;
@@ -83,5 +85,45 @@ describe('one queue per avatar', () => {
     Probe.holds.get('held')!();
     expect(await Promise.all([held, queued])).toEqual(['held', 'queued']);
     expect(Probe.done).toEqual(['held', 'queued']);
+  });
+
+  it('holds a call from another server that arrives while a closing session saves the avatar: it runs after, and finds the avatar gone', async () => {
+    cluster = await startLobbyCluster();
+    let stall: Promise<void> | undefined;
+    let saveStarted!: () => void;
+    const saving = new Promise<void>((resolve) => (saveStarted = resolve));
+    // lobby-2's view of the shared store: its saves wait while `stall` is set.
+    const shared = cluster.store;
+    const view = new Proxy(shared, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop !== 'save' && prop !== 'saveBatch') return value.bind(target);
+        return async (...a: unknown[]) => {
+          if (stall) {
+            saveStarted();
+            await stall;
+          }
+          return (value as (...b: unknown[]) => unknown).apply(target, a);
+        };
+      },
+    }) as Store;
+    const lobby = cluster.startLobby('lobby-2', { store: view });
+    const sessions = cluster.sessions('gate-a', 'lobby-2');
+    const { avatar } = await sessions.bind({ sessionId: 's1', uid: 'u1', gateId: 'gate-a' }, false);
+    lobby.world.find('avatar-u1')!.get(Inventory).gold = 5;
+    let endStall!: () => void;
+    stall = new Promise<void>((resolve) => (endStall = resolve));
+    const closed = sessions.close('s1', 'client left');
+    await saving;
+    const caller = cluster.nodes.nodes.find((n) => n.serverId === 'lobby-1')!;
+    const call = caller.remote<ProbeApi>(avatar).Probe.mark('during the save');
+    // Calls on one link arrive in order: once this is answered, the call above has arrived.
+    await caller.call('lobby-2', 'sessions', 'close', ['no-such-session', 'flush the link']);
+    expect(Probe.done).toEqual([]);
+    endStall();
+    await closed;
+    expect(await rejection(call)).toMatchObject({ code: 'RPC_ERR_NO_SUCH_ENTITY' });
+    expect(Probe.done).toEqual([]);
   });
 });

@@ -143,13 +143,15 @@ describe('SessionHost request', () => {
     expect(new Set(ids).size).toBe(3);
   });
 
-  it("keeps the code and message of a GameError a game method throws, and logs it at debug only", async () => {
+  it("keeps the code and message of a GameError a game method throws, and logs it with its cause at debug only", async () => {
     const { sessions, cluster } = await bound();
     const err = (await rejection(sessions.request('s1', 'Probe.refuse', args()))) as RemoteError;
     expect(err.code).toBe('GAME_ERR_NO_ENTRY');
     expect(err.remoteMessage).toBe('no entry');
     expect(cluster.lobby.logger.at('error')).toEqual([]);
-    expect(cluster.lobby.logger.at('debug')).toContainEqual(expect.objectContaining({ message: 'lobby: game method refused', meta: expect.objectContaining({ code: 'GAME_ERR_NO_ENTRY', route: 'Probe.refuse' }) }));
+    const line = cluster.lobby.logger.at('debug').find((l) => l.message === 'lobby: game method refused');
+    expect(line?.meta).toMatchObject({ code: 'GAME_ERR_NO_ENTRY', route: 'Probe.refuse' });
+    expect((line?.meta.cause as Error | undefined)?.message).toBe('the door list of zone 7 says closed');
   });
 
   it('answers LOBBY_ERR_BAD_RESULT when a method returns what msgpack cannot carry', async () => {

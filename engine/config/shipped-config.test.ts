@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from './config-schema.js';
@@ -25,6 +25,13 @@ describe('shipped config files', () => {
 
   it.each(['gate', 'lobby', 'services'] as const)('config/%s.jsonc refuses to load without RPC_SECRET, saying so', (role) => {
     expect(() => loadConfig({ role, configDir, env: {}, argv: [] })).toThrow(/RPC_SECRET/);
+  });
+
+  it("config/lobby.jsonc sets the lobby's game, tick rate, flush interval, queue caps and timer cap", () => {
+    const text = readFileSync(`${configDir}lobby.jsonc`, 'utf8');
+    for (const key of ['game', 'tickHz', 'flushIntervalMs', 'maxQueuedPerSession', 'maxQueuedPerEntity', 'maxTimersPerEntity']) {
+      expect(text, key).toMatch(new RegExp(`"${key}":`));
+    }
   });
 
   it('use LMDB for standalone, MongoDB for lobby and services', () => {

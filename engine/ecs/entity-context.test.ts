@@ -164,4 +164,11 @@ describe('the entity context with a host', () => {
     expect(await guard.load('Bank', 'no-such-bank')).toBeUndefined();
     expect(serverA.persistence.claimCount).toBe(0);
   });
+
+  it('refuses to load, as one type, an entity of another type that has the id here', async () => {
+    const { serverA } = await twoServers();
+    const guard = serverA.world.spawn(Guard, { id: 'guard-1' });
+    await expect(guard.load(Bank, 'guard-1')).rejects.toThrow('load(Bank, guard-1): the entity with this id here is a Guard');
+    expect(await guard.load(Guard, 'guard-1')).toBe(guard);
+  });
 });

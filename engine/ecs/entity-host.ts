@@ -24,6 +24,7 @@ export interface EntityHost {
   /**
    * Claims and loads entity `id` of `type`, or returns the one already in the world.
    * @returns undefined when the store has no such entity (no claim is kept).
+   * @throws Error when the entity with that id in the world is of another type.
    */
   load(type: string, id: string): Promise<Entity | undefined>;
   /** Saves `entity`, takes it out of the world and gives its claim back. */
@@ -56,6 +57,8 @@ export function createEntityHost({ rpc, persistence }: EntityHostParts): EntityH
     },
     load: async (type, id) => {
       const entity = await persistence.load(type, id);
+      // The one already in the world under this id may be of another type: never handed out as this one.
+      if (entity && entity.typeName !== type) throw new Error(`load(${type}, ${id}): the entity with this id here is a ${entity.typeName}`);
       // Not found: the claim `load` keeps for creating it is given back; a spawn with this id
       // claims it again at its first save.
       if (!entity) await persistence.releaseClaim(id);

@@ -1,6 +1,7 @@
 /**
  * One entity's work, run one at a time in arrival order: its owner's client requests, calls from
- * other servers to its components and its timer callbacks (like a non-reentrant actor's mailbox).
+ * other servers to its components, its timer callbacks and a player entity's hooks (like a
+ * non-reentrant actor's mailbox).
  * A method that awaits keeps the next task of the same entity waiting, so game code never sees
  * two of them interleave. Bounded: past the cap, work from outside is refused at once (each
  * caller answers with its own coded error) instead of piling up behind a slow task.

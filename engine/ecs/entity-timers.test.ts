@@ -150,6 +150,15 @@ describe('entity timers', () => {
     expect(camp.timers.size).toBe(0);
   });
 
+  it('refuses an every interval that is not > 0, and an after delay below 0', () => {
+    const { camp } = setup();
+    expect(() => camp.timers.every(0, () => undefined)).toThrow(RangeError);
+    expect(() => camp.timers.every(-5, () => undefined)).toThrow(RangeError);
+    expect(() => camp.timers.every(Number.NaN, () => undefined)).toThrow(RangeError);
+    expect(() => camp.timers.after(-1, () => undefined)).toThrow(RangeError);
+    expect(camp.timers.size).toBe(0);
+  });
+
   it('logs a callback that throws with the entity id, and keeps the queue going', async () => {
     const { clock, logger, camp } = setup();
     camp.timers.schedule(10, 'explode');

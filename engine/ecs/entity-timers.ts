@@ -70,7 +70,7 @@ export class EntityTimers {
    */
   after(ms: number, fn: () => unknown): TimerHandle {
     this.check('after', fn);
-    return this.start(ms, 0, fn, undefined);
+    return this.start(ms, false, fn, undefined);
   }
 
   /**
@@ -81,7 +81,7 @@ export class EntityTimers {
    */
   every(ms: number, fn: () => unknown): TimerHandle {
     this.check('every', fn);
-    return this.start(ms, ms, fn, undefined);
+    return this.start(ms, true, fn, undefined);
   }
 
   /**
@@ -101,7 +101,7 @@ export class EntityTimers {
       throw new TypeError(`timers.schedule: the arguments of ${method} cannot be saved: ${(err as Error).message}`);
     }
     this.check('schedule');
-    const handle = this.start(ms, 0, undefined, { at: this.owner.clock.now() + ms, method, args: structuredClone(args) });
+    const handle = this.start(ms, false, undefined, { at: this.owner.clock.now() + ms, method, args: structuredClone(args) });
     this.owner.markDirty();
     return handle;
   }
@@ -137,7 +137,7 @@ export class EntityTimers {
         this.owner.markDirty();
         continue;
       }
-      this.start(Math.max(0, stored.at - this.owner.clock.now()), 0, undefined, stored);
+      this.start(Math.max(0, stored.at - this.owner.clock.now()), false, undefined, stored);
     }
   }
 
@@ -154,10 +154,12 @@ export class EntityTimers {
     if (this.live.size >= this.owner.max) throw new RangeError(`timers.${what}: the entity has ${this.live.size} live timers, cap ${this.owner.max}`);
   }
 
-  private start(delay: number, interval: number, fn: (() => unknown) | undefined, stored: StoredTimer | undefined): TimerHandle {
-    const entry: Live = { stored, repeating: interval > 0, queued: false };
+  // `ms`: the delay of a one-shot timer, the interval of a repeating one (which the timer
+  // service checks is > 0).
+  private start(ms: number, repeating: boolean, fn: (() => unknown) | undefined, stored: StoredTimer | undefined): TimerHandle {
+    const entry: Live = { stored, repeating, queued: false };
     const fire = (): void => this.fire(id, entry, fn);
-    const id = interval > 0 ? this.owner.timers.repeat(interval, fire) : this.owner.timers.once(delay, fire);
+    const id = repeating ? this.owner.timers.repeat(ms, fire) : this.owner.timers.once(ms, fire);
     this.live.set(id, entry);
     return id as TimerHandle;
   }

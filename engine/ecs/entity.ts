@@ -294,7 +294,8 @@ export abstract class Entity {
    * returns it when it is here already.
    * @returns undefined when the store has no such entity: spawn it with that id to create it.
    * @throws (rejects) OwnershipHeldError while another server holds it; StoreError when the store
-   *   fails; Error when this entity is destroyed or its world has no host.
+   *   fails; Error when this entity is destroyed, its world has no host, or the entity with that
+   *   id in the world is of another type.
    */
   async load<E extends Entity = Entity>(type: EntityClass<E> | string, id: string): Promise<E | undefined> {
     const { world } = this.placed();

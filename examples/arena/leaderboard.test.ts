@@ -72,6 +72,16 @@ describe('the leaderboard', () => {
     expect(board.entries.filter((entry) => entry.player === 'player-1')).toHaveLength(1);
   });
 
+  it('refuses a record without a player or with experience that is not a finite number >= 0', async () => {
+    server = await startArena();
+    const board = ranking(server);
+    expect(() => board.record('', 1)).toThrow(TypeError);
+    expect(() => board.record('player-1', -1)).toThrow(TypeError);
+    expect(() => board.record('player-1', Number.NaN)).toThrow(TypeError);
+    expect(() => board.record('player-1', Number.POSITIVE_INFINITY)).toThrow(TypeError);
+    expect(board.entries).toEqual([]);
+  });
+
   it('answers ARENA_ERR_NO_LEADERBOARD when the leaderboard cannot be reached', async () => {
     server = await startArena();
     const client = await server.connect({ transport: 'tcp' });

@@ -30,11 +30,11 @@ export class Ranking extends Component {
   /**
    * Sets `player`'s experience to `xp` and ranks them again; a player below the last of a full
    * board is not kept.
-   * @throws TypeError for a player that is not a non-empty string or xp that is not a number >= 0.
+   * @throws TypeError for a player that is not a non-empty string or xp that is not a finite number >= 0.
    */
   record(player: string, xp: number): void {
     if (typeof player !== 'string' || player.length === 0) throw new TypeError('record: player must be a non-empty string');
-    if (typeof xp !== 'number' || !(xp >= 0)) throw new TypeError('record: xp must be a number >= 0');
+    if (typeof xp !== 'number' || !Number.isFinite(xp) || xp < 0) throw new TypeError('record: xp must be a finite number >= 0');
     const others = this.entries.filter((entry) => entry.player !== player);
     others.push({ player, xp });
     // Ties keep the order they were reached in: the earlier stays ahead.

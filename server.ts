@@ -52,6 +52,18 @@ function readVersion(): string {
   throw new Error('tessera: package.json not found beside the engine or above it');
 }
 
+/** Time a module's drain or stop gets beyond the lobby's settle wait: the game's stop hooks and the final save. */
+const DRAIN_SAVE_MARGIN_MS = 20_000;
+
+/**
+ * How long each module's drain or stop may take. A lobby's drain waits up to `lobby.settleWaitMs`
+ * for running requests and only then saves: a shorter deadline would close the store under its
+ * final save.
+ */
+export function stepTimeoutMsOf(config: Config): number {
+  return config.lobby.settleWaitMs + DRAIN_SAVE_MARGIN_MS;
+}
+
 /** What {@link createServer} needs besides the configuration. */
 export interface ServerOptions {
   config: Config;
@@ -98,7 +110,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const startedAt = clock.now();
   const serverId = serverIdOf(config.server);
   const logger = options.logger ?? createLogger(loggerOptionsFromConfig(config.log, serverId, clock));
-  const life = new Lifecycle({ logger, clock });
+  const life = new Lifecycle({ logger, clock, stepTimeoutMs: stepTimeoutMsOf(config) });
   const role = config.server.role;
   const standalone = role === 'standalone';
   const hostsLobby = standalone || role === 'lobby';

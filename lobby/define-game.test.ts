@@ -42,5 +42,6 @@ describe('defineGame', () => {
   it('refuses services that are not Service classes and hooks that are not functions', () => {
     expect(refusal({ ...base, services: { shop: { buy: () => 1 } } })).toContain('service shop is not a Service class');
     expect(refusal({ ...base, onStart: 'go' })).toContain('onStart must be a function');
+    expect(refusal({ ...base, services: { sessions: Shop } })).toContain("service name sessions is the engine's own");
   });
 });

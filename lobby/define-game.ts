@@ -5,6 +5,7 @@
  * its start and stop hooks. The engine imports nothing from any game.
  */
 import type { EntityClass } from '../engine/ecs/entity.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { System } from '../engine/ecs/world.js';
 import type { GameContext } from './game-context.js';
 import { PlayerEntity } from './player-entity.js';
@@ -44,6 +45,8 @@ export interface GameDefinition {
 }
 
 const GAME_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+/** RPC services every lobby or gate serves itself (engine/session/session-contract.ts). */
+const ENGINE_SERVICES: ReadonlySet<string> = new Set([LOBBY_SESSIONS_SERVICE, GATE_SERVICE]);
 
 /**
  * Checks a game's definition and returns it frozen. Entity classes are checked again, more deeply,
@@ -75,6 +78,7 @@ export function defineGame<G extends GameDefinition>(game: G): Readonly<G> {
   }
   for (const [name, cls] of Object.entries(game.services ?? {})) {
     if (typeof cls !== 'function' || !(cls.prototype instanceof Service)) fail(`service ${name} is not a Service class`);
+    if (ENGINE_SERVICES.has(name)) fail(`service name ${name} is the engine's own`);
   }
   for (const hook of ['onStart', 'onStop'] as const) {
     if (game[hook] !== undefined && typeof game[hook] !== 'function') fail(`${hook} must be a function`);

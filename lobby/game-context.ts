@@ -51,6 +51,8 @@ export interface GameContext extends SessionDirectory {
    * @returns false when another live entity holds the name.
    */
   claimName(name: string, entity: Entity): Promise<boolean>;
+  /** Gives back a name this lobby claimed (a match that ended); no-op for a name it does not hold. */
+  releaseName(name: string): Promise<void>;
 }
 
 /** What a {@link LobbyGameContext} is built from. */
@@ -60,6 +62,7 @@ export interface LobbyGameContextOptions {
   /** The world's host: the server id, RPC proxies, loading. */
   host: EntityHost;
   claimName(name: string, mailbox: Mailbox): Promise<boolean>;
+  releaseName(name: string): Promise<void>;
   directory: SessionDirectory;
   clock: Clock;
   logger: Logger;
@@ -108,6 +111,10 @@ export class LobbyGameContext implements GameContext {
 
   claimName(name: string, entity: Entity): Promise<boolean> {
     return this.options.claimName(name, { serverId: this.serverId, entityId: entity.id });
+  }
+
+  releaseName(name: string): Promise<void> {
+    return this.options.releaseName(name);
   }
 
   sessions(): ReturnType<SessionDirectory['sessions']> {

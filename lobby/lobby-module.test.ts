@@ -34,8 +34,21 @@ class Hero extends PlayerEntity {
   static override components = [Wallet];
 }
 
+/** Takes gold from other servers, slowly: `loot` waits until the test calls `Hoard.release`. */
+class Hoard extends Component {
+  static override requires = [Wallet];
+  static override serverCallable = ['loot'];
+  static release: (() => void) | undefined;
+  async loot(gold: number): Promise<number> {
+    await new Promise<void>((resolve) => (Hoard.release = resolve));
+    const wallet = this.entity.get(Wallet);
+    wallet.gold += gold;
+    return wallet.gold;
+  }
+}
+
 class Boss extends Entity {
-  static override components = [Wallet];
+  static override components = [Wallet, Hoard];
   override onCreate(): void {
     this.get(Wallet).gold = 1_000;
   }
@@ -158,6 +171,9 @@ describe('LobbyModule running a game', () => {
     expect(context!.serverId).toBe('lobby-1');
     expect(context!.now()).toBe(run.clock.now());
     expect(run.discovery.resolveName('world-boss')).toEqual({ serverId: 'lobby-1', entityId: 'boss' });
+    await context!.releaseName('world-boss');
+    expect(run.discovery.resolveName('world-boss')).toBeUndefined();
+    expect(await context!.claimName('world-boss', context!.find('boss')!)).toBe(true);
     expect(await run.nodes.nodes[0]!.remote<{ Wallet: Wallet }>({ serverId: 'lobby-1', entityId: 'boss' }).Wallet.balance()).toBe(1_000);
     await run.lobby.drain();
     expect((await run.store.load('Boss', 'boss'))?.data).toMatchObject({ components: { Wallet: { gold: 1 } } });
@@ -206,5 +222,18 @@ describe('LobbyModule running a game', () => {
     const boss = run.lobby.game!.find('boss')!;
     boss.timers.after(1_000, () => undefined);
     expect(() => boss.timers.after(1_000, () => undefined)).toThrow();
+  });
+
+  it('lets server calls queued on a world entity finish before the final save, and refuses those that come during the drain', async () => {
+    const run = await start(defineGame({ name: 'hoard', entities: { Hero, Boss }, player: Hero, onStart: (game) => void game.spawn(Boss, { id: 'boss' }) }));
+    const boss = run.nodes.nodes[0]!.remote<{ Hoard: Hoard }>({ serverId: 'lobby-1', entityId: 'boss' });
+    const looting = boss.Hoard.loot(5);
+    while (!Hoard.release) await new Promise((resolve) => setImmediate(resolve));
+    const drained = run.lobby.drain();
+    await expect(boss.Hoard.loot(1)).rejects.toMatchObject({ code: 'RPC_ERR_NO_SUCH_ENTITY' });
+    Hoard.release();
+    expect(await looting).toBe(1_005);
+    await drained;
+    expect((await run.store.load('Boss', 'boss'))?.data).toMatchObject({ components: { Wallet: { gold: 1_005 } } });
   });
 });

@@ -16,7 +16,7 @@ import type { Store } from '../engine/persist/store.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
-import type { LobbySettings } from './lobby-defaults.js';
+import { LOBBY_DEFAULTS, type LobbySettings } from './lobby-defaults.js';
 import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
@@ -67,6 +67,9 @@ export interface LobbyModuleOptions {
    */
   deferGameStart?: boolean;
 }
+
+/** What RPC sees of a draining lobby's world: no entity to call. */
+const NO_ENTITIES = { find: () => undefined };
 
 /** One lobby's world and sessions. */
 export class LobbyModule implements Module {
@@ -141,6 +144,7 @@ export class LobbyModule implements Module {
       registry,
       host: entityHost,
       claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
+      releaseName: (name) => this.options.discovery.releaseName(name),
       directory: host,
       clock: gameClock,
       logger: logger.child({ game: game.name }),
@@ -183,11 +187,21 @@ export class LobbyModule implements Module {
   }
 
   /**
-   * Refuses new sessions, finishes queued requests, runs the game's stop hooks, and saves every
-   * entity. A stop hook that throws is logged; the save still runs.
+   * Refuses new sessions and calls from other servers to this lobby's entities (they answer
+   * RPC_ERR_NO_SUCH_ENTITY), finishes what is queued, runs the game's stop hooks, lets every
+   * entity's queue settle, and saves every entity. A stop hook that throws is logged; the save
+   * still runs.
    */
   async drain(): Promise<void> {
-    await this.host?.drain(() => this.stopGame());
+    const world = this.world;
+    if (!world) return;
+    this.options.rpc.targets.setEntities(NO_ENTITIES);
+    const settleWaitMs = this.options.sessions?.settleWaitMs ?? LOBBY_DEFAULTS.settleWaitMs;
+    await this.host?.drain(async () => {
+      await this.stopGame();
+      // Server calls to NPCs and world entities queued before the refusal change state too.
+      await Promise.all(world.list().map((entity) => entity.queue.settle(this.options.clock, settleWaitMs)));
+    });
   }
 
   async stop(): Promise<void> {

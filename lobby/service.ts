@@ -4,6 +4,10 @@
  * lobby makes one instance of each. Like a component, a service lists the methods clients may
  * call (route `<name>.<method>`, called as `method(caller, ...args)`) and those other servers may
  * call (`rpc.service(serverId, name).method(...args)`, called as `method(...args)`).
+ *
+ * A service has no queue of its own: a client's calls run in its avatar's queue (in order with
+ * its other requests), but calls of different players and of other servers may interleave at
+ * each `await`. Keep state that needs one-at-a-time changes in an entity.
  */
 import type { GameContext } from './game-context.js';
 

@@ -305,7 +305,10 @@ export abstract class Entity {
 
   /**
    * Saves this entity, takes it out of the world (its timers are cancelled) and gives its claim
-   * back, so that another server may load it at once.
+   * back, so that another server may load it at once. Call it from the entity's own methods or
+   * timers, which run in its queue: from outside (a system, a service, a hook of another entity),
+   * a call from another server queued meanwhile could change it after the save, and that change
+   * would be lost.
    * @throws (rejects) Error when the save failed (the entity stays, dirty) or the world has no host.
    */
   unload(): Promise<void> {

@@ -85,4 +85,17 @@ describe('World', () => {
     world.destroy(crate);
     expect(world.entityOf(eid)).toBeUndefined();
   });
+
+  it('lists its live entities, all or of one type', () => {
+    class Crate extends Entity {}
+    class Barrel extends Entity {}
+    const world = new World({ logger: new MemoryLogger(), clock: new ManualClock(), registry: new EntityRegistry().register('Crate', Crate).register('Barrel', Barrel) });
+    const [a, b, c] = [world.spawn(Crate), world.spawn(Crate), world.spawn(Barrel)];
+    world.destroy(b);
+    expect(world.list()).toEqual(expect.arrayContaining([a, c]));
+    expect(world.list()).toHaveLength(2);
+    expect(world.list(Crate)).toEqual([a]);
+    expect(world.list('Barrel')).toEqual([c]);
+    expect(() => world.list('Nothing')).toThrow(/unknown entity type/);
+  });
 });

@@ -167,6 +167,18 @@ export class World {
   }
 
   /**
+   * The live entities, of one type when `type` is given (a class or a registered name), in no
+   * particular order: a snapshot, so the world may change while the caller walks it.
+   * @throws Error for an unregistered type.
+   */
+  list<E extends Entity = Entity>(type?: EntityClass<E> | string): E[] {
+    const all = [...this.entities.values()];
+    if (type === undefined) return all as E[];
+    const name = this.typeNameOf(type);
+    return all.filter((entity) => entity.typeName === name) as E[];
+  }
+
+  /**
    * The live entity behind bitecs id `eid`, for a system that found something an entity's own
    * code must handle (a death, a pickup): it can hand it over, e.g. through a timer or the
    * entity's queue, since systems themselves never await. Read it in the same step: bitecs

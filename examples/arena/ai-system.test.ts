@@ -26,11 +26,11 @@ describe('monsters', () => {
   it('wander around their homes while no hero is near', async () => {
     server = await startArena();
     const wanderer = monster(server, 'monster-1');
-    await server.tick(ticks(1));
+    server.tick(ticks(1));
     const home = MONSTER.homes[0]!;
     const moved = Math.hypot(wanderer.get(Position).x - home.x, wanderer.get(Position).y - home.y);
     expect(moved).toBeGreaterThan(0);
-    await server.tick(ticks(60));
+    server.tick(ticks(60));
     // A leashed monster strays a little past its leash at most before it turns back.
     const strayed = Math.hypot(wanderer.get(Position).x - home.x, wanderer.get(Position).y - home.y);
     expect(strayed).toBeLessThan(MONSTER.leash + MONSTER.speed);
@@ -45,11 +45,11 @@ describe('monsters', () => {
     hero.get(Position).x = hunter.get(Position).x + MONSTER.aggroRange - 1;
     hero.get(Position).y = hunter.get(Position).y;
     const before = distance(hero.get(Position), hunter.get(Position));
-    await server.tick(ticks(0.5));
+    server.tick(ticks(0.5));
     expect(distance(hero.get(Position), hunter.get(Position))).toBeLessThan(before);
     expect(hero.get(Health).hp).toBe(HERO.maxHp);
 
-    await server.tick(ticks(3));
+    server.tick(ticks(3));
     expect(distance(hero.get(Position), hunter.get(Position))).toBeLessThanOrEqual(MONSTER.attackRange);
     expect(hero.get(Health).hp).toBeLessThan(HERO.maxHp);
   });
@@ -59,7 +59,7 @@ describe('monsters', () => {
     const client = await server.connect({ transport: 'tcp' });
     const hero = heroOf(server, client);
     // The spawn point is farther than aggro range from every home, and wandering stays leashed.
-    await server.tick(ticks(10));
+    server.tick(ticks(10));
     expect(hero.get(Health).hp).toBe(HERO.maxHp);
   });
 });

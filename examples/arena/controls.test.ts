@@ -19,12 +19,12 @@ describe('movement: the client sends directions, the server moves the hero', () 
     expect(hero.get(Position)).toMatchObject({ x: HERO.spawn.x, y: HERO.spawn.y });
 
     await client.request('Controls.move', 0, -1);
-    await server.tick(ticks(1));
+    server.tick(ticks(1));
     expect(hero.get(Position).x).toBeCloseTo(HERO.spawn.x, 3);
     expect(hero.get(Position).y).toBeCloseTo(HERO.spawn.y - HERO.speed, 3);
 
     await client.request('Controls.move', 0, 0);
-    await server.tick(ticks(1));
+    server.tick(ticks(1));
     expect(hero.get(Position).y).toBeCloseTo(HERO.spawn.y - HERO.speed, 3);
     const view = await client.request<View>('arena.look');
     expect(view.you).toMatchObject({ id: hero.id, hp: HERO.maxHp });
@@ -38,7 +38,7 @@ describe('movement: the client sends directions, the server moves the hero', () 
     client.notify('Controls.move', -1, 0);
     // The session's requests run in arrival order: once this answers, the notify has run.
     await client.request('arena.look');
-    await server.tick(ticks(1));
+    server.tick(ticks(1));
     expect(hero.get(Position).x).toBeCloseTo(HERO.spawn.x - HERO.speed, 3);
   });
 
@@ -47,7 +47,7 @@ describe('movement: the client sends directions, the server moves the hero', () 
     const client = await server.connect({ transport: 'tcp' });
     const hero = heroOf(server, client);
     await client.request('Controls.move', 300, 400);
-    await server.tick(ticks(1));
+    server.tick(ticks(1));
     expect(hero.get(Position).x).toBeCloseTo(HERO.spawn.x + 0.6 * HERO.speed, 3);
     expect(hero.get(Position).y).toBeCloseTo(HERO.spawn.y + 0.8 * HERO.speed, 3);
   });
@@ -57,7 +57,7 @@ describe('movement: the client sends directions, the server moves the hero', () 
     const client = await server.connect({ transport: 'tcp' });
     const hero = heroOf(server, client);
     await client.request('Controls.move', 1, 0);
-    await server.tick(ticks(ARENA_SIZE / HERO.speed + 1));
+    server.tick(ticks(ARENA_SIZE / HERO.speed + 1));
     expect(hero.get(Position).x).toBe(ARENA_SIZE);
   });
 
@@ -98,10 +98,10 @@ describe('attack: checked by the server', () => {
     standNextTo(hero, target);
     expect(await client.request('Controls.attack', 'monster-1')).toEqual({ result: 'hit', hp: MONSTER.maxHp - HERO.damage });
     await expect(client.request('Controls.attack', 'monster-1')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_COOLDOWN' });
-    await server.tick(ticks(HERO.attackCooldown) - 1);
+    server.tick(ticks(HERO.attackCooldown) - 1);
     standNextTo(hero, target);
     await expect(client.request('Controls.attack', 'monster-1')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_COOLDOWN' });
-    await server.tick(1);
+    server.tick(1);
     standNextTo(hero, target);
     expect(await client.request('Controls.attack', 'monster-1')).toEqual({ result: 'killed', xp: MONSTER.xp });
   });

@@ -20,14 +20,14 @@ describe('death and respawn', () => {
     standNextTo(hero, monster(server, 'monster-1'));
     hero.get(Health).hp = MONSTER.damage;
     const death = client.nextPush('arena.death', { timeoutMs: 5_000 });
-    await server.tick(ticks(0.5));
+    server.tick(ticks(0.5));
     expect(await death).toEqual({ respawnInMs: HERO.respawnMs });
     expect(hero.get(Health).hp).toBe(0);
     expect(hero.get(Experience).deaths).toBe(1);
     await expect(client.request('Controls.move', 1, 0)).rejects.toMatchObject({ serverCode: 'ARENA_ERR_DEAD' });
 
     const respawn = client.nextPush('arena.respawn', { timeoutMs: 5_000 });
-    await server.tick(ticks(HERO.respawnMs / 1000));
+    server.tick(ticks(HERO.respawnMs / 1000));
     expect(await respawn).toEqual({ x: HERO.spawn.x, y: HERO.spawn.y, hp: HERO.maxHp });
     expect(hero.get(Position)).toMatchObject({ x: HERO.spawn.x, y: HERO.spawn.y });
     await client.request('Controls.move', 1, 0);
@@ -39,11 +39,11 @@ describe('death and respawn', () => {
     await killMonster(server, client, 'monster-4');
     const look = async (): Promise<View['monsters'][number]> => (await client.request<View>('arena.look')).monsters.find((m) => m.id === 'monster-4')!;
     expect((await look()).hp).toBe(0);
-    await server.tick(ticks(HERO.attackCooldown));
+    server.tick(ticks(HERO.attackCooldown));
     standNextTo(heroOf(server, client), monster(server, 'monster-4'));
     await expect(client.request('Controls.attack', 'monster-4')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_NO_TARGET' });
 
-    await server.tick(ticks(MONSTER.respawnMs / 1000 - HERO.attackCooldown));
+    server.tick(ticks(MONSTER.respawnMs / 1000 - HERO.attackCooldown));
     const home = MONSTER.homes[3]!;
     expect(await look()).toEqual({ id: 'monster-4', x: home.x, y: home.y, hp: MONSTER.maxHp });
   });

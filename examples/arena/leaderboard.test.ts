@@ -35,7 +35,7 @@ describe('the leaderboard', () => {
     const bob = await server.connect({ transport: 'ws' });
     await killMonster(server, ada, 'monster-1');
     await killMonster(server, bob, 'monster-2');
-    await server.tick(ticks(1));
+    server.tick(ticks(1));
     await killMonster(server, bob, 'monster-3');
 
     const expected: RankEntry[] = [

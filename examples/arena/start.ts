@@ -3,7 +3,7 @@
  * cluster to start loads the leaderboard (or creates it, the very first time) and claims its
  * cluster-wide name, so that every lobby reaches it with `named(LEADERBOARD.name)`.
  */
-import type { GameContext } from 'tessera';
+import { OwnershipHeldError, type GameContext } from 'tessera';
 import { Leaderboard } from './leaderboard.js';
 import { Monster } from './monster.js';
 import { LEADERBOARD, MONSTER, monsterId } from './rules.js';
@@ -20,7 +20,7 @@ async function startLeaderboard(game: GameContext): Promise<void> {
     stored = await game.load(Leaderboard, LEADERBOARD.id);
   } catch (err) {
     // Another lobby holds it: this lobby's heroes reach it there, by name.
-    if ((err as { code?: unknown }).code !== 'STORE_ERR_OWNED') throw err;
+    if (!(err instanceof OwnershipHeldError)) throw err;
     game.logger.info('the leaderboard runs on another lobby');
     return;
   }

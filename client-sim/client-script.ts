@@ -4,9 +4,9 @@
  * the game's folder, whose default export is `async (client, log) => { … }`. The engine imports
  * no game: the script is loaded from the path given at run time.
  */
-import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { findModuleFile, FROM_SOURCE, isFile } from '../engine/config/find-module-file.js';
 import type { GateClient } from './gate-client.js';
 
 /**
@@ -15,10 +15,7 @@ import type { GateClient } from './gate-client.js';
  */
 export type ClientScript = (client: GateClient, log: (line: string) => void) => Promise<void>;
 
-// From TypeScript sources (tsx, vitest) a script's .ts file loads too; from the build only .js.
-const FILES = import.meta.url.endsWith('.ts') ? ['client.ts', 'client.js'] : ['client.js'];
-/** The folder the engine runs from: the repository root, or `dist/` in a build. */
-const ENGINE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FILES = FROM_SOURCE ? ['client.ts', 'client.js'] : ['client.js'];
 
 /**
  * Finds and imports the client script of the game at `game`: its folder, or a file in it (its
@@ -27,20 +24,13 @@ const ENGINE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * @throws Error naming the files tried when there is none, or when its default export is not a function.
  */
 export async function loadClientScript(game: string, cwd: string = process.cwd()): Promise<ClientScript> {
-  const tried: string[] = [];
-  for (const root of [cwd, ENGINE_ROOT]) {
+  const { file, tried } = findModuleFile((root) => {
     const path = resolve(root, game);
-    const folder = existsSync(path) && statSync(path).isFile() ? dirname(path) : path;
-    for (const name of FILES) {
-      const file = resolve(folder, name);
-      if (!existsSync(file)) {
-        tried.push(file);
-        continue;
-      }
-      const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-      if (typeof module.default !== 'function') throw new Error(`${file}: the default export must be the script, async (client, log) => { … }`);
-      return module.default as ClientScript;
-    }
-  }
-  throw new Error(`game ${JSON.stringify(game)} has no client script: none of ${[...new Set(tried)].join(', ')} exists`);
+    const folder = isFile(path) ? dirname(path) : path;
+    return FILES.map((name) => resolve(folder, name));
+  }, cwd);
+  if (!file) throw new Error(`game ${JSON.stringify(game)} has no client script: none of ${tried.join(', ')} exists`);
+  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  if (typeof module.default !== 'function') throw new Error(`${file}: the default export must be the script, async (client, log) => { … }`);
+  return module.default as ClientScript;
 }

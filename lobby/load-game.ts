@@ -3,16 +3,12 @@
  * folder of the game's own repository, or a package name. The module's default export (or its
  * export named `game`) must be what `defineGame` returned.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findModuleFile, FROM_SOURCE } from '../engine/config/find-module-file.js';
 import { defineGame, type GameDefinition } from './define-game.js';
 
-// From TypeScript sources (tsx, vitest) a game's .ts files load too; from the build only .js.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const SUFFIXES = FROM_SOURCE ? ['', '.ts', '/index.ts', '.js', '/index.js'] : ['', '.js', '/index.js'];
-/** The folder the engine runs from: the repository root, or `dist/` in a build. */
-const ENGINE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Options for {@link loadGame}. */
 export interface LoadGameOptions {
@@ -27,22 +23,11 @@ export interface LoadGameOptions {
  * @throws Error naming the paths tried when nothing is found, or what `defineGame` finds wrong.
  */
 export async function loadGame(spec: string, options: LoadGameOptions = {}): Promise<GameDefinition> {
-  const file = findFile(spec, options.cwd ?? process.cwd());
+  const { file, tried } = findModuleFile((root) => SUFFIXES.map((suffix) => resolve(root, spec + suffix)), options.cwd ?? process.cwd());
   const looksLikePath = spec.startsWith('.') || isAbsolute(spec) || spec.includes('/') && !spec.startsWith('@');
-  if (!file && looksLikePath) throw new Error(`game ${JSON.stringify(spec)} not found: no such file or folder with an index (${SUFFIXES.filter(Boolean).join(', ')})`);
+  if (!file && looksLikePath) throw new Error(`game ${JSON.stringify(spec)} not found: none of ${tried.join(', ')} exists`);
   const module = (await import(file ? pathToFileURL(file).href : spec)) as { default?: unknown; game?: unknown };
   const game = module.default ?? module.game;
   if (typeof game !== 'object' || game === null) throw new Error(`game ${JSON.stringify(spec)}: the module exports no game (export default defineGame({...}))`);
   return defineGame(game as GameDefinition);
-}
-
-function findFile(spec: string, cwd: string): string | undefined {
-  const roots = isAbsolute(spec) ? [''] : [cwd, ENGINE_ROOT];
-  for (const root of roots) {
-    for (const suffix of SUFFIXES) {
-      const candidate = resolve(root, spec + suffix);
-      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    }
-  }
-  return undefined;
 }

@@ -1,12 +1,13 @@
 /**
  * The monsters' minds. Each living monster chases the nearest living hero within its aggro range
  * and hits it when close enough and its weapon is ready; with no hero near, it wanders around its
- * home. It only changes numbers (directions, health, cooldowns): a hero it downs notices on its
- * own timer and does the talking (hero.ts).
+ * home. It only changes numbers (directions, health, cooldowns) and never awaits: a hero it downs
+ * is handed its fall on a timer, which runs in the hero's queue and does the talking (hero.ts).
  */
 import { query, type World } from 'tessera';
 import { Health, Mover, Position, Weapon } from './body.js';
 import { Controls } from './controls.js';
+import { Hero } from './hero.js';
 import { Brain } from './monster.js';
 import { MONSTER } from './rules.js';
 
@@ -48,10 +49,12 @@ export function aiSystem(world: World, dt: number): void {
       if (weapon.cooldown[m]! <= 0) {
         health.hp[prey] = Math.max(0, health.hp[prey]! - MONSTER.damage);
         weapon.cooldown[m] = MONSTER.attackCooldown;
-        // A downed hero stops where it fell; it will learn of it on its own timer.
+        // A downed hero stops where it fell, and its own code tells its player.
         if (health.hp[prey] === 0) {
           mover.dx[prey] = 0;
           mover.dy[prey] = 0;
+          const hero = world.entityOf(prey);
+          if (hero instanceof Hero) hero.timers.after(0, () => hero.fall());
         }
       }
     } else if (prey >= 0) {

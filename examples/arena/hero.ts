@@ -1,8 +1,9 @@
 /**
  * Heroes: the players' avatars. A hero enters the arena at the spawn point with full health; its
- * experience is saved. Monsters hit heroes inside the AI system, which only changes numbers, so a
- * hero watches its own health on a timer: when it finds itself down it tells its player
- * (`arena.death`) and starts its respawn timer (`arena.respawn` when it is back).
+ * experience is saved. Monsters hit heroes inside the AI system, which only changes numbers and
+ * hands a downed hero its fall (through `world.entityOf` and a timer, so that it runs in the
+ * hero's queue): the hero tells its player (`arena.death`) and starts its respawn timer
+ * (`arena.respawn` when it is back).
  */
 import { PlayerEntity, type ComponentClass } from 'tessera';
 import { Health, Mover, Position, Weapon } from './body.js';
@@ -28,11 +29,10 @@ export class Hero extends PlayerEntity {
   private enterArena(): void {
     this.get(Mover).speed = HERO.speed;
     this.respawn();
-    this.timers.every(HERO.healthCheckMs, () => this.checkHealth());
   }
 
-  /** Notices a hit that downed the hero (the AI system set its health to 0). */
-  private checkHealth(): void {
+  /** Takes the blow that downed the hero (the AI system set its health to 0 and called this through a timer). */
+  fall(): void {
     if (this.down || this.get(Health).hp > 0) return;
     this.down = true;
     this.get(Mover).stop();

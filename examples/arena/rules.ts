@@ -18,8 +18,6 @@ export const HERO = {
   attackCooldown: 1,
   /** How long a downed hero waits before it comes back at the spawn point. */
   respawnMs: 5_000,
-  /** How often a hero looks at its own health, to notice that a monster downed it. */
-  healthCheckMs: 100,
 } as const;
 
 /** Monsters: NPCs spawned when the lobby starts, moved by the AI system. */

@@ -69,6 +69,13 @@ export const SYSTEM_ROUTE = {
   AUTH: 'sys.auth',
   /** push: the session moved to another lobby; the avatar was reloaded from its last save. */
   REBOUND: 'sys.rebound',
+  /** push: the player entered a space, `{ spaceId, type, lobbyId }`; a sync snapshot of it follows. */
+  SPACE: 'sys.space',
+  /**
+   * push: what the player sees of its space changed (docs/sync.md). The body is the sync message's
+   * own bytes, not msgpack: the SDK hands it to its world mirror.
+   */
+  SYNC: 'sys.sync',
 } as const;
 
 /** Limits of a connection; the server hello tells the client the gate's values. */

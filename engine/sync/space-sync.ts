@@ -18,7 +18,7 @@ import type { World } from '../ecs/world.js';
 import { ByteWriter } from './byte-writer.js';
 import { encodeSnapshotHead, messageFlags, writeChange, writeEnter, writeMessageStart, type SyncSpaceInfo } from './sync-encoder.js';
 import type { SyncSchema, SyncType } from './sync-schema.js';
-import { createDiff, EntityShadow, type ShadowDiff } from './sync-shadow.js';
+import { createDiff, EntityShadow, type HotColumns, type ShadowDiff } from './sync-shadow.js';
 
 /** One player in the space, as the sync stage sees it each step. */
 export interface SyncObserver {
@@ -44,24 +44,26 @@ export interface SpaceSyncOptions {
   interest?: ComponentClass;
 }
 
-// Where a record lies in the step's arena; end 0: none.
-interface Span {
-  start: number;
-  end: number;
-}
-
 class Tracked {
   readonly parts: (Component | undefined)[];
+  /** The entity's bitecs id when last found in the world. */
+  eid = -1;
   /** The step this entity was last found in the world. */
   seenStep = 0;
   /** The observer pass that last met it. */
   metPass = 0;
   /** Whether every observer sees it. */
   global = false;
-  readonly change: Span = { start: 0, end: 0 };
-  readonly ownerChange: Span = { start: 0, end: 0 };
-  readonly enter: Span = { start: 0, end: 0 };
-  readonly ownerEnter: Span = { start: 0, end: 0 };
+  // Where its records lie in the step's arena (end 0: none this step). Kept in the object
+  // itself: the observer pass reads them for every entity in every view.
+  changeStart = 0;
+  changeEnd = 0;
+  ownerChangeStart = 0;
+  ownerChangeEnd = 0;
+  enterStart = 0;
+  enterEnd = 0;
+  ownerEnterStart = 0;
+  ownerEnterEnd = 0;
   enterStep = 0;
   ownerEnterStep = 0;
   /** The step in which an observer has it as its avatar. */
@@ -70,6 +72,8 @@ class Tracked {
   constructor(
     readonly entity: Entity,
     readonly net: number,
+    /** Its bit in each observer's {@link ObserverState.bits}: dense, reused a step after it is gone. */
+    readonly index: number,
     readonly shadow: EntityShadow,
   ) {
     this.parts = new Array<Component | undefined>(shadow.type.components.length);
@@ -77,25 +81,45 @@ class Tracked {
 }
 
 interface ObserverState {
-  known: Set<Tracked>;
+  /** What its mirror holds, one bit per {@link Tracked.index}: one array per observer keeps the checks in cache. */
+  bits: Uint32Array;
+  /** The same, as a list. */
+  known: Tracked[];
   owner: Entity | undefined;
+  step: number;
 }
 
 /** Builds each observer's sync message for one space after each step. */
 export class SpaceSync {
-  private readonly tracked = new Map<Entity, Tracked>();
+  /** Every entity synced now. */
+  private tracked: Tracked[] = [];
+  /** The same, by bitecs id. */
+  private readonly byEid: (Tracked | undefined)[] = [];
   private readonly observers = new Map<string, ObserverState>();
-  private readonly diffs = new Map<SyncType, ShadowDiff>();
+  /** Indexes free for new entities, and those of entities gone this step (free from the next). */
+  private readonly freeIndexes: number[] = [];
+  private readonly goneIndexes: number[] = [];
+  private nextIndex = 0;
+  /** Scratch per type, by type number. */
+  private readonly diffs: ShadowDiff[];
+  /** The world's arrays of each type's hot fields, by type number, fetched each step (they grow). */
+  private readonly columns: (ArrayLike<number> | undefined)[][];
   private readonly arena = new ByteWriter(64 * 1_024);
   private readonly scratch = new ByteWriter();
   private readonly message = new ByteWriter(16 * 1_024);
   private readonly snapshotHead: Uint8Array;
   private readonly globals: Tracked[] = [];
+  private readonly enters: Tracked[] = [];
+  /** The change records of one observer's message: start, end, start, end… in the arena. */
+  private readonly changes: number[] = [];
+  private readonly leaves: number[] = [];
   private nextNet = 1;
   private stepNo = 0;
   private pass = 0;
 
   constructor(private readonly options: SpaceSyncOptions) {
+    this.diffs = options.schema.types.map(createDiff);
+    this.columns = options.schema.types.map((type) => type.entries.map(() => undefined));
     const head = new ByteWriter(256);
     encodeSnapshotHead(head, options.space, options.schema.bytes);
     this.snapshotHead = head.toBytes();
@@ -103,7 +127,7 @@ export class SpaceSync {
 
   /** Entities synced now. */
   get entityCount(): number {
-    return this.tracked.size;
+    return this.tracked.length;
   }
 
   /**
@@ -113,51 +137,94 @@ export class SpaceSync {
    * @returns the message of every observer, by key; one with nothing new is 3 to 5 bytes.
    * @throws Error when two observers share a key.
    */
-  step(observers: Iterable<SyncObserver>): Map<string, Uint8Array> {
-    const list = [...observers];
-    this.stepNo++;
+  step(observers: readonly SyncObserver[]): Map<string, Uint8Array> {
+    const step = ++this.stepNo;
     this.arena.reset();
-    this.scanEntities(new Set(list.map((o) => o.owner)));
-    const tick = this.options.world.stats().steps;
-    const out = new Map<string, Uint8Array>();
-    for (const o of list) {
-      if (out.has(o.key)) throw new Error(`SpaceSync.step: two observers have key ${o.key}`);
-      out.set(o.key, this.observe(o, tick));
+    // Avatars get their owner's change record too (a new one has none yet).
+    for (const o of observers) {
+      const t = o.owner === undefined ? undefined : this.lookup(o.owner);
+      if (t !== undefined) t.ownedStep = step;
     }
-    for (const key of this.observers.keys()) if (!out.has(key)) this.observers.delete(key);
+    this.scanEntities();
+    const tick = this.options.world.stats().steps;
+    // Every message goes into one buffer; each observer gets its slice.
+    this.message.reset();
+    const bounds = new Map<string, number>();
+    for (const o of observers) {
+      if (bounds.has(o.key)) throw new Error(`SpaceSync.step: two observers have key ${o.key}`);
+      bounds.set(o.key, this.message.length);
+      this.observe(o, tick);
+    }
+    for (const [key, state] of this.observers) if (state.step !== step) this.observers.delete(key);
+    // Every observer still here has dropped the gone entities' bits by now.
+    for (const index of this.goneIndexes) this.freeIndexes.push(index);
+    this.goneIndexes.length = 0;
+    const all = this.message.toBytes();
+    const out = new Map<string, Uint8Array>();
+    let end = all.length;
+    for (const key of [...bounds.keys()].reverse()) {
+      const start = bounds.get(key)!;
+      out.set(key, all.subarray(start, end));
+      end = start;
+    }
     return out;
   }
 
+  // The tracked entity behind `entity`, if it is alive and synced in this world.
+  private lookup(entity: Entity): Tracked | undefined {
+    if (!entity.alive) return undefined;
+    const t = this.byEid[entity.eid];
+    return t !== undefined && t.entity === entity ? t : undefined;
+  }
+
   // Stages 1 and 2: find new and gone entities, diff the others, encode their change records.
-  private scanEntities(owners: ReadonlySet<Entity | undefined>): void {
+  private scanEntities(): void {
     const { world, schema, interest } = this.options;
     const step = this.stepNo;
+    const arena = this.arena;
     this.globals.length = 0;
+    for (const type of schema.types) {
+      const columns = this.columns[type.index]!;
+      type.entries.forEach((e, i) => (columns[i] = e.hot ? world.hot(e.component)[e.field] : undefined));
+    }
     for (const entity of world.list()) {
-      const type = schema.typeOf(entity.typeName);
-      if (type === undefined) continue;
-      let t = this.tracked.get(entity);
-      const fresh = t === undefined;
-      if (t === undefined) {
-        t = new Tracked(entity, this.nextNet++, new EntityShadow(type));
-        this.tracked.set(entity, t);
+      const eid = entity.eid;
+      let t = this.byEid[eid];
+      const fresh = t === undefined || t.entity !== entity;
+      if (fresh) {
+        const type = schema.typeOf(entity.typeName);
+        if (type === undefined) continue;
+        t = new Tracked(entity, this.nextNet++, this.freeIndexes.pop() ?? this.nextIndex++, new EntityShadow(type));
+        this.tracked.push(t);
+        this.byEid[eid] = t;
       }
+      t = t!;
+      const type = t.shadow.type;
+      t.eid = eid;
       t.seenStep = step;
-      if (owners.has(entity)) t.ownedStep = step;
       t.global = interest !== undefined && !entity.has(interest);
       if (t.global) this.globals.push(t);
       this.refreshParts(t, type);
-      let diff = this.diffs.get(type);
-      if (!diff) this.diffs.set(type, (diff = createDiff(type)));
-      t.shadow.update(t.parts, diff, this.scratch);
-      t.change.end = t.ownerChange.end = 0;
+      const diff = this.diffs[type.index]!;
+      t.shadow.update(t.parts, this.columns[type.index]! as HotColumns, eid, diff, this.scratch);
+      t.changeEnd = t.ownerChangeEnd = 0;
       // A new entity's first values go in its enter record only.
       if (fresh || !diff.any) continue;
-      this.record(t.change, () => writeChange(this.arena, t.net, t.shadow, diff, type.publicMask));
-      if (t.ownedStep === step) this.record(t.ownerChange, () => writeChange(this.arena, t.net, t.shadow, diff, undefined));
+      let start = arena.length;
+      if (writeChange(arena, t.net, t.shadow, diff, type.publicMask)) (t.changeStart = start), (t.changeEnd = arena.length);
+      start = arena.length;
+      if (t.ownedStep === step && writeChange(arena, t.net, t.shadow, diff, undefined)) (t.ownerChangeStart = start), (t.ownerChangeEnd = arena.length);
     }
     // Gone: observers that had it find it missing from their views and report it left.
-    for (const [entity, t] of this.tracked) if (t.seenStep !== step) this.tracked.delete(entity);
+    const kept: Tracked[] = [];
+    for (const t of this.tracked) {
+      if (t.seenStep === step) kept.push(t);
+      else {
+        if (this.byEid[t.eid] === t) this.byEid[t.eid] = undefined;
+        this.goneIndexes.push(t.index);
+      }
+    }
+    this.tracked = kept;
   }
 
   // The entity's components with synced fields; one taken off (or put back) is looked up again.
@@ -170,51 +237,68 @@ export class SpaceSync {
     }
   }
 
-  private record(span: Span, write: () => boolean): void {
-    const start = this.arena.length;
-    if (write()) {
-      span.start = start;
-      span.end = this.arena.length;
-    } else span.end = 0;
-  }
-
-  // Stage 3: one observer's message.
-  private observe(o: SyncObserver, tick: number): Uint8Array {
+  // Stage 3: one observer's message, appended to the step's message buffer.
+  private observe(o: SyncObserver, tick: number): void {
     let state = this.observers.get(o.key);
     const snapshot = o.snapshot || state === undefined || state.owner !== o.owner;
     if (state === undefined) {
-      state = { known: new Set(), owner: o.owner };
+      state = { bits: new Uint32Array(0), known: [], owner: o.owner, step: 0 };
       this.observers.set(o.key, state);
     }
     state.owner = o.owner;
-    const { known } = state;
-    if (snapshot) known.clear();
-    const pass = ++this.pass;
-    const enters: Tracked[] = [];
-    const changes: Tracked[] = [];
-    const meet = (t: Tracked | undefined): void => {
-      if (t === undefined || t.metPass === pass) return;
-      t.metPass = pass;
-      if (!known.has(t)) {
-        known.add(t);
-        enters.push(t);
-      } else if ((t.entity === o.owner ? t.ownerChange : t.change).end !== 0) changes.push(t);
-    };
-    if (o.owner !== undefined) meet(this.tracked.get(o.owner));
-    for (const entity of o.view) meet(this.tracked.get(entity));
-    for (const t of this.globals) meet(t);
-    const leaves: number[] = [];
-    for (const t of known) {
-      if (t.metPass === pass) continue;
-      known.delete(t);
-      leaves.push(t.net);
+    state.step = this.stepNo;
+    const words = (this.nextIndex + 31) >>> 5;
+    if (state.bits.length < words) {
+      const grown = new Uint32Array(words * 2);
+      grown.set(state.bits);
+      state.bits = grown;
     }
-    return this.writeMessage(o, tick, snapshot, leaves, enters, changes);
+    const { known, bits } = state;
+    if (snapshot) {
+      bits.fill(0);
+      known.length = 0;
+    }
+    const pass = ++this.pass;
+    this.enters.length = this.changes.length = this.leaves.length = 0;
+    if (o.owner !== undefined) {
+      const t = this.lookup(o.owner);
+      if (t !== undefined) this.meet(t, state, pass, true);
+    }
+    for (const entity of o.view) {
+      const t = this.lookup(entity);
+      if (t !== undefined) this.meet(t, state, pass, t.entity === o.owner);
+    }
+    for (const t of this.globals) this.meet(t, state, pass, t.entity === o.owner);
+    let kept = 0;
+    for (let i = 0; i < known.length; i++) {
+      const t = known[i]!;
+      if (t.metPass === pass) known[kept++] = t;
+      else {
+        bits[t.index >>> 5]! &= ~(1 << (t.index & 31));
+        this.leaves.push(t.net);
+      }
+    }
+    known.length = kept;
+    this.writeMessage(o, tick, snapshot);
   }
 
-  private writeMessage(o: SyncObserver, tick: number, snapshot: boolean, leaves: number[], enters: Tracked[], changes: Tracked[]): Uint8Array {
+  private meet(t: Tracked, state: ObserverState, pass: number, owned: boolean): void {
+    if (t.metPass === pass) return;
+    t.metPass = pass;
+    const word = t.index >>> 5;
+    const bit = 1 << (t.index & 31);
+    if ((state.bits[word]! & bit) === 0) {
+      state.bits[word]! |= bit;
+      state.known.push(t);
+      this.enters.push(t);
+    } else if (owned) {
+      if (t.ownerChangeEnd !== 0) this.changes.push(t.ownerChangeStart, t.ownerChangeEnd);
+    } else if (t.changeEnd !== 0) this.changes.push(t.changeStart, t.changeEnd);
+  }
+
+  private writeMessage(o: SyncObserver, tick: number, snapshot: boolean): void {
+    const { enters, changes, leaves } = this;
     const w = this.message;
-    w.reset();
     writeMessageStart(w, tick, messageFlags(snapshot, leaves.length, enters.length, changes.length));
     if (snapshot) w.raw(this.snapshotHead);
     if (leaves.length > 0) {
@@ -224,33 +308,36 @@ export class SpaceSync {
     if (enters.length > 0) {
       w.varint(enters.length);
       for (const t of enters) {
-        const span = t.entity === o.owner ? this.ownerEnter(t) : this.publicEnter(t);
-        w.raw(this.arena.bytes, span.start, span.end);
+        if (t.entity === o.owner) this.writeOwnerEnter(t);
+        else this.writePublicEnter(t);
       }
     }
     if (changes.length > 0) {
-      w.varint(changes.length);
-      for (const t of changes) {
-        const span = t.entity === o.owner ? t.ownerChange : t.change;
-        w.raw(this.arena.bytes, span.start, span.end);
-      }
+      w.varint(changes.length / 2);
+      const arena = this.arena.bytes;
+      for (let i = 0; i < changes.length; i += 2) w.raw(arena, changes[i]!, changes[i + 1]!);
     }
-    return w.toBytes();
   }
 
-  private publicEnter(t: Tracked): Span {
+  // The entity's public enter record, encoded at first need in the step, copied into the message.
+  private writePublicEnter(t: Tracked): void {
     if (t.enterStep !== this.stepNo) {
       t.enterStep = this.stepNo;
-      this.record(t.enter, () => (writeEnter(this.arena, t.net, t.entity.id, t.shadow, t.shadow.type.publicMask), true));
+      t.enterStart = this.arena.length;
+      writeEnter(this.arena, t.net, t.entity.id, t.shadow, t.shadow.type.publicMask);
+      t.enterEnd = this.arena.length;
     }
-    return t.enter;
+    this.message.raw(this.arena.bytes, t.enterStart, t.enterEnd);
   }
 
-  private ownerEnter(t: Tracked): Span {
+  // The same with the owner-only fields, for the avatar's own player.
+  private writeOwnerEnter(t: Tracked): void {
     if (t.ownerEnterStep !== this.stepNo) {
       t.ownerEnterStep = this.stepNo;
-      this.record(t.ownerEnter, () => (writeEnter(this.arena, t.net, t.entity.id, t.shadow, undefined), true));
+      t.ownerEnterStart = this.arena.length;
+      writeEnter(this.arena, t.net, t.entity.id, t.shadow, undefined);
+      t.ownerEnterEnd = this.arena.length;
     }
-    return t.ownerEnter;
+    this.message.raw(this.arena.bytes, t.ownerEnterStart, t.ownerEnterEnd);
   }
 }

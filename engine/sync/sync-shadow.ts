@@ -33,9 +33,8 @@ export function createDiff(type: SyncType): ShadowDiff {
 
 type Part = Component & Record<string, unknown>;
 
-function read(part: Part, field: string, hot: boolean): unknown {
-  return hot ? part.hotStore![field]![part.hotEid] : part[field];
-}
+/** A hot field's typed array in the world, by entry index (undefined for plain fields). */
+export type HotColumns = readonly (ArrayLike<number> | undefined)[];
 
 /** One entity's last synced values. */
 export class EntityShadow {
@@ -53,9 +52,11 @@ export class EntityShadow {
    * Compares the entity's current values with the shadow, takes the new ones in and records in
    * `diff` what changed. `parts` are the entity's components by {@link SyncType.components}
    * index; fields of a missing one keep their last values.
+   * @param columns the world's arrays of the type's hot fields this step.
+   * @param eid the entity's bitecs id, its slot in those arrays.
    * @param scratch a writer for encoding object values.
    */
-  update(parts: readonly (Component | undefined)[], diff: ShadowDiff, scratch: ByteWriter): void {
+  update(parts: readonly (Component | undefined)[], columns: HotColumns, eid: number, diff: ShadowDiff, scratch: ByteWriter): void {
     const { entries } = this.type;
     const { mask, deltas } = diff;
     mask.fill(0);
@@ -64,7 +65,8 @@ export class EntityShadow {
       const e = entries[i]!;
       const part = parts[e.componentIndex] as Part | undefined;
       if (part === undefined) continue;
-      const value = read(part, e.field, e.hot);
+      const column = columns[i];
+      const value = column !== undefined ? column[eid] : part[e.field];
       let changed = false;
       switch (e.kind) {
         case SYNC_KIND.QUANTISED:

@@ -16,7 +16,8 @@ export function writeValue(w: ByteWriter, value: unknown, depth = 0): void {
       w.u8(value ? SYNC_TAG.TRUE : SYNC_TAG.FALSE);
       return;
     case 'number':
-      if (Number.isSafeInteger(value) && !Object.is(value, -0)) {
+      // Integers below 2^52 in magnitude zigzag into a varint; larger ones are exact as floats.
+      if (Number.isInteger(value) && Math.abs(value) < 2 ** 52 && !Object.is(value, -0)) {
         w.u8(SYNC_TAG.INT);
         w.zigzag(value);
       } else {
@@ -52,8 +53,7 @@ export function writeValue(w: ByteWriter, value: unknown, depth = 0): void {
 
 /**
  * Reads one tagged value.
- * @throws SyncError SYNC_ERR_BAD_VALUE for an unknown tag, an integer that is not safe, a
- *   forbidden map key or text that is not UTF-8; SYNC_ERR_TOO_DEEP past the nesting limit;
+ * @throws SyncError SYNC_ERR_BAD_VALUE for an unknown tag, a forbidden map key or text that is not UTF-8; SYNC_ERR_TOO_DEEP past the nesting limit;
  *   SYNC_ERR_TRUNCATED when the bytes end early.
  */
 export function readValue(r: ByteReader, what: string, depth = 0): unknown {
@@ -66,11 +66,9 @@ export function readValue(r: ByteReader, what: string, depth = 0): unknown {
       return false;
     case SYNC_TAG.TRUE:
       return true;
-    case SYNC_TAG.INT: {
-      const n = r.zigzag(what);
-      if (!Number.isSafeInteger(n)) throw new SyncError('SYNC_ERR_BAD_VALUE', `${what} at offset ${at}: integer outside the safe range`);
-      return n;
-    }
+    case SYNC_TAG.INT:
+      // A varint is at most 2^53-1, so its zigzag value is a safe integer.
+      return r.zigzag(what);
     case SYNC_TAG.FLOAT:
       return r.f64(what);
     case SYNC_TAG.STRING:

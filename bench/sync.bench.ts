@@ -106,16 +106,31 @@ function gameSystem(rnd: () => number) {
 }
 
 /**
- * Who sees whom: a uniform grid of cells as wide as the view radius, rebuilt each tick. The
- * entities live for the whole run, so their bitecs ids are read once.
+ * Who sees whom: a uniform grid of cells as wide as the view radius, rebuilt each tick, checking
+ * 3×3 cells per player. Each player's view set is kept as an interest grid keeps it: only the
+ * entities that came or left are added or deleted. The entities live for the whole run, so their
+ * bitecs ids are read once.
  */
 class UniformGrid {
   private readonly perSide = Math.ceil(SIDE / VIEW_RADIUS) + 1;
   private readonly cells: number[][] = Array.from({ length: this.perSide * this.perSide }, () => []);
   private readonly eids: Int32Array;
+  /** Per player, per entity index: 1 while in its view set. */
+  private readonly inView: Uint8Array[];
+  /** Per player: the entity indexes in its view set. */
+  private readonly lists: number[][];
+  /** Per entity index: the pass that last found it in range. */
+  private readonly found: Uint32Array;
+  private pass = 0;
 
-  constructor(private readonly entities: readonly Entity[]) {
+  constructor(
+    private readonly entities: readonly Entity[],
+    players: number,
+  ) {
     this.eids = Int32Array.from(entities, (e) => e.eid);
+    this.inView = Array.from({ length: players }, () => new Uint8Array(entities.length));
+    this.lists = Array.from({ length: players }, () => []);
+    this.found = new Uint32Array(entities.length);
   }
 
   rebuild(world: World): void {
@@ -124,33 +139,43 @@ class UniformGrid {
     for (let i = 0; i < this.eids.length; i++) this.cells[this.cellOf(p.x[this.eids[i]!]!, p.y[this.eids[i]!]!)]!.push(i);
   }
 
-  /**
-   * Makes `into` the entities within the radius of entity `self` (an index), itself excluded:
-   * those that left are deleted, those that came are added, as an interest grid keeps a view.
-   */
+  /** Brings `into` up to date: the entities within the radius of player `self` (an entity index), itself excluded. */
   view(world: World, self: number, into: Set<Entity>): void {
+    const pass = ++this.pass;
+    const { found } = this;
+    const inView = this.inView[self]!;
+    const list = this.lists[self]!;
     const { x: px, y: py } = world.hot(Position);
     const x = px[this.eids[self]!]!;
     const y = py[this.eids[self]!]!;
     const r2 = VIEW_RADIUS * VIEW_RADIUS;
-    for (const e of into) {
-      const dx = px[e.eid]! - x;
-      const dy = py[e.eid]! - y;
-      if (dx * dx + dy * dy > r2) into.delete(e);
-    }
     const cx = this.clamp(Math.floor(x / VIEW_RADIUS));
     const cy = this.clamp(Math.floor(y / VIEW_RADIUS));
     for (let gx = Math.max(0, cx - 1); gx <= Math.min(this.perSide - 1, cx + 1); gx++) {
       for (let gy = Math.max(0, cy - 1); gy <= Math.min(this.perSide - 1, cy + 1); gy++) {
         for (const other of this.cells[gx * this.perSide + gy]!) {
-          if (other === self) continue;
           const eid = this.eids[other]!;
           const dx = px[eid]! - x;
           const dy = py[eid]! - y;
-          if (dx * dx + dy * dy <= r2) into.add(this.entities[other]!);
+          if (other === self || dx * dx + dy * dy > r2) continue;
+          found[other] = pass;
+          if (inView[other] === 0) {
+            inView[other] = 1;
+            list.push(other);
+            into.add(this.entities[other]!);
+          }
         }
       }
     }
+    let kept = 0;
+    for (const i of list) {
+      if (found[i] === pass) list[kept++] = i;
+      else {
+        inView[i] = 0;
+        into.delete(this.entities[i]!);
+      }
+    }
+    list.length = kept;
   }
 
   private clamp(c: number): number {
@@ -195,7 +220,7 @@ function simulate(mode: Mode): Run {
     Object.assign(e.get(Profile), { name: `walker-${i}`, level: 1 + (i % 50), guild: ['red', 'blue', 'green'][i % 3]! });
     return e;
   });
-  const grid = new UniformGrid(entities);
+  const grid = new UniformGrid(entities, PLAYERS);
   const observers: SyncObserver[] = entities.slice(0, PLAYERS).map((owner, i) => ({ key: `session-${i}`, owner, view: new Set<Entity>(), snapshot: false }));
   const sync = new SpaceSync({ world, schema, space });
   // Naive clients know the space and the schema: what a snapshot adds for them is not counted.

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from './byte-writer.js';
 import { SYNC_ERRORS, SyncError, type SyncErrorCode } from './errors.js';
@@ -128,5 +129,20 @@ describe('SyncDecoder errors', () => {
 
   it('checks a declared count against the bytes left before allocating for it', () => {
     expectCode('SYNC_ERR_TRUNCATED', () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => w.varint(2 ** 40))));
+  });
+});
+
+describe('SyncDecoder in browsers', () => {
+  it('imports nothing Node-only, directly or through its imports', () => {
+    const seen = new Set<string>();
+    const visit = (url: URL): void => {
+      if (seen.has(url.href)) return;
+      seen.add(url.href);
+      const source = readFileSync(url, 'utf8');
+      expect(source, url.pathname).not.toMatch(/from 'node:|require\(|\bBuffer\b|\bprocess\./);
+      for (const m of source.matchAll(/^import (?!type )[^;]*? from '(\.[^']+)\.js';/gm)) visit(new URL(`${m[1]}.ts`, url));
+    };
+    visit(new URL('./sync-decoder.ts', import.meta.url));
+    expect(seen.size).toBeGreaterThan(4);
   });
 });

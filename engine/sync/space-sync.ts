@@ -44,22 +44,30 @@ export interface SpaceSyncOptions {
   interest?: ComponentClass;
 }
 
+// One synced entity. The fields the observer pass reads for every entity of every view come
+// first, so that they share the object's first cache line.
 class Tracked {
+  readonly entity: Entity;
+  /** Its bit in each observer's {@link ObserverState.bits}: dense, reused a step after it is gone. */
+  readonly index: number;
+  /** The observer pass that last met it. */
+  metPass = 0;
+  // Where its change records lie in the step's arena (end 0: none this step).
+  changeStart = 0;
+  changeEnd = 0;
+  ownerChangeStart = 0;
+  ownerChangeEnd = 0;
+  /** Its number in the space's sync stream, never reused. */
+  readonly net: number;
+  readonly shadow: EntityShadow;
   readonly parts: (Component | undefined)[];
   /** The entity's bitecs id when last found in the world. */
   eid = -1;
   /** The step this entity was last found in the world. */
   seenStep = 0;
-  /** The observer pass that last met it. */
-  metPass = 0;
   /** Whether every observer sees it. */
   global = false;
-  // Where its records lie in the step's arena (end 0: none this step). Kept in the object
-  // itself: the observer pass reads them for every entity in every view.
-  changeStart = 0;
-  changeEnd = 0;
-  ownerChangeStart = 0;
-  ownerChangeEnd = 0;
+  // Its enter records in the step's arena, encoded at first need in a step.
   enterStart = 0;
   enterEnd = 0;
   ownerEnterStart = 0;
@@ -69,13 +77,11 @@ class Tracked {
   /** The step in which an observer has it as its avatar. */
   ownedStep = 0;
 
-  constructor(
-    readonly entity: Entity,
-    readonly net: number,
-    /** Its bit in each observer's {@link ObserverState.bits}: dense, reused a step after it is gone. */
-    readonly index: number,
-    readonly shadow: EntityShadow,
-  ) {
+  constructor(entity: Entity, net: number, index: number, shadow: EntityShadow) {
+    this.entity = entity;
+    this.index = index;
+    this.net = net;
+    this.shadow = shadow;
     this.parts = new Array<Component | undefined>(shadow.type.components.length);
   }
 }

@@ -264,6 +264,19 @@ describe('SpaceSync', () => {
     expect(at({ owner: other }).snapshot).toBe(true);
   });
 
+  it('keeps the last values of a component taken off at run time, and syncs the one put back', () => {
+    const { world, sync } = setup();
+    const mob = world.spawn(Mob);
+    mob.get(Tag).name = 'first';
+    const observers = [{ key: 's', view: new Set<Entity>([mob]), snapshot: false }];
+    const decoder = new SyncDecoder();
+    decoder.decode(sync.step(observers).get('s')!);
+    mob.remove(Tag);
+    expect(decoder.decode(sync.step(observers).get('s')!).change).toEqual([]);
+    mob.add(Tag).name = 'second';
+    expect(decoder.decode(sync.step(observers).get('s')!).change).toEqual([{ net: 1, values: { Tag: { name: 'second' } } }]);
+  });
+
   it('refuses two observers with one key', () => {
     const { sync } = setup();
     const o = { key: 's', view: new Set<Entity>(), snapshot: false };

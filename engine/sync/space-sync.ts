@@ -140,7 +140,8 @@ export class SpaceSync {
    * Builds this step's message for each observer. Observers missing from `observers` are
    * forgotten: one that comes back gets a snapshot. An observer whose avatar changed gets a
    * snapshot too.
-   * @returns the message of every observer, by key; one with nothing new is 3 to 5 bytes.
+   * @returns the message of every observer, by key (slices of one buffer); one with nothing new
+   *   is a few bytes: version, flags and tick.
    * @throws Error when two observers share a key.
    */
   step(observers: readonly SyncObserver[]): Map<string, Uint8Array> {

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from './byte-writer.js';
 import { SYNC_ERRORS, SyncError, type SyncErrorCode } from './errors.js';
-import { syncRegistry } from './fixtures/sync-entities.js';
+import { World } from '../ecs/world.js';
+import { MemoryLogger } from '../testing/memory-logger.js';
+import { ManualClock } from '../timer/clock.js';
+import { Banner, Hero, Mob, Position, syncRegistry, Tag } from './fixtures/sync-entities.js';
+import { SpaceSync } from './space-sync.js';
 import { SyncDecoder } from './sync-decoder.js';
 import { encodeSnapshotHead, writeMessageStart } from './sync-encoder.js';
 import { SyncSchema } from './sync-schema.js';
@@ -144,5 +148,40 @@ describe('SyncDecoder in browsers', () => {
     };
     visit(new URL('./sync-decoder.ts', import.meta.url));
     expect(seen.size).toBeGreaterThan(4);
+  });
+});
+
+describe('SyncDecoder on damaged bytes', () => {
+  it('either decodes or throws a SyncError, whatever bytes are flipped, cut or added', () => {
+    const registry = syncRegistry();
+    const world = new World({ logger: new MemoryLogger(), clock: new ManualClock(), registry });
+    const sync = new SpaceSync({ world, schema: new SyncSchema(registry), space: { id: 's', type: 't', tickHz: 20 }, interest: Position });
+    const entities = [world.spawn(Mob), world.spawn(Hero), world.spawn(Banner), world.spawn(Mob)];
+    entities[0]!.get(Tag).data = { buffs: ['haste', 'ward'], rank: 3 };
+    const observer = { key: 'k', owner: entities[1], view: new Set(entities), snapshot: false };
+    const snapshot = sync.step([observer]).get('k')!;
+    for (const e of entities) if (e.has(Position)) e.get(Position).x += 1.5;
+    entities[3]!.destroy();
+    const delta = sync.step([observer]).get('k')!;
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    let thrown = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const target = i % 2 === 0 ? snapshot : delta;
+      let bytes = Uint8Array.from(target);
+      const how = rnd(3);
+      if (how === 0) for (let k = 0; k <= rnd(3); k++) bytes[rnd(bytes.length)] = rnd(256);
+      else if (how === 1) bytes = bytes.subarray(0, rnd(bytes.length));
+      else bytes = Uint8Array.from([...bytes, rnd(256)]);
+      const decoder = new SyncDecoder();
+      try {
+        if (target === delta) decoder.decode(snapshot);
+        decoder.decode(bytes);
+      } catch (err) {
+        expect(err).toBeInstanceOf(SyncError);
+        thrown++;
+      }
+    }
+    expect(thrown).toBeGreaterThan(1_000);
   });
 });

@@ -145,6 +145,11 @@ export class SpaceSync {
    * @throws Error when two observers share a key.
    */
   step(observers: readonly SyncObserver[]): Map<string, Uint8Array> {
+    const keys = new Set<string>();
+    for (const o of observers) {
+      if (keys.has(o.key)) throw new Error(`SpaceSync.step: two observers have key ${o.key}`);
+      keys.add(o.key);
+    }
     const step = ++this.stepNo;
     this.arena.reset();
     // Avatars get their owner's change record too (a new one has none yet).
@@ -156,10 +161,9 @@ export class SpaceSync {
     const tick = this.options.world.stats().steps;
     // Every message goes into one buffer; each observer gets its slice.
     this.message.reset();
-    const bounds = new Map<string, number>();
+    const starts: number[] = [];
     for (const o of observers) {
-      if (bounds.has(o.key)) throw new Error(`SpaceSync.step: two observers have key ${o.key}`);
-      bounds.set(o.key, this.message.length);
+      starts.push(this.message.length);
       this.observe(o, tick);
     }
     for (const [key, state] of this.observers) if (state.step !== step) this.observers.delete(key);
@@ -168,12 +172,7 @@ export class SpaceSync {
     this.goneIndexes.length = 0;
     const all = this.message.toBytes();
     const out = new Map<string, Uint8Array>();
-    let end = all.length;
-    for (const key of [...bounds.keys()].reverse()) {
-      const start = bounds.get(key)!;
-      out.set(key, all.subarray(start, end));
-      end = start;
-    }
+    observers.forEach((o, i) => out.set(o.key, all.subarray(starts[i]!, i + 1 < starts.length ? starts[i + 1]! : all.length)));
     return out;
   }
 

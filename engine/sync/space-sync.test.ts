@@ -3,7 +3,7 @@ import type { Entity } from '../ecs/entity.js';
 import { World } from '../ecs/world.js';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { ManualClock } from '../timer/clock.js';
-import { Banner, Health, Hero, Mob, Position, Purse, Rock, Score, syncRegistry, Tag } from './fixtures/sync-entities.js';
+import { Banner, Gauges, Health, Hero, Mob, Position, Purse, Rock, Score, syncRegistry, Tag } from './fixtures/sync-entities.js';
 import { dequantize, quantize } from './quantize.js';
 import { SpaceSync, type SyncObserver } from './space-sync.js';
 import { SyncDecoder } from './sync-decoder.js';
@@ -87,6 +87,11 @@ function expected(world: World, o: SyncObserver): Map<string, { type: string; va
       values.Purse = e === o.owner ? { gold: p.gold, secret: p.secret, level: quantize(p.level, 1) } : { level: quantize(p.level, 1) };
     }
     if (e.has(Score)) values.Score = { red: e.get(Score).red, blue: e.get(Score).blue };
+    if (e.has(Gauges)) {
+      const g = e.get(Gauges);
+      values.Gauges = { a: g.a, b: g.b, c: g.c, d: g.d, e: g.e, f: g.f, g: g.g, h: dequantize(quantize(g.h, 0.5), 0.5) };
+      if (e === o.owner) Object.assign(values.Gauges, { i: g.i, j: dequantize(quantize(g.j, 0.25), 0.25) });
+    }
     out.set(e.id, { type: e.typeName, values });
   }
   return out;
@@ -100,7 +105,7 @@ describe('SpaceSync against a brute-force reference on random worlds', () => {
       const { world, sync } = setup();
       const live: Entity[] = [];
       const spawn = (): void => {
-        const type = pick(['Mob', 'Mob', 'Hero', 'Banner', 'Rock'] as const);
+        const type = pick(['Mob', 'Mob', 'Hero', 'Banner', 'Rock', 'Tank'] as const);
         const e = world.spawn(type);
         if (e.has(Position)) {
           e.get(Position).x = rnd() * 200 - 100;
@@ -144,12 +149,19 @@ describe('SpaceSync against a brute-force reference on random worlds', () => {
             p.level += rnd() * 0.8;
           }
           if (e.has(Score) && rnd() < 0.1) e.get(Score).red++;
+          if (e.has(Gauges) && rnd() < 0.3) {
+            const g = e.get(Gauges);
+            const field = pick(['a', 'b', 'c', 'd', 'e', 'f', 'h', 'i', 'j'] as const);
+            g[field] = Math.floor((rnd() - 0.5) * 200) + (field === 'f' || field === 'h' || field === 'j' ? rnd() : 0);
+            if (field === 'd' || field === 'e') g[field] = Math.abs(g[field]);
+            if (rnd() < 0.1) g.g = `g${step}`;
+          }
           if (rnd() < 0.01) e.destroy();
         }
         if (rnd() < 0.5) spawn();
         world.step(0.05);
         // Observers: some come and go, each with a random view and now and then a snapshot.
-        const heroes = live.filter((e) => e.alive && e.typeName === 'Hero');
+        const heroes = live.filter((e) => e.alive && (e.typeName === 'Hero' || e.typeName === 'Tank'));
         const candidates = live.filter((e) => rnd() < 0.4);
         const observers: SyncObserver[] = [];
         for (const key of keys) {

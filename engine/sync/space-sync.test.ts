@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Entity } from '../ecs/entity.js';
+import { Component } from '../ecs/component.js';
+import { Entity } from '../ecs/entity.js';
+import { EntityRegistry } from '../ecs/entity-registry.js';
 import { World } from '../ecs/world.js';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { ManualClock } from '../timer/clock.js';
@@ -317,3 +319,35 @@ function decodeAll(messages: Map<string, Uint8Array>): Map<string, SyncMessage &
 function decodeWith(previous: Map<string, { decoder: SyncDecoder }>, messages: Map<string, Uint8Array>): Map<string, SyncMessage> {
   return new Map([...messages].map(([key, bytes]) => [key, previous.get(key)!.decoder.decode(bytes)]));
 }
+
+describe('SyncSchema', () => {
+  it('lists the synced fields of each type in component and declaration order, and skips types without any', () => {
+    const schema = new SyncSchema(syncRegistry());
+    expect(schema.types.map((t) => t.name)).toEqual(['Mob', 'Hero', 'Banner', 'Tank']);
+    expect(schema.typeOf('Rock')).toBeUndefined();
+    expect(schema.typeOf('Hero')!.entries.map((e) => [e.component.name, e.field, e.kind, e.quantize, e.owner])).toEqual([
+      ['Position', 'x', 1, 0.01, false],
+      ['Position', 'y', 1, 0.01, false],
+      ['Health', 'hp', 2, undefined, false],
+      ['Health', 'shield', 4, undefined, false],
+      ['Health', 'heat', 3, undefined, false],
+      ['Purse', 'gold', 0, undefined, true],
+      ['Purse', 'secret', 0, undefined, true],
+      ['Purse', 'level', 1, 1, false],
+    ]);
+    expect([...schema.typeOf('Tank')!.publicMask]).toEqual([0xff, 0x03]);
+  });
+
+  it('refuses two synced components of one type with the same class name', () => {
+    const make = () =>
+      class Stat extends Component {
+        static override sync = { n: 'public' } as const;
+        n = 0;
+      };
+    const [A, B] = [make(), make()];
+    class Twin extends Entity {
+      static override components = [A, B];
+    }
+    expect(() => new SyncSchema(new EntityRegistry().register('Twin', Twin))).toThrow('SyncSchema: Twin has two synced components named Stat');
+  });
+});

@@ -56,7 +56,11 @@ export class SyncSchema {
   readonly bytes: Uint8Array;
   private readonly byName = new Map<string, SyncType>();
 
-  /** @param registry the entity types; those without synced fields are never synced. */
+  /**
+   * @param registry the entity types; those without synced fields are never synced.
+   * @throws Error when two synced components of one type have the same class name (clients key
+   *   values by it).
+   */
   constructor(registry: EntityRegistry) {
     const types: SyncType[] = [];
     for (const { name, order } of registry.entries()) {
@@ -65,6 +69,7 @@ export class SyncSchema {
       for (const cls of order) {
         const fields = syncFields(cls.name, cls.sync);
         if (fields.length === 0) continue;
+        if (components.some((c) => c.name === cls.name)) throw new Error(`SyncSchema: ${name} has two synced components named ${cls.name}`);
         const componentIndex = components.push(cls) - 1;
         for (const { field, to, quantize } of fields) {
           entries.push({ component: cls, componentIndex, field, kind: kindOf(cls, field, quantize), quantize, owner: to === 'owner', hot: Object.hasOwn(cls.hot, field) });

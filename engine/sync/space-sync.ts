@@ -18,7 +18,7 @@ import type { World } from '../ecs/world.js';
 import { ByteWriter } from './byte-writer.js';
 import { encodeSnapshotHead, messageFlags, writeChange, writeEnter, writeMessageStart, type SyncSpaceInfo } from './sync-encoder.js';
 import type { SyncSchema, SyncType } from './sync-schema.js';
-import { createDiff, EntityShadow, type HotColumns, type ShadowDiff } from './sync-shadow.js';
+import { createDiff, EntityShadow, ShadowPool, type HotColumns, type ShadowDiff } from './sync-shadow.js';
 
 /** One player in the space, as the sync stage sees it each step. */
 export interface SyncObserver {
@@ -110,6 +110,7 @@ export class SpaceSync {
   private readonly diffs: ShadowDiff[];
   /** The world's arrays of each type's hot fields, by type number, fetched each step (they grow). */
   private readonly columns: (ArrayLike<number> | undefined)[][];
+  private readonly pool: ShadowPool;
   private readonly arena = new ByteWriter(64 * 1_024);
   private readonly scratch = new ByteWriter();
   private readonly message = new ByteWriter(16 * 1_024);
@@ -125,6 +126,7 @@ export class SpaceSync {
 
   constructor(private readonly options: SpaceSyncOptions) {
     this.diffs = options.schema.types.map(createDiff);
+    this.pool = new ShadowPool(Math.max(1, ...options.schema.types.map((t) => t.entries.length)));
     this.columns = options.schema.types.map((type) => type.entries.map(() => undefined));
     const head = new ByteWriter(256);
     encodeSnapshotHead(head, options.space, options.schema.bytes);
@@ -200,7 +202,8 @@ export class SpaceSync {
       if (fresh) {
         const type = schema.typeOf(entity.typeName);
         if (type === undefined) continue;
-        t = new Tracked(entity, this.nextNet++, this.freeIndexes.pop() ?? this.nextIndex++, new EntityShadow(type));
+        const index = this.freeIndexes.pop() ?? this.nextIndex++;
+        t = new Tracked(entity, this.nextNet++, index, new EntityShadow(type, this.pool, index));
         this.tracked.push(t);
         this.byEid[eid] = t;
       }
@@ -233,9 +236,10 @@ export class SpaceSync {
     this.tracked = kept;
   }
 
-  // The entity's components with synced fields; one taken off (or put back) is looked up again.
+  // The entity's components whose plain synced fields are read; one taken off (or put back) is
+  // looked up again.
   private refreshParts(t: Tracked, type: SyncType): void {
-    for (let c = 0; c < type.components.length; c++) {
+    for (const c of type.plainComponents) {
       const part = t.parts[c];
       if (part !== undefined && part.hotEid !== DETACHED) continue;
       const cls = type.components[c]!;

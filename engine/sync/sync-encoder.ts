@@ -76,9 +76,9 @@ function writeMaskAndValues(w: ByteWriter, shadow: EntityShadow, include: Uint8A
   for (let i = 0; i < entries.length; i++) {
     if ((w.bytes[maskAt + (i >> 3)]! & (1 << (i & 7))) === 0) continue;
     const kind = entries[i]!.kind;
-    if (kind === SYNC_KIND.QUANTISED || kind === SYNC_KIND.INT) w.zigzag(deltas === undefined ? shadow.nums[i]! : deltas[i]!);
-    else if (kind === SYNC_KIND.F32) w.f32(shadow.nums[i]!);
-    else if (kind === SYNC_KIND.F64) w.f64(shadow.nums[i]!);
+    if (kind === SYNC_KIND.QUANTISED || kind === SYNC_KIND.INT) w.zigzag(deltas === undefined ? shadow.num(i) : deltas[i]!);
+    else if (kind === SYNC_KIND.F32) w.f32(shadow.num(i));
+    else if (kind === SYNC_KIND.F64) w.f64(shadow.num(i));
     else {
       const v = shadow.plain[i];
       if (v instanceof EncodedValue) w.raw(v.bytes);

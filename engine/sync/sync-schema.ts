@@ -39,6 +39,8 @@ export interface SyncType {
   maskBytes: number;
   /** The mask of the public entries. */
   publicMask: Uint8Array;
+  /** Indexes in {@link components} of those with plain synced fields: their instances are read (hot fields are read from the world's arrays). */
+  plainComponents: number[];
 }
 
 function kindOf(cls: ComponentClass, field: string, quantize: number | undefined): SyncKind {
@@ -81,7 +83,8 @@ export class SyncSchema {
       entries.forEach((e, i) => {
         if (!e.owner) publicMask[i >> 3]! |= 1 << (i & 7);
       });
-      const type: SyncType = { index: types.length, name, components, entries, maskBytes, publicMask };
+      const plainComponents = [...new Set(entries.filter((e) => !e.hot).map((e) => e.componentIndex))];
+      const type: SyncType = { index: types.length, name, components, entries, maskBytes, publicMask, plainComponents };
       types.push(type);
       this.byName.set(name, type);
     }

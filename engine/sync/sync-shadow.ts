@@ -36,22 +36,60 @@ type Part = Component & Record<string, unknown>;
 /** A hot field's typed array in the world, by entry index (undefined for plain fields). */
 export type HotColumns = readonly (ArrayLike<number> | undefined)[];
 
+/**
+ * The numbers of every shadow of one sync stage in one array, a fixed stride per entity, so that
+ * comparing the world with its shadows walks memory in order.
+ */
+export class ShadowPool {
+  data: Float64Array;
+
+  /** @param stride numbers per entity: the most synced fields of any type. */
+  constructor(readonly stride: number) {
+    this.data = new Float64Array(stride * 1_024);
+  }
+
+  /** Makes room for the entity at `index`. */
+  ensure(index: number): void {
+    const need = (index + 1) * this.stride;
+    if (need <= this.data.length) return;
+    const grown = new Float64Array(Math.max(need, this.data.length * 2));
+    grown.set(this.data);
+    this.data = grown;
+  }
+}
+
 /** One entity's last synced values. */
 export class EntityShadow {
-  /** Numbers by entry: whole steps, integers or floats. */
-  readonly nums: Float64Array;
+  /** Where its numbers start in the pool: whole steps, integers or floats, by entry. */
+  readonly base: number;
   /** Plain values by entry: a primitive, or an {@link EncodedValue}. */
   readonly plain: unknown[];
 
-  constructor(readonly type: SyncType) {
-    this.nums = new Float64Array(type.entries.length);
+  /**
+   * @param pool where its numbers live.
+   * @param index its slot in the pool, zeroed here (slots are reused).
+   */
+  constructor(
+    readonly type: SyncType,
+    readonly pool: ShadowPool,
+    index: number,
+  ) {
+    pool.ensure(index);
+    this.base = index * pool.stride;
+    pool.data.fill(0, this.base, this.base + pool.stride);
     this.plain = new Array<unknown>(type.entries.length).fill(null);
+  }
+
+  /** The number of entry `i`. */
+  num(i: number): number {
+    return this.pool.data[this.base + i]!;
   }
 
   /**
    * Compares the entity's current values with the shadow, takes the new ones in and records in
-   * `diff` what changed. `parts` are the entity's components by {@link SyncType.components}
-   * index; fields of a missing one keep their last values.
+   * `diff` what changed. Hot fields are read from the world's arrays at the entity's slot, plain
+   * ones from `parts`, the entity's components by {@link SyncType.components} index; fields of a
+   * missing component keep their last values.
    * @param columns the world's arrays of the type's hot fields this step.
    * @param eid the entity's bitecs id, its slot in those arrays.
    * @param scratch a writer for encoding object values.
@@ -59,23 +97,29 @@ export class EntityShadow {
   update(parts: readonly (Component | undefined)[], columns: HotColumns, eid: number, diff: ShadowDiff, scratch: ByteWriter): void {
     const { entries } = this.type;
     const { mask, deltas } = diff;
+    const nums = this.pool.data;
+    const base = this.base;
     mask.fill(0);
     diff.any = false;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      const part = parts[e.componentIndex] as Part | undefined;
-      if (part === undefined) continue;
       const column = columns[i];
-      const value = column !== undefined ? column[eid] : part[e.field];
+      let value: unknown;
+      if (column !== undefined) value = column[eid];
+      else {
+        const part = parts[e.componentIndex] as Part | undefined;
+        if (part === undefined) continue;
+        value = part[e.field];
+      }
       let changed = false;
       switch (e.kind) {
         case SYNC_KIND.QUANTISED:
         case SYNC_KIND.INT: {
           const n = e.kind === SYNC_KIND.QUANTISED ? quantize(value, e.quantize!) : (value as number);
-          const old = this.nums[i]!;
+          const old = nums[base + i]!;
           if (n !== old) {
             deltas[i] = n - old;
-            this.nums[i] = n;
+            nums[base + i] = n;
             changed = true;
           }
           break;
@@ -83,9 +127,9 @@ export class EntityShadow {
         case SYNC_KIND.F32:
         case SYNC_KIND.F64: {
           const v = value as number;
-          const old = this.nums[i]!;
+          const old = nums[base + i]!;
           if (v !== old && !(v !== v && old !== old)) {
-            this.nums[i] = v;
+            nums[base + i] = v;
             changed = true;
           }
           break;

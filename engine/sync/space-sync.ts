@@ -44,9 +44,10 @@ export interface SpaceSyncOptions {
   interest?: ComponentClass;
 }
 
-// One synced entity. The fields the observer pass reads for every entity of every view come
-// first, so that they share the object's first cache line.
-class Tracked {
+// One synced entity, its shadow and its place in the stage, in one object: the passes touch each
+// entity's memory once. The fields the observer pass reads for every entity of every view come
+// right after the shadow's.
+class Tracked extends EntityShadow {
   readonly entity: Entity;
   /** Its bit in each observer's {@link ObserverState.bits}: dense, reused a step after it is gone. */
   readonly index: number;
@@ -59,7 +60,6 @@ class Tracked {
   ownerChangeEnd = 0;
   /** Its number in the space's sync stream, never reused. */
   readonly net: number;
-  readonly shadow: EntityShadow;
   readonly parts: (Component | undefined)[];
   /** The entity's bitecs id when last found in the world. */
   eid = -1;
@@ -77,12 +77,12 @@ class Tracked {
   /** The step in which an observer has it as its avatar. */
   ownedStep = 0;
 
-  constructor(entity: Entity, net: number, index: number, shadow: EntityShadow) {
+  constructor(entity: Entity, net: number, index: number, type: SyncType, pool: ShadowPool) {
+    super(type, pool, index);
     this.entity = entity;
     this.index = index;
     this.net = net;
-    this.shadow = shadow;
-    this.parts = new Array<Component | undefined>(shadow.type.components.length);
+    this.parts = new Array<Component | undefined>(type.components.length);
   }
 }
 
@@ -203,26 +203,26 @@ export class SpaceSync {
         const type = schema.typeOf(entity.typeName);
         if (type === undefined) continue;
         const index = this.freeIndexes.pop() ?? this.nextIndex++;
-        t = new Tracked(entity, this.nextNet++, index, new EntityShadow(type, this.pool, index));
+        t = new Tracked(entity, this.nextNet++, index, type, this.pool);
         this.tracked.push(t);
         this.byEid[eid] = t;
       }
       t = t!;
-      const type = t.shadow.type;
+      const type = t.type;
       t.eid = eid;
       t.seenStep = step;
       t.global = interest !== undefined && !entity.has(interest);
       if (t.global) this.globals.push(t);
       this.refreshParts(t, type);
       const diff = this.diffs[type.index]!;
-      t.shadow.update(t.parts, this.columns[type.index]! as HotColumns, eid, diff, this.scratch);
+      t.update(t.parts, this.columns[type.index]! as HotColumns, eid, diff, this.scratch);
       t.changeEnd = t.ownerChangeEnd = 0;
       // A new entity's first values go in its enter record only.
       if (fresh || !diff.any) continue;
       let start = arena.length;
-      if (writeChange(arena, t.net, t.shadow, diff, type.publicMask)) (t.changeStart = start), (t.changeEnd = arena.length);
+      if (writeChange(arena, t.net, t, diff, type.publicMask)) (t.changeStart = start), (t.changeEnd = arena.length);
       start = arena.length;
-      if (t.ownedStep === step && writeChange(arena, t.net, t.shadow, diff, undefined)) (t.ownerChangeStart = start), (t.ownerChangeEnd = arena.length);
+      if (t.ownedStep === step && writeChange(arena, t.net, t, diff, undefined)) (t.ownerChangeStart = start), (t.ownerChangeEnd = arena.length);
     }
     // Gone: observers that had it find it missing from their views and report it left.
     const kept: Tracked[] = [];
@@ -334,7 +334,7 @@ export class SpaceSync {
     if (t.enterStep !== this.stepNo) {
       t.enterStep = this.stepNo;
       t.enterStart = this.arena.length;
-      writeEnter(this.arena, t.net, t.entity.id, t.shadow, t.shadow.type.publicMask);
+      writeEnter(this.arena, t.net, t.entity.id, t, t.type.publicMask);
       t.enterEnd = this.arena.length;
     }
     this.message.raw(this.arena.bytes, t.enterStart, t.enterEnd);
@@ -345,7 +345,7 @@ export class SpaceSync {
     if (t.ownerEnterStep !== this.stepNo) {
       t.ownerEnterStep = this.stepNo;
       t.ownerEnterStart = this.arena.length;
-      writeEnter(this.arena, t.net, t.entity.id, t.shadow, undefined);
+      writeEnter(this.arena, t.net, t.entity.id, t, undefined);
       t.ownerEnterEnd = this.arena.length;
     }
     this.message.raw(this.arena.bytes, t.ownerEnterStart, t.ownerEnterEnd);

@@ -3,7 +3,10 @@
  * cells; an observer (a player's avatar) sees every other key within its view radius. `set` and
  * `remove` record what moved; `update` re-checks only the moved keys against the keys in the
  * cells around them and returns the pairs that came into view and went out of it, so its cost is
- * proportional to movement, never to all pairs.
+ * proportional to movement, never to all pairs: a moved observer checks the keys in the cells its
+ * radius touches, a moved key the observers in the cells the largest observer radius touches
+ * (skipping observers that moved too, which check their own view). A cell size about the common
+ * view radius works best.
  *
  * Pure: no clock, no I/O. Visibility is `dx² + dy² ≤ radius²` (a key exactly at the radius is
  * seen), never of an observer by itself.
@@ -57,8 +60,15 @@ interface Entry<K> {
   observer: boolean;
   radius: number;
   removed: boolean;
-  /** Keys this observer sees. */
+  /** Set or removed since the last update. */
+  dirty: boolean;
+  /** Index in its cell's array of {@link InterestGrid.cells}, and of `observerCells` for an observer. */
+  slot: number;
+  observerSlot: number;
+  /** Keys this observer sees (what {@link InterestGrid.viewOf} gives). */
   readonly view: Set<K>;
+  /** The same, as entries: re-checks walk them without a lookup per key. */
+  readonly sees: Set<Entry<K>>;
   /** Observers that see this key. */
   readonly seenBy: Set<Entry<K>>;
 }
@@ -70,10 +80,11 @@ export class InterestGrid<K> {
   private readonly cellSize: number;
   private readonly viewRadius: number;
   private readonly entries = new Map<K, Entry<K>>();
+  // Cells hold arrays (an entry knows its index, removal swaps the last in): they iterate faster than sets.
   /** Every live key, by cell. */
-  private readonly cells = new Map<number, Set<Entry<K>>>();
+  private readonly cells = new Map<number, Array<Entry<K>>>();
   /** Live observers only, by cell: what a moved key is checked against. */
-  private readonly observerCells = new Map<number, Set<Entry<K>>>();
+  private readonly observerCells = new Map<number, Array<Entry<K>>>();
   /** Radius → number of live observers with it, for the largest radius any observer has. */
   private readonly radii = new Map<number, number>();
   private maxObserverRadius = 0;
@@ -111,20 +122,24 @@ export class InterestGrid<K> {
     const radius = options?.radius === undefined ? this.viewRadius : this.checkRadius('radius', options.radius, false);
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { key, x, y, cell, observer: false, radius: this.viewRadius, removed: true, view: new Set(), seenBy: new Set() };
+      entry = { key, x, y, cell, observer: false, radius: this.viewRadius, removed: true, dirty: false, slot: -1, observerSlot: -1, view: new Set(), sees: new Set(), seenBy: new Set() };
       this.entries.set(key, entry);
     }
+    const observer = options ? options.observer === true : entry.observer;
+    // Most moves stay in their cell with the same options: no cell bookkeeping then.
+    const replace = entry.removed || entry.cell !== cell || observer !== entry.observer || (options !== undefined && radius !== entry.radius);
     if (entry.removed) this.live++;
-    else this.unplace(entry);
+    else if (replace) this.unplace(entry);
     entry.x = x;
     entry.y = y;
     entry.cell = cell;
     entry.removed = false;
     if (options) {
-      entry.observer = options.observer === true;
+      entry.observer = observer;
       entry.radius = radius;
     }
-    this.place(entry);
+    if (replace) this.place(entry);
+    entry.dirty = true;
     this.dirty.add(entry);
   }
 
@@ -135,6 +150,7 @@ export class InterestGrid<K> {
     this.unplace(entry);
     this.live--;
     entry.removed = true;
+    entry.dirty = true;
     this.dirty.add(entry);
   }
 
@@ -149,6 +165,7 @@ export class InterestGrid<K> {
       if (entry.removed) this.drop(entry, changes);
       else this.recheck(entry, changes);
     }
+    for (const entry of this.dirty) entry.dirty = false;
     this.dirty.clear();
     return changes;
   }
@@ -168,11 +185,18 @@ export class InterestGrid<K> {
     this.checkRadius('radius', radius, true);
     out.length = 0;
     const r2 = radius * radius;
-    this.forCells(this.cells, x, y, radius, (entry) => {
-      const dx = entry.x - x;
-      const dy = entry.y - y;
-      if (dx * dx + dy * dy <= r2) out.push(entry.key);
-    });
+    const [x0, x1, y0, y1] = this.cellRange(x, y, radius);
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        const cell = this.cells.get(cellKey(cx, cy));
+        if (!cell) continue;
+        for (const entry of cell) {
+          const dx = entry.x - x;
+          const dy = entry.y - y;
+          if (dx * dx + dy * dy <= r2) out.push(entry.key);
+        }
+      }
+    }
     return out;
   }
 
@@ -180,31 +204,44 @@ export class InterestGrid<K> {
 
   /** Re-checks a moved or added key both as a target of the observers around it and as an observer. */
   private recheck(entry: Entry<K>, changes: InterestChanges<K>): void {
-    // As a target: observers that saw it and may no longer, then observers near enough to see it now.
+    // As a target: observers that saw it and may no longer, then observers near enough to see it
+    // now. Observers that moved too are skipped: they re-check their whole view themselves.
     for (const observer of entry.seenBy) {
-      if (!this.sees(observer, entry)) this.unsee(observer, entry, changes);
+      if (!observer.dirty && !this.sees(observer, entry)) this.unsee(observer, entry, changes);
     }
     if (this.maxObserverRadius > 0) {
-      this.forCells(this.observerCells, entry.x, entry.y, this.maxObserverRadius, (observer) => {
-        if (!entry.seenBy.has(observer) && this.sees(observer, entry)) this.see(observer, entry, changes);
-      });
+      const [x0, x1, y0, y1] = this.cellRange(entry.x, entry.y, this.maxObserverRadius);
+      for (let cx = x0; cx <= x1; cx++) {
+        for (let cy = y0; cy <= y1; cy++) {
+          const cell = this.observerCells.get(cellKey(cx, cy));
+          if (!cell) continue;
+          for (const observer of cell) {
+            if (!observer.dirty && this.sees(observer, entry) && !entry.seenBy.has(observer)) this.see(observer, entry, changes);
+          }
+        }
+      }
     }
     // As an observer: what it saw and may no longer, then what is within its radius now.
-    for (const key of entry.view) {
-      const target = this.entries.get(key)!;
+    for (const target of entry.sees) {
       if (!this.sees(entry, target)) this.unsee(entry, target, changes);
     }
-    if (entry.observer) {
-      this.forCells(this.cells, entry.x, entry.y, entry.radius, (target) => {
-        if (!entry.view.has(target.key) && this.sees(entry, target)) this.see(entry, target, changes);
-      });
+    if (!entry.observer) return;
+    const [x0, x1, y0, y1] = this.cellRange(entry.x, entry.y, entry.radius);
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) {
+        const cell = this.cells.get(cellKey(cx, cy));
+        if (!cell) continue;
+        for (const target of cell) {
+          if (this.sees(entry, target) && !entry.sees.has(target)) this.see(entry, target, changes);
+        }
+      }
     }
   }
 
   /** Ends every pair of a removed key and forgets it. */
   private drop(entry: Entry<K>, changes: InterestChanges<K>): void {
     for (const observer of entry.seenBy) this.unsee(observer, entry, changes);
-    for (const key of entry.view) this.unsee(entry, this.entries.get(key)!, changes);
+    for (const target of entry.sees) this.unsee(entry, target, changes);
     this.entries.delete(entry.key);
   }
 
@@ -217,12 +254,14 @@ export class InterestGrid<K> {
 
   private see(observer: Entry<K>, target: Entry<K>, changes: InterestChanges<K>): void {
     observer.view.add(target.key);
+    observer.sees.add(target);
     target.seenBy.add(observer);
     changes.entered.push([observer.key, target.key]);
   }
 
   private unsee(observer: Entry<K>, target: Entry<K>, changes: InterestChanges<K>): void {
     observer.view.delete(target.key);
+    observer.sees.delete(target);
     target.seenBy.delete(observer);
     changes.left.push([observer.key, target.key]);
   }
@@ -230,17 +269,17 @@ export class InterestGrid<K> {
   // ---- cells ----
 
   private place(entry: Entry<K>): void {
-    addTo(this.cells, entry.cell, entry);
+    entry.slot = addTo(this.cells, entry.cell, entry);
     if (!entry.observer) return;
-    addTo(this.observerCells, entry.cell, entry);
+    entry.observerSlot = addTo(this.observerCells, entry.cell, entry);
     this.radii.set(entry.radius, (this.radii.get(entry.radius) ?? 0) + 1);
     if (entry.radius > this.maxObserverRadius) this.maxObserverRadius = entry.radius;
   }
 
   private unplace(entry: Entry<K>): void {
-    removeFrom(this.cells, entry.cell, entry);
+    removeFrom(this.cells, entry.cell, entry, 'slot');
     if (!entry.observer) return;
-    removeFrom(this.observerCells, entry.cell, entry);
+    removeFrom(this.observerCells, entry.cell, entry, 'observerSlot');
     const count = this.radii.get(entry.radius)! - 1;
     if (count > 0) {
       this.radii.set(entry.radius, count);
@@ -250,19 +289,10 @@ export class InterestGrid<K> {
     if (entry.radius === this.maxObserverRadius) this.maxObserverRadius = Math.max(0, ...this.radii.keys());
   }
 
-  /** Calls `visit` with every entry of `cells` in the cells that a circle of `radius` around (x, y) touches. */
-  private forCells(cells: Map<number, Set<Entry<K>>>, x: number, y: number, radius: number, visit: (entry: Entry<K>) => void): void {
+  /** The first and last cell columns and rows that a circle of `radius` around (x, y) touches. */
+  private cellRange(x: number, y: number, radius: number): [x0: number, x1: number, y0: number, y1: number] {
     const size = this.cellSize;
-    const x0 = Math.floor((x - radius) / size - EDGE);
-    const x1 = Math.floor((x + radius) / size + EDGE);
-    const y0 = Math.floor((y - radius) / size - EDGE);
-    const y1 = Math.floor((y + radius) / size + EDGE);
-    for (let cx = x0; cx <= x1; cx++) {
-      for (let cy = y0; cy <= y1; cy++) {
-        const set = cells.get(cellKey(cx, cy));
-        if (set) for (const entry of set) visit(entry);
-      }
-    }
+    return [Math.floor((x - radius) / size - EDGE), Math.floor((x + radius) / size + EDGE), Math.floor((y - radius) / size - EDGE), Math.floor((y + radius) / size + EDGE)];
   }
 
   private cellOf(x: number, y: number): number {
@@ -289,15 +319,21 @@ function cellKey(cx: number, cy: number): number {
   return cx * 2 ** 26 + cy;
 }
 
-function addTo<K>(cells: Map<number, Set<Entry<K>>>, cell: number, entry: Entry<K>): void {
-  let set = cells.get(cell);
-  if (!set) cells.set(cell, (set = new Set()));
-  set.add(entry);
+/** Appends `entry` to the array of `cell`; returns its index there. */
+function addTo<K>(cells: Map<number, Array<Entry<K>>>, cell: number, entry: Entry<K>): number {
+  let list = cells.get(cell);
+  if (!list) cells.set(cell, (list = []));
+  list.push(entry);
+  return list.length - 1;
 }
 
-function removeFrom<K>(cells: Map<number, Set<Entry<K>>>, cell: number, entry: Entry<K>): void {
-  const set = cells.get(cell);
-  if (!set) return;
-  set.delete(entry);
-  if (set.size === 0) cells.delete(cell);
+/** Takes `entry` out of the array of `cell`, moving the last entry into its place. */
+function removeFrom<K>(cells: Map<number, Array<Entry<K>>>, cell: number, entry: Entry<K>, slot: 'slot' | 'observerSlot'): void {
+  const list = cells.get(cell)!;
+  const last = list.pop()!;
+  if (last !== entry) {
+    list[entry[slot]] = last;
+    last[slot] = entry[slot];
+  }
+  if (list.length === 0) cells.delete(cell);
 }

@@ -91,6 +91,8 @@ export class SpaceHost {
   /** Creations in flight by id, so that a second one waits (the start space) or is refused. */
   private readonly creating = new Map<string, Promise<Space>>();
   private readonly disposing = new Map<Space, Promise<void>>();
+  /** Disposals in flight by id: a space created again under the id waits for its name to be released. */
+  private readonly disposingIds = new Map<string, Promise<void>>();
   /** The stored version of each kept space's record (0: none yet). */
   private readonly recordVersions = new WeakMap<Space, number>();
   private readonly nextId: () => string;
@@ -136,13 +138,27 @@ export class SpaceHost {
    *   space cannot be read.
    */
   create(type: string, options: CreateSpaceOptions = {}): Promise<Space> {
-    const definition = this.definitionOf(type);
-    const id = options.id ?? `${type}-${this.nextId()}`;
-    if (typeof id !== 'string' || !SPACE_ID.test(id)) throw new SpaceError('SPACE_ERR_BAD_ID', JSON.stringify(String(id).slice(0, 140)));
-    if (this.spaces.has(id) || this.creating.has(id)) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} on this lobby`);
+    let definition: SpaceDefinition;
+    let id: string;
+    try {
+      definition = this.definitionOf(type);
+      id = options.id ?? `${type}-${this.nextId()}`;
+      if (typeof id !== 'string' || !SPACE_ID.test(id)) throw new SpaceError('SPACE_ERR_BAD_ID', JSON.stringify(String(id).slice(0, 140)));
+      if (this.spaces.has(id) || this.creating.has(id)) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} on this lobby`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const creation = this.build(type, id, definition, options.data).finally(() => this.creating.delete(id));
     this.creating.set(id, creation);
     return creation;
+  }
+
+  /**
+   * Owes `avatar`'s client a fresh snapshot of its space (its connection was resumed); a no-op
+   * outside a space.
+   */
+  resync(avatar: PlayerEntity): void {
+    this.spaceOf(avatar)?.resync(avatar);
   }
 
   /**
@@ -191,8 +207,11 @@ export class SpaceHost {
   async leaveOnClose(avatar: PlayerEntity): Promise<void> {
     const space = this.spaceOf(avatar);
     if (!space) return;
-    await this.leave(avatar, space);
+    await this.hook(space, 'onPlayerLeave', () => space.definition.onPlayerLeave?.(space, avatar), avatar);
+    if (!avatar.alive) return;
+    const emptied = space.release(avatar);
     space.world.transfer(avatar, this.options.worlds.home);
+    if (emptied) await this.emptied(space);
   }
 
   /**
@@ -213,9 +232,13 @@ export class SpaceHost {
     const running = this.disposing.get(space);
     if (running) return running;
     if (this.spaces.get(space.id) !== space) return Promise.resolve();
-    if (space.playerCount > 0) return Promise.reject(new Error(`space ${space.id}: ${space.playerCount} players are in it; move them out first`));
-    const disposing = this.teardown(space).finally(() => this.disposing.delete(space));
+    if (space.occupancy > 0) return Promise.reject(new Error(`space ${space.id}: ${space.occupancy} players are in it or on their way in; move them out first`));
+    const disposing = this.teardown(space).finally(() => {
+      this.disposing.delete(space);
+      if (this.disposingIds.get(space.id) === disposing) this.disposingIds.delete(space.id);
+    });
     this.disposing.set(space, disposing);
+    this.disposingIds.set(space.id, disposing);
     return disposing;
   }
 
@@ -248,16 +271,20 @@ export class SpaceHost {
 
   private async build(type: string, id: string, definition: SpaceDefinition, data: unknown): Promise<Space> {
     const { names, logger, persistence, store } = this.options;
+    // The last life of this id ends first: its entities saved, its name released.
+    await this.disposingIds.get(id)?.catch(() => undefined);
     const ref = { id, type, lobbyId: this.options.lobbyId() };
     if (names && !(await names.claim(ref))) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} is held by another lobby`);
     let space: Space;
     try {
-      const record = definition.persist ? await loadSpaceRecord(store, id) : undefined;
+      const found = definition.persist ? await loadSpaceRecord(store, id) : undefined;
+      if (found && found.type !== type) logger.error('space: the kept record of this id is of another type; not restored', { spaceId: id, type, recordType: found.type });
+      const record = found?.type === type ? found : undefined;
       space = this.makeSpace(type, id, definition, data, record !== undefined);
       this.options.worlds.add(space.world, definition.persist ? {} : { saves: (entity) => entity instanceof PlayerEntity });
       this.spaces.set(id, space);
+      if (found) this.recordVersions.set(space, found.version);
       if (record) {
-        this.recordVersions.set(space, record.version);
         for (const entry of record.entities) {
           try {
             await persistence.load(entry.type, entry.id, { into: space.world });
@@ -322,29 +349,32 @@ export class SpaceHost {
     }
   }
 
-  // The move itself, in the avatar's queue.
+  // The move itself, in the avatar's queue. The avatar leaves the old world in the same turn as
+  // the old space lets it go, so that the space (empty now) is never disposed with it inside.
   private async move(avatar: PlayerEntity, target: Space): Promise<void> {
     const from = this.spaceOf(avatar);
     if (from === target) return;
     if (!avatar.alive) throw new Error(`space ${target.id}: the avatar is gone`);
     if (!target.reserve()) throw new SpaceError('SPACE_ERR_FULL', `${target.id} takes ${target.definition.maxPlayers} players`);
+    let emptied = false;
     try {
-      if (from) await this.leave(avatar, from);
+      if (from) await this.hook(from, 'onPlayerLeave', () => from.definition.onPlayerLeave?.(from, avatar), avatar);
       const world = avatar.placedWorld;
-      if (!world || !avatar.alive) throw new Error(`space ${target.id}: the avatar left the world while it moved`);
+      if (!world || !avatar.alive || target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} was disposed, or the avatar left, during the move`);
+      if (from) emptied = from.release(avatar);
       world.transfer(avatar, target.world);
     } catch (err) {
       target.unreserve();
       throw err;
     }
     target.admit(avatar);
+    if (emptied) await this.emptied(from!);
     await this.hook(target, 'onPlayerEnter', () => target.definition.onPlayerEnter?.(target, avatar), avatar);
     this.tell(avatar, target);
   }
 
-  private async leave(avatar: PlayerEntity, space: Space): Promise<void> {
-    await this.hook(space, 'onPlayerLeave', () => space.definition.onPlayerLeave?.(space, avatar), avatar);
-    if (space.release(avatar)) await this.hook(space, 'onEmpty', () => space.definition.onEmpty?.(space));
+  private emptied(space: Space): Promise<void> {
+    return this.hook(space, 'onEmpty', () => space.definition.onEmpty?.(space));
   }
 
   private tell(avatar: PlayerEntity, space: Space): void {

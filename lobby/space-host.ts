@@ -24,11 +24,11 @@ import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { GameDefinition } from './define-game.js';
 import type { SpaceDefinition } from './define-space.js';
+import { KeptSpaces } from './kept-spaces.js';
 import { PlayerEntity } from './player-entity.js';
 import { Space, type SpaceRef } from './space.js';
 import { SpaceError } from './space-errors.js';
 import { SpaceInterest } from './space-interest.js';
-import { loadSpaceRecord, saveSpaceRecord, type SpaceRecordEntity } from './space-records.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { atRate } from './system-rate.js';
 
@@ -93,12 +93,12 @@ export class SpaceHost {
   private readonly disposing = new Map<Space, Promise<void>>();
   /** Disposals in flight by id: a space created again under the id waits for its name to be released. */
   private readonly disposingIds = new Map<string, Promise<void>>();
-  /** The stored version of each kept space's record (0: none yet). */
-  private readonly recordVersions = new WeakMap<Space, number>();
+  private readonly kept: KeptSpaces;
   private readonly nextId: () => string;
 
   constructor(private readonly options: SpaceHostOptions) {
     this.nextId = createEntityIds(options.clock);
+    this.kept = new KeptSpaces(options);
   }
 
   /** The space types the game declares. */
@@ -248,7 +248,7 @@ export class SpaceHost {
    */
   async drain(): Promise<void> {
     for (const space of this.spaces.values()) space.stop();
-    await Promise.all(this.list().filter((s) => s.definition.persist).map((s) => this.writeRecord(s, this.keptEntities(s).map((e) => ({ type: e.typeName, id: e.id })))));
+    await Promise.all(this.list().filter((s) => s.definition.persist).map((s) => this.kept.list(s)));
   }
 
   /** Stops every space's tick loop (the lobby stops). */
@@ -270,29 +270,18 @@ export class SpaceHost {
   }
 
   private async build(type: string, id: string, definition: SpaceDefinition, data: unknown): Promise<Space> {
-    const { names, logger, persistence, store } = this.options;
+    const { names, logger } = this.options;
     // The last life of this id ends first: its entities saved, its name released.
     await this.disposingIds.get(id)?.catch(() => undefined);
     const ref = { id, type, lobbyId: this.options.lobbyId() };
     if (names && !(await names.claim(ref))) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} is held by another lobby`);
     let space: Space;
     try {
-      const found = definition.persist ? await loadSpaceRecord(store, id) : undefined;
-      if (found && found.type !== type) logger.error('space: the kept record of this id is of another type; not restored', { spaceId: id, type, recordType: found.type });
-      const record = found?.type === type ? found : undefined;
-      space = this.makeSpace(type, id, definition, data, record !== undefined);
+      const record = definition.persist ? await this.kept.read(id, type, logger) : undefined;
+      space = this.makeSpace(type, id, definition, data, record?.type === type);
       this.options.worlds.add(space.world, definition.persist ? {} : { saves: (entity) => entity instanceof PlayerEntity });
       this.spaces.set(id, space);
-      if (found) this.recordVersions.set(space, found.version);
-      if (record) {
-        for (const entry of record.entities) {
-          try {
-            await persistence.load(entry.type, entry.id, { into: space.world });
-          } catch (err) {
-            space.logger.error('space: a kept entity could not be loaded', { err, entityId: entry.id, type: entry.type });
-          }
-        }
-      }
+      if (record) await this.kept.restore(space, record);
     } catch (err) {
       await names?.release(ref).catch((releaseErr: unknown) => logger.error('space: releasing the name failed', { err: releaseErr, spaceId: id }));
       throw err;
@@ -390,36 +379,13 @@ export class SpaceHost {
   }
 
   private async teardown(space: Space): Promise<void> {
-    const { persistence, logger, names } = this.options;
+    const { logger, names } = this.options;
     space.stop();
     this.spaces.delete(space.id);
-    if (space.definition.persist) {
-      const kept = this.keptEntities(space);
-      const entries = kept.map((e) => ({ type: e.typeName, id: e.id }));
-      for (const entity of kept) {
-        await persistence.saveAndUnload(entity).catch((err: unknown) => space.logger.error('space: a kept entity could not be saved', { err, entityId: entity.id }));
-      }
-      await this.writeRecord(space, entries);
-    }
+    if (space.definition.persist) await this.kept.keep(space);
     for (const entity of space.world.list()) entity.destroy();
     this.options.worlds.remove(space.world);
     await names?.release(space.ref).catch((err: unknown) => logger.error('space: releasing the name failed', { err, spaceId: space.id }));
     space.logger.info('space: disposed');
-  }
-
-  // The entities of a kept space that are saved with it: those with persistent fields, players aside.
-  private keptEntities(space: Space): Entity[] {
-    const { registry } = this.options;
-    return space.world.list().filter((e) => !(e instanceof PlayerEntity) && registry.lookup(e.typeName).order.some((c) => c.persist.length > 0));
-  }
-
-  // A failure is logged: the entities are saved, only their list is not (they come back when it is written).
-  private async writeRecord(space: Space, entities: SpaceRecordEntity[]): Promise<void> {
-    const record = { type: space.type, entities };
-    try {
-      this.recordVersions.set(space, await saveSpaceRecord(this.options.store, space.id, record, this.recordVersions.get(space) ?? 0));
-    } catch (err) {
-      space.logger.error('space: its record could not be written', { err, entities: record.entities.length });
-    }
   }
 }

@@ -33,7 +33,6 @@ describe('spaces on one lobby', () => {
     const space = run.game.spaces.local('arena-1')!;
     expect(SpaceGameLog).toEqual(['create:arena-1:{"teams":2}']);
     expect(space.data).toEqual({ teams: 2 });
-    expect(space.world).not.toBe(run.game.find);
     expect(run.game.spaces.list()).toEqual([space]);
     const rock = space.spawn(Rock, { id: 'rock' });
     expect(rock.space).toBe(space);
@@ -41,6 +40,8 @@ describe('spaces on one lobby', () => {
     expect(run.game.find('rock')).toBe(rock);
     await run.advance(1_000);
     expect(steps).toHaveLength(5);
+    expect(space.tickHz).toBe(5);
+    expect(space.tickStats().ticks).toBe(5);
     expect(space.now()).toBe(run.gameClock.now());
   });
 

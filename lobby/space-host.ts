@@ -101,11 +101,6 @@ export class SpaceHost {
     this.kept = new KeptSpaces(options);
   }
 
-  /** The space types the game declares. */
-  get types(): string[] {
-    return Object.keys(this.options.game.spaces ?? {});
-  }
-
   /** The live space `id` on this lobby. */
   get(id: string): Space | undefined {
     return this.spaces.get(id);
@@ -120,13 +115,6 @@ export class SpaceHost {
   spaceOf(entity: Entity): Space | undefined {
     const space = entity.space;
     return space instanceof Space && this.spaces.get(space.id) === space ? space : undefined;
-  }
-
-  /** Players in this lobby's spaces, for load reports. */
-  get playerCount(): number {
-    let count = 0;
-    for (const space of this.spaces.values()) count += space.playerCount;
-    return count;
   }
 
   /**

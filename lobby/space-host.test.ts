@@ -245,7 +245,7 @@ describe('spaces on one lobby', () => {
     await run.advance(100);
     expect(hero.nearby(5).sort((a, b) => a.id.localeCompare(b.id))).toEqual([near, edge].sort((a, b) => a.id.localeCompare(b.id)));
     expect(field.nearby(50, 0, 1)).toEqual([far]);
-    expect(field.interest!.viewOf(hero).length).toBe(2);
+    expect(field.interest!.viewOf(hero).size).toBe(2);
     const match = run.game.spaces.local((await run.game.spaces.create('match')).id)!;
     expect(() => match.nearby(0, 0, 1)).toThrow(/declares no interest grid/);
   });

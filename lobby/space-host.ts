@@ -294,7 +294,7 @@ export class SpaceHost {
       tickHz,
       clock,
       logger,
-      interest: definition.interest ? new SpaceInterest(definition.interest) : undefined,
+      interest: definition.interest ? new SpaceInterest(definition.interest, logger) : undefined,
       dispose: (space) => this.dispose(space),
       world: (space) => {
         const world = new World({

@@ -310,4 +310,19 @@ describe('spaces on one lobby', () => {
     expect(calls.filter((c) => c === 'step:m1').length).toBeGreaterThan(0);
     expect(calls.lastIndexOf('step:m1')).toBeLessThan(calls.indexOf('dispose:m1'));
   });
+
+  it('refuses a move whose space was disposed while the move waited its turn, leaving the player where it was', async () => {
+    const run = await start();
+    await run.bind('u1');
+    await run.game.spaces.create('match', { id: 'm1' });
+    const before = run.request('u1', 'Spot.wait');
+    await waitFor(() => Spot.held !== undefined);
+    const moving = run.game.spaces.enter('u1', 'm1');
+    await run.game.spaces.local('m1')!.dispose();
+    Spot.held!();
+    Spot.held = undefined;
+    await before;
+    await expect(moving).rejects.toMatchObject({ code: 'SPACE_ERR_NOT_FOUND' });
+    expect(avatar(run, 'u1').space?.id).toBe('field@lobby-1');
+  });
 });

@@ -325,4 +325,14 @@ describe('spaces on one lobby', () => {
     await expect(moving).rejects.toMatchObject({ code: 'SPACE_ERR_NOT_FOUND' });
     expect(avatar(run, 'u1').space?.id).toBe('field@lobby-1');
   });
+
+  it('lets other servers call entities in any space of the lobby by their mailbox', async () => {
+    const run = await start();
+    await run.bind('u1');
+    await run.game.spaces.create('match', { id: 'm1' });
+    const chest = run.game.spaces.local('m1')!.spawn(Chest, { id: 'chest-1' });
+    expect(await run.peer.remote<{ Purse: Purse }>({ serverId: 'lobby-1', entityId: 'chest-1' }).Purse.add(5)).toBe(5);
+    expect(await run.peer.remote<{ Purse: Purse }>({ serverId: 'lobby-1', entityId: 'avatar-u1' }).Purse.add(2)).toBe(2);
+    expect(chest.get(Purse).gold).toBe(5);
+  });
 });

@@ -57,6 +57,11 @@ export interface SessionInfo {
    * `setData`, so that a lobby binding the session after a rebind sees it. Absent: none.
    */
   data?: SessionDataRecord;
+  /**
+   * The space on the bound lobby the avatar goes into (a player moving between lobbies); absent:
+   * the game's start space there, or the lobby world.
+   */
+  space?: string;
 }
 
 /** What a lobby answers to `bind`. */

@@ -4,11 +4,12 @@
  * last logout is still saving, and a second login of the same uid takes the live avatar over
  * from the first session (the gate allows one login per uid, so the first one is gone). The
  * avatar's hooks run here: `onOnline` (or `onRebound`) once a bind is done, `onOffline` before a
- * close saves (player-hooks.ts).
+ * close saves (player-hooks.ts), except a close with reason `moved`: the player is moving to
+ * another lobby (the gate's `move`), not leaving the game.
  */
 import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
-import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
+import { MOVED_CLOSE_REASON, type BindResult, type SessionInfo } from '../engine/session/session-contract.js';
 import { SessionDataMap } from '../engine/session/session-data-map.js';
 import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
@@ -175,10 +176,12 @@ export class SessionBinder {
   private async release(bound: BoundSession, reason: string): Promise<void> {
     const settled = await this.settle(bound);
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
+    // A player moving to another lobby stays online: it is saved and released without onOffline.
+    const offline = reason !== MOVED_CLOSE_REASON;
     // onOffline runs in the avatar's queue: behind a request that never settles it could not run
     // before the save, so the close goes on without it rather than wait twice.
-    if (!settled) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
-    const hook = settled ? this.hook(bound, 'onOffline', reason) : undefined;
+    if (!settled && offline) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
+    const hook = settled && offline ? this.hook(bound, 'onOffline', reason) : undefined;
     // Queued right behind the hook: a server call that arrives while the avatar is saved and
     // leaves the world waits, then finds it gone, instead of changing what is being saved.
     const held = settled ? this.holdQueue(bound) : undefined;

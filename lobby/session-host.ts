@@ -55,6 +55,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   private readonly binder: SessionBinder;
   private draining: Promise<void> | undefined;
   private flushTimer: ClockTimer | undefined;
+  private readonly resumedListeners = new Set<(sessionId: string) => void>();
 
   /**
    * @throws Error when the avatar type is not registered or does not extend PlayerEntity;
@@ -169,6 +170,28 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   /** @inheritDoc LobbySessions.close */
   close(sessionId: string, reason: string): Promise<void> {
     return this.binder.close(sessionId, reason);
+  }
+
+  /** @inheritDoc LobbySessions.resumed */
+  async resumed(sessionId: string): Promise<void> {
+    if (!this.binder.get(sessionId)) return;
+    for (const listener of this.resumedListeners) {
+      try {
+        listener(sessionId);
+      } catch (err) {
+        this.options.logger.error('lobby: a resume listener threw', { err, sessionId });
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` with the id of each session bound here whose client came back on a new
+   * connection (the spaces runtime sends it a fresh snapshot).
+   * @returns a function that removes the listener.
+   */
+  onResumed(listener: (sessionId: string) => void): () => void {
+    this.resumedListeners.add(listener);
+    return () => this.resumedListeners.delete(listener);
   }
 
   /**

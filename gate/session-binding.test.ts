@@ -9,7 +9,9 @@ import { connectGate } from '../client-sim/node-client.js';
 import type { GateClient } from '../client-sim/gate-client.js';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
 import { decode, encode } from '../engine/codec/msgpack-codec.js';
+import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
+import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, MOVED_CLOSE_REASON, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
@@ -23,8 +25,8 @@ type Journal = string[];
 
 /**
  * A lobby that answers `Probe.tag` with `<its id>:<tag>`, holds `Probe.hold` open until the test
- * releases it, lets a close wait for the session's requests as a real lobby does, and can refuse
- * binds.
+ * releases it, lets a close wait for the session's requests and tells the client `sys.space` on a
+ * bind into a space, as a real lobby does, and can refuse binds.
  */
 class TestLobby implements LobbySessions {
   readonly binds: { info: SessionInfo; rebound: boolean }[] = [];
@@ -41,6 +43,7 @@ class TestLobby implements LobbySessions {
   constructor(
     readonly id: string,
     private readonly journal: Journal,
+    private readonly node: RpcNode,
   ) {}
 
   async bind(info: SessionInfo, rebound: boolean): Promise<BindResult> {
@@ -50,9 +53,9 @@ class TestLobby implements LobbySessions {
     const code = this.refuse?.(info);
     if (code) throw Object.assign(new Error(`bind refused: ${code}`), { code });
     this.held.add(info.sessionId);
-    const result: BindResult = { avatar: { serverId: this.id, entityId: `avatar-${info.uid}` }, loaded: true };
-    if (info.space) result.space = { id: info.space, type: info.space.split('@')[0]! };
-    return result;
+    const space = { spaceId: info.space, type: info.space?.split('@')[0], lobbyId: this.id };
+    if (info.space) this.node.notify(info.gateId, GATE_SERVICE, 'push', [[info.sessionId], SYSTEM_ROUTE.SPACE, encode(space)]);
+    return { avatar: { serverId: this.id, entityId: `avatar-${info.uid}` }, loaded: true };
   }
   request(sessionId: string, route: string, args: Uint8Array): Promise<Uint8Array> {
     if (!this.held.has(sessionId)) return Promise.reject(Object.assign(new Error(`no session ${sessionId}`), { code: UNKNOWN_SESSION_CODE }));
@@ -94,7 +97,7 @@ describe('moving a session between lobbies', () => {
   const move = (from: string, sessionId: string, lobbyId: string, spaceId: string) => node(from).call('gate-1', GATE_SERVICE, 'move', [sessionId, lobbyId, spaceId]);
 
   async function joinLobby(id: string): Promise<TestLobby> {
-    const lobby = new TestLobby(id, journal);
+    const lobby = new TestLobby(id, journal, node(id));
     node(id).serve(LOBBY_SESSIONS_SERVICE, lobby, LOBBY_SESSIONS_METHODS);
     const member = new MemoryDiscovery({ cluster, clock, logger });
     await member.start();
@@ -136,7 +139,7 @@ describe('moving a session between lobbies', () => {
     await nodes.stop();
   });
 
-  it('answers a move at once, lets requests in flight finish on the old lobby, and replays those sent meanwhile on the new one in order after sys.space', async () => {
+  it("answers a move at once, lets requests in flight finish on the old lobby, and replays those sent meanwhile on the new one in order, after the new lobby's sys.space", async () => {
     const first = await joinLobby('lobby-1');
     const { client, seen, sessionId } = await player('u1');
     const second = await joinLobby('lobby-2');

@@ -7,8 +7,9 @@
  *
  * A move (`GateSessions.move`): hold new requests → `close(sessionId, 'moved')` on the old lobby
  * (requests already there finish and reply first) → `bind(info, rebound = true)` on the new lobby
- * with `info.space` → push `sys.space` → release the held requests. A failed bind binds the
- * session back (its old lobby first, then any) and pushes `sys.rebound`.
+ * with `info.space` (the new lobby pushes `sys.space` to the client before it answers) → release
+ * the held requests. A failed bind binds the session back (its old lobby first, then any) and
+ * pushes `sys.rebound`.
  */
 import type { Discovery } from '../engine/cluster/discovery.js';
 import type { Selector } from '../engine/cluster/select.js';
@@ -58,7 +59,7 @@ export class SessionBinding {
     }
     const rebound = session.wasBound;
     const binding = this.bind(session, lobbyId, rebound)
-      .then((result): string | Promise<string> => {
+      .then((): string | Promise<string> => {
         session.wasBound = true;
         if (session.binding === binding) session.binding = undefined;
         if (session.closed) {
@@ -67,7 +68,7 @@ export class SessionBinding {
         }
         // The lobby left while the bind was in flight: its removal found nothing to move.
         if (!this.options.discovery.server(lobbyId)) return this.ensureBound(session);
-        this.bound(session, lobbyId, result, rebound);
+        this.bound(session, lobbyId, rebound);
         return lobbyId;
       })
       .finally(() => {
@@ -153,13 +154,12 @@ export class SessionBinding {
     if (from) await this.close(session, from, MOVED_CLOSE_REASON);
     if (session.closed) return from ?? target;
     try {
-      const result = await this.bind(session, target, true, spaceId);
+      await this.bind(session, target, true, spaceId);
       // Ended meanwhile: the end waits for this move and closes the session where it lands.
       if (session.closed) return target;
       if (!this.options.discovery.server(target)) throw new GateError('GATE_ERR_NO_LOBBY', `${target} left during the move`);
       session.lobbyId = target;
       session.wasBound = true;
-      session.agent?.push(SYSTEM_ROUTE.SPACE, encode({ spaceId: result.space?.id ?? spaceId, type: result.space?.type ?? '', lobbyId: target }));
       logger.info('gate: session moved', { uid: session.uid, from, lobby: target, space: spaceId });
       return target;
     } catch (err) {
@@ -172,9 +172,9 @@ export class SessionBinding {
   private async bindBack(session: Session, from: string | undefined, unhold: () => void): Promise<string> {
     if (from && this.options.discovery.server(from)) {
       try {
-        const result = await this.bind(session, from, true);
+        await this.bind(session, from, true);
         if (session.closed) return from;
-        this.bound(session, from, result, true);
+        this.bound(session, from, true);
         return from;
       } catch (err) {
         this.options.logger.warn('gate: binding back to the old lobby failed; binding elsewhere', { uid: session.uid, lobby: from, err });
@@ -188,13 +188,12 @@ export class SessionBinding {
     return this.ensureBound(session);
   }
 
-  // A bind succeeded: the session is bound there, and its client hears what changed.
-  private bound(session: Session, lobbyId: string, result: BindResult, rebound: boolean): void {
+  // A bind succeeded: the session is bound there, and a rebound client hears it.
+  private bound(session: Session, lobbyId: string, rebound: boolean): void {
     session.lobbyId = lobbyId;
     session.wasBound = true;
     // The client learns that its avatar was reloaded, at once or at its next request.
     if (rebound) session.agent?.push(SYSTEM_ROUTE.REBOUND, encode({ lobbyId }));
-    if (result.space) session.agent?.push(SYSTEM_ROUTE.SPACE, encode({ spaceId: result.space.id, type: result.space.type, lobbyId }));
   }
 
   private bind(session: Session, lobbyId: string, rebound: boolean, space?: string): Promise<BindResult> {

@@ -66,18 +66,11 @@ export interface SessionInfo {
   data?: SessionDataRecord;
   /**
    * The space to put the avatar in (a move to another lobby, `GateSessions.move`). The lobby
-   * fails the bind with a coded error when that space is not one of its own; the gate then binds
-   * the session back where it was. Absent: the game's start space on that lobby, or none.
+   * fails the bind with a coded error when that space is not one of its own (or is full); the
+   * gate then binds the session back where it was. Absent: the game's start space on that lobby,
+   * or none. The lobby tells the client its space (`sys.space`) before it answers the bind.
    */
   space?: string;
-}
-
-/** The space a bind put the avatar in, as the gate tells the client in `sys.space`. */
-export interface BoundSpace {
-  /** The space's cluster-wide id. */
-  id: string;
-  /** Its type, a key of the game's `spaces`. */
-  type: string;
 }
 
 /** What a lobby answers to `bind`. */
@@ -86,8 +79,6 @@ export interface BindResult {
   avatar: { serverId: string; entityId: string };
   /** Whether the avatar was loaded from the store (false: created new). */
   loaded: boolean;
-  /** The space the avatar is in, when the game has spaces and the avatar entered one. */
-  space?: BoundSpace;
 }
 
 /**
@@ -128,7 +119,8 @@ export interface LobbySessions {
  * - `move(sessionId, lobbyId, spaceId)`: move the session's player to space `spaceId` on lobby
  *   `lobbyId`. Answers at once; then the gate holds the session's new requests, closes the
  *   session on its lobby with reason {@link MOVED_CLOSE_REASON}, binds it on `lobbyId` with
- *   `SessionInfo.space`, pushes `sys.space` to the client and replays the held requests in order.
+ *   `SessionInfo.space` (that lobby tells the client `sys.space`) and replays the held requests,
+ *   in order.
  *   When that bind fails the session binds back (its old lobby first) and the client hears
  *   `sys.rebound`. Moves of one session run one after the other; a session not here is a no-op.
  * - `pushEach(route, sessionIds, bodies)`: send `bodies[i]` (bytes, sent as they are) on `route`

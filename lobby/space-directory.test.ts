@@ -25,25 +25,25 @@ describe('SpaceDirectory', () => {
     const { members, stop } = await lobbies('lobby-1', 'lobby-2');
     const one = members.get('lobby-1')!;
     const two = members.get('lobby-2')!;
-    expect(await one.directory.register('field@lobby-1')).toBe(true);
+    expect(await one.directory.claim({ id: 'field@lobby-1' })).toBe(true);
     expect(two.discovery.resolveName(spaceName('field@lobby-1'))).toEqual({ serverId: 'lobby-1', entityId: 'field@lobby-1' });
     expect(two.directory.lobbyOf('field@lobby-1')).toBe('lobby-1');
-    await one.directory.release('field@lobby-1');
+    await one.directory.release({ id: 'field@lobby-1' });
     expect(two.directory.lobbyOf('field@lobby-1')).toBeUndefined();
     await stop();
   });
 
   it('refuses an id a live space of another lobby holds', async () => {
     const { members, stop } = await lobbies('lobby-1', 'lobby-2');
-    expect(await members.get('lobby-1')!.directory.register('match-7')).toBe(true);
-    expect(await members.get('lobby-2')!.directory.register('match-7')).toBe(false);
+    expect(await members.get('lobby-1')!.directory.claim({ id: 'match-7' })).toBe(true);
+    expect(await members.get('lobby-2')!.directory.claim({ id: 'match-7' })).toBe(false);
     expect(members.get('lobby-2')!.directory.lobbyOf('match-7')).toBe('lobby-1');
     await stop();
   });
 
   it("forgets the spaces of a lobby that left", async () => {
     const { members, stop } = await lobbies('lobby-1', 'lobby-2');
-    await members.get('lobby-1')!.directory.register('dungeon-3');
+    await members.get('lobby-1')!.directory.claim({ id: 'dungeon-3' });
     await members.get('lobby-1')!.discovery.stop();
     expect(members.get('lobby-2')!.directory.lobbyOf('dungeon-3')).toBeUndefined();
     await stop();
@@ -56,7 +56,7 @@ describe('SpaceDirectory', () => {
       serverId: () => 'lobby-1',
       logger,
     });
-    await directory.release('field@lobby-1');
+    await directory.release({ id: 'field@lobby-1' });
     expect(logger.at('warn').map((l) => [l.message, l.meta.spaceId])).toEqual([['lobby: could not give a space name back', 'field@lobby-1']]);
   });
 });

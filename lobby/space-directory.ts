@@ -26,21 +26,21 @@ export class SpaceDirectory {
   constructor(private readonly options: SpaceDirectoryOptions) {}
 
   /**
-   * Claims `space:<spaceId>` for this lobby.
+   * Claims `space:<id>` for this lobby, before the space is created.
    * @returns false when another lobby's live space holds the id.
    * @throws DiscoveryError DISCOVERY_ERR_INVALID_NAME for an id discovery cannot name (see
    *   `Discovery.claimName`: letters, digits, `.`, `_`, `:`, `@`, `-`), DISCOVERY_ERR_UNAVAILABLE.
    */
-  register(spaceId: string): Promise<boolean> {
-    return this.options.discovery.claimName(spaceName(spaceId), { serverId: this.options.serverId(), entityId: spaceId });
+  claim(space: { id: string }): Promise<boolean> {
+    return this.options.discovery.claimName(spaceName(space.id), { serverId: this.options.serverId(), entityId: space.id });
   }
 
-  /** Gives `space:<spaceId>` back; a failure is logged (the name lapses with the lobby's lease). */
-  async release(spaceId: string): Promise<void> {
+  /** Gives `space:<id>` back once the space is disposed; a failure is logged (the name lapses with the lobby's lease). */
+  async release(space: { id: string }): Promise<void> {
     try {
-      await this.options.discovery.releaseName(spaceName(spaceId));
+      await this.options.discovery.releaseName(spaceName(space.id));
     } catch (err) {
-      this.options.logger.warn('lobby: could not give a space name back', { spaceId, err });
+      this.options.logger.warn('lobby: could not give a space name back', { spaceId: space.id, err });
     }
   }
 

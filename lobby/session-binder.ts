@@ -32,6 +32,20 @@ export interface BoundSession {
   readonly result: BindResult;
 }
 
+/**
+ * Where a bound avatar is in the lobby: its space (space-host.ts). The binder calls it in the
+ * avatar's queue steps of a bind and a close.
+ */
+export interface AvatarPlacement {
+  /**
+   * Puts a just-bound avatar where it belongs (the space the bind named, else the game's start
+   * space, else nowhere) before `onOnline` runs. Never fails a bind for a space: it logs instead.
+   */
+  placeOnBind(avatar: PlayerEntity, spaceId: string | undefined): Promise<void>;
+  /** Takes a closing session's avatar out of its space (`onPlayerLeave`) after `onOffline`, before the save. */
+  leaveOnClose(avatar: PlayerEntity): Promise<void>;
+}
+
 /** What a {@link SessionBinder} needs. */
 export interface SessionBinderOptions {
   avatars: AvatarStore;
@@ -45,6 +59,7 @@ export interface SessionBinderOptions {
   serverId: () => string;
   maxIdBytes: number;
   settleWaitMs: number;
+  placement?: AvatarPlacement;
 }
 
 const noop = (): void => undefined;
@@ -95,10 +110,10 @@ export class SessionBinder {
    */
   bind(info: SessionInfo, rebound: boolean, checkOpen: () => void): Promise<BindResult> {
     const data = this.checkInfo(info);
-    const { sessionId, uid, gateId } = info;
+    const { sessionId, uid, gateId, space } = info;
     const step = this.locks.run(uid, () => {
       checkOpen();
-      return this.bindLocked({ sessionId, uid, gateId }, data, rebound);
+      return this.bindLocked({ sessionId, uid, gateId, ...(space === undefined ? {} : { space }) }, data, rebound);
     });
     this.binding.set(sessionId, step);
     const forget = (): void => {
@@ -169,6 +184,7 @@ export class SessionBinder {
     this.byId.set(info.sessionId, bound);
     this.byUidMap.set(info.uid, bound);
     logger.info('lobby: session bound', { sessionId: info.sessionId, uid: info.uid, gateId: info.gateId, rebound, loaded, replaced: older?.sessionId });
+    await this.place(bound, info.space);
     await this.hook(bound, rebound ? 'onRebound' : 'onOnline');
     return bound.result;
   }
@@ -187,6 +203,10 @@ export class SessionBinder {
     const held = settled ? this.holdQueue(bound) : undefined;
     await hook;
     const unhold = await held;
+    // Out of its space before the save, while the queue is held.
+    await this.options.placement?.leaveOnClose(bound.avatar).catch((err: unknown) => {
+      this.options.logger.error('lobby: taking an avatar out of its space failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id });
+    });
     bound.avatar.attachSession(undefined, undefined);
     let saved = false;
     try {
@@ -217,6 +237,15 @@ export class SessionBinder {
     return unhold;
   }
 
+  // A placement that fails is logged: the player is bound all the same, in the lobby world.
+  private async place(bound: BoundSession, spaceId: string | undefined): Promise<void> {
+    try {
+      await this.options.placement?.placeOnBind(bound.avatar, spaceId);
+    } catch (err) {
+      this.options.logger.error('lobby: placing an avatar in its space failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id, spaceId });
+    }
+  }
+
   private hook(bound: BoundSession, hook: PlayerHook, ...args: string[]): Promise<void> {
     const { clock, logger, settleWaitMs } = this.options;
     return runPlayerHook(bound.avatar, hook, args, { clock, logger, maxWaitMs: settleWaitMs, sessionId: bound.sessionId });
@@ -241,8 +270,9 @@ export class SessionBinder {
       throw new LobbyError('LOBBY_ERR_BAD_ARGS', `bind: ${what}`);
     };
     if (typeof info !== 'object' || info === null) bad('session info is not an object');
-    for (const key of ['sessionId', 'uid', 'gateId'] as const) {
+    for (const key of ['sessionId', 'uid', 'gateId', 'space'] as const) {
       const value: unknown = info[key];
+      if (key === 'space' && value === undefined) continue;
       if (typeof value !== 'string' || value.length === 0) bad(`${key} is not a non-empty string`);
       if (Buffer.byteLength(value as string) > this.options.maxIdBytes) bad(`${key} is longer than ${this.options.maxIdBytes} bytes`);
       if (CONTROL.test(value as string)) bad(`${key} holds control characters`);

@@ -14,6 +14,7 @@ import type { CodecLimits } from '../engine/codec/limits.js';
 import type { EntityPersistence, FlushResult } from '../engine/ecs/entity-persistence.js';
 import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import type { World } from '../engine/ecs/world.js';
+import type { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
 import type { BindResult, LobbySessions, SessionInfo } from '../engine/session/session-contract.js';
@@ -26,13 +27,16 @@ import { GateLink, type GateNotifier } from './gate-link.js';
 import { CLIENT_ARGS_LIMITS, DEFAULT_AVATAR_TYPE, lobbySettings, type LobbySettings } from './lobby-defaults.js';
 import { PlayerEntity, type SessionDirectory } from './player-entity.js';
 import { RemoteSession } from './remote-session.js';
-import { SessionBinder } from './session-binder.js';
+import { SessionBinder, type AvatarPlacement } from './session-binder.js';
 
 /** What a {@link SessionHost} needs; the optional settings are in {@link LobbySettings}, defaults in LOBBY_DEFAULTS. */
 export interface SessionHostOptions extends Partial<LobbySettings> {
   /** The lobby's RPC node (an RpcNode): its server id goes in avatar mailboxes, pushes go through it. */
   rpc: GateNotifier & { readonly serverId: string };
-  world: World;
+  /** The lobby's world, or its worlds (the lobby world and its spaces'). */
+  world: World | WorldGroup;
+  /** Puts avatars in their space on bind and takes them out on close (the lobby's SpaceHost); without it they stay in the world they load in. */
+  placement?: AvatarPlacement;
   registry: EntityRegistry;
   persistence: EntityPersistence;
   clock: Clock;
@@ -96,6 +100,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
       serverId: () => options.rpc.serverId,
       maxIdBytes: this.settings.maxUidBytes,
       settleWaitMs: this.settings.settleWaitMs,
+      ...(options.placement ? { placement: options.placement } : {}),
     });
     // A lobby that lost an avatar to another owner stops serving it: the player is kicked and logs in again.
     options.persistence.onOwnershipLost((entity, reason) => {
@@ -109,7 +114,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     return this.binder.size;
   }
 
-  /** Entities alive in the lobby's world, for load reports. */
+  /** Entities alive in the lobby's worlds, for load reports. */
   get entityCount(): number {
     return this.options.world.entityCount;
   }

@@ -14,6 +14,7 @@ import { SessionDataMap } from '../engine/session/session-data-map.js';
 import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
 import { LobbyError } from './errors.js';
+import { SpaceError } from './space-errors.js';
 import type { GateLink } from './gate-link.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { PlayerEntity, SessionDirectory } from './player-entity.js';
@@ -42,6 +43,13 @@ export interface AvatarPlacement {
    * space, else nowhere) before `onOnline` runs. Never fails a bind for a space: it logs instead.
    */
   placeOnBind(avatar: PlayerEntity, spaceId: string | undefined): Promise<void>;
+  /**
+   * Checks, before anything is loaded, that space `spaceId` named by a bind (a player moving here
+   * from another lobby) is here and has room, so that the gate can bind the player back where it
+   * was instead.
+   * @throws SpaceError SPACE_ERR_NOT_FOUND, SPACE_ERR_FULL.
+   */
+  checkArrival(spaceId: string): void;
   /** Takes a closing session's avatar out of its space (`onPlayerLeave`) after `onOffline`, before the save. */
   leaveOnClose(avatar: PlayerEntity): Promise<void>;
 }
@@ -113,6 +121,7 @@ export class SessionBinder {
     const { sessionId, uid, gateId, space } = info;
     const step = this.locks.run(uid, () => {
       checkOpen();
+      if (space !== undefined) this.checkArrival(space);
       return this.bindLocked({ sessionId, uid, gateId, ...(space === undefined ? {} : { space }) }, data, rebound);
     });
     this.binding.set(sessionId, step);
@@ -235,6 +244,12 @@ export class SessionBinder {
     });
     clock.clearTimer(timer!);
     return unhold;
+  }
+
+  private checkArrival(spaceId: string): void {
+    const { placement } = this.options;
+    if (!placement) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${spaceId}: this lobby hosts no spaces`);
+    placement.checkArrival(spaceId);
   }
 
   // A placement that fails is logged: the player is bound all the same, in the lobby world.

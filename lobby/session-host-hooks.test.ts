@@ -94,13 +94,13 @@ describe('PlayerEntity hooks', () => {
   it('tells the resume listeners of a session bound here, and nobody of one that is not', async () => {
     cluster = await startLobbyCluster();
     const heard: string[] = [];
-    const stop = cluster.lobby.host.onResumed((sessionId) => heard.push(sessionId));
+    const stop = cluster.lobby.host.onResumed((avatar, sessionId) => heard.push(`${avatar.id} ${sessionId}`));
     await cluster.sessions('gate-a').bind(info('s1'), false);
     await cluster.sessions('gate-a').resumed('s1');
     await cluster.sessions('gate-a').resumed('s2');
     stop();
     await cluster.sessions('gate-a').resumed('s1');
-    expect(heard).toEqual(['s1']);
+    expect(heard).toEqual(['avatar-u1 s1']);
   });
 
   it('calls onOffline for the sessions of a gate that left', async () => {

@@ -14,6 +14,8 @@ export interface SpaceSyncStage {
   afterStep(): void;
   /** `player` is in the space now (its avatar in the space's world): its next body is a snapshot. */
   playerEntered(player: PlayerEntity): void;
+  /** `player`'s client resumed on a new connection and may have missed bodies: its next body is a snapshot. */
+  requestSnapshot(player: PlayerEntity): void;
   /** `player` left the space (before its avatar leaves the space's world): nothing more goes to it from here. */
   playerLeft(player: PlayerEntity): void;
   /** The space is disposed; the stage is not used again. */

@@ -187,6 +187,11 @@ export class Space implements WorldSpace {
     this.sync?.playerEntered(player);
   }
 
+  /** @internal `player`'s client missed what was sent (it resumed on a new connection): its next body is a snapshot. */
+  requestSnapshot(player: PlayerEntity): void {
+    if (this.members.has(player)) this.sync?.requestSnapshot(player);
+  }
+
   /**
    * @internal `player` leaves (its avatar is about to leave the world).
    * @returns whether it was the last one.

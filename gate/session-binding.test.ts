@@ -39,6 +39,11 @@ class TestLobby implements LobbySessions {
   /** A bind waits for this, while set. */
   holdBinds: Promise<void> | undefined;
   private readonly running = new Set<Promise<unknown>>();
+  private closeDone!: () => void;
+  /** Tags of requests refused as if they had come after the close (once the close is done). */
+  readonly late = new Set<string>();
+  /** Resolves once a close has finished. */
+  readonly closed = new Promise<void>((resolve) => (this.closeDone = resolve));
 
   constructor(
     readonly id: string,
@@ -62,6 +67,8 @@ class TestLobby implements LobbySessions {
     const [tag] = decode(args) as [string];
     this.journal.push(`${this.id} ${route} ${tag}`);
     const answer = encode(`${this.id}:${tag}`);
+    // As if it had reached the lobby after the session's close: it is refused once the close is done.
+    if (this.late.delete(tag)) return this.closed.then(() => Promise.reject(Object.assign(new Error(`no session ${sessionId}`), { code: UNKNOWN_SESSION_CODE })));
     const run = route === 'Probe.hold' ? new Promise<Uint8Array>((resolve) => this.holds.set(tag, () => resolve(answer))) : Promise.resolve(answer);
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
@@ -73,6 +80,7 @@ class TestLobby implements LobbySessions {
     this.held.delete(sessionId);
     // Requests already here finish before the avatar is released.
     await Promise.all(this.running);
+    this.closeDone();
   }
   async resumed(sessionId: string): Promise<void> {
     this.resumes.push(sessionId);
@@ -168,6 +176,20 @@ describe('moving a session between lobbies', () => {
     expect(await client.request('Probe.tag', 'e')).toBe('lobby-2:e');
   });
 
+  it('sends a request that reached the old lobby after the session left it on to the new lobby', async () => {
+    const first = await joinLobby('lobby-1');
+    const { client, sessionId } = await player('u11');
+    await joinLobby('lobby-2');
+    first.late.add('late');
+    const late = client.request('Probe.tag', 'late');
+    await expect.poll(() => journal.includes('lobby-1 Probe.tag late')).toBe(true);
+    await move('lobby-1', sessionId, 'lobby-2', 'field@lobby-2');
+    await first.closed;
+    expect(await late).toBe('lobby-2:late');
+    expect(logger.at('debug').map((l) => l.message)).toContain('gate: request reached the lobby a session left; sent to its new one');
+    expect(logger.at('warn').map((l) => l.message)).not.toContain('gate: lobby lost the session; binding it again');
+  });
+
   it('binds the session back on its old lobby when the new one refuses the bind, tells the client with sys.rebound, and logs it', async () => {
     const first = await joinLobby('lobby-1');
     const { client, seen, sessionId } = await player('u2');
@@ -182,6 +204,23 @@ describe('moving a session between lobbies', () => {
     ]);
     expect(seen).toEqual([`sys.rebound ${JSON.stringify({ lobbyId: 'lobby-1' })}`]);
     expect(logger.at('warn').find((l) => l.message === 'gate: move failed; binding the session back')?.meta).toMatchObject({ uid: 'u2', from: 'lobby-1', lobby: 'lobby-2', space: 'match@lobby-2' });
+  });
+
+  it('binds the session back on its old lobby when the new one leaves the cluster during the bind', async () => {
+    await joinLobby('lobby-1');
+    const { client, seen, sessionId } = await player('u12');
+    const second = await joinLobby('lobby-2');
+    let release!: () => void;
+    second.holdBinds = new Promise((resolve) => (release = resolve));
+    await move('lobby-1', sessionId, 'lobby-2', 'field@lobby-2');
+    await expect.poll(() => second.binds.length).toBe(1);
+    const during = client.request('Probe.tag', 'w');
+    await members.get('lobby-2')!.stop();
+    release();
+    expect(await during).toBe('lobby-1:w');
+    // The leaving lobby had told the client its space; the rebound that follows says where it is now.
+    expect(seen.at(-1)).toBe(`sys.rebound ${JSON.stringify({ lobbyId: 'lobby-1' })}`);
+    expect(logger.at('warn').find((l) => l.message === 'gate: move failed; binding the session back')?.meta.err).toMatchObject({ code: 'GATE_ERR_NO_LOBBY' });
   });
 
   it('binds the session on another lobby by the policy when neither the new lobby nor the old one takes it', async () => {

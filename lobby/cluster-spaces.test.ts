@@ -60,7 +60,7 @@ async function startCluster(): Promise<Cluster> {
     afterStep: () => undefined,
     playerEntered: () => undefined,
     playerLeft: () => undefined,
-    requestSnapshot: (player: PlayerEntity) => void stageCalls.push(`snapshot:${player.space?.id}:${player.id}`),
+    snapshot: (player: PlayerEntity) => void stageCalls.push(`snapshot:${player.space?.id}:${player.id}`),
     dispose: () => undefined,
   });
   const lobbies = {} as Cluster['lobbies'];

@@ -185,7 +185,7 @@ export class LobbyModule implements Module {
     // A player whose avatar another owner took is no longer in its space.
     persistence.onOwnershipLost((entity) => spaces.lost(entity));
     // The player's space sends a client that resumed on a new connection a fresh snapshot.
-    host.onResumed((avatar) => spaces.requestSnapshot(avatar));
+    host.onResumed((avatar) => spaces.resync(avatar));
     const avatarOf = (uid: string): PlayerEntity | undefined => host.avatarOf(uid);
     const localSpaces = new LobbySpaces({ host: spaces, avatarOf });
     const context = new LobbyGameContext({

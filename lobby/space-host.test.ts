@@ -3,6 +3,7 @@ import { defineSpace } from './define-space.js';
 import { Chest, Hero, Position, Purse, Rock, spaceGame, SpaceGameLog, Spot, loggingHooks } from './fixtures/space-game.js';
 import { startSpaceLobby, type SpaceLobby } from './fixtures/space-lobby.js';
 import { PlayerEntity } from './player-entity.js';
+import type { SpaceSyncStage } from './space-sync-stage.js';
 
 let running: SpaceLobby | undefined;
 beforeEach(() => void SpaceGameLog.splice(0));
@@ -32,7 +33,6 @@ describe('spaces on one lobby', () => {
     const space = run.game.spaces.local('arena-1')!;
     expect(SpaceGameLog).toEqual(['create:arena-1:{"teams":2}']);
     expect(space.data).toEqual({ teams: 2 });
-    expect(space.world).not.toBe(run.game.find);
     expect(run.game.spaces.list()).toEqual([space]);
     const rock = space.spawn(Rock, { id: 'rock' });
     expect(rock.space).toBe(space);
@@ -40,6 +40,8 @@ describe('spaces on one lobby', () => {
     expect(run.game.find('rock')).toBe(rock);
     await run.advance(1_000);
     expect(steps).toHaveLength(5);
+    expect(space.tickHz).toBe(5);
+    expect(space.tickStats().ticks).toBe(5);
     expect(space.now()).toBe(run.gameClock.now());
   });
 
@@ -289,5 +291,30 @@ describe('spaces on one lobby', () => {
     await waitFor(() => run.gate.pushes.some((p) => p.route === 'sys.space' && p.sessionIds.includes('s-u1-again')));
     expect(run.gate.pushes.find((p) => p.sessionIds.includes('s-u1-again'))!.body).toEqual({ spaceId: 'm1', type: 'match', lobbyId: 'lobby-1' });
     expect(SpaceGameLog.filter((line) => line.startsWith('leave:m1'))).toEqual([]);
+  });
+
+  it('drives each space\'s sync stage: after every step, and as players enter, resume and leave, until it is disposed', async () => {
+    const calls: string[] = [];
+    const stage = (id: string): SpaceSyncStage => ({
+      afterStep: () => void calls.push(`step:${id}`),
+      playerEntered: (player) => void calls.push(`entered:${id}:${player.id}`),
+      snapshot: (player) => void calls.push(`snapshot:${id}:${player.id}`),
+      playerLeft: (player) => void calls.push(`left:${id}:${player.id}`),
+      dispose: () => void calls.push(`dispose:${id}`),
+    });
+    running = await startSpaceLobby(spaceGame(), undefined, { createSpaceSync: (space) => stage(space.id) });
+    const run = running;
+    await run.bind('u1');
+    await run.advance(100); // one step of the field at 10 Hz
+    expect(calls).toEqual(['entered:field@lobby-1:avatar-u1', 'step:field@lobby-1']);
+    run.spaces.resync(avatar(run, 'u1'));
+    await run.game.spaces.create('match', { id: 'm1' });
+    await run.game.spaces.enter('u1', 'm1');
+    await run.game.spaces.enter('u1', 'field@lobby-1');
+    await run.advance(1_000);
+    expect(calls.slice(2, 6)).toEqual(['snapshot:field@lobby-1:avatar-u1', 'left:field@lobby-1:avatar-u1', 'entered:m1:avatar-u1', 'left:m1:avatar-u1']);
+    expect(calls).toContain('dispose:m1');
+    expect(calls.filter((c) => c === 'step:m1').length).toBeGreaterThan(0);
+    expect(calls.lastIndexOf('step:m1')).toBeLessThan(calls.indexOf('dispose:m1'));
   });
 });

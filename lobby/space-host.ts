@@ -24,11 +24,11 @@ import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { GameDefinition } from './define-game.js';
 import type { SpaceDefinition } from './define-space.js';
+import { KeptSpaces } from './kept-spaces.js';
 import { PlayerEntity } from './player-entity.js';
 import { Space, type SpaceRef } from './space.js';
 import { SpaceError } from './space-errors.js';
 import { SpaceInterest } from './space-interest.js';
-import { loadSpaceRecord, saveSpaceRecord, type SpaceRecordEntity } from './space-records.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { atRate } from './system-rate.js';
 
@@ -91,17 +91,14 @@ export class SpaceHost {
   /** Creations in flight by id, so that a second one waits (the start space) or is refused. */
   private readonly creating = new Map<string, Promise<Space>>();
   private readonly disposing = new Map<Space, Promise<void>>();
-  /** The stored version of each kept space's record (0: none yet). */
-  private readonly recordVersions = new WeakMap<Space, number>();
+  /** Disposals in flight by id: a space created again under the id waits for its name to be released. */
+  private readonly disposingIds = new Map<string, Promise<void>>();
+  private readonly kept: KeptSpaces;
   private readonly nextId: () => string;
 
   constructor(private readonly options: SpaceHostOptions) {
     this.nextId = createEntityIds(options.clock);
-  }
-
-  /** The space types the game declares. */
-  get types(): string[] {
-    return Object.keys(this.options.game.spaces ?? {});
+    this.kept = new KeptSpaces(options);
   }
 
   /** The live space `id` on this lobby. */
@@ -120,13 +117,6 @@ export class SpaceHost {
     return space instanceof Space && this.spaces.get(space.id) === space ? space : undefined;
   }
 
-  /** Players in this lobby's spaces, for load reports. */
-  get playerCount(): number {
-    let count = 0;
-    for (const space of this.spaces.values()) count += space.playerCount;
-    return count;
-  }
-
   /**
    * Creates a space of `type` here: its world joins the lobby's, a `persist: true` space of an id
    * kept before gets its entities back, then its type's `onCreate` runs (logged when it throws)
@@ -136,13 +126,27 @@ export class SpaceHost {
    *   space cannot be read.
    */
   create(type: string, options: CreateSpaceOptions = {}): Promise<Space> {
-    const definition = this.definitionOf(type);
-    const id = options.id ?? `${type}-${this.nextId()}`;
-    if (typeof id !== 'string' || !SPACE_ID.test(id)) throw new SpaceError('SPACE_ERR_BAD_ID', JSON.stringify(String(id).slice(0, 140)));
-    if (this.spaces.has(id) || this.creating.has(id)) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} on this lobby`);
+    let definition: SpaceDefinition;
+    let id: string;
+    try {
+      definition = this.definitionOf(type);
+      id = options.id ?? `${type}-${this.nextId()}`;
+      if (typeof id !== 'string' || !SPACE_ID.test(id)) throw new SpaceError('SPACE_ERR_BAD_ID', JSON.stringify(String(id).slice(0, 140)));
+      if (this.spaces.has(id) || this.creating.has(id)) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} on this lobby`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const creation = this.build(type, id, definition, options.data).finally(() => this.creating.delete(id));
     this.creating.set(id, creation);
     return creation;
+  }
+
+  /**
+   * Owes `avatar`'s client a fresh snapshot of its space (its connection was resumed); a no-op
+   * outside a space.
+   */
+  resync(avatar: PlayerEntity): void {
+    this.spaceOf(avatar)?.resync(avatar);
   }
 
   /**
@@ -195,11 +199,6 @@ export class SpaceHost {
     if (max !== undefined && space.playerCount >= max) throw new SpaceError('SPACE_ERR_FULL', `${space.id} takes ${max} players`);
   }
 
-  /** The player's client came back on a new connection: its space sends it a snapshot next. */
-  requestSnapshot(avatar: PlayerEntity): void {
-    this.spaceOf(avatar)?.requestSnapshot(avatar);
-  }
-
   /**
    * Takes an avatar whose session is closing out of its space (`onPlayerLeave`, logged when it
    * throws) back to the lobby world, before it is saved. Call it from the avatar's queue (the
@@ -208,8 +207,11 @@ export class SpaceHost {
   async leaveOnClose(avatar: PlayerEntity): Promise<void> {
     const space = this.spaceOf(avatar);
     if (!space) return;
-    await this.leave(avatar, space);
+    await this.hook(space, 'onPlayerLeave', () => space.definition.onPlayerLeave?.(space, avatar), avatar);
+    if (!avatar.alive) return;
+    const emptied = space.release(avatar);
     space.world.transfer(avatar, this.options.worlds.home);
+    if (emptied) await this.emptied(space);
   }
 
   /**
@@ -230,9 +232,13 @@ export class SpaceHost {
     const running = this.disposing.get(space);
     if (running) return running;
     if (this.spaces.get(space.id) !== space) return Promise.resolve();
-    if (space.playerCount > 0) return Promise.reject(new Error(`space ${space.id}: ${space.playerCount} players are in it; move them out first`));
-    const disposing = this.teardown(space).finally(() => this.disposing.delete(space));
+    if (space.occupancy > 0) return Promise.reject(new Error(`space ${space.id}: ${space.occupancy} players are in it or on their way in; move them out first`));
+    const disposing = this.teardown(space).finally(() => {
+      this.disposing.delete(space);
+      if (this.disposingIds.get(space.id) === disposing) this.disposingIds.delete(space.id);
+    });
     this.disposing.set(space, disposing);
+    this.disposingIds.set(space.id, disposing);
     return disposing;
   }
 
@@ -242,7 +248,7 @@ export class SpaceHost {
    */
   async drain(): Promise<void> {
     for (const space of this.spaces.values()) space.stop();
-    await Promise.all(this.list().filter((s) => s.definition.persist).map((s) => this.writeRecord(s, this.keptEntities(s).map((e) => ({ type: e.typeName, id: e.id })))));
+    await Promise.all(this.list().filter((s) => s.definition.persist).map((s) => this.kept.list(s)));
   }
 
   /** Stops every space's tick loop (the lobby stops). */
@@ -264,25 +270,18 @@ export class SpaceHost {
   }
 
   private async build(type: string, id: string, definition: SpaceDefinition, data: unknown): Promise<Space> {
-    const { names, logger, persistence, store } = this.options;
+    const { names, logger } = this.options;
+    // The last life of this id ends first: its entities saved, its name released.
+    await this.disposingIds.get(id)?.catch(() => undefined);
     const ref = { id, type, lobbyId: this.options.lobbyId() };
     if (names && !(await names.claim(ref))) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} is held by another lobby`);
     let space: Space;
     try {
-      const record = definition.persist ? await loadSpaceRecord(store, id) : undefined;
-      space = this.makeSpace(type, id, definition, data, record !== undefined);
+      const record = definition.persist ? await this.kept.read(id, type, logger) : undefined;
+      space = this.makeSpace(type, id, definition, data, record?.type === type);
       this.options.worlds.add(space.world, definition.persist ? {} : { saves: (entity) => entity instanceof PlayerEntity });
       this.spaces.set(id, space);
-      if (record) {
-        this.recordVersions.set(space, record.version);
-        for (const entry of record.entities) {
-          try {
-            await persistence.load(entry.type, entry.id, { into: space.world });
-          } catch (err) {
-            space.logger.error('space: a kept entity could not be loaded', { err, entityId: entry.id, type: entry.type });
-          }
-        }
-      }
+      if (record) await this.kept.restore(space, record);
     } catch (err) {
       await names?.release(ref).catch((releaseErr: unknown) => logger.error('space: releasing the name failed', { err: releaseErr, spaceId: id }));
       throw err;
@@ -339,29 +338,32 @@ export class SpaceHost {
     }
   }
 
-  // The move itself, in the avatar's queue.
+  // The move itself, in the avatar's queue. The avatar leaves the old world in the same turn as
+  // the old space lets it go, so that the space (empty now) is never disposed with it inside.
   private async move(avatar: PlayerEntity, target: Space): Promise<void> {
     const from = this.spaceOf(avatar);
     if (from === target) return;
     if (!avatar.alive) throw new Error(`space ${target.id}: the avatar is gone`);
     if (!target.reserve()) throw new SpaceError('SPACE_ERR_FULL', `${target.id} takes ${target.definition.maxPlayers} players`);
+    let emptied = false;
     try {
-      if (from) await this.leave(avatar, from);
+      if (from) await this.hook(from, 'onPlayerLeave', () => from.definition.onPlayerLeave?.(from, avatar), avatar);
       const world = avatar.placedWorld;
-      if (!world || !avatar.alive) throw new Error(`space ${target.id}: the avatar left the world while it moved`);
+      if (!world || !avatar.alive || target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} was disposed, or the avatar left, during the move`);
+      if (from) emptied = from.release(avatar);
       world.transfer(avatar, target.world);
     } catch (err) {
       target.unreserve();
       throw err;
     }
     target.admit(avatar);
+    if (emptied) await this.emptied(from!);
     await this.hook(target, 'onPlayerEnter', () => target.definition.onPlayerEnter?.(target, avatar), avatar);
     this.tell(avatar, target);
   }
 
-  private async leave(avatar: PlayerEntity, space: Space): Promise<void> {
-    await this.hook(space, 'onPlayerLeave', () => space.definition.onPlayerLeave?.(space, avatar), avatar);
-    if (space.release(avatar)) await this.hook(space, 'onEmpty', () => space.definition.onEmpty?.(space));
+  private emptied(space: Space): Promise<void> {
+    return this.hook(space, 'onEmpty', () => space.definition.onEmpty?.(space));
   }
 
   private tell(avatar: PlayerEntity, space: Space): void {
@@ -377,36 +379,13 @@ export class SpaceHost {
   }
 
   private async teardown(space: Space): Promise<void> {
-    const { persistence, logger, names } = this.options;
+    const { logger, names } = this.options;
     space.stop();
     this.spaces.delete(space.id);
-    if (space.definition.persist) {
-      const kept = this.keptEntities(space);
-      const entries = kept.map((e) => ({ type: e.typeName, id: e.id }));
-      for (const entity of kept) {
-        await persistence.saveAndUnload(entity).catch((err: unknown) => space.logger.error('space: a kept entity could not be saved', { err, entityId: entity.id }));
-      }
-      await this.writeRecord(space, entries);
-    }
+    if (space.definition.persist) await this.kept.keep(space);
     for (const entity of space.world.list()) entity.destroy();
     this.options.worlds.remove(space.world);
     await names?.release(space.ref).catch((err: unknown) => logger.error('space: releasing the name failed', { err, spaceId: space.id }));
     space.logger.info('space: disposed');
-  }
-
-  // The entities of a kept space that are saved with it: those with persistent fields, players aside.
-  private keptEntities(space: Space): Entity[] {
-    const { registry } = this.options;
-    return space.world.list().filter((e) => !(e instanceof PlayerEntity) && registry.lookup(e.typeName).order.some((c) => c.persist.length > 0));
-  }
-
-  // A failure is logged: the entities are saved, only their list is not (they come back when it is written).
-  private async writeRecord(space: Space, entities: SpaceRecordEntity[]): Promise<void> {
-    const record = { type: space.type, entities };
-    try {
-      this.recordVersions.set(space, await saveSpaceRecord(this.options.store, space.id, record, this.recordVersions.get(space) ?? 0));
-    } catch (err) {
-      space.logger.error('space: its record could not be written', { err, entities: record.entities.length });
-    }
   }
 }

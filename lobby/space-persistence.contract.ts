@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../engine/persist/store.js';
+import { defineSpace } from './define-space.js';
 import { Chest, Position, Purse, Rock, spaceGame, SpaceGameLog } from './fixtures/space-game.js';
 import { startSpaceLobby, type SpaceLobby } from './fixtures/space-lobby.js';
 import { SPACE_RECORDS } from './space-records.js';
@@ -67,6 +68,20 @@ export function describeSpacePersistence(backend: string, open: () => Promise<St
       await run.lobby.drain();
       expect((await store.load(SPACE_RECORDS, 'vault'))?.data).toEqual({ type: 'dungeon', entities: [{ type: 'Chest', id: 'chest-9' }] });
       expect((await store.load('Chest', 'chest-9'))?.data).toMatchObject({ components: { Purse: { gold: 9 } } });
+    });
+
+    it('does not restore a kept space from the record of another type under the same id, and writes its own over it', async () => {
+      run = await startSpaceLobby(spaceGame({ tomb: defineSpace({ persist: true }) }), store);
+      await run.game.spaces.create('dungeon', { id: 'crypt' });
+      run.game.spaces.local('crypt')!.spawn(Chest, { id: 'chest-1' });
+      await run.game.spaces.local('crypt')!.dispose();
+      await run.game.spaces.create('tomb', { id: 'crypt' });
+      const tomb = run.game.spaces.local('crypt')!;
+      expect(tomb.restored).toBe(false);
+      expect(tomb.world.entityCount).toBe(0);
+      expect(run.logger.at('error').some((l) => l.message.includes('of another type; not restored'))).toBe(true);
+      await tomb.dispose();
+      expect((await store.load(SPACE_RECORDS, 'crypt'))?.data).toEqual({ type: 'tomb', entities: [] });
     });
   });
 }

@@ -3,7 +3,7 @@
  * gives each space one stage, made by a {@link SpaceSyncFactory}, and the space drives it. After
  * every step of the space's world and the update of its interest grid, the stage builds one sync
  * body per player of the space and delivers it to that player's session; a player who enters the
- * space (a bind, a move) is owed a full snapshot.
+ * space (a bind, a move) or whose connection was resumed is owed a full snapshot.
  */
 import type { PlayerEntity } from './player-entity.js';
 import type { Space } from './space.js';
@@ -14,8 +14,8 @@ export interface SpaceSyncStage {
   afterStep(): void;
   /** `player` is in the space now (its avatar in the space's world): its next body is a snapshot. */
   playerEntered(player: PlayerEntity): void;
-  /** `player`'s client resumed on a new connection and may have missed bodies: its next body is a snapshot. */
-  requestSnapshot(player: PlayerEntity): void;
+  /** `player`'s client needs its view again from scratch (a resumed connection): its next body is a snapshot. */
+  snapshot(player: PlayerEntity): void;
   /** `player` left the space (before its avatar leaves the space's world): nothing more goes to it from here. */
   playerLeft(player: PlayerEntity): void;
   /** The space is disposed; the stage is not used again. */

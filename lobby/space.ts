@@ -187,9 +187,14 @@ export class Space implements WorldSpace {
     this.sync?.playerEntered(player);
   }
 
-  /** @internal `player`'s client missed what was sent (it resumed on a new connection): its next body is a snapshot. */
-  requestSnapshot(player: PlayerEntity): void {
-    if (this.members.has(player)) this.sync?.requestSnapshot(player);
+  /** @internal `player`'s client needs a snapshot of the space again. */
+  resync(player: PlayerEntity): void {
+    if (this.members.has(player)) this.sync?.snapshot(player);
+  }
+
+  /** @internal Players in it and on their way in: a space with any is not disposed. */
+  get occupancy(): number {
+    return this.members.size + this.arriving;
   }
 
   /**
@@ -229,7 +234,7 @@ export class Space implements WorldSpace {
     if (graceMs === 0 || this.graceTimer || this.disposed) return;
     this.graceTimer = this.parts.clock.setTimer(() => {
       this.graceTimer = undefined;
-      if (this.members.size > 0 || this.arriving > 0 || this.disposed) return;
+      if (this.occupancy > 0 || this.disposed) return;
       this.logger.info('space: empty past its grace period; disposed', { graceMs });
       this.dispose().catch((err: unknown) => this.logger.error('space: disposing failed', { err }));
     }, graceMs);

@@ -1,7 +1,9 @@
 /**
  * The gate's sessions: authentication, one login per account, binding to a lobby, forwarding in
- * order, pushes, kicks and session data from lobbies, resume after a dropped connection, and
- * rebinding when a lobby leaves the cluster (the bind carries the session's data).
+ * order, pushes (one body to many, or each its own), kicks and session data from lobbies, resume
+ * after a dropped connection (the lobby is told), rebinding when a lobby leaves the cluster (the
+ * bind carries the session's data), and moves to a space on another lobby. Where a session is
+ * bound, and how it binds and moves, is session-binding.ts.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AUTH_ERRORS, AuthError } from '../engine/auth/errors.js';

@@ -52,6 +52,7 @@ describe('defineSpace', () => {
     expect(refusal({ interest: { position: Position, cellSize: 0, viewRadius: 8 } })).toContain('interest.cellSize must be a positive number');
     expect(refusal({ interest: { position: Position, cellSize: 8, viewRadius: Infinity } })).toContain('interest.viewRadius must be a positive number');
     expect(refusal({ interest: 'grid' })).toContain('interest must be');
+    expect(refusal({ interest: { position: Position, cellSize: 1, viewRadius: 33 } })).toContain('interest.viewRadius 33 spans more than 32 cells of 1');
   });
 
   it('refuses hooks that are not functions, and a definition that is not an object', () => {

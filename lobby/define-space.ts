@@ -5,6 +5,7 @@
  * spaces of each type (space-host.ts); each is a {@link Space} with its own world.
  */
 import type { ComponentClass } from '../engine/ecs/component.js';
+import { MAX_RADIUS_CELLS } from '../engine/space/interest-grid.js';
 import { checkSystems } from './check-systems.js';
 import type { GameSystem } from './define-game.js';
 import type { PlayerEntity } from './player-entity.js';
@@ -19,7 +20,7 @@ export interface SpaceInterestOptions {
   position: ComponentClass;
   /** Side of one grid cell, in world units (> 0); about the view radius is a good start. */
   cellSize: number;
-  /** How far a player sees, in world units (> 0). */
+  /** How far a player sees, in world units (> 0, at most 32 cells). */
   viewRadius: number;
 }
 
@@ -60,7 +61,8 @@ const HOOKS = ['onCreate', 'onPlayerEnter', 'onPlayerLeave', 'onEmpty'] as const
  * @throws Error naming what is wrong: systems as for `defineGame` (and none faster than the
  *   space's `tickHz`), a `tickHz` outside 1..1000, a `maxPlayers` that is not an integer >= 1, an
  *   `emptyGraceMs` that is not an integer >= 0, a `persist` that is not a boolean, an interest
- *   grid whose position component has no hot `x` and `y` or whose sizes are not positive, a hook
+ *   grid whose position component has no hot `x` and `y`, whose sizes are not positive or whose
+ *   view radius spans more than 32 cells, a hook
  *   that is not a function.
  */
 export function defineSpace<S extends SpaceDefinition>(space: S): Readonly<S> {
@@ -98,4 +100,6 @@ function checkInterest(interest: SpaceInterestOptions, fail: (message: string) =
   for (const [name, value] of [['cellSize', cellSize], ['viewRadius', viewRadius]] as const) {
     if (!(Number.isFinite(value) && value > 0)) fail(`interest.${name} must be a positive number, got ${value}`);
   }
+  // A query's cost grows with (radius / cellSize)²: the grid refuses more than MAX_RADIUS_CELLS.
+  if (viewRadius / cellSize > MAX_RADIUS_CELLS) fail(`interest.viewRadius ${viewRadius} spans more than ${MAX_RADIUS_CELLS} cells of ${cellSize}`);
 }

@@ -34,8 +34,8 @@ export interface BoundSession {
 }
 
 /**
- * Where a bound avatar is in the lobby: its space (space-host.ts). The binder calls it in the
- * avatar's queue steps of a bind and a close.
+ * Where a bound avatar is in the lobby: its space (space-host.ts). The binder calls it while it
+ * binds and closes a session; the moves themselves run on the avatar's queue.
  */
 export interface AvatarPlacement {
   /**

@@ -245,7 +245,7 @@ describe('spaces on one lobby', () => {
     await run.advance(100);
     expect(hero.nearby(5).sort((a, b) => a.id.localeCompare(b.id))).toEqual([near, edge].sort((a, b) => a.id.localeCompare(b.id)));
     expect(field.nearby(50, 0, 1)).toEqual([far]);
-    expect(field.interest!.viewOf(hero).length).toBe(2);
+    expect(field.interest!.viewOf(hero).size).toBe(2);
     const match = run.game.spaces.local((await run.game.spaces.create('match')).id)!;
     expect(() => match.nearby(0, 0, 1)).toThrow(/declares no interest grid/);
   });
@@ -316,5 +316,30 @@ describe('spaces on one lobby', () => {
     expect(calls).toContain('dispose:m1');
     expect(calls.filter((c) => c === 'step:m1').length).toBeGreaterThan(0);
     expect(calls.lastIndexOf('step:m1')).toBeLessThan(calls.indexOf('dispose:m1'));
+  });
+
+  it('refuses a move whose space was disposed while the move waited its turn, leaving the player where it was', async () => {
+    const run = await start();
+    await run.bind('u1');
+    await run.game.spaces.create('match', { id: 'm1' });
+    const before = run.request('u1', 'Spot.wait');
+    await waitFor(() => Spot.held !== undefined);
+    const moving = run.game.spaces.enter('u1', 'm1');
+    await run.game.spaces.local('m1')!.dispose();
+    Spot.held!();
+    Spot.held = undefined;
+    await before;
+    await expect(moving).rejects.toMatchObject({ code: 'SPACE_ERR_NOT_FOUND' });
+    expect(avatar(run, 'u1').space?.id).toBe('field@lobby-1');
+  });
+
+  it('lets other servers call entities in any space of the lobby by their mailbox', async () => {
+    const run = await start();
+    await run.bind('u1');
+    await run.game.spaces.create('match', { id: 'm1' });
+    const chest = run.game.spaces.local('m1')!.spawn(Chest, { id: 'chest-1' });
+    expect(await run.peer.remote<{ Purse: Purse }>({ serverId: 'lobby-1', entityId: 'chest-1' }).Purse.add(5)).toBe(5);
+    expect(await run.peer.remote<{ Purse: Purse }>({ serverId: 'lobby-1', entityId: 'avatar-u1' }).Purse.add(2)).toBe(2);
+    expect(chest.get(Purse).gold).toBe(5);
   });
 });

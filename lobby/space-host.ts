@@ -306,7 +306,7 @@ export class SpaceHost {
       tickHz,
       clock,
       logger,
-      interest: definition.interest ? new SpaceInterest(definition.interest) : undefined,
+      interest: definition.interest ? new SpaceInterest(definition.interest, logger) : undefined,
       dispose: (space) => this.dispose(space),
       world: (space) => {
         const world = new World({
@@ -344,6 +344,7 @@ export class SpaceHost {
     const from = this.spaceOf(avatar);
     if (from === target) return;
     if (!avatar.alive) throw new Error(`space ${target.id}: the avatar is gone`);
+    if (target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} is disposed`);
     if (!target.reserve()) throw new SpaceError('SPACE_ERR_FULL', `${target.id} takes ${target.definition.maxPlayers} players`);
     let emptied = false;
     try {

@@ -12,6 +12,7 @@ import { checkSystems } from './check-systems.js';
 import { isSpaceDefinition, type SpaceDefinition } from './define-space.js';
 import { PlayerEntity } from './player-entity.js';
 import { Service, type ServiceClass } from './service.js';
+import { SPACE_SERVICE } from './space-service.js';
 
 /** A system with a name and, optionally, its own rate. */
 export interface NamedSystem {
@@ -59,7 +60,7 @@ export interface GameDefinition {
 
 const GAME_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** RPC services every lobby or gate serves itself (engine/session/session-contract.ts). */
-const ENGINE_SERVICES: ReadonlySet<string> = new Set([LOBBY_SESSIONS_SERVICE, GATE_SERVICE]);
+const ENGINE_SERVICES: ReadonlySet<string> = new Set([LOBBY_SESSIONS_SERVICE, GATE_SERVICE, SPACE_SERVICE]);
 
 /**
  * Checks a game's definition and returns it frozen. Entity classes are checked again, more deeply,

@@ -7,13 +7,24 @@ import type { Space, SpaceRef } from './space.js';
 import { SpaceError } from './space-errors.js';
 import type { CreateSpaceOptions, SpaceHost } from './space-host.js';
 
+/** Options of `game.spaces.create`. */
+export interface GameCreateSpaceOptions extends CreateSpaceOptions {
+  /** True: on this lobby, whatever the load (default: the least loaded lobby of the cluster). */
+  here?: boolean;
+}
+
 /** Spaces, as game code reaches them. */
 export interface GameSpaces {
   /**
    * Creates a space of a type the game declares (see SpaceHost.create), on this lobby.
    * @throws (rejects) SpaceError SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN.
    */
-  create(type: string, options?: CreateSpaceOptions): Promise<SpaceRef>;
+  create(type: string, options?: GameCreateSpaceOptions): Promise<SpaceRef>;
+  /**
+   * Where space `id` is: on this lobby, or (in a cluster, cluster-spaces.ts) on any lobby.
+   * @returns undefined when no live space has that id.
+   */
+  find(id: string): Promise<SpaceRef | undefined>;
   /** This lobby's live space `id`. */
   local(id: string): Space | undefined;
   /** This lobby's live spaces. */
@@ -41,6 +52,10 @@ export class LobbySpaces implements GameSpaces {
 
   async create(type: string, options?: CreateSpaceOptions): Promise<SpaceRef> {
     return (await this.options.host.create(type, options)).ref;
+  }
+
+  async find(id: string): Promise<SpaceRef | undefined> {
+    return this.options.host.get(id)?.ref;
   }
 
   local(id: string): Space | undefined {

@@ -26,7 +26,10 @@ import { LobbyGameContext } from './game-context.js';
 import { LobbySpaces } from './game-spaces.js';
 import type { Service } from './service.js';
 import { SessionHost } from './session-host.js';
-import { SpaceHost, type SpaceNames } from './space-host.js';
+import { ClusterSpaces } from './cluster-spaces.js';
+import { SpaceDirectory } from './space-directory.js';
+import { SpaceHost } from './space-host.js';
+import { SPACE_SERVICE, SPACE_SERVICE_METHODS, SpaceService } from './space-service.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { atRate } from './system-rate.js';
 
@@ -74,8 +77,6 @@ export interface LobbyModuleOptions {
   deferGameStart?: boolean;
   /** Makes each space's sync stage (space-sync-stage.ts); without it, spaces send their players nothing. */
   createSpaceSync?: SpaceSyncFactory;
-  /** Cluster-wide names of spaces (discovery); without it, space ids are unique on this lobby only. */
-  spaceNames?: SpaceNames;
 }
 
 /** What RPC sees of a draining lobby's world: no entity to call. */
@@ -149,6 +150,8 @@ export class LobbyModule implements Module {
     });
     const entityHost = createEntityHost({ rpc, persistence });
     world.setHost(entityHost);
+    // Every live space is named in discovery, so that any server finds its lobby.
+    const directory = new SpaceDirectory({ discovery: this.options.discovery, serverId: () => rpc.serverId, logger });
     const spaces = new SpaceHost({
       game,
       worlds,
@@ -164,7 +167,7 @@ export class LobbyModule implements Module {
       ...(this.options.maxQueuedPerEntity === undefined ? {} : { queueLimit: this.options.maxQueuedPerEntity }),
       ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
       ...(this.options.createSpaceSync ? { createSync: this.options.createSpaceSync } : {}),
-      ...(this.options.spaceNames ? { names: this.options.spaceNames } : {}),
+      names: directory,
     });
     const host = new SessionHost({
       rpc,
@@ -181,9 +184,13 @@ export class LobbyModule implements Module {
     });
     // A player whose avatar another owner took is no longer in its space.
     persistence.onOwnershipLost((entity) => spaces.lost(entity));
+    // The player's space sends a client that resumed on a new connection a fresh snapshot.
+    host.onResumed((avatar) => spaces.resync(avatar));
+    const avatarOf = (uid: string): PlayerEntity | undefined => host.avatarOf(uid);
+    const localSpaces = new LobbySpaces({ host: spaces, avatarOf });
     const context = new LobbyGameContext({
       world: worlds,
-      spaces: new LobbySpaces({ host: spaces, avatarOf: (uid) => host.avatarOf(uid) }),
+      spaces: new ClusterSpaces({ local: localSpaces, directory, discovery: this.options.discovery, rpc, avatarOf }),
       registry,
       host: entityHost,
       claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
@@ -200,6 +207,7 @@ export class LobbyModule implements Module {
       this.services.push(service);
     }
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
+    rpc.serve(SPACE_SERVICE, new SpaceService(localSpaces), SPACE_SERVICE_METHODS);
     rpc.targets.setEntities(worlds);
     this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt) });
     this.worlds = worlds;

@@ -4,15 +4,17 @@
  * last logout is still saving, and a second login of the same uid takes the live avatar over
  * from the first session (the gate allows one login per uid, so the first one is gone). The
  * avatar's hooks run here: `onOnline` (or `onRebound`) once a bind is done, `onOffline` before a
- * close saves (player-hooks.ts).
+ * close saves (player-hooks.ts), except a close with reason `moved`: the player is moving to
+ * another lobby (the gate's `move`), not leaving the game.
  */
 import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
-import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
+import { MOVED_CLOSE_REASON, type BindResult, type SessionInfo } from '../engine/session/session-contract.js';
 import { SessionDataMap } from '../engine/session/session-data-map.js';
 import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
 import { LobbyError } from './errors.js';
+import { SpaceError } from './space-errors.js';
 import type { GateLink } from './gate-link.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { PlayerEntity, SessionDirectory } from './player-entity.js';
@@ -41,6 +43,13 @@ export interface AvatarPlacement {
    * space, else nowhere) before `onOnline` runs. Never fails a bind for a space: it logs instead.
    */
   placeOnBind(avatar: PlayerEntity, spaceId: string | undefined): Promise<void>;
+  /**
+   * Checks, before anything is loaded, that space `spaceId` named by a bind (a player moving here
+   * from another lobby) is here and has room, so that the gate can bind the player back where it
+   * was instead.
+   * @throws SpaceError SPACE_ERR_NOT_FOUND, SPACE_ERR_FULL.
+   */
+  checkArrival(spaceId: string): void;
   /** Takes a closing session's avatar out of its space (`onPlayerLeave`) after `onOffline`, before the save. */
   leaveOnClose(avatar: PlayerEntity): Promise<void>;
 }
@@ -112,6 +121,7 @@ export class SessionBinder {
     const { sessionId, uid, gateId, space } = info;
     const step = this.locks.run(uid, () => {
       checkOpen();
+      if (space !== undefined) this.checkArrival(space);
       return this.bindLocked({ sessionId, uid, gateId, ...(space === undefined ? {} : { space }) }, data, rebound);
     });
     this.binding.set(sessionId, step);
@@ -191,10 +201,12 @@ export class SessionBinder {
   private async release(bound: BoundSession, reason: string): Promise<void> {
     const settled = await this.settle(bound);
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
+    // A player moving to another lobby stays online: it is saved and released without onOffline.
+    const offline = reason !== MOVED_CLOSE_REASON;
     // onOffline runs in the avatar's queue: behind a request that never settles it could not run
     // before the save, so the close goes on without it rather than wait twice.
-    if (!settled) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
-    const hook = settled ? this.hook(bound, 'onOffline', reason) : undefined;
+    if (!settled && offline) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
+    const hook = settled && offline ? this.hook(bound, 'onOffline', reason) : undefined;
     // Queued right behind the hook: a server call that arrives while the avatar is saved and
     // leaves the world waits, then finds it gone, instead of changing what is being saved.
     const held = settled ? this.holdQueue(bound) : undefined;
@@ -232,6 +244,12 @@ export class SessionBinder {
     });
     clock.clearTimer(timer!);
     return unhold;
+  }
+
+  private checkArrival(spaceId: string): void {
+    const { placement } = this.options;
+    if (!placement) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${spaceId}: this lobby hosts no spaces`);
+    placement.checkArrival(spaceId);
   }
 
   // A placement that fails is logged: the player is bound all the same, in the lobby world.

@@ -59,6 +59,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   private readonly binder: SessionBinder;
   private draining: Promise<void> | undefined;
   private flushTimer: ClockTimer | undefined;
+  private readonly resumedListeners = new Set<(avatar: PlayerEntity, sessionId: string) => void>();
 
   /**
    * @throws Error when the avatar type is not registered or does not extend PlayerEntity;
@@ -174,6 +175,29 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   /** @inheritDoc LobbySessions.close */
   close(sessionId: string, reason: string): Promise<void> {
     return this.binder.close(sessionId, reason);
+  }
+
+  /** @inheritDoc LobbySessions.resumed */
+  async resumed(sessionId: string): Promise<void> {
+    const bound = typeof sessionId === 'string' ? this.binder.get(sessionId) : undefined;
+    if (!bound) return;
+    for (const listener of this.resumedListeners) {
+      try {
+        listener(bound.avatar, sessionId);
+      } catch (err) {
+        this.options.logger.error('lobby: a resume listener threw', { err, sessionId });
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` with the avatar and session id of each session bound here whose client came
+   * back on a new connection (the player's space sends it a fresh snapshot).
+   * @returns a function that removes the listener.
+   */
+  onResumed(listener: (avatar: PlayerEntity, sessionId: string) => void): () => void {
+    this.resumedListeners.add(listener);
+    return () => this.resumedListeners.delete(listener);
   }
 
   /**

@@ -263,14 +263,21 @@ describe('spaces on one lobby', () => {
     expect((await run.store.load('Hero', 'avatar-u1'))?.data).toMatchObject({ components: { Purse: { gold: 3 } } });
   });
 
-  it('puts a player whose bind names a space here into it, and one whose space is gone into the start space', async () => {
+  it('puts a player whose bind names a space here into it, and refuses a bind naming a space that is not here or is full, before loading anything', async () => {
     const run = await start();
     await run.game.spaces.create('match', { id: 'm1' });
     await run.sessions.bind({ sessionId: 's-u1', uid: 'u1', gateId: 'gate-a', space: 'm1' }, true);
     expect(avatar(run, 'u1').space?.id).toBe('m1');
-    await run.sessions.bind({ sessionId: 's-u2', uid: 'u2', gateId: 'gate-a', space: 'gone' }, true);
-    expect(avatar(run, 'u2').space?.id).toBe('field@lobby-1');
-    expect(run.logger.at('warn').some((l) => l.message.includes('the space a bind named is not here'))).toBe(true);
+    // The gate that moves the player binds it back where it was.
+    await expect(run.sessions.bind({ sessionId: 's-u2', uid: 'u2', gateId: 'gate-a', space: 'gone' }, true)).rejects.toMatchObject({ code: 'SPACE_ERR_NOT_FOUND' });
+    expect(run.game.find('avatar-u2')).toBeUndefined();
+    await run.game.spaces.create('match', { id: 'm2' });
+    await run.bind('u4');
+    await run.bind('u5');
+    await run.game.spaces.enter('u4', 'm2');
+    await run.game.spaces.enter('u5', 'm2');
+    await expect(run.sessions.bind({ sessionId: 's-u6', uid: 'u6', gateId: 'gate-a', space: 'm2' }, true)).rejects.toMatchObject({ code: 'SPACE_ERR_FULL' });
+    expect(run.game.find('avatar-u6')).toBeUndefined();
     await expect(run.sessions.bind({ sessionId: 's-u3', uid: 'u3', gateId: 'gate-a', space: 7 as unknown as string }, false)).rejects.toMatchObject({ code: 'LOBBY_ERR_BAD_ARGS' });
   });
 

@@ -188,6 +188,18 @@ export class SpaceHost {
   }
 
   /**
+   * Checks that space `spaceId` is here and has room for a player a bind brings from another
+   * lobby (SessionInfo.space), before the avatar is loaded.
+   * @throws SpaceError SPACE_ERR_NOT_FOUND, SPACE_ERR_FULL.
+   */
+  checkArrival(spaceId: string): void {
+    const space = this.spaces.get(spaceId);
+    if (!space || space.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', spaceId);
+    const max = space.definition.maxPlayers;
+    if (max !== undefined && space.playerCount >= max) throw new SpaceError('SPACE_ERR_FULL', `${space.id} takes ${max} players`);
+  }
+
+  /**
    * Takes an avatar whose session is closing out of its space (`onPlayerLeave`, logged when it
    * throws) back to the lobby world, before it is saved. Call it from the avatar's queue (the
    * close holds it). A no-op for an avatar in no space.

@@ -33,6 +33,7 @@ export const RESERVED_ERROR_PREFIXES: readonly string[] = Object.freeze([
   'SESSION_ERR_',
   'SPACE_ERR_',
   'STORE_ERR_',
+  'SYNC_ERR_',
   'TESTKIT_ERR_',
   'TIMER_ERR_',
 ]);

@@ -5,14 +5,14 @@
  * naive (every client gets the full synced state of everything it sees, every tick) and
  * broadcast (every change in the whole space goes to every client).
  *
- * Interest: a uniform grid inside this file (cells as wide as the view radius, rebuilt each
- * tick; 3×3 cells checked per player, each view set updated in place), as a stand-in for the
- * space's interest grid.
+ * Interest: the space's interest grid (engine/space/interest-grid.ts), every entity set at its
+ * new position each tick, cells as wide as the view radius.
  */
 import { Component } from '../engine/ecs/component.js';
 import { Entity } from '../engine/ecs/entity.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { World } from '../engine/ecs/world.js';
+import { InterestGrid } from '../engine/space/interest-grid.js';
 import { SpaceSync, type SyncObserver } from '../engine/sync/space-sync.js';
 import { SyncDecoder } from '../engine/sync/sync-decoder.js';
 import { SyncSchema } from '../engine/sync/sync-schema.js';
@@ -105,94 +105,16 @@ function gameSystem(rnd: () => number) {
   };
 }
 
-/**
- * Who sees whom: a uniform grid of cells as wide as the view radius, rebuilt each tick, checking
- * 3×3 cells per player. Each player's view set is kept as an interest grid keeps it: only the
- * entities that came or left are added or deleted. The entities live for the whole run, so their
- * bitecs ids are read once.
- */
-class UniformGrid {
-  private readonly perSide = Math.ceil(SIDE / VIEW_RADIUS) + 1;
-  private readonly cells: number[][] = Array.from({ length: this.perSide * this.perSide }, () => []);
-  private readonly eids: Int32Array;
-  /** Per player, per entity index: 1 while in its view set. */
-  private readonly inView: Uint8Array[];
-  /** Per player: the entity indexes in its view set. */
-  private readonly lists: number[][];
-  /** Per entity index: the pass that last found it in range. */
-  private readonly found: Uint32Array;
-  private pass = 0;
-
-  constructor(
-    private readonly entities: readonly Entity[],
-    players: number,
-  ) {
-    this.eids = Int32Array.from(entities, (e) => e.eid);
-    this.inView = Array.from({ length: players }, () => new Uint8Array(entities.length));
-    this.lists = Array.from({ length: players }, () => []);
-    this.found = new Uint32Array(entities.length);
-  }
-
-  rebuild(world: World): void {
-    for (const cell of this.cells) cell.length = 0;
-    const p = world.hot(Position);
-    for (let i = 0; i < this.eids.length; i++) this.cells[this.cellOf(p.x[this.eids[i]!]!, p.y[this.eids[i]!]!)]!.push(i);
-  }
-
-  /** Brings `into` up to date: the entities within the radius of player `self` (an entity index), itself excluded. */
-  view(world: World, self: number, into: Set<Entity>): void {
-    const pass = ++this.pass;
-    const { found } = this;
-    const inView = this.inView[self]!;
-    const list = this.lists[self]!;
-    const { x: px, y: py } = world.hot(Position);
-    const x = px[this.eids[self]!]!;
-    const y = py[this.eids[self]!]!;
-    const r2 = VIEW_RADIUS * VIEW_RADIUS;
-    const cx = this.clamp(Math.floor(x / VIEW_RADIUS));
-    const cy = this.clamp(Math.floor(y / VIEW_RADIUS));
-    for (let gx = Math.max(0, cx - 1); gx <= Math.min(this.perSide - 1, cx + 1); gx++) {
-      for (let gy = Math.max(0, cy - 1); gy <= Math.min(this.perSide - 1, cy + 1); gy++) {
-        for (const other of this.cells[gx * this.perSide + gy]!) {
-          const eid = this.eids[other]!;
-          const dx = px[eid]! - x;
-          const dy = py[eid]! - y;
-          if (other === self || dx * dx + dy * dy > r2) continue;
-          found[other] = pass;
-          if (inView[other] === 0) {
-            inView[other] = 1;
-            list.push(other);
-            into.add(this.entities[other]!);
-          }
-        }
-      }
-    }
-    let kept = 0;
-    for (const i of list) {
-      if (found[i] === pass) list[kept++] = i;
-      else {
-        inView[i] = 0;
-        into.delete(this.entities[i]!);
-      }
-    }
-    list.length = kept;
-  }
-
-  private clamp(c: number): number {
-    return Math.max(0, Math.min(this.perSide - 1, c));
-  }
-
-  private cellOf(x: number, y: number): number {
-    return this.clamp(Math.floor(x / VIEW_RADIUS)) * this.perSide + this.clamp(Math.floor(y / VIEW_RADIUS));
-  }
-}
-
 /** How the clients are served in one run of the simulation. */
 type Mode = 'ours' | 'naive' | 'broadcast';
 
 interface Run {
   /** Sync stage per measured tick, ms (ours only). */
   stage: number[];
+  /** Its interest update part, ms. */
+  interest: number[];
+  /** Its delta build and encoding part, ms. */
+  encode: number[];
   /** CPU time of the process over the measured sync stages, ms: on a shared machine, wall time also counts waiting for a core. */
   cpu: number;
   /** Bytes sent to all clients over the measured ticks. */
@@ -222,8 +144,13 @@ function simulate(mode: Mode): Run {
     Object.assign(e.get(Profile), { name: `walker-${i}`, level: 1 + (i % 50), guild: ['red', 'blue', 'green'][i % 3]! });
     return e;
   });
-  const grid = new UniformGrid(entities, PLAYERS);
-  const observers: SyncObserver[] = entities.slice(0, PLAYERS).map((owner, i) => ({ key: `session-${i}`, owner, view: new Set<Entity>(), snapshot: false }));
+  const grid = new InterestGrid<Entity>({ cellSize: VIEW_RADIUS, viewRadius: VIEW_RADIUS });
+  const eids = Int32Array.from(entities, (e) => e.eid);
+  const position = world.hot(Position);
+  entities.forEach((e, i) => grid.set(e, position.x[eids[i]!]!, position.y[eids[i]!]!, { observer: i < PLAYERS }));
+  grid.update();
+  // A view is live: the grid keeps it up to date.
+  const observers: SyncObserver[] = entities.slice(0, PLAYERS).map((owner, i) => ({ key: `session-${i}`, owner, view: grid.viewOf(owner), snapshot: false }));
   const sync = new SpaceSync({ world, schema, space });
   // Naive clients know the space and the schema: what a snapshot adds for them is not counted.
   const snapshotHead = new SpaceSync({ world: new World({ logger: new MemoryLogger(), clock: new SystemClock(), registry }), schema, space }).step([{ key: 'k', view: new Set(), snapshot: true }]).get('k')!.length - 3;
@@ -231,15 +158,17 @@ function simulate(mode: Mode): Run {
   const naive = observers.map((o) => ({ ...o, snapshot: true }));
   // The figures must measure real messages: one client's stream decodes throughout.
   const check = new SyncDecoder();
-  const run: Run = { stage: [], cpu: 0, bytes: 0, messages: 0, nonEmpty: 0, meanView: 0 };
+  const run: Run = { stage: [], interest: [], encode: [], cpu: 0, bytes: 0, messages: 0, nonEmpty: 0, meanView: 0 };
   let viewSum = 0;
   for (let tick = 0; tick < WARMUP_TICKS + TICKS; tick++) {
     world.step(DT);
     const measured = tick >= WARMUP_TICKS;
     const cpuStart = process.cpuUsage();
     const start = performance.now();
-    grid.rebuild(world);
-    observers.forEach((o, i) => grid.view(world, i, o.view as Set<Entity>));
+    const { x, y } = world.hot(Position);
+    for (let i = 0; i < ENTITIES; i++) grid.set(entities[i]!, x[eids[i]!]!, y[eids[i]!]!);
+    grid.update();
+    const interestDone = performance.now();
     if (mode === 'broadcast') {
       const bytes = sync.step(everyone).get('everyone')!;
       if (measured) run.bytes += bytes.length * PLAYERS;
@@ -251,6 +180,8 @@ function simulate(mode: Mode): Run {
     if (mode === 'ours') check.decode(out.get('session-0')!);
     if (!measured) continue;
     run.stage.push(took);
+    run.interest.push(interestDone - start);
+    run.encode.push(took - (interestDone - start));
     run.cpu += (cpu.user + cpu.system) / 1_000;
     for (const o of observers) viewSum += o.view.size;
     for (const bytes of out.values()) {
@@ -282,7 +213,7 @@ const benchmark: Benchmark = {
         ticks: TICKS,
         warmupTicks: WARMUP_TICKS,
         meanView: Math.round(ours.meanView * 10) / 10,
-        interest: 'uniform grid in the bench, views updated in place each tick',
+        interest: 'engine/space/interest-grid.ts, every entity moved each tick',
         nonEmptyMessagesPerTick: Math.round(ours.nonEmpty / TICKS),
         bytesOfNaive: Math.round((oursPerClient / naivePerClient) * 1_000) / 1_000,
         targetStageMs: 10,
@@ -291,6 +222,8 @@ const benchmark: Benchmark = {
       figures: {
         'sync stage per tick, median': ms(percentile(ours.stage, 0.5)),
         'sync stage per tick, p99': ms(percentile(ours.stage, 0.99)),
+        'of which interest update, median': ms(percentile(ours.interest, 0.5)),
+        'of which delta build + encode, median': ms(percentile(ours.encode, 0.5)),
         'sync stage CPU time per tick, mean': ms(ours.cpu / TICKS),
         'bytes per client per second': bytesPerSecond(oursPerClient),
         'messages per tick': { value: ours.messages / TICKS, unit: 'messages', better: 'lower' },

@@ -23,8 +23,9 @@ import type { SpaceSyncFactory, SpaceSyncStage } from './space-sync-stage.js';
 
 // One player's observer, kept between steps: nothing is allocated per player per step.
 interface Watcher {
-  observer: SyncObserver & { view: ReadonlySet<Entity> };
-  delivery: [RemoteSession, Uint8Array];
+  observer: SyncObserver;
+  /** Its session and this step's body, handed to pushEach; made at its first step with a session. */
+  delivery: [RemoteSession, Uint8Array] | undefined;
   /** Owes the player a snapshot (it entered, or its connection was resumed). */
   owed: boolean;
 }
@@ -75,7 +76,8 @@ export class SpaceSyncSender implements SpaceSyncStage {
       observer.key = session.sessionId;
       observer.view = interest ? interest.viewOf(player) : this.everything;
       observer.snapshot = watcher.owed;
-      watcher.delivery[0] = session;
+      if (watcher.delivery) watcher.delivery[0] = session;
+      else watcher.delivery = [session, NOTHING];
       observers.push(observer);
       sent.push(watcher);
     }
@@ -83,17 +85,19 @@ export class SpaceSyncSender implements SpaceSyncStage {
     const bodies = this.sync.step(observers);
     for (const watcher of sent) {
       watcher.owed = false;
-      watcher.delivery[1] = bodies.get(watcher.observer.key)!;
-      deliveries.push(watcher.delivery);
+      const delivery = watcher.delivery!;
+      delivery[1] = bodies.get(watcher.observer.key)!;
+      deliveries.push(delivery);
     }
     pushEach(SYSTEM_ROUTE.SYNC, deliveries);
-    for (const watcher of sent) watcher.delivery[1] = NOTHING;
+    // The bodies are not kept past the step.
+    for (const watcher of sent) watcher.delivery![1] = NOTHING;
   }
 
   playerEntered(player: PlayerEntity): void {
     const watcher = this.watchers.get(player);
     if (watcher) watcher.owed = true;
-    else this.watchers.set(player, { observer: { key: '', owner: player, view: this.everything, snapshot: true }, delivery: [undefined!, NOTHING], owed: true });
+    else this.watchers.set(player, { observer: { key: '', owner: player, view: this.everything, snapshot: true }, delivery: undefined, owed: true });
   }
 
   snapshot(player: PlayerEntity): void {

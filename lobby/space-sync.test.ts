@@ -109,4 +109,27 @@ describe('the lobby\'s sync stage', () => {
     expect(after.get('s-u2')).toMatchObject({ snapshot: false, enter: [] });
     expect(after.get('s-u2')!.leave).toHaveLength(1);
   });
+
+  it('skips a player whose session is gone, and sends it a snapshot once one is bound again', async () => {
+    run = await startSpaceLobby(syncGame());
+    await run.bind('u1');
+    await run.bind('u2');
+    await run.advance(STEP_MS);
+    await pushEaches(run, 1);
+    decoded(0);
+    const avatar = run.game.find('avatar-u1') as PlayerEntity;
+    const session = avatar.session!;
+    const directory = avatar.lobby;
+    avatar.attachSession(undefined, undefined);
+    await run.advance(STEP_MS);
+    await pushEaches(run, 2);
+    expect(run.gate.eachPushes[1]!.sessionIds).toEqual(['s-u2']);
+    decoded(1);
+    avatar.attachSession(session, directory);
+    await run.advance(STEP_MS);
+    await pushEaches(run, 3);
+    const after = decoded(2);
+    expect(after.get('s-u1')).toMatchObject({ snapshot: true, space: { id: 'field@lobby-1' } });
+    expect(after.get('s-u1')!.enter).toHaveLength(3);
+  });
 });

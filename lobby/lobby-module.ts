@@ -30,6 +30,7 @@ import { ClusterSpaces } from './cluster-spaces.js';
 import { SpaceDirectory } from './space-directory.js';
 import { SpaceHost } from './space-host.js';
 import { SPACE_SERVICE, SPACE_SERVICE_METHODS, SpaceService } from './space-service.js';
+import { createSpaceSync } from './space-sync.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { atRate } from './system-rate.js';
 
@@ -75,7 +76,10 @@ export interface LobbyModuleOptions {
    * `onStart` can claim names and what it loads is claimed by the id the lobby keeps. Default false.
    */
   deferGameStart?: boolean;
-  /** Makes each space's sync stage (space-sync-stage.ts); without it, spaces send their players nothing. */
+  /**
+   * Makes each space's sync stage (space-sync-stage.ts). Default: space-sync.ts, which sends each
+   * player of a space its view after every step of the space.
+   */
   createSpaceSync?: SpaceSyncFactory;
 }
 
@@ -166,7 +170,7 @@ export class LobbyModule implements Module {
       tickHz,
       ...(this.options.maxQueuedPerEntity === undefined ? {} : { queueLimit: this.options.maxQueuedPerEntity }),
       ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
-      ...(this.options.createSpaceSync ? { createSync: this.options.createSpaceSync } : {}),
+      createSync: this.options.createSpaceSync ?? createSpaceSync(registry),
       names: directory,
     });
     const host = new SessionHost({

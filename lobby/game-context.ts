@@ -12,6 +12,7 @@ import type { Logger } from '../engine/log/types.js';
 import type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from '../engine/rpc/remote-proxy.js';
 import type { CallOptions } from '../engine/rpc/rpc-node.js';
 import type { Clock } from '../engine/timer/clock.js';
+import type { GameMatchmaker } from './game-matchmaker.js';
 import type { SessionDirectory } from './player-entity.js';
 
 /** The lobby's view for game code: entities, the cluster, sessions. */
@@ -22,6 +23,8 @@ export interface GameContext extends SessionDirectory {
   readonly logger: Logger;
   /** Milliseconds since the epoch, from the lobby's clock (a manual one in tests). */
   now(): number;
+  /** Queues players for matches: `await game.matchmaker.queue(player, { mode: '2v2', rating: 1500 })` (docs/matchmaking.md). */
+  readonly matchmaker: GameMatchmaker;
   /**
    * Creates an entity of a registered type here (`onCreate` runs); one whose components have
    * persistent fields is saved with the next flush.
@@ -64,6 +67,7 @@ export interface LobbyGameContextOptions {
   claimName(name: string, mailbox: Mailbox): Promise<boolean>;
   releaseName(name: string): Promise<void>;
   directory: SessionDirectory;
+  matchmaker: GameMatchmaker;
   clock: Clock;
   logger: Logger;
 }
@@ -71,9 +75,11 @@ export interface LobbyGameContextOptions {
 /** The {@link GameContext} of one lobby. */
 export class LobbyGameContext implements GameContext {
   readonly logger: Logger;
+  readonly matchmaker: GameMatchmaker;
 
   constructor(private readonly options: LobbyGameContextOptions) {
     this.logger = options.logger;
+    this.matchmaker = options.matchmaker;
   }
 
   get serverId(): string {

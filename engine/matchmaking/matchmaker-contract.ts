@@ -68,3 +68,11 @@ export interface MatchSpaceData {
   /** The uids of each team, in team order. */
   teams: string[][];
 }
+
+/**
+ * The discovery `meta` key a server running a matchmaker publishes (value {@link MATCHMAKER_META_ON}):
+ * lobbies call only servers that carry it.
+ */
+export const MATCHMAKER_META_KEY = 'matchmaker';
+/** The value of {@link MATCHMAKER_META_KEY}. */
+export const MATCHMAKER_META_ON = 'on';

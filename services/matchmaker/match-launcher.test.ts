@@ -28,10 +28,12 @@ async function cluster(options: { failCreate?: boolean } = {}) {
   const discovery = new MemoryDiscovery({ cluster: memory, clock: nodes.clock, logger });
   await discovery.start();
   const created: { lobby: string; args: unknown[] }[] = [];
+  const members: MemoryDiscovery[] = [];
   const moves: { gate: string; args: unknown[] }[] = [];
   for (const [node, sessions] of [[lobby1!, 30], [lobby2!, 10]] as const) {
     const member = new MemoryDiscovery({ cluster: memory, clock: nodes.clock, logger });
     await member.start();
+    members.push(member);
     await member.register({ id: node.serverId, type: 'lobby', address: node.address, version: '1', startedAt: 0, load: { sessions, entities: 0, eventLoopLagMs: 0, cpu: 0 } });
     node.serve(SPACES_SERVICE, {
       create: async (...args: unknown[]) => {
@@ -50,7 +52,7 @@ async function cluster(options: { failCreate?: boolean } = {}) {
     }, ['move']);
   }
   const launcher = new ClusterMatchLauncher({ rpc: mm!, discovery, lobbyType: 'lobby', callTimeoutMs: 2_000, logger });
-  return { launcher, created, moves, logger };
+  return { launcher, created, moves, logger, members };
 }
 
 describe('ClusterMatchLauncher', () => {
@@ -65,6 +67,21 @@ describe('ClusterMatchLauncher', () => {
       ['gate-2', 's-d', 'lobby-2', 'match-1'],
     ]);
     expect(logger.at('warn').map((l) => [l.message, l.meta?.uid])).toEqual([['matchmaker: a player could not be moved into its match', 'c']]);
+  });
+
+  it('counts the players it sent to a lobby since its last load report, so that one pass spreads its matches', async () => {
+    const { launcher, created, members } = await cluster();
+    const lobbies = async (n: number) => {
+      const picked: string[] = [];
+      for (let i = 0; i < n; i++) picked.push((await launcher.launch(PLAN)).space.lobbyId);
+      return picked;
+    };
+    // lobby-1 reported 30 sessions, lobby-2 10: lobby-2 takes matches of 4 until it reaches 30, then they take turns.
+    expect(await lobbies(8)).toEqual(['lobby-2', 'lobby-2', 'lobby-2', 'lobby-2', 'lobby-2', 'lobby-2', 'lobby-1', 'lobby-2']);
+    // A new report replaces what was counted: lobby-2 says 0 now.
+    await members[1]!.reportLoad({ sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 });
+    expect(await lobbies(1)).toEqual(['lobby-2']);
+    expect(created).toHaveLength(9);
   });
 
   it('fails when the lobby cannot create the space, so that the tickets go back', async () => {

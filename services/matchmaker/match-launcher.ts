@@ -3,9 +3,13 @@
  * so that forming and storing tickets are tested without them. {@link ClusterMatchLauncher}
  * creates the match's space on the least loaded lobby (its `spaces` service) and moves every
  * player into it through the gate that holds the player's session (the gate's `move`).
+ *
+ * A lobby's load report lags behind what this launcher just sent it: a pass that launches many
+ * matches would send them all to the lobby that was least loaded at its last report. So the
+ * players sent to each lobby since its last report count as sessions it holds.
  */
-import type { Discovery } from '../../engine/cluster/discovery.js';
-import { leastLoaded } from '../../engine/cluster/select.js';
+import type { Discovery, LoadReport, ServerInfo } from '../../engine/cluster/discovery.js';
+import { compareLoad } from '../../engine/cluster/select.js';
 import type { Logger } from '../../engine/log/types.js';
 import type { MatchSpaceData } from '../../engine/matchmaking/matchmaker-contract.js';
 import type { RpcNode } from '../../engine/rpc/rpc-node.js';
@@ -70,11 +74,14 @@ export interface ClusterMatchLauncherOptions {
 
 /** Launches matches on the cluster's lobbies. */
 export class ClusterMatchLauncher implements MatchLauncher {
+  /** Players sent to each lobby since the load report they were sent under. */
+  private readonly sent = new Map<string, { report: LoadReport; players: number }>();
+
   constructor(private readonly options: ClusterMatchLauncherOptions) {}
 
   async launch(plan: MatchPlan): Promise<LaunchResult> {
     const { rpc, discovery, lobbyType, callTimeoutMs, logger } = this.options;
-    const lobby = leastLoaded(discovery.servers(lobbyType));
+    const lobby = this.pickLobby(discovery.servers(lobbyType), plan.players.length);
     if (!lobby) throw new Error(`no server of type ${lobbyType} is registered`);
     const data: MatchSpaceData = { mode: plan.mode, teams: plan.teams };
     const space = (await rpc.call(lobby.id, SPACES_SERVICE, 'create', [plan.space, { data }], { timeoutMs: callTimeoutMs })) as SpaceRef;
@@ -89,5 +96,26 @@ export class ClusterMatchLauncher implements MatchLauncher {
       logger.warn('matchmaker: a player could not be moved into its match', { matchId: plan.matchId, uid: player.uid, gate: player.gateId, space: space.id, err: result.reason });
     });
     return { space, unmoved };
+  }
+
+  /** The lobby with the fewest sessions, counting the players sent to it since its last load report. */
+  private pickLobby(lobbies: readonly ServerInfo[], players: number): ServerInfo | undefined {
+    const live = new Set(lobbies.map((l) => l.id));
+    for (const id of this.sent.keys()) if (!live.has(id)) this.sent.delete(id);
+    let best: ServerInfo | undefined;
+    let bestSessions = 0;
+    for (const lobby of lobbies) {
+      const sent = this.sent.get(lobby.id);
+      const sessions = lobby.load.sessions + (sent?.report === lobby.load ? sent.players : 0);
+      if (!best || sessions < bestSessions || (sessions === bestSessions && compareLoad(lobby, best) < 0)) {
+        best = lobby;
+        bestSessions = sessions;
+      }
+    }
+    if (best) {
+      const sent = this.sent.get(best.id);
+      this.sent.set(best.id, { report: best.load, players: (sent?.report === best.load ? sent.players : 0) + players });
+    }
+    return best;
   }
 }

@@ -23,6 +23,7 @@ import { LOBBY_DEFAULTS, type LobbySettings } from './lobby-defaults.js';
 import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
+import { LobbyGameMatchmaker } from './game-matchmaker.js';
 import { LobbySpaces } from './game-spaces.js';
 import type { Service } from './service.js';
 import { SessionHost } from './session-host.js';
@@ -43,6 +44,8 @@ export interface LobbyModuleOptions {
   discovery: Discovery;
   /** The server type of gates: `gate`, or `standalone` in one process. */
   gateType: string;
+  /** Where `game.matchmaker` finds matchmakers: their server type (default `services`) and each call's deadline (default 5,000 ms). */
+  matchmaker?: { type: string; callTimeoutMs: number };
   store: () => Store;
   /** Real time: sessions, saves and ownership claims. */
   clock: Clock;
@@ -200,6 +203,7 @@ export class LobbyModule implements Module {
       claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
       releaseName: (name) => this.options.discovery.releaseName(name),
       directory: host,
+      matchmaker: new LobbyGameMatchmaker({ rpc, discovery: this.options.discovery, type: this.options.matchmaker?.type ?? 'services', callTimeoutMs: this.options.matchmaker?.callTimeoutMs ?? 5_000 }),
       clock: gameClock,
       logger: logger.child({ game: game.name }),
     });

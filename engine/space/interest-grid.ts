@@ -68,7 +68,7 @@ interface Entry<K> {
   /** Index in its cell's `keys`, and in its `observers` for an observer. */
   slot: number;
   observerSlot: number;
-  // Marks of one observer's re-check: it saw this key before it, it sees it after it.
+  // Marks of one re-check: this key saw or was seen by the key re-checked before it, and is seen after it.
   had: number;
   keep: number;
   /** Keys this observer sees (what {@link InterestGrid.viewOf} gives). */
@@ -79,10 +79,15 @@ interface Entry<K> {
   readonly seenBy: Set<Entry<K>>;
 }
 
-// Cells hold arrays (an entry knows its index, removal swaps the last in): they iterate faster than sets.
+// Cells hold arrays (an entry knows its index, removal swaps the last in): they iterate faster than
+// sets. Positions sit beside the keys in arrays of numbers, so that a scan reads memory in order
+// and touches a key's entry only when it is within the radius.
 interface Cell<K> {
   /** Every live key in the cell. */
   readonly keys: Array<Entry<K>>;
+  /** Their positions, by the same index. */
+  readonly xs: number[];
+  readonly ys: number[];
   /** Its live observers only: what a moved key is checked against. */
   readonly observers: Array<Entry<K>>;
 }
@@ -100,7 +105,8 @@ export class InterestGrid<K> {
   private readonly radii = new Map<number, number>();
   private maxObserverRadius = 0;
   private observers = 0;
-  private readonly dirty = new Set<Entry<K>>();
+  /** The entries set or removed since the last update, each once (its `dirty` flag says it is here). */
+  private readonly dirty: Array<Entry<K>> = [];
   private live = 0;
   // Scratch of the update: the mark of the current observer re-check, the keys it newly sees,
   // and the cell range of the last {@link range} call.
@@ -161,9 +167,13 @@ export class InterestGrid<K> {
       entry.radius = radius;
     }
     if (replace) this.place(entry);
+    else {
+      entry.cell!.xs[entry.slot] = x;
+      entry.cell!.ys[entry.slot] = y;
+    }
     if (!entry.dirty) {
       entry.dirty = true;
-      this.dirty.add(entry);
+      this.dirty.push(entry);
     }
   }
 
@@ -174,8 +184,10 @@ export class InterestGrid<K> {
     this.unplace(entry);
     this.live--;
     entry.removed = true;
-    entry.dirty = true;
-    this.dirty.add(entry);
+    if (!entry.dirty) {
+      entry.dirty = true;
+      this.dirty.push(entry);
+    }
   }
 
   /**
@@ -197,7 +209,7 @@ export class InterestGrid<K> {
       }
     }
     for (const entry of this.dirty) entry.dirty = false;
-    this.dirty.clear();
+    this.dirty.length = 0;
     return changes;
   }
 
@@ -224,10 +236,11 @@ export class InterestGrid<K> {
       for (let cy = this.y0; cy <= this.y1; cy++) {
         const cell = column.get(cy);
         if (!cell) continue;
-        for (const entry of cell.keys) {
-          const dx = entry.x - x;
-          const dy = entry.y - y;
-          if (dx * dx + dy * dy <= r2) out.push(entry.key);
+        const { keys, xs, ys } = cell;
+        for (let i = 0; i < keys.length; i++) {
+          const dx = xs[i]! - x;
+          const dy = ys[i]! - y;
+          if (dx * dx + dy * dy <= r2) out.push(keys[i]!.key);
         }
       }
     }
@@ -238,25 +251,38 @@ export class InterestGrid<K> {
 
   /**
    * Re-checks a moved or added key as a target of the observers around it that did not move:
-   * those that saw it and may no longer, then those near enough to see it now. Observers that
-   * moved too are skipped: they re-check their whole view themselves.
+   * those that saw it and may no longer, then those near enough to see it now (those that saw it
+   * get a mark, `had`, instead of a set lookup). Observers that moved too are skipped: they
+   * re-check their whole view themselves.
    */
   private recheckSeen(entry: Entry<K>, changes: InterestChanges<K>): void {
     const { x, y, seenBy } = entry;
-    for (const observer of seenBy) {
-      if (!observer.dirty && !within(observer, x, y)) this.unsee(observer, entry, changes);
+    const mark = ++this.mark;
+    if (seenBy.size > 0) {
+      for (const observer of seenBy) {
+        observer.had = mark;
+        if (observer.dirty) continue;
+        const dx = x - observer.x;
+        const dy = y - observer.y;
+        if (dx * dx + dy * dy > observer.radius * observer.radius) this.unsee(observer, entry, changes);
+      }
     }
     if (this.maxObserverRadius === 0) return;
     this.range(x, y, this.maxObserverRadius);
     const { x0, x1, y0, y1 } = this;
     for (let cx = x0; cx <= x1; cx++) {
       const column = this.columns.get(cx);
-      if (!column) continue;
+      if (column === undefined) continue;
       for (let cy = y0; cy <= y1; cy++) {
         const cell = column.get(cy);
-        if (!cell) continue;
-        for (const observer of cell.observers) {
-          if (!observer.dirty && observer !== entry && within(observer, x, y) && !seenBy.has(observer)) this.see(observer, entry, changes);
+        if (cell === undefined) continue;
+        const observers = cell.observers;
+        for (let i = 0; i < observers.length; i++) {
+          const observer = observers[i]!;
+          if (observer.had === mark || observer.dirty) continue;
+          const dx = x - observer.x;
+          const dy = y - observer.y;
+          if (dx * dx + dy * dy <= observer.radius * observer.radius && observer !== entry) this.see(observer, entry, changes);
         }
       }
     }
@@ -286,10 +312,13 @@ export class InterestGrid<K> {
       for (let cy = y0; cy <= y1; cy++) {
         const cell = column.get(cy);
         if (!cell) continue;
-        for (const target of cell.keys) {
-          const dx = target.x - x;
-          const dy = target.y - y;
-          if (dx * dx + dy * dy > r2 || target === entry) continue;
+        const { keys, xs, ys } = cell;
+        for (let i = 0; i < keys.length; i++) {
+          const dx = xs[i]! - x;
+          const dy = ys[i]! - y;
+          if (dx * dx + dy * dy > r2) continue;
+          const target = keys[i]!;
+          if (target === entry) continue;
           target.keep = mark;
           if (target.had !== mark) fresh.push(target);
         }
@@ -329,9 +358,11 @@ export class InterestGrid<K> {
     let column = this.columns.get(entry.cx);
     if (!column) this.columns.set(entry.cx, (column = new Map()));
     let cell = column.get(entry.cy);
-    if (!cell) column.set(entry.cy, (cell = { keys: [], observers: [] }));
+    if (!cell) column.set(entry.cy, (cell = { keys: [], xs: [], ys: [], observers: [] }));
     entry.cell = cell;
     entry.slot = cell.keys.push(entry) - 1;
+    cell.xs.push(entry.x);
+    cell.ys.push(entry.y);
     if (!entry.observer) return;
     entry.observerSlot = cell.observers.push(entry) - 1;
     this.observers++;
@@ -342,8 +373,24 @@ export class InterestGrid<K> {
   private unplace(entry: Entry<K>): void {
     const cell = entry.cell!;
     entry.cell = undefined;
-    removeFrom(cell.keys, entry, 'slot');
-    if (entry.observer) removeFrom(cell.observers, entry, 'observerSlot');
+    const { keys, xs, ys } = cell;
+    const last = keys.pop()!;
+    const lastX = xs.pop()!;
+    const lastY = ys.pop()!;
+    if (last !== entry) {
+      keys[entry.slot] = last;
+      xs[entry.slot] = lastX;
+      ys[entry.slot] = lastY;
+      last.slot = entry.slot;
+    }
+    if (entry.observer) {
+      const { observers } = cell;
+      const lastObserver = observers.pop()!;
+      if (lastObserver !== entry) {
+        observers[entry.observerSlot] = lastObserver;
+        lastObserver.observerSlot = entry.observerSlot;
+      }
+    }
     if (cell.keys.length === 0) {
       const column = this.columns.get(entry.cx)!;
       column.delete(entry.cy);
@@ -393,13 +440,4 @@ function within<K>(observer: Entry<K>, x: number, y: number): boolean {
   const dx = x - observer.x;
   const dy = y - observer.y;
   return dx * dx + dy * dy <= observer.radius * observer.radius;
-}
-
-/** Takes `entry` out of `list`, moving the last entry into its place. */
-function removeFrom<K>(list: Array<Entry<K>>, entry: Entry<K>, slot: 'slot' | 'observerSlot'): void {
-  const last = list.pop()!;
-  if (last !== entry) {
-    list[entry[slot]] = last;
-    last[slot] = entry[slot];
-  }
 }

@@ -68,9 +68,8 @@ interface Entry<K> {
   /** Index in its cell's `keys`, and in its `observers` for an observer. */
   slot: number;
   observerSlot: number;
-  // Marks of one re-check: this key saw or was seen by the key re-checked before it, and is seen after it.
+  /** The mark of the last re-check that found this key seen by, or seeing, the key re-checked. */
   had: number;
-  keep: number;
   /** Keys this observer sees (what {@link InterestGrid.viewOf} gives). */
   readonly view: Set<K>;
   /** The same, as entries: re-checks walk them without a lookup per key. */
@@ -108,10 +107,9 @@ export class InterestGrid<K> {
   /** The entries set or removed since the last update, each once (its `dirty` flag says it is here). */
   private readonly dirty: Array<Entry<K>> = [];
   private live = 0;
-  // Scratch of the update: the mark of the current observer re-check, the keys it newly sees,
-  // and the cell range of the last {@link range} call.
+  // Scratch of the update: the mark of the current re-check, and the cell range of the last
+  // {@link range} call.
   private mark = 0;
-  private readonly fresh: Array<Entry<K>> = [];
   private x0 = 0;
   private x1 = 0;
   private y0 = 0;
@@ -149,7 +147,7 @@ export class InterestGrid<K> {
     const radius = options?.radius === undefined ? this.viewRadius : this.checkRadius('radius', options.radius, false);
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { key, x, y, cx, cy, cell: undefined, observer: false, radius: this.viewRadius, removed: true, dirty: false, slot: -1, observerSlot: -1, had: 0, keep: 0, view: new Set(), sees: new Set(), seenBy: new Set() };
+      entry = { key, x, y, cx, cy, cell: undefined, observer: false, radius: this.viewRadius, removed: true, dirty: false, slot: -1, observerSlot: -1, had: 0, view: new Set(), sees: new Set(), seenBy: new Set() };
       this.entries.set(key, entry);
     }
     const observer = options ? options.observer === true : entry.observer;
@@ -290,8 +288,8 @@ export class InterestGrid<K> {
 
   /**
    * Re-checks a moved or added key as an observer: what it saw and no longer sees leaves, then
-   * what is within its radius now and was not seen enters. Each key gets a mark instead of a set
-   * lookup: `had` for what it saw, `keep` for what it sees.
+   * what is within its radius now and was not seen enters. What it still sees gets a mark, `had`,
+   * instead of a set lookup.
    */
   private recheckView(entry: Entry<K>, changes: InterestChanges<K>): void {
     const { sees } = entry;
@@ -300,10 +298,14 @@ export class InterestGrid<K> {
       return;
     }
     const mark = ++this.mark;
-    for (const target of sees) target.had = mark;
     const { x, y } = entry;
     const r2 = entry.radius * entry.radius;
-    const fresh = this.fresh;
+    for (const target of sees) {
+      const dx = target.x - x;
+      const dy = target.y - y;
+      if (target.removed || dx * dx + dy * dy > r2) this.unsee(entry, target, changes);
+      else target.had = mark;
+    }
     this.range(x, y, entry.radius);
     const { x0, x1, y0, y1 } = this;
     for (let cx = x0; cx <= x1; cx++) {
@@ -318,17 +320,10 @@ export class InterestGrid<K> {
           const dy = ys[i]! - y;
           if (dx * dx + dy * dy > r2) continue;
           const target = keys[i]!;
-          if (target === entry) continue;
-          target.keep = mark;
-          if (target.had !== mark) fresh.push(target);
+          if (target.had !== mark && target !== entry) this.see(entry, target, changes);
         }
       }
     }
-    for (const target of sees) {
-      if (target.keep !== mark) this.unsee(entry, target, changes);
-    }
-    for (const target of fresh) this.see(entry, target, changes);
-    fresh.length = 0;
   }
 
   /** Ends every pair of a removed key and forgets it. */

@@ -5,8 +5,12 @@
  * cells around them and returns the pairs that came into view and went out of it, so its cost is
  * proportional to movement, never to all pairs: a moved observer checks the keys in the cells its
  * radius touches, a moved key the observers in the cells the largest observer radius touches
- * (skipping observers that moved too, which check their own view). A cell size about the common
- * view radius works best.
+ * (skipping observers that moved too, which check their own view; when every observer moved,
+ * that pass is skipped whole). A cell size about the common view radius works best.
+ *
+ * Built for a tick loop: cells are found by column then row (small integer keys), each cell keeps
+ * its keys' positions in arrays of numbers beside them, a re-check marks keys instead of looking
+ * them up in sets, and an update allocates little beyond the pairs it returns.
  *
  * Pure: no clock, no I/O. Visibility is `dx² + dy² ≤ radius²` (a key exactly at the radius is
  * seen), never of an observer by itself.

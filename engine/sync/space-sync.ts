@@ -98,7 +98,7 @@ interface ObserverState {
 /** Builds each observer's sync message for one space after each step. */
 export class SpaceSync {
   /** Every entity synced now. */
-  private tracked: Tracked[] = [];
+  private readonly tracked: Tracked[] = [];
   /** The same, by bitecs id. */
   private readonly byEid: (Tracked | undefined)[] = [];
   private readonly observers = new Map<string, ObserverState>();
@@ -232,15 +232,17 @@ export class SpaceSync {
       if (t.ownedStep === step && writeChange(arena, t.net, t, diff, undefined)) (t.ownerChangeStart = start), (t.ownerChangeEnd = arena.length);
     }
     // Gone: observers that had it find it missing from their views and report it left.
-    const kept: Tracked[] = [];
-    for (const t of this.tracked) {
-      if (t.seenStep === step) kept.push(t);
+    const tracked = this.tracked;
+    let kept = 0;
+    for (let i = 0; i < tracked.length; i++) {
+      const t = tracked[i]!;
+      if (t.seenStep === step) tracked[kept++] = t;
       else {
         if (this.byEid[t.eid] === t) this.byEid[t.eid] = undefined;
         this.goneIndexes.push(t.index);
       }
     }
-    this.tracked = kept;
+    tracked.length = kept;
   }
 
   // The entity's components whose plain synced fields are read; one taken off (or put back) is

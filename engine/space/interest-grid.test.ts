@@ -218,8 +218,9 @@ class BruteForce {
 const pairsOf = (views: Map<string, Set<string>>): Set<string> => new Set([...views].flatMap(([o, view]) => [...view].map((k) => `${o}|${k}`)));
 
 describe('InterestGrid against a brute-force reference', () => {
-  for (const seed of [1, 2, 3, 42]) {
-    it(`agrees on views and on entered/left after each of 400 random steps (seed ${seed})`, () => {
+  // Some steps move a few keys; with `everyone`, every key moves each step too (no observer stays still).
+  for (const [seed, everyone] of [[1, false], [2, false], [3, false], [42, false], [7, true], [8, true]] as const) {
+    it(`agrees on views and on entered/left after each of 400 random steps (seed ${seed}${everyone ? ', every key moving' : ''})`, () => {
       const random = new SeededRandom(seed);
       const cellSize = [2, 5, 8][seed % 3]!;
       const grid = new InterestGrid<string>({ cellSize, viewRadius: 6 });
@@ -228,6 +229,13 @@ describe('InterestGrid against a brute-force reference', () => {
       const coord = (): number => (random.chance(0.7) ? random.int(61) - 30 : random.range(-30, 30));
       let before = new Set<string>();
       for (let step = 0; step < 400; step++) {
+        if (everyone) {
+          for (const [key, current] of ref.keys) {
+            const [x, y] = [current.x + random.int(5) - 2, current.y + random.int(5) - 2];
+            grid.set(key, x, y);
+            ref.keys.set(key, { ...current, x, y });
+          }
+        }
         const ops = 1 + random.int(8);
         for (let i = 0; i < ops; i++) {
           const key = `k${random.int(40)}`;

@@ -5,8 +5,12 @@
  * cells around them and returns the pairs that came into view and went out of it, so its cost is
  * proportional to movement, never to all pairs: a moved observer checks the keys in the cells its
  * radius touches, a moved key the observers in the cells the largest observer radius touches
- * (skipping observers that moved too, which check their own view). A cell size about the common
- * view radius works best.
+ * (skipping observers that moved too, which check their own view; when every observer moved,
+ * that pass is skipped whole). A cell size about the common view radius works best.
+ *
+ * Built for a tick loop: cells are found by column then row (small integer keys), each cell keeps
+ * its keys' positions in arrays of numbers beside them, a re-check marks keys instead of looking
+ * them up in sets, and an update allocates little beyond the pairs it returns.
  *
  * Pure: no clock, no I/O. Visibility is `dx² + dy² ≤ radius²` (a key exactly at the radius is
  * seen), never of an observer by itself.
@@ -47,7 +51,7 @@ export interface InterestChanges<K> {
  */
 export const MAX_RADIUS_CELLS = 32;
 
-// Cell coordinates must fit the numeric cell key below: |cell| < 2^25.
+// Cell columns and rows stay below 2^25 (the documented bound on positions), small integers for the cell maps.
 const MAX_CELL = 2 ** 25;
 // Cells are widened by this much (in cells) so that float rounding of `x ± r` never drops a key at the radius.
 const EDGE = 1e-6;
@@ -56,21 +60,39 @@ interface Entry<K> {
   readonly key: K;
   x: number;
   y: number;
-  cell: number;
+  /** Its cell's column and row, and the cell itself while it is placed. */
+  cx: number;
+  cy: number;
+  cell: Cell<K> | undefined;
   observer: boolean;
   radius: number;
   removed: boolean;
   /** Set or removed since the last update. */
   dirty: boolean;
-  /** Index in its cell's array of {@link InterestGrid.cells}, and of `observerCells` for an observer. */
+  /** Index in its cell's `keys`, and in its `observers` for an observer. */
   slot: number;
   observerSlot: number;
+  /** The mark of the last re-check that found this key seen by, or seeing, the key re-checked. */
+  had: number;
   /** Keys this observer sees (what {@link InterestGrid.viewOf} gives). */
   readonly view: Set<K>;
   /** The same, as entries: re-checks walk them without a lookup per key. */
   readonly sees: Set<Entry<K>>;
   /** Observers that see this key. */
   readonly seenBy: Set<Entry<K>>;
+}
+
+// Cells hold arrays (an entry knows its index, removal swaps the last in): they iterate faster than
+// sets. Positions sit beside the keys in arrays of numbers, so that a scan reads memory in order
+// and touches a key's entry only when it is within the radius.
+interface Cell<K> {
+  /** Every live key in the cell. */
+  readonly keys: Array<Entry<K>>;
+  /** Their positions, by the same index. */
+  readonly xs: number[];
+  readonly ys: number[];
+  /** Its live observers only: what a moved key is checked against. */
+  readonly observers: Array<Entry<K>>;
 }
 
 const EMPTY: ReadonlySet<never> = new Set<never>();
@@ -80,16 +102,22 @@ export class InterestGrid<K> {
   private readonly cellSize: number;
   private readonly viewRadius: number;
   private readonly entries = new Map<K, Entry<K>>();
-  // Cells hold arrays (an entry knows its index, removal swaps the last in): they iterate faster than sets.
-  /** Every live key, by cell. */
-  private readonly cells = new Map<number, Array<Entry<K>>>();
-  /** Live observers only, by cell: what a moved key is checked against. */
-  private readonly observerCells = new Map<number, Array<Entry<K>>>();
+  /** The cells with a key, by column then row: both small integers, which maps look up fastest. */
+  private readonly columns = new Map<number, Map<number, Cell<K>>>();
   /** Radius → number of live observers with it, for the largest radius any observer has. */
   private readonly radii = new Map<number, number>();
   private maxObserverRadius = 0;
-  private readonly dirty = new Set<Entry<K>>();
+  private observers = 0;
+  /** The entries set or removed since the last update, each once (its `dirty` flag says it is here). */
+  private readonly dirty: Array<Entry<K>> = [];
   private live = 0;
+  // Scratch of the update: the mark of the current re-check, and the cell range of the last
+  // {@link range} call.
+  private mark = 0;
+  private x0 = 0;
+  private x1 = 0;
+  private y0 = 0;
+  private y1 = 0;
 
   /** @throws Error when `cellSize` or `viewRadius` is not positive and finite, or the radius spans more than {@link MAX_RADIUS_CELLS} cells. */
   constructor(options: InterestGridOptions) {
@@ -118,29 +146,37 @@ export class InterestGrid<K> {
    *   origin, or a radius that {@link InterestGridOptions.viewRadius} would refuse.
    */
   set(key: K, x: number, y: number, options?: InterestKeyOptions): void {
-    const cell = this.cellOf(x, y);
+    const cx = this.cellIndex(x, y, x);
+    const cy = this.cellIndex(x, y, y);
     const radius = options?.radius === undefined ? this.viewRadius : this.checkRadius('radius', options.radius, false);
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { key, x, y, cell, observer: false, radius: this.viewRadius, removed: true, dirty: false, slot: -1, observerSlot: -1, view: new Set(), sees: new Set(), seenBy: new Set() };
+      entry = { key, x, y, cx, cy, cell: undefined, observer: false, radius: this.viewRadius, removed: true, dirty: false, slot: -1, observerSlot: -1, had: 0, view: new Set(), sees: new Set(), seenBy: new Set() };
       this.entries.set(key, entry);
     }
     const observer = options ? options.observer === true : entry.observer;
     // Most moves stay in their cell with the same options: no cell bookkeeping then.
-    const replace = entry.removed || entry.cell !== cell || observer !== entry.observer || (options !== undefined && radius !== entry.radius);
+    const replace = entry.removed || entry.cx !== cx || entry.cy !== cy || observer !== entry.observer || (options !== undefined && radius !== entry.radius);
     if (entry.removed) this.live++;
     else if (replace) this.unplace(entry);
     entry.x = x;
     entry.y = y;
-    entry.cell = cell;
+    entry.cx = cx;
+    entry.cy = cy;
     entry.removed = false;
     if (options) {
       entry.observer = observer;
       entry.radius = radius;
     }
     if (replace) this.place(entry);
-    entry.dirty = true;
-    this.dirty.add(entry);
+    else {
+      entry.cell!.xs[entry.slot] = x;
+      entry.cell!.ys[entry.slot] = y;
+    }
+    if (!entry.dirty) {
+      entry.dirty = true;
+      this.dirty.push(entry);
+    }
   }
 
   /** Takes `key` out; the next {@link update} reports it leaving every view it was in, and its own view emptying. Unknown keys are ignored. */
@@ -150,8 +186,10 @@ export class InterestGrid<K> {
     this.unplace(entry);
     this.live--;
     entry.removed = true;
-    entry.dirty = true;
-    this.dirty.add(entry);
+    if (!entry.dirty) {
+      entry.dirty = true;
+      this.dirty.push(entry);
+    }
   }
 
   /**
@@ -161,12 +199,19 @@ export class InterestGrid<K> {
    */
   update(): InterestChanges<K> {
     const changes: InterestChanges<K> = { entered: [], left: [] };
+    // Observers that did not move: only they need re-checking against the keys that did (the
+    // others re-check their whole view). When every observer moved, that pass is skipped.
+    let still = this.observers;
+    for (const entry of this.dirty) if (entry.observer && !entry.removed) still--;
     for (const entry of this.dirty) {
       if (entry.removed) this.drop(entry, changes);
-      else this.recheck(entry, changes);
+      else {
+        if (still > 0) this.recheckSeen(entry, changes);
+        this.recheckView(entry, changes);
+      }
     }
     for (const entry of this.dirty) entry.dirty = false;
-    this.dirty.clear();
+    this.dirty.length = 0;
     return changes;
   }
 
@@ -181,19 +226,23 @@ export class InterestGrid<K> {
    * @throws Error for a point that is not finite or a radius that is negative, not finite or more than {@link MAX_RADIUS_CELLS} cells.
    */
   nearby(x: number, y: number, radius: number, out: K[] = []): K[] {
-    this.cellOf(x, y);
+    this.cellIndex(x, y, x);
+    this.cellIndex(x, y, y);
     this.checkRadius('radius', radius, true);
     out.length = 0;
     const r2 = radius * radius;
-    const [x0, x1, y0, y1] = this.cellRange(x, y, radius);
-    for (let cx = x0; cx <= x1; cx++) {
-      for (let cy = y0; cy <= y1; cy++) {
-        const cell = this.cells.get(cellKey(cx, cy));
+    this.range(x, y, radius);
+    for (let cx = this.x0; cx <= this.x1; cx++) {
+      const column = this.columns.get(cx);
+      if (!column) continue;
+      for (let cy = this.y0; cy <= this.y1; cy++) {
+        const cell = column.get(cy);
         if (!cell) continue;
-        for (const entry of cell) {
-          const dx = entry.x - x;
-          const dy = entry.y - y;
-          if (dx * dx + dy * dy <= r2) out.push(entry.key);
+        const { keys, xs, ys } = cell;
+        for (let i = 0; i < keys.length; i++) {
+          const dx = xs[i]! - x;
+          const dy = ys[i]! - y;
+          if (dx * dx + dy * dy <= r2) out.push(keys[i]!.key);
         }
       }
     }
@@ -202,37 +251,80 @@ export class InterestGrid<K> {
 
   // ---- updates ----
 
-  /** Re-checks a moved or added key both as a target of the observers around it and as an observer. */
-  private recheck(entry: Entry<K>, changes: InterestChanges<K>): void {
-    // As a target: observers that saw it and may no longer, then observers near enough to see it
-    // now. Observers that moved too are skipped: they re-check their whole view themselves.
-    for (const observer of entry.seenBy) {
-      if (!observer.dirty && !this.sees(observer, entry)) this.unsee(observer, entry, changes);
+  /**
+   * Re-checks a moved or added key as a target of the observers around it that did not move:
+   * those that saw it and may no longer, then those near enough to see it now (those that saw it
+   * get a mark, `had`, instead of a set lookup). Observers that moved too are skipped: they
+   * re-check their whole view themselves.
+   */
+  private recheckSeen(entry: Entry<K>, changes: InterestChanges<K>): void {
+    const { x, y, seenBy } = entry;
+    const mark = ++this.mark;
+    if (seenBy.size > 0) {
+      for (const observer of seenBy) {
+        observer.had = mark;
+        if (observer.dirty) continue;
+        const dx = x - observer.x;
+        const dy = y - observer.y;
+        if (dx * dx + dy * dy > observer.radius * observer.radius) this.unsee(observer, entry, changes);
+      }
     }
-    if (this.maxObserverRadius > 0) {
-      const [x0, x1, y0, y1] = this.cellRange(entry.x, entry.y, this.maxObserverRadius);
-      for (let cx = x0; cx <= x1; cx++) {
-        for (let cy = y0; cy <= y1; cy++) {
-          const cell = this.observerCells.get(cellKey(cx, cy));
-          if (!cell) continue;
-          for (const observer of cell) {
-            if (!observer.dirty && this.sees(observer, entry) && !entry.seenBy.has(observer)) this.see(observer, entry, changes);
-          }
+    if (this.maxObserverRadius === 0) return;
+    this.range(x, y, this.maxObserverRadius);
+    const { x0, x1, y0, y1 } = this;
+    for (let cx = x0; cx <= x1; cx++) {
+      const column = this.columns.get(cx);
+      if (column === undefined) continue;
+      for (let cy = y0; cy <= y1; cy++) {
+        const cell = column.get(cy);
+        if (cell === undefined) continue;
+        const observers = cell.observers;
+        for (let i = 0; i < observers.length; i++) {
+          const observer = observers[i]!;
+          if (observer.had === mark || observer.dirty) continue;
+          const dx = x - observer.x;
+          const dy = y - observer.y;
+          if (dx * dx + dy * dy <= observer.radius * observer.radius && observer !== entry) this.see(observer, entry, changes);
         }
       }
     }
-    // As an observer: what it saw and may no longer, then what is within its radius now.
-    for (const target of entry.sees) {
-      if (!this.sees(entry, target)) this.unsee(entry, target, changes);
+  }
+
+  /**
+   * Re-checks a moved or added key as an observer: what it saw and no longer sees leaves, then
+   * what is within its radius now and was not seen enters. What it still sees gets a mark, `had`,
+   * instead of a set lookup.
+   */
+  private recheckView(entry: Entry<K>, changes: InterestChanges<K>): void {
+    const { sees } = entry;
+    if (!entry.observer) {
+      for (const target of sees) this.unsee(entry, target, changes);
+      return;
     }
-    if (!entry.observer) return;
-    const [x0, x1, y0, y1] = this.cellRange(entry.x, entry.y, entry.radius);
+    const mark = ++this.mark;
+    const { x, y } = entry;
+    const r2 = entry.radius * entry.radius;
+    for (const target of sees) {
+      const dx = target.x - x;
+      const dy = target.y - y;
+      if (target.removed || dx * dx + dy * dy > r2) this.unsee(entry, target, changes);
+      else target.had = mark;
+    }
+    this.range(x, y, entry.radius);
+    const { x0, x1, y0, y1 } = this;
     for (let cx = x0; cx <= x1; cx++) {
+      const column = this.columns.get(cx);
+      if (!column) continue;
       for (let cy = y0; cy <= y1; cy++) {
-        const cell = this.cells.get(cellKey(cx, cy));
+        const cell = column.get(cy);
         if (!cell) continue;
-        for (const target of cell) {
-          if (this.sees(entry, target) && !entry.sees.has(target)) this.see(entry, target, changes);
+        const { keys, xs, ys } = cell;
+        for (let i = 0; i < keys.length; i++) {
+          const dx = xs[i]! - x;
+          const dy = ys[i]! - y;
+          if (dx * dx + dy * dy > r2) continue;
+          const target = keys[i]!;
+          if (target.had !== mark && target !== entry) this.see(entry, target, changes);
         }
       }
     }
@@ -243,13 +335,6 @@ export class InterestGrid<K> {
     for (const observer of entry.seenBy) this.unsee(observer, entry, changes);
     for (const target of entry.sees) this.unsee(entry, target, changes);
     this.entries.delete(entry.key);
-  }
-
-  private sees(observer: Entry<K>, target: Entry<K>): boolean {
-    if (observer === target || !observer.observer || observer.removed || target.removed) return false;
-    const dx = target.x - observer.x;
-    const dy = target.y - observer.y;
-    return dx * dx + dy * dy <= observer.radius * observer.radius;
   }
 
   private see(observer: Entry<K>, target: Entry<K>, changes: InterestChanges<K>): void {
@@ -269,17 +354,49 @@ export class InterestGrid<K> {
   // ---- cells ----
 
   private place(entry: Entry<K>): void {
-    entry.slot = addTo(this.cells, entry.cell, entry);
+    let column = this.columns.get(entry.cx);
+    if (!column) this.columns.set(entry.cx, (column = new Map()));
+    let cell = column.get(entry.cy);
+    if (!cell) column.set(entry.cy, (cell = { keys: [], xs: [], ys: [], observers: [] }));
+    entry.cell = cell;
+    entry.slot = cell.keys.push(entry) - 1;
+    cell.xs.push(entry.x);
+    cell.ys.push(entry.y);
     if (!entry.observer) return;
-    entry.observerSlot = addTo(this.observerCells, entry.cell, entry);
+    entry.observerSlot = cell.observers.push(entry) - 1;
+    this.observers++;
     this.radii.set(entry.radius, (this.radii.get(entry.radius) ?? 0) + 1);
     if (entry.radius > this.maxObserverRadius) this.maxObserverRadius = entry.radius;
   }
 
   private unplace(entry: Entry<K>): void {
-    removeFrom(this.cells, entry.cell, entry, 'slot');
+    const cell = entry.cell!;
+    entry.cell = undefined;
+    const { keys, xs, ys } = cell;
+    const last = keys.pop()!;
+    const lastX = xs.pop()!;
+    const lastY = ys.pop()!;
+    if (last !== entry) {
+      keys[entry.slot] = last;
+      xs[entry.slot] = lastX;
+      ys[entry.slot] = lastY;
+      last.slot = entry.slot;
+    }
+    if (entry.observer) {
+      const { observers } = cell;
+      const lastObserver = observers.pop()!;
+      if (lastObserver !== entry) {
+        observers[entry.observerSlot] = lastObserver;
+        lastObserver.observerSlot = entry.observerSlot;
+      }
+    }
+    if (cell.keys.length === 0) {
+      const column = this.columns.get(entry.cx)!;
+      column.delete(entry.cy);
+      if (column.size === 0) this.columns.delete(entry.cx);
+    }
     if (!entry.observer) return;
-    removeFrom(this.observerCells, entry.cell, entry, 'observerSlot');
+    this.observers--;
     const count = this.radii.get(entry.radius)! - 1;
     if (count > 0) {
       this.radii.set(entry.radius, count);
@@ -289,19 +406,22 @@ export class InterestGrid<K> {
     if (entry.radius === this.maxObserverRadius) this.maxObserverRadius = Math.max(0, ...this.radii.keys());
   }
 
-  /** The first and last cell columns and rows that a circle of `radius` around (x, y) touches. */
-  private cellRange(x: number, y: number, radius: number): [x0: number, x1: number, y0: number, y1: number] {
+  /** Sets {@link x0}…{@link y1} to the first and last cell columns and rows that a circle of `radius` around (x, y) touches. */
+  private range(x: number, y: number, radius: number): void {
     const size = this.cellSize;
-    return [Math.floor((x - radius) / size - EDGE), Math.floor((x + radius) / size + EDGE), Math.floor((y - radius) / size - EDGE), Math.floor((y + radius) / size + EDGE)];
+    this.x0 = Math.floor((x - radius) / size - EDGE);
+    this.x1 = Math.floor((x + radius) / size + EDGE);
+    this.y0 = Math.floor((y - radius) / size - EDGE);
+    this.y1 = Math.floor((y + radius) / size + EDGE);
   }
 
-  private cellOf(x: number, y: number): number {
-    const cx = Math.floor(x / this.cellSize);
-    const cy = Math.floor(y / this.cellSize);
-    if (!(Math.abs(cx) < MAX_CELL - MAX_RADIUS_CELLS && Math.abs(cy) < MAX_CELL - MAX_RADIUS_CELLS)) {
+  /** The cell column or row of coordinate `at` of the point (x, y). */
+  private cellIndex(x: number, y: number, at: number): number {
+    const c = Math.floor(at / this.cellSize);
+    if (!(Math.abs(c) < MAX_CELL - MAX_RADIUS_CELLS)) {
       throw new Error(`InterestGrid: position (${x}, ${y}) must be finite and within ${MAX_CELL - MAX_RADIUS_CELLS} cells of the origin`);
     }
-    return cellKey(cx, cy);
+    return c;
   }
 
   private checkRadius(name: string, radius: number, zeroAllowed: boolean): number {
@@ -314,26 +434,9 @@ export class InterestGrid<K> {
   }
 }
 
-/** One number per cell: unique while |cx|, |cy| < 2^25 (the product stays below 2^53). */
-function cellKey(cx: number, cy: number): number {
-  return cx * 2 ** 26 + cy;
-}
-
-/** Appends `entry` to the array of `cell`; returns its index there. */
-function addTo<K>(cells: Map<number, Array<Entry<K>>>, cell: number, entry: Entry<K>): number {
-  let list = cells.get(cell);
-  if (!list) cells.set(cell, (list = []));
-  list.push(entry);
-  return list.length - 1;
-}
-
-/** Takes `entry` out of the array of `cell`, moving the last entry into its place. */
-function removeFrom<K>(cells: Map<number, Array<Entry<K>>>, cell: number, entry: Entry<K>, slot: 'slot' | 'observerSlot'): void {
-  const list = cells.get(cell)!;
-  const last = list.pop()!;
-  if (last !== entry) {
-    list[entry[slot]] = last;
-    last[slot] = entry[slot];
-  }
-  if (list.length === 0) cells.delete(cell);
+/** Whether `observer` sees a key at (x, y): within its radius, edge included. */
+function within<K>(observer: Entry<K>, x: number, y: number): boolean {
+  const dx = x - observer.x;
+  const dy = y - observer.y;
+  return dx * dx + dy * dy <= observer.radius * observer.radius;
 }

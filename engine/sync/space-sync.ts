@@ -98,7 +98,7 @@ interface ObserverState {
 /** Builds each observer's sync message for one space after each step. */
 export class SpaceSync {
   /** Every entity synced now. */
-  private tracked: Tracked[] = [];
+  private readonly tracked: Tracked[] = [];
   /** The same, by bitecs id. */
   private readonly byEid: (Tracked | undefined)[] = [];
   private readonly observers = new Map<string, ObserverState>();
@@ -120,9 +120,14 @@ export class SpaceSync {
   /** The change records of one observer's message: start, end, start, end… in the arena. */
   private readonly changes: number[] = [];
   private readonly leaves: number[] = [];
+  // Scratch of a step: the observers' keys, and where each message starts in the message buffer.
+  private readonly keys = new Set<string>();
+  private readonly starts: number[] = [];
   private nextNet = 1;
   private stepNo = 0;
   private pass = 0;
+  /** Entities of the current observer's mirror met again in its pass. */
+  private stillKnown = 0;
 
   constructor(private readonly options: SpaceSyncOptions) {
     this.diffs = options.schema.types.map(createDiff);
@@ -147,7 +152,8 @@ export class SpaceSync {
    * @throws Error when two observers share a key.
    */
   step(observers: readonly SyncObserver[]): Map<string, Uint8Array> {
-    const keys = new Set<string>();
+    const keys = this.keys;
+    keys.clear();
     for (const o of observers) {
       if (keys.has(o.key)) throw new Error(`SpaceSync.step: two observers have key ${o.key}`);
       keys.add(o.key);
@@ -163,7 +169,8 @@ export class SpaceSync {
     const tick = this.options.world.stats().steps;
     // Every message goes into one buffer; each observer gets its slice.
     this.message.reset();
-    const starts: number[] = [];
+    const starts = this.starts;
+    starts.length = 0;
     for (const o of observers) {
       starts.push(this.message.length);
       this.observe(o, tick);
@@ -225,15 +232,17 @@ export class SpaceSync {
       if (t.ownedStep === step && writeChange(arena, t.net, t, diff, undefined)) (t.ownerChangeStart = start), (t.ownerChangeEnd = arena.length);
     }
     // Gone: observers that had it find it missing from their views and report it left.
-    const kept: Tracked[] = [];
-    for (const t of this.tracked) {
-      if (t.seenStep === step) kept.push(t);
+    const tracked = this.tracked;
+    let kept = 0;
+    for (let i = 0; i < tracked.length; i++) {
+      const t = tracked[i]!;
+      if (t.seenStep === step) tracked[kept++] = t;
       else {
         if (this.byEid[t.eid] === t) this.byEid[t.eid] = undefined;
         this.goneIndexes.push(t.index);
       }
     }
-    this.tracked = kept;
+    tracked.length = kept;
   }
 
   // The entity's components whose plain synced fields are read; one taken off (or put back) is
@@ -269,6 +278,8 @@ export class SpaceSync {
       known.length = 0;
     }
     const pass = ++this.pass;
+    const knownBefore = known.length;
+    this.stillKnown = 0;
     this.enters.length = this.changes.length = this.leaves.length = 0;
     if (o.owner !== undefined) {
       const t = this.lookup(o.owner);
@@ -279,6 +290,11 @@ export class SpaceSync {
       if (t !== undefined) this.meet(t, state, pass, t.entity === o.owner);
     }
     for (const t of this.globals) this.meet(t, state, pass, t.entity === o.owner);
+    // Every entity it had was met again: nothing left its view.
+    if (this.stillKnown === knownBefore) {
+      this.writeMessage(o, tick, snapshot);
+      return;
+    }
     let kept = 0;
     for (let i = 0; i < known.length; i++) {
       const t = known[i]!;
@@ -301,7 +317,10 @@ export class SpaceSync {
       state.bits[word]! |= bit;
       state.known.push(t);
       this.enters.push(t);
-    } else if (owned) {
+      return;
+    }
+    this.stillKnown++;
+    if (owned) {
       if (t.ownerChangeEnd !== 0) this.changes.push(t.ownerChangeStart, t.ownerChangeEnd);
     } else if (t.changeEnd !== 0) this.changes.push(t.changeStart, t.changeEnd);
   }
@@ -324,8 +343,18 @@ export class SpaceSync {
     }
     if (changes.length > 0) {
       w.varint(changes.length / 2);
+      // Records are a few bytes each: one room check, then a plain copy.
+      let size = 0;
+      for (let i = 0; i < changes.length; i += 2) size += changes[i + 1]! - changes[i]!;
+      w.ensure(size);
       const arena = this.arena.bytes;
-      for (let i = 0; i < changes.length; i += 2) w.raw(arena, changes[i]!, changes[i + 1]!);
+      const out = w.bytes;
+      let at = w.length;
+      for (let i = 0; i < changes.length; i += 2) {
+        const end = changes[i + 1]!;
+        for (let b = changes[i]!; b < end; b++) out[at++] = arena[b]!;
+      }
+      w.length = at;
     }
   }
 

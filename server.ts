@@ -194,6 +194,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
               maxUnauthenticatedInFlight: config.lobby.maxUnauthenticatedInFlight,
               settleWaitMs: config.lobby.settleWaitMs,
               saveAttempts: config.lobby.saveAttempts,
+              saveRetryMs: config.lobby.saveRetryMs,
             },
           }),
         )

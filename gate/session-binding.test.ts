@@ -12,7 +12,7 @@ import { decode, encode } from '../engine/codec/msgpack-codec.js';
 import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
-import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, MOVED_CLOSE_REASON, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, MOVED_CLOSE_REASON, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
@@ -103,6 +103,8 @@ describe('moving a session between lobbies', () => {
   const node = (id: string) => nodes.nodes.find((n) => n.serverId === id)!;
   /** Lobby `from` asks the gate to move `sessionId`, as game code's `spaces.enter` does. */
   const move = (from: string, sessionId: string, lobbyId: string, spaceId: string) => node(from).call('gate-1', GATE_SERVICE, 'move', [sessionId, lobbyId, spaceId]);
+  /** Server `from` asks the gate to move `sessionId` and answer once it is done, as the matchmaker does. */
+  const waitMove = (from: string, sessionId: string, lobbyId: string, spaceId: string) => node(from).call('gate-1', GATE_SERVICE, 'moveAndWait', [sessionId, lobbyId, spaceId], { timeoutMs: 5_000 });
 
   async function joinLobby(id: string): Promise<TestLobby> {
     const lobby = new TestLobby(id, journal, node(id));
@@ -276,6 +278,40 @@ describe('moving a session between lobbies', () => {
     second.holdBinds = new Promise(() => {});
     for (let i = 0; i <= MAX_PENDING_MOVES; i++) await move('lobby-1', sessionId, 'lobby-2', `field@${i}`);
     expect(logger.at('warn').filter((l) => l.message === 'gate: move refused: too many moves of the session waiting')).toHaveLength(1);
+  });
+
+  it('answers moveAndWait once the move is done: moved when the new lobby took the session, failed when it was bound back, absent when it is not here', async () => {
+    await joinLobby('lobby-1');
+    const { client, seen, sessionId } = await player('u7');
+    const second = await joinLobby('lobby-2');
+    let release!: () => void;
+    second.holdBinds = new Promise((resolve) => (release = resolve));
+    const moved = waitMove('lobby-1', sessionId, 'lobby-2', 'field@lobby-2');
+    let answered = false;
+    void moved.then(() => (answered = true));
+    await expect.poll(() => second.binds.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    release();
+    expect(await moved).toBe(MOVE_OUTCOME.MOVED);
+    // The client heard its space before the answer.
+    expect(seen.filter((line) => line.startsWith('sys.space'))).toHaveLength(1);
+
+    await joinLobby('lobby-3');
+    lobbies.get('lobby-3')!.refuse = () => 'SPACE_ERR_FULL';
+    expect(await waitMove('lobby-2', sessionId, 'lobby-3', 'match@lobby-3')).toBe(MOVE_OUTCOME.FAILED);
+    expect(await client.request('Probe.tag', 'v')).toBe('lobby-2:v');
+    expect(await waitMove('lobby-2', sessionId, '', 'match@lobby-3')).toBe(MOVE_OUTCOME.FAILED);
+    expect(await waitMove('lobby-2', 'no-such-session', 'lobby-3', 'match@lobby-3')).toBe(MOVE_OUTCOME.ABSENT);
+  });
+
+  it(`answers moveAndWait past ${MAX_PENDING_MOVES} moves waiting for one session with failed at once`, async () => {
+    await joinLobby('lobby-1');
+    const { sessionId } = await player('u8');
+    const second = await joinLobby('lobby-2');
+    second.holdBinds = new Promise(() => {});
+    for (let i = 0; i < MAX_PENDING_MOVES; i++) await move('lobby-1', sessionId, 'lobby-2', `field@${i}`);
+    expect(await waitMove('lobby-1', sessionId, 'lobby-2', 'field@late')).toBe(MOVE_OUTCOME.FAILED);
   });
 
   it('ignores a move of a session it does not hold, logging it at debug', async () => {

@@ -17,7 +17,7 @@ import { encode } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
-import { LOBBY_SESSIONS_SERVICE, MOVED_CLOSE_REASON, type BindResult, type SessionInfo } from '../engine/session/session-contract.js';
+import { LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, MOVED_CLOSE_REASON, type BindResult, type MoveOutcome, type SessionInfo } from '../engine/session/session-contract.js';
 import { GateError } from './errors.js';
 import type { Session } from './session.js';
 
@@ -80,21 +80,25 @@ export class SessionBinding {
 
   /**
    * Moves `session` to space `spaceId` on lobby `lobbyId`, after the moves of it already asked
-   * for. Returns at once; failures are logged and end with the session bound somewhere.
-   * @returns false when the session already has {@link MAX_PENDING_MOVES} moves waiting (the
-   *   move is refused and logged).
+   * for. Failures are logged and end with the session bound somewhere.
+   * @returns a promise of the move's outcome (it never rejects): `failed` at once when the
+   *   session already has {@link MAX_PENDING_MOVES} moves waiting (the move is refused and logged).
    */
-  move(session: Session, lobbyId: string, spaceId: string): boolean {
+  move(session: Session, lobbyId: string, spaceId: string): Promise<MoveOutcome> {
     if (session.pendingMoves >= MAX_PENDING_MOVES) {
       this.options.logger.warn('gate: move refused: too many moves of the session waiting', { uid: session.uid, lobby: lobbyId, space: spaceId, waiting: session.pendingMoves });
-      return false;
+      return Promise.resolve(MOVE_OUTCOME.FAILED);
     }
     session.pendingMoves++;
-    session.moves = session.moves
+    const outcome = session.moves
       .then(() => this.runMove(session, lobbyId, spaceId))
-      .catch((err: unknown) => this.options.logger.error('gate: move failed', { uid: session.uid, lobby: lobbyId, space: spaceId, err }))
+      .catch((err: unknown): MoveOutcome => {
+        this.options.logger.error('gate: move failed', { uid: session.uid, lobby: lobbyId, space: spaceId, err });
+        return MOVE_OUTCOME.FAILED;
+      })
       .finally(() => session.pendingMoves--);
-    return true;
+    session.moves = outcome.then(() => undefined);
+    return outcome;
   }
 
   /** Forgets the lobby of each of `sessions` (theirs left the cluster) and binds them elsewhere; with no lobby left, each binds at its next request. */
@@ -123,14 +127,14 @@ export class SessionBinding {
     return lobby.id;
   }
 
-  private async runMove(session: Session, target: string, spaceId: string): Promise<void> {
+  private async runMove(session: Session, target: string, spaceId: string): Promise<MoveOutcome> {
     const { logger } = this.options;
     if (session.closed) {
       logger.debug('gate: move of a closed session ignored', { uid: session.uid, lobby: target, space: spaceId });
-      return;
+      return MOVE_OUTCOME.ABSENT;
     }
     const from = session.lobbyId ?? (await session.binding?.catch(() => undefined));
-    if (session.closed) return;
+    if (session.closed) return MOVE_OUTCOME.ABSENT;
     // From here until the move is done, new requests wait on `held` (forward → ensureBound).
     let resolve!: (lobbyId: string | Promise<string>) => void;
     const held = new Promise<string>((r) => (resolve = r));
@@ -140,31 +144,39 @@ export class SessionBinding {
     };
     session.lobbyId = undefined;
     session.binding = held;
-    const outcome = this.moveTo(session, from, target, spaceId, unhold);
-    resolve(outcome);
-    await outcome.then(unhold, (err: unknown) => {
-      unhold();
-      logger.error('gate: no lobby took the session after a failed move; its next request binds it', { uid: session.uid, lobby: target, space: spaceId, err });
-    });
+    const landing = this.moveTo(session, from, target, spaceId, unhold);
+    resolve(landing.then((l) => l.lobbyId));
+    return landing.then(
+      (l) => {
+        unhold();
+        return l.outcome;
+      },
+      (err: unknown) => {
+        unhold();
+        logger.error('gate: no lobby took the session after a failed move; its next request binds it', { uid: session.uid, lobby: target, space: spaceId, err });
+        return MOVE_OUTCOME.FAILED;
+      },
+    );
   }
 
-  // The steps of a move once requests are held; resolves with the lobby the session ends on.
-  private async moveTo(session: Session, from: string | undefined, target: string, spaceId: string, unhold: () => void): Promise<string> {
+  // The steps of a move once requests are held; resolves with the lobby the session ends on and
+  // whether that is the move's.
+  private async moveTo(session: Session, from: string | undefined, target: string, spaceId: string, unhold: () => void): Promise<{ lobbyId: string; outcome: MoveOutcome }> {
     const { logger } = this.options;
     if (from) await this.close(session, from, MOVED_CLOSE_REASON);
-    if (session.closed) return from ?? target;
+    if (session.closed) return { lobbyId: from ?? target, outcome: MOVE_OUTCOME.ABSENT };
     try {
       await this.bind(session, target, true, spaceId);
       // Ended meanwhile: the end waits for this move and closes the session where it lands.
-      if (session.closed) return target;
+      if (session.closed) return { lobbyId: target, outcome: MOVE_OUTCOME.MOVED };
       if (!this.options.discovery.server(target)) throw new GateError('GATE_ERR_NO_LOBBY', `${target} left during the move`);
       session.lobbyId = target;
       session.wasBound = true;
       logger.info('gate: session moved', { uid: session.uid, from, lobby: target, space: spaceId });
-      return target;
+      return { lobbyId: target, outcome: MOVE_OUTCOME.MOVED };
     } catch (err) {
       logger.warn('gate: move failed; binding the session back', { uid: session.uid, from, lobby: target, space: spaceId, err });
-      return this.bindBack(session, from, unhold);
+      return { lobbyId: await this.bindBack(session, from, unhold), outcome: MOVE_OUTCOME.FAILED };
     }
   }
 

@@ -15,7 +15,7 @@ import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { TRANSPORT_CLOSED, type CloseReason } from '../engine/protocol/kick.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { RemoteError } from '../engine/rpc/errors.js';
-import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, UNKNOWN_SESSION_CODE, type GateSessions } from '../engine/session/session-contract.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, UNKNOWN_SESSION_CODE, type GateSessions, type MoveOutcome } from '../engine/session/session-contract.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
 import { GateError } from './errors.js';
@@ -173,16 +173,29 @@ export class SessionManager implements GateSessions {
    * `lobbyId` (session-binding.ts). Answers at once; a session not here is a no-op.
    */
   async move(sessionId: string, lobbyId: string, spaceId: string): Promise<void> {
+    void this.startMove(sessionId, lobbyId, spaceId);
+  }
+
+  /**
+   * From the matchmaker (or a lobby that can wait): the same move as {@link move}, answered once
+   * it is done or failed. Never rejects.
+   * @returns `moved`, `failed` (refused, or bound back elsewhere) or `absent` (no such session here).
+   */
+  moveAndWait(sessionId: string, lobbyId: string, spaceId: string): Promise<MoveOutcome> {
+    return this.startMove(sessionId, lobbyId, spaceId);
+  }
+
+  private startMove(sessionId: string, lobbyId: string, spaceId: string): Promise<MoveOutcome> {
     const session = this.sessions.get(sessionId);
     if (!session || session.closed) {
       this.options.logger.debug('gate: move of a session not here ignored', { session: String(sessionId).slice(0, 80), lobby: lobbyId, space: spaceId });
-      return;
+      return Promise.resolve(MOVE_OUTCOME.ABSENT);
     }
     if (typeof lobbyId !== 'string' || lobbyId === '' || typeof spaceId !== 'string' || spaceId === '') {
       this.options.logger.warn('gate: move refused: lobby and space must be non-empty strings', { uid: session.uid });
-      return;
+      return Promise.resolve(MOVE_OUTCOME.FAILED);
     }
-    this.binding.move(session, lobbyId, spaceId);
+    return this.binding.move(session, lobbyId, spaceId);
   }
 
   /** From a lobby: sends `bodies[i]` on `route` to `sessionIds[i]`, for each listed session here. */

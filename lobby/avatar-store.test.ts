@@ -23,7 +23,7 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function setup() {
+async function setup(saveAttempts = 2, saveRetryMs = 0) {
   dir = await mkdtemp(join(tmpdir(), 'avatar-store-'));
   lmdb = openLmdbStore({ path: dir });
   const store = new OutageStore(lmdb);
@@ -31,7 +31,8 @@ async function setup() {
   const logger = new MemoryLogger();
   const world = new World({ logger, clock: new ManualClock(), registry });
   const persistence = new EntityPersistence({ world, registry, store, logger, clock: new ManualClock(), owner: 'lobby-1' });
-  return { store, world, logger, avatars: new AvatarStore({ world, persistence, clock: new ManualClock(), logger, saveAttempts: 2, claimWaitMs: 0, claimRetryMs: 250 }) };
+  const clock = new ManualClock();
+  return { store, world, logger, clock, avatars: new AvatarStore({ world, persistence, clock, logger, saveAttempts, saveRetryMs, claimWaitMs: 0, claimRetryMs: 250 }) };
 }
 
 describe('AvatarStore', () => {
@@ -42,6 +43,26 @@ describe('AvatarStore', () => {
     expect(err).toBeInstanceOf(LobbyError);
     expect((err as LobbyError).code).toBe('LOBBY_ERR_STORE');
     expect(world.entityCount).toBe(0);
+  });
+
+  it('tries a failed immediate save again after waits that double, and releases the avatar once the store answers', async () => {
+    const { store, clock, avatars, logger } = await setup(4, 100);
+    const { avatar } = await avatars.loadOrCreate('Avatar', 'avatar-r');
+    avatar.get(Inventory).gold = 9;
+    store.down = true;
+    const released = avatars.release(avatar);
+    const waits = async (): Promise<number[]> => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return logger.at('warn').filter((l) => l.message === 'lobby: an immediate save failed; trying again').map((l) => l.meta.waitMs as number);
+    };
+    expect(await waits()).toEqual([100]);
+    clock.advance(100);
+    expect(await waits()).toEqual([100, 200]);
+    store.down = false;
+    clock.advance(200);
+    expect(await released).toBe(true);
+    expect(avatar.alive).toBe(false);
+    expect((await store.load('Avatar', 'avatar-r'))?.data).toMatchObject({ components: { Inventory: { gold: 9 } } });
   });
 
   it('keeps a released avatar whose save failed until a flush saves it, and gives it back to a bind meanwhile', async () => {

@@ -16,6 +16,9 @@ import type { Clock } from '../engine/timer/clock.js';
 import { LobbyError } from './errors.js';
 import { PlayerEntity } from './player-entity.js';
 
+/** The longest wait between two attempts at an immediate save, in multiples of `saveRetryMs`. */
+export const MAX_SAVE_RETRY_FACTOR = 32;
+
 /** What an {@link AvatarStore} needs. */
 export interface AvatarStoreOptions {
   /** The lobby's world, or its worlds (new avatars are spawned in the home world). */
@@ -25,6 +28,12 @@ export interface AvatarStoreOptions {
   logger: Logger;
   /** Attempts at one immediate save before giving up. */
   saveAttempts: number;
+  /**
+   * Wait before the second attempt at an immediate save, doubled before each next one and capped
+   * at {@link MAX_SAVE_RETRY_FACTOR} times it, so that a store that is briefly busy (a write lock
+   * held, a failover) is given time rather than hit again at once. 0: no wait.
+   */
+  saveRetryMs: number;
   /** How long a load waits for another lobby's claim on the avatar to end; 0: not at all. */
   claimWaitMs: number;
   /** Time between two tries at the claim while waiting. */
@@ -99,13 +108,19 @@ export class AvatarStore {
   }
 
   /**
-   * Saves `avatar` now, unless it has no unsaved changes, and waits for the save.
-   * @returns whether its current state is in the store; false after a store failure (the avatar
-   *   stays dirty) or a version conflict (logged by the persistence).
+   * Saves `avatar` now, unless it has no unsaved changes, and waits for the save. A failed attempt
+   * is tried again after a wait that doubles (`saveRetryMs`), `saveAttempts` attempts in all.
+   * @returns whether its current state is in the store; false after `saveAttempts` store failures
+   *   (the avatar stays dirty) or a version conflict (logged by the persistence).
    */
   async saveNow(avatar: PlayerEntity): Promise<boolean> {
-    const { world, persistence } = this.options;
+    const { world, persistence, clock, saveRetryMs } = this.options;
     for (let attempt = 0; attempt < this.options.saveAttempts; attempt++) {
+      if (attempt > 0 && saveRetryMs > 0) {
+        const wait = saveRetryMs * Math.min(MAX_SAVE_RETRY_FACTOR, 2 ** (attempt - 1));
+        this.options.logger.warn('lobby: an immediate save failed; trying again', { entityId: avatar.id, attempt, waitMs: wait });
+        await new Promise<void>((resolve) => clock.setTimer(resolve, wait));
+      }
       // A batch or critical save of this avatar may be in flight; a second one now would carry
       // the same expected version, so wait for those first.
       await this.flushing?.catch(() => undefined);

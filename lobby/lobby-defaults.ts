@@ -28,6 +28,8 @@ export interface LobbySettings {
   settleWaitMs: number;
   /** Attempts at saving one avatar at once (`close`, a new avatar) before giving up. */
   saveAttempts: number;
+  /** Wait before the second attempt at an immediate save; doubled before each next one (up to 32 times it). */
+  saveRetryMs: number;
   /** Period of the host's own flush of dirty entities; 0: the composition root calls `flushDirty()` itself. */
   flushIntervalMs: number;
   /** How long a bind waits for another lobby's claim on the avatar to end; past it: LOBBY_ERR_AVATAR_BUSY. 0: no wait. */
@@ -46,7 +48,8 @@ export const LOBBY_DEFAULTS: Readonly<LobbySettings> = Object.freeze({
   maxUidBytes: 128,
   maxRouteLength: 128,
   settleWaitMs: 10_000,
-  saveAttempts: 3,
+  saveAttempts: 5,
+  saveRetryMs: 100,
   flushIntervalMs: 0,
   claimWaitMs: 5_000,
   claimRetryMs: 250,
@@ -61,7 +64,7 @@ export function lobbySettings(overrides: Partial<LobbySettings>): Readonly<Lobby
   for (const key of Object.keys(LOBBY_DEFAULTS) as (keyof LobbySettings)[]) {
     const value = overrides[key];
     if (value === undefined) continue;
-    const least = key === 'settleWaitMs' || key === 'flushIntervalMs' || key === 'claimWaitMs' ? 0 : 1;
+    const least = key === 'settleWaitMs' || key === 'flushIntervalMs' || key === 'claimWaitMs' || key === 'saveRetryMs' ? 0 : 1;
     if (!Number.isInteger(value) || value < least) throw new RangeError(`lobby settings: ${key} must be an integer >= ${least}, got ${value}`);
     settings[key] = value;
   }

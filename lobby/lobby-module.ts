@@ -71,7 +71,7 @@ export interface LobbyModuleOptions {
   /** How long a bind waits for another lobby's claim on the avatar to end (`store.claimWaitMs`). */
   claimWaitMs?: number;
   /** The session host's caps and waits (`lobby.*`); defaults in lobby-defaults.ts. */
-  sessions?: Partial<Pick<LobbySettings, 'maxQueuedPerSession' | 'maxUnauthenticatedInFlight' | 'settleWaitMs' | 'saveAttempts'>>;
+  sessions?: Partial<Pick<LobbySettings, 'maxQueuedPerSession' | 'maxUnauthenticatedInFlight' | 'settleWaitMs' | 'saveAttempts' | 'saveRetryMs'>>;
   /**
    * When true, {@link LobbyModule.start} leaves the game's start (the services' and the game's
    * `onStart`, then the tick loop) to {@link LobbyModule.startGame}, which the composition root

@@ -86,6 +86,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
       clock: options.clock,
       logger: options.logger,
       saveAttempts: this.settings.saveAttempts,
+      saveRetryMs: this.settings.saveRetryMs,
       claimWaitMs: this.settings.claimWaitMs,
       claimRetryMs: this.settings.claimRetryMs,
     });

@@ -329,6 +329,8 @@ export const configSchema = object({
     settleWaitMs: count(0, 600_000),
     /** Attempts at saving an avatar at once (a new one, a logout) before giving up. */
     saveAttempts: count(1, 100),
+    /** Wait before the second attempt at such a save, doubled before each next one (up to 32 times it). */
+    saveRetryMs: count(0, 60_000),
     /** Calls from other servers waiting or running on one entity; past it: RPC_ERR_QUEUE_FULL. */
     maxQueuedPerEntity: count(1, 100_000),
     /** Live timers of one entity; past it, starting another throws. */

@@ -16,7 +16,19 @@ export const GATE_SERVICE = 'gate';
 export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close', 'resumed'] as const;
 
 /** Methods of {@link GATE_SERVICE}. */
-export const GATE_METHODS = ['push', 'kick', 'setData', 'move', 'pushEach'] as const;
+export const GATE_METHODS = ['push', 'kick', 'setData', 'move', 'pushEach', 'moveAndWait'] as const;
+
+/**
+ * What became of a move, as `GateSessions.moveAndWait` answers it:
+ * - `moved`: the session is bound on the lobby the move named, in its space (the client had `sys.space`);
+ * - `failed`: the move was refused (a bad argument, too many moves of the session waiting) or that
+ *   lobby's bind failed: the session stays bound elsewhere (its old lobby first), not in that space;
+ * - `absent`: the session is not on this gate, or ended before the move began.
+ */
+export const MOVE_OUTCOME = { MOVED: 'moved', FAILED: 'failed', ABSENT: 'absent' } as const;
+
+/** One of {@link MOVE_OUTCOME}. */
+export type MoveOutcome = (typeof MOVE_OUTCOME)[keyof typeof MOVE_OUTCOME];
 
 /**
  * The reason of the `close` a gate sends the old lobby of a session it moves to another lobby
@@ -126,6 +138,10 @@ export interface LobbySessions {
  * - `pushEach(route, sessionIds, bodies)`: send `bodies[i]` (bytes, sent as they are) on `route`
  *   to `sessionIds[i]`, for each listed session held by this gate (a different body to each:
  *   state sync sends one such call per gate per step).
+ * - `moveAndWait(sessionId, lobbyId, spaceId)`: the same move as `move`, answered once it is done
+ *   or has failed, with its {@link MoveOutcome} (the matchmaker uses it to learn which players
+ *   reached their match and to bound the moves in flight). A caller inside the player's own
+ *   request queue on its lobby must not wait for it: the move's close waits for that queue.
  */
 export interface GateSessions {
   push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void>;
@@ -133,4 +149,5 @@ export interface GateSessions {
   setData(sessionId: string, key: string, value: Uint8Array | null): Promise<void>;
   move(sessionId: string, lobbyId: string, spaceId: string): Promise<void>;
   pushEach(route: string, sessionIds: readonly string[], bodies: readonly Uint8Array[]): Promise<void>;
+  moveAndWait(sessionId: string, lobbyId: string, spaceId: string): Promise<MoveOutcome>;
 }

@@ -56,13 +56,18 @@ export async function startMain(args: string[], nodeArgs: string[] = [], options
     env: { ...process.env, RPC_SECRET: TEST_CLUSTER_SECRET },
   });
   let output = '';
+  let isReady = false;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = await new Promise<ReadyInfo>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`main.ts ${args.join(' ')} not ready within ${READY_TIMEOUT_MS} ms:\n${output.slice(-3000)}`)), READY_TIMEOUT_MS);
     const onData = (data: Buffer): void => {
       output += data.toString();
+      // Searched only until found: a busy server prints megabytes after it, and searching all of
+      // them again at every chunk would cost this process time quadratic in its output.
+      if (isReady) return;
       const match = /\] ready (\{.*\})\s*$/m.exec(output);
       if (match) {
+        isReady = true;
         clearTimeout(timer);
         resolve(JSON.parse(match[1]!) as ReadyInfo);
       }

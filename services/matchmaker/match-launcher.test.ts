@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryCluster, MemoryDiscovery } from '../../engine/cluster/memory-discovery.js';
 import { startTestNodes, type TestNodes } from '../../engine/rpc/fixtures/test-nodes.js';
 import { MemoryLogger } from '../../engine/testing/memory-logger.js';
-import { GATE_SERVICE } from '../../engine/session/session-contract.js';
+import { GATE_SERVICE, MOVE_OUTCOME } from '../../engine/session/session-contract.js';
 import { ClusterMatchLauncher, SPACES_SERVICE, type MatchPlan } from './match-launcher.js';
 
 const PLAN: MatchPlan = {
@@ -43,30 +43,35 @@ async function cluster(options: { failCreate?: boolean } = {}) {
       },
     }, ['create']);
   }
+  // b's move fails (bound back), c's gate fails the call, the others are moved.
   for (const gate of [gate1!, gate2!]) {
     gate.serve(GATE_SERVICE, {
-      move: async (...args: unknown[]) => {
-        if (args[0] === 's-c') throw new Error('unknown session');
+      moveAndWait: async (...args: unknown[]) => {
+        if (args[0] === 's-c') throw new Error('gate broken');
         moves.push({ gate: gate.serverId, args });
+        return args[0] === 's-b' ? MOVE_OUTCOME.FAILED : MOVE_OUTCOME.MOVED;
       },
-    }, ['move']);
+    }, ['moveAndWait']);
   }
   const launcher = new ClusterMatchLauncher({ rpc: mm!, discovery, lobbyType: 'lobby', callTimeoutMs: 2_000, logger });
   return { launcher, created, moves, logger, members };
 }
 
 describe('ClusterMatchLauncher', () => {
-  it('creates the space on the least loaded lobby with the teams, and moves each player through its gate', async () => {
+  it('creates the space on the least loaded lobby with the teams, moves each player through its gate, and reports each outcome', async () => {
     const { launcher, created, moves, logger } = await cluster();
     const result = await launcher.launch(PLAN);
-    expect(result).toEqual({ space: { id: 'match-1', type: 'match', lobbyId: 'lobby-2' }, unmoved: ['c'] });
+    expect(result).toEqual({ space: { id: 'match-1', type: 'match', lobbyId: 'lobby-2' }, moved: ['a', 'd'], failed: ['b'], unconfirmed: ['c'] });
     expect(created).toEqual([{ lobby: 'lobby-2', args: ['match', { data: { mode: '2v2', teams: [['a', 'b'], ['c', 'd']] } }] }]);
     expect(moves.map((m) => [m.gate, ...m.args]).sort()).toEqual([
       ['gate-1', 's-a', 'lobby-2', 'match-1'],
       ['gate-1', 's-b', 'lobby-2', 'match-1'],
       ['gate-2', 's-d', 'lobby-2', 'match-1'],
     ]);
-    expect(logger.at('warn').map((l) => [l.message, l.meta?.uid])).toEqual([['matchmaker: a player could not be moved into its match', 'c']]);
+    expect(logger.at('warn').map((l) => [l.message, l.meta?.uid, l.meta?.outcome])).toEqual([
+      ['matchmaker: a player could not be moved into its match', 'b', 'failed'],
+      ['matchmaker: a player could not be moved into its match', 'c', undefined],
+    ]);
   });
 
   it('counts the players it sent to a lobby since its last load report, so that one pass spreads its matches', async () => {

@@ -2,7 +2,9 @@
  * Launching a formed match: the step that reaches lobbies and gates, behind {@link MatchLauncher}
  * so that forming and storing tickets are tested without them. {@link ClusterMatchLauncher}
  * creates the match's space on the least loaded lobby (its `spaces` service) and moves every
- * player into it through the gate that holds the player's session (the gate's `move`).
+ * player into it through the gate that holds the player's session (the gate's `moveAndWait`, which
+ * answers once the move is done or failed: a launch lasts until its players are moved, so the
+ * matchmaker's bound on launches at once bounds the moves in flight too).
  *
  * A lobby's load report lags behind what this launcher just sent it: a pass that launches many
  * matches would send them all to the lobby that was least loaded at its last report. So the
@@ -13,7 +15,7 @@ import { compareLoad } from '../../engine/cluster/select.js';
 import type { Logger } from '../../engine/log/types.js';
 import type { MatchSpaceData } from '../../engine/matchmaking/matchmaker-contract.js';
 import type { RpcNode } from '../../engine/rpc/rpc-node.js';
-import { GATE_SERVICE } from '../../engine/session/session-contract.js';
+import { GATE_SERVICE, MOVE_OUTCOME, type MoveOutcome } from '../../engine/session/session-contract.js';
 
 /** The RPC service every lobby serves for creating spaces. */
 export const SPACES_SERVICE = 'spaces';
@@ -47,8 +49,18 @@ export interface SpaceRef {
 /** What became of a launched match. */
 export interface LaunchResult {
   space: SpaceRef;
-  /** Players whose move failed (their gate could not be reached, the session ended): logged, left where they are. */
-  unmoved: string[];
+  /** Players whose gate reports the move done: they are in the match's space. */
+  moved: string[];
+  /**
+   * Players whose gate reports that the move failed (refused, or the bind on the match's lobby
+   * failed and the session was bound back): they are where they were, outside the match.
+   */
+  failed: string[];
+  /**
+   * Players whose session had ended, or whose gate did not answer within the deadline (the move
+   * may still be done): not known to be outside the match.
+   */
+  unconfirmed: string[];
 }
 
 /** Starts formed matches. */
@@ -86,16 +98,22 @@ export class ClusterMatchLauncher implements MatchLauncher {
     const data: MatchSpaceData = { mode: plan.mode, teams: plan.teams };
     const space = (await rpc.call(lobby.id, SPACES_SERVICE, 'create', [plan.space, { data }], { timeoutMs: callTimeoutMs })) as SpaceRef;
     const moves = await Promise.allSettled(
-      plan.players.map((p) => rpc.call(p.gateId, GATE_SERVICE, 'move', [p.sessionId, space.lobbyId, space.id], { timeoutMs: callTimeoutMs })),
+      plan.players.map((p) => rpc.call(p.gateId, GATE_SERVICE, 'moveAndWait', [p.sessionId, space.lobbyId, space.id], { timeoutMs: callTimeoutMs }) as Promise<MoveOutcome>),
     );
-    const unmoved: string[] = [];
-    moves.forEach((result, i) => {
-      if (result.status === 'fulfilled') return;
+    const result: LaunchResult = { space, moved: [], failed: [], unconfirmed: [] };
+    moves.forEach((move, i) => {
       const player = plan.players[i]!;
-      unmoved.push(player.uid);
-      logger.warn('matchmaker: a player could not be moved into its match', { matchId: plan.matchId, uid: player.uid, gate: player.gateId, space: space.id, err: result.reason });
+      const outcome = move.status === 'fulfilled' ? move.value : undefined;
+      if (outcome === MOVE_OUTCOME.MOVED) {
+        result.moved.push(player.uid);
+        return;
+      }
+      if (outcome === MOVE_OUTCOME.FAILED) result.failed.push(player.uid);
+      else result.unconfirmed.push(player.uid);
+      const err = move.status === 'rejected' ? move.reason : undefined;
+      logger.warn('matchmaker: a player could not be moved into its match', { matchId: plan.matchId, uid: player.uid, gate: player.gateId, space: space.id, outcome, err });
     });
-    return { space, unmoved };
+    return result;
   }
 
   /** The lobby with the fewest sessions, counting the players sent to it since its last load report. */

@@ -54,14 +54,14 @@ describe('Matchmaker', () => {
     const { matchmaker, launcher, online } = testMatchmaker(new MemoryTicketStore());
     online.online('a', 'b', 'c', 'd');
     for (const [uid, rating] of [['a', 1000], ['b', 1010], ['c', 1020], ['d', 1040]] as const) await matchmaker.enqueue(solo(uid, rating));
-    expect(await matchmaker.pass()).toEqual({ launched: 1, failed: 0, offline: 0 });
+    expect(await matchmaker.pass()).toEqual({ launched: 1, failed: 0, offline: 0, requeued: 0 });
     expect(launcher.plans).toHaveLength(1);
     const plan = launcher.plans[0]!;
     expect(plan).toMatchObject({ mode: '2v2', space: 'match', teams: [['d', 'a'], ['c', 'b']] });
     expect(plan.players).toEqual(['d', 'a', 'c', 'b'].map((uid) => ({ uid, gateId: 'gate-1', sessionId: `s-${uid}` })));
     expect(await matchmaker.status('a')).toBeNull();
     await matchmaker.enqueue(solo('a'));
-    expect(await matchmaker.pass()).toEqual({ launched: 0, failed: 0, offline: 0 });
+    expect(await matchmaker.pass()).toEqual({ launched: 0, failed: 0, offline: 0, requeued: 0 });
   });
 
   it('matches players far apart once their windows have widened with waiting', async () => {
@@ -82,7 +82,7 @@ describe('Matchmaker', () => {
     online.online('a', 'b', 'c');
     await matchmaker.enqueue({ uid: 'a', mode: '2v2', party: ['d'], rating: 1000 });
     for (const uid of ['b', 'c']) await matchmaker.enqueue(solo(uid));
-    expect(await matchmaker.pass()).toEqual({ launched: 0, failed: 0, offline: 1 });
+    expect(await matchmaker.pass()).toEqual({ launched: 0, failed: 0, offline: 1, requeued: 0 });
     expect(launcher.plans).toEqual([]);
     expect(await matchmaker.status('a')).toBeNull();
     expect(await matchmaker.status('b')).toMatchObject({ state: 'waiting' });
@@ -103,14 +103,41 @@ describe('Matchmaker', () => {
     online.online('a', 'b', 'c', 'd');
     for (const uid of ['a', 'b', 'c', 'd']) await matchmaker.enqueue(solo(uid));
     launcher.failing = new Error('no lobby');
-    expect(await matchmaker.pass()).toEqual({ launched: 0, failed: 1, offline: 0 });
+    expect(await matchmaker.pass()).toEqual({ launched: 0, failed: 1, offline: 0, requeued: 0 });
     expect(await matchmaker.status('a')).toMatchObject({ state: 'waiting' });
     expect(logger.at('warn').map((l) => l.message)).toContain('matchmaker: a match failed to launch; its tickets are back in the queue');
-    expect(await matchmaker.pass()).toEqual({ launched: 0, failed: 1, offline: 0 });
+    expect(await matchmaker.pass()).toEqual({ launched: 0, failed: 1, offline: 0, requeued: 0 });
     expect(await matchmaker.status('a')).toBeNull();
     launcher.failing = undefined;
     for (const uid of ['a', 'b', 'c', 'd']) await matchmaker.enqueue(solo(uid));
     expect(await matchmaker.pass()).toMatchObject({ launched: 1 });
+  });
+
+  it('puts back, as old as it was, the ticket of a player whose move into the match failed, and matches it again; a split party is not put back', async () => {
+    const { matchmaker, launcher, online, clock, logger } = testMatchmaker(new MemoryTicketStore());
+    online.online('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i');
+    for (const uid of ['a', 'b', 'c', 'd']) await matchmaker.enqueue(solo(uid));
+    const since = (await matchmaker.status('b'))!.since;
+    clock.advance(5_000);
+    launcher.moveFails.add('b');
+    launcher.moveUnknown.add('c');
+    expect(await matchmaker.pass()).toEqual({ launched: 1, failed: 0, offline: 0, requeued: 1 });
+    expect(await matchmaker.status('b')).toMatchObject({ state: 'waiting', since });
+    // c's outcome is unknown: it may be in the match, so it is never queued into another.
+    expect(await matchmaker.status('c')).toBeNull();
+    expect(await matchmaker.status('a')).toBeNull();
+
+    launcher.moveFails.clear();
+    for (const uid of ['e', 'f', 'g']) await matchmaker.enqueue(solo(uid));
+    expect(await matchmaker.pass()).toMatchObject({ launched: 1, requeued: 0 });
+    expect(launcher.plans[1]!.teams.flat().sort()).toEqual(['b', 'e', 'f', 'g']);
+
+    await matchmaker.enqueue({ uid: 'h', mode: '2v2', party: ['i'], rating: 1000 });
+    for (const uid of ['a', 'd']) await matchmaker.enqueue(solo(uid));
+    launcher.moveFails.add('i');
+    expect(await matchmaker.pass()).toMatchObject({ launched: 1, requeued: 0 });
+    expect(await matchmaker.status('i')).toBeNull();
+    expect(logger.at('warn').find((l) => l.message === 'matchmaker: a party is split between its match and where it was; its ticket is done')?.meta).toMatchObject({ owners: ['h'] });
   });
 
   it('never puts a player in two matches when two matchmakers share the store', async () => {

@@ -9,7 +9,10 @@
  * (match-pool.ts), and for each: look every player up in the online index (a ticket with a player
  * who is offline is cancelled, and the match is dropped), claim its tickets (skipped when another
  * matchmaker took one first), launch it, and delete its tickets, or put them back when the launch
- * failed. Launches run at most `maxConcurrentLaunches` at a time.
+ * failed. A launch lasts until its players' moves are done, and launches run at most
+ * `maxConcurrentLaunches` at a time, so at most that many matches' players are moving at once. A
+ * ticket none of whose players could be moved into its match goes back in the queue as old as it
+ * was (counted as a failed attempt).
  */
 import { randomUUID } from 'node:crypto';
 import type { Module } from '../../engine/lifecycle/lifecycle.js';
@@ -75,6 +78,8 @@ export interface PassReport {
   failed: number;
   /** Tickets cancelled because a player was offline. */
   offline: number;
+  /** Tickets of launched matches put back in the queue because none of their players could be moved in. */
+  requeued: number;
 }
 
 /** Serves the `matchmaker` RPC service and forms matches. */
@@ -139,7 +144,7 @@ export class Matchmaker implements Module, MatchmakerApi {
    */
   pass(): Promise<PassReport> {
     return this.runExclusive(async () => {
-      const report: PassReport = { launched: 0, failed: 0, offline: 0 };
+      const report: PassReport = { launched: 0, failed: 0, offline: 0, requeued: 0 };
       await this.releaseExpired();
       for (const [name, mode] of Object.entries(this.options.settings.modes)) {
         if (this.stopped) break;
@@ -180,9 +185,18 @@ export class Matchmaker implements Module, MatchmakerApi {
     const plan: MatchPlan = { matchId, mode: match.mode, space: mode.space, teams: match.teams, players };
     try {
       const result = await launcher.launch(plan);
-      if (!(await store.complete(matchId))) logger.warn('matchmaker: a match launched after its claim had expired', { matchId, space: result.space.id });
+      // A ticket none of whose players reached the match goes back in the queue as old as it was;
+      // one whose party is split (some in, some not) is done: a party is never matched apart.
+      const failed = new Set(result.failed);
+      const requeue = match.tickets.filter((t) => t.party.every((uid) => failed.has(uid))).map((t) => t.uid);
+      const split = match.tickets.filter((t) => !requeue.includes(t.uid) && t.party.some((uid) => failed.has(uid))).map((t) => t.uid);
+      if (!(await store.complete(matchId, { owners: requeue, maxAttempts: settings.launchAttempts }))) {
+        logger.warn('matchmaker: a match launched after its claim had expired', { matchId, space: result.space.id });
+      }
       report.launched++;
-      logger.info('matchmaker: match launched', { matchId, mode: match.mode, space: result.space.id, lobby: result.space.lobbyId, unmoved: result.unmoved.length });
+      report.requeued += requeue.length;
+      if (split.length > 0) logger.warn('matchmaker: a party is split between its match and where it was; its ticket is done', { matchId, owners: split });
+      logger.info('matchmaker: match launched', { matchId, mode: match.mode, space: result.space.id, lobby: result.space.lobbyId, requeued: requeue, unconfirmed: result.unconfirmed });
     } catch (err) {
       report.failed++;
       const dropped = await store.release(matchId, settings.launchAttempts);

@@ -56,7 +56,7 @@ describe('a matchmaker on Redis', () => {
     await matchmaker.pass();
     expect(launcher.plans).toEqual([]);
     clock.advance(20_000);
-    expect(await matchmaker.pass()).toEqual({ launched: 1, failed: 0, offline: 0 });
+    expect(await matchmaker.pass()).toEqual({ launched: 1, failed: 0, offline: 0, requeued: 0 });
     expect(launcher.plans).toHaveLength(1);
   });
 

@@ -12,7 +12,7 @@
  * see one succeed and the other take nothing.
  */
 import type { Redis } from 'ioredis';
-import type { AddResult, CancelResult, TicketEntry, TicketStore } from './ticket-store.js';
+import type { AddResult, CancelResult, Requeue, TicketEntry, TicketStore } from './ticket-store.js';
 import type { Ticket } from './ticket.js';
 
 // KEYS[1]: t:<owner>; KEYS[2]: q:<mode>; KEYS[3..]: u:<member>. ARGV: data, mode, rating, owner, maxWaiting.
@@ -76,14 +76,23 @@ end
 redis.call('ZADD', ARGV[1] .. 'claims', ARGV[3], ARGV[2])
 return 1`;
 
-// ARGV: prefix, matchId. Returns 1 when the claim was held, 0 when not.
+// ARGV: prefix, matchId, maxAttempts, owners to requeue... Returns 1 when the claim was held, 0 when not.
 const COMPLETE = `${DELETE_TICKET}
 if redis.call('ZREM', ARGV[1] .. 'claims', ARGV[2]) == 0 then return 0 end
+local requeue = {}
+for i = 4, #ARGV do requeue[ARGV[i]] = true end
 local mkey = ARGV[1] .. 'm:' .. ARGV[2]
 for _, owner in ipairs(redis.call('SMEMBERS', mkey)) do
   local key = ARGV[1] .. 't:' .. owner
-  local t = redis.call('HMGET', key, 'data', 'match')
-  if t[1] and t[2] == ARGV[2] then deleteTicket(ARGV[1], key, t[1]) end
+  local t = redis.call('HMGET', key, 'data', 'mode', 'rating', 'match')
+  if t[1] and t[4] == ARGV[2] then
+    if requeue[owner] and redis.call('HINCRBY', key, 'attempts', 1) < tonumber(ARGV[3]) then
+      redis.call('HSET', key, 'match', '')
+      redis.call('ZADD', ARGV[1] .. 'q:' .. t[2], t[3], owner)
+    else
+      deleteTicket(ARGV[1], key, t[1])
+    end
+  end
 end
 redis.call('DEL', mkey)
 return 1`;
@@ -153,8 +162,8 @@ export class RedisTicketStore implements TicketStore {
     return Number(await this.redis.eval(CLAIM, 0, this.prefix, matchId, deadline, ...owners)) === 1;
   }
 
-  async complete(matchId: string): Promise<boolean> {
-    return Number(await this.redis.eval(COMPLETE, 0, this.prefix, matchId)) === 1;
+  async complete(matchId: string, requeue?: Requeue): Promise<boolean> {
+    return Number(await this.redis.eval(COMPLETE, 0, this.prefix, matchId, requeue?.maxAttempts ?? 0, ...(requeue?.owners ?? []))) === 1;
   }
 
   async release(matchId: string, maxAttempts: number): Promise<Ticket[]> {

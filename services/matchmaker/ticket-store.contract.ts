@@ -86,6 +86,22 @@ export function ticketStoreContract(name: string, make: () => Promise<TicketStor
       expect((await store.waiting('2v2', 10)).map((t) => t.uid)).toEqual(['b']);
     });
 
+    it('completes a match putting back, as old as they were, the tickets it is told to requeue, and drops those out of attempts', async () => {
+      const store = await make();
+      for (const uid of ['a', 'b', 'c', 'd']) await store.add(ticket(uid), 10);
+      await store.claim('m1', ['a', 'b', 'c', 'd'], 10_000);
+      expect(await store.complete('m1', { owners: ['b', 'd'], maxAttempts: 2 })).toBe(true);
+      expect(await store.waiting('2v2', 10)).toEqual([ticket('b'), ticket('d')]);
+      expect(await store.get('b')).toEqual({ ticket: ticket('b'), state: 'waiting', attempts: 1 });
+      expect(await store.get('a')).toBeUndefined();
+      expect(await store.get('c')).toBeUndefined();
+      await store.claim('m2', ['b'], 10_000);
+      expect(await store.complete('m2', { owners: ['b'], maxAttempts: 2 })).toBe(true);
+      expect(await store.get('b')).toBeUndefined();
+      expect((await store.waiting('2v2', 10)).map((t) => t.uid)).toEqual(['d']);
+      expect(await store.complete('m2', { owners: ['b'], maxAttempts: 2 })).toBe(false);
+    });
+
     it('lists the claims whose deadline has passed, oldest first', async () => {
       const store = await make();
       for (const uid of ['a', 'b', 'c']) await store.add(ticket(uid), 10);

@@ -30,6 +30,12 @@ export type AddResult =
 /** What {@link TicketStore.cancel} did. */
 export type CancelResult = { cancelled: Ticket } | 'launching' | 'none';
 
+/** Tickets of a launched match that go back in the queue (see {@link TicketStore.complete}). */
+export interface Requeue {
+  owners: readonly string[];
+  maxAttempts: number;
+}
+
 /** The shared queue of tickets. */
 export interface TicketStore {
   /**
@@ -50,10 +56,12 @@ export interface TicketStore {
    */
   claim(matchId: string, owners: readonly string[], deadline: number): Promise<boolean>;
   /**
-   * Deletes the tickets of a launched match.
-   * @returns false when the claim was released meanwhile (nothing deleted).
+   * Deletes the tickets of a launched match, except those `requeue` names (owners of tickets whose
+   * players could not be moved into it): those go back in the queue as {@link release} puts them
+   * (as old as they were, the attempt counted, deleted instead after `maxAttempts`).
+   * @returns false when the claim was released meanwhile (nothing changed).
    */
-  complete(matchId: string): Promise<boolean>;
+  complete(matchId: string, requeue?: Requeue): Promise<boolean>;
   /**
    * Puts the tickets of a match that failed to launch back in the queue (as old as they were),
    * counting the attempt; those that failed `maxAttempts` times are deleted instead.
@@ -124,13 +132,15 @@ export class MemoryTicketStore implements TicketStore {
     return true;
   }
 
-  async complete(matchId: string): Promise<boolean> {
+  async complete(matchId: string, requeue?: Requeue): Promise<boolean> {
     const claim = this.claims.get(matchId);
     if (!claim) return false;
     this.claims.delete(matchId);
     for (const owner of claim.owners) {
       const record = this.tickets.get(owner);
-      if (record?.match === matchId) this.delete(record.ticket);
+      if (record?.match !== matchId) continue;
+      if (requeue?.owners.includes(owner)) this.putBack(record, requeue.maxAttempts);
+      else this.delete(record.ticket);
     }
     return true;
   }
@@ -143,22 +153,27 @@ export class MemoryTicketStore implements TicketStore {
     for (const owner of claim.owners) {
       const record = this.tickets.get(owner);
       if (record?.match !== matchId) continue;
-      record.attempts++;
-      record.match = undefined;
-      if (record.attempts >= maxAttempts) {
-        this.delete(record.ticket);
-        dropped.push(copy(record.ticket));
-        continue;
-      }
-      const queue = this.queues.get(record.ticket.mode) ?? new Set<string>();
-      queue.add(owner);
-      this.queues.set(record.ticket.mode, queue);
+      if (!this.putBack(record, maxAttempts)) dropped.push(copy(record.ticket));
     }
     return dropped;
   }
 
   async expired(now: number, limit: number): Promise<string[]> {
     return [...this.claims].filter(([, claim]) => claim.deadline <= now).sort((a, b) => a[1].deadline - b[1].deadline).slice(0, limit).map(([id]) => id);
+  }
+
+  // Back in the queue with one more attempt counted, or deleted past `maxAttempts`; whether it went back.
+  private putBack(record: MemoryRecord, maxAttempts: number): boolean {
+    record.attempts++;
+    record.match = undefined;
+    if (record.attempts >= maxAttempts) {
+      this.delete(record.ticket);
+      return false;
+    }
+    const queue = this.queues.get(record.ticket.mode) ?? new Set<string>();
+    queue.add(record.ticket.uid);
+    this.queues.set(record.ticket.mode, queue);
+    return true;
   }
 
   private recordOf(uid: string): MemoryRecord | undefined {

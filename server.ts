@@ -36,6 +36,7 @@ import { HttpServer } from './services/http/http-server.js';
 import { ACCOUNT_INDEXES } from './services/login/account-store.js';
 import { pickGateFrom } from './services/login/gate-picker.js';
 import { LoginService } from './services/login/login-service.js';
+import { PlayService } from './services/play/play-service.js';
 
 /** The engine's version, from its package.json (beside the sources, or one level above `dist/`). */
 export const ENGINE_VERSION = readVersion();
@@ -92,6 +93,8 @@ export interface Server {
   readonly lobby: LobbyModule | undefined;
   readonly gate: Gate | undefined;
   readonly login: DeferredModule<LoginService> | undefined;
+  /** The game's web client at `/play` (`http.play`, on the roles that serve login, for a game named by `lobby.game`). */
+  readonly play: PlayService | undefined;
   readonly watchdog: Watchdog | undefined;
   /** The store, on every role but a gate of its own. */
   readonly store: StoreModule | undefined;
@@ -256,6 +259,11 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       },
     }),
   );
+  // Before the HTTP server: fastify takes no routes once listening.
+  const play =
+    hostsLogin && config.http.play && config.lobby.game !== undefined
+      ? life.add(new PlayService({ app: http.app, game: config.lobby.game, logger: logger.child({ component: 'play' }) }))
+      : undefined;
   // The game's onStart may claim cluster-wide names and load entities: both need the final id.
   if (lobby) life.add({ name: 'game', start: () => lobby.startGame(), stop: async () => undefined });
   life.add(http);
@@ -267,5 +275,5 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     state: () => life.state,
     checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
   });
-  return { config, logger, life, rpc, discovery, http, lobby, gate, login, watchdog, store, game };
+  return { config, logger, life, rpc, discovery, http, lobby, gate, login, play, watchdog, store, game };
 }

@@ -31,3 +31,6 @@ export function connectBrowser(options: BrowserClientOptions): Promise<GateClien
 export { GateClient, RequestError, ConnectionClosed } from './gate-client.js';
 export { login, register, LoginFailed } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
+export { WorldMirror, type MirrorEntity, type MirrorSpace, type SyncMessageDecoder, type SyncFault, type WorldMirrorOptions } from './world-mirror.js';
+export { Interpolator, type InterpolatorOptions, type Point } from './interpolator.js';
+export type { SyncMessage, SyncEnter, SyncChange, SyncValues } from '../engine/sync/sync-message.js';

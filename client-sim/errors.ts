@@ -32,6 +32,8 @@ export const CLIENT_ERRORS = {
   CLIENT_ERR_INVALID_ROUTE: { message: 'route must be a string of 1 to 255 UTF-8 bytes, such as Component.method' },
   CLIENT_ERR_INVALID_ARGUMENTS: { message: 'arguments cannot be encoded; pass plain data (numbers, strings, booleans, null, arrays, plain objects, Uint8Array)' },
   CLIENT_ERR_MESSAGE_TOO_LARGE: { message: "message is larger than the gate's limit; send less in one message" },
+  CLIENT_ERR_INVALID_OPTIONS: { message: 'an option of the world mirror or the interpolator is out of range' },
+  CLIENT_ERR_WAIT_TIMEOUT: { message: 'what world.waitFor waited for did not happen in time' },
 } as const;
 
 /** One of the codes in {@link CLIENT_ERRORS}. */

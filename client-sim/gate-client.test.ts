@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { encodeAuthReply } from '../engine/protocol/auth-request.js';
 import { DEFAULT_LIMITS, MESSAGE_KIND, PACKET, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { GateProtocol } from '../engine/protocol/gate-protocol.js';
 import type { Message } from '../engine/protocol/message.js';
+import type { SyncMessage } from '../engine/sync/sync-message.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { encodePacket } from '../engine/protocol/packet-encoder.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
@@ -341,5 +342,68 @@ describe('GateClient connects', () => {
     const transport: ClientTransportFactory = () => Promise.reject(cause);
     const err = await failureOf(GateClient.connect({ endpoint: 'moon:1', transport, gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], clock: new ManualClock() }));
     expect(err).toMatchObject({ code: 'CLIENT_ERR_CONNECT_FAILED', detail: 'moon:1: no route to the moon', cause });
+  });
+});
+
+describe('GateClient world', () => {
+  /** Sends a push from the memory gate. */
+  const push = (gate: MemoryGate, route: string, payload: Uint8Array): void => {
+    gate.gate().send({ kind: MESSAGE_KIND.PUSH, route, payload });
+    gate.gate().flush(0);
+  };
+  const snapshot: SyncMessage = {
+    tick: 3,
+    snapshot: true,
+    space: { id: 'field@lobby-1', type: 'field', tickHz: 20 },
+    enter: [{ net: 1, id: 'e-wolf', type: 'Monster', values: { Position: { x: 4, y: 5 } } }],
+    change: [],
+    leave: [],
+  };
+
+  it('hands the raw bytes of a sys.sync push to the sync decoder and applies the message to client.world, calling no push handler', async () => {
+    const gate = memoryGate();
+    const bytes = new Uint8Array([0xc1, 0xff, 0x00, 0x07]); // not msgpack: the SDK must not decode it
+    const decoded: Uint8Array[] = [];
+    const { client } = await connected(gate, {
+      syncDecoder: {
+        decode: (b) => {
+          decoded.push(b);
+          return snapshot;
+        },
+      },
+    });
+    const handled: string[] = [];
+    client.on('*', (_body, route) => handled.push(route));
+    client.on(SYSTEM_ROUTE.SPACE, (body) => handled.push(`space handler saw ${client.world.space?.lobbyId} in ${JSON.stringify(body)}`));
+    push(gate, SYSTEM_ROUTE.SPACE, codec.encode({ spaceId: 'field@lobby-1', type: 'field', lobbyId: 'lobby-1' }));
+    push(gate, SYSTEM_ROUTE.SYNC, bytes);
+    await client.world.waitFor((w) => w.entities.size === 1, 1_000);
+    expect(decoded.map((b) => [...b])).toEqual([[...bytes]]);
+    expect(client.world.get('e-wolf')).toEqual({ id: 'e-wolf', type: 'Monster', net: 1, values: { Position: { x: 4, y: 5 } } });
+    expect(client.world.space).toEqual({ id: 'field@lobby-1', type: 'field', lobbyId: 'lobby-1', tickHz: 20 });
+    expect(handled).toEqual(['space handler saw lobby-1 in {"spaceId":"field@lobby-1","type":"field","lobbyId":"lobby-1"}', SYSTEM_ROUTE.SPACE]);
+    expect(client.isOpen).toBe(true);
+  });
+
+  it('counts a sys.sync push that does not decode as a fault of client.world and stays open', async () => {
+    const gate = memoryGate();
+    const { client } = await connected(gate, {
+      syncDecoder: {
+        decode: () => {
+          throw new Error('SYNC_ERR_TRUNCATED');
+        },
+      },
+    });
+    const warned = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      push(gate, SYSTEM_ROUTE.SYNC, new Uint8Array([1]));
+      await settle();
+      await settle();
+      expect(client.world.faults).toBe(1);
+      expect(warned).toHaveBeenCalledWith('world mirror: sync message dropped: it does not decode', expect.objectContaining({ reason: 'undecodable' }));
+    } finally {
+      warned.mockRestore();
+    }
+    expect(client.isOpen).toBe(true);
   });
 });

@@ -2,7 +2,8 @@
  * The client SDK: one connection to a gate. Runs the handshake (the gate must hold the identity
  * key the login service named), authenticates with the login token, sends requests and notifies,
  * delivers pushes, and reconnects resuming the same session. Arguments and results are msgpack;
- * game routes are `Component.method`.
+ * game routes are `Component.method`. What the player sees of its space is mirrored in
+ * `client.world` (world-mirror.ts), fed by the `sys.space` and `sys.sync` pushes.
  *
  * This file runs in Node and in browsers: the transport, the crypto suite and the compressions
  * are passed in. `connectGate` (node-client.ts) fills them for Node (TCP, WebSocket, KCP);
@@ -33,6 +34,7 @@ import type { ClientPipe, ClientTransportFactory } from './client-transport.js';
 import { ConnectionClosed, connectionClosed } from './connection-closed.js';
 import { ClientError } from './errors.js';
 import { RequestError, asErrorBody } from './request-error.js';
+import { WorldMirror, type SyncMessageDecoder } from './world-mirror.js';
 
 export { ConnectionClosed, RequestError };
 
@@ -55,6 +57,8 @@ export interface GateClientOptions {
   handshakeTimeoutMs?: number;
   /** Time and timers (default: a {@link SystemClock}, which runs in Node and in browsers). */
   clock?: Clock;
+  /** Decodes the `sys.sync` pushes that feed {@link GateClient.world}. */
+  syncDecoder?: SyncMessageDecoder;
 }
 
 interface Pending {
@@ -75,6 +79,12 @@ export class GateClient {
   hello!: ServerHello;
   /** The session after {@link auth}. */
   session: AuthReply | undefined;
+  /**
+   * What the player sees of its space: the entities in view with their synced fields, and the
+   * space itself. Kept up to date from the `sys.sync` pushes (which reach no `on` handler) and
+   * the `sys.space` pushes (which do, after the mirror took them).
+   */
+  readonly world: WorldMirror;
   private protocol!: ClientProtocol;
   private pipe!: ClientPipe;
   private nextId = 1;
@@ -92,6 +102,7 @@ export class GateClient {
   private constructor(private readonly options: GateClientOptions) {
     this.clock = options.clock ?? new SystemClock();
     this.gateKey = decodeGateKey(options.gateKey);
+    this.world = new WorldMirror({ clock: this.clock, decoder: options.syncDecoder });
   }
 
   /**
@@ -291,6 +302,11 @@ export class GateClient {
 
   private receive(message: Message): void {
     if (message.kind === MESSAGE_KIND.PUSH) {
+      // The body is the sync message's own bytes, not msgpack (docs/sync.md).
+      if (message.route === SYSTEM_ROUTE.SYNC) {
+        this.world.receive(message.payload);
+        return;
+      }
       let body: unknown;
       try {
         body = message.payload.length === 0 ? undefined : codec.decode(message.payload);
@@ -298,6 +314,7 @@ export class GateClient {
         console.error(`client: push on ${message.route} has a malformed body`, err);
         return;
       }
+      if (message.route === SYSTEM_ROUTE.SPACE) this.world.applySpace(body);
       // A handler that throws must not break the connection's stream for the others.
       const call = (handler: (body: unknown, route: string) => void): void => {
         try {

@@ -45,3 +45,6 @@ export { login, register, LoginFailed, type LoginResult, type GateEndpoint } fro
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export type { ClientTransportKind, ClientTransportFactory } from './client-transport.js';
 export type { ClientScript } from './client-script.js';
+export { WorldMirror, type MirrorEntity, type MirrorSpace, type SyncMessageDecoder, type SyncFault, type WorldMirrorOptions } from './world-mirror.js';
+export { Interpolator, type InterpolatorOptions, type Point } from './interpolator.js';
+export type { SyncMessage, SyncEnter, SyncChange, SyncValues } from '../engine/sync/sync-message.js';

@@ -5,6 +5,7 @@
  */
 import type { ClientTransportKind } from '../client-sim/client-transport.js';
 import type { GateClient } from '../client-sim/gate-client.js';
+import type { WorldMirror } from '../client-sim/world-mirror.js';
 import type { Clock } from '../engine/timer/clock.js';
 import { PushBuffer, type Push } from './push-buffer.js';
 
@@ -56,6 +57,14 @@ export class TestClient {
   /** Whether the connection to the gate is open. */
   get isOpen(): boolean {
     return this.gate.isOpen;
+  }
+
+  /**
+   * What this player sees of its space (the SDK's `client.world`): entities in view with their
+   * synced fields, `space`, and `waitFor(predicate, timeoutMs)` to wait for a state.
+   */
+  get world(): WorldMirror {
+    return this.gate.world;
   }
 
   /** The session id the gate gave this connection. */

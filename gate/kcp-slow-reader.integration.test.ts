@@ -40,6 +40,7 @@ class TestLobby implements LobbySessions {
   }
   async notify(): Promise<void> {}
   async close(): Promise<void> {}
+  async resumed(): Promise<void> {}
 }
 
 /** A UDP relay between one client and the gate; `uplink` false drops what the client sends. */

@@ -36,6 +36,7 @@ class TestLobby implements LobbySessions {
   }
   async notify(): Promise<void> {}
   async close(): Promise<void> {}
+  async resumed(): Promise<void> {}
 }
 
 const load = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };

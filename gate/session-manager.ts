@@ -1,7 +1,9 @@
 /**
  * The gate's sessions: authentication, one login per account, binding to a lobby, forwarding in
- * order, pushes, kicks and session data from lobbies, resume after a dropped connection, and
- * rebinding when a lobby leaves the cluster (the bind carries the session's data).
+ * order, pushes (one body to many, or each its own), kicks and session data from lobbies, resume
+ * after a dropped connection (the lobby is told), rebinding when a lobby leaves the cluster (the
+ * bind carries the session's data), and moves to a space on another lobby. Where a session is
+ * bound, and how it binds and moves, is session-binding.ts.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AUTH_ERRORS, AuthError } from '../engine/auth/errors.js';
@@ -13,13 +15,13 @@ import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { TRANSPORT_CLOSED, type CloseReason } from '../engine/protocol/kick.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { RemoteError } from '../engine/rpc/errors.js';
-import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, UNKNOWN_SESSION_CODE, type GateSessions, type SessionInfo } from '../engine/session/session-contract.js';
-import { encode } from '../engine/codec/msgpack-codec.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, UNKNOWN_SESSION_CODE, type GateSessions } from '../engine/session/session-contract.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
 import { GateError } from './errors.js';
 import type { OnlineIndex, OnlineRecord } from './online-index.js';
 import { Session } from './session.js';
+import { SessionBinding } from './session-binding.js';
 
 /** Checks a login token; rejects when it is not valid. */
 export interface TokenCheck {
@@ -62,8 +64,11 @@ function isFinal(reason: CloseReason): boolean {
 export class SessionManager implements GateSessions {
   private readonly sessions = new Map<string, Session>();
   private readonly byUid = new Map<string, Session>();
+  private readonly binding: SessionBinding;
 
-  constructor(private readonly options: SessionManagerOptions) {}
+  constructor(private readonly options: SessionManagerOptions) {
+    this.binding = new SessionBinding(options);
+  }
 
   /** Sessions held, attached or waiting to be resumed. */
   get count(): number {
@@ -102,6 +107,7 @@ export class SessionManager implements GateSessions {
     const resumable = resume && this.sessions.get(resume.sessionId);
     if (resumable && resumable.uid === uid && !resumable.closed && sameSecret(resumable.resumeToken, resume!.resumeToken)) {
       this.attach(resumable, agent);
+      this.tellResumed(resumable);
       return this.reply(resumable, true);
     }
     const session = new Session(randomBytes(12).toString('base64url'), uid, randomBytes(18).toString('base64url'));
@@ -114,7 +120,7 @@ export class SessionManager implements GateSessions {
     await this.evictOthers(uid, session, local);
     if (session.closed) throw new GateError('GATE_ERR_DUPLICATE_LOGIN', 'a newer login of the same account took over');
     try {
-      await this.ensureBound(session);
+      await this.binding.ensureBound(session);
     } catch (err) {
       // The session exists; the next request binds it again.
       this.options.logger.warn('gate: bind failed', { uid, err });
@@ -127,7 +133,7 @@ export class SessionManager implements GateSessions {
     const { rpc, lobbyTimeoutMs } = this.options;
     const session = agent.session;
     // Before login there is no uid: a policy that needs a key hashes the connection's address.
-    const lobbyId = session ? await this.ensureBound(session) : this.pickLobby(`connection:${agent.transport.remote}`);
+    const lobbyId = session ? await this.binding.ensureBound(session) : this.binding.pickLobby(`connection:${agent.transport.remote}`);
     const sessionId = session?.sessionId ?? '';
     if (!reply) {
       rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);
@@ -136,11 +142,16 @@ export class SessionManager implements GateSessions {
     try {
       return (await rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
     } catch (err) {
-      // The lobby no longer holds the session (it took this gate for gone): bind again, retry once.
-      if (!(session && err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE && session.lobbyId === lobbyId)) throw err;
-      this.options.logger.warn('gate: lobby lost the session; binding it again', { uid: session.uid, lobby: lobbyId });
-      session.lobbyId = undefined;
-      const again = await this.ensureBound(session);
+      if (!(session && err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE)) throw err;
+      if (session.lobbyId === lobbyId) {
+        // The lobby no longer holds the session (it took this gate for gone): bind again, retry once.
+        this.options.logger.warn('gate: lobby lost the session; binding it again', { uid: session.uid, lobby: lobbyId });
+        session.lobbyId = undefined;
+      } else {
+        // The session moved to another lobby while the request was on its way: it goes there.
+        this.options.logger.debug('gate: request reached the lobby a session left; sent to its new one', { uid: session.uid, lobby: lobbyId });
+      }
+      const again = await this.binding.ensureBound(session);
       return (await rpc.call(again, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
     }
   }
@@ -153,6 +164,38 @@ export class SessionManager implements GateSessions {
       } catch (err) {
         // One client that cannot take it (too large for it) must not cost the others theirs.
         this.options.logger.warn('gate: push not delivered', { session: id, route, err });
+      }
+    }
+  }
+
+  /**
+   * From a lobby (or the matchmaker): moves the session's player to space `spaceId` on lobby
+   * `lobbyId` (session-binding.ts). Answers at once; a session not here is a no-op.
+   */
+  async move(sessionId: string, lobbyId: string, spaceId: string): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.closed) {
+      this.options.logger.debug('gate: move of a session not here ignored', { session: String(sessionId).slice(0, 80), lobby: lobbyId, space: spaceId });
+      return;
+    }
+    if (typeof lobbyId !== 'string' || lobbyId === '' || typeof spaceId !== 'string' || spaceId === '') {
+      this.options.logger.warn('gate: move refused: lobby and space must be non-empty strings', { uid: session.uid });
+      return;
+    }
+    this.binding.move(session, lobbyId, spaceId);
+  }
+
+  /** From a lobby: sends `bodies[i]` on `route` to `sessionIds[i]`, for each listed session here. */
+  async pushEach(route: string, sessionIds: readonly string[], bodies: readonly Uint8Array[]): Promise<void> {
+    if (!Array.isArray(sessionIds) || !Array.isArray(bodies) || sessionIds.length !== bodies.length) {
+      this.options.logger.warn('gate: pushEach refused: one body per session expected', { route });
+      return;
+    }
+    for (let i = 0; i < sessionIds.length; i++) {
+      try {
+        this.sessions.get(sessionIds[i]!)?.agent?.push(route, bodies[i]!);
+      } catch (err) {
+        this.options.logger.warn('gate: push not delivered', { session: sessionIds[i], route, err });
       }
     }
   }
@@ -217,11 +260,7 @@ export class SessionManager implements GateSessions {
    * with no lobby left, each binds at its next request.
    */
   lobbyRemoved(lobbyId: string): void {
-    const moved = [...this.sessions.values()].filter((session) => session.lobbyId === lobbyId);
-    for (const session of moved) session.lobbyId = undefined;
-    for (const session of moved) {
-      this.ensureBound(session).catch((err: unknown) => this.options.logger.warn('gate: rebind failed; the next request retries', { uid: session.uid, err }));
-    }
+    this.binding.rebindAll([...this.sessions.values()].filter((session) => session.lobbyId === lobbyId));
   }
 
   /** Ends every session (gate shutdown): kicks the clients and tells the lobbies, which save. */
@@ -265,47 +304,6 @@ export class SessionManager implements GateSessions {
     }
   }
 
-  private ensureBound(session: Session): Promise<string> {
-    if (session.lobbyId) return Promise.resolve(session.lobbyId);
-    if (session.binding) return session.binding;
-    const { rpc, lobbyTimeoutMs, discovery } = this.options;
-    const rebound = session.wasBound;
-    const info: SessionInfo = { sessionId: session.sessionId, uid: session.uid, gateId: this.options.gateId(), data: session.data.toRecord() };
-    let lobbyId: string;
-    try {
-      lobbyId = this.pickLobby(session.uid);
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
-    const binding = rpc
-      .call(lobbyId, LOBBY_SESSIONS_SERVICE, 'bind', [info, rebound], { timeoutMs: lobbyTimeoutMs })
-      .then((): string | Promise<string> => {
-        session.wasBound = true;
-        session.binding = undefined;
-        if (session.closed) {
-          void this.closeOnLobby(session, lobbyId, 'closed while binding');
-          return lobbyId;
-        }
-        // The lobby left while the bind was in flight: its removal found nothing to move.
-        if (!discovery.server(lobbyId)) return this.ensureBound(session);
-        session.lobbyId = lobbyId;
-        // The client learns that its avatar was reloaded, at once or at its next request.
-        if (rebound) session.agent?.push(SYSTEM_ROUTE.REBOUND, encode({ lobbyId }));
-        return lobbyId;
-      })
-      .finally(() => {
-        if (session.binding === binding) session.binding = undefined;
-      });
-    session.binding = binding;
-    return binding;
-  }
-
-  private pickLobby(key: string | undefined): string {
-    const lobby = this.options.selector.select(this.options.discovery.servers(this.options.lobbyType), key);
-    if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', 'no lobby registered');
-    return lobby.id;
-  }
-
   private async end(session: Session, reason: string): Promise<void> {
     if (session.closed) return;
     session.closed = true;
@@ -315,15 +313,18 @@ export class SessionManager implements GateSessions {
     if (session.agent) session.agent.session = undefined;
     session.agent = undefined;
     const lobbyId = session.lobbyId ?? (await session.binding?.catch(() => undefined));
-    if (lobbyId) await this.closeOnLobby(session, lobbyId, reason);
+    if (lobbyId) await this.binding.close(session, lobbyId, reason);
     await this.options.index.release(session.uid, session.sessionId).catch((err: unknown) => this.options.logger.warn('gate: online index release failed', { err }));
   }
 
-  private async closeOnLobby(session: Session, lobbyId: string, reason: string): Promise<void> {
-    const { rpc, lobbyTimeoutMs, logger } = this.options;
-    await rpc
-      .call(lobbyId, LOBBY_SESSIONS_SERVICE, 'close', [session.sessionId, reason], { timeoutMs: lobbyTimeoutMs })
-      .catch((err: unknown) => logger.warn('gate: lobby did not close the session', { uid: session.uid, lobby: lobbyId, err }));
+  // The lobby's space sends the resumed client a fresh snapshot; a session binding or moving gets one from its bind.
+  private tellResumed(session: Session): void {
+    if (!session.lobbyId) return;
+    try {
+      this.options.rpc.notify(session.lobbyId, LOBBY_SESSIONS_SERVICE, 'resumed', [session.sessionId]);
+    } catch (err) {
+      this.options.logger.warn('gate: could not tell the lobby of a resume', { uid: session.uid, lobby: session.lobbyId, err });
+    }
   }
 
   private reply(session: Session, resumed: boolean): Uint8Array {

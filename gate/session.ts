@@ -16,8 +16,12 @@ export class Session {
   lobbyId: string | undefined;
   /** Whether it was ever bound (a later bind is a rebind). */
   wasBound = false;
-  /** The bind in progress, which requests wait for. */
+  /** The bind or move in progress, which requests wait for; it resolves with the lobby to send them to. */
   binding: Promise<string> | undefined;
+  /** The moves asked for (session-binding.ts), run one after the other. */
+  moves: Promise<void> = Promise.resolve();
+  /** Moves waiting or running. */
+  pendingMoves = 0;
   /** The timer that ends a detached session. */
   expiry: TimerId | undefined;
   /** Set once the online index holds it (its claim is done); from then on the gate refreshes it. */

@@ -9,6 +9,7 @@
 import type { FlushResult, EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import type { Entity } from '../engine/ecs/entity.js';
 import type { World } from '../engine/ecs/world.js';
+import type { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Logger } from '../engine/log/types.js';
 import { OwnershipHeldError } from '../engine/persist/errors.js';
 import type { Clock } from '../engine/timer/clock.js';
@@ -17,7 +18,8 @@ import { PlayerEntity } from './player-entity.js';
 
 /** What an {@link AvatarStore} needs. */
 export interface AvatarStoreOptions {
-  world: World;
+  /** The lobby's world, or its worlds (new avatars are spawned in the home world). */
+  world: World | WorldGroup;
   persistence: EntityPersistence;
   clock: Clock;
   logger: Logger;

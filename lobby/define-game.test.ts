@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Entity } from '../engine/ecs/entity.js';
 import { defineGame, type GameDefinition } from './define-game.js';
+import { defineSpace } from './define-space.js';
 import { PlayerEntity } from './player-entity.js';
 import { Service } from './service.js';
 
@@ -43,5 +44,20 @@ describe('defineGame', () => {
     expect(refusal({ ...base, services: { shop: { buy: () => 1 } } })).toContain('service shop is not a Service class');
     expect(refusal({ ...base, onStart: 'go' })).toContain('onStart must be a function');
     expect(refusal({ ...base, services: { sessions: Shop } })).toContain("service name sessions is the engine's own");
+  });
+
+  it('takes space types made by defineSpace and a start space among them', () => {
+    const field = defineSpace({ tickHz: 10 });
+    const game = defineGame({ ...base, spaces: { field, 'match-2v2': defineSpace({}) }, startSpace: 'field' });
+    expect(game.spaces?.field).toBe(field);
+    expect(game.startSpace).toBe('field');
+  });
+
+  it('refuses space types with a bad name or not made by defineSpace, and a start space that is not declared', () => {
+    expect(refusal({ ...base, spaces: { 'a b': defineSpace({}) } })).toContain('bad space type name "a b"');
+    expect(refusal({ ...base, spaces: { field: { tickHz: 10 } } })).toContain('space field is not made by defineSpace');
+    expect(refusal({ ...base, spaces: 'field' })).toContain('spaces must map space type names');
+    expect(refusal({ ...base, startSpace: 'field' })).toContain('startSpace "field" is not one of the space types declared in spaces');
+    expect(refusal({ ...base, spaces: { field: defineSpace({}) }, startSpace: 'toString' })).toContain('is not one of the space types');
   });
 });

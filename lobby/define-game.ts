@@ -8,8 +8,11 @@ import type { EntityClass } from '../engine/ecs/entity.js';
 import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { System } from '../engine/ecs/world.js';
 import type { GameContext } from './game-context.js';
+import { checkSystems } from './check-systems.js';
+import { isSpaceDefinition, type SpaceDefinition } from './define-space.js';
 import { PlayerEntity } from './player-entity.js';
 import { Service, type ServiceClass } from './service.js';
+import { SPACE_SERVICE } from './space-service.js';
 
 /** A system with a name and, optionally, its own rate. */
 export interface NamedSystem {
@@ -38,6 +41,17 @@ export interface GameDefinition {
   systems?: readonly GameSystem[];
   /** Services by name: clients call `name.method`, other servers `service(serverId, name)`. */
   services?: Readonly<Record<string, ServiceClass>>;
+  /**
+   * Space types by name (a scene, a match, the open world), each made with `defineSpace`: a lobby
+   * hosts any number of spaces of each, every one with its own world (lobby/space.ts).
+   */
+  spaces?: Readonly<Record<string, SpaceDefinition>>;
+  /**
+   * A space type of `spaces`: a player who binds to a lobby without being sent to a space enters
+   * that lobby's space of this type (`<type>@<lobbyId>`, created on first use). Without it,
+   * players stay in the lobby's own world.
+   */
+  startSpace?: string;
   /** Runs once the lobby has started, before it takes players: spawn or load world entities here. */
   onStart?(game: GameContext): void | Promise<void>;
   /** Runs when the lobby stops, before its final save. */
@@ -46,14 +60,15 @@ export interface GameDefinition {
 
 const GAME_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** RPC services every lobby or gate serves itself (engine/session/session-contract.ts). */
-const ENGINE_SERVICES: ReadonlySet<string> = new Set([LOBBY_SESSIONS_SERVICE, GATE_SERVICE]);
+const ENGINE_SERVICES: ReadonlySet<string> = new Set([LOBBY_SESSIONS_SERVICE, GATE_SERVICE, SPACE_SERVICE]);
 
 /**
  * Checks a game's definition and returns it frozen. Entity classes are checked again, more deeply,
  * when a lobby registers them.
  * @throws Error naming what is wrong: a bad name, a player type that is not listed or not a
  *   PlayerEntity, a system without a name or with a bad rate, two systems of one name, a service
- *   that is not a {@link Service} class.
+ *   that is not a {@link Service} class, a space type with a bad name or not made by
+ *   `defineSpace`, a `startSpace` that names no declared space type.
  */
 export function defineGame<G extends GameDefinition>(game: G): Readonly<G> {
   const fail = (message: string): never => {
@@ -65,17 +80,8 @@ export function defineGame<G extends GameDefinition>(game: G): Readonly<G> {
   const types = new Set(Object.values(game.entities));
   if (!types.has(game.player)) fail('player must be one of the classes listed in entities');
   if (!(game.player.prototype instanceof PlayerEntity)) fail(`player ${game.player.name} does not extend PlayerEntity`);
-  const names = new Set<string>();
-  for (const system of game.systems ?? []) {
-    const name = systemName(system);
-    if (!name) fail('every system needs a name: a named function, or { name, run }');
-    if (names.has(name)) fail(`two systems are named ${name}`);
-    names.add(name);
-    if (typeof system !== 'function') {
-      if (typeof system.run !== 'function') fail(`system ${name} has no run function`);
-      if (system.hz !== undefined && !(Number.isFinite(system.hz) && system.hz > 0)) fail(`system ${name}: hz must be a positive number`);
-    }
-  }
+  checkSystems(game.systems, fail);
+  checkSpaces(game, fail);
   for (const [name, cls] of Object.entries(game.services ?? {})) {
     if (typeof cls !== 'function' || !(cls.prototype instanceof Service)) fail(`service ${name} is not a Service class`);
     if (ENGINE_SERVICES.has(name)) fail(`service name ${name} is the engine's own`);
@@ -84,6 +90,20 @@ export function defineGame<G extends GameDefinition>(game: G): Readonly<G> {
     if (game[hook] !== undefined && typeof game[hook] !== 'function') fail(`${hook} must be a function`);
   }
   return Object.freeze(game);
+}
+
+/** Space type names: as game names. */
+const SPACE_TYPE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+function checkSpaces(game: GameDefinition, fail: (message: string) => never): void {
+  if (game.spaces !== undefined && (typeof game.spaces !== 'object' || game.spaces === null)) fail('spaces must map space type names to defineSpace(...) results');
+  for (const [type, space] of Object.entries(game.spaces ?? {})) {
+    if (!SPACE_TYPE.test(type)) fail(`bad space type name ${JSON.stringify(type)}`);
+    if (!isSpaceDefinition(space)) fail(`space ${type} is not made by defineSpace`);
+  }
+  if (game.startSpace !== undefined && !Object.hasOwn(game.spaces ?? {}, game.startSpace)) {
+    fail(`startSpace ${JSON.stringify(game.startSpace)} is not one of the space types declared in spaces`);
+  }
 }
 
 /** The name a system runs under. */

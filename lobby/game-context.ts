@@ -7,11 +7,13 @@ import type { Mailbox } from '../engine/cluster/discovery.js';
 import type { EntityHost } from '../engine/ecs/entity-host.js';
 import type { Entity, EntityClass } from '../engine/ecs/entity.js';
 import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
-import type { SpawnOptions, World } from '../engine/ecs/world.js';
+import type { SpawnOptions } from '../engine/ecs/world.js';
+import type { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Logger } from '../engine/log/types.js';
 import type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from '../engine/rpc/remote-proxy.js';
 import type { CallOptions } from '../engine/rpc/rpc-node.js';
 import type { Clock } from '../engine/timer/clock.js';
+import type { GameSpaces } from './game-spaces.js';
 import type { SessionDirectory } from './player-entity.js';
 
 /** The lobby's view for game code: entities, the cluster, sessions. */
@@ -20,10 +22,13 @@ export interface GameContext extends SessionDirectory {
   readonly serverId: string;
   /** The lobby's logger, for lines about the game as a whole. */
   readonly logger: Logger;
+  /** The spaces (game-spaces.ts): `create`, `local`, `list`, `enter`. */
+  readonly spaces: GameSpaces;
   /** Milliseconds since the epoch, from the lobby's clock (a manual one in tests). */
   now(): number;
   /**
-   * Creates an entity of a registered type here (`onCreate` runs); one whose components have
+   * Creates an entity of a registered type in the lobby's own world, outside any space
+   * (`onCreate` runs; `space.spawn` creates one in a space); one whose components have
    * persistent fields is saved with the next flush.
    * @throws Error for an unregistered type, an id in use, or what a hook threw.
    */
@@ -37,7 +42,7 @@ export interface GameContext extends SessionDirectory {
    *   when the entity with that id here is of another type.
    */
   load<E extends Entity = Entity>(type: EntityClass<E> | string, id: string): Promise<E | undefined>;
-  /** The live entity with id `id` on this lobby. */
+  /** The live entity with id `id` on this lobby, in its world or any of its spaces. */
   find(id: string): Entity | undefined;
   /** A proxy for the entity at `mailbox`, wherever it runs: `remote(m).Inventory.grant(5)`. */
   remote<T = UntypedEntity>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T>;
@@ -57,7 +62,9 @@ export interface GameContext extends SessionDirectory {
 
 /** What a {@link LobbyGameContext} is built from. */
 export interface LobbyGameContextOptions {
-  world: World;
+  /** The lobby's worlds: spawning goes to the home world, finding searches all. */
+  world: Pick<WorldGroup, 'spawn' | 'find'>;
+  spaces: GameSpaces;
   registry: EntityRegistry;
   /** The world's host: the server id, RPC proxies, loading. */
   host: EntityHost;
@@ -71,9 +78,11 @@ export interface LobbyGameContextOptions {
 /** The {@link GameContext} of one lobby. */
 export class LobbyGameContext implements GameContext {
   readonly logger: Logger;
+  readonly spaces: GameSpaces;
 
   constructor(private readonly options: LobbyGameContextOptions) {
     this.logger = options.logger;
+    this.spaces = options.spaces;
   }
 
   get serverId(): string {

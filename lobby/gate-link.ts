@@ -55,6 +55,17 @@ export class GateLink {
   }
 
   /**
+   * Sends `bodies[i]` (bytes, delivered as they are) on `route` to `sessionIds[i]`, all held by
+   * gate `gateId`: one message for the gate however many clients it carries.
+   * @returns whether it was queued to the gate.
+   */
+  pushEach(gateId: string, route: string, sessionIds: readonly string[], bodies: readonly Uint8Array[]): boolean {
+    if (!this.send(gateId, 'pushEach', [route, sessionIds, bodies])) return false;
+    this.counters.pushes++;
+    return true;
+  }
+
+  /**
    * Asks gate `gateId` to close `sessionId` with a KICK.
    * @returns whether it was queued to the gate.
    */
@@ -78,7 +89,7 @@ export class GateLink {
     return { ...this.counters };
   }
 
-  private send(gateId: string, method: 'push' | 'kick' | 'setData', args: unknown[]): boolean {
+  private send(gateId: string, method: 'push' | 'pushEach' | 'kick' | 'setData', args: unknown[]): boolean {
     try {
       this.rpc.notify(gateId, GATE_SERVICE, method, args);
       return true;

@@ -1,14 +1,16 @@
 /**
- * A lobby as one lifecycle module: the game's world (its entity types and systems), entity
- * persistence on the open store, the session host served to gates with the game's services, the
- * tick loop and the periodic save of dirty entities, and the game's start and stop hooks. Built
- * at start, since it needs the store and the RPC node already running.
+ * A lobby as one lifecycle module: the game's world (its entity types and systems), its spaces
+ * (space-host.ts, each with its own world), entity persistence on the open store over all those
+ * worlds, the session host served to gates with the game's services, the tick loop and the
+ * periodic save of dirty entities, and the game's start and stop hooks. Built at start, since it
+ * needs the store and the RPC node already running.
  */
 import { createEntityHost } from '../engine/ecs/entity-host.js';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { TickLoop } from '../engine/ecs/tick-loop.js';
 import { World } from '../engine/ecs/world.js';
+import { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
@@ -16,12 +18,19 @@ import type { Store } from '../engine/persist/store.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
+import { TimerService } from '../engine/timer/timer-service.js';
 import { LOBBY_DEFAULTS, type LobbySettings } from './lobby-defaults.js';
 import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
+import { LobbySpaces } from './game-spaces.js';
 import type { Service } from './service.js';
 import { SessionHost } from './session-host.js';
+import { ClusterSpaces } from './cluster-spaces.js';
+import { SpaceDirectory } from './space-directory.js';
+import { SpaceHost } from './space-host.js';
+import { SPACE_SERVICE, SPACE_SERVICE_METHODS, SpaceService } from './space-service.js';
+import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { atRate } from './system-rate.js';
 
 /** What a {@link LobbyModule} needs. */
@@ -66,6 +75,8 @@ export interface LobbyModuleOptions {
    * `onStart` can claim names and what it loads is claimed by the id the lobby keeps. Default false.
    */
   deferGameStart?: boolean;
+  /** Makes each space's sync stage (space-sync-stage.ts); without it, spaces send their players nothing. */
+  createSpaceSync?: SpaceSyncFactory;
 }
 
 /** What RPC sees of a draining lobby's world: no entity to call. */
@@ -75,7 +86,9 @@ const NO_ENTITIES = { find: () => undefined };
 export class LobbyModule implements Module {
   readonly name = 'lobby';
   private host: SessionHost | undefined;
-  private world: World | undefined;
+  private worlds: WorldGroup | undefined;
+  private spaceHost: SpaceHost | undefined;
+  private timers: TimerService | undefined;
   private loop: TickLoop | undefined;
   private unsubscribe: (() => void) | undefined;
   private context: LobbyGameContext | undefined;
@@ -89,9 +102,14 @@ export class LobbyModule implements Module {
     return this.host?.sessionCount ?? 0;
   }
 
-  /** Live entities, for load reports. */
+  /** Live entities in the lobby world and its spaces, for load reports. */
   get entityCount(): number {
-    return this.world?.entityCount ?? 0;
+    return this.worlds?.entityCount ?? 0;
+  }
+
+  /** The lobby's spaces, once started (the cross-lobby services and the test kit use it). */
+  get spaces(): SpaceHost | undefined {
+    return this.spaceHost;
   }
 
   /** The game's view of this lobby, once started (the test kit reads entities through it). */
@@ -110,24 +128,51 @@ export class LobbyModule implements Module {
     const tickHz = this.options.tickHz ?? 20;
     const registry = new EntityRegistry();
     for (const [name, cls] of Object.entries(game.entities)) registry.register(name, cls);
+    // One timer service for all the lobby's worlds: an entity keeps its timers across spaces.
+    const timers = new TimerService({ clock: gameClock, logger });
     const world = new World({
       logger,
       clock: gameClock,
       registry,
+      timers,
       ...(this.options.maxQueuedPerEntity === undefined ? {} : { queueLimit: this.options.maxQueuedPerEntity }),
       ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
     });
     for (const system of game.systems ?? []) {
       world.addSystem(systemName(system), typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz));
     }
-    const persistence = new EntityPersistence({ world, registry, store: this.options.store(), logger, clock,
+    const worlds = new WorldGroup(world);
+    const store = this.options.store();
+    const persistence = new EntityPersistence({ world: worlds, registry, store, logger, clock,
       owner: () => rpc.serverId,
       ...(this.options.claimTtlMs === undefined ? {} : { claimTtlMs: this.options.claimTtlMs }),
       ...(this.options.claimRenewMs === undefined ? {} : { claimRenewMs: this.options.claimRenewMs }),
     });
+    const entityHost = createEntityHost({ rpc, persistence });
+    world.setHost(entityHost);
+    // Every live space is named in discovery, so that any server finds its lobby.
+    const directory = new SpaceDirectory({ discovery: this.options.discovery, serverId: () => rpc.serverId, logger });
+    const spaces = new SpaceHost({
+      game,
+      worlds,
+      registry,
+      persistence,
+      store,
+      entityHost,
+      clock: gameClock,
+      timers,
+      logger,
+      lobbyId: () => rpc.serverId,
+      tickHz,
+      ...(this.options.maxQueuedPerEntity === undefined ? {} : { queueLimit: this.options.maxQueuedPerEntity }),
+      ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
+      ...(this.options.createSpaceSync ? { createSync: this.options.createSpaceSync } : {}),
+      names: directory,
+    });
     const host = new SessionHost({
       rpc,
-      world,
+      world: worlds,
+      placement: spaces,
       registry,
       persistence,
       clock,
@@ -137,10 +182,15 @@ export class LobbyModule implements Module {
       ...(this.options.claimWaitMs === undefined ? {} : { claimWaitMs: this.options.claimWaitMs }),
       ...this.options.sessions,
     });
-    const entityHost = createEntityHost({ rpc, persistence });
-    world.setHost(entityHost);
+    // A player whose avatar another owner took is no longer in its space.
+    persistence.onOwnershipLost((entity) => spaces.lost(entity));
+    // The player's space sends a client that resumed on a new connection a fresh snapshot.
+    host.onResumed((avatar) => spaces.resync(avatar));
+    const avatarOf = (uid: string): PlayerEntity | undefined => host.avatarOf(uid);
+    const localSpaces = new LobbySpaces({ host: spaces, avatarOf });
     const context = new LobbyGameContext({
-      world,
+      world: worlds,
+      spaces: new ClusterSpaces({ local: localSpaces, directory, discovery: this.options.discovery, rpc, avatarOf }),
       registry,
       host: entityHost,
       claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
@@ -157,9 +207,12 @@ export class LobbyModule implements Module {
       this.services.push(service);
     }
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
-    rpc.targets.setEntities(world);
+    rpc.serve(SPACE_SERVICE, new SpaceService(localSpaces), SPACE_SERVICE_METHODS);
+    rpc.targets.setEntities(worlds);
     this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt) });
-    this.world = world;
+    this.worlds = worlds;
+    this.spaceHost = spaces;
+    this.timers = timers;
     this.host = host;
     this.context = context;
     await host.start();
@@ -193,14 +246,16 @@ export class LobbyModule implements Module {
    * still runs.
    */
   async drain(): Promise<void> {
-    const world = this.world;
-    if (!world) return;
+    const worlds = this.worlds;
+    if (!worlds) return;
     this.options.rpc.targets.setEntities(NO_ENTITIES);
     const settleWaitMs = this.options.sessions?.settleWaitMs ?? LOBBY_DEFAULTS.settleWaitMs;
     await this.host?.drain(async () => {
       await this.stopGame();
       // Server calls to NPCs and world entities queued before the refusal change state too.
-      await Promise.all(world.list().map((entity) => entity.queue.settle(this.options.clock, settleWaitMs)));
+      await Promise.all(worlds.list().map((entity) => entity.queue.settle(this.options.clock, settleWaitMs)));
+      // Kept spaces list their entities; the final flush saves them.
+      await this.spaceHost?.drain();
     });
   }
 
@@ -208,10 +263,11 @@ export class LobbyModule implements Module {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.loop?.stop();
+    this.spaceHost?.stop();
     await this.stopGame();
     await this.host?.stop();
     // Saved timers are in the entities' documents; the live ones end with the lobby.
-    this.world?.timers.stop();
+    this.timers?.stop();
   }
 
   private async stopGame(): Promise<void> {

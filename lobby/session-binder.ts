@@ -4,15 +4,17 @@
  * last logout is still saving, and a second login of the same uid takes the live avatar over
  * from the first session (the gate allows one login per uid, so the first one is gone). The
  * avatar's hooks run here: `onOnline` (or `onRebound`) once a bind is done, `onOffline` before a
- * close saves (player-hooks.ts).
+ * close saves (player-hooks.ts), except a close with reason `moved`: the player is moving to
+ * another lobby (the gate's `move`), not leaving the game.
  */
 import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
-import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
+import { MOVED_CLOSE_REASON, type BindResult, type SessionInfo } from '../engine/session/session-contract.js';
 import { SessionDataMap } from '../engine/session/session-data-map.js';
 import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
 import { LobbyError } from './errors.js';
+import { SpaceError } from './space-errors.js';
 import type { GateLink } from './gate-link.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { PlayerEntity, SessionDirectory } from './player-entity.js';
@@ -31,6 +33,27 @@ export interface BoundSession {
   readonly result: BindResult;
 }
 
+/**
+ * Where a bound avatar is in the lobby: its space (space-host.ts). The binder calls it while it
+ * binds and closes a session; the moves themselves run on the avatar's queue.
+ */
+export interface AvatarPlacement {
+  /**
+   * Puts a just-bound avatar where it belongs (the space the bind named, else the game's start
+   * space, else nowhere) before `onOnline` runs. Never fails a bind for a space: it logs instead.
+   */
+  placeOnBind(avatar: PlayerEntity, spaceId: string | undefined): Promise<void>;
+  /**
+   * Checks, before anything is loaded, that space `spaceId` named by a bind (a player moving here
+   * from another lobby) is here and has room, so that the gate can bind the player back where it
+   * was instead.
+   * @throws SpaceError SPACE_ERR_NOT_FOUND, SPACE_ERR_FULL.
+   */
+  checkArrival(spaceId: string): void;
+  /** Takes a closing session's avatar out of its space (`onPlayerLeave`) after `onOffline`, before the save. */
+  leaveOnClose(avatar: PlayerEntity): Promise<void>;
+}
+
 /** What a {@link SessionBinder} needs. */
 export interface SessionBinderOptions {
   avatars: AvatarStore;
@@ -44,6 +67,7 @@ export interface SessionBinderOptions {
   serverId: () => string;
   maxIdBytes: number;
   settleWaitMs: number;
+  placement?: AvatarPlacement;
 }
 
 const noop = (): void => undefined;
@@ -94,10 +118,11 @@ export class SessionBinder {
    */
   bind(info: SessionInfo, rebound: boolean, checkOpen: () => void): Promise<BindResult> {
     const data = this.checkInfo(info);
-    const { sessionId, uid, gateId } = info;
+    const { sessionId, uid, gateId, space } = info;
     const step = this.locks.run(uid, () => {
       checkOpen();
-      return this.bindLocked({ sessionId, uid, gateId }, data, rebound);
+      if (space !== undefined) this.checkArrival(space);
+      return this.bindLocked({ sessionId, uid, gateId, ...(space === undefined ? {} : { space }) }, data, rebound);
     });
     this.binding.set(sessionId, step);
     const forget = (): void => {
@@ -168,6 +193,7 @@ export class SessionBinder {
     this.byId.set(info.sessionId, bound);
     this.byUidMap.set(info.uid, bound);
     logger.info('lobby: session bound', { sessionId: info.sessionId, uid: info.uid, gateId: info.gateId, rebound, loaded, replaced: older?.sessionId });
+    await this.place(bound, info.space);
     await this.hook(bound, rebound ? 'onRebound' : 'onOnline');
     return bound.result;
   }
@@ -175,15 +201,21 @@ export class SessionBinder {
   private async release(bound: BoundSession, reason: string): Promise<void> {
     const settled = await this.settle(bound);
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
+    // A player moving to another lobby stays online: it is saved and released without onOffline.
+    const offline = reason !== MOVED_CLOSE_REASON;
     // onOffline runs in the avatar's queue: behind a request that never settles it could not run
     // before the save, so the close goes on without it rather than wait twice.
-    if (!settled) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
-    const hook = settled ? this.hook(bound, 'onOffline', reason) : undefined;
+    if (!settled && offline) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
+    const hook = settled && offline ? this.hook(bound, 'onOffline', reason) : undefined;
     // Queued right behind the hook: a server call that arrives while the avatar is saved and
     // leaves the world waits, then finds it gone, instead of changing what is being saved.
     const held = settled ? this.holdQueue(bound) : undefined;
     await hook;
     const unhold = await held;
+    // Out of its space before the save, while the queue is held.
+    await this.options.placement?.leaveOnClose(bound.avatar).catch((err: unknown) => {
+      this.options.logger.error('lobby: taking an avatar out of its space failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id });
+    });
     bound.avatar.attachSession(undefined, undefined);
     let saved = false;
     try {
@@ -214,6 +246,21 @@ export class SessionBinder {
     return unhold;
   }
 
+  private checkArrival(spaceId: string): void {
+    const { placement } = this.options;
+    if (!placement) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${spaceId}: this lobby hosts no spaces`);
+    placement.checkArrival(spaceId);
+  }
+
+  // A placement that fails is logged: the player is bound all the same, in the lobby world.
+  private async place(bound: BoundSession, spaceId: string | undefined): Promise<void> {
+    try {
+      await this.options.placement?.placeOnBind(bound.avatar, spaceId);
+    } catch (err) {
+      this.options.logger.error('lobby: placing an avatar in its space failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id, spaceId });
+    }
+  }
+
   private hook(bound: BoundSession, hook: PlayerHook, ...args: string[]): Promise<void> {
     const { clock, logger, settleWaitMs } = this.options;
     return runPlayerHook(bound.avatar, hook, args, { clock, logger, maxWaitMs: settleWaitMs, sessionId: bound.sessionId });
@@ -238,8 +285,9 @@ export class SessionBinder {
       throw new LobbyError('LOBBY_ERR_BAD_ARGS', `bind: ${what}`);
     };
     if (typeof info !== 'object' || info === null) bad('session info is not an object');
-    for (const key of ['sessionId', 'uid', 'gateId'] as const) {
+    for (const key of ['sessionId', 'uid', 'gateId', 'space'] as const) {
       const value: unknown = info[key];
+      if (key === 'space' && value === undefined) continue;
       if (typeof value !== 'string' || value.length === 0) bad(`${key} is not a non-empty string`);
       if (Buffer.byteLength(value as string) > this.options.maxIdBytes) bad(`${key} is longer than ${this.options.maxIdBytes} bytes`);
       if (CONTROL.test(value as string)) bad(`${key} holds control characters`);

@@ -14,6 +14,7 @@ import type { CodecLimits } from '../engine/codec/limits.js';
 import type { EntityPersistence, FlushResult } from '../engine/ecs/entity-persistence.js';
 import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import type { World } from '../engine/ecs/world.js';
+import type { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
 import type { BindResult, LobbySessions, SessionInfo } from '../engine/session/session-contract.js';
@@ -26,13 +27,16 @@ import { GateLink, type GateNotifier } from './gate-link.js';
 import { CLIENT_ARGS_LIMITS, DEFAULT_AVATAR_TYPE, lobbySettings, type LobbySettings } from './lobby-defaults.js';
 import { PlayerEntity, type SessionDirectory } from './player-entity.js';
 import { RemoteSession } from './remote-session.js';
-import { SessionBinder } from './session-binder.js';
+import { SessionBinder, type AvatarPlacement } from './session-binder.js';
 
 /** What a {@link SessionHost} needs; the optional settings are in {@link LobbySettings}, defaults in LOBBY_DEFAULTS. */
 export interface SessionHostOptions extends Partial<LobbySettings> {
   /** The lobby's RPC node (an RpcNode): its server id goes in avatar mailboxes, pushes go through it. */
   rpc: GateNotifier & { readonly serverId: string };
-  world: World;
+  /** The lobby's world, or its worlds (the lobby world and its spaces'). */
+  world: World | WorldGroup;
+  /** Puts avatars in their space on bind and takes them out on close (the lobby's SpaceHost); without it they stay in the world they load in. */
+  placement?: AvatarPlacement;
   registry: EntityRegistry;
   persistence: EntityPersistence;
   clock: Clock;
@@ -55,6 +59,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   private readonly binder: SessionBinder;
   private draining: Promise<void> | undefined;
   private flushTimer: ClockTimer | undefined;
+  private readonly resumedListeners = new Set<(avatar: PlayerEntity, sessionId: string) => void>();
 
   /**
    * @throws Error when the avatar type is not registered or does not extend PlayerEntity;
@@ -95,6 +100,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
       serverId: () => options.rpc.serverId,
       maxIdBytes: this.settings.maxUidBytes,
       settleWaitMs: this.settings.settleWaitMs,
+      ...(options.placement ? { placement: options.placement } : {}),
     });
     // A lobby that lost an avatar to another owner stops serving it: the player is kicked and logs in again.
     options.persistence.onOwnershipLost((entity, reason) => {
@@ -108,7 +114,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     return this.binder.size;
   }
 
-  /** Entities alive in the lobby's world, for load reports. */
+  /** Entities alive in the lobby's worlds, for load reports. */
   get entityCount(): number {
     return this.options.world.entityCount;
   }
@@ -169,6 +175,29 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   /** @inheritDoc LobbySessions.close */
   close(sessionId: string, reason: string): Promise<void> {
     return this.binder.close(sessionId, reason);
+  }
+
+  /** @inheritDoc LobbySessions.resumed */
+  async resumed(sessionId: string): Promise<void> {
+    const bound = typeof sessionId === 'string' ? this.binder.get(sessionId) : undefined;
+    if (!bound) return;
+    for (const listener of this.resumedListeners) {
+      try {
+        listener(bound.avatar, sessionId);
+      } catch (err) {
+        this.options.logger.error('lobby: a resume listener threw', { err, sessionId });
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` with the avatar and session id of each session bound here whose client came
+   * back on a new connection (the player's space sends it a fresh snapshot).
+   * @returns a function that removes the listener.
+   */
+  onResumed(listener: (avatar: PlayerEntity, sessionId: string) => void): () => void {
+    this.resumedListeners.add(listener);
+    return () => this.resumedListeners.delete(listener);
   }
 
   /**

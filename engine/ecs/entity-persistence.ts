@@ -23,9 +23,21 @@ import type { Entity } from './entity.js';
 import type { EntityRegistry } from './entity-registry.js';
 import type { World } from './world.js';
 
+/**
+ * The world (or worlds: a lobby's WorldGroup, world-group.ts) whose entities a persistence
+ * saves and loads into.
+ */
+export type PersistedWorlds = Pick<World, 'find' | 'spawn' | 'destroy' | 'markDirty' | 'isDirty' | 'takeDirty' | 'takeDirtyOne' | 'onCritical'>;
+
+/** Options for {@link EntityPersistence.load}. */
+export interface LoadOptions {
+  /** The world the entity is spawned in (default: the persistence's, or a group's home world). */
+  into?: Pick<World, 'spawn'>;
+}
+
 /** Options for {@link EntityPersistence}. */
 export interface EntityPersistenceOptions {
-  world: World;
+  world: PersistedWorlds;
   registry: EntityRegistry;
   store: Store;
   logger: Logger;
@@ -161,12 +173,12 @@ export class EntityPersistence {
    *   unknown type or a document that does not fit the type; StoreError when the store fails. The
    *   world is unchanged and no claim is kept.
    */
-  load(type: string, id: string): Promise<Entity | undefined> {
+  load(type: string, id: string, options: LoadOptions = {}): Promise<Entity | undefined> {
     const present = this.options.world.find(id);
     if (present) return Promise.resolve(present);
     let pending = this.loading.get(id);
     if (!pending) {
-      pending = this.claimAndLoad(type, id).finally(() => this.loading.delete(id));
+      pending = this.claimAndLoad(type, id, options.into ?? this.options.world).finally(() => this.loading.delete(id));
       this.loading.set(id, pending);
     }
     return pending;
@@ -223,7 +235,7 @@ export class EntityPersistence {
     }
   }
 
-  private async claimAndLoad(type: string, id: string): Promise<Entity | undefined> {
+  private async claimAndLoad(type: string, id: string, into: Pick<World, 'spawn'>): Promise<Entity | undefined> {
     const { cls, order, name } = this.options.registry.lookup(type);
     await this.claims.claim(name, id);
     try {
@@ -231,7 +243,7 @@ export class EntityPersistence {
       if (!doc) return undefined;
       const components = checkEntityDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
       const timers = checkStoredTimers(`${name}/${id}`, doc.data.timers);
-      const entity = this.options.world.spawn(cls, { id, loaded: { version: doc.version, components, timers } });
+      const entity = into.spawn(cls, { id, loaded: { version: doc.version, components, timers } });
       this.claims.attach(entity);
       return entity;
     } catch (err) {

@@ -20,6 +20,7 @@ import { EntityQueue } from './entity-queue.js';
 import { EntityTimers } from './entity-timers.js';
 import type { HotStore } from './hot-fields.js';
 import type { World } from './world.js';
+import type { WorldSpace } from './world-space.js';
 
 /** An entity class: constructible without arguments, with the statics of {@link Entity}. */
 export type EntityClass<E extends Entity = Entity> = (new () => E) & Pick<typeof Entity, 'components'>;
@@ -172,6 +173,24 @@ export abstract class Entity {
     removeComponent(world.ecs, eid, cls);
   }
 
+  /**
+   * The space the entity is in (a scene, a match, the open world), or undefined when it is in
+   * its lobby's own world (or destroyed).
+   */
+  get space(): WorldSpace | undefined {
+    return this.placement?.world.space;
+  }
+
+  /**
+   * The entities of this entity's space within `radius` of it, itself excluded, in no particular
+   * order; [] outside a space.
+   * @throws Error when the space declares no interest grid (it knows no positions).
+   */
+  nearby(radius: number): Entity[] {
+    const space = this.space;
+    return space ? space.nearby(this, radius) : [];
+  }
+
   /** Marks the entity for saving (see {@link Component.markDirty}). */
   markDirty(options?: DirtyOptions): void {
     const { world } = this.placed();
@@ -235,7 +254,8 @@ export abstract class Entity {
       queue: this.queue,
       logger: () => this.logger,
       target: this,
-      markDirty: () => world.markDirty(this),
+      // Read at each use: the entity may have moved to another world of its lobby since.
+      markDirty: () => this.placement?.world.markDirty(this),
       max: world.maxTimersPerEntity,
     });
     return this.ownTimers;
@@ -346,6 +366,38 @@ export abstract class Entity {
     this.placement = placement;
     this.home = placement.world;
     for (const cls of order) this.attach(cls, loaded?.[cls.name]);
+  }
+
+  /** @internal The world the entity is in now, undefined once destroyed (world groups use it). */
+  get placedWorld(): World | undefined {
+    return this.placement?.world;
+  }
+
+  /** @internal Live timers of the entity, for a transfer between worlds. */
+  get timerCount(): number {
+    return this.ownTimers?.size ?? 0;
+  }
+
+  /**
+   * @internal Moves the entity to `world` under bitecs id `eid`: every component keeps its
+   * instance, its hot values are copied to the new world's arrays, and it is added to the new
+   * bitecs world. Only the world calls it (World.transfer), which checked the move first.
+   */
+  relocate(world: World, eid: number): void {
+    const placement = this.placed();
+    for (const [cls, part] of this.parts) {
+      const store = world.hot(cls);
+      const from = part.hotStore;
+      for (const field in store) store[field]![eid] = from ? from[field]![part.hotEid]! : 0;
+      part.hotStore = store;
+      part.hotEid = eid;
+      addComponent(world.ecs, eid, cls);
+    }
+    this.placement = { ...placement, world, eid };
+    // Remade on first use: the new world's logger may say which space it is.
+    this.ownLogger = undefined;
+    // An idle timer set bound to the old world's timer service is remade on the new one.
+    if (this.ownTimers && placement.world.timers !== world.timers) this.ownTimers = undefined;
   }
 
   /** @internal The numeric bitecs id, valid until the entity is destroyed; only the world uses it. */

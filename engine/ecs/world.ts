@@ -15,6 +15,7 @@ import type { EntityRegistry } from './entity-registry.js';
 import type { DirtyOptions } from './component.js';
 import type { ComponentData, Entity, EntityClass } from './entity.js';
 import { HotStores, type HotSpec, type HotStore } from './hot-fields.js';
+import type { WorldSpace } from './world-space.js';
 
 /** A system: one pass of game logic over the world's data. `dt` is in seconds. */
 export type System = (world: World, dt: number) => void;
@@ -51,6 +52,14 @@ export interface WorldOptions {
   queueLimit?: number;
   /** Cap on the live timers of one entity (default 1,024). */
   maxTimersPerEntity?: number;
+  /**
+   * The timer service the entities' timers run on, shared by the worlds of one lobby so that an
+   * entity's timers keep running when it moves between them ({@link World.transfer}); its owner
+   * stops it. Default: one of the world's own, on `clock`.
+   */
+  timers?: TimerService;
+  /** The space this world belongs to, which its entities reach as `entity.space`. */
+  space?: WorldSpace;
 }
 
 /** A bitecs world with its entities and an ordered system pipeline. */
@@ -76,6 +85,8 @@ export class World {
   readonly queueLimit: number;
   /** Cap on one entity's live timers. */
   readonly maxTimersPerEntity: number;
+  /** The space this world belongs to, if any. */
+  readonly space: WorldSpace | undefined;
   private steps = 0;
   private elapsed = 0;
 
@@ -84,7 +95,8 @@ export class World {
     this.logger = options.logger;
     this.clock = options.clock;
     this.nextId = createEntityIds(options.clock);
-    this.timers = new TimerService({ clock: options.clock, logger: options.logger });
+    this.timers = options.timers ?? new TimerService({ clock: options.clock, logger: options.logger });
+    this.space = options.space;
     this.queueLimit = options.queueLimit ?? DEFAULT_ENTITY_QUEUE_LIMIT;
     this.maxTimersPerEntity = options.maxTimersPerEntity ?? DEFAULT_MAX_TIMERS_PER_ENTITY;
   }
@@ -207,6 +219,36 @@ export class World {
     this.byEid.delete(eid);
     this.dirty.delete(entity);
     removeEntity(this.ecs, eid);
+  }
+
+  /**
+   * Moves a live entity of this world into `target` (another world of the same lobby: a player
+   * entering a space). It stays the same `Entity` object with the same id, the same component
+   * instances and the same queue and timers; it gets a new bitecs id in `target`, where every
+   * one of its component classes is added and its hot values are copied; unsaved changes stay
+   * unsaved (it is dirty in `target` when it was dirty here). No hook runs.
+   * @throws Error when the entity is not in this world, `target` is this world or holds an
+   *   entity with the same id, or the entity has live timers and `target` runs timers on another
+   *   timer service (give the worlds one, see {@link WorldOptions.timers}).
+   */
+  transfer(entity: Entity, target: World): void {
+    if (!entity.alive || this.entities.get(entity.id) !== entity) throw new Error('World.transfer: the entity is not in this world');
+    const { id } = entity;
+    if (target === this) throw new Error(`World.transfer: ${id} is in the target world already`);
+    if (target.entities.has(id)) throw new Error(`World.transfer: entity id ${id} is in use in the target world`);
+    if (entity.timerCount > 0 && target.timers !== this.timers) {
+      throw new Error(`World.transfer: ${id} has live timers and the target world runs another timer service`);
+    }
+    const from = entity.eid;
+    const eid = addEntity(target.ecs);
+    target.hotStores.ensure(eid);
+    entity.relocate(target, eid);
+    this.entities.delete(id);
+    this.byEid.delete(from);
+    removeEntity(this.ecs, from);
+    target.entities.set(id, entity);
+    target.byEid.set(eid, entity);
+    if (this.dirty.delete(entity)) target.dirty.add(entity);
   }
 
   /** Records that `entity` has changes to save; a critical change also goes to the critical listener at once. */

@@ -13,10 +13,17 @@ export const LOBBY_SESSIONS_SERVICE = 'sessions';
 export const GATE_SERVICE = 'gate';
 
 /** Methods of {@link LOBBY_SESSIONS_SERVICE}, in the order the gate uses them. */
-export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close'] as const;
+export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close', 'resumed'] as const;
 
 /** Methods of {@link GATE_SERVICE}. */
-export const GATE_METHODS = ['push', 'kick', 'setData'] as const;
+export const GATE_METHODS = ['push', 'kick', 'setData', 'move', 'pushEach'] as const;
+
+/**
+ * The reason of the `close` a gate sends the old lobby of a session it moves to another lobby
+ * (`GateSessions.move`): the player did not leave the game, so the lobby saves and releases the
+ * avatar without the player's `onOffline` hook.
+ */
+export const MOVED_CLOSE_REASON = 'moved';
 
 /**
  * The error code a lobby answers for a session it does not hold (it closed it when the gate seemed
@@ -57,6 +64,13 @@ export interface SessionInfo {
    * `setData`, so that a lobby binding the session after a rebind sees it. Absent: none.
    */
   data?: SessionDataRecord;
+  /**
+   * The space to put the avatar in (a move to another lobby, `GateSessions.move`). The lobby
+   * fails the bind with a coded error when that space is not one of its own (or is full); the
+   * gate then binds the session back where it was. Absent: the game's start space on that lobby,
+   * or none. The lobby tells the client its space (`sys.space`) before it answers the bind.
+   */
+  space?: string;
 }
 
 /** What a lobby answers to `bind`. */
@@ -77,7 +91,11 @@ export interface BindResult {
  *   `service.method` on a client service) with `args` (msgpack bytes of an array); resolves with
  *   the msgpack bytes of the result. Requests of one session run one at a time in arrival order.
  * - `notify(sessionId, route, args)`: the same without a reply.
- * - `close(sessionId, reason)`: the client left: save the avatar and release it.
+ * - `close(sessionId, reason)`: the client left: save the avatar and release it. With reason
+ *   {@link MOVED_CLOSE_REASON} the player moves to another lobby: requests already here finish
+ *   and reply, the avatar leaves its space, is saved and released, and `onOffline` does not run.
+ * - `resumed(sessionId)`: the client came back on a new connection (usually an RPC notify): the
+ *   player's space sends it a fresh snapshot of what it sees.
  *
  * `sessionId` is empty for requests on routes that pass before authentication: they may only
  * reach client services.
@@ -87,6 +105,7 @@ export interface LobbySessions {
   request(sessionId: string, route: string, args: Uint8Array): Promise<Uint8Array>;
   notify(sessionId: string, route: string, args: Uint8Array): Promise<void>;
   close(sessionId: string, reason: string): Promise<void>;
+  resumed(sessionId: string): Promise<void>;
 }
 
 /**
@@ -97,9 +116,21 @@ export interface LobbySessions {
  * - `kick(sessionId, reason)`: close the session's connection with a KICK.
  * - `setData(sessionId, key, value)`: keep `value` (msgpack bytes; `null` removes the key) in
  *   the session's data, within SESSION_DATA_LIMITS; the next bind of the session carries it.
+ * - `move(sessionId, lobbyId, spaceId)`: move the session's player to space `spaceId` on lobby
+ *   `lobbyId`. Answers at once; then the gate holds the session's new requests, closes the
+ *   session on its lobby with reason {@link MOVED_CLOSE_REASON}, binds it on `lobbyId` with
+ *   `SessionInfo.space` (that lobby tells the client `sys.space`) and replays the held requests,
+ *   in order.
+ *   When that bind fails the session binds back (its old lobby first) and the client hears
+ *   `sys.rebound`. Moves of one session run one after the other; a session not here is a no-op.
+ * - `pushEach(route, sessionIds, bodies)`: send `bodies[i]` (bytes, sent as they are) on `route`
+ *   to `sessionIds[i]`, for each listed session held by this gate (a different body to each:
+ *   state sync sends one such call per gate per step).
  */
 export interface GateSessions {
   push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void>;
   kick(sessionId: string, reason: string): Promise<void>;
   setData(sessionId: string, key: string, value: Uint8Array | null): Promise<void>;
+  move(sessionId: string, lobbyId: string, spaceId: string): Promise<void>;
+  pushEach(route: string, sessionIds: readonly string[], bodies: readonly Uint8Array[]): Promise<void>;
 }

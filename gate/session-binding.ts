@@ -1,0 +1,204 @@
+/**
+ * Where each session of a gate is bound: binding it to a lobby (a policy pick, or the lobby a
+ * move names), moving it to a space on another lobby, binding it back when that fails, and
+ * closing it on its lobby. While a bind or a move is in progress, `session.binding` is the
+ * promise every new request of the session waits for: they go on, in the order they came, to the
+ * lobby it resolves with.
+ *
+ * A move (`GateSessions.move`): hold new requests → `close(sessionId, 'moved')` on the old lobby
+ * (requests already there finish and reply first) → `bind(info, rebound = true)` on the new lobby
+ * with `info.space` (the new lobby pushes `sys.space` to the client before it answers) → release
+ * the held requests. A failed bind binds the session back (its old lobby first, then any) and
+ * pushes `sys.rebound`.
+ */
+import type { Discovery } from '../engine/cluster/discovery.js';
+import type { Selector } from '../engine/cluster/select.js';
+import { encode } from '../engine/codec/msgpack-codec.js';
+import type { Logger } from '../engine/log/types.js';
+import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
+import type { RpcNode } from '../engine/rpc/rpc-node.js';
+import { LOBBY_SESSIONS_SERVICE, MOVED_CLOSE_REASON, type BindResult, type SessionInfo } from '../engine/session/session-contract.js';
+import { GateError } from './errors.js';
+import type { Session } from './session.js';
+
+/** Moves of one session waiting or running at most; a lobby asking for more is refused (logged). */
+export const MAX_PENDING_MOVES = 4;
+
+/** What a {@link SessionBinding} needs. */
+export interface SessionBindingOptions {
+  /** This gate's server id. */
+  gateId(): string;
+  rpc: RpcNode;
+  discovery: Discovery;
+  /** The server type that hosts sessions. */
+  lobbyType: string;
+  /** Picks a lobby for a key (a uid, or `connection:<address>` before login). */
+  selector: Selector;
+  /** Deadline of a call to a lobby. */
+  lobbyTimeoutMs: number;
+  logger: Logger;
+}
+
+/** Binds, moves and closes the sessions of one gate on lobbies. */
+export class SessionBinding {
+  constructor(private readonly options: SessionBindingOptions) {}
+
+  /**
+   * The lobby `session` is bound to, binding it first when it is not (or waiting for the bind or
+   * move in progress). A session bound before hears `sys.rebound`.
+   * @throws GateError GATE_ERR_NO_LOBBY when no lobby is registered; what the lobby's bind throws.
+   */
+  ensureBound(session: Session): Promise<string> {
+    if (session.lobbyId) return Promise.resolve(session.lobbyId);
+    if (session.binding) return session.binding;
+    let lobbyId: string;
+    try {
+      lobbyId = this.pickLobby(session.uid);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    const rebound = session.wasBound;
+    const binding = this.bind(session, lobbyId, rebound)
+      .then((): string | Promise<string> => {
+        session.wasBound = true;
+        if (session.binding === binding) session.binding = undefined;
+        if (session.closed) {
+          void this.close(session, lobbyId, 'closed while binding');
+          return lobbyId;
+        }
+        // The lobby left while the bind was in flight: its removal found nothing to move.
+        if (!this.options.discovery.server(lobbyId)) return this.ensureBound(session);
+        this.bound(session, lobbyId, rebound);
+        return lobbyId;
+      })
+      .finally(() => {
+        if (session.binding === binding) session.binding = undefined;
+      });
+    session.binding = binding;
+    return binding;
+  }
+
+  /**
+   * Moves `session` to space `spaceId` on lobby `lobbyId`, after the moves of it already asked
+   * for. Returns at once; failures are logged and end with the session bound somewhere.
+   * @returns false when the session already has {@link MAX_PENDING_MOVES} moves waiting (the
+   *   move is refused and logged).
+   */
+  move(session: Session, lobbyId: string, spaceId: string): boolean {
+    if (session.pendingMoves >= MAX_PENDING_MOVES) {
+      this.options.logger.warn('gate: move refused: too many moves of the session waiting', { uid: session.uid, lobby: lobbyId, space: spaceId, waiting: session.pendingMoves });
+      return false;
+    }
+    session.pendingMoves++;
+    session.moves = session.moves
+      .then(() => this.runMove(session, lobbyId, spaceId))
+      .catch((err: unknown) => this.options.logger.error('gate: move failed', { uid: session.uid, lobby: lobbyId, space: spaceId, err }))
+      .finally(() => session.pendingMoves--);
+    return true;
+  }
+
+  /** Forgets the lobby of each of `sessions` (theirs left the cluster) and binds them elsewhere; with no lobby left, each binds at its next request. */
+  rebindAll(sessions: readonly Session[]): void {
+    for (const session of sessions) session.lobbyId = undefined;
+    for (const session of sessions) {
+      this.ensureBound(session).catch((err: unknown) => this.options.logger.warn('gate: rebind failed; the next request retries', { uid: session.uid, err }));
+    }
+  }
+
+  /** Tells lobby `lobbyId` that `session` closed with `reason`; a failure is logged, not thrown. */
+  async close(session: Session, lobbyId: string, reason: string): Promise<void> {
+    const { rpc, lobbyTimeoutMs, logger } = this.options;
+    await rpc
+      .call(lobbyId, LOBBY_SESSIONS_SERVICE, 'close', [session.sessionId, reason], { timeoutMs: lobbyTimeoutMs })
+      .catch((err: unknown) => logger.warn('gate: lobby did not close the session', { uid: session.uid, lobby: lobbyId, err }));
+  }
+
+  /**
+   * A lobby for `key` by the configured policy.
+   * @throws GateError GATE_ERR_NO_LOBBY when none is registered.
+   */
+  pickLobby(key: string | undefined): string {
+    const lobby = this.options.selector.select(this.options.discovery.servers(this.options.lobbyType), key);
+    if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', 'no lobby registered');
+    return lobby.id;
+  }
+
+  private async runMove(session: Session, target: string, spaceId: string): Promise<void> {
+    const { logger } = this.options;
+    if (session.closed) {
+      logger.debug('gate: move of a closed session ignored', { uid: session.uid, lobby: target, space: spaceId });
+      return;
+    }
+    const from = session.lobbyId ?? (await session.binding?.catch(() => undefined));
+    if (session.closed) return;
+    // From here until the move is done, new requests wait on `held` (forward → ensureBound).
+    let resolve!: (lobbyId: string | Promise<string>) => void;
+    const held = new Promise<string>((r) => (resolve = r));
+    held.catch(() => undefined);
+    const unhold = (): void => {
+      if (session.binding === held) session.binding = undefined;
+    };
+    session.lobbyId = undefined;
+    session.binding = held;
+    const outcome = this.moveTo(session, from, target, spaceId, unhold);
+    resolve(outcome);
+    await outcome.then(unhold, (err: unknown) => {
+      unhold();
+      logger.error('gate: no lobby took the session after a failed move; its next request binds it', { uid: session.uid, lobby: target, space: spaceId, err });
+    });
+  }
+
+  // The steps of a move once requests are held; resolves with the lobby the session ends on.
+  private async moveTo(session: Session, from: string | undefined, target: string, spaceId: string, unhold: () => void): Promise<string> {
+    const { logger } = this.options;
+    if (from) await this.close(session, from, MOVED_CLOSE_REASON);
+    if (session.closed) return from ?? target;
+    try {
+      await this.bind(session, target, true, spaceId);
+      // Ended meanwhile: the end waits for this move and closes the session where it lands.
+      if (session.closed) return target;
+      if (!this.options.discovery.server(target)) throw new GateError('GATE_ERR_NO_LOBBY', `${target} left during the move`);
+      session.lobbyId = target;
+      session.wasBound = true;
+      logger.info('gate: session moved', { uid: session.uid, from, lobby: target, space: spaceId });
+      return target;
+    } catch (err) {
+      logger.warn('gate: move failed; binding the session back', { uid: session.uid, from, lobby: target, space: spaceId, err });
+      return this.bindBack(session, from, unhold);
+    }
+  }
+
+  // After a failed move: the old lobby first (where the player was), then any by the policy.
+  private async bindBack(session: Session, from: string | undefined, unhold: () => void): Promise<string> {
+    if (from && this.options.discovery.server(from)) {
+      try {
+        await this.bind(session, from, true);
+        if (session.closed) return from;
+        this.bound(session, from, true);
+        return from;
+      } catch (err) {
+        this.options.logger.warn('gate: binding back to the old lobby failed; binding elsewhere', { uid: session.uid, lobby: from, err });
+      }
+    }
+    // The held requests now wait on this bind instead; when it fails too, they fail and the
+    // session binds again at its next request.
+    unhold();
+    session.lobbyId = undefined;
+    session.wasBound = true;
+    return this.ensureBound(session);
+  }
+
+  // A bind succeeded: the session is bound there, and a rebound client hears it.
+  private bound(session: Session, lobbyId: string, rebound: boolean): void {
+    session.lobbyId = lobbyId;
+    session.wasBound = true;
+    // The client learns that its avatar was reloaded, at once or at its next request.
+    if (rebound) session.agent?.push(SYSTEM_ROUTE.REBOUND, encode({ lobbyId }));
+  }
+
+  private bind(session: Session, lobbyId: string, rebound: boolean, space?: string): Promise<BindResult> {
+    const info: SessionInfo = { sessionId: session.sessionId, uid: session.uid, gateId: this.options.gateId(), data: session.data.toRecord() };
+    if (space !== undefined) info.space = space;
+    return this.options.rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'bind', [info, rebound], { timeoutMs: this.options.lobbyTimeoutMs }) as Promise<BindResult>;
+  }
+}

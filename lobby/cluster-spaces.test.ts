@@ -1,0 +1,196 @@
+/**
+ * Spaces across two lobbies in one process (real RPC nodes on loopback, one in-memory discovery
+ * cluster, one store, gate `gate-a` recording what lobbies ask of it): spaces named in discovery,
+ * created on the least loaded lobby through the `spaces` service, found from any lobby, players
+ * sent to another lobby's space through their gate, and the lobby's side of such a move.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
+import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
+import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
+import { GATE_METHODS, GATE_SERVICE, LOBBY_SESSIONS_SERVICE, MOVED_CLOSE_REASON, type LobbySessions } from '../engine/session/session-contract.js';
+import { MemoryLogger } from '../engine/testing/memory-logger.js';
+import { ManualClock, SystemClock } from '../engine/timer/clock.js';
+import { RecordingGate } from './fixtures/lobby-cluster.js';
+import { Hero, Purse, SpaceGameLog, spaceGame } from './fixtures/space-game.js';
+import { LobbyModule } from './lobby-module.js';
+import type { PlayerEntity } from './player-entity.js';
+import type { SpaceSyncStage } from './space-sync-stage.js';
+
+const load = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };
+
+/** What the lobbies' sync stages were told to do for a player, as `<call>:<space>:<entity>`. */
+const stageCalls: string[] = [];
+
+interface Lobby {
+  module: LobbyModule;
+  discovery: MemoryDiscovery;
+  sessions: LobbySessions;
+}
+
+interface Cluster {
+  nodes: TestNodes;
+  gate: RecordingGate;
+  lobbies: Record<'lobby-1' | 'lobby-2', Lobby>;
+  stop(): Promise<void>;
+}
+
+let running: Cluster | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+async function startCluster(): Promise<Cluster> {
+  SpaceGameLog.length = 0;
+  stageCalls.length = 0;
+  const clock = new SystemClock();
+  const gameClock = new ManualClock();
+  const logger = new MemoryLogger();
+  const dir = await mkdtemp(join(tmpdir(), 'cluster-spaces-'));
+  const store: LmdbStore = openLmdbStore({ path: dir, clock });
+  const nodes = await startTestNodes(['gate-a', 'lobby-1', 'lobby-2']);
+  const gate = new RecordingGate();
+  nodes.nodes[0]!.serve(GATE_SERVICE, gate, GATE_METHODS);
+  const cluster = new MemoryCluster({ clock });
+  const createSpaceSync = (): SpaceSyncStage => ({
+    afterStep: () => undefined,
+    playerEntered: () => undefined,
+    playerLeft: () => undefined,
+    snapshot: (player: PlayerEntity) => void stageCalls.push(`snapshot:${player.space?.id}:${player.id}`),
+    dispose: () => undefined,
+  });
+  const lobbies = {} as Cluster['lobbies'];
+  for (const id of ['lobby-1', 'lobby-2'] as const) {
+    const rpc = nodes.nodes.find((n) => n.serverId === id)!;
+    const discovery = new MemoryDiscovery({ cluster, clock, logger });
+    await discovery.start();
+    await discovery.register({ id, type: 'lobby', address: rpc.address, version: '0', startedAt: 0, load });
+    const module = new LobbyModule({ game: spaceGame(), rpc, discovery, gateType: 'gate', store: () => store, clock, gameClock, logger, createSpaceSync });
+    await module.start();
+    lobbies[id] = { module, discovery, sessions: nodes.nodes[0]!.service<LobbySessions>(id, LOBBY_SESSIONS_SERVICE) };
+  }
+  running = {
+    nodes,
+    gate,
+    lobbies,
+    stop: async () => {
+      for (const { module, discovery } of Object.values(lobbies)) {
+        await module.stop();
+        await discovery.stop();
+      }
+      await nodes.stop();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return running;
+}
+
+const game = (lobby: Lobby) => lobby.module.game!;
+const bind = (lobby: Lobby, uid: string, space?: string) => lobby.sessions.bind({ sessionId: `s-${uid}`, uid, gateId: 'gate-a', ...(space ? { space } : {}) }, space !== undefined);
+
+describe('spaces across lobbies', () => {
+  it('creates a space on the least loaded lobby, or here when asked, and names every live space in discovery', async () => {
+    const { lobbies } = await startCluster();
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await one.discovery.reportLoad({ ...load, sessions: 5 });
+    const ref = await game(one).spaces.create('match', { id: 'm1', data: { teams: [['u1'], ['u2']] } });
+    expect(ref).toEqual({ id: 'm1', type: 'match', lobbyId: 'lobby-2' });
+    expect(two.module.spaces!.get('m1')!.data).toEqual({ teams: [['u1'], ['u2']] });
+    expect(await game(one).spaces.create('match', { id: 'm2', here: true })).toEqual({ id: 'm2', type: 'match', lobbyId: 'lobby-1' });
+    expect(one.discovery.resolveName('space:m1')).toEqual({ serverId: 'lobby-2', entityId: 'm1' });
+    expect(two.discovery.resolveName('space:m2')).toEqual({ serverId: 'lobby-1', entityId: 'm2' });
+    // Made on the lobby that got the call, with an id of its own making.
+    await two.discovery.reportLoad({ ...load, sessions: 9 });
+    expect(await game(two).spaces.create('dungeon')).toMatchObject({ type: 'dungeon', lobbyId: 'lobby-1', id: expect.stringMatching(/^dungeon-/) });
+  });
+
+  it('finds a space from any lobby until it is disposed', async () => {
+    const { lobbies } = await startCluster();
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await game(two).spaces.create('match', { id: 'm1', here: true });
+    expect(await game(one).spaces.find('m1')).toEqual({ id: 'm1', type: 'match', lobbyId: 'lobby-2' });
+    expect(await game(two).spaces.find('m1')).toEqual({ id: 'm1', type: 'match', lobbyId: 'lobby-2' });
+    expect(await game(one).spaces.find('nowhere')).toBeUndefined();
+    await two.module.spaces!.get('m1')!.dispose();
+    expect(await game(one).spaces.find('m1')).toBeUndefined();
+  });
+
+  it("refuses an id another lobby's live space holds, and passes on the other lobby's refusal with its code", async () => {
+    const { lobbies } = await startCluster();
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await game(two).spaces.create('match', { id: 'm1', here: true });
+    await expect(game(one).spaces.create('match', { id: 'm1', here: true })).rejects.toMatchObject({ code: 'SPACE_ERR_ID_TAKEN' });
+    await one.discovery.reportLoad({ ...load, sessions: 5 });
+    await expect(game(one).spaces.create('arena')).rejects.toMatchObject({ code: 'SPACE_ERR_UNKNOWN_TYPE' });
+  });
+
+  it("sends a player to another lobby's space through its gate, by uid or by avatar", async () => {
+    const { lobbies, gate } = await startCluster();
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await game(two).spaces.create('match', { id: 'm1', here: true });
+    await bind(one, 'u1');
+    await bind(one, 'u2');
+    await game(one).spaces.enter('u1', 'm1');
+    await game(one).spaces.enter(one.module.avatarOf('u2')!, 'm1');
+    await expect.poll(() => gate.moves).toEqual([
+      { sessionId: 's-u1', lobbyId: 'lobby-2', spaceId: 'm1' },
+      { sessionId: 's-u2', lobbyId: 'lobby-2', spaceId: 'm1' },
+    ]);
+  });
+
+  it('refuses to send a player not bound here, or to a space on no live lobby, with coded errors', async () => {
+    const { lobbies, gate } = await startCluster();
+    const one = lobbies['lobby-1'];
+    await game(lobbies['lobby-2']).spaces.create('match', { id: 'm1', here: true });
+    await bind(one, 'u1');
+    await expect(game(one).spaces.enter('ghost', 'm1')).rejects.toMatchObject({ code: 'SPACE_ERR_NOT_A_PLAYER' });
+    await expect(game(one).spaces.enter('u1', 'nowhere')).rejects.toMatchObject({ code: 'SPACE_ERR_NOT_FOUND' });
+    expect(gate.moves).toEqual([]);
+  });
+
+  it('serves the spaces service to other servers, refusing malformed arguments with SPACE_ERR_BAD_ARGS', async () => {
+    const { lobbies, nodes } = await startCluster();
+    const from = nodes.nodes[0]!;
+    expect(await from.call('lobby-2', 'spaces', 'create', ['match', null])).toMatchObject({ type: 'match', lobbyId: 'lobby-2' });
+    expect(await from.call('lobby-2', 'spaces', 'create', ['match', { id: 'm7', data: [1, 2] }])).toEqual({ id: 'm7', type: 'match', lobbyId: 'lobby-2' });
+    expect(lobbies['lobby-2'].module.spaces!.get('m7')!.data).toEqual([1, 2]);
+    expect(await from.call('lobby-2', 'spaces', 'describe', ['m7'])).toEqual({ id: 'm7', type: 'match', lobbyId: 'lobby-2' });
+    expect(await from.call('lobby-2', 'spaces', 'describe', ['nowhere'])).toBeNull();
+    await expect(from.call('lobby-2', 'spaces', 'create', ['match', 'big'])).rejects.toMatchObject({ code: 'SPACE_ERR_BAD_ARGS' });
+    await expect(from.call('lobby-2', 'spaces', 'describe', [7])).rejects.toMatchObject({ code: 'SPACE_ERR_BAD_ARGS' });
+  });
+
+  it("moves a player's avatar as the gate does: out of its space and saved on a 'moved' close, into the named space on the other lobby", async () => {
+    const { lobbies, gate } = await startCluster();
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await game(two).spaces.create('match', { id: 'm1', here: true });
+    await bind(one, 'u1');
+    (one.module.avatarOf('u1') as Hero).get(Purse).gold = 42;
+    (one.module.avatarOf('u1') as Hero).markDirty();
+    await one.sessions.close('s-u1', MOVED_CLOSE_REASON);
+    expect(one.module.avatarOf('u1')).toBeUndefined();
+    await bind(two, 'u1', 'm1');
+    const avatar = two.module.avatarOf('u1') as Hero;
+    expect(avatar.space?.id).toBe('m1');
+    expect(avatar.get(Purse).gold).toBe(42);
+    expect(SpaceGameLog.filter((line) => line.endsWith(':avatar-u1'))).toEqual(['enter:field@lobby-1:avatar-u1', 'leave:field@lobby-1:avatar-u1', 'enter:m1:avatar-u1']);
+    await expect.poll(() => gate.pushes.filter((p) => p.route === 'sys.space').map((p) => p.body)).toEqual([
+      { spaceId: 'field@lobby-1', type: 'field', lobbyId: 'lobby-1' },
+      { spaceId: 'm1', type: 'match', lobbyId: 'lobby-2' },
+    ]);
+  });
+
+  it("has the player's space owe a resumed client a snapshot", async () => {
+    const { lobbies } = await startCluster();
+    const one = lobbies['lobby-1'];
+    await bind(one, 'u1');
+    await one.sessions.resumed('s-u1');
+    await one.sessions.resumed('s-nobody');
+    expect(stageCalls).toEqual(['snapshot:field@lobby-1:avatar-u1']);
+  });
+});

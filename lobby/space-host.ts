@@ -1,0 +1,392 @@
+/**
+ * The spaces of one lobby: creating them (with their worlds joined to the lobby's world group, so
+ * that one persistence, one session host and one RPC lookup serve them), moving players in and
+ * out, and disposing them. This file is the lobby-local part; what crosses lobbies (discovery
+ * names of spaces, creating a space on another lobby, moving a player there through its gate)
+ * plugs in through {@link SpaceNames} and the `space` a bind carries ({@link SpaceHost.placeOnBind}).
+ *
+ * Moving a player (same lobby, {@link SpaceHost.enterLocal}) is one task on the avatar's queue,
+ * so the player's requests before it finish first and those after it run in the new space:
+ * `onPlayerLeave` of the old space → World.transfer → `onPlayerEnter` of the new → `sys.space`
+ * `{ spaceId, type, lobbyId }` pushed to the client → the new space's sync stage owes it a snapshot.
+ */
+import type { EntityHost } from '../engine/ecs/entity-host.js';
+import type { EntityPersistence } from '../engine/ecs/entity-persistence.js';
+import { createEntityIds } from '../engine/ecs/entity-ids.js';
+import type { Entity } from '../engine/ecs/entity.js';
+import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
+import { World } from '../engine/ecs/world.js';
+import type { WorldGroup } from '../engine/ecs/world-group.js';
+import type { Logger } from '../engine/log/types.js';
+import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
+import type { Store } from '../engine/persist/store.js';
+import type { Clock } from '../engine/timer/clock.js';
+import type { TimerService } from '../engine/timer/timer-service.js';
+import type { GameDefinition } from './define-game.js';
+import type { SpaceDefinition } from './define-space.js';
+import { KeptSpaces } from './kept-spaces.js';
+import { PlayerEntity } from './player-entity.js';
+import { Space, type SpaceRef } from './space.js';
+import { SpaceError } from './space-errors.js';
+import { SpaceInterest } from './space-interest.js';
+import type { SpaceSyncFactory } from './space-sync-stage.js';
+import { atRate } from './system-rate.js';
+
+/**
+ * Cluster-wide names of spaces (discovery's `space:<id>`): a space's id is claimed before it is
+ * created and released once it is disposed. Without one, ids are unique on this lobby only.
+ */
+export interface SpaceNames {
+  /** @returns false when another live space holds the id. */
+  claim(ref: SpaceRef): Promise<boolean>;
+  release(ref: SpaceRef): Promise<void>;
+}
+
+/** Options for {@link SpaceHost.create}. */
+export interface CreateSpaceOptions {
+  /** The space's cluster-wide id (1 to 128 printable characters); by default `<type>-<ULID>`. */
+  id?: string;
+  /** Handed to the type's `onCreate` and kept as `space.data` (the teams of a match). */
+  data?: unknown;
+}
+
+/** What a {@link SpaceHost} needs. */
+export interface SpaceHostOptions {
+  /** The game: its `spaces` and `startSpace`. */
+  game: Pick<GameDefinition, 'spaces' | 'startSpace'>;
+  /** The lobby's worlds: each space's world joins it while the space lives. */
+  worlds: WorldGroup;
+  registry: EntityRegistry;
+  /** The lobby's one persistence: loads and saves the entities of `persist: true` spaces. */
+  persistence: EntityPersistence;
+  /** Where space records go (space-records.ts). */
+  store: Store;
+  /** The lobby's entity host, given to every space's world. */
+  entityHost: EntityHost;
+  /** The game's clock: ticks, grace periods, `space.now()`. */
+  clock: Clock;
+  /** The lobby's shared timer service (on `clock`): entities keep their timers across spaces. */
+  timers: TimerService;
+  logger: Logger;
+  /** This lobby's server id, read at each use. */
+  lobbyId: () => string;
+  /** Steps per second of a space whose type sets no `tickHz` (the lobby's `tickHz`). */
+  tickHz: number;
+  /** Calls waiting or running on one entity (as the lobby world's). */
+  queueLimit?: number;
+  /** Live timers of one entity (as the lobby world's). */
+  maxTimersPerEntity?: number;
+  /** Makes each space's sync stage; without it, a space sends nothing to its players. */
+  createSync?: SpaceSyncFactory;
+  /** Cluster-wide space names; without it, ids are unique on this lobby only. */
+  names?: SpaceNames;
+}
+
+// Space ids go in discovery keys, store ids and log lines: printable, bounded.
+const SPACE_ID = /^[^\u0000-\u001f\u007f]{1,128}$/;
+
+/** The spaces hosted by one lobby. */
+export class SpaceHost {
+  private readonly spaces = new Map<string, Space>();
+  /** Creations in flight by id, so that a second one waits (the start space) or is refused. */
+  private readonly creating = new Map<string, Promise<Space>>();
+  private readonly disposing = new Map<Space, Promise<void>>();
+  /** Disposals in flight by id: a space created again under the id waits for its name to be released. */
+  private readonly disposingIds = new Map<string, Promise<void>>();
+  private readonly kept: KeptSpaces;
+  private readonly nextId: () => string;
+
+  constructor(private readonly options: SpaceHostOptions) {
+    this.nextId = createEntityIds(options.clock);
+    this.kept = new KeptSpaces(options);
+  }
+
+  /** The live space `id` on this lobby. */
+  get(id: string): Space | undefined {
+    return this.spaces.get(id);
+  }
+
+  /** This lobby's live spaces. */
+  list(): Space[] {
+    return [...this.spaces.values()];
+  }
+
+  /** The space `entity` is in, if it is in one of this lobby's. */
+  spaceOf(entity: Entity): Space | undefined {
+    const space = entity.space;
+    return space instanceof Space && this.spaces.get(space.id) === space ? space : undefined;
+  }
+
+  /**
+   * Creates a space of `type` here: its world joins the lobby's, a `persist: true` space of an id
+   * kept before gets its entities back, then its type's `onCreate` runs (logged when it throws)
+   * and it starts ticking. With no player it is disposed after its `emptyGraceMs`.
+   * @throws (rejects) SpaceError SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN
+   *   (here, being created here, or claimed elsewhere); StoreError when the record of a kept
+   *   space cannot be read.
+   */
+  create(type: string, options: CreateSpaceOptions = {}): Promise<Space> {
+    let definition: SpaceDefinition;
+    let id: string;
+    try {
+      definition = this.definitionOf(type);
+      id = options.id ?? `${type}-${this.nextId()}`;
+      if (typeof id !== 'string' || !SPACE_ID.test(id)) throw new SpaceError('SPACE_ERR_BAD_ID', JSON.stringify(String(id).slice(0, 140)));
+      if (this.spaces.has(id) || this.creating.has(id)) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} on this lobby`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const creation = this.build(type, id, definition, options.data).finally(() => this.creating.delete(id));
+    this.creating.set(id, creation);
+    return creation;
+  }
+
+  /**
+   * Owes `avatar`'s client a fresh snapshot of its space (its connection was resumed); a no-op
+   * outside a space.
+   */
+  resync(avatar: PlayerEntity): void {
+    this.spaceOf(avatar)?.resync(avatar);
+  }
+
+  /**
+   * Moves `avatar` into space `spaceId` of this lobby, as one task on its queue (its requests
+   * queued before finish first). Calling it from the avatar's own request handler is fine as long
+   * as the handler does not await it (that would wait for itself).
+   * @throws (rejects) SpaceError SPACE_ERR_NOT_FOUND when no such space is here when the task
+   *   runs, SPACE_ERR_FULL when it has `maxPlayers` already; the avatar stays where it was.
+   */
+  enterLocal(avatar: PlayerEntity, spaceId: string): Promise<void> {
+    return avatar.queue.after(async () => {
+      const target = this.spaces.get(spaceId);
+      if (!target) throw new SpaceError('SPACE_ERR_NOT_FOUND', spaceId);
+      await this.move(avatar, target);
+    });
+  }
+
+  /**
+   * Places an avatar that a session just bound: into space `spaceId` when the bind names one that
+   * is here; else, when it is in a space already (a newer login took it over), where it is; else
+   * into the game's `startSpace` on this lobby (created on first use); else it stays in the lobby
+   * world. The client is told its space (`sys.space`). A space that is gone or full is logged, and
+   * the avatar goes to the start space or stays in the lobby world: a login never fails for it.
+   */
+  async placeOnBind(avatar: PlayerEntity, spaceId: string | undefined): Promise<void> {
+    const current = this.spaceOf(avatar);
+    if (spaceId !== undefined && current?.id !== spaceId) {
+      const target = this.spaces.get(spaceId);
+      if (target && (await this.tryPlace(avatar, target))) return;
+      this.options.logger.warn('space: the space a bind named is not here or is full', { spaceId, entityId: avatar.id });
+    } else if (current) {
+      this.tell(avatar, current);
+      return;
+    }
+    const start = this.options.game.startSpace;
+    if (start === undefined) return;
+    const target = await this.startSpace(start);
+    if (!(await this.tryPlace(avatar, target))) this.options.logger.warn('space: the start space is full; the player stays in the lobby world', { spaceId: target.id, entityId: avatar.id });
+  }
+
+  /**
+   * Checks that space `spaceId` is here and has room for a player a bind brings from another
+   * lobby (SessionInfo.space), before the avatar is loaded.
+   * @throws SpaceError SPACE_ERR_NOT_FOUND, SPACE_ERR_FULL.
+   */
+  checkArrival(spaceId: string): void {
+    const space = this.spaces.get(spaceId);
+    if (!space || space.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', spaceId);
+    const max = space.definition.maxPlayers;
+    if (max !== undefined && space.playerCount >= max) throw new SpaceError('SPACE_ERR_FULL', `${space.id} takes ${max} players`);
+  }
+
+  /**
+   * Takes an avatar whose session is closing out of its space (`onPlayerLeave`, logged when it
+   * throws) back to the lobby world, before it is saved. Call it from the avatar's queue (the
+   * close holds it). A no-op for an avatar in no space.
+   */
+  async leaveOnClose(avatar: PlayerEntity): Promise<void> {
+    const space = this.spaceOf(avatar);
+    if (!space) return;
+    await this.hook(space, 'onPlayerLeave', () => space.definition.onPlayerLeave?.(space, avatar), avatar);
+    if (!avatar.alive) return;
+    const emptied = space.release(avatar);
+    space.world.transfer(avatar, this.options.worlds.home);
+    if (emptied) await this.emptied(space);
+  }
+
+  /**
+   * Forgets a player whose entity is gone without leaving (its ownership was lost): no hook runs.
+   */
+  lost(entity: Entity): void {
+    if (!(entity instanceof PlayerEntity)) return;
+    for (const space of this.spaces.values()) space.release(entity);
+  }
+
+  /**
+   * Disposes `space`: it stops, its entities are destroyed (in a `persist: true` space, those with
+   * persistent fields are saved and unloaded first, and its record written), its world leaves the
+   * lobby's, and its name is released. Disposing twice waits for the first.
+   * @throws (rejects) Error while players are in it.
+   */
+  dispose(space: Space): Promise<void> {
+    const running = this.disposing.get(space);
+    if (running) return running;
+    if (this.spaces.get(space.id) !== space) return Promise.resolve();
+    if (space.occupancy > 0) return Promise.reject(new Error(`space ${space.id}: ${space.occupancy} players are in it or on their way in; move them out first`));
+    const disposing = this.teardown(space).finally(() => {
+      this.disposing.delete(space);
+      if (this.disposingIds.get(space.id) === disposing) this.disposingIds.delete(space.id);
+    });
+    this.disposing.set(space, disposing);
+    this.disposingIds.set(space.id, disposing);
+    return disposing;
+  }
+
+  /**
+   * Stops every space's tick loop and writes the records of `persist: true` spaces (their entities
+   * are saved by the lobby's final flush), for a lobby that drains.
+   */
+  async drain(): Promise<void> {
+    for (const space of this.spaces.values()) space.stop();
+    await Promise.all(this.list().filter((s) => s.definition.persist).map((s) => this.kept.list(s)));
+  }
+
+  /** Stops every space's tick loop (the lobby stops). */
+  stop(): void {
+    for (const space of this.spaces.values()) space.stop();
+  }
+
+  private definitionOf(type: string): SpaceDefinition {
+    const spaces = this.options.game.spaces ?? {};
+    if (typeof type !== 'string' || !Object.hasOwn(spaces, type)) throw new SpaceError('SPACE_ERR_UNKNOWN_TYPE', JSON.stringify(String(type).slice(0, 80)));
+    return spaces[type]!;
+  }
+
+  private startSpace(type: string): Promise<Space> {
+    const id = `${type}@${this.options.lobbyId()}`;
+    const live = this.spaces.get(id);
+    if (live && !live.isDisposed) return Promise.resolve(live);
+    return this.creating.get(id) ?? this.create(type, { id });
+  }
+
+  private async build(type: string, id: string, definition: SpaceDefinition, data: unknown): Promise<Space> {
+    const { names, logger } = this.options;
+    // The last life of this id ends first: its entities saved, its name released.
+    await this.disposingIds.get(id)?.catch(() => undefined);
+    const ref = { id, type, lobbyId: this.options.lobbyId() };
+    if (names && !(await names.claim(ref))) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} is held by another lobby`);
+    let space: Space;
+    try {
+      const record = definition.persist ? await this.kept.read(id, type, logger) : undefined;
+      space = this.makeSpace(type, id, definition, data, record?.type === type);
+      this.options.worlds.add(space.world, definition.persist ? {} : { saves: (entity) => entity instanceof PlayerEntity });
+      this.spaces.set(id, space);
+      if (record) await this.kept.restore(space, record);
+    } catch (err) {
+      await names?.release(ref).catch((releaseErr: unknown) => logger.error('space: releasing the name failed', { err: releaseErr, spaceId: id }));
+      throw err;
+    }
+    await this.hook(space, 'onCreate', () => definition.onCreate?.(space, data));
+    space.start(this.options.createSync?.(space));
+    space.logger.info('space: created', { restored: space.restored, entities: space.world.entityCount });
+    return space;
+  }
+
+  private makeSpace(type: string, id: string, definition: SpaceDefinition, data: unknown, restored: boolean): Space {
+    const { registry, clock, timers, entityHost, queueLimit, maxTimersPerEntity } = this.options;
+    const tickHz = definition.tickHz ?? this.options.tickHz;
+    const logger = this.options.logger.child({ spaceId: id, spaceType: type });
+    return new Space({
+      id,
+      type,
+      definition,
+      lobbyId: this.options.lobbyId,
+      data,
+      restored,
+      tickHz,
+      clock,
+      logger,
+      interest: definition.interest ? new SpaceInterest(definition.interest, logger) : undefined,
+      dispose: (space) => this.dispose(space),
+      world: (space) => {
+        const world = new World({
+          logger,
+          clock,
+          registry,
+          timers,
+          space,
+          ...(queueLimit === undefined ? {} : { queueLimit }),
+          ...(maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity }),
+        });
+        for (const system of definition.systems ?? []) {
+          world.addSystem(system.name, typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz));
+        }
+        world.setHost(entityHost);
+        return world;
+      },
+    });
+  }
+
+  // Moves a just-bound avatar, in its queue; false when the space is full.
+  private async tryPlace(avatar: PlayerEntity, target: Space): Promise<boolean> {
+    try {
+      await avatar.queue.after(() => this.move(avatar, target));
+      return true;
+    } catch (err) {
+      if (err instanceof SpaceError && err.code === 'SPACE_ERR_FULL') return false;
+      throw err;
+    }
+  }
+
+  // The move itself, in the avatar's queue. The avatar leaves the old world in the same turn as
+  // the old space lets it go, so that the space (empty now) is never disposed with it inside.
+  private async move(avatar: PlayerEntity, target: Space): Promise<void> {
+    const from = this.spaceOf(avatar);
+    if (from === target) return;
+    if (!avatar.alive) throw new Error(`space ${target.id}: the avatar is gone`);
+    if (target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} is disposed`);
+    if (!target.reserve()) throw new SpaceError('SPACE_ERR_FULL', `${target.id} takes ${target.definition.maxPlayers} players`);
+    let emptied = false;
+    try {
+      if (from) await this.hook(from, 'onPlayerLeave', () => from.definition.onPlayerLeave?.(from, avatar), avatar);
+      const world = avatar.placedWorld;
+      if (!world || !avatar.alive || target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} was disposed, or the avatar left, during the move`);
+      if (from) emptied = from.release(avatar);
+      world.transfer(avatar, target.world);
+    } catch (err) {
+      target.unreserve();
+      throw err;
+    }
+    target.admit(avatar);
+    if (emptied) await this.emptied(from!);
+    await this.hook(target, 'onPlayerEnter', () => target.definition.onPlayerEnter?.(target, avatar), avatar);
+    this.tell(avatar, target);
+  }
+
+  private emptied(space: Space): Promise<void> {
+    return this.hook(space, 'onEmpty', () => space.definition.onEmpty?.(space));
+  }
+
+  private tell(avatar: PlayerEntity, space: Space): void {
+    avatar.session?.push(SYSTEM_ROUTE.SPACE, { spaceId: space.id, type: space.type, lobbyId: space.lobbyId });
+  }
+
+  private async hook(space: Space, name: string, run: () => unknown, player?: PlayerEntity): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      space.logger.error(`space: ${name} failed`, { err, ...(player?.alive ? { entityId: player.id } : {}) });
+    }
+  }
+
+  private async teardown(space: Space): Promise<void> {
+    const { logger, names } = this.options;
+    space.stop();
+    this.spaces.delete(space.id);
+    if (space.definition.persist) await this.kept.keep(space);
+    for (const entity of space.world.list()) entity.destroy();
+    this.options.worlds.remove(space.world);
+    await names?.release(space.ref).catch((err: unknown) => logger.error('space: releasing the name failed', { err, spaceId: space.id }));
+    space.logger.info('space: disposed');
+  }
+}

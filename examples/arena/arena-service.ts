@@ -1,12 +1,10 @@
-/**
- * `arena.look`: what a client sees of the arena, until the engine syncs state to clients by
- * itself: its own hero, the other players' heroes and the monsters of its lobby, with their
- * positions and health.
- */
-import { Service, type ClientCaller } from 'tessera';
+/** `arena.look`: what the player's hero sees, on request. */
+import { Service, type ClientCaller, type Entity } from 'tessera';
 import { Health, Position } from './body.js';
 import { Experience } from './experience.js';
-import { MONSTER, monsterId } from './rules.js';
+import { Hero } from './hero.js';
+import { Monster } from './monster.js';
+import { FIELD } from './rules.js';
 
 /** One creature as a client sees it. */
 export interface Seen {
@@ -20,39 +18,35 @@ export interface Seen {
 export interface View {
   /** The caller's hero, with its saved progress; absent before login. */
   you?: Seen & { xp: number; kills: number; deaths: number };
-  /** The heroes of the other players online on this lobby. */
+  /** The space the hero is in. */
+  space?: { id: string; type: string };
+  /** The other heroes within the hero's view radius. */
   heroes: Seen[];
+  /** The monsters within the hero's view radius. */
   monsters: Seen[];
-}
-
-/** A player's hero id: the engine's default avatar id for the player's account. */
-function heroIdOf(uid: string): string {
-  return `avatar-${uid}`;
 }
 
 /** The client's view of the arena. */
 export class ArenaService extends Service {
   static override clientCallable = ['look'];
 
-  /** The caller's hero, the other heroes and every monster of this lobby. */
+  /** The caller's hero and what it sees: the heroes and monsters of its space within `FIELD.viewRadius`. */
   look(caller: ClientCaller): View {
-    const monsters: Seen[] = [];
-    for (let i = 0; i < MONSTER.homes.length; i++) {
-      const monster = this.game.find(monsterId(i));
-      if (monster) monsters.push(seen(monster.id, monster.get(Position), monster.get(Health)));
-    }
     const hero = caller.avatar;
+    if (!hero) return { heroes: [], monsters: [] };
     const heroes: Seen[] = [];
-    for (const session of this.game.sessions()) {
-      const other = this.game.find(heroIdOf(session.uid));
-      if (other && other !== hero) heroes.push(seen(other.id, other.get(Position), other.get(Health)));
+    const monsters: Seen[] = [];
+    for (const other of hero.nearby(FIELD.viewRadius)) {
+      if (other instanceof Hero) heroes.push(seen(other));
+      else if (other instanceof Monster) monsters.push(seen(other));
     }
-    if (!hero) return { heroes, monsters };
     const { xp, kills, deaths } = hero.get(Experience);
-    return { you: { ...seen(hero.id, hero.get(Position), hero.get(Health)), xp, kills, deaths }, heroes, monsters };
+    const space = hero.space;
+    return { you: { ...seen(hero), xp, kills, deaths }, ...(space ? { space: { id: space.id, type: space.type } } : {}), heroes, monsters };
   }
 }
 
-function seen(id: string, at: Position, health: Health): Seen {
-  return { id, x: at.x, y: at.y, hp: health.hp };
+function seen(entity: Entity): Seen {
+  const { x, y } = entity.get(Position);
+  return { id: entity.id, x, y, hp: entity.get(Health).hp };
 }

@@ -51,7 +51,18 @@ export const MONSTER = {
   respawnMs: 10_000,
 } as const;
 
-/** The id of the i-th monster (from 0): fixed, so that clients can name their targets. */
+/**
+ * The open field: one space per lobby, where every player starts and the monsters of `MONSTER.homes`
+ * live. A player sees what is within `viewRadius` of its hero (interest grid cells of `cellSize`).
+ */
+export const FIELD = { type: 'field', cellSize: 16, viewRadius: 24 } as const;
+
+/** The id of a lobby's field. */
+export function fieldId(lobbyId: string): string {
+  return `${FIELD.type}@${lobbyId}`;
+}
+
+/** The id of the i-th monster (from 0) of the field: fixed, so that clients can name their targets. */
 export function monsterId(index: number): string {
   return `monster-${index + 1}`;
 }

@@ -9,7 +9,7 @@ import { FIELD, LEADERBOARD, fieldId } from './rules.js';
 
 /** The game's `onStart`: the lobby's field opens at once, so that its monsters roam before anyone comes. */
 export async function startArena(game: GameContext): Promise<void> {
-  await game.spaces.create(FIELD.type, { id: fieldId(game.serverId) });
+  await game.spaces.create(FIELD.type, { id: fieldId(game.serverId), here: true });
   await startLeaderboard(game);
 }
 

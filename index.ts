@@ -12,6 +12,8 @@ export type { EntityTimers, TimerHandle } from './engine/ecs/entity-timers.js';
 export type { SpawnOptions, System, World } from './engine/ecs/world.js';
 export type { WorldSpace } from './engine/ecs/world-space.js';
 export type { Logger } from './engine/log/types.js';
+export { MatchError, type MatchErrorCode } from './engine/matchmaking/errors.js';
+export type { MatchSpaceData, TicketState, TicketStatus } from './engine/matchmaking/matchmaker-contract.js';
 export { OwnershipHeldError } from './engine/persist/errors.js';
 export { RemoteError, RpcError } from './engine/rpc/errors.js';
 export type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from './engine/rpc/remote-proxy.js';
@@ -23,6 +25,7 @@ export { defineSpace, type SpaceDefinition, type SpaceInterestOptions } from './
 export type { GameContext } from './lobby/game-context.js';
 export type { GameSpaces } from './lobby/game-spaces.js';
 export { GameError } from './lobby/game-error.js';
+export type { GameMatchmaker, QueueRequest } from './lobby/game-matchmaker.js';
 export { PlayerEntity, playerOf, sessionOf, type SessionDirectory } from './lobby/player-entity.js';
 export type { RemoteSession } from './lobby/remote-session.js';
 export type { SessionData } from './lobby/session-data.js';

@@ -18,6 +18,7 @@ import { Lifecycle } from './engine/lifecycle/lifecycle.js';
 import { Watchdog } from './engine/lifecycle/watchdog.js';
 import { createLogger, type RootLogger } from './engine/log/create-logger.js';
 import { loggerOptionsFromConfig } from './engine/log/logger-from-config.js';
+import { MATCHMAKER_META_KEY, MATCHMAKER_META_ON } from './engine/matchmaking/matchmaker-contract.js';
 import { StoreModule } from './engine/persist/store-module.js';
 import { ClusterMember } from './engine/rpc/cluster-member.js';
 import { RpcNode } from './engine/rpc/rpc-node.js';
@@ -27,6 +28,8 @@ import { SystemClock, type Clock } from './engine/timer/clock.js';
 import { createTimerService } from './engine/timer/timer-service.js';
 import { createGate } from './gate/create-gate.js';
 import type { Gate } from './gate/gate.js';
+import { MemoryOnlineIndex, type OnlineIndex } from './gate/online-index.js';
+import { RedisOnlineIndex } from './gate/redis-online-index.js';
 import type { GameDefinition } from './lobby/define-game.js';
 import { LOBBY_ERRORS } from './lobby/errors.js';
 import { LobbyModule } from './lobby/lobby-module.js';
@@ -37,6 +40,10 @@ import { ACCOUNT_INDEXES } from './services/login/account-store.js';
 import { pickGateFrom } from './services/login/gate-picker.js';
 import { LoginService } from './services/login/login-service.js';
 import { PlayService } from './services/play/play-service.js';
+import { ClusterMatchLauncher } from './services/matchmaker/match-launcher.js';
+import { Matchmaker } from './services/matchmaker/matchmaker.js';
+import { RedisTicketStore } from './services/matchmaker/redis-ticket-store.js';
+import { MemoryTicketStore } from './services/matchmaker/ticket-store.js';
 
 /** The engine's version, from its package.json (beside the sources, or one level above `dist/`). */
 export const ENGINE_VERSION = readVersion();
@@ -95,6 +102,8 @@ export interface Server {
   readonly login: DeferredModule<LoginService> | undefined;
   /** The game's web client at `/play` (`http.play`, on the roles that serve login, for a game named by `lobby.game`). */
   readonly play: PlayService | undefined;
+  /** The matchmaker, on a services or standalone server with `matchmaker.enabled`. */
+  readonly matchmaker: Matchmaker | undefined;
   readonly watchdog: Watchdog | undefined;
   /** The store, on every role but a gate of its own. */
   readonly store: StoreModule | undefined;
@@ -119,6 +128,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const hostsLobby = standalone || role === 'lobby';
   const hostsGate = standalone || role === 'gate';
   const hostsLogin = standalone || role === 'services';
+  const hostsMatchmaker = hostsLogin && config.matchmaker.enabled;
   let game = options.game;
   if (hostsLobby && !game) {
     if (config.lobby.game === undefined) throw new Error(`a ${role} server needs a game: set lobby.game or pass --game <module path>`);
@@ -168,6 +178,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             rpc,
             discovery,
             gateType: peerType('gate'),
+            matchmaker: { type: peerType('services'), callTimeoutMs: config.matchmaker.callTimeoutMs },
             store: () => store!.store,
             clock,
             ...(options.gameClock ? { gameClock: options.gameClock } : {}),
@@ -207,10 +218,15 @@ export async function createServer(options: ServerOptions): Promise<Server> {
         ),
       )
     : undefined;
+  // A gate's online index is in Redis when gates share it; a matchmaker of a cluster reads the gates' one there.
+  const redisIndex = hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker;
+  const needsRedis = redisIndex || (hostsMatchmaker && config.matchmaker.store === 'redis');
+  const redis = needsRedis ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
+  if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
+  let online: OnlineIndex | undefined;
+  if (hostsGate || hostsMatchmaker) online = redisIndex ? new RedisOnlineIndex(redis!, { ttlMs: config.gate.onlineTtlMs, prefix: config.redis.prefix }) : new MemoryOnlineIndex();
   let gate: Gate | undefined;
   if (hostsGate) {
-    const redis = config.gate.onlineIndex === 'redis' ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
-    if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
     // Built on first use: in one process the login service's key exists only once it has started.
     const makeVerifier = (): Promise<TokenVerifier> =>
       login
@@ -235,9 +251,24 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       },
     };
     gate = life.add(
-      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), ...(redis ? { redis, redisPrefix: config.redis.prefix } : {}), lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS] }),
+      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online!, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS] }),
     );
   }
+  // Served before this server registers, so that a lobby that sees it finds the service.
+  const matchmaker = hostsMatchmaker
+    ? life.add(
+        new Matchmaker({
+          settings: config.matchmaker,
+          rpc,
+          store: config.matchmaker.store === 'redis' ? new RedisTicketStore(redis!, { prefix: config.redis.prefix }) : new MemoryTicketStore(),
+          online: online!,
+          launcher: new ClusterMatchLauncher({ rpc, discovery, lobbyType: peerType('lobby'), callTimeoutMs: config.matchmaker.callTimeoutMs, logger: logger.child({ component: 'matchmaker' }) }),
+          clock,
+          timers,
+          logger: logger.child({ component: 'matchmaker' }),
+        }),
+      )
+    : undefined;
   life.add(
     new ClusterMember({
       rpc,
@@ -251,7 +282,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       sessions: () => gate?.sessions.count ?? lobby?.sessionCount ?? 0,
       entities: () => lobby?.entityCount ?? 0,
       loadReportIntervalMs: config.cluster.loadReportIntervalMs,
-      ...(gate ? { meta: () => gate.meta() } : {}),
+      ...(gate || matchmaker ? { meta: () => ({ ...gate?.meta(), ...(matchmaker ? { [MATCHMAKER_META_KEY]: MATCHMAKER_META_ON } : {}) }) } : {}),
       // The id discovery assigned (`<role>-<host>-<index>`) replaces the provisional one in logs.
       onRegistered: (self) => {
         logger.setServerId(self.id);
@@ -275,5 +306,5 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     state: () => life.state,
     checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
   });
-  return { config, logger, life, rpc, discovery, http, lobby, gate, login, play, watchdog, store, game };
+  return { config, logger, life, rpc, discovery, http, lobby, gate, login, play, matchmaker, watchdog, store, game };
 }

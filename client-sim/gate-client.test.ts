@@ -1,10 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import { Component } from '../engine/ecs/component.js';
+import { Entity } from '../engine/ecs/entity.js';
+import { EntityRegistry } from '../engine/ecs/entity-registry.js';
+import { World } from '../engine/ecs/world.js';
 import { encodeAuthReply } from '../engine/protocol/auth-request.js';
 import { DEFAULT_LIMITS, MESSAGE_KIND, PACKET, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { GateProtocol } from '../engine/protocol/gate-protocol.js';
 import type { Message } from '../engine/protocol/message.js';
+import { SpaceSync } from '../engine/sync/space-sync.js';
 import type { SyncMessage } from '../engine/sync/sync-message.js';
+import { SyncSchema } from '../engine/sync/sync-schema.js';
+import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { encodePacket } from '../engine/protocol/packet-encoder.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
@@ -13,6 +20,14 @@ import type { ClientTransportEvents, ClientTransportFactory } from './client-tra
 import { ClientError } from './errors.js';
 import { failureOf } from './fixtures/failure-of.js';
 import { ConnectionClosed, GateClient, RequestError, type GateClientOptions } from './gate-client.js';
+
+class Glow extends Component {
+  static override sync = { level: 'public' } as const;
+  level = 0;
+}
+class Beacon extends Entity {
+  static override components = [Glow];
+}
 
 const identity = nodeCryptoSuite.generateKeyPair();
 const codec = new MsgpackCodec();
@@ -383,6 +398,24 @@ describe('GateClient world', () => {
     expect(client.world.space).toEqual({ id: 'field@lobby-1', type: 'field', lobbyId: 'lobby-1', tickHz: 20 });
     expect(handled).toEqual(['space handler saw lobby-1 in {"spaceId":"field@lobby-1","type":"field","lobbyId":"lobby-1"}', SYSTEM_ROUTE.SPACE]);
     expect(client.isOpen).toBe(true);
+  });
+
+  it('decodes sys.sync pushes with the engine\'s sync decoder when none is given', async () => {
+    const registry = new EntityRegistry().register('Beacon', Beacon);
+    const world = new World({ logger: new MemoryLogger(), clock: new ManualClock(), registry });
+    const sync = new SpaceSync({ world, schema: new SyncSchema(registry), space: { id: 'field@lobby-1', type: 'field', tickHz: 20 } });
+    const beacon = world.spawn(Beacon, { id: 'beacon-1' });
+    beacon.get(Glow).level = 3;
+    const gate = memoryGate();
+    const { client } = await connected(gate);
+    push(gate, SYSTEM_ROUTE.SYNC, sync.step([{ key: 's', view: new Set([beacon]), snapshot: true }]).get('s')!);
+    await client.world.waitFor((w) => w.entities.size === 1, 1_000);
+    expect(client.world.get('beacon-1')).toMatchObject({ type: 'Beacon', values: { Glow: { level: 3 } } });
+    beacon.get(Glow).level = 4;
+    push(gate, SYSTEM_ROUTE.SYNC, sync.step([{ key: 's', view: new Set([beacon]), snapshot: false }]).get('s')!);
+    await client.world.waitFor((w) => w.get('beacon-1')?.values['Glow']?.['level'] === 4, 1_000);
+    expect(client.world.space).toMatchObject({ id: 'field@lobby-1', type: 'field' });
+    expect(client.world.faults).toBe(0);
   });
 
   it('counts a sys.sync push that does not decode as a fault of client.world and stays open', async () => {

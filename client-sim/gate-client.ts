@@ -28,6 +28,7 @@ import { ProtocolError } from '../engine/protocol/errors.js';
 import type { ServerHello } from '../engine/protocol/hello.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
 import type { Message } from '../engine/protocol/message.js';
+import { SyncDecoder } from '../engine/sync/sync-decoder.js';
 import { SystemClock, type Clock, type ClockTimer } from '../engine/timer/clock.js';
 import { checkRoute, checkToken, decodeGateKey } from './client-inputs.js';
 import type { ClientPipe, ClientTransportFactory } from './client-transport.js';
@@ -57,7 +58,7 @@ export interface GateClientOptions {
   handshakeTimeoutMs?: number;
   /** Time and timers (default: a {@link SystemClock}, which runs in Node and in browsers). */
   clock?: Clock;
-  /** Decodes the `sys.sync` pushes that feed {@link GateClient.world}. */
+  /** Decodes the `sys.sync` pushes that feed {@link GateClient.world} (default: a new engine/sync SyncDecoder). */
   syncDecoder?: SyncMessageDecoder;
 }
 
@@ -102,7 +103,7 @@ export class GateClient {
   private constructor(private readonly options: GateClientOptions) {
     this.clock = options.clock ?? new SystemClock();
     this.gateKey = decodeGateKey(options.gateKey);
-    this.world = new WorldMirror({ clock: this.clock, decoder: options.syncDecoder });
+    this.world = new WorldMirror({ clock: this.clock, decoder: options.syncDecoder ?? new SyncDecoder() });
   }
 
   /**

@@ -31,7 +31,12 @@ export interface GateDeps {
   clock: Clock;
   timers: TimerService;
   logger: Logger;
-  /** A Redis client, required when `gate.onlineIndex` is `redis`. */
+  /**
+   * The online index to use (the composition root shares it with a matchmaker in the same
+   * process); default: one built from `gate.onlineIndex`.
+   */
+  index?: OnlineIndex;
+  /** A Redis client, required when `gate.onlineIndex` is `redis` and no `index` is given. */
   redis?: Redis;
   /** Prefix of this cluster's Redis keys (`redis.prefix`; default `tessera:`). */
   redisPrefix?: string;
@@ -57,7 +62,9 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
   }
   if (config.kcpPort >= 0) acceptors.push(new KcpAcceptor({ host: config.host, port: config.kcpPort, clock, timers, logger: logger.child({ component: 'kcp' }), maxSessions: maxConnections }));
   let index: OnlineIndex;
-  if (config.onlineIndex === 'redis') {
+  if (deps.index) {
+    index = deps.index;
+  } else if (config.onlineIndex === 'redis') {
     if (!deps.redis) throw new Error('gate: gate.onlineIndex is redis but no Redis client was given');
     index = new RedisOnlineIndex(deps.redis, { ttlMs: config.onlineTtlMs, ...(deps.redisPrefix === undefined ? {} : { prefix: deps.redisPrefix }) });
   } else {

@@ -3,8 +3,9 @@
  * processes on the harness's etcd, FerretDB and Redis: one gate, two lobbies) running
  * gate/fixtures/travel-game.ts. The client keeps sending requests while it moves, some of them in
  * flight at the old lobby when the move starts: none fails, the replies come in order, the client
- * hears `sys.space` naming the new space, the saved counter carries on, and the requests after
- * the move run on the other lobby.
+ * hears `sys.space` naming the new space, the saved counter carries on, the requests after
+ * the move run on the other lobby, and the client's world mirror shows the new room (its sign,
+ * the avatar with its owner-only counter) and nothing of the old one.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectGate } from '../client-sim/node-client.js';
@@ -55,6 +56,13 @@ describe('a player moving between spaces on two lobbies', () => {
       const from = first.lobby;
       const to = lobbyIds.find((id) => id !== from)!;
       expect(first).toEqual({ count: 1, lobby: from, space: `room@${from}` });
+      const avatar = `avatar-${client.session!.uid}`;
+      const seen = (): string[] => [...client.world.entities.keys()].sort();
+      // The room syncs to the client: its sign, and the avatar with its counter.
+      await client.world.waitFor((w) => w.get(avatar)?.values['Counter']?.['count'] === 1 && w.entities.has(`sign@room@${from}`), 10_000);
+      expect(seen()).toEqual([avatar, `sign@room@${from}`].sort());
+      expect(client.world.space).toMatchObject({ id: `room@${from}`, type: 'room', lobbyId: from });
+      expect(client.world.get(`sign@room@${from}`)!.values).toEqual({ Label: { lobby: from } });
       // Both rooms are in discovery: the other lobby's is found from this one.
       expect(await client.request('travel.find', `room@${to}`)).toEqual({ id: `room@${to}`, type: 'room', lobbyId: to });
 
@@ -80,6 +88,12 @@ describe('a player moving between spaces on two lobbies', () => {
       expect(await client.request<Step>('Counter.step')).toEqual({ count: 62, lobby: to, space: `room@${to}` });
 
       expect(spaces.at(-1)).toEqual({ spaceId: `room@${to}`, type: 'room', lobbyId: to });
+      // The new lobby's room sent a snapshot: the mirror holds the new room and nothing of the old.
+      await client.world.waitFor((w) => w.entities.has(`sign@room@${to}`) && w.get(avatar)?.values['Counter']?.['count'] === 62, 10_000);
+      expect(seen()).toEqual([avatar, `sign@room@${to}`].sort());
+      expect(client.world.space).toMatchObject({ id: `room@${to}`, type: 'room', lobbyId: to });
+      expect(client.world.get(`sign@room@${to}`)!.values).toEqual({ Label: { lobby: to } });
+      expect(client.world.faults).toBe(0);
       expect(rebounds).toEqual([]);
       expect(client.isOpen).toBe(true);
     } finally {

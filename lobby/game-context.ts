@@ -13,6 +13,7 @@ import type { Logger } from '../engine/log/types.js';
 import type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from '../engine/rpc/remote-proxy.js';
 import type { CallOptions } from '../engine/rpc/rpc-node.js';
 import type { Clock } from '../engine/timer/clock.js';
+import type { GameMatchmaker } from './game-matchmaker.js';
 import type { GameSpaces } from './game-spaces.js';
 import type { SessionDirectory } from './player-entity.js';
 
@@ -26,6 +27,8 @@ export interface GameContext extends SessionDirectory {
   readonly spaces: GameSpaces;
   /** Milliseconds since the epoch, from the lobby's clock (a manual one in tests). */
   now(): number;
+  /** Queues players for matches: `await game.matchmaker.queue(player, { mode: '2v2', rating: 1500 })` (docs/matchmaking.md). */
+  readonly matchmaker: GameMatchmaker;
   /**
    * Creates an entity of a registered type in the lobby's own world, outside any space
    * (`onCreate` runs; `space.spawn` creates one in a space); one whose components have
@@ -71,6 +74,7 @@ export interface LobbyGameContextOptions {
   claimName(name: string, mailbox: Mailbox): Promise<boolean>;
   releaseName(name: string): Promise<void>;
   directory: SessionDirectory;
+  matchmaker: GameMatchmaker;
   clock: Clock;
   logger: Logger;
 }
@@ -78,10 +82,12 @@ export interface LobbyGameContextOptions {
 /** The {@link GameContext} of one lobby. */
 export class LobbyGameContext implements GameContext {
   readonly logger: Logger;
+  readonly matchmaker: GameMatchmaker;
   readonly spaces: GameSpaces;
 
   constructor(private readonly options: LobbyGameContextOptions) {
     this.logger = options.logger;
+    this.matchmaker = options.matchmaker;
     this.spaces = options.spaces;
   }
 

@@ -23,6 +23,7 @@ import { LOBBY_DEFAULTS, type LobbySettings } from './lobby-defaults.js';
 import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
+import { LobbyGameMatchmaker } from './game-matchmaker.js';
 import { LobbySpaces } from './game-spaces.js';
 import type { Service } from './service.js';
 import { SessionHost } from './session-host.js';
@@ -30,6 +31,7 @@ import { ClusterSpaces } from './cluster-spaces.js';
 import { SpaceDirectory } from './space-directory.js';
 import { SpaceHost } from './space-host.js';
 import { SPACE_SERVICE, SPACE_SERVICE_METHODS, SpaceService } from './space-service.js';
+import { createSpaceSync } from './space-sync.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { atRate } from './system-rate.js';
 
@@ -42,6 +44,8 @@ export interface LobbyModuleOptions {
   discovery: Discovery;
   /** The server type of gates: `gate`, or `standalone` in one process. */
   gateType: string;
+  /** Where `game.matchmaker` finds matchmakers: their server type (default `services`) and each call's deadline (default 5,000 ms). */
+  matchmaker?: { type: string; callTimeoutMs: number };
   store: () => Store;
   /** Real time: sessions, saves and ownership claims. */
   clock: Clock;
@@ -75,7 +79,10 @@ export interface LobbyModuleOptions {
    * `onStart` can claim names and what it loads is claimed by the id the lobby keeps. Default false.
    */
   deferGameStart?: boolean;
-  /** Makes each space's sync stage (space-sync-stage.ts); without it, spaces send their players nothing. */
+  /**
+   * Makes each space's sync stage (space-sync-stage.ts). Default: space-sync.ts, which sends each
+   * player of a space its view after every step of the space.
+   */
   createSpaceSync?: SpaceSyncFactory;
 }
 
@@ -166,7 +173,7 @@ export class LobbyModule implements Module {
       tickHz,
       ...(this.options.maxQueuedPerEntity === undefined ? {} : { queueLimit: this.options.maxQueuedPerEntity }),
       ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
-      ...(this.options.createSpaceSync ? { createSync: this.options.createSpaceSync } : {}),
+      createSync: this.options.createSpaceSync ?? createSpaceSync(registry),
       names: directory,
     });
     const host = new SessionHost({
@@ -196,6 +203,7 @@ export class LobbyModule implements Module {
       claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
       releaseName: (name) => this.options.discovery.releaseName(name),
       directory: host,
+      matchmaker: new LobbyGameMatchmaker({ rpc, discovery: this.options.discovery, type: this.options.matchmaker?.type ?? 'services', callTimeoutMs: this.options.matchmaker?.callTimeoutMs ?? 5_000 }),
       clock: gameClock,
       logger: logger.child({ game: game.name }),
     });

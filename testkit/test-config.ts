@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { checkClaims } from '../engine/config/check-claims.js';
+import { checkMatchmaker } from '../engine/config/check-matchmaker.js';
 import { configSchema, type Config } from '../engine/config/config-schema.js';
 import { deepFreeze } from '../engine/config/deep-freeze.js';
 import { defaults } from '../engine/config/defaults.js';
@@ -53,7 +54,7 @@ export function testConfig(dir: string, storePath: string, overrides: ConfigOver
   layered.merge(overrides as Record<string, unknown>, OVERRIDES_SOURCE);
   const result = validate(configSchema, layered.value);
   const problems: ConfigProblem[] = result.ok
-    ? [...checkClaims(result.value, (path) => layered.originOf(path))]
+    ? [...checkClaims(result.value, (path) => layered.originOf(path)), ...checkMatchmaker(result.value, (path) => layered.originOf(path))]
     : result.issues.map(({ path, message }) => ({ code: CONFIG_ERRORS.INVALID, source: layered.originOf(path) ?? 'merged config', path, message }));
   if (!result.ok || problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(result.value);

@@ -341,6 +341,40 @@ export const configSchema = object({
     /** Live timers of one entity; past it, starting another throws. */
     maxTimersPerEntity: count(1, 1_000_000),
   }),
+  /** The matchmaker (docs/matchmaking.md); runs in the services and standalone roles. */
+  matchmaker: object({
+    /** Run a matchmaker in this process (services and standalone roles only). */
+    enabled: boolean(),
+    /** Where tickets wait: in memory (one process) or in Redis (shared by every matchmaker; they survive a restart). */
+    store: oneOf(['memory', 'redis'] as const),
+    /** Period of the pass that forms and launches matches. */
+    intervalMs: count(10, 600_000),
+    /** Period of the sweep that cancels the tickets of players who went offline. */
+    sweepIntervalMs: count(100, 3_600_000),
+    /** Waiting tickets per mode; past it, a ticket is refused with MATCH_ERR_QUEUE_FULL. */
+    maxTicketsPerMode: count(1, 1_000_000),
+    /** Launches of a ticket that may fail before it is dropped. */
+    launchAttempts: count(1, 100),
+    /** How long a launch holds its tickets before another pass may take them back; above twice `callTimeoutMs`. */
+    claimTtlMs: count(1_000, 3_600_000),
+    /** Deadline of each call a launch makes (a lobby's `spaces.create`, a gate's `move`), and of a lobby's calls to the matchmaker. */
+    callTimeoutMs: count(10, 600_000),
+    /** Matches launched at once. */
+    maxConcurrentLaunches: count(1, 10_000),
+    /** The modes players queue for, by name (e.g. `2v2`). */
+    modes: record(
+      object({
+        /** Teams per match. */
+        teams: count(1, 64),
+        /** Players per team; a party is at most this large. */
+        teamSize: count(1, 64),
+        /** The space type a lobby creates for each match. */
+        space: nonEmpty(),
+        /** How far apart ratings in one match may be: `start`, widening by `growPerSecond` of waiting, up to `max`. */
+        window: object({ start: number({ min: 0 }), growPerSecond: number({ min: 0 }), max: number({ min: 0 }) }),
+      }),
+    ),
+  }),
   /** The event-loop watchdog every server process runs (docs/watchdog.md). */
   watchdog: object({
     /** Watch the main event loop; turn off only to pause a process in a debugger. */

@@ -136,5 +136,18 @@ export const defaults: Config = deepFreeze({
   // two); short enough that the players of a stuck gate soon reconnect to another.
   // No game by default: standalone.jsonc names the worked example; a lobby without one refuses to start.
   lobby: { tickHz: 20, flushIntervalMs: 5_000, maxQueuedPerSession: 64, maxUnauthenticatedInFlight: 1_024, settleWaitMs: 10_000, saveAttempts: 3, maxQueuedPerEntity: 64, maxTimersPerEntity: 1_024 },
+  // No modes: a game's modes are configured with it (config/services.jsonc, config/standalone.jsonc).
+  matchmaker: {
+    enabled: true,
+    store: 'memory',
+    intervalMs: 1_000,
+    sweepIntervalMs: 10_000,
+    maxTicketsPerMode: 100_000,
+    launchAttempts: 3,
+    claimTtlMs: 60_000,
+    callTimeoutMs: 5_000,
+    maxConcurrentLaunches: 32,
+    modes: {},
+  },
   watchdog: { enabled: true, stallMs: 10_000 },
 });

@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { configSchema, ROLES, type Config, type Role } from './config-schema.js';
 import { checkClaims } from './check-claims.js';
+import { checkMatchmaker } from './check-matchmaker.js';
 import { checkRpcSecret } from './check-rpc-secret.js';
 import { deepFreeze } from './deep-freeze.js';
 import { defaults } from './defaults.js';
@@ -83,6 +84,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   } else {
     problems.push(...checkRpcSecret(result.value, layered.originOf('rpc.secret')));
     problems.push(...checkClaims(result.value, (path) => layered.originOf(path)));
+    problems.push(...checkMatchmaker(result.value, (path) => layered.originOf(path)));
   }
   if (!result.ok || problems.length) throw new ConfigError(problems);
   return deepFreeze(result.value);

@@ -60,6 +60,13 @@ describe('shipped config files', () => {
     expect(load('standalone').gate.onlineIndex).toBe('memory');
   });
 
+  it('keep matchmaking tickets in Redis for services, in memory for standalone, with the arena\'s 2v2 mode', () => {
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
+    expect(load('services').matchmaker.store).toBe('redis');
+    expect(load('standalone').matchmaker.store).toBe('memory');
+    for (const role of ['services', 'standalone'] as const) expect(load(role).matchmaker.modes['2v2'], role).toMatchObject({ teams: 2, teamSize: 2, space: 'match' });
+  });
+
   it('take their URLs and hosts from the environment when set', () => {
     const env = { RPC_SECRET, MONGO_URL: 'mongodb://db.internal:27017', HOST_IP: '10.0.0.7', ETCD_URL: 'http://etcd:2379', PORT: '9000' };
     const config = loadConfig({ role: 'services', configDir, env, argv: [] });

@@ -6,17 +6,19 @@ import { StoreError } from '../persist/errors.js';
 import type { ComponentData } from './entity.js';
 import type { StoredTimer } from './entity-timers.js';
 
-/** One component of the type: its name, persistent fields and a fresh instance. */
+/** One component of the type: its name, persistent fields, hot fields and a fresh instance. */
 export interface ComponentShape {
   name: string;
   persist: readonly string[];
+  /** The hot field declarations: a stored hot field must be a finite number. */
+  hot: object;
   sample: object;
 }
 
 /**
  * The component data of a stored entity document, checked: it must be for this type, and each
  * stored field must have the kind of value the component starts with (number, string, boolean,
- * array, object); fields it lacks keep their initial values, so new fields can be added to a game
+ * array, object), a finite number for a hot field; fields it lacks keep their initial values, so new fields can be added to a game
  * without migrating old documents.
  * @param where `<type>/<id>`, for the error.
  * @throws StoreError STORE_ERR_INVALID_DOCUMENT naming the field at fault.
@@ -29,7 +31,7 @@ export function checkEntityDocument(where: string, type: string, data: Record<st
   const components = data.components;
   if (typeof components !== 'object' || components === null || Array.isArray(components)) fail('components is not an object');
   const result: ComponentData = {};
-  for (const { name, persist, sample } of shapes) {
+  for (const { name, persist, hot, sample } of shapes) {
     const stored = (components as Record<string, unknown>)[name];
     if (stored === undefined) continue;
     if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) fail(`components.${name} is not an object`);
@@ -37,6 +39,11 @@ export function checkEntityDocument(where: string, type: string, data: Record<st
     for (const field of persist) {
       if (!Object.hasOwn(stored as object, field)) continue;
       const value = (stored as Record<string, unknown>)[field];
+      if (Object.hasOwn(hot, field)) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) fail(`components.${name}.${field} holds ${kind(value)}, expected a finite number (a hot field)`);
+        fields[field] = value;
+        continue;
+      }
       const initial = (sample as Record<string, unknown>)[field];
       if (initial !== null && initial !== undefined && kind(value) !== kind(initial)) {
         fail(`components.${name}.${field} holds ${kind(value)}, expected ${kind(initial)}`);

@@ -6,10 +6,11 @@
  */
 import type { Entity } from './entity.js';
 import { DETACHED, type HotSpec, type HotStore } from './hot-fields.js';
+import type { SyncSpec } from './sync-spec.js';
 
 /** A component class: constructible without arguments, with the statics of {@link Component}. */
 export type ComponentClass<C extends Component = Component> = (new () => C) &
-  Pick<typeof Component, 'requires' | 'persist' | 'clientCallable' | 'serverCallable' | 'hot'>;
+  Pick<typeof Component, 'requires' | 'persist' | 'clientCallable' | 'serverCallable' | 'hot' | 'sync'>;
 
 /** Options for {@link Component.markDirty}. */
 export interface DirtyOptions {
@@ -26,17 +27,26 @@ export abstract class Component {
   static requires: readonly ComponentClass[] = [];
 
   /**
-   * Fields saved with the entity. Assigning one marks the entity dirty; a change inside a value
-   * (pushing to an array) needs {@link Component.markDirty}.
+   * Fields saved with the entity, plain or hot. Assigning one through the instance marks the
+   * entity dirty; a change inside a value (pushing to an array), or a system's write to a hot
+   * field's typed array, needs {@link Component.markDirty} to be saved before the entity's next
+   * save for another reason.
    */
   static persist: readonly string[] = [];
 
   /**
    * Hot numeric fields kept in typed arrays (`{ x: 'f32', y: 'f32' }`): systems read them with
    * `world.hot(Position).x[eid]`, the instance through accessors of the same names (declare them
-   * with `declare x: number`). Not persistable yet.
+   * with `declare x: number`). They may be persisted and synced like plain fields.
    */
   static hot: HotSpec = {};
+
+  /**
+   * Fields clients see (docs/sync.md), plain or hot: `{ x: { quantize: 0.01 }, hp: 'public',
+   * gold: 'owner' }`. `'public'`: every client that sees the entity; `'owner'`: only the client
+   * whose avatar it is; `quantize`: a number sent as a whole multiple of this step.
+   */
+  static sync: SyncSpec = {};
 
   /** Methods the owning client may call (checked at registration to be methods). */
   static clientCallable: readonly string[] = [];
@@ -69,6 +79,12 @@ export abstract class Component {
 
   /** Called before it is detached, before the components it requires. */
   onDetach(): void {}
+
+  /** @internal A hot field that persists was assigned through the instance: the entity has changes to save. */
+  hotChanged(): void {
+    // Before attach (loading, a constructor) there is no entity to mark yet.
+    this.owner?.markDirty();
+  }
 
   /** @internal Sets or clears the owning entity; only the world calls it. Clearing also cuts the hot slot. */
   bind(owner: Entity | undefined): void {

@@ -23,6 +23,15 @@ class Wallet extends Component {
     this.gold -= amount;
   }
 }
+class Stats extends Component {
+  static override hot = { hp: 'u16', x: 'f32' } as const;
+  static override persist = ['hp', 'x'];
+  declare hp: number;
+  declare x: number;
+}
+class Ranger extends Entity {
+  static override components = [Stats];
+}
 class Avatar extends Entity {
   static override components = [Wallet];
   loaded = false;
@@ -42,7 +51,7 @@ const turns = async (): Promise<void> => {
 let nextOwner = 0;
 
 function setup(store: Store) {
-  const registry = new EntityRegistry().register('Avatar', Avatar);
+  const registry = new EntityRegistry().register('Avatar', Avatar).register('Ranger', Ranger);
   const logger = new MemoryLogger();
   const clock = new ManualClock();
   const world = new World({ logger, clock, registry });
@@ -85,6 +94,37 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       expect(loaded.get(Wallet)).toMatchObject({ gold: 42, items: ['sword'], transient: 'not saved' });
       expect(second.world.isDirty(loaded)).toBe(false);
       expect(await second.persistence.load('Avatar', 'nobody')).toBeUndefined();
+    });
+
+    it('saves hot persistent fields and loads them back into the typed arrays of the new world', async () => {
+      const s = await store();
+      const first = setup(s);
+      const ranger = first.world.spawn(Ranger);
+      await first.persistence.flushDirty();
+      expect(first.world.isDirty(ranger)).toBe(false);
+      ranger.get(Stats).hp = 470;
+      expect(first.world.isDirty(ranger)).toBe(true);
+      // A system's write to the typed array is saved with the entity's next save.
+      first.world.hot(Stats).x[ranger.eid] = 12.5;
+      expect(await first.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
+      const { id } = ranger;
+      await first.persistence.unload(ranger);
+
+      const second = setup(s);
+      second.world.spawn(Ranger);
+      const loaded = (await second.persistence.load('Ranger', id)) as Ranger;
+      expect(second.world.isDirty(loaded)).toBe(false);
+      expect(second.world.hot(Stats).hp[loaded.eid]).toBe(470);
+      expect(second.world.hot(Stats).x[loaded.eid]).toBe(12.5);
+      expect(loaded.get(Stats)).toMatchObject({ hp: 470, x: 12.5 });
+    });
+
+    it('refuses a stored hot field that is not a finite number', async () => {
+      const s = await store();
+      const { world, persistence } = setup(s);
+      await s.save('Ranger', { id: 'bad-hot', data: { type: 'Ranger', components: { Stats: { hp: 'lots' } } }, expectedVersion: 0 });
+      await expect(persistence.load('Ranger', 'bad-hot')).rejects.toThrow('Ranger/bad-hot: components.Stats.hp holds string, expected a finite number (a hot field)');
+      expect(world.entityCount).toBe(0);
     });
 
     it('marks an entity dirty when a persistent field is assigned, and saves dirty entities in batches', async () => {

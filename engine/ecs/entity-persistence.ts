@@ -241,7 +241,7 @@ export class EntityPersistence {
     try {
       const doc = await this.options.store.load(name, id);
       if (!doc) return undefined;
-      const components = checkEntityDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, sample: new c() })));
+      const components = checkEntityDocument(`${name}/${id}`, name, doc.data, order.map((c) => ({ name: c.name, persist: c.persist, hot: c.hot, sample: new c() })));
       const timers = checkStoredTimers(`${name}/${id}`, doc.data.timers);
       const entity = into.spawn(cls, { id, loaded: { version: doc.version, components, timers } });
       this.claims.attach(entity);

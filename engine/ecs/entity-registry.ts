@@ -4,7 +4,8 @@ import { installHotAccessors } from './hot-fields.js';
 import type { ComponentClass } from './component.js';
 import type { EntityClass } from './entity.js';
 
-interface Registered {
+/** One registered entity type. */
+export interface Registered {
   name: string;
   cls: EntityClass;
   /** The class's components in dependency order, checked once at registration. */
@@ -37,6 +38,11 @@ export class EntityRegistry {
     this.byName.set(name, { name, cls, order });
     this.names.set(cls, name);
     return this;
+  }
+
+  /** Every registered type, in the order registered. */
+  entries(): Registered[] {
+    return [...this.byName.values()];
   }
 
   /**

@@ -193,6 +193,45 @@ describe('component declarations', () => {
     expect(() => new EntityRegistry().register('C', entityWith(NotCallable))).toThrow('NotCallable.clientCallable: gold is not a method');
     expect(() => new EntityRegistry().register('Bad__Name', Hero)).toThrow(/bad type name/);
   });
+
+  it('take hot and plain synced fields, and refuse bad sync declarations naming the class and field', () => {
+    class Synced extends Component {
+      static override hot = { x: 'f32', hp: 'u16' } as const;
+      static override sync = { x: { quantize: 0.01 }, hp: 'public', name: 'owner', level: { to: 'owner', quantize: 1 } } as const;
+      declare x: number;
+      declare hp: number;
+      name = '';
+      level = 1;
+    }
+    const entityWith = (cls: ComponentClass) =>
+      class extends Entity {
+        static override components = [cls];
+      };
+    expect(() => new EntityRegistry().register('Ok', entityWith(Synced))).not.toThrow();
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ ghost: 'public' }, /Bad\.sync: ghost is not a field/],
+      [{ act: 'public' }, /Bad\.sync: act is a method/],
+      [{ name: 'everyone' }, /Bad\.sync: name is declared as "everyone"/],
+      [{ name: { to: 'all' } }, /Bad\.sync: name has to: "all"/],
+      [{ x: { quantize: 0 } }, /Bad\.sync: x has quantize: 0/],
+      [{ x: { quantize: Infinity } }, /Bad\.sync: x has quantize: Infinity/],
+      [{ x: { round: 2 } }, /Bad\.sync: x has unknown option\(s\) round/],
+      [{ name: { quantize: 0.5 } }, /Bad\.sync: name is quantised but starts as string/],
+    ];
+    for (const [sync, message] of bad) {
+      class Bad extends Component {
+        static override hot = { x: 'f32' } as const;
+        static override sync = sync as typeof Component.sync;
+        name = 'n';
+        act(): void {}
+      }
+      expect(() => new EntityRegistry().register('E', entityWith(Bad))).toThrow(message);
+    }
+    class NotObject extends Component {
+      static override sync = ['x'] as unknown as typeof Component.sync;
+    }
+    expect(() => new EntityRegistry().register('N', entityWith(NotObject))).toThrow('NotObject.sync: not an object');
+  });
 });
 
 describe('run-time components and hot fields', () => {
@@ -247,6 +286,14 @@ describe('run-time components and hot fields', () => {
     const second = world.spawn(Walker);
     expect(() => (kept.x = 99)).toThrow(/not attached/);
     expect(second.get(Position).x).toBe(0);
+  });
+
+  it('lists every registered type in registration order', () => {
+    const registry = new EntityRegistry().register('Walker', Walker).register('Hero', Hero);
+    expect(registry.entries().map((r) => [r.name, r.cls])).toEqual([
+      ['Walker', Walker],
+      ['Hero', Hero],
+    ]);
   });
 
   it('starts a hot field from a value its constructor set', () => {

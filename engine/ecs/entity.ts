@@ -59,9 +59,11 @@ function mapHotFields(part: Component, store: HotStore, eid: number): void {
   }
 }
 
-// Turns each persistent field into an accessor that marks the entity dirty when assigned.
-function watchFields(part: Component, fields: readonly string[], onChange: () => void): void {
+// Turns each persistent plain field into an accessor that marks the entity dirty when assigned
+// (hot ones have theirs on the prototype already).
+function watchFields(part: Component, fields: readonly string[], hot: object, onChange: () => void): void {
   for (const field of fields) {
+    if (Object.hasOwn(hot, field)) continue;
     let value = (part as unknown as Record<string, unknown>)[field];
     Object.defineProperty(part, field, {
       enumerable: true,
@@ -427,9 +429,10 @@ export abstract class Entity {
     const { world, eid } = this.placed();
     const part = new cls();
     mapHotFields(part, world.hot(cls), eid);
-    // Loaded values go in before the fields are watched: loading does not make an entity dirty.
+    // Loaded values go in before the fields are watched and the entity is bound: loading does not
+    // make an entity dirty. Hot ones land in the world's typed arrays through their accessors.
     if (loaded) Object.assign(part, loaded);
-    watchFields(part, cls.persist, () => this.markDirty());
+    watchFields(part, cls.persist, cls.hot, () => this.markDirty());
     part.bind(this);
     this.parts.set(cls, part);
     addComponent(world.ecs, eid, cls);

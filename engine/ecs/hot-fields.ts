@@ -30,6 +30,8 @@ export type HotStore<S extends HotSpec = HotSpec> = { [K in keyof S]: InstanceTy
 export interface HotSlot {
   hotStore: HotStore | undefined;
   hotEid: number;
+  /** Told when a persistent hot field is assigned through the instance. */
+  hotChanged(): void;
 }
 
 /** The slot of a component taken off its entity: its hot fields are gone with it. */
@@ -39,12 +41,14 @@ const installed = new WeakSet<object>();
 
 /**
  * Defines, once per component class, prototype accessors for its hot fields that read and write
- * the instance's slot, so attaching a component allocates no closures.
+ * the instance's slot, so attaching a component allocates no closures. Assigning a persistent one
+ * tells the instance ({@link HotSlot.hotChanged}), which marks its entity dirty.
  */
-export function installHotAccessors(cls: { name: string; prototype: object; hot: HotSpec }): void {
+export function installHotAccessors(cls: { name: string; prototype: object; hot: HotSpec; persist: readonly string[] }): void {
   if (installed.has(cls)) return;
   installed.add(cls);
   for (const field of Object.keys(cls.hot)) {
+    const persistent = cls.persist.includes(field);
     Object.defineProperty(cls.prototype, field, {
       enumerable: true,
       configurable: false,
@@ -53,7 +57,10 @@ export function installHotAccessors(cls: { name: string; prototype: object; hot:
         return this.hotStore[field]![this.hotEid];
       },
       set(this: HotSlot, v: number) {
-        if (this.hotStore) this.hotStore[field]![this.hotEid] = v;
+        if (this.hotStore) {
+          this.hotStore[field]![this.hotEid] = v;
+          if (persistent) this.hotChanged();
+        }
         // Before attach (a constructor setting a start value) the value waits on the instance.
         else if (this.hotEid !== DETACHED) Object.defineProperty(this, field, { value: v, writable: true, configurable: true, enumerable: true });
         else throw new Error(`${cls.name}.${field}: the component is not attached to an entity`);

@@ -1,10 +1,15 @@
-/** `arena.look`: what the player's hero sees, on request. */
-import { Service, type ClientCaller, type Entity } from 'tessera';
+/**
+ * The arena's client service: `arena.look` (what the player's hero sees, on request; clients
+ * also get it synced every tick in `client.world`), and the 2v2 queue: `arena.queue`,
+ * `arena.cancel`, and `arena.leave` to go back from a match to the field.
+ */
+import { RemoteError, Service, type ClientCaller, type Entity, type TicketStatus } from 'tessera';
 import { Health, Position } from './body.js';
+import { arenaError } from './errors.js';
 import { Experience } from './experience.js';
 import { Hero } from './hero.js';
 import { Monster } from './monster.js';
-import { FIELD } from './rules.js';
+import { FIELD, MATCH, fieldId } from './rules.js';
 
 /** One creature as a client sees it. */
 export interface Seen {
@@ -26,9 +31,9 @@ export interface View {
   monsters: Seen[];
 }
 
-/** The client's view of the arena. */
+/** The client's view of the arena, and the match queue. */
 export class ArenaService extends Service {
-  static override clientCallable = ['look'];
+  static override clientCallable = ['look', 'queue', 'cancel', 'leave'];
 
   /** The caller's hero and what it sees: the heroes and monsters of its space within `FIELD.viewRadius`. */
   look(caller: ClientCaller): View {
@@ -44,9 +49,58 @@ export class ArenaService extends Service {
     const space = hero.space;
     return { you: { ...seen(hero), xp, kills, deaths }, ...(space ? { space: { id: space.id, type: space.type } } : {}), heroes, monsters };
   }
+
+  /**
+   * Queues the caller for a 2v2 match, rated by its experience. When four players fit, the match
+   * opens in a space of its own and the four are moved in (`sys.space`, then `arena.match`).
+   * @throws GameError ARENA_ERR_IN_MATCH from a match; ARENA_ERR_QUEUE_REFUSED when the matchmaker
+   *   refuses (queued already, none running), its code after the message.
+   */
+  async queue(caller: ClientCaller): Promise<TicketStatus> {
+    const hero = caller.avatar!;
+    if (hero.space?.type === MATCH.type) throw arenaError('ARENA_ERR_IN_MATCH');
+    try {
+      return await this.game.matchmaker.queue(hero, { mode: MATCH.mode, rating: MATCH.baseRating + hero.get(Experience).xp });
+    } catch (err) {
+      throw matchRefusal(err);
+    }
+  }
+
+  /**
+   * Leaves the queue. @returns false when the caller had no ticket, or its match is opening.
+   * @throws GameError ARENA_ERR_QUEUE_REFUSED when the matchmaker cannot be reached.
+   */
+  async cancel(caller: ClientCaller): Promise<boolean> {
+    try {
+      return await this.game.matchmaker.cancel(caller.avatar!);
+    } catch (err) {
+      throw matchRefusal(err);
+    }
+  }
+
+  /**
+   * Goes back from a match to the field of the match's lobby (after this request is answered).
+   * @throws GameError ARENA_ERR_NOT_IN_MATCH outside a match.
+   */
+  leave(caller: ClientCaller): void {
+    const hero = caller.avatar!;
+    if (hero.space?.type !== MATCH.type) throw arenaError('ARENA_ERR_NOT_IN_MATCH');
+    // Not awaited: the move runs on the hero's queue, right after this request.
+    void this.game.spaces.enter(hero, fieldId(this.game.serverId)).catch((err: unknown) => hero.logger.error('could not go back to the field', { err }));
+  }
 }
 
 function seen(entity: Entity): Seen {
   const { x, y } = entity.get(Position);
   return { id: entity.id, x, y, hp: entity.get(Health).hp };
+}
+
+// The matchmaker's refusals (MATCH_ERR_*) and a matchmaker out of reach, as the player's code.
+function matchRefusal(err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if ((err instanceof RemoteError || err instanceof Error) && typeof code === 'string' && code.startsWith('MATCH_ERR_')) {
+    return arenaError('ARENA_ERR_QUEUE_REFUSED', { cause: err, detail: code });
+  }
+  if (err instanceof RemoteError) return arenaError('ARENA_ERR_QUEUE_REFUSED', { cause: err, detail: err.code });
+  return err;
 }

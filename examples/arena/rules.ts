@@ -62,9 +62,33 @@ export function fieldId(lobbyId: string): string {
   return `${FIELD.type}@${lobbyId}`;
 }
 
-/** The id of the i-th monster (from 0) of the field: fixed, so that clients can name their targets. */
-export function monsterId(index: number): string {
-  return `monster-${index + 1}`;
+/** 2v2 matches: formed by the matchmaker (mode `2v2`), each in a space of its own. */
+export const MATCH = {
+  type: 'match',
+  mode: '2v2',
+  /** Where each team enters, and respawns. */
+  spawns: [
+    { x: 20, y: 50 },
+    { x: 80, y: 50 },
+  ],
+  /** The monsters of a match, between the two teams. */
+  homes: [
+    { x: 50, y: 30 },
+    { x: 50, y: 50 },
+    { x: 50, y: 70 },
+  ],
+  /** How long a match lives once its last player left. */
+  emptyGraceMs: 10_000,
+  /** A player's rating for the matchmaker: this plus its experience. */
+  baseRating: 1_000,
+} as const;
+
+/**
+ * The id of the i-th monster (from 0) of a space: `monster-1` … in the field, fixed so that
+ * clients can name their targets; `<match id>/monster-1` … in a match.
+ */
+export function monsterId(index: number, matchId?: string): string {
+  return matchId === undefined ? `monster-${index + 1}` : `${matchId}/monster-${index + 1}`;
 }
 
 /** The leaderboard entity's id in the store, and the cluster-wide name it is reached by. */

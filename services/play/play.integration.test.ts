@@ -2,8 +2,9 @@
  * The arena's web client in a real browser: Debian's Chromium, driven by playwright-core (no
  * browser download), against a real standalone server running the arena with `/play` on. Two
  * players open the page, register and log in through its form; one walks with the keyboard, and
- * the other's page draws that hero moving. Screenshots of both pages go to
- * `.tmp/test-results/play/` (ignored by git).
+ * the other's page draws that hero moving (from its synced mirror of the field). Both queue for a
+ * 2v2 match with a key, two players of the Node SDK with them, and both pages move into the match.
+ * Screenshots of the pages go to `.tmp/test-results/play/` (ignored by git).
  */
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, register } from '../../client-sim/login.js';
+import { connectGate, type GateClient } from '../../client-sim/node-client.js';
 import { findBinary } from '../../engine/testing/find-binary.js';
 import { startMain, type MainProcess } from '../../engine/testing/main-process.js';
 
@@ -33,6 +36,8 @@ interface DrawnSprite {
 
 /** The arena page's test hook, `window.demo` (examples/arena/web/main.ts). */
 interface DemoHook {
+  /** The type of the player's space. */
+  space: string | undefined;
   self: string | undefined;
   frame(): DrawnSprite[];
 }
@@ -101,6 +106,7 @@ describe('the arena in a browser', () => {
     const bob = await join_(`bob-${process.pid}`);
     expect(alice.hero).not.toBe(bob.hero);
 
+    for (const player of [alice, bob]) expect(await player.page.evaluate(() => (globalThis as unknown as { demo: DemoHook }).demo.space)).toBe('field');
     // Bob sees Alice standing at the spawn point, as another player.
     await bob.page.waitForFunction((id) => (globalThis as unknown as { demo: DemoHook }).demo.frame().some((s) => s.id === id), alice.hero);
     const before = (await drawnOn(bob.page, alice.hero))!;
@@ -137,5 +143,34 @@ describe('the arena in a browser', () => {
     }
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
+  });
+
+  it('two players in browsers queue with Q, two players of the Node SDK with them, and both pages move into the 2v2 match', async () => {
+    const carol = await join_(`carol-${process.pid}`);
+    const dave = await join_(`dave-${process.pid}`);
+    const others: GateClient[] = [];
+    try {
+      for (const name of ['erin', 'frank']) {
+        const username = `${name}-${process.pid}`;
+        await register(server.ready.login!, username, PASSWORD);
+        const { token, gate } = await login(server.ready.login!, username, PASSWORD);
+        const client = await connectGate({ endpoint: gate.ws!, transport: 'ws', gateKey: gate.publicKey });
+        await client.auth(token);
+        others.push(client);
+        await client.request('arena.queue');
+      }
+      for (const player of [carol, dave]) await player.page.keyboard.press('KeyQ');
+      for (const player of [carol, dave]) {
+        await player.page.waitForFunction(() => (globalThis as unknown as { demo: DemoHook }).demo.space === 'match', undefined, { timeout: 15_000 });
+        // Its own hero is drawn again, at its team's side of the match.
+        await player.page.waitForFunction((id) => (globalThis as unknown as { demo: DemoHook }).demo.frame().some((s) => s.id === id && s.kind === 'you' && s.x !== 50), player.hero);
+        expect(await player.page.textContent('#space')).toContain('2v2 match');
+      }
+      await carol.page.screenshot({ path: join(RESULTS, 'arena-match.png') });
+      expect(carol.errors).toEqual([]);
+      expect(dave.errors).toEqual([]);
+    } finally {
+      for (const client of others) client.close();
+    }
   });
 });

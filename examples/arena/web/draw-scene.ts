@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 /**
  * Draws a scene (scene.ts) on a canvas: the arena's floor, then each sprite as a disc with a
- * health bar, the player's own hero in its own colour and ringed by how far monsters notice it.
+ * health bar, the player's own hero in its own colour and ringed by how far it sees (the
+ * space's view radius: nothing farther reaches the client).
  */
-import { ARENA_SIZE, MONSTER } from '../rules.js';
+import { ARENA_SIZE, FIELD } from '../rules.js';
 import type { Sprite, SpriteKind } from './scene.js';
 
 /** Colours, as the page's legend names them. */
@@ -42,7 +43,7 @@ export function drawScene(canvas: HTMLCanvasElement, sprites: readonly Sprite[])
     if (sprite.kind === 'you') {
       ctx.strokeStyle = COLORS.ring;
       ctx.beginPath();
-      ctx.arc(px, py, MONSTER.aggroRange * scale, 0, 2 * Math.PI);
+      ctx.arc(px, py, FIELD.viewRadius * scale, 0, 2 * Math.PI);
       ctx.stroke();
     }
     ctx.fillStyle = sprite.health > 0 ? COLORS[sprite.kind] : COLORS.down;

@@ -4,20 +4,20 @@
  * http://127.0.0.1:8080/play): a login form, then the arena on a canvas. It registers and logs in
  * over the login service's HTTP API (the page's own origin), connects to the gate the login
  * names over WebSocket, steers the hero with WASD or the arrow keys, attacks the nearest monster
- * in reach with the space bar, and draws what the player sees.
+ * in reach with the space bar, queues for a 2v2 match with Q (C leaves the queue, L leaves the
+ * match), and draws what the player sees: the SDK's mirror of it (`client.world`, synced by the
+ * server every tick), each entity drawn between its last two positions (`Interpolator`).
  *
  * `window.demo` is a hook for tests and curious players: the page's state and what it drew last.
  */
-import { connectBrowser, login, register, type GateClient } from 'tessera/client/browser';
+import { connectBrowser, Interpolator, login, register, type GateClient } from 'tessera/client/browser';
 import type { AttackResult } from '../controls.js';
-import { HERO } from '../rules.js';
+import { HERO, MATCH } from '../rules.js';
+import type { MatchEntered } from '../spaces.js';
 import { COLORS, drawScene, type DrawnSprite } from './draw-scene.js';
-import { LookFeed } from './look-feed.js';
 import { sceneOf } from './scene.js';
 import { Steering } from './steering.js';
 
-/** How often the page asks what it sees. */
-const LOOK_MS = 100;
 /** The canvas's size in pixels (the whole arena). */
 const CANVAS_PX = 600;
 
@@ -25,13 +25,15 @@ const CANVAS_PX = 600;
 export interface DemoHook {
   /** `login` until connected, then `playing`; `closed` once the connection is gone. */
   state: 'login' | 'playing' | 'closed';
+  /** The type of the space the player is in (`field`, `match`), once the server has said. */
+  space: string | undefined;
   /** The player's hero id, once it has been seen. */
   self: string | undefined;
   /** The sprites of the last frame drawn, with their canvas positions. */
   frame(): DrawnSprite[];
 }
 
-const demo: DemoHook = { state: 'login', self: undefined, frame: () => lastFrame };
+const demo: DemoHook = { state: 'login', space: undefined, self: undefined, frame: () => lastFrame };
 let lastFrame: DrawnSprite[] = [];
 (globalThis as unknown as { demo: DemoHook }).demo = demo;
 
@@ -68,34 +70,55 @@ function play(client: GateClient, username: string): void {
   page.canvas.hidden = false;
   page.help.hidden = false;
   demo.state = 'playing';
-  say(`${username}: WASD or arrows to walk, space to attack`);
+  say(`${username}: WASD or arrows to walk, space to attack, Q to queue for a 2v2 match`);
 
-  const feed = new LookFeed(client);
-  const looking = setInterval(() => feed.look().catch(() => undefined), LOOK_MS);
+  const smooth = new Interpolator(client.world);
   const steering = new Steering((dx, dy) => client.notify('Controls.move', dx, dy));
+  const keys: Record<string, () => void> = {
+    Space: () => void attackNearest(client),
+    KeyQ: () => void act(client.request('arena.queue'), 'queued for a 2v2 match: C leaves the queue'),
+    KeyC: () => void act(client.request<boolean>('arena.cancel'), 'left the queue'),
+    KeyL: () => void act(client.request('arena.leave'), 'back to the field'),
+  };
   addEventListener('keydown', (event) => {
-    if (event.code === 'Space') {
+    const action = keys[event.code];
+    if (action) {
       event.preventDefault();
-      if (!event.repeat) void attackNearest(client);
+      if (!event.repeat) action();
     } else if (steering.press(event.code)) event.preventDefault();
   });
   addEventListener('keyup', (event) => steering.release(event.code));
   addEventListener('blur', () => steering.releaseAll());
-  client.on('arena.death', () => say('you are down: back at the spawn point in a moment'));
+  client.world.onSpace((space) => {
+    demo.space = space.type;
+    page.space.textContent = space.type === MATCH.type ? 'a 2v2 match (L leaves it)' : `the ${space.type}`;
+  });
+  client.on('arena.match', (body) => say(`match! your team starts on the ${(body as MatchEntered).team === 0 ? 'west' : 'east'} side`));
+  client.on('arena.death', () => say('you are down: back on your feet in a moment'));
   client.on('arena.respawn', () => say(`${username}: back on your feet`));
   client.on('arena.kill', (body) => say(`kill! ${(body as { totalXp: number }).totalXp} xp in all`));
   client.onClose((reason) => {
-    clearInterval(looking);
     demo.state = 'closed';
     say(`disconnected (${reason})`);
   });
 
   const frame = (): void => {
-    lastFrame = drawScene(page.canvas, sceneOf(feed, feed, performance.now()));
+    // The mirror's clock is the system clock: the interpolator's samples are stamped with it.
+    lastFrame = drawScene(page.canvas, sceneOf(client.world, smooth, performance.timeOrigin + performance.now()));
     demo.self = lastFrame.find((s) => s.kind === 'you')?.id ?? demo.self;
     if (demo.state === 'playing') requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
+}
+
+/** Says `done` once `request` is answered, or the refusal. */
+async function act(request: Promise<unknown>, done: string): Promise<void> {
+  try {
+    const answer = await request;
+    say(answer === false ? 'nothing to leave' : done);
+  } catch (err) {
+    say((err as Error).message);
+  }
 }
 
 async function attackNearest(client: GateClient): Promise<void> {
@@ -118,7 +141,16 @@ function say(text: string): void {
   page.status.textContent = text;
 }
 
-function buildPage(): { form: HTMLFormElement; username: HTMLInputElement; password: HTMLInputElement; register: HTMLButtonElement; canvas: HTMLCanvasElement; status: HTMLElement; help: HTMLElement } {
+function buildPage(): {
+  form: HTMLFormElement;
+  username: HTMLInputElement;
+  password: HTMLInputElement;
+  register: HTMLButtonElement;
+  canvas: HTMLCanvasElement;
+  status: HTMLElement;
+  space: HTMLElement;
+  help: HTMLElement;
+} {
   document.title = 'Arena';
   const style = document.createElement('style');
   style.textContent = `
@@ -139,9 +171,11 @@ function buildPage(): { form: HTMLFormElement; username: HTMLInputElement; passw
   const status = el('p', { id: 'status', textContent: 'log in, or pick a name and a password for a new player' });
   const canvas = el('canvas', { id: 'arena', width: CANVAS_PX, height: CANVAS_PX, hidden: true });
   const help = el('p', { hidden: true });
-  help.innerHTML = '<span class="you">●</span> you &nbsp; <span class="hero">●</span> other players &nbsp; <span class="monster">●</span> monsters';
+  const space = el('span', { id: 'space', textContent: '…' });
+  help.innerHTML = '<span class="you">●</span> you &nbsp; <span class="hero">●</span> other players &nbsp; <span class="monster">●</span> monsters &nbsp; in ';
+  help.append(space);
   document.body.append(title, form, status, canvas, help);
-  return { form, username, password, register, canvas, status, help };
+  return { form, username, password, register, canvas, status, space, help };
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]>): HTMLElementTagNameMap[K] {

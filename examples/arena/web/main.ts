@@ -10,7 +10,7 @@
  *
  * `window.demo` is a hook for tests and curious players: the page's state and what it drew last.
  */
-import { connectBrowser, Interpolator, login, register, type GateClient } from 'tessera/client/browser';
+import { connectBrowser, Interpolator, login, register, type GateClient, type MirrorSpace } from 'tessera/client/browser';
 import type { AttackResult } from '../controls.js';
 import { HERO, MATCH } from '../rules.js';
 import type { MatchEntered } from '../spaces.js';
@@ -89,10 +89,13 @@ function play(client: GateClient, username: string): void {
   });
   addEventListener('keyup', (event) => steering.release(event.code));
   addEventListener('blur', () => steering.releaseAll());
-  client.world.onSpace((space) => {
+  const showSpace = (space: MirrorSpace): void => {
     demo.space = space.type;
     page.space.textContent = space.type === MATCH.type ? 'a 2v2 match (L leaves it)' : `the ${space.type}`;
-  });
+  };
+  // The first snapshot may have come with the login already.
+  if (client.world.space) showSpace(client.world.space);
+  client.world.onSpace(showSpace);
   client.on('arena.match', (body) => say(`match! your team starts on the ${(body as MatchEntered).team === 0 ? 'west' : 'east'} side`));
   client.on('arena.death', () => say('you are down: back on your feet in a moment'));
   client.on('arena.respawn', () => say(`${username}: back on your feet`));

@@ -66,11 +66,12 @@ export function fieldId(lobbyId: string): string {
 export const MATCH = {
   type: 'match',
   mode: '2v2',
-  /** Where each team enters, and respawns. */
+  /** Where each team enters, and respawns: its players side by side, this far apart. */
   spawns: [
     { x: 20, y: 50 },
     { x: 80, y: 50 },
   ],
+  teammateGap: 4,
   /** The monsters of a match, between the two teams. */
   homes: [
     { x: 50, y: 30 },
@@ -82,6 +83,12 @@ export const MATCH = {
   /** A player's rating for the matchmaker: this plus its experience. */
   baseRating: 1_000,
 } as const;
+
+/** Where the `slot`-th player (from 0) of team `team` enters a match and respawns. */
+export function matchSpawn(team: number, slot: number): { x: number; y: number } {
+  const side = MATCH.spawns[team] ?? MATCH.spawns[0];
+  return { x: side.x, y: side.y + (slot - 0.5) * MATCH.teammateGap };
+}
 
 /**
  * The id of the i-th monster (from 0) of a space: `monster-1` … in the field, fixed so that

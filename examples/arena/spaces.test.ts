@@ -4,7 +4,7 @@ import type { View } from './arena-service.js';
 import { Position } from './body.js';
 import { heroOf, monster, startArena } from './fixtures/arena-server.js';
 import type { MatchEntered } from './spaces.js';
-import { FIELD, HERO, MATCH, MONSTER, fieldId, monsterId } from './rules.js';
+import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId } from './rules.js';
 
 let server: TestServer;
 
@@ -68,7 +68,7 @@ describe('2v2 matches', () => {
       const team = teams.findIndex((members) => members.includes(player.uid));
       expect(entered[i]).toEqual({ spaceId: matchId, team, teams });
       expect(hero.space?.id).toBe(matchId);
-      expect(hero.get(Position)).toMatchObject(MATCH.spawns[team]!);
+      expect(hero.get(Position)).toMatchObject(matchSpawn(team, teams[team]!.indexOf(player.uid)));
     });
     MATCH.homes.forEach((home, i) => expect(monster(server, monsterId(i, matchId)).get(Position)).toMatchObject(home));
     expect(server.game.spaces.local(matchId)?.playerCount).toBe(4);

@@ -12,7 +12,7 @@ import { cooldownSystem } from './cooldown-system.js';
 import type { Hero } from './hero.js';
 import { Monster } from './monster.js';
 import { movementSystem } from './movement-system.js';
-import { FIELD, HERO, MATCH, MONSTER, monsterId } from './rules.js';
+import { FIELD, HERO, MATCH, MONSTER, matchSpawn, monsterId } from './rules.js';
 
 /** What runs in every space where heroes and monsters meet. Minds first, then bodies: what the AI decides this tick moves this tick. */
 const SYSTEMS: readonly GameSystem[] = [{ name: 'ai', run: aiSystem, hz: 10 }, movementSystem, cooldownSystem];
@@ -54,7 +54,8 @@ export const spaces = {
       const { teams } = space.data as MatchSpaceData;
       const uid = player.session?.uid;
       const team = Math.max(0, teams.findIndex((members) => uid !== undefined && members.includes(uid)));
-      (player as Hero).enterAt(MATCH.spawns[team]!);
+      const slot = Math.max(0, uid === undefined ? 0 : (teams[team]?.indexOf(uid) ?? 0));
+      (player as Hero).enterAt(matchSpawn(team, slot));
       const entered: MatchEntered = { spaceId: space.id, team, teams };
       player.session?.push('arena.match', entered);
     },

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     console.error(err instanceof Error ? err.message : String(err));
     process.exit(2);
   }
-  const { logger, life, http, gate, login, rpc, watchdog, game, store } = server;
+  const { logger, life, http, gate, login, play, rpc, watchdog, game, store } = server;
 
   let stopping = false;
   const shutdown = async (reason: string, code: number): Promise<void> => {
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     http: `${http.url}/health`,
     ...(game ? { game: game.name } : {}),
     ...(login ? { login: http.url } : {}),
+    ...(play?.served ? { play: `${http.url}/play` } : {}),
     ...(gate ? { gate: gate.meta() } : {}),
     rpc: rpc.address,
     discovery: config.cluster.discovery,

@@ -39,6 +39,7 @@ import { HttpServer } from './services/http/http-server.js';
 import { ACCOUNT_INDEXES } from './services/login/account-store.js';
 import { pickGateFrom } from './services/login/gate-picker.js';
 import { LoginService } from './services/login/login-service.js';
+import { PlayService } from './services/play/play-service.js';
 import { ClusterMatchLauncher } from './services/matchmaker/match-launcher.js';
 import { Matchmaker } from './services/matchmaker/matchmaker.js';
 import { RedisTicketStore } from './services/matchmaker/redis-ticket-store.js';
@@ -99,6 +100,8 @@ export interface Server {
   readonly lobby: LobbyModule | undefined;
   readonly gate: Gate | undefined;
   readonly login: DeferredModule<LoginService> | undefined;
+  /** The game's web client at `/play` (`http.play`, on the roles that serve login, for a game named by `lobby.game`). */
+  readonly play: PlayService | undefined;
   /** The matchmaker, on a services or standalone server with `matchmaker.enabled`. */
   readonly matchmaker: Matchmaker | undefined;
   readonly watchdog: Watchdog | undefined;
@@ -288,6 +291,11 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       },
     }),
   );
+  // Before the HTTP server: fastify takes no routes once listening.
+  const play =
+    hostsLogin && config.http.play && config.lobby.game !== undefined
+      ? life.add(new PlayService({ app: http.app, game: config.lobby.game, logger: logger.child({ component: 'play' }) }))
+      : undefined;
   // The game's onStart may claim cluster-wide names and load entities: both need the final id.
   if (lobby) life.add({ name: 'game', start: () => lobby.startGame(), stop: async () => undefined });
   life.add(http);
@@ -299,5 +307,5 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     state: () => life.state,
     checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
   });
-  return { config, logger, life, rpc, discovery, http, lobby, gate, login, matchmaker, watchdog, store, game };
+  return { config, logger, life, rpc, discovery, http, lobby, gate, login, play, matchmaker, watchdog, store, game };
 }

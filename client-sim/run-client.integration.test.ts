@@ -53,7 +53,7 @@ describe('npm run client', () => {
   it('plays the arena with --game: hunts a monster down, gets the kill push and sees itself on the leaderboard', async () => {
     const login = await startStandalone('examples/arena');
     const { code, output } = await runClient(['--login', login, '--game', 'examples/arena']);
-    expect(output).toMatch(/request arena\.look -> you at \(50, 50\)/);
+    expect(output).toMatch(/in field field@\S+: you at \(50\.0, 50\.0\) with 0 xp/);
     expect(output).toMatch(/push arena\.kill -> \{"target":"monster-\d","xp":10,"totalXp":10,"kills":1\}/);
     expect(output).toMatch(/request leaderboard\.top -> \[\{"player":"[^"]+","xp":10\}\]/);
     expect(code).toBe(0);

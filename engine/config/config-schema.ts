@@ -180,6 +180,13 @@ export const configSchema = object({
      * `X-Forwarded-For` names the client; empty: the header is ignored and the client is the peer.
      */
     trustProxy: array(string({ pattern: /^(?:loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(?:\/\d{1,3})?)$/ }), { maxItems: 256 }),
+
+    /**
+     * Serve the game's web client at `GET /play` (services/play): the page and script in the
+     * `web/` folder of the game `lobby.game` names, the script bundled at start-up. Read by the
+     * roles that serve login (standalone, services).
+     */
+    play: boolean(),
   }),
   /** Login tokens as both sides see them: the login service signs with these, gates check them. */
   auth: object({

@@ -83,7 +83,7 @@ export const defaults: Config = deepFreeze({
   },
   redis: { url: `redis://${LOOPBACK}:6379`, prefix: 'tessera:' },
   // Loopback by default: the admin endpoint is opened to a network on purpose, never by accident.
-  http: { host: LOOPBACK, port: 8080, trustProxy: [] },
+  http: { host: LOOPBACK, port: 8080, trustProxy: [], play: false },
   auth: {
     // No key source by default: standalone hands the gate the login service's key in process.
     issuer: 'tessera',

@@ -1,9 +1,8 @@
 import type { TestServer } from 'tessera/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { View } from './arena-service.js';
 import { Health, Position } from './body.js';
 import { heroOf, monster, startArena, ticks } from './fixtures/arena-server.js';
-import { HERO, MONSTER, monsterId } from './rules.js';
+import { HERO, MONSTER, fieldId, monsterId } from './rules.js';
 
 let server: TestServer;
 
@@ -16,11 +15,14 @@ function distance(a: Position, b: Position): number {
 }
 
 describe('monsters', () => {
-  it('are spawned when the lobby starts, each at its home with full health', async () => {
+  it('are spawned in the lobby\'s field when the lobby starts, each at its home with full health', async () => {
     server = await startArena();
-    const client = await server.connect({ transport: 'tcp' });
-    const view = await client.request<View>('arena.look');
-    expect(view.monsters).toEqual(MONSTER.homes.map((home, i) => ({ id: monsterId(i), x: home.x, y: home.y, hp: MONSTER.maxHp })));
+    MONSTER.homes.forEach((home, i) => {
+      const spawned = monster(server, monsterId(i));
+      expect(spawned.space?.id).toBe(fieldId(server.game.serverId));
+      expect(spawned.get(Position)).toMatchObject(home);
+      expect(spawned.get(Health).hp).toBe(MONSTER.maxHp);
+    });
   });
 
   it('wander around their homes while no hero is near', async () => {

@@ -1,11 +1,15 @@
 /**
- * `arena.look`: what a client sees of the arena, until the engine syncs state to clients by
- * itself: its own hero and the monsters of its lobby, with their positions and health.
+ * The arena's client service: `arena.look` (what the player's hero sees, on request; clients
+ * also get it synced every tick in `client.world`), and the 2v2 queue: `arena.queue`,
+ * `arena.cancel`, and `arena.leave` to go back from a match to the field.
  */
-import { Service, type ClientCaller } from 'tessera';
+import { RemoteError, Service, type ClientCaller, type Entity, type TicketStatus } from 'tessera';
 import { Health, Position } from './body.js';
+import { arenaError } from './errors.js';
 import { Experience } from './experience.js';
-import { MONSTER, monsterId } from './rules.js';
+import { Hero } from './hero.js';
+import { Monster } from './monster.js';
+import { FIELD, MATCH, fieldId } from './rules.js';
 
 /** One creature as a client sees it. */
 export interface Seen {
@@ -19,27 +23,84 @@ export interface Seen {
 export interface View {
   /** The caller's hero, with its saved progress; absent before login. */
   you?: Seen & { xp: number; kills: number; deaths: number };
+  /** The space the hero is in. */
+  space?: { id: string; type: string };
+  /** The other heroes within the hero's view radius. */
+  heroes: Seen[];
+  /** The monsters within the hero's view radius. */
   monsters: Seen[];
 }
 
-/** The client's view of the arena. */
+/** The client's view of the arena, and the match queue. */
 export class ArenaService extends Service {
-  static override clientCallable = ['look'];
+  static override clientCallable = ['look', 'queue', 'cancel', 'leave'];
 
-  /** The caller's hero and every monster of this lobby. */
+  /** The caller's hero and what it sees: the heroes and monsters of its space within `FIELD.viewRadius`. */
   look(caller: ClientCaller): View {
-    const monsters: Seen[] = [];
-    for (let i = 0; i < MONSTER.homes.length; i++) {
-      const monster = this.game.find(monsterId(i));
-      if (monster) monsters.push(seen(monster.id, monster.get(Position), monster.get(Health)));
-    }
     const hero = caller.avatar;
-    if (!hero) return { monsters };
+    if (!hero) return { heroes: [], monsters: [] };
+    const heroes: Seen[] = [];
+    const monsters: Seen[] = [];
+    for (const other of hero.nearby(FIELD.viewRadius)) {
+      if (other instanceof Hero) heroes.push(seen(other));
+      else if (other instanceof Monster) monsters.push(seen(other));
+    }
     const { xp, kills, deaths } = hero.get(Experience);
-    return { you: { ...seen(hero.id, hero.get(Position), hero.get(Health)), xp, kills, deaths }, monsters };
+    const space = hero.space;
+    return { you: { ...seen(hero), xp, kills, deaths }, ...(space ? { space: { id: space.id, type: space.type } } : {}), heroes, monsters };
+  }
+
+  /**
+   * Queues the caller for a 2v2 match, rated by its experience. When four players fit, the match
+   * opens in a space of its own and the four are moved in (`sys.space`, then `arena.match`).
+   * @throws GameError ARENA_ERR_IN_MATCH from a match; ARENA_ERR_QUEUE_REFUSED when the matchmaker
+   *   refuses (queued already, none running), its code after the message.
+   */
+  async queue(caller: ClientCaller): Promise<TicketStatus> {
+    const hero = caller.avatar!;
+    if (hero.space?.type === MATCH.type) throw arenaError('ARENA_ERR_IN_MATCH');
+    try {
+      return await this.game.matchmaker.queue(hero, { mode: MATCH.mode, rating: MATCH.baseRating + hero.get(Experience).xp });
+    } catch (err) {
+      throw matchRefusal(err);
+    }
+  }
+
+  /**
+   * Leaves the queue. @returns false when the caller had no ticket, or its match is opening.
+   * @throws GameError ARENA_ERR_QUEUE_REFUSED when the matchmaker cannot be reached.
+   */
+  async cancel(caller: ClientCaller): Promise<boolean> {
+    try {
+      return await this.game.matchmaker.cancel(caller.avatar!);
+    } catch (err) {
+      throw matchRefusal(err);
+    }
+  }
+
+  /**
+   * Goes back from a match to the field of the match's lobby (after this request is answered).
+   * @throws GameError ARENA_ERR_NOT_IN_MATCH outside a match.
+   */
+  leave(caller: ClientCaller): void {
+    const hero = caller.avatar!;
+    if (hero.space?.type !== MATCH.type) throw arenaError('ARENA_ERR_NOT_IN_MATCH');
+    // Not awaited: the move runs on the hero's queue, right after this request.
+    void this.game.spaces.enter(hero, fieldId(this.game.serverId)).catch((err: unknown) => hero.logger.error('could not go back to the field', { err }));
   }
 }
 
-function seen(id: string, at: Position, health: Health): Seen {
-  return { id, x: at.x, y: at.y, hp: health.hp };
+function seen(entity: Entity): Seen {
+  const { x, y } = entity.get(Position);
+  return { id: entity.id, x, y, hp: entity.get(Health).hp };
+}
+
+// The matchmaker's refusals (MATCH_ERR_*) and a matchmaker out of reach, as the player's code.
+function matchRefusal(err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if ((err instanceof RemoteError || err instanceof Error) && typeof code === 'string' && code.startsWith('MATCH_ERR_')) {
+    return arenaError('ARENA_ERR_QUEUE_REFUSED', { cause: err, detail: code });
+  }
+  if (err instanceof RemoteError) return arenaError('ARENA_ERR_QUEUE_REFUSED', { cause: err, detail: err.code });
+  return err;
 }

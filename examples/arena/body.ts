@@ -1,13 +1,15 @@
 /**
  * What every creature in the arena has: a place, a way to move, health and a weapon. All of it is
  * hot data (typed arrays) that the systems read and write every tick; none of it is saved, so a
- * hero always enters the arena at the spawn point with full health.
+ * hero always enters the arena at the spawn point with full health. Clients see where each
+ * creature they see is (to a hundredth of a unit) and its health.
  */
 import { Component } from 'tessera';
 
 /** Where it is, in world units. */
 export class Position extends Component {
   static override hot = { x: 'f32', y: 'f32' } as const;
+  static override sync = { x: { quantize: 0.01 }, y: { quantize: 0.01 } } as const;
   declare x: number;
   declare y: number;
 }
@@ -34,6 +36,7 @@ export class Mover extends Component {
 /** Hit points; 0 is down. */
 export class Health extends Component {
   static override hot = { hp: 'f32' } as const;
+  static override sync = { hp: 'public' } as const;
   declare hp: number;
 }
 

@@ -31,6 +31,19 @@ describe('movement: the client sends directions, the server moves the hero', () 
     expect(view.you!.y).toBeCloseTo(HERO.spawn.y - HERO.speed, 3);
   });
 
+  it('shows each player the other players\' heroes where they walked (arena.look)', async () => {
+    server = await startArena();
+    const alice = await server.connect({ transport: 'tcp' });
+    const bob = await server.connect({ transport: 'ws' });
+    const aliceHero = heroOf(server, alice);
+    await alice.request('Controls.move', 1, 0);
+    server.tick(ticks(1));
+    const seenByBob = await bob.request<View>('arena.look');
+    expect(seenByBob.you!.id).toBe(heroOf(server, bob).id);
+    expect(seenByBob.heroes).toEqual([{ id: aliceHero.id, x: expect.closeTo(HERO.spawn.x + HERO.speed, 3), y: HERO.spawn.y, hp: HERO.maxHp }]);
+    expect((await alice.request<View>('arena.look')).heroes.map((h) => h.id)).toEqual([seenByBob.you!.id]);
+  });
+
   it('takes a direction sent as a notify too, in order with the session\'s requests', async () => {
     server = await startArena();
     const client = await server.connect({ transport: 'kcp' });

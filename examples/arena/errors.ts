@@ -12,12 +12,16 @@ export const ARENA_ERRORS = {
   ARENA_ERR_OUT_OF_RANGE: 'the target is out of range',
   ARENA_ERR_COOLDOWN: 'your weapon is cooling down',
   ARENA_ERR_NO_LEADERBOARD: 'the leaderboard cannot be reached; try again later',
+  ARENA_ERR_QUEUE_REFUSED: 'the matchmaker did not queue you',
+  ARENA_ERR_IN_MATCH: 'you are in a match already',
+  ARENA_ERR_NOT_IN_MATCH: 'you are in no match',
 } as const;
 
 /** One of {@link ARENA_ERRORS}. */
 export type ArenaErrorCode = keyof typeof ARENA_ERRORS;
 
-/** The {@link GameError} for `code`, with its catalogue message. */
-export function arenaError(code: ArenaErrorCode, options?: { cause?: unknown }): GameError {
-  return new GameError(code, ARENA_ERRORS[code], options);
+/** The {@link GameError} for `code`, with its catalogue message and, after a colon, `detail` when given. */
+export function arenaError(code: ArenaErrorCode, options?: { cause?: unknown; detail?: string }): GameError {
+  const message = options?.detail === undefined ? ARENA_ERRORS[code] : `${ARENA_ERRORS[code]}: ${options.detail}`;
+  return new GameError(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
 }

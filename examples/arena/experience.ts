@@ -1,6 +1,7 @@
 /**
  * A hero's progress, saved with it: experience, kills and deaths survive logout and login.
- * Gaining experience tells the player (`arena.kill`) and the leaderboard, wherever it runs.
+ * Gaining experience tells the player (`arena.kill`) and the leaderboard, wherever it runs. Only
+ * the hero's own player sees it synced.
  */
 import { Component, playerOf } from 'tessera';
 import type { LeaderboardEntity } from './leaderboard.js';
@@ -9,6 +10,7 @@ import { LEADERBOARD } from './rules.js';
 /** Experience, kills and deaths; assigning them marks the hero for saving. */
 export class Experience extends Component {
   static override persist = ['xp', 'kills', 'deaths'];
+  static override sync = { xp: 'owner', kills: 'owner', deaths: 'owner' } as const;
 
   xp = 0;
   kills = 0;

@@ -1,6 +1,6 @@
 /**
- * Heroes: the players' avatars. A hero enters the arena at the spawn point with full health; its
- * experience is saved. Monsters hit heroes inside the AI system, which only changes numbers and
+ * Heroes: the players' avatars. A hero enters a space at its spawn point (the field's, or its
+ * team's side of a match) with full health, and respawns there; its experience is saved. Monsters hit heroes inside the AI system, which only changes numbers and
  * hands a downed hero its fall (through `world.entityOf` and a timer, so that it runs in the
  * hero's queue): the hero tells its player (`arena.death`) and starts its respawn timer
  * (`arena.respawn` when it is back).
@@ -17,6 +17,8 @@ export class Hero extends PlayerEntity {
 
   /** Down and waiting for its respawn: told once, respawned once. */
   private down = false;
+  /** Where it enters and respawns in its current space. */
+  private spawnPoint: { readonly x: number; readonly y: number } = HERO.spawn;
 
   override onCreate(): void {
     this.enterArena();
@@ -28,6 +30,12 @@ export class Hero extends PlayerEntity {
 
   private enterArena(): void {
     this.get(Mover).speed = HERO.speed;
+    this.respawn();
+  }
+
+  /** Enters a space at `spawn`, its respawn point there, standing, with full health. */
+  enterAt(spawn: { readonly x: number; readonly y: number }): void {
+    this.spawnPoint = spawn;
     this.respawn();
   }
 
@@ -45,11 +53,11 @@ export class Hero extends PlayerEntity {
     });
   }
 
-  /** Puts the hero at the spawn point, standing, with full health and its weapon ready. */
+  /** Puts the hero at its spawn point, standing, with full health and its weapon ready. */
   private respawn(): void {
     const at = this.get(Position);
-    at.x = HERO.spawn.x;
-    at.y = HERO.spawn.y;
+    at.x = this.spawnPoint.x;
+    at.y = this.spawnPoint.y;
     this.get(Mover).stop();
     this.get(Health).hp = HERO.maxHp;
     this.get(Weapon).cooldown = 0;

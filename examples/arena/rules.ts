@@ -51,9 +51,51 @@ export const MONSTER = {
   respawnMs: 10_000,
 } as const;
 
-/** The id of the i-th monster (from 0): fixed, so that clients can name their targets. */
-export function monsterId(index: number): string {
-  return `monster-${index + 1}`;
+/**
+ * The open field: one space per lobby, where every player starts and the monsters of `MONSTER.homes`
+ * live. A player sees what is within `viewRadius` of its hero (interest grid cells of `cellSize`).
+ */
+export const FIELD = { type: 'field', cellSize: 16, viewRadius: 24 } as const;
+
+/** The id of a lobby's field. */
+export function fieldId(lobbyId: string): string {
+  return `${FIELD.type}@${lobbyId}`;
+}
+
+/** 2v2 matches: formed by the matchmaker (mode `2v2`), each in a space of its own. */
+export const MATCH = {
+  type: 'match',
+  mode: '2v2',
+  /** Where each team enters, and respawns: its players side by side, this far apart. */
+  spawns: [
+    { x: 20, y: 50 },
+    { x: 80, y: 50 },
+  ],
+  teammateGap: 4,
+  /** The monsters of a match, between the two teams. */
+  homes: [
+    { x: 50, y: 30 },
+    { x: 50, y: 50 },
+    { x: 50, y: 70 },
+  ],
+  /** How long a match lives once its last player left. */
+  emptyGraceMs: 10_000,
+  /** A player's rating for the matchmaker: this plus its experience. */
+  baseRating: 1_000,
+} as const;
+
+/** Where the `slot`-th player (from 0) of team `team` enters a match and respawns. */
+export function matchSpawn(team: number, slot: number): { x: number; y: number } {
+  const side = MATCH.spawns[team] ?? MATCH.spawns[0];
+  return { x: side.x, y: side.y + (slot - 0.5) * MATCH.teammateGap };
+}
+
+/**
+ * The id of the i-th monster (from 0) of a space: `monster-1` … in the field, fixed so that
+ * clients can name their targets; `<match id>/monster-1` … in a match.
+ */
+export function monsterId(index: number, matchId?: string): string {
+  return matchId === undefined ? `monster-${index + 1}` : `${matchId}/monster-${index + 1}`;
 }
 
 /** The leaderboard entity's id in the store, and the cluster-wide name it is reached by. */

@@ -1,16 +1,15 @@
 /**
- * What a lobby does when the arena starts: it spawns its monsters, and the first lobby of the
- * cluster to start loads the leaderboard (or creates it, the very first time) and claims its
- * cluster-wide name, so that every lobby reaches it with `named(LEADERBOARD.name)`.
+ * What a lobby does when the arena starts: the first lobby of the cluster to start loads the
+ * leaderboard (or creates it, the very first time) and claims its cluster-wide name, so that every
+ * lobby reaches it with `named(LEADERBOARD.name)`. Monsters are spawned by the spaces (spaces.ts).
  */
 import { OwnershipHeldError, type GameContext } from 'tessera';
 import { Leaderboard } from './leaderboard.js';
-import { Monster } from './monster.js';
-import { LEADERBOARD, MONSTER, monsterId } from './rules.js';
+import { FIELD, LEADERBOARD, fieldId } from './rules.js';
 
-/** The game's `onStart`. */
+/** The game's `onStart`: the lobby's field opens at once, so that its monsters roam before anyone comes. */
 export async function startArena(game: GameContext): Promise<void> {
-  MONSTER.homes.forEach((home, i) => game.spawn(Monster, { id: monsterId(i) }).settleAt(home.x, home.y));
+  await game.spaces.create(FIELD.type, { id: fieldId(game.serverId), here: true });
   await startLeaderboard(game);
 }
 

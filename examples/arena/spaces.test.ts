@@ -1,0 +1,98 @@
+import type { TestClient, TestServer } from 'tessera/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { View } from './arena-service.js';
+import { Position } from './body.js';
+import { heroOf, monster, startArena } from './fixtures/arena-server.js';
+import type { MatchEntered } from './spaces.js';
+import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId } from './rules.js';
+
+let server: TestServer;
+
+afterEach(async () => {
+  await server?.stop();
+});
+
+/** What a `sys.space` push says. */
+interface SpacePush {
+  spaceId: string;
+  type: string;
+  lobbyId: string;
+}
+
+describe('the field', () => {
+  it('is where every player starts, at the spawn point', async () => {
+    server = await startArena();
+    const client = await server.connect({ transport: 'tcp' });
+    const hero = heroOf(server, client);
+    expect(hero.space?.id).toBe(fieldId(server.game.serverId));
+    expect(hero.get(Position)).toMatchObject(HERO.spawn);
+    expect((await client.request<View>('arena.look')).space).toEqual({ id: fieldId(server.game.serverId), type: FIELD.type });
+  });
+
+  it('shows a player what is within its view radius and nothing farther (arena.look)', async () => {
+    server = await startArena();
+    const alice = await server.connect({ transport: 'tcp' });
+    const bob = await server.connect({ transport: 'ws' });
+    const home = MONSTER.homes[0]!;
+    // Alice stands well within the view radius of monster-1's home, Bob beside her a little past it.
+    Object.assign(heroOf(server, alice).get(Position), { x: home.x, y: home.y + FIELD.viewRadius - 4 });
+    Object.assign(heroOf(server, bob).get(Position), { x: home.x + 3, y: home.y + FIELD.viewRadius + 4 });
+    server.tick(1);
+    const seenByAlice = await alice.request<View>('arena.look');
+    expect(seenByAlice.monsters.map((m) => m.id)).toEqual([monsterId(0)]);
+    expect(seenByAlice.heroes.map((h) => h.id)).toEqual([heroOf(server, bob).id]);
+    const seenByBob = await bob.request<View>('arena.look');
+    expect(seenByBob.monsters).toEqual([]);
+    expect(seenByBob.heroes.map((h) => h.id)).toEqual([heroOf(server, alice).id]);
+  });
+});
+
+describe('2v2 matches', () => {
+  async function queueFour(): Promise<TestClient[]> {
+    const players = await Promise.all([0, 1, 2, 3].map((i) => server.connect({ transport: i % 2 ? 'ws' : 'tcp' })));
+    for (const player of players) expect(await player.request('arena.queue')).toMatchObject({ owner: player.uid, mode: MATCH.mode, state: 'waiting' });
+    return players;
+  }
+
+  it('take four queued players into a match of their own, each team at its side with the match\'s monsters between them', async () => {
+    server = await startArena();
+    const players = await queueFour();
+    const moved = await Promise.all(players.map((p) => p.nextPush<SpacePush>('sys.space', { timeoutMs: 10_000 })));
+    const matchId = moved[0]!.spaceId;
+    expect(moved).toEqual(players.map(() => ({ spaceId: matchId, type: MATCH.type, lobbyId: server.game.serverId })));
+    const entered = await Promise.all(players.map((p) => p.nextPush<MatchEntered>('arena.match', { timeoutMs: 5_000 })));
+    const teams = entered[0]!.teams;
+    expect(teams.flat().sort()).toEqual(players.map((p) => p.uid).sort());
+    players.forEach((player, i) => {
+      const hero = heroOf(server, player);
+      const team = teams.findIndex((members) => members.includes(player.uid));
+      expect(entered[i]).toEqual({ spaceId: matchId, team, teams });
+      expect(hero.space?.id).toBe(matchId);
+      expect(hero.get(Position)).toMatchObject(matchSpawn(team, teams[team]!.indexOf(player.uid)));
+    });
+    MATCH.homes.forEach((home, i) => expect(monster(server, monsterId(i, matchId)).get(Position)).toMatchObject(home));
+    expect(server.game.spaces.local(matchId)?.playerCount).toBe(4);
+  });
+
+  it('send a player back to the field with arena.leave, and refuse to queue from a match or to leave the field', async () => {
+    server = await startArena();
+    const players = await queueFour();
+    const [first] = players;
+    expect(await first!.nextPush<SpacePush>('sys.space', { timeoutMs: 10_000 })).toMatchObject({ type: MATCH.type });
+    await first!.nextPush('arena.match', { timeoutMs: 5_000 });
+    await expect(first!.request('arena.queue')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_IN_MATCH' });
+    await first!.request('arena.leave');
+    expect(await first!.nextPush<SpacePush>('sys.space', { timeoutMs: 5_000 })).toMatchObject({ spaceId: fieldId(server.game.serverId), type: FIELD.type });
+    expect(heroOf(server, first!).get(Position)).toMatchObject(HERO.spawn);
+    await expect(first!.request('arena.leave')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_NOT_IN_MATCH' });
+  });
+
+  it('refuse a second ticket with ARENA_ERR_QUEUE_REFUSED naming the matchmaker\'s code, and take a player out of the queue with arena.cancel', async () => {
+    server = await startArena();
+    const client = await server.connect({ transport: 'tcp' });
+    await client.request('arena.queue');
+    await expect(client.request('arena.queue')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_QUEUE_REFUSED', message: expect.stringContaining('MATCH_ERR_ALREADY_QUEUED') });
+    expect(await client.request('arena.cancel')).toBe(true);
+    expect(await client.request('arena.cancel')).toBe(false);
+  });
+});

@@ -5,16 +5,6 @@
 
 const utf8 = new TextEncoder();
 
-/** Bytes `value` (an integer in 0..2^53-1) takes as a varint. */
-export function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    size++;
-  }
-  return size;
-}
-
 /** The zigzag form of a safe integer: 0, -1, 1, -2 … become 0, 1, 2, 3 … */
 export function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;

@@ -11,7 +11,7 @@
  * has not moved; `at` comes from each writer's clock, so hosts' clocks must agree to well within
  * `staleMs`.
  */
-import type { Collection } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Clock } from '../timer/clock.js';
 import { duplicateIdIndexes } from './mongo-errors.js';
 
@@ -85,10 +85,12 @@ export class VersionClaims {
    * this writer's own for writes that did not.
    */
   async release(landed: readonly ClaimRequest[], failed: readonly ClaimRequest[], token: string): Promise<void> {
-    const previous = landed.map((r) => VersionClaims.claimId(r.id, r.expectedVersion));
-    if (previous.length > 0) await this.claims.deleteMany({ _id: { $in: previous } });
-    const mine = failed.map((r) => VersionClaims.claimId(r.id, r.expectedVersion + 1));
-    if (mine.length > 0) await this.claims.deleteMany({ _id: { $in: mine }, w: token });
+    // One delete per claim, each by `_id`: FerretDB v1 on SQLite scans the collection for `$in`.
+    const deletes: AnyBulkWriteOperation<Claim>[] = [
+      ...landed.map((r) => ({ deleteOne: { filter: { _id: VersionClaims.claimId(r.id, r.expectedVersion) } } })),
+      ...failed.map((r) => ({ deleteOne: { filter: { _id: VersionClaims.claimId(r.id, r.expectedVersion + 1), w: token } } })),
+    ];
+    if (deletes.length > 0) await this.claims.bulkWrite(deletes, { ordered: false });
   }
 
   /** Removes every claim written under `token` (after a failure, when which ones landed is unknown). */

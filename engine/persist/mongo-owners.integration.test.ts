@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { SystemClock } from '../timer/clock.js';
@@ -13,7 +13,7 @@ const clock = new SystemClock();
 describe('MongoOwners against FerretDB: interleavings and failures', () => {
   const url = inject('mongoUrl');
   const database = `owners_${randomBytes(4).toString('hex')}`;
-  const raw = new MongoClient(url);
+  const raw = new MongoClient(url, { monitorCommands: true });
   afterAll(() => raw.close());
 
   // The claims of `collection` as the store keeps them, with a hook before each named operation.
@@ -28,7 +28,7 @@ describe('MongoOwners against FerretDB: interleavings and failures', () => {
       logger,
       fence,
     };
-    return { logger, owners: new MongoOwners(collection, raw.db(database).collection(`${collection}__owners`), ctx) };
+    return { logger, owners: new MongoOwners(collection, raw.db(database), ctx) };
   };
 
   it('never hands out an epoch again to a claimant that stalled while it was taken and forgotten', async () => {
@@ -70,5 +70,51 @@ describe('MongoOwners against FerretDB: interleavings and failures', () => {
     );
     await expect(claims.claim('n1', 'lobby-1', TTL)).rejects.toBeInstanceOf(OwnershipHeldError);
     expect(logger.at('warn')[0]).toMatchObject({ message: 'ownership claim not given back; it lapses', meta: { id: 'n1', epoch: 1 } });
+  });
+  it('finds every claim by _id alone: no filter on another field, whatever the number of records', async () => {
+    const filters: unknown[] = [];
+    const listener = (e: CommandStartedEvent): void => {
+      const c = e.command;
+      if (e.commandName === 'find' && String(c.find).endsWith('__owners')) filters.push(c.filter);
+      if (e.commandName === 'delete' && String(c.delete).endsWith('__owners')) filters.push(...(c.deletes as { q: unknown }[]).map((d) => d.q));
+      if (e.commandName === 'update' && String(c.update).endsWith('__owners')) filters.push(...(c.updates as { q: unknown }[]).map((u) => u.q));
+    };
+    const { owners: claims } = owners('walls', async () => undefined);
+    await claims.claim('w0', 'lobby-1', TTL); // prepares the collection (its one scan) before listening
+    raw.on('commandStarted', listener);
+    try {
+      for (let i = 1; i <= 3; i++) await claims.release(await claims.claim('w1', `lobby-${i}`, TTL));
+      expect((await claims.claim('w1', 'lobby-4', TTL)).epoch).toBe(4);
+      expect(await claims.latestEpochs(['w0', 'w1', 'w2'])).toEqual(new Map([['w0', 1], ['w1', 4]]));
+    } finally {
+      raw.off('commandStarted', listener);
+    }
+    expect(filters.length).toBeGreaterThan(0);
+    for (const filter of filters) expect(Object.keys(filter as object)).toEqual(['_id']);
+    // Only the latest record and the head are left.
+    const keys = ['w1#1', 'w1#2', 'w1#3', 'w1#4', 'w1#head'];
+    const left = await raw.db(database).collection<{ _id: string }>('walls__owners').find({ _id: { $in: keys } }).toArray();
+    expect(left.map((r) => r._id).sort()).toEqual(['w1#4', 'w1#head']);
+  });
+
+  it('reads records written before heads were kept: the first claim of a process gives them heads', async () => {
+    const col = raw.db(database).collection<{ _id: string; id: string; epoch: number; owner: string; exp: number; w: string }>('gates__owners');
+    await col.insertMany([
+      { _id: 'g1#6', id: 'g1', epoch: 6, owner: 'lobby-old', exp: 0, w: 'a' },
+      { _id: 'g1#7', id: 'g1', epoch: 7, owner: 'lobby-old', exp: Date.now() + TTL, w: 'b' },
+      { _id: 'g2#3', id: 'g2', epoch: 3, owner: 'lobby-old', exp: 0, w: 'c' },
+    ]);
+    const { owners: claims } = owners('gates', async () => undefined);
+    await expect(claims.claim('g1', 'lobby-1', TTL)).rejects.toMatchObject({ owner: 'lobby-old' });
+    expect((await claims.claim('g2', 'lobby-1', TTL)).epoch).toBe(4);
+    expect(await col.findOne({ _id: 'g1#head' })).toMatchObject({ epoch: 7 });
+  });
+
+  it('scans for the latest claim when its head names a record that is gone (a slow writer lowered it)', async () => {
+    const { owners: claims } = owners('doors', async () => undefined);
+    for (let i = 1; i <= 3; i++) await claims.release(await claims.claim('d1', `lobby-${i}`, TTL));
+    // Epoch 3 is the latest; a late head write puts the head back on epoch 1, long removed.
+    await raw.db(database).collection<{ _id: string; epoch: number }>('doors__owners').updateOne({ _id: 'd1#head' }, { $set: { epoch: 1 } });
+    expect((await claims.claim('d1', 'lobby-4', TTL)).epoch).toBe(4);
   });
 });

@@ -10,9 +10,16 @@
  * back: an epoch is never used twice. Records of older epochs are removed once the fence is up.
  * A create under an epoch is refused by the store when a later claim record exists. `exp` comes from each writer's clock, so hosts' clocks
  * must agree to well within the claim time.
+ *
+ * Every claim is found by `_id` alone, the one lookup every MongoDB-compatible server answers from
+ * an index (FerretDB v1 on SQLite scans the whole collection for any other filter): a head record
+ * `{ _id: '<id>#head', epoch }` names the epoch the latest claim was taken from (raised after each
+ * fence, before the older records go), and the latest is found by reading `<id>#<epoch>` upwards
+ * from it until one is missing. With no head nothing was ever removed, so the records start at
+ * epoch 1. A head whose record is gone (a slow writer lowered it) sends the reader to a scan.
  */
 import { randomBytes } from 'node:crypto';
-import { MongoServerError, type Collection } from 'mongodb';
+import { MongoServerError, type Collection, type Db } from 'mongodb';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 import { OwnershipHeldError } from './errors.js';
@@ -28,8 +35,22 @@ interface OwnerRow {
   w: string;
 }
 
+/** Where the latest claim of an id was looked up from. */
+interface HeadRow {
+  _id: string;
+  epoch: number;
+}
+
+/** The latest claim record of an id, and the epochs of those before it still kept. */
+interface Latest {
+  row: OwnerRow | null;
+  older: number[];
+}
+
 /** Most claims in one renewal command. */
 const RENEW_CHUNK = 1_000;
+/** Most ids whose latest claim is read at once. */
+const READ_CONCURRENCY = 16;
 const DUPLICATE_KEY = 11000;
 
 /** How the owners of one collection run their commands. */
@@ -48,23 +69,29 @@ export interface MongoOwnersContext {
 
 /** The claims of one collection. */
 export class MongoOwners {
-  private indexed: Promise<unknown> | undefined;
+  private prepared: Promise<unknown> | undefined;
+  private readonly owners: Collection<OwnerRow>;
+  private readonly heads: Collection<HeadRow>;
 
+  /** Keeps the claims of `collection` in `<collection>__owners` of `db`. */
   constructor(
     private readonly collection: string,
-    private readonly owners: Collection<OwnerRow>,
+    db: Db,
     private readonly ctx: MongoOwnersContext,
-  ) {}
+  ) {
+    this.owners = db.collection<OwnerRow>(`${collection}__owners`);
+    this.heads = db.collection<HeadRow>(`${collection}__owners`);
+  }
 
   /** See Store.claimOwner. */
   async claim(id: string, owner: string, ttlMs: number): Promise<OwnerClaim> {
-    await this.ensureIndex();
+    await this.prepare();
     const { run, clock } = this.ctx;
     const now = clock.now();
-    const last = await this.latest(id);
+    const { row: last, older } = await this.latest(id);
     if (last && last.exp > now) throw new OwnershipHeldError(this.collection, id, last.owner, last.exp);
     const epoch = (last?.epoch ?? 0) + 1;
-    const row: OwnerRow = { _id: `${id}#${epoch}`, id, epoch, owner, exp: now + ttlMs, w: randomBytes(12).toString('base64url') };
+    const row: OwnerRow = { _id: recordKey(id, epoch), id, epoch, owner, exp: now + ttlMs, w: randomBytes(12).toString('base64url') };
     const won = await run(`claim ${this.collection}/${id}`, async () => {
       try {
         await this.owners.insertOne(row);
@@ -76,12 +103,12 @@ export class MongoOwners {
       }
     });
     if (!won) {
-      const winner = await this.latest(id);
+      const { row: winner } = await this.latest(id);
       throw new OwnershipHeldError(this.collection, id, winner?.owner, winner?.exp);
     }
     // A claimant that stalled between reading the latest epoch and inserting the next may have
     // inserted an epoch that was taken and forgotten meanwhile: a later record tells.
-    const after = await this.latest(id).catch(async (err: unknown) => {
+    const { row: after } = await this.latest(id).catch(async (err: unknown) => {
       await this.giveBack(id, epoch);
       throw err;
     });
@@ -96,7 +123,12 @@ export class MongoOwners {
       throw err;
     }
     // Housekeeping: the claim is taken whether or not the old records go now (the latest decides).
-    await run(`forget old claims of ${this.collection}/${id}`, () => this.owners.deleteMany({ id, epoch: { $lt: epoch } })).catch((err: unknown) =>
+    // The head moves first: records below it are never read again, and with it unmoved they stay.
+    const forgotten = [...older, ...(last ? [last.epoch] : [])];
+    await run(`forget old claims of ${this.collection}/${id}`, async () => {
+      await this.heads.updateOne({ _id: headKey(id) }, { $max: { epoch } }, { upsert: true });
+      if (forgotten.length > 0) await this.owners.bulkWrite(forgotten.map((e) => ({ deleteOne: { filter: { _id: recordKey(id, e) } } })), { ordered: false });
+    }).catch((err: unknown) =>
       this.ctx.logger.warn('old ownership claims not removed; removed at the next claim', { err, collection: this.collection, id }),
     );
     return { id, owner, epoch, expiresAt: row.exp };
@@ -104,11 +136,16 @@ export class MongoOwners {
 
   /** The latest epoch claimed of each of `ids` that has a claim record. */
   async latestEpochs(ids: readonly string[]): Promise<Map<string, number>> {
-    const rows = await this.ctx.run(`read claims of ${ids.length} in ${this.collection}`, () =>
-      this.owners.find({ id: { $in: [...ids] } }, { projection: { id: 1, epoch: 1 } }).toArray(),
-    );
+    await this.prepare();
     const latest = new Map<string, number>();
-    for (const row of rows) if ((latest.get(row.id) ?? 0) < row.epoch) latest.set(row.id, row.epoch);
+    for (let i = 0; i < ids.length; i += READ_CONCURRENCY) {
+      await Promise.all(
+        ids.slice(i, i + READ_CONCURRENCY).map(async (id) => {
+          const { row } = await this.latest(id);
+          if (row) latest.set(id, row.epoch);
+        }),
+      );
+    }
     return latest;
   }
 
@@ -121,7 +158,7 @@ export class MongoOwners {
 
   /** See Store.releaseOwner. */
   async release({ id, epoch }: OwnerRef): Promise<void> {
-    await this.ctx.run(`release ${this.collection}/${id}`, () => this.owners.updateOne({ _id: `${id}#${epoch}` }, { $set: { exp: 0 } }));
+    await this.ctx.run(`release ${this.collection}/${id}`, () => this.owners.updateOne({ _id: recordKey(id, epoch) }, { $set: { exp: 0 } }));
   }
 
   private async renewChunk(claims: readonly OwnerRef[], ttlMs: number): Promise<string[]> {
@@ -129,7 +166,7 @@ export class MongoOwners {
     const { run, clock } = this.ctx;
     const now = clock.now();
     const exp = now + ttlMs;
-    const keys = claims.map((c) => `${c.id}#${c.epoch}`);
+    const keys = claims.map((c) => recordKey(c.id, c.epoch));
     await run(`renew ${claims.length} claims in ${this.collection}`, () => this.owners.updateMany({ _id: { $in: keys }, exp: { $gt: now } }, { $set: { exp } }));
     // Read after the update: a claim taken over meanwhile shows as a later epoch.
     const rows = await run(`read ${claims.length} claims in ${this.collection}`, () =>
@@ -150,15 +187,54 @@ export class MongoOwners {
     );
   }
 
-  private latest(id: string): Promise<OwnerRow | null> {
-    return this.ctx.run(`read claim of ${this.collection}/${id}`, () => this.owners.findOne({ id }, { sort: { epoch: -1 } }));
+  // Reads upwards from the head (epoch 1 without one) until a record is missing.
+  private async latest(id: string): Promise<Latest> {
+    const { run } = this.ctx;
+    const head = await run(`read claim head of ${this.collection}/${id}`, () => this.heads.findOne({ _id: headKey(id) }));
+    const kept: OwnerRow[] = [];
+    for (let epoch = head?.epoch ?? 1; ; epoch++) {
+      const row = await run(`read claim of ${this.collection}/${id}`, () => this.owners.findOne({ _id: recordKey(id, epoch) }));
+      if (!row) break;
+      kept.push(row);
+    }
+    if (kept.length === 0 && head) return this.scanLatest(id);
+    return { row: kept.pop() ?? null, older: kept.map((row) => row.epoch) };
   }
 
-  private async ensureIndex(): Promise<void> {
-    this.indexed ??= this.ctx.run(`index ${this.collection}__owners`, () => this.owners.createIndex({ id: 1, epoch: -1 }));
-    await this.indexed.catch((err: unknown) => {
-      this.indexed = undefined;
+  private async scanLatest(id: string): Promise<Latest> {
+    const rows = await this.ctx.run(`scan claims of ${this.collection}/${id}`, () => this.owners.find({ id }, { projection: { w: 0 } }).toArray());
+    rows.sort((a, b) => a.epoch - b.epoch);
+    const row = rows.pop() ?? null;
+    return { row, older: rows.map((r) => r.epoch) };
+  }
+
+  // Once per collection and process: the index of the scans, and heads for records written
+  // before heads were kept (one scan; nothing is written when every id has its head).
+  private async prepare(): Promise<void> {
+    this.prepared ??= this.ctx.run(`prepare ${this.collection}__owners`, async () => {
+      await this.owners.createIndex({ id: 1, epoch: -1 });
+      const latest = new Map<string, number>();
+      const heads = new Map<string, number>();
+      for (const row of await this.owners.find({}, { projection: { id: 1, epoch: 1 } }).toArray()) {
+        if (row.id === undefined) heads.set(row._id, row.epoch);
+        else latest.set(row.id, Math.max(latest.get(row.id) ?? 0, row.epoch));
+      }
+      const missing = [...latest].filter(([id, epoch]) => (heads.get(headKey(id)) ?? 0) < epoch);
+      if (missing.length === 0) return;
+      await this.heads.bulkWrite(missing.map(([id, epoch]) => ({ updateOne: { filter: { _id: headKey(id) }, update: { $max: { epoch } }, upsert: true } })), { ordered: false });
+    });
+    await this.prepared.catch((err: unknown) => {
+      this.prepared = undefined;
       throw err;
     });
   }
+}
+
+function recordKey(id: string, epoch: number): string {
+  return `${id}#${epoch}`;
+}
+
+// Never a record's key: those end in digits.
+function headKey(id: string): string {
+  return `${id}#head`;
 }

@@ -252,7 +252,7 @@ export class MongoStore implements Store {
     let owners = this.owners.get(collection);
     if (!owners) {
       const col = this.col(collection);
-      owners = new MongoOwners(collection, this.db.collection(`${collection}__owners`), {
+      owners = new MongoOwners(collection, this.db, {
         run: (what, op) => this.run(what, op),
         clock: this.options.clock,
         logger: this.options.logger,

@@ -94,14 +94,18 @@ export class EntityClaims {
     this.held.delete(id);
   }
 
-  /** Releases the claim on `id`, so that another process may claim it at once; a failure is logged (it lapses). */
+  /**
+   * Releases the claim on `id`, so that another process may claim it at once; a failure is logged
+   * (it lapses). A renewal in flight may still be writing the claim's expiry (a server whose
+   * conditional update reads and then writes, as FerretDB v1's does, would write it back over
+   * the release), so the release waits for it; renewals after it leave the claim out.
+   */
   async release(id: string): Promise<void> {
     const held = this.held.get(id);
     if (!held) return;
     this.held.delete(id);
-    await this.options.store
-      .releaseOwner(held.collection, held.claim)
-      .catch((err: unknown) => this.options.logger.warn('ownership claim not released; it lapses', { err, entityId: id }));
+    await this.renewing;
+    await this.giveBack(id, held);
   }
 
   /** Renews every claim now (the interval does this on its own); claims of destroyed entities are released. */
@@ -143,7 +147,8 @@ export class EntityClaims {
       if (held.entity && !held.entity.alive) {
         // Given back alongside the renewal, never before it: in an outage a release waits out the
         // store's retries, and renewals held up behind it would let every other claim lapse.
-        this.track(this.release(id));
+        this.held.delete(id);
+        this.track(this.giveBack(id, held));
         continue;
       }
       const group = byCollection.get(held.collection);
@@ -164,6 +169,12 @@ export class EntityClaims {
         this.expireOverdue();
       }
     }
+  }
+
+  private async giveBack(id: string, held: Held): Promise<void> {
+    await this.options.store
+      .releaseOwner(held.collection, held.claim)
+      .catch((err: unknown) => this.options.logger.warn('ownership claim not released; it lapses', { err, entityId: id }));
   }
 
   private expireOverdue(): void {

@@ -312,6 +312,40 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       await a.persistence.close();
     });
 
+    it('gives a claim back after the renewal in flight, which could otherwise write its time back over the release', async () => {
+      const inner = await store();
+      const s = new OutageStore(inner);
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      await a.persistence.flushDirty();
+      let finish!: () => void;
+      const hung = new Promise<void>((resolve) => (finish = resolve));
+      const order: string[] = [];
+      s.renewOwners = async (c, claims, ttlMs) => {
+        await hung;
+        const lost = await inner.renewOwners(c, claims, ttlMs);
+        order.push('renewed');
+        return lost;
+      };
+      s.releaseOwner = async (c, claim) => {
+        order.push('released');
+        return inner.releaseOwner(c, claim);
+      };
+      const renewal = a.persistence.renewClaims();
+      const unloaded = a.persistence.unload(avatar);
+      await turns();
+      expect(order).toEqual([]);
+      finish();
+      await Promise.all([renewal, unloaded]);
+      expect(order).toEqual(['renewed', 'released']);
+      // Given back for good: another world loads it at once.
+      const b = setup(s);
+      expect((await b.persistence.load('Avatar', id))?.id).toBe(id);
+      await a.persistence.close();
+      await b.persistence.close();
+    });
+
     it('stops writing an entity whose document was written outside its claim, and gives the claim back', async () => {
       const s = await store();
       const a = setup(s);

@@ -2,6 +2,7 @@
  * Real etcd, Redis and FerretDB processes on loopback for the tests and benchmarks.
  * Each runs in its own temporary folder on free ports and is stopped by `stop()`.
  */
+import { checkFerretdbBuild } from './ferretdb-build.js';
 import { findBinary } from './find-binary.js';
 import { freePort } from './free-port.js';
 import { probeEtcd, probeMongo, probeRedis } from './probes.js';
@@ -73,9 +74,10 @@ export function startRedis(): Promise<RunningServer> {
   });
 }
 
-/** Starts FerretDB v1 on its embedded SQLite backend, telemetry and debug listener off. */
+/** Starts FerretDB v1 (setup.sh's build) on its embedded SQLite backend, telemetry and debug listener off. */
 export function startFerretDB(): Promise<RunningServer> {
   const binary = findBinary('ferretdb');
+  checkFerretdbBuild(binary);
   return startWithRetry(async () => {
     const port = await freePort();
     const url = `mongodb://${HOST}:${port}/`;

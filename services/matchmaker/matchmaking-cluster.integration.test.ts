@@ -1,7 +1,7 @@
 /**
  * Matchmaking in a real cluster (main.ts processes on the harness's etcd, FerretDB and Redis): the
  * services process runs the matchmaker on Redis, two gates and two lobbies run
- * services/matchmaker/fixtures/match-game.ts, whose 2v2 matches are `match` spaces. Hundreds of
+ * services/matchmaker/fixtures/match-game.ts, whose 2v2 matches are `match` spaces. A thousand
  * players log in over TCP and queue at once; each ends in exactly one match of four, moved there
  * on the connection it has, and the matches spread over both lobbies. Then the services process
  * is killed with tickets waiting, and the one started in its place matches them.
@@ -13,12 +13,8 @@ import { connectGate } from '../../client-sim/node-client.js';
 import { startProcessCluster, waitUntil, type ProcessCluster } from '../../gate/fixtures/cluster-of-processes.js';
 import type { MatchReport } from './fixtures/match-game.js';
 
-/**
- * Players who queue together. On a two-core machine shared with the suite, a cluster of five
- * processes on FerretDB's SQLite backend moves a few hundred players within the test's time; at a
- * thousand its moves slow to a crawl there (docs/matchmaking.md).
- */
-const PLAYERS = 200;
+/** Players who queue together. */
+const PLAYERS = 1000;
 /** Players logging in and connecting at once: the login rate the test holds to. */
 const BATCH = 25;
 const PASSWORD = 'correct-horse-battery';
@@ -47,8 +43,9 @@ describe('matchmaking across two lobbies, in processes', () => {
       mongoUrl: inject('mongoUrl'),
       redisUrl: inject('redisUrl'),
       // Leases and avatar claims that outlast the pauses of five busy processes sharing two cores
-      // with the test; claims renewed seldom, so that renewing a thousand of them does not compete
-      // with the moves' saves in the store.
+      // with the rest of the suite. Claims renewed every 15 s: FerretDB answers a renewal (one
+      // update of all of a lobby's claims) by reading every claim record, about half a second
+      // for 500 claims, and renewals every 5 s starve there once the machine is busy.
       leaseTtlSeconds: 10,
       claimTtlMs: 60_000,
       extraArgs: [
@@ -68,6 +65,14 @@ describe('matchmaking across two lobbies, in processes', () => {
     for (const client of clients) client.close();
     await cluster?.stop();
   }, 60_000);
+
+  /** The servers' warnings and errors, the last few of each process, for a failure's message. */
+  function problems(): string {
+    return cluster
+      .all()
+      .flatMap((p) => p.output().split('\n').filter((line) => / (warn|error) /.test(line)).slice(-10))
+      .join('\n');
+  }
 
   /** Registers, logs in and connects `names` over TCP, `BATCH` at a time. */
   async function connect(names: readonly string[]): Promise<Player[]> {
@@ -96,7 +101,9 @@ describe('matchmaking across two lobbies, in processes', () => {
     // All queue at once, rated within the mode's starting window of each other.
     const queued = await Promise.all(players.map(({ client }, i) => client.request<{ state: string }>('queue.join', 1000 + (i % 50))));
     expect(queued.every((status) => status.state === 'waiting')).toBe(true);
-    await waitUntil('every player in a match', () => players.every((p) => p.spaces.length > 0), 240_000, 200);
+    await waitUntil('every player in a match', () => players.every((p) => p.spaces.length > 0), 240_000, 200).catch((err: unknown) => {
+      throw new Error(`${players.filter((p) => p.spaces.length > 0).length} of ${PLAYERS} players in a match; what the servers warned of:\n${problems()}`, { cause: err });
+    });
 
     // What the clients say: one sys.space each, naming a match space of four.
     const bySpace = new Map<string, string[]>();

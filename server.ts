@@ -187,6 +187,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             flushIntervalMs: config.lobby.flushIntervalMs,
             maxQueuedPerEntity: config.lobby.maxQueuedPerEntity,
             maxTimersPerEntity: config.lobby.maxTimersPerEntity,
+            maxSpaces: config.lobby.maxSpaces,
             claimTtlMs: config.store.claimTtlMs,
             claimRenewMs: config.store.claimRenewMs,
             claimWaitMs: config.store.claimWaitMs,

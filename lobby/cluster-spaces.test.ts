@@ -15,6 +15,7 @@ import { GATE_METHODS, GATE_SERVICE, LOBBY_SESSIONS_SERVICE, MOVED_CLOSE_REASON,
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock, SystemClock } from '../engine/timer/clock.js';
 import { RecordingGate } from './fixtures/lobby-cluster.js';
+import { SpaceError } from './space-errors.js';
 import { Hero, Purse, SpaceGameLog, spaceGame } from './fixtures/space-game.js';
 import { LobbyModule } from './lobby-module.js';
 import type { PlayerEntity } from './player-entity.js';
@@ -44,7 +45,8 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function startCluster(): Promise<Cluster> {
+/** @param maxSpaces each lobby's cap on spaces (default: the lobby's default). */
+async function startCluster(maxSpaces?: number): Promise<Cluster> {
   SpaceGameLog.length = 0;
   stageCalls.length = 0;
   const clock = new SystemClock();
@@ -69,7 +71,7 @@ async function startCluster(): Promise<Cluster> {
     const discovery = new MemoryDiscovery({ cluster, clock, logger });
     await discovery.start();
     await discovery.register({ id, type: 'lobby', address: rpc.address, version: '0', startedAt: 0, load });
-    const module = new LobbyModule({ game: spaceGame(), rpc, discovery, gateType: 'gate', store: () => store, clock, gameClock, logger, createSpaceSync });
+    const module = new LobbyModule({ game: spaceGame(), rpc, discovery, gateType: 'gate', store: () => store, clock, gameClock, logger, createSpaceSync, ...(maxSpaces === undefined ? {} : { maxSpaces }) });
     await module.start();
     lobbies[id] = { module, discovery, sessions: nodes.nodes[0]!.service<LobbySessions>(id, LOBBY_SESSIONS_SERVICE) };
   }
@@ -127,6 +129,34 @@ describe('spaces across lobbies', () => {
     await expect(game(one).spaces.create('match', { id: 'm1', here: true })).rejects.toMatchObject({ code: 'SPACE_ERR_ID_TAKEN' });
     await one.discovery.reportLoad({ ...load, sessions: 5 });
     await expect(game(one).spaces.create('arena')).rejects.toMatchObject({ code: 'SPACE_ERR_UNKNOWN_TYPE' });
+  });
+
+  it('creates a space on the next least loaded lobby when one hosts lobby.maxSpaces, leaving that one out until its next load report', async () => {
+    const { lobbies } = await startCluster(1);
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await one.discovery.reportLoad({ ...load, sessions: 5 });
+    expect(await game(one).spaces.create('match', { id: 'm1' })).toMatchObject({ lobbyId: 'lobby-2' });
+    // lobby-2 refuses through its spaces service, without claiming the id: this lobby makes it.
+    expect(await game(one).spaces.create('match', { id: 'm2' })).toEqual({ id: 'm2', type: 'match', lobbyId: 'lobby-1' });
+    // lobby-2 has room again but has not reported since it refused: it is not asked, and this lobby is full.
+    await two.module.spaces!.get('m1')!.dispose();
+    const refused = await game(one).spaces.create('match', { id: 'm3' }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(SpaceError);
+    expect(refused).toMatchObject({ code: 'SPACE_ERR_TOO_MANY' });
+    await two.discovery.reportLoad({ ...load, sessions: 0 });
+    expect(await game(one).spaces.create('match', { id: 'm3' })).toMatchObject({ lobbyId: 'lobby-2' });
+  });
+
+  it('refuses with SPACE_ERR_TOO_MANY when every lobby is full, asking none that refused since its last load report', async () => {
+    const { lobbies, nodes } = await startCluster(1);
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await game(one).spaces.create('match', { id: 'm1', here: true });
+    await game(two).spaces.create('match', { id: 'm2', here: true });
+    await expect(game(one).spaces.create('match', { here: true })).rejects.toMatchObject({ code: 'SPACE_ERR_TOO_MANY' });
+    // Each asked once: this lobby first (the lower id of equal loads), then lobby-2 through RPC.
+    await expect(game(one).spaces.create('match', { id: 'm3' })).rejects.toMatchObject({ name: 'RemoteError', code: 'SPACE_ERR_TOO_MANY' });
+    await expect(game(one).spaces.create('match', { id: 'm3' })).rejects.toThrow(/each of the 2 lobbies refused one since its last load report/);
+    await expect(nodes.nodes[0]!.call('lobby-2', 'spaces', 'create', ['match', null])).rejects.toMatchObject({ code: 'SPACE_ERR_TOO_MANY' });
   });
 
   it("sends a player to another lobby's space through its gate, by uid or by avatar", async () => {

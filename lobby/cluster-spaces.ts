@@ -2,13 +2,17 @@
  * `game.spaces` across the cluster: this lobby's spaces (game-spaces.ts) plus what crosses
  * lobbies. `create` puts a space on the least loaded lobby (discovery's load reports, as
  * engine/cluster/select.ts orders them) through that lobby's `spaces` service (space-service.ts);
+ * a lobby that hosts `lobby.maxSpaces` spaces refuses (SPACE_ERR_TOO_MANY), and the next least
+ * loaded is asked, each lobby once; one that refused is left out until its next load report;
  * `find` looks a space up in discovery (space-directory.ts); `enter` moves a player into a space
  * of another lobby by asking the player's gate to move its session (GateSessions.move): the gate
  * holds the player's requests, this lobby saves and releases the avatar (a close with reason
  * `moved`), and the other lobby loads it into the space.
  */
 import type { Discovery } from '../engine/cluster/discovery.js';
-import { leastLoaded } from '../engine/cluster/select.js';
+import { FullServers } from '../engine/cluster/full-servers.js';
+import { compareLoad } from '../engine/cluster/select.js';
+import { RemoteError } from '../engine/rpc/errors.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_SERVICE } from '../engine/session/session-contract.js';
 import type { GameCreateSpaceOptions, GameSpaces } from './game-spaces.js';
@@ -31,23 +35,40 @@ export interface ClusterSpacesOptions {
 
 /** `game.spaces` on a lobby of a cluster. */
 export class ClusterSpaces implements GameSpaces {
+  /** Lobbies that refused a space for hosting as many as they may, until their next load report. */
+  private readonly full = new FullServers();
+
   constructor(private readonly options: ClusterSpacesOptions) {}
 
   /**
    * Creates a space of `type` on the least loaded lobby (fewest sessions, then entities, then
-   * CPU, from the last load reports), or here with `here: true` or when this lobby is the least
-   * loaded or discovery knows no lobby.
+   * CPU, from the last load reports), or here with `here: true` or when discovery knows no
+   * lobby. A lobby that answers SPACE_ERR_TOO_MANY (it hosts `lobby.maxSpaces`) is left out
+   * until its next load report and the next least loaded is asked, each lobby at most once.
    * @throws (rejects) SpaceError SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN (on
-   *   another lobby: a RemoteError with that code); RpcError when that lobby cannot be reached.
+   *   another lobby: a RemoteError with that code), SPACE_ERR_TOO_MANY (every lobby is full: the
+   *   last refusal, or a SpaceError when each refused since its last report); RpcError when the
+   *   lobby asked cannot be reached.
    */
   async create(type: string, options: GameCreateSpaceOptions = {}): Promise<SpaceRef> {
     const { here, ...create } = options;
-    const { rpc, discovery } = this.options;
+    const { rpc, discovery, local } = this.options;
     // The lobbies are the servers of this one's type (`lobby`, or `standalone` in one process).
     const lobbyType = discovery.self?.type;
-    const target = here || !lobbyType ? undefined : leastLoaded(discovery.servers(lobbyType))?.id;
-    if (!target || target === rpc.serverId) return this.options.local.create(type, create);
-    return (await rpc.call(target, SPACE_SERVICE, 'create', [type, create])) as SpaceRef;
+    const lobbies = here || !lobbyType ? [] : discovery.servers(lobbyType);
+    if (lobbies.length === 0) return local.create(type, create);
+    let refused: unknown = new SpaceError('SPACE_ERR_TOO_MANY', `each of the ${lobbies.length} lobbies refused one since its last load report`);
+    for (const lobby of this.full.without(lobbies).sort(compareLoad)) {
+      try {
+        if (lobby.id === rpc.serverId) return await local.create(type, create);
+        return (await rpc.call(lobby.id, SPACE_SERVICE, 'create', [type, create])) as SpaceRef;
+      } catch (err) {
+        if (!((err instanceof SpaceError || err instanceof RemoteError) && err.code === 'SPACE_ERR_TOO_MANY')) throw err;
+        this.full.mark(lobby);
+        refused = err;
+      }
+    }
+    throw refused;
   }
 
   /**

@@ -16,8 +16,10 @@ export interface GameCreateSpaceOptions extends CreateSpaceOptions {
 /** Spaces, as game code reaches them. */
 export interface GameSpaces {
   /**
-   * Creates a space of a type the game declares (see SpaceHost.create), on this lobby.
-   * @throws (rejects) SpaceError SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN.
+   * Creates a space of a type the game declares (see SpaceHost.create), on this lobby (in a
+   * cluster, cluster-spaces.ts: on the least loaded lobby that has room).
+   * @throws (rejects) SpaceError SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN,
+   *   SPACE_ERR_TOO_MANY (past `lobby.maxSpaces`; in a cluster, on every lobby).
    */
   create(type: string, options?: GameCreateSpaceOptions): Promise<SpaceRef>;
   /**

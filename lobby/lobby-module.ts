@@ -64,6 +64,8 @@ export interface LobbyModuleOptions {
   maxQueuedPerEntity?: number;
   /** Live timers of one entity (default 1,024). */
   maxTimersPerEntity?: number;
+  /** Spaces this lobby hosts at most (`lobby.maxSpaces`; default 1,000; see SpaceHostOptions.maxSpaces). */
+  maxSpaces?: number;
   /** Life of an entity's ownership claim unless renewed (`store.claimTtlMs`). */
   claimTtlMs?: number;
   /** Period of the renewal of claims (`store.claimRenewMs`). */
@@ -175,6 +177,7 @@ export class LobbyModule implements Module {
       ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
       createSync: this.options.createSpaceSync ?? createSpaceSync(registry),
       names: directory,
+      ...(this.options.maxSpaces === undefined ? {} : { maxSpaces: this.options.maxSpaces }),
     });
     const host = new SessionHost({
       rpc,

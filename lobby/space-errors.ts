@@ -14,6 +14,7 @@ export const SPACE_ERRORS = {
   SPACE_ERR_BAD_ID: { wire: 6105, message: 'space id is not 1 to 128 printable characters' },
   SPACE_ERR_NOT_A_PLAYER: { wire: 6106, message: 'only a bound player avatar enters a space' },
   SPACE_ERR_BAD_ARGS: { wire: 6107, message: 'arguments of a call to the spaces service are malformed' },
+  SPACE_ERR_TOO_MANY: { wire: 6108, message: 'this lobby hosts as many spaces as lobby.maxSpaces allows' },
 } as const;
 
 /** One of the codes in {@link SPACE_ERRORS}. */

@@ -3,6 +3,7 @@ import { defineSpace } from './define-space.js';
 import { Chest, Hero, Position, Purse, Rock, spaceGame, SpaceGameLog, Spot, loggingHooks } from './fixtures/space-game.js';
 import { startSpaceLobby, type SpaceLobby } from './fixtures/space-lobby.js';
 import { PlayerEntity } from './player-entity.js';
+import { SpaceHost, type SpaceHostOptions } from './space-host.js';
 import type { SpaceSyncStage } from './space-sync-stage.js';
 
 let running: SpaceLobby | undefined;
@@ -342,5 +343,68 @@ describe('spaces on one lobby', () => {
     expect(await run.peer.remote<{ Purse: Purse }>({ serverId: 'lobby-1', entityId: 'chest-1' }).Purse.add(5)).toBe(5);
     expect(await run.peer.remote<{ Purse: Purse }>({ serverId: 'lobby-1', entityId: 'avatar-u1' }).Purse.add(2)).toBe(2);
     expect(chest.get(Purse).gold).toBe(5);
+  });
+});
+
+describe('the cap on spaces of one lobby (lobby.maxSpaces)', () => {
+  async function capped(maxSpaces: number): Promise<SpaceLobby> {
+    running = await startSpaceLobby(spaceGame(), undefined, { maxSpaces });
+    return running;
+  }
+
+  it('refuses a space past the cap with SPACE_ERR_TOO_MANY, counting creations in flight, and claims no name for it', async () => {
+    const run = await capped(2);
+    const creating = [run.game.spaces.create('match', { id: 'm1' }), run.game.spaces.create('match', { id: 'm2' })];
+    expect(run.spaces.hosted).toBe(2);
+    await expect(run.game.spaces.create('match', { id: 'm3' })).rejects.toMatchObject({ code: 'SPACE_ERR_TOO_MANY', wireCode: 6108 });
+    await Promise.all(creating);
+    await expect(run.game.spaces.create('dungeon')).rejects.toMatchObject({ code: 'SPACE_ERR_TOO_MANY' });
+    expect(run.game.spaces.list().map((s) => s.id)).toEqual(['m1', 'm2']);
+    expect(await run.game.spaces.find('m3')).toBeUndefined();
+  });
+
+  it('frees a slot once a space is disposed, and holds it while the disposal runs', async () => {
+    const run = await capped(2);
+    await run.game.spaces.create('match', { id: 'm1' });
+    await run.game.spaces.create('match', { id: 'm2' });
+    const disposing = run.game.spaces.local('m1')!.dispose();
+    expect(run.game.spaces.local('m1')).toBeUndefined();
+    await expect(run.game.spaces.create('match', { id: 'm3' })).rejects.toMatchObject({ code: 'SPACE_ERR_TOO_MANY' });
+    await disposing;
+    expect(run.spaces.hosted).toBe(1);
+    expect(await run.game.spaces.create('match', { id: 'm3' })).toMatchObject({ id: 'm3' });
+    // A space disposed after its grace period frees its slot too.
+    await run.advance(1_000);
+    expect(run.spaces.hosted).toBe(0);
+    await run.game.spaces.create('match', { id: 'm4' });
+    await run.game.spaces.create('match', { id: 'm5' });
+  });
+
+  it('always makes the start space a bind needs, which then counts against the cap', async () => {
+    const run = await capped(1);
+    await run.game.spaces.create('match', { id: 'm1' });
+    await run.bind('u1');
+    expect(avatar(run, 'u1').space?.id).toBe('field@lobby-1');
+    expect(run.spaces.hosted).toBe(2);
+    await run.game.spaces.local('m1')!.dispose();
+    await expect(run.game.spaces.create('match')).rejects.toMatchObject({ code: 'SPACE_ERR_TOO_MANY' });
+  });
+
+  it('counts a kept space given back its entities like any other, and a refused one loses nothing', async () => {
+    const run = await capped(1);
+    const dungeon = run.game.spaces.local((await run.game.spaces.create('dungeon', { id: 'd1' })).id)!;
+    dungeon.spawn(Chest, { id: 'chest-1' }).get(Purse).gold = 7;
+    await dungeon.dispose();
+    await run.game.spaces.create('match', { id: 'm1' });
+    await expect(run.game.spaces.create('dungeon', { id: 'd1' })).rejects.toMatchObject({ code: 'SPACE_ERR_TOO_MANY' });
+    await run.game.spaces.local('m1')!.dispose();
+    await run.game.spaces.create('dungeon', { id: 'd1' });
+    const restored = run.game.spaces.local('d1')!;
+    expect(restored.restored).toBe(true);
+    expect((run.game.find('chest-1') as Chest).get(Purse).gold).toBe(7);
+  });
+
+  it('throws a RangeError for a cap that is not an integer of at least 1', () => {
+    for (const maxSpaces of [0, 1.5, Number.NaN]) expect(() => new SpaceHost({ maxSpaces } as SpaceHostOptions)).toThrow(RangeError);
   });
 });

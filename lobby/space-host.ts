@@ -80,7 +80,16 @@ export interface SpaceHostOptions {
   createSync?: SpaceSyncFactory;
   /** Cluster-wide space names; without it, ids are unique on this lobby only. */
   names?: SpaceNames;
+  /**
+   * Spaces this lobby hosts at most (`lobby.maxSpaces`, an integer >= 1; default
+   * {@link DEFAULT_MAX_SPACES}): live ones, those being created and those being disposed. Past it
+   * `create` answers SPACE_ERR_TOO_MANY; the game's start space is always made.
+   */
+  maxSpaces?: number;
 }
+
+/** Spaces one lobby hosts at most unless told otherwise (`lobby.maxSpaces`). */
+export const DEFAULT_MAX_SPACES = 1_000;
 
 // Space ids go in discovery keys, store ids and log lines: printable, bounded.
 const SPACE_ID = /^[^\u0000-\u001f\u007f]{1,128}$/;
@@ -95,8 +104,12 @@ export class SpaceHost {
   private readonly disposingIds = new Map<string, Promise<void>>();
   private readonly kept: KeptSpaces;
   private readonly nextId: () => string;
+  private readonly maxSpaces: number;
 
+  /** @throws RangeError when `maxSpaces` is not an integer >= 1. */
   constructor(private readonly options: SpaceHostOptions) {
+    this.maxSpaces = options.maxSpaces ?? DEFAULT_MAX_SPACES;
+    if (!Number.isInteger(this.maxSpaces) || this.maxSpaces < 1) throw new RangeError(`SpaceHost: maxSpaces must be an integer >= 1, got ${options.maxSpaces}`);
     this.nextId = createEntityIds(options.clock);
     this.kept = new KeptSpaces(options);
   }
@@ -111,6 +124,11 @@ export class SpaceHost {
     return [...this.spaces.values()];
   }
 
+  /** Spaces held against `maxSpaces`: live, being created and being disposed. */
+  get hosted(): number {
+    return this.spaces.size + this.creating.size + this.disposing.size;
+  }
+
   /** The space `entity` is in, if it is in one of this lobby's. */
   spaceOf(entity: Entity): Space | undefined {
     const space = entity.space;
@@ -122,23 +140,12 @@ export class SpaceHost {
    * kept before gets its entities back, then its type's `onCreate` runs (logged when it throws)
    * and it starts ticking. With no player it is disposed after its `emptyGraceMs`.
    * @throws (rejects) SpaceError SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN
-   *   (here, being created here, or claimed elsewhere); StoreError when the record of a kept
-   *   space cannot be read.
+   *   (here, being created here, or claimed elsewhere), SPACE_ERR_TOO_MANY (this lobby holds
+   *   `maxSpaces` spaces: live, being created or being disposed); StoreError when the record of a
+   *   kept space cannot be read.
    */
   create(type: string, options: CreateSpaceOptions = {}): Promise<Space> {
-    let definition: SpaceDefinition;
-    let id: string;
-    try {
-      definition = this.definitionOf(type);
-      id = options.id ?? `${type}-${this.nextId()}`;
-      if (typeof id !== 'string' || !SPACE_ID.test(id)) throw new SpaceError('SPACE_ERR_BAD_ID', JSON.stringify(String(id).slice(0, 140)));
-      if (this.spaces.has(id) || this.creating.has(id)) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} on this lobby`);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const creation = this.build(type, id, definition, options.data).finally(() => this.creating.delete(id));
-    this.creating.set(id, creation);
-    return creation;
+    return this.open(type, options, true);
   }
 
   /**
@@ -256,6 +263,24 @@ export class SpaceHost {
     for (const space of this.spaces.values()) space.stop();
   }
 
+  // `capped` false: the game's start space, which binds need, is made whatever the count.
+  private open(type: string, options: CreateSpaceOptions, capped: boolean): Promise<Space> {
+    let definition: SpaceDefinition;
+    let id: string;
+    try {
+      definition = this.definitionOf(type);
+      id = options.id ?? `${type}-${this.nextId()}`;
+      if (typeof id !== 'string' || !SPACE_ID.test(id)) throw new SpaceError('SPACE_ERR_BAD_ID', JSON.stringify(String(id).slice(0, 140)));
+      if (this.spaces.has(id) || this.creating.has(id)) throw new SpaceError('SPACE_ERR_ID_TAKEN', `${id} on this lobby`);
+      if (capped && this.hosted >= this.maxSpaces) throw new SpaceError('SPACE_ERR_TOO_MANY', `${this.hosted} of ${this.maxSpaces}; ${type} refused`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const creation = this.build(type, id, definition, options.data).finally(() => this.creating.delete(id));
+    this.creating.set(id, creation);
+    return creation;
+  }
+
   private definitionOf(type: string): SpaceDefinition {
     const spaces = this.options.game.spaces ?? {};
     if (typeof type !== 'string' || !Object.hasOwn(spaces, type)) throw new SpaceError('SPACE_ERR_UNKNOWN_TYPE', JSON.stringify(String(type).slice(0, 80)));
@@ -266,7 +291,7 @@ export class SpaceHost {
     const id = `${type}@${this.options.lobbyId()}`;
     const live = this.spaces.get(id);
     if (live && !live.isDisposed) return Promise.resolve(live);
-    return this.creating.get(id) ?? this.create(type, { id });
+    return this.creating.get(id) ?? this.open(type, { id }, false);
   }
 
   private async build(type: string, id: string, definition: SpaceDefinition, data: unknown): Promise<Space> {

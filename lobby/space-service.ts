@@ -30,7 +30,8 @@ export class SpaceService {
   /**
    * Creates a space of `type` on this lobby.
    * @throws (rejects) SpaceError SPACE_ERR_BAD_ARGS when `options` is not a map; as
-   *   `SpaceHost.create`: SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN.
+   *   `SpaceHost.create`: SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN,
+   *   SPACE_ERR_TOO_MANY (this lobby hosts `lobby.maxSpaces`: the caller tries another lobby).
    */
   async create(type: string, options?: RemoteCreateOptions | null): Promise<SpaceRef> {
     if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) throw new SpaceError('SPACE_ERR_BAD_ARGS', 'create options must be a map');

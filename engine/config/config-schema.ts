@@ -342,6 +342,11 @@ export const configSchema = object({
     maxQueuedPerEntity: count(1, 100_000),
     /** Live timers of one entity; past it, starting another throws. */
     maxTimersPerEntity: count(1, 1_000_000),
+    /**
+     * Spaces one lobby hosts at once (live, being created, being disposed); past it creating one
+     * answers SPACE_ERR_TOO_MANY, and cluster-wide creation tries the other lobbies.
+     */
+    maxSpaces: count(1, 1_000_000),
   }),
   /** The matchmaker (docs/matchmaking.md); runs in the services and standalone roles. */
   matchmaker: object({

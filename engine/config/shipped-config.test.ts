@@ -27,9 +27,9 @@ describe('shipped config files', () => {
     expect(() => loadConfig({ role, configDir, env: {}, argv: [] })).toThrow(/RPC_SECRET/);
   });
 
-  it("config/lobby.jsonc sets the lobby's game, tick rate, flush interval, queue caps and timer cap", () => {
+  it("config/lobby.jsonc sets the lobby's game, tick rate, flush interval, queue caps, timer cap and space cap", () => {
     const text = readFileSync(`${configDir}lobby.jsonc`, 'utf8');
-    for (const key of ['game', 'tickHz', 'flushIntervalMs', 'maxQueuedPerSession', 'maxQueuedPerEntity', 'maxTimersPerEntity']) {
+    for (const key of ['game', 'tickHz', 'flushIntervalMs', 'maxQueuedPerSession', 'maxQueuedPerEntity', 'maxTimersPerEntity', 'maxSpaces']) {
       expect(text, key).toMatch(new RegExp(`"${key}":`));
     }
   });

@@ -3,7 +3,7 @@ import { MemoryCluster, MemoryDiscovery } from '../../engine/cluster/memory-disc
 import { startTestNodes, type TestNodes } from '../../engine/rpc/fixtures/test-nodes.js';
 import { MemoryLogger } from '../../engine/testing/memory-logger.js';
 import { GATE_SERVICE, MOVE_OUTCOME } from '../../engine/session/session-contract.js';
-import { ClusterMatchLauncher, SPACES_SERVICE, type MatchPlan } from './match-launcher.js';
+import { ClusterMatchLauncher, SPACE_TOO_MANY_CODE, SPACES_SERVICE, type MatchPlan } from './match-launcher.js';
 
 const PLAN: MatchPlan = {
   matchId: 'm1',
@@ -19,8 +19,11 @@ afterEach(async () => {
   nodes = undefined;
 });
 
-/** Two lobbies (lobby-2 the less loaded) serving `spaces` and two gates serving `move`, as stand-ins recording their calls. */
-async function cluster(options: { failCreate?: boolean } = {}) {
+/**
+ * Two lobbies (lobby-2 the less loaded) serving `spaces` and two gates serving `move`, as stand-ins
+ * recording their calls; the lobbies in `full` refuse every space as a lobby at `lobby.maxSpaces` does.
+ */
+async function cluster(options: { failCreate?: boolean; full?: Set<string> } = {}) {
   nodes = await startTestNodes(['mm', 'lobby-1', 'lobby-2', 'gate-1', 'gate-2']);
   const [mm, lobby1, lobby2, gate1, gate2] = nodes.nodes as [typeof nodes.nodes[0], ...typeof nodes.nodes];
   const memory = new MemoryCluster({ clock: nodes.clock });
@@ -28,6 +31,7 @@ async function cluster(options: { failCreate?: boolean } = {}) {
   const discovery = new MemoryDiscovery({ cluster: memory, clock: nodes.clock, logger });
   await discovery.start();
   const created: { lobby: string; args: unknown[] }[] = [];
+  const asked: string[] = [];
   const members: MemoryDiscovery[] = [];
   const moves: { gate: string; args: unknown[] }[] = [];
   for (const [node, sessions] of [[lobby1!, 30], [lobby2!, 10]] as const) {
@@ -37,7 +41,9 @@ async function cluster(options: { failCreate?: boolean } = {}) {
     await member.register({ id: node.serverId, type: 'lobby', address: node.address, version: '1', startedAt: 0, load: { sessions, entities: 0, eventLoopLagMs: 0, cpu: 0 } });
     node.serve(SPACES_SERVICE, {
       create: async (...args: unknown[]) => {
+        asked.push(node.serverId);
         if (options.failCreate) throw new Error('space type unknown');
+        if (options.full?.has(node.serverId)) throw Object.assign(new Error('this lobby hosts as many spaces as lobby.maxSpaces allows'), { code: SPACE_TOO_MANY_CODE });
         created.push({ lobby: node.serverId, args });
         return { id: 'match-1', type: 'match', lobbyId: node.serverId };
       },
@@ -54,7 +60,7 @@ async function cluster(options: { failCreate?: boolean } = {}) {
     }, ['moveAndWait']);
   }
   const launcher = new ClusterMatchLauncher({ rpc: mm!, discovery, lobbyType: 'lobby', callTimeoutMs: 2_000, logger });
-  return { launcher, created, moves, logger, members };
+  return { launcher, created, asked, moves, logger, members };
 }
 
 describe('ClusterMatchLauncher', () => {
@@ -92,6 +98,33 @@ describe('ClusterMatchLauncher', () => {
   it('fails when the lobby cannot create the space, so that the tickets go back', async () => {
     const { launcher, moves } = await cluster({ failCreate: true });
     await expect(launcher.launch(PLAN)).rejects.toMatchObject({ name: 'RemoteError' });
+    expect(moves).toEqual([]);
+  });
+
+  it('asks the next least loaded lobby when one hosts as many spaces as it may, and leaves that one out until its next load report', async () => {
+    const full = new Set(['lobby-2']);
+    const { launcher, asked, members } = await cluster({ full });
+    expect((await launcher.launch(PLAN)).space.lobbyId).toBe('lobby-1');
+    expect(asked).toEqual(['lobby-2', 'lobby-1']);
+    expect((await launcher.launch(PLAN)).space.lobbyId).toBe('lobby-1');
+    expect(asked).toEqual(['lobby-2', 'lobby-1', 'lobby-1']);
+    // Its next report says what it holds now: it is asked again, and takes the match.
+    full.clear();
+    await members[1]!.reportLoad({ sessions: 10, entities: 0, eventLoopLagMs: 0, cpu: 0 });
+    expect((await launcher.launch(PLAN)).space.lobbyId).toBe('lobby-2');
+    expect(asked.slice(3)).toEqual(['lobby-2']);
+  });
+
+  it('fails with SPACE_ERR_TOO_MANY when every lobby is full, asking each once and moving no one, so that the tickets go back', async () => {
+    const { launcher, asked, moves, members } = await cluster({ full: new Set(['lobby-1', 'lobby-2']) });
+    await expect(launcher.launch(PLAN)).rejects.toMatchObject({ name: 'RemoteError', code: SPACE_TOO_MANY_CODE });
+    expect(asked).toEqual(['lobby-2', 'lobby-1']);
+    // No lobby has reported since it refused: the next launch fails without asking.
+    await expect(launcher.launch(PLAN)).rejects.toThrow(`each of the 2 servers of type lobby refused a space since its last load report (${SPACE_TOO_MANY_CODE})`);
+    expect(asked).toHaveLength(2);
+    await members[0]!.reportLoad({ sessions: 30, entities: 0, eventLoopLagMs: 0, cpu: 0 });
+    await expect(launcher.launch(PLAN)).rejects.toMatchObject({ code: SPACE_TOO_MANY_CODE });
+    expect(asked).toEqual(['lobby-2', 'lobby-1', 'lobby-1']);
     expect(moves).toEqual([]);
   });
 

@@ -9,8 +9,14 @@
  * A lobby's load report lags behind what this launcher just sent it: a pass that launches many
  * matches would send them all to the lobby that was least loaded at its last report. So the
  * players sent to each lobby since its last report count as sessions it holds.
+ *
+ * A lobby that hosts `lobby.maxSpaces` spaces refuses the space (SPACE_ERR_TOO_MANY): the next
+ * least loaded is asked, each lobby at most once per launch, and the full one is left out of
+ * every launch until its next load report. When every lobby is full the launch fails, and the
+ * matchmaker puts the tickets back.
  */
 import type { Discovery, LoadReport, ServerInfo } from '../../engine/cluster/discovery.js';
+import { FullServers } from '../../engine/cluster/full-servers.js';
 import { compareLoad } from '../../engine/cluster/select.js';
 import type { Logger } from '../../engine/log/types.js';
 import type { MatchSpaceData } from '../../engine/matchmaking/matchmaker-contract.js';
@@ -19,6 +25,9 @@ import { GATE_SERVICE, MOVE_OUTCOME, type MoveOutcome } from '../../engine/sessi
 
 /** The RPC service every lobby serves for creating spaces. */
 export const SPACES_SERVICE = 'spaces';
+
+/** The code a lobby's `spaces.create` answers when it hosts as many spaces as it may (lobby/space-errors.ts). */
+export const SPACE_TOO_MANY_CODE = 'SPACE_ERR_TOO_MANY';
 
 /** Where one player of a match is connected, as the online index says. */
 export interface MatchPlayer {
@@ -67,8 +76,8 @@ export interface LaunchResult {
 export interface MatchLauncher {
   /**
    * Creates the match's space and moves its players into it.
-   * @throws Error when the space could not be created (no lobby, a lobby that failed): the
-   *   matchmaker puts the tickets back.
+   * @throws Error when the space could not be created (no lobby, every lobby full, a lobby that
+   *   failed): the matchmaker puts the tickets back.
    */
   launch(plan: MatchPlan): Promise<LaunchResult>;
 }
@@ -88,15 +97,14 @@ export interface ClusterMatchLauncherOptions {
 export class ClusterMatchLauncher implements MatchLauncher {
   /** Players sent to each lobby since the load report they were sent under. */
   private readonly sent = new Map<string, { report: LoadReport; players: number }>();
+  /** Lobbies that refused a space for hosting as many as they may, until their next load report. */
+  private readonly full = new FullServers();
 
   constructor(private readonly options: ClusterMatchLauncherOptions) {}
 
   async launch(plan: MatchPlan): Promise<LaunchResult> {
-    const { rpc, discovery, lobbyType, callTimeoutMs, logger } = this.options;
-    const lobby = this.pickLobby(discovery.servers(lobbyType), plan.players.length);
-    if (!lobby) throw new Error(`no server of type ${lobbyType} is registered`);
-    const data: MatchSpaceData = { mode: plan.mode, teams: plan.teams };
-    const space = (await rpc.call(lobby.id, SPACES_SERVICE, 'create', [plan.space, { data }], { timeoutMs: callTimeoutMs })) as SpaceRef;
+    const { rpc, callTimeoutMs, logger } = this.options;
+    const space = await this.createSpace(plan);
     const moves = await Promise.allSettled(
       plan.players.map((p) => rpc.call(p.gateId, GATE_SERVICE, 'moveAndWait', [p.sessionId, space.lobbyId, space.id], { timeoutMs: callTimeoutMs }) as Promise<MoveOutcome>),
     );
@@ -116,10 +124,40 @@ export class ClusterMatchLauncher implements MatchLauncher {
     return result;
   }
 
-  /** The lobby with the fewest sessions, counting the players sent to it since its last load report. */
+  /**
+   * Creates the match's space on the lobby {@link pickLobby} picks; on SPACE_ERR_TOO_MANY, on the
+   * next one, each lobby at most once.
+   * @throws Error when no lobby is registered, or each refused since its last load report; the
+   *   last lobby's RemoteError SPACE_ERR_TOO_MANY when every one asked refused; what another
+   *   failed call throws.
+   */
+  private async createSpace(plan: MatchPlan): Promise<SpaceRef> {
+    const { rpc, discovery, lobbyType, callTimeoutMs } = this.options;
+    const data: MatchSpaceData = { mode: plan.mode, teams: plan.teams };
+    const players = plan.players.length;
+    const asked = new Set<string>();
+    let refused: unknown;
+    for (;;) {
+      const lobbies = discovery.servers(lobbyType);
+      if (lobbies.length === 0) throw new Error(`no server of type ${lobbyType} is registered`);
+      const live = new Set(lobbies.map((l) => l.id));
+      for (const id of this.sent.keys()) if (!live.has(id)) this.sent.delete(id);
+      const lobby = this.pickLobby(this.full.without(lobbies).filter((l) => !asked.has(l.id)), players);
+      if (!lobby) throw refused ?? new Error(`each of the ${lobbies.length} servers of type ${lobbyType} refused a space since its last load report (${SPACE_TOO_MANY_CODE})`);
+      asked.add(lobby.id);
+      try {
+        return (await rpc.call(lobby.id, SPACES_SERVICE, 'create', [plan.space, { data }], { timeoutMs: callTimeoutMs })) as SpaceRef;
+      } catch (err) {
+        if ((err as { code?: unknown } | undefined)?.code !== SPACE_TOO_MANY_CODE) throw err;
+        // Left out until its next report, which also ends the count of players sent to it.
+        this.full.mark(lobby);
+        refused = err;
+      }
+    }
+  }
+
+  /** The lobby with the fewest sessions, counting the players sent to it since its last load report; they are counted now. */
   private pickLobby(lobbies: readonly ServerInfo[], players: number): ServerInfo | undefined {
-    const live = new Set(lobbies.map((l) => l.id));
-    for (const id of this.sent.keys()) if (!live.has(id)) this.sent.delete(id);
     let best: ServerInfo | undefined;
     let bestSessions = 0;
     for (const lobby of lobbies) {

@@ -1,8 +1,8 @@
 import type { TestClient, TestServer } from 'tessera/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { View } from './arena-service.js';
-import { Position } from './body.js';
-import { heroOf, monster, startArena } from './fixtures/arena-server.js';
+import { Health, Position } from './body.js';
+import { heroOf, monster, standNextTo, startArena, ticks } from './fixtures/arena-server.js';
 import type { MatchEntered } from './spaces.js';
 import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId } from './rules.js';
 
@@ -85,6 +85,27 @@ describe('2v2 matches', () => {
     expect(await first!.nextPush<SpacePush>('sys.space', { timeoutMs: 5_000 })).toMatchObject({ spaceId: fieldId(server.game.serverId), type: FIELD.type });
     expect(heroOf(server, first!).get(Position)).toMatchObject(HERO.spawn);
     await expect(first!.request('arena.leave')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_NOT_IN_MATCH' });
+  });
+
+  it('let a hero downed in a match leave it on its feet, and its respawn timer does not pull it back later', async () => {
+    server = await startArena();
+    const [first] = await queueFour();
+    await first!.nextPush<SpacePush>('sys.space', { timeoutMs: 10_000 });
+    const { spaceId } = await first!.nextPush<MatchEntered>('arena.match', { timeoutMs: 5_000 });
+    const hero = heroOf(server, first!);
+    standNextTo(hero, monster(server, monsterId(1, spaceId)));
+    hero.get(Health).hp = MONSTER.damage;
+    server.tick(ticks(0.5));
+    await first!.nextPush('arena.death', { timeoutMs: 5_000 });
+    await first!.request('arena.leave');
+    await first!.nextPush<SpacePush>('sys.space', { timeoutMs: 5_000 });
+    expect(hero.get(Health).hp).toBe(HERO.maxHp);
+    await first!.request('Controls.move', 1, 0);
+    server.tick(ticks(HERO.respawnMs / 1000));
+    // A request runs after what the hero's timers queued meanwhile.
+    await first!.request('arena.look');
+    expect(hero.get(Position).x).toBeCloseTo(HERO.spawn.x + HERO.speed * HERO.respawnMs / 1000, 3);
+    expect(first!.kept('arena.respawn')).toEqual([]);
   });
 
   it('refuse a second ticket with ARENA_ERR_QUEUE_REFUSED naming the matchmaker\'s code, and take a player out of the queue with arena.cancel', async () => {

@@ -1,15 +1,18 @@
 /**
  * The arena's client service: `arena.look` (what the player's hero sees, on request; clients
  * also get it synced every tick in `client.world`), and the 2v2 queue: `arena.queue`,
- * `arena.cancel`, and `arena.leave` to go back from a match to the field.
+ * `arena.cancel`, and `arena.leave` to go back from a match to the field. Its referees call
+ * `endMatch` (server-callable) when a match is over: the service reaches the lobby's spaces,
+ * which entities do not.
  */
-import { RemoteError, Service, type ClientCaller, type Entity, type TicketStatus } from 'tessera';
+import { RemoteError, Service, type ClientCaller, type Entity, type MatchSpaceData, type PlayerEntity, type TicketStatus } from 'tessera';
 import { Health, Position } from './body.js';
 import { arenaError } from './errors.js';
 import { Experience } from './experience.js';
 import { Hero } from './hero.js';
+import type { MatchOutcome, MatchResult } from './match-referee.js';
 import { Monster } from './monster.js';
-import { FIELD, MATCH, fieldId } from './rules.js';
+import { FIELD, MATCH, fieldId, teamOf } from './rules.js';
 
 /** One creature as a client sees it. */
 export interface Seen {
@@ -34,6 +37,7 @@ export interface View {
 /** The client's view of the arena, and the match queue. */
 export class ArenaService extends Service {
   static override clientCallable = ['look', 'queue', 'cancel', 'leave'];
+  static override serverCallable = ['endMatch'];
 
   /** The caller's hero and what it sees: the heroes and monsters of its space within `FIELD.viewRadius`. */
   look(caller: ClientCaller): View {
@@ -85,8 +89,31 @@ export class ArenaService extends Service {
   leave(caller: ClientCaller): void {
     const hero = caller.avatar!;
     if (hero.space?.type !== MATCH.type) throw arenaError('ARENA_ERR_NOT_IN_MATCH');
-    // Not awaited: the move runs on the hero's queue, right after this request.
-    void this.game.spaces.enter(hero, fieldId(this.game.serverId)).catch((err: unknown) => hero.logger.error('could not go back to the field', { err }));
+    this.backToField(hero);
+  }
+
+  /**
+   * Ends the match of `outcome.spaceId` on this lobby (its referee calls it): each player in it is
+   * pushed `arena.result`, the winners gain `MATCH.winXp`, and all go back to the field of this
+   * lobby; the empty match is disposed `MATCH.emptyGraceMs` later. Nothing for a space not here.
+   */
+  endMatch(outcome: MatchOutcome): void {
+    const space = this.game.spaces.local(outcome.spaceId);
+    if (space?.type !== MATCH.type) return;
+    const { teams } = space.data as MatchSpaceData;
+    for (const player of space.players()) {
+      const team = teamOf(teams, player.session?.uid);
+      const won = team === outcome.winner;
+      const result: MatchResult = { ...outcome, team, xp: won ? MATCH.winXp : 0 };
+      player.session?.push('arena.result', result);
+      if (won) void player.get(Experience).countWin(MATCH.winXp);
+      this.backToField(player);
+    }
+  }
+
+  // Not awaited: the move runs on the player's queue, after what it is doing now (this request).
+  private backToField(player: PlayerEntity): void {
+    void this.game.spaces.enter(player, fieldId(this.game.serverId)).catch((err: unknown) => player.logger.error('could not go back to the field', { err }));
   }
 }
 

@@ -8,6 +8,7 @@ import { Component, RpcError, playerOf } from 'tessera';
 import { Health, Mover, Position, Weapon } from './body.js';
 import { arenaError } from './errors.js';
 import { Experience } from './experience.js';
+import { reportKill } from './match-referee.js';
 import type { MonsterEntity } from './monster.js';
 import { HERO } from './rules.js';
 
@@ -37,7 +38,8 @@ export class Controls extends Component {
   }
 
   /**
-   * Attacks monster `targetId` on this lobby; a kill gives experience (see Experience.countKill).
+   * Attacks monster `targetId` on this lobby; a kill gives experience (see Experience.countKill)
+   * and, in a match, a kill to the hero's team (see Scoreboard.scoreKill).
    * @throws GameError ARENA_ERR_NO_TARGET when no living monster has that id; ARENA_ERR_DEAD
    *   while the hero is down; ARENA_ERR_COOLDOWN until the last attack's cooldown is over;
    *   ARENA_ERR_OUT_OF_RANGE when the monster is farther than the hero's reach.
@@ -64,7 +66,10 @@ export class Controls extends Component {
     if (outcome.result === 'down') throw arenaError('ARENA_ERR_NO_TARGET');
     if (outcome.result === 'out-of-range') throw arenaError('ARENA_ERR_OUT_OF_RANGE');
     weapon.cooldown = HERO.attackCooldown;
-    if (outcome.result === 'killed') await hero.get(Experience).countKill(targetId, outcome.xp);
+    if (outcome.result === 'killed') {
+      await hero.get(Experience).countKill(targetId, outcome.xp);
+      await reportKill(hero, targetId);
+    }
     return outcome;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A hero's progress, saved with it: experience, kills and deaths survive logout and login.
- * Gaining experience tells the player (`arena.kill`) and the leaderboard, wherever it runs. Only
- * the hero's own player sees it synced.
+ * Gaining experience (a kill, a match won) tells the leaderboard, wherever it runs; a kill is
+ * pushed to the player (`arena.kill`). Only the hero's own player sees it synced.
  */
 import { Component, playerOf } from 'tessera';
 import type { LeaderboardEntity } from './leaderboard.js';
@@ -24,12 +24,25 @@ export class Experience extends Component {
   async countKill(target: string, xp: number): Promise<void> {
     this.xp += xp;
     this.kills += 1;
+    playerOf(this).session?.push('arena.kill', { target, xp, totalXp: this.xp, kills: this.kills });
+    await this.record('a kill');
+  }
+
+  /**
+   * Counts a match won, worth `xp` (the player is told by `arena.result`), and records the new
+   * total on the leaderboard as {@link countKill} does.
+   */
+  async countWin(xp: number): Promise<void> {
+    this.xp += xp;
+    await this.record('a win');
+  }
+
+  private async record(what: string): Promise<void> {
     const hero = playerOf(this);
-    hero.session?.push('arena.kill', { target, xp, totalXp: this.xp, kills: this.kills });
     try {
       await hero.named<LeaderboardEntity>(LEADERBOARD.name).Ranking.record(hero.id, this.xp);
     } catch (err) {
-      hero.logger.warn('the leaderboard was not told of a kill', { err });
+      hero.logger.warn(`the leaderboard was not told of ${what}`, { err });
     }
   }
 }

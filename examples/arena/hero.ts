@@ -5,7 +5,7 @@
  * hero's queue): the hero tells its player (`arena.death`) and starts its respawn timer
  * (`arena.respawn` when it is back).
  */
-import { PlayerEntity, type ComponentClass } from 'tessera';
+import { PlayerEntity, type ComponentClass, type TimerHandle } from 'tessera';
 import { Health, Mover, Position, Weapon } from './body.js';
 import { Controls } from './controls.js';
 import { Experience } from './experience.js';
@@ -17,6 +17,8 @@ export class Hero extends PlayerEntity {
 
   /** Down and waiting for its respawn: told once, respawned once. */
   private down = false;
+  /** The respawn timer of a downed hero. */
+  private respawning: TimerHandle | undefined;
   /** Where it enters and respawns in its current space. */
   private spawnPoint: { readonly x: number; readonly y: number } = HERO.spawn;
 
@@ -33,9 +35,14 @@ export class Hero extends PlayerEntity {
     this.respawn();
   }
 
-  /** Enters a space at `spawn`, its respawn point there, standing, with full health. */
+  /**
+   * Enters a space at `spawn`, its respawn point there, standing, with full health. A hero that
+   * was down is up at once: its respawn timer is cancelled.
+   */
   enterAt(spawn: { readonly x: number; readonly y: number }): void {
     this.spawnPoint = spawn;
+    if (this.respawning !== undefined) this.timers.cancel(this.respawning);
+    this.respawning = undefined;
     this.respawn();
   }
 
@@ -46,7 +53,8 @@ export class Hero extends PlayerEntity {
     this.get(Mover).stop();
     this.get(Experience).deaths += 1;
     this.session?.push('arena.death', { respawnInMs: HERO.respawnMs });
-    this.timers.after(HERO.respawnMs, () => {
+    this.respawning = this.timers.after(HERO.respawnMs, () => {
+      this.respawning = undefined;
       this.respawn();
       const { x, y } = this.get(Position);
       this.session?.push('arena.respawn', { x, y, hp: HERO.maxHp });

@@ -10,13 +10,14 @@ import { ArenaService } from './arena-service.js';
 import { Hero } from './hero.js';
 import { Leaderboard } from './leaderboard.js';
 import { LeaderboardService } from './leaderboard-service.js';
+import { Referee } from './match-referee.js';
 import { Monster } from './monster.js';
 import { spaces } from './spaces.js';
 import { startArena } from './start.js';
 
 export default defineGame({
   name: 'arena',
-  entities: { Hero, Monster, Leaderboard },
+  entities: { Hero, Monster, Leaderboard, Referee },
   player: Hero,
   // Heroes and monsters live in spaces, whose systems move them; the lobby's own world holds the leaderboard.
   spaces,

@@ -1,7 +1,8 @@
 /**
  * Monsters: NPCs that wander around their home, chase and hit heroes (the AI system), and take
  * hits from heroes' attacks (`Target.takeHit`, called through the monster's own queue). A downed
- * monster lies still until its respawn timer brings it back home.
+ * monster lies still until its respawn timer brings it back home; one settled with
+ * `respawns: false` (a match's) stays down.
  */
 import { Component, Entity, type ComponentClass } from 'tessera';
 import { Health, Mover, Position, Weapon } from './body.js';
@@ -36,7 +37,7 @@ export class Target extends Component {
 
   /**
    * Takes `damage` from an attacker at (`x`, `y`) that reaches `range`. A kill downs the monster
-   * and starts its respawn timer.
+   * and starts its respawn timer, if it respawns.
    * @throws TypeError for arguments that are not finite numbers (a bug in the caller).
    */
   takeHit(x: number, y: number, range: number, damage: number): HitOutcome {
@@ -50,7 +51,7 @@ export class Target extends Component {
     if (health.hp > 0) return { result: 'hit', hp: health.hp };
     monster.get(Mover).stop();
     // The timer belongs to the monster: it is cancelled if the monster leaves the world first.
-    monster.timers.after(MONSTER.respawnMs, () => monster.respawn());
+    if (monster.respawns) monster.timers.after(MONSTER.respawnMs, () => monster.respawn());
     return { result: 'killed', xp: MONSTER.xp };
   }
 }
@@ -59,8 +60,20 @@ export class Target extends Component {
 export class Monster extends Entity {
   static override components: readonly ComponentClass[] = [Position, Mover, Health, Weapon, Brain, Target];
 
-  /** Makes (`x`, `y`) its home and puts it there, ready to fight. */
-  settleAt(x: number, y: number): void {
+  /** Whether it comes back home `MONSTER.respawnMs` after a kill. */
+  private comesBack = true;
+
+  /** Whether it comes back home after a kill (see {@link settleAt}). */
+  get respawns(): boolean {
+    return this.comesBack;
+  }
+
+  /**
+   * Makes (`x`, `y`) its home and puts it there, ready to fight.
+   * @param options.respawns false: once killed, it stays down (default true: it comes back home).
+   */
+  settleAt(x: number, y: number, options: { respawns?: boolean } = {}): void {
+    this.comesBack = options.respawns ?? true;
     const brain = this.get(Brain);
     brain.homeX = x;
     brain.homeY = y;

@@ -62,10 +62,19 @@ export function fieldId(lobbyId: string): string {
   return `${FIELD.type}@${lobbyId}`;
 }
 
-/** 2v2 matches: formed by the matchmaker (mode `2v2`), each in a space of its own. */
+/**
+ * 2v2 matches: formed by the matchmaker (mode `2v2`), each in a space of its own. A team scores a
+ * kill for each match monster its players slay (match monsters do not respawn); the match ends
+ * when `durationMs` is up or when every match monster is slain, and the team with more kills wins
+ * (equal kills: a draw).
+ */
 export const MATCH = {
   type: 'match',
   mode: '2v2',
+  /** How long a match lasts at most, from the moment its space opens. */
+  durationMs: 180_000,
+  /** Experience each player of the winning team gains (a draw gives none). */
+  winXp: 30,
   /** Where each team enters, and respawns: its players side by side, this far apart. */
   spawns: [
     { x: 20, y: 50 },
@@ -88,6 +97,16 @@ export const MATCH = {
 export function matchSpawn(team: number, slot: number): { x: number; y: number } {
   const side = MATCH.spawns[team] ?? MATCH.spawns[0];
   return { x: side.x, y: side.y + (slot - 0.5) * MATCH.teammateGap };
+}
+
+/** The team (0 or 1) of player `uid` in a match of `teams`, or -1 when it is on neither. */
+export function teamOf(teams: readonly (readonly string[])[], uid: string | undefined): number {
+  return uid === undefined ? -1 : teams.findIndex((members) => members.includes(uid));
+}
+
+/** The id of a match's referee, which keeps its score and its time (match-referee.ts). */
+export function refereeId(matchId: string): string {
+  return `${matchId}/referee`;
 }
 
 /**

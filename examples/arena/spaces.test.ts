@@ -1,10 +1,12 @@
 import type { TestClient, TestServer } from 'tessera/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { View } from './arena-service.js';
-import { Position } from './body.js';
-import { heroOf, monster, startArena } from './fixtures/arena-server.js';
+import { Health, Position } from './body.js';
+import { Experience } from './experience.js';
+import { heroOf, killMonster, monster, standNextTo, startArena, ticks } from './fixtures/arena-server.js';
+import type { MatchResult } from './match-referee.js';
 import type { MatchEntered } from './spaces.js';
-import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId } from './rules.js';
+import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId, refereeId } from './rules.js';
 
 let server: TestServer;
 
@@ -47,13 +49,14 @@ describe('the field', () => {
   });
 });
 
-describe('2v2 matches', () => {
-  async function queueFour(): Promise<TestClient[]> {
-    const players = await Promise.all([0, 1, 2, 3].map((i) => server.connect({ transport: i % 2 ? 'ws' : 'tcp' })));
-    for (const player of players) expect(await player.request('arena.queue')).toMatchObject({ owner: player.uid, mode: MATCH.mode, state: 'waiting' });
-    return players;
-  }
+/** Four new players, each queued for a 2v2 match. */
+async function queueFour(): Promise<TestClient[]> {
+  const players = await Promise.all([0, 1, 2, 3].map((i) => server.connect({ transport: i % 2 ? 'ws' : 'tcp' })));
+  for (const player of players) expect(await player.request('arena.queue')).toMatchObject({ owner: player.uid, mode: MATCH.mode, state: 'waiting' });
+  return players;
+}
 
+describe('2v2 matches', () => {
   it('take four queued players into a match of their own, each team at its side with the match\'s monsters between them', async () => {
     server = await startArena();
     const players = await queueFour();
@@ -87,6 +90,27 @@ describe('2v2 matches', () => {
     await expect(first!.request('arena.leave')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_NOT_IN_MATCH' });
   });
 
+  it('let a hero downed in a match leave it on its feet, and its respawn timer does not pull it back later', async () => {
+    server = await startArena();
+    const [first] = await queueFour();
+    await first!.nextPush<SpacePush>('sys.space', { timeoutMs: 10_000 });
+    const { spaceId } = await first!.nextPush<MatchEntered>('arena.match', { timeoutMs: 5_000 });
+    const hero = heroOf(server, first!);
+    standNextTo(hero, monster(server, monsterId(1, spaceId)));
+    hero.get(Health).hp = MONSTER.damage;
+    server.tick(ticks(0.5));
+    await first!.nextPush('arena.death', { timeoutMs: 5_000 });
+    await first!.request('arena.leave');
+    await first!.nextPush<SpacePush>('sys.space', { timeoutMs: 5_000 });
+    expect(hero.get(Health).hp).toBe(HERO.maxHp);
+    await first!.request('Controls.move', 1, 0);
+    server.tick(ticks(HERO.respawnMs / 1000));
+    // A request runs after what the hero's timers queued meanwhile.
+    await first!.request('arena.look');
+    expect(hero.get(Position).x).toBeCloseTo(HERO.spawn.x + HERO.speed * HERO.respawnMs / 1000, 3);
+    expect(first!.kept('arena.respawn')).toEqual([]);
+  });
+
   it('refuse a second ticket with ARENA_ERR_QUEUE_REFUSED naming the matchmaker\'s code, and take a player out of the queue with arena.cancel', async () => {
     server = await startArena();
     const client = await server.connect({ transport: 'tcp' });
@@ -94,5 +118,79 @@ describe('2v2 matches', () => {
     await expect(client.request('arena.queue')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_QUEUE_REFUSED', message: expect.stringContaining('MATCH_ERR_ALREADY_QUEUED') });
     expect(await client.request('arena.cancel')).toBe(true);
     expect(await client.request('arena.cancel')).toBe(false);
+  });
+});
+
+describe('the end of a match', () => {
+  /** A 2v2 match with its four players in it: its space id and the clients of each team. */
+  interface Match {
+    id: string;
+    teams: TestClient[][];
+  }
+
+  async function startMatch(): Promise<Match> {
+    server = await startArena();
+    const players = await queueFour();
+    for (const player of players) await player.nextPush<SpacePush>('sys.space', { timeoutMs: 10_000 });
+    const entered = await Promise.all(players.map((p) => p.nextPush<MatchEntered>('arena.match', { timeoutMs: 5_000 })));
+    const { spaceId, teams } = entered[0]!;
+    return { id: spaceId, teams: teams.map((uids) => uids.map((uid) => players.find((p) => p.uid === uid)!)) };
+  }
+
+  /** Every player of `match` is told `outcome` (its team, and the experience its result gave) and is moved back to the field. */
+  async function expectEnd(match: Match, outcome: Pick<MatchResult, 'winner' | 'kills' | 'reason'>): Promise<void> {
+    for (const [team, clients] of match.teams.entries()) {
+      for (const client of clients) {
+        const xp = outcome.winner === team ? MATCH.winXp : 0;
+        expect(await client.nextPush<MatchResult>('arena.result', { timeoutMs: 5_000 })).toEqual({ spaceId: match.id, ...outcome, team, xp });
+        expect(await client.nextPush<SpacePush>('sys.space', { timeoutMs: 5_000 })).toEqual({ spaceId: fieldId(server.game.serverId), type: FIELD.type, lobbyId: server.game.serverId });
+        expect(heroOf(server, client).space?.id).toBe(fieldId(server.game.serverId));
+        expect(heroOf(server, client).get(Position)).toMatchObject(HERO.spawn);
+      }
+    }
+  }
+
+  it('comes at the time limit: the team with more kills wins and gains experience, everyone is back in the field, and the empty match is disposed', async () => {
+    const match = await startMatch();
+    const [west, east] = match.teams as [TestClient[], TestClient[]];
+    await killMonster(server, west[0]!, monsterId(1, match.id));
+    // Just before the limit (one second went by in the kill), the match still runs.
+    server.tick(ticks(MATCH.durationMs / 1000 - HERO.attackCooldown) - 1);
+    expect((await west[1]!.request<View>('arena.look')).space).toEqual({ id: match.id, type: MATCH.type });
+    server.tick(1);
+    await expectEnd(match, { winner: 0, kills: [1, 0], reason: 'time' });
+    expect(heroOf(server, west[0]!).get(Experience).xp).toBe(MONSTER.xp + MATCH.winXp);
+    expect(heroOf(server, west[1]!).get(Experience).xp).toBe(MATCH.winXp);
+    for (const loser of east) expect(heroOf(server, loser).get(Experience).xp).toBe(0);
+
+    expect(server.game.spaces.local(match.id)?.playerCount).toBe(0);
+    server.tick(ticks(MATCH.emptyGraceMs / 1000));
+    await vi.waitFor(() => expect(server.game.spaces.local(match.id)).toBeUndefined());
+    expect(server.find(refereeId(match.id))).toBeUndefined();
+  });
+
+  it('comes as soon as every match monster is slain, and a slain match monster never respawns', async () => {
+    const match = await startMatch();
+    const slayer = match.teams[1]![0]!;
+    await killMonster(server, slayer, monsterId(0, match.id));
+    server.tick(ticks(MONSTER.respawnMs / 1000));
+    expect(monster(server, monsterId(0, match.id)).get(Health).hp).toBe(0);
+    expect(slayer.kept('arena.result')).toEqual([]);
+    await killMonster(server, slayer, monsterId(1, match.id));
+    server.tick(ticks(HERO.attackCooldown));
+    await killMonster(server, slayer, monsterId(2, match.id));
+    await expectEnd(match, { winner: 1, kills: [0, 3], reason: 'cleared' });
+    expect(heroOf(server, slayer).get(Experience).xp).toBe(MATCH.homes.length * MONSTER.xp + MATCH.winXp);
+  });
+
+  it('is a draw when both teams have as many kills at the time limit: nobody gains experience for it', async () => {
+    const match = await startMatch();
+    const [west, east] = match.teams as [TestClient[], TestClient[]];
+    await killMonster(server, west[1]!, monsterId(0, match.id));
+    await killMonster(server, east[0]!, monsterId(2, match.id));
+    server.tick(ticks(MATCH.durationMs / 1000));
+    await expectEnd(match, { winner: null, kills: [1, 1], reason: 'time' });
+    expect(heroOf(server, west[1]!).get(Experience).xp).toBe(MONSTER.xp);
+    expect(heroOf(server, east[0]!).get(Experience).xp).toBe(MONSTER.xp);
   });
 });

@@ -5,16 +5,18 @@
  * over the login service's HTTP API (the page's own origin), connects to the gate the login
  * names over WebSocket, steers the hero with WASD or the arrow keys, attacks the nearest monster
  * in reach with the space bar, queues for a 2v2 match with Q (C leaves the queue, L leaves the
- * match), and draws what the player sees: the SDK's mirror of it (`client.world`, synced by the
+ * match; a match also ends by itself, and the page says how), and draws what the player sees: the SDK's mirror of it (`client.world`, synced by the
  * server every tick), each entity drawn between its last two positions (`Interpolator`).
  *
  * `window.demo` is a hook for tests and curious players: the page's state and what it drew last.
  */
 import { connectBrowser, Interpolator, login, register, type GateClient, type MirrorSpace } from 'tessera/client/browser';
 import type { AttackResult } from '../controls.js';
+import type { MatchResult } from '../match-referee.js';
 import { HERO, MATCH } from '../rules.js';
 import type { MatchEntered } from '../spaces.js';
 import { COLORS, drawScene, type DrawnSprite } from './draw-scene.js';
+import { resultLine } from './result-line.js';
 import { sceneOf } from './scene.js';
 import { Steering } from './steering.js';
 
@@ -97,6 +99,7 @@ function play(client: GateClient, username: string): void {
   if (client.world.space) showSpace(client.world.space);
   client.world.onSpace(showSpace);
   client.on('arena.match', (body) => say(`match! your team starts on the ${(body as MatchEntered).team === 0 ? 'west' : 'east'} side`));
+  client.on('arena.result', (body) => say(resultLine(body as MatchResult)));
   client.on('arena.death', () => say('you are down: back on your feet in a moment'));
   client.on('arena.respawn', () => say(`${username}: back on your feet`));
   client.on('arena.kill', (body) => say(`kill! ${(body as { totalXp: number }).totalXp} xp in all`));

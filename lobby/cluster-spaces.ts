@@ -43,8 +43,8 @@ export class ClusterSpaces implements GameSpaces {
   /**
    * Creates a space of `type` on the least loaded lobby (fewest sessions, then entities, then
    * CPU, from the last load reports), or here with `here: true` or when discovery knows no
-   * lobby. A lobby that answers SPACE_ERR_TOO_MANY (it hosts `lobby.maxSpaces`) is left out
-   * until its next load report and the next least loaded is asked, each lobby at most once.
+   * lobby. Another lobby that answers SPACE_ERR_TOO_MANY (it hosts `lobby.maxSpaces`) is left
+   * out until its next load report and the next least loaded is asked, each lobby at most once.
    * @throws (rejects) SpaceError SPACE_ERR_UNKNOWN_TYPE, SPACE_ERR_BAD_ID, SPACE_ERR_ID_TAKEN (on
    *   another lobby: a RemoteError with that code), SPACE_ERR_TOO_MANY (every lobby is full: the
    *   last refusal, or a SpaceError when each refused since its last report); RpcError when the
@@ -64,7 +64,8 @@ export class ClusterSpaces implements GameSpaces {
         return (await rpc.call(lobby.id, SPACE_SERVICE, 'create', [type, create])) as SpaceRef;
       } catch (err) {
         if (!((err instanceof SpaceError || err instanceof RemoteError) && err.code === 'SPACE_ERR_TOO_MANY')) throw err;
-        this.full.mark(lobby);
+        // This lobby knows its own count at once: only the others are remembered as full.
+        if (lobby.id !== rpc.serverId) this.full.mark(lobby);
         refused = err;
       }
     }

@@ -2,11 +2,16 @@
  * The lobby's way to a gate's 'gate' service (engine/session/session-contract.ts): pushes, kicks
  * and session data go as RPC notifications, since nothing useful can be done with a reply. A gate that
  * cannot be reached (it left, its queue is full) is logged and counted: its sessions are gone or
- * about to be rebound, and the game method that pushed must not fail for it.
+ * about to be rebound, and the game method that pushed must not fail for it. A space's sync pushes
+ * to every gate on every tick, so a gate's failures are logged once until a send to it works again,
+ * which is logged with how many failed meanwhile.
  */
 import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import { GATE_SERVICE } from '../engine/session/session-contract.js';
+
+/** Gates whose failures are counted at once: a gate that left for good is forgotten after this many others failed. */
+const MAX_FAILING_GATES = 1_024;
 
 /** The part of an RpcNode a {@link GateLink} uses. */
 export interface GateNotifier {
@@ -24,6 +29,8 @@ export interface GateLinkStats {
 /** Sends pushes and kicks to gates. */
 export class GateLink {
   private readonly counters: GateLinkStats = { pushes: 0, kicks: 0, failures: 0 };
+  /** Failed sends by gate since its first failure was logged (the oldest forgotten past {@link MAX_FAILING_GATES}). */
+  private readonly failing = new Map<string, number>();
 
   /**
    * @param rpc the lobby's RPC node.
@@ -92,11 +99,19 @@ export class GateLink {
   private send(gateId: string, method: 'push' | 'pushEach' | 'kick' | 'setData', args: unknown[]): boolean {
     try {
       this.rpc.notify(gateId, GATE_SERVICE, method, args);
-      return true;
     } catch (err) {
       this.counters.failures++;
-      this.logger.warn(`lobby: gate ${method} not sent`, { err, gateId });
+      const failed = this.failing.get(gateId);
+      if (failed === undefined && this.failing.size >= MAX_FAILING_GATES) this.failing.delete(this.failing.keys().next().value!);
+      if (failed === undefined) this.logger.warn(`lobby: gate ${method} not sent; further failures to this gate are logged once it is reached again`, { err, gateId });
+      this.failing.set(gateId, (failed ?? 0) + 1);
       return false;
     }
+    const failed = this.failing.get(gateId);
+    if (failed !== undefined) {
+      this.failing.delete(gateId);
+      this.logger.info('lobby: gate reached again', { gateId, failedSends: failed });
+    }
+    return true;
   }
 }

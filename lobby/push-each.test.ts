@@ -38,7 +38,24 @@ describe('pushEach', () => {
     expect(pushEach('sys.sync', [])).toBe(0);
     expect(pushEach('sys.sync', [[new RemoteSession('u1', 's1', 'gate-z', link), bytes(9)]])).toBe(0);
     expect(link.stats()).toMatchObject({ pushes: 0, failures: 1 });
-    expect(logger.at('warn').map((l) => l.message)).toEqual(['lobby: gate pushEach not sent']);
+    expect(logger.at('warn').map((l) => l.message)).toEqual(['lobby: gate pushEach not sent; further failures to this gate are logged once it is reached again']);
+  });
+
+  it("logs a gate's failures once, and how many there were once it is reached again", () => {
+    const logger = new MemoryLogger();
+    let down = true;
+    const link = new GateLink({ notify: () => { if (down) throw new Error('no route to gate-z'); } }, logger);
+    const session = new RemoteSession('u1', 's1', 'gate-z', link);
+    // A sync stage pushing on every tick while the gate cannot be reached.
+    for (let tick = 0; tick < 20; tick++) pushEach('sys.sync', [[session, bytes(tick)]]);
+    expect(logger.at('warn')).toHaveLength(1);
+    expect(link.stats()).toMatchObject({ pushes: 0, failures: 20 });
+    down = false;
+    expect(pushEach('sys.sync', [[session, bytes(1)]])).toBe(1);
+    expect(logger.at('info').map((l) => [l.message, l.meta])).toEqual([['lobby: gate reached again', { gateId: 'gate-z', failedSends: 20 }]]);
+    down = true;
+    pushEach('sys.sync', [[session, bytes(2)]]);
+    expect(logger.at('warn')).toHaveLength(2);
   });
 
   it("reaches the sessions of a lobby on two gates, each gate's in one call", async () => {

@@ -39,6 +39,11 @@ class Drift extends Component {
 
 class Hero extends PlayerEntity {
   static override components: readonly ComponentClass[] = [Counter, Drift];
+
+  /** Greets the player as its session binds, before the login's reply reaches the client. */
+  override onOnline(): void {
+    this.session?.push('hero.welcome', { count: this.get(Counter).count });
+  }
 }
 
 function driftSystem(world: World, dt: number): void {
@@ -75,6 +80,12 @@ afterEach(async () => {
 });
 
 describe('startTestServer', () => {
+  it('keeps what the game pushed while the client was logging in', async () => {
+    server = await startTestServer({ game });
+    const client = await server.connect();
+    expect(await client.nextPush('hero.welcome')).toEqual({ count: 0 });
+  });
+
   it.each(['tcp', 'ws', 'kcp'] as const)('serves a client over %s: a request, its reply and its push', async (transport) => {
     server = await startTestServer({ game });
     const client = await server.connect({ transport });
@@ -94,7 +105,7 @@ describe('startTestServer', () => {
     const waiting = client.nextPush('counter.bumped');
     await client.request('Counter.bump', 5);
     expect(await waiting).toEqual({ count: 7 });
-    expect(client.kept()).toEqual([]);
+    expect(client.kept().map((push) => push.route)).toEqual(['hero.welcome']);
   });
 
   it('fails a wait with no push in time with TESTKIT_ERR_PUSH_TIMEOUT, naming the route', async () => {
@@ -104,7 +115,7 @@ describe('startTestServer', () => {
     const err = await client.nextPush('never.sent', { timeoutMs: 20 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestKitError);
     expect(err).toMatchObject({ code: 'TESTKIT_ERR_PUSH_TIMEOUT' });
-    expect((err as Error).message).toContain('never.sent within 20 ms (kept pushes on other routes: counter.bumped)');
+    expect((err as Error).message).toContain('never.sent within 20 ms (kept pushes on other routes: hero.welcome, counter.bumped)');
   });
 
   it('passes a GameError to the client with its code', async () => {

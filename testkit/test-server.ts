@@ -145,13 +145,15 @@ export class TestServer {
     const endpoint = gate[transport];
     if (endpoint === undefined) throw new TestKitError('TESTKIT_ERR_NO_TRANSPORT', `${transport} (gate.${transport}Port is ${this.server.config.gate[`${transport}Port`]})`);
     const sdk = await connectGate({ endpoint, transport, gateKey: gate.publicKey });
+    // Listening before the login: what the game pushes as the session binds (onOnline, a space's
+    // first view) arrives before the login's reply, and is kept for nextPush.
+    const client = new TestClient(sdk, { username, uid, transport }, this.realClock, this.maxKeptPushes, (closed) => this.clients.delete(closed));
     try {
       await sdk.auth(token);
     } catch (err) {
-      sdk.close();
+      client.close();
       throw err;
     }
-    const client = new TestClient(sdk, { username, uid, transport }, this.realClock, this.maxKeptPushes, (closed) => this.clients.delete(closed));
     this.clients.add(client);
     // A stop that began while this client connected closes it too.
     if (this.stopping) client.close();

@@ -52,6 +52,8 @@ describe('the field', () => {
 /** Four new players, each queued for a 2v2 match. */
 async function queueFour(): Promise<TestClient[]> {
   const players = await Promise.all([0, 1, 2, 3].map((i) => server.connect({ transport: i % 2 ? 'ws' : 'tcp' })));
+  // Each was told at login that it starts in its lobby's field.
+  for (const player of players) expect(await player.nextPush<SpacePush>('sys.space')).toMatchObject({ spaceId: fieldId(server.game.serverId), type: FIELD.type });
   for (const player of players) expect(await player.request('arena.queue')).toMatchObject({ owner: player.uid, mode: MATCH.mode, state: 'waiting' });
   return players;
 }

@@ -148,7 +148,8 @@ async function main(): Promise<void> {
     input: process.stdin,
     output: process.stdout,
     terminal,
-    prompt: '> ',
+    // Piped input (a script, CI) gets the output lines only.
+    prompt: terminal ? '> ' : '',
     history,
     historySize: HISTORY_LINES,
     completer: (line: string) => completeReplLine(line, [...serverRoutes, ...typedRoutes]),

@@ -1,6 +1,6 @@
 /**
  * `npm run repl` against a real standalone process, its lines piped in (not a terminal): requests,
- * a line that is not JSON, a push, the route list, a change of transport, and `.quit`.
+ * a line that is not JSON, a push, the route list, a resume, a change of transport, and `.quit`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,7 +37,7 @@ function runRepl(args: string[], input: string, home: string): Promise<{ code: n
 }
 
 describe('npm run repl', () => {
-  it('sends what is typed, refuses bad JSON, shows pushes and routes, changes transport and quits cleanly', async () => {
+  it('sends what is typed, refuses bad JSON, shows pushes and routes, resumes, changes transport and quits cleanly', async () => {
     dir = await mkdtemp(join(tmpdir(), 'repl-'));
     server = await startMain([
       '--role', 'standalone', '--game', 'examples/inventory', '--http.port', '0', '--rpc.port', '0',
@@ -50,6 +50,7 @@ describe('npm run repl', () => {
       'Inventory.buy "wooden sword" 10',
       '.routes',
       'Bank.rob',
+      '.reconnect',
       '.transport ws',
       'Echo.echo "again"',
       '.quit',
@@ -64,6 +65,7 @@ describe('npm run repl', () => {
     expect(output).toMatch(/^Echo\.echo$/m);
     expect(output).toMatch(/^Inventory\.buy$/m);
     expect(output).toMatch(/error LOBBY_ERR_UNKNOWN_ROUTE \(\d+\)/);
+    expect(output).toMatch(/resumed session \S+ over tcp/);
     expect(output).toMatch(/connected to gate \S+ at ws:\/\/\S+ \(ws\)/);
     expect(output).toMatch(/< Echo\.echo "again"/);
     expect(output).not.toMatch(/never sent/);

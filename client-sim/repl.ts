@@ -162,7 +162,9 @@ async function main(): Promise<void> {
       // A home without write access: the history stays in memory.
     }
   });
+  // Ctrl-C: readline reports it on a terminal; piped input gets the signal itself.
   input.on('SIGINT', () => input.close());
+  process.on('SIGINT', () => input.close());
   input.prompt();
   for await (const line of input) {
     let done = false;

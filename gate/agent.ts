@@ -10,7 +10,7 @@ import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { GateProtocol, type GateProtocolSettings } from '../engine/protocol/gate-protocol.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
 import type { Message } from '../engine/protocol/message.js';
-import { encode } from '../engine/codec/msgpack-codec.js';
+import { decode, encode } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import type { ClientTransport } from './client-transport.js';
 import type { AdmissionTicket } from './connection-admission.js';
@@ -123,6 +123,12 @@ export class Agent {
       this.track(id, context.authenticate(this, message.payload), message.route);
       return;
     }
+    if (message.route === SYSTEM_ROUTE.ROUTES) {
+      if (!reply) return;
+      if (!this.session) return refuse('GATE_ERR_NOT_AUTHENTICATED', message.route);
+      this.track(id, this.listRoutes(message.payload), message.route);
+      return;
+    }
     const action = context.rules.actionFor(message.route);
     if (action === 'block') return refuse('GATE_ERR_ROUTE_BLOCKED', message.route);
     if (action === 'auth' && !this.session) return refuse('GATE_ERR_NOT_AUTHENTICATED', message.route);
@@ -132,6 +138,13 @@ export class Agent {
     else
       // A notify has no reply: mapping the error only logs it.
       forwarded.catch((err: unknown) => this.toErrorBody(err, this.logMeta(message.route)));
+  }
+
+  // The lobby knows the game's routes; only the gate knows which of them its rules block.
+  private async listRoutes(args: Uint8Array): Promise<Uint8Array> {
+    const listed = decode(await this.context.forward(this, SYSTEM_ROUTE.ROUTES, args, true) as Uint8Array);
+    const routes = Array.isArray(listed) ? listed.filter((route): route is string => typeof route === 'string') : [];
+    return encode(routes.filter((route) => this.context.rules.actionFor(route) !== 'block'));
   }
 
   private track(id: number, result: Promise<Uint8Array>, route: string): void {

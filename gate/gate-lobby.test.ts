@@ -115,6 +115,22 @@ describe('a gate with real lobbies', () => {
     expect(await client.request('Echo.echo', 'still open')).toBe('still open');
   });
 
+  it('lists the routes a session may call on sys.routes, less those its rules block, and only after login', async () => {
+    await startLobby('lobby-1');
+    gate.reloadRules({ 'Probe.leak': 'block', 'Probe.fail': 'block' });
+    const client = await player('u1');
+    const routes = await client.request<string[]>('sys.routes');
+    expect(routes).toEqual(expect.arrayContaining(['Echo.echo', 'Probe.refuse', 'Probe.whoami']));
+    expect(routes).not.toContain('Probe.leak');
+    expect(routes).not.toContain('Probe.fail');
+    expect(routes).toEqual([...routes].sort());
+
+    const meta = gate.meta();
+    const guest = await connectGate({ endpoint: meta.tcp!, transport: 'tcp', gateKey: meta.publicKey! });
+    clients.push(guest);
+    expect(await failure(guest.request('sys.routes'))).toMatchObject({ serverCode: 'GATE_ERR_NOT_AUTHENTICATED' });
+  });
+
   it('carries the session data to the lobby a rebind moves the session to, and calls onRebound there', async () => {
     const first = await startLobby('lobby-1');
     const client = await player('u1');

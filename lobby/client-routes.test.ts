@@ -4,6 +4,7 @@ import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { decodeArgs, encodeResult } from './client-payload.js';
 import { ClientRoutes, parseRoute } from './client-routes.js';
 import { LobbyError } from './errors.js';
+import type { PlayerEntity } from './player-entity.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -40,6 +41,23 @@ describe('ClientRoutes', () => {
     const routes = new ClientRoutes(new Set(['Inventory']));
     expect(codeOf(() => routes.resolve({ scope: 'Inventory', method: 'buy' }, guest))).toBe('LOBBY_ERR_NOT_AUTHENTICATED');
     expect(codeOf(() => routes.resolve({ scope: 'Bank', method: 'rob' }, guest))).toBe('LOBBY_ERR_UNKNOWN_ROUTE');
+  });
+
+  it('answers sys.routes with the client services, and the avatar\'s callable methods once there is one', () => {
+    const routes = new ClientRoutes(new Set(['Inventory', 'Wallet']));
+    routes.serve('news', { latest: () => [], hidden: () => 0 }, ['latest']);
+    class Inventory {
+      static clientCallable = ['buy', 'missing'];
+      buy(): void {}
+    }
+    const parts: Record<string, object> = { Inventory: new Inventory() };
+    const avatar = { componentNamed: (name: string) => parts[name] } as unknown as PlayerEntity;
+    expect(routes.resolve(parseRoute('sys.routes', 128), guest)([])).toEqual(['news.latest']);
+    expect(routes.resolve(parseRoute('sys.routes', 128), { sessionId: 's1', session: undefined, avatar })([])).toEqual(['Inventory.buy', 'news.latest']);
+  });
+
+  it('keeps the sys scope for the engine', () => {
+    expect(() => new ClientRoutes(new Set()).serve('sys', { routes: () => [] }, ['routes'])).toThrow(/reserved/);
   });
 });
 

@@ -25,6 +25,12 @@ export interface ParsedRoute {
   method: string;
 }
 
+/**
+ * The route that lists the routes a session may call (docs/protocol.md#sysroutes): the gate
+ * forwards it to the session's lobby, which answers it here.
+ */
+export const LIST_ROUTES = { scope: 'sys', method: 'routes' } as const;
+
 /** A resolved route, ready to run on decoded arguments. */
 export type ClientInvocation = (args: unknown[]) => unknown;
 
@@ -65,6 +71,7 @@ export class ClientRoutes {
    */
   serve(name: string, impl: object, methods: readonly string[]): void {
     if (!NAME.test(name)) throw new Error(`serveClient: bad service name ${JSON.stringify(name)}`);
+    if (name === LIST_ROUTES.scope) throw new Error(`serveClient: ${name} is reserved for the engine's routes`);
     if (this.services.has(name)) throw new Error(`serveClient: ${name} is registered already`);
     if (this.componentNames.has(name)) throw new Error(`serveClient: ${name} is the name of an avatar component`);
     for (const method of methods) {
@@ -81,6 +88,7 @@ export class ClientRoutes {
    */
   resolve(route: ParsedRoute, caller: ClientCaller): ClientInvocation {
     const { scope, method } = route;
+    if (scope === LIST_ROUTES.scope && method === LIST_ROUTES.method) return () => this.list(caller);
     const service = this.services.get(scope);
     if (service) {
       if (!service.methods.has(method)) throw new LobbyError('LOBBY_ERR_NOT_CALLABLE', `${scope}.${method} is not a method of client service ${scope}`);
@@ -100,5 +108,23 @@ export class ClientRoutes {
       throw new LobbyError('LOBBY_ERR_NOT_CALLABLE', `${scope}.${method} is not in ${scope}.clientCallable`);
     }
     return (args) => (fn as (...a: unknown[]) => unknown).apply(component, args);
+  }
+
+  /**
+   * The routes `caller` may call, sorted: every client service's methods, and, with an avatar, the
+   * `clientCallable` methods of its components.
+   */
+  list(caller: ClientCaller): string[] {
+    const routes: string[] = [];
+    for (const [name, service] of this.services) for (const method of service.methods) routes.push(`${name}.${method}`);
+    const avatar = caller.avatar;
+    if (avatar) {
+      for (const name of this.componentNames) {
+        const component = avatar.componentNamed(name) as Record<string, unknown> | undefined;
+        const callable = (component?.constructor as { clientCallable?: readonly string[] } | undefined)?.clientCallable ?? [];
+        for (const method of callable) if (typeof component?.[method] === 'function') routes.push(`${name}.${method}`);
+      }
+    }
+    return routes.sort();
   }
 }

@@ -76,6 +76,12 @@ export const SYSTEM_ROUTE = {
    * own bytes, not msgpack: the SDK hands it to its world mirror.
    */
   SYNC: 'sys.sync',
+  /**
+   * request [] → the routes the session may call, sorted: the gate forwards it to the session's
+   * lobby, which lists its client services and the avatar's client-callable methods, and drops
+   * those its route rules block.
+   */
+  ROUTES: 'sys.routes',
 } as const;
 
 /** Limits of a connection; the server hello tells the client the gate's values. */

@@ -2,43 +2,24 @@
  * `npm run client` against a real standalone process: it logs a player in, connects, and plays
  * the client script of the game it is given (the inventory example by default).
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startMain, type MainProcess } from '../engine/testing/main-process.js';
+import { runCli, startCliServer, type CliServer } from './fixtures/cli-runs.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-let dir: string | undefined;
-let server: MainProcess | undefined;
+let server: CliServer | undefined;
 
 afterEach(async () => {
   await server?.stop();
   server = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
 });
 
 async function startStandalone(game: string): Promise<string> {
-  dir = await mkdtemp(join(tmpdir(), 'run-client-'));
-  server = await startMain([
-    '--role', 'standalone', '--game', game, '--http.port', '0', '--rpc.port', '0',
-    '--gate.tcpPort', '0', '--gate.wsPort', '-1', '--gate.kcpPort', '-1',
-    '--gate.identityKeyPath', join(dir, 'gate.key'), '--store.lmdb.path', join(dir, 'lmdb'), '--login.scrypt.N', '1024',
-  ]);
-  return server.ready.login!;
+  server = await startCliServer(game);
+  return server.login;
 }
 
-/** Runs client-sim/run-client.ts with `args`; resolves with its exit code and output. */
+/** Runs client-sim/run-client.ts with `args`. */
 function runClient(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--conditions=tessera-source', '--import', 'tsx', 'client-sim/run-client.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  return runCli('client-sim/run-client.ts', args);
 }
 
 describe('npm run client', () => {

@@ -97,6 +97,16 @@ describe('MongoOwners against FerretDB: interleavings and failures', () => {
     expect(left.map((r) => r._id).sort()).toEqual(['w1#4', 'w1#head']);
   });
 
+  it('answers the latest epochs of a large batch in one query, as of a small one', async () => {
+    const { owners: claims } = owners('towers', async () => undefined);
+    const ids = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    await claims.release(await claims.claim('t0', 'lobby-1', TTL));
+    for (const id of ids.slice(0, 10)) await claims.claim(id, 'lobby-2', TTL);
+    const expected = new Map([['t0', 2], ...ids.slice(1, 10).map((id): [string, number] => [id, 1])]);
+    expect(await claims.latestEpochs(ids)).toEqual(expected);
+    expect(await claims.latestEpochs(ids.slice(0, 3))).toEqual(new Map([['t0', 2], ['t1', 1], ['t2', 1]]));
+  });
+
   it('reads records written before heads were kept: the first claim of a process gives them heads', async () => {
     const col = raw.db(database).collection<{ _id: string; id: string; epoch: number; owner: string; exp: number; w: string }>('gates__owners');
     await col.insertMany([

@@ -49,8 +49,8 @@ interface Latest {
 
 /** Most claims in one renewal command. */
 const RENEW_CHUNK = 1_000;
-/** Most ids whose latest claim is read at once. */
-const READ_CONCURRENCY = 16;
+/** Most ids whose latest claims are read by `_id` (a few reads each); more are read in one query. */
+const POINT_READS = 16;
 const DUPLICATE_KEY = 11000;
 
 /** How the owners of one collection run their commands. */
@@ -134,18 +134,27 @@ export class MongoOwners {
     return { id, owner, epoch, expiresAt: row.exp };
   }
 
-  /** The latest epoch claimed of each of `ids` that has a claim record. */
+  /**
+   * The latest epoch claimed of each of `ids` that has a claim record: a few ids (a critical save,
+   * a login's first save) by `_id` at once, more in one query on `{ id, epoch }` (a scan on FerretDB,
+   * once for the whole batch).
+   */
   async latestEpochs(ids: readonly string[]): Promise<Map<string, number>> {
     await this.prepare();
     const latest = new Map<string, number>();
-    for (let i = 0; i < ids.length; i += READ_CONCURRENCY) {
-      await Promise.all(
-        ids.slice(i, i + READ_CONCURRENCY).map(async (id) => {
-          const { row } = await this.latest(id);
-          if (row) latest.set(id, row.epoch);
-        }),
+    if (ids.length > POINT_READS) {
+      const rows = await this.ctx.run(`read claims of ${ids.length} in ${this.collection}`, () =>
+        this.owners.find({ id: { $in: [...ids] } }, { projection: { id: 1, epoch: 1 } }).toArray(),
       );
+      for (const row of rows) if ((latest.get(row.id) ?? 0) < row.epoch) latest.set(row.id, row.epoch);
+      return latest;
     }
+    await Promise.all(
+      ids.map(async (id) => {
+        const { row } = await this.latest(id);
+        if (row) latest.set(id, row.epoch);
+      }),
+    );
     return latest;
   }
 

@@ -1,0 +1,7 @@
+/**
+ * Bot scenarios for load tests (`npm run bots`): the package's `tessera/bots`. A scenario module's
+ * default export is `defineScenario({ … })`.
+ */
+export { defineScenario, type Scenario, type ScenarioAccounts, type Bot, type Objective } from './scenario.js';
+export { thinkTime, sampleTime, type Distribution } from './think-time.js';
+export type { RunSummary, RouteSummary, ObjectiveResult } from './run-summary.js';

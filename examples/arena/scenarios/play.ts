@@ -37,7 +37,7 @@ const LEAVE_SHARE = 0.1;
 const LEADERBOARD_SHARE = 0.05;
 /** Most steps of one field round. */
 const FIELD_STEPS = 30;
-/** A monster this close is hunted. */
+/** A monster this close is hunted in the field. */
 const HUNT_RANGE = 12;
 /** A monster this close is attacked: within the hero's reach, with room for the mirror being a tick or two behind. */
 const REACH = HERO.attackRange * 0.7;
@@ -133,9 +133,9 @@ type StepOutcome = 'moved' | 'arrived' | 'attacked' | 'killed' | 'elsewhere';
 
 /**
  * One step: on its feet, the hero attacks the nearest monster within reach, walks towards the
- * nearest one within `HUNT_RANGE`, or else towards `goal`.
+ * nearest one within `huntRange`, or else towards `goal`.
  */
-async function step(bot: Bot, state: Connection, goal: Point): Promise<StepOutcome> {
+async function step(bot: Bot, state: Connection, goal: Point, huntRange: number): Promise<StepOutcome> {
   await standing(bot, state);
   const hero = ownHero(bot.world, state.heroId);
   const at = hero && positionOf(hero);
@@ -145,7 +145,7 @@ async function step(bot: Bot, state: Connection, goal: Point): Promise<StepOutco
     return 'elsewhere';
   }
   bot.check(at.x >= 0 && at.x <= ARENA_SIZE && at.y >= 0 && at.y <= ARENA_SIZE, 'hero inside the arena', `at (${at.x}, ${at.y})`);
-  const prey = nearestMonster(bot.world, at, HUNT_RANGE);
+  const prey = nearestMonster(bot.world, at, huntRange);
   const preyAt = prey && positionOf(prey);
   if (prey && preyAt && distance(preyAt, at) <= REACH) {
     await steer(bot, state, STOP);
@@ -197,7 +197,7 @@ async function roam(bot: Bot, state: Connection): Promise<void> {
   const home = MONSTER.homes[Math.floor(bot.random() * MONSTER.homes.length)]!;
   const goal = bot.random() < 0.7 ? { x: home.x + (bot.random() - 0.5) * 16, y: home.y + (bot.random() - 0.5) * 16 } : { x: 5 + bot.random() * 90, y: 5 + bot.random() * 90 };
   for (let i = 0; i < FIELD_STEPS && bot.running && bot.world.space?.type === FIELD.type; i++) {
-    const outcome = await step(bot, state, goal);
+    const outcome = await step(bot, state, goal, HUNT_RANGE);
     if (outcome === 'killed' || outcome === 'arrived') return;
   }
 }
@@ -252,7 +252,8 @@ async function playMatch(bot: Bot, state: Connection, justEntered: boolean): Pro
       await attempt(bot, new Set(['ARENA_ERR_NOT_IN_MATCH']), 'arena.leave');
       break;
     }
-    await step(bot, state, MATCH_CENTRE);
+    // Every monster of a match is prey: the match ends when they are all slain.
+    await step(bot, state, MATCH_CENTRE, Infinity);
   }
   await bot.waitFor((world) => world.space?.type === FIELD.type, { label: 'back to the field', timeoutMs: 10_000 });
   if (left || !entered) return;

@@ -64,13 +64,14 @@ async function echo(bot: Bot): Promise<void> {
 async function buy(bot: Bot, purse: Purse): Promise<void> {
   const affordable = CATALOGUE.filter((entry) => purse.gold === undefined || entry.price <= purse.gold);
   const { item, price } = affordable[Math.floor(bot.random() * affordable.length)]!;
-  // Waiting from before the request: the push may arrive before the reply.
+  // Waiting from before the request: the push may arrive before the reply. Marked handled at
+  // once, so that the run stopping (or the request failing) before it is awaited is no unhandled rejection.
   const changed = bot.waitForPush<Changed>('inventory.changed', { timeoutMs: 5_000 });
+  changed.catch(() => undefined);
   try {
     await bot.request('Inventory.buy', item, price);
   } catch (err) {
     // Counted already; the wait then ends by its timeout, which is counted too.
-    changed.catch(() => undefined);
     const code = codeOf(err);
     if (code !== 'SHOP_ERR_POOR' && code !== 'SHOP_ERR_FULL') throw err;
     // A spent account found on a new connection.

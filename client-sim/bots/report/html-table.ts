@@ -21,5 +21,5 @@ export function htmlTable(head: string[], rows: TableRow[], options: { numeric?:
     .map((row) => `<tr${row.className ? ` class="${row.className}"` : ''}>${row.cells.map((c, i) => `<td${align(i)}>${c}</td>`).join('')}</tr>`)
     .join('\n');
   const thead = head.length > 0 ? `<thead><tr>${header}</tr></thead>\n` : '';
-  return `<table>\n${thead}<tbody>\n${body}\n</tbody>\n</table>`;
+  return `<table class="data">\n${thead}<tbody>\n${body}\n</tbody>\n</table>`;
 }

@@ -26,7 +26,7 @@ function routesHtml(summary: RunSummary, plots: PlotSpec[]): string {
   const routes = routeOrder(summary);
   const sections = routes.slice(0, MAX_ROUTE_PLOTS).map((route) => {
     const figures = plots.filter((p) => p.route === route).map(figure).join('\n');
-    return figures ? `<h3><code>${escapeHtml(route)}</code></h3>\n<div class="plots">\n${figures}\n</div>` : '';
+    return figures ? `<div class="plots">\n${figures}\n</div>` : '';
   });
   const more = routes.length > MAX_ROUTE_PLOTS ? `<p class="note">${routes.length - MAX_ROUTE_PLOTS} more routes are in the table above, not plotted.</p>` : '';
   return `<section id="routes">

@@ -19,8 +19,12 @@ export const REPORT_SCRIPT = String.raw`
     if (a >= 1 || v === 0) return v.toFixed(a >= 1 ? 2 : 0);
     return v.toPrecision(2);
   }
+  /** An axis label: 10, 2.5, 1,000; none where uPlot leaves a tick unlabelled (minor ticks of a log scale). */
+  function tick(v) {
+    return v == null ? '' : Number(v.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 3 });
+  }
   function clock(s) {
-    if (s == null) return '\u2014';
+    if (s == null) return '';
     var whole = Math.round(s), m = Math.floor(whole / 60), r = whole % 60;
     return m + ':' + (r < 10 ? '0' : '') + r;
   }
@@ -51,7 +55,7 @@ export const REPORT_SCRIPT = String.raw`
     var seconds = spec.x.kind === 'seconds';
     var xSeries = {
       label: seconds ? 'time' : 'latency',
-      value: function (u, v) { return v == null ? '\u2014' : seconds ? clock(v) : '\u2264 ' + fmt(v) + ' ms'; }
+      value: function (u, v) { return v == null ? '' : seconds ? clock(v) : '\u2264 ' + fmt(v) + ' ms'; }
     };
     return {
       width: widthOf(host),
@@ -61,8 +65,8 @@ export const REPORT_SCRIPT = String.raw`
         y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } }
       },
       axes: [
-        { label: spec.x.label + (seconds ? ' (m:ss)' : ''), values: function (u, splits) { return splits.map(seconds ? clock : fmt); } },
-        { label: spec.y.label, size: 64, values: function (u, splits) { return splits.map(fmt); } }
+        { label: spec.x.label + (seconds ? ' (m:ss)' : ''), values: function (u, splits) { return splits.map(seconds ? clock : tick); } },
+        { label: spec.y.label, size: 64, values: function (u, splits) { return splits.map(tick); } }
       ],
       cursor: { drag: { x: true, y: false } },
       series: [xSeries].concat(spec.series.map(function (s) {
@@ -76,7 +80,7 @@ export const REPORT_SCRIPT = String.raw`
           paths: bars ? uPlot.paths.bars({ size: [0.9, 48] }) : undefined,
           points: { show: false },
           spanGaps: false,
-          value: function (u, v) { return v == null ? '\u2014' : fmt(v) + ' ' + s.unit; }
+          value: function (u, v, si, idx) { return idx == null ? '' : fmt(v) + ' ' + s.unit; }
         };
       })),
       hooks: { draw: [drawMarkers(spec)] }

@@ -18,9 +18,9 @@ nav a { color: #0969da; text-decoration: none; }
 .verdict.failed { color: var(--fail); background: var(--fail-bg); }
 .verdict.interrupted { color: #7a4b00; background: var(--warn-bg); }
 .failures { margin: 8px 0 0; padding-left: 20px; font-size: 14px; }
-table { border-collapse: collapse; margin: 8px 0; }
-th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-th { background: #f6f8fa; font-weight: 600; }
+table.data { border-collapse: collapse; margin: 8px 0; }
+table.data th, table.data td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+table.data th { background: #f6f8fa; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.pass .badge { color: var(--pass); font-weight: 600; }
 tr.fail { background: var(--fail-bg); }
@@ -31,6 +31,7 @@ tr.warn { background: var(--warn-bg); }
 .tile .name { color: var(--muted); text-transform: uppercase; font-size: 12px; letter-spacing: 0.05em; }
 .tile .value { font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 16px 24px; }
+.plots + .plots { margin-top: 20px; }
 figure.plot { margin: 0; min-width: 0; }
 figure.plot figcaption { font-weight: 600; margin-bottom: 4px; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 24px; }

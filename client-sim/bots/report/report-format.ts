@@ -26,7 +26,7 @@ export function formatCount(count: number | null | undefined): string {
 export function formatPercent(rate: number | null | undefined): string {
   if (!measured(rate)) return DASH;
   const percent = rate * 100;
-  const digits = percent === 0 || percent >= 10 ? 1 : percent >= 0.1 ? 2 : 3;
+  const digits = percent === 0 || percent >= 1 ? 1 : percent >= 0.1 ? 2 : 3;
   return `${percent.toFixed(digits)}%`;
 }
 

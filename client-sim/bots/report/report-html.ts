@@ -9,6 +9,7 @@
 import type { RunSummary } from '../run-summary.js';
 import { escapeHtml, inlineJson } from './html-escape.js';
 import type { ReportAssets } from './report-assets.js';
+import { formatCount } from './report-format.js';
 import { MAX_ROUTE_PLOTS, reportPlots, routeOrder, type PlotSpec } from './report-plots.js';
 import { REPORT_SCRIPT } from './report-script.js';
 import { figuresHtml, headerHtml, objectivesHtml, verdictHtml } from './report-sections.js';
@@ -64,7 +65,7 @@ export function reportHtml(summary: RunSummary, assets: ReportAssets): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`${summary.passed ? 'PASSED' : summary.ended === 'interrupted' ? 'INTERRUPTED' : 'FAILED'}: ${summary.scenario.name}, ${summary.options.bots} bots`)}</title>
+<title>${escapeHtml(`${summary.passed ? 'PASSED' : summary.ended === 'interrupted' ? 'INTERRUPTED' : 'FAILED'}: ${summary.scenario.name}, ${formatCount(summary.options.bots)} bots`)}</title>
 <style>${inlineText(assets.uplotCss, 'style')}</style>
 <style>${REPORT_CSS}</style>
 </head>

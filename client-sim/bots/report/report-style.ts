@@ -21,7 +21,7 @@ nav a { color: #0969da; text-decoration: none; }
 table.data { border-collapse: collapse; margin: 8px 0; }
 table.data th, table.data td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 table.data th { background: #f6f8fa; font-weight: 600; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.pass .badge { color: var(--pass); font-weight: 600; }
 tr.fail { background: var(--fail-bg); }
 tr.fail .badge, tr.fail td { color: var(--fail); font-weight: 600; }

@@ -4,12 +4,13 @@
  * the first failure details. {@link BotMetrics.snapshot} hands the interval over as an
  * {@link IntervalSnapshot} (once a second, to the runner's main thread) and starts the next one.
  *
- * Recording is cheap and allocates nothing once a name is known: a map lookup, a histogram
- * increment, a counter. Every table is bounded: names past the caps are counted under `(other)`.
+ * Recording is cheap and allocates nothing once a name is known: a map lookup, an increment in
+ * the name's {@link LatencyCounts}, a counter; the counts become HDR histograms once an interval. Every table is bounded: names past the caps are counted under `(other)`.
  */
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import type { Clock } from '../../engine/timer/clock.js';
 import { errorCodeOf } from './error-code.js';
+import { LatencyCounts } from './latency-counts.js';
 import { setOwn } from './own-entry.js';
 import type { IntervalSnapshot, RouteInterval } from './run-summary.js';
 
@@ -41,7 +42,7 @@ export function createLatencyHistogram(): Histogram {
 class TimedStat {
   count = 0;
   errors = 0;
-  readonly histogram = createLatencyHistogram();
+  readonly latencies = new LatencyCounts();
 }
 
 class CheckStat {
@@ -55,6 +56,8 @@ export class BotMetrics {
   private readonly errors_ = new Map<string, number>();
   private readonly checks_ = new Map<string, CheckStat>();
   private readonly counted = new WeakSet<object>();
+  // Each name's counts go through this one histogram when they are encoded.
+  private readonly scratch = createLatencyHistogram();
   private readonly sampledKinds = new Set<string>();
   private samples: string[] = [];
   private logSamples = 0;
@@ -83,7 +86,7 @@ export class BotMetrics {
     const stat = this.timedStat(name);
     stat.count++;
     const micros = ms > 0 ? Math.round(ms * 1000) : 0;
-    stat.histogram.recordValue(micros < HIGHEST_MICROS ? micros : HIGHEST_MICROS);
+    stat.latencies.record(micros < HIGHEST_MICROS ? micros : HIGHEST_MICROS);
     if (code !== undefined) {
       stat.errors++;
       this.error(code, detail);
@@ -172,10 +175,11 @@ export class BotMetrics {
     const routes: Record<string, RouteInterval> = {};
     for (const [name, stat] of this.timed_) {
       if (stat.count === 0) continue;
-      setOwn(routes, name, { count: stat.count, errors: stat.errors, histogram: encodeIntoCompressedBase64(stat.histogram) });
+      this.scratch.reset();
+      stat.latencies.drainInto(this.scratch);
+      setOwn(routes, name, { count: stat.count, errors: stat.errors, histogram: encodeIntoCompressedBase64(this.scratch) });
       stat.count = 0;
       stat.errors = 0;
-      stat.histogram.reset();
     }
     const errors: Record<string, number> = {};
     for (const [code, count] of this.errors_) setOwn(errors, code, count);

@@ -101,6 +101,26 @@ async function attempt<T>(bot: Bot, expected: ReadonlySet<string>, route: string
   }
 }
 
+/**
+ * Waits for `waiting` (a `bot.waitFor` or `bot.waitForPush`) and tells whether it came. A wait that
+ * timed out was counted as an error already, and the bot plays on: a slow sync is a figure of
+ * the run, not a reason to log in again. The run stopping still ends the iteration.
+ */
+async function came<T>(waiting: Promise<T>): Promise<T | undefined> {
+  try {
+    return await waiting;
+  } catch (err) {
+    const code = codeOf(err);
+    if (code === 'BOT_ERR_WAIT_TIMEOUT' || code === 'BOT_ERR_PUSH_TIMEOUT') return undefined;
+    throw err;
+  }
+}
+
+/** {@link came} for a `bot.waitFor`: true when what it waited for happened. */
+async function held(waiting: Promise<void>): Promise<boolean> {
+  return (await came(waiting.then(() => true))) === true;
+}
+
 /** Waits until the bot's hero is in view and standing (at once when it is): after login, a space change or a death. */
 async function standing(bot: Bot, state: Connection): Promise<void> {
   const hero = ownHero(bot.world, state.heroId);
@@ -164,14 +184,17 @@ async function step(bot: Bot, state: Connection, goal: Point, huntRange: number)
 /** A kill: its reply, its `arena.kill` push, and the experience synced to the mirror after it. */
 async function confirmKill(bot: Bot, state: Connection, target: string, xp: number): Promise<void> {
   bot.check(xp === MONSTER.xp, "kill: the reply gives the monster's experience", `xp ${xp}`);
-  const push = state.kill?.target === target ? state.kill : await bot.waitForPush<KillPush>('arena.kill', { where: (body) => body.target === target, timeoutMs: 5_000 });
+  const push = state.kill?.target === target ? state.kill : await came(bot.waitForPush<KillPush>('arena.kill', { where: (body) => body.target === target, timeoutMs: 5_000 }));
+  if (!push) return;
   bot.check(push.xp === MONSTER.xp && push.kills >= 1 && push.totalXp >= MONSTER.xp, 'kill: arena.kill pushed', JSON.stringify(push));
-  await bot.waitFor(
-    (world) => {
-      const hero = ownHero(world, state.heroId);
-      return hero !== undefined && experienceOf(hero, 'xp') >= push.totalXp;
-    },
-    { label: 'xp synced', timeoutMs: 5_000 },
+  await held(
+    bot.waitFor(
+      (world) => {
+        const hero = ownHero(world, state.heroId);
+        return hero !== undefined && experienceOf(hero, 'xp') >= push.totalXp;
+      },
+      { label: 'xp synced', timeoutMs: 5_000 },
+    ),
   );
 }
 
@@ -213,10 +236,7 @@ async function queue(bot: Bot, state: Connection): Promise<void> {
   }
   bot.check(ticket.state === 'waiting' && ticket.mode === MATCH.mode && ticket.owner === bot.uid, 'queue: a waiting 2v2 ticket of its own', JSON.stringify(ticket));
   state.queued = true;
-  try {
-    await bot.waitFor((world) => world.space?.type === MATCH.type, { label: 'match', timeoutMs: MATCH_WAIT_MS });
-  } catch (err) {
-    if (codeOf(err) !== 'BOT_ERR_WAIT_TIMEOUT') throw err;
+  if (!(await held(bot.waitFor((world) => world.space?.type === MATCH.type, { label: 'match', timeoutMs: MATCH_WAIT_MS })))) {
     await cancel(bot, state);
     return;
   }
@@ -236,7 +256,7 @@ async function cancel(bot: Bot, state: Connection): Promise<void> {
  */
 async function playMatch(bot: Bot, state: Connection, justEntered: boolean): Promise<void> {
   const spaceId = bot.world.space!.id;
-  const entered = justEntered ? (state.entered?.spaceId === spaceId ? state.entered : await bot.waitForPush<MatchEntered>('arena.match', { where: (body) => body.spaceId === spaceId, timeoutMs: 5_000 })) : undefined;
+  const entered = justEntered ? (state.entered?.spaceId === spaceId ? state.entered : await came(bot.waitForPush<MatchEntered>('arena.match', { where: (body) => body.spaceId === spaceId, timeoutMs: 5_000 }))) : undefined;
   if (entered) bot.check(entered.teams[entered.team]?.includes(bot.uid) === true, 'match: in its own team', JSON.stringify(entered));
   const leaveAt = bot.random() < LEAVE_SHARE ? 5 + Math.floor(bot.random() * 20) : Infinity;
   let left = false;
@@ -255,8 +275,8 @@ async function playMatch(bot: Bot, state: Connection, justEntered: boolean): Pro
     // Every monster of a match is prey: the match ends when they are all slain.
     await step(bot, state, MATCH_CENTRE, Infinity);
   }
-  await bot.waitFor((world) => world.space?.type === FIELD.type, { label: 'back to the field', timeoutMs: 10_000 });
-  if (left || !entered) return;
+  const back = await held(bot.waitFor((world) => world.space?.type === FIELD.type, { label: 'back to the field', timeoutMs: 10_000 }));
+  if (!back || left || !entered) return;
   // The result is pushed before the move back to the field, so it is here by now.
   const result = state.result?.spaceId === spaceId ? state.result : undefined;
   bot.check(result !== undefined, 'match: arena.result pushed', spaceId);

@@ -305,10 +305,13 @@ export default defineScenario({
     // A ticket left behind would be swept only later, and refuse the account's next queue meanwhile.
     if (connections.get(bot.client)?.queued) await cancel(bot, connectionOf(bot));
   },
+  // The 95th percentiles hold the game to its targets; the 99th only to no stall of half a second:
+  // the bots and the server may share a machine, whose other work shows in the slowest percent.
   objectives: [
-    { kind: 'latency', route: 'Controls.move', percentile: 99, belowMs: 100 },
-    { kind: 'latency', route: 'Controls.attack', percentile: 99, belowMs: 150 },
-    { kind: 'latency', route: 'arena.look', percentile: 99, belowMs: 100 },
+    { kind: 'latency', route: 'Controls.move', percentile: 95, belowMs: 100 },
+    { kind: 'latency', route: 'Controls.move', percentile: 99, belowMs: 500 },
+    { kind: 'latency', route: 'Controls.attack', percentile: 95, belowMs: 150 },
+    { kind: 'latency', route: 'arena.look', percentile: 95, belowMs: 100 },
     { kind: 'errorRate', route: 'Controls.move', below: 0.01 },
     { kind: 'errorRate', route: 'arena.look', below: 0.001 },
     { kind: 'errorRate', route: 'arena.queue', below: 0.01 },

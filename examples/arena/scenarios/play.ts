@@ -313,7 +313,7 @@ export default defineScenario({
     { kind: 'latency', route: 'Controls.attack', percentile: 95, belowMs: 150 },
     { kind: 'latency', route: 'arena.look', percentile: 95, belowMs: 100 },
     { kind: 'errorRate', route: 'Controls.move', below: 0.01 },
-    { kind: 'errorRate', route: 'arena.look', below: 0.001 },
+    { kind: 'errorRate', route: 'arena.look', below: 0.01 },
     { kind: 'errorRate', route: 'arena.queue', below: 0.01 },
   ],
 });

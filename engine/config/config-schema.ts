@@ -234,6 +234,12 @@ export const configSchema = object({
        * one host usually holds a whole /64. 128 counts each address on its own.
        */
       ipv6PrefixBits: count(32, 128),
+      /**
+       * Addresses and CIDR ranges (IPv4 or IPv6, e.g. `127.0.0.0/8`, `::1`) that no login limit
+       * applies to: load-test machines, a loopback-only development server. Their failed logins do
+       * not slow a username down for others either.
+       */
+      exempt: array(string({ pattern: /^[0-9A-Fa-f.:]+(?:\/\d{1,3})?$/ }), { maxItems: 256 }),
     }),
     /** Password hashing's queue: logins are served before registrations. */
     hashing: object({

@@ -96,7 +96,7 @@ export const defaults: Config = deepFreeze({
     // 128 × 2^15 × 8 bytes = 32 MiB and tens of milliseconds per hash; OWASP's cheat sheet
     // suggests p = 3 at this N where the CPU can afford it.
     scrypt: { N: 2 ** 15, r: 8, p: 1 },
-    rateLimit: { perIpPerMinute: 30, perIpPerUserPerMinute: 10, slowdownAfterFailures: 10, slowdownMaxSec: 60, maxTracked: 100_000, ipv6PrefixBits: 64 },
+    rateLimit: { perIpPerMinute: 30, perIpPerUserPerMinute: 10, slowdownAfterFailures: 10, slowdownMaxSec: 60, maxTracked: 100_000, ipv6PrefixBits: 64, exempt: [] },
     hashing: { maxConcurrent: 4, maxQueuedLogins: 256, maxRegistrations: 16 },
     // No web page of another origin may log in until the operator names it.
     cors: { origins: [] },

@@ -162,6 +162,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes login.rateLimit.exempt as a list of addresses and CIDR ranges, refusing names and prefixes too long', () => {
+    const exempt = (value: string) => load({ env: { TESSERA_LOGIN__RATE_LIMIT__EXEMPT: value } }).login.rateLimit.exempt;
+    expect(exempt('127.0.0.0/8,::1,10.1.2.3,fd00::/8')).toEqual(['127.0.0.0/8', '::1', '10.1.2.3', 'fd00::/8']);
+    for (const bad of ['localhost', '10.0.0.0/33', '::/129', '1.2.3']) {
+      expect(problemsOf(() => exempt(bad)), bad).toEqual([
+        { code: CONFIG_ERRORS.INVALID, source: 'env TESSERA_LOGIN__RATE_LIMIT__EXEMPT', path: 'login.rateLimit.exempt[0]', message: expect.stringMatching(/IP address or a CIDR range|matching/) },
+      ]);
+    }
+  });
+
   it('requires store.claimRenewMs below store.claimTtlMs, naming the key and where it came from', async () => {
     await write('lobby.jsonc', '{ "store": { "claimTtlMs": 6000, "claimRenewMs": 6000 } }');
     expect(problemsOf(() => load({ role: 'lobby', env: SECRET }))).toEqual([

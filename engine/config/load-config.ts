@@ -12,6 +12,7 @@
 
 import { join } from 'node:path';
 import { configSchema, ROLES, type Config, type Role } from './config-schema.js';
+import { checkAddressLists } from './check-address-lists.js';
 import { checkClaims } from './check-claims.js';
 import { checkMatchmaker } from './check-matchmaker.js';
 import { checkRpcSecret } from './check-rpc-secret.js';
@@ -85,6 +86,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     problems.push(...checkRpcSecret(result.value, layered.originOf('rpc.secret')));
     problems.push(...checkClaims(result.value, (path) => layered.originOf(path)));
     problems.push(...checkMatchmaker(result.value, (path) => layered.originOf(path)));
+    problems.push(...checkAddressLists(result.value, (path) => layered.originOf(path)));
   }
   if (!result.ok || problems.length) throw new ConfigError(problems);
   return deepFreeze(result.value);

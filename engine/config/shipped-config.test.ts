@@ -54,6 +54,12 @@ describe('shipped config files', () => {
     for (const role of ROLES.filter((r) => r !== 'standalone')) expect(load(role).login.cors.origins, role).toEqual([]);
   });
 
+  it('exempt loopback from the login limits in standalone only, so that bots and the REPL on the same host log in freely', () => {
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
+    expect(load('standalone').login.rateLimit.exempt).toEqual(['127.0.0.0/8', '::1']);
+    for (const role of ROLES.filter((r) => r !== 'standalone')) expect(load(role).login.rateLimit.exempt, role).toEqual([]);
+  });
+
   it('keep the online index in Redis for a gate of a cluster, in memory for standalone', () => {
     const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
     expect(load('gate').gate.onlineIndex).toBe('redis');

@@ -10,7 +10,7 @@ function takeN(limiter: LoginRateLimiter, n: number, key: { ip: string; username
 function failFrom(limiter: LoginRateLimiter, n: number, username: string): void {
   for (let i = 0; i < n; i++) {
     expect(limiter.take({ ip: `10.1.${i >> 8}.${i & 255}`, username }).allowed).toBe(true);
-    limiter.failed(username);
+    limiter.failed(username, `10.1.${i >> 8}.${i & 255}`);
   }
 }
 
@@ -59,7 +59,7 @@ describe('LoginRateLimiter', () => {
     expect(limiter.take({ ip: 'a', username: 'alice' }).allowed).toBe(true); // within the allowance: no wait
     const waits: number[] = [];
     for (let i = 0; i < 5; i++) {
-      limiter.failed('alice');
+      limiter.failed('alice', 'a');
       const refused = limiter.take({ ip: 'a', username: 'alice' });
       waits.push(refused.allowed ? 0 : refused.retryAfterMs);
       expect(refused).toMatchObject({ allowed: false, by: 'slowdown' });
@@ -94,7 +94,7 @@ describe('LoginRateLimiter', () => {
     expect(limiter.take({ ip: 'b' }).allowed).toBe(true); // forgotten, so back to a full bucket
     for (const name of ['u1', 'u2', 'u3']) {
       limiter.take({ ip: `ip-${name}`, username: name });
-      limiter.failed(name);
+      limiter.failed(name, `ip-${name}`);
     }
     expect(limiter.tracked).toEqual({ ip: 2, ipUser: 2, username: 2 });
   });
@@ -146,5 +146,31 @@ describe('LoginRateLimiter', () => {
     expect(() => new LoginRateLimiter({ clock, slowdownMaxSec: 0.0001 })).toThrow(RangeError);
     expect(() => new LoginRateLimiter({ clock, maxTracked: 1.5 })).toThrow(RangeError);
     expect(() => new LoginRateLimiter({ clock, ipv6PrefixBits: 129 })).toThrow(RangeError);
+    expect(() => new LoginRateLimiter({ clock, exempt: ['localhost'] })).toThrow(RangeError);
+  });
+
+  it('never limits or tracks an exempt address or range, IPv4 mapped into IPv6 included, and limits the rest as before', () => {
+    const clock = new ManualClock();
+    const limiter = new LoginRateLimiter({ clock, perIpPerMinute: 2, perIpPerUserPerMinute: 1, exempt: ['127.0.0.0/8', '::1', '10.9.0.0/16'] });
+    for (const ip of ['127.0.0.1', '::ffff:127.0.0.1', '::1', '10.9.3.4']) {
+      expect(takeN(limiter, 500, { ip, username: 'alice' }).every(Boolean), ip).toBe(true);
+      expect(takeN(limiter, 500, { ip }).every(Boolean), ip).toBe(true);
+    }
+    expect(limiter.tracked).toEqual({ ip: 0, ipUser: 0, username: 0 });
+    expect(takeN(limiter, 2, { ip: '10.8.0.1', username: 'alice' })).toEqual([true, false]);
+    expect(takeN(limiter, 2, { ip: '::2' })).toEqual([true, true]);
+    expect(limiter.take({ ip: '::2' })).toMatchObject({ allowed: false, by: 'ip' });
+  });
+
+  it('does not count an exempt address\'s failed logins towards the slowdown of others', () => {
+    const clock = new ManualClock();
+    const limiter = new LoginRateLimiter({ clock, perIpPerUserPerMinute: 100, slowdownAfterFailures: 1, exempt: ['127.0.0.1'] });
+    for (let i = 0; i < 100; i++) limiter.failed('alice', '127.0.0.1');
+    expect(limiter.tracked.username).toBe(0);
+    expect(takeN(limiter, 3, { ip: '10.0.0.1', username: 'alice' })).toEqual([true, true, true]);
+    limiter.failed('alice', '10.0.0.1');
+    limiter.failed('alice', '10.0.0.1');
+    expect(limiter.take({ ip: '10.0.0.1', username: 'alice' })).toMatchObject({ allowed: false, by: 'slowdown' });
+    expect(limiter.take({ ip: '127.0.0.1', username: 'alice' }).allowed).toBe(true);
   });
 });

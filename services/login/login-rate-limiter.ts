@@ -14,8 +14,13 @@
  *
  * "Address" in both buckets means the key engine/net/address-key.ts gives: an IPv4 address, or the
  * first `ipv6PrefixBits` bits of an IPv6 address, since one host usually holds a whole /64.
+ *
+ * Addresses in `exempt` (trusted hosts: load-test machines, a loopback-only development server)
+ * are never limited and are not tracked; their failed logins do not feed the slowdown either, so
+ * that a load test's wrong passwords never slow real players down.
  */
 import { addressKey, checkPrefixBits } from '../../engine/net/address-key.js';
+import { createAddressRanges, type AddressRanges } from '../../engine/net/address-ranges.js';
 import type { Clock } from '../../engine/timer/clock.js';
 
 /** Options for {@link LoginRateLimiter}; defaults match engine/config/defaults.ts. */
@@ -33,6 +38,8 @@ export interface LoginRateLimiterOptions {
   maxTracked?: number;
   /** Leading bits of an IPv6 address counted as one address, 0 to 128 (default 64; 128: each address alone). */
   ipv6PrefixBits?: number;
+  /** Addresses and CIDR ranges (IPv4, IPv6) that no limit applies to (default none). */
+  exempt?: readonly string[];
 }
 
 /** What one attempt names: always the client address, and the username for logins. */
@@ -80,10 +87,12 @@ export class LoginRateLimiter {
   private readonly maxScore: number;
   private readonly maxTracked: number;
   private readonly ipv6PrefixBits: number;
+  private readonly exempt: AddressRanges;
 
   /**
    * @throws RangeError when a rate, the allowance, the longest wait or `maxTracked` is not a
-   *   positive integer, or `ipv6PrefixBits` is not an integer from 0 to 128.
+   *   positive integer, `ipv6PrefixBits` is not an integer from 0 to 128, or an `exempt` entry is
+   *   not an address or a CIDR range.
    */
   constructor(private readonly options: LoginRateLimiterOptions) {
     this.perIp = options.perIpPerMinute ?? 30;
@@ -93,6 +102,7 @@ export class LoginRateLimiter {
     this.maxTracked = options.maxTracked ?? 100_000;
     this.ipv6PrefixBits = options.ipv6PrefixBits ?? 64;
     checkPrefixBits(this.ipv6PrefixBits);
+    this.exempt = createAddressRanges(options.exempt ?? []);
     for (const v of [this.perIp, this.perPair, this.allowance, this.maxWaitMs, this.maxTracked]) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`LoginRateLimiter: ${v} is not a positive integer`);
     }
@@ -106,9 +116,10 @@ export class LoginRateLimiter {
 
   /**
    * Takes one attempt from each bucket `key` names if every one of them has it and the username's
-   * slowdown lets this address in now; otherwise takes nothing.
+   * slowdown lets this address in now; otherwise takes nothing. An exempt address is always let in.
    */
   take(key: RateKey): RateDecision {
+    if (this.exempt.has(key.ip)) return { allowed: true };
     const now = this.options.clock.now();
     const address = addressKey(key.ip, { ipv6PrefixBits: this.ipv6PrefixBits });
     const ip = touch(this.byIp, address, this.maxTracked, () => ({ tokens: this.perIp, at: now }));
@@ -127,8 +138,12 @@ export class LoginRateLimiter {
     return { allowed: true };
   }
 
-  /** Counts a failed login on `username` towards its slowdown, whatever address it came from. */
-  failed(username: string): void {
+  /**
+   * Counts a failed login on `username` from `ip` towards the username's slowdown, whatever
+   * address it came from, except from an exempt one.
+   */
+  failed(username: string, ip: string): void {
+    if (this.exempt.has(ip)) return;
     const now = this.options.clock.now();
     const score = touch(this.byUser, username, this.maxTracked, () => ({ failures: 0, at: now }));
     drain(score, this.allowance, now);

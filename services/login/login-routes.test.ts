@@ -181,6 +181,18 @@ describe('POST /login', () => {
     expect((await post(app, '/login', { username: 'alice', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(200);
   });
 
+  it('lets addresses in login.rateLimit.exempt log in and register without limit, loopback over IPv4 mapped into IPv6 too', async () => {
+    const { app } = await setup({ rateLimit: { perIpPerMinute: 2, perIpPerUserPerMinute: 1, slowdownAfterFailures: 1, exempt: ['127.0.0.0/8', '::1'] } });
+    for (let i = 0; i < 5; i++) expect((await post(app, '/register', { username: `bot${i}`, password: PASSWORD }, '127.0.0.1')).statusCode).toBe(201);
+    for (const ip of ['127.0.0.1', '::ffff:127.0.0.1', '::1', '127.0.0.2']) {
+      for (let i = 0; i < 3; i++) expect((await post(app, '/login', { username: 'bot0', password: 'guess guess' }, ip)).statusCode, ip).toBe(401);
+      for (let i = 0; i < 3; i++) expect((await post(app, '/login', { username: 'bot0', password: PASSWORD }, ip)).statusCode, ip).toBe(200);
+    }
+    // Others are limited as before, and the exempt failures above did not slow bot0 down for them.
+    expect((await post(app, '/login', { username: 'bot0', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(200);
+    expect((await post(app, '/login', { username: 'bot0', password: PASSWORD }, '10.0.0.1')).statusCode).toBe(429);
+  });
+
   it('answers 503 LOGIN_ERR_NO_GATE, and no token, when no gate can take the player', async () => {
     const { app } = await setup({ pickGate: () => undefined });
     await post(app, '/register', { username: 'alice', password: PASSWORD });

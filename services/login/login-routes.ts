@@ -101,7 +101,7 @@ export function registerLoginRoutes(app: FastifyInstance, options: LoginRoutesOp
     const ok = account ? await hasher.verify(password, account.passwordHash) : await hasher.verifyDummy(password);
     if (!account || !ok) {
       // Unknown names count too, so that the slowdown does not tell them from real accounts.
-      if (name !== undefined) limiter.failed(name);
+      if (name !== undefined) limiter.failed(name, req.ip);
       logger.info('login failed', { username: name ?? username, ip: req.ip, reason: account ? 'wrong password' : 'unknown user' });
       throw new LoginError('LOGIN_ERR_BAD_CREDENTIALS', 'check both and try again');
     }

@@ -109,6 +109,29 @@ describe('ProgressDisplay', () => {
     expect(clock.pendingCount).toBe(0);
   });
 
+  it('prints a line above the block on a terminal, drawing the block again below it', () => {
+    const clock = new ManualClock();
+    const { writes, out } = output(120);
+    const display = new ProgressDisplay({ mode: 'tty', out, clock, view: () => view() });
+    display.start();
+    const height = writes[0]!.split('\n').length - 1;
+    display.print('bot-7: hello');
+    expect(writes[1]).toBe(`\x1b[${height}F\x1b[Jbot-7: hello\n`);
+    expect(writes[2]).toBe(writes[0]);
+    display.stop();
+  });
+
+  it('prints lines as they are in mode lines, and not at all in mode none', () => {
+    const clock = new ManualClock();
+    const lines = output();
+    const shown = new ProgressDisplay({ mode: 'lines', out: lines.out, clock, view: () => view() });
+    shown.print('bot-7: hello');
+    expect(lines.writes).toEqual(['bot-7: hello\n']);
+    const none = output();
+    new ProgressDisplay({ mode: 'none', out: none.out, clock, view: () => view() }).print('bot-7: hello');
+    expect(none.writes).toEqual([]);
+  });
+
   it('draws nothing in mode none', () => {
     const clock = new ManualClock();
     const { writes, out } = output();

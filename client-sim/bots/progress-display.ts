@@ -161,6 +161,22 @@ export class ProgressDisplay {
     this.timer = this.options.clock.setTimer(() => this.frame(), period);
   }
 
+  /**
+   * Prints a line for the person watching (a bot's log line): above the block on a terminal, which
+   * is drawn again below it; as it is in mode `lines`; not at all in mode `none`.
+   */
+  print(line: string): void {
+    const { mode, out } = this.options;
+    if (mode === 'none') return;
+    if (mode === 'tty' && this.drawn > 0 && !this.stopped) {
+      out.write(`\x1b[${this.drawn}F\x1b[J${line}\n`);
+      this.drawn = 0;
+      this.draw();
+      return;
+    }
+    out.write(`${line}\n`);
+  }
+
   private draw(): void {
     const view = this.options.view();
     const { out } = this.options;

@@ -2,7 +2,8 @@
  * The bots of one worker. Bot `i` of the run belongs to worker `i % workers`, starts `i / bots`
  * of the way through the ramp, and then lives in a loop while the run goes on: wait for a login
  * turn (the worker's {@link LoginPacer}), log in (registering its account first when it has none),
- * connect and authenticate, run the scenario's `setup` once and `iteration` again and again. A
+ * connect and authenticate (all of it timed under `login`), run the scenario's `setup` once and
+ * `iteration` again and again. A
  * refused login that says when to retry (`Retry-After`, a busy service) is retried then, a bounded
  * number of times; an iteration that throws, or a connection the gate closes, is counted once, and
  * the bot logs in again after a back-off. On {@link BotSwarm.stop} every bot stops: waits end,
@@ -59,6 +60,15 @@ const DEFAULT_PREFIX = 'bot';
 const DEFAULT_PASSWORD = 'bot-password-1';
 // Past the grace, pending lives are given this long to notice their closed connections.
 const AFTER_GRACE_MS = 1_000;
+
+/** A bot's account. */
+interface Account {
+  username: string;
+  password: string;
+  mode: 'login' | 'register';
+  /** Whether this bot registered it in this run. */
+  registered: boolean;
+}
 
 /** A bot that logged in and connected. */
 interface Session {
@@ -147,75 +157,75 @@ export class BotSwarm {
     const random = botRandom(this.options.seed, index);
     const accounts = scenario.accounts ?? {};
     const prefix = accounts.prefix ?? DEFAULT_PREFIX;
-    const username = accounts.mode === 'register' ? `${prefix}-${runId}-${index}` : `${prefix}-${index}`;
-    const password = accounts.password ?? DEFAULT_PASSWORD;
+    const mode = accounts.mode ?? 'login';
+    const account: Account = {
+      username: mode === 'register' ? `${prefix}-${runId}-${index}` : `${prefix}-${index}`,
+      password: accounts.password ?? DEFAULT_PASSWORD,
+      mode,
+      registered: false,
+    };
     if (!(await this.sleep(startAt + (rampMs * index) / bots - clock.now()))) return;
-    let mustRegister = accounts.mode === 'register';
     let failures = 0;
     while (this.running) {
-      const session = await this.logIn(index, username, password, mustRegister);
+      const session = await this.logIn(index, account);
       if (session === 'stopped') return;
-      if (session !== 'failed') {
-        mustRegister = false;
-        if (await this.play(index, session, random)) return;
-      }
+      if (session !== 'failed' && (await this.play(index, session, random))) return;
       failures++;
       if (!(await this.sleep(backoffDelay(RELOGIN_BACKOFF, failures, random)))) return;
     }
   }
 
-  /** Logs in and connects, retrying refusals that say when; 'failed' after counting why. */
-  private async logIn(index: number, username: string, password: string, mustRegister: boolean): Promise<Session | 'failed' | 'stopped'> {
-    const { metrics, clock, connector } = this.options;
+  /**
+   * Logs in and connects, timed under `login`, retrying refusals that say when; 'failed' after
+   * counting why, 'stopped' when the run stopped first.
+   */
+  private async logIn(index: number, account: Account): Promise<Session | 'failed' | 'stopped'> {
+    const { metrics, clock } = this.options;
     this.connecting_++;
     try {
-      let registered = false;
-      let login: LoginResult | undefined;
-      for (let retry = 0; login === undefined; ) {
+      for (let retry = 0; ; ) {
         if (!(await this.pacer.take())) return 'stopped';
         const started = clock.now();
         try {
-          if (mustRegister && !registered) {
-            await connector.register(username, password);
-            metrics.timed('register', clock.now() - started);
-            registered = true;
-            continue;
+          const session = await this.enter(index, account);
+          if (!this.running) {
+            session.client.close();
+            return 'stopped';
           }
-          login = await connector.login(username, password);
           metrics.timed('login', clock.now() - started);
+          return session;
         } catch (err) {
           if (!this.running) return 'stopped';
+          metrics.timedFailure('login', clock.now() - started, err);
           const code = err instanceof LoginFailed ? err.serverCode : undefined;
-          // An account of a first run in login mode: register it, then log in.
-          if (code === 'LOGIN_ERR_BAD_CREDENTIALS' && !mustRegister && !registered) {
-            mustRegister = true;
-            continue;
-          }
-          metrics.timedFailure(mustRegister && !registered ? 'register' : 'login', clock.now() - started, err);
           if (code === undefined || !BUSY_CODES.has(code) || ++retry > MAX_LOGIN_RETRIES) return 'failed';
           const waitMs = Math.min(MAX_RETRY_AFTER_MS, (err as LoginFailed).retryAfterMs ?? RELOGIN_BACKOFF.baseMs);
           if (!(await this.sleep(waitMs))) return 'stopped';
         }
       }
-      if (!this.running) return 'stopped';
-      const started = clock.now();
-      let client: GateClient;
-      try {
-        client = await connector.connect(index, login);
-      } catch (err) {
-        if (!this.running) return 'stopped';
-        metrics.timedFailure('connect', clock.now() - started, err);
-        return 'failed';
-      }
-      metrics.timed('connect', clock.now() - started);
-      if (!this.running) {
-        client.close();
-        return 'stopped';
-      }
-      return { client, username, uid: login.uid };
     } finally {
       this.connecting_--;
     }
+  }
+
+  /** Registers when it must, logs in (in login mode, registering an account of a first run), connects. */
+  private async enter(index: number, account: Account): Promise<Session> {
+    const { connector } = this.options;
+    if (account.mode === 'register' && !account.registered) {
+      await connector.register(account.username, account.password);
+      account.registered = true;
+    }
+    let login: LoginResult;
+    try {
+      login = await connector.login(account.username, account.password);
+    } catch (err) {
+      if (!(err instanceof LoginFailed && err.serverCode === 'LOGIN_ERR_BAD_CREDENTIALS' && account.mode === 'login' && !account.registered)) throw err;
+      await connector.register(account.username, account.password);
+      account.registered = true;
+      login = await connector.login(account.username, account.password);
+    }
+    const client = await connector.connect(index, login);
+    return { client, username: account.username, uid: login.uid };
   }
 
   /**

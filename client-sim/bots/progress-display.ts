@@ -66,6 +66,11 @@ function topErrors(errors: Record<string, number>): { shown: string; total: numb
   return { shown: shown.join(', '), total };
 }
 
+/** A time of the run in whole seconds: the display changes once a second, not every frame. */
+function seconds(ms: number): string {
+  return formatDuration(Math.floor(ms / 1000) * 1000);
+}
+
 function phase(view: ProgressView): string {
   if (view.stopping) return 'stopping: bots finish and log out';
   return view.elapsedMs < view.rampMs ? 'ramping up' : 'steady';
@@ -76,11 +81,11 @@ export function renderProgressBlock(view: ProgressView, columns = 100): string[]
   const { live } = view;
   const steadyMs = Math.max(0, view.elapsedMs - view.rampMs);
   const lines = [
-    `${view.scenario}: ${phase(view)}, ${formatDuration(view.elapsedMs)} of ${formatDuration(view.rampMs + view.durationMs)}`,
+    `${view.scenario}: ${phase(view)}, ${seconds(view.elapsedMs)} of ${formatDuration(view.rampMs + view.durationMs)}`,
     `bots      ${live.connected}/${view.bots} connected, ${live.connecting} connecting`,
   ];
-  if (view.rampMs > 0) lines.push(`ramp      ${bar(view.elapsedMs, view.rampMs)}  ${formatDuration(Math.min(view.elapsedMs, view.rampMs))}/${formatDuration(view.rampMs)}`);
-  lines.push(`duration  ${bar(steadyMs, view.durationMs)}  ${formatDuration(Math.min(steadyMs, view.durationMs))}/${formatDuration(view.durationMs)}`);
+  if (view.rampMs > 0) lines.push(`ramp      ${bar(view.elapsedMs, view.rampMs)}  ${seconds(Math.min(view.elapsedMs, view.rampMs))}/${formatDuration(view.rampMs)}`);
+  lines.push(`duration  ${bar(steadyMs, view.durationMs)}  ${seconds(Math.min(steadyMs, view.durationMs))}/${formatDuration(view.durationMs)}`);
   const errors = topErrors(live.errorsByCode);
   lines.push(`requests  ${Math.round(live.rps)}/s`, `errors    ${errors.total === 0 ? 'none' : errors.shown}`);
   const routes = Object.keys(live.routes).sort();
@@ -106,7 +111,7 @@ export function renderProgressLine(view: ProgressView): string {
     .map((route) => `${route} p50 ${ms(live.routes[route]!.p50)} p99 ${ms(live.routes[route]!.p99)} ms`);
   const more = Object.keys(live.routes).length > LINE_ROUTES ? ' …' : '';
   return (
-    `[${formatDuration(view.elapsedMs)}/${formatDuration(view.rampMs + view.durationMs)}] ${view.scenario} ${phase(view)}: ` +
+    `[${seconds(view.elapsedMs)}/${formatDuration(view.rampMs + view.durationMs)}] ${view.scenario} ${phase(view)}: ` +
     `${live.connected}/${view.bots} connected, ${live.connecting} connecting, ${Math.round(live.rps)} req/s, ` +
     `errors ${errors.total === 0 ? 'none' : errors.shown}` +
     (routes.length > 0 ? `; ${routes.join(', ')}${more}` : '')

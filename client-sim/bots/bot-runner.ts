@@ -18,6 +18,7 @@ import type { ClientTransportKind } from '../client-transport.js';
 import type { BotWorkerData, RunnerMessage, WorkerMessage } from './bot-worker-messages.js';
 import { BotError } from './errors.js';
 import { loadScenario } from './load-scenario.js';
+import { describeNetworkProfile, profileFor, type NetworkProfile } from './network-profile.js';
 import { ProgressDisplay, type ProgressMode, type ProgressOutput } from './progress-display.js';
 import { writeReport } from './report/write-report.js';
 import { RunAggregate } from './run-aggregate.js';
@@ -42,7 +43,9 @@ export interface BotRunOptions {
   workers?: number;
   /** Logins per second for the whole run (default 50). */
   loginRatePerSecond?: number;
-  /** Seeds the bots' random numbers (default: a random one, written in the summary). */
+  /** Bad networks some bots play behind, each for its share of the bots (network-profile.ts); the rest play on a clean one. */
+  networks?: NetworkProfile[];
+  /** Seeds the bots' random numbers and which bots get which network (default: a random one, written in the summary). */
   seed?: number;
   /** How long bots have to finish and log out once the run stops (default 5,000 ms). */
   stopGraceMs?: number;
@@ -106,14 +109,22 @@ function settle(options: BotRunOptions) {
   } catch (err) {
     throw optionsError(`loginUrl ${JSON.stringify(options.loginUrl)} is not an http(s) URL: ${(err as Error).message}`);
   }
+  const seed = checkInteger('seed', options.seed ?? Math.floor(Math.random() * 2 ** 32), 0, 0xffff_ffff);
+  const networks = options.networks ?? [];
+  try {
+    profileFor(0, networks, seed);
+  } catch (err) {
+    throw optionsError((err as Error).message);
+  }
   return {
     bots,
     workers,
+    networks,
+    seed,
     loginRatePerSecond,
     durationMs: checkMs('durationMs', options.durationMs),
     rampMs: checkMs('rampMs', options.rampMs ?? 0),
     stopGraceMs: checkMs('stopGraceMs', options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS),
-    seed: checkInteger('seed', options.seed ?? Math.floor(Math.random() * 2 ** 32), 0, 0xffff_ffff),
     cwd: options.cwd ?? process.cwd(),
   };
 }
@@ -144,7 +155,7 @@ interface RunnerWorker {
  */
 export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
   const settled = settle(options);
-  const { bots, workers: workerCount, rampMs, durationMs, stopGraceMs, seed, cwd } = settled;
+  const { bots, workers: workerCount, rampMs, durationMs, stopGraceMs, seed, networks, cwd } = settled;
   const scenarioPath = resolve(cwd, options.scenarioPath);
   const scenario = await loadScenario(scenarioPath);
   const transport = options.transport ?? scenario.transport ?? 'tcp';
@@ -210,6 +221,7 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
       transport,
       loginRatePerSecond: settled.loginRatePerSecond / workerCount,
       seed,
+      networks,
       runId,
       stopGraceMs,
     };
@@ -284,7 +296,7 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
         login: options.loginUrl,
         workers: workerCount,
         loginRatePerSecond: settled.loginRatePerSecond,
-        networks: [],
+        networks: networks.map(describeNetworkProfile),
         seed,
       },
       startedAt: startedAt.toISOString(),

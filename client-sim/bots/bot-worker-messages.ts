@@ -3,6 +3,7 @@
  * threads.
  */
 import type { ClientTransportKind } from '../client-transport.js';
+import type { NetworkProfile } from './network-profile.js';
 import type { IntervalSnapshot } from './run-summary.js';
 
 /** A worker's part of the run, as its `workerData`. */
@@ -20,6 +21,8 @@ export interface BotWorkerData {
   /** This worker's share of the run's login rate. */
   loginRatePerSecond: number;
   seed: number;
+  /** The bad networks bots play behind, by share (profileFor decides which bots). */
+  networks: NetworkProfile[];
   runId: string;
   stopGraceMs: number;
 }

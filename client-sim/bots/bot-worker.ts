@@ -45,7 +45,7 @@ function start(scenario: Scenario, startAt: number): void {
     ...data,
     scenario,
     startAt,
-    connector: serverConnector(data.loginUrl, data.transport, clock),
+    connector: serverConnector(data.loginUrl, data.transport, clock, { profiles: data.networks, seed: data.seed }),
     metrics,
     clock,
     log,

@@ -5,7 +5,8 @@
  * Options: `--bots N` (default 10), `--ramp 30s` (default 0), `--duration 5m` (default 1m),
  * `--transport tcp|ws|kcp` (default the scenario's, else tcp), `--login URL` (default
  * http://127.0.0.1:8080), `--workers W` (default one per 250 bots, at most one per core),
- * `--login-rate R` logins per second (default 50), `--seed S`, `--out DIR`, `--stop-grace 5s`,
+ * `--login-rate R` logins per second (default 50), `--network SPEC` (repeatable: a bad network for a
+ * share of the bots, e.g. `bad,share=20%` or `latency=150ms,jitter=20ms,loss=5%,share=50%`), `--seed S`, `--out DIR`, `--stop-grace 5s`,
  * `--progress tty|lines|none` (default tty on a terminal, else lines), `--no-report`.
  *
  * Exit code: 0 when every check and objective passed, 1 when one failed, 2 for bad usage or a run
@@ -14,13 +15,14 @@
  */
 import { parseArgs } from 'node:util';
 import { runBots, type BotRunOptions } from './bot-runner.js';
+import { parseNetworkProfiles } from './network-profile.js';
 import { parseDuration } from './parse-duration.js';
 import type { ProgressMode } from './progress-display.js';
 import { summaryLines } from './summary-lines.js';
 
 const USAGE =
   'usage: npm run bots -- <scenario.ts> [--bots N] [--ramp 30s] [--duration 5m] [--transport tcp|ws|kcp] [--login URL] ' +
-  '[--workers W] [--login-rate R] [--seed S] [--out DIR] [--stop-grace 5s] [--progress tty|lines|none] [--no-report]';
+  '[--workers W] [--login-rate R] [--network SPEC]... [--seed S] [--out DIR] [--stop-grace 5s] [--progress tty|lines|none] [--no-report]';
 
 /** Exit codes. */
 const EXIT = { passed: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -43,6 +45,7 @@ function readOptions(argv: string[], signal: AbortSignal): BotRunOptions {
       login: { type: 'string', default: 'http://127.0.0.1:8080' },
       workers: { type: 'string' },
       'login-rate': { type: 'string' },
+      network: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
       out: { type: 'string' },
       'stop-grace': { type: 'string' },
@@ -61,6 +64,7 @@ function readOptions(argv: string[], signal: AbortSignal): BotRunOptions {
     ...(values.transport === undefined ? {} : { transport: values.transport as BotRunOptions['transport'] }),
     ...(values.workers === undefined ? {} : { workers: number(values.workers) }),
     ...(values['login-rate'] === undefined ? {} : { loginRatePerSecond: number(values['login-rate']) }),
+    networks: parseNetworkProfiles(values.network),
     ...(values.seed === undefined ? {} : { seed: number(values.seed) }),
     ...(values.out === undefined ? {} : { outDir: values.out }),
     ...(values['stop-grace'] === undefined ? {} : { stopGraceMs: parseDuration(values['stop-grace']) }),

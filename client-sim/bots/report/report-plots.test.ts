@@ -97,3 +97,25 @@ describe('reportPlots', () => {
     expect(reportPlots(s)[0]!.series[0]!.values[0]).toBeNull();
   });
 });
+
+describe('objective lines', () => {
+  const summary = sampleSummary();
+  const plots = reportPlots(summary);
+  const byId = (id: string) => plots.find((p) => p.id === id)!;
+
+  it("draws each latency objective on its route's latency plot only", () => {
+    expect(byId('route-0-latency').thresholds).toEqual([{ y: 50, label: 'objective: p99 < 50 ms' }]);
+    expect(byId('route-1-latency').thresholds).toEqual([{ y: 40, label: 'objective: p99 < 40 ms' }]);
+    expect(byId('route-2-latency').thresholds).toEqual([]);
+    expect(byId('route-0-histogram').thresholds).toEqual([]);
+  });
+
+  it('draws throughput objectives on the throughput plot, naming their route', () => {
+    expect(byId('throughput').thresholds).toEqual([{ y: 5000, label: 'objective: all requests >= 5000 requests/s' }]);
+    const routed = sampleSummary();
+    routed.objectives = [{ objective: { kind: 'throughput', route: 'Controls.move', atLeast: 100 }, description: '', actual: 1, passed: true }];
+    expect(reportPlots(routed).find((p) => p.id === 'throughput')!.thresholds).toEqual([{ y: 100, label: 'objective: Controls.move >= 100 requests/s' }]);
+    expect(byId('connected').thresholds).toEqual([]);
+    expect(byId('errors').thresholds).toEqual([]);
+  });
+});

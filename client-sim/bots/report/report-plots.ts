@@ -2,7 +2,8 @@
  * What the report plots, as data: every plot's title, axes with their units, series with their
  * legends and colours, and markers, computed here from the summary so that the page's script only
  * draws. Over time: connected bots, throughput, errors, each route's p50 and p99 latency, and a
- * soak's memory; and each route's latency histogram.
+ * soak's memory; and each route's latency histogram. The scenario's latency and throughput
+ * objectives are drawn as lines on the plots of what they judge.
  */
 import type { RunSummary } from '../run-summary.js';
 
@@ -34,6 +35,8 @@ export interface PlotSpec {
   series: PlotSeries[];
   /** Vertical lines at these x values, e.g. where the ramp ends. */
   markers: Array<{ x: number; label: string }>;
+  /** Horizontal lines at these y values: the objectives the plotted values are held to. */
+  thresholds: Array<{ y: number; label: string }>;
 }
 
 /** Routes past this many are in the tables only, not plotted one by one. */
@@ -75,6 +78,20 @@ function markers(summary: RunSummary): PlotSpec['markers'] {
   return marks;
 }
 
+/** The latency objectives of `route`, as lines on its latency plot. */
+function latencyThresholds(summary: RunSummary, route: string): PlotSpec['thresholds'] {
+  return summary.objectives.flatMap(({ objective: o }) =>
+    o.kind === 'latency' && o.route === route ? [{ y: o.belowMs, label: `objective: p${o.percentile} < ${o.belowMs} ms` }] : [],
+  );
+}
+
+/** The throughput objectives, as lines on the throughput plot. */
+function throughputThresholds(summary: RunSummary): PlotSpec['thresholds'] {
+  return summary.objectives.flatMap(({ objective: o }) =>
+    o.kind === 'throughput' ? [{ y: o.atLeast, label: `objective: ${o.route ?? 'all requests'} >= ${o.atLeast} requests/s` }] : [],
+  );
+}
+
 function runPlots(summary: RunSummary, routes: string[]): PlotSpec[] {
   const { t } = summary.series;
   const x = { label: 'time since start', kind: 'seconds' as const, values: t };
@@ -82,7 +99,7 @@ function runPlots(summary: RunSummary, routes: string[]): PlotSpec[] {
   const requestRoutes = routes.filter((r) => kindOrder(r) === 0).slice(0, MAX_THROUGHPUT_ROUTES);
   return [
     {
-      id: 'connected', title: 'Connected bots', section: 'run', x, y: { label: 'bots' }, markers: marks,
+      id: 'connected', title: 'Connected bots', section: 'run', x, y: { label: 'bots' }, markers: marks, thresholds: [],
       series: [
         { label: 'connected', unit: 'bots', color: color(0), values: summary.series.connected.map(finite) },
         { label: 'target', unit: 'bots', color: '#888888', style: 'dashed', values: t.map(() => summary.options.bots) },
@@ -90,13 +107,14 @@ function runPlots(summary: RunSummary, routes: string[]): PlotSpec[] {
     },
     {
       id: 'throughput', title: 'Throughput', section: 'run', x, y: { label: 'requests/s' }, markers: marks,
+      thresholds: throughputThresholds(summary),
       series: [
         { label: 'all requests', unit: 'requests/s', color: color(0), values: summary.series.requestsPerSecond.map(finite) },
         ...requestRoutes.map((route, i) => ({ label: route, unit: 'requests/s', color: color(i + 1), values: (summary.series.routes[route]?.perSecond ?? []).map(finite) })),
       ],
     },
     {
-      id: 'errors', title: 'Errors', section: 'run', x, y: { label: 'errors/s' }, markers: marks,
+      id: 'errors', title: 'Errors', section: 'run', x, y: { label: 'errors/s' }, markers: marks, thresholds: [],
       series: [{ label: 'errors', unit: 'errors/s', color: color(1), values: summary.series.errorsPerSecond.map(finite) }],
     },
   ];
@@ -110,6 +128,7 @@ function routePlots(summary: RunSummary, route: string, index: number): PlotSpec
     const latency = (values: number[]): Array<number | null> => values.map((v, i) => (series.perSecond[i] === 0 ? null : finite(v)));
     plots.push({
       id: `route-${index}-latency`, title: `${route}: latency over time`, section: 'route', route, markers: markers(summary),
+      thresholds: latencyThresholds(summary, route),
       x: { label: 'time since start', kind: 'seconds', values: summary.series.t }, y: { label: 'latency (ms)' },
       series: [
         { label: 'p50', unit: 'ms', color: color(0), values: latency(series.p50) },
@@ -120,7 +139,7 @@ function routePlots(summary: RunSummary, route: string, index: number): PlotSpec
   const histogram = summary.routes[route]?.histogram ?? [];
   if (histogram.length > 0) {
     plots.push({
-      id: `route-${index}-histogram`, title: `${route}: latency histogram`, section: 'route', route, markers: [],
+      id: `route-${index}-histogram`, title: `${route}: latency histogram`, section: 'route', route, markers: [], thresholds: [],
       x: { label: 'latency (ms, log scale)', kind: 'ms', values: histogram.map(([bound]) => bound) }, y: { label: 'count' },
       series: [{ label: 'count', unit: route.startsWith('push:') ? 'pushes' : route.startsWith('wait:') ? 'waits' : route === 'login' ? 'logins' : 'requests', color: color(2), style: 'bars', values: histogram.map(([, n]) => n) }],
     });
@@ -130,7 +149,7 @@ function routePlots(summary: RunSummary, route: string, index: number): PlotSpec
 
 function memoryPlot(memory: NonNullable<RunSummary['memory']>): PlotSpec {
   return {
-    id: 'memory', title: 'Server memory', section: 'memory', markers: [],
+    id: 'memory', title: 'Server memory', section: 'memory', markers: [], thresholds: [],
     x: { label: 'time since start', kind: 'seconds', values: memory.t }, y: { label: 'memory (MiB)' },
     series: [
       { label: 'RSS', unit: 'MiB', color: color(0), values: memory.rssMiB.map(finite) },

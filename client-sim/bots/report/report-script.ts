@@ -1,7 +1,8 @@
 /**
  * The report page's script, inlined as text: it reads the plot specifications (JSON in the page,
  * from `reportPlots`) and draws each with uPlot into its figure, with axis labels, a legend that
- * shows the values under the cursor with their units, and dashed markers (ramp end, stop). It
+ * shows the values under the cursor with their units, dashed markers (ramp end, stop) and red
+ * dashed lines for objectives. It
  * sets `data-plots-drawn` on the body to the number of plots drawn, and shows what failed.
  * Plain ES2017 without modules, so that any current browser runs it from a file.
  */
@@ -10,6 +11,7 @@ export const REPORT_SCRIPT = String.raw`
   'use strict';
   var specs = JSON.parse(document.getElementById('plots').textContent);
   var HEIGHT = 260;
+  var THRESHOLD = '#b42318';
 
   function fmt(v) {
     if (v == null || !isFinite(v)) return '\u2014';
@@ -51,7 +53,35 @@ export const REPORT_SCRIPT = String.raw`
     };
   }
 
+  function drawThresholds(spec) {
+    return function (u) {
+      var ctx = u.ctx, dpr = window.devicePixelRatio || 1;
+      spec.thresholds.forEach(function (t) {
+        var y = Math.round(u.valToPos(t.y, 'y', true));
+        ctx.save();
+        ctx.strokeStyle = THRESHOLD;
+        ctx.fillStyle = THRESHOLD;
+        ctx.lineWidth = 2 * dpr;
+        ctx.setLineDash([8 * dpr, 4 * dpr]);
+        ctx.beginPath();
+        ctx.moveTo(u.bbox.left, y);
+        ctx.lineTo(u.bbox.left + u.bbox.width, y);
+        ctx.stroke();
+        ctx.font = 12 * dpr + 'px system-ui, sans-serif';
+        ctx.textAlign = 'right';
+        // A white halo keeps the label readable over the lines it crosses.
+        ctx.setLineDash([]);
+        ctx.lineWidth = 4 * dpr;
+        ctx.strokeStyle = '#ffffff';
+        ctx.strokeText(t.label, u.bbox.left + u.bbox.width - 4 * dpr, y - 4 * dpr);
+        ctx.fillText(t.label, u.bbox.left + u.bbox.width - 4 * dpr, y - 4 * dpr);
+        ctx.restore();
+      });
+    };
+  }
+
   function options(spec, host) {
+    var highest = spec.thresholds.reduce(function (m, t) { return Math.max(m, t.y); }, 0);
     var seconds = spec.x.kind === 'seconds';
     var xSeries = {
       label: seconds ? 'time' : 'latency',
@@ -62,7 +92,8 @@ export const REPORT_SCRIPT = String.raw`
       height: HEIGHT,
       scales: {
         x: { time: false, distr: seconds ? 1 : 3 },
-        y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } }
+        // From zero, and high enough to show the objectives' lines.
+        y: { range: function (u, min, max) { var top = Math.max(max || 0, highest); return [0, top > 0 ? top * 1.1 : 1]; } }
       },
       axes: [
         { label: spec.x.label + (seconds ? ' (m:ss)' : ''), values: function (u, splits) { return splits.map(seconds ? clock : tick); } },
@@ -83,7 +114,7 @@ export const REPORT_SCRIPT = String.raw`
           value: function (u, v, si, idx) { return idx == null ? '' : fmt(v) + ' ' + s.unit; }
         };
       })),
-      hooks: { draw: [drawMarkers(spec)] }
+      hooks: { draw: [drawMarkers(spec), drawThresholds(spec)] }
     };
   }
 

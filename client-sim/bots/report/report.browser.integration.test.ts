@@ -59,6 +59,18 @@ async function openReport(name: string, summary: RunSummary, options: { javaScri
   return { page, errors, requests, url, folder };
 }
 
+/** How many opaque pixels of `color` (each channel within 48) the canvas of each plot in `ids` holds. */
+async function colorPixels(page: Page, ids: string[], color: string): Promise<number[]> {
+  return page.evaluate(({ ids, color }) => ids.map((id) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`#plot-${id} canvas`)!;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16)) as [number, number, number];
+    let n = 0;
+    for (let p = 0; p < data.length; p += 4) if (data[p + 3]! >= 100 && Math.abs(data[p]! - r) <= 48 && Math.abs(data[p + 1]! - g) <= 48 && Math.abs(data[p + 2]! - b) <= 48) n++;
+    return n;
+  }), { ids, color });
+}
+
 /** How many pixels of each series' colour (opaque enough, each channel within 48) each plot's canvas holds. */
 async function seriesPixels(page: Page, specs: PlotSpec[]): Promise<Record<string, { painted: number; series: number[] }>> {
   return page.evaluate((specs) => {
@@ -116,6 +128,15 @@ describe('the HTML report in Chromium', () => {
     const latency = page.locator('#plot-route-0-latency');
     expect(await latency.locator('.u-legend').textContent()).toMatch(/p50.*p99/);
     expect(await page.locator('#plot-throughput .u-legend').textContent()).toMatch(/all requests.*Controls\.move.*Combat\.attack/);
+  });
+
+  it("draws the objectives' lines on the latency and throughput plots they judge, and on no other", async () => {
+    const { page } = await openReport('objectives', summary);
+    // Controls.move, Combat.attack and throughput have objectives; Lobby.enterField, errors and connected bots have none.
+    const [move, attack, throughput, enter, errorsPlot, connected] = await colorPixels(page, ['route-0-latency', 'route-1-latency', 'throughput', 'route-2-latency', 'errors', 'connected'], '#b42318');
+    expect([move, attack, throughput].map((n) => n! > 100)).toEqual([true, true, true]);
+    // A few edge pixels of the vermilion p99 and error lines come near the objectives' red.
+    expect([enter, errorsPlot, connected].map((n) => n! < 20)).toEqual([true, true, true]);
   });
 
   it('saves a full-page screenshot beside the report whose plot boxes show the series colours', async () => {

@@ -39,4 +39,15 @@ describe('writeReport', () => {
     const { json } = await writeReport(dir, sampleSummary());
     expect(JSON.parse(await readFile(json, 'utf8')).scenario.name).toBe('arena-play');
   });
+
+  it('writes a report again from a summary read back from its summary.json, drawing its nulls as gaps and dashes', async () => {
+    const summary = sampleSummary();
+    summary.objectives[0]!.actual = NaN;
+    const { json } = await writeReport(join(dir, 'first'), summary);
+    const read = JSON.parse(await readFile(json, 'utf8'));
+    const { html } = await writeReport(join(dir, 'again'), read);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('<td>p99 of Controls.move &lt; 50 ms</td><td class="num">\u2014</td>');
+    expect(page).toContain('Load test: arena-play');
+  });
 });

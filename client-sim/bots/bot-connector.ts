@@ -5,14 +5,11 @@
  * gate in memory.
  */
 import type { Clock } from '../../engine/timer/clock.js';
-import { createTimerService, type TimerService } from '../../engine/timer/timer-service.js';
 import type { ClientTransportFactory, ClientTransportKind } from '../client-transport.js';
-import { emulatedTransport } from '../emulated-link/emulated-transport.js';
 import type { GateClient } from '../gate-client.js';
 import { login, register, type LoginResult } from '../login.js';
 import { connectGate } from '../node-client.js';
-import { createQuietLogger } from '../quiet-logger.js';
-import { profileFor, type NetworkProfile } from './network-profile.js';
+import type { BotNetworks } from './bot-networks.js';
 
 /** What a bot does to get an authenticated connection. */
 export interface BotConnector {
@@ -24,33 +21,20 @@ export interface BotConnector {
   connect(index: number, login: LoginResult): Promise<GateClient>;
 }
 
-/** The bad networks of a run: which bots play behind which profile. */
-export interface ConnectorNetworks {
-  profiles: readonly NetworkProfile[];
-  /** The run's seed, which decides the bots of each profile. */
-  seed: number;
-}
-
 /**
  * The real thing: the login service at `loginUrl`, and the gate's `transport` endpoint, directly
- * or through the emulated network of the bot's profile (one link per connection, all on one timer
- * service, which holds no runtime timer once the last link closed).
+ * or through the emulated network `networks` gives the bot.
  * @throws (from connect) Error when the gate has no endpoint for `transport`; and what `login`,
  *   `register`, `connectGate` and `auth` throw.
  */
-export function serverConnector(loginUrl: string, transport: ClientTransportKind, clock: Clock, networks?: ConnectorNetworks): BotConnector {
-  let timers: TimerService | undefined;
-  const factories = new Map<NetworkProfile, ClientTransportFactory>();
+export function serverConnector(loginUrl: string, transport: ClientTransportKind, clock: Clock, networks?: BotNetworks): BotConnector {
+  // One transport per bot, kept: each of its connections draws a new link from it.
+  const transports = new Map<number, ClientTransportKind | ClientTransportFactory>();
   const transportOf = (index: number): ClientTransportKind | ClientTransportFactory => {
-    const profile = networks && networks.profiles.length > 0 ? profileFor(index, networks.profiles, networks.seed) : undefined;
-    if (!profile) return transport;
-    let factory = factories.get(profile);
-    if (!factory) {
-      timers ??= createTimerService({ clock, logger: createQuietLogger() });
-      factory = emulatedTransport(transport, profile, { clock, timers, seed: (networks!.seed + factories.size + 1) >>> 0 });
-      factories.set(profile, factory);
-    }
-    return factory;
+    if (!networks) return transport;
+    let chosen = transports.get(index);
+    if (chosen === undefined) transports.set(index, (chosen = networks.transportFor(index, transport)));
+    return chosen;
   };
   return {
     register: (username, password) => register(loginUrl, username, password),

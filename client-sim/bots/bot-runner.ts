@@ -15,10 +15,11 @@ import type { Worker } from 'node:worker_threads';
 import { SystemClock, type Clock, type ClockTimer } from '../../engine/timer/clock.js';
 import { checkLoginUrl } from '../client-inputs.js';
 import type { ClientTransportKind } from '../client-transport.js';
+import { createBotNetworks } from './bot-networks.js';
 import type { BotWorkerData, RunnerMessage, WorkerMessage } from './bot-worker-messages.js';
 import { BotError } from './errors.js';
 import { loadScenario } from './load-scenario.js';
-import { describeNetworkProfile, profileFor, type NetworkProfile } from './network-profile.js';
+import type { NetworkProfile } from './network-profile.js';
 import { ProgressDisplay, type ProgressMode, type ProgressOutput } from './progress-display.js';
 import { writeReport } from './report/write-report.js';
 import { RunAggregate } from './run-aggregate.js';
@@ -111,15 +112,13 @@ function settle(options: BotRunOptions) {
   }
   const seed = checkInteger('seed', options.seed ?? Math.floor(Math.random() * 2 ** 32), 0, 0xffff_ffff);
   const networks = options.networks ?? [];
-  try {
-    profileFor(0, networks, seed);
-  } catch (err) {
-    throw optionsError((err as Error).message);
-  }
+  // Checks the shares; the workers make their own.
+  const { descriptions } = createBotNetworks(networks, { seed });
   return {
     bots,
     workers,
     networks,
+    networkDescriptions: descriptions,
     seed,
     loginRatePerSecond,
     durationMs: checkMs('durationMs', options.durationMs),
@@ -155,7 +154,7 @@ interface RunnerWorker {
  */
 export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
   const settled = settle(options);
-  const { bots, workers: workerCount, rampMs, durationMs, stopGraceMs, seed, networks, cwd } = settled;
+  const { bots, workers: workerCount, rampMs, durationMs, stopGraceMs, seed, networks, networkDescriptions, cwd } = settled;
   const scenarioPath = resolve(cwd, options.scenarioPath);
   const scenario = await loadScenario(scenarioPath);
   const transport = options.transport ?? scenario.transport ?? 'tcp';
@@ -296,7 +295,7 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
         login: options.loginUrl,
         workers: workerCount,
         loginRatePerSecond: settled.loginRatePerSecond,
-        networks: networks.map(describeNetworkProfile),
+        networks: networkDescriptions,
         seed,
       },
       startedAt: startedAt.toISOString(),

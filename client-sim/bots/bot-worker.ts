@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SystemClock, type ClockTimer } from '../../engine/timer/clock.js';
 import { serverConnector } from './bot-connector.js';
 import { BotMetrics } from './bot-metrics.js';
+import { createBotNetworks } from './bot-networks.js';
 import { BotSwarm } from './bot-swarm.js';
 import type { BotWorkerData, RunnerMessage, WorkerMessage } from './bot-worker-messages.js';
 import { loadScenario } from './load-scenario.js';
@@ -45,7 +46,7 @@ function start(scenario: Scenario, startAt: number): void {
     ...data,
     scenario,
     startAt,
-    connector: serverConnector(data.loginUrl, data.transport, clock, { profiles: data.networks, seed: data.seed }),
+    connector: serverConnector(data.loginUrl, data.transport, clock, data.networks.length > 0 ? createBotNetworks(data.networks, { seed: data.seed, clock }) : undefined),
     metrics,
     clock,
     log,

@@ -56,6 +56,11 @@ export const MAX_LOGIN_RETRIES = 10;
 export const MAX_RETRY_AFTER_MS = 60_000;
 // Refusals worth retrying: the login service is busy or rate-limits, and says so.
 const BUSY_CODES = new Set(['LOGIN_ERR_RATE_LIMITED', 'LOGIN_ERR_UNAVAILABLE', 'LOGIN_ERR_REGISTER_BUSY', 'LOGIN_ERR_NO_GATE']);
+/**
+ * Logins in flight per worker at least; at most a second's worth of its rate, so that a server
+ * that slows down gets fewer logins, not a pile of handshakes that all time out.
+ */
+export const MIN_LOGINS_IN_FLIGHT = 4;
 const DEFAULT_PREFIX = 'bot';
 const DEFAULT_PASSWORD = 'bot-password-1';
 // Past the grace, pending lives are given this long to notice their closed connections.
@@ -90,7 +95,12 @@ export class BotSwarm {
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: BotSwarmOptions) {
-    this.pacer = new LoginPacer({ ratePerSecond: options.loginRatePerSecond, clock: options.clock, maxWaiting: options.bots + 1 });
+    this.pacer = new LoginPacer({
+      ratePerSecond: options.loginRatePerSecond,
+      clock: options.clock,
+      maxWaiting: options.bots + 1,
+      maxInFlight: Math.max(MIN_LOGINS_IN_FLIGHT, Math.ceil(options.loginRatePerSecond)),
+    });
   }
 
   /** Bots connected and authenticated now. */
@@ -187,7 +197,7 @@ export class BotSwarm {
         if (!(await this.pacer.take())) return 'stopped';
         const started = clock.now();
         try {
-          const session = await this.enter(index, account);
+          const session = await this.enter(index, account).finally(() => this.pacer.release());
           if (!this.running) {
             session.client.close();
             return 'stopped';

@@ -78,10 +78,36 @@ describe('LoginPacer', () => {
     pacer.close();
   });
 
+  it('holds logins back while as many as it allows are in flight, and lets the next go on a release', async () => {
+    const clock = new ManualClock();
+    const pacer = new LoginPacer({ ratePerSecond: 100, clock, maxInFlight: 2 });
+    const gone: number[] = [];
+    for (let i = 0; i < 4; i++) void pacer.take().then((go) => go && gone.push(i));
+    clock.advance(1_000);
+    await settle();
+    expect(gone).toEqual([0, 1]);
+    expect(pacer.running).toBe(2);
+    expect(clock.pendingCount).toBe(0);
+    pacer.release();
+    await settle();
+    expect(gone).toEqual([0, 1, 2]);
+    pacer.release();
+    pacer.release();
+    await settle();
+    // Room in flight, but the token went to the last one: the rate still holds.
+    expect(gone).toEqual([0, 1, 2]);
+    clock.advance(10);
+    await settle();
+    expect(gone).toEqual([0, 1, 2, 3]);
+    expect(pacer.running).toBe(1);
+    pacer.close();
+  });
+
   it('refuses a rate it cannot keep', () => {
     for (const ratePerSecond of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => new LoginPacer({ ratePerSecond, clock: new ManualClock() })).toThrow(RangeError);
     }
     expect(() => new LoginPacer({ ratePerSecond: 1, clock: new ManualClock(), burst: 0.5 })).toThrow(/burst/);
+    expect(() => new LoginPacer({ ratePerSecond: 1, clock: new ManualClock(), maxInFlight: 0 })).toThrow(/maxInFlight/);
   });
 });

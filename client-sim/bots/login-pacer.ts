@@ -1,8 +1,10 @@
 /**
  * The pace of a bot swarm's logins: a token bucket, so that a thousand bots starting together
  * reach the login service at a bounded rate, as a crowd of players would, and not all at once.
- * Each worker of a run holds one, with its share of the run's rate. Waiters are served first come,
- * first served, from one timer.
+ * Each worker of a run holds one, with its share of the run's rate. It also caps the logins in
+ * flight: when the server slows down, bots queue here, as players wait at a login screen, instead
+ * of piling more handshakes onto it until they all time out. Waiters are served first come, first
+ * served, from one timer.
  */
 import type { Clock, ClockTimer } from '../../engine/timer/clock.js';
 
@@ -15,6 +17,8 @@ export interface LoginPacerOptions {
   burst?: number;
   /** Waiters at most (default 100,000); a swarm has each bot wait at most once at a time. */
   maxWaiting?: number;
+  /** Logins let through and not yet {@link LoginPacer.release}d, at most (default: no cap). */
+  maxInFlight?: number;
 }
 
 /** A token bucket that logins wait on; {@link close} it when the run stops. */
@@ -23,6 +27,8 @@ export class LoginPacer {
   private readonly perMs: number;
   private readonly burst: number;
   private readonly maxWaiting: number;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
   private tokens: number;
   private refilledAt: number;
   // A FIFO: `head` is the first waiter still waiting; served ones are cut off in batches.
@@ -31,13 +37,16 @@ export class LoginPacer {
   private timer: ClockTimer | undefined;
   private closed = false;
 
-  /** @throws RangeError for a rate that is not finite and above 0, or a burst below 1. */
+  /** @throws RangeError for a rate that is not finite and above 0, a burst below 1, or a cap in flight below 1. */
   constructor(options: LoginPacerOptions) {
     if (!(options.ratePerSecond > 0) || !Number.isFinite(options.ratePerSecond)) {
       throw new RangeError(`ratePerSecond must be a finite number above 0, not ${options.ratePerSecond}`);
     }
     const burst = options.burst ?? 1;
     if (!(burst >= 1)) throw new RangeError(`burst must be at least 1, not ${burst}`);
+    const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+    if (!(maxInFlight >= 1)) throw new RangeError(`maxInFlight must be at least 1, not ${maxInFlight}`);
+    this.maxInFlight = maxInFlight;
     this.clock = options.clock;
     this.perMs = options.ratePerSecond / 1000;
     this.burst = burst;
@@ -51,16 +60,23 @@ export class LoginPacer {
     return this.queue.length - this.head;
   }
 
+  /** Logins let through and not yet released. */
+  get running(): number {
+    return this.inFlight;
+  }
+
   /**
-   * Waits for a login's turn.
+   * Waits for a login's turn: a token, and room in flight. A login that went ({@link take}
+   * resolved true) must be {@link release}d when it is over, whatever its outcome.
    * @returns true when it may go; false when the pacer was closed first.
    * @throws RangeError when `maxWaiting` logins already wait.
    */
   take(): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     this.refill();
-    if (this.waiting === 0 && this.tokens >= 1) {
+    if (this.waiting === 0 && this.tokens >= 1 && this.inFlight < this.maxInFlight) {
       this.tokens -= 1;
+      this.inFlight++;
       return Promise.resolve(true);
     }
     if (this.waiting >= this.maxWaiting) throw new RangeError(`more than ${this.maxWaiting} logins wait for their turn`);
@@ -68,6 +84,12 @@ export class LoginPacer {
       this.queue.push(resolve);
       this.schedule();
     });
+  }
+
+  /** A login that {@link take} let through is over: its room in flight goes to the next waiter. */
+  release(): void {
+    if (this.inFlight > 0) this.inFlight--;
+    if (!this.closed) this.serve();
   }
 
   /** Lets every waiter go with false, and every later {@link take}; clears the timer. */
@@ -89,7 +111,8 @@ export class LoginPacer {
   }
 
   private schedule(): void {
-    if (this.timer || this.waiting === 0) return;
+    // With no room in flight, the next release serves the queue, not a timer.
+    if (this.timer || this.waiting === 0 || this.inFlight >= this.maxInFlight) return;
     this.timer = this.clock.setTimer(() => {
       this.timer = undefined;
       this.serve();
@@ -98,8 +121,9 @@ export class LoginPacer {
 
   private serve(): void {
     this.refill();
-    while (this.waiting > 0 && this.tokens >= 1) {
+    while (this.waiting > 0 && this.tokens >= 1 && this.inFlight < this.maxInFlight) {
       this.tokens -= 1;
+      this.inFlight++;
       const resolve = this.queue[this.head]!;
       this.head++;
       resolve(true);

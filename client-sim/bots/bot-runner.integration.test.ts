@@ -45,7 +45,7 @@ describe('bot runs against a standalone server', () => {
 
   it('plays a scenario with bots over two workers, judges it, and writes the report folder', async () => {
     const outDir = join(dir, 'report-api');
-    const { summary, folder } = await runBots({
+    const { summary, folder, workerLoopDelayMs } = await runBots({
       scenarioPath: ECHO,
       cwd: ROOT,
       bots: 20,
@@ -59,6 +59,8 @@ describe('bot runs against a standalone server', () => {
       seed: 42,
     });
     expect(folder).toBe(outDir);
+    expect(workerLoopDelayMs).toHaveLength(2);
+    expect(workerLoopDelayMs.every((ms) => ms >= 0 && Number.isFinite(ms))).toBe(true);
     expect(summary.ended).toBe('completed');
     expect(summary.failures).toEqual([]);
     expect(summary.passed).toBe(true);
@@ -107,6 +109,7 @@ describe('bot runs against a standalone server', () => {
     const { code, output } = await runCli(CLI, [ECHO, '--bots', '10', '--duration', '2s', '--login', loginUrl, '--out', out, '--progress', 'lines']);
     expect(output).toContain('runner echo: completed, passed');
     expect(output).toContain(`report: ${out}`);
+    expect(output).toMatch(/bot workers' event loops: worst p99 delay [\d.]+ ms/);
     expect(code, output).toBe(0);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   }, 60_000);

@@ -73,7 +73,16 @@ export interface BotRunResult {
   summary: RunSummary;
   /** The report folder, when one was written. */
   folder?: string;
+  /**
+   * Per worker, the worst second's 99th percentile of its event-loop delay, in ms. Past
+   * {@link BUSY_WORKER_MS} the workers were too busy to time the server fairly: add cores or
+   * machines of bots before reading the latencies as the server's.
+   */
+  workerLoopDelayMs: number[];
 }
+
+/** A worker whose event loop is this late (p99 of a second, ms) measures itself more than the server. */
+export const BUSY_WORKER_MS = 100;
 
 /** Bots a worker thread plays at most when the number of workers is not given. */
 export const BOTS_PER_WORKER = 250;
@@ -168,6 +177,7 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
   let stopping = false;
   let ended: RunSummary['ended'] = 'completed';
   const problems: string[] = [];
+  const loopDelayMs = new Array<number>(workerCount).fill(0);
   const display = new ProgressDisplay({
     mode: options.progress ?? (process.stdout.isTTY ? 'tty' : 'lines'),
     out: options.output ?? process.stdout,
@@ -235,6 +245,7 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
           return;
         case 'interval':
           aggregate.add(message.snapshot);
+          loopDelayMs[worker] = Math.max(loopDelayMs[worker]!, message.loopDelayP99Ms);
           return;
         case 'log':
           display.print(message.line);
@@ -307,10 +318,16 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
       summary.failures.push(...problems);
       summary.passed = false;
     }
-    if (options.report === false) return { summary };
+    const workerLoopDelayMs = loopDelayMs.map((ms) => Math.round(ms * 10) / 10);
+    if (workerLoopDelayMs.some((ms) => ms > BUSY_WORKER_MS)) {
+      summary.samples.unshift(
+        `bot workers were busy (worst p99 event-loop delay ${workerLoopDelayMs.join(', ')} ms, over ${BUSY_WORKER_MS} ms): latencies include the bots' own delay; add cores or machines of bots`,
+      );
+    }
+    if (options.report === false) return { summary, workerLoopDelayMs };
     const folder = resolve(cwd, options.outDir ?? join('data', 'reports', `${fileName(scenario.name)}-${stamp(startedAt)}`));
     await writeReport(folder, summary);
-    return { summary, folder };
+    return { summary, folder, workerLoopDelayMs };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (endTimer) clock.clearTimer(endTimer);

@@ -31,13 +31,15 @@ export interface BotWorkerData {
 export type RunnerMessage = { kind: 'start'; startAt: number } | { kind: 'stop' };
 
 /**
- * Worker to main thread: `ready` once the scenario loaded; `interval` once a second and at the end;
+ * Worker to main thread: `ready` once the scenario loaded; `interval` once a second and at the end,
+ * with the 99th percentile of the worker's event-loop delay over it (a busy worker delays its
+ * bots' timers and replies, which then measure the bots rather than the server);
  * `log`, a bot's line for the person watching; `failed` when the scenario did not load or the
  * worker cannot go on; `done` after the last interval, when every bot logged out.
  */
 export type WorkerMessage =
   | { kind: 'ready' }
-  | { kind: 'interval'; snapshot: IntervalSnapshot }
+  | { kind: 'interval'; snapshot: IntervalSnapshot; loopDelayP99Ms: number }
   | { kind: 'log'; line: string }
   | { kind: 'failed'; message: string }
   | { kind: 'done' };

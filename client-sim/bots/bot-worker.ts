@@ -4,6 +4,7 @@
  * sends an interval of measurements every second of the run, and on `stop` stops its bots, sends
  * the last interval and `done`, and ends: nothing of it is left running.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SystemClock, type ClockTimer } from '../../engine/timer/clock.js';
 import { serverConnector } from './bot-connector.js';
@@ -25,6 +26,8 @@ let swarm: BotSwarm | undefined;
 let metrics: BotMetrics | undefined;
 let tick: ClockTimer | undefined;
 let logLines = 0;
+// How late this thread's event loop runs what is due: 10 ms samples, read and reset each interval.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 function send(message: WorkerMessage): void {
   port.postMessage(message);
@@ -36,7 +39,9 @@ function log(line: string): void {
 
 function sendInterval(): void {
   metrics!.setCounts(swarm!.connected, swarm!.connecting);
-  send({ kind: 'interval', snapshot: metrics!.snapshot() });
+  const loopDelayP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
+  loopDelay.reset();
+  send({ kind: 'interval', snapshot: metrics!.snapshot(), loopDelayP99Ms });
   logLines = 0;
 }
 
@@ -52,6 +57,7 @@ function start(scenario: Scenario, startAt: number): void {
     log,
   });
   swarm.start();
+  loopDelay.enable();
   // Each interval ends on a whole second of the run, so that the workers' intervals line up.
   const next = (): void => {
     tick = clock.setTimer(() => {
@@ -69,6 +75,7 @@ async function stop(): Promise<void> {
     await swarm.stop();
     sendInterval();
   }
+  loopDelay.disable();
   send({ kind: 'done' });
   port.close();
 }

@@ -14,7 +14,7 @@
  * second one leaves at once.
  */
 import { parseArgs } from 'node:util';
-import { runBots, type BotRunOptions } from './bot-runner.js';
+import { BUSY_WORKER_MS, runBots, type BotRunOptions } from './bot-runner.js';
 import { parseNetworkProfiles } from './network-profile.js';
 import { parseDuration } from './parse-duration.js';
 import type { ProgressMode } from './progress-display.js';
@@ -92,8 +92,13 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { summary, folder } = await runBots(options);
+    const { summary, folder, workerLoopDelayMs } = await runBots(options);
     for (const line of summaryLines(summary)) console.log(line);
+    const busy = workerLoopDelayMs.some((ms) => ms > BUSY_WORKER_MS);
+    console.log(
+      `bot workers' event loops: worst p99 delay ${workerLoopDelayMs.map((ms) => `${ms} ms`).join(', ')}` +
+        (busy ? ` (over ${BUSY_WORKER_MS} ms: the bots, not only the server, limit these figures; add cores or machines of bots)` : ''),
+    );
     if (folder) console.log(`report: ${folder}`);
     if (summary.ended === 'interrupted') return EXIT.interrupted;
     if (summary.ended === 'failed') return EXIT.usage;

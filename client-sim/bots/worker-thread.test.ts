@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { isTypeScript, siblingModule, startWorkerThread } from './worker-thread.js';
+import { isTypeScript, siblingModule, startWorkerThread, workerExecArgv } from './worker-thread.js';
 
 async function firstMessage(worker: Worker): Promise<{ message: unknown; code: number }> {
   const [message] = (await once(worker, 'message')) as [unknown];
@@ -39,5 +39,18 @@ describe('isTypeScript', () => {
   it('tells TypeScript modules from JavaScript ones', () => {
     expect(['a.ts', 'a.mts', 'a.cts', '/x/play.ts'].every(isTypeScript)).toBe(true);
     expect(['a.js', 'a.mjs', 'a.d.ts.map', 'ts'].some(isTypeScript)).toBe(false);
+  });
+});
+
+describe('workerExecArgv', () => {
+  it("keeps this process's Node flags but those that load code, and adds the source condition from the sources", () => {
+    const tsx = ['--require', '/x/tsx/preflight.cjs', '--import', 'file:///x/tsx/loader.mjs', '--conditions=tessera-source'];
+    expect(workerExecArgv([...tsx, '--cpu-prof', '--import=tsx', '-r', 'a.cjs', '--enable-source-maps'], true)).toEqual([
+      '--conditions=tessera-source',
+      '--cpu-prof',
+      '--enable-source-maps',
+      '--conditions=tessera-source',
+    ]);
+    expect(workerExecArgv(['--conditions', 'custom', '--loader', 'x.mjs'], false)).toEqual(['--conditions', 'custom']);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Worker threads on the runner's own modules, from the TypeScript sources (tsx, vitest) and from
- * the build alike. A worker inherits neither tsx's loader nor, from a test runner, the
- * `tessera-source` condition, so a worker on a `.ts` module (or one that imports a TypeScript
- * scenario) starts from a line of code that registers tsx first, with that condition set.
+ * the build alike. A worker does not take tsx's loader from the command line, nor, from a test
+ * runner, the `tessera-source` condition, so a worker on a `.ts` module (or one that imports a
+ * TypeScript scenario) starts from a line of code that registers tsx first, with that condition set.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -16,14 +16,24 @@ export function isTypeScript(path: string): boolean {
   return /\.[cm]?tsx?$/.test(path);
 }
 
-/** The `--conditions` of this process, and `tessera-source` when run from the sources. */
-function conditions(fromSource: boolean): string[] {
+// Flags that load code into a thread (tsx's loader, a test runner's hooks): a worker does not take
+// them, and registers tsx itself when it needs it.
+const LOADERS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/**
+ * This process's Node flags for a worker (`--conditions`, `--cpu-prof`, `--enable-source-maps`…),
+ * less those that load code, and `--conditions=tessera-source` when run from the sources.
+ */
+export function workerExecArgv(execArgv: readonly string[], fromSource: boolean): string[] {
   const flags: string[] = [];
-  const argv = process.execArgv;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) flags.push(arg);
-    else if ((arg === '--conditions' || arg === '-C') && argv[i + 1] !== undefined) flags.push(`--conditions=${argv[++i]}`);
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const name = arg.split('=', 1)[0]!;
+    if (LOADERS.has(name)) {
+      if (!arg.includes('=')) i++;
+      continue;
+    }
+    flags.push(arg);
   }
   if (fromSource) flags.push('--conditions=tessera-source');
   return flags;
@@ -36,7 +46,7 @@ function conditions(fromSource: boolean): string[] {
  */
 export function startWorkerThread(entry: URL, workerData: unknown, options: { typescript?: boolean } = {}): Worker {
   const fromSource = isTypeScript(entry.pathname);
-  const execArgv = conditions(fromSource);
+  const execArgv = workerExecArgv(process.execArgv, fromSource);
   if (!fromSource && !options.typescript) return new Worker(entry, { workerData, execArgv });
   let tsx: string;
   try {

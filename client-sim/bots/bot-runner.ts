@@ -20,7 +20,7 @@ import type { BotWorkerData, RunnerMessage, WorkerMessage } from './bot-worker-m
 import { BotError } from './errors.js';
 import { loadScenario } from './load-scenario.js';
 import type { NetworkProfile } from './network-profile.js';
-import { ProgressDisplay, type ProgressMode, type ProgressOutput } from './progress-display.js';
+import { BUSY_WORKER_MS, ProgressDisplay, type ProgressMode, type ProgressOutput } from './progress-display.js';
 import { writeReport } from './report/write-report.js';
 import { RunAggregate } from './run-aggregate.js';
 import type { RunSummary } from './run-summary.js';
@@ -75,14 +75,12 @@ export interface BotRunResult {
   folder?: string;
   /**
    * Per worker, the worst second's 99th percentile of its event-loop delay, in ms. Past
-   * {@link BUSY_WORKER_MS} the workers were too busy to time the server fairly: add cores or
+   * `BUSY_WORKER_MS` (100 ms) the workers were too busy to time the server fairly: add cores or
    * machines of bots before reading the latencies as the server's.
    */
   workerLoopDelayMs: number[];
 }
 
-/** A worker whose event loop is this late (p99 of a second, ms) measures itself more than the server. */
-export const BUSY_WORKER_MS = 100;
 
 /** Bots a worker thread plays at most when the number of workers is not given. */
 export const BOTS_PER_WORKER = 250;
@@ -178,6 +176,8 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
   let ended: RunSummary['ended'] = 'completed';
   const problems: string[] = [];
   const loopDelayMs = new Array<number>(workerCount).fill(0);
+  // Each worker's delay over its last interval, for the display.
+  const lastDelayMs = new Array<number | undefined>(workerCount).fill(undefined);
   const display = new ProgressDisplay({
     mode: options.progress ?? (process.stdout.isTTY ? 'tty' : 'lines'),
     out: options.output ?? process.stdout,
@@ -190,6 +190,7 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
       elapsedMs: startAt === undefined ? 0 : clock.now() - startAt,
       stopping,
       live: aggregate.live(),
+      ...(lastDelayMs.some((ms) => ms !== undefined) ? { workerDelayMs: Math.max(...lastDelayMs.map((ms) => ms ?? 0)) } : {}),
     }),
   });
 
@@ -246,6 +247,7 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
         case 'interval':
           aggregate.add(message.snapshot);
           loopDelayMs[worker] = Math.max(loopDelayMs[worker]!, message.loopDelayP99Ms);
+          lastDelayMs[worker] = message.loopDelayP99Ms;
           return;
         case 'log':
           display.print(message.line);

@@ -39,6 +39,11 @@ describe('renderProgressBlock', () => {
     expect(renderProgressBlock(view({ rampMs: 0 })).some((l) => l.startsWith('ramp'))).toBe(false);
   });
 
+  it("shows the busiest worker's event-loop delay, and says when the bots are too busy to time the server", () => {
+    expect(renderProgressBlock(view({ workerDelayMs: 12.3 }))[1]).toBe('bots      990/2000 connected, 12 connecting; worker delay p99 12 ms');
+    expect(renderProgressLine(view({ workerDelayMs: 250 }))).toContain('12 connecting; worker delay p99 250 ms (bots busy: latencies include their own delay), 4321 req/s');
+  });
+
   it('says when the run stops, and when nothing failed', () => {
     const text = renderProgressBlock(view({ stopping: true, live: { ...view().live, errorsByCode: {} } })).join('\n');
     expect(text).toContain('stopping: bots finish and log out');

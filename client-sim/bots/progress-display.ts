@@ -31,11 +31,15 @@ export interface ProgressView {
   /** True once the run stops: bots finish and log out. */
   stopping: boolean;
   live: LiveFigures;
+  /** The busiest worker's p99 event-loop delay over its last second, in ms, once known. */
+  workerDelayMs?: number;
 }
 
 /** `tty`: the redrawn block; `lines`: a line every 5 s; `none`: nothing. */
 export type ProgressMode = 'tty' | 'lines' | 'none';
 
+/** A worker whose event loop is this late (p99 of a second, ms) measures itself more than the server. */
+export const BUSY_WORKER_MS = 100;
 /** Routes shown in the block at most, and on a line. */
 const BLOCK_ROUTES = 12;
 const LINE_ROUTES = 4;
@@ -76,13 +80,20 @@ function phase(view: ProgressView): string {
   return view.elapsedMs < view.rampMs ? 'ramping up' : 'steady';
 }
 
+/** The busiest worker's event-loop delay, and a warning when the bots rather than the server set the figures. */
+function workerDelay(view: ProgressView): string {
+  if (view.workerDelayMs === undefined) return '';
+  const busy = view.workerDelayMs > BUSY_WORKER_MS ? ' (bots busy: latencies include their own delay)' : '';
+  return `; worker delay p99 ${ms(view.workerDelayMs)} ms${busy}`;
+}
+
 /** The block shown on a terminal, one string per line, cut to `columns`. */
 export function renderProgressBlock(view: ProgressView, columns = 100): string[] {
   const { live } = view;
   const steadyMs = Math.max(0, view.elapsedMs - view.rampMs);
   const lines = [
     `${view.scenario}: ${phase(view)}, ${seconds(view.elapsedMs)} of ${formatDuration(view.rampMs + view.durationMs)}`,
-    `bots      ${live.connected}/${view.bots} connected, ${live.connecting} connecting`,
+    `bots      ${live.connected}/${view.bots} connected, ${live.connecting} connecting${workerDelay(view)}`,
   ];
   if (view.rampMs > 0) lines.push(`ramp      ${bar(view.elapsedMs, view.rampMs)}  ${seconds(Math.min(view.elapsedMs, view.rampMs))}/${formatDuration(view.rampMs)}`);
   lines.push(`duration  ${bar(steadyMs, view.durationMs)}  ${seconds(Math.min(steadyMs, view.durationMs))}/${formatDuration(view.durationMs)}`);
@@ -112,7 +123,7 @@ export function renderProgressLine(view: ProgressView): string {
   const more = Object.keys(live.routes).length > LINE_ROUTES ? ' …' : '';
   return (
     `[${seconds(view.elapsedMs)}/${formatDuration(view.rampMs + view.durationMs)}] ${view.scenario} ${phase(view)}: ` +
-    `${live.connected}/${view.bots} connected, ${live.connecting} connecting, ${Math.round(live.rps)} req/s, ` +
+    `${live.connected}/${view.bots} connected, ${live.connecting} connecting${workerDelay(view)}, ${Math.round(live.rps)} req/s, ` +
     `errors ${errors.total === 0 ? 'none' : errors.shown}` +
     (routes.length > 0 ? `; ${routes.join(', ')}${more}` : '')
   );

@@ -14,10 +14,10 @@
  * second one leaves at once.
  */
 import { parseArgs } from 'node:util';
-import { BUSY_WORKER_MS, runBots, type BotRunOptions } from './bot-runner.js';
+import { runBots, type BotRunOptions } from './bot-runner.js';
 import { parseNetworkProfiles } from './network-profile.js';
 import { parseDuration } from './parse-duration.js';
-import type { ProgressMode } from './progress-display.js';
+import { BUSY_WORKER_MS, type ProgressMode } from './progress-display.js';
 import { summaryLines } from './summary-lines.js';
 
 const USAGE =

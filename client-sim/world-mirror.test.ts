@@ -241,4 +241,15 @@ describe('WorldMirror.waitFor', () => {
     await expect(world.waitFor(() => true, NaN)).rejects.toMatchObject({ code: 'CLIENT_ERR_INVALID_OPTIONS' });
     expect(clock.pendingCount).toBe(0);
   });
+
+  it("ends early with the signal's reason when it is aborted, leaving no timer", async () => {
+    const { world, clock } = recorded();
+    const controller = new AbortController();
+    const waiting = world.waitFor((w) => w.entities.size > 0, 500, controller.signal);
+    expect(clock.pendingCount).toBe(1);
+    controller.abort(new Error('run stopped'));
+    await expect(waiting).rejects.toThrow('run stopped');
+    expect(clock.pendingCount).toBe(0);
+    await expect(world.waitFor(() => true, 500, controller.signal)).rejects.toThrow('run stopped');
+  });
 });

@@ -207,18 +207,22 @@ export class WorldMirror {
   /**
    * Resolves once `predicate(this)` holds: at once, or after a later message or space push.
    * For tests and scripts, e.g. `await client.world.waitFor((w) => w.entities.size === 3)`.
+   * @param signal ends the wait early: it rejects with the signal's `reason`.
    * @throws ClientError CLIENT_ERR_WAIT_TIMEOUT when it does not hold within `timeoutMs` on the
    *   mirror's clock; CLIENT_ERR_INVALID_OPTIONS for a `timeoutMs` that is not a non-negative
    *   finite number. An exception from `predicate` rejects the wait with it.
    */
-  waitFor(predicate: (world: WorldMirror) => boolean, timeoutMs = 10_000): Promise<void> {
+  waitFor(predicate: (world: WorldMirror) => boolean, timeoutMs = 10_000, signal?: AbortSignal): Promise<void> {
     if (!(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
       return Promise.reject(new ClientError('CLIENT_ERR_INVALID_OPTIONS', `waitFor: timeoutMs must be a non-negative finite number, got ${String(timeoutMs)}`));
     }
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
+      const aborted = (): void => done(signal!.reason);
       const done = (err?: unknown): void => {
         this.waiters.delete(waiter);
         this.clock.clearTimer(timer);
+        signal?.removeEventListener('abort', aborted);
         if (err === undefined) resolve();
         else reject(err);
       };
@@ -233,6 +237,7 @@ export class WorldMirror {
       };
       const timer = this.clock.setTimer(() => done(new ClientError('CLIENT_ERR_WAIT_TIMEOUT', `waitFor: the condition did not hold within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.add(waiter);
+      signal?.addEventListener('abort', aborted, { once: true });
       waiter.check();
     });
   }

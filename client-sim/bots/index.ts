@@ -5,3 +5,4 @@
 export { defineScenario, type Scenario, type ScenarioAccounts, type Bot, type Objective } from './scenario.js';
 export { thinkTime, sampleTime, type Distribution } from './think-time.js';
 export type { RunSummary, RouteSummary, ObjectiveResult } from './run-summary.js';
+export { BotError, BOT_ERRORS, type BotErrorCode } from './errors.js';

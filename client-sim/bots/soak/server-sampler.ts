@@ -41,13 +41,13 @@ export class ServerSampler {
   private lastAt = 0;
 
   /**
-   * @param startMs the soak's start, in clock time; samples count their `t` from it.
+   * @param startMs the soak's start, in clock time, read at each sample; samples count their `t` from it.
    */
   constructor(
     private readonly server: { pid: number; health: string },
     private readonly inspector: InspectorClient,
     private readonly clock: Clock,
-    private readonly startMs: number,
+    private readonly startMs: () => number,
   ) {}
 
   /** One sample. Rejects when the inspector does not answer (the server is gone or stalled). */
@@ -59,7 +59,7 @@ export class ServerSampler {
     this.lastCpuMicros = cpuMicros;
     this.lastAt = now;
     return {
-      t: (now - this.startMs) / 1000,
+      t: (now - this.startMs()) / 1000,
       rssMiB: (procRss ?? memory.memory.rss) / MIB,
       heapUsedMiB: memory.memory.heapUsed / MIB,
       externalMiB: memory.memory.external / MIB,

@@ -14,6 +14,7 @@ import { ServerSampler, readRssBytes } from './server-sampler.js';
 import { startSoakServer, type SoakServer } from './soak-server.js';
 
 const clock = new SystemClock();
+const start = clock.now();
 let dir: string;
 let server: SoakServer;
 let inspector: InspectorClient;
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 describe('the soak server and its sampler', () => {
   it('samples memory, CPU and the sessions a client holds, which end when it leaves', async () => {
-    const sampler = new ServerSampler(server, inspector, clock, clock.now());
+    const sampler = new ServerSampler(server, inspector, clock, () => start);
     const idle = await sampler.sample();
     expect(idle.rssMiB).toBeGreaterThan(idle.heapUsedMiB);
     expect(idle.heapUsedMiB).toBeGreaterThan(1);
@@ -55,7 +56,7 @@ describe('the soak server and its sampler', () => {
   it('reads resident memory from /proc, and the active handles and timers through the inspector', async () => {
     expect(await readRssBytes(server.pid)).toBeGreaterThan(10 * 1024 * 1024);
     expect(await readRssBytes(2 ** 22 + 7)).toBeUndefined();
-    const resources = await new ServerSampler(server, inspector, clock, clock.now()).resources();
+    const resources = await new ServerSampler(server, inspector, clock, () => start).resources();
     // Listeners: HTTP, RPC and the TCP and WebSocket gates; KCP's UDP socket.
     expect(resources.handles.TCPServerWrap).toBeGreaterThanOrEqual(4);
     expect(resources.handles.UDPWrap).toBeGreaterThanOrEqual(1);

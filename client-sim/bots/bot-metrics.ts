@@ -4,12 +4,14 @@
  * the first failure details. {@link BotMetrics.snapshot} hands the interval over as an
  * {@link IntervalSnapshot} (once a second, to the runner's main thread) and starts the next one.
  *
- * Recording is cheap and allocates nothing once a name is known: a map lookup, a histogram
- * increment, a counter. Every table is bounded: names past the caps are counted under `(other)`.
+ * Recording is cheap and allocates nothing once a name is known: a map lookup, an increment in
+ * the name's {@link LatencyCounts}, a counter; the counts become HDR histograms once an interval. Every table is bounded: names past the caps are counted under `(other)`.
  */
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import type { Clock } from '../../engine/timer/clock.js';
 import { errorCodeOf } from './error-code.js';
+import { LatencyCounts } from './latency-counts.js';
+import { setOwn } from './own-entry.js';
 import type { IntervalSnapshot, RouteInterval } from './run-summary.js';
 
 /** Distinct timed names, error codes and check names each, past which they fold into {@link OTHER}. */
@@ -28,15 +30,19 @@ const MAX_SAMPLED_KINDS = 1024;
 const MAX_SAMPLE_CHARS = 500;
 const MAX_NAME_CHARS = 255;
 
-/** A new histogram of microseconds, as every worker and the aggregate build them (so that they merge). */
+/**
+ * A new histogram of microseconds, as every worker and the aggregate build them (so that they
+ * merge): 3 significant digits; it starts small and grows to the largest value recorded, so that a
+ * name with short latencies takes little memory.
+ */
 export function createLatencyHistogram(): Histogram {
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_MICROS, numberOfSignificantValueDigits: 3, autoResize: false });
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3, autoResize: true });
 }
 
 class TimedStat {
   count = 0;
   errors = 0;
-  readonly histogram = createLatencyHistogram();
+  readonly latencies = new LatencyCounts();
 }
 
 class CheckStat {
@@ -50,6 +56,8 @@ export class BotMetrics {
   private readonly errors_ = new Map<string, number>();
   private readonly checks_ = new Map<string, CheckStat>();
   private readonly counted = new WeakSet<object>();
+  // Each name's counts go through this one histogram when they are encoded.
+  private readonly scratch = createLatencyHistogram();
   private readonly sampledKinds = new Set<string>();
   private samples: string[] = [];
   private logSamples = 0;
@@ -78,7 +86,7 @@ export class BotMetrics {
     const stat = this.timedStat(name);
     stat.count++;
     const micros = ms > 0 ? Math.round(ms * 1000) : 0;
-    stat.histogram.recordValue(micros < HIGHEST_MICROS ? micros : HIGHEST_MICROS);
+    stat.latencies.record(micros < HIGHEST_MICROS ? micros : HIGHEST_MICROS);
     if (code !== undefined) {
       stat.errors++;
       this.error(code, detail);
@@ -167,16 +175,17 @@ export class BotMetrics {
     const routes: Record<string, RouteInterval> = {};
     for (const [name, stat] of this.timed_) {
       if (stat.count === 0) continue;
-      defineEntry(routes, name, { count: stat.count, errors: stat.errors, histogram: encodeIntoCompressedBase64(stat.histogram) });
+      this.scratch.reset();
+      stat.latencies.drainInto(this.scratch);
+      setOwn(routes, name, { count: stat.count, errors: stat.errors, histogram: encodeIntoCompressedBase64(this.scratch) });
       stat.count = 0;
       stat.errors = 0;
-      stat.histogram.reset();
     }
     const errors: Record<string, number> = {};
-    for (const [code, count] of this.errors_) defineEntry(errors, code, count);
+    for (const [code, count] of this.errors_) setOwn(errors, code, count);
     this.errors_.clear();
     const checks: Record<string, { pass: number; fail: number }> = {};
-    for (const [name, stat] of this.checks_) defineEntry(checks, name, { pass: stat.pass, fail: stat.fail });
+    for (const [name, stat] of this.checks_) setOwn(checks, name, { pass: stat.pass, fail: stat.fail });
     this.checks_.clear();
     const snapshot: IntervalSnapshot = {
       worker: this.worker,
@@ -223,10 +232,6 @@ function capped(table: Map<string, unknown>, name: string): string {
   return OTHER;
 }
 
-// An own property even for the name `__proto__`, which plain assignment would take as the prototype.
-function defineEntry<T>(record: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 function cut(line: string): string {
   return line.length > MAX_SAMPLE_CHARS ? `${line.slice(0, MAX_SAMPLE_CHARS - 1)}…` : line;

@@ -81,7 +81,7 @@ describe('Bot requests and notifies', () => {
     expect(s.errors).toEqual({ CLIENT_ERR_INVALID_ROUTE: 1 });
   });
 
-  it('takes a request that the closing client cuts short after the stop as BOT_ERR_STOPPED, not an error', async () => {
+  it('takes requests and notifies that fail because the client closed after the stop as BOT_ERR_STOPPED, not errors', async () => {
     const { bot: b, gate, metrics } = await bot();
     const reply = rejection(b.request('Slow.route'));
     await settle();
@@ -89,6 +89,8 @@ describe('Bot requests and notifies', () => {
     gate.client.close();
     expect(await reply).toMatchObject({ name: 'BotError', code: 'BOT_ERR_STOPPED', cause: { code: 'CLIENT_ERR_CLOSED' } });
     expect(metrics.failure(await reply)).toBeUndefined();
+    expect(await rejection(b.request('Echo.echo'))).toMatchObject({ code: 'BOT_ERR_STOPPED', cause: { code: 'CLIENT_ERR_NOT_OPEN' } });
+    expect(() => b.notify('Controls.move')).toThrow(expect.objectContaining({ code: 'BOT_ERR_STOPPED' }));
     const s = metrics.snapshot();
     expect(s.errors).toEqual({});
     expect(s.routes).toEqual({});

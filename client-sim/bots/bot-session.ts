@@ -107,10 +107,7 @@ class BotSession implements BotHandle {
     try {
       result = await this.client.request<T>(route, ...args);
     } catch (err) {
-      // The runner closes the client after the stop: what that cuts short is the stop, not a failure.
-      if (!this.running && err instanceof ClientError && err.code === 'CLIENT_ERR_CLOSED') {
-        throw new BotError('BOT_ERR_STOPPED', `${this.username}: ${route} was cut short by the run stopping`, { cause: err });
-      }
+      if (this.closedByStop(err)) throw new BotError('BOT_ERR_STOPPED', `${this.username}: ${route} was cut short by the run stopping`, { cause: err });
       this.metrics.timedFailure(route, this.clock.now() - start, err);
       throw err;
     }
@@ -122,6 +119,7 @@ class BotSession implements BotHandle {
     try {
       this.client.notify(route, ...args);
     } catch (err) {
+      if (this.closedByStop(err)) throw new BotError('BOT_ERR_STOPPED', `${this.username}: ${route} was not sent, the run stopped`, { cause: err });
       this.metrics.failure(err);
       throw err;
     }
@@ -199,6 +197,12 @@ class BotSession implements BotHandle {
       throw failure;
     }
     this.metrics.timed(`wait:${label}`, this.clock.now() - start);
+  }
+
+  // The runner closes the client after the stop: a request it cuts short, or one made after it,
+  // fails because of the stop, not because of the server.
+  private closedByStop(err: unknown): boolean {
+    return !this.running && err instanceof ClientError && (err.code === 'CLIENT_ERR_CLOSED' || err.code === 'CLIENT_ERR_NOT_OPEN');
   }
 
   check(condition: boolean, name: string, detail?: string): boolean {

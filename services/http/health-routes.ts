@@ -13,8 +13,8 @@ export interface HealthSource {
   /** Dependencies that must be up for the process to be ready, by name (e.g. `store`). */
   checks(): Record<string, boolean>;
   /**
-   * What the process holds now, by name (e.g. `gateSessions`, `lobbySessions`, `entities`): the
-   * figures of its cluster load reports, for operators and soak runs.
+   * What the process holds now, by name (e.g. `gateSessions`, `lobbySessions`, `entities`, the
+   * figures of its cluster load reports, and its pending `timers`), for operators and soak runs.
    */
   load?(): Record<string, number>;
 }

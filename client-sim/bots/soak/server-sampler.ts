@@ -21,17 +21,20 @@ export interface ServerSample {
   externalMiB: number;
   /** CPU time used since the previous sample over the time between them, 100 = one core. */
   cpuPercent: number;
-  /** Sessions on its gate and its lobby, and the lobby's entities; undefined when /health did not answer. */
+  /** Sessions on its gate and its lobby, the lobby's entities and the engine's pending timers; undefined when /health did not answer. */
   gateSessions: number | undefined;
   lobbySessions: number | undefined;
   entities: number | undefined;
+  timers: number | undefined;
 }
 
-/** What keeps the server's event loop busy at the end: handles and requests by type (`TCPSocketWrap`, `Timeout`…). */
+/** What the server holds besides memory: timers, and handles by type. */
 export interface ServerResources {
-  /** Pending timers (`Timeout` entries). */
-  timers: number;
-  /** Everything else: sockets, servers, file requests, by type. */
+  /** The engine's pending timers (its timer service, from `/health`); undefined when /health did not answer. */
+  timers: number | undefined;
+  /** Node's timers not yet fired or cleared, whether they keep the process alive or not. */
+  nodeTimers: number;
+  /** Handles and requests that keep the event loop alive, by type (`TCPSocketWrap`, `UDPWrap`…), timers left out. */
   handles: Record<string, number>;
 }
 
@@ -67,19 +70,38 @@ export class ServerSampler {
       gateSessions: load?.gateSessions,
       lobbySessions: load?.lobbySessions,
       entities: load?.entities,
+      timers: load?.timers,
     };
   }
 
-  /** The server's active handles and timers now. */
+  /** The server's timers and active handles now. */
   async resources(): Promise<ServerResources> {
-    const types = await this.inspector.evaluate<string[]>('process.getActiveResourcesInfo()');
+    const [types, nodeTimers, load] = await Promise.all([this.inspector.evaluate<string[]>('process.getActiveResourcesInfo()'), this.countNodeTimers(), this.load()]);
     const handles: Record<string, number> = {};
-    let timers = 0;
-    for (const type of types) {
-      if (type === 'Timeout') timers++;
-      else handles[type] = (handles[type] ?? 0) + 1;
+    for (const type of types) if (type !== 'Timeout') handles[type] = (handles[type] ?? 0) + 1;
+    return { timers: load?.timers, nodeTimers, handles };
+  }
+
+  // Every live Timeout object that has neither fired (once) nor been cleared: unref'd ones too,
+  // which process.getActiveResourcesInfo() leaves out, as the engine's clock unrefs its own.
+  private async countNodeTimers(): Promise<number> {
+    const objectGroup = 'soak-timers';
+    try {
+      const proto = (await this.inspector.send('Runtime.evaluate', {
+        expression: '(() => { const t = setTimeout(() => {}, 0); clearTimeout(t); return Object.getPrototypeOf(t); })()',
+        objectGroup,
+      })) as { result: { objectId: string } };
+      const found = (await this.inspector.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup })) as { objects: { objectId: string } };
+      const count = (await this.inspector.send('Runtime.callFunctionOn', {
+        objectId: found.objects.objectId,
+        functionDeclaration: 'function () { return this.filter((t) => !t._destroyed).length; }',
+        returnByValue: true,
+        objectGroup,
+      })) as { result: { value: number } };
+      return count.result.value;
+    } finally {
+      await this.inspector.send('Runtime.releaseObjectGroup', { objectGroup });
     }
-    return { timers, handles };
   }
 
   private async heldAndCpu(): Promise<{ memory: { rss: number; heapUsed: number; external: number }; cpu: { user: number; system: number } }> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerSample } from './server-sampler.js';
 import { formatSoakLine } from './soak-line.js';
 
-const SAMPLE: ServerSample = { t: 750.4, rssMiB: 412.34, heapUsedMiB: 188.06, externalMiB: 4, cpuPercent: 86.6, gateSessions: 2000, lobbySessions: 2000, entities: 2040 };
+const SAMPLE: ServerSample = { t: 750.4, rssMiB: 412.34, heapUsedMiB: 188.06, externalMiB: 4, cpuPercent: 86.6, gateSessions: 2000, lobbySessions: 2000, entities: 2040, timers: 4100 };
 
 describe('formatSoakLine', () => {
   it('gives time, phase, the bots\' figures and the server\'s in one plain line', () => {

@@ -8,7 +8,7 @@
 import type { ServerSample } from './server-sampler.js';
 
 /** Where the soak is. */
-export type SoakPhase = 'ramp' | 'steady' | 'stopping' | 'settling';
+export type SoakPhase = 'starting' | 'ramp' | 'steady' | 'stopping' | 'settling';
 
 /** What the bots did lately, from the run's live figures. */
 export interface BotFigures {

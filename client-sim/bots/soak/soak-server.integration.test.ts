@@ -38,7 +38,7 @@ describe('the soak server and its sampler', () => {
     expect(idle.rssMiB).toBeGreaterThan(idle.heapUsedMiB);
     expect(idle.heapUsedMiB).toBeGreaterThan(1);
     expect(idle.externalMiB).toBeGreaterThan(0);
-    expect(idle).toMatchObject({ gateSessions: 0, lobbySessions: 0, cpuPercent: 0 });
+    expect(idle).toMatchObject({ gateSessions: 0, lobbySessions: 0, cpuPercent: 0, timers: expect.any(Number) });
 
     await register(server.login, 'soaker', 'soak-password-1');
     const { token, gate } = await login(server.login, 'soaker', 'soak-password-1');
@@ -60,8 +60,19 @@ describe('the soak server and its sampler', () => {
     // Listeners: HTTP, RPC and the TCP and WebSocket gates; KCP's UDP socket.
     expect(resources.handles.TCPServerWrap).toBeGreaterThanOrEqual(4);
     expect(resources.handles.UDPWrap).toBeGreaterThanOrEqual(1);
-    expect(resources.timers).toBeGreaterThanOrEqual(0);
+    // The engine's timer service and Node's own timers (the engine's clock unrefs its timeouts: counted all the same).
+    expect(resources.timers).toBeGreaterThanOrEqual(1);
+    expect(resources.nodeTimers).toBeGreaterThanOrEqual(1);
     expect(Object.keys(resources.handles)).not.toContain('Timeout');
+    // Timers the server sets are counted until they fire or are cleared (give or take the few the
+    // server sets and clears for itself meanwhile, such as the HTTP connection's keep-alive).
+    const sampler = new ServerSampler(server, inspector, clock, () => start);
+    await inspector.evaluate('(globalThis.soakTimers = Array.from({ length: 50 }, () => setTimeout(() => {}, 60_000).unref()), 0)');
+    const more = await sampler.resources();
+    await inspector.evaluate('(globalThis.soakTimers.forEach((t) => clearTimeout(t)), 0)');
+    const fewer = await sampler.resources();
+    expect(more.nodeTimers).toBeGreaterThanOrEqual(resources.nodeTimers + 45);
+    expect(fewer.nodeTimers).toBeLessThanOrEqual(more.nodeTimers - 45);
   });
 
   it('keeps only the end of the output and counts the warnings and errors it logged', () => {

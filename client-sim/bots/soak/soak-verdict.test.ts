@@ -6,12 +6,12 @@ import { soakVerdict, type SoakEnd } from './soak-verdict.js';
 function samples(heap: (t: number) => number, rss: (t: number) => number): ServerSample[] {
   return Array.from({ length: 121 }, (_, i) => {
     const t = i * 10;
-    return { t, rssMiB: rss(t), heapUsedMiB: heap(t), externalMiB: 3, cpuPercent: 50, gateSessions: 100, lobbySessions: 100, entities: 120 };
+    return { t, rssMiB: rss(t), heapUsedMiB: heap(t), externalMiB: 3, cpuPercent: 50, gateSessions: 100, lobbySessions: 100, entities: 120, timers: 230 };
   });
 }
 
 const WINDOW = { warmupEndS: 180, steadyEndS: 1_100 };
-const CLEAN: SoakEnd = { sessions: 0, before: { timers: 4, handles: { TCPServerWrap: 4, UDPWrap: 1 } }, after: { timers: 5, handles: { TCPServerWrap: 4, UDPWrap: 1, TCPSocketWrap: 1 } } };
+const CLEAN: SoakEnd = { sessions: 0, before: { timers: 4, nodeTimers: 6, handles: { TCPServerWrap: 4, UDPWrap: 1 } }, after: { timers: 5, nodeTimers: 7, handles: { TCPServerWrap: 4, UDPWrap: 1, TCPSocketWrap: 1 } } };
 
 describe('soakVerdict', () => {
   it('passes flat memory and no sessions left, with every sample in the series and the end in words', () => {
@@ -23,7 +23,7 @@ describe('soakVerdict', () => {
     expect(memory.verdict.split('\n')).toEqual([
       expect.stringMatching(/^heap: levels off; /),
       expect.stringMatching(/^resident memory: levels off; /),
-      'at the end: 0 sessions live; timers 5 (4 before the bots); handles TCPServerWrap 4, TCPSocketWrap 1, UDPWrap 1 (before: TCPServerWrap 4, UDPWrap 1)',
+      'at the end: 0 sessions live; engine timers 5 (4 before the bots), Node timers 7 (6); handles TCPServerWrap 4, TCPSocketWrap 1, UDPWrap 1 (before: TCPServerWrap 4, UDPWrap 1)',
     ]);
   });
 
@@ -41,9 +41,9 @@ describe('soakVerdict', () => {
 
   it('fails when sessions are still live after every bot left, and says so when the count is unknown', () => {
     expect(soakVerdict(samples(() => 80, () => 210), WINDOW, { ...CLEAN, sessions: 3 }).failures).toEqual(['server: 3 sessions still live after every bot left']);
-    const unknown = soakVerdict(samples(() => 80, () => 210), WINDOW, { ...CLEAN, sessions: undefined });
+    const unknown = soakVerdict(samples(() => 80, () => 210), WINDOW, { ...CLEAN, sessions: undefined, after: { ...CLEAN.after, timers: undefined } });
     expect(unknown.failures).toEqual([]);
-    expect(unknown.memory.verdict).toMatch(/at the end: unknown sessions live/);
+    expect(unknown.memory.verdict).toMatch(/at the end: unknown sessions live; engine timers unknown \(4 before the bots\)/);
   });
 
   it('gives no verdict on memory, and no failure, for a run too short to judge', () => {

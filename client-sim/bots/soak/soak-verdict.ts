@@ -57,7 +57,7 @@ export function soakVerdict(samples: readonly ServerSample[], window: SoakWindow
   const lines = [
     `heap: ${heap.text}`,
     `resident memory: ${rss.text}`,
-    `at the end: ${end.sessions ?? 'unknown'} sessions live; timers ${end.after.timers} (${end.before.timers} before the bots); handles ${formatHandles(end.after.handles)} (before: ${formatHandles(end.before.handles)})`,
+    `at the end: ${end.sessions ?? 'unknown'} sessions live; engine timers ${end.after.timers ?? 'unknown'} (${end.before.timers ?? 'unknown'} before the bots), Node timers ${end.after.nodeTimers} (${end.before.nodeTimers}); handles ${formatHandles(end.after.handles)} (before: ${formatHandles(end.before.handles)})`,
   ];
   return { memory: { t, rssMiB, heapUsedMiB, verdict: lines.join('\n') }, failures };
 }

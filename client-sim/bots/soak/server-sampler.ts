@@ -34,6 +34,8 @@ export interface ServerResources {
   timers: number | undefined;
   /** Node's timers not yet fired or cleared, whether they keep the process alive or not. */
   nodeTimers: number;
+  /** The same by delay in ms, the five most common, most first: `[delay, count]`. */
+  nodeTimerDelays: Array<[number, number]>;
   /** Handles and requests that keep the event loop alive, by type (`TCPSocketWrap`, `UDPWrap`…), timers left out. */
   handles: Record<string, number>;
 }
@@ -76,15 +78,16 @@ export class ServerSampler {
 
   /** The server's timers and active handles now. */
   async resources(): Promise<ServerResources> {
-    const [types, nodeTimers, load] = await Promise.all([this.inspector.evaluate<string[]>('process.getActiveResourcesInfo()'), this.countNodeTimers(), this.load()]);
+    const [types, delays, load] = await Promise.all([this.inspector.evaluate<string[]>('process.getActiveResourcesInfo()'), this.nodeTimerDelays(), this.load()]);
     const handles: Record<string, number> = {};
     for (const type of types) if (type !== 'Timeout') handles[type] = (handles[type] ?? 0) + 1;
-    return { timers: load?.timers, nodeTimers, handles };
+    const byCount = Object.entries(delays).map(([delay, n]): [number, number] => [Number(delay), n]).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return { timers: load?.timers, nodeTimers: byCount.reduce((sum, [, n]) => sum + n, 0), nodeTimerDelays: byCount.slice(0, 5), handles };
   }
 
-  // Every live Timeout object that has neither fired (once) nor been cleared: unref'd ones too,
-  // which process.getActiveResourcesInfo() leaves out, as the engine's clock unrefs its own.
-  private async countNodeTimers(): Promise<number> {
+  // Every live Timeout object that has neither fired (once) nor been cleared, counted by its delay:
+  // unref'd ones too, which process.getActiveResourcesInfo() leaves out, as the engine's clock unrefs its own.
+  private async nodeTimerDelays(): Promise<Record<string, number>> {
     const objectGroup = 'soak-timers';
     try {
       const proto = (await this.inspector.send('Runtime.evaluate', {
@@ -94,10 +97,10 @@ export class ServerSampler {
       const found = (await this.inspector.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup })) as { objects: { objectId: string } };
       const count = (await this.inspector.send('Runtime.callFunctionOn', {
         objectId: found.objects.objectId,
-        functionDeclaration: 'function () { return this.filter((t) => !t._destroyed).length; }',
+        functionDeclaration: 'function () { const by = {}; for (const t of this) if (!t._destroyed) by[t._idleTimeout] = (by[t._idleTimeout] || 0) + 1; return by; }',
         returnByValue: true,
         objectGroup,
-      })) as { result: { value: number } };
+      })) as { result: { value: Record<string, number> } };
       return count.result.value;
     } finally {
       await this.inspector.send('Runtime.releaseObjectGroup', { objectGroup });

@@ -72,6 +72,7 @@ describe('the soak server and its sampler', () => {
     await inspector.evaluate('(globalThis.soakTimers.forEach((t) => clearTimeout(t)), 0)');
     const fewer = await sampler.resources();
     expect(more.nodeTimers).toBeGreaterThanOrEqual(resources.nodeTimers + 45);
+    expect(more.nodeTimerDelays[0]).toEqual([60_000, 50]);
     expect(fewer.nodeTimers).toBeLessThanOrEqual(more.nodeTimers - 45);
   });
 

@@ -62,6 +62,9 @@ export function soakServerArgs(game: string, dir: string): string[] {
     // The soak measures the game under load, not password hashing: each hash at the default cost
     // holds 32 MiB for tens of milliseconds, noise in the resident memory it samples.
     '--login.scrypt.N', '1024',
+    // Its store starts empty, so every bot registers first: at that cost a hash takes about a
+    // millisecond, and the default cap on registrations in progress (16) would pace the ramp.
+    '--login.hashing.maxRegistrations', '1024',
     '--log.level', 'info', '--log.console.colors', 'false', '--log.file.enabled', 'false',
   ];
 }

@@ -3,8 +3,10 @@
  * section of the run's summary, and the failures it adds. It fails when
  *
  * - the JS heap (after a full collection) or the resident memory does not level off over the
- *   steady load after its warm-up (growth-verdict.ts; the heap is held to 2 MiB or 2%, the
- *   resident memory, which the allocator keeps and returns in larger steps, to 8 MiB or 5%);
+ *   steady load (growth-verdict.ts; the heap is held to 2 MiB or 2%, the resident memory, which
+ *   the allocator keeps and returns in larger steps, to 8 MiB or 5%). The steady load starts
+ *   after the warm-up, and not before the server's sessions reached 95% of their peak: bots that
+ *   are still logging in add memory that is the load's, not a leak's;
  * - sessions are still live on the server once every bot has logged out and the sessions'
  *   resume grace has passed.
  *
@@ -42,24 +44,38 @@ export interface SoakVerdict {
   failures: string[];
 }
 
+/** Share of their peak the sessions must reach before memory is judged. */
+export const LOAD_PLATEAU_SHARE = 0.95;
+
 /** Judges the samples (see the module comment). */
 export function soakVerdict(samples: readonly ServerSample[], window: SoakWindow, end: SoakEnd): SoakVerdict {
   const t = samples.map((s) => round(s.t));
   const rssMiB = samples.map((s) => round(s.rssMiB));
   const heapUsedMiB = samples.map((s) => round(s.heapUsedMiB));
   const steady = samples.filter((s) => s.t <= window.steadyEndS);
-  const heap = judgeGrowth(steady.map((s) => s.t), steady.map((s) => s.heapUsedMiB), window.warmupEndS, HEAP_TOLERANCE);
-  const rss = judgeGrowth(steady.map((s) => s.t), steady.map((s) => s.rssMiB), window.warmupEndS, RSS_TOLERANCE);
+  const sessions = (s: ServerSample) => s.gateSessions ?? s.lobbySessions;
+  const peak = Math.max(0, ...steady.map((s) => sessions(s) ?? 0));
+  const plateauS = peak > 0 ? steady.find((s) => (sessions(s) ?? 0) >= LOAD_PLATEAU_SHARE * peak)!.t : undefined;
+  const fromS = Math.max(window.warmupEndS, plateauS ?? -Infinity);
+  const heap = judgeGrowth(steady.map((s) => s.t), steady.map((s) => s.heapUsedMiB), fromS, HEAP_TOLERANCE);
+  const rss = judgeGrowth(steady.map((s) => s.t), steady.map((s) => s.rssMiB), fromS, RSS_TOLERANCE);
   const failures: string[] = [];
   if (heap.levelsOff === false) failures.push(`server heap ${heap.text}`);
   if (rss.levelsOff === false) failures.push(`server resident memory ${rss.text}`);
   if (end.sessions !== undefined && end.sessions > 0) failures.push(`server: ${end.sessions} sessions still live after every bot left`);
+  const load = plateauS === undefined ? 'no sessions seen' : `sessions reached ${Math.round(LOAD_PLATEAU_SHARE * 100)}% of their peak of ${peak} at ${Math.round(plateauS)} s`;
   const lines = [
+    `judged from ${Math.round(fromS)} s to ${Math.round(window.steadyEndS)} s since the run's start (${load}; warm-up to ${Math.round(window.warmupEndS)} s)`,
     `heap: ${heap.text}`,
     `resident memory: ${rss.text}`,
-    `at the end: ${end.sessions ?? 'unknown'} sessions live; engine timers ${end.after.timers ?? 'unknown'} (${end.before.timers ?? 'unknown'} before the bots), Node timers ${end.after.nodeTimers} (${end.before.nodeTimers}); handles ${formatHandles(end.after.handles)} (before: ${formatHandles(end.before.handles)})`,
+    `at the end: ${end.sessions ?? 'unknown'} sessions live; engine timers ${end.after.timers ?? 'unknown'} (${end.before.timers ?? 'unknown'} before the bots), Node timers ${end.after.nodeTimers}${delays(end.after.nodeTimerDelays)} (${end.before.nodeTimers}); handles ${formatHandles(end.after.handles)} (before: ${formatHandles(end.before.handles)})`,
   ];
   return { memory: { t, rssMiB, heapUsedMiB, verdict: lines.join('\n') }, failures };
+}
+
+// ` by delay: 30000 ms ×460, 5000 ms ×3`
+function delays(byDelay: ReadonlyArray<[number, number]>): string {
+  return byDelay.length ? ` by delay: ${byDelay.map(([delay, n]) => `${delay} ms ×${n}`).join(', ')}` : '';
 }
 
 function formatHandles(handles: Record<string, number>): string {

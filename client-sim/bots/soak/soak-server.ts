@@ -79,8 +79,10 @@ export async function startSoakServer(options: SoakServerOptions): Promise<SoakS
     ...(FROM_SOURCE ? ['--conditions=tessera-source', '--import', 'tsx'] : []),
     MAIN, ...soakServerArgs(options.game, options.dir), ...(options.args ?? []),
   ];
-  // The IPC channel tells the server when the soak is gone, so that a killed soak leaves no server behind.
-  const child: ChildProcess = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // The IPC channel tells the server when the soak is gone, so that a killed soak leaves no server
+  // behind. Its own process group: a Ctrl-C in the terminal stops the soak's bots, while the
+  // server stays up to be settled, read and stopped.
+  const child: ChildProcess = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let tail = '';
   let partial = '';

@@ -63,6 +63,12 @@ describe('soakVerdict', () => {
     expect(unknown.memory.verdict).toMatch(/at the end: unknown sessions live; engine timers unknown \(4 before the bots\)/);
   });
 
+  it('fails when the server exited during the soak or could not be read at the end', () => {
+    const gone = soakVerdict(samples(() => 80, () => 210), WINDOW, { sessions: undefined, before: CLEAN.before, after: { error: 'inspector: the connection closed' }, exitedWith: 1 });
+    expect(gone.failures).toEqual(['server: exited with code 1 during the soak', 'server: could not be read at the end: inspector: the connection closed']);
+    expect(gone.memory.verdict.split('\n').at(-1)).toBe('at the end: the server could not be read (inspector: the connection closed)');
+  });
+
   it('gives no verdict on memory, and no failure, for a run too short to judge', () => {
     const { memory, failures } = soakVerdict(samples(() => 80, () => 210).slice(0, 20), WINDOW, CLEAN);
     expect(failures).toEqual([]);

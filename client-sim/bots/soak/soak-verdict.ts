@@ -8,7 +8,8 @@
  *   after the warm-up, and not before the server's sessions reached 95% of their peak: bots that
  *   are still logging in add memory that is the load's, not a leak's;
  * - sessions are still live on the server once every bot has logged out and the sessions'
- *   resume grace has passed.
+ *   resume grace has passed;
+ * - the server exited during the soak, or could not be read at the end.
  *
  * Timers and handles at the end are reported beside the figures at the start, not judged: the
  * server keeps some of each for itself (listeners, flush and report intervals).
@@ -27,7 +28,10 @@ export interface SoakEnd {
   /** Sessions on the gate (or, without one, the lobby) after the bots left; undefined when unknown. */
   sessions: number | undefined;
   before: ServerResources;
-  after: ServerResources;
+  /** Its resources after the bots left, or why they could not be read (the server is gone). */
+  after: ServerResources | { error: string };
+  /** The server's exit code when it exited before the soak stopped it. */
+  exitedWith?: number | null;
 }
 
 /** The steady part of the run, where growth is judged: seconds since the soak's start. */
@@ -63,14 +67,23 @@ export function soakVerdict(samples: readonly ServerSample[], window: SoakWindow
   if (heap.levelsOff === false) failures.push(`server heap ${heap.text}`);
   if (rss.levelsOff === false) failures.push(`server resident memory ${rss.text}`);
   if (end.sessions !== undefined && end.sessions > 0) failures.push(`server: ${end.sessions} sessions still live after every bot left`);
+  if (end.exitedWith !== undefined) failures.push(`server: exited with code ${end.exitedWith} during the soak`);
+  if ('error' in end.after) failures.push(`server: could not be read at the end: ${end.after.error}`);
   const load = plateauS === undefined ? 'no sessions seen' : `sessions reached ${Math.round(LOAD_PLATEAU_SHARE * 100)}% of their peak of ${peak} at ${Math.round(plateauS)} s`;
   const lines = [
     `judged from ${Math.round(fromS)} s to ${Math.round(window.steadyEndS)} s since the run's start (${load}; warm-up to ${Math.round(window.warmupEndS)} s)`,
     `heap: ${heap.text}`,
     `resident memory: ${rss.text}`,
-    `at the end: ${end.sessions ?? 'unknown'} sessions live; engine timers ${end.after.timers ?? 'unknown'} (${end.before.timers ?? 'unknown'} before the bots), Node timers ${end.after.nodeTimers}${delays(end.after.nodeTimerDelays)} (${end.before.nodeTimers}); handles ${formatHandles(end.after.handles)} (before: ${formatHandles(end.before.handles)})`,
+    atTheEnd(end),
   ];
   return { memory: { t, rssMiB, heapUsedMiB, verdict: lines.join('\n') }, failures };
+}
+
+function atTheEnd(end: SoakEnd): string {
+  const { before, after } = end;
+  if ('error' in after) return `at the end: the server could not be read (${after.error})`;
+  const timers = `engine timers ${after.timers ?? 'unknown'} (${before.timers ?? 'unknown'} before the bots), Node timers ${after.nodeTimers}${delays(after.nodeTimerDelays)} (${before.nodeTimers})`;
+  return `at the end: ${end.sessions ?? 'unknown'} sessions live; ${timers}; handles ${formatHandles(after.handles)} (before: ${formatHandles(before.handles)})`;
 }
 
 // ` by delay: 30000 ms ×460, 5000 ms ×3`

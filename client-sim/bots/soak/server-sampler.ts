@@ -34,7 +34,7 @@ export interface ServerResources {
   timers: number | undefined;
   /** Node's timers not yet fired or cleared, whether they keep the process alive or not. */
   nodeTimers: number;
-  /** The same by delay in ms, the five most common, most first: `[delay, count]`. */
+  /** The same by delay in whole ms, the five most common, most first: `[delay, count]`. */
   nodeTimerDelays: Array<[number, number]>;
   /** Handles and requests that keep the event loop alive, by type (`TCPSocketWrap`, `UDPWrap`…), timers left out. */
   handles: Record<string, number>;
@@ -97,7 +97,7 @@ export class ServerSampler {
       const found = (await this.inspector.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup })) as { objects: { objectId: string } };
       const count = (await this.inspector.send('Runtime.callFunctionOn', {
         objectId: found.objects.objectId,
-        functionDeclaration: 'function () { const by = {}; for (const t of this) if (!t._destroyed) by[t._idleTimeout] = (by[t._idleTimeout] || 0) + 1; return by; }',
+        functionDeclaration: 'function () { const by = {}; for (const t of this) if (!t._destroyed) { const d = Math.round(t._idleTimeout); by[d] = (by[d] || 0) + 1; } return by; }',
         returnByValue: true,
         objectGroup,
       })) as { result: { value: Record<string, number> } };

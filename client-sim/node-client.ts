@@ -44,6 +44,8 @@ export { GateClient, RequestError, ConnectionClosed, type GateClientOptions } fr
 export { login, register, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export type { ClientTransportKind, ClientTransportFactory } from './client-transport.js';
+export { emulatedTransport, type EmulatedTransportOptions } from './emulated-link/emulated-transport.js';
+export type { NetworkProfile } from './bots/network-profile.js';
 export type { ClientScript } from './client-script.js';
 export { WorldMirror, type MirrorEntity, type MirrorSpace, type SyncMessageDecoder, type SyncFault, type WorldMirrorOptions } from './world-mirror.js';
 export { Interpolator, type InterpolatorOptions, type Point } from './interpolator.js';

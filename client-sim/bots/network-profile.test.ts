@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BOT_ERRORS, BotError } from './errors.js';
 import { describeNetworkProfile, parseNetworkProfile, parseNetworkProfiles, profileFor, type NetworkProfile } from './network-profile.js';
 
 describe('parseNetworkProfile', () => {
@@ -41,7 +42,8 @@ describe('parseNetworkProfile', () => {
     ['bandwidth=0KB/s', 'above 0'],
     ['label=', 'label is empty'],
   ])('refuses %j, naming what is wrong', (spec, message) => {
-    expect(() => parseNetworkProfile(spec)).toThrow(RangeError);
+    expect(() => parseNetworkProfile(spec)).toThrow(BotError);
+    expect(() => parseNetworkProfile(spec)).toThrow(`BOT_ERR_OPTIONS: ${BOT_ERRORS.BOT_ERR_OPTIONS.message}: network "${spec}" `);
     expect(() => parseNetworkProfile(spec)).toThrow(message);
   });
 });
@@ -52,7 +54,9 @@ describe('parseNetworkProfiles', () => {
   });
 
   it('refuses shares that add up to more than 100%', () => {
-    expect(() => parseNetworkProfiles(['bad,share=60%', 'latency=50ms,share=50%'])).toThrow('add up to 110%');
+    expect(() => parseNetworkProfiles(['bad,share=60%', 'latency=50ms,share=50%'])).toThrow(
+      expect.objectContaining({ code: 'BOT_ERR_OPTIONS', detail: 'network shares add up to 110%, more than 100% of the bots' }),
+    );
   });
 });
 
@@ -103,7 +107,7 @@ describe('profileFor', () => {
   });
 
   it('refuses shares over 100% and a seed that is not a 32-bit integer', () => {
-    expect(() => profileFor(0, [bad, bad, slow], 1)).toThrow('add up to 120%');
+    expect(() => profileFor(0, [bad, bad, slow], 1)).toThrow(expect.objectContaining({ code: 'BOT_ERR_OPTIONS' }));
     expect(() => profileFor(0, [bad], 1.5)).toThrow(RangeError);
   });
 });

@@ -8,6 +8,7 @@
  * `latency=150ms,jitter=20ms,loss=5%,bandwidth=256KB/s,share=50%,label=mobile`.
  */
 import { SeededRandom } from '../../engine/net/emulator/seeded-random.js';
+import { BotError } from './errors.js';
 
 /** A network some bots of a run play behind. Each effect applies to each direction on its own. */
 export interface NetworkProfile {
@@ -50,7 +51,7 @@ const KEYS = ['latency', 'jitter', 'loss', 'bandwidth', 'share', 'label'] as con
  * Reads one `--network` spec. Times take `ms` or `s` (a bare number is ms), rates and shares `%`
  * or a fraction, the bandwidth one of B/s, KB/s, kB/s, MB/s, KiB/s, MiB/s, kbit/s, Mbit/s, Gbit/s.
  * Defaults: share 100%, no delay, no loss, no cap; the label is the spec without its share.
- * @throws RangeError naming the item that is not understood or out of range.
+ * @throws BotError BOT_ERR_OPTIONS naming the item that is not understood or out of range.
  */
 export function parseNetworkProfile(spec: string): NetworkProfile {
   const items = spec.split(',').map((item) => item.trim());
@@ -99,7 +100,7 @@ export function parseNetworkProfile(spec: string): NetworkProfile {
 
 /**
  * Reads every `--network` spec of a run.
- * @throws RangeError for a bad spec, or when the shares add up to more than 100%.
+ * @throws BotError BOT_ERR_OPTIONS for a bad spec, or when the shares add up to more than 100%.
  */
 export function parseNetworkProfiles(specs: readonly string[]): NetworkProfile[] {
   const profiles = specs.map(parseNetworkProfile);
@@ -114,7 +115,8 @@ export function parseNetworkProfiles(specs: readonly string[]): NetworkProfile[]
  * evenly, so any run of consecutive bots (the ones a ramp starts first) gets each profile in close
  * to its share, not only the whole run.
  * @param seed the run's seed, an integer from -2^31 to 2^32 - 1.
- * @throws RangeError when the shares add up to more than 1, or `seed` is not such an integer.
+ * @throws BotError BOT_ERR_OPTIONS when the shares add up to more than 1.
+ * @throws RangeError when `seed` is not such an integer.
  */
 export function profileFor(botIndex: number, profiles: readonly NetworkProfile[], seed: number): NetworkProfile | undefined {
   if (profiles.length === 0) return undefined;
@@ -145,12 +147,12 @@ const SHARE_SLACK = 1e-9;
 function checkShares(profiles: readonly NetworkProfile[]): void {
   const total = profiles.reduce((sum, profile) => sum + profile.share, 0);
   if (total > 1 + SHARE_SLACK) {
-    throw new RangeError(`network shares add up to ${formatNumber(total * 100)}%, more than 100% of the bots`);
+    throw new BotError('BOT_ERR_OPTIONS', `network shares add up to ${formatNumber(total * 100)}%, more than 100% of the bots`);
   }
 }
 
-function bad(spec: string, what: string): RangeError {
-  return new RangeError(`network "${spec}" ${what}`);
+function bad(spec: string, what: string): BotError {
+  return new BotError('BOT_ERR_OPTIONS', `network "${spec}" ${what}`);
 }
 
 function number(spec: string, key: string, text: string): number {

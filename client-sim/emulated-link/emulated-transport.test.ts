@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNetworkProfile } from '../bots/network-profile.js';
+import * as client from '../node-client.js';
 import { emulatedTransport, linkOptions } from './emulated-transport.js';
 
 describe('linkOptions', () => {
@@ -28,5 +29,11 @@ describe('emulatedTransport', () => {
     const profile = parseNetworkProfile('bad');
     expect(() => emulatedTransport('kcp', profile, { seed: 2 ** 40 })).toThrow(RangeError);
     expect(() => emulatedTransport('tcp', profile, { seed: 1, maxBufferedBytes: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('tessera/client', () => {
+  it('exports emulatedTransport for studios that connect behind a bad network in their own tests', () => {
+    expect(client.emulatedTransport).toBe(emulatedTransport);
   });
 });

@@ -29,7 +29,7 @@ import { openUdpRelay, type UdpRelay } from './udp-relay.js';
 export interface EmulatedTransportOptions extends NodeTransportOptions {
   /** Seed of the links' random decisions (loss, jitter): an integer from -2^31 to 2^32 - 1. */
   seed: number;
-  /** Wakes the links when data is due (default: one service per factory, on `clock`). Share one across a swarm. */
+  /** Wakes the links when data is due; it must run on `clock` (default: one service per factory, on `clock`). Share one across a swarm. */
   timers?: TimerService;
   /**
    * The most bytes one direction of a link holds, queued for its bandwidth or on its way (default

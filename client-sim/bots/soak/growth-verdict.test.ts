@@ -18,7 +18,7 @@ describe('judgeGrowth', () => {
     const { t, v } = series(30, () => 150, 1.5);
     const verdict = judgeGrowth(t, v, 300, TOL);
     expect(verdict.levelsOff).toBe(true);
-    expect(verdict.text).toMatch(/^levels off; last half [+-]\d+\.\d MiB, last quarter [+-]\d+\.\d MiB \(tolerance 3\.0\); slope/);
+    expect(verdict.text).toMatch(/^levels off; last half [+-]\d+\.\d MiB \(tolerance 3\.0\), last quarter [+-]\d+\.\d MiB \(tolerance 3\.0\); slope/);
   });
 
   it('fails a steady leak, however slow, once it outgrows the tolerance', () => {
@@ -51,6 +51,19 @@ describe('judgeGrowth', () => {
     const { t, v } = series(30, (s) => (s < 900 ? 120 : 120 + (s - 900) / 60));
     const verdict = judgeGrowth(t, v, 0, TOL);
     expect(verdict.levelsOff).toBe(false);
+  });
+
+  it("holds a noisy series to twice its noise: a game's heap that jumps by megabytes between samples does not fail by chance", () => {
+    // A deterministic jitter of up to ±5 MiB, as an arena's heap moves with its matches.
+    const jitter = (s: number) => 5 * Math.sin(s * 0.37) * Math.cos(s * 1.3);
+    const flat = series(5, (s) => 85 + jitter(s));
+    const verdict = judgeGrowth(flat.t, flat.v, 120, TOL);
+    expect(verdict.levelsOff).toBe(true);
+    expect(verdict.halfTolerance).toBeGreaterThan(TOL.floorMiB);
+    expect(verdict.quarterTolerance).toBeGreaterThan(TOL.floorMiB);
+    // The same noise on a leak of 1 MiB a minute: over half an hour the growth stands out.
+    const leak = series(30, (s) => 85 + s / 60 + jitter(s));
+    expect(judgeGrowth(leak.t, leak.v, 300, TOL).levelsOff).toBe(false);
   });
 
   it('leaves out the samples before the warm-up, so that the ramp does not count as growth', () => {

@@ -8,10 +8,13 @@
  * 2. Split them into quarters: the last quarter's mean may exceed the third quarter's by at most
  *    the tolerance.
  *
- * Both must hold. The tolerance is the larger of an absolute floor (MiB) and a share of the last
- * half's mean, so that noise on a flat series and a small server's jitter both pass, while a
- * leak that grows steadily fails both tests whatever its rate. With fewer than
- * {@link MIN_JUDGED_SAMPLES} samples after the warm-up there is no verdict.
+ * Both must hold. The tolerance is the largest of an absolute floor (MiB), a share of the last
+ * half's mean, and twice the noise of what is compared (the standard error of the last half's
+ * rise along its line; of the difference of the two quarters' means): a heap that a game's state
+ * moves by megabytes from one sample to the next does not fail a short soak by chance, while a
+ * leak that grows steadily fails both tests, whatever its rate, once the soak is long enough for
+ * its growth to stand out. With fewer than {@link MIN_JUDGED_SAMPLES} samples after the warm-up
+ * there is no verdict.
  */
 
 /** Samples after the warm-up needed for a verdict (two per quarter). */
@@ -36,8 +39,11 @@ export interface GrowthVerdict {
   lastHalfRise: number;
   /** The last quarter's mean minus the third quarter's, MiB. */
   lastQuarterRise: number;
-  /** The tolerance both rises were held to, MiB. */
+  /** The floor or share of the level the rises were held to at least, MiB. */
   tolerance: number;
+  /** What each rise was held to: the tolerance, or twice its noise when that is larger, MiB. */
+  halfTolerance: number;
+  quarterTolerance: number;
   /** Samples judged (after the warm-up). */
   samples: number;
   /** The verdict in words, e.g. `levels off: last half +0.4 MiB (tolerance 2.0), ...`. */
@@ -62,18 +68,25 @@ export function judgeGrowth(t: readonly number[], values: readonly number[], war
   const quarter = Math.floor(n / 4);
   const allowed = Math.max(tolerance.floorMiB, tolerance.share * mean(lastHalf));
   if (n < MIN_JUDGED_SAMPLES) {
-    return { levelsOff: undefined, firstSlope: NaN, lastSlope: NaN, lastHalfRise: NaN, lastQuarterRise: NaN, tolerance: allowed, samples: n, text: `no verdict: ${n} samples after the warm-up, ${MIN_JUDGED_SAMPLES} needed` };
+    return { levelsOff: undefined, firstSlope: NaN, lastSlope: NaN, lastHalfRise: NaN, lastQuarterRise: NaN, tolerance: allowed, halfTolerance: NaN, quarterTolerance: NaN, samples: n, text: `no verdict: ${n} samples after the warm-up, ${MIN_JUDGED_SAMPLES} needed` };
   }
-  const firstSlope = slope(firstHalf) * 60;
-  const lastSlope = slope(lastHalf) * 60;
-  const lastHalfRise = (lastSlope / 60) * (lastHalf[lastHalf.length - 1]![0] - lastHalf[0]![0]);
-  const lastQuarterRise = mean(points.slice(n - quarter)) - mean(points.slice(n - 2 * quarter, n - quarter));
-  const halfLevels = lastHalfRise <= allowed || lastSlope <= firstSlope / 4;
-  const quarterLevels = lastQuarterRise <= allowed;
+  const first = fit(firstHalf);
+  const last = fit(lastHalf);
+  const firstSlope = first.slope * 60;
+  const lastSlope = last.slope * 60;
+  const span = lastHalf[lastHalf.length - 1]![0] - lastHalf[0]![0];
+  const lastHalfRise = last.slope * span;
+  const third = points.slice(n - 2 * quarter, n - quarter);
+  const fourth = points.slice(n - quarter);
+  const lastQuarterRise = mean(fourth) - mean(third);
+  const halfTolerance = Math.max(allowed, 2 * last.slopeError * span);
+  const quarterTolerance = Math.max(allowed, 2 * Math.sqrt(variance(third) / third.length + variance(fourth) / fourth.length));
+  const halfLevels = lastHalfRise <= halfTolerance || lastSlope <= firstSlope / 4;
+  const quarterLevels = lastQuarterRise <= quarterTolerance;
   const levelsOff = halfLevels && quarterLevels;
   const why = levelsOff ? 'levels off' : !halfLevels ? 'keeps growing: the last half rises beyond the tolerance and as fast as the first' : 'keeps growing: the last quarter is above the one before beyond the tolerance';
-  const text = `${why}; last half ${signed(lastHalfRise)} MiB, last quarter ${signed(lastQuarterRise)} MiB (tolerance ${allowed.toFixed(1)}); slope ${signed(firstSlope, 2)} then ${signed(lastSlope, 2)} MiB/min over ${n} samples`;
-  return { levelsOff, firstSlope, lastSlope, lastHalfRise, lastQuarterRise, tolerance: allowed, samples: n, text };
+  const text = `${why}; last half ${signed(lastHalfRise)} MiB (tolerance ${halfTolerance.toFixed(1)}), last quarter ${signed(lastQuarterRise)} MiB (tolerance ${quarterTolerance.toFixed(1)}); slope ${signed(firstSlope, 2)} then ${signed(lastSlope, 2)} MiB/min over ${n} samples`;
+  return { levelsOff, firstSlope, lastSlope, lastHalfRise, lastQuarterRise, tolerance: allowed, halfTolerance, quarterTolerance, samples: n, text };
 }
 
 function mean(points: ReadonlyArray<[number, number]>): number {
@@ -82,23 +95,32 @@ function mean(points: ReadonlyArray<[number, number]>): number {
   return points.length ? sum / points.length : 0;
 }
 
-// Least-squares slope of v over t, per second; 0 when all times are equal.
-function slope(points: ReadonlyArray<[number, number]>): number {
-  let st = 0;
-  let sv = 0;
-  for (const [t, v] of points) {
-    st += t;
-    sv += v;
-  }
-  const mt = st / points.length;
-  const mv = sv / points.length;
+// Sample variance of the values; 0 for fewer than two.
+function variance(points: ReadonlyArray<[number, number]>): number {
+  if (points.length < 2) return 0;
+  const m = mean(points);
+  let sum = 0;
+  for (const [, v] of points) sum += (v - m) ** 2;
+  return sum / (points.length - 1);
+}
+
+// Least-squares line of v over t: its slope per second, and the slope's standard error (from the
+// residuals); both 0 when all times are equal.
+function fit(points: ReadonlyArray<[number, number]>): { slope: number; slopeError: number } {
+  const mt = points.reduce((sum, [t]) => sum + t, 0) / points.length;
+  const mv = mean(points);
   let num = 0;
   let den = 0;
   for (const [t, v] of points) {
     num += (t - mt) * (v - mv);
     den += (t - mt) ** 2;
   }
-  return den === 0 ? 0 : num / den;
+  if (den === 0) return { slope: 0, slopeError: 0 };
+  const slope = num / den;
+  let residuals = 0;
+  for (const [t, v] of points) residuals += (v - mv - slope * (t - mt)) ** 2;
+  const slopeError = points.length > 2 ? Math.sqrt(residuals / (points.length - 2) / den) : 0;
+  return { slope, slopeError };
 }
 
 function signed(v: number, digits = 1): string {

@@ -4,7 +4,7 @@
  *
  * - the JS heap (after a full collection) or the resident memory does not level off over the
  *   steady load (growth-verdict.ts; the heap is held to 2 MiB or 2%, the resident memory, which
- *   the allocator keeps and returns in larger steps, to 8 MiB or 5%). The steady load starts
+ *   the allocator keeps and returns in larger steps, to 8 MiB or 5%, or either to twice its noise). The steady load starts
  *   after the warm-up, and not before the server's sessions reached 95% of their peak: bots that
  *   are still logging in add memory that is the load's, not a leak's;
  * - sessions are still live on the server once every bot has logged out and the sessions'

@@ -18,6 +18,7 @@ function connector(clock: ManualClock, refusals: Map<string, LoginFailed[]> = ne
   const fake: BotConnector = {
     async register(username) {
       calls.push(`register ${username}`);
+      if (accounts.has(username)) throw new LoginFailed(409, 'LOGIN_ERR_USERNAME_TAKEN', username);
       accounts.add(username);
       return `uid-${username}`;
     },
@@ -85,7 +86,7 @@ describe('BotSwarm', () => {
     await run(clock, 100);
     expect(bots.connected).toBe(1);
     expect(bots.connecting).toBe(2);
-    expect(calls.slice(0, 3)).toEqual(['login bot-0', 'register bot-0', 'login bot-0']);
+    expect(calls.slice(0, 2)).toEqual(['register bot-0', 'login bot-0']);
     await run(clock, 2_000);
     expect(bots.connected).toBe(3);
     const stopped = bots.stop();
@@ -98,6 +99,22 @@ describe('BotSwarm', () => {
     expect(snapshot.routes.login).toMatchObject({ count: 3, errors: 0 });
     expect(snapshot.errors).toEqual({});
     expect(snapshot.iterations).toBeGreaterThan(10);
+  });
+
+  it('logs in to the accounts of an earlier run after a registration refused as taken', async () => {
+    const clock = new ManualClock();
+    const { fake, calls } = connector(clock);
+    await fake.register('bot-0', 'pw');
+    calls.length = 0;
+    const { swarm: bots, metrics } = swarm(clock, thinker, fake, { bots: 1 });
+    bots.start();
+    await run(clock, 100);
+    expect(calls).toEqual(['register bot-0', 'login bot-0']);
+    expect(bots.connected).toBe(1);
+    expect(metrics.snapshot().errors).toEqual({});
+    const stopped = bots.stop();
+    await run(clock, 100);
+    await stopped;
   });
 
   it('retries a login refused with Retry-After, counting the refusal, after the time it says', async () => {

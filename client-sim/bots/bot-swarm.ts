@@ -71,7 +71,7 @@ interface Account {
   username: string;
   password: string;
   mode: 'login' | 'register';
-  /** Whether this bot registered it in this run. */
+  /** Whether it is known to exist: registered in this run, or found taken by a registration. */
   registered: boolean;
 }
 
@@ -218,22 +218,23 @@ export class BotSwarm {
     }
   }
 
-  /** Registers when it must, logs in (in login mode, registering an account of a first run), connects. */
+  /**
+   * Makes sure the account exists, logs in and connects. It registers before its first login of
+   * the run: the login service refuses a taken name before it hashes anything, so a second run's
+   * registration costs it nothing, where a login tried first would cost a password hash for every
+   * new account (a login of an unknown name is hashed too).
+   */
   private async enter(index: number, account: Account): Promise<Session> {
     const { connector } = this.options;
-    if (account.mode === 'register' && !account.registered) {
-      await connector.register(account.username, account.password);
+    if (!account.registered) {
+      try {
+        await connector.register(account.username, account.password);
+      } catch (err) {
+        if (!(account.mode === 'login' && err instanceof LoginFailed && err.serverCode === 'LOGIN_ERR_USERNAME_TAKEN')) throw err;
+      }
       account.registered = true;
     }
-    let login: LoginResult;
-    try {
-      login = await connector.login(account.username, account.password);
-    } catch (err) {
-      if (!(err instanceof LoginFailed && err.serverCode === 'LOGIN_ERR_BAD_CREDENTIALS' && account.mode === 'login' && !account.registered)) throw err;
-      await connector.register(account.username, account.password);
-      account.registered = true;
-      login = await connector.login(account.username, account.password);
-    }
+    const login = await connector.login(account.username, account.password);
     const client = await connector.connect(index, login);
     return { client, username: account.username, uid: login.uid };
   }

@@ -74,7 +74,8 @@ export type Objective =
 export interface ScenarioAccounts {
   /**
    * `login` (default): bot i logs in as `<prefix>-<i>`, registering it first when it does not
-   * exist, so that a second run reuses the accounts. `register`: every run registers new accounts
+   * exist (the runner tries the registration first: refused as taken, it costs the service no
+   * hash), so that a second run reuses the accounts. `register`: every run registers new accounts
    * (`<prefix>-<run id>-<i>`).
    */
   mode?: 'login' | 'register';

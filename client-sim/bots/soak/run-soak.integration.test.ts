@@ -104,4 +104,31 @@ describe('npm run soak', () => {
     expect(output).toMatch(/BOT_ERR_OPTIONS: .*--minutes and --bots are required/);
     expect(output).toMatch(/usage: npm run soak -- --minutes N --bots M/);
   }, 60_000);
+
+  it('stops on Ctrl-C, writes its report, stops its server and exits 130', async () => {
+    const folder = join(out, 'cli-stopped');
+    const child = spawn(process.execPath, [
+      '--conditions=tessera-source', '--import', 'tsx', 'client-sim/bots/soak.ts',
+      '--minutes', '5', '--bots', '5', '--game', 'examples/inventory', '--scenario', SCENARIO, '--sample', '1s', '--ramp', '1s', '--workers', '1', '--out', folder,
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let signalled = false;
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      if (!signalled && / steady +bots 5\/5 /.test(output)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(130);
+    expect(output).toMatch(/soak: stopping \(Ctrl-C again to exit at once\)/);
+    expect(output).toContain(`soak: report in ${folder}`);
+    expect(JSON.parse(await readFile(join(folder, 'summary.json'), 'utf8'))).toMatchObject({ ended: 'interrupted', passed: false });
+    // Its server stopped with it: nothing answers at the login URL it printed.
+    const login = /server at (http:\/\/\S+)/.exec(output)![1]!;
+    await expect(fetch(`${login}/health`)).rejects.toThrow();
+  }, 120_000);
 });

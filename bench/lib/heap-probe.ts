@@ -2,15 +2,12 @@
  * Measures what a server process holds, through the inspector it was started with
  * (`--inspect=127.0.0.1:0`): full garbage collections first, then `process.memoryUsage()`. A
  * resident-memory sample without that measures the garbage of the last burst, not what is kept.
+ * The inspector connection is client-sim/bots/soak/inspector-client.ts, which the soak runner uses too.
  */
-import WebSocket from 'ws';
+import { connectInspector, inspectorUrlIn, type HeldMemory } from '../../client-sim/bots/soak/inspector-client.js';
+import { SystemClock } from '../../engine/timer/clock.js';
 
-/** Memory of the process after collecting garbage. */
-export interface HeldMemory {
-  rss: number;
-  heapUsed: number;
-  external: number;
-}
+export type { HeldMemory };
 
 /** A connection to a process's inspector. */
 export interface HeapProbe {
@@ -30,33 +27,10 @@ export interface HeapProbe {
  * @throws Error when the output holds no such line.
  */
 export async function connectHeapProbe(output: string): Promise<HeapProbe> {
-  const url = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+  const url = inspectorUrlIn(output);
   if (!url) throw new Error('heap probe: the process was not started with --inspect');
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.once('open', resolve);
-    socket.once('error', reject);
-  });
-  let nextId = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
-    waiting.delete(message.id ?? -1);
-  });
-  const send = (method: string, params: object = {}): Promise<unknown> =>
-    new Promise((resolve) => {
-      const id = ++nextId;
-      waiting.set(id, resolve);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  const held = async (): Promise<HeldMemory> => {
-    // Twice: the first collection can leave objects that only the second frees (weak callbacks).
-    await send('HeapProfiler.collectGarbage');
-    await send('HeapProfiler.collectGarbage');
-    const reply = (await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())' })) as { result: { value: string } };
-    return JSON.parse(reply.result.value) as HeldMemory;
-  };
+  const inspector = await connectInspector(url, { clock: new SystemClock() });
+  const held = () => inspector.held();
   return {
     held,
     async settled() {
@@ -69,6 +43,6 @@ export async function connectHeapProbe(output: string): Promise<HeapProbe> {
       }
       return last;
     },
-    close: () => socket.close(),
+    close: () => inspector.close(),
   };
 }

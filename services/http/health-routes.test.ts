@@ -21,6 +21,15 @@ describe('health routes', () => {
     expect(res.json()).toEqual({ status: 'ok', serverId: 's1', role: 'standalone', state: 'ready', uptimeMs: 2_500 });
   });
 
+  it('adds what the process holds to /health and /ready when the source reports it', async () => {
+    server = new HttpServer({ host: '127.0.0.1', port: 0, logger: new MemoryLogger() });
+    let sessions = 3;
+    registerHealthRoutes(server.app, { serverId: () => 's1', role: 'standalone', startedAt: 0, now: () => 1, state: () => 'ready', checks: () => ({}), load: () => ({ gateSessions: sessions, entities: 7 }) });
+    expect((await server.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ status: 'ok', load: { gateSessions: 3, entities: 7 } });
+    sessions = 0;
+    expect((await server.app.inject({ method: 'GET', url: '/ready' })).json()).toMatchObject({ status: 'ready', load: { gateSessions: 0, entities: 7 } });
+  });
+
   it('answers /ready with 200 when ready and 503 while starting or draining', async () => {
     expect((await setup('ready').app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
     await server!.stop();

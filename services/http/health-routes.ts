@@ -12,10 +12,15 @@ export interface HealthSource {
   state(): LifecycleState;
   /** Dependencies that must be up for the process to be ready, by name (e.g. `store`). */
   checks(): Record<string, boolean>;
+  /**
+   * What the process holds now, by name (e.g. `gateSessions`, `lobbySessions`, `entities`, the
+   * figures of its cluster load reports, and its pending `timers`), for operators and soak runs.
+   */
+  load?(): Record<string, number>;
 }
 
 /**
- * `GET /health`: liveness, 200 while the process runs. `GET /ready`: 200 once every module has
+ * `GET /health`: liveness, 200 while the process runs, with what it holds (`load`). `GET /ready`: 200 once every module has
  * started, until the drain begins, while every check passes; 503 otherwise, so load balancers
  * stop routing to a process that is stopping or has lost its store.
  */
@@ -25,6 +30,7 @@ export function registerHealthRoutes(app: FastifyInstance, source: HealthSource)
     role: source.role,
     state: source.state(),
     uptimeMs: Math.round(source.now() - source.startedAt),
+    ...(source.load ? { load: source.load() } : {}),
   });
   app.get('/health', async () => ({ status: 'ok', ...body() }));
   app.get('/ready', async (_req, reply) => {

@@ -43,6 +43,12 @@ describe('reportHtml', () => {
     expect(html).toContain(summary.memory!.verdict);
   });
 
+  it("gives each line of the soak's verdict a paragraph of its own", () => {
+    const summary = sampleSummary({ memory: true });
+    summary.memory!.verdict = 'heap: levels off\nresident memory: levels off\nat the end: 0 sessions live';
+    expect(reportHtml(summary, assets)).toContain('<p>heap: levels off</p>\n<p>resident memory: levels off</p>\n<p>at the end: 0 sessions live</p>');
+  });
+
   it('has no memory section without a soak', () => {
     expect(reportHtml(sampleSummary(), assets)).not.toContain('id="memory"');
   });

@@ -43,7 +43,7 @@ function memoryHtml(summary: RunSummary, plots: PlotSpec[]): string {
   if (!summary.memory) return '';
   return `<section id="memory">
 <h2>Server memory</h2>
-<p>${escapeHtml(summary.memory.verdict)}</p>
+${summary.memory.verdict.split('\n').map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
 <div class="plots">
 ${plots.filter((p) => p.section === 'memory').map(figure).join('\n')}
 </div>

@@ -30,6 +30,7 @@ import { Space, type SpaceRef } from './space.js';
 import { SpaceError } from './space-errors.js';
 import { SpaceInterest } from './space-interest.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
+import { isStartInstance, reserveStartInstance, type StartInstanceSpaces } from './start-instances.js';
 import { atRate } from './system-rate.js';
 
 /**
@@ -83,7 +84,8 @@ export interface SpaceHostOptions {
   /**
    * Spaces this lobby hosts at most (`lobby.maxSpaces`, an integer >= 1; default
    * {@link DEFAULT_MAX_SPACES}): live ones, those being created and those being disposed. Past it
-   * `create` answers SPACE_ERR_TOO_MANY; the game's start space is always made.
+   * `create` answers SPACE_ERR_TOO_MANY; the first instance of the game's start space is always
+   * made, further ones only within it.
    */
   maxSpaces?: number;
 }
@@ -105,6 +107,12 @@ export class SpaceHost {
   private readonly kept: KeptSpaces;
   private readonly nextId: () => string;
   private readonly maxSpaces: number;
+  /** The start space's instances, as start-instances.ts sees this host. */
+  private readonly instances: StartInstanceSpaces = {
+    get: (id) => this.spaces.get(id),
+    creating: (id) => this.creating.get(id),
+    open: (type, id, capped) => this.open(type, { id }, capped),
+  };
 
   /** @throws RangeError when `maxSpaces` is not an integer >= 1. */
   constructor(private readonly options: SpaceHostOptions) {
@@ -174,9 +182,11 @@ export class SpaceHost {
   /**
    * Places an avatar that a session just bound: into space `spaceId` when the bind names one that
    * is here; else, when it is in a space already (a newer login took it over), where it is; else
-   * into the game's `startSpace` on this lobby (created on first use); else it stays in the lobby
-   * world. The client is told its space (`sys.space`). A space that is gone or full is logged, and
-   * the avatar goes to the start space or stays in the lobby world: a login never fails for it.
+   * into the game's `startSpace` on this lobby: its first instance with room (start-instances.ts:
+   * `<type>@<lobbyId>`, then `:2`, `:3` … created on first use when the type has `maxPlayers`);
+   * else it stays in the lobby world. The client is told its space (`sys.space`). A space that is
+   * gone or full is logged, and the avatar goes to the start space or stays in the lobby world
+   * (every instance full and no more can be made): a login never fails for it.
    */
   async placeOnBind(avatar: PlayerEntity, spaceId: string | undefined): Promise<void> {
     const current = this.spaceOf(avatar);
@@ -190,8 +200,28 @@ export class SpaceHost {
     }
     const start = this.options.game.startSpace;
     if (start === undefined) return;
-    const target = await this.startSpace(start);
-    if (!(await this.tryPlace(avatar, target))) this.options.logger.warn('space: the start space is full; the player stays in the lobby world', { spaceId: target.id, entityId: avatar.id });
+    const placed = await avatar.queue.after(() => this.toStart(avatar, start));
+    if (!placed) this.options.logger.warn('space: every start space is full and no more can be made; the player stays in the lobby world', { spaceType: start, entityId: avatar.id });
+  }
+
+  /**
+   * Moves `avatar` into the game's start space on this lobby by the rule of a bind (its first
+   * instance with room, created when none has), as one task on its queue; a no-op when it is in
+   * an instance of it already. Safe to call without awaiting from the avatar's own request
+   * handler, as {@link enterLocal}.
+   * @returns the instance it is in.
+   * @throws Error when the game declares no `startSpace`; (rejects) SpaceError SPACE_ERR_TOO_MANY
+   *   when every instance is full and this lobby may host no more spaces (the avatar stays where
+   *   it was), or what creating an instance throws.
+   */
+  enterStart(avatar: PlayerEntity): Promise<Space> {
+    const start = this.options.game.startSpace;
+    if (start === undefined) return Promise.reject(new Error('enterStart: the game declares no startSpace'));
+    return avatar.queue.after(async () => {
+      const space = await this.toStart(avatar, start);
+      if (!space) throw new SpaceError('SPACE_ERR_TOO_MANY', `every ${start} space of this lobby is full, and ${this.hosted} of ${this.maxSpaces} spaces are hosted`);
+      return space;
+    });
   }
 
   /**
@@ -263,7 +293,7 @@ export class SpaceHost {
     for (const space of this.spaces.values()) space.stop();
   }
 
-  // `capped` false: the game's start space, which binds need, is made whatever the count.
+  // `capped` false: the first instance of the game's start space, which binds need, is made whatever the count.
   private open(type: string, options: CreateSpaceOptions, capped: boolean): Promise<Space> {
     let definition: SpaceDefinition;
     let id: string;
@@ -287,11 +317,15 @@ export class SpaceHost {
     return spaces[type]!;
   }
 
-  private startSpace(type: string): Promise<Space> {
-    const id = `${type}@${this.options.lobbyId()}`;
-    const live = this.spaces.get(id);
-    if (live && !live.isDisposed) return Promise.resolve(live);
-    return this.creating.get(id) ?? this.open(type, { id }, false);
+  // In the avatar's queue: into the first start instance with room; undefined when none can be had.
+  private async toStart(avatar: PlayerEntity, type: string): Promise<Space | undefined> {
+    const lobbyId = this.options.lobbyId();
+    const current = this.spaceOf(avatar);
+    if (current?.type === type && isStartInstance(current.id, type, lobbyId)) return current;
+    if (!avatar.alive) throw new Error(`space: the avatar ${avatar.id} is gone`);
+    const target = await reserveStartInstance(this.instances, type, lobbyId, this.maxSpaces + 1);
+    if (target) await this.moveReserved(avatar, target);
+    return target;
   }
 
   private async build(type: string, id: string, definition: SpaceDefinition, data: unknown): Promise<Space> {
@@ -363,16 +397,23 @@ export class SpaceHost {
     }
   }
 
-  // The move itself, in the avatar's queue. The avatar leaves the old world in the same turn as
-  // the old space lets it go, so that the space (empty now) is never disposed with it inside.
+  // The move itself, in the avatar's queue.
   private async move(avatar: PlayerEntity, target: Space): Promise<void> {
-    const from = this.spaceOf(avatar);
-    if (from === target) return;
+    if (this.spaceOf(avatar) === target) return;
     if (!avatar.alive) throw new Error(`space ${target.id}: the avatar is gone`);
     if (target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} is disposed`);
     if (!target.reserve()) throw new SpaceError('SPACE_ERR_FULL', `${target.id} takes ${target.definition.maxPlayers} players`);
+    await this.moveReserved(avatar, target);
+  }
+
+  // The move with a place held in `target`, given back when the avatar does not get in. The
+  // avatar leaves the old world in the same turn as the old space lets it go, so that the space
+  // (empty now) is never disposed with it inside.
+  private async moveReserved(avatar: PlayerEntity, target: Space): Promise<void> {
+    const from = this.spaceOf(avatar);
     let emptied = false;
     try {
+      if (from === target) throw new Error(`space ${target.id}: the avatar is in it already`);
       if (from) await this.hook(from, 'onPlayerLeave', () => from.definition.onPlayerLeave?.(from, avatar), avatar);
       const world = avatar.placedWorld;
       if (!world || !avatar.alive || target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} was disposed, or the avatar left, during the move`);

@@ -46,7 +46,7 @@ export interface GameSpaces {
    * a no-op when it is in one already. Resolves once it is there; safe to call without awaiting
    * from the player's own request handler, as `enter`.
    * @returns the instance it is in.
-   * @throws Error when the game declares no `startSpace`; (rejects) SpaceError
+   * @throws (rejects) Error when the game declares no `startSpace`; SpaceError
    *   SPACE_ERR_NOT_A_PLAYER, SPACE_ERR_TOO_MANY (every instance full and this lobby may host no
    *   more spaces; the player stays where it was).
    */

@@ -5,10 +5,8 @@
  * names of spaces, creating a space on another lobby, moving a player there through its gate)
  * plugs in through {@link SpaceNames} and the `space` a bind carries ({@link SpaceHost.placeOnBind}).
  *
- * Moving a player (same lobby, {@link SpaceHost.enterLocal}) is one task on the avatar's queue,
- * so the player's requests before it finish first and those after it run in the new space:
- * `onPlayerLeave` of the old space → World.transfer → `onPlayerEnter` of the new → `sys.space`
- * `{ spaceId, type, lobbyId }` pushed to the client → the new space's sync stage owes it a snapshot.
+ * Moving a player (same lobby, {@link SpaceHost.enterLocal}) is one task on the avatar's queue
+ * (space-moves.ts), so its requests before it finish first and those after run in the new space.
  */
 import type { EntityHost } from '../engine/ecs/entity-host.js';
 import type { EntityPersistence } from '../engine/ecs/entity-persistence.js';
@@ -18,7 +16,6 @@ import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { World } from '../engine/ecs/world.js';
 import type { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Logger } from '../engine/log/types.js';
-import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { Store } from '../engine/persist/store.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
@@ -29,6 +26,7 @@ import { PlayerEntity } from './player-entity.js';
 import { Space, type SpaceRef } from './space.js';
 import { SpaceError } from './space-errors.js';
 import { SpaceInterest } from './space-interest.js';
+import { runHook, SpaceMoves } from './space-moves.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { isStartInstance, reserveStartInstance, type StartInstanceSpaces } from './start-instances.js';
 import { atRate } from './system-rate.js';
@@ -107,6 +105,7 @@ export class SpaceHost {
   private readonly kept: KeptSpaces;
   private readonly nextId: () => string;
   private readonly maxSpaces: number;
+  private readonly moves = new SpaceMoves((entity) => this.spaceOf(entity));
   /** The start space's instances, as start-instances.ts sees this host. */
   private readonly instances: StartInstanceSpaces = {
     get: (id) => this.spaces.get(id),
@@ -175,7 +174,7 @@ export class SpaceHost {
     return avatar.queue.after(async () => {
       const target = this.spaces.get(spaceId);
       if (!target) throw new SpaceError('SPACE_ERR_NOT_FOUND', spaceId);
-      await this.move(avatar, target);
+      await this.moves.move(avatar, target);
     });
   }
 
@@ -195,7 +194,7 @@ export class SpaceHost {
       if (target && (await this.tryPlace(avatar, target))) return;
       this.options.logger.warn('space: the space a bind named is not here or is full', { spaceId, entityId: avatar.id });
     } else if (current) {
-      this.tell(avatar, current);
+      this.moves.tell(avatar, current);
       return;
     }
     const start = this.options.game.startSpace;
@@ -210,7 +209,7 @@ export class SpaceHost {
    * an instance of it already. Safe to call without awaiting from the avatar's own request
    * handler, as {@link enterLocal}.
    * @returns the instance it is in.
-   * @throws Error when the game declares no `startSpace`; (rejects) SpaceError SPACE_ERR_TOO_MANY
+   * @throws (rejects) Error when the game declares no `startSpace`; SpaceError SPACE_ERR_TOO_MANY
    *   when every instance is full and this lobby may host no more spaces (the avatar stays where
    *   it was), or what creating an instance throws.
    */
@@ -241,14 +240,8 @@ export class SpaceHost {
    * throws) back to the lobby world, before it is saved. Call it from the avatar's queue (the
    * close holds it). A no-op for an avatar in no space.
    */
-  async leaveOnClose(avatar: PlayerEntity): Promise<void> {
-    const space = this.spaceOf(avatar);
-    if (!space) return;
-    await this.hook(space, 'onPlayerLeave', () => space.definition.onPlayerLeave?.(space, avatar), avatar);
-    if (!avatar.alive) return;
-    const emptied = space.release(avatar);
-    space.world.transfer(avatar, this.options.worlds.home);
-    if (emptied) await this.emptied(space);
+  leaveOnClose(avatar: PlayerEntity): Promise<void> {
+    return this.moves.leave(avatar, this.options.worlds.home);
   }
 
   /**
@@ -324,7 +317,7 @@ export class SpaceHost {
     if (current?.type === type && isStartInstance(current.id, type, lobbyId)) return current;
     if (!avatar.alive) throw new Error(`space: the avatar ${avatar.id} is gone`);
     const target = await reserveStartInstance(this.instances, type, lobbyId, this.maxSpaces + 1);
-    if (target) await this.moveReserved(avatar, target);
+    if (target) await this.moves.moveReserved(avatar, target);
     return target;
   }
 
@@ -345,7 +338,7 @@ export class SpaceHost {
       await names?.release(ref).catch((releaseErr: unknown) => logger.error('space: releasing the name failed', { err: releaseErr, spaceId: id }));
       throw err;
     }
-    await this.hook(space, 'onCreate', () => definition.onCreate?.(space, data));
+    await runHook(space, 'onCreate', () => definition.onCreate?.(space, data));
     space.start(this.options.createSync?.(space));
     space.logger.info('space: created', { restored: space.restored, entities: space.world.entityCount });
     return space;
@@ -389,59 +382,11 @@ export class SpaceHost {
   // Moves a just-bound avatar, in its queue; false when the space is full.
   private async tryPlace(avatar: PlayerEntity, target: Space): Promise<boolean> {
     try {
-      await avatar.queue.after(() => this.move(avatar, target));
+      await avatar.queue.after(() => this.moves.move(avatar, target));
       return true;
     } catch (err) {
       if (err instanceof SpaceError && err.code === 'SPACE_ERR_FULL') return false;
       throw err;
-    }
-  }
-
-  // The move itself, in the avatar's queue.
-  private async move(avatar: PlayerEntity, target: Space): Promise<void> {
-    if (this.spaceOf(avatar) === target) return;
-    if (!avatar.alive) throw new Error(`space ${target.id}: the avatar is gone`);
-    if (target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} is disposed`);
-    if (!target.reserve()) throw new SpaceError('SPACE_ERR_FULL', `${target.id} takes ${target.definition.maxPlayers} players`);
-    await this.moveReserved(avatar, target);
-  }
-
-  // The move with a place held in `target`, given back when the avatar does not get in. The
-  // avatar leaves the old world in the same turn as the old space lets it go, so that the space
-  // (empty now) is never disposed with it inside.
-  private async moveReserved(avatar: PlayerEntity, target: Space): Promise<void> {
-    const from = this.spaceOf(avatar);
-    let emptied = false;
-    try {
-      if (from === target) throw new Error(`space ${target.id}: the avatar is in it already`);
-      if (from) await this.hook(from, 'onPlayerLeave', () => from.definition.onPlayerLeave?.(from, avatar), avatar);
-      const world = avatar.placedWorld;
-      if (!world || !avatar.alive || target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} was disposed, or the avatar left, during the move`);
-      if (from) emptied = from.release(avatar);
-      world.transfer(avatar, target.world);
-    } catch (err) {
-      target.unreserve();
-      throw err;
-    }
-    target.admit(avatar);
-    if (emptied) await this.emptied(from!);
-    await this.hook(target, 'onPlayerEnter', () => target.definition.onPlayerEnter?.(target, avatar), avatar);
-    this.tell(avatar, target);
-  }
-
-  private emptied(space: Space): Promise<void> {
-    return this.hook(space, 'onEmpty', () => space.definition.onEmpty?.(space));
-  }
-
-  private tell(avatar: PlayerEntity, space: Space): void {
-    avatar.session?.push(SYSTEM_ROUTE.SPACE, { spaceId: space.id, type: space.type, lobbyId: space.lobbyId });
-  }
-
-  private async hook(space: Space, name: string, run: () => unknown, player?: PlayerEntity): Promise<void> {
-    try {
-      await run();
-    } catch (err) {
-      space.logger.error(`space: ${name} failed`, { err, ...(player?.alive ? { entityId: player.id } : {}) });
     }
   }
 

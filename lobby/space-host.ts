@@ -201,6 +201,8 @@ export class SpaceHost {
     if (start === undefined) return;
     const placed = await avatar.queue.after(() => this.toStart(avatar, start));
     if (!placed) this.options.logger.warn('space: every start space is full and no more can be made; the player stays in the lobby world', { spaceType: start, entityId: avatar.id });
+    // Already in a start space (a takeover whose named space is gone): it stays, and is told so.
+    else if (placed === current) this.moves.tell(avatar, placed);
   }
 
   /**

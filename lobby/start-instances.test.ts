@@ -86,6 +86,18 @@ describe('instances of the start space (a start type with maxPlayers)', () => {
     await expect(run.game.spaces.enterStart('nobody')).rejects.toMatchObject({ code: 'SPACE_ERR_NOT_A_PLAYER' });
   });
 
+  it('leaves a player placed again in a start instance where it is, and tells its client so', async () => {
+    const run = await start(1);
+    await run.bind('u1');
+    await run.bind('u2');
+    await waitFor(() => run.spacePushes('u2').length === 1);
+    // A bind naming a space that went away meanwhile: the player is in a start instance already.
+    await run.spaces.placeOnBind(run.lobby.avatarOf('u2')!, 'gone');
+    expect(spaceIdOf(run, 'u2')).toBe('field@lobby-1:2');
+    await waitFor(() => run.spacePushes('u2').length === 2);
+    expect(run.spacePushes('u2')[1]).toEqual({ spaceId: 'field@lobby-1:2', type: 'field', lobbyId: 'lobby-1' });
+  });
+
   it('refuses enterStart in a game without a start space', async () => {
     running = await startSpaceLobby(spaceGame({}, null));
     await running.bind('u1');

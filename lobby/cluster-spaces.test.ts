@@ -17,6 +17,8 @@ import { ManualClock, SystemClock } from '../engine/timer/clock.js';
 import { RecordingGate } from './fixtures/lobby-cluster.js';
 import { SpaceError } from './space-errors.js';
 import { Hero, Purse, SpaceGameLog, spaceGame } from './fixtures/space-game.js';
+import type { GameDefinition } from './define-game.js';
+import { defineSpace } from './define-space.js';
 import { LobbyModule } from './lobby-module.js';
 import type { PlayerEntity } from './player-entity.js';
 import type { SpaceSyncStage } from './space-sync-stage.js';
@@ -45,8 +47,11 @@ afterEach(async () => {
   running = undefined;
 });
 
-/** @param maxSpaces each lobby's cap on spaces (default: the lobby's default). */
-async function startCluster(maxSpaces?: number): Promise<Cluster> {
+/**
+ * @param maxSpaces each lobby's cap on spaces (default: the lobby's default).
+ * @param definition the game both lobbies run.
+ */
+async function startCluster(maxSpaces?: number, definition: GameDefinition = spaceGame()): Promise<Cluster> {
   SpaceGameLog.length = 0;
   stageCalls.length = 0;
   const clock = new SystemClock();
@@ -71,7 +76,7 @@ async function startCluster(maxSpaces?: number): Promise<Cluster> {
     const discovery = new MemoryDiscovery({ cluster, clock, logger });
     await discovery.start();
     await discovery.register({ id, type: 'lobby', address: rpc.address, version: '0', startedAt: 0, load });
-    const module = new LobbyModule({ game: spaceGame(), rpc, discovery, gateType: 'gate', store: () => store, clock, gameClock, logger, createSpaceSync, ...(maxSpaces === undefined ? {} : { maxSpaces }) });
+    const module = new LobbyModule({ game: definition, rpc, discovery, gateType: 'gate', store: () => store, clock, gameClock, logger, createSpaceSync, ...(maxSpaces === undefined ? {} : { maxSpaces }) });
     await module.start();
     lobbies[id] = { module, discovery, sessions: nodes.nodes[0]!.service<LobbySessions>(id, LOBBY_SESSIONS_SERVICE) };
   }
@@ -172,6 +177,18 @@ describe('spaces across lobbies', () => {
       { sessionId: 's-u1', lobbyId: 'lobby-2', spaceId: 'm1' },
       { sessionId: 's-u2', lobbyId: 'lobby-2', spaceId: 'm1' },
     ]);
+  });
+
+  it("names each instance of the start space in discovery, and sends a player back to its own lobby's start space", async () => {
+    const { lobbies } = await startCluster(undefined, spaceGame({ field: defineSpace({ maxPlayers: 1, emptyGraceMs: 0 }) }));
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await bind(one, 'u1');
+    await bind(one, 'u2');
+    expect(await game(two).spaces.find('field@lobby-1:2')).toEqual({ id: 'field@lobby-1:2', type: 'field', lobbyId: 'lobby-1' });
+    await game(one).spaces.create('match', { id: 'm1', here: true });
+    await game(one).spaces.enter('u1', 'm1');
+    expect(await game(one).spaces.enterStart('u1')).toEqual({ id: 'field@lobby-1', type: 'field', lobbyId: 'lobby-1' });
+    expect(game(two).spaces.list()).toEqual([]);
   });
 
   it('refuses to send a player not bound here, or to a space on no live lobby, with coded errors', async () => {

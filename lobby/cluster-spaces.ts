@@ -111,4 +111,9 @@ export class ClusterSpaces implements GameSpaces {
     if (!lobbyId || lobbyId === this.options.rpc.serverId) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${String(spaceId).slice(0, 140)} on no live lobby`);
     await this.options.rpc.call(session.gateId, GATE_SERVICE, 'move', [session.sessionId, lobbyId, spaceId]);
   }
+
+  /** As `GameSpaces.enterStart`: the start space's instances of this lobby, as at login. */
+  enterStart(player: PlayerEntity | string): Promise<SpaceRef> {
+    return this.options.local.enterStart(player);
+  }
 }

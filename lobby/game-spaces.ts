@@ -1,6 +1,6 @@
 /**
  * `game.spaces`: what game code (the game's hooks, its services) does with spaces: create one,
- * find this lobby's, and move a player into one.
+ * find this lobby's, move a player into one, and send a player back to the start space.
  */
 import { PlayerEntity } from './player-entity.js';
 import type { Space, SpaceRef } from './space.js';
@@ -39,6 +39,18 @@ export interface GameSpaces {
    *   SPACE_ERR_FULL.
    */
   enter(player: PlayerEntity | string, spaceId: string): Promise<void>;
+  /**
+   * Sends a player (its avatar, or its uid while its session is bound here) back to the game's
+   * `startSpace` on this lobby, by the rule of a login: the first instance with room
+   * (`<type>@<lobbyId>`, then `:2`, `:3` … when the type has `maxPlayers`), created when none has;
+   * a no-op when it is in one already. Resolves once it is there; safe to call without awaiting
+   * from the player's own request handler, as `enter`.
+   * @returns the instance it is in.
+   * @throws (rejects) Error when the game declares no `startSpace`; SpaceError
+   *   SPACE_ERR_NOT_A_PLAYER, SPACE_ERR_TOO_MANY (every instance full and this lobby may host no
+   *   more spaces; the player stays where it was).
+   */
+  enterStart(player: PlayerEntity | string): Promise<SpaceRef>;
 }
 
 /** What {@link LobbySpaces} needs. */
@@ -69,10 +81,19 @@ export class LobbySpaces implements GameSpaces {
   }
 
   enter(player: PlayerEntity | string, spaceId: string): Promise<void> {
+    const avatar = this.avatar(player);
+    return avatar instanceof SpaceError ? Promise.reject(avatar) : this.options.host.enterLocal(avatar, spaceId);
+  }
+
+  async enterStart(player: PlayerEntity | string): Promise<SpaceRef> {
+    const avatar = this.avatar(player);
+    if (avatar instanceof SpaceError) throw avatar;
+    return (await this.options.host.enterStart(avatar)).ref;
+  }
+
+  private avatar(player: PlayerEntity | string): PlayerEntity | SpaceError {
     const avatar = typeof player === 'string' ? this.options.avatarOf(player) : player;
-    if (!(avatar instanceof PlayerEntity) || !avatar.alive) {
-      return Promise.reject(new SpaceError('SPACE_ERR_NOT_A_PLAYER', typeof player === 'string' ? `uid ${player.slice(0, 80)} is not bound here` : 'not a live PlayerEntity'));
-    }
-    return this.options.host.enterLocal(avatar, spaceId);
+    if (avatar instanceof PlayerEntity && avatar.alive) return avatar;
+    return new SpaceError('SPACE_ERR_NOT_A_PLAYER', typeof player === 'string' ? `uid ${player.slice(0, 80)} is not bound here` : 'not a live PlayerEntity');
   }
 }

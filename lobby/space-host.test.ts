@@ -350,6 +350,23 @@ describe('spaces on one lobby', () => {
     expect(avatar(run, 'u1').space?.id).toBe('field@lobby-1');
   });
 
+  it('starts the grace period again of a space whose only arrival never got in', async () => {
+    let leave: (() => void) | undefined;
+    const run = await start({ field: defineSpace({ emptyGraceMs: 0, onPlayerLeave: () => new Promise<void>((resolve) => (leave = resolve)) }) });
+    await run.bind('u1');
+    await run.game.spaces.create('match', { id: 'm1' });
+    const moving = run.game.spaces.enter('u1', 'm1').catch((err: unknown) => err);
+    await waitFor(() => leave !== undefined);
+    // Its grace period ends while the player's place is held: it stays.
+    await run.advance(1_000);
+    expect(run.game.spaces.local('m1')).toBeDefined();
+    avatar(run, 'u1').destroy();
+    leave!();
+    expect(await moving).toMatchObject({ code: 'SPACE_ERR_NOT_FOUND' });
+    await run.advance(1_000);
+    expect(run.game.spaces.local('m1')).toBeUndefined();
+  });
+
   it('lets other servers call entities in any space of the lobby by their mailbox', async () => {
     const run = await start();
     await run.bind('u1');

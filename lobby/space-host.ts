@@ -5,10 +5,8 @@
  * names of spaces, creating a space on another lobby, moving a player there through its gate)
  * plugs in through {@link SpaceNames} and the `space` a bind carries ({@link SpaceHost.placeOnBind}).
  *
- * Moving a player (same lobby, {@link SpaceHost.enterLocal}) is one task on the avatar's queue,
- * so the player's requests before it finish first and those after it run in the new space:
- * `onPlayerLeave` of the old space → World.transfer → `onPlayerEnter` of the new → `sys.space`
- * `{ spaceId, type, lobbyId }` pushed to the client → the new space's sync stage owes it a snapshot.
+ * Moving a player (same lobby, {@link SpaceHost.enterLocal}) is one task on the avatar's queue
+ * (space-moves.ts), so its requests before it finish first and those after run in the new space.
  */
 import type { EntityHost } from '../engine/ecs/entity-host.js';
 import type { EntityPersistence } from '../engine/ecs/entity-persistence.js';
@@ -18,7 +16,6 @@ import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { World } from '../engine/ecs/world.js';
 import type { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Logger } from '../engine/log/types.js';
-import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { Store } from '../engine/persist/store.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
@@ -29,7 +26,9 @@ import { PlayerEntity } from './player-entity.js';
 import { Space, type SpaceRef } from './space.js';
 import { SpaceError } from './space-errors.js';
 import { SpaceInterest } from './space-interest.js';
+import { runHook, SpaceMoves } from './space-moves.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
+import { isStartInstance, reserveStartInstance, type StartInstanceSpaces } from './start-instances.js';
 import { atRate } from './system-rate.js';
 
 /**
@@ -83,7 +82,8 @@ export interface SpaceHostOptions {
   /**
    * Spaces this lobby hosts at most (`lobby.maxSpaces`, an integer >= 1; default
    * {@link DEFAULT_MAX_SPACES}): live ones, those being created and those being disposed. Past it
-   * `create` answers SPACE_ERR_TOO_MANY; the game's start space is always made.
+   * `create` answers SPACE_ERR_TOO_MANY; the first instance of the game's start space is always
+   * made, further ones only within it.
    */
   maxSpaces?: number;
 }
@@ -105,6 +105,13 @@ export class SpaceHost {
   private readonly kept: KeptSpaces;
   private readonly nextId: () => string;
   private readonly maxSpaces: number;
+  private readonly moves = new SpaceMoves((entity) => this.spaceOf(entity));
+  /** The start space's instances, as start-instances.ts sees this host. */
+  private readonly instances: StartInstanceSpaces = {
+    get: (id) => this.spaces.get(id),
+    creating: (id) => this.creating.get(id),
+    open: (type, id, capped) => this.open(type, { id }, capped),
+  };
 
   /** @throws RangeError when `maxSpaces` is not an integer >= 1. */
   constructor(private readonly options: SpaceHostOptions) {
@@ -167,16 +174,18 @@ export class SpaceHost {
     return avatar.queue.after(async () => {
       const target = this.spaces.get(spaceId);
       if (!target) throw new SpaceError('SPACE_ERR_NOT_FOUND', spaceId);
-      await this.move(avatar, target);
+      await this.moves.move(avatar, target);
     });
   }
 
   /**
    * Places an avatar that a session just bound: into space `spaceId` when the bind names one that
    * is here; else, when it is in a space already (a newer login took it over), where it is; else
-   * into the game's `startSpace` on this lobby (created on first use); else it stays in the lobby
-   * world. The client is told its space (`sys.space`). A space that is gone or full is logged, and
-   * the avatar goes to the start space or stays in the lobby world: a login never fails for it.
+   * into the game's `startSpace` on this lobby: its first instance with room (start-instances.ts:
+   * `<type>@<lobbyId>`, then `:2`, `:3` … created on first use when the type has `maxPlayers`);
+   * else it stays in the lobby world. The client is told its space (`sys.space`). A space that is
+   * gone or full is logged, and the avatar goes to the start space or stays in the lobby world
+   * (every instance full and no more can be made): a login never fails for it.
    */
   async placeOnBind(avatar: PlayerEntity, spaceId: string | undefined): Promise<void> {
     const current = this.spaceOf(avatar);
@@ -185,13 +194,35 @@ export class SpaceHost {
       if (target && (await this.tryPlace(avatar, target))) return;
       this.options.logger.warn('space: the space a bind named is not here or is full', { spaceId, entityId: avatar.id });
     } else if (current) {
-      this.tell(avatar, current);
+      this.moves.tell(avatar, current);
       return;
     }
     const start = this.options.game.startSpace;
     if (start === undefined) return;
-    const target = await this.startSpace(start);
-    if (!(await this.tryPlace(avatar, target))) this.options.logger.warn('space: the start space is full; the player stays in the lobby world', { spaceId: target.id, entityId: avatar.id });
+    const placed = await avatar.queue.after(() => this.toStart(avatar, start));
+    if (!placed) this.options.logger.warn('space: every start space is full and no more can be made; the player stays in the lobby world', { spaceType: start, entityId: avatar.id });
+    // Already in a start space (a takeover whose named space is gone): it stays, and is told so.
+    else if (placed === current) this.moves.tell(avatar, placed);
+  }
+
+  /**
+   * Moves `avatar` into the game's start space on this lobby by the rule of a bind (its first
+   * instance with room, created when none has), as one task on its queue; a no-op when it is in
+   * an instance of it already. Safe to call without awaiting from the avatar's own request
+   * handler, as {@link enterLocal}.
+   * @returns the instance it is in.
+   * @throws (rejects) Error when the game declares no `startSpace`; SpaceError SPACE_ERR_TOO_MANY
+   *   when every instance is full and this lobby may host no more spaces (the avatar stays where
+   *   it was), or what creating an instance throws.
+   */
+  enterStart(avatar: PlayerEntity): Promise<Space> {
+    const start = this.options.game.startSpace;
+    if (start === undefined) return Promise.reject(new Error('enterStart: the game declares no startSpace'));
+    return avatar.queue.after(async () => {
+      const space = await this.toStart(avatar, start);
+      if (!space) throw new SpaceError('SPACE_ERR_TOO_MANY', `every ${start} space of this lobby is full, and ${this.hosted} of ${this.maxSpaces} spaces are hosted`);
+      return space;
+    });
   }
 
   /**
@@ -211,14 +242,8 @@ export class SpaceHost {
    * throws) back to the lobby world, before it is saved. Call it from the avatar's queue (the
    * close holds it). A no-op for an avatar in no space.
    */
-  async leaveOnClose(avatar: PlayerEntity): Promise<void> {
-    const space = this.spaceOf(avatar);
-    if (!space) return;
-    await this.hook(space, 'onPlayerLeave', () => space.definition.onPlayerLeave?.(space, avatar), avatar);
-    if (!avatar.alive) return;
-    const emptied = space.release(avatar);
-    space.world.transfer(avatar, this.options.worlds.home);
-    if (emptied) await this.emptied(space);
+  leaveOnClose(avatar: PlayerEntity): Promise<void> {
+    return this.moves.leave(avatar, this.options.worlds.home);
   }
 
   /**
@@ -263,7 +288,7 @@ export class SpaceHost {
     for (const space of this.spaces.values()) space.stop();
   }
 
-  // `capped` false: the game's start space, which binds need, is made whatever the count.
+  // `capped` false: the first instance of the game's start space, which binds need, is made whatever the count.
   private open(type: string, options: CreateSpaceOptions, capped: boolean): Promise<Space> {
     let definition: SpaceDefinition;
     let id: string;
@@ -287,11 +312,15 @@ export class SpaceHost {
     return spaces[type]!;
   }
 
-  private startSpace(type: string): Promise<Space> {
-    const id = `${type}@${this.options.lobbyId()}`;
-    const live = this.spaces.get(id);
-    if (live && !live.isDisposed) return Promise.resolve(live);
-    return this.creating.get(id) ?? this.open(type, { id }, false);
+  // In the avatar's queue: into the first start instance with room; undefined when none can be had.
+  private async toStart(avatar: PlayerEntity, type: string): Promise<Space | undefined> {
+    const lobbyId = this.options.lobbyId();
+    const current = this.spaceOf(avatar);
+    if (current?.type === type && isStartInstance(current.id, type, lobbyId)) return current;
+    if (!avatar.alive) throw new Error(`space: the avatar ${avatar.id} is gone`);
+    const target = await reserveStartInstance(this.instances, type, lobbyId, this.maxSpaces + 1);
+    if (target) await this.moves.moveReserved(avatar, target);
+    return target;
   }
 
   private async build(type: string, id: string, definition: SpaceDefinition, data: unknown): Promise<Space> {
@@ -311,7 +340,7 @@ export class SpaceHost {
       await names?.release(ref).catch((releaseErr: unknown) => logger.error('space: releasing the name failed', { err: releaseErr, spaceId: id }));
       throw err;
     }
-    await this.hook(space, 'onCreate', () => definition.onCreate?.(space, data));
+    await runHook(space, 'onCreate', () => definition.onCreate?.(space, data));
     space.start(this.options.createSync?.(space));
     space.logger.info('space: created', { restored: space.restored, entities: space.world.entityCount });
     return space;
@@ -355,52 +384,11 @@ export class SpaceHost {
   // Moves a just-bound avatar, in its queue; false when the space is full.
   private async tryPlace(avatar: PlayerEntity, target: Space): Promise<boolean> {
     try {
-      await avatar.queue.after(() => this.move(avatar, target));
+      await avatar.queue.after(() => this.moves.move(avatar, target));
       return true;
     } catch (err) {
       if (err instanceof SpaceError && err.code === 'SPACE_ERR_FULL') return false;
       throw err;
-    }
-  }
-
-  // The move itself, in the avatar's queue. The avatar leaves the old world in the same turn as
-  // the old space lets it go, so that the space (empty now) is never disposed with it inside.
-  private async move(avatar: PlayerEntity, target: Space): Promise<void> {
-    const from = this.spaceOf(avatar);
-    if (from === target) return;
-    if (!avatar.alive) throw new Error(`space ${target.id}: the avatar is gone`);
-    if (target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} is disposed`);
-    if (!target.reserve()) throw new SpaceError('SPACE_ERR_FULL', `${target.id} takes ${target.definition.maxPlayers} players`);
-    let emptied = false;
-    try {
-      if (from) await this.hook(from, 'onPlayerLeave', () => from.definition.onPlayerLeave?.(from, avatar), avatar);
-      const world = avatar.placedWorld;
-      if (!world || !avatar.alive || target.isDisposed) throw new SpaceError('SPACE_ERR_NOT_FOUND', `${target.id} was disposed, or the avatar left, during the move`);
-      if (from) emptied = from.release(avatar);
-      world.transfer(avatar, target.world);
-    } catch (err) {
-      target.unreserve();
-      throw err;
-    }
-    target.admit(avatar);
-    if (emptied) await this.emptied(from!);
-    await this.hook(target, 'onPlayerEnter', () => target.definition.onPlayerEnter?.(target, avatar), avatar);
-    this.tell(avatar, target);
-  }
-
-  private emptied(space: Space): Promise<void> {
-    return this.hook(space, 'onEmpty', () => space.definition.onEmpty?.(space));
-  }
-
-  private tell(avatar: PlayerEntity, space: Space): void {
-    avatar.session?.push(SYSTEM_ROUTE.SPACE, { spaceId: space.id, type: space.type, lobbyId: space.lobbyId });
-  }
-
-  private async hook(space: Space, name: string, run: () => unknown, player?: PlayerEntity): Promise<void> {
-    try {
-      await run();
-    } catch (err) {
-      space.logger.error(`space: ${name} failed`, { err, ...(player?.alive ? { entityId: player.id } : {}) });
     }
   }
 

@@ -179,6 +179,8 @@ export class Space implements WorldSpace {
   /** @internal Gives back a place held with {@link reserve} that was not used. */
   unreserve(): void {
     this.arriving--;
+    // Its grace period may have ended while the place was held: it starts again.
+    if (this.occupancy === 0) this.startGrace();
   }
 
   /** @internal A player whose place was reserved is in the space's world now. */

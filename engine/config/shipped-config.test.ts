@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from './config-schema.js';
 import { loadConfig } from './load-config.js';
+import { defaults } from './defaults.js';
 
 const configDir = fileURLToPath(new URL('../../config/', import.meta.url));
 const RPC_SECRET = 'a-cluster-secret-of-at-least-32-bytes';
@@ -58,6 +59,16 @@ describe('shipped config files', () => {
     const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
     expect(load('standalone').login.rateLimit.exempt).toEqual(['127.0.0.0/8', '::1']);
     for (const role of ROLES.filter((r) => r !== 'standalone')) expect(load(role).login.rateLimit.exempt, role).toEqual([]);
+  });
+
+  it('hash passwords cheaper in standalone only, the cluster roles at the default cost', () => {
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
+    expect(load('standalone').login.scrypt).toEqual({ ...defaults.login.scrypt, N: 4096 });
+    expect(load('standalone').login.hashing.maxRegistrations).toBe(256);
+    for (const role of ROLES.filter((r) => r !== 'standalone')) {
+      expect(load(role).login.scrypt, role).toEqual(defaults.login.scrypt);
+      expect(load(role).login.hashing, role).toEqual(defaults.login.hashing);
+    }
   });
 
   it('keep the online index in Redis for a gate of a cluster, in memory for standalone', () => {

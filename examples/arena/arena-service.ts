@@ -12,7 +12,7 @@ import { Experience } from './experience.js';
 import { Hero } from './hero.js';
 import type { MatchOutcome, MatchResult } from './match-referee.js';
 import { Monster } from './monster.js';
-import { FIELD, MATCH, fieldId, teamOf } from './rules.js';
+import { FIELD, MATCH, teamOf } from './rules.js';
 
 /** One creature as a client sees it. */
 export interface Seen {
@@ -83,7 +83,7 @@ export class ArenaService extends Service {
   }
 
   /**
-   * Goes back from a match to the field of the match's lobby (after this request is answered).
+   * Goes back from a match to a field of the match's lobby with room (after this request is answered).
    * @throws GameError ARENA_ERR_NOT_IN_MATCH outside a match.
    */
   leave(caller: ClientCaller): void {
@@ -94,8 +94,8 @@ export class ArenaService extends Service {
 
   /**
    * Ends the match of `outcome.spaceId` on this lobby (its referee calls it): each player in it is
-   * pushed `arena.result`, the winners gain `MATCH.winXp`, and all go back to the field of this
-   * lobby; the empty match is disposed `MATCH.emptyGraceMs` later. Nothing for a space not here.
+   * pushed `arena.result`, the winners gain `MATCH.winXp`, and all go back to a field of this
+   * lobby with room; the empty match is disposed `MATCH.emptyGraceMs` later. Nothing for a space not here.
    */
   endMatch(outcome: MatchOutcome): void {
     const space = this.game.spaces.local(outcome.spaceId);
@@ -111,9 +111,10 @@ export class ArenaService extends Service {
     }
   }
 
-  // Not awaited: the move runs on the player's queue, after what it is doing now (this request).
+  // The first field with room, as at login (another opens when all are full). Not awaited: the
+  // move runs on the player's queue, after what it is doing now (this request).
   private backToField(player: PlayerEntity): void {
-    void this.game.spaces.enter(player, fieldId(this.game.serverId)).catch((err: unknown) => player.logger.error('could not go back to the field', { err }));
+    void this.game.spaces.enterStart(player).catch((err: unknown) => player.logger.error('could not go back to a field', { err }));
   }
 }
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { View } from './arena-service.js';
 import { Health, Position } from './body.js';
 import { heroOf, monster, standNextTo, startArena, ticks } from './fixtures/arena-server.js';
-import { ARENA_SIZE, HERO, MONSTER } from './rules.js';
+import { ARENA_SIZE, FIELD, HERO, MONSTER, fieldId, monsterId } from './rules.js';
 
 let server: TestServer;
 
@@ -101,6 +101,17 @@ describe('attack: checked by the server', () => {
     // Every monster starts far from the spawn point.
     await expect(client.request('Controls.attack', 'monster-1')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_OUT_OF_RANGE' });
     expect(monster(server, 'monster-1').get(Health).hp).toBe(MONSTER.maxHp);
+  });
+
+  it('refuses a monster of another field with ARENA_ERR_NO_TARGET, even one standing within reach', async () => {
+    server = await startArena();
+    const client = await server.connect({ transport: 'tcp' });
+    const second = `${fieldId(server.game.serverId)}:2`;
+    await server.game.spaces.create(FIELD.type, { id: second, here: true });
+    const elsewhere = monster(server, monsterId(0, second));
+    standNextTo(heroOf(server, client), elsewhere);
+    await expect(client.request('Controls.attack', elsewhere.id)).rejects.toMatchObject({ serverCode: 'ARENA_ERR_NO_TARGET' });
+    expect(elsewhere.get(Health).hp).toBe(MONSTER.maxHp);
   });
 
   it('hits a monster in reach, then refuses with ARENA_ERR_COOLDOWN until the cooldown is over', async () => {

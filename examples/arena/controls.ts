@@ -40,8 +40,8 @@ export class Controls extends Component {
   /**
    * Attacks monster `targetId` on this lobby; a kill gives experience (see Experience.countKill)
    * and, in a match, a kill to the hero's team (see Scoreboard.scoreKill).
-   * @throws GameError ARENA_ERR_NO_TARGET when no living monster has that id; ARENA_ERR_DEAD
-   *   while the hero is down; ARENA_ERR_COOLDOWN until the last attack's cooldown is over;
+   * @throws GameError ARENA_ERR_NO_TARGET when no living monster of the hero's space has that
+   *   id; ARENA_ERR_DEAD while the hero is down; ARENA_ERR_COOLDOWN until the last attack's cooldown is over;
    *   ARENA_ERR_OUT_OF_RANGE when the monster is farther than the hero's reach.
    */
   async attack(targetId: string): Promise<AttackResult> {
@@ -57,13 +57,13 @@ export class Controls extends Component {
     const monster = hero.remote<MonsterEntity>({ serverId: hero.mailbox.serverId, entityId: targetId });
     let outcome;
     try {
-      outcome = await monster.Target.takeHit(x, y, HERO.attackRange, HERO.damage);
+      outcome = await monster.Target.takeHit(x, y, HERO.attackRange, HERO.damage, hero.space?.id ?? '');
     } catch (err) {
       // No entity of that id here, or one that is no monster (a hero).
       if (err instanceof RpcError && (err.code === 'RPC_ERR_NO_SUCH_ENTITY' || err.code === 'RPC_ERR_NO_SUCH_COMPONENT')) throw arenaError('ARENA_ERR_NO_TARGET', { cause: err });
       throw err;
     }
-    if (outcome.result === 'down') throw arenaError('ARENA_ERR_NO_TARGET');
+    if (outcome.result === 'down' || outcome.result === 'elsewhere') throw arenaError('ARENA_ERR_NO_TARGET');
     if (outcome.result === 'out-of-range') throw arenaError('ARENA_ERR_OUT_OF_RANGE');
     weapon.cooldown = HERO.attackCooldown;
     if (outcome.result === 'killed') {

@@ -24,7 +24,9 @@ export type HitOutcome =
   | { result: 'hit'; hp: number }
   | { result: 'killed'; xp: number }
   | { result: 'out-of-range' }
-  | { result: 'down' };
+  | { result: 'down' }
+  /** The attacker is in another space (another field, say, whose monsters stand at the same homes). */
+  | { result: 'elsewhere' };
 
 /** A monster as seen from other entities, for `remote<MonsterEntity>(mailbox)`. */
 export interface MonsterEntity {
@@ -36,13 +38,16 @@ export class Target extends Component {
   static override serverCallable = ['takeHit'];
 
   /**
-   * Takes `damage` from an attacker at (`x`, `y`) that reaches `range`. A kill downs the monster
-   * and starts its respawn timer, if it respawns.
-   * @throws TypeError for arguments that are not finite numbers (a bug in the caller).
+   * Takes `damage` from an attacker in space `spaceId` at (`x`, `y`) that reaches `range`. A kill
+   * downs the monster and starts its respawn timer, if it respawns.
+   * @throws TypeError for arguments that are not finite numbers, or a `spaceId` that is not a
+   *   string (a bug in the caller).
    */
-  takeHit(x: number, y: number, range: number, damage: number): HitOutcome {
+  takeHit(x: number, y: number, range: number, damage: number, spaceId: string): HitOutcome {
     if (![x, y, range, damage].every(Number.isFinite)) throw new TypeError('takeHit: x, y, range and damage must be finite numbers');
+    if (typeof spaceId !== 'string') throw new TypeError('takeHit: spaceId must be a string');
     const monster = this.entity as Monster;
+    if (monster.space?.id !== spaceId) return { result: 'elsewhere' };
     const health = monster.get(Health);
     if (health.hp <= 0) return { result: 'down' };
     const at = monster.get(Position);

@@ -52,12 +52,24 @@ export const MONSTER = {
 } as const;
 
 /**
- * The open field: one space per lobby, where every player starts and the monsters of `MONSTER.homes`
- * live. A player sees what is within `viewRadius` of its hero (interest grid cells of `cellSize`).
+ * The open field, where every player starts and the monsters of `MONSTER.homes` live. A player
+ * sees what is within `viewRadius` of its hero (interest grid cells of `cellSize`). A field takes
+ * `maxPlayers`: a lobby with more players runs more fields (`field@<lobby>`, then
+ * `field@<lobby>:2` …, the engine's instances of the start space).
  */
-export const FIELD = { type: 'field', cellSize: 16, viewRadius: 24 } as const;
+export const FIELD = {
+  type: 'field',
+  cellSize: 16,
+  viewRadius: 24,
+  /**
+   * What a hero sees and the server syncs grows with the square of the heroes in one field: 100
+   * on 100 × 100 units means about 18 heroes in view of each (a view covers about 18 % of the
+   * field), a crowd that still plays, and about 1,800 pairs a tick for the server to sync.
+   */
+  maxPlayers: 100,
+} as const;
 
-/** The id of a lobby's field. */
+/** The id of a lobby's first field (the one its `onStart` opens). */
 export function fieldId(lobbyId: string): string {
   return `${FIELD.type}@${lobbyId}`;
 }
@@ -110,11 +122,12 @@ export function refereeId(matchId: string): string {
 }
 
 /**
- * The id of the i-th monster (from 0) of a space: `monster-1` … in the field, fixed so that
- * clients can name their targets; `<match id>/monster-1` … in a match.
+ * The id of the i-th monster (from 0) of a space: `monster-1` … in a lobby's first field, fixed so
+ * that clients can name their targets; `<space id>/monster-1` … in any other field and in a match
+ * (the entities of one lobby's spaces need ids of their own to be reached).
  */
-export function monsterId(index: number, matchId?: string): string {
-  return matchId === undefined ? `monster-${index + 1}` : `${matchId}/monster-${index + 1}`;
+export function monsterId(index: number, spaceId?: string): string {
+  return spaceId === undefined ? `monster-${index + 1}` : `${spaceId}/monster-${index + 1}`;
 }
 
 /** The leaderboard entity's id in the store, and the cluster-wide name it is reached by. */

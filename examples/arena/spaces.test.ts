@@ -5,7 +5,7 @@ import { Health, Position } from './body.js';
 import { Experience } from './experience.js';
 import { heroOf, killMonster, monster, standNextTo, startArena, ticks } from './fixtures/arena-server.js';
 import type { MatchResult } from './match-referee.js';
-import type { MatchEntered } from './spaces.js';
+import { spaces, type MatchEntered } from './spaces.js';
 import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId, refereeId } from './rules.js';
 
 let server: TestServer;
@@ -46,6 +46,15 @@ describe('the field', () => {
     const seenByBob = await bob.request<View>('arena.look');
     expect(seenByBob.monsters).toEqual([]);
     expect(seenByBob.heroes.map((h) => h.id)).toEqual([heroOf(server, alice).id]);
+  });
+
+  it('takes FIELD.maxPlayers heroes; a lobby\'s further fields have monsters of their own', async () => {
+    server = await startArena();
+    expect(spaces.field.maxPlayers).toBe(FIELD.maxPlayers);
+    const second = `${fieldId(server.game.serverId)}:2`;
+    await server.game.spaces.create(FIELD.type, { id: second, here: true });
+    expect(server.game.spaces.local(second)!.world.list().map((e) => e.id).sort()).toEqual(MONSTER.homes.map((_, i) => monsterId(i, second)).sort());
+    expect(monster(server, monsterId(0)).space?.id).toBe(fieldId(server.game.serverId));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * The arena's spaces. Every player starts in its lobby's **field** (`startSpace`), an open world
+ * The arena's spaces. Every player starts in a **field** of its lobby (`startSpace`), an open world
  * where the monsters of `MONSTER.homes` live and each player sees what is within `FIELD.viewRadius`
- * of its hero. The matchmaker makes **matches**: a space per 2v2 match, on the least loaded
+ * of its hero; a field takes `FIELD.maxPlayers`, and the engine opens another when all are full. The matchmaker makes **matches**: a space per 2v2 match, on the least loaded
  * lobby, whose players it moves in (from any lobby) team by team, each team entering at its own
  * side, with three monsters between them, which do not respawn, and a referee that keeps the
  * score and the time and ends the match (match-referee.ts).
@@ -14,7 +14,7 @@ import type { Hero } from './hero.js';
 import { Referee, Scoreboard } from './match-referee.js';
 import { Monster } from './monster.js';
 import { movementSystem } from './movement-system.js';
-import { FIELD, HERO, MATCH, MONSTER, matchSpawn, monsterId, refereeId, teamOf } from './rules.js';
+import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId, refereeId, teamOf } from './rules.js';
 
 /** What runs in every space where heroes and monsters meet. Minds first, then bodies: what the AI decides this tick moves this tick. */
 const SYSTEMS: readonly GameSystem[] = [{ name: 'ai', run: aiSystem, hz: 10 }, movementSystem, cooldownSystem];
@@ -34,11 +34,13 @@ export interface MatchEntered {
 export const spaces = {
   field: defineSpace({
     systems: SYSTEMS,
-    // The field stays while its lobby runs, players or not.
+    maxPlayers: FIELD.maxPlayers,
+    // Every field stays while its lobby runs, players or not: a crowd that came once may come again.
     emptyGraceMs: 0,
     interest,
     onCreate(space: Space) {
-      MONSTER.homes.forEach((home, i) => space.spawn(Monster, { id: monsterId(i) }).settleAt(home.x, home.y));
+      const first = space.id === fieldId(space.lobbyId);
+      MONSTER.homes.forEach((home, i) => space.spawn(Monster, { id: monsterId(i, first ? undefined : space.id) }).settleAt(home.x, home.y));
     },
     onPlayerEnter(_space: Space, player) {
       (player as Hero).enterAt(HERO.spawn);

@@ -7,7 +7,7 @@ import { OwnershipHeldError, type GameContext } from 'tessera';
 import { Leaderboard } from './leaderboard.js';
 import { FIELD, LEADERBOARD, fieldId } from './rules.js';
 
-/** The game's `onStart`: the lobby's field opens at once, so that its monsters roam before anyone comes. */
+/** The game's `onStart`: the lobby's first field opens at once, so that its monsters roam before anyone comes. */
 export async function startArena(game: GameContext): Promise<void> {
   await game.spaces.create(FIELD.type, { id: fieldId(game.serverId), here: true });
   await startLeaderboard(game);

@@ -251,6 +251,21 @@ describe('spaces on one lobby', () => {
     expect(() => match.nearby(0, 0, 1)).toThrow(/declares no interest grid/);
   });
 
+  it('leaves out of neighbour queries an entity destroyed since the last step', async () => {
+    const run = await start();
+    await run.bind('u1');
+    const field = run.game.spaces.local('field@lobby-1')!;
+    const hero = avatar(run, 'u1');
+    const gone = field.spawn(Rock);
+    const kept = field.spawn(Rock);
+    gone.get(Position).x = 2;
+    kept.get(Position).x = 3;
+    await run.advance(100);
+    gone.destroy();
+    expect(hero.nearby(5)).toEqual([kept]);
+    expect(field.nearby(2, 0, 0.5)).toEqual([]);
+  });
+
   it('never saves the entities of a space that is not kept, but saves its players', async () => {
     const run = await start();
     await run.bind('u1');

@@ -134,7 +134,8 @@ export class Space implements WorldSpace {
 
   /**
    * The entities within `radius` of a point, or of an entity (that one excluded), on the space's
-   * interest grid as of the last step, in no particular order.
+   * interest grid as of the last step, in no particular order; those destroyed or gone to another
+   * space since that step are left out.
    * @throws Error when the space type declares no `interest`.
    */
   nearby(x: number, y: number, radius: number): Entity[];
@@ -142,9 +143,10 @@ export class Space implements WorldSpace {
   nearby(a: number | Entity, b: number, c?: number): Entity[] {
     const interest = this.interest;
     if (!interest) throw new Error(`space ${this.id}: its type ${this.type} declares no interest grid, so it knows no positions`);
-    if (typeof a === 'number') return interest.nearby(a, b, c!);
+    // The grid is as of the last step: an entity destroyed since (a player who left) is still on it.
+    if (typeof a === 'number') return interest.nearby(a, b, c!).filter((e) => e.alive);
     const at = interest.positionOf(a);
-    return at ? interest.nearby(at.x, at.y, b).filter((e) => e !== a) : [];
+    return at ? interest.nearby(at.x, at.y, b).filter((e) => e !== a && e.alive) : [];
   }
 
   /**

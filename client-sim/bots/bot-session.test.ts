@@ -176,6 +176,27 @@ describe('Bot waits for pushes', () => {
     expect(metrics.snapshot().errors).toEqual({});
   });
 
+  it('never leaves an unhandled rejection from waits it was not awaited on, still counting a timeout', async () => {
+    const { bot: b, gate, metrics } = await bot();
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      // Started before a request that failed: nobody awaits them.
+      void b.waitForPush('match.found', { timeoutMs: 100 });
+      void b.waitFor(() => false, { timeoutMs: 100 });
+      void b.waitForPush('match.ended');
+      gate.clock.advance(100);
+      b.stop();
+      void b.waitForPush('after.stop');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(metrics.snapshot().errors).toEqual({ BOT_ERR_PUSH_TIMEOUT: 1, BOT_ERR_WAIT_TIMEOUT: 1 });
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it('refuses a timeout that is not a finite number of 0 or more', async () => {
     const { bot: b } = await bot();
     expect(() => b.waitForPush('x', { timeoutMs: -1 })).toThrow(RangeError);

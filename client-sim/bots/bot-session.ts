@@ -142,11 +142,11 @@ class BotSession implements BotHandle {
 
   waitForPush<T = unknown>(route: string, options: { timeoutMs?: number; where?: (body: T) => boolean } = {}): Promise<T> {
     const timeoutMs = checkTimeout(options.timeoutMs);
-    if (!this.running) return Promise.reject(this.abort.signal.reason);
+    if (!this.running) return handled(Promise.reject(this.abort.signal.reason));
     const { where } = options;
     const name = `push:${route}`;
     const start = this.clock.now();
-    return new Promise<T>((resolve, reject) => {
+    const waiting = new Promise<T>((resolve, reject) => {
       let timer: ClockTimer | undefined;
       const end = (): void => {
         off();
@@ -179,11 +179,15 @@ class BotSession implements BotHandle {
       }, timeoutMs);
       this.wakers.add(stop);
     });
+    return handled(waiting);
   }
 
-  async waitFor(predicate: (world: WorldMirror) => boolean, options: { timeoutMs?: number; label?: string } = {}): Promise<void> {
+  waitFor(predicate: (world: WorldMirror) => boolean, options: { timeoutMs?: number; label?: string } = {}): Promise<void> {
     const timeoutMs = checkTimeout(options.timeoutMs);
-    const label = options.label ?? 'world';
+    return handled(this.waitForWorld(predicate, timeoutMs, options.label ?? 'world'));
+  }
+
+  private async waitForWorld(predicate: (world: WorldMirror) => boolean, timeoutMs: number, label: string): Promise<void> {
     const start = this.clock.now();
     try {
       await this.client.world.waitFor(predicate, timeoutMs, this.abort.signal);
@@ -216,6 +220,16 @@ class BotSession implements BotHandle {
     this.log_(text);
     this.metrics.log(text);
   }
+}
+
+/**
+ * `promise`, marked as handled: a wait that a scenario started and never awaited (a request made
+ * meanwhile threw, the run stopped) must not end its worker as an unhandled rejection. Its failure
+ * is counted when it happens, and awaiting it still throws.
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function checkTimeout(timeoutMs: number | undefined): number {

@@ -38,6 +38,8 @@ export interface Bot {
   think(time: number | Distribution): Promise<void>;
   /**
    * The next push on `route` (for which `where` holds), timed from the call under `push:<route>`.
+   * Start it before the request that causes the push; a wait never awaited (that request threw)
+   * is counted when it times out and never surfaces as an unhandled rejection.
    * @throws BotError BOT_ERR_PUSH_TIMEOUT after `timeoutMs` (default 10,000), counted as an error.
    */
   waitForPush<T = unknown>(route: string, options?: { timeoutMs?: number; where?: (body: T) => boolean }): Promise<T>;

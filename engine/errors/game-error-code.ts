@@ -14,6 +14,7 @@ export const GAME_ERROR_CODE = /^[A-Z][A-Z0-9_]{2,63}$/;
  */
 export const RESERVED_ERROR_PREFIXES: readonly string[] = Object.freeze([
   'AUTH_ERR_',
+  'BOT_ERR_',
   'CLIENT_ERR_',
   'CODEC_ERR_',
   'CONFIG_ERR_',

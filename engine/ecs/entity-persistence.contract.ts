@@ -170,6 +170,35 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       expect((await s.load('Avatar', avatar.id))?.data).toMatchObject({ components: { Wallet: { gold: 20 } } });
     });
 
+    it('saves a new entity critically only after the flush that took it, never both at version 0', async () => {
+      const s = new OutageStore(await store());
+      const { world, logger, persistence } = setup(s);
+      // A new avatar, created under the claim of a load that found nothing (as a lobby does), in
+      // the second batch of a flush: the first (a ranger's) is held in the store.
+      world.spawn(Ranger);
+      const id = `fresh-${label}-${nextOwner}`;
+      expect(await persistence.load('Avatar', id)).toBeUndefined();
+      const avatar = world.spawn(Avatar, { id });
+      const rangers = s.hold('Ranger');
+      const avatars = s.hold('Avatar');
+      const flush = persistence.flushDirty();
+      await rangers.arrival(1);
+      avatar.get(Wallet).gold = 7;
+      avatar.markDirty({ critical: true });
+      await turns();
+      await turns();
+      const early = avatars.arrived;
+      rangers.release();
+      await avatars.arrival(early + 1);
+      avatars.release();
+      expect(await flush).toEqual({ saved: 2, conflicts: 0, lost: 0 });
+      expect(await persistence.criticalSaved(avatar)).toBe(true);
+      expect(early).toBe(0);
+      expect(avatar.alive).toBe(true);
+      expect(logger.at('error')).toEqual([]);
+      expect(await s.load('Avatar', id)).toMatchObject({ version: 2, data: { components: { Wallet: { gold: 7 } } } });
+    });
+
     it('keeps every unsaved entity dirty when a flush fails', async () => {
       const s = await openStore();
       const { world, persistence } = setup(s);

@@ -65,6 +65,14 @@ export interface FlushResult {
 /** Why an entity's claim was lost, as the listeners hear it. */
 export type OwnershipLostListener = (entity: Entity, reason: string) => void;
 
+/** One `saveBatch` of a save: its entities are in flight until `done` settles `running`. */
+interface SaveBatch {
+  type: string;
+  entities: Entity[];
+  running: Promise<void>;
+  done: () => void;
+}
+
 /** The entity ↔ store binding of one world. */
 export class EntityPersistence {
   private readonly batchSize: number;
@@ -272,18 +280,26 @@ export class EntityPersistence {
       if (group) group.push(e);
       else byType.set(e.typeName, [e]);
     }
-    const groups = [...byType];
-    // Store failures in claiming new entities: those stay dirty, the others are saved, then the first is thrown.
-    const claimFailures: unknown[] = [];
-    for (let g = 0; g < groups.length; g++) {
-      const [type, group] = groups[g]!;
+    // Every entity of this save is in flight from now until its batch settles, not only once its
+    // batch starts: a critical save of one in a later batch waits for it instead of racing it.
+    const batches: SaveBatch[] = [];
+    for (const [type, group] of byType) {
       for (let i = 0; i < group.length; i += this.batchSize) {
-        const batch = group.slice(i, i + this.batchSize);
-        let ready: Entity[] = [];
-        let outcomes: SaveOutcome[];
+        const entities = group.slice(i, i + this.batchSize);
         let done!: () => void;
         const running = new Promise<void>((resolve) => (done = resolve));
-        for (const e of batch) this.saving.set(e, running);
+        for (const e of entities) this.saving.set(e, running);
+        batches.push({ type, entities, running, done });
+      }
+    }
+    // Store failures in claiming new entities: those stay dirty, the others are saved, then the first is thrown.
+    const claimFailures: unknown[] = [];
+    let next = 0;
+    try {
+      for (; next < batches.length; next++) {
+        const { type, entities: batch } = batches[next]!;
+        let ready: Entity[] = [];
+        let outcomes: SaveOutcome[];
         try {
           ready = await this.claimNew(type, batch, result, claimFailures);
           const requests: SaveRequest[] = ready.map((e) => ({
@@ -297,18 +313,26 @@ export class EntityPersistence {
           // The batch's outcome is unknown: its writes may have landed without an answer.
           for (const e of ready) this.unanswered.set(e, e.version);
           // Nothing from this batch on is known saved: all of it stays dirty for the next flush.
-          const unsaved = [...ready, ...group.slice(i + this.batchSize), ...groups.slice(g + 1).flatMap(([, rest]) => rest)];
+          const unsaved = [...ready, ...batches.slice(next + 1).flatMap((b) => b.entities)];
           for (const e of unsaved) world.markDirty(e);
           throw err;
         } finally {
-          for (const e of batch) this.saving.delete(e);
-          done();
+          this.settled(batches[next]!);
         }
         outcomes.forEach((o, k) => this.settle(ready[k]!, o, result));
       }
+    } finally {
+      // The batches a failure left unsaved are no longer in flight.
+      for (const rest of batches.slice(next + 1)) this.settled(rest);
     }
     if (claimFailures.length > 0) throw claimFailures[0];
     return result;
+  }
+
+  // A batch is no longer in flight: the saves of its entities waiting for it may start.
+  private settled(batch: SaveBatch): void {
+    for (const e of batch.entities) if (this.saving.get(e) === batch.running) this.saving.delete(e);
+    batch.done();
   }
 
   // An entity made here (not loaded) is claimed before its first save, each on its own: one held

@@ -199,6 +199,27 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       expect(await s.load('Avatar', id)).toMatchObject({ version: 2, data: { components: { Wallet: { gold: 7 } } } });
     });
 
+    it('skips a new entity destroyed while an earlier batch of its flush was in flight, and claims nothing for it', async () => {
+      const s = new OutageStore(await store());
+      const { world, logger, persistence } = setup(s);
+      world.spawn(Ranger);
+      const doomed = world.spawn(Avatar);
+      const { id } = doomed;
+      const kept = world.spawn(Avatar);
+      const rangers = s.hold('Ranger');
+      const flush = persistence.flushDirty();
+      await rangers.arrival(1);
+      world.destroy(doomed);
+      rangers.release();
+      expect(await flush).toEqual({ saved: 2, conflicts: 0, lost: 0 });
+      expect(logger.at('error')).toEqual([]);
+      expect(await s.load('Avatar', id)).toBeUndefined();
+      expect(await s.load('Avatar', kept.id)).toMatchObject({ version: 1 });
+      // Its id was never claimed: another world takes it at once.
+      const other = setup(s);
+      expect(await other.persistence.load('Avatar', id)).toBeUndefined();
+    });
+
     it('keeps every unsaved entity dirty when a flush fails', async () => {
       const s = await openStore();
       const { world, persistence } = setup(s);

@@ -337,21 +337,28 @@ export class EntityPersistence {
 
   // An entity made here (not loaded) is claimed before its first save, each on its own: one held
   // elsewhere is lost, one the store failed to claim stays dirty, and the others are saved. One
-  // created under the claim of a load that found nothing is tied to that claim now.
+  // created under the claim of a load that found nothing is tied to that claim now. One destroyed
+  // before its batch came (an earlier batch was awaited) or while its claim was awaited is not
+  // saved, and a claim made for it here is let go.
   private async claimNew(type: string, batch: Entity[], result: FlushResult, failures: unknown[]): Promise<Entity[]> {
     const { world, logger } = this.options;
-    const claimed = await Promise.allSettled(batch.map(async (e) => (this.claims.has(e.id) ? undefined : this.claims.claim(type, e.id))));
+    const live = batch.filter((e) => e.alive);
+    const ids = live.map((e) => e.id);
+    const claimed = await Promise.allSettled(ids.map(async (id) => (this.claims.has(id) ? false : (await this.claims.claim(type, id), true))));
     const ready: Entity[] = [];
     claimed.forEach((c, k) => {
-      const e = batch[k]!;
-      if (c.status === 'fulfilled') {
+      const e = live[k]!;
+      const id = ids[k]!;
+      if (!e.alive) {
+        if (c.status === 'fulfilled' && c.value) this.letGo(id);
+      } else if (c.status === 'fulfilled') {
         this.claims.attach(e);
         ready.push(e);
       } else if (c.reason instanceof OwnershipHeldError) {
         this.lose(e, 'another owner holds its id', { unsaved: true });
         result.lost++;
       } else {
-        logger.warn('entity not claimed; kept dirty for the next flush', { err: c.reason, entityId: e.id, type });
+        logger.warn('entity not claimed; kept dirty for the next flush', { err: c.reason, entityId: id, type });
         world.markDirty(e);
         failures.push(c.reason);
       }
@@ -368,6 +375,8 @@ export class EntityPersistence {
       result.saved++;
       return;
     }
+    // Destroyed while its save was in flight: whatever the store holds now is not this world's concern.
+    if (!entity.alive) return;
     const epoch = this.claims.epochOf(entity.id);
     const actualEpoch = o.actualEpoch ?? 0;
     const fields = { entityId: entity.id, type: entity.typeName, expectedVersion: o.expectedVersion, actualVersion: o.actualVersion, epoch, actualEpoch };
@@ -399,6 +408,13 @@ export class EntityPersistence {
     result.lost++;
   }
 
+  // Releases the claim on `id` in the store; close() waits for it.
+  private letGo(id: string): void {
+    const released = this.claims.release(id);
+    this.releasing.add(released);
+    void released.finally(() => this.releasing.delete(released));
+  }
+
   // Never saved again: the store has another owner's state, or state this world did not see.
   // `unsaved`: it had changes to save (a save in progress took it out of the dirty set).
   private lose(entity: Entity, reason: string, how: { unsaved?: boolean; release?: boolean } = {}): void {
@@ -406,11 +422,8 @@ export class EntityPersistence {
     const { world, logger } = this.options;
     const { release = false, unsaved = world.isDirty(entity) } = how;
     logger.error('entity ownership lost; its unsaved changes are dropped', { entityId: entity.id, type: entity.typeName, reason, unsaved });
-    if (release) {
-      const released = this.claims.release(entity.id);
-      this.releasing.add(released);
-      void released.finally(() => this.releasing.delete(released));
-    } else this.claims.drop(entity.id);
+    if (release) this.letGo(entity.id);
+    else this.claims.drop(entity.id);
     for (const listener of this.lostListeners) {
       try {
         listener(entity, reason);

@@ -32,7 +32,7 @@ function routesHtml(summary: RunSummary, plots: PlotSpec[]): string {
   const more = routes.length > MAX_ROUTE_PLOTS ? `<p class="note">${routes.length - MAX_ROUTE_PLOTS} more routes are in the table above, not plotted.</p>` : '';
   return `<section id="routes">
 <h2>Latency by route</h2>
-<p class="note">Milliseconds from sending a request to its reply as the bots measured it (a push: from starting to wait for it; a wait: until the world matched; login: the HTTP login). Over time: each second's p50 and p99.</p>
+<p class="note">Milliseconds from sending a request to its reply as the bots measured it (a push: from starting to wait for it; a wait: until the world matched; login: from its turn to log in to its session on the gate: registration when needed, the HTTP login, the connection and its handshake, authentication). Over time: each second's p50 and p99.</p>
 ${routesTableHtml(summary)}
 ${sections.join('\n')}
 ${more}

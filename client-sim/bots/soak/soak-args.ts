@@ -9,24 +9,12 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ClientTransportKind } from '../../client-transport.js';
 import { BotError } from '../errors.js';
 import { parseDuration } from '../parse-duration.js';
+import type { SoakOptions } from './run-soak.js';
 
-/** What a soak runs: the options of `runSoak`, read from the command line. */
-export interface SoakArgs {
-  minutes: number;
-  bots: number;
-  game: string;
-  scenarioPath: string;
-  sampleMs: number;
-  rampMs: number;
-  transport?: ClientTransportKind;
-  workers?: number;
-  loginRatePerSecond?: number;
-  seed?: number;
-  outDir?: string;
-}
+/** What a soak runs: the options of `runSoak` that the command line sets. */
+export type SoakArgs = Omit<SoakOptions, 'signal' | 'settleMs' | 'log' | 'clock'>;
 
 /** The game a soak runs when none is named. */
 export const DEFAULT_SOAK_GAME = 'examples/arena';

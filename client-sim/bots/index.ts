@@ -7,3 +7,4 @@ export { thinkTime, sampleTime, type Distribution } from './think-time.js';
 export type { RunSummary, RouteSummary, ObjectiveResult } from './run-summary.js';
 export { BotError, BOT_ERRORS, type BotErrorCode } from './errors.js';
 export { runBots, type BotRunOptions, type BotRunResult } from './bot-runner.js';
+export { failuresBesides } from './objectives.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeObjective, evaluateObjectives, objectiveFailures, type ObjectiveInputs } from './objectives.js';
+import { describeObjective, evaluateObjectives, failuresBesides, objectiveFailures, type ObjectiveInputs } from './objectives.js';
 import type { RouteSummary } from './run-summary.js';
 import type { Objective } from './scenario.js';
 
@@ -84,5 +84,23 @@ describe('objectiveFailures', () => {
     expect(objectiveFailures(named, inputs.checks)).toEqual([]);
     const all = evaluateObjectives([{ kind: 'checks', atLeast: 0.999 }], inputs);
     expect(objectiveFailures(all, inputs.checks)).toEqual(['objective checks pass >= 99.9%: measured 99.3%']);
+  });
+
+  it('leaves out the failed objectives of the kinds named, and keeps every other reason', () => {
+    const objectives = evaluateObjectives(
+      [
+        { kind: 'latency', route: 'Controls.move', percentile: 99, belowMs: 10 },
+        { kind: 'errorRate', route: 'Controls.move', below: 0.001 },
+      ],
+      inputs,
+    );
+    const failures = ['the run was interrupted', ...objectiveFailures(objectives, inputs.checks), 'worker 1 did not end within 10000 ms of the stop and was terminated'];
+    expect(failuresBesides({ failures, objectives }, ['latency'])).toEqual([
+      'the run was interrupted',
+      'objective error rate of Controls.move < 0.1%: measured 2%',
+      'check "hero seen" failed 1 of 100 times',
+      'worker 1 did not end within 10000 ms of the stop and was terminated',
+    ]);
+    expect(failuresBesides({ failures, objectives }, [])).toEqual(failures);
   });
 });

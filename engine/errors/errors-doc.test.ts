@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { catalogueFiles, catalogueProblems, findErrorCatalogues, type DiscoveredCatalogue } from './error-catalogues.js';
+import { ERRORS_DOC, renderErrorsDoc } from './errors-doc.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const catalogues = await findErrorCatalogues(root);
+
+const entry = (code: string, when = 'always'): DiscoveredCatalogue['codes'][number] => ({ code, wire: undefined, message: 'm', when, aliases: [] });
+
+describe('docs/errors.md', () => {
+  it('is what the catalogues generate (run `npm run docs:errors` after changing a catalogue)', () => {
+    expect(readFileSync(join(root, ERRORS_DOC), 'utf8')).toBe(renderErrorsDoc(catalogues));
+  });
+
+  it('has a table for every catalogue file that exports a *_ERRORS table, examples aside', () => {
+    const withTables = catalogueFiles(root).filter((file) => /export const [A-Z_]+_ERRORS\b/.test(readFileSync(join(root, file), 'utf8')));
+    expect(new Set(catalogues.map((c) => c.file))).toEqual(new Set(withTables));
+    expect(withTables).toEqual(expect.arrayContaining(['gate/errors.ts', 'engine/config/errors.ts', 'lobby/space-errors.ts']));
+    expect(withTables).not.toContain('engine/persist/mongo-errors.ts');
+  });
+
+  it('says for every code when it is raised, and numbers no two codes of a catalogue alike', () => {
+    expect(catalogueProblems(catalogues)).toEqual([]);
+  });
+});
+
+describe('catalogueProblems', () => {
+  it('names an entry without a when, a reused number and a code in two catalogues', () => {
+    const problems = catalogueProblems([
+      { file: 'a/errors.ts', name: 'A_ERRORS', codes: [entry('A_ERR_X', ' '), { ...entry('A_ERR_Y'), wire: 1 }, { ...entry('A_ERR_Z'), wire: 1 }] },
+      { file: 'b/errors.ts', name: 'B_ERRORS', codes: [entry('A_ERR_Y')] },
+    ]);
+    expect(problems).toEqual([
+      'a/errors.ts A_ERRORS.A_ERR_X has no "when": say when the code is raised',
+      'a/errors.ts A_ERRORS.A_ERR_Z reuses wire 1 of A_ERR_Y',
+      'b/errors.ts B_ERRORS.A_ERR_Y is also in a/errors.ts A_ERRORS',
+    ]);
+  });
+});
+
+describe('renderErrorsDoc', () => {
+  it('writes one table per catalogue, a dash for a code without a number, and escapes pipes', () => {
+    const doc = renderErrorsDoc([{ file: 'x/errors.ts', name: 'X_ERRORS', codes: [{ ...entry('X_ERR_A', 'a | b'), wire: 7 }, entry('X_ERR_B')] }]);
+    expect(doc).toContain('## `X_ERR_*`: x/errors.ts\n\n`X_ERRORS`, 2 codes.\n\n| code | number | message | when |\n|---|---|---|---|\n| `X_ERR_A` | 7 | m | a \\| b |\n| `X_ERR_B` | — | m | always |\n');
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Renders docs/errors.md, the reference of every error code: one table per catalogue (code,
+ * number, message, when), in the order {@link findErrorCatalogues} finds them. The file is
+ * generated (`npm run docs:errors`) and a test fails when it is not what the catalogues make.
+ */
+import type { DiscoveredCatalogue } from './error-catalogues.js';
+
+/** Where the generated reference lives, from the repository root. */
+export const ERRORS_DOC = 'docs/errors.md';
+
+const HEADER = `# Error codes
+
+<!-- Generated from the error catalogues by \`npm run docs:errors\`; edit the catalogues, not this file. -->
+
+Every error the engine reports carries a stable code from its area's catalogue (an \`errors.ts\` or
+\`*-errors.ts\` file). Codes and numbers are never reused: a retired code keeps its row. The
+**number** is the numeric code that travels on the wire (in a client's ERROR reply or KICK, an RPC
+error reply, an HTTP error body); an area whose errors never leave the process has none. The
+**message** is the catalogue's fixed text: an error's own message is \`CODE: message: detail\`, and
+what reaches a client is the message alone, never the detail. The pages of each area say more
+about how its errors are handled (docs/protocol.md, docs/lobby.md, docs/rpc.md, docs/persist.md,
+docs/login.md and the others).
+
+Every code is raised by a test: \`engine/errors/every-code-raised.test.ts\` fails for a code that no
+test raises.
+`;
+
+/** A table cell: no line breaks, pipes escaped. */
+const cell = (text: string): string => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+
+/** The code's prefix, such as `GATE_ERR_`, from the catalogue's first code. */
+const prefixOf = (catalogue: DiscoveredCatalogue): string => /^[A-Z0-9]*_ERR_/.exec(catalogue.codes[0]?.code ?? '')?.[0] ?? catalogue.name;
+
+/**
+ * The whole of docs/errors.md for these catalogues.
+ * @param catalogues as {@link findErrorCatalogues} returns them.
+ */
+export function renderErrorsDoc(catalogues: readonly DiscoveredCatalogue[]): string {
+  const sections = catalogues.map((catalogue) => {
+    const rows = catalogue.codes.map(({ code, wire, message, when }) => `| \`${code}\` | ${wire ?? '—'} | ${cell(message)} | ${cell(when)} |`);
+    return [
+      `## \`${prefixOf(catalogue)}*\`: ${catalogue.file}`,
+      '',
+      `\`${catalogue.name}\`, ${catalogue.codes.length} ${catalogue.codes.length === 1 ? 'code' : 'codes'}.`,
+      '',
+      '| code | number | message | when |',
+      '|---|---|---|---|',
+      ...rows,
+    ].join('\n');
+  });
+  return `${HEADER}\n${sections.join('\n\n')}\n`;
+}

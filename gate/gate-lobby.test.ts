@@ -1,7 +1,8 @@
 /**
  * A real gate and real lobbies (session hosts with the lobby tests' probed avatar) in one process,
  * on loopback RPC, driven by the client SDK: what a client sees of a game's errors and of
- * internal ones, and session data and hooks across a rebind to another lobby.
+ * internal ones, of a reply too large and a malformed sys.auth, and session data and hooks across
+ * a rebind to another lobby.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -113,6 +114,27 @@ describe('a gate with real lobbies', () => {
       expect((logged!.meta.err as Error).stack).toMatch(/at /);
     }
     expect(await client.request('Echo.echo', 'still open')).toBe('still open');
+  });
+
+  it('answers a reply larger than the message limit with GATE_ERR_RESPONSE_TOO_LARGE, and serves the next request', async () => {
+    await startLobby('lobby-1');
+    const client = await player('u1');
+    const err = await failure(client.request('Probe.large', 70_000));
+    expect(err).toBeInstanceOf(RequestError);
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_RESPONSE_TOO_LARGE', wireCode: 4115 });
+    expect(await client.request('Probe.large', 1_000)).toHaveLength(1_000);
+  });
+
+  it('answers a sys.auth whose payload is not [token, resume?] with GATE_ERR_BAD_REQUEST, and lets the client log in after', async () => {
+    await startLobby('lobby-1');
+    const meta = gate.meta();
+    const client = await connectGate({ endpoint: meta.tcp!, transport: 'tcp', gateKey: meta.publicKey! });
+    clients.push(client);
+    for (const args of [[42], ['u1', 'not a resume'], ['u1', {}, 'extra']]) {
+      expect(await failure(client.request('sys.auth', ...args))).toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_BAD_REQUEST', wireCode: 4114 });
+    }
+    await client.auth('u1');
+    expect(await client.request('Echo.echo', 'in')).toBe('in');
   });
 
   it('lists the routes a session may call on sys.routes, less those its rules block, and only after login', async () => {

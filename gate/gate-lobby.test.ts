@@ -1,8 +1,9 @@
 /**
  * A real gate and real lobbies (session hosts with the lobby tests' probed avatar) in one process,
  * on loopback RPC, driven by the client SDK: what a client sees of a game's errors and of
- * internal ones, of a reply too large and a malformed sys.auth, and session data and hooks across
- * a rebind to another lobby.
+ * internal ones, of the gate's own refusals (a reply too large, a malformed sys.auth, too many
+ * requests waiting, a lobby that does not answer, a kick from the lobby), and session data and
+ * hooks across a rebind to another lobby.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,11 +18,12 @@ import { World } from '../engine/ecs/world.js';
 import { openLmdbStore } from '../engine/persist/lmdb-store.js';
 import type { Store } from '../engine/persist/store.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
-import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
 import { LOBBY_ERRORS } from '../lobby/errors.js';
+import { defaults } from '../engine/config/defaults.js';
 import { ProbedAvatar } from '../lobby/fixtures/lobby-cluster.js';
 import { SessionHost } from '../lobby/session-host.js';
 import { testGateOptions } from './fixtures/test-gate-options.js';
@@ -135,6 +137,29 @@ describe('a gate with real lobbies', () => {
     }
     await client.auth('u1');
     expect(await client.request('Echo.echo', 'in')).toBe('in');
+  });
+
+  it('refuses a request past gate.maxPending with GATE_ERR_TOO_MANY_PENDING, and fails those the lobby leaves unanswered with GATE_ERR_LOBBY_FAILED', async () => {
+    await startLobby('lobby-1');
+    const client = await player('u1');
+    // Each hangs in the lobby (the first runs forever, the others wait behind it in the avatar's queue).
+    const hanging = Array.from({ length: defaults.gate.maxPending }, () => failure(client.request('Probe.hang')));
+    expect(await failure(client.request('Echo.echo', 'one too many'))).toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_TOO_MANY_PENDING', wireCode: 4112 });
+    // The gate's deadline for a lobby's answer (2 s in the test gate) fails each of them.
+    for (const err of await Promise.all(hanging)) expect(err).toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_LOBBY_FAILED', wireCode: 4107 });
+    expect(client.isOpen).toBe(true);
+  });
+
+  it('closes the connection of a session its lobby kicks with GATE_ERR_KICKED and the reason the lobby gave', async () => {
+    await startLobby('lobby-1');
+    const client = await player('u1');
+    const closed = new Promise((resolve) => client.onClose((reason, err) => resolve({ reason, err })));
+    // What a lobby's session.kick sends to the gate that holds the player.
+    await node('lobby-1').call('gate-1', GATE_SERVICE, 'kick', [client.session!.sessionId, 'banned for cheating']);
+    expect(await closed).toMatchObject({
+      reason: { name: 'GATE_ERR_KICKED', code: 4113, message: 'banned for cheating' },
+      err: { code: 'CLIENT_ERR_KICKED', serverCode: 'GATE_ERR_KICKED', wireCode: 4113 },
+    });
   });
 
   it('lists the routes a session may call on sys.routes, less those its rules block, and only after login', async () => {

@@ -4,7 +4,10 @@
  * A catalogue is an export of a `errors.ts` or `*-errors.ts` file (outside `examples/`: a game's
  * codes are its own) that maps codes (`AREA_ERR_*`) to entries with a `message` and a `when`, and
  * a `wire` number where the area's errors cross the wire. Nothing is listed by hand, so a new
- * catalogue or code is covered the moment it exists.
+ * catalogue or code is covered the moment it exists. A code that is no longer raised but once
+ * crossed the wire stays on record in a table of its own whose entries say `retired: true`
+ * (`LOBBY_RETIRED_ERRORS`): it joins the module's catalogue of the same prefix, marked retired,
+ * so that neither its code nor its number is used again.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -25,6 +28,8 @@ export interface DiscoveredCode {
   readonly when: string;
   /** Other ways tests may name it: `CONFIG_ERRORS.INVALID` for a table of codes by key. */
   readonly aliases: readonly string[];
+  /** No longer raised: kept on record so that its code and number are never used again. */
+  readonly retired: boolean;
 }
 
 /** One catalogue: the file and export it lives in, and its codes in catalogue order. */
@@ -59,6 +64,9 @@ export function catalogueFiles(root: string): string[] {
   return filesEndingIn(root, 'errors.ts').filter((file) => /(^|\/|-)errors\.ts$/.test(file));
 }
 
+/** A code's prefix, such as `GATE_ERR_`. */
+export const prefixOf = (code: string): string => /^[A-Z0-9]*_ERR_/.exec(code)?.[0] ?? code;
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -73,6 +81,7 @@ export async function findErrorCatalogues(root: string): Promise<DiscoveredCatal
     if (!readFileSync(join(root, file), 'utf8').includes('_ERRORS')) continue;
     const module = (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown>;
     const aliases = aliasesIn(module);
+    const tables: DiscoveredCatalogue[] = [];
     for (const [name, value] of Object.entries(module)) {
       if (!isRecord(value)) continue;
       const keys = Object.keys(value);
@@ -83,10 +92,22 @@ export async function findErrorCatalogues(root: string): Promise<DiscoveredCatal
         message: typeof entry.message === 'string' ? entry.message : '',
         when: typeof entry.when === 'string' ? entry.when : '',
         aliases: aliases.get(code) ?? [],
+        retired: entry.retired === true,
       }));
-      found.push({ file, name, codes });
+      tables.push({ file, name, codes });
     }
-    const held = new Set(found.filter((c) => c.file === file).flatMap((c) => c.codes.map((e) => e.code)));
+    const isRetired = (t: DiscoveredCatalogue): boolean => t.codes.every((c) => c.retired);
+    const samePrefix = (a: DiscoveredCatalogue, b: DiscoveredCatalogue): boolean => prefixOf(a.codes[0]!.code) === prefixOf(b.codes[0]!.code);
+    const active = tables.filter((t) => !isRetired(t));
+    const retired = tables.filter(isRetired);
+    const catalogues = active.map((catalogue) => {
+      const kept = retired.filter((t) => samePrefix(t, catalogue)).flatMap((t) => t.codes);
+      return kept.length === 0 ? catalogue : { ...catalogue, codes: [...catalogue.codes, ...kept].sort((a, b) => (a.wire ?? 0) - (b.wire ?? 0)) };
+    });
+    const orphaned = retired.filter((t) => !active.some((c) => samePrefix(c, t)));
+    if (orphaned.length > 0) throw new Error(`${file}: ${orphaned.map((t) => t.name).join(', ')} retire codes of no catalogue in the module`);
+    found.push(...catalogues);
+    const held = new Set(catalogues.flatMap((c) => c.codes.map((e) => e.code)));
     const orphans = [...aliases.keys()].filter((code) => !held.has(code));
     if (orphans.length > 0) throw new Error(`${file}: ${orphans.join(', ')} named by a table of codes but in no catalogue of the module`);
   }

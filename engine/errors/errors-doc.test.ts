@@ -8,7 +8,7 @@ import { ERRORS_DOC, renderErrorsDoc } from './errors-doc.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const catalogues = await findErrorCatalogues(root);
 
-const entry = (code: string, when = 'always'): DiscoveredCatalogue['codes'][number] => ({ code, wire: undefined, message: 'm', when, aliases: [] });
+const entry = (code: string, when = 'always'): DiscoveredCatalogue['codes'][number] => ({ code, wire: undefined, message: 'm', when, aliases: [], retired: false });
 
 describe('docs/errors.md', () => {
   it('is what the catalogues generate (run `npm run docs:errors` after changing a catalogue)', () => {
@@ -24,6 +24,12 @@ describe('docs/errors.md', () => {
 
   it('says for every code when it is raised, and numbers no two codes of a catalogue alike', () => {
     expect(catalogueProblems(catalogues)).toEqual([]);
+  });
+
+  it("keeps a retired code in its catalogue's table, where its number stays taken", () => {
+    const lobby = catalogues.find((c) => c.name === 'LOBBY_ERRORS')!;
+    expect(lobby.codes.find((c) => c.code === 'LOBBY_ERR_HANDLER')).toMatchObject({ wire: 6007, retired: true });
+    expect(catalogues.map((c) => c.name)).not.toContain('LOBBY_RETIRED_ERRORS');
   });
 });
 
@@ -42,6 +48,12 @@ describe('catalogueProblems', () => {
 });
 
 describe('renderErrorsDoc', () => {
+  it('strikes out a retired code and its number, and counts it apart', () => {
+    const doc = renderErrorsDoc([{ file: 'x/errors.ts', name: 'X_ERRORS', codes: [{ ...entry('X_ERR_A'), wire: 1 }, { ...entry('X_ERR_OLD', 'it did'), wire: 2, retired: true }] }]);
+    expect(doc).toContain('`X_ERRORS`, 1 code and 1 retired.');
+    expect(doc).toContain('| ~~`X_ERR_OLD`~~ | ~~2~~ | m | retired: it did |');
+  });
+
   it('writes one table per catalogue, a dash for a code without a number, and escapes pipes', () => {
     const doc = renderErrorsDoc([{ file: 'x/errors.ts', name: 'X_ERRORS', codes: [{ ...entry('X_ERR_A', 'a | b'), wire: 7 }, entry('X_ERR_B')] }]);
     expect(doc).toContain('## `X_ERR_*`: x/errors.ts\n\n`X_ERRORS`, 2 codes.\n\n| code | number | message | when |\n|---|---|---|---|\n| `X_ERR_A` | 7 | m | a \\| b |\n| `X_ERR_B` | — | m | always |\n');

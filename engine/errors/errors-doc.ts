@@ -3,7 +3,7 @@
  * number, message, when), in the order {@link findErrorCatalogues} finds them. The file is
  * generated (`npm run docs:errors`) and a test fails when it is not what the catalogues make.
  */
-import type { DiscoveredCatalogue } from './error-catalogues.js';
+import { prefixOf, type DiscoveredCatalogue } from './error-catalogues.js';
 
 /** Where the generated reference lives, from the repository root. */
 export const ERRORS_DOC = 'docs/errors.md';
@@ -28,8 +28,6 @@ test raises.
 /** A table cell: no line breaks, pipes escaped. */
 const cell = (text: string): string => text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 
-/** The code's prefix, such as `GATE_ERR_`, from the catalogue's first code. */
-const prefixOf = (catalogue: DiscoveredCatalogue): string => /^[A-Z0-9]*_ERR_/.exec(catalogue.codes[0]?.code ?? '')?.[0] ?? catalogue.name;
 
 /**
  * The whole of docs/errors.md for these catalogues.
@@ -37,11 +35,15 @@ const prefixOf = (catalogue: DiscoveredCatalogue): string => /^[A-Z0-9]*_ERR_/.e
  */
 export function renderErrorsDoc(catalogues: readonly DiscoveredCatalogue[]): string {
   const sections = catalogues.map((catalogue) => {
-    const rows = catalogue.codes.map(({ code, wire, message, when }) => `| \`${code}\` | ${wire ?? '—'} | ${cell(message)} | ${cell(when)} |`);
+    const rows = catalogue.codes.map(({ code, wire, message, when, retired }) =>
+      retired ? `| ~~\`${code}\`~~ | ~~${wire ?? '—'}~~ | ${cell(message)} | retired: ${cell(when)} |` : `| \`${code}\` | ${wire ?? '—'} | ${cell(message)} | ${cell(when)} |`,
+    );
+    const live = catalogue.codes.filter((c) => !c.retired).length;
+    const retired = catalogue.codes.length - live;
     return [
-      `## \`${prefixOf(catalogue)}*\`: ${catalogue.file}`,
+      `## \`${prefixOf(catalogue.codes[0]?.code ?? catalogue.name)}*\`: ${catalogue.file}`,
       '',
-      `\`${catalogue.name}\`, ${catalogue.codes.length} ${catalogue.codes.length === 1 ? 'code' : 'codes'}.`,
+      `\`${catalogue.name}\`, ${live} ${live === 1 ? 'code' : 'codes'}${retired > 0 ? ` and ${retired} retired` : ''}.`,
       '',
       '| code | number | message | when |',
       '|---|---|---|---|',

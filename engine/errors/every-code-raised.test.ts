@@ -44,7 +44,8 @@ describe('every error code is raised by a test', () => {
   for (const catalogue of catalogues) {
     const own = catalogue.file.replace(/\.ts$/, '.test.ts');
     describe(`${catalogue.name} (${catalogue.file})`, () => {
-      for (const { code, aliases } of catalogue.codes) {
+      // A retired code is raised by nothing: it is on record only so that it is never used again.
+      for (const { code, aliases } of catalogue.codes.filter((c) => !c.retired)) {
         it(`${code} is raised by a test`, () => {
           expect(raisedIn(code, aliases, own), `no test other than ${own} names ${code}: write one that makes real code raise it`).not.toEqual([]);
         });

@@ -16,5 +16,6 @@ if (problems.length > 0) {
   process.exit(1);
 }
 writeFileSync(join(root, ERRORS_DOC), renderErrorsDoc(catalogues));
-const codes = catalogues.reduce((n, c) => n + c.codes.length, 0);
-process.stdout.write(`${ERRORS_DOC}: ${catalogues.length} catalogues, ${codes} codes\n`);
+const codes = catalogues.flatMap((c) => c.codes);
+const retired = codes.filter((c) => c.retired).length;
+process.stdout.write(`${ERRORS_DOC}: ${catalogues.length} catalogues, ${codes.length - retired} codes and ${retired} retired\n`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { catalogueFiles, catalogueProblems, findErrorCatalogues, type DiscoveredCatalogue } from './error-catalogues.js';
+import { catalogueFiles, catalogueProblems, ERROR_CODE, filesEndingIn, findErrorCatalogues, type DiscoveredCatalogue } from './error-catalogues.js';
 import { ERRORS_DOC, renderErrorsDoc } from './errors-doc.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,6 +30,28 @@ describe('docs/errors.md', () => {
     const lobby = catalogues.find((c) => c.name === 'LOBBY_ERRORS')!;
     expect(lobby.codes.find((c) => c.code === 'LOBBY_ERR_HANDLER')).toMatchObject({ wire: 6007, retired: true });
     expect(catalogues.map((c) => c.name)).not.toContain('LOBBY_RETIRED_ERRORS');
+  });
+});
+
+describe("the area pages' error tables", () => {
+  it('give each code the number its catalogue gives it, and name no code that no catalogue holds', () => {
+    const wires = new Map(catalogues.flatMap((c) => c.codes.map((e) => [e.code, e.wire] as const)));
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const file of filesEndingIn(root, '.md').filter((f) => f !== ERRORS_DOC)) {
+      for (const row of readFileSync(join(root, file), 'utf8').split('\n').filter((line) => line.startsWith('|'))) {
+        const cells = row.split('|').map((cell) => cell.trim().replace(/^~~(.*)~~$/, '$1'));
+        const code = cells.map((cell) => /^`([A-Z0-9_]+)`$/.exec(cell)?.[1]).find((c) => c !== undefined && ERROR_CODE.test(c));
+        if (code === undefined || code.startsWith('ARENA_')) continue;
+        checked++;
+        if (!wires.has(code)) wrong.push(`${file}: ${code} is in no catalogue`);
+        const number = cells.find((cell) => /^\d{4}$/.test(cell));
+        if (number !== undefined && Number(number) !== wires.get(code)) wrong.push(`${file}: ${code} is ${number}, its catalogue says ${wires.get(code)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The pages hold over a hundred such rows; fewer would mean this check reads nothing.
+    expect(checked).toBeGreaterThan(100);
   });
 });
 

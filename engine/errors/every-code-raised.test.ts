@@ -36,6 +36,16 @@ function raisedIn(code: string, aliases: readonly string[], own: string): string
 }
 
 describe('every error code is raised by a test', () => {
+  it('runs every contract suite from a test (else what a suite names would be raised by nothing)', () => {
+    const contracts = testFiles.filter((file) => file.endsWith('.contract.ts'));
+    const unrun = contracts.filter((contract) => {
+      const module = `${contract.slice(contract.lastIndexOf('/') + 1, -'.ts'.length)}.js'`;
+      return ![...texts].some(([file, text]) => file.endsWith('.test.ts') && text.includes(module));
+    });
+    expect(contracts.length).toBeGreaterThan(0);
+    expect(unrun).toEqual([]);
+  });
+
   it('finds the catalogues and the tests (else the checks below would hold of nothing)', () => {
     expect(catalogues.map((c) => c.name)).toEqual(expect.arrayContaining(['GATE_ERRORS', 'LOBBY_ERRORS', 'CONFIG_ERROR_ENTRIES']));
     expect(testFiles).toContain('gate/agent.test.ts');

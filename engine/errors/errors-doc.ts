@@ -16,13 +16,17 @@ Every error the engine reports carries a stable code from its area's catalogue (
 \`*-errors.ts\` file). Codes and numbers are never reused: a retired code keeps its row. The
 **number** is the numeric code that travels on the wire (in a client's ERROR reply or KICK, an RPC
 error reply, an HTTP error body); an area whose errors never leave the process has none. The
-**message** is the catalogue's fixed text: an error's own message is \`CODE: message: detail\`, and
-what reaches a client is the message alone, never the detail. The pages of each area say more
-about how its errors are handled (docs/protocol.md, docs/lobby.md, docs/rpc.md, docs/persist.md,
-docs/login.md and the others).
+**message** is the catalogue's fixed text; an error adds what exactly went wrong to it
+(\`CODE: message: detail\`), and the pages of each area say what of it a client sees and how the
+area's errors are handled (docs/protocol.md, docs/lobby.md, docs/rpc.md, docs/persist.md,
+docs/login.md, config/README.md and the others).
 
 Every code is raised by a test: \`engine/errors/every-code-raised.test.ts\` fails for a code that no
-test raises.
+test other than its catalogue's own (\`errors.test.ts\`) names as a string literal, in an assertion
+that real code raised it. To add a code: add its entry (\`message\`, \`when\`, and \`wire\` where
+its area's errors cross the wire) to the catalogue, write the test that makes the engine raise it,
+and run \`npm run docs:errors\`. A code is never removed once it has crossed the wire: it moves to
+the area's \`*_RETIRED_ERRORS\` table with \`retired: true\` and keeps its row here.
 `;
 
 /** A table cell: no line breaks, pipes escaped. */

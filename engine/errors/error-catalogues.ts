@@ -73,7 +73,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * Imports every catalogue file under `root` and returns its catalogues, files in path order and
  * exports in source order. A file whose text names no `_ERRORS` table is not imported.
  * @throws Error when a module's `*_ERRORS` table of codes by key names a code that none of the
- *   module's catalogues holds (its codes would have no message, no `when` and no docs row).
+ *   module's catalogues holds (its codes would have no message, no `when` and no docs row), or a
+ *   table of retired codes has no catalogue of the same prefix to join.
  */
 export async function findErrorCatalogues(root: string): Promise<DiscoveredCatalogue[]> {
   const found: DiscoveredCatalogue[] = [];
@@ -81,37 +82,47 @@ export async function findErrorCatalogues(root: string): Promise<DiscoveredCatal
     if (!readFileSync(join(root, file), 'utf8').includes('_ERRORS')) continue;
     const module = (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown>;
     const aliases = aliasesIn(module);
-    const tables: DiscoveredCatalogue[] = [];
-    for (const [name, value] of Object.entries(module)) {
-      if (!isRecord(value)) continue;
-      const keys = Object.keys(value);
-      if (keys.length === 0 || !keys.every((key) => ERROR_CODE.test(key)) || !Object.values(value).every(isRecord)) continue;
-      const codes = Object.entries(value as Record<string, Record<string, unknown>>).map(([code, entry]): DiscoveredCode => ({
-        code,
-        wire: typeof entry.wire === 'number' ? entry.wire : undefined,
-        message: typeof entry.message === 'string' ? entry.message : '',
-        when: typeof entry.when === 'string' ? entry.when : '',
-        aliases: aliases.get(code) ?? [],
-        retired: entry.retired === true,
-      }));
-      tables.push({ file, name, codes });
-    }
-    const isRetired = (t: DiscoveredCatalogue): boolean => t.codes.every((c) => c.retired);
-    const samePrefix = (a: DiscoveredCatalogue, b: DiscoveredCatalogue): boolean => prefixOf(a.codes[0]!.code) === prefixOf(b.codes[0]!.code);
-    const active = tables.filter((t) => !isRetired(t));
-    const retired = tables.filter(isRetired);
-    const catalogues = active.map((catalogue) => {
-      const kept = retired.filter((t) => samePrefix(t, catalogue)).flatMap((t) => t.codes);
-      return kept.length === 0 ? catalogue : { ...catalogue, codes: [...catalogue.codes, ...kept].sort((a, b) => (a.wire ?? 0) - (b.wire ?? 0)) };
-    });
-    const orphaned = retired.filter((t) => !active.some((c) => samePrefix(c, t)));
-    if (orphaned.length > 0) throw new Error(`${file}: ${orphaned.map((t) => t.name).join(', ')} retire codes of no catalogue in the module`);
-    found.push(...catalogues);
+    const catalogues = withRetired(file, tablesOf(file, module, aliases));
     const held = new Set(catalogues.flatMap((c) => c.codes.map((e) => e.code)));
     const orphans = [...aliases.keys()].filter((code) => !held.has(code));
     if (orphans.length > 0) throw new Error(`${file}: ${orphans.join(', ')} named by a table of codes but in no catalogue of the module`);
+    found.push(...catalogues);
   }
   return found;
+}
+
+/** The module's exports that map codes to entries, in source order. */
+function tablesOf(file: string, module: Record<string, unknown>, aliases: Map<string, string[]>): DiscoveredCatalogue[] {
+  const tables: DiscoveredCatalogue[] = [];
+  for (const [name, value] of Object.entries(module)) {
+    if (!isRecord(value)) continue;
+    const keys = Object.keys(value);
+    if (keys.length === 0 || !keys.every((key) => ERROR_CODE.test(key)) || !Object.values(value).every(isRecord)) continue;
+    const codes = Object.entries(value as Record<string, Record<string, unknown>>).map(([code, entry]): DiscoveredCode => ({
+      code,
+      wire: typeof entry.wire === 'number' ? entry.wire : undefined,
+      message: typeof entry.message === 'string' ? entry.message : '',
+      when: typeof entry.when === 'string' ? entry.when : '',
+      aliases: aliases.get(code) ?? [],
+      retired: entry.retired === true,
+    }));
+    tables.push({ file, name, codes });
+  }
+  return tables;
+}
+
+/** The live tables, each with the retired codes of its prefix joined to it in number order. */
+function withRetired(file: string, tables: readonly DiscoveredCatalogue[]): DiscoveredCatalogue[] {
+  const isRetired = (t: DiscoveredCatalogue): boolean => t.codes.every((c) => c.retired);
+  const samePrefix = (a: DiscoveredCatalogue, b: DiscoveredCatalogue): boolean => prefixOf(a.codes[0]!.code) === prefixOf(b.codes[0]!.code);
+  const live = tables.filter((t) => !isRetired(t));
+  const retired = tables.filter(isRetired);
+  const orphaned = retired.filter((t) => !live.some((c) => samePrefix(c, t)));
+  if (orphaned.length > 0) throw new Error(`${file}: ${orphaned.map((t) => t.name).join(', ')} retire codes of no catalogue in the module`);
+  return live.map((catalogue) => {
+    const kept = retired.filter((t) => samePrefix(t, catalogue)).flatMap((t) => t.codes);
+    return kept.length === 0 ? catalogue : { ...catalogue, codes: [...catalogue.codes, ...kept].sort((a, b) => (a.wire ?? 0) - (b.wire ?? 0)) };
+  });
 }
 
 /** `TABLE.KEY` for every code a module's `*_ERRORS` table of codes by key holds (the config's). */

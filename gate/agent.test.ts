@@ -1,9 +1,12 @@
 /**
  * One agent against a client protocol in memory, on a manual clock: how its connection's place in
- * the gate's counts follows the handshake.
+ * the gate's counts follows the handshake, and what a fault of the gate's own code does.
  */
 import { describe, expect, it } from 'vitest';
+import { encode } from '../engine/codec/msgpack-codec.js';
 import { ClientProtocol } from '../engine/protocol/client-protocol.js';
+import { MESSAGE_KIND } from '../engine/protocol/constants.js';
+import type { CloseReason } from '../engine/protocol/kick.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
@@ -46,7 +49,7 @@ function setup() {
   const toClient: Uint8Array[] = [];
   const transport: ClientTransport = { kind: 'tcp', remote: '10.0.0.1:1', bufferedBytes: 0, write: (bytes) => void toClient.push(bytes), close: () => undefined };
   const ticket = admission.admit(transport.remote) as AdmissionTicket;
-  return { clock, identity, admission, context, transport, ticket, toClient };
+  return { clock, logger, identity, admission, context, transport, ticket, toClient };
 }
 
 describe('Agent', () => {
@@ -62,21 +65,48 @@ describe('Agent', () => {
   });
 
   it('takes its connection off the pending count once the handshake finishes, and keeps it in the total', () => {
-    const { clock, identity, admission, context, transport, ticket, toClient } = setup();
-    const agent = new Agent(context, transport, ticket, () => ({ code: 0, name: 'X', message: '' }));
-    const toGate: Uint8Array[] = [];
-    const client = new ClientProtocol(
-      { gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], sdk: 'test/1', handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS },
-      clock.now(),
-      (bytes) => void toGate.push(bytes),
-      { onOpen: () => undefined, onMessage: () => undefined, onClose: () => undefined },
-    );
-    client.start();
-    for (let i = 0; i < 5 && (toGate.length > 0 || toClient.length > 0); i++) {
-      for (const bytes of toGate.splice(0)) agent.input(bytes);
-      for (const bytes of toClient.splice(0)) client.input(bytes, clock.now());
-    }
+    const { admission, agent } = connected(setup());
     expect(agent.protocol.isOpen).toBe(true);
     expect(admission).toMatchObject({ connections: 1, pendingConnections: 0 });
   });
+
+  it('closes its connection with GATE_ERR_INTERNAL, logging the fault, when the gate fails handling a message', () => {
+    const parts = setup();
+    // A fault of the gate's own code, which no client can cause: the handler throws at once.
+    parts.context.authenticate = () => {
+      throw new TypeError('session table corrupted');
+    };
+    const { agent, client, exchange, closes } = connected(parts);
+    client.send({ kind: MESSAGE_KIND.REQUEST, id: 1, route: 'sys.auth', payload: encode(['token']) });
+    exchange();
+    expect(agent.protocol.isOpen).toBe(false);
+    expect(closes).toEqual([expect.objectContaining({ code: 4116, name: 'GATE_ERR_INTERNAL', message: 'the gate failed on this connection' })]);
+    expect(parts.logger.at('error')).toEqual([expect.objectContaining({ message: 'gate: internal error on a connection', meta: expect.objectContaining({ remote: '10.0.0.1:1' }) })]);
+  });
 });
+
+/** An agent of `parts` whose handshake with an in-memory client has finished; `exchange` carries the bytes both ways. */
+function connected(parts: ReturnType<typeof setup>) {
+  const { clock, identity, context, transport, ticket, toClient } = parts;
+  const agent = new Agent(context, transport, ticket, () => ({ code: 0, name: 'X', message: '' }));
+  const toGate: Uint8Array[] = [];
+  const closes: CloseReason[] = [];
+  const client = new ClientProtocol(
+    { gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], sdk: 'test/1', handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS },
+    clock.now(),
+    (bytes) => void toGate.push(bytes),
+    { onOpen: () => undefined, onMessage: () => undefined, onClose: (reason) => void closes.push(reason) },
+  );
+  const exchange = (): void => {
+    for (let i = 0; i < 5; i++) {
+      client.flush(clock.now());
+      agent.protocol.flush(clock.now());
+      if (toGate.length === 0 && toClient.length === 0) return;
+      for (const bytes of toGate.splice(0)) agent.input(bytes);
+      for (const bytes of toClient.splice(0)) client.input(bytes, clock.now());
+    }
+  };
+  client.start();
+  exchange();
+  return { ...parts, agent, client, exchange, closes };
+}

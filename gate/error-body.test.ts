@@ -8,8 +8,8 @@ import { GATE_ERRORS, GateError } from './errors.js';
 import { PROTOCOL_ERRORS } from '../engine/protocol/errors.js';
 
 const LOBBY = {
-  LOBBY_ERR_BAD_ARGS: { wire: 6004, message: 'arguments are malformed or over the limits' },
-  LOBBY_ERR_INTERNAL: { wire: 6013, message: 'internal error' },
+  LOBBY_ERR_BAD_ARGS: { wire: 6004, message: 'arguments are malformed or over the limits', when: 'bad arguments' },
+  LOBBY_ERR_INTERNAL: { wire: 6013, message: 'internal error', when: 'a game method threw' },
 };
 
 function setup() {

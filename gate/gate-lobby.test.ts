@@ -1,7 +1,9 @@
 /**
  * A real gate and real lobbies (session hosts with the lobby tests' probed avatar) in one process,
  * on loopback RPC, driven by the client SDK: what a client sees of a game's errors and of
- * internal ones, and session data and hooks across a rebind to another lobby.
+ * internal ones, of the gate's own refusals (a reply too large, a malformed sys.auth, too many
+ * requests waiting, a lobby that does not answer, a kick from the lobby), and session data and
+ * hooks across a rebind to another lobby.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,11 +18,12 @@ import { World } from '../engine/ecs/world.js';
 import { openLmdbStore } from '../engine/persist/lmdb-store.js';
 import type { Store } from '../engine/persist/store.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
-import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
 import { LOBBY_ERRORS } from '../lobby/errors.js';
+import { defaults } from '../engine/config/defaults.js';
 import { ProbedAvatar } from '../lobby/fixtures/lobby-cluster.js';
 import { SessionHost } from '../lobby/session-host.js';
 import { testGateOptions } from './fixtures/test-gate-options.js';
@@ -113,6 +116,50 @@ describe('a gate with real lobbies', () => {
       expect((logged!.meta.err as Error).stack).toMatch(/at /);
     }
     expect(await client.request('Echo.echo', 'still open')).toBe('still open');
+  });
+
+  it('answers a reply larger than the message limit with GATE_ERR_RESPONSE_TOO_LARGE, and serves the next request', async () => {
+    await startLobby('lobby-1');
+    const client = await player('u1');
+    const err = await failure(client.request('Probe.large', 70_000));
+    expect(err).toBeInstanceOf(RequestError);
+    expect(err).toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_RESPONSE_TOO_LARGE', wireCode: 4115 });
+    expect(await client.request('Probe.large', 1_000)).toHaveLength(1_000);
+  });
+
+  it('answers a sys.auth whose payload is not [token, resume?] with GATE_ERR_BAD_REQUEST, and lets the client log in after', async () => {
+    await startLobby('lobby-1');
+    const meta = gate.meta();
+    const client = await connectGate({ endpoint: meta.tcp!, transport: 'tcp', gateKey: meta.publicKey! });
+    clients.push(client);
+    for (const args of [[42], ['u1', 'not a resume'], ['u1', {}, 'extra']]) {
+      expect(await failure(client.request('sys.auth', ...args))).toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_BAD_REQUEST', wireCode: 4114 });
+    }
+    await client.auth('u1');
+    expect(await client.request('Echo.echo', 'in')).toBe('in');
+  });
+
+  it('refuses a request past gate.maxPending with GATE_ERR_TOO_MANY_PENDING, and fails those the lobby leaves unanswered with GATE_ERR_LOBBY_FAILED', async () => {
+    await startLobby('lobby-1');
+    const client = await player('u1');
+    // Each hangs in the lobby (the first runs forever, the others wait behind it in the avatar's queue).
+    const hanging = Array.from({ length: defaults.gate.maxPending }, () => failure(client.request('Probe.hang')));
+    expect(await failure(client.request('Echo.echo', 'one too many'))).toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_TOO_MANY_PENDING', wireCode: 4112 });
+    // The gate's deadline for a lobby's answer (2 s in the test gate) fails each of them.
+    for (const err of await Promise.all(hanging)) expect(err).toMatchObject({ code: 'CLIENT_ERR_REQUEST_REFUSED', serverCode: 'GATE_ERR_LOBBY_FAILED', wireCode: 4107 });
+    expect(client.isOpen).toBe(true);
+  });
+
+  it('closes the connection of a session its lobby kicks with GATE_ERR_KICKED and the reason the lobby gave', async () => {
+    await startLobby('lobby-1');
+    const client = await player('u1');
+    const closed = new Promise((resolve) => client.onClose((reason, err) => resolve({ reason, err })));
+    // What a lobby's session.kick sends to the gate that holds the player.
+    await node('lobby-1').call('gate-1', GATE_SERVICE, 'kick', [client.session!.sessionId, 'banned for cheating']);
+    expect(await closed).toMatchObject({
+      reason: { name: 'GATE_ERR_KICKED', code: 4113, message: 'banned for cheating' },
+      err: { code: 'CLIENT_ERR_KICKED', serverCode: 'GATE_ERR_KICKED', wireCode: 4113 },
+    });
   });
 
   it('lists the routes a session may call on sys.routes, less those its rules block, and only after login', async () => {

@@ -1,7 +1,7 @@
 import { INTERNAL_ERROR_CODE, internalErrorDetail, internalErrorId, UNKNOWN_SESSION_CODE } from '../engine/session/session-contract.js';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../engine/errors/coded-error.js';
-import { LOBBY_ERRORS, LobbyError, lobbyCodeOfWire, lobbyWireOfCode, type LobbyErrorCode } from './errors.js';
+import { LOBBY_ERRORS, LOBBY_RETIRED_ERRORS, LobbyError, lobbyCodeOfWire, lobbyWireOfCode, type LobbyErrorCode } from './errors.js';
 import { LOBBY_DEFAULTS, lobbySettings } from './lobby-defaults.js';
 
 describe('the lobby error catalogue', () => {
@@ -40,9 +40,10 @@ describe('the lobby error catalogue', () => {
     expect(internalErrorId('LOBBY_ERR_INTERNAL: internal error: id not-a-uuid')).toBeUndefined();
   });
 
-  it('never uses the retired LOBBY_ERR_HANDLER or its number 6007 again', () => {
+  it('never uses the retired LOBBY_ERR_HANDLER or its number 6007 again, and keeps them on record', () => {
     expect(Object.keys(LOBBY_ERRORS)).not.toContain('LOBBY_ERR_HANDLER');
     expect(lobbyCodeOfWire(6007)).toBeUndefined();
+    expect(LOBBY_RETIRED_ERRORS.LOBBY_ERR_HANDLER).toMatchObject({ wire: 6007, retired: true });
   });
 });
 

@@ -8,21 +8,33 @@
 import { CodedError } from '../engine/errors/coded-error.js';
 
 export const LOBBY_ERRORS = {
-  LOBBY_ERR_UNKNOWN_SESSION: { wire: 6001, message: 'session is not bound to this lobby' },
-  LOBBY_ERR_UNKNOWN_ROUTE: { wire: 6002, message: 'no such component or client service' },
-  LOBBY_ERR_NOT_CALLABLE: { wire: 6003, message: 'method is not client-callable' },
-  LOBBY_ERR_BAD_ARGS: { wire: 6004, message: 'arguments are malformed or over the limits' },
-  LOBBY_ERR_NOT_AUTHENTICATED: { wire: 6005, message: 'route needs an authenticated session' },
-  LOBBY_ERR_QUEUE_FULL: { wire: 6006, message: 'too many requests waiting' },
-  // 6007 was LOBBY_ERR_HANDLER, which sent a failed game method's message to the client;
-  // LOBBY_ERR_INTERNAL replaced it. Neither the code nor the number is used again.
-  LOBBY_ERR_SHUTTING_DOWN: { wire: 6008, message: 'lobby is shutting down' },
-  LOBBY_ERR_BAD_RESULT: { wire: 6009, message: 'result cannot be encoded' },
-  LOBBY_ERR_STORE: { wire: 6010, message: 'avatar could not be loaded or saved' },
-  LOBBY_ERR_AVATAR_BUSY: { wire: 6011, message: 'another lobby owns the avatar' },
-  LOBBY_ERR_OWNERSHIP_LOST: { wire: 6012, message: 'this lobby lost the avatar to another owner' },
+  LOBBY_ERR_UNKNOWN_SESSION: { wire: 6001, message: 'session is not bound to this lobby', when: 'the session id is not bound here (never bound, closed, taken over by a newer login); the gate binds again' },
+  LOBBY_ERR_UNKNOWN_ROUTE: { wire: 6002, message: 'no such component or client service', when: 'a malformed route, or no client service of that name and no such component on the avatar' },
+  LOBBY_ERR_NOT_CALLABLE: { wire: 6003, message: 'method is not client-callable', when: 'the method is not in the component\'s `clientCallable`, or not in the service\'s method list' },
+  LOBBY_ERR_BAD_ARGS: { wire: 6004, message: 'arguments are malformed or over the limits', when: 'the arguments are not bytes of one msgpack array within the client limits; malformed `bind` info; a session id bound to another uid' },
+  LOBBY_ERR_NOT_AUTHENTICATED: { wire: 6005, message: 'route needs an authenticated session', when: 'a component route from a session that is not authenticated' },
+  LOBBY_ERR_QUEUE_FULL: { wire: 6006, message: 'too many requests waiting', when: 'the avatar has `lobby.maxQueuedPerSession` requests, server calls and timer callbacks waiting or running, or `maxUnauthenticatedInFlight` requests without a session run' },
+  // 6007 was LOBBY_ERR_HANDLER: see LOBBY_RETIRED_ERRORS.
+  LOBBY_ERR_SHUTTING_DOWN: { wire: 6008, message: 'lobby is shutting down', when: 'the lobby is draining: binds and requests are refused (closes still run)' },
+  LOBBY_ERR_BAD_RESULT: { wire: 6009, message: 'result cannot be encoded', when: 'the method returned a value msgpack cannot carry (a function, a cycle) or one over the limits' },
+  LOBBY_ERR_STORE: { wire: 6010, message: 'avatar could not be loaded or saved', when: 'bind: loading the avatar failed, or a new avatar could not be saved; request: a change marked critical could not be saved' },
+  LOBBY_ERR_AVATAR_BUSY: { wire: 6011, message: 'another lobby owns the avatar', when: 'bind: another lobby still owns the avatar after `store.claimWaitMs`; the gate binds again at the next request' },
+  LOBBY_ERR_OWNERSHIP_LOST: { wire: 6012, message: 'this lobby lost the avatar to another owner', when: 'request: this lobby lost the avatar\'s claim (taken over, or lapsed during a partition); also the reason of the kick the session gets' },
   // Says nothing of its cause: the lobby's error log line with the same correlation id has it.
-  LOBBY_ERR_INTERNAL: { wire: 6013, message: 'internal error' },
+  LOBBY_ERR_INTERNAL: { wire: 6013, message: 'internal error', when: 'the game method (or client service) threw anything but a `GameError`; the detail is a correlation id, the log line with it has the cause' },
+} as const;
+
+/**
+ * Codes the lobby no longer raises, kept on record (docs/errors.md) so that neither the code nor
+ * the number is used again.
+ */
+export const LOBBY_RETIRED_ERRORS = {
+  LOBBY_ERR_HANDLER: {
+    wire: 6007,
+    message: 'game method failed',
+    when: "it sent the message of whatever a game method threw to the client; LOBBY_ERR_INTERNAL replaced it",
+    retired: true,
+  },
 } as const;
 
 /** One of the codes in {@link LOBBY_ERRORS}. */

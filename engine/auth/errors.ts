@@ -6,12 +6,12 @@
 import { CodedError } from '../errors/coded-error.js';
 
 export const AUTH_ERRORS = {
-  AUTH_ERR_TOKEN_INVALID: { wire: 5001, message: 'token is malformed, forged or signed with an algorithm that is not allowed' },
-  AUTH_ERR_TOKEN_EXPIRED: { wire: 5002, message: 'token has expired' },
-  AUTH_ERR_TOKEN_CLAIMS: { wire: 5003, message: 'token claims are wrong or missing' },
-  AUTH_ERR_KEY: { wire: 5004, message: 'key material is unusable' },
-  AUTH_ERR_TOKEN_TOO_LARGE: { wire: 5005, message: 'token is larger than allowed' },
-  AUTH_ERR_KEYS_UNAVAILABLE: { wire: 5006, message: 'verification keys cannot be fetched' },
+  AUTH_ERR_TOKEN_INVALID: { wire: 5001, message: 'token is malformed, forged or signed with an algorithm that is not allowed', when: 'the token is not a string, not a signed compact JWS, bad JSON, a bad signature, an unknown `kid`, or an algorithm other than EdDSA (`none` included)' },
+  AUTH_ERR_TOKEN_EXPIRED: { wire: 5002, message: 'token has expired', when: '`exp` is past, beyond the clock tolerance' },
+  AUTH_ERR_TOKEN_CLAIMS: { wire: 5003, message: 'token claims are wrong or missing', when: 'a wrong `iss` or `aud`; a missing `sub`, `name` or `exp`; `nbf` in the future' },
+  AUTH_ERR_KEY: { wire: 5004, message: 'key material is unusable', when: 'at start: key material missing, unreadable, over 64 KiB, not Ed25519, a private key where a public one belongs, a public key that does not match the private one, no key source or two' },
+  AUTH_ERR_TOKEN_TOO_LARGE: { wire: 5005, message: 'token is larger than allowed', when: 'the token is longer than `auth.maxTokenBytes`' },
+  AUTH_ERR_KEYS_UNAVAILABLE: { wire: 5006, message: 'verification keys cannot be fetched', when: 'the JWKS document cannot be fetched (timeout, error status, not a JWKS, nothing listening)' },
 } as const;
 
 /** One of the codes in {@link AUTH_ERRORS}. */

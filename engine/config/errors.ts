@@ -4,6 +4,7 @@
  * {@link ConfigError}. There are no numeric wire codes: config errors stop start-up and never
  * reach a peer.
  */
+import type { CatalogueEntry } from '../errors/coded-error.js';
 
 /** Stable codes for configuration problems. Codes are never reused; each is documented in config/README.md. */
 export const CONFIG_ERRORS = {
@@ -29,6 +30,19 @@ export const CONFIG_ERRORS = {
 
 /** One of the {@link CONFIG_ERRORS} codes. */
 export type ConfigErrorCode = (typeof CONFIG_ERRORS)[keyof typeof CONFIG_ERRORS];
+
+/** The config catalogue as docs/errors.md shows it: each code's message and when it is raised. */
+export const CONFIG_ERROR_ENTRIES: Readonly<Record<ConfigErrorCode, CatalogueEntry>> = {
+  CONFIG_ERR_FILE_READ: { message: 'config file cannot be read', when: 'a config file that was asked for (`--config`, the role\'s file) is missing or unreadable' },
+  CONFIG_ERR_PARSE: { message: 'config file is not valid JSONC', when: 'a file is not valid JSONC, or has a duplicate or forbidden key (the source is `file:line:col`)' },
+  CONFIG_ERR_ENV_UNSET: { message: 'environment variable is not set', when: '`${NAME}` without a `:-default`, and `NAME` is not set' },
+  CONFIG_ERR_SUBSTITUTION: { message: 'substitution is malformed', when: 'a malformed `${...}`, a `$macros` block that is not an object, an invalid macro name, or an object or array macro inside a longer string' },
+  CONFIG_ERR_MACRO_UNKNOWN: { message: 'macro is not defined', when: '`${@name}` names no macro of the file' },
+  CONFIG_ERR_MACRO_CYCLE: { message: 'macros refer to each other in a cycle', when: 'a macro refers, through others, to itself' },
+  CONFIG_ERR_UNKNOWN_ENV: { message: 'environment variable names no setting', when: 'a `TESSERA_*` environment variable names no setting' },
+  CONFIG_ERR_UNKNOWN_FLAG: { message: 'command-line argument is not a known flag', when: 'an unknown flag, a flag without its value, or a stray argument' },
+  CONFIG_ERR_INVALID: { message: 'configuration does not match the schema', when: 'a value does not match the schema (type, range, pattern, unknown or missing key), or settings disagree with each other (`rpc.secret` missing for a cluster role, `store.claimRenewMs` not below `store.claimTtlMs`, …; config/README.md lists them)' },
+};
 
 /** One thing wrong with the configuration, and where it came from. */
 export interface ConfigProblem {

@@ -4,9 +4,13 @@
  * them read alike: `code`, `detail`, and a message of the form `CODE: catalogue message: detail`.
  */
 
-/** One catalogue entry: its message, and a numeric code where errors of that area cross the wire. */
+/**
+ * One catalogue entry: its message, when it is raised (a line of docs/errors.md), and a numeric
+ * code where errors of that area cross the wire.
+ */
 export interface CatalogueEntry {
   readonly message: string;
+  readonly when: string;
   readonly wire?: number;
 }
 

@@ -5,14 +5,14 @@
 import { CodedError } from '../errors/coded-error.js';
 
 export const STORE_ERRORS = {
-  STORE_ERR_INVALID_DOCUMENT: { message: 'document cannot be stored' },
-  STORE_ERR_INVALID_ARGUMENT: { message: 'invalid argument' },
-  STORE_ERR_VERSION_CONFLICT: { message: 'version conflict' },
-  STORE_ERR_UNAVAILABLE: { message: 'store unavailable' },
-  STORE_ERR_CLOSED: { message: 'store is closed' },
-  STORE_ERR_BACKEND: { message: 'backend error' },
-  STORE_ERR_OWNED: { message: 'another owner holds the document' },
-  STORE_ERR_NOT_OWNER: { message: 'ownership claim lost' },
+  STORE_ERR_INVALID_DOCUMENT: { message: 'document cannot be stored', when: 'a document that cannot be stored: a function, a symbol, a cycle, a non-finite number, a forbidden key, over the size limit (the error names the path at fault); nothing was written' },
+  STORE_ERR_INVALID_ARGUMENT: { message: 'invalid argument', when: 'a bad collection name, id, version, filter or limit, or an id twice in one batch' },
+  STORE_ERR_VERSION_CONFLICT: { message: 'version conflict', when: 'the stored version is not the one the write expected (`VersionConflictError`)' },
+  STORE_ERR_UNAVAILABLE: { message: 'store unavailable', when: 'the backend cannot be opened or reached after the bounded retries' },
+  STORE_ERR_CLOSED: { message: 'store is closed', when: 'a call to a store that was closed' },
+  STORE_ERR_BACKEND: { message: 'backend error', when: 'the server or driver refused an operation for another reason (see the `cause`)' },
+  STORE_ERR_OWNED: { message: 'another owner holds the document', when: '`claimOwner` while another claim on the document lives (`OwnershipHeldError`)' },
+  STORE_ERR_NOT_OWNER: { message: 'ownership claim lost', when: '`save` under an epoch that a later claim superseded (`OwnershipLostError`)' },
 } as const;
 
 /** One of the codes in {@link STORE_ERRORS}. */

@@ -6,21 +6,21 @@
 import { CodedError } from '../errors/coded-error.js';
 
 export const RPC_ERRORS = {
-  RPC_ERR_DEADLINE_EXCEEDED: { wire: 2001, message: 'deadline exceeded' },
-  RPC_ERR_LINK_LOST: { wire: 2002, message: 'link to the peer was lost' },
-  RPC_ERR_OVERLOADED: { wire: 2003, message: 'send queue to the peer is full' },
-  RPC_ERR_PEER_UNREACHABLE: { wire: 2004, message: 'peer cannot be reached' },
-  RPC_ERR_UNKNOWN_SERVER: { wire: 2005, message: 'no such server in the cluster' },
-  RPC_ERR_NO_SUCH_SERVICE: { wire: 2006, message: 'no such service' },
-  RPC_ERR_NO_SUCH_ENTITY: { wire: 2007, message: 'no such entity' },
-  RPC_ERR_NO_SUCH_COMPONENT: { wire: 2008, message: 'entity has no such component' },
-  RPC_ERR_NOT_CALLABLE: { wire: 2009, message: 'method is not server-callable' },
-  RPC_ERR_ENCODING: { wire: 2010, message: 'arguments or result cannot be encoded' },
-  RPC_ERR_PROTOCOL: { wire: 2011, message: 'peer broke the protocol' },
-  RPC_ERR_HANDSHAKE: { wire: 2012, message: 'handshake failed' },
-  RPC_ERR_CLOSED: { wire: 2013, message: 'rpc node is stopped' },
-  RPC_ERR_UNKNOWN_NAME: { wire: 2014, message: 'no mailbox holds this name' },
-  RPC_ERR_QUEUE_FULL: { wire: 2015, message: "the entity's queue is full" },
+  RPC_ERR_DEADLINE_EXCEEDED: { wire: 2001, message: 'deadline exceeded', when: 'no reply within the call\'s timeout' },
+  RPC_ERR_LINK_LOST: { wire: 2002, message: 'link to the peer was lost', when: 'the link the call went out on closed first: socket closed or failed, peer silent past `deadAfterMs`, GOAWAY from the peer, the peer dialed again, a protocol error on the link' },
+  RPC_ERR_OVERLOADED: { wire: 2003, message: 'send queue to the peer is full', when: 'the peer\'s send queue would pass `maxQueuedBytes`, or `maxPendingCalls` calls are pending (nothing was sent); or the callee has `maxInFlight` handlers running' },
+  RPC_ERR_PEER_UNREACHABLE: { wire: 2004, message: 'peer cannot be reached', when: 'the dial failed (connect error or timeout, handshake refused or closed); every call waiting for that dial fails' },
+  RPC_ERR_UNKNOWN_SERVER: { wire: 2005, message: 'no such server in the cluster', when: '`resolve(serverId)` knows no address, when the call is made or when the dial starts' },
+  RPC_ERR_NO_SUCH_SERVICE: { wire: 2006, message: 'no such service', when: 'the callee serves no service by that name' },
+  RPC_ERR_NO_SUCH_ENTITY: { wire: 2007, message: 'no such entity', when: 'the callee has no live entity with that id, or the entity left while the call waited in its queue' },
+  RPC_ERR_NO_SUCH_COMPONENT: { wire: 2008, message: 'entity has no such component', when: 'the entity has no component of that class name' },
+  RPC_ERR_NOT_CALLABLE: { wire: 2009, message: 'method is not server-callable', when: 'the method is not in the service\'s list or the component\'s `serverCallable`' },
+  RPC_ERR_ENCODING: { wire: 2010, message: 'arguments or result cannot be encoded', when: 'the arguments (caller side, before sending) or the result (callee side) cannot be encoded within the limits' },
+  RPC_ERR_PROTOCOL: { wire: 2011, message: 'peer broke the protocol', when: 'a peer broke the protocol (an envelope of an unknown or untimely kind, a handshake message out of turn): the link closes with it as the GOAWAY reason; a call answered with an error whose wire code is unknown' },
+  RPC_ERR_HANDSHAKE: { wire: 2012, message: 'handshake failed', when: 'a link fails its handshake: version mismatch, a HELLO or WELCOME that does not prove the cluster secret, a wrong or claimed id, no proved HELLO in time, the losing link of crossed dials; calls see it as `RPC_ERR_PEER_UNREACHABLE`' },
+  RPC_ERR_CLOSED: { wire: 2013, message: 'rpc node is stopped', when: 'this node is stopping or stopped: its pending and later calls; sent in the GOAWAY on stop' },
+  RPC_ERR_UNKNOWN_NAME: { wire: 2014, message: 'no mailbox holds this name', when: '`named(name)`: no mailbox holds the name' },
+  RPC_ERR_QUEUE_FULL: { wire: 2015, message: "the entity's queue is full", when: 'the target entity\'s queue holds `queueLimit` client requests, server calls and timer callbacks (it did not run the call)' },
 } as const;
 
 /** One of the codes in {@link RPC_ERRORS}. */

@@ -7,6 +7,7 @@ import { testClusterSecret } from '../testing/cluster-secret.js';
 import { KIND, RPC_PROTOCOL_VERSION } from './envelope.js';
 import { parseAddress } from './address.js';
 import { startTestNodes, type TestNodes } from './fixtures/test-nodes.js';
+import type { RpcErrorCode } from './errors.js';
 import { createNonce, handshakeProof } from './handshake-proof.js';
 
 let cluster: TestNodes | undefined;
@@ -35,6 +36,12 @@ function rawClient(address: string): { socket: Socket; received: unknown[]; clos
 }
 
 const CHALLENGE = [KIND.CHALLENGE, RPC_PROTOCOL_VERSION, expect.any(Uint8Array)];
+
+/** The GOAWAY that closes a link for `code`: its wire number, and a message naming the code and `detail`. */
+function goaway(wire: number, code: RpcErrorCode, detail: string): unknown[] {
+  const escaped = detail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return [KIND.GOAWAY, wire, expect.stringMatching(new RegExp(`^${code}: .*${escaped}`))];
+}
 
 /**
  * A peer that accepts one dial the way a server does: CHALLENGE, then WELCOME as `id` with the
@@ -87,7 +94,7 @@ describe('RPC link protocol', () => {
     const client = rawClient(b.address);
     client.socket.write(Buffer.from('00000003c1c1c1', 'hex'));
     await client.closed;
-    expect(client.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_MALFORMED')]]);
+    expect(client.received).toEqual([CHALLENGE, goaway(2011, 'RPC_ERR_PROTOCOL', 'CODEC_ERR_MALFORMED')]);
     expect(logger.at('warn').some((line) => line.message.includes('broke the protocol'))).toBe(true);
     await expect(a.call('b', 'echo', 'echo', [2])).resolves.toBe(2);
   });
@@ -97,7 +104,7 @@ describe('RPC link protocol', () => {
     const client = rawClient(b.address);
     client.socket.write(Buffer.from('7fffffff', 'hex'));
     await client.closed;
-    expect(client.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_FRAME_TOO_LARGE')]]);
+    expect(client.received).toEqual([CHALLENGE, goaway(2011, 'RPC_ERR_PROTOCOL', 'CODEC_ERR_FRAME_TOO_LARGE')]);
     await expect(a.call('b', 'echo', 'echo', [3])).resolves.toBe(3);
   });
 
@@ -106,7 +113,7 @@ describe('RPC link protocol', () => {
     const stranger = rawClient(b.address);
     stranger.socket.write(Buffer.from('00100000', 'hex')); // 1 MiB declared, under the 4 MiB cap
     await stranger.closed;
-    expect(stranger.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('CODEC_ERR_FRAME_TOO_LARGE')]]);
+    expect(stranger.received).toEqual([CHALLENGE, goaway(2011, 'RPC_ERR_PROTOCOL', 'CODEC_ERR_FRAME_TOO_LARGE')]);
     const big = 'x'.repeat(100_000);
     await expect(a.call('b', 'echo', 'echo', [big])).resolves.toBe(big);
   });
@@ -137,11 +144,11 @@ describe('RPC link protocol', () => {
     const unknown = rawClient(b.address);
     unknown.socket.write(frame([99, 1]));
     await unknown.closed;
-    expect(unknown.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('unknown kind 99')]]);
+    expect(unknown.received).toEqual([CHALLENGE, goaway(2011, 'RPC_ERR_PROTOCOL', 'unknown kind 99')]);
     const early = rawClient(b.address);
     early.socket.write(frame([KIND.CALL, 1, 1000, null, null, 'echo', 'echo', [1]]));
     await early.closed;
-    expect(early.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2011, expect.stringContaining('while handshake')]]);
+    expect(early.received).toEqual([CHALLENGE, goaway(2011, 'RPC_ERR_PROTOCOL', 'while handshake')]);
   });
 
   it('refuses a HELLO of another protocol version with RPC_ERR_HANDSHAKE', async () => {
@@ -149,7 +156,7 @@ describe('RPC link protocol', () => {
     const client = rawClient(b.address);
     client.socket.write(frame([KIND.HELLO, 1, 'stranger']));
     await client.closed;
-    expect(client.received).toEqual([CHALLENGE, [KIND.GOAWAY, 2012, expect.stringContaining(`protocol version 1, this server speaks ${RPC_PROTOCOL_VERSION}`)]]);
+    expect(client.received).toEqual([CHALLENGE, goaway(2012, 'RPC_ERR_HANDSHAKE', `protocol version 1, this server speaks ${RPC_PROTOCOL_VERSION}`)]);
   });
 
   it('speaks the documented envelope and handshake to a hand-written client', async () => {

@@ -59,20 +59,21 @@ function expectCode(code: SyncErrorCode, run: () => unknown): void {
 }
 
 describe('SyncDecoder errors', () => {
+  // Keys quoted: each is the code the case makes the decoder raise (engine/errors/every-code-raised.test.ts).
   const cases: Record<SyncErrorCode, () => unknown> = {
-    SYNC_ERR_TRUNCATED: () => new SyncDecoder().decode(hex('01')),
-    SYNC_ERR_TOO_LARGE: () => new SyncDecoder({ maxMessageBytes: 2 }).decode(hex('010000')),
-    SYNC_ERR_VERSION: () => new SyncDecoder().decode(hex('020000')),
-    SYNC_ERR_BAD_FLAGS: () => new SyncDecoder().decode(hex('011000')),
-    SYNC_ERR_BAD_VARINT: () => new SyncDecoder().decode(hex('0100 ffffffffffffffff01')),
-    SYNC_ERR_NO_SCHEMA: () => new SyncDecoder().decode(hex('010000')),
-    SYNC_ERR_BAD_SCHEMA: () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT, () => {}, schemaWith('x', 9))),
-    SYNC_ERR_UNKNOWN_TYPE: () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(1), w.varint(1), w.varint(9), w.string('x'), w.u8(0)))),
-    SYNC_ERR_UNKNOWN_NET: () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.LEAVE, (w) => (w.varint(1), w.varint(9)))),
-    SYNC_ERR_DUPLICATE_NET: () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(2), bannerEnter(w), bannerEnter(w)))),
-    SYNC_ERR_BAD_MASK: () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(1), bannerEnter(w, 1, (v) => v.u8(0x04))))),
-    SYNC_ERR_BAD_VALUE: () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(1), bannerEnter(w, 1, (v) => (v.u8(0x01), v.u8(9)))))),
-    SYNC_ERR_TOO_DEEP: () =>
+    'SYNC_ERR_TRUNCATED': () => new SyncDecoder().decode(hex('01')),
+    'SYNC_ERR_TOO_LARGE': () => new SyncDecoder({ maxMessageBytes: 2 }).decode(hex('010000')),
+    'SYNC_ERR_VERSION': () => new SyncDecoder().decode(hex('020000')),
+    'SYNC_ERR_BAD_FLAGS': () => new SyncDecoder().decode(hex('011000')),
+    'SYNC_ERR_BAD_VARINT': () => new SyncDecoder().decode(hex('0100 ffffffffffffffff01')),
+    'SYNC_ERR_NO_SCHEMA': () => new SyncDecoder().decode(hex('010000')),
+    'SYNC_ERR_BAD_SCHEMA': () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT, () => {}, schemaWith('x', 9))),
+    'SYNC_ERR_UNKNOWN_TYPE': () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(1), w.varint(1), w.varint(9), w.string('x'), w.u8(0)))),
+    'SYNC_ERR_UNKNOWN_NET': () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.LEAVE, (w) => (w.varint(1), w.varint(9)))),
+    'SYNC_ERR_DUPLICATE_NET': () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(2), bannerEnter(w), bannerEnter(w)))),
+    'SYNC_ERR_BAD_MASK': () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(1), bannerEnter(w, 1, (v) => v.u8(0x04))))),
+    'SYNC_ERR_BAD_VALUE': () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(1), bannerEnter(w, 1, (v) => (v.u8(0x01), v.u8(9)))))),
+    'SYNC_ERR_TOO_DEEP': () =>
       new SyncDecoder().decode(
         message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(1), bannerEnter(w, 1, (v) => {
           v.u8(0x01);
@@ -80,8 +81,8 @@ describe('SyncDecoder errors', () => {
           v.u8(0);
         }))),
       ),
-    SYNC_ERR_TOO_MANY_ENTITIES: () => new SyncDecoder({ maxEntities: 1 }).decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(2), bannerEnter(w, 1), bannerEnter(w, 2)))),
-    SYNC_ERR_TRAILING: () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT, (w) => w.u8(0))),
+    'SYNC_ERR_TOO_MANY_ENTITIES': () => new SyncDecoder({ maxEntities: 1 }).decode(message(SYNC_FLAG.SNAPSHOT | SYNC_FLAG.ENTER, (w) => (w.varint(2), bannerEnter(w, 1), bannerEnter(w, 2)))),
+    'SYNC_ERR_TRAILING': () => new SyncDecoder().decode(message(SYNC_FLAG.SNAPSHOT, (w) => w.u8(0))),
   };
   for (const [code, run] of Object.entries(cases) as [SyncErrorCode, () => unknown][]) {
     it(`throws ${code}`, () => expectCode(code, run));

@@ -6,15 +6,15 @@
 import { CodedError } from '../../engine/errors/coded-error.js';
 
 export const LOGIN_ERRORS = {
-  LOGIN_ERR_BAD_REQUEST: { wire: 5101, status: 400, message: 'request is malformed' },
-  LOGIN_ERR_USERNAME_TAKEN: { wire: 5102, status: 409, message: 'username is taken' },
+  LOGIN_ERR_BAD_REQUEST: { wire: 5101, status: 400, message: 'request is malformed', when: 'missing or unknown keys, wrong types, not an object, an invalid username, a password too short or too long' },
+  LOGIN_ERR_USERNAME_TAKEN: { wire: 5102, status: 409, message: 'username is taken', when: '`/register` with a name that exists (in any casing)' },
   // One answer for an unknown user and a wrong password, so that it reveals neither.
-  LOGIN_ERR_BAD_CREDENTIALS: { wire: 5103, status: 401, message: 'wrong username or password' },
-  LOGIN_ERR_RATE_LIMITED: { wire: 5104, status: 429, message: 'too many attempts; retry later' },
-  LOGIN_ERR_NO_GATE: { wire: 5105, status: 503, message: 'no gate is available' },
-  LOGIN_ERR_UNAVAILABLE: { wire: 5106, status: 503, message: 'service is busy or its store is unavailable; retry later' },
+  LOGIN_ERR_BAD_CREDENTIALS: { wire: 5103, status: 401, message: 'wrong username or password', when: '`/login` with an unknown username or a wrong password: one answer for both' },
+  LOGIN_ERR_RATE_LIMITED: { wire: 5104, status: 429, message: 'too many attempts; retry later', when: 'too many attempts from this address, or from this address on this username, or this address must wait between attempts on a username under attack' },
+  LOGIN_ERR_NO_GATE: { wire: 5105, status: 503, message: 'no gate is available', when: 'the password was right but no gate can take the player; no token is issued' },
+  LOGIN_ERR_UNAVAILABLE: { wire: 5106, status: 503, message: 'service is busy or its store is unavailable; retry later', when: '`login.hashing.maxQueuedLogins` logins already wait for a password check, or the account store is closed or unreachable' },
   // Registrations have a budget of their own, so that a flood of them never keeps players from logging in.
-  LOGIN_ERR_REGISTER_BUSY: { wire: 5107, status: 503, message: 'too many registrations right now; retry later' },
+  LOGIN_ERR_REGISTER_BUSY: { wire: 5107, status: 503, message: 'too many registrations right now; retry later', when: '`/register` while `login.hashing.maxRegistrations` registrations are already hashing or waiting' },
 } as const;
 
 /** One of the codes in {@link LOGIN_ERRORS}. */

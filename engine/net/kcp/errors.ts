@@ -6,10 +6,10 @@
 import { CodedError } from '../../errors/coded-error.js';
 
 export const KCP_ERRORS = {
-  KCP_ERR_EMPTY_MESSAGE: { wire: 3001, message: 'message is empty' },
-  KCP_ERR_MESSAGE_TOO_LARGE: { wire: 3002, message: 'message needs more fragments than the receive window holds' },
-  KCP_ERR_SEND_QUEUE_FULL: { wire: 3003, message: 'send queue is full' },
-  KCP_ERR_DEAD_LINK: { wire: 3004, message: 'link is dead: a segment was sent too many times without an ack' },
+  KCP_ERR_EMPTY_MESSAGE: { wire: 3001, message: 'message is empty', when: '`send` of 0 bytes' },
+  KCP_ERR_MESSAGE_TOO_LARGE: { wire: 3002, message: 'message needs more fragments than the receive window holds', when: '`send` of a message past `maxMessageBytes`' },
+  KCP_ERR_SEND_QUEUE_FULL: { wire: 3003, message: 'send queue is full', when: '`send` while more than `sendQueueLimit` segments wait for the window' },
+  KCP_ERR_DEAD_LINK: { wire: 3004, message: 'link is dead: a segment was sent too many times without an ack', when: '`send` on a link declared dead (a segment sent too many times without an ack)' },
 } as const;
 
 /** One of the codes in {@link KCP_ERRORS}. */

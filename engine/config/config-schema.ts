@@ -4,6 +4,7 @@
  */
 
 import { LOG_LEVELS } from '../log/types.js';
+import { MAX_AUTH_TOKEN_BYTES } from '../protocol/auth-request.js';
 import { array, boolean, number, object, oneOf, optional, record, string, type Infer } from './schema.js';
 
 /** The kinds of server process; `standalone` runs gate, lobby and services in one process. */
@@ -200,8 +201,8 @@ export const configSchema = object({
     audience: nonEmpty(),
     /** Seconds of clock difference forgiven when checking expiry. */
     clockToleranceSec: count(0, 600),
-    /** Longer tokens are refused before parsing. */
-    maxTokenBytes: count(256, 64 * KIB),
+    /** Longer tokens are refused before parsing; at most what a `sys.auth` request carries. */
+    maxTokenBytes: count(256, MAX_AUTH_TOKEN_BYTES),
   }),
   /** The login service: accounts, passwords, tokens. */
   login: object({

@@ -1,9 +1,11 @@
 /**
  * One agent against a client protocol in memory, on a manual clock: how its connection's place in
- * the gate's counts follows the handshake.
+ * the gate's counts follows the handshake and authentication, and the deadlines of both.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ClientProtocol } from '../engine/protocol/client-protocol.js';
+import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
+import type { CloseReason } from '../engine/protocol/kick.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
@@ -14,6 +16,7 @@ import { ConnectionAdmission, type AdmissionTicket } from './connection-admissio
 import { RouteRules } from './route-rules.js';
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
+const AUTH_TIMEOUT_MS = 20_000;
 
 function setup() {
   const clock = new ManualClock();
@@ -35,6 +38,7 @@ function setup() {
     logger,
     now: () => clock.now(),
     rate: { perSecond: 100, burst: 100 },
+    authTimeoutMs: AUTH_TIMEOUT_MS,
     maxPending: 8,
     maxBufferedBytes: 1 << 20,
     scheduleFlush: () => undefined,
@@ -61,22 +65,51 @@ describe('Agent', () => {
     expect(agent.protocol.isOpen).toBe(false);
   });
 
-  it('takes its connection off the pending count once the handshake finishes, and keeps it in the total', () => {
-    const { clock, identity, admission, context, transport, ticket, toClient } = setup();
-    const agent = new Agent(context, transport, ticket, () => ({ code: 0, name: 'X', message: '' }));
-    const toGate: Uint8Array[] = [];
-    const client = new ClientProtocol(
-      { gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], sdk: 'test/1', handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS },
-      clock.now(),
-      (bytes) => void toGate.push(bytes),
-      { onOpen: () => undefined, onMessage: () => undefined, onClose: () => undefined },
-    );
-    client.start();
-    for (let i = 0; i < 5 && (toGate.length > 0 || toClient.length > 0); i++) {
-      for (const bytes of toGate.splice(0)) agent.input(bytes);
-      for (const bytes of toClient.splice(0)) client.input(bytes, clock.now());
-    }
+  it('keeps its connection on the pending count through the handshake, takes it off once authenticated, and keeps it in the total', async () => {
+    const { clock, admission, agent, client } = handshaken();
+    expect(admission).toMatchObject({ connections: 1, pendingConnections: 1 });
+    client.send({ kind: MESSAGE_KIND.REQUEST, id: 1, route: SYSTEM_ROUTE.AUTH, payload: new Uint8Array(0) });
+    client.flush(clock.now());
+    await vi.waitFor(() => expect(admission).toMatchObject({ connections: 1, pendingConnections: 0 }));
+    expect(agent.authDue).toBe(Infinity);
+  });
+
+  it('kicks a connection that has not authenticated authTimeoutMs after accept with GATE_ERR_AUTH_TIMEOUT', () => {
+    const { clock, agent, closed } = handshaken();
+    expect(agent.authDue).toBe(clock.now() + AUTH_TIMEOUT_MS);
+    clock.advance(AUTH_TIMEOUT_MS - 1);
+    agent.update(clock.now());
     expect(agent.protocol.isOpen).toBe(true);
-    expect(admission).toMatchObject({ connections: 1, pendingConnections: 0 });
+    clock.advance(1);
+    agent.update(clock.now());
+    expect(closed).toMatchObject([{ name: 'GATE_ERR_AUTH_TIMEOUT' }]);
   });
 });
+
+/** An agent and a client in memory whose handshake has finished; messages are carried at once. */
+function handshaken() {
+  const { clock, identity, admission, context, transport, ticket, toClient } = setup();
+  const closed: CloseReason[] = [];
+  const agent = new Agent({ ...context, closed: (_, reason) => void closed.push(reason) }, transport, ticket, () => ({ code: 0, name: 'X', message: '' }));
+  const toGate: Uint8Array[] = [];
+  const carry = (): void => {
+    for (let i = 0; i < 5 && (toGate.length > 0 || toClient.length > 0); i++) {
+      for (const bytes of toGate.splice(0)) agent.input(bytes);
+      agent.protocol.flush(clock.now());
+      for (const bytes of toClient.splice(0)) client.input(bytes, clock.now());
+    }
+  };
+  const client = new ClientProtocol(
+    { gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], sdk: 'test/1', handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS },
+    clock.now(),
+    (bytes) => {
+      toGate.push(bytes);
+      queueMicrotask(carry);
+    },
+    { onOpen: () => undefined, onMessage: () => undefined, onClose: () => undefined },
+  );
+  client.start();
+  carry();
+  expect(agent.protocol.isOpen).toBe(true);
+  return { clock, admission, agent, client, closed };
+}

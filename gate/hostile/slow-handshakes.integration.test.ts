@@ -2,14 +2,15 @@
  * Hostile clients that never finish their handshake, against a real gate (a standalone main.ts
  * process), while a bystander plays: hundreds of TCP and WebSocket sockets from several addresses
  * sending a byte a second, and KCP handshakes left half-open from hundreds of source ports. The
- * gate refuses what is past its pending caps at once, closes the rest at its handshake timeout, and
- * the bystander's requests are answered in order all along. The counts are small enough for CI;
+ * gate refuses what is past its pending caps at once, closes the rest at its handshake timeout (or,
+ * for connections that finish the handshake and never authenticate, at its authentication
+ * timeout), and the bystander's requests are answered in order all along. The counts are small enough for CI;
  * `npm run bench -- hostile` pushes them to thousands.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectGate } from '../../client-sim/node-client.js';
+import { connectGate, type GateClient } from '../../client-sim/node-client.js';
 import { createTcpTransport } from '../../client-sim/node-transports.js';
 import { login, register } from '../../client-sim/login.js';
 import { CONTROL, decodeControl, encodeControl } from '../../engine/net/kcp/control.js';
@@ -28,6 +29,7 @@ import { clientHandshakeBytes, openSlowCrowd } from './fixtures/slow-sockets.js'
 const PER_ADDRESS = 16;
 const MAX_PENDING = 256;
 const HANDSHAKE_TIMEOUT_MS = 6_000;
+const AUTH_TIMEOUT_MS = 8_000;
 /** Eight attacking addresses, none of them the bystanders' (127.0.0.2, 127.0.0.3). */
 const ATTACKERS = Array.from({ length: 8 }, (_, i) => `127.0.1.${i + 1}`);
 
@@ -47,7 +49,7 @@ function kickName(reply: Buffer): string {
 }
 
 beforeAll(async () => {
-  server = await startHostileServer({ gate: { handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS, maxPendingConnections: MAX_PENDING, maxPendingPerAddress: PER_ADDRESS } });
+  server = await startHostileServer({ gate: { handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS, authTimeoutMs: AUTH_TIMEOUT_MS, maxPendingConnections: MAX_PENDING, maxPendingPerAddress: PER_ADDRESS } });
   bystander = await Bystander.start({ loginUrl: server.loginUrl, gate: server.gate });
 }, 60_000);
 
@@ -93,6 +95,21 @@ describe('slow handshakes', () => {
     } finally {
       crowd.stop();
     }
+  }, 60_000);
+});
+
+describe('connections that finish the handshake and never authenticate', () => {
+  it('count against the per-address cap until they authenticate, and are closed with GATE_ERR_AUTH_TIMEOUT', async () => {
+    const transport = createTcpTransport({ localAddress: '127.0.4.1' });
+    const connect = (): Promise<GateClient> => connectGate({ endpoint: server.gate.tcp, transport, gateKey: server.gate.publicKey });
+    const idle = await Promise.all(Array.from({ length: PER_ADDRESS }, connect));
+    const closed = idle.map((client) => new Promise<string>((resolve) => client.onClose((reason) => resolve(reason.name))));
+    expect(await connect().then(() => 'accepted', (err: { serverCode?: string }) => err.serverCode)).toBe('GATE_ERR_TOO_MANY_HANDSHAKES');
+    await bystander.served();
+    expect(tally(await Promise.all(closed))).toEqual({ GATE_ERR_AUTH_TIMEOUT: PER_ADDRESS });
+    // Their slots came back.
+    (await connect()).close();
+    await bystander.served();
   }, 60_000);
 });
 

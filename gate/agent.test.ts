@@ -1,11 +1,12 @@
 /**
  * One agent against a client protocol in memory, on a manual clock: how its connection's place in
- * the gate's counts follows the handshake, and what a fault of the gate's own code does.
+ * the gate's counts follows the handshake and authentication, the deadlines of both, and what a
+ * fault of the gate's own code does.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import { ClientProtocol } from '../engine/protocol/client-protocol.js';
-import { MESSAGE_KIND } from '../engine/protocol/constants.js';
+import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
@@ -17,6 +18,7 @@ import { ConnectionAdmission, type AdmissionTicket } from './connection-admissio
 import { RouteRules } from './route-rules.js';
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
+const AUTH_TIMEOUT_MS = 20_000;
 
 function setup() {
   const clock = new ManualClock();
@@ -38,6 +40,7 @@ function setup() {
     logger,
     now: () => clock.now(),
     rate: { perSecond: 100, burst: 100 },
+    authTimeoutMs: AUTH_TIMEOUT_MS,
     maxPending: 8,
     maxBufferedBytes: 1 << 20,
     scheduleFlush: () => undefined,
@@ -64,49 +67,66 @@ describe('Agent', () => {
     expect(agent.protocol.isOpen).toBe(false);
   });
 
-  it('takes its connection off the pending count once the handshake finishes, and keeps it in the total', () => {
-    const { admission, agent } = connected(setup());
-    expect(agent.protocol.isOpen).toBe(true);
-    expect(admission).toMatchObject({ connections: 1, pendingConnections: 0 });
+  it('keeps its connection on the pending count through the handshake, takes it off once authenticated, and keeps it in the total', async () => {
+    const { clock, admission, agent, client } = handshaken();
+    expect(admission).toMatchObject({ connections: 1, pendingConnections: 1 });
+    client.send({ kind: MESSAGE_KIND.REQUEST, id: 1, route: SYSTEM_ROUTE.AUTH, payload: new Uint8Array(0) });
+    client.flush(clock.now());
+    await vi.waitFor(() => expect(admission).toMatchObject({ connections: 1, pendingConnections: 0 }));
+    expect(agent.authDue).toBe(Infinity);
   });
 
-  it('closes its connection with GATE_ERR_INTERNAL, logging the fault, when the gate fails handling a message', () => {
-    const parts = setup();
+  it('kicks a connection that has not authenticated authTimeoutMs after accept with GATE_ERR_AUTH_TIMEOUT', () => {
+    const { clock, agent, closed } = handshaken();
+    expect(agent.authDue).toBe(clock.now() + AUTH_TIMEOUT_MS);
+    clock.advance(AUTH_TIMEOUT_MS - 1);
+    agent.update(clock.now());
+    expect(agent.protocol.isOpen).toBe(true);
+    clock.advance(1);
+    agent.update(clock.now());
+    expect(closed).toMatchObject([{ name: 'GATE_ERR_AUTH_TIMEOUT' }]);
+  });
+
+  it('closes its connection with GATE_ERR_INTERNAL, logging the fault, when the gate fails handling a message', async () => {
     // A fault of the gate's own code, which no client can cause: the handler throws at once.
-    parts.context.authenticate = () => {
-      throw new TypeError('session table corrupted');
-    };
-    const { agent, client, exchange, closes } = connected(parts);
-    client.send({ kind: MESSAGE_KIND.REQUEST, id: 1, route: 'sys.auth', payload: encode(['token']) });
-    exchange();
-    expect(agent.protocol.isOpen).toBe(false);
-    expect(closes).toEqual([expect.objectContaining({ code: 4116, name: 'GATE_ERR_INTERNAL', message: 'the gate failed on this connection' })]);
-    expect(parts.logger.at('error')).toEqual([expect.objectContaining({ message: 'gate: internal error on a connection', meta: expect.objectContaining({ remote: '10.0.0.1:1' }) })]);
+    const { clock, logger, client, told } = handshaken({
+      authenticate: () => {
+        throw new TypeError('session table corrupted');
+      },
+    });
+    client.send({ kind: MESSAGE_KIND.REQUEST, id: 1, route: SYSTEM_ROUTE.AUTH, payload: encode(['token']) });
+    client.flush(clock.now());
+    // The client is told the catalogue message, never the fault itself.
+    await vi.waitFor(() => expect(told).toEqual([expect.objectContaining({ code: 4116, name: 'GATE_ERR_INTERNAL', message: 'the gate failed on this connection' })]));
+    expect(logger.at('error')).toEqual([expect.objectContaining({ message: 'gate: internal error on a connection', meta: expect.objectContaining({ remote: '10.0.0.1:1' }) })]);
   });
 });
 
-/** An agent of `parts` whose handshake with an in-memory client has finished; `exchange` carries the bytes both ways. */
-function connected(parts: ReturnType<typeof setup>) {
-  const { clock, identity, context, transport, ticket, toClient } = parts;
-  const agent = new Agent(context, transport, ticket, () => ({ code: 0, name: 'X', message: '' }));
+/** An agent and a client in memory whose handshake has finished; messages are carried at once. */
+function handshaken(patch: Partial<AgentContext> = {}) {
+  const { clock, logger, identity, admission, context, transport, ticket, toClient } = setup();
+  const closed: CloseReason[] = [];
+  const told: CloseReason[] = [];
+  const agent = new Agent({ ...context, ...patch, closed: (_, reason) => void closed.push(reason) }, transport, ticket, () => ({ code: 0, name: 'X', message: '' }));
   const toGate: Uint8Array[] = [];
-  const closes: CloseReason[] = [];
-  const client = new ClientProtocol(
-    { gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], sdk: 'test/1', handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS },
-    clock.now(),
-    (bytes) => void toGate.push(bytes),
-    { onOpen: () => undefined, onMessage: () => undefined, onClose: (reason) => void closes.push(reason) },
-  );
-  const exchange = (): void => {
-    for (let i = 0; i < 5; i++) {
-      client.flush(clock.now());
-      agent.protocol.flush(clock.now());
-      if (toGate.length === 0 && toClient.length === 0) return;
+  const carry = (): void => {
+    for (let i = 0; i < 5 && (toGate.length > 0 || toClient.length > 0); i++) {
       for (const bytes of toGate.splice(0)) agent.input(bytes);
+      agent.protocol.flush(clock.now());
       for (const bytes of toClient.splice(0)) client.input(bytes, clock.now());
     }
   };
+  const client = new ClientProtocol(
+    { gateKey: identity.publicKey, crypto: nodeCryptoSuite, compressions: [], sdk: 'test/1', handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS },
+    clock.now(),
+    (bytes) => {
+      toGate.push(bytes);
+      queueMicrotask(carry);
+    },
+    { onOpen: () => undefined, onMessage: () => undefined, onClose: (reason) => void told.push(reason) },
+  );
   client.start();
-  exchange();
-  return { ...parts, agent, client, exchange, closes };
+  carry();
+  expect(agent.protocol.isOpen).toBe(true);
+  return { clock, logger, admission, agent, client, closed, told };
 }

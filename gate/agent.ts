@@ -29,13 +29,15 @@ export interface AgentContext {
   now(): number;
   /** Messages per second a connection may send, and the burst. */
   rate: { perSecond: number; burst: number };
+  /** A connection not authenticated this long after accept is kicked with GATE_ERR_AUTH_TIMEOUT. */
+  authTimeoutMs: number;
   /** Requests of one connection waiting for replies, at most. */
   maxPending: number;
   /** Bytes the transport may hold unsent before the client counts as a slow reader. */
   maxBufferedBytes: number;
   /** Flush this agent's queued messages at the end of the turn. */
   scheduleFlush(agent: Agent): void;
-  /** Re-arm this agent's protocol timer. */
+  /** Re-arm this agent's timer, at the sooner of its protocol's deadline and {@link Agent.authDue}. */
   scheduleTimer(agent: Agent): void;
   /** `sys.auth`: resolves with the response body. */
   authenticate(agent: Agent, payload: Uint8Array): Promise<Uint8Array>;
@@ -56,21 +58,24 @@ export class Agent {
   timer: TimerId | undefined;
   private readonly limiter: RateLimiter;
   private pending = 0;
+  private readonly authDeadline: number;
+  // Set once a sys.auth succeeded: the deadline is met for good, whatever becomes of the session.
+  private hasAuthenticated = false;
 
   /**
-   * @param ticket the connection's place in the gate's counts; the handshake deadline counts from
-   *   its accept time, and a finished handshake takes it off the pending count.
+   * @param ticket the connection's place in the gate's counts; the handshake and authentication
+   *   deadlines count from its accept time, and authenticating takes it off the pending count.
    */
   constructor(
     private readonly context: AgentContext,
     readonly transport: ClientTransport,
-    ticket: AdmissionTicket,
+    private readonly ticket: AdmissionTicket,
     private readonly toErrorBody: ErrorMapper,
   ) {
     this.limiter = new RateLimiter(context.rate.perSecond, context.rate.burst, context.now());
+    this.authDeadline = ticket.acceptedAt + context.authTimeoutMs;
     this.protocol = new GateProtocol(context.protocol, ticket.acceptedAt, (bytes) => this.write(bytes), {
       onOpen: (hello) => {
-        ticket.handshaken();
         context.logger.debug('gate: connection open', { remote: transport.remote, transport: transport.kind, sdk: hello.sdk });
         // Heartbeat deadlines replace the handshake deadline, and may come sooner.
         context.scheduleTimer(this);
@@ -93,6 +98,23 @@ export class Agent {
       this.kick(new GateError('GATE_ERR_INTERNAL', (err as Error).message ?? String(err)));
     }
     this.context.scheduleFlush(this);
+  }
+
+  /**
+   * When this connection must have authenticated by (clock time), or Infinity once it has or
+   * while a `sys.auth` is being answered (which ends in a session or a kick).
+   */
+  get authDue(): number {
+    return this.hasAuthenticated || this.authenticating ? Infinity : this.authDeadline;
+  }
+
+  /**
+   * Runs the protocol's timers (handshake deadline, heartbeats, silence), then the authentication
+   * deadline: a connection without a session by then is kicked with GATE_ERR_AUTH_TIMEOUT.
+   */
+  update(now: number): void {
+    this.protocol.update(now);
+    if (!this.protocol.isClosed && now >= this.authDue) this.kick(new GateError('GATE_ERR_AUTH_TIMEOUT', `not authenticated ${this.context.authTimeoutMs} ms after accept`));
   }
 
   /** Sends a push. */
@@ -120,7 +142,17 @@ export class Agent {
     };
     if (message.route === SYSTEM_ROUTE.AUTH) {
       if (!reply) return;
-      this.track(id, context.authenticate(this, message.payload), message.route);
+      const authenticated = context.authenticate(this, message.payload).then((reply) => {
+        this.hasAuthenticated = true;
+        this.ticket.authenticated();
+        return reply;
+      });
+      this.track(id, authenticated, message.route);
+      // Its outcome moves the authentication deadline (none once authenticated).
+      authenticated.then(
+        () => context.scheduleTimer(this),
+        () => this.protocol.isClosed || context.scheduleTimer(this),
+      );
       return;
     }
     if (message.route === SYSTEM_ROUTE.ROUTES) {

@@ -32,8 +32,8 @@ describe('ConnectionAdmission', () => {
     const { counts } = admission({ maxPendingPerAddress: 1, maxConnections: 2 });
     const first = ticket(counts.admit('10.0.0.1:1'));
     expect(counts.admit('10.0.0.1:2')).toBeInstanceOf(GateError);
-    first.handshaken();
-    first.handshaken();
+    first.authenticated();
+    first.authenticated();
     const second = ticket(counts.admit('10.0.0.1:2'));
     expect(counts).toMatchObject({ connections: 2, pendingConnections: 1 });
     expect(counts.admit('10.0.0.3:1')).toMatchObject({ code: 'GATE_ERR_FULL', wireCode: 4109 });

@@ -1,8 +1,8 @@
 /**
  * Who may open a connection to the gate, decided at accept before a byte is read: every socket (a
  * WebSocket's before its HTTP upgrade too) and every KCP session counts against the connection cap
- * from then on, and connections that have not finished the protocol handshake are capped in total
- * and per address, an IPv6 address counted under its prefix (engine/net/address-key.ts). A refused connection is closed at once by its acceptor; the refusals are
+ * from then on, and connections that have not authenticated yet (the protocol handshake and then
+ * `sys.auth`) are capped in total and per address, an IPv6 address counted under its prefix (engine/net/address-key.ts). A refused connection is closed at once by its acceptor; the refusals are
  * logged at most once per {@link REFUSAL_LOG_INTERVAL_MS}, with counts, so that a flood of them
  * cannot flood the log too.
  */
@@ -27,10 +27,14 @@ export interface ConnectionAdmissionOptions {
 
 /** One admitted connection's place in the counts. */
 export interface AdmissionTicket {
-  /** The clock's time at accept: the handshake deadline counts from here. */
+  /** The clock's time at accept: the handshake and authentication deadlines count from here. */
   readonly acceptedAt: number;
-  /** The protocol handshake finished: it no longer counts as pending. Idempotent. */
-  handshaken(): void;
+  /**
+   * The connection authenticated: it no longer counts as pending. Until then (through the
+   * handshake and up to `sys.auth`) it does, so that one address cannot hold more than its share
+   * of connections that have shown no token. Idempotent.
+   */
+  authenticated(): void;
   /** The connection is gone: it no longer counts at all. Idempotent. */
   release(): void;
 }
@@ -117,7 +121,7 @@ export class ConnectionAdmission {
     };
     return {
       acceptedAt: clock.now(),
-      handshaken: settle,
+      authenticated: settle,
       release: () => {
         if (released) return;
         released = true;

@@ -74,6 +74,7 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
     identity: loadIdentityKey(config.identityKeyPath),
     acceptors,
     timing: { handshakeTimeoutMs: config.handshakeTimeoutMs, heartbeatMs: config.heartbeatMs, timeoutMs: config.timeoutMs },
+    authTimeoutMs: config.authTimeoutMs,
     limits: { maxPacketBytes: config.maxPacketBytes, maxMessageBytes: config.maxMessageBytes },
     compression: config.compressThreshold > 0 ? createCompression('deflate-raw') : undefined,
     compressThreshold: config.compressThreshold,

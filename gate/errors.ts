@@ -22,7 +22,8 @@ export const GATE_ERRORS = {
   GATE_ERR_BAD_REQUEST: { wire: 4114, message: 'request is malformed', when: 'ERROR: a `sys.auth` payload of the wrong shape (not `[token, { sessionId, resumeToken }?]`)' },
   GATE_ERR_RESPONSE_TOO_LARGE: { wire: 4115, message: 'reply is larger than the message limit', when: 'ERROR: the lobby\'s reply is larger than `gate.maxMessageBytes`' },
   GATE_ERR_INTERNAL: { wire: 4116, message: 'the gate failed on this connection', when: 'KICK: the gate itself failed on this connection (logged there); the session may be resumed' },
-  GATE_ERR_TOO_MANY_HANDSHAKES: { wire: 4117, message: 'too many connections are still in their handshake', when: 'KICK at accept: `gate.maxPendingConnections` connections, or `gate.maxPendingPerAddress` from this address, have not finished the handshake' },
+  GATE_ERR_TOO_MANY_HANDSHAKES: { wire: 4117, message: 'too many connections are still in their handshake', when: 'KICK at accept: `gate.maxPendingConnections` connections, or `gate.maxPendingPerAddress` from this address, have not finished the handshake and authenticated' },
+  GATE_ERR_AUTH_TIMEOUT: { wire: 4118, message: 'the connection did not authenticate in time', when: 'KICK: no successful `sys.auth` within `gate.authTimeoutMs` of the accept' },
 } as const;
 
 /** One of the codes in {@link GATE_ERRORS}. */

@@ -36,6 +36,8 @@ export interface GateOptions {
   identity: X25519KeyPair;
   acceptors: Acceptor[];
   timing: ConnectionTiming;
+  /** A connection not authenticated this long after accept is kicked with GATE_ERR_AUTH_TIMEOUT. */
+  authTimeoutMs: number;
   limits: ProtocolLimits;
   compression: Compression | undefined;
   compressThreshold: number;
@@ -50,7 +52,7 @@ export interface GateOptions {
    * upgrade); more are refused at once with GATE_ERR_FULL.
    */
   maxConnections: number;
-  /** Connections that have not finished the handshake, at most; more are refused with GATE_ERR_TOO_MANY_HANDSHAKES. */
+  /** Connections that have not authenticated yet, at most; more are refused with GATE_ERR_TOO_MANY_HANDSHAKES. */
   maxPendingConnections: number;
   /** The same, from one address. */
   maxPendingPerAddress: number;
@@ -125,6 +127,7 @@ export class Gate implements Module {
       logger,
       now: () => clock.now(),
       rate: options.rate,
+      authTimeoutMs: options.authTimeoutMs,
       maxPending: options.maxPending,
       maxBufferedBytes: options.maxBufferedBytes,
       scheduleFlush: (agent) => this.scheduleFlush(agent),
@@ -147,7 +150,7 @@ export class Gate implements Module {
     return this.admission.connections;
   }
 
-  /** Connections that have not finished the handshake. */
+  /** Connections that have not authenticated yet. */
   get pendingCount(): number {
     return this.admission.pendingConnections;
   }
@@ -237,11 +240,11 @@ export class Gate implements Module {
     const { clock, timers } = this.options;
     if (agent.timer !== undefined) timers.cancel(agent.timer);
     agent.timer = undefined;
-    const due = agent.protocol.check();
+    const due = Math.min(agent.protocol.check(), agent.authDue);
     if (due === Infinity) return;
     agent.timer = timers.once(Math.max(0, due - clock.now()), () => {
       agent.timer = undefined;
-      agent.protocol.update(clock.now());
+      agent.update(clock.now());
       this.scheduleFlush(agent);
       this.scheduleTimer(agent);
     });

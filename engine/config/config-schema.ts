@@ -4,6 +4,7 @@
  */
 
 import { LOG_LEVELS } from '../log/types.js';
+import { MAX_AUTH_TOKEN_BYTES } from '../protocol/auth-request.js';
 import { array, boolean, number, object, oneOf, optional, record, string, type Infer } from './schema.js';
 
 /** The kinds of server process; `standalone` runs gate, lobby and services in one process. */
@@ -200,8 +201,8 @@ export const configSchema = object({
     audience: nonEmpty(),
     /** Seconds of clock difference forgiven when checking expiry. */
     clockToleranceSec: count(0, 600),
-    /** Longer tokens are refused before parsing. */
-    maxTokenBytes: count(256, 64 * KIB),
+    /** Longer tokens are refused before parsing; at most what a `sys.auth` request carries. */
+    maxTokenBytes: count(256, MAX_AUTH_TOKEN_BYTES),
   }),
   /** The login service: accounts, passwords, tokens. */
   login: object({
@@ -274,6 +275,8 @@ export const configSchema = object({
     /** File with the gate's 32-byte X25519 identity key (raw or base64); generated when missing. */
     identityKeyPath: nonEmpty(),
     handshakeTimeoutMs: count(100, 120_000),
+    /** A connection not authenticated this long after accept is closed (GATE_ERR_AUTH_TIMEOUT); at least `handshakeTimeoutMs`. */
+    authTimeoutMs: count(100, 600_000),
     heartbeatMs: count(100, 600_000),
     /** Close after hearing nothing for this long; at least twice `heartbeatMs`. */
     timeoutMs: count(200, 3_600_000),
@@ -293,7 +296,7 @@ export const configSchema = object({
      * close; lowered at start-up when the open-file limit cannot hold it plus `fdReserve`.
      */
     maxConnections: count(1, 1_000_000),
-    /** Connections that have not finished the handshake (the WebSocket upgrade included), at most. */
+    /** Connections that have not authenticated yet (the WebSocket upgrade and the handshake included), at most. */
     maxPendingConnections: count(1, 1_000_000),
     /** The same, from one IP address (an IPv6 address's `ipv6PrefixBits` prefix). */
     maxPendingPerAddress: count(1, 1_000_000),

@@ -109,6 +109,7 @@ export const defaults: Config = deepFreeze({
     wsPath: '/',
     identityKeyPath: 'data/gate-identity.key',
     handshakeTimeoutMs: 10_000,
+    authTimeoutMs: 20_000,
     heartbeatMs: 10_000,
     timeoutMs: 30_000,
     maxPacketBytes: 65_600,

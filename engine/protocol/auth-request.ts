@@ -21,13 +21,23 @@ export interface AuthReply {
   gateId: string;
 }
 
-const codec = new MsgpackCodec({ maxFrameBytes: 8192, maxDepth: 3, maxStringBytes: 4096, maxArrayLength: 2, maxMapLength: 8, maxBinaryBytes: 0 });
+/**
+ * The longest token a `sys.auth` request may carry: the most `auth.maxTokenBytes` may be set to
+ * (engine/config/config-schema.ts). The gate's token verifier then holds the token to the
+ * configured cap and refuses a longer one with its own code (AUTH_ERR_TOKEN_TOO_LARGE); a
+ * smaller cap here would refuse tokens the operator allowed, and under another code.
+ */
+export const MAX_AUTH_TOKEN_BYTES = 65_536;
+
+// The request is at most a token, two short strings and the msgpack around them.
+const requestCodec = new MsgpackCodec({ maxFrameBytes: MAX_AUTH_TOKEN_BYTES + 1024, maxDepth: 3, maxStringBytes: MAX_AUTH_TOKEN_BYTES, maxArrayLength: 2, maxMapLength: 8, maxBinaryBytes: 0 });
+const replyCodec = new MsgpackCodec({ maxFrameBytes: 8192, maxDepth: 3, maxStringBytes: 4096, maxArrayLength: 2, maxMapLength: 8, maxBinaryBytes: 0 });
 
 /** Reads a `sys.auth` payload; `undefined` when it is not one. */
 export function decodeAuthRequest(payload: Uint8Array): AuthRequest | undefined {
   let value: unknown;
   try {
-    value = codec.decode(payload);
+    value = requestCodec.decode(payload);
   } catch {
     return undefined;
   }
@@ -42,7 +52,7 @@ export function decodeAuthRequest(payload: Uint8Array): AuthRequest | undefined 
 export function decodeAuthReply(payload: Uint8Array): AuthReply | undefined {
   let value: unknown;
   try {
-    value = codec.decode(payload);
+    value = replyCodec.decode(payload);
   } catch {
     return undefined;
   }
@@ -55,10 +65,10 @@ export function decodeAuthReply(payload: Uint8Array): AuthReply | undefined {
 
 /** The bytes of a `sys.auth` payload (for clients). */
 export function encodeAuthRequest(request: AuthRequest): Uint8Array {
-  return codec.encode(request.resume ? [request.token, request.resume] : [request.token]);
+  return requestCodec.encode(request.resume ? [request.token, request.resume] : [request.token]);
 }
 
 /** The bytes of a reply. */
 export function encodeAuthReply(reply: AuthReply): Uint8Array {
-  return codec.encode(reply);
+  return replyCodec.encode(reply);
 }

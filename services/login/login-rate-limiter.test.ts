@@ -72,6 +72,20 @@ describe('LoginRateLimiter', () => {
     expect(limiter.take({ ip: 'a', username: 'alice' }).allowed).toBe(true);
   });
 
+  it('never slows an address that logged in on the username, only holds it to its buckets', () => {
+    const clock = new ManualClock();
+    const limiter = new LoginRateLimiter({ clock, perIpPerUserPerMinute: 3, slowdownAfterFailures: 10, slowdownMaxSec: 60 });
+    expect(limiter.take({ ip: 'owner', username: 'alice' }).allowed).toBe(true);
+    limiter.succeeded('alice', 'owner');
+    failFrom(limiter, 100, 'alice');
+    clock.advance(1_000);
+    expect(limiter.take({ ip: 'owner', username: 'alice' }).allowed).toBe(true);
+    expect(limiter.take({ ip: 'owner', username: 'alice' }).allowed).toBe(true);
+    expect(limiter.take({ ip: 'owner', username: 'alice' })).toMatchObject({ allowed: false, by: 'ip-user' });
+    // Another address that merely tried is still slowed.
+    expect(limiter.take({ ip: '10.1.0.0', username: 'alice' })).toMatchObject({ allowed: false, by: 'slowdown' });
+  });
+
   it('lets the failure score drain at slowdownAfterFailures a minute, within a minute of the attack stopping', () => {
     const clock = new ManualClock();
     const limiter = new LoginRateLimiter({ clock, perIpPerUserPerMinute: 100, slowdownAfterFailures: 10, slowdownMaxSec: 60 });

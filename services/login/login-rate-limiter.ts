@@ -10,7 +10,8 @@
  * No address can refuse another: a username whose score passes `slowdownAfterFailures` is never
  * locked. Instead each address must wait between two of its own attempts on it, a wait that
  * doubles with every failure past the allowance, up to `slowdownMaxSec`. An address that has not
- * tried the username lately (its owner at home) is let in at once.
+ * tried the username lately (its owner at home) is let in at once, and one that has logged in on
+ * it (its owner, back a minute later) is never slowed.
  *
  * "Address" in both buckets means the key engine/net/address-key.ts gives: an IPv4 address, or the
  * first `ipv6PrefixBits` bits of an IPv6 address, since one host usually holds a whole /64.
@@ -63,6 +64,8 @@ interface Bucket {
 interface PairState extends Bucket {
   /** When this address last tried this username; the slowdown counts from it. */
   last: number;
+  /** This address logged in on this username: the username's slowdown no longer applies to it. */
+  proven: boolean;
 }
 
 interface Score {
@@ -126,10 +129,10 @@ export class LoginRateLimiter {
     refill(ip, this.perIp, now);
     if (ip.tokens < 1) return { allowed: false, by: 'ip', retryAfterMs: waitFor(ip, this.perIp) };
     if (key.username !== undefined) {
-      const pair = touch(this.byPair, pairId(address, key.username), this.maxTracked, () => ({ tokens: this.perPair, at: now, last: -Infinity }));
+      const pair = touch(this.byPair, pairId(address, key.username), this.maxTracked, () => ({ tokens: this.perPair, at: now, last: -Infinity, proven: false }));
       refill(pair, this.perPair, now);
       if (pair.tokens < 1) return { allowed: false, by: 'ip-user', retryAfterMs: waitFor(pair, this.perPair) };
-      const wait = pair.last + this.slowdownMs(key.username, now) - now;
+      const wait = pair.proven ? 0 : pair.last + this.slowdownMs(key.username, now) - now;
       if (wait > 0) return { allowed: false, by: 'slowdown', retryAfterMs: Math.ceil(wait) };
       pair.tokens -= 1;
       pair.last = now;
@@ -148,6 +151,19 @@ export class LoginRateLimiter {
     const score = touch(this.byUser, username, this.maxTracked, () => ({ failures: 0, at: now }));
     drain(score, this.allowance, now);
     score.failures = Math.min(this.maxScore, score.failures + 1);
+  }
+
+  /**
+   * Records a successful login on `username` from `ip`: that address knows the password, so the
+   * username's slowdown stops applying to it (its buckets still do), and an attack on the username
+   * from elsewhere cannot keep its owner out for as long as it lasts. Forgotten with the
+   * (address, username) record, the least recently used first.
+   */
+  succeeded(username: string, ip: string): void {
+    if (this.exempt.has(ip)) return;
+    const address = addressKey(ip, { ipv6PrefixBits: this.ipv6PrefixBits });
+    const now = this.options.clock.now();
+    touch(this.byPair, pairId(address, username), this.maxTracked, () => ({ tokens: this.perPair, at: now, last: -Infinity, proven: false })).proven = true;
   }
 
   // The wait between two attempts from one address on `username` now: 0 within the allowance.

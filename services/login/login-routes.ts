@@ -105,6 +105,7 @@ export function registerLoginRoutes(app: FastifyInstance, options: LoginRoutesOp
       logger.info('login failed', { username: name ?? username, ip: req.ip, reason: account ? 'wrong password' : 'unknown user' });
       throw new LoginError('LOGIN_ERR_BAD_CREDENTIALS', 'check both and try again');
     }
+    limiter.succeeded(account.username, req.ip);
     const gate = pickGate(account.uid);
     if (!gate) {
       logger.warn('login refused: no gate available', { uid: account.uid });

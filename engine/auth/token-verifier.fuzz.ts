@@ -169,8 +169,10 @@ function build(i: TokenInput, w: World): { token: unknown; genuine: boolean } {
   switch (d.kind) {
     case 'none':
       return { token, genuine: i.signing === 'genuine' };
-    case 'cut':
-      return { token: token.slice(0, d.at % (token.length + 1)), genuine: false };
+    case 'cut': {
+      const cut = token.slice(0, d.at % (token.length + 1));
+      return { token: cut, genuine: cut === token && i.signing === 'genuine' };
+    }
     case 'flip': {
       const at = d.at % token.length;
       const flipped = token.slice(0, at) + d.char + token.slice(at + 1);

@@ -64,6 +64,14 @@ describe('readFlagLayer', () => {
     });
   });
 
+  it('rejects flags named like members of Object.prototype as unknown, instead of throwing', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const { assignments, problems } = read(`--${name}=x`);
+      expect(assignments).toEqual([]);
+      expect(problems).toMatchObject([{ code: CONFIG_ERRORS.UNKNOWN_FLAG, source: `flag --${name}` }]);
+    }
+  });
+
   it('rejects a stray argument and a flag without its value', () => {
     expect(read('serve', '--log.level', '--config').problems).toEqual([
       {

@@ -28,7 +28,11 @@ export interface FlagLayerResult extends LayerResult {
 }
 
 /** Flags that stand for a longer key path. */
-const SHORT_FLAGS: Readonly<Record<string, readonly string[]>> = { role: ['server', 'role'], game: ['lobby', 'game'] };
+// A map, not an object: `--constructor` or `--__proto__` must not find Object.prototype's members.
+const SHORT_FLAGS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['role', ['server', 'role']],
+  ['game', ['lobby', 'game']],
+]);
 
 /**
  * Reads `argv` (the arguments after the script name) as settings of `schema`. Does not throw.
@@ -70,7 +74,7 @@ export function readFlagLayer(schema: AnySchema, argv: readonly string[]): FlagL
       continue;
     }
 
-    const found = resolveKey(schema, SHORT_FLAGS[name] ?? name.split('.'));
+    const found = resolveKey(schema, SHORT_FLAGS.get(name) ?? name.split('.'));
     if (!found.ok) {
       takeValue(); // skip its value too, so that it is not reported again as a stray argument
       problems.push({ code: CONFIG_ERRORS.UNKNOWN_FLAG, source, path: found.path, message: found.message });

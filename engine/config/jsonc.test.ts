@@ -46,4 +46,13 @@ describe('parseJsonc', () => {
   it('ignores a leading byte-order mark', () => {
     expect(parseJsonc('\uFEFF{"a": 1}', 'f.jsonc').value).toEqual({ a: 1 });
   });
+
+  it('places each of 50,000 errors on its own line, finding lines by bisection rather than a scan per error', () => {
+    const lines = 50_000;
+    const { problems } = parseJsonc('{\n' + '"k": 1 2,\n'.repeat(lines) + '}', 'f.jsonc');
+    expect(problems.length).toBeGreaterThanOrEqual(lines);
+    const places = new Set(problems.map((p) => p.source));
+    expect(places.has('f.jsonc:2:8')).toBe(true);
+    expect(places.has(`f.jsonc:${lines + 1}:8`)).toBe(true);
+  });
 });

@@ -27,15 +27,16 @@ export function parseJsonc(text: string, file: string): JsoncResult {
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const lineCol = lineColOf(text);
   const problems: ConfigProblem[] = errors.map((e) => ({
     code: CONFIG_ERRORS.PARSE,
-    source: `${file}:${lineCol(text, e.offset)}`,
+    source: `${file}:${lineCol(e.offset)}`,
     path: '',
     message: humanise(printParseErrorCode(e.error)),
   }));
   if (problems.length || !root) return { value: undefined, problems };
   const value = build(root, '', (node, path, message) =>
-    problems.push({ code: CONFIG_ERRORS.PARSE, source: `${file}:${lineCol(text, node.offset)}`, path, message }),
+    problems.push({ code: CONFIG_ERRORS.PARSE, source: `${file}:${lineCol(node.offset)}`, path, message }),
   );
   return { value: problems.length ? undefined : value, problems };
 }
@@ -64,15 +65,28 @@ function build(node: JsonNode, path: string, report: Report): unknown {
   }
 }
 
-/** The 1-based `line:col` of a character offset. */
-function lineCol(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return `${line}:${offset - lineStart + 1}`;
+/**
+ * The 1-based `line:col` of character offsets in `text`. The line starts are found once, at the
+ * first call, and searched by bisection: a file with an error on every line costs its length
+ * times the log of its lines, not its length times its errors.
+ */
+function lineColOf(text: string): (offset: number) => string {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    // The last line starting at or before the offset (a newline belongs to the line it ends).
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return `${low + 1}:${offset - starts[low]! + 1}`;
+  };
 }
 
 // jsonc-parser names errors like `CloseBraceExpected`; people read "close brace expected".

@@ -45,4 +45,17 @@ describe('LayeredConfig', () => {
     layered.set(['log'], 3, 'flag --log');
     expect(layered.originOf('logger')).toBe('defaults');
   });
+
+  it('merges a layer of 50,000 leaves and finds the origin of each by its path, not by a scan of all origins', () => {
+    const layer: Record<string, Record<string, number>> = {};
+    for (let i = 0; i < 500; i++) layer[`section${i}`] = Object.fromEntries(Array.from({ length: 100 }, (_, j) => [`key${j}`, j]));
+    const layered = new LayeredConfig();
+    layered.merge({ section0: { key0: -1 } }, 'defaults');
+    layered.merge(layer, 'config/big.jsonc');
+    layered.set(['section499', 'key99'], 0, 'flag --section499.key99');
+    let fromFile = 0;
+    for (let i = 0; i < 500; i++) for (let j = 0; j < 100; j++) if (layered.originOf(`section${i}.key${j}`) === 'config/big.jsonc') fromFile++;
+    expect(fromFile).toBe(50_000 - 1);
+    expect(layered.originOf('section499.key99')).toBe('flag --section499.key99');
+  });
 });

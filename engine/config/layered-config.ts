@@ -47,15 +47,14 @@ export class LayeredConfig {
    * @returns `undefined` when no layer set anything there (e.g. a missing required key).
    */
   originOf(path: string): string | undefined {
-    let best: string | undefined;
-    let source: string | undefined;
-    for (const [origin, from] of this.origins) {
-      if (isWithinPath(path, origin) && (best === undefined || origin.length > best.length)) {
-        best = origin;
-        source = from;
-      }
+    // The ancestors of a path are its prefixes that end before a '.' or a '[' (see isWithinPath):
+    // looking each up, longest first, costs the path's length, not the number of origins.
+    for (let end = path.length; end >= 0; end--) {
+      if (end < path.length && path[end] !== '.' && path[end] !== '[') continue;
+      const source = this.origins.get(path.slice(0, end));
+      if (source !== undefined) return source;
     }
-    return source;
+    return undefined;
   }
 
   private mergeInto(target: Record<string, unknown>, path: string, layer: Record<string, unknown>, source: string) {
@@ -73,8 +72,11 @@ export class LayeredConfig {
 
   /** Puts `value` at `target[key]`, forgetting the origins of whatever was below that path. */
   private replace<V>(target: Record<string, unknown>, key: string, path: string, value: V, source: string): V {
-    for (const origin of this.origins.keys()) {
-      if (isWithinPath(origin, path)) this.origins.delete(origin);
+    // Only an object has origins below it; the scan is paid for replacing one, not for every leaf.
+    if (isPlainObject(target[key])) {
+      for (const origin of this.origins.keys()) {
+        if (isWithinPath(origin, path)) this.origins.delete(origin);
+      }
     }
     target[key] = value;
     this.origins.set(path, source);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_ERRORS } from './errors.js';
-import { substitute } from './substitute.js';
+import { MAX_EXPANDED_VALUES, substitute } from './substitute.js';
 
 const file = 'config/test.jsonc';
 const run = (root: unknown, env: Record<string, string> = {}) => substitute(root, { file, env });
@@ -150,6 +150,23 @@ describe('substitute', () => {
           message: 'macro "@o" is an object; only a string, number or boolean macro can be part of a longer string',
         },
       ]);
+    });
+
+    it('refuses macros that use each other into more values than the cap, keeping nothing of the file', () => {
+      // Ten macros of ten uses each describe ten billion values in a few hundred bytes.
+      const $macros: Record<string, unknown> = { m0: 'x' };
+      for (let i = 1; i <= 10; i++) $macros[`m${i}`] = Array.from({ length: 10 }, () => `\${@m${i - 1}}`);
+      const { value, problems } = run({ $macros, log: { level: 'info' }, big: '${@m10}' });
+      expect(problems).toMatchObject([{ code: CONFIG_ERRORS.SUBSTITUTION, message: `the file expands to more than ${MAX_EXPANDED_VALUES} values; macros used inside macros multiply` }]);
+      expect(value).toEqual({});
+    });
+
+    it('takes macros used many times up to the cap, counting the definitions and each use at its size', () => {
+      // row: 100 values; table: 1 + 499 × 100; the file: both definitions, then table once more.
+      const $macros = { row: Array.from({ length: 99 }, (_, i) => i), table: Array.from({ length: 499 }, () => '${@row}') };
+      const { value, problems } = run({ $macros, t: '${@table}' });
+      expect(problems).toEqual([]);
+      expect((value as { t: number[][] }).t).toHaveLength(499);
     });
 
     it('reports a $macros block that is not an object, and invalid macro names', () => {

@@ -15,6 +15,11 @@
  *
  * Every problem names the file and the key path, and all of them are collected. A value that
  * failed to expand is left out of the result, so that later validation does not report it twice.
+ *
+ * A macro's value is shared by all its uses, so macros that use other macros many times could
+ * describe a tree far larger than the file (ten macros of ten uses each: ten billion values),
+ * which merging and validation would then walk. The expanded tree is counted as it is built, each
+ * use of a macro at its full size, and expansion stops at {@link MAX_EXPANDED_VALUES}.
  */
 
 import { CONFIG_ERRORS, type ConfigErrorCode, type ConfigProblem } from './errors.js';
@@ -26,6 +31,9 @@ import { parseTemplate, type TemplatePart } from './template.js';
 export const MACROS_KEY = '$macros';
 
 const MACRO_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** The most values (scalars, arrays and objects) a file may expand to, macros counted at every use. */
+export const MAX_EXPANDED_VALUES = 100_000;
 const FAILED = Symbol('failed');
 
 /** Where a value comes from and what it may refer to. */
@@ -65,11 +73,17 @@ export function substitute(root: unknown, options: SubstituteOptions): Substitut
   }
 
   const expanded = new Map<string, unknown>();
+  const sizes = new Map<string, number>(); // values in each expanded macro
   const expanding: string[] = [];
   let failedStrings = 0; // strings that could not be expanded, reported or not
+  let values = 0; // values expanded so far, each use of a macro counted at its size
+  let overflowed = false;
 
   function macro(name: string, path: string): unknown {
-    if (expanded.has(name)) return expanded.get(name);
+    if (expanded.has(name)) {
+      values += sizes.get(name)!;
+      return expanded.get(name);
+    }
     if (!Object.hasOwn(definitions, name)) {
       const known = Object.keys(definitions);
       const hint = known.length ? `; defined: ${known.map((n) => `@${n}`).join(', ')}` : '; the file has no "$macros"';
@@ -83,16 +97,27 @@ export function substitute(root: unknown, options: SubstituteOptions): Substitut
     }
     expanding.push(name);
     const before = failedStrings;
+    const valuesBefore = values;
     const walked = walk(definitions[name], joinPath(MACROS_KEY, name));
     expanding.pop();
     // A macro with any failure inside is unusable as a whole; its users fail without reporting
     // it again (an object macro with a key left out would only cause confusing follow-on errors).
     const value = failedStrings > before ? FAILED : walked;
     expanded.set(name, value);
+    sizes.set(name, values - valuesBefore);
     return value;
   }
 
   function walk(value: unknown, path: string): unknown {
+    if (values > MAX_EXPANDED_VALUES) {
+      // Reported once, where the count first went past the cap; everything after it fails.
+      if (!overflowed) report(CONFIG_ERRORS.SUBSTITUTION, path, `the file expands to more than ${MAX_EXPANDED_VALUES} values; macros used inside macros multiply`);
+      overflowed = true;
+      failedStrings++;
+      return FAILED;
+    }
+    // A string that is exactly one macro counts as the macro's values, not as one more.
+    if (typeof value !== 'string' || !value.startsWith('${@')) values++;
     if (typeof value === 'string') return expandString(value, path);
     if (Array.isArray(value)) {
       return value.map((v, i) => walk(v, joinPath(path, i))).filter((v) => v !== FAILED);
@@ -174,5 +199,7 @@ export function substitute(root: unknown, options: SubstituteOptions): Substitut
     if (MACRO_NAME.test(name)) macro(name, path);
     else report(CONFIG_ERRORS.SUBSTITUTION, path, 'invalid macro name; use [A-Za-z_][A-Za-z0-9_-]*');
   }
-  return { value: walk(body, ''), problems };
+  const value = walk(body, '');
+  // Past the cap nothing of the file is kept: what was kept would be arbitrary.
+  return { value: overflowed ? {} : value, problems };
 }

@@ -15,8 +15,8 @@
  *
  * `nonce` is 16 random bytes and `proof` a 32-byte HMAC (handshake-proof.ts).
  * `to` is null for a server service (`scope` names the service) and the entity id for an entity
- * (`scope` names the component). `timeoutMs` is the caller's remaining budget, so the deadline
- * survives clock differences between hosts. `trace` is a trace id or null.
+ * (`scope` names the component). `timeoutMs` is the caller's remaining budget (a finite number of
+ * ms), so the deadline survives clock differences between hosts. `trace` is a trace id or null.
  */
 
 /** Envelope kinds, as sent on the wire. */
@@ -67,6 +67,8 @@ const isStr = (value: unknown): value is string => typeof value === 'string';
 const isOptStr = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const isBytes = (value: unknown, length: number): value is Uint8Array => value instanceof Uint8Array && value.length === length;
 const isVersion = (value: unknown): boolean => value === RPC_PROTOCOL_VERSION;
+// NaN or Infinity would make a deadline that never passes: the call could wait in a queue forever.
+const isBudget = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /**
  * The protocol version of a handshake frame of another version than this server's (whatever the
@@ -98,7 +100,7 @@ export function parseEnvelope(value: unknown): Envelope | string {
     case KIND.GOAWAY:
       return v.length === 3 && isId(v[1]) && isStr(v[2]) ? (v as GoawayEnvelope) : 'bad GOAWAY';
     case KIND.CALL:
-      return v.length === 8 && isId(v[1]) && typeof v[2] === 'number' && isOptStr(v[3]) && isOptStr(v[4]) && isStr(v[5]) && isStr(v[6]) && Array.isArray(v[7])
+      return v.length === 8 && isId(v[1]) && isBudget(v[2]) && isOptStr(v[3]) && isOptStr(v[4]) && isStr(v[5]) && isStr(v[6]) && Array.isArray(v[7])
         ? (v as CallEnvelope)
         : 'bad CALL';
     case KIND.NOTIFY:

@@ -1,25 +1,22 @@
 /**
  * One TCP connection between two servers, usable in both directions once the handshake is done.
- * Pipeline: socket bytes → frame decoder → msgpack (with limits) → envelope check → owner; and
- * owner → msgpack → batch writer → socket. The link owns its socket, its heartbeat and its
+ * Pipeline: socket bytes → envelope reader (frames, msgpack with limits, envelope check) → owner;
+ * and owner → msgpack → batch writer → socket. The link owns its socket, its heartbeat and its
  * closing; what the frames mean is the owner's business (rpc-node.ts).
  */
 import type { Socket } from 'node:net';
 import { CodecError } from '../codec/errors.js';
-import { FrameDecoder } from '../codec/frame-decoder.js';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 import type { TimerService } from '../timer/timer-service.js';
 import type { TimerId } from '../timer/types.js';
 import { BatchWriter } from './batch-writer.js';
-import { foreignVersion, KIND, parseEnvelope, RPC_PROTOCOL_VERSION, type Envelope } from './envelope.js';
+import { KIND, type Envelope } from './envelope.js';
+import { EnvelopeReader } from './envelope-reader.js';
 import { RpcError } from './errors.js';
 import type { RefusalLog } from './refusal-log.js';
 
-// Until the handshake is done only CHALLENGE, HELLO, WELCOME and GOAWAY may come, all tiny: a stranger
-// gets no large buffer out of this server before it has said who it is.
-const HANDSHAKE_MAX_FRAME_BYTES = 1024;
 // After a GOAWAY the socket is ended gracefully; a peer that never closes its side is cut off.
 const CLOSE_GRACE_MS = 1_000;
 
@@ -70,7 +67,7 @@ export class Link {
   /** The other side's handshake nonce, once received. */
   peerNonce: Uint8Array | undefined;
   private current: LinkState = 'handshake';
-  private readonly decoder: FrameDecoder;
+  private readonly reader: EnvelopeReader;
   private readonly writer: BatchWriter;
   // Traffic is noted with flags and timed at the next heartbeat check: a clock reading per frame
   // would cost more than the heartbeat is worth.
@@ -92,7 +89,7 @@ export class Link {
     private readonly owner: LinkOwner,
   ) {
     const { codec, clock, timers, settings } = context;
-    this.decoder = new FrameDecoder(Math.min(HANDSHAKE_MAX_FRAME_BYTES, codec.limits.maxFrameBytes));
+    this.reader = new EnvelopeReader(codec, () => this.describe());
     this.writer = new BatchWriter(socket, settings.maxQueuedBytes);
     this.lastReceived = this.lastSent = clock.now();
     socket.setNoDelay(true);
@@ -135,7 +132,7 @@ export class Link {
   open(peerId: string): void {
     this.peerId = peerId;
     if (this.current === 'handshake') this.current = 'open';
-    this.decoder.maxFrameBytes = this.context.codec.limits.maxFrameBytes;
+    this.reader.open();
     this.context.timers.cancel(this.handshakeTimer);
   }
 
@@ -181,6 +178,7 @@ export class Link {
       }
     }
     this.current = 'closed';
+    this.reader.stop();
     this.context.timers.cancel(this.heartbeat);
     this.context.timers.cancel(this.handshakeTimer);
     this.writer.close();
@@ -199,7 +197,7 @@ export class Link {
   private readonly onData = (chunk: Buffer): void => {
     this.receivedSinceCheck = true;
     try {
-      this.decoder.push(chunk, this.onFrame);
+      this.reader.push(chunk, this.onEnvelope);
     } catch (err) {
       if (err instanceof CodecError || (err instanceof RpcError && (err.code === 'RPC_ERR_PROTOCOL' || err.code === 'RPC_ERR_HANDSHAKE'))) {
         const reason = err instanceof RpcError ? err : new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${err.message}`, { cause: err });
@@ -213,19 +211,7 @@ export class Link {
     }
   };
 
-  private readonly onFrame = (frame: Uint8Array): void => {
-    if (this.current === 'closed') return;
-    const value = this.context.codec.decode(frame);
-    const envelope = parseEnvelope(value);
-    if (typeof envelope === 'string') {
-      const version = foreignVersion(value);
-      if (version !== undefined) throw new RpcError('RPC_ERR_HANDSHAKE', `${this.describe()}: protocol version ${version}, this server speaks ${RPC_PROTOCOL_VERSION}`);
-      throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${envelope}`);
-    }
-    const handshaking = envelope[0] === KIND.CHALLENGE || envelope[0] === KIND.HELLO || envelope[0] === KIND.WELCOME;
-    if (envelope[0] !== KIND.GOAWAY && handshaking !== (this.current === 'handshake')) {
-      throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: envelope kind ${envelope[0]} while ${this.current}`);
-    }
+  private readonly onEnvelope = (envelope: Envelope): void => {
     if (envelope[0] === KIND.PING) return;
     this.owner.onEnvelope(this, envelope);
   };

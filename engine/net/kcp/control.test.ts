@@ -35,6 +35,10 @@ describe('KCP session control messages', () => {
     expect(isControl(new Uint8Array(3))).toBe(false);
   });
 
+  it('refuses an ACCEPT of conv 0, which marks control datagrams and so can carry no session', () => {
+    expect(decodeControl(encodeControl({ type: CONTROL.ACCEPT, nonce, conv: 0 }))).toBe('ACCEPT of conv 0');
+  });
+
   it('refuses unpadded requests, wrong lengths, other versions and unknown types', () => {
     const hello = encodeControl({ type: CONTROL.HELLO, nonce });
     expect(decodeControl(hello.subarray(0, 63))).toMatch(/padding/);

@@ -11,7 +11,7 @@
  *   HELLO      nonce(8), zero padding to 64 bytes          client → server
  *   COOKIE     nonce(8), cookie(20)              34 bytes  server → client
  *   CONNECT    nonce(8), cookie(20), padding to 64 bytes   client → server
- *   ACCEPT     nonce(8), conv(4)                 18 bytes  server → client
+ *   ACCEPT     nonce(8), conv(4), never 0        18 bytes  server → client
  *   CLOSE      conv(4), reason(1)                11 bytes  either way
  *   KEEPALIVE  conv(4)                           10 bytes  either way
  *
@@ -143,8 +143,12 @@ export function decodeControl(datagram: Uint8Array): ControlMessage | string {
       return length >= PADDED_REQUEST_BYTES
         ? { type: CONTROL.CONNECT, nonce: nonce(), cookie: datagram.slice(HEAD + NONCE_BYTES, HEAD + NONCE_BYTES + COOKIE_BYTES) }
         : 'CONNECT shorter than its padding';
-    case CONTROL.ACCEPT:
-      return length === HEAD + NONCE_BYTES + 4 ? { type: CONTROL.ACCEPT, nonce: nonce(), conv: view.getUint32(HEAD + NONCE_BYTES, true) } : 'bad ACCEPT length';
+    case CONTROL.ACCEPT: {
+      if (length !== HEAD + NONCE_BYTES + 4) return 'bad ACCEPT length';
+      const conv = view.getUint32(HEAD + NONCE_BYTES, true);
+      // Conv 0 marks control datagrams: a session of it could never carry a KCP segment.
+      return conv === 0 ? 'ACCEPT of conv 0' : { type: CONTROL.ACCEPT, nonce: nonce(), conv };
+    }
     case CONTROL.CLOSE:
       return length === HEAD + 5 ? { type: CONTROL.CLOSE, conv: view.getUint32(HEAD, true), reason: datagram[HEAD + 4]! } : 'bad CLOSE length';
     case CONTROL.KEEPALIVE:

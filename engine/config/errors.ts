@@ -36,7 +36,7 @@ export const CONFIG_ERROR_ENTRIES: Readonly<Record<ConfigErrorCode, CatalogueEnt
   CONFIG_ERR_FILE_READ: { message: 'config file cannot be read', when: 'a config file that was asked for (`--config`, the role\'s file) is missing or unreadable' },
   CONFIG_ERR_PARSE: { message: 'config file is not valid JSONC', when: 'a file is not valid JSONC, or has a duplicate or forbidden key (the source is `file:line:col`)' },
   CONFIG_ERR_ENV_UNSET: { message: 'environment variable is not set', when: '`${NAME}` without a `:-default`, and `NAME` is not set' },
-  CONFIG_ERR_SUBSTITUTION: { message: 'substitution is malformed', when: 'a malformed `${...}`, a `$macros` block that is not an object, an invalid macro name, or an object or array macro inside a longer string' },
+  CONFIG_ERR_SUBSTITUTION: { message: 'substitution is malformed', when: 'a malformed `${...}`, a `$macros` block that is not an object, an invalid macro name, an object or array macro inside a longer string, or macros that expand past 100,000 values' },
   CONFIG_ERR_MACRO_UNKNOWN: { message: 'macro is not defined', when: '`${@name}` names no macro of the file' },
   CONFIG_ERR_MACRO_CYCLE: { message: 'macros refer to each other in a cycle', when: 'a macro refers, through others, to itself' },
   CONFIG_ERR_UNKNOWN_ENV: { message: 'environment variable names no setting', when: 'a `TESSERA_*` environment variable names no setting' },

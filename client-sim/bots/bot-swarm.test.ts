@@ -27,7 +27,7 @@ function connector(clock: ManualClock, refusals: Map<string, LoginFailed[]> = ne
       const refusal = refusals.get(username)?.shift();
       if (refusal) throw refusal;
       if (!accounts.has(username)) throw new LoginFailed(401, 'LOGIN_ERR_BAD_CREDENTIALS', 'wrong username or password');
-      return { token: 't', expiresAt: 0, uid: `uid-${username}`, gate: GATE };
+      return { token: 't', expiresAt: 0, uid: `uid-${username}`, gate: GATE, gates: [GATE] };
     },
     async connect() {
       const { client } = await memoryGate(clock);

@@ -328,7 +328,7 @@ export class SessionManager implements GateSessions {
       this.tellResumed(local);
       return local;
     }
-    if (claims.gateId === me || !(await this.takeover.take(claims))) return undefined;
+    if (!(await this.takeover.take(claims))) return undefined;
     const session = new Session(claims.sessionId, uid);
     session.preferredLobby = claims.lobbyId;
     // Listed already: take() wrote the index entry.

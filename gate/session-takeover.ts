@@ -32,7 +32,7 @@ export class SessionTakeover {
   constructor(private readonly options: SessionTakeoverOptions) {}
 
   /**
-   * Takes over the session of `claims` (a verified token issued by another gate).
+   * Takes over the session of `claims` (a verified token of a session this gate does not hold).
    * @returns false when the session is over (it ended, a newer login replaced it, or its gate
    *   left the cluster and its entries were removed): the client gets a new session instead.
    * @throws GateError GATE_ERR_RESUME_REPLAYED when the session was resumed on another gate
@@ -44,6 +44,8 @@ export class SessionTakeover {
     const entry = await index.lookup(claims.uid);
     if (!entry || entry.sessionId !== claims.sessionId) return false;
     if (entry.gateId !== claims.gateId) throw new GateError('GATE_ERR_RESUME_REPLAYED', `the session is on gate ${entry.gateId} now, the token is of ${claims.gateId}`);
+    // This gate's own session, no longer held here: it is over.
+    if (claims.gateId === me) return false;
     try {
       await rpc.call(claims.gateId, GATE_SERVICE, 'handOver', [claims.sessionId, me], { timeoutMs: this.options.callTimeoutMs });
     } catch (err) {

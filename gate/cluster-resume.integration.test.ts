@@ -1,11 +1,15 @@
 /**
  * Resuming a session on another gate (real processes: a login service, two gates, two lobbies on
- * the harness's etcd, FerretDB and Redis): players whose gate is killed with SIGKILL reconnect to
- * the other gate with the SDK's `reconnect()`, which takes their sessions over with the resume
+ * the harness's etcd, FerretDB and Redis): players whose gate is killed with SIGKILL (one of them
+ * with the browser SDK over WebSocket) reconnect to the other gate with the SDK's `reconnect()`,
+ * which takes their sessions over with the resume
  * tokens every gate of the cluster checks; resume tokens that are forged, expired, of another
  * account or superseded are refused with their codes.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { connectBrowser } from '../client-sim/browser-client.js';
+import type { WebSocketClass } from '../client-sim/browser-transport.js';
 import { GateClient, RequestError } from '../client-sim/gate-client.js';
 import { connectGate } from '../client-sim/node-client.js';
 import { login, register, type GateEndpoint, type LoginResult } from '../client-sim/login.js';
@@ -62,11 +66,17 @@ describe('resuming a session on another gate (real processes)', () => {
     return username;
   }
 
-  /** A logged-in player on gate `gate`, knowing every gate from its login reply. */
-  async function newPlayer(gate: Omit<GateEndpoint, 'id'>): Promise<Player> {
+  /**
+   * A logged-in player on gate `gate`, knowing every gate from its login reply: over TCP with the
+   * Node SDK, or over WebSocket with the browser SDK (on the `ws` package's WebSocket).
+   */
+  async function newPlayer(gate: Omit<GateEndpoint, 'id'>, sdk: 'node' | 'browser' = 'node'): Promise<Player> {
     const username = await newAccount();
     const result = await login(cluster.loginUrl, username, PASSWORD);
-    const client = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey, gates: result.gates });
+    const client =
+      sdk === 'node'
+        ? await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey, gates: result.gates })
+        : await connectBrowser({ url: gate.ws!, gateKey: gate.publicKey, gates: result.gates, WebSocket: WebSocket as unknown as WebSocketClass });
     clients.push(client);
     await client.auth(result.token);
     const player: Player = { username, login: result, client, acknowledged: undefined };
@@ -83,7 +93,7 @@ describe('resuming a session on another gate (real processes)', () => {
   it('resumes the players of a gate killed with SIGKILL on the other gate, same session, with every acknowledged change', async () => {
     const [victim, survivor] = cluster.gates as [(typeof cluster.gates)[0], (typeof cluster.gates)[0]];
     const survivorId = await cluster.serverIdOf(survivor);
-    const players = await Promise.all(Array.from({ length: PLAYERS }, () => newPlayer(victim.ready.gate!)));
+    const players = await Promise.all(Array.from({ length: PLAYERS }, (_, i) => newPlayer(victim.ready.gate!, i === PLAYERS - 1 ? 'browser' : 'node')));
     for (const [i, player] of players.entries()) {
       for (let n = 0; n <= i; n++) await player.client.request('Inventory.buy', `item-${n}`, 5);
       expect(player.acknowledged).toEqual({ gold: 100 - 5 * (i + 1), items: Array.from({ length: i + 1 }, (_, n) => `item-${n}`) });
@@ -104,7 +114,7 @@ describe('resuming a session on another gate (real processes)', () => {
 
     for (const [i, player] of players.entries()) {
       expect(times[i]!.reply).toMatchObject({ resumed: true, sessionId: before[i]!.sessionId, uid: before[i]!.uid, gateId: survivorId });
-      expect(player.client.endpoint).toBe(survivor.ready.gate!.tcp);
+      expect(player.client.endpoint).toBe(i === PLAYERS - 1 ? survivor.ready.gate!.ws : survivor.ready.gate!.tcp);
       // A purchase of nothing shows the whole inventory: every acknowledged change is there.
       const last = player.acknowledged!;
       await player.client.request('Inventory.buy', 'receipt', 0);

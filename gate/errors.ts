@@ -24,6 +24,10 @@ export const GATE_ERRORS = {
   GATE_ERR_INTERNAL: { wire: 4116, message: 'the gate failed on this connection', when: 'KICK: the gate itself failed on this connection (logged there); the session may be resumed' },
   GATE_ERR_TOO_MANY_HANDSHAKES: { wire: 4117, message: 'too many connections are still in their handshake', when: 'KICK at accept: `gate.maxPendingConnections` connections, or `gate.maxPendingPerAddress` from this address, have not finished the handshake and authenticated' },
   GATE_ERR_AUTH_TIMEOUT: { wire: 4118, message: 'the connection did not authenticate in time', when: 'KICK: no successful `sys.auth` within `gate.authTimeoutMs` of the accept' },
+  GATE_ERR_RESUME_FORGED: { wire: 4119, message: 'resume token was not issued by this cluster for this session', when: 'ERROR: a `sys.auth` resume token this cluster did not issue, altered, or of another session; the session starts anew' },
+  GATE_ERR_RESUME_EXPIRED: { wire: 4120, message: 'resume token has expired', when: 'ERROR: a `sys.auth` resume token past `gate.resumeTokenTtlMs` from its issue' },
+  GATE_ERR_RESUME_OTHER_ACCOUNT: { wire: 4121, message: 'resume token belongs to another account', when: 'ERROR: a `sys.auth` resume token of another account than the login token\'s' },
+  GATE_ERR_RESUME_REPLAYED: { wire: 4122, message: 'session was resumed elsewhere since this resume token was issued', when: 'ERROR: a `sys.auth` resume token superseded: the session was resumed on another gate since it was issued' },
 } as const;
 
 /** One of the codes in {@link GATE_ERRORS}. */

@@ -7,6 +7,7 @@
  * to themselves, or is refused with a protocol code, never another error.
  */
 import fc from 'fast-check';
+import { applyTamper, tamper } from '../testing/fuzz/byte-arbitraries.js';
 import { defineFuzzTarget } from '../testing/fuzz/fuzz-target.js';
 import { ZlibDeflateCompression } from './compression-zlib.js';
 import { MAX_ROUTE_BYTES, MESSAGE_KIND } from './constants.js';
@@ -34,7 +35,6 @@ const message: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ kind: fc.constant(MESSAGE_KIND.PUSH), route: validRoute, payload }),
   fc.record({ kind: fc.constant(MESSAGE_KIND.ERROR), id: fc.oneof(fc.constant(0), id), payload }),
 );
-const tamper = fc.record({ writes: fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 4 }), cut: fc.option(fc.nat()), tail: fc.uint8Array({ maxLength: 8 }) });
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const show = (m: Message): string => JSON.stringify({ ...m, payload: hex(m.payload) });
@@ -86,10 +86,7 @@ export const messageDecoderTarget = defineFuzzTarget({
       if (received.map(show).join() !== sent.map(show).join()) throw new Error(`sent ${sent.map(show).join(', ')}; received ${received.map(show).join(', ')}`);
       return;
     }
-    let hostile = bytes.slice();
-    for (const [at, value] of tamper?.writes ?? []) if (hostile.length > 0) hostile[at % hostile.length] = value;
-    if (tamper?.cut != null) hostile = hostile.subarray(0, tamper.cut % (hostile.length + 1));
-    if (tamper) hostile = Uint8Array.from([...hostile, ...tamper.tail]);
+    const hostile = tamper ? applyTamper(bytes, tamper) : bytes;
     const plain: MessageEncoding = { ...encoding, compression: undefined };
     for (const m of decode(hostile, encoding)) {
       if (m.payload.length > maxMessageBytes) throw new Error(`payload of ${m.payload.length} bytes > ${maxMessageBytes}`);

@@ -31,6 +31,28 @@ export function mutatedBytes(valid: Arbitrary<Uint8Array>, maxRandomBytes = 256)
   );
 }
 
+/** How to damage a valid encoding: bytes to overwrite (index modulo its length), where to cut it, what to add after it. */
+export interface Tamper {
+  writes: [number, number][];
+  cut: number | null;
+  tail: Uint8Array;
+}
+
+/** Random {@link Tamper}s, to apply with {@link applyTamper} where the valid encoding is built in the check. */
+export const tamper: Arbitrary<Tamper> = fc.record({
+  writes: fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 4 }),
+  cut: fc.option(fc.nat()),
+  tail: fc.uint8Array({ maxLength: 8 }),
+});
+
+/** A copy of `bytes` damaged as `t` says. */
+export function applyTamper(bytes: Uint8Array, t: Tamper): Uint8Array {
+  let out = bytes.slice();
+  for (const [at, value] of t.writes) if (out.length > 0) out[at % out.length] = value;
+  if (t.cut !== null) out = out.subarray(0, t.cut % (out.length + 1));
+  return concat(out, t.tail);
+}
+
 /** `bytes` cut into consecutive chunks (some empty) at up to `maxCuts` random places. */
 export function chunked(bytes: Arbitrary<Uint8Array>, maxCuts = 8): Arbitrary<Uint8Array[]> {
   return fc.tuple(bytes, fc.array(fc.nat(), { maxLength: maxCuts })).map(([whole, cuts]) => {

@@ -51,8 +51,8 @@ function withinLimits(v: unknown, l: CodecLimits, depth: number): void {
   if (v instanceof Uint8Array) {
     if (v.length > l.maxBinaryBytes) throw new Error(`binary of ${v.length} > ${l.maxBinaryBytes}`);
   } else if (typeof v === 'string') {
-    // A decoded string may hold replacement characters for bad UTF-8: at most 3 bytes for each byte read.
-    if (utf8.encode(v).length > 3 * l.maxStringBytes) throw new Error(`string of ${utf8.encode(v).length} bytes`);
+    // A lone surrogate re-encodes as U+FFFD, 3 bytes as it travelled: the length holds either way.
+    if (utf8.encode(v).length > l.maxStringBytes) throw new Error(`string of ${utf8.encode(v).length} bytes > ${l.maxStringBytes}`);
   } else if (Array.isArray(v)) {
     if (depth + 1 > l.maxDepth || v.length > l.maxArrayLength) throw new Error(`array of ${v.length} at depth ${depth + 1}`);
     for (const item of v) withinLimits(item, l, depth + 1);

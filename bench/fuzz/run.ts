@@ -33,6 +33,10 @@ async function main(): Promise<number> {
     },
   });
   const minutes = positive('minutes', values.minutes, 1);
+  const hangMs = positive('hang-ms', values['hang-ms'], 2_000);
+  const maxHeapMb = positive('max-heap-mb', values['max-heap-mb'], 256);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, not ${values.seed}`);
   const all = await findFuzzTargets(ROOT);
   const unknown = (values.target ?? []).filter((name) => !all.some((t) => t.name === name));
   if (unknown.length > 0) {
@@ -45,12 +49,7 @@ async function main(): Promise<number> {
   console.log(`fuzzing ${targets.length} targets for ${minutes} min, ${seconds.toFixed(1)} s each\n  ${'target'.padEnd(width)}  ${'inputs'.padStart(10)}  ${'inputs/s'.padStart(11)}  ${'heap'.padStart(11)}`);
   const results: TargetResult[] = [];
   for (const target of targets) {
-    const result = await fuzzInWorker(target, {
-      seconds,
-      seed: values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed),
-      hangMs: positive('hang-ms', values['hang-ms'], 2_000),
-      maxHeapMb: positive('max-heap-mb', values['max-heap-mb'], 256),
-    });
+    const result = await fuzzInWorker(target, { seconds, seed: seed ?? randomInt(2 ** 31), hangMs, maxHeapMb });
     console.log(formatTarget(result, width));
     results.push(result);
   }

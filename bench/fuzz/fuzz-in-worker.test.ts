@@ -33,7 +33,7 @@ describe('fuzzInWorker', () => {
   });
 
   it('stops a worker stuck in one input and saves the input it was stuck in', async () => {
-    const result = await fuzzInWorker(entry('hangsOnLongInput', 'test.hangs-on-long-input'), { seconds: 5, seed: 3, hangMs: 500, failuresDir: dir });
+    const result = await fuzzInWorker(entry('hangsOnLongInput', 'test.hangs-on-long-input'), { seconds: 5, seed: 3, hangMs: 1_000, failuresDir: dir });
     expect(result.failure).toMatchObject({ kind: 'hang', shrunk: false });
     const [saved] = await readSavedFailures('test.hangs-on-long-input', dir);
     expect((saved!.input as Uint8Array).length).toBeGreaterThanOrEqual(3);

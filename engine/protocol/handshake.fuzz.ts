@@ -1,9 +1,9 @@
 /**
  * Fuzz target: the handshake and the gate's connection state machine (gate-protocol.ts over
  * noise-nk.ts, handshake-prefix.ts, hello.ts, auth-request.ts, kick.ts). Two kinds of input:
- *   - a real client's connection to a gate (version range, compressions), its HANDSHAKE possibly
- *     damaged, then packets of any type sealed with the client's real keys around random
- *     plaintexts, then random bytes: neither side ever throws (a violation closes the connection
+ *   - a real client's connection to a gate (version range, compressions), its HANDSHAKE and the
+ *     gate's reply possibly damaged, then packets of any type sealed with the client's real keys
+ *     around random plaintexts, then random bytes both ways: neither side ever throws (a violation closes the connection
  *     with a protocol code), and the gate hands on only requests and notifies;
  *   - the handshake payloads alone, valid or damaged: each decoder returns a value that encodes
  *     back to itself, or refuses with its code.
@@ -41,8 +41,10 @@ const connection = fc.record({
   versions: fc.record({ min: fc.nat(3), max: fc.nat(3) }),
   compressions: fc.boolean(),
   handshakeTamper: fc.option(tamper, { freq: 3 }),
+  replyTamper: fc.option(tamper, { freq: 3 }),
   sealed: fc.array(fc.tuple(fc.constantFrom(...Object.values(PACKET)), fc.uint8Array({ maxLength: 64 })), { maxLength: 4 }),
   random: fc.uint8Array({ maxLength: 32 }),
+  randomToClient: fc.uint8Array({ maxLength: 32 }),
 });
 
 const str = fc.string({ unit: 'grapheme', maxLength: 20 });
@@ -85,10 +87,15 @@ function connect(input: ValueOf<typeof connection>): void {
     (bytes) => toGate.push(bytes),
     { onOpen: () => {}, onMessage: () => {}, onClose: () => {} },
   );
+  let replied = false;
   const deliver = (): void => {
     while (toGate.length > 0 || toClient.length > 0) {
       if (toGate.length > 0) gate.input(toGate.shift()!, 0);
-      if (toClient.length > 0) client.input(toClient.shift()!, 0);
+      if (toClient.length > 0) {
+        const bytes = toClient.shift()!;
+        client.input(!replied && input.replyTamper ? applyTamper(bytes, input.replyTamper) : bytes, 0);
+        replied = true;
+      }
     }
   };
   client.start();
@@ -96,6 +103,7 @@ function connect(input: ValueOf<typeof connection>): void {
   deliver();
   if (client.isOpen) for (const [type, plaintext] of input.sealed) client.sendRaw(type as PacketType, plaintext);
   toGate.push(input.random);
+  toClient.push(input.randomToClient);
   deliver();
   // A KICK from the client carries whatever code it likes; the gate's own closes carry protocol codes.
   for (const reason of closes) if (!reason.byPeer && !PROTOCOL_CODES.has(reason.code)) throw new Error(`the gate closed with code ${reason.code} (${reason.name})`);

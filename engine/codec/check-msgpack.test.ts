@@ -26,6 +26,13 @@ describe('checkMsgpack', () => {
     expect(codeOf(encode(value))).toBeUndefined();
   });
 
+  it('refuses a string that is not UTF-8, whose last character the decoder would read from the bytes after it', () => {
+    expect(codeOf(hex('a1 f1'))).toBe('CODEC_ERR_MALFORMED');
+    expect(codeOf(hex('92 a1 f1 a3 616263'))).toBe('CODEC_ERR_MALFORMED');
+    expect(codeOf(hex('81 a2 c080 01'))).toBe('CODEC_ERR_MALFORMED');
+    expect(codeOf(encode(['\uD800 a lone surrogate, as the encoder writes it', 'ünïcödé 😀']))).toBeUndefined();
+  });
+
   it('reports every proper prefix of a value as truncated', () => {
     const bytes = encode({ a: [1, 'two', new Uint8Array(3), 1.25], b: { c: 'd' } });
     for (let cut = 0; cut < bytes.length; cut++) expect(codeOf(bytes.subarray(0, cut))).toBe('CODEC_ERR_TRUNCATED');

@@ -1,12 +1,14 @@
 /**
  * Walks one msgpack value without building it and throws a {@link CodecError} at the first byte
  * that breaks a limit: a container header deeper or longer than allowed, a string or binary
- * length over its cap, a forbidden map key, an unsupported type, or missing or trailing bytes.
+ * length over its cap, a string that is not UTF-8, a forbidden map key, an unsupported type, or
+ * missing or trailing bytes.
  * Running this before the decoder means a hostile frame costs a scan, never the allocation of a
  * million nested arrays.
  */
 import { CodecError } from './errors.js';
 import type { CodecLimits } from './limits.js';
+import { isWellFormedUtf8 } from './well-formed-utf8.js';
 
 // Map keys that would reach an object's prototype once decoded into a plain object.
 const PROTO = new TextEncoder().encode('__proto__');
@@ -69,7 +71,7 @@ export class MsgpackChecker {
       let opened = -1;
       if (head <= 0x8f) opened = this.open(head & 0x0f, true);
       else if (head <= 0x9f) opened = this.open(head & 0x0f, false);
-      else if (head <= 0xbf) this.skip(head & 0x1f, limits.maxStringBytes, 'CODEC_ERR_STRING_TOO_LONG');
+      else if (head <= 0xbf) this.text(head & 0x1f);
       else {
         switch (head) {
           case 0xc0: case 0xc2: case 0xc3: break;
@@ -88,9 +90,9 @@ export class MsgpackChecker {
           case 0xd6: this.ext(4); break;
           case 0xd7: this.ext(8); break;
           case 0xd8: this.ext(16); break;
-          case 0xd9: this.skip(this.uint(1), limits.maxStringBytes, 'CODEC_ERR_STRING_TOO_LONG'); break;
-          case 0xda: this.skip(this.uint(2), limits.maxStringBytes, 'CODEC_ERR_STRING_TOO_LONG'); break;
-          case 0xdb: this.skip(this.uint(4), limits.maxStringBytes, 'CODEC_ERR_STRING_TOO_LONG'); break;
+          case 0xd9: this.text(this.uint(1)); break;
+          case 0xda: this.text(this.uint(2)); break;
+          case 0xdb: this.text(this.uint(4)); break;
           case 0xdc: opened = this.open(this.uint(2), false); break;
           case 0xdd: opened = this.open(this.uint(4), false); break;
           case 0xde: opened = this.open(this.uint(2), true); break;
@@ -136,6 +138,13 @@ export class MsgpackChecker {
     if (n > max) throw new CodecError(code, `${n} > ${max} at offset ${this.pos}`);
     this.need(n);
     this.pos += n;
+  }
+
+  /** A string of `n` bytes: within the cap, and UTF-8 the decoder reads without looking past it. */
+  private text(n: number): void {
+    const start = this.pos;
+    this.skip(n, this.limits.maxStringBytes, 'CODEC_ERR_STRING_TOO_LONG');
+    if (!isWellFormedUtf8(this.bytes, start, this.pos)) throw new CodecError('CODEC_ERR_MALFORMED', `string of ${n} bytes at offset ${start} is not UTF-8`);
   }
 
   private ext(n: number): void {

@@ -10,7 +10,9 @@ import type { Message } from './message.js';
 import type { MessageEncoding } from './message-encoder.js';
 import { readVarint } from './varint.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a route's bytes are its name; a leading U+FEFF is part of it, not a marker to drop
+// (dropping it made two encodings of one route, and a route that did not survive a round trip).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Calls `onMessage` for each message in a DATA plaintext, in order.

@@ -268,7 +268,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     this.flushTimer = this.options.clock.setTimer(() => {
       if (this.draining) return;
       void this.flushDirty()
-        .catch((err: unknown) => this.options.logger.error('lobby: periodic flush failed', { err }))
+        .catch((err: unknown) => this.options.logger.error('lobby: periodic flush failed; the changes stay queued for the next one', { err, saveQueue: this.options.world.countDirty() }))
         .finally(() => {
           if (!this.draining) this.scheduleFlush();
         });

@@ -162,6 +162,14 @@ export class EntityPersistence {
   }
 
   /**
+   * The critical save of `entity` in flight, if any, resolving to whether it stored the change:
+   * a new one for each critical change, so that a caller can tell whether what it ran started one.
+   */
+  pendingCritical(entity: Entity): Promise<boolean> | undefined {
+    return this.critical.get(entity);
+  }
+
+  /**
    * Waits for the critical save of `entity` in flight, if any.
    * @returns whether its critical changes are in the store (true when none were pending).
    */

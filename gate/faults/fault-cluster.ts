@@ -34,6 +34,16 @@ export interface FaultCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * What a process's /health says it holds (`load`: `gateSessions`, `lobbySessions`, `saveQueue`…).
+ * @returns undefined when it does not answer.
+ */
+export async function serverLoad(healthUrl: string): Promise<Record<string, number> | undefined> {
+  const res = await fetch(healthUrl).catch(() => undefined);
+  if (!res?.ok) return undefined;
+  return ((await res.json()) as { load?: Record<string, number> }).load;
+}
+
 /** What an avatar of the inventory example looks like in the store. */
 interface AvatarRow {
   _id: string;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../fixtures/cluster-of-processes.js';
-import { startFaultCluster, type FaultCluster } from './fault-cluster.js';
+import { serverLoad, startFaultCluster, type FaultCluster } from './fault-cluster.js';
 import { acknowledgedItems, closedConnections, failuresBetween, missingItems, refusedItems, total } from './fault-figures.js';
 import { startFaultPlayers } from './fault-players.js';
 
@@ -15,10 +15,7 @@ const OUTAGE_MS = 30_000;
 
 /** A lobby's `saveQueue` on /health, or undefined when it does not answer. */
 async function saveQueue(healthUrl: string): Promise<number | undefined> {
-  const res = await fetch(healthUrl).catch(() => undefined);
-  if (!res?.ok) return undefined;
-  const body = (await res.json()) as { load?: { saveQueue?: number } };
-  return body.load?.saveQueue;
+  return (await serverLoad(healthUrl))?.saveQueue;
 }
 
 describe('fault: FerretDB stopped for 30 s', () => {

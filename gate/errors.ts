@@ -23,7 +23,7 @@ export const GATE_ERRORS = {
   GATE_ERR_RESPONSE_TOO_LARGE: { wire: 4115, message: 'reply is larger than the message limit' },
   GATE_ERR_INTERNAL: { wire: 4116, message: 'the gate failed on this connection' },
   GATE_ERR_TOO_MANY_HANDSHAKES: { wire: 4117, message: 'too many connections are still in their handshake' },
-  GATE_ERR_UNAVAILABLE: { wire: 4118, message: 'a service the login needs is unavailable; try again later' },
+  GATE_ERR_UNAVAILABLE: { wire: 4122, message: 'a service the login needs is unavailable; try again later' },
 } as const;
 
 /** One of the codes in {@link GATE_ERRORS}. */

@@ -37,7 +37,7 @@ import { loadGame } from './lobby/load-game.js';
 import { registerHealthRoutes } from './services/http/health-routes.js';
 import { HttpServer } from './services/http/http-server.js';
 import { ACCOUNT_INDEXES } from './services/login/account-store.js';
-import { pickGateFrom } from './services/login/gate-picker.js';
+import { listGatesFrom, pickGateFrom } from './services/login/gate-picker.js';
 import { LoginService } from './services/login/login-service.js';
 import { PlayService } from './services/play/play-service.js';
 import { ClusterMatchLauncher } from './services/matchmaker/match-launcher.js';
@@ -214,6 +214,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
               clock,
               logger: logger.child({ component: 'login' }),
               pickGate: pickGateFrom(discovery, peerType('gate')),
+              listGates: listGatesFrom(discovery, peerType('gate')),
               login: config.login,
               auth: config.auth,
             }),
@@ -252,8 +253,10 @@ export async function createServer(options: ServerOptions): Promise<Server> {
         return (await verifier).verify(token);
       },
     };
+    // Every gate derives the resume-token key from the cluster secret: a session resumes on any of them.
+    const clusterSecret = config.rpc.secret === undefined ? {} : { clusterSecret: Buffer.from(config.rpc.secret, 'utf8') };
     gate = life.add(
-      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online!, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS] }),
+      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online!, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret }),
     );
   }
   // Served before this server registers, so that a lobby that sees it finds the service.

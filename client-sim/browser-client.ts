@@ -7,6 +7,7 @@ import { createJsCompression } from '../engine/protocol/compression-js.js';
 import { nobleCryptoSuite } from '../engine/protocol/noble-crypto-suite.js';
 import { browserWebSocketTransport, type WebSocketClass } from './browser-transport.js';
 import { GateClient, type GateClientOptions } from './gate-client.js';
+import type { GateEndpoint } from './login.js';
 
 /** What a browser client needs: the gate's WebSocket URL and identity key from the login reply. */
 export type BrowserClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' | 'compressions' | 'endpoint'> & {
@@ -14,6 +15,11 @@ export type BrowserClientOptions = Omit<GateClientOptions, 'transport' | 'crypto
   url: string;
   /** Another WebSocket class than the global one. */
   WebSocket?: WebSocketClass;
+  /**
+   * The gates of the cluster (the login reply's `gates`): their WebSocket URLs become
+   * `alternatives`, where `reconnect()` resumes the session when this gate is lost.
+   */
+  gates?: readonly GateEndpoint[];
 };
 
 /**
@@ -24,12 +30,20 @@ export type BrowserClientOptions = Omit<GateClientOptions, 'transport' | 'crypto
  *   CLIENT_ERR_HANDSHAKE_TIMEOUT.
  */
 export function connectBrowser(options: BrowserClientOptions): Promise<GateClient> {
-  const { url, WebSocket, ...rest } = options;
-  return GateClient.connect({ ...rest, endpoint: url, transport: browserWebSocketTransport(WebSocket), crypto: nobleCryptoSuite, compressions: [createJsCompression('deflate-raw')] });
+  const { url, WebSocket, gates, ...rest } = options;
+  const alternatives = [...(options.alternatives ?? []), ...(gates ?? []).flatMap((gate) => (gate.ws ? [{ endpoint: gate.ws, gateKey: gate.publicKey }] : []))];
+  return GateClient.connect({
+    ...rest,
+    ...(alternatives.length > 0 ? { alternatives } : {}),
+    endpoint: url,
+    transport: browserWebSocketTransport(WebSocket),
+    crypto: nobleCryptoSuite,
+    compressions: [createJsCompression('deflate-raw')],
+  });
 }
 
-export { GateClient, RequestError, ConnectionClosed } from './gate-client.js';
-export { login, register, LoginFailed } from './login.js';
+export { GateClient, RequestError, ConnectionClosed, type GateTarget } from './gate-client.js';
+export { login, register, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export { WorldMirror, type MirrorEntity, type MirrorSpace, type SyncMessageDecoder, type SyncFault, type WorldMirrorOptions } from './world-mirror.js';
 export { Interpolator, type InterpolatorOptions, type Point } from './interpolator.js';

@@ -322,6 +322,79 @@ describe('GateClient reconnects', () => {
   });
 });
 
+describe('GateClient resumes on another gate', () => {
+  const session = { uid: 'u1', sessionId: 'c2Vzc2lvbi0x', resumeToken: 'cmVzdW1lLXRva2VuLTE', resumed: false, gateId: 'gate-test-0' };
+
+  /** `gate`'s transport for every endpoint but those in `down`, which refuse to connect. */
+  function cluster(gate: MemoryGate, down: Set<string>): { transport: ClientTransportFactory; tried: string[] } {
+    const tried: string[] = [];
+    const transport: ClientTransportFactory = async (endpoint, events) => {
+      tried.push(endpoint);
+      if (down.has(endpoint)) throw new Error(`connect ECONNREFUSED ${endpoint}`);
+      return gate.transport(endpoint, events);
+    };
+    return { transport, tried };
+  }
+
+  async function authed(gate: MemoryGate, options: Partial<GateClientOptions>): Promise<GateClient> {
+    const { client } = await connected(gate, options);
+    const authing = client.auth('token');
+    await settle();
+    gate.answer(gate.received.length - 1, MESSAGE_KIND.RESPONSE, encodeAuthReply(session));
+    await authing;
+    return client;
+  }
+
+  it('tries the gate it was on, then each alternative in turn, and resumes on the first that answers', async () => {
+    const gate = memoryGate();
+    const down = new Set<string>();
+    const { transport, tried } = cluster(gate, down);
+    const alternatives = [
+      { endpoint: 'gate-a', gateKey: identity.publicKey },
+      { endpoint: 'gate-b', gateKey: identity.publicKey },
+      { endpoint: 'gate-c', gateKey: identity.publicKey },
+    ];
+    const client = await authed(gate, { endpoint: 'gate-a', transport, alternatives });
+    expect(client.endpoint).toBe('gate-a');
+    down.add('gate-a');
+    down.add('gate-b');
+    gate.events().onClose('socket reset');
+    const seen = gate.received.length;
+    const reconnecting = client.reconnect();
+    await vi.waitFor(() => expect(gate.received.slice(seen)).toMatchObject([{ route: SYSTEM_ROUTE.AUTH }]));
+    expect(codec.decode((gate.received.at(-1) as { payload: Uint8Array }).payload)).toEqual(['token', { sessionId: session.sessionId, resumeToken: session.resumeToken }]);
+    gate.answer(gate.received.length - 1, MESSAGE_KIND.RESPONSE, encodeAuthReply({ ...session, resumed: true, gateId: 'gate-test-c' }));
+    expect(await reconnecting).toMatchObject({ resumed: true, sessionId: session.sessionId, gateId: 'gate-test-c' });
+    expect(tried).toEqual(['gate-a', 'gate-a', 'gate-b', 'gate-c']);
+    expect(client.endpoint).toBe('gate-c');
+  });
+
+  it('fails with what the last gate tried threw when none can be reached', async () => {
+    const gate = memoryGate();
+    const down = new Set<string>();
+    const { transport } = cluster(gate, down);
+    const client = await authed(gate, { endpoint: 'gate-a', transport, alternatives: [{ endpoint: 'gate-b', gateKey: identity.publicKey }] });
+    down.add('gate-a');
+    down.add('gate-b');
+    gate.events().onClose('socket reset');
+    await expect(client.reconnect()).rejects.toMatchObject({ code: 'CLIENT_ERR_CONNECT_FAILED', detail: 'gate-b: connect ECONNREFUSED gate-b' });
+  });
+
+  it('starts a new session with the login token when the gate refuses the resume token', async () => {
+    const gate = memoryGate();
+    const client = await authed(gate, {});
+    gate.events().onClose('socket reset');
+    const seen = gate.received.length;
+    const reconnecting = client.reconnect();
+    await vi.waitFor(() => expect(gate.received.slice(seen)).toMatchObject([{ route: SYSTEM_ROUTE.AUTH }]));
+    gate.answer(gate.received.length - 1, MESSAGE_KIND.ERROR, codec.encode({ code: 4119, name: 'GATE_ERR_RESUME_EXPIRED', message: 'resume token has expired' }));
+    await vi.waitFor(() => expect(gate.received.length).toBe(seen + 2));
+    expect(codec.decode((gate.received.at(-1) as { payload: Uint8Array }).payload)).toEqual(['token']);
+    gate.answer(gate.received.length - 1, MESSAGE_KIND.RESPONSE, encodeAuthReply({ ...session, sessionId: 'bmV3LXNlc3Npb24' }));
+    expect(await reconnecting).toMatchObject({ resumed: false, sessionId: 'bmV3LXNlc3Npb24' });
+  });
+});
+
 describe('GateClient connects', () => {
   it("fails with CLIENT_ERR_HANDSHAKE_FAILED, the gate's PROTOCOL_ERR_HANDSHAKE as serverCode, for a key of another gate", async () => {
     const gate = memoryGate();

@@ -1,7 +1,9 @@
 /**
  * The client SDK: one connection to a gate. Runs the handshake (the gate must hold the identity
  * key the login service named), authenticates with the login token, sends requests and notifies,
- * delivers pushes, and reconnects resuming the same session. Arguments and results are msgpack;
+ * delivers pushes, and reconnects resuming the same session: on the gate it was on, or when that
+ * gate cannot be reached, on another gate of the cluster (`alternatives`, from the login reply's
+ * `gates`), which takes the session over with its resume token. Arguments and results are msgpack;
  * game routes are `Component.method`. What the player sees of its space is mirrored in
  * `client.world` (world-mirror.ts), fed by the `sys.space` and `sys.sync` pushes.
  *
@@ -46,6 +48,12 @@ export interface GateClientOptions {
   transport: ClientTransportFactory;
   /** The gate's identity key (base64 or the 32 bytes), from the login reply. */
   gateKey: string | Uint8Array;
+  /**
+   * Other gates of the cluster, tried in order by {@link GateClient.reconnect} when the current
+   * one cannot be reached: each one's endpoint for this client's transport and its identity key
+   * (the login reply's `gates`). Default: none.
+   */
+  alternatives?: readonly GateTarget[];
   /** The primitives: node-crypto-suite.ts in Node, noble-crypto-suite.ts in browsers. */
   crypto: CryptoSuite;
   /** Compressions this client decodes. */
@@ -61,6 +69,21 @@ export interface GateClientOptions {
   /** Decodes the `sys.sync` pushes that feed {@link GateClient.world} (default: a new engine/sync SyncDecoder). */
   syncDecoder?: SyncMessageDecoder;
 }
+
+/** A gate to connect to: its endpoint for the client's transport and its identity key. */
+export interface GateTarget {
+  endpoint: string;
+  gateKey: string | Uint8Array;
+}
+
+// A target with its key checked.
+interface CheckedTarget {
+  endpoint: string;
+  key: Uint8Array;
+}
+
+/** The server codes of a refused resume token: the client gets a new session instead. */
+const RESUME_REFUSALS = new Set(['GATE_ERR_RESUME_FORGED', 'GATE_ERR_RESUME_EXPIRED', 'GATE_ERR_RESUME_OTHER_ACCOUNT', 'GATE_ERR_RESUME_REPLAYED']);
 
 interface Pending {
   route: string;
@@ -97,12 +120,19 @@ export class GateClient {
   private flushQueued = false;
   private timer: ClockTimer | undefined;
   private readonly clock: Clock;
-  private readonly gateKey: Uint8Array;
+  // The gate connected to (or last tried), then the others in the order reconnect() tries them.
+  private readonly targets: CheckedTarget[];
+  private target: CheckedTarget;
   private token: string | undefined;
 
   private constructor(private readonly options: GateClientOptions) {
     this.clock = options.clock ?? new SystemClock();
-    this.gateKey = decodeGateKey(options.gateKey);
+    this.target = { endpoint: options.endpoint, key: decodeGateKey(options.gateKey) };
+    this.targets = [this.target];
+    for (const other of options.alternatives ?? []) {
+      if (this.targets.some((t) => t.endpoint === other.endpoint)) continue;
+      this.targets.push({ endpoint: other.endpoint, key: decodeGateKey(other.gateKey) });
+    }
     this.world = new WorldMirror({ clock: this.clock, decoder: options.syncDecoder ?? new SyncDecoder() });
   }
 
@@ -115,7 +145,7 @@ export class GateClient {
    */
   static async connect(options: GateClientOptions): Promise<GateClient> {
     const client = new GateClient(options);
-    await client.open();
+    await client.open(client.target);
     return client;
   }
 
@@ -124,8 +154,15 @@ export class GateClient {
     return this.protocol.isOpen;
   }
 
+  /** The endpoint of the gate this client is connected to (or last tried). */
+  get endpoint(): string {
+    return this.target.endpoint;
+  }
+
   /**
-   * Authenticates with a login token; resumes the previous session of this client when there is one.
+   * Authenticates with a login token; resumes the previous session of this client when there is
+   * one. When the gate refuses to resume it (its resume token expired, or was superseded:
+   * GATE_ERR_RESUME_*), a new session is made with the same login token (`resumed: false`).
    * @throws ClientError CLIENT_ERR_INVALID_TOKEN for a token that is not a non-empty visible ASCII string
    *   (nothing is sent); RequestError or ConnectionClosed CLIENT_ERR_KICKED when refused (the gate
    *   closes on a bad token, GATE_ERR_AUTH_FAILED); CLIENT_ERR_BAD_REPLY for a reply without a session;
@@ -134,19 +171,30 @@ export class GateClient {
   async auth(token: string): Promise<AuthReply> {
     this.token = checkToken(token);
     const resume = this.session ? { sessionId: this.session.sessionId, resumeToken: this.session.resumeToken } : undefined;
-    const reply = decodeAuthReply(await this.call(SYSTEM_ROUTE.AUTH, encodeAuthRequest({ token, resume })));
+    let payload: Uint8Array;
+    try {
+      payload = await this.call(SYSTEM_ROUTE.AUTH, encodeAuthRequest({ token, resume }));
+    } catch (err) {
+      if (!(resume && err instanceof RequestError && RESUME_REFUSALS.has(err.serverCode))) throw err;
+      this.session = undefined;
+      return this.auth(token);
+    }
+    const reply = decodeAuthReply(payload);
     if (!reply) throw new ClientError('CLIENT_ERR_BAD_REPLY', `${SYSTEM_ROUTE.AUTH}: the reply is not a session (uid, sessionId, resumeToken, resumed, gateId); is the gate of another version?`);
     this.session = reply;
     return reply;
   }
 
   /**
-   * Opens a new connection and resumes the session (same lobby, same avatar) if the gate still
-   * holds it; otherwise a new session is made with the same token. When the current connection is
-   * still open, its pending requests fail at once with ConnectionClosed CLIENT_ERR_REPLACED (the
-   * gate answers a request only on the connection that carried it) and it is closed without
-   * calling the `onClose` handlers: this client chose to leave it.
-   * @throws ClientError CLIENT_ERR_NO_SESSION before a successful {@link auth}; and as {@link connect} and {@link auth}.
+   * Opens a new connection and resumes the session (same lobby, same avatar) if the cluster still
+   * holds it; otherwise a new session is made with the same token. It connects to the gate it was
+   * on, else to each of `alternatives` in turn (the first whose connection and handshake succeed),
+   * which takes the session over (`resumed: true`, the same `sessionId`). When the current
+   * connection is still open, its pending requests fail at once with ConnectionClosed
+   * CLIENT_ERR_REPLACED (the gate answers a request only on the connection that carried it) and
+   * it is closed without calling the `onClose` handlers: this client chose to leave it.
+   * @throws ClientError CLIENT_ERR_NO_SESSION before a successful {@link auth}; what connecting to
+   *   the last gate tried threw when none could be reached (as {@link connect}); and as {@link auth}.
    */
   async reconnect(): Promise<AuthReply> {
     if (!this.token) throw new ClientError('CLIENT_ERR_NO_SESSION', 'reconnect() was called before auth(token)');
@@ -154,7 +202,16 @@ export class GateClient {
       this.failPending(new ConnectionClosed('CLIENT_ERR_REPLACED', REPLACED, 'the gate answers a request only on the connection that carried it'));
       this.pipe.close();
     }
-    await this.open();
+    const order = [this.target, ...this.targets.filter((t) => t !== this.target)];
+    for (let i = 0; ; i++) {
+      try {
+        await this.open(order[i]!);
+        break;
+      } catch (err) {
+        // A refusal by a live gate (a wrong key, no version in common) is no reason to stop either.
+        if (i === order.length - 1) throw err;
+      }
+    }
     return this.auth(this.token);
   }
 
@@ -208,8 +265,10 @@ export class GateClient {
     this.protocol.close('client closed');
   }
 
-  private async open(): Promise<void> {
-    const { options, gateKey } = this;
+  private async open(target: CheckedTarget): Promise<void> {
+    const { options } = this;
+    this.target = target;
+    const gateKey = target.key;
     let opened!: () => void;
     let failed!: (err: Error) => void;
     let isOpen = false;
@@ -244,7 +303,7 @@ export class GateClient {
     );
     this.protocol = protocol;
     try {
-      pipe = await options.transport(options.endpoint, {
+      pipe = await options.transport(target.endpoint, {
         onData: (bytes) => {
           protocol.input(bytes, this.clock.now());
           this.scheduleFlush();
@@ -254,7 +313,7 @@ export class GateClient {
     } catch (err) {
       // Node's transports and the browser's name what failed; a transport of the application's may not.
       if (err instanceof ClientError) throw err;
-      throw new ClientError('CLIENT_ERR_CONNECT_FAILED', `${options.endpoint}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new ClientError('CLIENT_ERR_CONNECT_FAILED', `${target.endpoint}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     this.pipe = pipe;
     protocol.start();

@@ -11,12 +11,18 @@ import { login, LoginFailed, register } from './login.js';
 
 const GOOD_KEY = Buffer.alloc(32, 7).toString('base64');
 const gate = { id: 'gate-0', ws: 'ws://127.0.0.1:3011/', publicKey: GOOD_KEY };
+const other = { id: 'gate-1', tcp: '127.0.0.1:4010', publicKey: GOOD_KEY };
 const REPLIES: Record<string, { status: number; type: string; body: string; headers?: Record<string, string> }> = {
   '/html/login': { status: 200, type: 'text/html', body: '<html>not the login service</html>' },
   '/no-token/login': { status: 200, type: 'application/json', body: JSON.stringify({ uid: 'u1', expiresAt: 1, gate }) },
   '/no-address/login': { status: 200, type: 'application/json', body: JSON.stringify({ token: 't', uid: 'u1', expiresAt: 1, gate: { id: 'g', publicKey: GOOD_KEY } }) },
   '/bad-key/login': { status: 200, type: 'application/json', body: JSON.stringify({ token: 't', uid: 'u1', expiresAt: 1, gate: { ...gate, publicKey: 'a%b' } }) },
   '/good/login': { status: 200, type: 'application/json', body: JSON.stringify({ token: 't', uid: 'u1', expiresAt: 1, gate }) },
+  '/listed/login': {
+    status: 200,
+    type: 'application/json',
+    body: JSON.stringify({ token: 't', uid: 'u1', expiresAt: 1, gate, gates: [gate, other, { id: 'no-address', publicKey: GOOD_KEY }, { ...other, id: 'bad-key', publicKey: 'a%b' }, 'junk'] }),
+  },
   '/no-uid/register': { status: 201, type: 'application/json', body: '{}' },
   '/refused/register': { status: 409, type: 'application/json', body: JSON.stringify({ error: { code: 'LOGIN_ERR_USERNAME_TAKEN', wire: 5102, message: 'username is taken: ada' } }) },
   '/limited/login': {
@@ -43,7 +49,11 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('login and register', () => {
   it('return a checked reply from a service that answers as the login service does', async () => {
-    await expect(login(`${base}/good/`, 'ada', 'pw')).resolves.toEqual({ token: 't', uid: 'u1', expiresAt: 1, gate });
+    await expect(login(`${base}/good/`, 'ada', 'pw')).resolves.toEqual({ token: 't', uid: 'u1', expiresAt: 1, gate, gates: [gate] });
+  });
+
+  it("list the reply's gates with the chosen one first, leaving out entries that are not gates a client can reach", async () => {
+    expect((await login(`${base}/listed`, 'ada', 'pw')).gates).toEqual([gate, other]);
   });
 
   it('refuse a base URL that is not http(s) with CLIENT_ERR_INVALID_ENDPOINT', async () => {

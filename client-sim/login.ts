@@ -10,7 +10,14 @@ export interface LoginResult {
   token: string;
   expiresAt: number;
   uid: string;
+  /** The gate to connect to. */
   gate: GateEndpoint;
+  /**
+   * Every gate of the cluster, `gate` first: where `GateClient.reconnect` resumes the session
+   * when `gate` is lost (pass them as `gates` to `connectGate` or `connectBrowser`). Just `gate`
+   * from a login service that does not list them.
+   */
+  gates: GateEndpoint[];
 }
 
 /**
@@ -88,8 +95,22 @@ export async function register(baseUrl: string, username: string, password: stri
   return reply.uid;
 }
 
+/** Whether `gate` is a gate a client can connect to: an id, an address, and a 32-byte key. */
+function isGateEndpoint(gate: unknown): gate is GateEndpoint {
+  if (typeof gate !== 'object' || gate === null) return false;
+  const { id, tcp, kcp, ws, publicKey } = gate as Partial<Record<keyof GateEndpoint, unknown>>;
+  if (typeof id !== 'string' || ![tcp, kcp, ws].some((address) => typeof address === 'string')) return false;
+  try {
+    decodeGateKey(publicKey as string, 'a gate key');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Logs in, and checks the reply: a token, and a gate with at least one address and a valid key.
+ * Entries of `gates` that are not such gates are left out.
  * @throws LoginFailed when refused; ClientError CLIENT_ERR_INVALID_ENDPOINT (a bad `baseUrl`),
  *   CLIENT_ERR_LOGIN_UNREACHABLE, CLIENT_ERR_LOGIN_REPLY, or CLIENT_ERR_INVALID_GATE_KEY (the reply's
  *   `gate.publicKey` is not a 32-byte key).
@@ -102,5 +123,6 @@ export async function login(baseUrl: string, username: string, password: string)
   if (typeof gate !== 'object' || gate === null || typeof gate.id !== 'string') throw replyError('/login', 'the reply names no gate');
   if (![gate.tcp, gate.kcp, gate.ws].some((address) => typeof address === 'string')) throw replyError('/login', `gate ${gate.id} has no address`);
   decodeGateKey(gate.publicKey, `the login reply's gate.publicKey`);
-  return reply as LoginResult;
+  const others = Array.isArray(reply.gates) ? reply.gates.filter((other) => isGateEndpoint(other) && other.id !== gate.id) : [];
+  return { ...(reply as LoginResult), gates: [gate, ...others] };
 }

@@ -5,7 +5,8 @@
 import { createCompression } from '../engine/protocol/compression-zlib.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import type { ClientTransportFactory, ClientTransportKind } from './client-transport.js';
-import { GateClient, type GateClientOptions } from './gate-client.js';
+import { GateClient, type GateClientOptions, type GateTarget } from './gate-client.js';
+import type { GateEndpoint } from './login.js';
 import { nodeTransport } from './node-transports.js';
 
 /** {@link GateClientOptions} with Node defaults; `transport` may name a transport. */
@@ -19,6 +20,12 @@ export type NodeClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' |
      * and the others take `connectTimeoutMs`).
      */
     connectTimeoutMs?: number;
+    /**
+     * The gates of the cluster (the login reply's `gates`): with a transport given by name, their
+     * endpoints for it become `alternatives`, where `reconnect()` resumes the session when this
+     * gate is lost.
+     */
+    gates?: readonly GateEndpoint[];
   };
 
 /**
@@ -31,16 +38,24 @@ export type NodeClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' |
  *   in `serverCode`) or CLIENT_ERR_HANDSHAKE_TIMEOUT.
  */
 export function connectGate(options: NodeClientOptions): Promise<GateClient> {
-  const { connectTimeoutMs, ...rest } = options;
+  const { connectTimeoutMs, gates, ...rest } = options;
+  const kind = typeof options.transport === 'string' ? options.transport : undefined;
+  const alternatives = kind && gates ? alternativesOf(gates, kind) : [];
   return GateClient.connect({
     ...rest,
+    ...(alternatives.length > 0 ? { alternatives: [...(options.alternatives ?? []), ...alternatives] } : {}),
     transport: typeof options.transport === 'function' ? options.transport : nodeTransport(options.transport, { connectTimeoutMs, clock: options.clock }),
     crypto: options.crypto ?? nodeCryptoSuite,
     compressions: options.compressions ?? [createCompression('deflate-raw')],
   });
 }
 
-export { GateClient, RequestError, ConnectionClosed, type GateClientOptions } from './gate-client.js';
+/** The endpoints for transport `kind` of `gates` that have one, with their keys. */
+export function alternativesOf(gates: readonly GateEndpoint[], kind: ClientTransportKind): GateTarget[] {
+  return gates.flatMap((gate) => (gate[kind] ? [{ endpoint: gate[kind], gateKey: gate.publicKey }] : []));
+}
+
+export { GateClient, RequestError, ConnectionClosed, type GateClientOptions, type GateTarget } from './gate-client.js';
 export { login, register, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export type { ClientTransportKind, ClientTransportFactory } from './client-transport.js';

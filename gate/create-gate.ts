@@ -2,6 +2,7 @@
  * Builds a {@link Gate} from the configuration: acceptors for the enabled transports, the
  * identity key, the protocol settings, the online index and the lobby selection policy.
  */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Discovery } from '../engine/cluster/discovery.js';
 import { createSelector } from '../engine/cluster/select.js';
@@ -19,6 +20,7 @@ import { loadIdentityKey } from './identity-key.js';
 import { KcpAcceptor } from './kcp-acceptor.js';
 import { MemoryOnlineIndex, type OnlineIndex } from './online-index.js';
 import { RedisOnlineIndex } from './redis-online-index.js';
+import { ResumeTokens, resumeKeyFrom } from './resume-token.js';
 import type { TokenCheck } from './session-manager.js';
 import { TcpAcceptor } from './tcp-acceptor.js';
 import { WsAcceptor } from './ws-acceptor.js';
@@ -44,6 +46,11 @@ export interface GateDeps {
   lobbyType?: string;
   /** Catalogues of lobby errors, so clients get their numeric codes. */
   lobbyErrors: readonly Readonly<Record<string, CatalogueEntry>>[];
+  /**
+   * The cluster secret (`rpc.secret`), from which every gate derives the same resume-token key,
+   * so that a session resumes on any gate; default: random bytes (one gate alone, standalone).
+   */
+  clusterSecret?: Uint8Array;
 }
 
 /**
@@ -96,6 +103,7 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
       selector: createSelector({ kind: config.lobbyPolicy }),
       lobbyType: deps.lobbyType ?? 'lobby',
       resumeGraceMs: config.resumeGraceMs,
+      resumeTokens: new ResumeTokens(resumeKeyFrom(deps.clusterSecret ?? randomBytes(32)), config.resumeTokenTtlMs, clock),
       lobbyTimeoutMs: config.lobbyTimeoutMs,
     },
     rpc,

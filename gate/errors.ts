@@ -23,6 +23,10 @@ export const GATE_ERRORS = {
   GATE_ERR_RESPONSE_TOO_LARGE: { wire: 4115, message: 'reply is larger than the message limit' },
   GATE_ERR_INTERNAL: { wire: 4116, message: 'the gate failed on this connection' },
   GATE_ERR_TOO_MANY_HANDSHAKES: { wire: 4117, message: 'too many connections are still in their handshake' },
+  GATE_ERR_RESUME_FORGED: { wire: 4118, message: 'resume token was not issued by this cluster for this session' },
+  GATE_ERR_RESUME_EXPIRED: { wire: 4119, message: 'resume token has expired' },
+  GATE_ERR_RESUME_OTHER_ACCOUNT: { wire: 4120, message: 'resume token belongs to another account' },
+  GATE_ERR_RESUME_REPLAYED: { wire: 4121, message: 'session was resumed elsewhere since this resume token was issued' },
   GATE_ERR_UNAVAILABLE: { wire: 4122, message: 'a service the login needs is unavailable; try again later' },
 } as const;
 

@@ -18,7 +18,7 @@ import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
 import type { X25519KeyPair } from '../engine/protocol/crypto-suite.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
-import { GATE_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
+import { GATE_METHODS, GATE_PEER_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
 import { Agent, type AgentContext } from './agent.js';
@@ -104,7 +104,7 @@ export class Gate implements Module {
       logger,
       ttlMs: options.onlineTtlMs,
       records: () => this.sessions.records(),
-      takenOver: (records) => this.sessions.takenOver(records),
+      takenOver: (records) => void this.sessions.takenOver(records),
     });
     this.toErrorBody = errorBodyMapper([GATE_ERRORS, PROTOCOL_ERRORS, ...options.lobbyErrors], logger);
     checkHelloSize(options);
@@ -171,7 +171,7 @@ export class Gate implements Module {
 
   async start(): Promise<void> {
     const { rpc, discovery, logger } = this.options;
-    rpc.serve(GATE_SERVICE, this.sessions, GATE_METHODS);
+    rpc.serve(GATE_SERVICE, this.sessions, [...GATE_METHODS, ...GATE_PEER_METHODS]);
     this.unsubscribe = discovery.subscribe((event) => {
       if (event.type === 'removed' && event.server.type === this.options.sessions.lobbyType) {
         logger.warn('gate: lobby left; rebinding its sessions', { lobby: event.server.id });

@@ -53,7 +53,7 @@ export class SessionBinding {
     if (session.binding) return session.binding;
     let lobbyId: string;
     try {
-      lobbyId = this.pickLobby(session.uid);
+      lobbyId = this.preferred(session) ?? this.pickLobby(session.uid);
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -63,7 +63,8 @@ export class SessionBinding {
         session.wasBound = true;
         if (session.binding === binding) session.binding = undefined;
         if (session.closed) {
-          void this.close(session, lobbyId, 'closed while binding');
+          // A session handed over to another gate lives on there, bound here.
+          if (!session.handedOver) void this.close(session, lobbyId, 'closed while binding');
           return lobbyId;
         }
         // The lobby left while the bind was in flight: its removal found nothing to move.
@@ -125,6 +126,13 @@ export class SessionBinding {
     const lobby = this.options.selector.select(this.options.discovery.servers(this.options.lobbyType), key);
     if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', 'no lobby registered');
     return lobby.id;
+  }
+
+  // The lobby a session resumed from another gate was bound to, while it is registered (once).
+  private preferred(session: Session): string | undefined {
+    const lobbyId = session.preferredLobby;
+    session.preferredLobby = undefined;
+    return lobbyId !== undefined && this.options.discovery.server(lobbyId)?.type === this.options.lobbyType ? lobbyId : undefined;
   }
 
   private async runMove(session: Session, target: string, spaceId: string): Promise<MoveOutcome> {

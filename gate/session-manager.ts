@@ -1,11 +1,12 @@
 /**
  * The gate's sessions: authentication, one login per account, binding to a lobby, forwarding in
  * order, pushes (one body to many, or each its own), kicks and session data from lobbies, resume
- * after a dropped connection (the lobby is told), rebinding when a lobby leaves the cluster (the
- * bind carries the session's data), and moves to a space on another lobby. Where a session is
- * bound, and how it binds and moves, is session-binding.ts.
+ * after a dropped connection (the lobby is told), on this gate or, with a resume token any gate
+ * checks (resume-token.ts), on another (session-takeover.ts), rebinding when a lobby leaves the
+ * cluster (the bind carries the session's data), and moves to a space on another lobby. Where a
+ * session is bound, and how it binds and moves, is session-binding.ts.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AUTH_ERRORS, AuthError } from '../engine/auth/errors.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
 import type { Selector } from '../engine/cluster/select.js';
@@ -20,8 +21,10 @@ import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
 import { GateError } from './errors.js';
 import type { OnlineIndex, OnlineRecord } from './online-index.js';
+import type { ResumeTokens } from './resume-token.js';
 import { Session } from './session.js';
 import { SessionBinding } from './session-binding.js';
+import { SessionTakeover } from './session-takeover.js';
 
 /** Checks a login token; rejects when it is not valid. */
 export interface TokenCheck {
@@ -47,6 +50,8 @@ export interface SessionManagerOptions {
   logger: Logger;
   /** How long a session whose connection dropped waits to be resumed. */
   resumeGraceMs: number;
+  /** Issues the resume tokens of this gate's sessions and checks those of every gate of the cluster. */
+  resumeTokens: ResumeTokens;
   /** Deadline of a call to a lobby. */
   lobbyTimeoutMs: number;
 }
@@ -65,9 +70,11 @@ export class SessionManager implements GateSessions {
   private readonly sessions = new Map<string, Session>();
   private readonly byUid = new Map<string, Session>();
   private readonly binding: SessionBinding;
+  private readonly takeover: SessionTakeover;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.binding = new SessionBinding(options);
+    this.takeover = new SessionTakeover({ ...options, callTimeoutMs: options.lobbyTimeoutMs });
   }
 
   /** Sessions held, attached or waiting to be resumed. */
@@ -104,13 +111,9 @@ export class SessionManager implements GateSessions {
       throw error;
     }
     if (!agent.protocol.isOpen) throw new GateError('GATE_ERR_AUTH_FAILED', 'connection closed during authentication');
-    const resumable = resume && this.sessions.get(resume.sessionId);
-    if (resumable && resumable.uid === uid && !resumable.closed && sameSecret(resumable.resumeToken, resume!.resumeToken)) {
-      this.attach(resumable, agent);
-      this.tellResumed(resumable);
-      return this.reply(resumable, true);
-    }
-    const session = new Session(randomBytes(12).toString('base64url'), uid, randomBytes(18).toString('base64url'));
+    const resumed = resume && (await this.resume(agent, uid, resume));
+    if (resumed) return this.reply(resumed, true);
+    const session = new Session(randomBytes(12).toString('base64url'), uid);
     // Registered and attached before anything is awaited: a login racing this one finds it and
     // ends it, and a connection that drops meanwhile leaves it to expire like any other.
     const local = this.byUid.get(uid);
@@ -220,6 +223,20 @@ export class SessionManager implements GateSessions {
     }
   }
 
+  /**
+   * From another gate, where the client resumed session `sessionId`: this gate lets go of it
+   * without ending it (its lobby keeps the avatar, the index entry is the other gate's now), and
+   * closes a connection still attached with GATE_ERR_DUPLICATE_LOGIN.
+   */
+  async handOver(sessionId: string, gateId: string): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.closed) return;
+    const agent = session.agent;
+    this.forget(session);
+    this.options.logger.info('gate: session resumed on another gate', { uid: session.uid, gate: String(gateId).slice(0, 80) });
+    agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the session was resumed on another gate'));
+  }
+
   /** From a lobby or another gate: ends a session and closes its connection. */
   async kick(sessionId: string, reason: string): Promise<void> {
     const session = this.sessions.get(sessionId);
@@ -253,14 +270,13 @@ export class SessionManager implements GateSessions {
     return records;
   }
 
-  /** The online index says these accounts logged in elsewhere: their sessions here end. */
-  takenOver(records: readonly OnlineRecord[]): void {
-    for (const record of records) {
-      const session = this.sessions.get(record.sessionId);
-      if (!session || session.uid !== record.uid) continue;
-      session.agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the account is logged in on another gate'));
-      void this.end(session, 'GATE_ERR_DUPLICATE_LOGIN');
-    }
+  /**
+   * The online index says these accounts logged in elsewhere: their sessions here end, but a
+   * session resumed on another gate (the index names the same session there) is let go without
+   * ending it, as {@link handOver} would.
+   */
+  takenOver(records: readonly OnlineRecord[]): Promise<void> {
+    return Promise.all(records.map((record) => this.lost(record))).then(() => undefined);
   }
 
   /** A connection closed: its session ends, or waits to be resumed when the client may come back. */
@@ -291,6 +307,56 @@ export class SessionManager implements GateSessions {
         return this.end(session, 'gate shutting down');
       }),
     );
+  }
+
+  private async lost(record: OnlineRecord): Promise<void> {
+    const session = this.sessions.get(record.sessionId);
+    if (!session || session.uid !== record.uid) return;
+    const now = await this.options.index.lookup(record.uid).catch(() => undefined);
+    if (now?.sessionId === record.sessionId && now.gateId !== record.gateId) return this.handOver(record.sessionId, now.gateId);
+    session.agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the account is logged in on another gate'));
+    await this.end(session, 'GATE_ERR_DUPLICATE_LOGIN');
+  }
+
+  /**
+   * The session `resume` names, attached to `agent`: held here, or taken over from the gate that
+   * issued the token. `undefined` when the session is over (a new one is made instead).
+   * @throws GateError GATE_ERR_RESUME_FORGED, _EXPIRED, _OTHER_ACCOUNT (resume-token.ts) or
+   *   _REPLAYED: the token is not the newest of a session that lives on.
+   */
+  private async resume(agent: Agent, uid: string, resume: { sessionId: string; resumeToken: string }): Promise<Session | undefined> {
+    const claims = this.options.resumeTokens.verify(resume.resumeToken, uid, resume.sessionId);
+    const me = this.options.gateId();
+    const local = this.sessions.get(claims.sessionId);
+    if (local && !local.closed) {
+      // Resumed here from another gate since: this gate issued the newer token.
+      if (claims.gateId !== me) throw new GateError('GATE_ERR_RESUME_REPLAYED', `the session moved here from ${claims.gateId}`);
+      this.attach(local, agent);
+      this.tellResumed(local);
+      return local;
+    }
+    if (!(await this.takeover.take(claims))) return undefined;
+    const session = new Session(claims.sessionId, uid);
+    session.preferredLobby = claims.lobbyId;
+    // Listed already: take() wrote the index entry.
+    session.listed = true;
+    const older = this.byUid.get(uid);
+    this.sessions.set(session.sessionId, session);
+    this.byUid.set(uid, session);
+    if (older && older !== session) {
+      older.agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the session of another connection was resumed'));
+      await this.end(older, 'GATE_ERR_DUPLICATE_LOGIN');
+    }
+    if (agent.protocol.isOpen) this.attach(session, agent);
+    else session.expiry = this.options.timers.once(this.options.resumeGraceMs, () => void this.end(session, 'not resumed'));
+    try {
+      await this.binding.ensureBound(session);
+      this.tellResumed(session);
+    } catch (err) {
+      this.options.logger.warn('gate: bind of a resumed session failed', { uid, err });
+    }
+    this.options.logger.info('gate: session resumed from another gate', { uid, from: claims.gateId, lobby: session.lobbyId });
+    return session;
   }
 
   private attach(session: Session, agent: Agent): void {
@@ -324,14 +390,21 @@ export class SessionManager implements GateSessions {
     }
   }
 
-  private async end(session: Session, reason: string): Promise<void> {
-    if (session.closed) return;
+  // The session is no longer this gate's: out of the maps, detached, its timer cancelled.
+  private forget(session: Session, handedOver = true): void {
     session.closed = true;
+    session.handedOver = handedOver;
     if (session.expiry !== undefined) this.options.timers.cancel(session.expiry);
-    this.sessions.delete(session.sessionId);
+    session.expiry = undefined;
+    if (this.sessions.get(session.sessionId) === session) this.sessions.delete(session.sessionId);
     if (this.byUid.get(session.uid) === session) this.byUid.delete(session.uid);
     if (session.agent) session.agent.session = undefined;
     session.agent = undefined;
+  }
+
+  private async end(session: Session, reason: string): Promise<void> {
+    if (session.closed) return;
+    this.forget(session, false);
     const lobbyId = session.lobbyId ?? (await session.binding?.catch(() => undefined));
     if (lobbyId) await this.binding.close(session, lobbyId, reason);
     await this.options.index.release(session.uid, session.sessionId).catch((err: unknown) => this.options.logger.warn('gate: online index release failed', { err }));
@@ -348,12 +421,8 @@ export class SessionManager implements GateSessions {
   }
 
   private reply(session: Session, resumed: boolean): Uint8Array {
-    return encodeAuthReply({ uid: session.uid, sessionId: session.sessionId, resumeToken: session.resumeToken, resumed, gateId: this.options.gateId() });
+    const gateId = this.options.gateId();
+    const resumeToken = this.options.resumeTokens.issue({ uid: session.uid, sessionId: session.sessionId, gateId, lobbyId: session.lobbyId });
+    return encodeAuthReply({ uid: session.uid, sessionId: session.sessionId, resumeToken, resumed, gateId });
   }
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

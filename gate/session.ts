@@ -1,7 +1,8 @@
 /**
  * Who a player is on this gate: the account, the session id that survives reconnects, and the
  * lobby the session is bound to. The connection (an {@link Agent}) comes and goes: a session
- * whose connection dropped waits a grace period for the client to resume it. The session's data,
+ * whose connection dropped waits a grace period for the client to resume it, on this gate or,
+ * with its resume token (resume-token.ts), on another. The session's data,
  * which lobbies store here, lives as long as the session: every bind carries it.
  */
 import { SessionDataMap } from '../engine/session/session-data-map.js';
@@ -28,17 +29,25 @@ export class Session {
   listed = false;
   /** Set once the session is over. */
   closed = false;
+  /**
+   * Set when the session left this gate without ending: it was resumed on another gate, which
+   * holds it now, so this one neither closes it on its lobby nor releases its index entry.
+   */
+  handedOver = false;
+  /**
+   * The lobby to bind to first, if it is still registered: the one that held the session on the
+   * gate it was resumed from (its avatar is there). Cleared by the first bind.
+   */
+  preferredLobby: string | undefined;
   /** What lobbies stored for the session (`setData`), sent with every bind. */
   readonly data = new SessionDataMap();
 
   /**
-   * @param sessionId unique on this gate.
+   * @param sessionId unique in the cluster; it stays the same when the session is resumed on another gate.
    * @param uid the account.
-   * @param resumeToken the secret a reconnecting client shows to resume.
    */
   constructor(
     readonly sessionId: string,
     readonly uid: string,
-    readonly resumeToken: string,
   ) {}
 }

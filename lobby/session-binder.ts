@@ -138,12 +138,25 @@ export class SessionBinder {
    * that arrives after it can take the avatar over.
    */
   close(sessionId: string, reason: string): Promise<void> {
+    return this.closeOn(sessionId, reason, undefined).then(noop);
+  }
+
+  /**
+   * Releases session `sessionId` if it is still on gate `gateId` once the binds in flight are
+   * done: one that another gate bound meanwhile (the client resumed it there) lives on.
+   * @returns whether it was released.
+   */
+  closeOnGate(sessionId: string, reason: string, gateId: string): Promise<boolean> {
+    return this.closeOn(sessionId, reason, gateId);
+  }
+
+  private closeOn(sessionId: string, reason: string, gateId: string | undefined): Promise<boolean> {
     const binding = this.binding.get(sessionId);
-    if (binding) return binding.then(noop, noop).then(() => this.close(sessionId, reason));
+    if (binding) return binding.then(noop, noop).then(() => this.closeOn(sessionId, reason, gateId));
     const bound = this.byId.get(sessionId);
-    if (!bound) return Promise.resolve();
+    if (!bound || (gateId !== undefined && bound.session.gateId !== gateId)) return Promise.resolve(false);
     this.forget(bound);
-    return this.locks.run(bound.uid, () => this.release(bound, String(reason)));
+    return this.locks.run(bound.uid, () => this.release(bound, String(reason))).then(() => true);
   }
 
   /**
@@ -165,8 +178,12 @@ export class SessionBinder {
     if (same) {
       if (same.uid !== info.uid) throw new LobbyError('LOBBY_ERR_BAD_ARGS', `session ${info.sessionId} is bound to another uid`);
       if (same.session.gateId !== info.gateId) {
-        same.session = new RemoteSession(info.uid, info.sessionId, info.gateId, link, data);
+        // Resumed on another gate, which starts without the session's data: it gets this lobby's copy.
+        const kept = data.size === 0 ? SessionDataMap.fromRecord(same.session.data.toRecord()) : data;
+        if (kept !== data) for (const [key, value] of Object.entries(kept.toRecord())) link.setData(info.gateId, info.sessionId, key, value);
+        same.session = new RemoteSession(info.uid, info.sessionId, info.gateId, link, kept);
         same.avatar.attachSession(same.session, directory);
+        logger.info('lobby: session moved to another gate', { sessionId: info.sessionId, uid: info.uid, gateId: info.gateId });
       }
       return same.result;
     }

@@ -38,6 +38,11 @@ export class SessionData {
     return this.map.get(key) !== undefined;
   }
 
+  /** The raw entries, as the gate keeps them (key → msgpack bytes). */
+  toRecord(): Record<string, Uint8Array> {
+    return this.map.toRecord();
+  }
+
   /** Every key set, in the order they were first set. */
   keys(): string[] {
     return this.map.keys();

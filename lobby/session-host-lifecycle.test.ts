@@ -47,6 +47,23 @@ describe('SessionHost close', () => {
     expect(lobby.world.find('avatar-u2')).toBeUndefined();
   });
 
+  it('moves a session resumed on another gate there, with its data, and leaves it alone when the old gate leaves', async () => {
+    const { cluster, avatar, lobby } = await bound();
+    lobby.host.sessionOf('u1')!.data.set('party', 'p-7');
+    // The other gate took the session over: it binds the same session, without the data.
+    const rebinding = lobby.host.bind({ sessionId: 's1', uid: 'u1', gateId: 'gate-b' }, false);
+    // The old gate's departure is seen while that bind is in flight.
+    const left = lobby.host.gateLeft('gate-a');
+    expect(await rebinding).toMatchObject({ avatar: { entityId: 'avatar-u1' } });
+    await left;
+    expect(lobby.host.sessionOf('u1')).toMatchObject({ sessionId: 's1', gateId: 'gate-b' });
+    expect(lobby.world.find('avatar-u1')).toBe(avatar);
+    expect(avatar.alive).toBe(true);
+    expect(lobby.host.sessionOf('u1')!.data.get('party')).toBe('p-7');
+    await waitFor(() => cluster.gates['gate-b'].data.get('s1')?.get('party') !== undefined);
+    expect(result(await cluster.sessions('gate-b').request('s1', 'Echo.echo', args('on b')))).toBe('on b');
+  });
+
   it('treats the close of an unknown session as a no-op', async () => {
     const { sessions, lobby } = await bound();
     await sessions.close('nobody', 'gone');

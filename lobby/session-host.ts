@@ -207,12 +207,15 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   /**
    * A gate left the cluster (it crashed, or its lease ran out): its players' connections are gone,
    * so their sessions are closed as a logout would, saving and releasing the avatars. Players who
-   * log in again bind afresh and load what was saved.
+   * log in again bind afresh and load what was saved. A session that another gate binds
+   * meanwhile (the client resumed it there) is left alone: it lives on, on that gate.
    */
   async gateLeft(gateId: string): Promise<void> {
-    const gone = this.sessions().filter((session) => session.gateId === gateId);
-    await Promise.all(gone.map((session) => this.close(session.sessionId, `gate ${gateId} left`)));
-    if (gone.length > 0) this.options.logger.warn('lobby: gate left; its sessions closed', { gate: gateId, sessions: gone.length });
+    const held = this.sessions().filter((session) => session.gateId === gateId);
+    const closed = await Promise.all(held.map((session) => this.binder.closeOnGate(session.sessionId, `gate ${gateId} left`, gateId)));
+    const sessions = closed.filter(Boolean).length;
+    if (sessions > 0) this.options.logger.warn('lobby: gate left; its sessions closed', { gate: gateId, sessions, resumedElsewhere: held.length - sessions });
+    else this.options.logger.info('lobby: gate left', { gate: gateId, resumedElsewhere: held.length });
   }
 
   /** Every bound session's stand-in (for broadcasts to everyone on this lobby). */

@@ -8,7 +8,7 @@ import type { Clock } from '../../engine/timer/clock.js';
 import type { ClientTransportFactory, ClientTransportKind } from '../client-transport.js';
 import type { GateClient } from '../gate-client.js';
 import { login, register, type LoginResult } from '../login.js';
-import { connectGate } from '../node-client.js';
+import { alternativesOf, connectGate } from '../node-client.js';
 import type { BotNetworks } from './bot-networks.js';
 
 /** What a bot does to get an authenticated connection. */
@@ -39,10 +39,12 @@ export function serverConnector(loginUrl: string, transport: ClientTransportKind
   return {
     register: (username, password) => register(loginUrl, username, password),
     login: (username, password) => login(loginUrl, username, password),
-    async connect(index, { token, gate }) {
+    async connect(index, { token, gate, gates }) {
       const endpoint = gate[transport];
       if (!endpoint) throw new Error(`gate ${gate.id} has no ${transport} endpoint`);
-      const client = await connectGate({ endpoint, transport: transportOf(index), gateKey: gate.publicKey, clock });
+      // Every gate's endpoint, for a bot that resumes its session on another when its own is lost.
+      const alternatives = alternativesOf(gates, transport);
+      const client = await connectGate({ endpoint, transport: transportOf(index), gateKey: gate.publicKey, alternatives, clock });
       try {
         await client.auth(token);
       } catch (err) {

@@ -5,7 +5,7 @@ import { LoginFailed, type LoginResult } from '../login.js';
 import type { BotConnector } from './bot-connector.js';
 import { BotMetrics } from './bot-metrics.js';
 import { BotSwarm, type BotSwarmOptions } from './bot-swarm.js';
-import { memoryGate, settle } from './fixtures/memory-gate.js';
+import { memoryGate, settle, type MemoryGate } from './fixtures/memory-gate.js';
 import type { Scenario } from './scenario.js';
 
 const GATE = { id: 'gate-0', tcp: '127.0.0.1:1', publicKey: 'k' } as LoginResult['gate'];
@@ -27,7 +27,7 @@ function connector(clock: ManualClock, refusals: Map<string, LoginFailed[]> = ne
       const refusal = refusals.get(username)?.shift();
       if (refusal) throw refusal;
       if (!accounts.has(username)) throw new LoginFailed(401, 'LOGIN_ERR_BAD_CREDENTIALS', 'wrong username or password');
-      return { token: 't', expiresAt: 0, uid: `uid-${username}`, gate: GATE };
+      return { token: 't', expiresAt: 0, uid: `uid-${username}`, gate: GATE, gates: [GATE] };
     },
     async connect() {
       const { client } = await memoryGate(clock);
@@ -161,6 +161,54 @@ describe('BotSwarm', () => {
     await run(clock, 100);
     await stopped;
     expect(clients[1]!.isOpen).toBe(false);
+  });
+
+  it('resumes the session of a bot whose connection dropped, in a scenario with resume, and plays on', async () => {
+    const clock = new ManualClock();
+    const gates: MemoryGate[] = [];
+    const session = { uid: 'uid-a', sessionId: 'c2Vzc2lvbi0x', resumeToken: 'cmVzdW1lLXRva2Vu', gateId: 'gate-0' };
+    const resuming: BotConnector = {
+      register: async (username) => `uid-${username}`,
+      login: async () => ({ token: 't', expiresAt: 0, uid: 'uid-a', gate: GATE, gates: [GATE] }),
+      async connect() {
+        const gate = await memoryGate(clock);
+        gates.push(gate);
+        const authed = gate.client.auth('t');
+        await settle();
+        gate.answer('sys.auth', { result: { ...session, resumed: false } });
+        await authed;
+        return gate.client;
+      },
+    };
+    let iterations = 0;
+    const player: Scenario = {
+      name: 'player',
+      resume: true,
+      async iteration(bot) {
+        iterations++;
+        await bot.think(100);
+      },
+    };
+    const { swarm: bots, metrics } = swarm(clock, player, resuming, { bots: 1 });
+    bots.start();
+    await run(clock, 300);
+    expect(gates).toHaveLength(1);
+    const before = iterations;
+    gates[0]!.drop();
+    await settle();
+    // The client reconnected on its own (a new gate protocol in memory) and asks to resume.
+    expect(gates[0]!.requests.map((r) => r.route)).toEqual(['sys.auth']);
+    gates[0]!.answer('sys.auth', { result: { ...session, resumed: true } });
+    await run(clock, 300);
+    expect(gates).toHaveLength(1);
+    expect(bots.connected).toBe(1);
+    expect(iterations).toBeGreaterThan(before);
+    const snapshot = metrics.snapshot();
+    expect(snapshot.errors).toEqual({ CLIENT_ERR_CONNECTION_LOST: 1 });
+    expect(snapshot.routes.reconnect).toMatchObject({ count: 1, errors: 0 });
+    const stopped = bots.stop();
+    await run(clock, 100);
+    await stopped;
   });
 
   it('closes what is still open when the stop grace ends, and leaves no timer', async () => {

@@ -6,7 +6,9 @@
  * `iteration` again and again. A
  * refused login that says when to retry (`Retry-After`, a busy service) is retried then, a bounded
  * number of times; an iteration that throws, or a connection the gate closes, is counted once, and
- * the bot logs in again after a back-off. On {@link BotSwarm.stop} every bot stops: waits end,
+ * the bot logs in again after a back-off. In a scenario with `resume`, a connection that drops is
+ * counted once and resumed instead (`client.reconnect()`, on another gate when its own is gone),
+ * a bounded number of times with a back-off, and the bot plays on. On {@link BotSwarm.stop} every bot stops: waits end,
  * iterations finish, `teardown` runs, and the bot logs out (its client closes), within the stop
  * grace, after which whatever is still open is closed.
  */
@@ -50,6 +52,10 @@ export interface BotSwarmOptions {
 
 /** The back-off of a bot between failed lives (iterations that threw, lost connections, failed logins). */
 export const RELOGIN_BACKOFF: Backoff = { baseMs: 1_000, maxMs: 30_000 };
+/** The back-off between a bot's tries to resume a dropped connection (scenarios with `resume`). */
+export const RESUME_BACKOFF: Backoff = { baseMs: 250, maxMs: 5_000 };
+/** Tries to resume a dropped connection at most, before the bot logs in again. */
+export const MAX_RESUME_TRIES = 8;
 /** Logins retried at most after a refusal that says when to retry, before the bot backs off. */
 export const MAX_LOGIN_RETRIES = 10;
 /** The longest wait a refusal's `Retry-After` is followed for. */
@@ -251,16 +257,36 @@ export class BotSwarm {
     this.clients.add(client);
     this.connected_++;
     let lost = false;
+    // While set, the dropped connection is being resumed; it resolves with whether it was.
+    let resuming: Promise<boolean> | undefined;
     const offClose = client.onClose((_reason, err) => {
-      lost = true;
+      // The closes of the resume's own tries are its business.
+      if (resuming) return;
       if (this.running) metrics.failure(err);
+      if (scenario.resume && this.running && err.code === 'CLIENT_ERR_CONNECTION_LOST') {
+        resuming = this.resume(client, random);
+        return;
+      }
+      lost = true;
       bot.stop();
     });
     try {
       if (scenario.setup) await scenario.setup(bot);
       while (bot.running) {
-        await scenario.iteration(bot);
-        metrics.iteration();
+        try {
+          await scenario.iteration(bot);
+          metrics.iteration();
+        } catch (err) {
+          // An iteration the drop cut short was counted with the drop.
+          if (!resuming) throw err;
+        }
+        if (resuming) {
+          if (!(await resuming)) {
+            lost = true;
+            break;
+          }
+          resuming = undefined;
+        }
         // An iteration that awaits nothing slow must not keep the worker's event loop from turning.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -280,5 +306,30 @@ export class BotSwarm {
     this.clients.delete(client);
     this.bots.delete(bot);
     return !this.running;
+  }
+
+  /**
+   * Resumes the session of `client`, whose connection dropped, trying {@link MAX_RESUME_TRIES}
+   * times with a back-off; timed under `reconnect` from the first try.
+   * @returns whether it did (false also when the run stopped meanwhile).
+   */
+  private async resume(client: GateClient, random: () => number): Promise<boolean> {
+    const { metrics, clock } = this.options;
+    const started = clock.now();
+    for (let tries = 1; this.running; tries++) {
+      try {
+        await client.reconnect();
+        metrics.timed('reconnect', clock.now() - started);
+        return true;
+      } catch (err) {
+        if (!this.running) return false;
+        if (tries >= MAX_RESUME_TRIES) {
+          metrics.timedFailure('reconnect', clock.now() - started, err);
+          return false;
+        }
+        if (!(await this.sleep(backoffDelay(RESUME_BACKOFF, tries, random)))) return false;
+      }
+    }
+    return false;
   }
 }

@@ -41,5 +41,6 @@ describe('loadScenario', () => {
     expect((await failure('no-default.ts', fixtures)).detail).toContain('there is no default export');
     expect((await failure('no-iteration.ts', fixtures)).detail).toBe(`${fixtures}no-iteration.ts: iteration must be a function (bot) => Promise<void>`);
     expect((await failure('bad-objective.ts', fixtures)).detail).toBe(`${fixtures}bad-objective.ts: objectives[1]: percentile must be above 0 and at most 100`);
+    expect((await failure('bad-resume.ts', fixtures)).detail).toBe(`${fixtures}bad-resume.ts: resume must be true or false when given`);
   });
 });

@@ -44,6 +44,7 @@ function scenarioProblem(value: unknown): string | undefined {
     if (s[hook] !== undefined && typeof s[hook] !== 'function') return `${hook} must be a function when given`;
   }
   if (s.description !== undefined && typeof s.description !== 'string') return 'description must be a string when given';
+  if (s.resume !== undefined && typeof s.resume !== 'boolean') return 'resume must be true or false when given';
   if (s.transport !== undefined && !TRANSPORTS.has(s.transport as string)) return `transport must be tcp, ws or kcp, not ${String(s.transport)}`;
   if (s.accounts !== undefined) {
     const problem = accountsProblem(s.accounts);

@@ -105,6 +105,15 @@ export interface Scenario {
   iteration(bot: Bot): Promise<void>;
   /** Once per bot when the run stops, before it logs out (bounded by the runner's stop grace). */
   teardown?(bot: Bot): Promise<void>;
+  /**
+   * When a bot's connection drops without a word from the gate (CLIENT_ERR_CONNECTION_LOST: the
+   * gate died, the network failed), the bot resumes its session with `client.reconnect()`, on its
+   * gate or on another of the cluster, and plays on: the drop is counted once as an error, a
+   * request it cut short is counted under its route as any failed request, the iteration's throw
+   * is not counted again, and the time from the drop to the resumed session is timed under
+   * `reconnect`. Default false: the bot logs in again after a pause, with a new session.
+   */
+  resume?: boolean;
   /** What the run must achieve; every check must pass unless a `checks` objective says otherwise. */
   objectives?: Objective[];
 }

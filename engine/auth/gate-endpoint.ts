@@ -21,3 +21,6 @@ export interface GateEndpoint {
 
 /** Picks the gate for a player who just logged in; `undefined` when no gate can take one. */
 export type PickGate = (uid: string) => GateEndpoint | undefined;
+
+/** Every gate a client may connect to now: where it resumes its session when its own gate is lost. */
+export type ListGates = () => GateEndpoint[];

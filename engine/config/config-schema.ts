@@ -306,6 +306,11 @@ export const configSchema = object({
     fdReserve: count(0, 1_000_000),
     /** How long a session whose connection dropped waits for the client to resume it. */
     resumeGraceMs: count(0, 3_600_000),
+    /**
+     * How long a resume token is accepted after its gate issued it (in every auth reply): a client
+     * shows it to any gate of the cluster to resume its session there (gate/resume-token.ts).
+     */
+    resumeTokenTtlMs: count(1_000, 7 * 24 * 3_600_000),
     /** Deadline of a call from the gate to a lobby. */
     lobbyTimeoutMs: count(10, 600_000),
     /** How sessions are spread over lobbies. */

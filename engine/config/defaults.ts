@@ -125,6 +125,8 @@ export const defaults: Config = deepFreeze({
     ipv6PrefixBits: 64,
     fdReserve: 1_024,
     resumeGraceMs: 30_000,
+    // Long enough for a session of an evening; a login token (auth.tokenTtlSec) is needed besides.
+    resumeTokenTtlMs: 6 * 3_600_000,
     lobbyTimeoutMs: 5_000,
     lobbyPolicy: 'least-load',
     onlineIndex: 'memory',

@@ -14,7 +14,9 @@ export interface AuthRequest {
 /** What the gate answers. */
 export interface AuthReply {
   uid: string;
+  /** The session, unique in the cluster; the same after a resume, on this gate or another. */
   sessionId: string;
+  /** What resumes the session on any gate of the cluster (opaque to clients; gate/resume-token.ts). */
   resumeToken: string;
   /** True when an existing session was resumed (same lobby, same avatar). */
   resumed: boolean;

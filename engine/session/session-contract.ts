@@ -15,8 +15,18 @@ export const GATE_SERVICE = 'gate';
 /** Methods of {@link LOBBY_SESSIONS_SERVICE}, in the order the gate uses them. */
 export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close', 'resumed'] as const;
 
-/** Methods of {@link GATE_SERVICE}. */
+/** Methods of {@link GATE_SERVICE} that lobbies call. */
 export const GATE_METHODS = ['push', 'kick', 'setData', 'move', 'pushEach', 'moveAndWait'] as const;
+
+/**
+ * Methods of {@link GATE_SERVICE} that other gates call:
+ *
+ * - `handOver(sessionId, gateId)`: the client resumed session `sessionId` on gate `gateId` (it
+ *   showed that session's resume token there): this gate lets go of the session without ending it
+ *   (no `close` to its lobby, which keeps the avatar; the online index names the other gate now)
+ *   and closes a connection still attached with GATE_ERR_DUPLICATE_LOGIN. A session not here is a no-op.
+ */
+export const GATE_PEER_METHODS = ['handOver'] as const;
 
 /**
  * What became of a move, as `GateSessions.moveAndWait` answers it:

@@ -3,7 +3,7 @@ import type { ServerInfo } from '../../engine/cluster/discovery.js';
 import { MemoryCluster, MemoryDiscovery } from '../../engine/cluster/memory-discovery.js';
 import { ManualClock } from '../../engine/timer/clock.js';
 import { MemoryLogger } from '../../engine/testing/memory-logger.js';
-import { gateEndpointOf, pickGateFrom } from './gate-picker.js';
+import { gateEndpointOf, listGatesFrom, pickGateFrom } from './gate-picker.js';
 
 const server = (id: string, meta: Record<string, string>, sessions = 0): ServerInfo => ({
   id,
@@ -38,5 +38,6 @@ describe('gate picker', () => {
     await third.register({ id: 'gate-idle', type: 'gate', address: '127.0.0.1:2', version: '1', startedAt: 0, load, meta: { publicKey: 'b', tcp: 'h:2' } });
     await new Promise((resolve) => setImmediate(resolve));
     expect(pick('u1')?.id).toBe('gate-idle');
+    expect(listGatesFrom(discovery)().map((gate) => gate.id)).toEqual(['gate-busy', 'gate-idle']);
   });
 });

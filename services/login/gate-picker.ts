@@ -1,10 +1,11 @@
 /**
  * Which gate a player is sent to: the least loaded registered gate that publishes its client
- * endpoints and identity key (gate.ts `meta`).
+ * endpoints and identity key (gate.ts `meta`); and every such gate, where the client resumes its
+ * session when it loses its own.
  */
 import type { Discovery, ServerInfo } from '../../engine/cluster/discovery.js';
 import { leastLoaded } from '../../engine/cluster/select.js';
-import type { GateEndpoint, PickGate } from '../../engine/auth/gate-endpoint.js';
+import type { GateEndpoint, ListGates, PickGate } from '../../engine/auth/gate-endpoint.js';
 
 /** The endpoint a gate publishes, or `undefined` when it publishes none. */
 export function gateEndpointOf(server: ServerInfo): GateEndpoint | undefined {
@@ -22,4 +23,18 @@ export function pickGateFrom(discovery: Discovery, gateType = 'gate'): PickGate 
     const gate = leastLoaded(discovery.servers(gateType).filter((server) => gateEndpointOf(server) !== undefined));
     return gate && gateEndpointOf(gate);
   };
+}
+
+/**
+ * A {@link ListGates} over the gates in `discovery`: every registered gate that publishes its
+ * endpoints and identity key, in id order.
+ * @param gateType the server type of gates: `gate`, or `standalone` in one process.
+ */
+export function listGatesFrom(discovery: Discovery, gateType = 'gate'): ListGates {
+  return () =>
+    discovery
+      .servers(gateType)
+      .map(gateEndpointOf)
+      .filter((gate): gate is GateEndpoint => gate !== undefined)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -15,7 +15,7 @@ import type { Store } from '../../engine/persist/store.js';
 import { MemoryLogger } from '../../engine/testing/memory-logger.js';
 import { ManualClock } from '../../engine/timer/clock.js';
 import { HttpServer } from '../http/http-server.js';
-import type { GateEndpoint, PickGate } from '../../engine/auth/gate-endpoint.js';
+import type { GateEndpoint, ListGates, PickGate } from '../../engine/auth/gate-endpoint.js';
 import { AccountStore } from './account-store.js';
 import { HashQueue } from './hash-queue.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
@@ -39,6 +39,7 @@ afterEach(async () => {
 interface SetupOptions {
   rateLimit?: Partial<Config['login']['rateLimit']>;
   pickGate?: PickGate;
+  listGates?: ListGates;
   trustProxy?: string[];
   /** Wraps the real store, to fail one of its calls as a broken backend would. */
   wrapStore?: (store: Store) => Store;
@@ -55,7 +56,8 @@ async function setup(options: SetupOptions = {}) {
     rateLimit: { ...defaults.login.rateLimit, perIpPerMinute: 1000, perIpPerUserPerMinute: 1000, ...options.rateLimit },
   };
   const pickGate = options.pickGate ?? (() => GATE);
-  await new LoginService({ app, store, clock, logger, pickGate, login, auth: defaults.auth, signingKey: key }).start();
+  const listGates = options.listGates ? { listGates: options.listGates } : {};
+  await new LoginService({ app, store, clock, logger, pickGate, ...listGates, login, auth: defaults.auth, signingKey: key }).start();
   return { app, clock, logger, store };
 }
 
@@ -103,7 +105,7 @@ describe('POST /login', () => {
     const res = await post(app, '/login', { username: 'alice', password: PASSWORD });
     expect(res.statusCode).toBe(200);
     const body = res.json<{ token: string; expiresAt: number; uid: string; gate: GateEndpoint }>();
-    expect(body).toEqual({ token: body.token, expiresAt: 1_700_000_300_000, uid, gate: GATE });
+    expect(body).toEqual({ token: body.token, expiresAt: 1_700_000_300_000, uid, gate: GATE, gates: [GATE] });
 
     const jwks = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
     expect(jwks.headers['cache-control']).toBe('public, max-age=300');
@@ -111,6 +113,15 @@ describe('POST /login', () => {
     expect(keys.map((k) => k.kid)).toEqual([key.kid]);
     const verifier = await TokenVerifier.create({ clock, key: keys[0] });
     expect(await verifier.verify(body.token)).toEqual({ uid, name: 'alice', expiresAt: body.expiresAt });
+  });
+
+  it('lists every gate in gates, the picked one first, for the client to resume on when its gate is lost', async () => {
+    const other: GateEndpoint = { id: 'gate-0', tcp: '127.0.0.1:4010', publicKey: GATE.publicKey };
+    const { app } = await setup({ listGates: () => [other, GATE] });
+    await post(app, '/register', { username: 'bob', password: PASSWORD });
+    const body = (await post(app, '/login', { username: 'bob', password: PASSWORD })).json<{ gate: GateEndpoint; gates: GateEndpoint[] }>();
+    expect(body.gate).toEqual(GATE);
+    expect(body.gates).toEqual([GATE, other]);
   });
 
   it('answers 401 LOGIN_ERR_BAD_CREDENTIALS alike for a wrong password and an unknown user, logging why without the password', async () => {

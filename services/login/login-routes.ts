@@ -2,7 +2,9 @@
  * The login service's HTTP routes:
  *
  * - `POST /register` `{ username, password }` → 201 `{ uid }`
- * - `POST /login` `{ username, password }` → 200 `{ token, expiresAt, uid, gate }`
+ * - `POST /login` `{ username, password }` → 200 `{ token, expiresAt, uid, gate, gates }`: `gate`
+ *   is where to connect, `gates` every gate (that one first) where the session resumes when its
+ *   gate is lost
  * - `GET /.well-known/jwks.json` → `{ keys }`, the public keys gates verify tokens with
  *
  * Every refusal is `{ error: { code, wire, message } }` with the status from LOGIN_ERRORS, or for a
@@ -17,7 +19,7 @@ import { StoreError } from '../../engine/persist/errors.js';
 import type { AccountStore } from './account-store.js';
 import { validationMessage } from '../http/validation-message.js';
 import { LoginError } from './errors.js';
-import type { PickGate } from '../../engine/auth/gate-endpoint.js';
+import type { ListGates, PickGate } from '../../engine/auth/gate-endpoint.js';
 import type { LoginRateLimiter, RateLimitedBy } from './login-rate-limiter.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { normalizeUsername } from './username.js';
@@ -33,6 +35,8 @@ export interface LoginRoutesOptions {
   publicKeys: readonly Readonly<JWK>[];
   /** Picks the gate a player who just logged in connects to. */
   pickGate: PickGate;
+  /** Every gate, for the reply's `gates` (default: the picked one only). */
+  listGates?: ListGates;
   logger: Logger;
   /** Time for the rate-limited warnings (a store that cannot be reached). */
   clock: Clock;
@@ -112,7 +116,8 @@ export function registerLoginRoutes(app: FastifyInstance, options: LoginRoutesOp
     }
     const { token, expiresAt, jti } = await issuer.issue({ uid: account.uid, name: account.username });
     logger.info('login', { uid: account.uid, username: account.username, ip: req.ip, gate: gate.id, jti });
-    return { token, expiresAt, uid: account.uid, gate };
+    const others = options.listGates?.().filter((other) => other.id !== gate.id) ?? [];
+    return { token, expiresAt, uid: account.uid, gate, gates: [gate, ...others] };
   });
 
   app.get('/.well-known/jwks.json', async (_req, reply) => {

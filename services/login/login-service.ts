@@ -14,7 +14,7 @@ import type { Logger } from '../../engine/log/types.js';
 import type { Store } from '../../engine/persist/store.js';
 import type { Clock } from '../../engine/timer/clock.js';
 import { AccountStore } from './account-store.js';
-import type { PickGate } from '../../engine/auth/gate-endpoint.js';
+import type { ListGates, PickGate } from '../../engine/auth/gate-endpoint.js';
 import { HashQueue } from './hash-queue.js';
 import { registerLoginCors } from './login-cors.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
@@ -30,6 +30,8 @@ export interface LoginServiceOptions {
   logger: Logger;
   /** Picks the gate for each login (wired to discovery by the composition root). */
   pickGate: PickGate;
+  /** Every gate, listed in the login reply's `gates` (default: the picked one only). */
+  listGates?: ListGates;
   /** The `login` configuration section. */
   login: Config['login'];
   /** The token `iss` and `aud`, from the `auth` section. */
@@ -82,6 +84,7 @@ export class LoginService implements Module {
       issuer,
       publicKeys: [key.publicJwk],
       pickGate: this.options.pickGate,
+      ...(this.options.listGates ? { listGates: this.options.listGates } : {}),
       logger,
       clock: this.options.clock,
     });

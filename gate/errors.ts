@@ -28,6 +28,7 @@ export const GATE_ERRORS = {
   GATE_ERR_RESUME_EXPIRED: { wire: 4120, message: 'resume token has expired', when: 'ERROR: a `sys.auth` resume token past `gate.resumeTokenTtlMs` from its issue' },
   GATE_ERR_RESUME_OTHER_ACCOUNT: { wire: 4121, message: 'resume token belongs to another account', when: 'ERROR: a `sys.auth` resume token of another account than the login token\'s' },
   GATE_ERR_RESUME_REPLAYED: { wire: 4122, message: 'session was resumed elsewhere since this resume token was issued', when: 'ERROR: a `sys.auth` resume token superseded: the session was resumed on another gate since it was issued' },
+  GATE_ERR_UNAVAILABLE: { wire: 4123, message: 'a service the login needs is unavailable; try again later', when: 'ERROR: `sys.auth` of a new session while the online index (Redis) cannot be reached; nothing is kept, the client logs in again after a pause' },
 } as const;
 
 /** One of the codes in {@link GATE_ERRORS}. */

@@ -71,22 +71,26 @@ export class RedisOnlineIndex implements OnlineIndex {
   }
 
   async claim(uid: string, entry: OnlineEntry): Promise<OnlineEntry | undefined> {
+    this.checkConnected();
     const previous = await this.redis.set(this.key(uid), encode(entry), 'PX', this.ttlMs, 'GET');
     return decode(previous);
   }
 
   async release(uid: string, sessionId: string): Promise<void> {
+    this.checkConnected();
     const current = decode(await this.redis.get(this.key(uid)));
     if (current?.sessionId !== sessionId) return;
     await this.redis.eval(RELEASE, 1, this.key(uid), encode(current));
   }
 
   async lookup(uid: string): Promise<OnlineEntry | undefined> {
+    this.checkConnected();
     return decode(await this.redis.get(this.key(uid)));
   }
 
   async refresh(records: readonly OnlineRecord[]): Promise<OnlineRecord[]> {
     if (records.length === 0) return [];
+    this.checkConnected();
     const pipeline = this.redis.pipeline();
     const batches: (readonly OnlineRecord[])[] = [];
     for (let start = 0; start < records.length; start += REFRESH_BATCH) {
@@ -106,6 +110,7 @@ export class RedisOnlineIndex implements OnlineIndex {
 
   async removeGate(gateId: string): Promise<number> {
     // encode() writes gateId first, so a value of that gate begins with exactly this.
+    this.checkConnected();
     const head = `{"gateId":${JSON.stringify(gateId)},`;
     const pattern = `${escapeGlob(this.prefix)}online:*`;
     let removed = 0;
@@ -116,6 +121,13 @@ export class RedisOnlineIndex implements OnlineIndex {
       if (keys.length > 0) removed += Number(await this.redis.eval(REMOVE_GATE, keys.length, ...keys, head));
     } while (cursor !== '0');
     return removed;
+  }
+
+  // While the client waits to reconnect it would queue commands: a login would wait out the
+  // outage. They fail at once instead (a client still making its first connection queues them).
+  private checkConnected(): void {
+    const { status } = this.redis;
+    if (status === 'reconnecting' || status === 'close' || status === 'end') throw new Error(`online index: Redis is not connected (${status})`);
   }
 
   private key(uid: string): string {

@@ -148,4 +148,18 @@ describe('gate sessions', () => {
     await expect.poll(() => gate.sessions.count).toBe(0);
     expect(await index.lookup('u-moved')).toEqual({ gateId: 'gate-2', sessionId: 'elsewhere' });
   });
+
+  it('refuses a login with GATE_ERR_UNAVAILABLE while the online index cannot be reached, keeps nothing of it, and takes it once the index is back', async () => {
+    const client = await connect();
+    const claim = index.claim.bind(index);
+    index.claim = () => Promise.reject(new Error('online index: Redis is not connected (reconnecting)'));
+    const refused = await client.auth('u-early').then(() => undefined, (err: unknown) => err);
+    expect((refused as { serverCode?: string }).serverCode).toBe('GATE_ERR_UNAVAILABLE');
+    expect(gate.sessions.count).toBe(0);
+    expect(logger.at('warn').map((l) => l.message)).toContain('gate: online index unavailable; login refused');
+    // The connection stays: the same login goes through once the index answers.
+    index.claim = claim;
+    await client.auth('u-early');
+    expect(gate.sessions.records()).toEqual([{ uid: 'u-early', gateId: 'gate-1', sessionId: client.session!.sessionId }]);
+  });
 });

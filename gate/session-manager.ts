@@ -120,7 +120,14 @@ export class SessionManager implements GateSessions {
     this.sessions.set(session.sessionId, session);
     this.byUid.set(uid, session);
     this.attach(session, agent);
-    await this.evictOthers(uid, session, local);
+    try {
+      await this.evictOthers(uid, session, local);
+    } catch (err) {
+      // Without the online index one login per account cannot hold: refused, and nothing kept.
+      this.options.logger.warn('gate: online index unavailable; login refused', { uid, err });
+      await this.end(session, 'GATE_ERR_UNAVAILABLE');
+      throw new GateError('GATE_ERR_UNAVAILABLE', `online index: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
     if (session.closed) throw new GateError('GATE_ERR_DUPLICATE_LOGIN', 'a newer login of the same account took over');
     try {
       await this.binding.ensureBound(session);

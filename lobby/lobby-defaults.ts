@@ -30,6 +30,13 @@ export interface LobbySettings {
   saveAttempts: number;
   /** Wait before the second attempt at an immediate save; doubled before each next one (up to 32 times it). */
   saveRetryMs: number;
+  /**
+   * How long a request that made a critical change waits for its save before it is answered
+   * LOBBY_ERR_STORE (the change is kept and saved later). Below the gate's `lobbyTimeoutMs`, so
+   * that in a store outage the player hears why, and the session's next requests are not held
+   * behind a save that waits out the store's retries.
+   */
+  criticalWaitMs: number;
   /** Period of the host's own flush of dirty entities; 0: the composition root calls `flushDirty()` itself. */
   flushIntervalMs: number;
   /** How long a bind waits for another lobby's claim on the avatar to end; past it: LOBBY_ERR_AVATAR_BUSY. 0: no wait. */
@@ -50,6 +57,7 @@ export const LOBBY_DEFAULTS: Readonly<LobbySettings> = Object.freeze({
   settleWaitMs: 10_000,
   saveAttempts: 5,
   saveRetryMs: 100,
+  criticalWaitMs: 2_000,
   flushIntervalMs: 0,
   claimWaitMs: 5_000,
   claimRetryMs: 250,

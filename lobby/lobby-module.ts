@@ -116,6 +116,14 @@ export class LobbyModule implements Module {
     return this.worlds?.entityCount ?? 0;
   }
 
+  /**
+   * Entities whose changes wait for a save (the save queue): retried by every periodic flush, and
+   * bounded by the entities in the lobby, since an entity counts once however often it changed.
+   */
+  get saveQueue(): number {
+    return this.worlds?.countDirty() ?? 0;
+  }
+
   /** The lobby's spaces, once started (the cross-lobby services and the test kit use it). */
   get spaces(): SpaceHost | undefined {
     return this.spaceHost;

@@ -67,7 +67,7 @@ export function describeLobbyOwnership(label: string, openStore?: (clock: Clock)
       expect((await stored())?.components.Inventory).toEqual({ gold: 70, items: acknowledged });
     });
 
-    it('stops a lobby whose claim lapses during a partition, and the lobby that takes over keeps every acknowledged change', async () => {
+    it('keeps a player on a lobby whose claim lapses during a partition, saving nothing, and kicks it once the healed store names another owner, which kept every acknowledged change', async () => {
       cluster = await start();
       // lobby-2 reaches the store through a link that the test cuts.
       const cut = new OutageStore(cluster.store);
@@ -84,11 +84,11 @@ export function describeLobbyOwnership(label: string, openStore?: (clock: Clock)
       // A purchase during the partition is applied here but never acknowledged.
       expect(await codeOf(gate.request('s1', 'Inventory.buy', args('castle', 10)))).toBe('LOBBY_ERR_STORE');
       stale.clock.advance(TTL);
-      await waitFor(() => cluster!.gates['gate-a'].kicks.length > 0);
-      expect(cluster.gates['gate-a'].kicks).toEqual([{ sessionId: 's1', reason: 'LOBBY_ERR_OWNERSHIP_LOST' }]);
-      expect(stale.world.entityCount).toBe(0);
-      expect(stale.logger.at('error').find((l) => l.message === 'entity ownership lost; its unsaved changes are dropped')?.meta).toMatchObject({ entityId: 'avatar-u1', unsaved: true });
-      expect(await codeOf(gate.request('s1', 'Echo.echo', args(1)))).toBe('LOBBY_ERR_UNKNOWN_SESSION');
+      await waitFor(() => stale.logger.at('warn').some((l) => l.message.startsWith('ownership claims lapsed')));
+      // The player plays on; nothing is written under the lapsed claim.
+      await gate.request('s1', 'Echo.echo', args(1));
+      expect(cluster.gates['gate-a'].kicks).toEqual([]);
+      expect(stale.world.entityCount).toBe(1);
 
       // The claim lapses in the store too; lobby-1 takes the avatar over with a higher epoch.
       cluster.storeClock.advance(TTL + 1);
@@ -97,9 +97,15 @@ export function describeLobbyOwnership(label: string, openStore?: (clock: Clock)
       expect(cluster.lobby.world.find('avatar-u1')?.get(Inventory).items).toEqual(acknowledged);
       await owner.request('s2', 'Inventory.buy', args('boots', 10));
       acknowledged.push('boots');
+      expect(await stale.host.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 0 });
 
-      // The partition heals: the stale lobby has nothing left to write.
+      // The partition heals: the next renewal finds the avatar owned by lobby-1, and the stale lobby lets it go.
       cut.down = false;
+      stale.clock.advance(10_000);
+      await waitFor(() => cluster!.gates['gate-a'].kicks.length > 0);
+      expect(cluster.gates['gate-a'].kicks).toEqual([{ sessionId: 's1', reason: 'LOBBY_ERR_OWNERSHIP_LOST' }]);
+      expect(stale.world.entityCount).toBe(0);
+      expect(stale.logger.at('error').find((l) => l.message === 'entity ownership lost; its unsaved changes are dropped')?.meta).toMatchObject({ entityId: 'avatar-u1', unsaved: true });
       expect(await stale.host.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 0 });
       await stale.host.drain();
       const { components } = (await stored())!;

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { OutageStore } from '../engine/persist/fixtures/outage-store.js';
 import { RemoteError } from '../engine/rpc/errors.js';
 import { internalErrorId } from '../engine/session/session-contract.js';
 import { Inventory } from './fixtures/test-components.js';
 import { LobbyError } from './errors.js';
+import { LOBBY_DEFAULTS } from './lobby-defaults.js';
 import { args, Probe, rejection, result, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
 import { SessionHost } from './session-host.js';
 
@@ -183,6 +185,25 @@ describe('SessionHost request', () => {
     Probe.holds.get('held')!();
     await Promise.all([held, queued]);
     expect(Probe.done).toEqual(['held', 'queued']);
+  });
+
+  it('answers a critical change whose save outlasts criticalWaitMs with LOBBY_ERR_STORE, serves the next request, and stores the change later', async () => {
+    cluster = await startLobbyCluster();
+    const view = new OutageStore(cluster.store);
+    const lobby = cluster.startLobby('lobby-2', { store: view });
+    const sessions = cluster.sessions('gate-a', 'lobby-2');
+    await sessions.bind({ sessionId: 's1', uid: 'u1', gateId: 'gate-a' }, false);
+    // The store takes the save and keeps it waiting, as one in an outage waits out its retries.
+    const saves = view.hold('Avatar');
+    const buy = sessions.request('s1', 'Inventory.buy', args('sword', 30));
+    await saves.arrival(1);
+    lobby.clock.advance(LOBBY_DEFAULTS.criticalWaitMs);
+    expect(await codeOf(buy)).toBe('LOBBY_ERR_STORE');
+    expect(result(await sessions.request('s1', 'Echo.echo', args('next')))).toBe('next');
+    saves.release();
+    await lobby.host.flushDirty();
+    await lobby.persistence.idle();
+    expect((await cluster.store.load('Avatar', 'avatar-u1'))?.data).toMatchObject({ components: { Inventory: { gold: 70, items: ['sword'] } } });
   });
 
   it('logs a failed notification once instead of answering it', async () => {

@@ -150,9 +150,12 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     // The caller is read when the request's turn comes: the session may have moved gates meanwhile.
     const queued = bound.avatar.queue.offer(async () => {
       if (!bound.avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
+      const before = this.options.persistence.pendingCritical(bound.avatar);
       const reply = await this.dispatch.run({ sessionId, session: bound.session, avatar: bound.avatar }, route, args);
-      // A change the game marked critical is answered only once it is in the store.
-      if (!(await this.options.persistence.criticalSaved(bound.avatar))) {
+      // A change the game marked critical is answered only once it is in the store; a request
+      // that made none is not held behind an earlier one's save.
+      const saving = this.options.persistence.pendingCritical(bound.avatar);
+      if (saving && saving !== before && !(await this.criticalSaved(saving))) {
         if (!bound.avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
         throw new LobbyError('LOBBY_ERR_STORE', `${String(route).slice(0, 80)}: the change is kept and saved later, but is not stored yet`);
       }
@@ -267,11 +270,24 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     if (this.draining) throw new LobbyError('LOBBY_ERR_SHUTTING_DOWN', 'bind refused');
   }
 
+  // Whether a critical save stored its change, waiting at most `criticalWaitMs`: a save still
+  // running then goes on, and its change is kept either way.
+  private async criticalSaved(saving: Promise<boolean>): Promise<boolean> {
+    const { clock } = this.options;
+    let timer: ClockTimer | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = clock.setTimer(() => resolve(false), this.settings.criticalWaitMs)));
+    try {
+      return await Promise.race([saving, late]);
+    } finally {
+      clock.clearTimer(timer!);
+    }
+  }
+
   private scheduleFlush(): void {
     this.flushTimer = this.options.clock.setTimer(() => {
       if (this.draining) return;
       void this.flushDirty()
-        .catch((err: unknown) => this.options.logger.error('lobby: periodic flush failed', { err }))
+        .catch((err: unknown) => this.options.logger.error('lobby: periodic flush failed; the changes stay queued for the next one', { err, saveQueue: this.options.world.countDirty() }))
         .finally(() => {
           if (!this.draining) this.scheduleFlush();
         });

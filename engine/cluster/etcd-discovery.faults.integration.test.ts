@@ -128,6 +128,28 @@ describe('EtcdDiscovery when etcd stops and comes back', () => {
     await eventually(() => b.server(A.id)?.load.sessions === 3, 1_000, 'b sees a load report after the restart');
   });
 
+  it('registers again within the time a restarted etcd gives its old lease, so that no member sees it leave, however long the outage backed its retries off', async () => {
+    const p = prefix();
+    // Retries backed off to far longer than the lease lives.
+    const a = await member(p, { retry: { baseMs: 1_000, maxMs: 60_000 } });
+    const b = await member(p, { leaseTtlSeconds: 30 });
+    const own = record(a);
+    const seen = record(b);
+    const A = await a.register(registration);
+    await eventually(() => b.server(A.id) !== undefined, 1_000, 'b sees a');
+
+    await etcd.halt();
+    await eventually(() => has(own, 'self-lost'), TTL_SECONDS * 1000, 'self-lost');
+    // Long enough for a few failed attempts: the backoff passes the lease's time.
+    await wait(6_000);
+    await etcd.restart();
+    await eventually(() => has(own, 'self-registered'), 5_000, 'self-registered');
+    // Past the old lease's time: it expired or was revoked, and a's key lives on the new one.
+    await wait(TTL_SECONDS * 1000 + MARGIN_MS);
+    expect(b.server(A.id)).toEqual(A);
+    expect(seen.filter((e) => e.type === 'removed')).toEqual([]);
+  });
+
   it('registers again after etcd restarts with its data wiped, and every member sees the others again', async () => {
     const p = prefix();
     const raw = new Etcd3({ hosts: etcd.url });

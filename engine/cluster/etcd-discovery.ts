@@ -7,7 +7,7 @@
  *   this file            registration, load reports, names, and re-registration after a loss
  *
  * After a loss (see {@link EtcdLeaseKeeper}) the server emits `self-lost`, then keeps trying, with
- * capped and jittered backoff on the injected clock, to grant a new lease and write its server key
+ * jittered backoff on the injected clock capped at half the lease's time, to grant a new lease and write its server key
  * under the same id and its names again; `self-registered` follows when that has worked. Keys that
  * its earlier lease still holds (etcd may have kept that lease alive after all) are taken over.
  */
@@ -332,7 +332,11 @@ export class EtcdDiscovery implements Discovery {
     }
   }
 
+  // At most half a lease's time between attempts: an etcd that restarts gives the leases it kept
+  // their whole time again, and an attempt within that time takes this server's keys over from its
+  // old lease before that lease expires and the others see this server leave and come back.
   private retryRecovery(): void {
-    if (this.state === 'started') this.scheduleRecovery(backoffDelay(this.options.retry, this.recoveryAttempt));
+    if (this.state !== 'started') return;
+    this.scheduleRecovery(Math.min(backoffDelay(this.options.retry, this.recoveryAttempt), (this.options.leaseTtlSeconds * 1000) / 2));
   }
 }

@@ -417,26 +417,87 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       expect((await b.persistence.load('Avatar', id))?.get(Wallet).gold).toBe(500);
     });
 
-    it('stops trusting a claim whose renewals fail past its time, and saves nothing under it', async () => {
+    // An outage longer than a claim lives: the renewals fail while the claim's time runs out here.
+    const lapse = async (a: ReturnType<typeof setup>, s: OutageStore) => {
+      s.down = true;
+      a.clock.advance(29_999);
+      await a.persistence.renewClaims();
+      expect(a.logger.at('warn').map((l) => l.message)).toContain('ownership claims not renewed; retried at the next interval');
+      a.clock.advance(1);
+      await a.persistence.renewClaims();
+      expect(a.logger.at('warn').map((l) => l.message)).toContain('ownership claims lapsed before a renewal succeeded; their entities are kept and nothing is saved under them until they are claimed again');
+    };
+
+    it('keeps an entity whose claim lapsed in an outage, saves nothing under it, and saves it once the store renews the claim', async () => {
       const s = new OutageStore(await store());
       const a = setup(s);
       const avatar = a.world.spawn(Avatar);
       const { id } = avatar;
       await a.persistence.flushDirty();
       avatar.get(Wallet).gold = 9;
-      s.down = true;
-      // Renewals fail while time runs to just before the end of the claim: the entity stays.
-      a.clock.advance(29_999);
-      await a.persistence.renewClaims();
-      expect(a.logger.at('warn').map((l) => l.message)).toContain('ownership claims not renewed; retried at the next interval');
-      expect(avatar.alive).toBe(true);
-      // At its end the save itself refuses to write under it.
-      a.clock.advance(1);
+      await lapse(a, s);
       s.down = false;
-      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 1 });
-      expect(avatar.alive).toBe(false);
-      expect(a.logger.at('error')[0]?.meta).toMatchObject({ entityId: id, reason: 'the claim ran out before a renewal succeeded', unsaved: true });
-      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 0 } } });
+      const attempts = s.attempts;
+      // Nothing is written under a lapsed claim, even with the store back.
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 0 });
+      expect(s.attempts).toBe(attempts);
+      expect(avatar.alive).toBe(true);
+      expect(a.world.isDirty(avatar)).toBe(true);
+      // The store still holds the claim: it is renewed, and saving resumes.
+      await a.persistence.renewClaims();
+      expect(a.logger.at('info').map((l) => l.message)).toContain('lapsed ownership claim renewed; saving resumes');
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
+      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 9 } } });
+      expect(a.logger.at('error')).toEqual([]);
+    });
+
+    it('claims a lapsed claim again when no other owner came, and saves at the version the store moved the document to', async () => {
+      const inner = await store();
+      const s = new OutageStore(inner);
+      const a = setup(s);
+      const avatar = a.world.spawn(Avatar);
+      const { id } = avatar;
+      await a.persistence.flushDirty();
+      avatar.get(Wallet).gold = 9;
+      await lapse(a, s);
+      // The claim lapsed in the store too.
+      await inner.releaseOwner('Avatar', { id, epoch: 1 });
+      s.down = false;
+      await a.persistence.renewClaims();
+      expect(a.logger.at('info').map((l) => l.message)).toContain('lapsed ownership claim taken again; saving resumes');
+      expect(await a.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
+      expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 9 } } });
+      expect(a.logger.at('error')).toEqual([]);
+    });
+
+    it('drops an entity whose lapsed claim another world took meanwhile, whether it still holds it or not', async () => {
+      const inner = await store();
+      const s = new OutageStore(inner);
+      const a = setup(s);
+      const lost: string[] = [];
+      a.persistence.onOwnershipLost((entity, reason) => lost.push(`${entity.id}: ${reason}`));
+      const held = a.world.spawn(Avatar);
+      const gone = a.world.spawn(Avatar);
+      const [heldId, goneId] = [held.id, gone.id];
+      await a.persistence.flushDirty();
+      held.get(Wallet).gold = 9;
+      gone.get(Wallet).gold = 9;
+      await lapse(a, s);
+      await inner.releaseOwner('Avatar', { id: heldId, epoch: 1 });
+      await inner.releaseOwner('Avatar', { id: goneId, epoch: 1 });
+      // b takes both over, changes them, and gives one back.
+      const b = setup(inner);
+      for (const id of [heldId, goneId]) (await b.persistence.load('Avatar', id))!.get(Wallet).gold = 1;
+      await b.persistence.flushDirty();
+      await b.persistence.unload(b.world.find(goneId)!);
+      s.down = false;
+      await a.persistence.renewClaims();
+      expect(held.alive).toBe(false);
+      expect(gone.alive).toBe(false);
+      expect(lost.sort()).toEqual([`${heldId}: another owner claimed it while its claim had lapsed`, `${goneId}: another owner claimed it while its claim had lapsed (epoch 3 follows 1)`].sort());
+      for (const id of [heldId, goneId]) expect((await s.load('Avatar', id))?.data).toMatchObject({ components: { Wallet: { gold: 1 } } });
+      // The claim taken to find out was given back: another world loads the one b let go at once.
+      expect((await setup(inner).persistence.load('Avatar', goneId))?.get(Wallet).gold).toBe(1);
     });
 
     it('saves schedule timers with the entity, and fires one that fell due while it was unloaded right after the load', async () => {

@@ -9,7 +9,9 @@
  * new one is first saved) and saves it under the claim's epoch (entity-claims.ts). A save that
  * fails keeps the entity dirty for the next one; a save that finds the stored version moved by its
  * own earlier save whose answer was lost (that save threw) takes that version and is retried. An
- * entity whose claim is lost is never saved again: it is logged at error, handed to the
+ * entity whose claim lapsed (the store was out of reach longer than the claim lives) stays in the
+ * world with its changes, unsaved, until its claim is taken again (entity-claims.ts). An entity
+ * whose claim is lost is never saved again: it is logged at error, handed to the
  * {@link EntityPersistence.onOwnershipLost} listeners and taken out of the world.
  */
 import type { Logger } from '../log/types.js';
@@ -105,6 +107,13 @@ export class EntityPersistence {
         const entity = options.world.find(id);
         if (entity) this.lose(entity, reason);
       },
+      // The store's fence moved the document to the new claim; its data is this entity's last save.
+      onRetaken: (id, version) => {
+        const entity = options.world.find(id);
+        if (!entity || version === undefined) return;
+        entity.version = version;
+        this.unanswered.delete(entity);
+      },
     });
     // Critical changes are saved at once; a failure is logged and the entity stays dirty.
     // Deferred a turn, so that an entity marked critical inside a spawn that then fails is not saved.
@@ -150,6 +159,14 @@ export class EntityPersistence {
   /** Resolves when every critical save and claim release started so far has settled (before closing the store). */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.critical.values(), ...this.releasing]);
+  }
+
+  /**
+   * The critical save of `entity` in flight, if any, resolving to whether it stored the change:
+   * a new one for each critical change, so that a caller can tell whether what it ran started one.
+   */
+  pendingCritical(entity: Entity): Promise<boolean> | undefined {
+    return this.critical.get(entity);
   }
 
   /**
@@ -272,8 +289,8 @@ export class EntityPersistence {
         continue;
       }
       if (this.claims.has(e.id) && this.claims.epochOf(e.id) === undefined) {
-        this.lose(e, 'the claim ran out before a renewal succeeded', { unsaved: true });
-        result.lost++;
+        // Its claim lapsed: kept dirty, saved once the claim is taken again.
+        world.markDirty(e);
         continue;
       }
       const group = byType.get(e.typeName);
@@ -380,9 +397,14 @@ export class EntityPersistence {
     const epoch = this.claims.epochOf(entity.id);
     const actualEpoch = o.actualEpoch ?? 0;
     const fields = { entityId: entity.id, type: entity.typeName, expectedVersion: o.expectedVersion, actualVersion: o.actualVersion, epoch, actualEpoch };
-    if (epoch === undefined || isClaimLost(o, epoch)) {
-      const reason = epoch === undefined ? 'the claim ran out before a renewal succeeded' : `the document is under epoch ${actualEpoch} now`;
-      this.lose(entity, reason, { unsaved: true });
+    if (epoch === undefined) {
+      // Its claim lapsed while the save was in flight: whether another owner took over is
+      // decided when the claim is taken again; until then it stays dirty.
+      this.options.world.markDirty(entity);
+      return;
+    }
+    if (isClaimLost(o, epoch)) {
+      this.lose(entity, `the document is under epoch ${actualEpoch} now`, { unsaved: true });
       result.lost++;
       return;
     }

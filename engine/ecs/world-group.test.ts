@@ -70,13 +70,16 @@ describe('WorldGroup', () => {
     expect(worlds.worldOf(hero)).toBeUndefined();
   });
 
-  it('takes the dirty entities of every world, dropping those a world does not save', () => {
+  it('counts and takes the dirty entities of every world, leaving out those a world does not save', () => {
     const { worlds, home, field, match } = group();
     const a = home.spawn(Hero);
     const b = field.spawn(Monster);
     const hero = match.spawn(Hero);
     match.spawn(Monster);
+    expect(worlds.countDirty()).toBe(3);
+    expect(match.countDirty()).toBe(2);
     expect(new Set(worlds.takeDirty())).toEqual(new Set([a, b, hero]));
+    expect(worlds.countDirty()).toBe(0);
     expect(worlds.takeDirty()).toEqual([]);
     expect(match.takeDirty()).toEqual([]);
   });

@@ -113,6 +113,13 @@ export class WorldGroup {
     return this.worldOf(entity)?.isDirty(entity) ?? false;
   }
 
+  /** Entities with unsaved changes that the group saves, in every world. */
+  countDirty(): number {
+    let count = 0;
+    for (const [world, saves] of this.members) count += world.countDirty(saves);
+    return count;
+  }
+
   /**
    * The dirty entities of every world that are to be saved; none is dirty afterwards (those a
    * world does not save are dropped).

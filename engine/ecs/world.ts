@@ -276,6 +276,17 @@ export class World {
   }
 
   /**
+   * Entities with unsaved changes (for which `where` holds, when given): each counts once,
+   * however often it changed, so the count is bounded by the world's entities.
+   */
+  countDirty(where?: (entity: Entity) => boolean): number {
+    if (!where) return this.dirty.size;
+    let count = 0;
+    for (const entity of this.dirty) if (where(entity)) count++;
+    return count;
+  }
+
+  /**
    * Sets who hears about critical changes (the persistence binding, which saves them at once).
    * @throws Error when one is set already.
    */

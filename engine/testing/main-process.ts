@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { TEST_CLUSTER_SECRET } from './cluster-secret.js';
 
 const MAIN = fileURLToPath(new URL('../../main.ts', import.meta.url));
-const READY_TIMEOUT_MS = 30_000;
+// A process starts in seconds; on a loaded two-core machine a cluster of them starting together may take far longer.
+const READY_TIMEOUT_MS = 90_000;
 
 /** What a process's `ready` line says. */
 export interface ReadyInfo {

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../fixtures/cluster-of-processes.js';
-import { serverLoad, startFaultCluster, type FaultCluster } from './fault-cluster.js';
-import { acknowledgedItems, closedConnections, failuresBetween, missingItems, refusedItems, total } from './fault-figures.js';
-import { startFaultPlayers } from './fault-players.js';
+import { serverLoad, startFaultCluster, type FaultCluster } from './fixtures/fault-cluster.js';
+import { acknowledgedItems, closedConnections, failuresBetween, missingItems, refusedItems, total } from './fixtures/fault-figures.js';
+import { startFaultPlayers } from './fixtures/fault-players.js';
 
 const BOTS = 6;
 const OUTAGE_MS = 30_000;

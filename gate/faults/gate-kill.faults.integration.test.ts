@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../fixtures/cluster-of-processes.js';
-import { serverLoad, startFaultCluster, type FaultCluster } from './fault-cluster.js';
-import { acknowledgedItems, failuresBetween, missingItems, total } from './fault-figures.js';
-import { startFaultPlayers } from './fault-players.js';
+import { serverLoad, startFaultCluster, type FaultCluster } from './fixtures/fault-cluster.js';
+import { acknowledgedItems, failuresBetween, missingItems, total } from './fixtures/fault-figures.js';
+import { startFaultPlayers } from './fixtures/fault-players.js';
 
 const BOTS = 6;
 

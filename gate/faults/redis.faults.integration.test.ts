@@ -6,10 +6,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../fixtures/cluster-of-processes.js';
-import { startFaultCluster, type FaultCluster } from './fault-cluster.js';
-import { closedConnections, failuresBetween, total } from './fault-figures.js';
-import { tryLogin } from './fault-login.js';
-import { startFaultPlayers } from './fault-players.js';
+import { startFaultCluster, type FaultCluster } from './fixtures/fault-cluster.js';
+import { closedConnections, failuresBetween, total } from './fixtures/fault-figures.js';
+import { tryLogin } from './fixtures/fault-login.js';
+import { startFaultPlayers } from './fixtures/fault-players.js';
 
 const BOTS = 6;
 const OUTAGE_MS = 30_000;

@@ -7,7 +7,7 @@ import { createJsCompression } from '../engine/protocol/compression-js.js';
 import { nobleCryptoSuite } from '../engine/protocol/noble-crypto-suite.js';
 import { browserWebSocketTransport, type WebSocketClass } from './browser-transport.js';
 import { GateClient, type GateClientOptions } from './gate-client.js';
-import type { GateEndpoint } from './login.js';
+import { alternativesOf, type GateEndpoint } from './login.js';
 
 /** What a browser client needs: the gate's WebSocket URL and identity key from the login reply. */
 export type BrowserClientOptions = Omit<GateClientOptions, 'transport' | 'crypto' | 'compressions' | 'endpoint'> & {
@@ -31,7 +31,7 @@ export type BrowserClientOptions = Omit<GateClientOptions, 'transport' | 'crypto
  */
 export function connectBrowser(options: BrowserClientOptions): Promise<GateClient> {
   const { url, WebSocket, gates, ...rest } = options;
-  const alternatives = [...(options.alternatives ?? []), ...(gates ?? []).flatMap((gate) => (gate.ws ? [{ endpoint: gate.ws, gateKey: gate.publicKey }] : []))];
+  const alternatives = [...(options.alternatives ?? []), ...alternativesOf(gates ?? [], 'ws')];
   return GateClient.connect({
     ...rest,
     ...(alternatives.length > 0 ? { alternatives } : {}),
@@ -43,7 +43,7 @@ export function connectBrowser(options: BrowserClientOptions): Promise<GateClien
 }
 
 export { GateClient, RequestError, ConnectionClosed, type GateTarget } from './gate-client.js';
-export { login, register, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
+export { login, register, alternativesOf, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export { WorldMirror, type MirrorEntity, type MirrorSpace, type SyncMessageDecoder, type SyncFault, type WorldMirrorOptions } from './world-mirror.js';
 export { Interpolator, type InterpolatorOptions, type Point } from './interpolator.js';

@@ -1,7 +1,9 @@
 /** Logging in through the login service's HTTP API (services/login, docs/login.md). */
 import type { GateEndpoint } from '../engine/auth/gate-endpoint.js';
+import type { ClientTransportKind } from './client-transport.js';
 import { checkLoginUrl, decodeGateKey } from './client-inputs.js';
 import { ClientError } from './errors.js';
+import type { GateTarget } from './gate-client.js';
 
 export type { GateEndpoint };
 
@@ -125,4 +127,12 @@ export async function login(baseUrl: string, username: string, password: string)
   decodeGateKey(gate.publicKey, `the login reply's gate.publicKey`);
   const others = Array.isArray(reply.gates) ? reply.gates.filter((other) => isGateEndpoint(other) && other.id !== gate.id) : [];
   return { ...(reply as LoginResult), gates: [gate, ...others] };
+}
+
+/**
+ * The endpoints for transport `kind` of `gates` (a login reply's `gates`) that have one, with
+ * their keys: where `reconnect()` may resume a session when its gate is lost.
+ */
+export function alternativesOf(gates: readonly GateEndpoint[], kind: ClientTransportKind): GateTarget[] {
+  return gates.flatMap((gate) => (gate[kind] ? [{ endpoint: gate[kind], gateKey: gate.publicKey }] : []));
 }

@@ -6,7 +6,7 @@ import { createCompression } from '../engine/protocol/compression-zlib.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import type { ClientTransportFactory, ClientTransportKind } from './client-transport.js';
 import { GateClient, type GateClientOptions, type GateTarget } from './gate-client.js';
-import type { GateEndpoint } from './login.js';
+import { alternativesOf, type GateEndpoint } from './login.js';
 import { nodeTransport } from './node-transports.js';
 
 /** {@link GateClientOptions} with Node defaults; `transport` may name a transport. */
@@ -50,13 +50,8 @@ export function connectGate(options: NodeClientOptions): Promise<GateClient> {
   });
 }
 
-/** The endpoints for transport `kind` of `gates` that have one, with their keys. */
-export function alternativesOf(gates: readonly GateEndpoint[], kind: ClientTransportKind): GateTarget[] {
-  return gates.flatMap((gate) => (gate[kind] ? [{ endpoint: gate[kind], gateKey: gate.publicKey }] : []));
-}
-
 export { GateClient, RequestError, ConnectionClosed, type GateClientOptions, type GateTarget } from './gate-client.js';
-export { login, register, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
+export { login, register, alternativesOf, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export type { ClientTransportKind, ClientTransportFactory } from './client-transport.js';
 export { emulatedTransport, type EmulatedTransportOptions } from './emulated-link/emulated-transport.js';

@@ -7,8 +7,8 @@
 import type { Clock } from '../../engine/timer/clock.js';
 import type { ClientTransportFactory, ClientTransportKind } from '../client-transport.js';
 import type { GateClient } from '../gate-client.js';
-import { login, register, type LoginResult } from '../login.js';
-import { alternativesOf, connectGate } from '../node-client.js';
+import { alternativesOf, login, register, type LoginResult } from '../login.js';
+import { connectGate } from '../node-client.js';
 import type { BotNetworks } from './bot-networks.js';
 
 /** What a bot does to get an authenticated connection. */

@@ -166,6 +166,11 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       trace: traceContextOf(logger),
     }),
   );
+  // One Redis client per process, started before the modules that use it (the hub's groups and
+  // topics, the online index, the matchmaker's tickets) and stopped after them.
+  const needsRedis = config.hub.backend === 'redis' || (hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker) || (hostsMatchmaker && config.matchmaker.store === 'redis');
+  const redis = needsRedis ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
+  if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
   const http = new HttpServer({ host: config.http.host, port: config.http.port, trustProxy: config.http.trustProxy, logger: logger.child({ component: 'http' }) });
   // In one process the gate and the login service look for a server of the standalone type.
   const peerType = (type: string): string => (standalone ? 'standalone' : type);
@@ -223,9 +228,6 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     : undefined;
   // A gate's online index is in Redis when gates share it; a matchmaker of a cluster reads the gates' one there.
   const redisIndex = hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker;
-  const needsRedis = redisIndex || (hostsMatchmaker && config.matchmaker.store === 'redis');
-  const redis = needsRedis ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
-  if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
   let online: OnlineIndex | undefined;
   if (hostsGate || hostsMatchmaker) online = redisIndex ? new RedisOnlineIndex(redis!, { ttlMs: config.gate.onlineTtlMs, prefix: config.redis.prefix }) : new MemoryOnlineIndex();
   let gate: Gate | undefined;

@@ -171,6 +171,14 @@ export const configSchema = object({
     /** Prefix of every key this cluster writes, so that clusters can share one Redis. */
     prefix: string({ pattern: /^[A-Za-z0-9._:-]{1,64}$/ }),
   }),
+  /** Cluster messaging (docs/cluster.md): groups, pub/sub topics and pushes to accounts anywhere. */
+  hub: object({
+    /**
+     * Where groups, topics and the lobbies' view of the online index live: `memory` for one process
+     * (standalone), `redis` (at `redis.url`) for a cluster, where every server shares them.
+     */
+    backend: oneOf(['memory', 'redis'] as const),
+  }),
   http: object({
     /** Interface for the health and admin endpoint. */
     host: nonEmpty(),

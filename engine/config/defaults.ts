@@ -82,6 +82,8 @@ export const defaults: Config = deepFreeze({
     },
   },
   redis: { url: `redis://${LOOPBACK}:6379`, prefix: 'tessera:' },
+  // In memory: standalone needs nothing else; the cluster's config files name Redis.
+  hub: { backend: 'memory' },
   // Loopback by default: the admin endpoint is opened to a network on purpose, never by accident.
   http: { host: LOOPBACK, port: 8080, trustProxy: [], play: false },
   auth: {

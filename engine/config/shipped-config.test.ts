@@ -77,6 +77,12 @@ describe('shipped config files', () => {
     expect(load('standalone').gate.onlineIndex).toBe('memory');
   });
 
+  it('share groups, topics and pushes through Redis in a cluster, in memory for standalone', () => {
+    const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
+    for (const role of ['gate', 'lobby', 'services'] as const) expect(load(role).hub.backend, role).toBe('redis');
+    expect(load('standalone').hub.backend).toBe('memory');
+  });
+
   it('keep matchmaking tickets in Redis for services, in memory for standalone, with the arena\'s 2v2 mode', () => {
     const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
     expect(load('services').matchmaker.store).toBe('redis');

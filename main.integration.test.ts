@@ -53,6 +53,7 @@ describe('main.ts (the process npm start runs)', () => {
     const args = [
       '--role', 'lobby', '--http.port', '0', '--log.file.enabled', 'false', '--log.console.colors', 'false',
       '--etcd.hosts', inject('etcdUrl'), '--etcd.prefix', prefix, '--store.mongodb.url', inject('mongoUrl'), '--store.mongodb.database', 'main_test',
+      '--redis.url', inject('redisUrl'), '--redis.prefix', `main_test_${process.pid}:`,
     ];
     const lobbies = [startMain(args), startMain(args)];
     try {

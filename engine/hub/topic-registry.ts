@@ -22,6 +22,7 @@ export interface TopicRegistryOptions {
 export class TopicRegistry {
   private readonly topics = new Map<string, Set<SubscriptionQueue>>();
   private count = 0;
+  private oversized = 0;
   private readonly codec: MsgpackCodec;
 
   constructor(private readonly options: TopicRegistryOptions) {
@@ -63,10 +64,18 @@ export class TopicRegistry {
     return { subscription, first };
   }
 
-  /** Hands `bytes` to every subscription of `topic` (none: dropped). */
+  /**
+   * Hands `bytes` to every subscription of `topic` (none: dropped). A message over
+   * `maxMessageBytes` (from a process with other limits) is dropped before any queue holds it;
+   * the first is logged, the rest counted in the next line.
+   */
   deliver(topic: string, bytes: Uint8Array): void {
     const set = this.topics.get(topic);
     if (!set) return;
+    if (bytes.length > this.options.limits.maxMessageBytes) {
+      if (this.oversized++ === 0) this.options.logger.warn('hub: a message over maxMessageBytes arrived and was dropped', { topic, bytes: bytes.length, maxMessageBytes: this.options.limits.maxMessageBytes });
+      return;
+    }
     for (const subscription of set) subscription.offer(bytes);
   }
 

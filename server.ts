@@ -33,6 +33,7 @@ import { createGate } from './gate/create-gate.js';
 import type { Gate } from './gate/gate.js';
 import { MemoryOnlineIndex, type OnlineIndex } from './gate/online-index.js';
 import { RedisOnlineIndex } from './gate/redis-online-index.js';
+import { publishSessionEvents } from './gate/session-events-publisher.js';
 import type { GameDefinition } from './lobby/define-game.js';
 import { LOBBY_ERRORS } from './lobby/errors.js';
 import { LobbyModule } from './lobby/lobby-module.js';
@@ -269,6 +270,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     gate = life.add(
       createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online!, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret }),
     );
+    // Binds, rebinds and closes go to the cluster's session-events topic; the hub stops after the gate, so the last closes go out too.
+    publishSessionEvents({ source: gate.sessions.events, hub, gateId: () => rpc.serverId, clock, logger: logger.child({ component: 'gate' }) });
   }
   // Served before this server registers, so that a lobby that sees it finds the service.
   const matchmaker = hostsMatchmaker

@@ -13,6 +13,9 @@ import { createDiscovery } from './engine/cluster/create-discovery.js';
 import type { Discovery } from './engine/cluster/discovery.js';
 import type { Config } from './engine/config/index.js';
 import { serverIdOf } from './engine/config/server-id.js';
+import { MemoryPubSub } from './engine/hub/memory-pub-sub.js';
+import type { PubSubModule } from './engine/hub/pub-sub.js';
+import { RedisPubSub } from './engine/hub/redis-pub-sub.js';
 import { DeferredModule } from './engine/lifecycle/deferred-module.js';
 import { Lifecycle } from './engine/lifecycle/lifecycle.js';
 import { Watchdog } from './engine/lifecycle/watchdog.js';
@@ -30,6 +33,7 @@ import { createGate } from './gate/create-gate.js';
 import type { Gate } from './gate/gate.js';
 import { MemoryOnlineIndex, type OnlineIndex } from './gate/online-index.js';
 import { RedisOnlineIndex } from './gate/redis-online-index.js';
+import { publishSessionEvents } from './gate/session-events-publisher.js';
 import type { GameDefinition } from './lobby/define-game.js';
 import { LOBBY_ERRORS } from './lobby/errors.js';
 import { LobbyModule } from './lobby/lobby-module.js';
@@ -96,6 +100,8 @@ export interface Server {
   readonly life: Lifecycle;
   readonly rpc: RpcNode;
   readonly discovery: Discovery;
+  /** Topics across the cluster (Redis when `hub.backend` is `redis`, else this process's own). */
+  readonly hub: PubSubModule;
   readonly http: HttpServer;
   readonly lobby: LobbyModule | undefined;
   readonly gate: Gate | undefined;
@@ -171,6 +177,9 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const needsRedis = config.hub.backend === 'redis' || (hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker) || (hostsMatchmaker && config.matchmaker.store === 'redis');
   const redis = needsRedis ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
   if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
+  // Topics on every role: across the cluster through Redis, or within this process.
+  const hubLogger = logger.child({ component: 'hub' });
+  const hub = life.add(config.hub.backend === 'redis' ? new RedisPubSub({ redis: redis!, prefix: config.redis.prefix, logger: hubLogger }) : new MemoryPubSub({ logger: hubLogger }));
   const http = new HttpServer({ host: config.http.host, port: config.http.port, trustProxy: config.http.trustProxy, logger: logger.child({ component: 'http' }) });
   // In one process the gate and the login service look for a server of the standalone type.
   const peerType = (type: string): string => (standalone ? 'standalone' : type);
@@ -185,6 +194,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             gateType: peerType('gate'),
             matchmaker: { type: peerType('services'), callTimeoutMs: config.matchmaker.callTimeoutMs },
             store: () => store!.store,
+            hub,
             clock,
             ...(options.gameClock ? { gameClock: options.gameClock } : {}),
             logger: logger.child({ component: 'lobby' }),
@@ -260,6 +270,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     gate = life.add(
       createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online!, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret }),
     );
+    // Binds, rebinds and closes go to the cluster's session-events topic; the hub stops after the gate, so the last closes go out too.
+    publishSessionEvents({ source: gate.sessions.events, hub, gateId: () => rpc.serverId, clock, logger: logger.child({ component: 'gate' }) });
   }
   // Served before this server registers, so that a lobby that sees it finds the service.
   const matchmaker = hostsMatchmaker
@@ -314,5 +326,5 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
     load: () => ({ ...(gate ? { gateSessions: gate.sessions.count, gateConnections: gate.connectionCount, gatePending: gate.pendingCount } : {}), ...(lobby ? { lobbySessions: lobby.sessionCount, entities: lobby.entityCount, saveQueue: lobby.saveQueue } : {}), clusterServers: discovery.servers().length, timers: timers.size }),
   });
-  return { config, logger, life, rpc, discovery, http, lobby, gate, login, play, matchmaker, watchdog, store, game };
+  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game };
 }

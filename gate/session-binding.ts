@@ -20,6 +20,7 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, MOVED_CLOSE_REASON, type BindResult, type MoveOutcome, type SessionInfo } from '../engine/session/session-contract.js';
 import { GateError } from './errors.js';
 import type { Session } from './session.js';
+import type { SessionEventSource } from './session-event-source.js';
 
 /** Moves of one session waiting or running at most; a lobby asking for more is refused (logged). */
 export const MAX_PENDING_MOVES = 4;
@@ -37,6 +38,8 @@ export interface SessionBindingOptions {
   /** Deadline of a call to a lobby. */
   lobbyTimeoutMs: number;
   logger: Logger;
+  /** Where the binding tells of binds and rebinds. */
+  events: SessionEventSource;
 }
 
 /** Binds, moves and closes the sessions of one gate on lobbies. */
@@ -180,6 +183,7 @@ export class SessionBinding {
       if (!this.options.discovery.server(target)) throw new GateError('GATE_ERR_NO_LOBBY', `${target} left during the move`);
       session.lobbyId = target;
       session.wasBound = true;
+      this.options.events.emit('rebind', session, target, MOVED_CLOSE_REASON);
       logger.info('gate: session moved', { uid: session.uid, from, lobby: target, space: spaceId });
       return { lobbyId: target, outcome: MOVE_OUTCOME.MOVED };
     } catch (err) {
@@ -212,6 +216,7 @@ export class SessionBinding {
   private bound(session: Session, lobbyId: string, rebound: boolean): void {
     session.lobbyId = lobbyId;
     session.wasBound = true;
+    this.options.events.emit(rebound || session.resumedFrom !== undefined ? 'rebind' : 'bind', session, lobbyId);
     // The client learns that its avatar was reloaded, at once or at its next request.
     if (rebound) session.agent?.push(SYSTEM_ROUTE.REBOUND, encode({ lobbyId }));
   }

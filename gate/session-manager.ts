@@ -24,6 +24,7 @@ import type { OnlineIndex, OnlineRecord } from './online-index.js';
 import type { ResumeTokens } from './resume-token.js';
 import { Session } from './session.js';
 import { SessionBinding } from './session-binding.js';
+import { SessionEventSource } from './session-event-source.js';
 import { SessionTakeover } from './session-takeover.js';
 
 /** Checks a login token; rejects when it is not valid. */
@@ -71,9 +72,12 @@ export class SessionManager implements GateSessions {
   private readonly byUid = new Map<string, Session>();
   private readonly binding: SessionBinding;
   private readonly takeover: SessionTakeover;
+  /** Binds, rebinds and closes of this gate's sessions, as they happen (session-events-publisher.ts publishes them). */
+  readonly events: SessionEventSource;
 
   constructor(private readonly options: SessionManagerOptions) {
-    this.binding = new SessionBinding(options);
+    this.events = new SessionEventSource(options.logger);
+    this.binding = new SessionBinding({ ...options, events: this.events });
     this.takeover = new SessionTakeover({ ...options, callTimeoutMs: options.lobbyTimeoutMs });
   }
 
@@ -338,6 +342,7 @@ export class SessionManager implements GateSessions {
     if (!(await this.takeover.take(claims))) return undefined;
     const session = new Session(claims.sessionId, uid);
     session.preferredLobby = claims.lobbyId;
+    session.resumedFrom = claims.gateId;
     // Listed already: take() wrote the index entry.
     session.listed = true;
     const older = this.byUid.get(uid);
@@ -406,6 +411,7 @@ export class SessionManager implements GateSessions {
     if (session.closed) return;
     this.forget(session, false);
     const lobbyId = session.lobbyId ?? (await session.binding?.catch(() => undefined));
+    this.events.emit('close', session, lobbyId, reason);
     if (lobbyId) await this.binding.close(session, lobbyId, reason);
     await this.options.index.release(session.uid, session.sessionId).catch((err: unknown) => this.options.logger.warn('gate: online index release failed', { err }));
   }

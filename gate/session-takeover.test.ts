@@ -150,6 +150,17 @@ describe('a session taken over by another gate', () => {
     expect(await second.request('Any.route')).toBe('lobby-2');
   });
 
+  it('tells of a rebind on the gate the session resumed on, and of no close on the gate that let go of it', async () => {
+    const events: string[] = [];
+    for (const [id, gate] of gates) gate.sessions.events.on((e) => void events.push(`${id} ${e.kind} ${e.uid} ${e.lobbyId ?? '-'}`));
+    const first = await connect('gate-1');
+    await first.auth('u1');
+    const kicked = new Promise<CloseReason>((resolve) => first.onClose(resolve));
+    await resumeOn('gate-2', first, 'u1');
+    await kicked;
+    expect(events).toEqual(['gate-1 bind u1 lobby-1', 'gate-2 rebind u1 lobby-1']);
+  });
+
   it("lets go of a session without closing it on its lobby when its index refresh finds the session on another gate", async () => {
     const client = await connect('gate-1');
     const { sessionId } = await client.auth('u2');

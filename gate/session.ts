@@ -39,6 +39,8 @@ export class Session {
    * gate it was resumed from (its avatar is there). Cleared by the first bind.
    */
   preferredLobby: string | undefined;
+  /** The gate it was resumed from, for a session taken over from another gate: its first bind here is a rebind for the cluster. */
+  resumedFrom: string | undefined;
   /** What lobbies stored for the session (`setData`), sent with every bind. */
   readonly data = new SessionDataMap();
 

@@ -9,6 +9,7 @@ import type { Entity, EntityClass } from '../engine/ecs/entity.js';
 import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import type { SpawnOptions } from '../engine/ecs/world.js';
 import type { WorldGroup } from '../engine/ecs/world-group.js';
+import type { PubSub } from '../engine/hub/pub-sub.js';
 import type { Logger } from '../engine/log/types.js';
 import type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from '../engine/rpc/remote-proxy.js';
 import type { CallOptions } from '../engine/rpc/rpc-node.js';
@@ -27,6 +28,12 @@ export interface GameContext extends SessionDirectory {
   readonly spaces: GameSpaces;
   /** Milliseconds since the epoch, from the lobby's clock (a manual one in tests). */
   now(): number;
+  /**
+   * Topics across the cluster (docs/cluster.md): `await game.hub.subscribe('guild:42', (m) => …)`,
+   * `await game.hub.publish('guild:42', { from, text })`. At most once, in each publisher's
+   * order; the game's subscriptions end when it stops.
+   */
+  readonly hub: PubSub;
   /** Queues players for matches: `await game.matchmaker.queue(player, { mode: '2v2', rating: 1500 })` (docs/matchmaking.md). */
   readonly matchmaker: GameMatchmaker;
   /**
@@ -74,6 +81,7 @@ export interface LobbyGameContextOptions {
   claimName(name: string, mailbox: Mailbox): Promise<boolean>;
   releaseName(name: string): Promise<void>;
   directory: SessionDirectory;
+  hub: PubSub;
   matchmaker: GameMatchmaker;
   clock: Clock;
   logger: Logger;
@@ -84,9 +92,11 @@ export class LobbyGameContext implements GameContext {
   readonly logger: Logger;
   readonly matchmaker: GameMatchmaker;
   readonly spaces: GameSpaces;
+  readonly hub: PubSub;
 
   constructor(private readonly options: LobbyGameContextOptions) {
     this.logger = options.logger;
+    this.hub = options.hub;
     this.matchmaker = options.matchmaker;
     this.spaces = options.spaces;
   }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
 import { decode, encode } from '../engine/codec/msgpack-codec.js';
 import { Component } from '../engine/ecs/component.js';
@@ -11,6 +11,8 @@ import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
 import type { RemoteService } from '../engine/rpc/remote-proxy.js';
 import { LOBBY_SESSIONS_SERVICE, type LobbySessions } from '../engine/session/session-contract.js';
+import { MemoryPubSub } from '../engine/hub/memory-pub-sub.js';
+import type { PubSub } from '../engine/hub/pub-sub.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock } from '../engine/timer/clock.js';
 import type { ClientCaller } from './client-routes.js';
@@ -91,7 +93,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function start(game: GameDefinition, tickHz = 20, settings: { maxTimersPerEntity?: number; deferGameStart?: boolean } = {}): Promise<Running> {
+async function start(game: GameDefinition, tickHz = 20, settings: { maxTimersPerEntity?: number; deferGameStart?: boolean; hub?: PubSub } = {}): Promise<Running> {
   const dir = await mkdtemp(join(tmpdir(), 'lobby-module-'));
   dirs.push(dir);
   const clock = new ManualClock();
@@ -130,6 +132,35 @@ describe('LobbyModule running a game', () => {
     expect(await run.nodes.nodes[0]!.service<Bank>('lobby-1', 'bank').rate()).toBe(3);
     // Only the listed methods: whoami is for clients alone.
     await expect(run.nodes.nodes[0]!.call('lobby-1', 'bank', 'whoami', [])).rejects.toMatchObject({ code: 'RPC_ERR_NOT_CALLABLE' });
+  });
+
+  it('gives the game and its services the process\'s topics, and ends the game\'s subscriptions when it stops', async () => {
+    const hub = new MemoryPubSub({ logger: new MemoryLogger() });
+    const heard: unknown[] = [];
+    class Herald extends Service {
+      override async onStart(): Promise<void> {
+        await this.game.hub.subscribe('server:announcements', (m) => void heard.push(`service ${String(m)}`));
+      }
+    }
+    const run = await start(
+      defineGame({
+        name: 'herald',
+        entities: { Hero },
+        player: Hero,
+        services: { herald: Herald },
+        onStart: async (game) => void (await game.hub.subscribe('server:announcements', (m) => void heard.push(`game ${String(m)}`))),
+      }),
+      20,
+      { hub },
+    );
+    const outside: unknown[] = [];
+    await hub.subscribe('server:announcements', (m) => void outside.push(m));
+    await run.lobby.game!.hub.publish('server:announcements', 'noon');
+    await vi.waitFor(() => expect([...heard].sort()).toEqual(['game noon', 'service noon']));
+    await run.lobby.stop();
+    await hub.publish('server:announcements', 'midnight');
+    await vi.waitFor(() => expect(outside).toEqual(['noon', 'midnight']));
+    expect(heard).toHaveLength(2);
   });
 
   it('runs the systems in order every tick, and a slower one every Nth tick with the time since its last run', async () => {

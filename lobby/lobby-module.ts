@@ -12,6 +12,9 @@ import { TickLoop } from '../engine/ecs/tick-loop.js';
 import { World } from '../engine/ecs/world.js';
 import { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
+import { MemoryPubSub } from '../engine/hub/memory-pub-sub.js';
+import type { PubSub } from '../engine/hub/pub-sub.js';
+import { ScopedPubSub } from '../engine/hub/scoped-pub-sub.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
 import type { Store } from '../engine/persist/store.js';
@@ -86,6 +89,11 @@ export interface LobbyModuleOptions {
    * player of a space its view after every step of the space.
    */
   createSpaceSync?: SpaceSyncFactory;
+  /**
+   * The cluster's topics (the process's hub): the game reaches them as `game.hub`, and its
+   * subscriptions end when the game stops. Default: a hub of this lobby's own, in memory.
+   */
+  hub?: PubSub;
 }
 
 /** What RPC sees of a draining lobby's world: no entity to call. */
@@ -101,6 +109,7 @@ export class LobbyModule implements Module {
   private loop: TickLoop | undefined;
   private unsubscribe: (() => void) | undefined;
   private context: LobbyGameContext | undefined;
+  private hub: ScopedPubSub | undefined;
   private services: Service[] = [];
   private gameStarted = false;
 
@@ -206,6 +215,7 @@ export class LobbyModule implements Module {
     host.onResumed((avatar) => spaces.resync(avatar));
     const avatarOf = (uid: string): PlayerEntity | undefined => host.avatarOf(uid);
     const localSpaces = new LobbySpaces({ host: spaces, avatarOf });
+    const hub = new ScopedPubSub(this.options.hub ?? new MemoryPubSub({ logger }));
     const context = new LobbyGameContext({
       world: worlds,
       spaces: new ClusterSpaces({ local: localSpaces, directory, discovery: this.options.discovery, rpc, avatarOf }),
@@ -214,6 +224,7 @@ export class LobbyModule implements Module {
       claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
       releaseName: (name) => this.options.discovery.releaseName(name),
       directory: host,
+      hub,
       matchmaker: new LobbyGameMatchmaker({ rpc, discovery: this.options.discovery, type: this.options.matchmaker?.type ?? 'services', callTimeoutMs: this.options.matchmaker?.callTimeoutMs ?? 5_000 }),
       clock: gameClock,
       logger: logger.child({ game: game.name }),
@@ -234,6 +245,7 @@ export class LobbyModule implements Module {
     this.timers = timers;
     this.host = host;
     this.context = context;
+    this.hub = hub;
     await host.start();
     if (!this.options.deferGameStart) await this.startGame();
     this.unsubscribe = this.options.discovery.subscribe((event) => {
@@ -306,5 +318,6 @@ export class LobbyModule implements Module {
         logger.error('lobby: a service\'s onStop failed', { err, service: service.constructor.name });
       }
     }
+    await this.hub?.close();
   }
 }

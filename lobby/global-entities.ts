@@ -125,11 +125,15 @@ export class GlobalEntities {
     const mine = this.owned.get(name);
     if (mine) {
       if (mine.alive && holder?.serverId === me) return;
-      // Its store claim or its name went to another lobby while this one could not renew them.
+      // Destroyed, or its store claim or its name went to another lobby while this one could not renew them.
       this.owned.delete(name);
       this.options.logger.warn('global lost', { global: name, holder: holder?.serverId });
       if (mine.alive) await persistence.saveAndUnload(mine);
-      else if (holder?.serverId === me) await discovery.releaseName(key);
+      else {
+        // Destroyed by game code, or taken by another owner: a claim still held here is given back.
+        await persistence.releaseClaim(globalId(name, this.options.globals[name]!));
+        if (holder?.serverId === me) await discovery.releaseName(key);
+      }
     }
     if (holder && holder.serverId !== me && discovery.server(holder.serverId)) return;
     await this.take(name, key, me);

@@ -102,15 +102,19 @@ describe('a global entity whose lobby is killed', () => {
     const streams = hitters.map(async ({ client }) => {
       while (!stop) outcomes.push(await hit(client));
     });
-    await waitUntil('hits going on', () => outcomes.length >= 10, 20_000);
-    victim.child.kill('SIGKILL');
-    await victim.exited;
-    const killedAt = outcomes.length;
-    // Until the new owner has answered each hitter a few times.
     const onNewOwner = (): Array<Extract<Outcome, { ok: true }>> => outcomes.filter((o): o is Extract<Outcome, { ok: true }> => o.ok && o.lobby !== owner);
-    await waitUntil('the boss answering on another lobby', () => onNewOwner().length >= 5 * hitters.length, 60_000, 100);
-    stop = true;
-    await Promise.all(streams);
+    let killedAt = 0;
+    try {
+      await waitUntil('hits going on', () => outcomes.length >= 10, 20_000);
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      killedAt = outcomes.length;
+      // Until the new owner has answered each hitter a few times.
+      await waitUntil('the boss answering on another lobby', () => onNewOwner().length >= 5 * hitters.length, 60_000, 100);
+    } finally {
+      stop = true;
+      await Promise.all(streams);
+    }
 
     const newOwner = onNewOwner()[0]!.lobby;
     expect(lobbyIds.filter((id) => id !== owner)).toContain(newOwner);

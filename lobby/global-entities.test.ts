@@ -83,7 +83,7 @@ afterEach(async () => {
 
 const CLAIM_TTL_MS = 3_000;
 
-async function startLobbies(count: number): Promise<Cluster> {
+async function startLobbies(count: number, leaseTtlMs = 2_000): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'global-entities-'));
   dirs.push(dir);
   const clock = new ManualClock();
@@ -95,7 +95,7 @@ async function startLobbies(count: number): Promise<Cluster> {
   const lobbies: Lobby[] = [];
   for (const [i, id] of ids.entries()) {
     const own = new ManualClock(clock.now());
-    const discovery = new MemoryDiscovery({ cluster, clock: own, logger, leaseTtlMs: 2_000 });
+    const discovery = new MemoryDiscovery({ cluster, clock: own, logger, leaseTtlMs });
     await discovery.start();
     await discovery.register({ id, type: 'lobby', address: nodes.nodes[i]!.address, version: '0', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 } });
     const module = new LobbyModule({ game, rpc: nodes.nodes[i]!, discovery, gateType: 'gate', store: () => store, clock: own, logger: logger.child({ lobby: id }), deferGameStart: true, claimTtlMs: CLAIM_TTL_MS, claimRenewMs: 1_000, globalCheckMs: 500 });
@@ -147,8 +147,8 @@ describe('global entities', () => {
     expect(run.cluster.name(globalName('boss'))).toBeUndefined();
     const during = caller.module.game!.global<BossApi>('boss', { timeoutMs: 20_000 }).Health.hit(1);
     await elapse(run, 1_000);
+    await expect.poll(() => owners(run).length, { timeout: 10_000 }).toBe(1);
     const next = owners(run);
-    expect(next).toHaveLength(1);
     expect(next[0]).not.toBe(owner);
     await expect(during).resolves.toEqual({ hp: 98, lobby: next[0]!.id });
   });
@@ -168,10 +168,31 @@ describe('global entities', () => {
     const during = caller.module.game!.global<BossApi>('boss', { timeoutMs: 30_000 }).Health.hit(5);
     // Until its lease ends the dead lobby holds the name; until its claim lapses, the boss.
     await elapse(run, 2_000 + CLAIM_TTL_MS + 1_000);
+    await expect.poll(() => owners(run).length, { timeout: 10_000 }).toBe(1);
     const next = owners(run);
-    expect(next).toHaveLength(1);
     expect(next[0]).not.toBe(owner);
     await expect(during).resolves.toEqual({ hp: 65, lobby: next[0]!.id });
+    expect(Boss.created).toBe(1);
+  });
+
+  it('is let go again by a lobby that got it while a dead owner\'s name was still held, and taken once that lease ends', async () => {
+    Boss.created = 0;
+    // The claim lapses before the lease: a lobby loads the boss while the dead lobby still holds its name.
+    const run = await startLobbies(2, 6_000);
+    const [owner, other] = owners(run)[0] === run.lobbies[0] ? run.lobbies : [run.lobbies[1]!, run.lobbies[0]!];
+    await other!.module.game!.global<BossApi>('boss').Health.hit(30);
+    await expect.poll(async () => (await run.store.load('Boss', 'boss'))?.data['components'], { timeout: 10_000 }).toEqual({ Health: { hp: 70 } });
+    owner!.crashed = true;
+    await owner!.discovery.simulateCrash();
+    await run.nodes.nodes[run.lobbies.indexOf(owner!)]!.stop();
+
+    await elapse(run, CLAIM_TTL_MS + 1_000);
+    // It took the boss in the store, found the name held, and stepped aside: saved, unloaded.
+    await expect.poll(() => owners(run), { timeout: 10_000 }).toEqual([]);
+    expect(run.cluster.name(globalName('boss'))?.serverId).toBe(owner!.id);
+    await elapse(run, 6_000 - CLAIM_TTL_MS);
+    await expect.poll(() => owners(run), { timeout: 10_000 }).toEqual([other]);
+    await expect(other!.module.game!.global<BossApi>('boss').Health.hit(1)).resolves.toEqual({ hp: 69, lobby: other!.id });
     expect(Boss.created).toBe(1);
   });
 

@@ -4,7 +4,9 @@
  * on the lobbies that do not run the boss keep hitting it (`boss.hit`, a call to the global from
  * their lobby) while its lobby is SIGKILLed: another lobby takes it over with its saved hit points
  * once the dead lobby's lease and store claim have lapsed, and every hit made through the kill
- * either succeeded or failed with a code `isRetryable` accepts, by its deadline: none hangs.
+ * either succeeded or failed with a code `isRetryable` accepts, by its deadline: none hangs. Then
+ * the new owner is stopped with SIGTERM: it drains, saving the boss and letting it go, and the
+ * last lobby takes it over with every hit.
  */
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,7 +14,7 @@ import type { GateClient } from '../client-sim/gate-client.js';
 import { login, register } from '../client-sim/login.js';
 import { connectGate } from '../client-sim/node-client.js';
 import { BOSS_HP, HIT_TIMEOUT_MS, type HitOutcome } from './fixtures/boss-game.js';
-import { startProcessCluster, waitUntil, type ProcessCluster } from './fixtures/cluster-of-processes.js';
+import { startProcessCluster, stopProcess, waitUntil, type ProcessCluster } from './fixtures/cluster-of-processes.js';
 
 const PASSWORD = 'correct-horse-battery';
 const PLAYERS = 6;
@@ -47,10 +49,55 @@ async function hit(client: GateClient): Promise<Outcome> {
   }
 }
 
-describe('a global entity whose lobby is killed', () => {
+/**
+ * Keeps every client hitting the boss, one hit after another, while `during` runs (it gets the
+ * outcomes so far); stops them once it has ended, however it ended.
+ */
+async function hitWhile(clients: GateClient[], during: (outcomes: Outcome[]) => Promise<void>): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let stop = false;
+  const streams = clients.map(async (client) => {
+    while (!stop) outcomes.push(await hit(client));
+  });
+  try {
+    await during(outcomes);
+  } finally {
+    stop = true;
+    await Promise.all(streams);
+  }
+  return outcomes;
+}
+
+/** What the lobbies logged about globals, and how the hits went, for a failed wait's message. */
+function explain(cluster: ProcessCluster, outcomes: Outcome[]): string {
+  const lines = cluster.lobbies.flatMap((lobby) => lobby.output().split('\n').filter((line) => /global|lease|claim/i.test(line)));
+  const codes = outcomes.map((o) => (o.ok ? `ok@${o.lobby}` : o.code));
+  return `hits: ${codes.slice(-40).join(' ')}\n${lines.slice(-40).join('\n')}`;
+}
+
+/** Waits as `waitUntil` does; a failure names what the lobbies logged about globals. */
+async function waitFor(cluster: ProcessCluster, outcomes: Outcome[], what: string, check: () => boolean): Promise<void> {
+  try {
+    await waitUntil(what, check, 60_000, 100);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${explain(cluster, outcomes)}`);
+  }
+}
+
+/** The outcomes that succeeded on a lobby other than `lobby`. */
+function elsewhere(outcomes: Outcome[], lobby: string): Array<Extract<Outcome, { ok: true }>> {
+  return outcomes.filter((o): o is Extract<Outcome, { ok: true }> => o.ok && o.lobby !== lobby);
+}
+
+describe('a global entity whose lobby is killed or drained', () => {
   let cluster: ProcessCluster;
   let mongo: MongoClient;
   const players: Player[] = [];
+  /** Where the first test left the boss, and the lobbies it killed. */
+  let lastOwner: string | undefined;
+  /** The lobbies' server ids, in the order of `cluster.lobbies`. */
+  let lobbyIds: string[] = [];
+  const gone = new Set<string>();
 
   beforeAll(async () => {
     cluster = await startProcessCluster({
@@ -91,30 +138,22 @@ describe('a global entity whose lobby is killed', () => {
     const saved = BOSS_HP - first.length;
     await waitUntil('the hits saved', async () => (await mongo.db(cluster.database).collection<BossRow>('WorldBoss').findOne({ _id: 'boss' }))?.components.Health.hp === saved, 20_000);
 
-    const lobbyIds = await Promise.all(cluster.lobbies.map((lobby) => cluster.serverIdOf(lobby)));
+    lobbyIds = await Promise.all(cluster.lobbies.map((lobby) => cluster.serverIdOf(lobby)));
     const victim = cluster.lobbies[lobbyIds.indexOf(owner)]!;
     // Players bound to the doomed lobby would be rebound by their gate: only the others hit through the kill.
     const hitters = players.filter((p) => p.lobby !== owner);
     expect(hitters.length).toBeGreaterThan(0);
 
-    const outcomes: Outcome[] = [];
-    let stop = false;
-    const streams = hitters.map(async ({ client }) => {
-      while (!stop) outcomes.push(await hit(client));
-    });
-    const onNewOwner = (): Array<Extract<Outcome, { ok: true }>> => outcomes.filter((o): o is Extract<Outcome, { ok: true }> => o.ok && o.lobby !== owner);
     let killedAt = 0;
-    try {
-      await waitUntil('hits going on', () => outcomes.length >= 10, 20_000);
+    const outcomes = await hitWhile(hitters.map((p) => p.client), async (so) => {
+      await waitUntil('hits going on', () => so.length >= 10, 20_000);
       victim.child.kill('SIGKILL');
       await victim.exited;
-      killedAt = outcomes.length;
+      killedAt = so.length;
       // Until the new owner has answered each hitter a few times.
-      await waitUntil('the boss answering on another lobby', () => onNewOwner().length >= 5 * hitters.length, 60_000, 100);
-    } finally {
-      stop = true;
-      await Promise.all(streams);
-    }
+      await waitFor(cluster, so, 'the boss answering on another lobby', () => elsewhere(so, owner).length >= 5 * hitters.length);
+    });
+    const onNewOwner = (): Array<Extract<Outcome, { ok: true }>> => elsewhere(outcomes, owner);
 
     const newOwner = onNewOwner()[0]!.lobby;
     expect(lobbyIds.filter((id) => id !== owner)).toContain(newOwner);
@@ -135,6 +174,36 @@ describe('a global entity whose lobby is killed', () => {
     expect(hp).toBeGreaterThanOrEqual(BOSS_HP - acknowledged - failed.length);
     // Written for the report: how the hits through the kill went.
     const codes = Object.fromEntries([...new Set(failed.map((o) => o.code))].map((code) => [code, failed.filter((o) => o.code === code).length]));
-    console.info(`[global boss] ${JSON.stringify({ ...counts, hitters: hitters.length, codes })}`);
+    console.info(`[global boss] killed: ${JSON.stringify({ ...counts, hitters: hitters.length, codes })}`);
+    lastOwner = newOwner;
+    gone.add(owner);
+  }, 180_000);
+
+  it('moves to the last lobby when its lobby drains, with every hit saved', async () => {
+    const owner = lastOwner!;
+    const draining = cluster.lobbies[lobbyIds.indexOf(owner)]!;
+    const hitters = players.filter((p) => p.lobby !== owner && !gone.has(p.lobby));
+    expect(hitters.length).toBeGreaterThan(0);
+    const reader = hitters[0]!.client;
+    const before = (await reader.request<{ hp: number; lobby: string }>('boss.read')).hp;
+
+    const outcomes = await hitWhile(hitters.map((p) => p.client), async (so) => {
+      await waitUntil('hits going on', () => so.length >= 10, 20_000);
+      // SIGTERM: the lobby drains (its global saved and let go), then leaves.
+      await stopProcess(draining);
+      await waitFor(cluster, so, 'the boss answering on the last lobby', () => elsewhere(so, owner).length >= 5 * hitters.length);
+    });
+    const failed = outcomes.filter((o) => !o.ok);
+    expect(failed.filter((o) => o.code === 'HUNG' || o.code === 'REFUSED')).toEqual([]);
+    const last = elsewhere(outcomes, owner)[0]!.lobby;
+    expect([owner, ...gone]).not.toContain(last);
+    // A drain loses nothing: every hit acknowledged is in the hit points, and at most the failed ones besides.
+    const acknowledged = outcomes.filter((o) => o.ok).length;
+    const { hp, lobby } = await reader.request<{ hp: number; lobby: string }>('boss.read');
+    expect(lobby).toBe(last);
+    expect(hp).toBeLessThanOrEqual(before - acknowledged);
+    expect(hp).toBeGreaterThanOrEqual(before - acknowledged - failed.length);
+    const codes = Object.fromEntries([...new Set(failed.map((o) => o.code))].map((code) => [code, failed.filter((o) => o.code === code).length]));
+    console.info(`[global boss] drained: ${JSON.stringify({ total: outcomes.length, failed: failed.length, hitters: hitters.length, codes })}`);
   }, 180_000);
 });

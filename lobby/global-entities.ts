@@ -46,16 +46,13 @@ export interface GlobalEntitiesOptions {
 export class GlobalEntities {
   private readonly owned = new Map<string, Entity>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Globals whose store claim another owner still held at this lobby's last try (logged once per wait). */
+  private readonly held = new Set<string>();
   private timer: ClockTimer | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
 
   constructor(private readonly options: GlobalEntitiesOptions) {}
-
-  /** The globals this lobby runs now, by name. */
-  get names(): string[] {
-    return [...this.owned.keys()];
-  }
 
   /** Tries to take every global without a live owner, then keeps looking. */
   async start(): Promise<void> {
@@ -146,8 +143,10 @@ export class GlobalEntities {
     try {
       entity = await this.options.persistence.load(definition.type, id);
     } catch (err) {
-      if (err instanceof OwnershipHeldError) return;
-      throw err;
+      if (!(err instanceof OwnershipHeldError)) throw err;
+      if (!this.held.has(name)) this.options.logger.info('global without a live owner, still held in the store; trying again', { global: name, holder: err.owner, until: err.expiresAt });
+      this.held.add(name);
+      return;
     }
     // The very first time, it is created under the claim the load kept.
     const created = entity === undefined;
@@ -160,6 +159,7 @@ export class GlobalEntities {
     }
     if (!named) return;
     this.owned.set(name, entity);
+    this.held.delete(name);
     if (created) entity.markDirty({ critical: true });
     this.options.logger.info(created ? 'global created' : 'global taken', { global: name, id });
   }

@@ -19,11 +19,13 @@ export { MatchError, type MatchErrorCode } from './engine/matchmaking/errors.js'
 export type { MatchSpaceData, TicketState, TicketStatus } from './engine/matchmaking/matchmaker-contract.js';
 export { OwnershipHeldError } from './engine/persist/errors.js';
 export { RemoteError, RpcError } from './engine/rpc/errors.js';
+export { isRetryable } from './engine/rpc/is-retryable.js';
 export type { RemoteEntity, RemoteService, UntypedEntity, UntypedService } from './engine/rpc/remote-proxy.js';
 export type { CallOptions } from './engine/rpc/rpc-node.js';
 export { broadcast } from './lobby/broadcast.js';
 export type { ClientCaller } from './lobby/client-routes.js';
 export { defineGame, type GameDefinition, type GameSystem, type NamedSystem } from './lobby/define-game.js';
+export type { GlobalDefinition } from './lobby/check-globals.js';
 export { defineSpace, type SpaceDefinition, type SpaceInterestOptions } from './lobby/define-space.js';
 export type { GameContext } from './lobby/game-context.js';
 export type { GameSpaces } from './lobby/game-spaces.js';

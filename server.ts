@@ -203,6 +203,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             maxQueuedPerEntity: config.lobby.maxQueuedPerEntity,
             maxTimersPerEntity: config.lobby.maxTimersPerEntity,
             maxSpaces: config.lobby.maxSpaces,
+            globalCheckMs: config.lobby.globalCheckMs,
             claimTtlMs: config.store.claimTtlMs,
             claimRenewMs: config.store.claimRenewMs,
             claimWaitMs: config.store.claimWaitMs,

@@ -60,4 +60,18 @@ describe('defineGame', () => {
     expect(refusal({ ...base, startSpace: 'field' })).toContain('startSpace "field" is not one of the space types declared in spaces');
     expect(refusal({ ...base, spaces: { field: defineSpace({}) }, startSpace: 'toString' })).toContain('is not one of the space types');
   });
+
+  it('takes global entities of listed types, their id defaulting to their name', () => {
+    expect(refusal({ ...base, globals: { boss: { type: 'Rock' }, 'arena.board': { type: 'Rock', id: 'board-1' } } })).toBe('accepted');
+  });
+
+  it('refuses globals with a bad name, a type not listed, a bad id, or an id another global has', () => {
+    expect(refusal({ ...base, globals: 'boss' })).toContain('globals must map global names');
+    expect(refusal({ ...base, globals: { 'no space': { type: 'Rock' } } })).toContain('bad global name "no space"');
+    expect(refusal({ ...base, globals: { boss: 'Rock' } })).toContain('global boss must be { type, id? }');
+    expect(refusal({ ...base, globals: { boss: { type: 'Dragon' } } })).toContain('global boss: type "Dragon" is not one of the entities');
+    expect(refusal({ ...base, globals: { boss: { type: 'toString' } } })).toContain('is not one of the entities');
+    expect(refusal({ ...base, globals: { boss: { type: 'Rock', id: '' } } })).toContain('global boss: id must be a string of 1-128 characters');
+    expect(refusal({ ...base, globals: { boss: { type: 'Rock' }, other: { type: 'Rock', id: 'boss' } } })).toContain('two globals have the id "boss"');
+  });
 });

@@ -8,6 +8,7 @@ import type { EntityClass } from '../engine/ecs/entity.js';
 import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { System } from '../engine/ecs/world.js';
 import type { GameContext } from './game-context.js';
+import { checkGlobals, type GlobalDefinition } from './check-globals.js';
 import { checkSystems } from './check-systems.js';
 import { isSpaceDefinition, type SpaceDefinition } from './define-space.js';
 import { PlayerEntity } from './player-entity.js';
@@ -52,6 +53,13 @@ export interface GameDefinition {
    * players stay in the lobby's own world.
    */
   startSpace?: string;
+  /**
+   * Global entities by name: singletons of which exactly one instance runs in the cluster (a world
+   * boss, a leaderboard), loaded (or created, the very first time) by one lobby and taken over by
+   * another when that lobby dies or drains. Any server calls one with `global(name)`; see
+   * docs/cluster.md.
+   */
+  globals?: Readonly<Record<string, GlobalDefinition>>;
   /** Runs once the lobby has started, before it takes players: spawn or load world entities here. */
   onStart?(game: GameContext): void | Promise<void>;
   /** Runs when the lobby stops, before its final save. */
@@ -68,7 +76,8 @@ const ENGINE_SERVICES: ReadonlySet<string> = new Set([LOBBY_SESSIONS_SERVICE, GA
  * @throws Error naming what is wrong: a bad name, a player type that is not listed or not a
  *   PlayerEntity, a system without a name or with a bad rate, two systems of one name, a service
  *   that is not a {@link Service} class, a space type with a bad name or not made by
- *   `defineSpace`, a `startSpace` that names no declared space type.
+ *   `defineSpace`, a `startSpace` that names no declared space type, a global with a bad name,
+ *   an undeclared type or an id another global has.
  */
 export function defineGame<G extends GameDefinition>(game: G): Readonly<G> {
   const fail = (message: string): never => {
@@ -82,6 +91,7 @@ export function defineGame<G extends GameDefinition>(game: G): Readonly<G> {
   if (!(game.player.prototype instanceof PlayerEntity)) fail(`player ${game.player.name} does not extend PlayerEntity`);
   checkSystems(game.systems, fail);
   checkSpaces(game, fail);
+  checkGlobals(game.globals, game.entities, fail);
   for (const [name, cls] of Object.entries(game.services ?? {})) {
     if (typeof cls !== 'function' || !(cls.prototype instanceof Service)) fail(`service ${name} is not a Service class`);
     if (ENGINE_SERVICES.has(name)) fail(`service name ${name} is the engine's own`);

@@ -58,6 +58,14 @@ export interface GameContext extends SessionDirectory {
   remote<T = UntypedEntity>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T>;
   /** A proxy for the entity behind a cluster-wide name (see {@link claimName}), looked up at each call. */
   named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T>;
+  /**
+   * A proxy for the game's global entity `name` (declared in `globals`), wherever it runs. While
+   * it is between owners (its lobby died or drained), a call waits for the new owner within its
+   * deadline; a call that reached an owner that died fails at once with RPC_ERR_LINK_LOST. Every
+   * failure of a call is an RpcError by its deadline; `isRetryable(err)` tells which are worth
+   * another try (docs/cluster.md).
+   */
+  global<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T>;
   /** A proxy for service `name` on server `serverId` (a game service's `serverCallable` methods). */
   service<T = UntypedService>(serverId: string, name: string, options?: CallOptions): RemoteService<T>;
   /**
@@ -128,6 +136,10 @@ export class LobbyGameContext implements GameContext {
 
   named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
     return this.options.host.named<T>(name, options);
+  }
+
+  global<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
+    return this.options.host.global<T>(name, options);
   }
 
   service<T = UntypedService>(serverId: string, name: string, options?: CallOptions): RemoteService<T> {

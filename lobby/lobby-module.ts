@@ -27,6 +27,7 @@ import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
 import { LobbyGameMatchmaker } from './game-matchmaker.js';
+import { GlobalEntities } from './global-entities.js';
 import { LobbySpaces } from './game-spaces.js';
 import type { Service } from './service.js';
 import { SessionHost } from './session-host.js';
@@ -69,6 +70,8 @@ export interface LobbyModuleOptions {
   maxTimersPerEntity?: number;
   /** Spaces this lobby hosts at most (`lobby.maxSpaces`; default 1,000; see SpaceHostOptions.maxSpaces). */
   maxSpaces?: number;
+  /** Time between two looks at the game's global entities' owners (default 1,000 ms; global-entities.ts). */
+  globalCheckMs?: number;
   /** Life of an entity's ownership claim unless renewed (`store.claimTtlMs`). */
   claimTtlMs?: number;
   /** Period of the renewal of claims (`store.claimRenewMs`). */
@@ -110,6 +113,7 @@ export class LobbyModule implements Module {
   private unsubscribe: (() => void) | undefined;
   private context: LobbyGameContext | undefined;
   private hub: ScopedPubSub | undefined;
+  private globals: GlobalEntities | undefined;
   private services: Service[] = [];
   private gameStarted = false;
 
@@ -240,6 +244,7 @@ export class LobbyModule implements Module {
     rpc.serve(SPACE_SERVICE, new SpaceService(localSpaces), SPACE_SERVICE_METHODS);
     rpc.targets.setEntities(worlds);
     this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt) });
+    this.globals = new GlobalEntities({ globals: game.globals ?? {}, discovery: this.options.discovery, persistence, world: worlds, serverId: () => rpc.serverId, clock, logger, ...(this.options.globalCheckMs === undefined ? {} : { checkIntervalMs: this.options.globalCheckMs }) });
     this.worlds = worlds;
     this.spaceHost = spaces;
     this.timers = timers;
@@ -266,6 +271,8 @@ export class LobbyModule implements Module {
     if (this.gameStarted) throw new Error('LobbyModule.startGame: the game has started already');
     this.gameStarted = true;
     for (const service of this.services) await service.onStart();
+    // The globals without an owner are taken before the game's own start, which may call them.
+    await this.globals?.start();
     await this.options.game.onStart?.(context);
     this.loop.start();
   }
@@ -285,6 +292,8 @@ export class LobbyModule implements Module {
       await this.stopGame();
       // Server calls to NPCs and world entities queued before the refusal change state too.
       await Promise.all(worlds.list().map((entity) => entity.queue.settle(this.options.clock, settleWaitMs)));
+      // Saved and let go, so that another lobby takes them over while this one stops.
+      await this.globals?.drain();
       // Kept spaces list their entities; the final flush saves them.
       await this.spaceHost?.drain();
     });
@@ -293,6 +302,7 @@ export class LobbyModule implements Module {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.globals?.stop();
     this.loop?.stop();
     this.spaceHost?.stop();
     await this.stopGame();

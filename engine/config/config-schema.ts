@@ -369,6 +369,11 @@ export const configSchema = object({
      * answers SPACE_ERR_TOO_MANY, and cluster-wide creation tries the other lobbies.
      */
     maxSpaces: count(1, 1_000_000),
+    /**
+     * Time between two looks at the owners of the game's global entities: a global without a live
+     * owner is taken by a lobby within about this time (and at once when its old owner leaves).
+     */
+    globalCheckMs: count(50, 600_000),
   }),
   /** The matchmaker (docs/matchmaking.md); runs in the services and standalone roles. */
   matchmaker: object({

@@ -19,6 +19,8 @@ export interface EntityHost {
   remote<T = UntypedEntity>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T>;
   /** A proxy for the entity behind a cluster-wide name (RpcNode.named). */
   named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T>;
+  /** A proxy for global entity `name`, whose calls wait for an owner during a handover (RpcNode.global). */
+  global<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T>;
   /** A proxy for service `name` on `serverId` (RpcNode.service). */
   service<T = UntypedService>(serverId: string, name: string, options?: CallOptions): RemoteService<T>;
   /**
@@ -37,6 +39,7 @@ export interface EntityHostParts {
     readonly serverId: string;
     remote<T>(mailbox: Mailbox, options?: CallOptions): RemoteEntity<T>;
     named<T>(name: string, options?: CallOptions): RemoteEntity<T>;
+    global<T>(name: string, options?: CallOptions): RemoteEntity<T>;
     service<T>(serverId: string, name: string, options?: CallOptions): RemoteService<T>;
   };
   persistence: Pick<EntityPersistence, 'load' | 'releaseClaim' | 'saveAndUnload'>;
@@ -51,6 +54,9 @@ export function createEntityHost({ rpc, persistence }: EntityHostParts): EntityH
     },
     named<T>(name: string, options?: CallOptions) {
       return rpc.named<T>(name, options);
+    },
+    global<T>(name: string, options?: CallOptions) {
+      return rpc.global<T>(name, options);
     },
     service<T>(serverId: string, name: string, options?: CallOptions) {
       return rpc.service<T>(serverId, name, options);

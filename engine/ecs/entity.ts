@@ -293,6 +293,15 @@ export abstract class Entity {
   }
 
   /**
+   * A proxy for the game's global entity `name` (declared in the game's `globals`), wherever it
+   * runs; during a handover between owners a call waits for the new one within its deadline.
+   * @throws Error when the entity is destroyed, or its world has no host.
+   */
+  global<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
+    return this.host('global').global<T>(name, options);
+  }
+
+  /**
    * A proxy for service `name` on server `serverId`.
    * @throws Error when the entity is destroyed, or its world has no host.
    */

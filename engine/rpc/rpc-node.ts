@@ -23,6 +23,7 @@ import { Peer, PendingCall } from './peer.js';
 import { PeerLinks } from './peer-links.js';
 import { MIN_RPC_SECRET_BYTES } from '../config/check-rpc-secret.js';
 import type { PendingHandshakeLimits } from './pending-handshakes.js';
+import { globalEntity } from './global-proxy.js';
 import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
 import { Targets, type EntityDirectory } from './targets.js';
 import type { TraceContext } from './trace-context.js';
@@ -280,6 +281,16 @@ export class RpcNode implements Module {
    */
   named<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
     return remoteEntity<T>(this, () => this.options.resolveName?.(name) ?? new RpcError('RPC_ERR_UNKNOWN_NAME', name), options);
+  }
+
+  /**
+   * A proxy for global entity `name` (global-proxy.ts): while no live owner holds it, a call
+   * waits for one within its deadline (`timeoutMs`, default the node's); a call whose owner died
+   * under it fails at once with `RPC_ERR_LINK_LOST`.
+   */
+  global<T = UntypedEntity>(name: string, options?: CallOptions): RemoteEntity<T> {
+    const parts = { caller: this, resolve: (key: string) => this.options.resolveName?.(key), clock: this.options.clock };
+    return globalEntity<T>(parts, name, { ...options, timeoutMs: options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs });
   }
 
   /** Counters and gauges for metrics. */

@@ -40,7 +40,7 @@ export class Experience extends Component {
   private async record(what: string): Promise<void> {
     const hero = playerOf(this);
     try {
-      await hero.named<LeaderboardEntity>(LEADERBOARD.name).Ranking.record(hero.id, this.xp);
+      await hero.global<LeaderboardEntity>(LEADERBOARD.global).Ranking.record(hero.id, this.xp);
     } catch (err) {
       hero.logger.warn(`the leaderboard was not told of ${what}`, { err });
     }

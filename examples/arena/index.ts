@@ -11,6 +11,7 @@ import { Hero } from './hero.js';
 import { Leaderboard } from './leaderboard.js';
 import { LeaderboardService } from './leaderboard-service.js';
 import { Referee } from './match-referee.js';
+import { LEADERBOARD } from './rules.js';
 import { Monster } from './monster.js';
 import { spaces } from './spaces.js';
 import { startArena } from './start.js';
@@ -23,5 +24,7 @@ export default defineGame({
   spaces,
   startSpace: 'field',
   services: { arena: ArenaService, leaderboard: LeaderboardService },
+  // One leaderboard in the whole cluster: a lobby runs it, another takes it over if that one goes.
+  globals: { [LEADERBOARD.global]: { type: 'Leaderboard', id: LEADERBOARD.id } },
   onStart: startArena,
 });

@@ -82,8 +82,19 @@ describe('the leaderboard', () => {
     expect(board.entries).toEqual([]);
   });
 
-  it('answers ARENA_ERR_NO_LEADERBOARD when the leaderboard cannot be reached', async () => {
+  it('is a global of the game: lost, it is taken again from the store, and a call made meanwhile waits for it', async () => {
     server = await startArena();
+    const client = await server.connect({ transport: 'tcp' });
+    const lost = server.find(LEADERBOARD.id)!;
+    lost.destroy();
+    expect(await client.request('leaderboard.top')).toEqual([]);
+    expect(server.find(LEADERBOARD.id)).toBeDefined();
+    expect(server.find(LEADERBOARD.id)).not.toBe(lost);
+  });
+
+  it('answers ARENA_ERR_NO_LEADERBOARD when no lobby runs the leaderboard within the wait', async () => {
+    // No look at the globals' owners before the wait ends: the lost leaderboard stays lost.
+    server = await startArena({ globalCheckMs: 600_000 });
     const client = await server.connect({ transport: 'tcp' });
     server.find(LEADERBOARD.id)!.destroy();
     await expect(client.request('leaderboard.top')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_NO_LEADERBOARD' });

@@ -1,7 +1,7 @@
 /**
- * The leaderboard: ONE entity in the whole cluster, saved, behind the cluster-wide name
- * `arena.leaderboard` (claimed by the lobby that loads it, see start.ts). Heroes on any lobby
- * record their experience with `named(LEADERBOARD.name).Ranking.record(...)`; the
+ * The leaderboard: ONE entity in the whole cluster, saved, the game's global `leaderboard` (see
+ * index.ts: one lobby runs it, another takes it over when that one dies or drains). Heroes on any
+ * lobby record their experience with `global(LEADERBOARD.global).Ranking.record(...)`; the
  * `leaderboard.top` service reads it the same way. Calls reach it through its own queue, one at a
  * time, so its ranking never sees two updates interleave.
  */

@@ -133,7 +133,10 @@ export function monsterId(index: number, spaceId?: string): string {
 /** The leaderboard entity's id in the store, and the cluster-wide name it is reached by. */
 export const LEADERBOARD = {
   id: 'arena-leaderboard',
-  name: 'arena.leaderboard',
+  /** Its name among the game's globals: `global(LEADERBOARD.global)`. */
+  global: 'leaderboard',
+  /** How long `leaderboard.top` waits for it, a new owner included, before ARENA_ERR_NO_LEADERBOARD. */
+  callTimeoutMs: 2_000,
   /** Most players it ranks. */
   capacity: 100,
   /** Most entries `leaderboard.top` returns. */

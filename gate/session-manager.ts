@@ -20,7 +20,7 @@ import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, UNKNOWN_SESSION_COD
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
 import { GateError } from './errors.js';
-import type { OnlineIndex, OnlineRecord } from './online-index.js';
+import type { OnlineIndex, OnlineRecord } from '../engine/hub/online-index.js';
 import type { ResumeTokens } from './resume-token.js';
 import { Session } from './session.js';
 import { SessionBinding } from './session-binding.js';

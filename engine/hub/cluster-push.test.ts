@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decode } from '../codec/msgpack-codec.js';
 import { MemoryLogger } from '../testing/memory-logger.js';
-import { ClusterPush, type PushNotifier } from './cluster-push.js';
+import { ClusterPush } from './cluster-push.js';
+import { RecordingRpc } from './fixtures/recording-rpc.js';
 import { MemoryOnlineIndex } from './online-index.js';
-
-/** Records the notifications a push sends; `down` lists gates whose sends throw, as an RpcNode's do for a gate that left. */
-class RecordingRpc implements PushNotifier {
-  readonly sent: { gateId: string; service: string; method: string; args: readonly unknown[] }[] = [];
-  readonly down = new Set<string>();
-
-  notify(gateId: string, service: string, method: string, args: readonly unknown[]): void {
-    if (this.down.has(gateId)) throw new Error(`no link to ${gateId}`);
-    this.sent.push({ gateId, service, method, args });
-  }
-}
 
 async function setUp(online: Record<string, [gateId: string, sessionId: string]>): Promise<{ push: ClusterPush; rpc: RecordingRpc; logger: MemoryLogger }> {
   const index = new MemoryOnlineIndex();

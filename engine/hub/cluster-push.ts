@@ -58,7 +58,8 @@ export interface ClusterPushStats {
 /** Pushes to accounts wherever they are connected. */
 export class ClusterPush {
   private readonly codec: MsgpackCodec;
-  private readonly maxUids: number;
+  /** Accounts one push may list. */
+  readonly maxUids: number;
   private readonly counters: ClusterPushStats = { pushes: 0, gateCalls: 0, failures: 0 };
 
   /** @throws RangeError when `maxUids` is not a positive integer. */

@@ -11,6 +11,9 @@ export { Entity, type ComponentData, type EntityClass, type EntitySpawnOptions }
 export type { EntityTimers, TimerHandle } from './engine/ecs/entity-timers.js';
 export type { SpawnOptions, System, World } from './engine/ecs/world.js';
 export type { WorldSpace } from './engine/ecs/world-space.js';
+export type { PushResult } from './engine/hub/cluster-push.js';
+export { HubError, type HubErrorCode } from './engine/hub/errors.js';
+export type { BroadcastOptions, Groups, GroupSettings } from './engine/hub/groups.js';
 export type { Logger } from './engine/log/types.js';
 export { MatchError, type MatchErrorCode } from './engine/matchmaking/errors.js';
 export type { MatchSpaceData, TicketState, TicketStatus } from './engine/matchmaking/matchmaker-contract.js';

@@ -325,7 +325,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     now: () => clock.now(),
     state: () => life.state,
     checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
-    load: () => ({ ...(gate ? { gateSessions: gate.sessions.count, gateConnections: gate.connectionCount, gatePending: gate.pendingCount } : {}), ...(lobby ? { lobbySessions: lobby.sessionCount, entities: lobby.entityCount, saveQueue: lobby.saveQueue } : {}), clusterServers: discovery.servers().length, timers: timers.size }),
+    load: () => ({ ...(gate ? { gateSessions: gate.sessions.count, gateConnections: gate.connectionCount, gatePending: gate.pendingCount, gatePushes: gate.sessions.pushesReceived } : {}), ...(lobby ? { lobbySessions: lobby.sessionCount, entities: lobby.entityCount, saveQueue: lobby.saveQueue } : {}), clusterServers: discovery.servers().length, timers: timers.size }),
   });
   return { config, logger, life, rpc, discovery, http, lobby, gate, login, play, matchmaker, watchdog, store, game, push, groups };
 }

@@ -71,6 +71,7 @@ export class SessionManager implements GateSessions {
   private readonly byUid = new Map<string, Session>();
   private readonly binding: SessionBinding;
   private readonly takeover: SessionTakeover;
+  private pushes = 0;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.binding = new SessionBinding(options);
@@ -80,6 +81,11 @@ export class SessionManager implements GateSessions {
   /** Sessions held, attached or waiting to be resumed. */
   get count(): number {
     return this.sessions.size;
+  }
+
+  /** `push` calls received from lobbies (one per gate however many sessions each lists), for /health. */
+  get pushesReceived(): number {
+    return this.pushes;
   }
 
   /** `sys.auth`: verifies the token, resumes or creates the session, binds it. */
@@ -168,6 +174,7 @@ export class SessionManager implements GateSessions {
 
   /** From a lobby: sends `body` on `route` to each listed session here. */
   async push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void> {
+    this.pushes++;
     for (const id of sessionIds) {
       try {
         this.sessions.get(id)?.agent?.push(route, body);

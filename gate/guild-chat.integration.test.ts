@@ -2,7 +2,7 @@
  * Pushes to accounts anywhere and groups in a real cluster (main.ts processes on the harness's
  * etcd, FerretDB and Redis: two gates, three lobbies) running gate/fixtures/guild-game.ts, the hub
  * in Redis. Six players, three on each gate, their avatars spread over the three lobbies, chat in
- * a guild: every line reaches every other member once. A push to accounts anywhere reaches them
+ * a guild: every line (long enough to be compressed) reaches every other member once. A push to accounts anywhere reaches them
  * on both gates and reports the account that is not logged in.
  *
  * The group of 2,000 is 2,000 accounts written into the cluster's online index as logged in on
@@ -86,13 +86,15 @@ describe('guild chat, pushes and groups across two gates and three lobbies', () 
     expect(new Set(await Promise.all(players.map((p) => p.client.request('guild.where'))))).toEqual(new Set(lobbyIds));
     for (const { client } of players) await client.request('guild.join', 'guild:1');
 
-    const results = await Promise.all(players.map((p, i) => p.client.request<PushResult>('guild.say', 'guild:1', `hello from ${i}`)));
+    // Lines long enough to be compressed: each gate compresses a line once for its listeners.
+    const line = (i: number): string => `hello from ${i} ${'.'.repeat(2_000)}`;
+    const results = await Promise.all(players.map((p, i) => p.client.request<PushResult>('guild.say', 'guild:1', line(i))));
     for (const result of results) expect(result).toEqual({ gates: 2, offline: [], unreached: [] });
     await waitUntil('every member heard every other', () => players.every((p) => p.lines.length >= PLAYERS - 1), 15_000, 50);
 
     for (const [i, player] of players.entries()) {
       const heard = player.lines.map((l) => l.text).sort();
-      expect(heard).toEqual(players.map((_, j) => `hello from ${j}`).filter((_, j) => j !== i).sort());
+      expect(heard).toEqual(players.map((_, j) => line(j)).filter((_, j) => j !== i).sort());
     }
     // The lines came from the lobbies the speakers' avatars are on: all three.
     expect(new Set(players.flatMap((p) => p.lines.map((l) => l.lobby)))).toEqual(new Set(lobbyIds));

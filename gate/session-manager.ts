@@ -25,6 +25,7 @@ import type { ResumeTokens } from './resume-token.js';
 import { Session } from './session.js';
 import { SessionBinding } from './session-binding.js';
 import { SessionTakeover } from './session-takeover.js';
+import { SharedPush } from './shared-push.js';
 
 /** Checks a login token; rejects when it is not valid. */
 export interface TokenCheck {
@@ -175,9 +176,11 @@ export class SessionManager implements GateSessions {
   /** From a lobby: sends `body` on `route` to each listed session here. */
   async push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void> {
     this.pushes++;
+    // Encoded (and compressed) once for all the listed sessions, not once each.
+    const shared = new SharedPush(route, body);
     for (const id of sessionIds) {
       try {
-        this.sessions.get(id)?.agent?.push(route, body);
+        this.sessions.get(id)?.agent?.pushShared(shared);
       } catch (err) {
         // One client that cannot take it (too large for it) must not cost the others theirs.
         this.options.logger.warn('gate: push not delivered', { session: id, route, err });

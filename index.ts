@@ -11,7 +11,9 @@ export { Entity, type ComponentData, type EntityClass, type EntitySpawnOptions }
 export type { EntityTimers, TimerHandle } from './engine/ecs/entity-timers.js';
 export type { SpawnOptions, System, World } from './engine/ecs/world.js';
 export type { WorldSpace } from './engine/ecs/world-space.js';
+export type { PushResult } from './engine/hub/cluster-push.js';
 export { HubError, type HubErrorCode } from './engine/hub/errors.js';
+export type { BroadcastOptions, Groups, GroupSettings } from './engine/hub/groups.js';
 export type { PubSub, SubscribeOptions, Subscription, TopicHandler } from './engine/hub/pub-sub.js';
 export { SESSION_EVENTS_TOPIC, subscribeSessionEvents, type SessionEvent, type SessionEventKind } from './engine/hub/session-events.js';
 export type { Logger } from './engine/log/types.js';

@@ -31,8 +31,13 @@ import { SystemClock, type Clock } from './engine/timer/clock.js';
 import { createTimerService } from './engine/timer/timer-service.js';
 import { createGate } from './gate/create-gate.js';
 import type { Gate } from './gate/gate.js';
-import { MemoryOnlineIndex, type OnlineIndex } from './gate/online-index.js';
-import { RedisOnlineIndex } from './gate/redis-online-index.js';
+import { ClusterPush } from './engine/hub/cluster-push.js';
+import type { Groups } from './engine/hub/groups.js';
+import { MemoryGroups } from './engine/hub/memory-groups.js';
+import { MemoryOnlineIndex, type OnlineIndex } from './engine/hub/online-index.js';
+import { RedisGroups } from './engine/hub/redis-groups.js';
+import { RedisOnlineIndex } from './engine/hub/redis-online-index.js';
+import { leaveGroupsWhenOffline } from './gate/offline-leaves-groups.js';
 import { publishSessionEvents } from './gate/session-events-publisher.js';
 import type { GameDefinition } from './lobby/define-game.js';
 import { LOBBY_ERRORS } from './lobby/errors.js';
@@ -115,6 +120,10 @@ export interface Server {
   readonly store: StoreModule | undefined;
   /** The game the lobby runs, when this role hosts one. */
   readonly game: GameDefinition | undefined;
+  /** Pushes to accounts anywhere, on every role (the lobby's `game.push`). */
+  readonly push: ClusterPush;
+  /** Groups of accounts, on every role (the lobby's `game.groups`): in Redis when `hub.backend` is `redis`. */
+  readonly groups: Groups;
 }
 
 /**
@@ -184,6 +193,14 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   // In one process the gate and the login service look for a server of the standalone type.
   const peerType = (type: string): string => (standalone ? 'standalone' : type);
 
+  // Which gate holds each account. A gate's is in Redis when gates share it; every other role reads
+  // the gates' one there when the hub is in Redis (a matchmaker of a cluster always does); in one
+  // process the gate, the lobby and the matchmaker share the one in memory.
+  const redisIndex = hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker || config.hub.backend === 'redis';
+  const online: OnlineIndex = redisIndex ? new RedisOnlineIndex(redis!, { ttlMs: config.gate.onlineTtlMs, prefix: config.redis.prefix }) : new MemoryOnlineIndex();
+  const push = new ClusterPush({ online, rpc, logger: logger.child({ component: 'hub' }) });
+  const groups: Groups = config.hub.backend === 'redis' ? new RedisGroups(redis!, push, { prefix: config.redis.prefix }) : new MemoryGroups(push);
+
   const lobby =
     hostsLobby && game
       ? life.add(
@@ -209,6 +226,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             claimWaitMs: config.store.claimWaitMs,
             // The game starts after the registration below, under the server's final id.
             deferGameStart: true,
+            messaging: { push, groups },
             sessions: {
               maxQueuedPerSession: config.lobby.maxQueuedPerSession,
               maxUnauthenticatedInFlight: config.lobby.maxUnauthenticatedInFlight,
@@ -237,10 +255,6 @@ export async function createServer(options: ServerOptions): Promise<Server> {
         ),
       )
     : undefined;
-  // A gate's online index is in Redis when gates share it; a matchmaker of a cluster reads the gates' one there.
-  const redisIndex = hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker;
-  let online: OnlineIndex | undefined;
-  if (hostsGate || hostsMatchmaker) online = redisIndex ? new RedisOnlineIndex(redis!, { ttlMs: config.gate.onlineTtlMs, prefix: config.redis.prefix }) : new MemoryOnlineIndex();
   let gate: Gate | undefined;
   if (hostsGate) {
     // Built on first use: in one process the login service's key exists only once it has started.
@@ -269,10 +283,11 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     // Every gate derives the resume-token key from the cluster secret: a session resumes on any of them.
     const clusterSecret = config.rpc.secret === undefined ? {} : { clusterSecret: Buffer.from(config.rpc.secret, 'utf8') };
     gate = life.add(
-      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online!, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret }),
+      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret }),
     );
     // Binds, rebinds and closes go to the cluster's session-events topic; the hub stops after the gate, so the last closes go out too.
     publishSessionEvents({ source: gate.sessions.events, hub, gateId: () => rpc.serverId, clock, logger: logger.child({ component: 'gate' }) });
+    leaveGroupsWhenOffline(gate.sessions.events, groups, clock, logger.child({ component: 'gate' }));
   }
   // Served before this server registers, so that a lobby that sees it finds the service.
   const matchmaker = hostsMatchmaker
@@ -281,7 +296,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
           settings: config.matchmaker,
           rpc,
           store: config.matchmaker.store === 'redis' ? new RedisTicketStore(redis!, { prefix: config.redis.prefix }) : new MemoryTicketStore(),
-          online: online!,
+          online,
           launcher: new ClusterMatchLauncher({ rpc, discovery, lobbyType: peerType('lobby'), callTimeoutMs: config.matchmaker.callTimeoutMs, logger: logger.child({ component: 'matchmaker' }) }),
           clock,
           timers,
@@ -325,7 +340,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     now: () => clock.now(),
     state: () => life.state,
     checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
-    load: () => ({ ...(gate ? { gateSessions: gate.sessions.count, gateConnections: gate.connectionCount, gatePending: gate.pendingCount } : {}), ...(lobby ? { lobbySessions: lobby.sessionCount, entities: lobby.entityCount, saveQueue: lobby.saveQueue } : {}), clusterServers: discovery.servers().length, timers: timers.size }),
+    load: () => ({ ...(gate ? { gateSessions: gate.sessions.count, gateConnections: gate.connectionCount, gatePending: gate.pendingCount, gatePushes: gate.sessions.pushesReceived } : {}), ...(lobby ? { lobbySessions: lobby.sessionCount, entities: lobby.entityCount, saveQueue: lobby.saveQueue } : {}), clusterServers: discovery.servers().length, timers: timers.size }),
   });
-  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game };
+  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game, push, groups };
 }

@@ -10,6 +10,7 @@ import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { GateProtocol, type GateProtocolSettings } from '../engine/protocol/gate-protocol.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
 import type { Message } from '../engine/protocol/message.js';
+import type { SharedPush } from './shared-push.js';
 import { decode, encode } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import type { ClientTransport } from './client-transport.js';
@@ -121,6 +122,13 @@ export class Agent {
   push(route: string, body: Uint8Array): void {
     if (!this.protocol.isOpen) return;
     this.send({ kind: MESSAGE_KIND.PUSH, route, payload: body });
+  }
+
+  /** Sends a push shared with other connections: its message is encoded once for all of them (shared-push.ts). */
+  pushShared(push: SharedPush): void {
+    if (!this.protocol.isOpen) return;
+    this.protocol.sendEncoded(push.bytesFor(this.protocol.encoding!));
+    this.context.scheduleFlush(this);
   }
 
   /** Closes the connection with a KICK for `error`: the client reads its short message, the log its detail. */

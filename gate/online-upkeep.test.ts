@@ -3,7 +3,7 @@ import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discove
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
-import { MemoryOnlineIndex, type OnlineRecord } from './online-index.js';
+import { MemoryOnlineIndex, type OnlineRecord } from '../engine/hub/online-index.js';
 import { OnlineUpkeep } from './online-upkeep.js';
 
 const TTL_MS = 30_000;

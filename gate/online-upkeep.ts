@@ -14,7 +14,7 @@
 import type { Discovery, ServerInfo } from '../engine/cluster/discovery.js';
 import type { Logger } from '../engine/log/types.js';
 import type { TimerId, TimerService } from '../engine/timer/timer-service.js';
-import type { OnlineIndex, OnlineRecord } from './online-index.js';
+import type { OnlineIndex, OnlineRecord } from '../engine/hub/online-index.js';
 
 /** What an {@link OnlineUpkeep} needs. */
 export interface OnlineUpkeepOptions {

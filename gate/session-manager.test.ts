@@ -20,7 +20,7 @@ import { LOBBY_ERRORS } from '../lobby/errors.js';
 import { CLIENT_ARGS_LIMITS } from '../lobby/lobby-defaults.js';
 import { testGateOptions } from './fixtures/test-gate-options.js';
 import { Gate } from './gate.js';
-import { MemoryOnlineIndex } from './online-index.js';
+import { MemoryOnlineIndex } from '../engine/hub/online-index.js';
 
 /** A lobby that checks arguments as a real one does and answers with its own id. */
 class TestLobby implements LobbySessions {

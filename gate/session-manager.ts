@@ -20,12 +20,13 @@ import { GATE_SERVICE, LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, UNKNOWN_SESSION_COD
 import type { TimerService } from '../engine/timer/timer-service.js';
 import type { Agent } from './agent.js';
 import { GateError } from './errors.js';
-import type { OnlineIndex, OnlineRecord } from './online-index.js';
+import type { OnlineIndex, OnlineRecord } from '../engine/hub/online-index.js';
 import type { ResumeTokens } from './resume-token.js';
 import { Session } from './session.js';
 import { SessionBinding } from './session-binding.js';
 import { SessionEventSource } from './session-event-source.js';
 import { SessionTakeover } from './session-takeover.js';
+import { SharedPush } from './shared-push.js';
 
 /** Checks a login token; rejects when it is not valid. */
 export interface TokenCheck {
@@ -74,6 +75,7 @@ export class SessionManager implements GateSessions {
   private readonly takeover: SessionTakeover;
   /** Binds, rebinds and closes of this gate's sessions, as they happen (session-events-publisher.ts publishes them). */
   readonly events: SessionEventSource;
+  private pushes = 0;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.events = new SessionEventSource(options.logger);
@@ -84,6 +86,11 @@ export class SessionManager implements GateSessions {
   /** Sessions held, attached or waiting to be resumed. */
   get count(): number {
     return this.sessions.size;
+  }
+
+  /** `push` calls received from lobbies (one per gate however many sessions each lists), for /health. */
+  get pushesReceived(): number {
+    return this.pushes;
   }
 
   /** `sys.auth`: verifies the token, resumes or creates the session, binds it. */
@@ -172,9 +179,12 @@ export class SessionManager implements GateSessions {
 
   /** From a lobby: sends `body` on `route` to each listed session here. */
   async push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void> {
+    this.pushes++;
+    // Encoded (and compressed) once for all the listed sessions, not once each.
+    const shared = new SharedPush(route, body);
     for (const id of sessionIds) {
       try {
-        this.sessions.get(id)?.agent?.push(route, body);
+        this.sessions.get(id)?.agent?.pushShared(shared);
       } catch (err) {
         // One client that cannot take it (too large for it) must not cost the others theirs.
         this.options.logger.warn('gate: push not delivered', { session: id, route, err });

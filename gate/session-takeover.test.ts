@@ -19,7 +19,7 @@ import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
 import { testGateOptions } from './fixtures/test-gate-options.js';
 import { Gate } from './gate.js';
-import { MemoryOnlineIndex } from './online-index.js';
+import { MemoryOnlineIndex } from '../engine/hub/online-index.js';
 
 /** A lobby that answers every request with its own id, and records binds and closes. */
 class TestLobby implements LobbySessions {

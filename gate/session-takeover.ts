@@ -13,7 +13,7 @@ import type { Logger } from '../engine/log/types.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_SERVICE } from '../engine/session/session-contract.js';
 import { GateError } from './errors.js';
-import type { OnlineIndex } from './online-index.js';
+import type { OnlineIndex } from '../engine/hub/online-index.js';
 import type { ResumeClaims } from './resume-token.js';
 
 /** What a {@link SessionTakeover} needs. */

@@ -4,6 +4,8 @@
  * mailbox, `remote`, timers, …), see engine/ecs/entity.ts.
  */
 import type { Mailbox } from '../engine/cluster/discovery.js';
+import type { ClusterPush, PushResult } from '../engine/hub/cluster-push.js';
+import type { Groups } from '../engine/hub/groups.js';
 import type { EntityHost } from '../engine/ecs/entity-host.js';
 import type { Entity, EntityClass } from '../engine/ecs/entity.js';
 import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
@@ -76,6 +78,15 @@ export interface GameContext extends SessionDirectory {
   claimName(name: string, entity: Entity): Promise<boolean>;
   /** Gives back a name this lobby claimed (a match that ended); no-op for a name it does not hold. */
   releaseName(name: string): Promise<void>;
+  /**
+   * Pushes `body` on `route` to accounts wherever they are connected: one push per gate holding
+   * any of them, the body encoded once (docs/cluster.md). An account not logged in is reported in
+   * `offline`, not an error.
+   * @throws HubError HUB_ERR_PUSH_TOO_MANY past 10,000 accounts; CodecError for a body msgpack cannot carry.
+   */
+  push(uids: readonly string[], route: string, body: unknown): Promise<PushResult>;
+  /** Named groups of accounts shared by every server: join, leave, members, broadcast (docs/cluster.md). */
+  readonly groups: Groups;
 }
 
 /** What a {@link LobbyGameContext} is built from. */
@@ -91,6 +102,9 @@ export interface LobbyGameContextOptions {
   directory: SessionDirectory;
   hub: PubSub;
   matchmaker: GameMatchmaker;
+  /** Pushes to accounts anywhere. */
+  push: ClusterPush;
+  groups: Groups;
   clock: Clock;
   logger: Logger;
 }
@@ -101,12 +115,14 @@ export class LobbyGameContext implements GameContext {
   readonly matchmaker: GameMatchmaker;
   readonly spaces: GameSpaces;
   readonly hub: PubSub;
+  readonly groups: Groups;
 
   constructor(private readonly options: LobbyGameContextOptions) {
     this.logger = options.logger;
     this.hub = options.hub;
     this.matchmaker = options.matchmaker;
     this.spaces = options.spaces;
+    this.groups = options.groups;
   }
 
   get serverId(): string {
@@ -152,6 +168,10 @@ export class LobbyGameContext implements GameContext {
 
   releaseName(name: string): Promise<void> {
     return this.options.releaseName(name);
+  }
+
+  push(uids: readonly string[], route: string, body: unknown): Promise<PushResult> {
+    return this.options.push.push(uids, route, body);
   }
 
   sessions(): ReturnType<SessionDirectory['sessions']> {

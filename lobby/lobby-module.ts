@@ -15,6 +15,10 @@ import type { Discovery } from '../engine/cluster/discovery.js';
 import { MemoryPubSub } from '../engine/hub/memory-pub-sub.js';
 import type { PubSub } from '../engine/hub/pub-sub.js';
 import { ScopedPubSub } from '../engine/hub/scoped-pub-sub.js';
+import { ClusterPush } from '../engine/hub/cluster-push.js';
+import type { Groups } from '../engine/hub/groups.js';
+import { MemoryGroups } from '../engine/hub/memory-groups.js';
+import { MemoryOnlineIndex } from '../engine/hub/online-index.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
 import type { Store } from '../engine/persist/store.js';
@@ -48,6 +52,12 @@ export interface LobbyModuleOptions {
   discovery: Discovery;
   /** The server type of gates: `gate`, or `standalone` in one process. */
   gateType: string;
+  /**
+   * What `game.push` and `game.groups` use: the server's push to accounts anywhere and its
+   * groups (server.ts builds them on the cluster's online index). Default: both in this lobby's
+   * memory over an online index of its own, in which no account is logged in.
+   */
+  messaging?: { push: ClusterPush; groups: Groups };
   /** Where `game.matchmaker` finds matchmakers: their server type (default `services`) and each call's deadline (default 5,000 ms). */
   matchmaker?: { type: string; callTimeoutMs: number };
   store: () => Store;
@@ -218,6 +228,8 @@ export class LobbyModule implements Module {
     // The player's space sends a client that resumed on a new connection a fresh snapshot.
     host.onResumed((avatar) => spaces.resync(avatar));
     const avatarOf = (uid: string): PlayerEntity | undefined => host.avatarOf(uid);
+    const push = this.options.messaging?.push ?? new ClusterPush({ online: new MemoryOnlineIndex(), rpc, logger });
+    const groups = this.options.messaging?.groups ?? new MemoryGroups(push);
     const localSpaces = new LobbySpaces({ host: spaces, avatarOf });
     const hub = new ScopedPubSub(this.options.hub ?? new MemoryPubSub({ logger }));
     const context = new LobbyGameContext({
@@ -230,6 +242,8 @@ export class LobbyModule implements Module {
       directory: host,
       hub,
       matchmaker: new LobbyGameMatchmaker({ rpc, discovery: this.options.discovery, type: this.options.matchmaker?.type ?? 'services', callTimeoutMs: this.options.matchmaker?.callTimeoutMs ?? 5_000 }),
+      push,
+      groups,
       clock: gameClock,
       logger: logger.child({ game: game.name }),
     });

@@ -9,6 +9,7 @@ import { CLOSED, encodeKick, decodeKick, TRANSPORT_CLOSED, type CloseReason } fr
 import type { Message } from './message.js';
 import { PacketDecoder, type Packet } from './packet-decoder.js';
 import { encodePacket } from './packet-encoder.js';
+import type { MessageEncoding } from './message-encoder.js';
 import { SecureChannel, type ChannelSettings } from './secure-channel.js';
 
 /** Largest packet a gate accepts before the channel is open: a HANDSHAKE is small. */
@@ -95,6 +96,22 @@ export abstract class ConnectionCore<Hello> {
   send(message: Message): void {
     if (!this.channel || !this.established || this.closed) throw new Error('protocol: send on a connection that is not open');
     this.channel.queue(message);
+  }
+
+  /** How the open channel encodes messages; undefined until it is open. */
+  get encoding(): MessageEncoding | undefined {
+    return this.channel?.encoding;
+  }
+
+  /**
+   * Queues a message encoded already with this connection's {@link encoding} (encodeMessage);
+   * it goes out at the next {@link flush}.
+   * @throws Error when the connection is not open (a programmer error).
+   * @throws ProtocolError PROTOCOL_ERR_MESSAGE_TOO_LARGE when the message can never fit a packet.
+   */
+  sendEncoded(bytes: Uint8Array): void {
+    if (!this.channel || !this.established || this.closed) throw new Error('protocol: send on a connection that is not open');
+    this.channel.queueEncoded(bytes);
   }
 
   /** Writes the queued messages as one packet. */

@@ -48,7 +48,20 @@ export class SecureChannel {
    * @throws ProtocolError PROTOCOL_ERR_MESSAGE_TOO_LARGE when the message can never fit.
    */
   queue(message: Message): void {
-    const bytes = encodeMessage(message, this.settings.encoding);
+    this.queueEncoded(encodeMessage(message, this.settings.encoding));
+  }
+
+  /** How this channel encodes messages: messages encoded alike may be shared ({@link queueEncoded}). */
+  get encoding(): MessageEncoding {
+    return this.settings.encoding;
+  }
+
+  /**
+   * Queues a message encoded already with this channel's {@link encoding} (one push encoded and
+   * compressed once for many connections), as {@link queue} does.
+   * @throws ProtocolError PROTOCOL_ERR_MESSAGE_TOO_LARGE when the message can never fit.
+   */
+  queueEncoded(bytes: Uint8Array): void {
     const size = batchedSize(bytes);
     const room = this.settings.maxPacketBytes - TAG_BYTES;
     if (size > room) throw new ProtocolError('PROTOCOL_ERR_MESSAGE_TOO_LARGE', `message of ${size} bytes does not fit a packet of ${room}`);

@@ -1,7 +1,8 @@
 /**
  * The arena's client service: `arena.look` (what the player's hero sees, on request; clients
- * also get it synced every tick in `client.world`), and the 2v2 queue: `arena.queue`,
- * `arena.cancel`, and `arena.leave` to go back from a match to the field. Its referees call
+ * also get it synced every tick in `client.world`), the 2v2 queue: `arena.queue`,
+ * `arena.cancel`, and `arena.leave` to go back from a match to the field, and the team chat of a
+ * match, `arena.chat`, on a group per team (`team:<match id>:<team>`). Its referees call
  * `endMatch` (server-callable) when a match is over: the service reaches the lobby's spaces,
  * which entities do not.
  */
@@ -12,7 +13,7 @@ import { Experience } from './experience.js';
 import { Hero } from './hero.js';
 import type { MatchOutcome, MatchResult } from './match-referee.js';
 import { Monster } from './monster.js';
-import { FIELD, MATCH, teamOf } from './rules.js';
+import { FIELD, MATCH, teamGroup, teamOf } from './rules.js';
 
 /** One creature as a client sees it. */
 export interface Seen {
@@ -34,9 +35,16 @@ export interface View {
   monsters: Seen[];
 }
 
-/** The client's view of the arena, and the match queue. */
+/** A line of a team chat, as `arena.chat` pushes it to the team. */
+export interface TeamChatLine {
+  /** The uid of the player who said it. */
+  from: string;
+  text: string;
+}
+
+/** The client's view of the arena, the match queue and the team chat. */
 export class ArenaService extends Service {
-  static override clientCallable = ['look', 'queue', 'cancel', 'leave'];
+  static override clientCallable = ['look', 'queue', 'cancel', 'leave', 'chat'];
   static override serverCallable = ['endMatch'];
 
   /** The caller's hero and what it sees: the heroes and monsters of its space within `FIELD.viewRadius`. */
@@ -88,8 +96,26 @@ export class ArenaService extends Service {
    */
   leave(caller: ClientCaller): void {
     const hero = caller.avatar!;
-    if (hero.space?.type !== MATCH.type) throw arenaError('ARENA_ERR_NOT_IN_MATCH');
+    const { matchId, team, uid } = this.matchOf(caller);
+    this.leaveTeamChat(matchId, team, [uid]);
     this.backToField(hero);
+  }
+
+  /**
+   * Says `text` to the caller's team: each player of it, the caller too, is pushed `arena.chat`
+   * (a {@link TeamChatLine}) wherever it is connected. The team's group is filled at its first
+   * line (joining players who are in it already changes nothing) and emptied when the match ends.
+   * @throws GameError ARENA_ERR_NOT_IN_MATCH outside a match; ARENA_ERR_BAD_CHAT for a line that
+   *   is not a string of 1 to `MATCH.maxChatChars` characters.
+   */
+  async chat(caller: ClientCaller, text: unknown): Promise<void> {
+    const { matchId, team, teams, uid } = this.matchOf(caller);
+    if (typeof text !== 'string' || text.length === 0 || text.length > MATCH.maxChatChars) throw arenaError('ARENA_ERR_BAD_CHAT');
+    if (team < 0) throw arenaError('ARENA_ERR_NOT_IN_MATCH');
+    const group = teamGroup(matchId, team);
+    await this.game.groups.join(group, teams[team]!);
+    const line: TeamChatLine = { from: uid, text };
+    await this.game.groups.broadcast(group, 'arena.chat', line);
   }
 
   /**
@@ -101,6 +127,7 @@ export class ArenaService extends Service {
     const space = this.game.spaces.local(outcome.spaceId);
     if (space?.type !== MATCH.type) return;
     const { teams } = space.data as MatchSpaceData;
+    teams.forEach((uids, team) => this.leaveTeamChat(space.id, team, uids));
     for (const player of space.players()) {
       const team = teamOf(teams, player.session?.uid);
       const won = team === outcome.winner;
@@ -109,6 +136,25 @@ export class ArenaService extends Service {
       if (won) void player.get(Experience).countWin(MATCH.winXp);
       this.backToField(player);
     }
+  }
+
+  /**
+   * The caller's match, its teams and the caller's team (-1: on neither).
+   * @throws GameError ARENA_ERR_NOT_IN_MATCH outside a match.
+   */
+  private matchOf(caller: ClientCaller): { matchId: string; team: number; teams: readonly (readonly string[])[]; uid: string } {
+    const id = caller.avatar!.space?.id;
+    const space = id === undefined ? undefined : this.game.spaces.local(id);
+    if (space?.type !== MATCH.type) throw arenaError('ARENA_ERR_NOT_IN_MATCH');
+    const { teams } = space.data as MatchSpaceData;
+    const uid = caller.session!.uid;
+    return { matchId: space.id, team: teamOf(teams, uid), teams, uid };
+  }
+
+  // Not awaited: a player goes back to the field whether or not the group store answers.
+  private leaveTeamChat(matchId: string, team: number, uids: readonly string[]): void {
+    if (team < 0) return;
+    this.game.groups.leave(teamGroup(matchId, team), uids).catch((err: unknown) => this.game.logger.warn('could not leave a team chat', { err, matchId, team }));
   }
 
   // The first field with room, as at login (another opens when all are full). Not awaited: the

@@ -15,6 +15,7 @@ export const ARENA_ERRORS = {
   ARENA_ERR_QUEUE_REFUSED: 'the matchmaker did not queue you',
   ARENA_ERR_IN_MATCH: 'you are in a match already',
   ARENA_ERR_NOT_IN_MATCH: 'you are in no match',
+  ARENA_ERR_BAD_CHAT: 'a chat line is a string of 1 to 200 characters',
 } as const;
 
 /** One of {@link ARENA_ERRORS}. */

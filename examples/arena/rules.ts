@@ -103,6 +103,8 @@ export const MATCH = {
   emptyGraceMs: 10_000,
   /** A player's rating for the matchmaker: this plus its experience. */
   baseRating: 1_000,
+  /** Longest line of the team chat, in characters. */
+  maxChatChars: 200,
 } as const;
 
 /** Where the `slot`-th player (from 0) of team `team` enters a match and respawns. */
@@ -119,6 +121,11 @@ export function teamOf(teams: readonly (readonly string[])[], uid: string | unde
 /** The id of a match's referee, which keeps its score and its time (match-referee.ts). */
 export function refereeId(matchId: string): string {
   return `${matchId}/referee`;
+}
+
+/** The group of team `team` (0 or 1) of match `matchId`: its team chat. */
+export function teamGroup(matchId: string, team: number): string {
+  return `team:${matchId}:${team}`;
 }
 
 /**

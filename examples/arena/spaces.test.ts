@@ -1,12 +1,12 @@
 import type { TestClient, TestServer } from 'tessera/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { View } from './arena-service.js';
+import type { TeamChatLine, View } from './arena-service.js';
 import { Health, Position } from './body.js';
 import { Experience } from './experience.js';
 import { heroOf, killMonster, monster, standNextTo, startArena, ticks } from './fixtures/arena-server.js';
 import type { MatchResult } from './match-referee.js';
 import { spaces, type MatchEntered } from './spaces.js';
-import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId, refereeId } from './rules.js';
+import { FIELD, HERO, MATCH, MONSTER, fieldId, matchSpawn, monsterId, refereeId, teamGroup } from './rules.js';
 
 let server: TestServer;
 
@@ -178,6 +178,26 @@ describe('the end of a match', () => {
     server.tick(ticks(MATCH.emptyGraceMs / 1000));
     await vi.waitFor(() => expect(server.game.spaces.local(match.id)).toBeUndefined());
     expect(server.find(refereeId(match.id))).toBeUndefined();
+  });
+
+  it('carries a team chat line to the speaker\'s team only, and empties the teams\' groups when the match ends (arena.chat)', async () => {
+    const match = await startMatch();
+    const [west, east] = match.teams as [TestClient[], TestClient[]];
+    await west[0]!.request('arena.chat', 'flank left');
+    for (const client of west) expect(await client.nextPush<TeamChatLine>('arena.chat', { timeoutMs: 5_000 })).toEqual({ from: west[0]!.uid, text: 'flank left' });
+    await east[1]!.request('arena.chat', 'hold the middle');
+    for (const client of east) expect(await client.nextPush<TeamChatLine>('arena.chat', { timeoutMs: 5_000 })).toEqual({ from: east[1]!.uid, text: 'hold the middle' });
+    // Each team heard its own line only.
+    for (const client of [...west, ...east]) expect(client.kept('arena.chat')).toEqual([]);
+    expect((await server.game.groups.members(teamGroup(match.id, 0))).sort()).toEqual(west.map((c) => c.uid).sort());
+    await expect(west[1]!.request('arena.chat', '')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_BAD_CHAT' });
+    await expect(west[1]!.request('arena.chat', 'x'.repeat(MATCH.maxChatChars + 1))).rejects.toMatchObject({ serverCode: 'ARENA_ERR_BAD_CHAT' });
+
+    server.tick(ticks(MATCH.durationMs / 1000));
+    await expectEnd(match, { winner: null, kills: [0, 0], reason: 'time' });
+    await vi.waitFor(async () => expect(await server.game.groups.members(teamGroup(match.id, 0))).toEqual([]));
+    expect(await server.game.groups.members(teamGroup(match.id, 1))).toEqual([]);
+    await expect(west[0]!.request('arena.chat', 'anyone?')).rejects.toMatchObject({ serverCode: 'ARENA_ERR_NOT_IN_MATCH' });
   });
 
   it('comes as soon as every match monster is slain, and a slain match monster never respawns', async () => {

@@ -4,7 +4,8 @@
  * that died without anyone cleaning up disappear by themselves.
  *
  * A claim is one `SET … PX … GET` (atomic: two gates claiming at once each learn of the other); a
- * release deletes only its own session, in a Lua script, so a newer login is never erased. A
+ * release deletes only its own session, in a Lua script, so a newer login is never erased. A batch
+ * lookup is MGETs of {@link LOOKUP_BATCH} keys, all in one pipeline: one round trip. A
  * refresh sends its records in batches of {@link REFRESH_BATCH}, all batches in one pipeline: one
  * round trip per refresh however many sessions the gate holds. Removing a departed gate's entries
  * scans the keys in pages and deletes, in a script per page, only values naming that gate.
@@ -14,6 +15,8 @@ import type { OnlineEntry, OnlineIndex, OnlineRecord } from './online-index.js';
 
 /** Records per refresh script: a script blocks Redis while it runs, so each stays short. */
 export const REFRESH_BATCH = 500;
+/** Keys per MGET of a batch lookup: all of a lookup's MGETs go in one pipeline. */
+export const LOOKUP_BATCH = 1_000;
 /** Keys asked for per SCAN page when removing a gate's entries. */
 const SCAN_PAGE = 1_000;
 
@@ -86,6 +89,21 @@ export class RedisOnlineIndex implements OnlineIndex {
   async lookup(uid: string): Promise<OnlineEntry | undefined> {
     this.checkConnected();
     return decode(await this.redis.get(this.key(uid)));
+  }
+
+  async lookupMany(uids: readonly string[]): Promise<(OnlineEntry | undefined)[]> {
+    if (uids.length === 0) return [];
+    this.checkConnected();
+    const pipeline = this.redis.pipeline();
+    for (let start = 0; start < uids.length; start += LOOKUP_BATCH) pipeline.mget(...uids.slice(start, start + LOOKUP_BATCH).map((uid) => this.key(uid)));
+    const results = (await pipeline.exec()) ?? [];
+    const entries: (OnlineEntry | undefined)[] = [];
+    for (const [err, values] of results) {
+      if (err) throw err;
+      for (const value of values as (string | null)[]) entries.push(decode(value));
+    }
+    if (entries.length !== uids.length) throw new Error(`online index: ${entries.length} replies to a lookup of ${uids.length} accounts`);
+    return entries;
   }
 
   async refresh(records: readonly OnlineRecord[]): Promise<OnlineRecord[]> {

@@ -28,6 +28,11 @@ export interface OnlineIndex {
   /** The account's session, if logged in. */
   lookup(uid: string): Promise<OnlineEntry | undefined>;
   /**
+   * The sessions of many accounts in one round trip: `result[i]` is `uids[i]`'s entry, undefined
+   * when that account is not logged in. The caller bounds `uids` (cluster-push.ts caps it).
+   */
+  lookupMany(uids: readonly string[]): Promise<(OnlineEntry | undefined)[]>;
+  /**
    * Keeps a gate's entries alive (where entries expire): each record still in the index has its
    * lifetime renewed, and one that is missing (expired, or removed while its gate was taken for
    * gone) is written again.
@@ -58,6 +63,10 @@ export class MemoryOnlineIndex implements OnlineIndex {
 
   async lookup(uid: string): Promise<OnlineEntry | undefined> {
     return this.entries.get(uid);
+  }
+
+  async lookupMany(uids: readonly string[]): Promise<(OnlineEntry | undefined)[]> {
+    return uids.map((uid) => this.entries.get(uid));
   }
 
   async refresh(records: readonly OnlineRecord[]): Promise<OnlineRecord[]> {

@@ -12,6 +12,14 @@ export function onlineIndexContract(name: string, make: () => Promise<OnlineInde
       expect(await index.lookup('u1')).toEqual({ gateId: 'gate-b', sessionId: 's2' });
     });
 
+    it('looks many accounts up at once, in the order asked, undefined for those not logged in', async () => {
+      const index = await make();
+      await index.claim('u1', { gateId: 'gate-a', sessionId: 's1' });
+      await index.claim('u3', { gateId: 'gate-b', sessionId: 's3' });
+      expect(await index.lookupMany(['u3', 'u2', 'u1', 'u3'])).toEqual([{ gateId: 'gate-b', sessionId: 's3' }, undefined, { gateId: 'gate-a', sessionId: 's1' }, { gateId: 'gate-b', sessionId: 's3' }]);
+      expect(await index.lookupMany([])).toEqual([]);
+    });
+
     it('releases only the session that still holds the account', async () => {
       const index = await make();
       await index.claim('u1', { gateId: 'gate-a', sessionId: 's1' });

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { OnlineRecord } from './online-index.js';
 import { onlineIndexContract } from './online-index.contract.js';
-import { REFRESH_BATCH, RedisOnlineIndex } from './redis-online-index.js';
+import { LOOKUP_BATCH, REFRESH_BATCH, RedisOnlineIndex } from './redis-online-index.js';
 
 const TTL_MS = 60_000;
 const redis = new Redis(inject('redisUrl'), { lazyConnect: false, maxRetriesPerRequest: 2 });
@@ -39,6 +39,14 @@ describe('RedisOnlineIndex', () => {
     const last = records.at(-1)!;
     expect(await index.lookup(last.uid)).toEqual({ gateId: 'gate-a', sessionId: last.sessionId });
     expect(await redis.pttl(`${prefix}online:${last.uid}`)).toBeGreaterThan(TTL_MS / 2);
+  });
+
+  it('looks up more accounts than one MGET carries, in one pipeline, in the order asked', async () => {
+    const index = new RedisOnlineIndex(redis, { ttlMs: TTL_MS, prefix: freshPrefix() });
+    const records: OnlineRecord[] = Array.from({ length: LOOKUP_BATCH * 2 + 3 }, (_, i) => ({ uid: `u${i}`, gateId: `gate-${i % 3}`, sessionId: `s${i}` }));
+    await index.refresh(records.filter((_, i) => i % 2 === 0));
+    const found = await index.lookupMany(records.map((r) => r.uid));
+    expect(found).toEqual(records.map((r, i) => (i % 2 === 0 ? { gateId: r.gateId, sessionId: r.sessionId } : undefined)));
   });
 
   it('removes a departed gate\'s entries across many scan pages, leaving other gates and other clusters alone', async () => {

@@ -2,13 +2,18 @@
  * Cluster messaging (docs/cluster.md), one section per capability, each measured against its own
  * baseline in the same run (bench/cluster/*.ts say what each measures and against what):
  *
+ * - broadcast: a group broadcast to 1,000 members over two gates, against one push per member;
  * - hub: messages per second published through the Redis hub, against raw ioredis PUBLISH.
  */
 import type { BenchReport, Benchmark } from './lib/benchmark.js';
+import { measureGroupBroadcast } from './cluster/group-broadcast.js';
 import { measureHubPublish } from './cluster/hub-publish.js';
 
 /** The sections, run one after the other: each starts and stops the servers it needs. */
-const SECTIONS: readonly (readonly [string, () => Promise<BenchReport>])[] = [['hub', measureHubPublish]];
+const SECTIONS: readonly (readonly [string, () => Promise<BenchReport>])[] = [
+  ['broadcast', measureGroupBroadcast],
+  ['hub', measureHubPublish],
+];
 
 // Each section's names get its prefix, so that the sections' figures and params never collide.
 function merge(reports: readonly (readonly [string, BenchReport])[]): BenchReport {
@@ -25,7 +30,7 @@ function merge(reports: readonly (readonly [string, BenchReport])[]): BenchRepor
 
 const benchmark: Benchmark = {
   name: 'cluster',
-  description: 'cluster messaging: hub publish vs raw ioredis',
+  description: 'cluster messaging: group broadcast vs a push per member, hub publish vs raw ioredis',
   async run() {
     const reports: (readonly [string, BenchReport])[] = [];
     for (const [section, measure] of SECTIONS) reports.push([section, await measure()]);

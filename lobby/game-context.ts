@@ -61,6 +61,16 @@ export interface GameContext extends SessionDirectory {
   claimName(name: string, entity: Entity): Promise<boolean>;
   /** Gives back a name this lobby claimed (a match that ended); no-op for a name it does not hold. */
   releaseName(name: string): Promise<void>;
+  /**
+   * Moves a live entity of this lobby to lobby `lobbyId` while it is in use (docs/cluster.md):
+   * after the work queued on it, it is saved, loaded there, and its names follow; calls to its old
+   * mailbox are sent on. A player's avatar moves with its session, through its gate (the client
+   * stays connected); this then resolves once the gate took the move. Do not await it inside a
+   * method of the entity itself.
+   * @throws (rejects) MigrationError MIGRATION_ERR_NOT_HERE, MIGRATION_ERR_IN_SPACE; what the
+   *   target answered (the entity is then loaded back here).
+   */
+  migrate(entity: Entity, lobbyId: string): Promise<void>;
 }
 
 /** What a {@link LobbyGameContext} is built from. */
@@ -73,6 +83,7 @@ export interface LobbyGameContextOptions {
   host: EntityHost;
   claimName(name: string, mailbox: Mailbox): Promise<boolean>;
   releaseName(name: string): Promise<void>;
+  migrate(entity: Entity, lobbyId: string): Promise<void>;
   directory: SessionDirectory;
   matchmaker: GameMatchmaker;
   clock: Clock;
@@ -130,6 +141,10 @@ export class LobbyGameContext implements GameContext {
 
   releaseName(name: string): Promise<void> {
     return this.options.releaseName(name);
+  }
+
+  migrate(entity: Entity, lobbyId: string): Promise<void> {
+    return this.options.migrate(entity, lobbyId);
   }
 
   sessions(): ReturnType<SessionDirectory['sessions']> {

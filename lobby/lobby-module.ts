@@ -19,7 +19,10 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
-import { LOBBY_DEFAULTS, type LobbySettings } from './lobby-defaults.js';
+import { EntityMigration, MIGRATION_METHODS, MIGRATION_SERVICE } from './entity-migration.js';
+import { EntityNames } from './entity-names.js';
+import { LOBBY_DEFAULTS, MIGRATION_DEFAULTS, type LobbySettings, type MigrationSettings } from './lobby-defaults.js';
+import { MigrationRecords } from './migration-records.js';
 import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
@@ -81,6 +84,8 @@ export interface LobbyModuleOptions {
    * `onStart` can claim names and what it loads is claimed by the id the lobby keeps. Default false.
    */
   deferGameStart?: boolean;
+  /** Live entity migration's deadline and forwarding records (`lobby.migration*`); defaults in lobby-defaults.ts. */
+  migration?: Partial<MigrationSettings>;
   /**
    * Makes each space's sync stage (space-sync-stage.ts). Default: space-sync.ts, which sends each
    * player of a space its view after every step of the space.
@@ -101,6 +106,7 @@ export class LobbyModule implements Module {
   private loop: TickLoop | undefined;
   private unsubscribe: (() => void) | undefined;
   private context: LobbyGameContext | undefined;
+  private migration: EntityMigration | undefined;
   private services: Service[] = [];
   private gameStarted = false;
 
@@ -205,14 +211,34 @@ export class LobbyModule implements Module {
     // The player's space sends a client that resumed on a new connection a fresh snapshot.
     host.onResumed((avatar) => spaces.resync(avatar));
     const avatarOf = (uid: string): PlayerEntity | undefined => host.avatarOf(uid);
+    const migrationSettings = { ...MIGRATION_DEFAULTS, ...this.options.migration };
+    const names = new EntityNames(this.options.discovery);
+    const records = new MigrationRecords({
+      serverId: () => rpc.serverId,
+      isHere: (id) => worlds.find(id) !== undefined,
+      clock,
+      forwardMs: migrationSettings.forwardMs,
+      maxForwards: migrationSettings.maxForwards,
+    });
+    const migration = new EntityMigration({
+      rpc,
+      world: worlds,
+      host: entityHost,
+      names,
+      records,
+      bindArriving: (info) => host.bind(info, true),
+      logger,
+      acceptTimeoutMs: migrationSettings.acceptTimeoutMs,
+    });
     const localSpaces = new LobbySpaces({ host: spaces, avatarOf });
     const context = new LobbyGameContext({
       world: worlds,
       spaces: new ClusterSpaces({ local: localSpaces, directory, discovery: this.options.discovery, rpc, avatarOf }),
       registry,
       host: entityHost,
-      claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
-      releaseName: (name) => this.options.discovery.releaseName(name),
+      claimName: (name, mailbox) => names.claim(name, mailbox),
+      releaseName: (name) => names.release(name),
+      migrate: (entity, lobbyId) => migration.migrate(entity, lobbyId),
       directory: host,
       matchmaker: new LobbyGameMatchmaker({ rpc, discovery: this.options.discovery, type: this.options.matchmaker?.type ?? 'services', callTimeoutMs: this.options.matchmaker?.callTimeoutMs ?? 5_000 }),
       clock: gameClock,
@@ -227,13 +253,16 @@ export class LobbyModule implements Module {
     }
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
     rpc.serve(SPACE_SERVICE, new SpaceService(localSpaces), SPACE_SERVICE_METHODS);
+    rpc.serve(MIGRATION_SERVICE, migration, MIGRATION_METHODS);
     rpc.targets.setEntities(worlds);
+    rpc.targets.setForwards(records);
     this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt) });
     this.worlds = worlds;
     this.spaceHost = spaces;
     this.timers = timers;
     this.host = host;
     this.context = context;
+    this.migration = migration;
     await host.start();
     if (!this.options.deferGameStart) await this.startGame();
     this.unsubscribe = this.options.discovery.subscribe((event) => {

@@ -97,7 +97,7 @@ export const RPC_DEFAULTS = {
   maxLinks: 1_024,
   maxInFlight: 100_000,
   handshakes: { maxPerAddress: 16, maxTotal: 256, timeoutMs: 2_000 },
-  maxMovedHops: 16,
+  maxMovedHops: 32,
   maxMovedEntities: 10_000,
 } as const;
 

@@ -1,0 +1,171 @@
+/**
+ * Live entity migration between three lobbies in one process (real RPC nodes on loopback, one
+ * in-memory discovery cluster, one LMDB store they share, gate `gate-a` recording what lobbies
+ * ask of it): an entity moves with its state and names, calls to its old mailbox follow it,
+ * calls made during its moves all succeed, and a move that fails leaves it where it was.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
+import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
+import { RpcError, RemoteError } from '../engine/rpc/errors.js';
+import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
+import type { RpcNode } from '../engine/rpc/rpc-node.js';
+import { GATE_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
+import { MemoryLogger } from '../engine/testing/memory-logger.js';
+import { ManualClock, SystemClock } from '../engine/timer/clock.js';
+import { MIGRATION_SERVICE } from './entity-migration.js';
+import { RecordingGate } from './fixtures/lobby-cluster.js';
+import migrationGame, { Ledger, Tally, type StreamService } from './fixtures/games/migration-game.js';
+import { LobbyModule } from './lobby-module.js';
+import { MigrationError } from './migration-errors.js';
+
+const load = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };
+const LOBBIES = ['lobby-1', 'lobby-2', 'lobby-3'] as const;
+type LobbyId = (typeof LOBBIES)[number];
+
+interface Lobby {
+  module: LobbyModule;
+  discovery: MemoryDiscovery;
+  rpc: RpcNode;
+}
+
+interface Cluster {
+  nodes: TestNodes;
+  gate: RecordingGate;
+  caller: RpcNode;
+  lobbies: Record<LobbyId, Lobby>;
+  stop(): Promise<void>;
+}
+
+let running: Cluster | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+async function startCluster(): Promise<Cluster> {
+  const clock = new SystemClock();
+  const logger = new MemoryLogger();
+  const dir = await mkdtemp(join(tmpdir(), 'entity-migration-'));
+  const store: LmdbStore = openLmdbStore({ path: dir, clock });
+  const nodes = await startTestNodes(['gate-a', ...LOBBIES]);
+  const gate = new RecordingGate();
+  nodes.nodes[0]!.serve(GATE_SERVICE, gate, GATE_METHODS);
+  const cluster = new MemoryCluster({ clock });
+  const lobbies = {} as Cluster['lobbies'];
+  for (const id of LOBBIES) {
+    const rpc = nodes.nodes.find((n) => n.serverId === id)!;
+    const discovery = new MemoryDiscovery({ cluster, clock, logger });
+    await discovery.start();
+    await discovery.register({ id, type: 'lobby', address: rpc.address, version: '0', startedAt: 0, load });
+    const module = new LobbyModule({ game: migrationGame, rpc, discovery, gateType: 'gate', store: () => store, clock, gameClock: new ManualClock(), logger });
+    await module.start();
+    lobbies[id] = { module, discovery, rpc };
+  }
+  running = {
+    nodes,
+    gate,
+    caller: nodes.nodes[0]!,
+    lobbies,
+    stop: async () => {
+      for (const { module, discovery } of Object.values(lobbies)) {
+        await module.stop();
+        await discovery.stop();
+      }
+      await nodes.stop();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return running;
+}
+
+const game = (lobby: Lobby) => lobby.module.game!;
+const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => 'resolved', (err: unknown) => err);
+
+describe('moving a live entity between lobbies', () => {
+  it('loads it on the target with its state and names, and calls to its old mailbox follow it', async () => {
+    const { lobbies, caller } = await startCluster();
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    const ledger = game(one).spawn(Ledger, { id: 'ledger-1' });
+    const old = ledger.mailbox;
+    const remote = caller.remote<{ Tally: Tally }>(old);
+    expect(await remote.Tally.add(5)).toBe(5);
+    expect(await game(one).claimName('the-ledger', ledger)).toBe(true);
+    await game(one).migrate(ledger, 'lobby-2');
+    expect(ledger.alive).toBe(false);
+    expect(game(one).find('ledger-1')).toBeUndefined();
+    // Loaded from what the move saved: onLoad saw the count.
+    expect(await remote.Tally.read()).toEqual({ count: 5, loaded: 5, lobby: 'lobby-2' });
+    expect(await remote.Tally.add(1)).toBe(6);
+    expect(two.discovery.resolveName('the-ledger')).toEqual({ serverId: 'lobby-2', entityId: 'ledger-1' });
+    // On to a third lobby: the first still sends callers on (to the second, which sends them on).
+    await game(two).migrate(game(two).find('ledger-1')!, 'lobby-3');
+    expect(await one.rpc.callEntity(old, 'Tally', 'read', [])).toEqual({ count: 6, loaded: 6, lobby: 'lobby-3' });
+  });
+
+  it('loses no call made from three servers while the entity moves 30 times', async () => {
+    const { lobbies, caller } = await startCluster();
+    const ledger = game(lobbies['lobby-1']).spawn(Ledger, { id: 'ledger-2' });
+    const mailbox = ledger.mailbox;
+    const streams = Promise.all(LOBBIES.map((id) => lobbies[id].rpc.call(id, 'stream', 'run', [mailbox, 150], { timeoutMs: 60_000 }) as ReturnType<StreamService['run']>));
+    let at = 0;
+    for (let i = 0; i < 30; i++) {
+      const next = (at + 1) % LOBBIES.length;
+      // Asked over RPC, as a game would: the redirects that callers follow race the next move.
+      await caller.call(LOBBIES[at]!, 'mover', 'move', ['ledger-2', LOBBIES[next]!]);
+      at = next;
+    }
+    const results = await streams;
+    expect(results.flatMap((r) => r.failed)).toEqual([]);
+    const acked = results.reduce((sum, r) => sum + r.acked, 0);
+    expect(acked).toBe(450);
+    const here = game(lobbies[LOBBIES[at]!]);
+    expect(here.find('ledger-2')!.get(Tally).count).toBe(acked);
+    // Saved by one more move: the target loads what the streams added.
+    await here.migrate(here.find('ledger-2')!, LOBBIES[(at + 1) % 3]!);
+    expect(game(lobbies[LOBBIES[(at + 1) % 3]!]).find('ledger-2')!.get(Tally).loaded).toBe(acked);
+  });
+
+  it('takes the entity back when the target cannot take it, and calls that waited run here', async () => {
+    const { lobbies, caller, nodes } = await startCluster();
+    const one = lobbies['lobby-1'];
+    const ledger = game(one).spawn(Ledger, { id: 'ledger-3' });
+    await game(one).claimName('kept', ledger);
+    const remote = caller.remote<{ Tally: Tally }>(ledger.mailbox);
+    await remote.Tally.add(2);
+    nodes.addresses.set('lobby-9', '127.0.0.1:1');
+    const during = remote.Tally.add(1);
+    const err = await rejection(game(one).migrate(ledger, 'lobby-9'));
+    expect(err).toBeInstanceOf(RpcError);
+    expect(await during).toBe(3);
+    const back = game(one).find('ledger-3')!;
+    expect(back).not.toBe(ledger);
+    expect(back.get(Tally).count).toBe(3);
+    expect(one.discovery.resolveName('kept')).toEqual({ serverId: 'lobby-1', entityId: 'ledger-3' });
+  });
+
+  it('refuses what it cannot move: an entity not live here (MIGRATION_ERR_NOT_HERE), one inside a space (MIGRATION_ERR_IN_SPACE)', async () => {
+    const { lobbies } = await startCluster();
+    const one = game(lobbies['lobby-1']);
+    const ledger = one.spawn(Ledger, { id: 'ledger-4' });
+    await one.migrate(ledger, 'lobby-2');
+    expect(((await rejection(one.migrate(ledger, 'lobby-3'))) as MigrationError).code).toBe('MIGRATION_ERR_NOT_HERE');
+    const room = await one.spaces.create('room', { here: true });
+    const inRoom = one.spaces.local(room.id)!.spawn(Ledger, { id: 'ledger-5' });
+    const err = await rejection(one.migrate(inRoom, 'lobby-2'));
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as MigrationError).code).toBe('MIGRATION_ERR_IN_SPACE');
+  });
+
+  it('answers MIGRATION_ERR_BAD_ARGS and MIGRATION_ERR_NOT_STORED to accept calls it cannot serve', async () => {
+    const { caller } = await startCluster();
+    const bad = (await rejection(caller.call('lobby-2', MIGRATION_SERVICE, 'accept', ['Ledger', 7, [], null]))) as RemoteError;
+    expect(bad.code).toBe('MIGRATION_ERR_BAD_ARGS');
+    const missing = (await rejection(caller.call('lobby-2', MIGRATION_SERVICE, 'accept', ['Ledger', 'nowhere', [], null]))) as RemoteError;
+    expect(missing.code).toBe('MIGRATION_ERR_NOT_STORED');
+  });
+});

@@ -13,12 +13,13 @@ import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
 import { RpcError, RemoteError } from '../engine/rpc/errors.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
-import { GATE_METHODS, GATE_SERVICE } from '../engine/session/session-contract.js';
+import { encode } from '../engine/codec/msgpack-codec.js';
+import { GATE_METHODS, GATE_SERVICE, LOBBY_SESSIONS_SERVICE, type LobbySessions } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock, SystemClock } from '../engine/timer/clock.js';
 import { MIGRATION_SERVICE } from './entity-migration.js';
 import { RecordingGate } from './fixtures/lobby-cluster.js';
-import migrationGame, { Ledger, Tally, type StreamService } from './fixtures/games/migration-game.js';
+import migrationGame, { Ledger, Steps, Tally, Traveller, type StreamService } from './fixtures/games/migration-game.js';
 import { LobbyModule } from './lobby-module.js';
 import { MigrationError } from './migration-errors.js';
 
@@ -85,6 +86,52 @@ async function startCluster(): Promise<Cluster> {
 
 const game = (lobby: Lobby) => lobby.module.game!;
 const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => 'resolved', (err: unknown) => err);
+
+const sessions = (cluster: Cluster, lobby: LobbyId) => cluster.caller.service<LobbySessions>(lobby, LOBBY_SESSIONS_SERVICE);
+
+describe('moving a player between lobbies', () => {
+  it('moves the avatar with its session after the requests already there: no onOffline, onRebound on the target, which tells the client its space', async () => {
+    const cluster = await startCluster();
+    const { lobbies, gate } = cluster;
+    Traveller.hooks.length = 0;
+    await sessions(cluster, 'lobby-1').bind({ sessionId: 's1', uid: 'u1', gateId: 'gate-a' }, false);
+    const avatar = lobbies['lobby-1'].module.avatarOf('u1')!;
+    const old = avatar.mailbox;
+    const before = sessions(cluster, 'lobby-1').request('s1', 'Steps.step', encode([]));
+    const room = await game(lobbies['lobby-2']).spaces.create('room', { here: true });
+    expect(await sessions(cluster, 'lobby-1').migrate('s1', 'lobby-2', room.id)).toBe('lobby-2');
+    expect(await before).toBeDefined();
+    expect(lobbies['lobby-1'].module.avatarOf('u1')).toBeUndefined();
+    const moved = lobbies['lobby-2'].module.avatarOf('u1')!;
+    expect(moved.get(Steps).count).toBe(1);
+    expect(moved.space?.id).toBe(room.id);
+    expect(moved.session?.sessionId).toBe('s1');
+    expect(Traveller.hooks).toEqual(['onOnline lobby-1', 'onRebound lobby-2']);
+    await expect.poll(() => gate.pushes.filter((p) => p.route === 'sys.space').map((p) => p.body)).toEqual([{ spaceId: room.id, type: 'room', lobbyId: 'lobby-2' }]);
+    // Requests now go to the new lobby; the old one no longer knows the session.
+    await expect(sessions(cluster, 'lobby-1').request('s1', 'Steps.step', encode([]))).rejects.toMatchObject({ code: 'LOBBY_ERR_UNKNOWN_SESSION' });
+    await sessions(cluster, 'lobby-2').request('s1', 'Steps.step', encode([]));
+    // Server calls to the avatar's old mailbox follow it (and reach it: Steps.step is for clients only).
+    expect(await cluster.caller.callEntity(old, 'Steps', 'step', []).catch((err: { code: string }) => err.code)).toBe('RPC_ERR_NOT_CALLABLE');
+  });
+
+  it('keeps the player where it was when the target refuses it (a space it does not host)', async () => {
+    const cluster = await startCluster();
+    const { lobbies } = cluster;
+    await sessions(cluster, 'lobby-1').bind({ sessionId: 's2', uid: 'u2', gateId: 'gate-a' }, false);
+    expect(await sessions(cluster, 'lobby-1').migrate('s2', 'lobby-2', 'no-such-room')).toBe('lobby-1');
+    expect(lobbies['lobby-1'].module.avatarOf('u2')?.session?.sessionId).toBe('s2');
+    await sessions(cluster, 'lobby-1').request('s2', 'Steps.step', encode([]));
+    await expect(sessions(cluster, 'lobby-1').migrate('nobody', 'lobby-2', '')).rejects.toMatchObject({ code: 'LOBBY_ERR_UNKNOWN_SESSION' });
+  });
+
+  it('asks the gate to move an avatar that game code migrates', async () => {
+    const cluster = await startCluster();
+    await sessions(cluster, 'lobby-1').bind({ sessionId: 's3', uid: 'u3', gateId: 'gate-a' }, false);
+    await game(cluster.lobbies['lobby-1']).migrate(cluster.lobbies['lobby-1'].module.avatarOf('u3')!, 'lobby-3');
+    expect(cluster.gate.moves).toEqual([{ sessionId: 's3', lobbyId: 'lobby-3', spaceId: '' }]);
+  });
+});
 
 describe('moving a live entity between lobbies', () => {
   it('loads it on the target with its state and names, and calls to its old mailbox follow it', async () => {

@@ -19,7 +19,7 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
-import { EntityMigration, MIGRATION_METHODS, MIGRATION_SERVICE } from './entity-migration.js';
+import { EntityMigration, MIGRATION_METHODS, MIGRATION_SERVICE, type HandOverSteps } from './entity-migration.js';
 import { EntityNames } from './entity-names.js';
 import { LOBBY_DEFAULTS, MIGRATION_DEFAULTS, type LobbySettings, type MigrationSettings } from './lobby-defaults.js';
 import { MigrationRecords } from './migration-records.js';
@@ -193,7 +193,7 @@ export class LobbyModule implements Module {
       names: directory,
       ...(this.options.maxSpaces === undefined ? {} : { maxSpaces: this.options.maxSpaces }),
     });
-    const host = new SessionHost({
+    const host: SessionHost = new SessionHost({
       rpc,
       world: worlds,
       placement: spaces,
@@ -203,6 +203,8 @@ export class LobbyModule implements Module {
       logger,
       avatarType: registry.lookup(game.player).name,
       flushIntervalMs: this.options.flushIntervalMs ?? 5_000,
+      // The migration is made below, with this host: an avatar's move is its hand-over with the session.
+      handOver: (avatar: PlayerEntity, lobbyId: string, steps: HandOverSteps): Promise<void> => migration.handOver(avatar, lobbyId, steps),
       ...(this.options.claimWaitMs === undefined ? {} : { claimWaitMs: this.options.claimWaitMs }),
       ...this.options.sessions,
     });
@@ -220,7 +222,7 @@ export class LobbyModule implements Module {
       forwardMs: migrationSettings.forwardMs,
       maxForwards: migrationSettings.maxForwards,
     });
-    const migration = new EntityMigration({
+    const migration: EntityMigration = new EntityMigration({
       rpc,
       world: worlds,
       host: entityHost,

@@ -213,7 +213,8 @@ export class SessionBinding {
   private async migrate(session: Session, from: string, target: string, spaceId: string): Promise<string | undefined> {
     const { rpc, lobbyTimeoutMs, logger } = this.options;
     try {
-      return (await rpc.call(from, LOBBY_SESSIONS_SERVICE, 'migrate', [session.sessionId, target, spaceId], { timeoutMs: lobbyTimeoutMs })) as string;
+      // Two lobbies' work: the old one's save and the new one's bind, each within a lobby call's deadline.
+      return (await rpc.call(from, LOBBY_SESSIONS_SERVICE, 'migrate', [session.sessionId, target, spaceId], { timeoutMs: 2 * lobbyTimeoutMs })) as string;
     } catch (err) {
       if (err instanceof RemoteError && err.code !== UNKNOWN_SESSION_CODE) throw err;
       if (!(err instanceof RemoteError)) logger.warn('gate: the old lobby did not answer the migration; binding the session on the new lobby', { uid: session.uid, lobby: from, target, err });

@@ -215,4 +215,16 @@ describe('moving a live entity between lobbies', () => {
     const missing = (await rejection(caller.call('lobby-2', MIGRATION_SERVICE, 'accept', ['Ledger', 'nowhere', [], null]))) as RemoteError;
     expect(missing.code).toBe('MIGRATION_ERR_NOT_STORED');
   });
+
+  it('empties a lobby for a drain: its entities spread over the given lobbies, its players moved by their gate', async () => {
+    const cluster = await startCluster();
+    const one = cluster.lobbies['lobby-1'];
+    for (const id of ['a', 'b', 'c']) game(one).spawn(Ledger, { id: `ledger-${id}` });
+    await sessions(cluster, 'lobby-1').bind({ sessionId: 's9', uid: 'u9', gateId: 'gate-a' }, false);
+    const report = await one.module.evacuate(['lobby-2', 'lobby-3']);
+    expect(report).toEqual({ moved: 3, players: 1, failed: [] });
+    expect(['a', 'b', 'c'].map((id) => [game(cluster.lobbies['lobby-2']).find(`ledger-${id}`), game(cluster.lobbies['lobby-3']).find(`ledger-${id}`)].filter(Boolean))).toEqual([[expect.any(Ledger)], [expect.any(Ledger)], [expect.any(Ledger)]]);
+    expect(cluster.gate.moves).toEqual([{ sessionId: 's9', lobbyId: 'lobby-2', spaceId: '' }]);
+    await expect(one.module.evacuate([])).rejects.toThrow(RangeError);
+  });
 });

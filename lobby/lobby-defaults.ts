@@ -47,7 +47,11 @@ export interface LobbySettings {
 
 /** Settings of live entity migration (entity-migration.ts, migration-records.ts). */
 export interface MigrationSettings {
-  /** Deadline of the call that asks the target lobby to take an entity in (`migration.accept`). */
+  /**
+   * Deadline of the call that asks the target lobby to take an entity in (`migration.accept`); as
+   * the gate's `lobbyTimeoutMs`, since for a player it is the new lobby's bind (the gate allows the
+   * old lobby's `migrate` twice that).
+   */
   acceptTimeoutMs: number;
   /** How long a lobby remembers where an entity that left it went, redirecting calls to its old mailbox. */
   forwardMs: number;
@@ -57,7 +61,7 @@ export interface MigrationSettings {
 
 /** Defaults for {@link MigrationSettings}. */
 export const MIGRATION_DEFAULTS: Readonly<MigrationSettings> = Object.freeze({
-  acceptTimeoutMs: 10_000,
+  acceptTimeoutMs: 5_000,
   forwardMs: 300_000,
   maxForwards: 100_000,
 });

@@ -23,6 +23,7 @@ import { EntityMigration, MIGRATION_METHODS, MIGRATION_SERVICE, type HandOverSte
 import { EntityNames } from './entity-names.js';
 import { LOBBY_DEFAULTS, MIGRATION_DEFAULTS, type LobbySettings, type MigrationSettings } from './lobby-defaults.js';
 import { MigrationRecords } from './migration-records.js';
+import { evacuate, type EvacuationReport } from './evacuate.js';
 import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
@@ -272,6 +273,17 @@ export class LobbyModule implements Module {
         host.gateLeft(event.server.id).catch((err: unknown) => logger.error('lobby: closing the sessions of a gate that left failed', { gate: event.server.id, err }));
       }
     });
+  }
+
+  /**
+   * Moves every entity of the lobby's own world, and every player bound here with its avatar, to
+   * `lobbies` by live migration (lobby/evacuate.ts): what a drain will use to empty the lobby.
+   * @throws Error before {@link start}; RangeError when `lobbies` is empty.
+   */
+  evacuate(lobbies: readonly string[]): Promise<EvacuationReport> {
+    const { worlds, migration } = this;
+    if (!worlds || !migration) throw new Error('LobbyModule.evacuate: the lobby has not started');
+    return evacuate({ home: worlds.home, all: worlds, migration }, lobbies);
   }
 
   /**

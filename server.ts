@@ -193,6 +193,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             maxQueuedPerEntity: config.lobby.maxQueuedPerEntity,
             maxTimersPerEntity: config.lobby.maxTimersPerEntity,
             maxSpaces: config.lobby.maxSpaces,
+            migration: { acceptTimeoutMs: config.lobby.migrationTimeoutMs, forwardMs: config.lobby.migrationForwardMs, maxForwards: config.lobby.maxMigrationForwards },
             claimTtlMs: config.store.claimTtlMs,
             claimRenewMs: config.store.claimRenewMs,
             claimWaitMs: config.store.claimWaitMs,

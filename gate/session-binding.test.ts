@@ -90,7 +90,7 @@ class TestLobby implements LobbySessions {
   }
   // As a lobby migrates a player: requests already here finish, then the other lobby binds the
   // session (its `migration.accept`); when it refuses, the player is bound here again.
-  async migrate(sessionId: string, lobbyId: string, spaceId: string): Promise<string> {
+  async migrate(sessionId: string, lobbyId: string, spaceId: string, bindTimeoutMs: number): Promise<string> {
     this.journal.push(`${this.id} migrate ${lobbyId} ${spaceId || '-'}`);
     const info = this.infos.get(sessionId);
     if (!this.held.delete(sessionId) || !info) throw Object.assign(new Error(`no session ${sessionId}`), { code: UNKNOWN_SESSION_CODE });
@@ -98,7 +98,7 @@ class TestLobby implements LobbySessions {
     this.closeDone();
     const { space: _, ...arriving } = info;
     try {
-      await this.node.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'bind', [{ ...arriving, ...(spaceId ? { space: spaceId } : {}) }, true]);
+      await this.node.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'bind', [{ ...arriving, ...(spaceId ? { space: spaceId } : {}) }, true], { timeoutMs: bindTimeoutMs });
       return lobbyId;
     } catch {
       await this.bind(arriving, true);
@@ -255,7 +255,10 @@ describe('moving a session between lobbies', () => {
 
     await move('lobby-1', sessionId, 'lobby-2', 'match@lobby-2');
     expect(await client.request('Probe.tag', 'y')).toBe('lobby-2:y');
+    // Refused in the migration, then asked by the gate itself (the old lobby could not keep the
+    // player), then bound by the policy, in its start space.
     expect(second.binds.map((b) => [b.rebound, b.info.space])).toEqual([
+      [true, 'match@lobby-2'],
       [true, 'match@lobby-2'],
       [true, undefined],
     ]);

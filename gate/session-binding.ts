@@ -175,13 +175,7 @@ export class SessionBinding {
   // whether that is the move's.
   private async moveTo(session: Session, from: string | undefined, target: string, spaceId: string, unhold: () => void): Promise<{ lobbyId: string; outcome: MoveOutcome }> {
     const { logger } = this.options;
-    let landed: string | undefined;
-    try {
-      landed = from ? await this.migrate(session, from, target, spaceId) : undefined;
-    } catch (err) {
-      logger.warn('gate: move failed; binding the session back', { uid: session.uid, from, lobby: target, space: spaceId, err });
-      return { lobbyId: await this.bindBack(session, from, unhold), outcome: MOVE_OUTCOME.FAILED };
-    }
+    const landed = from ? await this.migrate(session, from, target, spaceId) : undefined;
     if (session.closed) return { lobbyId: landed ?? from ?? target, outcome: landed === target ? MOVE_OUTCOME.MOVED : MOVE_OUTCOME.ABSENT };
     if (landed === from && from !== undefined) {
       // The new lobby refused: the old one took the player back.
@@ -207,17 +201,16 @@ export class SessionBinding {
   }
 
   // Asks the old lobby to migrate the player: the lobby the session is bound to then; undefined
-  // when the old lobby does not hold it or cannot be reached (the caller binds it on the new lobby
-  // itself).
-  // @throws what the old lobby answered when neither lobby holds the player.
+  // when the old lobby does not hold it, cannot be reached, or could not keep the player after a
+  // failed hand-over (the new lobby may hold it: the caller binds it there, which answers the same
+  // session when it does).
   private async migrate(session: Session, from: string, target: string, spaceId: string): Promise<string | undefined> {
     const { rpc, lobbyTimeoutMs, logger } = this.options;
     try {
       // Two lobbies' work: the old one's save and the new one's bind, each within a lobby call's deadline.
-      return (await rpc.call(from, LOBBY_SESSIONS_SERVICE, 'migrate', [session.sessionId, target, spaceId], { timeoutMs: 2 * lobbyTimeoutMs })) as string;
+      return (await rpc.call(from, LOBBY_SESSIONS_SERVICE, 'migrate', [session.sessionId, target, spaceId, lobbyTimeoutMs], { timeoutMs: 2 * lobbyTimeoutMs })) as string;
     } catch (err) {
-      if (err instanceof RemoteError && err.code !== UNKNOWN_SESSION_CODE) throw err;
-      if (!(err instanceof RemoteError)) logger.warn('gate: the old lobby did not answer the migration; binding the session on the new lobby', { uid: session.uid, lobby: from, target, err });
+      if (!(err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE)) logger.warn('gate: the old lobby did not migrate the session; binding it on the new lobby', { uid: session.uid, lobby: from, target, err });
       return undefined;
     }
   }

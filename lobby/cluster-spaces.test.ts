@@ -220,7 +220,7 @@ describe('spaces across lobbies', () => {
     await bind(one, 'u1');
     (one.module.avatarOf('u1') as Hero).get(Purse).gold = 42;
     (one.module.avatarOf('u1') as Hero).markDirty();
-    expect(await one.sessions.migrate('s-u1', 'lobby-2', 'm1')).toBe('lobby-2');
+    expect(await one.sessions.migrate('s-u1', 'lobby-2', 'm1', 5_000)).toBe('lobby-2');
     expect(one.module.avatarOf('u1')).toBeUndefined();
     const avatar = two.module.avatarOf('u1') as Hero;
     expect(avatar.space?.id).toBe('m1');

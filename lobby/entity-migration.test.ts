@@ -99,7 +99,7 @@ describe('moving a player between lobbies', () => {
     const old = avatar.mailbox;
     const before = sessions(cluster, 'lobby-1').request('s1', 'Steps.step', encode([]));
     const room = await game(lobbies['lobby-2']).spaces.create('room', { here: true });
-    expect(await sessions(cluster, 'lobby-1').migrate('s1', 'lobby-2', room.id)).toBe('lobby-2');
+    expect(await sessions(cluster, 'lobby-1').migrate('s1', 'lobby-2', room.id, 5_000)).toBe('lobby-2');
     expect(await before).toBeDefined();
     expect(lobbies['lobby-1'].module.avatarOf('u1')).toBeUndefined();
     const moved = lobbies['lobby-2'].module.avatarOf('u1')!;
@@ -119,10 +119,10 @@ describe('moving a player between lobbies', () => {
     const cluster = await startCluster();
     const { lobbies } = cluster;
     await sessions(cluster, 'lobby-1').bind({ sessionId: 's2', uid: 'u2', gateId: 'gate-a' }, false);
-    expect(await sessions(cluster, 'lobby-1').migrate('s2', 'lobby-2', 'no-such-room')).toBe('lobby-1');
+    expect(await sessions(cluster, 'lobby-1').migrate('s2', 'lobby-2', 'no-such-room', 5_000)).toBe('lobby-1');
     expect(lobbies['lobby-1'].module.avatarOf('u2')?.session?.sessionId).toBe('s2');
     await sessions(cluster, 'lobby-1').request('s2', 'Steps.step', encode([]));
-    await expect(sessions(cluster, 'lobby-1').migrate('nobody', 'lobby-2', '')).rejects.toMatchObject({ code: 'LOBBY_ERR_UNKNOWN_SESSION' });
+    await expect(sessions(cluster, 'lobby-1').migrate('nobody', 'lobby-2', '', 5_000)).rejects.toMatchObject({ code: 'LOBBY_ERR_UNKNOWN_SESSION' });
   });
 
   it('asks the gate to move an avatar that game code migrates', async () => {

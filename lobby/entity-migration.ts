@@ -66,6 +66,8 @@ export interface HandOverSteps {
   reload?(): Promise<void>;
   /** For an avatar: its session, which the target binds (with `space`, its space there). */
   session?: SessionInfo;
+  /** Deadline of the target's `accept` (default: the lobby's `acceptTimeoutMs`). */
+  acceptTimeoutMs?: number;
 }
 
 /** Moves this lobby's entities to other lobbies, and takes theirs in. */
@@ -151,7 +153,7 @@ export class EntityMigration {
     // Given back before the target claims them; `named` callers miss them meanwhile.
     for (const name of held) await names.release(name).catch((err: unknown) => logger.warn('lobby: releasing the name of an entity that moves failed', { err, name, entityId: id }));
     try {
-      await rpc.call(lobbyId, MIGRATION_SERVICE, 'accept', [typeName, id, held, steps.session ?? null], { timeoutMs: acceptTimeoutMs });
+      await rpc.call(lobbyId, MIGRATION_SERVICE, 'accept', [typeName, id, held, steps.session ?? null], { timeoutMs: steps.acceptTimeoutMs ?? acceptTimeoutMs });
     } catch (err) {
       logger.warn('lobby: move refused or failed; taking the entity back', { err, type: typeName, entityId: id, lobby: lobbyId });
       if (!(await this.takeBack(who, held, steps))) where.to = lobbyId;

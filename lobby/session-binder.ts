@@ -159,13 +159,14 @@ export class SessionBinder {
    * LobbySessions.migrate): after the uid's earlier steps and the work queued on the avatar, it
    * leaves its space, is saved and released, and the other lobby binds the session. When that
    * lobby refuses, the session is bound here again (the avatar loaded back, `onRebound`).
+   * `bindTimeoutMs`: the deadline of the other lobby's bind.
    * @returns the lobby the session is bound to now.
    * @throws LobbyError LOBBY_ERR_UNKNOWN_SESSION for a session not bound here; what the move
    *   threw when the session could not be bound here again either.
    */
-  migrate(sessionId: string, lobbyId: string, space: string | undefined): Promise<string> {
+  migrate(sessionId: string, lobbyId: string, space: string | undefined, bindTimeoutMs: number): Promise<string> {
     const binding = this.binding.get(sessionId);
-    if (binding) return binding.then(noop, noop).then(() => this.migrate(sessionId, lobbyId, space));
+    if (binding) return binding.then(noop, noop).then(() => this.migrate(sessionId, lobbyId, space, bindTimeoutMs));
     const bound = this.byId.get(sessionId);
     const { handOver } = this.options;
     if (!bound || !handOver) return Promise.reject(new LobbyError('LOBBY_ERR_UNKNOWN_SESSION', String(sessionId).slice(0, 80)));
@@ -178,6 +179,7 @@ export class SessionBinder {
       try {
         await handOver(avatar, lobbyId, {
           session: space === undefined ? info : { ...info, space },
+          acceptTimeoutMs: bindTimeoutMs,
           before: () => this.leaveForMove(bound),
           unload: async () => {
             if (!(await this.options.avatars.release(avatar))) throw new Error(`avatar ${avatar.id} was not saved`);

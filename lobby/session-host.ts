@@ -52,6 +52,9 @@ export interface SessionHostOptions extends Partial<LobbySettings> {
   handOver?: (avatar: PlayerEntity, lobbyId: string, steps: HandOverSteps) => Promise<void>;
 }
 
+/** The longest deadline a gate may give a migrating player's bind on the new lobby (as `gate.lobbyTimeoutMs`'s cap). */
+const MAX_BIND_TIMEOUT_MS = 600_000;
+
 /** Serves gates' sessions on one lobby: binds avatars, runs client routes, saves on close. */
 export class SessionHost implements LobbySessions, SessionDirectory, Module {
   readonly name = 'sessions';
@@ -186,12 +189,12 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   }
 
   /** @inheritDoc LobbySessions.migrate */
-  migrate(sessionId: string, lobbyId: string, spaceId: string): Promise<string> {
+  migrate(sessionId: string, lobbyId: string, spaceId: string, bindTimeoutMs: number): Promise<string> {
     if (this.draining) return Promise.reject(new LobbyError('LOBBY_ERR_SHUTTING_DOWN', 'migrate refused'));
-    if (typeof sessionId !== 'string' || typeof lobbyId !== 'string' || lobbyId === '' || typeof spaceId !== 'string') {
-      return Promise.reject(new LobbyError('LOBBY_ERR_BAD_ARGS', 'migrate: a session id, a lobby id and a space id (or \'\') are strings'));
+    if (typeof sessionId !== 'string' || typeof lobbyId !== 'string' || lobbyId === '' || typeof spaceId !== 'string' || !Number.isInteger(bindTimeoutMs) || bindTimeoutMs < 1 || bindTimeoutMs > MAX_BIND_TIMEOUT_MS) {
+      return Promise.reject(new LobbyError('LOBBY_ERR_BAD_ARGS', `migrate: a session id, a lobby id and a space id (or '') are strings, the bind's deadline 1 to ${MAX_BIND_TIMEOUT_MS} ms`));
     }
-    return this.binder.migrate(sessionId, lobbyId, spaceId === '' ? undefined : spaceId);
+    return this.binder.migrate(sessionId, lobbyId, spaceId === '' ? undefined : spaceId, bindTimeoutMs);
   }
 
   /** @inheritDoc LobbySessions.resumed */

@@ -111,10 +111,11 @@ export interface BindResult {
  * - `close(sessionId, reason)`: the client left: save the avatar and release it.
  * - `resumed(sessionId)`: the client came back on a new connection (usually an RPC notify): the
  *   player's space sends it a fresh snapshot of what it sees.
- * - `migrate(sessionId, lobbyId, spaceId)`: move the player, session and avatar, to lobby
- *   `lobbyId` (live entity migration): requests already here finish and reply, the avatar leaves
- *   its space, is saved and released (`onOffline` does not run), and `lobbyId` binds the session
- *   (`rebound` true) into space `spaceId` (`''`: its start space), telling the client `sys.space`.
+ * - `migrate(sessionId, lobbyId, spaceId, bindTimeoutMs)`: move the player, session and avatar,
+ *   to lobby `lobbyId` (live entity migration): requests already here finish and reply, the avatar
+ *   leaves its space, is saved and released (`onOffline` does not run), and `lobbyId` binds the
+ *   session (`rebound` true) into space `spaceId` (`''`: its start space), telling the client
+ *   `sys.space`, within `bindTimeoutMs` (the gate's deadline for a bind).
  *   Resolves with the lobby the session is bound to now: `lobbyId`, or this one when `lobbyId`
  *   refused (the avatar was loaded back here). Rejects with LOBBY_ERR_UNKNOWN_SESSION for a
  *   session not bound here, or with what went wrong when neither lobby holds it.
@@ -128,7 +129,7 @@ export interface LobbySessions {
   notify(sessionId: string, route: string, args: Uint8Array): Promise<void>;
   close(sessionId: string, reason: string): Promise<void>;
   resumed(sessionId: string): Promise<void>;
-  migrate(sessionId: string, lobbyId: string, spaceId: string): Promise<string>;
+  migrate(sessionId: string, lobbyId: string, spaceId: string, bindTimeoutMs: number): Promise<string>;
 }
 
 /**

@@ -177,7 +177,7 @@ export class SessionBinding {
     const { logger } = this.options;
     const landed = from ? await this.migrate(session, from, target, spaceId) : undefined;
     if (session.closed) return { lobbyId: landed ?? from ?? target, outcome: landed === target ? MOVE_OUTCOME.MOVED : MOVE_OUTCOME.ABSENT };
-    if (landed === from && from !== undefined) {
+    if (landed === from && from !== undefined && from !== target) {
       // The new lobby refused: the old one took the player back.
       logger.warn('gate: move refused; the session stays on its lobby', { uid: session.uid, lobby: from, refusedBy: target, space: spaceId });
       this.bound(session, from, true);

@@ -125,6 +125,19 @@ describe('moving a player between lobbies', () => {
     await expect(sessions(cluster, 'lobby-1').migrate('nobody', 'lobby-2', '', 5_000)).rejects.toMatchObject({ code: 'LOBBY_ERR_UNKNOWN_SESSION' });
   });
 
+  it('moves a player into a space of its own lobby without a hand-over: the same avatar, bound again there', async () => {
+    const cluster = await startCluster();
+    const one = cluster.lobbies['lobby-1'];
+    await sessions(cluster, 'lobby-1').bind({ sessionId: 's4', uid: 'u4', gateId: 'gate-a' }, false);
+    const avatar = one.module.avatarOf('u4')!;
+    const room = await game(one).spaces.create('room', { here: true });
+    expect(await sessions(cluster, 'lobby-1').migrate('s4', 'lobby-1', room.id, 5_000)).toBe('lobby-1');
+    expect(one.module.avatarOf('u4')).toBe(avatar);
+    expect(avatar.space?.id).toBe(room.id);
+    await expect(sessions(cluster, 'lobby-1').migrate('s4', 'lobby-1', 'no-such-room', 5_000)).rejects.toMatchObject({ code: 'SPACE_ERR_NOT_FOUND' });
+    expect(avatar.space?.id).toBe(room.id);
+  });
+
   it('asks the gate to move an avatar that game code migrates', async () => {
     const cluster = await startCluster();
     await sessions(cluster, 'lobby-1').bind({ sessionId: 's3', uid: 'u3', gateId: 'gate-a' }, false);

@@ -170,6 +170,7 @@ export class SessionBinder {
     const bound = this.byId.get(sessionId);
     const { handOver } = this.options;
     if (!bound || !handOver) return Promise.reject(new LobbyError('LOBBY_ERR_UNKNOWN_SESSION', String(sessionId).slice(0, 80)));
+    if (lobbyId === this.options.serverId()) return this.moveHere(bound, space);
     // Forgotten at once: nothing new starts on it here (the gate holds the client's requests).
     this.forget(bound);
     return this.locks.run(bound.uid, async () => {
@@ -288,6 +289,21 @@ export class SessionBinder {
       unhold?.();
     }
     this.options.logger.info('lobby: session closed', { sessionId: bound.sessionId, uid: bound.uid, reason, saved });
+  }
+
+  // A move to this lobby: no hand-over; in its turn the avatar leaves its space, then the session
+  // is bound again into `space` (`onRebound`), as a player arriving from elsewhere would be. A
+  // space that cannot take it refuses before anything changes.
+  private async moveHere(bound: BoundSession, space: string | undefined): Promise<string> {
+    if (space !== undefined) this.checkArrival(space);
+    this.forget(bound);
+    const data = SessionDataMap.fromRecord(bound.session.data.toRecord());
+    const info: SessionInfo = { sessionId: bound.sessionId, uid: bound.uid, gateId: bound.session.gateId, ...(space === undefined ? {} : { space }) };
+    return this.locks.run(bound.uid, async () => {
+      await bound.avatar.queue.after(() => this.leaveForMove(bound));
+      await this.bindLocked(info, data, true);
+      return this.options.serverId();
+    });
   }
 
   // A moving avatar's first step, in its turn: out of its space, its session detached.

@@ -34,11 +34,6 @@ export class MigrationRecords implements EntityForwards {
 
   constructor(private readonly options: MigrationRecordsOptions) {}
 
-  /** Records kept of entities that left (not counting those leaving now). */
-  get size(): number {
-    return this.forwards.size;
-  }
-
   /** Entity `id` is leaving: calls to it wait in `queue`, where its move runs. */
   startLeaving(id: string, queue: SerialQueue): void {
     this.leaving.set(id, queue);

@@ -138,6 +138,16 @@ describe('moving a player between lobbies', () => {
     expect(avatar.space?.id).toBe(room.id);
   });
 
+  it('does not take back a player whose target gave no answer in time: the target may have bound it, and the gate binds it there', async () => {
+    const cluster = await startCluster();
+    await sessions(cluster, 'lobby-1').bind({ sessionId: 's5', uid: 'u5', gateId: 'gate-a' }, false);
+    await expect(sessions(cluster, 'lobby-1').migrate('s5', 'lobby-2', '', 1)).rejects.toMatchObject({ code: 'RPC_ERR_DEADLINE_EXCEEDED' });
+    expect(cluster.lobbies['lobby-1'].module.avatarOf('u5')).toBeUndefined();
+    // The gate's own bind there answers the session the late accept bound, or loads what the move saved.
+    await sessions(cluster, 'lobby-2').bind({ sessionId: 's5', uid: 'u5', gateId: 'gate-a' }, true);
+    expect(cluster.lobbies['lobby-2'].module.avatarOf('u5')?.session?.sessionId).toBe('s5');
+  });
+
   it('asks the gate to move an avatar that game code migrates', async () => {
     const cluster = await startCluster();
     await sessions(cluster, 'lobby-1').bind({ sessionId: 's3', uid: 'u3', gateId: 'gate-a' }, false);

@@ -20,6 +20,7 @@
 import type { Entity } from '../engine/ecs/entity.js';
 import type { EntityHost } from '../engine/ecs/entity-host.js';
 import type { Logger } from '../engine/log/types.js';
+import { RpcError } from '../engine/rpc/errors.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_SERVICE, type SessionInfo } from '../engine/session/session-contract.js';
 import type { EntityNames } from './entity-names.js';
@@ -155,6 +156,13 @@ export class EntityMigration {
     try {
       await rpc.call(lobbyId, MIGRATION_SERVICE, 'accept', [typeName, id, held, steps.session ?? null], { timeoutMs: steps.acceptTimeoutMs ?? acceptTimeoutMs });
     } catch (err) {
+      // A player whose target may have bound it after all (no answer in time, the link lost) is
+      // not taken back: the gate binds it on the target, which answers the same session if it did.
+      if (steps.session && err instanceof RpcError && (err.code === 'RPC_ERR_DEADLINE_EXCEEDED' || err.code === 'RPC_ERR_LINK_LOST')) {
+        logger.warn('lobby: no answer from the target of a player\'s move; the gate binds the player there', { err, entityId: id, lobby: lobbyId });
+        where.to = lobbyId;
+        throw err;
+      }
       logger.warn('lobby: move refused or failed; taking the entity back', { err, type: typeName, entityId: id, lobby: lobbyId });
       if (!(await this.takeBack(who, held, steps))) where.to = lobbyId;
       throw err;

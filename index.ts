@@ -39,4 +39,5 @@ export type { SessionData } from './lobby/session-data.js';
 export { Service, type ServiceClass } from './lobby/service.js';
 export type { Space, SpaceRef } from './lobby/space.js';
 export { SpaceError, type SpaceErrorCode } from './lobby/space-errors.js';
+export { MigrationError, type MigrationErrorCode } from './lobby/migration-errors.js';
 export type { CreateSpaceOptions } from './lobby/space-host.js';

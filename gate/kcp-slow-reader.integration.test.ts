@@ -31,7 +31,8 @@ const MAX_BUFFERED_BYTES = 64 * 1024;
 const PUSH_BYTES = 4 * 1024;
 
 /** A lobby that binds everyone and answers nothing in particular. */
-class TestLobby implements LobbySessions {
+// Sessions never move between lobbies here: no `migrate`.
+class TestLobby implements Omit<LobbySessions, 'migrate'> {
   async bind(info: SessionInfo): Promise<BindResult> {
     return { avatar: { serverId: 'lobby-1', entityId: `avatar-${info.uid}` }, loaded: false };
   }
@@ -81,7 +82,7 @@ const closers: (() => void)[] = [];
 beforeEach(async () => {
   nodes = await startTestNodes(['gate-1', 'lobby-1']);
   const [rpc, lobbyNode] = nodes.nodes as [typeof nodes.nodes[0], typeof nodes.nodes[0]];
-  lobbyNode.serve(LOBBY_SESSIONS_SERVICE, new TestLobby(), LOBBY_SESSIONS_METHODS);
+  lobbyNode.serve(LOBBY_SESSIONS_SERVICE, new TestLobby(), LOBBY_SESSIONS_METHODS.filter((m) => m !== 'migrate'));
   const cluster = new MemoryCluster({ clock });
   const lobby = new MemoryDiscovery({ cluster, clock, logger });
   await lobby.start();

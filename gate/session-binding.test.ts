@@ -12,7 +12,7 @@ import { decode, encode } from '../engine/codec/msgpack-codec.js';
 import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
-import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, MOVED_CLOSE_REASON, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
+import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
@@ -30,6 +30,8 @@ type Journal = string[];
  */
 class TestLobby implements LobbySessions {
   readonly binds: { info: SessionInfo; rebound: boolean }[] = [];
+  /** What each bound session's bind said, by session id. */
+  private readonly infos = new Map<string, SessionInfo>();
   readonly resumes: string[] = [];
   readonly held = new Set<string>();
   /** Open `Probe.hold` requests by tag. */
@@ -58,6 +60,7 @@ class TestLobby implements LobbySessions {
     const code = this.refuse?.(info);
     if (code) throw Object.assign(new Error(`bind refused: ${code}`), { code });
     this.held.add(info.sessionId);
+    this.infos.set(info.sessionId, info);
     const space = { spaceId: info.space, type: info.space?.split('@')[0], lobbyId: this.id };
     if (info.space) this.node.notify(info.gateId, GATE_SERVICE, 'push', [[info.sessionId], SYSTEM_ROUTE.SPACE, encode(space)]);
     return { avatar: { serverId: this.id, entityId: `avatar-${info.uid}` }, loaded: true };
@@ -84,6 +87,23 @@ class TestLobby implements LobbySessions {
   }
   async resumed(sessionId: string): Promise<void> {
     this.resumes.push(sessionId);
+  }
+  // As a lobby migrates a player: requests already here finish, then the other lobby binds the
+  // session (its `migration.accept`); when it refuses, the player is bound here again.
+  async migrate(sessionId: string, lobbyId: string, spaceId: string, bindTimeoutMs: number): Promise<string> {
+    this.journal.push(`${this.id} migrate ${lobbyId} ${spaceId || '-'}`);
+    const info = this.infos.get(sessionId);
+    if (!this.held.delete(sessionId) || !info) throw Object.assign(new Error(`no session ${sessionId}`), { code: UNKNOWN_SESSION_CODE });
+    await Promise.all(this.running);
+    this.closeDone();
+    const { space: _, ...arriving } = info;
+    try {
+      await this.node.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'bind', [{ ...arriving, ...(spaceId ? { space: spaceId } : {}) }, true], { timeoutMs: bindTimeoutMs });
+      return lobbyId;
+    } catch {
+      await this.bind(arriving, true);
+      return this.id;
+    }
   }
 }
 
@@ -158,7 +178,7 @@ describe('moving a session between lobbies', () => {
     await expect.poll(() => first.holds.has('a')).toBe(true);
     // Answered while the request on the old lobby is still open.
     await move('lobby-1', sessionId, 'lobby-2', 'field@lobby-2');
-    await expect.poll(() => journal.includes(`lobby-1 close ${MOVED_CLOSE_REASON}`)).toBe(true);
+    await expect.poll(() => journal.includes('lobby-1 migrate lobby-2 field@lobby-2')).toBe(true);
 
     const during = ['b', 'c', 'd'].map((tag) => client.request('Probe.tag', tag).then((reply) => seen.push(`reply ${String(reply)}`)));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -166,7 +186,7 @@ describe('moving a session between lobbies', () => {
     first.holds.get('a')!();
     await Promise.all([inFlight, ...during]);
 
-    expect(journal).toEqual(['lobby-1 bind -', 'lobby-1 Probe.hold a', `lobby-1 close ${MOVED_CLOSE_REASON}`, 'lobby-2 bind field@lobby-2', 'lobby-2 Probe.tag b', 'lobby-2 Probe.tag c', 'lobby-2 Probe.tag d']);
+    expect(journal).toEqual(['lobby-1 bind -', 'lobby-1 Probe.hold a', 'lobby-1 migrate lobby-2 field@lobby-2', 'lobby-2 bind field@lobby-2', 'lobby-2 Probe.tag b', 'lobby-2 Probe.tag c', 'lobby-2 Probe.tag d']);
     expect(second.binds).toEqual([{ info: { sessionId, uid: 'u1', gateId: 'gate-1', data: {}, space: 'field@lobby-2' }, rebound: true }]);
     expect(seen).toEqual([
       'reply lobby-1:a',
@@ -192,7 +212,7 @@ describe('moving a session between lobbies', () => {
     expect(logger.at('warn').map((l) => l.message)).not.toContain('gate: lobby lost the session; binding it again');
   });
 
-  it('binds the session back on its old lobby when the new one refuses the bind, tells the client with sys.rebound, and logs it', async () => {
+  it('keeps the session on its old lobby when the new one refuses the player, tells the client with sys.rebound, and logs it', async () => {
     const first = await joinLobby('lobby-1');
     const { client, seen, sessionId } = await player('u2');
     const second = await joinLobby('lobby-2');
@@ -205,7 +225,7 @@ describe('moving a session between lobbies', () => {
       [true, undefined],
     ]);
     expect(seen).toEqual([`sys.rebound ${JSON.stringify({ lobbyId: 'lobby-1' })}`]);
-    expect(logger.at('warn').find((l) => l.message === 'gate: move failed; binding the session back')?.meta).toMatchObject({ uid: 'u2', from: 'lobby-1', lobby: 'lobby-2', space: 'match@lobby-2' });
+    expect(logger.at('warn').find((l) => l.message === 'gate: move refused; the session stays on its lobby')?.meta).toMatchObject({ uid: 'u2', lobby: 'lobby-1', refusedBy: 'lobby-2', space: 'match@lobby-2' });
   });
 
   it('binds the session back on its old lobby when the new one leaves the cluster during the bind', async () => {
@@ -235,7 +255,10 @@ describe('moving a session between lobbies', () => {
 
     await move('lobby-1', sessionId, 'lobby-2', 'match@lobby-2');
     expect(await client.request('Probe.tag', 'y')).toBe('lobby-2:y');
+    // Refused in the migration, then asked by the gate itself (the old lobby could not keep the
+    // player), then bound by the policy, in its start space.
     expect(second.binds.map((b) => [b.rebound, b.info.space])).toEqual([
+      [true, 'match@lobby-2'],
       [true, 'match@lobby-2'],
       [true, undefined],
     ]);
@@ -262,9 +285,9 @@ describe('moving a session between lobbies', () => {
     expect(await client.request('Probe.tag', 'z')).toBe('lobby-3:z');
     expect(journal).toEqual([
       'lobby-1 bind -',
-      `lobby-1 close ${MOVED_CLOSE_REASON}`,
+      'lobby-1 migrate lobby-2 field@lobby-2',
       'lobby-2 bind field@lobby-2',
-      `lobby-2 close ${MOVED_CLOSE_REASON}`,
+      'lobby-2 migrate lobby-3 match@lobby-3',
       'lobby-3 bind match@lobby-3',
       'lobby-3 Probe.tag z',
     ]);
@@ -294,8 +317,8 @@ describe('moving a session between lobbies', () => {
     expect(answered).toBe(false);
     release();
     expect(await moved).toBe(MOVE_OUTCOME.MOVED);
-    // The client heard its space before the answer.
-    expect(seen.filter((line) => line.startsWith('sys.space'))).toHaveLength(1);
+    // The new lobby told the client its space before the move was answered (on its own link to the gate).
+    await expect.poll(() => seen.filter((line) => line.startsWith('sys.space'))).toHaveLength(1);
 
     await joinLobby('lobby-3');
     lobbies.get('lobby-3')!.refuse = () => 'SPACE_ERR_FULL';
@@ -334,7 +357,7 @@ describe('moving a session between lobbies', () => {
     release();
     await expect.poll(() => logger.at('debug').some((l) => l.message === 'gate: move of a closed session ignored')).toBe(true);
     // The session ended while its bind on lobby-2 was in flight: lobby-2 is told to close it, once.
-    await expect.poll(() => journal.filter((line) => line.includes('close'))).toEqual([`lobby-1 close ${MOVED_CLOSE_REASON}`, expect.stringMatching(/^lobby-2 close /)]);
+    await expect.poll(() => journal.filter((line) => line.includes('close'))).toEqual([expect.stringMatching(/^lobby-2 close /)]);
     expect(first.binds).toHaveLength(1);
   });
 

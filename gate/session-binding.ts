@@ -5,19 +5,24 @@
  * promise every new request of the session waits for: they go on, in the order they came, to the
  * lobby it resolves with.
  *
- * A move (`GateSessions.move`): hold new requests → `close(sessionId, 'moved')` on the old lobby
- * (requests already there finish and reply first) → `bind(info, rebound = true)` on the new lobby
- * with `info.space` (the new lobby pushes `sys.space` to the client before it answers) → release
- * the held requests. A failed bind binds the session back (its old lobby first, then any) and
- * pushes `sys.rebound`.
+ * A move (`GateSessions.move`): hold new requests → `migrate(sessionId, lobbyId, spaceId)` on the
+ * old lobby (live entity migration: requests already there finish and reply first, the avatar is
+ * saved and handed over, the new lobby binds the session into the space and pushes `sys.space`
+ * to the client) → switch the session to the lobby the migration answers → release the held
+ * requests. A session bound nowhere, or unknown to its old lobby, or whose old lobby cannot be
+ * reached, is bound on the new lobby directly (`bind(info, rebound = true)` with `info.space`).
+ * A move that ends elsewhere than asked binds the session back (its old lobby first, then any)
+ * and pushes `sys.rebound`.
  */
 import type { Discovery } from '../engine/cluster/discovery.js';
 import type { Selector } from '../engine/cluster/select.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
+import { MOVED_REASON } from '../engine/hub/session-events.js';
 import type { Logger } from '../engine/log/types.js';
 import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
-import { LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, MOVED_CLOSE_REASON, type BindResult, type MoveOutcome, type SessionInfo } from '../engine/session/session-contract.js';
+import { RemoteError } from '../engine/rpc/errors.js';
+import { LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, UNKNOWN_SESSION_CODE, type BindResult, type MoveOutcome, type SessionInfo } from '../engine/session/session-contract.js';
 import { GateError } from './errors.js';
 import type { Session } from './session.js';
 import type { SessionEventSource } from './session-event-source.js';
@@ -174,21 +179,44 @@ export class SessionBinding {
   // whether that is the move's.
   private async moveTo(session: Session, from: string | undefined, target: string, spaceId: string, unhold: () => void): Promise<{ lobbyId: string; outcome: MoveOutcome }> {
     const { logger } = this.options;
-    if (from) await this.close(session, from, MOVED_CLOSE_REASON);
-    if (session.closed) return { lobbyId: from ?? target, outcome: MOVE_OUTCOME.ABSENT };
+    const landed = from ? await this.migrate(session, from, target, spaceId) : undefined;
+    if (session.closed) return { lobbyId: landed ?? from ?? target, outcome: landed === target ? MOVE_OUTCOME.MOVED : MOVE_OUTCOME.ABSENT };
+    if (landed === from && from !== undefined && from !== target) {
+      // The new lobby refused: the old one took the player back.
+      logger.warn('gate: move refused; the session stays on its lobby', { uid: session.uid, lobby: from, refusedBy: target, space: spaceId });
+      this.bound(session, from, true);
+      return { lobbyId: from, outcome: MOVE_OUTCOME.FAILED };
+    }
     try {
-      await this.bind(session, target, true, spaceId);
-      // Ended meanwhile: the end waits for this move and closes the session where it lands.
-      if (session.closed) return { lobbyId: target, outcome: MOVE_OUTCOME.MOVED };
+      if (landed === undefined) {
+        await this.bind(session, target, true, spaceId);
+        // Ended meanwhile: the end waits for this move and closes the session where it lands.
+        if (session.closed) return { lobbyId: target, outcome: MOVE_OUTCOME.MOVED };
+      }
       if (!this.options.discovery.server(target)) throw new GateError('GATE_ERR_NO_LOBBY', `${target} left during the move`);
       session.lobbyId = target;
       session.wasBound = true;
-      this.options.events.emit('rebind', session, target, MOVED_CLOSE_REASON);
+      this.options.events.emit('rebind', session, target, MOVED_REASON);
       logger.info('gate: session moved', { uid: session.uid, from, lobby: target, space: spaceId });
       return { lobbyId: target, outcome: MOVE_OUTCOME.MOVED };
     } catch (err) {
       logger.warn('gate: move failed; binding the session back', { uid: session.uid, from, lobby: target, space: spaceId, err });
       return { lobbyId: await this.bindBack(session, from, unhold), outcome: MOVE_OUTCOME.FAILED };
+    }
+  }
+
+  // Asks the old lobby to migrate the player: the lobby the session is bound to then; undefined
+  // when the old lobby does not hold it, cannot be reached, or could not keep the player after a
+  // failed hand-over (the new lobby may hold it: the caller binds it there, which answers the same
+  // session when it does).
+  private async migrate(session: Session, from: string, target: string, spaceId: string): Promise<string | undefined> {
+    const { rpc, lobbyTimeoutMs, logger } = this.options;
+    try {
+      // Two lobbies' work: the old one's save and the new one's bind, each within a lobby call's deadline.
+      return (await rpc.call(from, LOBBY_SESSIONS_SERVICE, 'migrate', [session.sessionId, target, spaceId, lobbyTimeoutMs], { timeoutMs: 2 * lobbyTimeoutMs })) as string;
+    } catch (err) {
+      if (!(err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE)) logger.warn('gate: the old lobby did not migrate the session; binding it on the new lobby', { uid: session.uid, lobby: from, target, err });
+      return undefined;
     }
   }
 
@@ -223,7 +251,8 @@ export class SessionBinding {
 
   private bind(session: Session, lobbyId: string, rebound: boolean, space?: string): Promise<BindResult> {
     const info: SessionInfo = { sessionId: session.sessionId, uid: session.uid, gateId: this.options.gateId(), data: session.data.toRecord() };
-    if (space !== undefined) info.space = space;
+    // '' names no space: the lobby's start space.
+    if (space) info.space = space;
     return this.options.rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'bind', [info, rebound], { timeoutMs: this.options.lobbyTimeoutMs }) as Promise<BindResult>;
   }
 }

@@ -30,6 +30,10 @@ class TestLobby implements LobbySessions {
   async notify(): Promise<void> {}
   async close(): Promise<void> {}
   async resumed(): Promise<void> {}
+  // The new lobby took the player (in a real lobby, its bind of the migrated session).
+  async migrate(_sessionId: string, lobbyId: string): Promise<string> {
+    return lobbyId;
+  }
 }
 
 const load = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };

@@ -194,7 +194,8 @@ export class SessionManager implements GateSessions {
 
   /**
    * From a lobby (or the matchmaker): moves the session's player to space `spaceId` on lobby
-   * `lobbyId` (session-binding.ts). Answers at once; a session not here is a no-op.
+   * `lobbyId` (`''`: its start space there; session-binding.ts). Answers at once; a session not
+   * here is a no-op.
    */
   async move(sessionId: string, lobbyId: string, spaceId: string): Promise<void> {
     void this.startMove(sessionId, lobbyId, spaceId);
@@ -215,8 +216,8 @@ export class SessionManager implements GateSessions {
       this.options.logger.debug('gate: move of a session not here ignored', { session: String(sessionId).slice(0, 80), lobby: lobbyId, space: spaceId });
       return Promise.resolve(MOVE_OUTCOME.ABSENT);
     }
-    if (typeof lobbyId !== 'string' || lobbyId === '' || typeof spaceId !== 'string' || spaceId === '') {
-      this.options.logger.warn('gate: move refused: lobby and space must be non-empty strings', { uid: session.uid });
+    if (typeof lobbyId !== 'string' || lobbyId === '' || typeof spaceId !== 'string') {
+      this.options.logger.warn('gate: move refused: the lobby must be a non-empty string, the space a string', { uid: session.uid });
       return Promise.resolve(MOVE_OUTCOME.FAILED);
     }
     return this.binding.move(session, lobbyId, spaceId);

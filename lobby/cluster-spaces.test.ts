@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
 import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
-import { GATE_METHODS, GATE_SERVICE, LOBBY_SESSIONS_SERVICE, MOVED_CLOSE_REASON, type LobbySessions } from '../engine/session/session-contract.js';
+import { GATE_METHODS, GATE_SERVICE, LOBBY_SESSIONS_SERVICE, type LobbySessions } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { ManualClock, SystemClock } from '../engine/timer/clock.js';
 import { RecordingGate } from './fixtures/lobby-cluster.js';
@@ -213,16 +213,15 @@ describe('spaces across lobbies', () => {
     await expect(from.call('lobby-2', 'spaces', 'describe', [7])).rejects.toMatchObject({ code: 'SPACE_ERR_BAD_ARGS' });
   });
 
-  it("moves a player's avatar as the gate does: out of its space and saved on a 'moved' close, into the named space on the other lobby", async () => {
+  it("migrates a player's avatar as the gate asks: out of its space and saved, into the named space on the other lobby", async () => {
     const { lobbies, gate } = await startCluster();
     const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
     await game(two).spaces.create('match', { id: 'm1', here: true });
     await bind(one, 'u1');
     (one.module.avatarOf('u1') as Hero).get(Purse).gold = 42;
     (one.module.avatarOf('u1') as Hero).markDirty();
-    await one.sessions.close('s-u1', MOVED_CLOSE_REASON);
+    expect(await one.sessions.migrate('s-u1', 'lobby-2', 'm1', 5_000)).toBe('lobby-2');
     expect(one.module.avatarOf('u1')).toBeUndefined();
-    await bind(two, 'u1', 'm1');
     const avatar = two.module.avatarOf('u1') as Hero;
     expect(avatar.space?.id).toBe('m1');
     expect(avatar.get(Purse).gold).toBe(42);

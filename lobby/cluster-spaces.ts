@@ -6,8 +6,8 @@
  * loaded is asked, each lobby once; one that refused is left out until its next load report;
  * `find` looks a space up in discovery (space-directory.ts); `enter` moves a player into a space
  * of another lobby by asking the player's gate to move its session (GateSessions.move): the gate
- * holds the player's requests, this lobby saves and releases the avatar (a close with reason
- * `moved`), and the other lobby loads it into the space.
+ * holds the player's requests and asks this lobby to migrate the player (entity-migration.ts),
+ * and the other lobby binds it into the space.
  */
 import type { Discovery } from '../engine/cluster/discovery.js';
 import { FullServers } from '../engine/cluster/full-servers.js';

@@ -87,6 +87,16 @@ export interface GameContext extends SessionDirectory {
   push(uids: readonly string[], route: string, body: unknown): Promise<PushResult>;
   /** Named groups of accounts shared by every server: join, leave, members, broadcast (docs/cluster.md). */
   readonly groups: Groups;
+  /**
+   * Moves a live entity of this lobby to lobby `lobbyId` while it is in use (docs/cluster.md):
+   * after the work queued on it, it is saved, loaded there, and its names follow; calls to its old
+   * mailbox are sent on. A player's avatar moves with its session, through its gate (the client
+   * stays connected); this then resolves once the gate took the move. Do not await it inside a
+   * method of the entity itself.
+   * @throws (rejects) MigrationError MIGRATION_ERR_NOT_HERE, MIGRATION_ERR_IN_SPACE; what the
+   *   target answered (the entity is then loaded back here).
+   */
+  migrate(entity: Entity, lobbyId: string): Promise<void>;
 }
 
 /** What a {@link LobbyGameContext} is built from. */
@@ -99,6 +109,7 @@ export interface LobbyGameContextOptions {
   host: EntityHost;
   claimName(name: string, mailbox: Mailbox): Promise<boolean>;
   releaseName(name: string): Promise<void>;
+  migrate(entity: Entity, lobbyId: string): Promise<void>;
   directory: SessionDirectory;
   hub: PubSub;
   matchmaker: GameMatchmaker;
@@ -172,6 +183,10 @@ export class LobbyGameContext implements GameContext {
 
   push(uids: readonly string[], route: string, body: unknown): Promise<PushResult> {
     return this.options.push.push(uids, route, body);
+  }
+
+  migrate(entity: Entity, lobbyId: string): Promise<void> {
+    return this.options.migrate(entity, lobbyId);
   }
 
   sessions(): ReturnType<SessionDirectory['sessions']> {

@@ -45,6 +45,27 @@ export interface LobbySettings {
   claimRetryMs: number;
 }
 
+/** Settings of live entity migration (entity-migration.ts, migration-records.ts). */
+export interface MigrationSettings {
+  /**
+   * Deadline of the call that asks the target lobby to take an entity in (`migration.accept`); as
+   * the gate's `lobbyTimeoutMs`, since for a player it is the new lobby's bind (the gate allows the
+   * old lobby's `migrate` twice that).
+   */
+  acceptTimeoutMs: number;
+  /** How long a lobby remembers where an entity that left it went, redirecting calls to its old mailbox. */
+  forwardMs: number;
+  /** Such records a lobby keeps at most (the oldest are forgotten first). */
+  maxForwards: number;
+}
+
+/** Defaults for {@link MigrationSettings}. */
+export const MIGRATION_DEFAULTS: Readonly<MigrationSettings> = Object.freeze({
+  acceptTimeoutMs: 5_000,
+  forwardMs: 300_000,
+  maxForwards: 100_000,
+});
+
 /** Registered entity type of avatars, unless the host is told otherwise. */
 export const DEFAULT_AVATAR_TYPE = 'Avatar';
 

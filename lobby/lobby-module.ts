@@ -26,7 +26,11 @@ import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
 import type { Clock } from '../engine/timer/clock.js';
 import { TimerService } from '../engine/timer/timer-service.js';
-import { LOBBY_DEFAULTS, type LobbySettings } from './lobby-defaults.js';
+import { EntityMigration, MIGRATION_METHODS, MIGRATION_SERVICE, type HandOverSteps } from './entity-migration.js';
+import { EntityNames } from './entity-names.js';
+import { LOBBY_DEFAULTS, MIGRATION_DEFAULTS, type LobbySettings, type MigrationSettings } from './lobby-defaults.js';
+import { MigrationRecords } from './migration-records.js';
+import { evacuate, type EvacuationReport } from './evacuate.js';
 import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
@@ -97,6 +101,8 @@ export interface LobbyModuleOptions {
    * `onStart` can claim names and what it loads is claimed by the id the lobby keeps. Default false.
    */
   deferGameStart?: boolean;
+  /** Live entity migration's deadline and forwarding records (`lobby.migration*`); defaults in lobby-defaults.ts. */
+  migration?: Partial<MigrationSettings>;
   /**
    * Makes each space's sync stage (space-sync-stage.ts). Default: space-sync.ts, which sends each
    * player of a space its view after every step of the space.
@@ -124,6 +130,7 @@ export class LobbyModule implements Module {
   private context: LobbyGameContext | undefined;
   private hub: ScopedPubSub | undefined;
   private globals: GlobalEntities | undefined;
+  private migration: EntityMigration | undefined;
   private services: Service[] = [];
   private gameStarted = false;
 
@@ -210,7 +217,7 @@ export class LobbyModule implements Module {
       names: directory,
       ...(this.options.maxSpaces === undefined ? {} : { maxSpaces: this.options.maxSpaces }),
     });
-    const host = new SessionHost({
+    const host: SessionHost = new SessionHost({
       rpc,
       world: worlds,
       placement: spaces,
@@ -220,6 +227,8 @@ export class LobbyModule implements Module {
       logger,
       avatarType: registry.lookup(game.player).name,
       flushIntervalMs: this.options.flushIntervalMs ?? 5_000,
+      // The migration is made below, with this host: an avatar's move is its hand-over with the session.
+      handOver: (avatar: PlayerEntity, lobbyId: string, steps: HandOverSteps): Promise<void> => migration.handOver(avatar, lobbyId, steps),
       ...(this.options.claimWaitMs === undefined ? {} : { claimWaitMs: this.options.claimWaitMs }),
       ...this.options.sessions,
     });
@@ -230,6 +239,25 @@ export class LobbyModule implements Module {
     const avatarOf = (uid: string): PlayerEntity | undefined => host.avatarOf(uid);
     const push = this.options.messaging?.push ?? new ClusterPush({ online: new MemoryOnlineIndex(), rpc, logger });
     const groups = this.options.messaging?.groups ?? new MemoryGroups(push);
+    const migrationSettings = { ...MIGRATION_DEFAULTS, ...this.options.migration };
+    const names = new EntityNames(this.options.discovery);
+    const records = new MigrationRecords({
+      serverId: () => rpc.serverId,
+      isHere: (id) => worlds.find(id) !== undefined,
+      clock,
+      forwardMs: migrationSettings.forwardMs,
+      maxForwards: migrationSettings.maxForwards,
+    });
+    const migration: EntityMigration = new EntityMigration({
+      rpc,
+      world: worlds,
+      host: entityHost,
+      names,
+      records,
+      bindArriving: (info) => host.bind(info, true),
+      logger,
+      acceptTimeoutMs: migrationSettings.acceptTimeoutMs,
+    });
     const localSpaces = new LobbySpaces({ host: spaces, avatarOf });
     const hub = new ScopedPubSub(this.options.hub ?? new MemoryPubSub({ logger }));
     const context = new LobbyGameContext({
@@ -237,8 +265,9 @@ export class LobbyModule implements Module {
       spaces: new ClusterSpaces({ local: localSpaces, directory, discovery: this.options.discovery, rpc, avatarOf }),
       registry,
       host: entityHost,
-      claimName: (name, mailbox) => this.options.discovery.claimName(name, mailbox),
-      releaseName: (name) => this.options.discovery.releaseName(name),
+      claimName: (name, mailbox) => names.claim(name, mailbox),
+      releaseName: (name) => names.release(name),
+      migrate: (entity, lobbyId) => migration.migrate(entity, lobbyId),
       directory: host,
       hub,
       matchmaker: new LobbyGameMatchmaker({ rpc, discovery: this.options.discovery, type: this.options.matchmaker?.type ?? 'services', callTimeoutMs: this.options.matchmaker?.callTimeoutMs ?? 5_000 }),
@@ -256,7 +285,9 @@ export class LobbyModule implements Module {
     }
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
     rpc.serve(SPACE_SERVICE, new SpaceService(localSpaces), SPACE_SERVICE_METHODS);
+    rpc.serve(MIGRATION_SERVICE, migration, MIGRATION_METHODS);
     rpc.targets.setEntities(worlds);
+    rpc.targets.setForwards(records);
     this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt) });
     this.globals = new GlobalEntities({ globals: game.globals ?? {}, discovery: this.options.discovery, persistence, world: worlds, serverId: () => rpc.serverId, clock, logger, ...(this.options.globalCheckMs === undefined ? {} : { checkIntervalMs: this.options.globalCheckMs }) });
     this.worlds = worlds;
@@ -265,6 +296,7 @@ export class LobbyModule implements Module {
     this.host = host;
     this.context = context;
     this.hub = hub;
+    this.migration = migration;
     await host.start();
     if (!this.options.deferGameStart) await this.startGame();
     this.unsubscribe = this.options.discovery.subscribe((event) => {
@@ -272,6 +304,17 @@ export class LobbyModule implements Module {
         host.gateLeft(event.server.id).catch((err: unknown) => logger.error('lobby: closing the sessions of a gate that left failed', { gate: event.server.id, err }));
       }
     });
+  }
+
+  /**
+   * Moves every entity of the lobby's own world, and every player bound here with its avatar, to
+   * `lobbies` by live migration (lobby/evacuate.ts): what a drain will use to empty the lobby.
+   * @throws Error before {@link start}; RangeError when `lobbies` is empty.
+   */
+  evacuate(lobbies: readonly string[]): Promise<EvacuationReport> {
+    const { worlds, migration } = this;
+    if (!worlds || !migration) throw new Error('LobbyModule.evacuate: the lobby has not started');
+    return evacuate({ home: worlds.home, all: worlds, migration }, lobbies);
   }
 
   /**

@@ -4,15 +4,17 @@
  * last logout is still saving, and a second login of the same uid takes the live avatar over
  * from the first session (the gate allows one login per uid, so the first one is gone). The
  * avatar's hooks run here: `onOnline` (or `onRebound`) once a bind is done, `onOffline` before a
- * close saves (player-hooks.ts), except a close with reason `moved`: the player is moving to
- * another lobby (the gate's `move`), not leaving the game.
+ * close saves (player-hooks.ts). A player moving to another lobby (`migrate`, the gate's `move`)
+ * is not leaving the game: its avatar moves by live migration (entity-migration.ts) with its
+ * session, without `onOffline`, and the other lobby's bind runs `onRebound`.
  */
 import type { Entity } from '../engine/ecs/entity.js';
 import type { Logger } from '../engine/log/types.js';
-import { MOVED_CLOSE_REASON, type BindResult, type SessionInfo } from '../engine/session/session-contract.js';
+import type { BindResult, SessionInfo } from '../engine/session/session-contract.js';
 import { SessionDataMap } from '../engine/session/session-data-map.js';
 import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import type { AvatarStore } from './avatar-store.js';
+import type { HandOverSteps } from './entity-migration.js';
 import { LobbyError } from './errors.js';
 import { SpaceError } from './space-errors.js';
 import type { GateLink } from './gate-link.js';
@@ -68,6 +70,8 @@ export interface SessionBinderOptions {
   maxIdBytes: number;
   settleWaitMs: number;
   placement?: AvatarPlacement;
+  /** Moves an avatar to another lobby (EntityMigration.handOver); without it, `migrate` is refused. */
+  handOver?: (avatar: PlayerEntity, lobbyId: string, steps: HandOverSteps) => Promise<void>;
 }
 
 const noop = (): void => undefined;
@@ -150,6 +154,50 @@ export class SessionBinder {
     return this.closeOn(sessionId, reason, gateId);
   }
 
+  /**
+   * Moves session `sessionId` and its avatar to lobby `lobbyId`, into `space` there (see
+   * LobbySessions.migrate): after the uid's earlier steps and the work queued on the avatar, it
+   * leaves its space, is saved and released, and the other lobby binds the session. When that
+   * lobby refuses, the session is bound here again (the avatar loaded back, `onRebound`).
+   * `bindTimeoutMs`: the deadline of the other lobby's bind.
+   * @returns the lobby the session is bound to now.
+   * @throws LobbyError LOBBY_ERR_UNKNOWN_SESSION for a session not bound here; what the move
+   *   threw when the session could not be bound here again either.
+   */
+  migrate(sessionId: string, lobbyId: string, space: string | undefined, bindTimeoutMs: number): Promise<string> {
+    const binding = this.binding.get(sessionId);
+    if (binding) return binding.then(noop, noop).then(() => this.migrate(sessionId, lobbyId, space, bindTimeoutMs));
+    const bound = this.byId.get(sessionId);
+    const { handOver } = this.options;
+    if (!bound || !handOver) return Promise.reject(new LobbyError('LOBBY_ERR_UNKNOWN_SESSION', String(sessionId).slice(0, 80)));
+    if (lobbyId === this.options.serverId()) return this.moveHere(bound, space);
+    // Forgotten at once: nothing new starts on it here (the gate holds the client's requests).
+    this.forget(bound);
+    return this.locks.run(bound.uid, async () => {
+      const { avatar, session } = bound;
+      const data = SessionDataMap.fromRecord(session.data.toRecord());
+      const info: SessionInfo = { sessionId, uid: bound.uid, gateId: session.gateId, data: data.toRecord() };
+      try {
+        await handOver(avatar, lobbyId, {
+          session: space === undefined ? info : { ...info, space },
+          acceptTimeoutMs: bindTimeoutMs,
+          before: () => this.leaveForMove(bound),
+          unload: async () => {
+            if (!(await this.options.avatars.release(avatar))) throw new Error(`avatar ${avatar.id} was not saved`);
+          },
+          reload: async () => {
+            await this.bindLocked(info, data, true);
+          },
+        });
+        this.options.logger.info('lobby: session moved to another lobby', { sessionId, uid: bound.uid, lobby: lobbyId });
+        return lobbyId;
+      } catch (err) {
+        if (this.byId.has(sessionId)) return this.options.serverId();
+        throw err;
+      }
+    });
+  }
+
   private closeOn(sessionId: string, reason: string, gateId: string | undefined): Promise<boolean> {
     const binding = this.binding.get(sessionId);
     if (binding) return binding.then(noop, noop).then(() => this.closeOn(sessionId, reason, gateId));
@@ -218,12 +266,10 @@ export class SessionBinder {
   private async release(bound: BoundSession, reason: string): Promise<void> {
     const settled = await this.settle(bound);
     if (this.byUidMap.get(bound.uid)?.avatar === bound.avatar) return; // a newer session holds it now
-    // A player moving to another lobby stays online: it is saved and released without onOffline.
-    const offline = reason !== MOVED_CLOSE_REASON;
     // onOffline runs in the avatar's queue: behind a request that never settles it could not run
     // before the save, so the close goes on without it rather than wait twice.
-    if (!settled && offline) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
-    const hook = settled && offline ? this.hook(bound, 'onOffline', reason) : undefined;
+    if (!settled) this.options.logger.warn('lobby: onOffline skipped: the avatar is still busy', { sessionId: bound.sessionId, entityId: bound.avatar.id });
+    const hook = settled ? this.hook(bound, 'onOffline', reason) : undefined;
     // Queued right behind the hook: a server call that arrives while the avatar is saved and
     // leaves the world waits, then finds it gone, instead of changing what is being saved.
     const held = settled ? this.holdQueue(bound) : undefined;
@@ -243,6 +289,29 @@ export class SessionBinder {
       unhold?.();
     }
     this.options.logger.info('lobby: session closed', { sessionId: bound.sessionId, uid: bound.uid, reason, saved });
+  }
+
+  // A move to this lobby: no hand-over; in its turn the avatar leaves its space, then the session
+  // is bound again into `space` (`onRebound`), as a player arriving from elsewhere would be. A
+  // space that cannot take it refuses before anything changes.
+  private async moveHere(bound: BoundSession, space: string | undefined): Promise<string> {
+    if (space !== undefined) this.checkArrival(space);
+    this.forget(bound);
+    const data = SessionDataMap.fromRecord(bound.session.data.toRecord());
+    const info: SessionInfo = { sessionId: bound.sessionId, uid: bound.uid, gateId: bound.session.gateId, ...(space === undefined ? {} : { space }) };
+    return this.locks.run(bound.uid, async () => {
+      await bound.avatar.queue.after(() => this.leaveForMove(bound));
+      await this.bindLocked(info, data, true);
+      return this.options.serverId();
+    });
+  }
+
+  // A moving avatar's first step, in its turn: out of its space, its session detached.
+  private async leaveForMove(bound: BoundSession): Promise<void> {
+    await this.options.placement?.leaveOnClose(bound.avatar).catch((err: unknown) => {
+      this.options.logger.error('lobby: taking an avatar out of its space failed', { err, sessionId: bound.sessionId, entityId: bound.avatar.id });
+    });
+    bound.avatar.attachSession(undefined, undefined);
   }
 
   // Takes the avatar's queue once the work queued before is done (waiting `settleWaitMs` at most)

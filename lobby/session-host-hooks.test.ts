@@ -6,7 +6,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Inventory } from './fixtures/test-components.js';
-import { MOVED_CLOSE_REASON } from '../engine/session/session-contract.js';
 import { args, Probe, ProbedAvatar, rejection, result, startLobbyCluster, type LobbyCluster } from './fixtures/lobby-cluster.js';
 
 let cluster: LobbyCluster | undefined;
@@ -68,27 +67,6 @@ describe('PlayerEntity hooks', () => {
       ['onOffline', 's1', 'client left'],
     ]);
     expect((await cluster.store.load('Avatar', 'avatar-u1'))?.data).toMatchObject({ components: { Inventory: { gold: 1 } } });
-  });
-
-  it('saves and releases a player moving to another lobby without onOffline, once its requests already there have answered', async () => {
-    cluster = await startLobbyCluster();
-    const sessions = cluster.sessions('gate-a');
-    await sessions.bind(info('s1'), false);
-    const inFlight = sessions.request('s1', 'Probe.wait', args('before the move'));
-    await expect.poll(() => Probe.holds.has('before the move')).toBe(true);
-    const closing = sessions.close('s1', MOVED_CLOSE_REASON);
-    expect(await rejection(sessions.request('s1', 'Probe.mark', args('after the close')))).toMatchObject({ code: 'LOBBY_ERR_UNKNOWN_SESSION' });
-    Probe.holds.get('before the move')!();
-    expect(result(await inFlight)).toBe('before the move');
-    await closing;
-    expect(ProbedAvatar.hooks).toEqual([['onOnline', 's1']]);
-    expect(cluster.lobby.world.find('avatar-u1')).toBeUndefined();
-    expect(await cluster.store.load('Avatar', 'avatar-u1')).toBeDefined();
-    // Released: another lobby loads it at once.
-    const other = cluster.startLobby('lobby-2');
-    await cluster.sessions('gate-a', 'lobby-2').bind(info('s1'), true);
-    expect(other.world.find('avatar-u1')).toBeDefined();
-    expect(ProbedAvatar.hooks.at(-1)).toEqual(['onRebound', 's1']);
   });
 
   it('tells the resume listeners of a session bound here, and nobody of one that is not', async () => {

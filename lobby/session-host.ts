@@ -27,6 +27,7 @@ import { GateLink, type GateNotifier } from './gate-link.js';
 import { CLIENT_ARGS_LIMITS, DEFAULT_AVATAR_TYPE, lobbySettings, type LobbySettings } from './lobby-defaults.js';
 import { PlayerEntity, type SessionDirectory } from './player-entity.js';
 import { RemoteSession } from './remote-session.js';
+import type { HandOverSteps } from './entity-migration.js';
 import { SessionBinder, type AvatarPlacement } from './session-binder.js';
 
 /** What a {@link SessionHost} needs; the optional settings are in {@link LobbySettings}, defaults in LOBBY_DEFAULTS. */
@@ -47,7 +48,12 @@ export interface SessionHostOptions extends Partial<LobbySettings> {
   avatarId?: (uid: string) => string;
   /** Caps on decoded client arguments (default {@link CLIENT_ARGS_LIMITS}). */
   clientLimits?: Partial<CodecLimits>;
+  /** Moves an avatar to another lobby (the lobby's EntityMigration.handOver); without it, `migrate` answers LOBBY_ERR_UNKNOWN_SESSION. */
+  handOver?: (avatar: PlayerEntity, lobbyId: string, steps: HandOverSteps) => Promise<void>;
 }
+
+/** The longest deadline a gate may give a migrating player's bind on the new lobby (as `gate.lobbyTimeoutMs`'s cap). */
+const MAX_BIND_TIMEOUT_MS = 600_000;
 
 /** Serves gates' sessions on one lobby: binds avatars, runs client routes, saves on close. */
 export class SessionHost implements LobbySessions, SessionDirectory, Module {
@@ -102,6 +108,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
       maxIdBytes: this.settings.maxUidBytes,
       settleWaitMs: this.settings.settleWaitMs,
       ...(options.placement ? { placement: options.placement } : {}),
+      ...(options.handOver ? { handOver: options.handOver } : {}),
     });
     // A lobby that lost an avatar to another owner stops serving it: the player is kicked and logs in again.
     options.persistence.onOwnershipLost((entity, reason) => {
@@ -179,6 +186,15 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   /** @inheritDoc LobbySessions.close */
   close(sessionId: string, reason: string): Promise<void> {
     return this.binder.close(sessionId, reason);
+  }
+
+  /** @inheritDoc LobbySessions.migrate */
+  migrate(sessionId: string, lobbyId: string, spaceId: string, bindTimeoutMs: number): Promise<string> {
+    if (this.draining) return Promise.reject(new LobbyError('LOBBY_ERR_SHUTTING_DOWN', 'migrate refused'));
+    if (typeof sessionId !== 'string' || typeof lobbyId !== 'string' || lobbyId === '' || typeof spaceId !== 'string' || !Number.isInteger(bindTimeoutMs) || bindTimeoutMs < 1 || bindTimeoutMs > MAX_BIND_TIMEOUT_MS) {
+      return Promise.reject(new LobbyError('LOBBY_ERR_BAD_ARGS', `migrate: a session id, a lobby id and a space id (or '') are strings, the bind's deadline 1 to ${MAX_BIND_TIMEOUT_MS} ms`));
+    }
+    return this.binder.migrate(sessionId, lobbyId, spaceId === '' ? undefined : spaceId, bindTimeoutMs);
   }
 
   /** @inheritDoc LobbySessions.resumed */

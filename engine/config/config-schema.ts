@@ -374,6 +374,12 @@ export const configSchema = object({
      * owner is taken by a lobby within about this time (and at once when its old owner leaves).
      */
     globalCheckMs: count(50, 600_000),
+    /** Deadline of the call that asks another lobby to take in an entity moving there (live migration). */
+    migrationTimeoutMs: count(10, 600_000),
+    /** How long a lobby sends calls to the old mailbox of an entity that moved away on to where it went. */
+    migrationForwardMs: count(1_000, 86_400_000),
+    /** Such forwarding records a lobby keeps at most; the oldest are forgotten first. */
+    maxMigrationForwards: count(1, 10_000_000),
   }),
   /** The matchmaker (docs/matchmaking.md); runs in the services and standalone roles. */
   matchmaker: object({

@@ -29,6 +29,7 @@ export const RESERVED_ERROR_PREFIXES: readonly string[] = Object.freeze([
   'LOBBY_ERR_',
   'LOGIN_ERR_',
   'MATCH_ERR_',
+  'MIGRATION_ERR_',
   'PROTOCOL_ERR_',
   'REMOTE_ERR_',
   'RPC_ERR_',

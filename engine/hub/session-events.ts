@@ -10,6 +10,9 @@ import type { PubSub, SubscribeOptions, Subscription } from './pub-sub.js';
 /** The topic gates publish session events on. */
 export const SESSION_EVENTS_TOPIC = 'sys:session-events';
 
+/** The `reason` of a `rebind` after a move to another lobby (a space there, or a live migration). */
+export const MOVED_REASON = 'moved';
+
 /** What happened to a session. */
 export const SESSION_EVENT_KIND = { BIND: 'bind', REBIND: 'rebind', CLOSE: 'close' } as const;
 /** One of {@link SESSION_EVENT_KIND}. */

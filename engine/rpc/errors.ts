@@ -21,6 +21,7 @@ export const RPC_ERRORS = {
   RPC_ERR_CLOSED: { wire: 2013, message: 'rpc node is stopped', when: 'this node is stopping or stopped: its pending and later calls; sent in the GOAWAY on stop' },
   RPC_ERR_UNKNOWN_NAME: { wire: 2014, message: 'no mailbox holds this name', when: '`named(name)`: no mailbox holds the name' },
   RPC_ERR_QUEUE_FULL: { wire: 2015, message: "the entity's queue is full", when: 'the target entity\'s queue holds `queueLimit` client requests, server calls and timer callbacks (it did not run the call)' },
+  RPC_ERR_ENTITY_MOVED: { wire: 2016, message: 'the entity moved to another server', when: 'the entity moved to another server (live migration) before the call ran there; the detail is the new server id, and the caller\'s RpcNode follows it within the call\'s deadline, so callers only see it past `maxMovedHops` moves in one call' },
 } as const;
 
 /** One of the codes in {@link RPC_ERRORS}. */

@@ -4,7 +4,9 @@
  * up is not sent. A handler's exception goes back as a remote error carrying its `code`; a target
  * that does not exist or is not callable goes back as an RpcError code. Calls to an entity wait
  * their turn in its queue: a full queue answers RPC_ERR_QUEUE_FULL, a call whose deadline passed
- * while it waited is dropped unrun, and one whose entity left meanwhile answers RPC_ERR_NO_SUCH_ENTITY.
+ * while it waited is dropped unrun, and one whose entity left meanwhile answers RPC_ERR_NO_SUCH_ENTITY
+ * (RPC_ERR_ENTITY_MOVED with the server it moved to). A notification to an entity that moved is
+ * sent on to that server.
  */
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
@@ -28,6 +30,8 @@ export interface InboundContext {
   trace?: TraceContext | undefined;
   /** Cap on handlers still running (promises not settled); past it new work is refused. */
   maxInFlight: number;
+  /** Sends a notification on to server `serverId`, where its entity moved. */
+  forward?(serverId: string, envelope: NotifyEnvelope): void;
 }
 
 // What a queued call answers instead of running: never thrown by a handler, so never confused
@@ -63,8 +67,13 @@ export class Inbound {
       const target = this.context.targets.resolve(to, scope, method);
       const fail = (err: unknown): void =>
         this.context.logger.warn('rpc: notification failed', { err, target: `${to ?? ''}/${scope}.${method}`, traceId: trace ?? undefined });
-      if (target instanceof RpcError) fail(target);
-      else this.run(trace, target, args, undefined, (err) => err !== undefined && fail(err instanceof Unrun ? err.error : err));
+      // Not run here (its entity moved, or is unknown): sent on where it moved, else logged.
+      const unrun = (err: RpcError | undefined): void => {
+        if (err?.code === 'RPC_ERR_ENTITY_MOVED' && this.context.forward) this.context.forward(err.detail, envelope);
+        else fail(err);
+      };
+      if (target instanceof RpcError) unrun(target);
+      else this.run(trace, target, args, undefined, (err) => err !== undefined && (err instanceof Unrun ? unrun(err.error) : fail(err)));
       return;
     }
     const [, id, timeoutMs, trace, to, scope, method, args] = envelope;

@@ -3,7 +3,9 @@
  * pair of servers, used in both directions), sends calls and notifications, answers calls from
  * its services and entities, and keeps the promise that no call hangs: each settles with a
  * result, a RemoteError, or an RpcError by its deadline at the latest, and at once when its link
- * is lost. Calls to this server itself take the same path minus the socket.
+ * is lost. Calls to this server itself take the same path minus the socket. A call to an entity
+ * that moved to another server (RPC_ERR_ENTITY_MOVED) is sent on there within its deadline, a
+ * bounded number of times, and later calls to the old mailbox go straight to the new server.
  */
 import { createServer, type Server } from 'node:net';
 import { MsgpackCodec } from '../codec/msgpack-codec.js';
@@ -22,6 +24,7 @@ import { CallDeadlines } from './call-deadlines.js';
 import { Peer, PendingCall } from './peer.js';
 import { PeerLinks } from './peer-links.js';
 import { MIN_RPC_SECRET_BYTES } from '../config/check-rpc-secret.js';
+import { MovedEntities } from './moved-entities.js';
 import type { PendingHandshakeLimits } from './pending-handshakes.js';
 import { globalEntity } from './global-proxy.js';
 import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
@@ -79,6 +82,10 @@ export interface RpcNodeOptions {
   handshakes?: Partial<PendingHandshakeLimits>;
   /** Cap on handlers of calls from others still running; calls past it get RPC_ERR_OVERLOADED. */
   maxInFlight?: number;
+  /** Redirects of an entity that moved one call follows at most before it fails with RPC_ERR_ENTITY_MOVED. */
+  maxMovedHops?: number;
+  /** Old mailboxes of entities that moved remembered with their new server, so that later calls go straight there. */
+  maxMovedEntities?: number;
 }
 
 /** Defaults for the optional {@link RpcNodeOptions}. */
@@ -91,6 +98,8 @@ export const RPC_DEFAULTS = {
   maxLinks: 1_024,
   maxInFlight: 100_000,
   handshakes: { maxPerAddress: 16, maxTotal: 256, timeoutMs: 2_000 },
+  maxMovedHops: 32,
+  maxMovedEntities: 10_000,
 } as const;
 
 // Call ids stay in msgpack's 4-byte range; a wrapped id cannot meet a live one in practice
@@ -113,6 +122,8 @@ export interface RpcStats {
   expiredReplies: number;
   /** Calls and notifications refused because too many handlers were running. */
   refused: number;
+  /** Entity calls sent on to the server their entity moved to. */
+  movedRedirects: number;
 }
 
 /** The RPC endpoint of one server process. */
@@ -132,14 +143,16 @@ export class RpcNode implements Module {
   private nextId = 0;
   private pendingCount = 0;
   private stopped = false;
-  private readonly counters = { callsSent: 0, notifiesSent: 0 };
+  private readonly counters = { callsSent: 0, notifiesSent: 0, movedRedirects: 0 };
+  private readonly moved: MovedEntities;
 
   /** @throws RangeError for a secret shorter than 32 bytes. */
   constructor(private readonly options: RpcNodeOptions) {
     if (options.secret.length < MIN_RPC_SECRET_BYTES) throw new RangeError(`RpcNode: the cluster secret must have at least ${MIN_RPC_SECRET_BYTES} bytes, got ${options.secret.length}`);
     this.codec = new MsgpackCodec(options.codecLimits);
     this.settings = { ...RPC_DEFAULTS.link, ...options.link };
-    this.targets = new Targets(options.entities);
+    this.targets = new Targets(options.entities, () => this.id);
+    this.moved = new MovedEntities(options.maxMovedEntities ?? RPC_DEFAULTS.maxMovedEntities);
     this.id = options.serverId;
     this.self = new Peer(options.serverId, this.settings.maxQueuedBytes);
     this.deadlines = new CallDeadlines(options.clock, options.timers, (call) => this.expire(call));
@@ -149,6 +162,7 @@ export class RpcNode implements Module {
       logger: options.logger,
       trace: options.trace,
       maxInFlight: options.maxInFlight ?? RPC_DEFAULTS.maxInFlight,
+      forward: (serverId, envelope) => this.forward(serverId, envelope),
     });
     this.links = new PeerLinks({
       serverId: () => this.id,
@@ -246,9 +260,34 @@ export class RpcNode implements Module {
     return this.request(serverId, null, service, method, args, options);
   }
 
-  /** Calls `component.method(...args)` on the entity at `mailbox`; see {@link call}. */
+  /**
+   * Calls `component.method(...args)` on the entity at `mailbox`, following it when it moved to
+   * another server; see {@link call}.
+   * @throws (rejects) RpcError RPC_ERR_ENTITY_MOVED after `maxMovedHops` redirects in one call.
+   */
   callEntity(mailbox: Mailbox, component: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
-    return this.request(mailbox.serverId, mailbox.entityId, component, method, args, options);
+    const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs;
+    const deadline = this.options.clock.now() + timeoutMs;
+    const send = (serverId: string, hops: number): Promise<unknown> => {
+      const left = Math.max(0, deadline - this.options.clock.now());
+      return this.request(serverId, mailbox.entityId, component, method, args, { ...options, timeoutMs: hops === 0 ? timeoutMs : left }).then(
+        (result) => {
+          if (hops > 0) this.moved.learn(mailbox, serverId);
+          return result;
+        },
+        (err: unknown) => {
+          if (!(err instanceof RpcError && err.code === 'RPC_ERR_ENTITY_MOVED')) {
+            // A server it was redirected to or remembered at failed: the next call asks its mailbox.
+            if (serverId !== mailbox.serverId) this.moved.forget(mailbox);
+            throw err;
+          }
+          if (hops >= (this.options.maxMovedHops ?? RPC_DEFAULTS.maxMovedHops)) throw err;
+          this.counters.movedRedirects++;
+          return send(err.detail, hops + 1);
+        },
+      );
+    };
+    return send(this.moved.serverFor(mailbox), 0);
   }
 
   /**
@@ -260,9 +299,12 @@ export class RpcNode implements Module {
     this.post(serverId, null, service, method, args, options);
   }
 
-  /** Sends `component.method(...args)` to the entity at `mailbox`; see {@link notify}. */
+  /**
+   * Sends `component.method(...args)` to the entity at `mailbox` (or where it was last found; the
+   * server it left sends it on); see {@link notify}.
+   */
   notifyEntity(mailbox: Mailbox, component: string, method: string, args: readonly unknown[], options?: CallOptions): void {
-    this.post(mailbox.serverId, mailbox.entityId, component, method, args, options);
+    this.post(this.moved.serverFor(mailbox), mailbox.entityId, component, method, args, options);
   }
 
   /** A proxy for the entity at `mailbox`: `remote(mb).Inventory.addItem(x)` returns a promise. */
@@ -305,6 +347,7 @@ export class RpcNode implements Module {
       expiredOnArrival: this.inbound.expiredOnArrival,
       expiredReplies: this.inbound.expiredReplies,
       refused: this.inbound.refused,
+      movedRedirects: this.counters.movedRedirects,
     };
   }
 
@@ -363,6 +406,16 @@ export class RpcNode implements Module {
     const trace = options?.traceId ?? this.options.trace?.current() ?? null;
     this.transmit(this.peerFor(serverId), [KIND.NOTIFY, trace, to, scope, method, args as unknown[]], undefined);
     this.counters.notifiesSent++;
+  }
+
+  // A notification whose entity moved, sent on where it went; a failure is logged, as the
+  // notification's own would be.
+  private forward(serverId: string, envelope: NotifyEnvelope): void {
+    try {
+      this.transmit(this.peerFor(serverId), envelope, undefined);
+    } catch (err) {
+      this.options.logger.warn('rpc: notification not sent on to where its entity moved', { err, serverId, target: `${envelope[2] ?? ''}/${envelope[3]}.${envelope[4]}` });
+    }
   }
 
   private peerFor(serverId: string): Peer {
@@ -435,6 +488,9 @@ export class RpcNode implements Module {
 
   private errorFromWire(serverId: string, wire: number, code: string, message: string): Error {
     if (wire === REMOTE_ERROR_WIRE) return new RemoteError(code, message, serverId);
+    const rpcCode = rpcCodeOfWire(wire);
+    // Its detail is the server the entity moved to, as the caller follows it.
+    if (rpcCode === 'RPC_ERR_ENTITY_MOVED') return new RpcError(rpcCode, message);
     return new RpcError(rpcCodeOfWire(wire) ?? 'RPC_ERR_PROTOCOL', `${serverId}: ${message}`);
   }
 

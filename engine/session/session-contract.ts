@@ -13,7 +13,7 @@ export const LOBBY_SESSIONS_SERVICE = 'sessions';
 export const GATE_SERVICE = 'gate';
 
 /** Methods of {@link LOBBY_SESSIONS_SERVICE}, in the order the gate uses them. */
-export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close', 'resumed'] as const;
+export const LOBBY_SESSIONS_METHODS = ['bind', 'request', 'notify', 'close', 'resumed', 'migrate'] as const;
 
 /** Methods of {@link GATE_SERVICE} that lobbies call. */
 export const GATE_METHODS = ['push', 'kick', 'setData', 'move', 'pushEach', 'moveAndWait'] as const;
@@ -30,7 +30,9 @@ export const GATE_PEER_METHODS = ['handOver'] as const;
 
 /**
  * What became of a move, as `GateSessions.moveAndWait` answers it:
- * - `moved`: the session is bound on the lobby the move named, in its space (the client had `sys.space`);
+ * - `moved`: the session is bound on the lobby the move named, in its space (that lobby sent the
+ *   client `sys.space` before the move was answered: on another link, so it may reach the client
+ *   just after this answer, but always before the replies of the requests the gate held);
  * - `failed`: the move was refused (a bad argument, too many moves of the session waiting) or that
  *   lobby's bind failed: the session stays bound elsewhere (its old lobby first), not in that space;
  * - `absent`: the session is not on this gate, or ended before the move began.
@@ -39,13 +41,6 @@ export const MOVE_OUTCOME = { MOVED: 'moved', FAILED: 'failed', ABSENT: 'absent'
 
 /** One of {@link MOVE_OUTCOME}. */
 export type MoveOutcome = (typeof MOVE_OUTCOME)[keyof typeof MOVE_OUTCOME];
-
-/**
- * The reason of the `close` a gate sends the old lobby of a session it moves to another lobby
- * (`GateSessions.move`): the player did not leave the game, so the lobby saves and releases the
- * avatar without the player's `onOffline` hook.
- */
-export const MOVED_CLOSE_REASON = 'moved';
 
 /**
  * The error code a lobby answers for a session it does not hold (it closed it when the gate seemed
@@ -113,11 +108,17 @@ export interface BindResult {
  *   `service.method` on a client service) with `args` (msgpack bytes of an array); resolves with
  *   the msgpack bytes of the result. Requests of one session run one at a time in arrival order.
  * - `notify(sessionId, route, args)`: the same without a reply.
- * - `close(sessionId, reason)`: the client left: save the avatar and release it. With reason
- *   {@link MOVED_CLOSE_REASON} the player moves to another lobby: requests already here finish
- *   and reply, the avatar leaves its space, is saved and released, and `onOffline` does not run.
+ * - `close(sessionId, reason)`: the client left: save the avatar and release it.
  * - `resumed(sessionId)`: the client came back on a new connection (usually an RPC notify): the
  *   player's space sends it a fresh snapshot of what it sees.
+ * - `migrate(sessionId, lobbyId, spaceId, bindTimeoutMs)`: move the player, session and avatar,
+ *   to lobby `lobbyId` (live entity migration): requests already here finish and reply, the avatar
+ *   leaves its space, is saved and released (`onOffline` does not run), and `lobbyId` binds the
+ *   session (`rebound` true) into space `spaceId` (`''`: its start space), telling the client
+ *   `sys.space`, within `bindTimeoutMs` (the gate's deadline for a bind).
+ *   Resolves with the lobby the session is bound to now: `lobbyId`, or this one when `lobbyId`
+ *   refused (the avatar was loaded back here). Rejects with LOBBY_ERR_UNKNOWN_SESSION for a
+ *   session not bound here, or with what went wrong when neither lobby holds it.
  *
  * `sessionId` is empty for requests on routes that pass before authentication: they may only
  * reach client services.
@@ -128,6 +129,7 @@ export interface LobbySessions {
   notify(sessionId: string, route: string, args: Uint8Array): Promise<void>;
   close(sessionId: string, reason: string): Promise<void>;
   resumed(sessionId: string): Promise<void>;
+  migrate(sessionId: string, lobbyId: string, spaceId: string, bindTimeoutMs: number): Promise<string>;
 }
 
 /**
@@ -139,11 +141,12 @@ export interface LobbySessions {
  * - `setData(sessionId, key, value)`: keep `value` (msgpack bytes; `null` removes the key) in
  *   the session's data, within SESSION_DATA_LIMITS; the next bind of the session carries it.
  * - `move(sessionId, lobbyId, spaceId)`: move the session's player to space `spaceId` on lobby
- *   `lobbyId`. Answers at once; then the gate holds the session's new requests, closes the
- *   session on its lobby with reason {@link MOVED_CLOSE_REASON}, binds it on `lobbyId` with
- *   `SessionInfo.space` (that lobby tells the client `sys.space`) and replays the held requests,
- *   in order.
- *   When that bind fails the session binds back (its old lobby first) and the client hears
+ *   `lobbyId` (`''`: that lobby's start space). Answers at once; then the gate holds the
+ *   session's new requests, asks its lobby to migrate the player there (`LobbySessions.migrate`:
+ *   that lobby tells the client `sys.space`), switches the session to `lobbyId` and replays the
+ *   held requests, in order. A session bound nowhere (or unknown to its lobby) binds on `lobbyId`
+ *   with `SessionInfo.space` instead.
+ *   When the move fails the session is bound back (its old lobby first) and the client hears
  *   `sys.rebound`. Moves of one session run one after the other; a session not here is a no-op.
  * - `pushEach(route, sessionIds, bodies)`: send `bodies[i]` (bytes, sent as they are) on `route`
  *   to `sessionIds[i]`, for each listed session held by this gate (a different body to each:

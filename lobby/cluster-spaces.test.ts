@@ -4,22 +4,12 @@
  * created on the least loaded lobby through the `spaces` service, found from any lobby, players
  * sent to another lobby's space through their gate, and the lobby's side of such a move.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
-import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
-import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
-import { GATE_METHODS, GATE_SERVICE, LOBBY_SESSIONS_SERVICE, type LobbySessions } from '../engine/session/session-contract.js';
-import { MemoryLogger } from '../engine/testing/memory-logger.js';
-import { ManualClock, SystemClock } from '../engine/timer/clock.js';
-import { RecordingGate } from './fixtures/lobby-cluster.js';
+import { startModuleCluster, type ModuleCluster, type ModuleLobby } from './fixtures/module-cluster.js';
 import { SpaceError } from './space-errors.js';
 import { Hero, Purse, SpaceGameLog, spaceGame } from './fixtures/space-game.js';
 import type { GameDefinition } from './define-game.js';
 import { defineSpace } from './define-space.js';
-import { LobbyModule } from './lobby-module.js';
 import type { PlayerEntity } from './player-entity.js';
 import type { SpaceSyncStage } from './space-sync-stage.js';
 
@@ -28,18 +18,8 @@ const load = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };
 /** What the lobbies' sync stages were told to do for a player, as `<call>:<space>:<entity>`. */
 const stageCalls: string[] = [];
 
-interface Lobby {
-  module: LobbyModule;
-  discovery: MemoryDiscovery;
-  sessions: LobbySessions;
-}
-
-interface Cluster {
-  nodes: TestNodes;
-  gate: RecordingGate;
-  lobbies: Record<'lobby-1' | 'lobby-2', Lobby>;
-  stop(): Promise<void>;
-}
+type Lobby = ModuleLobby;
+type Cluster = ModuleCluster<'lobby-1' | 'lobby-2'>;
 
 let running: Cluster | undefined;
 afterEach(async () => {
@@ -54,15 +34,6 @@ afterEach(async () => {
 async function startCluster(maxSpaces?: number, definition: GameDefinition = spaceGame()): Promise<Cluster> {
   SpaceGameLog.length = 0;
   stageCalls.length = 0;
-  const clock = new SystemClock();
-  const gameClock = new ManualClock();
-  const logger = new MemoryLogger();
-  const dir = await mkdtemp(join(tmpdir(), 'cluster-spaces-'));
-  const store: LmdbStore = openLmdbStore({ path: dir, clock });
-  const nodes = await startTestNodes(['gate-a', 'lobby-1', 'lobby-2']);
-  const gate = new RecordingGate();
-  nodes.nodes[0]!.serve(GATE_SERVICE, gate, GATE_METHODS);
-  const cluster = new MemoryCluster({ clock });
   const createSpaceSync = (): SpaceSyncStage => ({
     afterStep: () => undefined,
     playerEntered: () => undefined,
@@ -70,30 +41,7 @@ async function startCluster(maxSpaces?: number, definition: GameDefinition = spa
     snapshot: (player: PlayerEntity) => void stageCalls.push(`snapshot:${player.space?.id}:${player.id}`),
     dispose: () => undefined,
   });
-  const lobbies = {} as Cluster['lobbies'];
-  for (const id of ['lobby-1', 'lobby-2'] as const) {
-    const rpc = nodes.nodes.find((n) => n.serverId === id)!;
-    const discovery = new MemoryDiscovery({ cluster, clock, logger });
-    await discovery.start();
-    await discovery.register({ id, type: 'lobby', address: rpc.address, version: '0', startedAt: 0, load });
-    const module = new LobbyModule({ game: definition, rpc, discovery, gateType: 'gate', store: () => store, clock, gameClock, logger, createSpaceSync, ...(maxSpaces === undefined ? {} : { maxSpaces }) });
-    await module.start();
-    lobbies[id] = { module, discovery, sessions: nodes.nodes[0]!.service<LobbySessions>(id, LOBBY_SESSIONS_SERVICE) };
-  }
-  running = {
-    nodes,
-    gate,
-    lobbies,
-    stop: async () => {
-      for (const { module, discovery } of Object.values(lobbies)) {
-        await module.stop();
-        await discovery.stop();
-      }
-      await nodes.stop();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  running = await startModuleCluster(['lobby-1', 'lobby-2'], { game: definition, createSpaceSync, ...(maxSpaces === undefined ? {} : { maxSpaces }) });
   return running;
 }
 

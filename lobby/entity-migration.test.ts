@@ -4,42 +4,18 @@
  * ask of it): an entity moves with its state and names, calls to its old mailbox follow it,
  * calls made during its moves all succeed, and a move that fails leaves it where it was.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
-import { openLmdbStore, type LmdbStore } from '../engine/persist/lmdb-store.js';
 import { RpcError, RemoteError } from '../engine/rpc/errors.js';
-import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
-import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
-import { GATE_METHODS, GATE_SERVICE, LOBBY_SESSIONS_SERVICE, type LobbySessions } from '../engine/session/session-contract.js';
-import { MemoryLogger } from '../engine/testing/memory-logger.js';
-import { ManualClock, SystemClock } from '../engine/timer/clock.js';
 import { MIGRATION_SERVICE } from './entity-migration.js';
-import { RecordingGate } from './fixtures/lobby-cluster.js';
+import { startModuleCluster, type ModuleCluster, type ModuleLobby } from './fixtures/module-cluster.js';
 import migrationGame, { Ledger, Steps, Tally, Traveller, type StreamService } from './fixtures/games/migration-game.js';
-import { LobbyModule } from './lobby-module.js';
 import { MigrationError } from './migration-errors.js';
 
-const load = { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 };
 const LOBBIES = ['lobby-1', 'lobby-2', 'lobby-3'] as const;
 type LobbyId = (typeof LOBBIES)[number];
-
-interface Lobby {
-  module: LobbyModule;
-  discovery: MemoryDiscovery;
-  rpc: RpcNode;
-}
-
-interface Cluster {
-  nodes: TestNodes;
-  gate: RecordingGate;
-  caller: RpcNode;
-  lobbies: Record<LobbyId, Lobby>;
-  stop(): Promise<void>;
-}
+type Lobby = ModuleLobby;
+type Cluster = ModuleCluster<LobbyId>;
 
 let running: Cluster | undefined;
 afterEach(async () => {
@@ -48,46 +24,14 @@ afterEach(async () => {
 });
 
 async function startCluster(): Promise<Cluster> {
-  const clock = new SystemClock();
-  const logger = new MemoryLogger();
-  const dir = await mkdtemp(join(tmpdir(), 'entity-migration-'));
-  const store: LmdbStore = openLmdbStore({ path: dir, clock });
-  const nodes = await startTestNodes(['gate-a', ...LOBBIES]);
-  const gate = new RecordingGate();
-  nodes.nodes[0]!.serve(GATE_SERVICE, gate, GATE_METHODS);
-  const cluster = new MemoryCluster({ clock });
-  const lobbies = {} as Cluster['lobbies'];
-  for (const id of LOBBIES) {
-    const rpc = nodes.nodes.find((n) => n.serverId === id)!;
-    const discovery = new MemoryDiscovery({ cluster, clock, logger });
-    await discovery.start();
-    await discovery.register({ id, type: 'lobby', address: rpc.address, version: '0', startedAt: 0, load });
-    const module = new LobbyModule({ game: migrationGame, rpc, discovery, gateType: 'gate', store: () => store, clock, gameClock: new ManualClock(), logger });
-    await module.start();
-    lobbies[id] = { module, discovery, rpc };
-  }
-  running = {
-    nodes,
-    gate,
-    caller: nodes.nodes[0]!,
-    lobbies,
-    stop: async () => {
-      for (const { module, discovery } of Object.values(lobbies)) {
-        await module.stop();
-        await discovery.stop();
-      }
-      await nodes.stop();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  running = await startModuleCluster(LOBBIES, { game: migrationGame });
   return running;
 }
 
 const game = (lobby: Lobby) => lobby.module.game!;
 const rejection = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => 'resolved', (err: unknown) => err);
 
-const sessions = (cluster: Cluster, lobby: LobbyId) => cluster.caller.service<LobbySessions>(lobby, LOBBY_SESSIONS_SERVICE);
+const sessions = (cluster: Cluster, lobby: LobbyId) => cluster.lobbies[lobby].sessions;
 
 describe('moving a player between lobbies', () => {
   it('moves the avatar with its session after the requests already there: no onOffline, onRebound on the target, which tells the client its space', async () => {

@@ -181,25 +181,24 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       trace: traceContextOf(logger),
     }),
   );
+  // Which gate holds each account. A gate's is in Redis when gates share it; every other role reads
+  // the gates' one there when the hub is in Redis (a matchmaker of a cluster always does); in one
+  // process the gate, the lobby and the matchmaker share the one in memory.
+  const redisIndex = hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker || config.hub.backend === 'redis';
   // One Redis client per process, started before the modules that use it (the hub's groups and
   // topics, the online index, the matchmaker's tickets) and stopped after them.
-  const needsRedis = config.hub.backend === 'redis' || (hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker) || (hostsMatchmaker && config.matchmaker.store === 'redis');
+  const needsRedis = config.hub.backend === 'redis' || redisIndex || (hostsMatchmaker && config.matchmaker.store === 'redis');
   const redis = needsRedis ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
   if (redis) life.add({ name: 'redis', start: () => redis.connect(), stop: async () => void (await redis.quit()) });
   // Topics on every role: across the cluster through Redis, or within this process.
   const hubLogger = logger.child({ component: 'hub' });
   const hub = life.add(config.hub.backend === 'redis' ? new RedisPubSub({ redis: redis!, prefix: config.redis.prefix, logger: hubLogger }) : new MemoryPubSub({ logger: hubLogger }));
+  const online: OnlineIndex = redisIndex ? new RedisOnlineIndex(redis!, { ttlMs: config.gate.onlineTtlMs, prefix: config.redis.prefix }) : new MemoryOnlineIndex();
+  const push = new ClusterPush({ online, rpc, logger: hubLogger });
+  const groups: Groups = config.hub.backend === 'redis' ? new RedisGroups(redis!, push, { prefix: config.redis.prefix }) : new MemoryGroups(push);
   const http = new HttpServer({ host: config.http.host, port: config.http.port, trustProxy: config.http.trustProxy, logger: logger.child({ component: 'http' }) });
   // In one process the gate and the login service look for a server of the standalone type.
   const peerType = (type: string): string => (standalone ? 'standalone' : type);
-
-  // Which gate holds each account. A gate's is in Redis when gates share it; every other role reads
-  // the gates' one there when the hub is in Redis (a matchmaker of a cluster always does); in one
-  // process the gate, the lobby and the matchmaker share the one in memory.
-  const redisIndex = hostsGate ? config.gate.onlineIndex === 'redis' : hostsMatchmaker || config.hub.backend === 'redis';
-  const online: OnlineIndex = redisIndex ? new RedisOnlineIndex(redis!, { ttlMs: config.gate.onlineTtlMs, prefix: config.redis.prefix }) : new MemoryOnlineIndex();
-  const push = new ClusterPush({ online, rpc, logger: logger.child({ component: 'hub' }) });
-  const groups: Groups = config.hub.backend === 'redis' ? new RedisGroups(redis!, push, { prefix: config.redis.prefix }) : new MemoryGroups(push);
 
   const lobby =
     hostsLobby && game

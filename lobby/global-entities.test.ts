@@ -153,6 +153,27 @@ describe('global entities', () => {
     await expect(during).resolves.toEqual({ hp: 98, lobby: next[0]!.id });
   });
 
+  it('moves with game.migrate: its name points at the new lobby at once, which keeps it and lets go of it when it drains', async () => {
+    const run = await startLobbies(3);
+    const owner = owners(run)[0]!;
+    const [target, third] = run.lobbies.filter((lobby) => lobby !== owner) as [Lobby, Lobby];
+    await third.module.game!.global<BossApi>('boss').Health.hit(10);
+    await owner.module.game!.migrate(owner.module.game!.find('boss')!, target.id);
+    expect(run.cluster.name(globalName('boss'))).toEqual({ serverId: target.id, entityId: 'boss' });
+    await expect(third.module.game!.global<BossApi>('boss').Health.hit(1)).resolves.toEqual({ hp: 89, lobby: target.id });
+    // The old lobby's next look leaves it to the new one, whose look keeps it.
+    await elapse(run, 1_000);
+    expect(owners(run)).toEqual([target]);
+    expect(run.cluster.name(globalName('boss'))?.serverId).toBe(target.id);
+    // Kept as its own: its drain lets go of it, and another lobby takes it with its state.
+    await target.module.drain();
+    await elapse(run, 1_000);
+    await expect.poll(() => owners(run).length, { timeout: 10_000 }).toBe(1);
+    const next = owners(run)[0]!;
+    expect(next).not.toBe(target);
+    await expect(third.module.game!.global<BossApi>('boss', { timeoutMs: 10_000 }).Health.hit(1)).resolves.toEqual({ hp: 88, lobby: next.id });
+  });
+
   it('comes back on another lobby with its saved state when its lobby crashes, once the dead lobby\'s lease and store claim have lapsed', async () => {
     Boss.created = 0;
     const run = await startLobbies(3);

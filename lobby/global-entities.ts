@@ -23,6 +23,7 @@ import { OwnershipHeldError } from '../engine/persist/errors.js';
 import { globalName } from '../engine/rpc/global-proxy.js';
 import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import { globalId, type GlobalDefinition } from './check-globals.js';
+import type { EntityNames } from './entity-names.js';
 
 /** Time between two looks at the globals' owners (default of {@link GlobalEntitiesOptions.checkIntervalMs}). */
 export const GLOBAL_CHECK_INTERVAL_MS = 1_000;
@@ -31,7 +32,9 @@ export const GLOBAL_CHECK_INTERVAL_MS = 1_000;
 export interface GlobalEntitiesOptions {
   /** The game's declared globals. */
   globals: Readonly<Record<string, GlobalDefinition>>;
-  discovery: Pick<Discovery, 'subscribe' | 'server' | 'claimName' | 'releaseName' | 'resolveName'>;
+  discovery: Pick<Discovery, 'subscribe' | 'server' | 'resolveName'>;
+  /** Claims and releases the globals' names, so that a name goes with its global when it moves to another lobby (entity-migration.ts). */
+  names: Pick<EntityNames, 'claim' | 'release'>;
   persistence: Pick<EntityPersistence, 'load' | 'saveAndUnload' | 'releaseClaim'>;
   world: Pick<WorldGroup, 'spawn'>;
   /** This lobby's server id, read at each use. */
@@ -77,7 +80,7 @@ export class GlobalEntities {
       this.owned.delete(name);
       try {
         await this.options.persistence.saveAndUnload(entity);
-        await this.options.discovery.releaseName(globalName(name));
+        await this.options.names.release(globalName(name));
         this.options.logger.info('global let go', { global: name });
       } catch (err) {
         this.options.logger.error('lobby: letting go of a global failed; another lobby takes it once its claims lapse', { global: name, err });
@@ -129,7 +132,7 @@ export class GlobalEntities {
       else {
         // Destroyed by game code, or taken by another owner: a claim still held here is given back.
         await persistence.releaseClaim(globalId(name, this.options.globals[name]!));
-        if (holder?.serverId === me) await discovery.releaseName(key);
+        if (holder?.serverId === me) await this.options.names.release(key);
       }
     }
     if (holder && holder.serverId !== me && discovery.server(holder.serverId)) return;
@@ -153,7 +156,7 @@ export class GlobalEntities {
     entity ??= this.options.world.spawn(definition.type, { id });
     let named = false;
     try {
-      named = !this.stopped && (await this.options.discovery.claimName(key, { serverId: me, entityId: id }));
+      named = !this.stopped && (await this.options.names.claim(key, { serverId: me, entityId: id }));
     } finally {
       if (!named) await this.letGo(entity, id, created);
     }

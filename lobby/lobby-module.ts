@@ -289,7 +289,7 @@ export class LobbyModule implements Module {
     rpc.targets.setEntities(worlds);
     rpc.targets.setForwards(records);
     this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt) });
-    this.globals = new GlobalEntities({ globals: game.globals ?? {}, discovery: this.options.discovery, persistence, world: worlds, serverId: () => rpc.serverId, clock, logger, ...(this.options.globalCheckMs === undefined ? {} : { checkIntervalMs: this.options.globalCheckMs }) });
+    this.globals = new GlobalEntities({ globals: game.globals ?? {}, discovery: this.options.discovery, names, persistence, world: worlds, serverId: () => rpc.serverId, clock, logger, ...(this.options.globalCheckMs === undefined ? {} : { checkIntervalMs: this.options.globalCheckMs }) });
     this.worlds = worlds;
     this.spaceHost = spaces;
     this.timers = timers;

@@ -9,6 +9,8 @@
  * inspector), and the same for 1,000 authenticated sessions (each also holds its avatar in the
  * same process).
  *
+ * With `--profile` the server process writes its CPU profile to bench/results/gate-profile/.
+ *
  * Baseline in the same run: a raw Node TCP echo server of length-prefixed frames, driven by the
  * same 1,000 sockets with the same window and the same harness, with frames as large as a request
  * packet.
@@ -22,7 +24,7 @@ import { startMain, type MainProcess } from '../engine/testing/main-process.js';
 import { SystemClock } from '../engine/timer/clock.js';
 import { GateClient } from '../client-sim/gate-client.js';
 import { connectGate } from '../client-sim/node-client.js';
-import type { Benchmark, BenchReport, Figure } from './lib/benchmark.js';
+import type { Benchmark, BenchOptions, BenchReport, Figure } from './lib/benchmark.js';
 import { connectHeapProbe } from './lib/heap-probe.js';
 import { openLoop, percentile, pipelined, rawEchoClient, startEchoPeer } from './lib/load.js';
 
@@ -79,7 +81,7 @@ async function measure(clients: { op: () => Promise<unknown> }[], serverPid: num
   };
 }
 
-async function run(): Promise<BenchReport> {
+async function run(options: BenchOptions): Promise<BenchReport> {
   const dir = await mkdtemp(join(tmpdir(), 'gate-bench-'));
   const key = await SigningKey.generate();
   await writeFile(join(dir, 'login.key'), await key.exportPrivatePem());
@@ -101,8 +103,9 @@ async function run(): Promise<BenchReport> {
     '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0', '--gate.identityKeyPath', join(dir, 'gate.key'),
     '--store.lmdb.path', join(dir, 'lmdb'), '--login.privateKeyPath', join(dir, 'login.key'),
     ],
-    // The heap probe collects garbage through the inspector before it reads the memory.
-    ['--inspect=127.0.0.1:0'],
+    // The heap probe collects garbage through the inspector before it reads the memory. With
+    // --profile, the process writes its CPU profile when it exits.
+    ['--inspect=127.0.0.1:0', ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])],
   );
   const gate = server.ready.gate!;
   const pid = server.child.pid!;

@@ -29,11 +29,20 @@ export interface BenchReport {
   params?: Record<string, string | number | boolean>;
 }
 
+/** How a benchmark is run: `npm run bench -- <name> --profile` sets `profileDir`. */
+export interface BenchOptions {
+  /**
+   * Where a benchmark that starts a server process writes that process's CPU profile
+   * (`node --cpu-prof`); undefined when no profile was asked for.
+   */
+  profileDir?: string;
+}
+
 /** A benchmark under `bench/`, run by `npm run bench -- <name>`. */
 export interface Benchmark {
   name: string;
   description: string;
-  run(): Promise<BenchReport>;
+  run(options: BenchOptions): Promise<BenchReport>;
 }
 
 /** Speed relative to the baseline: > 1 means ours is better. */

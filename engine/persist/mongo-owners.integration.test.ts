@@ -120,6 +120,15 @@ describe('MongoOwners against FerretDB: interleavings and failures', () => {
     expect(await col.findOne({ _id: 'g1#head' })).toMatchObject({ epoch: 7 });
   });
 
+  it('lets many processes prepare the same collection at once: each first claim succeeds', async () => {
+    const col = raw.db(database).collection<{ _id: string; id: string; epoch: number; owner: string; exp: number; w: string }>('racers__owners');
+    await col.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: `r${i}#1`, id: `r${i}`, epoch: 1, owner: 'lobby-old', exp: 0, w: `${i}` })));
+    const processes = Array.from({ length: 8 }, () => owners('racers', async () => undefined).owners);
+    const claims = await Promise.all(processes.map((p, i) => p.claim(`r${i}`, `lobby-${i}`, TTL)));
+    expect(claims.map((c) => c.epoch)).toEqual(processes.map(() => 2));
+    expect(await col.countDocuments({ _id: { $regex: /#head$/ } })).toBe(20);
+  });
+
   it('scans for the latest claim when its head names a record that is gone (a slow writer lowered it)', async () => {
     const { owners: claims } = owners('doors', async () => undefined);
     for (let i = 1; i <= 3; i++) await claims.release(await claims.claim('d1', `lobby-${i}`, TTL));

@@ -53,6 +53,22 @@ const RENEW_CHUNK = 1_000;
 const POINT_READS = 16;
 const DUPLICATE_KEY = 11000;
 
+/**
+ * Runs an upsert of `heads` heads, again when it meets a duplicate key: processes upserting the
+ * same missing head at once (each preparing the collection, or claiming after a head was removed)
+ * can all try its insert, and the losers' next try finds the head and raises it. Each duplicate
+ * means one more head exists, so `heads` tries after the first are enough.
+ */
+async function upsertHeads<T>(heads: number, op: () => Promise<T>): Promise<T> {
+  for (let retries = heads; ; retries--) {
+    try {
+      return await op();
+    } catch (err) {
+      if (retries === 0 || !(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
+    }
+  }
+}
+
 /** How the owners of one collection run their commands. */
 export interface MongoOwnersContext {
   /** Runs one driver operation with the store's bounded retries. */
@@ -126,7 +142,7 @@ export class MongoOwners {
     // The head moves first: records below it are never read again, and with it unmoved they stay.
     const forgotten = [...older, ...(last ? [last.epoch] : [])];
     await run(`forget old claims of ${this.collection}/${id}`, async () => {
-      await this.heads.updateOne({ _id: headKey(id) }, { $max: { epoch } }, { upsert: true });
+      await upsertHeads(1, () => this.heads.updateOne({ _id: headKey(id) }, { $max: { epoch } }, { upsert: true }));
       if (forgotten.length > 0) await this.owners.bulkWrite(forgotten.map((e) => ({ deleteOne: { filter: { _id: recordKey(id, e) } } })), { ordered: false });
     }).catch((err: unknown) =>
       this.ctx.logger.warn('old ownership claims not removed; removed at the next claim', { err, collection: this.collection, id }),
@@ -230,7 +246,8 @@ export class MongoOwners {
       }
       const missing = [...latest].filter(([id, epoch]) => (heads.get(headKey(id)) ?? 0) < epoch);
       if (missing.length === 0) return;
-      await this.heads.bulkWrite(missing.map(([id, epoch]) => ({ updateOne: { filter: { _id: headKey(id) }, update: { $max: { epoch } }, upsert: true } })), { ordered: false });
+      const raise = missing.map(([id, epoch]) => ({ updateOne: { filter: { _id: headKey(id) }, update: { $max: { epoch } }, upsert: true } }));
+      await upsertHeads(raise.length, () => this.heads.bulkWrite(raise, { ordered: false }));
     });
     await this.prepared.catch((err: unknown) => {
       this.prepared = undefined;

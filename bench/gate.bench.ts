@@ -11,11 +11,14 @@
  *
  * With `--profile` the server process writes its CPU profile to bench/results/gate-profile/.
  *
+ * Where the machine has two cores and `taskset`, the server (and the baseline's) runs pinned to
+ * core 0 and this process, the load generator, to core 1, so that neither takes the other's core.
+ *
  * Baseline in the same run: a raw Node TCP echo server of length-prefixed frames, driven by the
  * same 1,000 sockets with the same window and the same harness, with frames as large as a request
  * packet.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SigningKey } from '../engine/auth/signing-key.js';
@@ -26,7 +29,9 @@ import { GateClient } from '../client-sim/gate-client.js';
 import { connectGate } from '../client-sim/node-client.js';
 import type { Benchmark, BenchOptions, BenchReport, Figure } from './lib/benchmark.js';
 import { connectHeapProbe } from './lib/heap-probe.js';
-import { openLoop, percentile, pipelined, rawEchoClient, startEchoPeer } from './lib/load.js';
+import { measureEcho, type EchoClient, type EchoResult } from './lib/echo-measure.js';
+import { rawEchoClient, startEchoPeer } from './lib/load.js';
+import { pinningForThisMachine, pinProcess, pinSelf } from './lib/pinning.js';
 
 const CLIENTS = 1_000;
 const WINDOW = 4;
@@ -39,47 +44,8 @@ const RAW_FRAME_BYTES = 44;
 const TRANSPORTS = (process.env.GATE_BENCH_TRANSPORTS?.split(",") ?? ["tcp", "ws", "kcp"]) as ("tcp" | "ws" | "kcp")[];
 
 const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
-
-/** CPU seconds the process has used (user + system), from /proc; clock ticks are 1/100 s on Linux. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Spreads `op` over the clients in turn. */
-function roundRobin<T>(items: T[], op: (item: T) => Promise<unknown>): () => Promise<unknown> {
-  let next = 0;
-  return () => op(items[next++ % items.length]!);
-}
-
-interface LoadResult {
-  rate: number;
-  p50: number;
-  p99: number;
-  /** Round trips at a tenth of the rate, where the load generator sharing the machine is not the bottleneck. */
-  p50Light: number;
-  p99Light: number;
-  serverCpuUs: number;
-}
-
-async function measure(clients: { op: () => Promise<unknown> }[], serverPid: number): Promise<LoadResult> {
-  // Each client keeps WINDOW requests in flight: one closed loop per client and slot.
-  const cpuBefore = await cpuSeconds(serverPid);
-  const started = performance.now();
-  const perClient = await Promise.all(clients.map((c) => pipelined(THROUGHPUT_MS, WINDOW, c.op)));
-  const rate = perClient.reduce((a, b) => a + b, 0);
-  const serverCpuUs = (((await cpuSeconds(serverPid)) - cpuBefore) * 1e6) / ((rate * (performance.now() - started)) / 1000);
-  const rtts = (await openLoop(rate / 2, LATENCY_MS, roundRobin(clients, (c) => c.op()))).sort((a, b) => a - b);
-  const light = (await openLoop(rate / 10, LATENCY_MS, roundRobin(clients, (c) => c.op()))).sort((a, b) => a - b);
-  return {
-    rate,
-    p50: percentile(rtts, 0.5) / 1000,
-    p99: percentile(rtts, 0.99) / 1000,
-    p50Light: percentile(light, 0.5) / 1000,
-    p99Light: percentile(light, 0.99) / 1000,
-    serverCpuUs,
-  };
-}
+const SHAPE = { window: WINDOW, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS };
+const measure = (clients: EchoClient[], serverPid: number): Promise<EchoResult> => measureEcho(clients, serverPid, SHAPE);
 
 async function run(options: BenchOptions): Promise<BenchReport> {
   const dir = await mkdtemp(join(tmpdir(), 'gate-bench-'));
@@ -112,7 +78,12 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   const figures: Record<string, Figure> = {};
   const baseline: Record<string, Figure> = {};
   const params: Record<string, string | number> = { clients: CLIENTS, window: WINDOW, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS, idle: IDLE };
+  // The server on one core, this process (the load generator) on the other.
+  const pinning = await pinningForThisMachine();
+  params.pinning = pinning ? `server on core ${pinning.server}, load on core ${pinning.load}` : 'none';
+  const unpin = pinning ? await pinSelf(pinning) : undefined;
   try {
+    if (pinning) await pinProcess(pid, pinning.server);
     // Memory first, on a fresh process. Idle: connections that finished the handshake and then
     // say nothing but heartbeats.
     const probe = await connectHeapProbe(server.output());
@@ -165,6 +136,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     }
 
     const peer = await startEchoPeer();
+    if (pinning) await pinProcess(peer.pid, pinning.server);
     const raw = await Promise.all(Array.from({ length: CLIENTS }, () => rawEchoClient(peer.echo, RAW_FRAME_BYTES)));
     const echo = await measure(raw, Number(peer.pid));
     baseline['tcp messages/s'] = fig(echo.rate, 'msg/s', 'higher');
@@ -177,6 +149,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     peer.stop();
 
   } finally {
+    await unpin?.();
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
  * clients to it through Colyseus's own client SDK.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +34,21 @@ export interface ColyseusEchoClient extends EchoClient {
   close(): Promise<void>;
 }
 
-/** Installs bench/peers/colyseus/'s packages unless they are there; returns the installed version of Colyseus's core. */
+/**
+ * Whether bench/peers/colyseus/ must be installed again: never installed (`installedMs`, the time
+ * of npm's record of what it installed, `node_modules/.package-lock.json`, is undefined) or
+ * installed before its package.json or lockfile last changed (times in milliseconds).
+ */
+export function installIsStale(installedMs: number | undefined, packageJsonMs: number, lockfileMs: number): boolean {
+  return installedMs === undefined || installedMs < packageJsonMs || installedMs < lockfileMs;
+}
+
+const modifiedMs = (file: string): number | undefined => (existsSync(file) ? statSync(file).mtimeMs : undefined);
+
+/** Installs bench/peers/colyseus/'s packages unless they are there and current; returns the installed version of Colyseus's core. */
 export async function installColyseus(): Promise<string> {
-  if (!existsSync(`${DIR}node_modules/@colyseus/sdk/package.json`)) {
-    console.log(`  installing Colyseus into ${DIR} (first use)`);
+  if (installIsStale(modifiedMs(`${DIR}node_modules/.package-lock.json`), modifiedMs(`${DIR}package.json`)!, modifiedMs(`${DIR}package-lock.json`) ?? 0)) {
+    console.log(`  installing Colyseus into ${DIR}`);
     await promisify(execFile)('npm', ['install', '--prefix', DIR, '--no-audit', '--no-fund'], { cwd: DIR });
   }
   return (createRequire(DIR)('@colyseus/core/package.json') as { version: string }).version;

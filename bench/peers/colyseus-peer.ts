@@ -1,7 +1,7 @@
 /**
- * Colyseus for the peers benchmark: installs bench/peers/colyseus/ on first use (its own
- * package.json, never a dependency of the engine), starts its echo room as a process, and connects
- * clients to it through Colyseus's own client SDK.
+ * Colyseus for the peers benchmark: installs bench/peers/colyseus/ (its own package.json, never a
+ * dependency of the engine) when it is missing or out of date, starts its echo room as a process,
+ * and connects clients to it through Colyseus's own client SDK.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';

@@ -11,22 +11,21 @@
  *
  * With `--profile` the server process writes its CPU profile to bench/results/gate-profile/.
  *
+ * Where the machine has two cores and `taskset`, the server (and the baseline's) runs pinned to
+ * core 0 and this process, the load generator, to core 1, so that neither takes the other's core.
+ *
  * Baseline in the same run: a raw Node TCP echo server of length-prefixed frames, driven by the
  * same 1,000 sockets with the same window and the same harness, with frames as large as a request
  * packet.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SigningKey } from '../engine/auth/signing-key.js';
-import { TokenIssuer } from '../engine/auth/token-issuer.js';
-import { startMain, type MainProcess } from '../engine/testing/main-process.js';
-import { SystemClock } from '../engine/timer/clock.js';
-import { GateClient } from '../client-sim/gate-client.js';
+import type { GateClient } from '../client-sim/gate-client.js';
 import { connectGate } from '../client-sim/node-client.js';
 import type { Benchmark, BenchOptions, BenchReport, Figure } from './lib/benchmark.js';
 import { connectHeapProbe } from './lib/heap-probe.js';
-import { openLoop, percentile, pipelined, rawEchoClient, startEchoPeer } from './lib/load.js';
+import { measureEcho, type EchoClient, type EchoResult } from './lib/echo-measure.js';
+import { rawEchoClient, startEchoPeer } from './lib/load.js';
+import { pinningForThisMachine, pinProcess, pinSelf } from './lib/pinning.js';
+import { startStandaloneGate, type GateTransport } from './lib/standalone-gate.js';
 
 const CLIENTS = 1_000;
 const WINDOW = 4;
@@ -36,90 +35,35 @@ const IDLE = 10_000;
 // A small game request: one object argument; its packet is about 48 bytes.
 const PAYLOAD = { item: 'sword', qty: 3 };
 const RAW_FRAME_BYTES = 44;
-const TRANSPORTS = (process.env.GATE_BENCH_TRANSPORTS?.split(",") ?? ["tcp", "ws", "kcp"]) as ("tcp" | "ws" | "kcp")[];
+const TRANSPORTS = (process.env.GATE_BENCH_TRANSPORTS?.split(",") ?? ["tcp", "ws", "kcp"]) as GateTransport[];
 
 const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
-
-/** CPU seconds the process has used (user + system), from /proc; clock ticks are 1/100 s on Linux. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Spreads `op` over the clients in turn. */
-function roundRobin<T>(items: T[], op: (item: T) => Promise<unknown>): () => Promise<unknown> {
-  let next = 0;
-  return () => op(items[next++ % items.length]!);
-}
-
-interface LoadResult {
-  rate: number;
-  p50: number;
-  p99: number;
-  /** Round trips at a tenth of the rate, where the load generator sharing the machine is not the bottleneck. */
-  p50Light: number;
-  p99Light: number;
-  serverCpuUs: number;
-}
-
-async function measure(clients: { op: () => Promise<unknown> }[], serverPid: number): Promise<LoadResult> {
-  // Each client keeps WINDOW requests in flight: one closed loop per client and slot.
-  const cpuBefore = await cpuSeconds(serverPid);
-  const started = performance.now();
-  const perClient = await Promise.all(clients.map((c) => pipelined(THROUGHPUT_MS, WINDOW, c.op)));
-  const rate = perClient.reduce((a, b) => a + b, 0);
-  const serverCpuUs = (((await cpuSeconds(serverPid)) - cpuBefore) * 1e6) / ((rate * (performance.now() - started)) / 1000);
-  const rtts = (await openLoop(rate / 2, LATENCY_MS, roundRobin(clients, (c) => c.op()))).sort((a, b) => a - b);
-  const light = (await openLoop(rate / 10, LATENCY_MS, roundRobin(clients, (c) => c.op()))).sort((a, b) => a - b);
-  return {
-    rate,
-    p50: percentile(rtts, 0.5) / 1000,
-    p99: percentile(rtts, 0.99) / 1000,
-    p50Light: percentile(light, 0.5) / 1000,
-    p99Light: percentile(light, 0.99) / 1000,
-    serverCpuUs,
-  };
-}
+const SHAPE = { window: WINDOW, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS };
+const measure = (clients: EchoClient[], serverPid: number): Promise<EchoResult> => measureEcho(clients, serverPid, SHAPE);
 
 async function run(options: BenchOptions): Promise<BenchReport> {
-  const dir = await mkdtemp(join(tmpdir(), 'gate-bench-'));
-  const key = await SigningKey.generate();
-  await writeFile(join(dir, 'login.key'), await key.exportPrivatePem());
-  await writeFile(join(dir, 'config.jsonc'), JSON.stringify({
-    server: { role: 'standalone', host: '127.0.0.1' },
-    cluster: { discovery: 'memory' },
-    store: { backend: 'lmdb' },
-    log: { level: 'info' },
-    // Echo.echo, the route every client sends, is the worked example's.
-    lobby: { game: 'examples/inventory' },
-    // Every client connects from loopback, a thousand handshakes at a time; the idle connections
-    // never authenticate, and must stay open until they are measured.
-    gate: { ratePerSecond: 1_000_000, rateBurst: 1_000_000, maxPending: 1_000, maxConnections: 50_000, maxPendingConnections: 10_000, maxPendingPerAddress: 10_000, authTimeoutMs: 600_000 },
-  }));
-  const issuer = new TokenIssuer({ key, clock: new SystemClock(), ttlSec: 3_600 });
-  const server: MainProcess = await startMain(
-    [
-    '--config', join(dir, 'config.jsonc'), '--http.port', '0', '--rpc.port', '0',
-    '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0', '--gate.identityKeyPath', join(dir, 'gate.key'),
-    '--store.lmdb.path', join(dir, 'lmdb'), '--login.privateKeyPath', join(dir, 'login.key'),
-    ],
+  const standalone = await startStandaloneGate(
     // The heap probe collects garbage through the inspector before it reads the memory. With
     // --profile, the process writes its CPU profile when it exits.
     ['--inspect=127.0.0.1:0', ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])],
   );
-  const gate = server.ready.gate!;
-  const pid = server.child.pid!;
+  const { server, gate, pid } = standalone;
   const figures: Record<string, Figure> = {};
   const baseline: Record<string, Figure> = {};
   const params: Record<string, string | number> = { clients: CLIENTS, window: WINDOW, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS, idle: IDLE };
+  // The server on one core, this process (the load generator) on the other.
+  const pinning = await pinningForThisMachine();
+  params.pinning = pinning ? `server on core ${pinning.server}, load on core ${pinning.load}` : 'none';
+  const unpin = pinning ? await pinSelf(pinning) : undefined;
   try {
+    if (pinning) await pinProcess(pid, pinning.server);
     // Memory first, on a fresh process. Idle: connections that finished the handshake and then
     // say nothing but heartbeats.
     const probe = await connectHeapProbe(server.output());
     const before = await probe.settled();
     const idle: GateClient[] = [];
     for (let i = 0; i < IDLE; i += 500) {
-      idle.push(...(await Promise.all(Array.from({ length: Math.min(500, IDLE - i) }, () => connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey })))));
+      idle.push(...(await Promise.all(Array.from({ length: Math.min(500, IDLE - i) }, () => connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey, handshakeTimeoutMs: 60_000 })))));
     }
     const after = await probe.held();
     const connected = idle.filter((c) => c.isOpen).length;
@@ -131,13 +75,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
 
     // Authenticated sessions: each also holds a session and, in this one process, its avatar.
     const beforeSessions = await probe.settled();
-    const sessions = await Promise.all(
-      Array.from({ length: CLIENTS }, async (_, i) => {
-        const client = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
-        await client.auth((await issuer.issue({ uid: `idle-${i}`, name: `idle ${i}` })).token);
-        return client;
-      }),
-    );
+    const sessions = await standalone.connectPlayers('tcp', CLIENTS, 'idle');
     const afterSessions = await probe.held();
     figures['memory per session with avatar'] = fig((afterSessions.rss - beforeSessions.rss) / sessions.length, 'bytes', 'lower');
     figures['heap per session with avatar'] = fig((afterSessions.heapUsed - beforeSessions.heapUsed) / sessions.length, 'bytes', 'lower');
@@ -145,13 +83,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     probe.close();
 
     for (const transport of TRANSPORTS) {
-      const clients = await Promise.all(
-        Array.from({ length: CLIENTS }, async (_, i) => {
-          const client = await connectGate({ endpoint: gate[transport]!, transport, gateKey: gate.publicKey, requestTimeoutMs: 60_000 });
-          await client.auth((await issuer.issue({ uid: `bench-${transport}-${i}`, name: `bench ${i}` })).token);
-          return client;
-        }),
-      );
+      const clients = await standalone.connectPlayers(transport, CLIENTS, `bench-${transport}`);
       const result = await measure(clients.map((c) => ({ op: () => c.request('Echo.echo', PAYLOAD) })), pid);
       figures[`${transport} server CPU per message`] = fig(result.serverCpuUs, 'µs', 'lower');
       figures[`${transport} messages/s`] = fig(result.rate, 'msg/s', 'higher');
@@ -165,6 +97,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     }
 
     const peer = await startEchoPeer();
+    if (pinning) await pinProcess(peer.pid, pinning.server);
     const raw = await Promise.all(Array.from({ length: CLIENTS }, () => rawEchoClient(peer.echo, RAW_FRAME_BYTES)));
     const echo = await measure(raw, Number(peer.pid));
     baseline['tcp messages/s'] = fig(echo.rate, 'msg/s', 'higher');
@@ -177,8 +110,8 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     peer.stop();
 
   } finally {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await unpin?.();
+    await standalone.stop();
   }
   return {
     figures,

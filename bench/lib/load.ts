@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { FRAME_HEADER_BYTES } from '../../engine/codec/frame-decoder.js';
 import { parseAddress } from '../../engine/rpc/address.js';
+import { AnswerQueue } from './answer-queue.js';
 
 /**
  * Starts bench/fixtures/rpc-peer.ts: an RPC echo service and a raw framed TCP echo server.
@@ -79,30 +80,24 @@ export async function rawEchoClient(address: string, size: number): Promise<{ op
   await new Promise((resolve) => socket.once('connect', resolve));
   const frame = Buffer.alloc(FRAME_HEADER_BYTES + size, 7);
   frame.writeUInt32BE(size, 0);
-  const waiting: Array<() => void> = [];
-  let head = 0;
+  const answers = new AnswerQueue();
   let partial = 0;
   let batch: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => {
     const bytes = partial + chunk.length;
-    let frames = Math.floor(bytes / frame.length);
     partial = bytes % frame.length;
-    while (frames-- > 0) waiting[head++]!();
-    if (head > 65_536) {
-      waiting.splice(0, head);
-      head = 0;
-    }
+    answers.answer(Math.floor(bytes / frame.length));
   });
   const flush = (): void => {
     socket.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
     batch = [];
   };
   return {
-    op: () =>
-      new Promise<void>((resolve) => {
-        waiting.push(resolve);
-        if (batch.push(frame) === 1) setImmediate(flush);
-      }),
+    op: () => {
+      const answered = answers.next();
+      if (batch.push(frame) === 1) setImmediate(flush);
+      return answered;
+    },
     close: () => socket.destroy(),
   };
 }

@@ -67,42 +67,52 @@ export class EntityRunIndex {
   // out since); otherwise the ids are marked in a bitmap and the runs read off it in id order, so
   // that they stay long however removals shuffled the query's list. Linear either way.
   private rebuild(runs: QueryRuns, eids: ArrayLike<number>): void {
-    runs.count = 0;
-    runs.size = eids.length;
-    runs.stale = false;
+    const n = eids.length;
     let ascending = true;
     let top = 0;
-    for (let i = 0; i < eids.length; i++) {
+    for (let i = 0; i < n; i++) {
       const eid = eids[i]!;
-      if (eid <= top && i > 0) ascending = false;
       if (eid > top) top = eid;
+      else if (i > 0) ascending = false;
     }
+    // At most one run per entity, so the arrays are sized once and filled without checks.
+    if (runs.starts.length < n) {
+      runs.starts = new Int32Array(Math.max(n, runs.starts.length * 2));
+      runs.ends = new Int32Array(runs.starts.length);
+    }
+    const starts = runs.starts;
+    const ends = runs.ends;
+    let count = 0;
     if (ascending) {
       let i = 0;
-      while (i < eids.length) {
+      while (i < n) {
         const start = eids[i++]!;
         let end = start + 1;
-        while (i < eids.length && eids[i] === end) {
+        while (i < n && eids[i] === end) {
           i++;
           end++;
         }
-        push(runs, start, end);
+        starts[count] = start;
+        ends[count++] = end;
       }
-      return;
-    }
-    if (top >= this.marks.length) this.marks = new Uint8Array(Math.max(top + 1, this.marks.length * 2));
-    const marks = this.marks;
-    for (let i = 0; i < eids.length; i++) marks[eids[i]!] = 1;
-    let eid = 0;
-    while (eid <= top) {
-      if (marks[eid] === 0) {
-        eid++;
-        continue;
+    } else {
+      if (top >= this.marks.length) this.marks = new Uint8Array(Math.max(top + 1, this.marks.length * 2));
+      const marks = this.marks;
+      for (let i = 0; i < n; i++) marks[eids[i]!] = 1;
+      let eid = 0;
+      while (eid <= top) {
+        if (marks[eid] === 0) {
+          eid++;
+          continue;
+        }
+        starts[count] = eid;
+        while (eid <= top && marks[eid] === 1) marks[eid++] = 0;
+        ends[count++] = eid;
       }
-      const start = eid;
-      while (eid <= top && marks[eid] === 1) marks[eid++] = 0;
-      push(runs, start, eid);
     }
+    runs.count = count;
+    runs.size = n;
+    runs.stale = false;
   }
 
   // The same components in any order are the same query.
@@ -117,21 +127,4 @@ export class EntityRunIndex {
     });
     return ids.sort((a, b) => a - b).join(',');
   }
-}
-
-/** Appends the run `[start, end)`, growing the arrays as needed. */
-function push(runs: QueryRuns, start: number, end: number): void {
-  if (runs.count === runs.starts.length) {
-    runs.starts = grow(runs.starts);
-    runs.ends = grow(runs.ends);
-  }
-  runs.starts[runs.count] = start;
-  runs.ends[runs.count] = end;
-  runs.count++;
-}
-
-function grow(array: Int32Array): Int32Array {
-  const grown = new Int32Array(array.length * 2);
-  grown.set(array);
-  return grown;
 }

@@ -9,6 +9,7 @@ export type { Mailbox } from './engine/cluster/discovery.js';
 export { Component, type ComponentClass, type DirtyOptions } from './engine/ecs/component.js';
 export { Entity, type ComponentData, type EntityClass, type EntitySpawnOptions } from './engine/ecs/entity.js';
 export type { EntityTimers, TimerHandle } from './engine/ecs/entity-timers.js';
+export type { EntityRuns } from './engine/ecs/entity-runs.js';
 export type { SpawnOptions, System, World } from './engine/ecs/world.js';
 export type { WorldSpace } from './engine/ecs/world-space.js';
 export type { PushResult } from './engine/hub/cluster-push.js';

@@ -14,6 +14,7 @@ import { DEFAULT_MAX_TIMERS_PER_ENTITY, type StoredTimer } from './entity-timers
 import type { EntityRegistry } from './entity-registry.js';
 import type { DirtyOptions } from './component.js';
 import type { ComponentData, Entity, EntityClass } from './entity.js';
+import { EntityRunIndex, type EntityRuns } from './entity-runs.js';
 import { HotStores, type HotSpec, type HotStore } from './hot-fields.js';
 import type { WorldSpace } from './world-space.js';
 
@@ -71,6 +72,7 @@ export class World {
   private readonly entities = new Map<string, Entity>();
   private readonly byEid = new Map<number, Entity>();
   private readonly hotStores = new HotStores();
+  private readonly runIndex: EntityRunIndex;
   private dirty = new Set<Entity>();
   private criticalListener: ((entity: Entity) => void) | undefined;
   private readonly nextId: () => string;
@@ -92,6 +94,7 @@ export class World {
 
   constructor(private readonly options: WorldOptions) {
     this.ecs = createWorld();
+    this.runIndex = new EntityRunIndex(this.ecs);
     this.logger = options.logger;
     this.clock = options.clock;
     this.nextId = createEntityIds(options.clock);
@@ -121,6 +124,17 @@ export class World {
    */
   hot<S extends HotSpec>(cls: { hot: S }): HotStore<S> {
     return this.hotStores.get(cls, cls.hot);
+  }
+
+  /**
+   * The entities that have every one of `components`, as runs of consecutive bitecs ids in id
+   * order: the dense way for a system to walk hot fields, with the id as the loop counter
+   * (`for (let eid = runs.starts[r]; eid < runs.ends[r]; eid++)`), see docs/ecs.md. Kept between
+   * steps and rebuilt only when an entity enters or leaves; read it in the step that fetched it.
+   * @throws Error when `components` is empty.
+   */
+  runs(components: readonly object[]): EntityRuns {
+    return this.runIndex.runs(components);
   }
 
   /** How many entities are alive. */

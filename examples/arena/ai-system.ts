@@ -22,46 +22,48 @@ export function aiSystem(world: World, dt: number): void {
   const weapon = world.hot(Weapon);
   // A hero is anything a player controls.
   const heroes = query(world.ecs, [Position, Health, Controls]);
-  const monsters = query(world.ecs, [Position, Mover, Health, Weapon, Brain]);
-  for (let i = 0; i < monsters.length; i++) {
-    const m = monsters[i]!;
-    if (health.hp[m]! <= 0) continue;
-    const mx = position.x[m]!;
-    const my = position.y[m]!;
+  const monsters = world.runs([Position, Mover, Health, Weapon, Brain]);
+  for (let r = 0; r < monsters.count; r++) {
+    const end = monsters.ends[r]!;
+    for (let m = monsters.starts[r]!; m < end; m++) {
+      if (health.hp[m]! <= 0) continue;
+      const mx = position.x[m]!;
+      const my = position.y[m]!;
 
-    // The nearest living hero in range, if any.
-    let prey = -1;
-    let preyDistance: number = MONSTER.aggroRange;
-    for (let j = 0; j < heroes.length; j++) {
-      const h = heroes[j]!;
-      if (health.hp[h]! <= 0) continue;
-      const distance = Math.hypot(position.x[h]! - mx, position.y[h]! - my);
-      if (distance <= preyDistance) {
-        prey = h;
-        preyDistance = distance;
-      }
-    }
-
-    if (prey >= 0 && preyDistance <= MONSTER.attackRange) {
-      // Close enough: stand and hit.
-      mover.dx[m] = 0;
-      mover.dy[m] = 0;
-      if (weapon.cooldown[m]! <= 0) {
-        health.hp[prey] = Math.max(0, health.hp[prey]! - MONSTER.damage);
-        weapon.cooldown[m] = MONSTER.attackCooldown;
-        // A downed hero stops where it fell, and its own code tells its player.
-        if (health.hp[prey] === 0) {
-          mover.dx[prey] = 0;
-          mover.dy[prey] = 0;
-          const hero = world.entityOf(prey);
-          if (hero instanceof Hero) hero.timers.after(0, () => hero.fall());
+      // The nearest living hero in range, if any.
+      let prey = -1;
+      let preyDistance: number = MONSTER.aggroRange;
+      for (let j = 0; j < heroes.length; j++) {
+        const h = heroes[j]!;
+        if (health.hp[h]! <= 0) continue;
+        const distance = Math.hypot(position.x[h]! - mx, position.y[h]! - my);
+        if (distance <= preyDistance) {
+          prey = h;
+          preyDistance = distance;
         }
       }
-    } else if (prey >= 0) {
-      mover.dx[m] = (position.x[prey]! - mx) / preyDistance;
-      mover.dy[m] = (position.y[prey]! - my) / preyDistance;
-    } else {
-      wander(world, m, dt, mx, my);
+
+      if (prey >= 0 && preyDistance <= MONSTER.attackRange) {
+        // Close enough: stand and hit.
+        mover.dx[m] = 0;
+        mover.dy[m] = 0;
+        if (weapon.cooldown[m]! <= 0) {
+          health.hp[prey] = Math.max(0, health.hp[prey]! - MONSTER.damage);
+          weapon.cooldown[m] = MONSTER.attackCooldown;
+          // A downed hero stops where it fell, and its own code tells its player.
+          if (health.hp[prey] === 0) {
+            mover.dx[prey] = 0;
+            mover.dy[prey] = 0;
+            const hero = world.entityOf(prey);
+            if (hero instanceof Hero) hero.timers.after(0, () => hero.fall());
+          }
+        }
+      } else if (prey >= 0) {
+        mover.dx[m] = (position.x[prey]! - mx) / preyDistance;
+        mover.dy[m] = (position.y[prey]! - my) / preyDistance;
+      } else {
+        wander(world, m, dt, mx, my);
+      }
     }
   }
 }

@@ -1,12 +1,12 @@
-import { query, type World } from 'tessera';
+import type { World } from 'tessera';
 import { Weapon } from './body.js';
 
 /** Counts every weapon's cooldown down to 0. */
 export function cooldownSystem(world: World, dt: number): void {
-  const weapon = world.hot(Weapon);
-  const eids = query(world.ecs, [Weapon]);
-  for (let i = 0; i < eids.length; i++) {
-    const eid = eids[i]!;
-    weapon.cooldown[eid] = Math.max(0, weapon.cooldown[eid]! - dt);
+  const { cooldown } = world.hot(Weapon);
+  const { count, starts, ends } = world.runs([Weapon]);
+  for (let r = 0; r < count; r++) {
+    const end = ends[r]!;
+    for (let eid = starts[r]!; eid < end; eid++) cooldown[eid] = Math.max(0, cooldown[eid]! - dt);
   }
 }

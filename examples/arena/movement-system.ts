@@ -1,4 +1,4 @@
-import { query, type World } from 'tessera';
+import type { World } from 'tessera';
 import { Mover, Position } from './body.js';
 import { ARENA_SIZE } from './rules.js';
 
@@ -8,14 +8,17 @@ import { ARENA_SIZE } from './rules.js';
  * moves faster than its speed.
  */
 export function movementSystem(world: World, dt: number): void {
-  const position = world.hot(Position);
-  const mover = world.hot(Mover);
-  const eids = query(world.ecs, [Position, Mover]);
-  for (let i = 0; i < eids.length; i++) {
-    const eid = eids[i]!;
-    const step = mover.speed[eid]! * dt;
-    position.x[eid] = clamp(position.x[eid]! + mover.dx[eid]! * step);
-    position.y[eid] = clamp(position.y[eid]! + mover.dy[eid]! * step);
+  // Arrays in locals, fetched once a step: each `position.x` in the loop would be a lookup.
+  const { x, y } = world.hot(Position);
+  const { dx, dy, speed } = world.hot(Mover);
+  const { count, starts, ends } = world.runs([Position, Mover]);
+  for (let r = 0; r < count; r++) {
+    const end = ends[r]!;
+    for (let eid = starts[r]!; eid < end; eid++) {
+      const step = speed[eid]! * dt;
+      x[eid] = clamp(x[eid]! + dx[eid]! * step);
+      y[eid] = clamp(y[eid]! + dy[eid]! * step);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { query, type World } from 'tessera';
+import type { World } from 'tessera';
 import { Position, Velocity } from './components.js';
 
 /** Moves every entity with a Position and a Velocity by `velocity * dt`. */
@@ -9,11 +9,13 @@ export function movementSystem(world: World, dt: number): void {
   const py = position.y;
   const vx = velocity.x;
   const vy = velocity.y;
-  const eids = query(world.ecs, [Position, Velocity]);
-  // An indexed loop: iterating a query result with for…of costs about twice as much.
-  for (let i = 0; i < eids.length; i++) {
-    const eid = eids[i]!;
-    px[eid]! += vx[eid]! * dt;
-    py[eid]! += vy[eid]! * dt;
+  // The entities as runs of consecutive ids: the id is the loop counter, read out of no list.
+  const { count, starts, ends } = world.runs([Position, Velocity]);
+  for (let r = 0; r < count; r++) {
+    const end = ends[r]!;
+    for (let eid = starts[r]!; eid < end; eid++) {
+      px[eid]! += vx[eid]! * dt;
+      py[eid]! += vy[eid]! * dt;
+    }
   }
 }

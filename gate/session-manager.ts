@@ -58,6 +58,9 @@ export interface SessionManagerOptions {
   lobbyTimeoutMs: number;
 }
 
+/** What a forwarded notify answers: nothing, settled once for all of them. */
+const NOTHING: Promise<undefined> = Promise.resolve(undefined);
+
 /** The gate's own kicks after which a session is over rather than waiting to be resumed. */
 const FINAL_KICKS = new Set(['GATE_ERR_DUPLICATE_LOGIN', 'GATE_ERR_KICKED', 'GATE_ERR_SHUTTING_DOWN', 'GATE_ERR_AUTH_FAILED']);
 
@@ -149,32 +152,51 @@ export class SessionManager implements GateSessions {
     return this.reply(session, false);
   }
 
-  /** Forwards a client request or notify to the session's lobby (or, before login, any lobby). */
-  async forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
-    const { rpc, lobbyTimeoutMs } = this.options;
+  /**
+   * Forwards a client request or notify to the session's lobby (or, before login, any lobby). A
+   * bound session's request goes out at once, in this turn; one whose bind or move is in progress
+   * waits for it, in order with the others waiting.
+   */
+  forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
     const session = agent.session;
-    // Before login there is no uid: a policy that needs a key hashes the connection's address.
-    const lobbyId = session ? await this.binding.ensureBound(session) : this.binding.pickLobby(`connection:${agent.transport.remote}`);
+    if (session?.lobbyId !== undefined) return this.send(session, session.lobbyId, route, args, reply);
+    let lobbyId: Promise<string>;
+    try {
+      // Before login there is no uid: a policy that needs a key hashes the connection's address.
+      lobbyId = session ? this.binding.ensureBound(session) : Promise.resolve(this.binding.pickLobby(`connection:${agent.transport.remote}`));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return lobbyId.then((id) => this.send(session, id, route, args, reply));
+  }
+
+  private send(session: Session | undefined, lobbyId: string, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
     const sessionId = session?.sessionId ?? '';
     if (!reply) {
-      rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);
-      return undefined;
-    }
-    try {
-      return (await rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
-    } catch (err) {
-      if (!(session && err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE)) throw err;
-      if (session.lobbyId === lobbyId) {
-        // The lobby no longer holds the session (it took this gate for gone): bind again, retry once.
-        this.options.logger.warn('gate: lobby lost the session; binding it again', { uid: session.uid, lobby: lobbyId });
-        session.lobbyId = undefined;
-      } else {
-        // The session moved to another lobby while the request was on its way: it goes there.
-        this.options.logger.debug('gate: request reached the lobby a session left; sent to its new one', { uid: session.uid, lobby: lobbyId });
+      try {
+        this.options.rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);
+      } catch (err) {
+        return Promise.reject(err as Error);
       }
-      const again = await this.binding.ensureBound(session);
-      return (await rpc.call(again, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
+      return NOTHING;
     }
+    const call = this.options.rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: this.options.lobbyTimeoutMs }) as Promise<Uint8Array>;
+    return session ? call.catch((err: unknown) => this.retry(session, lobbyId, route, args, err)) : call;
+  }
+
+  // A request the lobby answered LOBBY_ERR_UNKNOWN_SESSION: sent once more, where the session is bound now.
+  private async retry(session: Session, lobbyId: string, route: string, args: Uint8Array, err: unknown): Promise<Uint8Array> {
+    if (!(err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE)) throw err;
+    if (session.lobbyId === lobbyId) {
+      // The lobby no longer holds the session (it took this gate for gone): bind again, retry once.
+      this.options.logger.warn('gate: lobby lost the session; binding it again', { uid: session.uid, lobby: lobbyId });
+      session.lobbyId = undefined;
+    } else {
+      // The session moved to another lobby while the request was on its way: it goes there.
+      this.options.logger.debug('gate: request reached the lobby a session left; sent to its new one', { uid: session.uid, lobby: lobbyId });
+    }
+    const again = await this.binding.ensureBound(session);
+    return (await this.options.rpc.call(again, LOBBY_SESSIONS_SERVICE, 'request', [session.sessionId, route, args], { timeoutMs: this.options.lobbyTimeoutMs })) as Uint8Array;
   }
 
   /** From a lobby: sends `body` on `route` to each listed session here. */

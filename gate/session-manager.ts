@@ -79,8 +79,11 @@ export class SessionManager implements GateSessions {
   /** Binds, rebinds and closes of this gate's sessions, as they happen (session-events-publisher.ts publishes them). */
   readonly events: SessionEventSource;
   private pushes = 0;
+  /** The options of every call to a lobby: one object for all of them. */
+  private readonly lobbyCall: { readonly timeoutMs: number };
 
   constructor(private readonly options: SessionManagerOptions) {
+    this.lobbyCall = Object.freeze({ timeoutMs: options.lobbyTimeoutMs });
     this.events = new SessionEventSource(options.logger);
     this.binding = new SessionBinding({ ...options, events: this.events });
     this.takeover = new SessionTakeover({ ...options, callTimeoutMs: options.lobbyTimeoutMs });
@@ -180,7 +183,7 @@ export class SessionManager implements GateSessions {
       }
       return NOTHING;
     }
-    const call = this.options.rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: this.options.lobbyTimeoutMs }) as Promise<Uint8Array>;
+    const call = this.options.rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], this.lobbyCall) as Promise<Uint8Array>;
     return session ? call.catch((err: unknown) => this.retry(session, lobbyId, route, args, err)) : call;
   }
 
@@ -196,7 +199,7 @@ export class SessionManager implements GateSessions {
       this.options.logger.debug('gate: request reached the lobby a session left; sent to its new one', { uid: session.uid, lobby: lobbyId });
     }
     const again = await this.binding.ensureBound(session);
-    return (await this.options.rpc.call(again, LOBBY_SESSIONS_SERVICE, 'request', [session.sessionId, route, args], { timeoutMs: this.options.lobbyTimeoutMs })) as Uint8Array;
+    return (await this.options.rpc.call(again, LOBBY_SESSIONS_SERVICE, 'request', [session.sessionId, route, args], this.lobbyCall)) as Uint8Array;
   }
 
   /** From a lobby: sends `body` on `route` to each listed session here. */

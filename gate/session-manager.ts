@@ -157,20 +157,23 @@ export class SessionManager implements GateSessions {
 
   /**
    * Forwards a client request or notify to the session's lobby (or, before login, any lobby). A
-   * bound session's request goes out at once, in this turn; one whose bind or move is in progress
-   * waits for it, in order with the others waiting.
+   * request of a bound session, or one before login, goes out at once, in this turn; one whose
+   * session is binding or moving waits for that, in order with the others waiting.
    */
   forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
     const session = agent.session;
-    if (session?.lobbyId !== undefined) return this.send(session, session.lobbyId, route, args, reply);
-    let lobbyId: Promise<string>;
-    try {
-      // Before login there is no uid: a policy that needs a key hashes the connection's address.
-      lobbyId = session ? this.binding.ensureBound(session) : Promise.resolve(this.binding.pickLobby(`connection:${agent.transport.remote}`));
-    } catch (err) {
-      return Promise.reject(err as Error);
+    if (session === undefined) {
+      let lobbyId: string;
+      try {
+        // Before login there is no uid: a policy that needs a key hashes the connection's address.
+        lobbyId = this.binding.pickLobby(`connection:${agent.transport.remote}`);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      return this.send(undefined, lobbyId, route, args, reply);
     }
-    return lobbyId.then((id) => this.send(session, id, route, args, reply));
+    if (session.lobbyId !== undefined) return this.send(session, session.lobbyId, route, args, reply);
+    return this.binding.ensureBound(session).then((lobbyId) => this.send(session, lobbyId, route, args, reply));
   }
 
   private send(session: Session | undefined, lobbyId: string, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {

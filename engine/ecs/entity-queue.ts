@@ -21,8 +21,9 @@ interface Waiting {
 /**
  * A bounded FIFO of tasks that run one after another. A task starts as soon as the one before it
  * settles, in a microtask queued after that settling, so that whoever waits on the earlier task
- * (an RPC reply, say) hears of it before the next task starts. No task costs more than one
- * promise: a task on an idle queue that returns one hands that very promise to its caller.
+ * (an RPC reply, say) hears of it before the next task starts. The queue enters no async
+ * function, and a task on an idle queue that returns a promise hands that very promise to its
+ * caller.
  */
 export class EntityQueue {
   private readonly waiting: Waiting[] = [];

@@ -8,7 +8,7 @@ import { connectGate } from '../client-sim/node-client.js';
 import { RequestError, type GateClient } from '../client-sim/gate-client.js';
 import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discovery.js';
 import { createSelector } from '../engine/cluster/select.js';
-import { encode, MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import { decode, encode, MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
@@ -19,7 +19,9 @@ import { decodeArgs } from '../lobby/client-payload.js';
 import { LOBBY_ERRORS } from '../lobby/errors.js';
 import { CLIENT_ARGS_LIMITS } from '../lobby/lobby-defaults.js';
 import { testGateOptions } from './fixtures/test-gate-options.js';
+import type { Agent } from './agent.js';
 import { Gate } from './gate.js';
+import { Session } from './session.js';
 import { MemoryOnlineIndex } from '../engine/hub/online-index.js';
 
 /** A lobby that checks arguments as a real one does and answers with its own id. */
@@ -127,6 +129,17 @@ describe('gate sessions', () => {
     expect(refused[0]!.meta).toMatchObject({ code: 'LOBBY_ERR_BAD_ARGS', uid: 'u-args', route: 'Echo.echo', detail: expect.stringContaining('CODEC_ERR_STRING_TOO_LONG') });
     expect(refused[1]!.meta).toMatchObject({ detail: expect.stringContaining('CODEC_ERR_TRUNCATED') });
     expect(await client.request('Echo.echo', 'still open')).toMatch(/^lobby-/);
+  });
+
+  it("sends a bound session's request to its lobby in the turn it came, and answers with what the lobby answered", async () => {
+    const rpc = nodes.nodes.find((n) => n.serverId === 'gate-1')!;
+    const session = new Session('s-bound', 'u-bound');
+    session.lobbyId = 'lobby-2';
+    const agent = { session, transport: { remote: '127.0.0.1:1' } } as unknown as Agent;
+    const before = rpc.stats().callsSent;
+    const answer = gate.sessions.forward(agent, 'Echo.echo', encode(['now']), true);
+    expect(rpc.stats().callsSent).toBe(before + 1);
+    expect(decode((await answer)!)).toBe('lobby-2');
   });
 
   it("kicks with the catalogue's short message and logs the detail of the kick", async () => {

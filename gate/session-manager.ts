@@ -58,6 +58,9 @@ export interface SessionManagerOptions {
   lobbyTimeoutMs: number;
 }
 
+/** What a forwarded notify answers: nothing, settled once for all of them. */
+const NOTHING: Promise<undefined> = Promise.resolve(undefined);
+
 /** The gate's own kicks after which a session is over rather than waiting to be resumed. */
 const FINAL_KICKS = new Set(['GATE_ERR_DUPLICATE_LOGIN', 'GATE_ERR_KICKED', 'GATE_ERR_SHUTTING_DOWN', 'GATE_ERR_AUTH_FAILED']);
 
@@ -76,8 +79,11 @@ export class SessionManager implements GateSessions {
   /** Binds, rebinds and closes of this gate's sessions, as they happen (session-events-publisher.ts publishes them). */
   readonly events: SessionEventSource;
   private pushes = 0;
+  /** The options of every call to a lobby: one object for all of them. */
+  private readonly lobbyCall: { readonly timeoutMs: number };
 
   constructor(private readonly options: SessionManagerOptions) {
+    this.lobbyCall = Object.freeze({ timeoutMs: options.lobbyTimeoutMs });
     this.events = new SessionEventSource(options.logger);
     this.binding = new SessionBinding({ ...options, events: this.events });
     this.takeover = new SessionTakeover({ ...options, callTimeoutMs: options.lobbyTimeoutMs });
@@ -149,32 +155,54 @@ export class SessionManager implements GateSessions {
     return this.reply(session, false);
   }
 
-  /** Forwards a client request or notify to the session's lobby (or, before login, any lobby). */
-  async forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
-    const { rpc, lobbyTimeoutMs } = this.options;
+  /**
+   * Forwards a client request or notify to the session's lobby (or, before login, any lobby). A
+   * request of a bound session, or one before login, goes out at once, in this turn; one whose
+   * session is binding or moving waits for that, in order with the others waiting.
+   */
+  forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
     const session = agent.session;
-    // Before login there is no uid: a policy that needs a key hashes the connection's address.
-    const lobbyId = session ? await this.binding.ensureBound(session) : this.binding.pickLobby(`connection:${agent.transport.remote}`);
+    if (session === undefined) {
+      let lobbyId: string;
+      try {
+        // Before login there is no uid: a policy that needs a key hashes the connection's address.
+        lobbyId = this.binding.pickLobby(`connection:${agent.transport.remote}`);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      return this.send(undefined, lobbyId, route, args, reply);
+    }
+    if (session.lobbyId !== undefined) return this.send(session, session.lobbyId, route, args, reply);
+    return this.binding.ensureBound(session).then((lobbyId) => this.send(session, lobbyId, route, args, reply));
+  }
+
+  private send(session: Session | undefined, lobbyId: string, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined> {
     const sessionId = session?.sessionId ?? '';
     if (!reply) {
-      rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);
-      return undefined;
-    }
-    try {
-      return (await rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
-    } catch (err) {
-      if (!(session && err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE)) throw err;
-      if (session.lobbyId === lobbyId) {
-        // The lobby no longer holds the session (it took this gate for gone): bind again, retry once.
-        this.options.logger.warn('gate: lobby lost the session; binding it again', { uid: session.uid, lobby: lobbyId });
-        session.lobbyId = undefined;
-      } else {
-        // The session moved to another lobby while the request was on its way: it goes there.
-        this.options.logger.debug('gate: request reached the lobby a session left; sent to its new one', { uid: session.uid, lobby: lobbyId });
+      try {
+        this.options.rpc.notify(lobbyId, LOBBY_SESSIONS_SERVICE, 'notify', [sessionId, route, args]);
+      } catch (err) {
+        return Promise.reject(err as Error);
       }
-      const again = await this.binding.ensureBound(session);
-      return (await rpc.call(again, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], { timeoutMs: lobbyTimeoutMs })) as Uint8Array;
+      return NOTHING;
     }
+    const call = this.options.rpc.call(lobbyId, LOBBY_SESSIONS_SERVICE, 'request', [sessionId, route, args], this.lobbyCall) as Promise<Uint8Array>;
+    return session ? call.catch((err: unknown) => this.retry(session, lobbyId, route, args, err)) : call;
+  }
+
+  // A request the lobby answered LOBBY_ERR_UNKNOWN_SESSION: sent once more, where the session is bound now.
+  private async retry(session: Session, lobbyId: string, route: string, args: Uint8Array, err: unknown): Promise<Uint8Array> {
+    if (!(err instanceof RemoteError && err.code === UNKNOWN_SESSION_CODE)) throw err;
+    if (session.lobbyId === lobbyId) {
+      // The lobby no longer holds the session (it took this gate for gone): bind again, retry once.
+      this.options.logger.warn('gate: lobby lost the session; binding it again', { uid: session.uid, lobby: lobbyId });
+      session.lobbyId = undefined;
+    } else {
+      // The session moved to another lobby while the request was on its way: it goes there.
+      this.options.logger.debug('gate: request reached the lobby a session left; sent to its new one', { uid: session.uid, lobby: lobbyId });
+    }
+    const again = await this.binding.ensureBound(session);
+    return (await this.options.rpc.call(again, LOBBY_SESSIONS_SERVICE, 'request', [session.sessionId, route, args], this.lobbyCall)) as Uint8Array;
   }
 
   /** From a lobby: sends `body` on `route` to each listed session here. */

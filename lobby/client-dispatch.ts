@@ -9,19 +9,19 @@ import type { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import { internalErrorDetail } from '../engine/session/session-contract.js';
 import { decodeArgs, encodeResult } from './client-payload.js';
-import { parseRoute, type ClientCaller, type ClientRoutes } from './client-routes.js';
+import type { ClientCaller, ClientRoutes } from './client-routes.js';
 import { LobbyError } from './errors.js';
 import { GameError } from './game-error.js';
+import type { OwnValueEncoder } from './own-value-encoder.js';
 
 /** What a {@link ClientDispatch} needs. */
 export interface ClientDispatchOptions {
   routes: ClientRoutes;
   /** Decodes client arguments, bound to the client limits. */
   clientCodec: MsgpackCodec;
-  /** Encodes results, bound to the server-to-server limits. */
-  codec: MsgpackCodec;
+  /** Encodes results. */
+  encoder: OwnValueEncoder;
   logger: Logger;
-  maxRouteLength: number;
   maxUnauthenticatedInFlight: number;
 }
 
@@ -36,37 +36,51 @@ export class ClientDispatch {
   constructor(private readonly options: ClientDispatchOptions) {}
 
   /**
-   * Runs `route` for `caller` with `args` (msgpack bytes of an array).
-   * @returns the msgpack bytes of the result.
+   * Runs `route` for `caller` with `args` (msgpack bytes of an array). A game method that answers
+   * at once is answered at once: no promise, no turn of the event loop.
+   * @returns the msgpack bytes of the result, or a promise of them when the method returned one.
    * @throws LobbyError (see errors.ts; LOBBY_ERR_INTERNAL when the game method threw anything but
-   *   a GameError), or the GameError the game method threw.
+   *   a GameError), or the GameError the game method threw; the promise rejects with the same.
    */
-  async run(caller: ClientCaller, route: string, args: Uint8Array): Promise<Uint8Array> {
-    const invoke = this.options.routes.resolve(parseRoute(route, this.options.maxRouteLength), caller);
+  run(caller: ClientCaller, route: string, args: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    const invoke = this.options.routes.resolve(route, caller);
     const decoded = decodeArgs(this.options.clientCodec, args);
     let value: unknown;
     try {
-      value = await invoke(decoded);
+      value = invoke(decoded);
     } catch (err) {
       throw this.gameError(route, caller.sessionId, err);
     }
-    return encodeResult(this.options.codec, route, value);
+    if (!isThenable(value)) return encodeResult(this.options.encoder, route, value);
+    return Promise.resolve(value).then(
+      (settled) => encodeResult(this.options.encoder, route, settled),
+      (err: unknown) => {
+        throw this.gameError(route, caller.sessionId, err);
+      },
+    );
   }
 
   /**
    * Runs a route without a session (a client service that passes before login). These have no
    * queue to wait in, so how many run at once is capped instead.
-   * @throws LobbyError LOBBY_ERR_QUEUE_FULL past `maxUnauthenticatedInFlight`; as {@link run}.
+   * @throws LobbyError (rejects) LOBBY_ERR_QUEUE_FULL past `maxUnauthenticatedInFlight`; as {@link run}.
    */
-  async runUnauthenticated(route: string, args: Uint8Array): Promise<Uint8Array> {
+  runUnauthenticated(route: string, args: Uint8Array): Promise<Uint8Array> {
     const cap = this.options.maxUnauthenticatedInFlight;
-    if (this.unauthenticated >= cap) throw new LobbyError('LOBBY_ERR_QUEUE_FULL', `${this.unauthenticated} requests without a session running, cap ${cap}`);
+    if (this.unauthenticated >= cap) return Promise.reject(new LobbyError('LOBBY_ERR_QUEUE_FULL', `${this.unauthenticated} requests without a session running, cap ${cap}`));
     this.unauthenticated++;
+    let reply: Uint8Array | Promise<Uint8Array>;
     try {
-      return await this.run(GUEST, route, args);
-    } finally {
+      reply = this.run(GUEST, route, args);
+    } catch (err) {
       this.unauthenticated--;
+      return Promise.reject(err);
     }
+    if (!(reply instanceof Promise)) {
+      this.unauthenticated--;
+      return Promise.resolve(reply);
+    }
+    return reply.finally(() => this.unauthenticated--);
   }
 
   /** Whether `err` came from a game method and was logged already. */
@@ -90,4 +104,9 @@ export class ClientDispatch {
     this.logged.add(wrapped);
     return wrapped;
   }
+}
+
+// What `await` would wait for: a promise or any object with a `then` method.
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -1,11 +1,13 @@
 /**
  * The msgpack payloads of client requests, as the gate forwards them without decoding: the
  * arguments are one array, the result one value. Arguments are untrusted bytes: they are checked
- * against the client limits before anything is allocated for them (engine/codec).
+ * against the client limits before anything is allocated for them (engine/codec), and decoded
+ * once, here. Results are the game's own values, encoded once without that check.
  */
 import { CodecError } from '../engine/codec/errors.js';
 import type { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { LobbyError } from './errors.js';
+import type { OwnValueEncoder } from './own-value-encoder.js';
 
 /**
  * Decodes a request's arguments.
@@ -27,13 +29,14 @@ export function decodeArgs(codec: MsgpackCodec, bytes: unknown): unknown[] {
 }
 
 /**
- * Encodes what a game method returned (`undefined` travels as nil).
- * @param codec a codec bound to the server-to-server limits: results are the game's own values.
- * @throws LobbyError LOBBY_ERR_BAD_RESULT when msgpack cannot carry the value or it breaks a limit.
+ * Encodes what a game method returned (`undefined` travels as nil). The result is the game's own
+ * value: it is not walked by the limits checker, only capped in depth and size.
+ * @throws LobbyError LOBBY_ERR_BAD_RESULT when msgpack cannot carry the value, or it nests deeper
+ *   or encodes larger than the encoder's caps.
  */
-export function encodeResult(codec: MsgpackCodec, route: string, value: unknown): Uint8Array {
+export function encodeResult(encoder: OwnValueEncoder, route: string, value: unknown): Uint8Array {
   try {
-    return codec.encode(value);
+    return encoder.encode(value);
   } catch (err) {
     if (err instanceof CodecError) throw new LobbyError('LOBBY_ERR_BAD_RESULT', `${route}: ${err.message}`, { cause: err });
     throw err;

@@ -4,6 +4,7 @@ import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { decodeArgs, encodeResult } from './client-payload.js';
 import { ClientRoutes, parseRoute } from './client-routes.js';
 import { LobbyError } from './errors.js';
+import { OwnValueEncoder } from './own-value-encoder.js';
 import type { PlayerEntity } from './player-entity.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
@@ -34,13 +35,13 @@ describe('ClientRoutes', () => {
   it('passes the caller first to a client service', () => {
     const routes = new ClientRoutes(new Set(['Inventory']));
     routes.serve('math', { add: (caller: { sessionId: string }, a: number, b: number) => `${caller.sessionId || 'guest'}:${a + b}` }, ['add']);
-    expect(routes.resolve({ scope: 'math', method: 'add' }, guest)([2, 3])).toBe('guest:5');
+    expect(routes.resolve('math.add', guest)([2, 3])).toBe('guest:5');
   });
 
   it('tells an unauthenticated component route from an unknown one', () => {
     const routes = new ClientRoutes(new Set(['Inventory']));
-    expect(codeOf(() => routes.resolve({ scope: 'Inventory', method: 'buy' }, guest))).toBe('LOBBY_ERR_NOT_AUTHENTICATED');
-    expect(codeOf(() => routes.resolve({ scope: 'Bank', method: 'rob' }, guest))).toBe('LOBBY_ERR_UNKNOWN_ROUTE');
+    expect(codeOf(() => routes.resolve('Inventory.buy', guest))).toBe('LOBBY_ERR_NOT_AUTHENTICATED');
+    expect(codeOf(() => routes.resolve('Bank.rob', guest))).toBe('LOBBY_ERR_UNKNOWN_ROUTE');
   });
 
   it('answers sys.routes with the client services, and the avatar\'s callable methods once there is one', () => {
@@ -52,8 +53,25 @@ describe('ClientRoutes', () => {
     }
     const parts: Record<string, object> = { Inventory: new Inventory() };
     const avatar = { componentNamed: (name: string) => parts[name] } as unknown as PlayerEntity;
-    expect(routes.resolve(parseRoute('sys.routes', 128), guest)([])).toEqual(['news.latest']);
-    expect(routes.resolve(parseRoute('sys.routes', 128), { sessionId: 's1', session: undefined, avatar })([])).toEqual(['Inventory.buy', 'news.latest']);
+    expect(routes.resolve('sys.routes', guest)([])).toEqual(['news.latest']);
+    expect(routes.resolve('sys.routes', { sessionId: 's1', session: undefined, avatar })([])).toEqual(['Inventory.buy', 'news.latest']);
+  });
+
+  it('checks a route it resolved before as it did the first time, for each caller', () => {
+    const routes = new ClientRoutes(new Set(['Inventory']));
+    class Inventory {
+      static clientCallable = ['buy'];
+      buy(n: number): number {
+        return n * 2;
+      }
+    }
+    const avatar = { componentNamed: (name: string) => (name === 'Inventory' ? new Inventory() : undefined) } as unknown as PlayerEntity;
+    const player = { sessionId: 's1', session: undefined, avatar };
+    expect(routes.resolve('Inventory.buy', player)([4])).toBe(8);
+    expect(routes.resolve('Inventory.buy', player)([5])).toBe(10);
+    expect(codeOf(() => routes.resolve('Inventory.buy', guest))).toBe('LOBBY_ERR_NOT_AUTHENTICATED');
+    expect(codeOf(() => routes.resolve('Inventory.sell', player))).toBe('LOBBY_ERR_NOT_CALLABLE');
+    expect(codeOf(() => routes.resolve('Inventory.buy.', player))).toBe('LOBBY_ERR_UNKNOWN_ROUTE');
   });
 
   it('keeps the sys scope for the engine', () => {
@@ -75,7 +93,10 @@ describe('client payloads', () => {
   });
 
   it('answers LOBBY_ERR_BAD_RESULT for results msgpack cannot carry', () => {
-    expect(codeOf(() => encodeResult(codec, 'X.y', () => 1))).toBe('LOBBY_ERR_BAD_RESULT');
-    expect(encodeResult(codec, 'X.y', undefined)).toEqual(Uint8Array.of(0xc0));
+    const encoder = new OwnValueEncoder({ maxDepth: 2, maxFrameBytes: 16 });
+    expect(codeOf(() => encodeResult(encoder, 'X.y', () => 1))).toBe('LOBBY_ERR_BAD_RESULT');
+    expect(codeOf(() => encodeResult(encoder, 'X.y', [[[1]]]))).toBe('LOBBY_ERR_BAD_RESULT');
+    expect(codeOf(() => encodeResult(encoder, 'X.y', 'x'.repeat(16)))).toBe('LOBBY_ERR_BAD_RESULT');
+    expect(encodeResult(encoder, 'X.y', undefined)).toEqual(Uint8Array.of(0xc0));
   });
 });

@@ -36,6 +36,9 @@ export type ClientInvocation = (args: unknown[]) => unknown;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
+/** Routes kept parsed at most: far more than a game's callable routes, so never reached but by a bug. */
+const MAX_KNOWN_ROUTES = 4_096;
+
 /**
  * Splits `route` into scope and method.
  * @throws LobbyError LOBBY_ERR_UNKNOWN_ROUTE for anything but `name.name` within `maxLength`.
@@ -59,9 +62,17 @@ interface ClientService {
 /** The client services of one lobby and the lookup of routes. */
 export class ClientRoutes {
   private readonly services = new Map<string, ClientService>();
+  /** Routes that resolved once, parsed. */
+  private readonly known = new Map<string, ParsedRoute>();
 
-  /** @param componentNames class names of the avatar's components, which services may not take. */
-  constructor(private readonly componentNames: ReadonlySet<string>) {}
+  /**
+   * @param componentNames class names of the avatar's components, which services may not take.
+   * @param maxRouteLength longest route accepted (default 128).
+   */
+  constructor(
+    private readonly componentNames: ReadonlySet<string>,
+    private readonly maxRouteLength = 128,
+  ) {}
 
   /**
    * Registers a client service: `impl`'s `methods` become routes `name.method`, called as
@@ -81,12 +92,22 @@ export class ClientRoutes {
   }
 
   /**
-   * Finds what `route` runs for `caller`.
-   * @throws LobbyError LOBBY_ERR_UNKNOWN_ROUTE (no such service or component),
-   *   LOBBY_ERR_NOT_CALLABLE (not a listed or client-callable method),
+   * Finds what `route` runs for `caller`. Routes that resolved once are kept parsed, so that a
+   * route a client calls again is neither split nor matched again (only callable routes are
+   * kept, and a game has a fixed number of those).
+   * @throws LobbyError LOBBY_ERR_UNKNOWN_ROUTE (not `name.name` within the length cap, no such
+   *   service or component), LOBBY_ERR_NOT_CALLABLE (not a listed or client-callable method),
    *   LOBBY_ERR_NOT_AUTHENTICATED (a component route without a session).
    */
-  resolve(route: ParsedRoute, caller: ClientCaller): ClientInvocation {
+  resolve(route: unknown, caller: ClientCaller): ClientInvocation {
+    const known = typeof route === 'string' ? this.known.get(route) : undefined;
+    const parsed = known ?? parseRoute(route, this.maxRouteLength);
+    const invocation = this.find(parsed, caller);
+    if (!known && this.known.size < MAX_KNOWN_ROUTES) this.known.set(route as string, parsed);
+    return invocation;
+  }
+
+  private find(route: ParsedRoute, caller: ClientCaller): ClientInvocation {
     const { scope, method } = route;
     if (scope === LIST_ROUTES.scope && method === LIST_ROUTES.method) return () => this.list(caller);
     const service = this.services.get(scope);

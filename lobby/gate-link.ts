@@ -6,9 +6,9 @@
  * to every gate on every tick, so a gate's failures are logged once until a send to it works again,
  * which is logged with how many failed meanwhile.
  */
-import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
 import { GATE_SERVICE } from '../engine/session/session-contract.js';
+import { OwnValueEncoder } from './own-value-encoder.js';
 
 /** Gates whose failures are counted at once: a gate that left for good is forgotten after this many others failed. */
 const MAX_FAILING_GATES = 1_024;
@@ -35,20 +35,21 @@ export class GateLink {
   /**
    * @param rpc the lobby's RPC node.
    * @param logger where unreachable gates are reported.
-   * @param codec encodes push bodies (default: the server-to-server limits).
+   * @param encoder encodes push bodies (default: the server-to-server caps).
    */
   constructor(
     private readonly rpc: GateNotifier,
     private readonly logger: Logger,
-    private readonly codec: MsgpackCodec = new MsgpackCodec(),
+    private readonly encoder: OwnValueEncoder = new OwnValueEncoder(),
   ) {}
 
   /**
-   * Encodes a push body once, for any number of gates.
+   * Encodes a push body once, for any number of gates. The body is the game's own value: it is
+   * not walked by the limits checker, only capped in depth and size.
    * @throws CodecError when msgpack cannot carry `body` (a bug in the game code that pushed it).
    */
   encodeBody(body: unknown): Uint8Array {
-    return this.codec.encode(body);
+    return this.encoder.encode(body);
   }
 
   /**

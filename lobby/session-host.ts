@@ -28,7 +28,8 @@ import { CLIENT_ARGS_LIMITS, DEFAULT_AVATAR_TYPE, lobbySettings, type LobbySetti
 import { PlayerEntity, type SessionDirectory } from './player-entity.js';
 import { RemoteSession } from './remote-session.js';
 import type { HandOverSteps } from './entity-migration.js';
-import { SessionBinder, type AvatarPlacement } from './session-binder.js';
+import { OwnValueEncoder } from './own-value-encoder.js';
+import { SessionBinder, type AvatarPlacement, type BoundSession } from './session-binder.js';
 
 /** What a {@link SessionHost} needs; the optional settings are in {@link LobbySettings}, defaults in LOBBY_DEFAULTS. */
 export interface SessionHostOptions extends Partial<LobbySettings> {
@@ -76,14 +77,13 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     const avatarType = options.avatarType ?? DEFAULT_AVATAR_TYPE;
     const { cls, order } = options.registry.lookup(avatarType);
     if (!(cls.prototype instanceof PlayerEntity)) throw new Error(`SessionHost: ${avatarType} does not extend PlayerEntity`);
-    const codec = new MsgpackCodec();
-    this.routes = new ClientRoutes(new Set(order.map((c) => c.name)));
+    const encoder = new OwnValueEncoder();
+    this.routes = new ClientRoutes(new Set(order.map((c) => c.name)), this.settings.maxRouteLength);
     this.dispatch = new ClientDispatch({
       routes: this.routes,
       clientCodec: new MsgpackCodec({ ...CLIENT_ARGS_LIMITS, ...options.clientLimits }),
-      codec,
+      encoder,
       logger: options.logger,
-      maxRouteLength: this.settings.maxRouteLength,
       maxUnauthenticatedInFlight: this.settings.maxUnauthenticatedInFlight,
     });
     this.avatars = new AvatarStore({
@@ -98,7 +98,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     });
     this.binder = new SessionBinder({
       avatars: this.avatars,
-      link: new GateLink(options.rpc, options.logger, codec),
+      link: new GateLink(options.rpc, options.logger, encoder),
       directory: this,
       clock: options.clock,
       logger: options.logger,
@@ -154,23 +154,33 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     if (sessionId === '') return this.dispatch.runUnauthenticated(route, args);
     const bound = typeof sessionId === 'string' ? this.binder.get(sessionId) : undefined;
     if (!bound) return Promise.reject(new LobbyError('LOBBY_ERR_UNKNOWN_SESSION', String(sessionId).slice(0, 80)));
-    // The caller is read when the request's turn comes: the session may have moved gates meanwhile.
-    const queued = bound.avatar.queue.offer(async () => {
-      if (!bound.avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
-      const before = this.options.persistence.pendingCritical(bound.avatar);
-      const reply = await this.dispatch.run({ sessionId, session: bound.session, avatar: bound.avatar }, route, args);
-      // A change the game marked critical is answered only once it is in the store; a request
-      // that made none is not held behind an earlier one's save.
-      const saving = this.options.persistence.pendingCritical(bound.avatar);
-      if (saving && saving !== before && !(await this.criticalSaved(saving))) {
-        if (!bound.avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
-        throw new LobbyError('LOBBY_ERR_STORE', `${String(route).slice(0, 80)}: the change is kept and saved later, but is not stored yet`);
-      }
-      return reply;
-    }, this.settings.maxQueuedPerSession);
+    const queued = bound.avatar.queue.offer(() => this.runRequest(bound, sessionId, route, args), this.settings.maxQueuedPerSession);
     if (queued) return queued;
     const waiting = bound.avatar.queue.size;
     return Promise.reject(new LobbyError('LOBBY_ERR_QUEUE_FULL', `${waiting} requests, server calls and timers of the avatar waiting, cap ${this.settings.maxQueuedPerSession}`));
+  }
+
+  // A request's turn on its avatar's queue. The caller is read now: the session may have moved
+  // gates while the request waited. A method that answers at once is answered without a promise.
+  private runRequest(bound: BoundSession, sessionId: string, route: string, args: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    const { avatar } = bound;
+    if (!avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
+    const before = this.options.persistence.pendingCritical(avatar);
+    const reply = this.dispatch.run({ sessionId, session: bound.session, avatar }, route, args);
+    if (reply instanceof Promise) return reply.then((bytes) => this.afterCritical(avatar, route, before, bytes));
+    return this.afterCritical(avatar, route, before, reply);
+  }
+
+  // A change the game marked critical is answered only once it is in the store; a request that
+  // made none is not held behind an earlier one's save.
+  private afterCritical(avatar: PlayerEntity, route: string, before: Promise<boolean> | undefined, reply: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    const saving = this.options.persistence.pendingCritical(avatar);
+    if (!saving || saving === before) return reply;
+    return this.criticalSaved(saving).then((saved) => {
+      if (saved) return reply;
+      if (!avatar.alive) throw new LobbyError('LOBBY_ERR_OWNERSHIP_LOST', String(route).slice(0, 80));
+      throw new LobbyError('LOBBY_ERR_STORE', `${String(route).slice(0, 80)}: the change is kept and saved later, but is not stored yet`);
+    });
   }
 
   /** @inheritDoc LobbySessions.notify */

@@ -8,8 +8,9 @@ export default defineConfig({
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['**/*.test.ts'],
+    // Folders of their own dependencies (bench/peers/colyseus) hold no tests of ours.
     // .tmp/ holds what tests write inside the repository (docs/game-guide.test.ts), removed after them.
-    exclude: ['node_modules/**', 'dist/**', '.tmp/**'],
+    exclude: ['**/node_modules/**', 'dist/**', '.tmp/**'],
     globalSetup: ['engine/testing/global-setup.ts'],
     reporters: ['verbose'],
     testTimeout: 30_000,

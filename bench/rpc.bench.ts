@@ -9,9 +9,11 @@
  */
 import { connect } from 'node:net';
 import { FRAME_HEADER_BYTES } from '../engine/codec/frame-decoder.js';
-import { encode } from '../engine/codec/msgpack-codec.js';
+import { DEFAULT_CODEC_LIMITS } from '../engine/codec/limits.js';
+import { MsgpackWriter } from '../engine/codec/msgpack-writer.js';
 import type { Logger } from '../engine/log/types.js';
 import { KIND } from '../engine/rpc/envelope.js';
+import { encodeEnvelope } from '../engine/rpc/envelope-codec.js';
 import { testClusterSecret } from '../engine/testing/cluster-secret.js';
 import { parseAddress } from '../engine/rpc/address.js';
 import { RpcNode } from '../engine/rpc/rpc-node.js';
@@ -68,7 +70,7 @@ const fig = (value: number, unit: string, better: Figure['better']): Figure => (
 
 const bench: Benchmark = {
   name: 'rpc',
-  description: 'msgpack RPC calls between two processes over one loopback link, against a raw TCP frame echo',
+  description: 'RPC calls between two processes over one loopback link, against a raw TCP frame echo',
   async run(): Promise<BenchReport> {
     const clock = new SystemClock();
     const timers = new TimerService({ clock, logger: quiet });
@@ -102,7 +104,7 @@ const bench: Benchmark = {
       await pipelined(300, WINDOW, local);
       figures['same-process'] = fig(await pipelined(THROUGHPUT_MS, WINDOW, local), 'calls/s', 'higher');
 
-      const callFrameBytes = encode([KIND.CALL, 1, 5000, null, null, 'bench', 'echo', [ARG]]).length;
+      const callFrameBytes = encodeEnvelope([KIND.CALL, 1, 5000, null, null, 'bench', 'echo', [ARG]], new MsgpackWriter(DEFAULT_CODEC_LIMITS)).length;
       await rawEcho(peer.echo, callFrameBytes, 300, WINDOW);
       const echoPerSec = await rawEcho(peer.echo, callFrameBytes, THROUGHPUT_MS, WINDOW);
       const echo = await rawEchoClient(peer.echo, callFrameBytes);

@@ -318,7 +318,7 @@ describe('RpcNode calls within one process', () => {
     expect(local).toEqual(['text', 7, -1.5, true, null, null, Buffer.from([1, 2]), { nested: [null, new Date(5)] }, [1, [2]]]);
     const mine = { n: 1 };
     const bytes = new Uint8Array([9]);
-    const sent = [mine, bytes];
+    const sent: unknown[] = [mine, bytes];
     const order = [a.call('a', 'echo', 'record', sent), a.notify('a', 'echo', 'note', ['second']), a.call('a', 'echo', 'record', ['third'])];
     mine.n = 2;
     bytes[0] = 0;

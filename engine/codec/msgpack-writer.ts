@@ -91,6 +91,7 @@ export class MsgpackWriter {
   }
 
   private string(sink: ByteSink, text: string): void {
+    if (text.length < 32 && text.length <= this.limits.maxStringBytes && writeShortAscii(sink, text)) return;
     // Every UTF-16 unit is at least one byte: a string this long cannot fit whatever it holds.
     if (text.length > this.limits.maxStringBytes) throw unencodable(`string of ${text.length} characters > ${this.limits.maxStringBytes} bytes`);
     const bytes = utf8Length(text);
@@ -128,6 +129,23 @@ export class MsgpackWriter {
     sink.buf.set(bytes, sink.pos);
     sink.pos += length;
   }
+}
+
+// Most strings are short ASCII (keys, names, ids): written as a fixstr in one pass, without
+// counting their UTF-8 bytes first. Returns false, having written nothing that counts, otherwise.
+function writeShortAscii(sink: ByteSink, text: string): boolean {
+  const length = text.length;
+  sink.ensure(1 + length);
+  const buf = sink.buf;
+  const at = sink.pos + 1;
+  for (let i = 0; i < length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) return false;
+    buf[at + i] = unit;
+  }
+  buf[at - 1] = 0xa0 | length;
+  sink.pos = at + length;
+  return true;
 }
 
 function unencodable(message: string): CodecError {

@@ -107,7 +107,24 @@ function headerString(sink: ByteSink, text: string | null): void {
     sink.u16(NULL_STRING);
     return;
   }
-  const bytes = text.length === 0 ? 0 : utf8Length(text);
+  const length = text.length;
+  if (length < 128) {
+    // Names and ids are short ASCII: written in one pass, without counting their bytes first.
+    sink.ensure(2 + length);
+    const buf = sink.buf;
+    const at = sink.pos + 2;
+    let i = 0;
+    while (i < length && text.charCodeAt(i) < 0x80) {
+      buf[at + i] = text.charCodeAt(i);
+      i++;
+    }
+    if (i === length) {
+      sink.u16(length);
+      sink.pos += length;
+      return;
+    }
+  }
+  const bytes = utf8Length(text);
   if (bytes > MAX_HEADER_STRING_BYTES) throw new RpcError('RPC_ERR_ENCODING', `a header string of ${bytes} bytes > ${MAX_HEADER_STRING_BYTES}`);
   sink.ensure(2 + bytes);
   sink.u16(bytes);

@@ -25,11 +25,13 @@ export class MsgpackWriter {
 
   /**
    * Writes `value` at `sink.pos`. On a throw the sink holds a partial value: its owner drops it.
+   * `depth`: the containers `value` will sit in once decoded (1 for an element of an array), so
+   * that the depth limit counts from the top of the whole value.
    * @throws CodecError `CODEC_ERR_UNENCODABLE` for values msgpack cannot carry (functions,
    *   symbols, bigints, invalid dates, cycles) or that break a limit.
    */
-  write(sink: ByteSink, value: unknown): void {
-    this.value(sink, value, 0);
+  write(sink: ByteSink, value: unknown, depth = 0): void {
+    this.value(sink, value, depth);
   }
 
   private value(sink: ByteSink, value: unknown, depth: number): void {

@@ -2,9 +2,11 @@
  * What a call to this server itself passes instead of a frame: the arguments and results as the
  * callee and caller would get them over a socket, without the envelope's encode and decode.
  * Strings, numbers, booleans and null cannot be changed by whoever holds them, so they pass as
- * they are (undefined becomes null, as on the wire); anything else (objects, arrays, binaries,
- * dates) is encoded and decoded, so that neither side holds what the other can change, and a value
- * the socket could not carry fails the same way.
+ * they are (undefined becomes null, as on the wire); binaries (the bytes a client sent, a result
+ * already encoded) are copied into a Buffer, as the socket would give them; anything else
+ * (objects, arrays, dates) is encoded and decoded, so that neither side holds what the other can
+ * change, and a value the socket could not carry fails the same way. Each argument is copied on
+ * its own: one object among them does not cost the others a round trip.
  */
 import { ByteSink } from '../codec/byte-sink.js';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
@@ -29,12 +31,10 @@ export class LocalCopy {
    */
   args(args: readonly unknown[]): unknown[] {
     const length = args.length;
+    if (length > this.codec.limits.maxArrayLength) throw new RpcError('RPC_ERR_ENCODING', `${length} arguments > ${this.codec.limits.maxArrayLength}`);
     const copy = new Array<unknown>(length);
-    for (let i = 0; i < length; i++) {
-      const arg = args[i];
-      if (!this.passes(arg)) return this.roundTrip(args) as unknown[];
-      copy[i] = arg ?? null;
-    }
+    // The arguments travel as one array: what each holds sits one level down.
+    for (let i = 0; i < length; i++) copy[i] = this.copy(args[i], 1);
     return copy;
   }
 
@@ -43,7 +43,16 @@ export class LocalCopy {
    * @throws RpcError `RPC_ERR_ENCODING` for a value msgpack cannot carry within the limits.
    */
   value(value: unknown): unknown {
-    return this.passes(value) ? (value ?? null) : this.roundTrip(value);
+    return this.copy(value, 0);
+  }
+
+  private copy(value: unknown, depth: number): unknown {
+    if (this.passes(value)) return value ?? null;
+    if (ArrayBuffer.isView(value)) {
+      if (value.byteLength > this.codec.limits.maxBinaryBytes) throw new RpcError('RPC_ERR_ENCODING', `binary of ${value.byteLength} bytes > ${this.codec.limits.maxBinaryBytes}`);
+      return Buffer.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    }
+    return this.roundTrip(value, depth);
   }
 
   private passes(value: unknown): boolean {
@@ -60,10 +69,10 @@ export class LocalCopy {
   }
 
   // A fresh buffer each time: binaries decoded from it are views of it, handed to the other side.
-  private roundTrip(value: unknown): unknown {
+  private roundTrip(value: unknown, depth: number): unknown {
     const sink = new ByteSink(Buffer.allocUnsafe(256));
     try {
-      this.writer.write(sink, value);
+      this.writer.write(sink, value, depth);
     } catch (err) {
       throw new RpcError('RPC_ERR_ENCODING', err instanceof Error ? err.message : String(err), { cause: err });
     }

@@ -153,22 +153,22 @@ export function readEnvelope(frame: Uint8Array, codec: MsgpackCodec): BinaryEnve
     case KIND.CALL: {
       const id = reader.u32();
       const budget = reader.u32();
-      const trace = reader.string(true);
-      const to = reader.string(true);
-      const scope = reader.string(false);
-      const method = reader.string(false);
-      if (method === undefined || scope === null || scope === undefined || trace === undefined || to === undefined || id < 0 || budget < 0) return 'bad CALL';
+      const trace = reader.optional();
+      const to = reader.optional();
+      const scope = reader.name();
+      const method = reader.name();
+      if (id < 0 || budget < 0 || trace === undefined || to === undefined || scope === undefined || method === undefined) return 'bad CALL';
       const args = codec.decode(frame.subarray(reader.pos));
-      return Array.isArray(args) ? [KIND.CALL, id, budget, trace, to, scope, method as string, args] : 'bad CALL';
+      return Array.isArray(args) ? [KIND.CALL, id, budget, trace, to, scope, method, args] : 'bad CALL';
     }
     case KIND.NOTIFY: {
-      const trace = reader.string(true);
-      const to = reader.string(true);
-      const scope = reader.string(false);
-      const method = reader.string(false);
-      if (method === undefined || scope === null || scope === undefined || trace === undefined || to === undefined) return 'bad NOTIFY';
+      const trace = reader.optional();
+      const to = reader.optional();
+      const scope = reader.name();
+      const method = reader.name();
+      if (trace === undefined || to === undefined || scope === undefined || method === undefined) return 'bad NOTIFY';
       const args = codec.decode(frame.subarray(reader.pos));
-      return Array.isArray(args) ? [KIND.NOTIFY, trace, to, scope, method as string, args] : 'bad NOTIFY';
+      return Array.isArray(args) ? [KIND.NOTIFY, trace, to, scope, method, args] : 'bad NOTIFY';
     }
     case KIND.RESULT: {
       const id = reader.u32();
@@ -178,8 +178,8 @@ export function readEnvelope(frame: Uint8Array, codec: MsgpackCodec): BinaryEnve
     case KIND.ERROR: {
       const id = reader.u32();
       const wire = reader.u32();
-      const code = reader.string(false);
-      if (id < 0 || wire < 0 || code === undefined || code === null) return 'bad ERROR';
+      const code = reader.name();
+      if (id < 0 || wire < 0 || code === undefined) return 'bad ERROR';
       if (!isWellFormedUtf8(frame, reader.pos, frame.length)) return 'bad ERROR';
       return [KIND.ERROR, id, wire, code, readUtf8(frame, reader.pos, frame.length)];
     }
@@ -202,15 +202,21 @@ class HeaderReader {
     return frame[at]! * 0x100_0000 + ((frame[at + 1]! << 16) | (frame[at + 2]! << 8) | frame[at + 3]!);
   }
 
-  /** A string, or null (where `nullable`), or undefined when malformed. */
-  string(nullable: boolean): string | null | undefined {
+  /** A string that may not be null; undefined when malformed or null. */
+  name(): string | undefined {
+    const text = this.optional();
+    return text === null ? undefined : text;
+  }
+
+  /** A string or null; undefined when malformed. */
+  optional(): string | null | undefined {
     const frame = this.frame;
     const at = this.pos;
     if (at + 2 > frame.length) return undefined;
     const length = (frame[at]! << 8) | frame[at + 1]!;
     if (length === NULL_STRING) {
       this.pos = at + 2;
-      return nullable ? null : undefined;
+      return null;
     }
     const start = at + 2;
     const end = start + length;

@@ -56,6 +56,17 @@ describe('the binary envelope', () => {
     expect(() => readEnvelope(encodeEnvelope([KIND.RESULT, 1, 'long string'], writer), tight)).toThrow(expect.objectContaining({ code: 'CODEC_ERR_STRING_TOO_LONG' }));
   });
 
+  it('reads repeated names as the same strings, and names of the same shape apart', () => {
+    const names = ['Inventory', 'Inventorz', 'inventory', 'Inventory', 'a', 'b', 'a', 'x'.repeat(64), 'x'.repeat(65), 'y'.repeat(64)];
+    for (let round = 0; round < 3; round++) {
+      for (const name of names) {
+        const frame = Buffer.from(encodeEnvelope([KIND.NOTIFY, null, name, name, name, []], writer));
+        expect(readEnvelope(frame, codec)).toEqual([KIND.NOTIFY, null, name, name, name, []]);
+        frame.fill(0); // a frame overwritten once read changes nothing read later
+      }
+    }
+  });
+
   it('refuses to write a header string past 65,534 bytes with RPC_ERR_ENCODING', () => {
     const sink = new ByteSink(Buffer.alloc(16));
     expect(() => writeEnvelope(sink, [KIND.NOTIFY, null, null, 'x'.repeat(70_000), 'm', []], writer)).toThrow(expect.objectContaining({ code: 'RPC_ERR_ENCODING' }));

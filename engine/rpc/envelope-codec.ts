@@ -225,6 +225,31 @@ class HeaderReader {
     for (let i = start; i < end; i++) {
       if (frame[i]! >= 0x80) return isWellFormedUtf8(frame, start, end) ? readUtf8(frame, start, end) : undefined;
     }
-    return length === 0 ? '' : String.fromCharCode.apply(null, frame.subarray(start, end) as unknown as number[]);
+    return length <= MAX_INTERNED_BYTES ? interned(frame, start, length) : readUtf8(frame, start, end);
   }
+}
+
+// Scopes, methods, entity and trace ids repeat from frame to frame: a short ASCII string is looked
+// up among recent ones by its bytes, so that it is neither built again nor hashed again by the
+// target lookup that follows.
+const MAX_INTERNED_BYTES = 64;
+const INTERN_SLOTS = 64;
+const internedBytes: (Uint8Array | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+const internedText: string[] = new Array(INTERN_SLOTS).fill('');
+
+function interned(frame: Uint8Array, start: number, length: number): string {
+  if (length === 0) return '';
+  const slot = (length * 31 + frame[start]! * 7 + frame[start + length - 1]!) & (INTERN_SLOTS - 1);
+  const known = internedBytes[slot];
+  if (known !== undefined && known.length === length) {
+    let i = 0;
+    while (i < length && known[i] === frame[start + i]) i++;
+    if (i === length) return internedText[slot]!;
+  }
+  // A copy: a Buffer's own slice() is a view, which would keep the whole socket read alive.
+  const bytes = Uint8Array.prototype.slice.call(frame, start, start + length);
+  const text = readUtf8(bytes, 0, length);
+  internedBytes[slot] = bytes;
+  internedText[slot] = text;
+  return text;
 }

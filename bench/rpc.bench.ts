@@ -5,13 +5,18 @@
  * raw Node TCP echo of frames of the same size as a call's frame, pipelined with the same window:
  * once as a bare byte pump (the bound of the socket itself), and once with a promise per frame
  * under the same harness as the calls (the bound of any request/response API in Node), with its
- * round trip at the 10% load.
+ * round trip at the 10% load. The CPU time each process spends per call (this process as the
+ * caller, the peer process as the callee) is measured beside the pipelined rates, and the same for
+ * the per-frame echo, since on a shared machine CPU per call moves less than calls per second.
  */
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { FRAME_HEADER_BYTES } from '../engine/codec/frame-decoder.js';
-import { encode } from '../engine/codec/msgpack-codec.js';
+import { DEFAULT_CODEC_LIMITS } from '../engine/codec/limits.js';
+import { MsgpackWriter } from '../engine/codec/msgpack-writer.js';
 import type { Logger } from '../engine/log/types.js';
 import { KIND } from '../engine/rpc/envelope.js';
+import { encodeEnvelope } from '../engine/rpc/envelope-codec.js';
 import { testClusterSecret } from '../engine/testing/cluster-secret.js';
 import { parseAddress } from '../engine/rpc/address.js';
 import { RpcNode } from '../engine/rpc/rpc-node.js';
@@ -66,9 +71,41 @@ async function rawEcho(address: string, size: number, ms: number, window: number
 
 const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
 
+// CPU seconds a process has used so far, from /proc (clock ticks of 10 ms); undefined off Linux.
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `ops` pipelined; returns its rate and the µs of CPU per operation of this process and of `peerPid`. */
+async function measured(peerPid: number, op: () => Promise<unknown>): Promise<{ rate: number; ownUs: number; peerUs: number | undefined }> {
+  const own = process.cpuUsage();
+  const peerBefore = processCpuSeconds(peerPid);
+  const started = performance.now();
+  const rate = await pipelined(THROUGHPUT_MS, WINDOW, op);
+  const ops = (rate * (performance.now() - started)) / 1000;
+  const used = process.cpuUsage(own);
+  const peerAfter = processCpuSeconds(peerPid);
+  return {
+    rate,
+    ownUs: (used.user + used.system) / ops,
+    peerUs: peerBefore === undefined || peerAfter === undefined ? undefined : ((peerAfter - peerBefore) * 1e6) / ops,
+  };
+}
+
+/** The CPU figures of a {@link measured} run, named with `label`. */
+function cpuFigures(into: Record<string, Figure>, label: string, run: { ownUs: number; peerUs: number | undefined }, own: string, peer: string): void {
+  into[`${own} CPU per ${label}`] = fig(run.ownUs, 'µs', 'lower');
+  if (run.peerUs !== undefined) into[`${peer} CPU per ${label}`] = fig(run.peerUs, 'µs', 'lower');
+}
+
 const bench: Benchmark = {
   name: 'rpc',
-  description: 'msgpack RPC calls between two processes over one loopback link, against a raw TCP frame echo',
+  description: 'RPC calls between two processes over one loopback link, against a raw TCP frame echo',
   async run(): Promise<BenchReport> {
     const clock = new SystemClock();
     const timers = new TimerService({ clock, logger: quiet });
@@ -91,8 +128,10 @@ const bench: Benchmark = {
     const local = (): Promise<unknown> => client.call('bench-client', 'bench', 'echo', [ARG]);
     try {
       await pipelined(500, WINDOW, remote); // warm-up: JIT, link, buffers
-      const callsPerSec = await pipelined(THROUGHPUT_MS, WINDOW, remote);
+      const calls = await measured(peer.pid, remote);
+      const callsPerSec = calls.rate;
       const figures: Record<string, Figure> = { pipelined: fig(callsPerSec, 'calls/s', 'higher') };
+      cpuFigures(figures, 'call', calls, 'caller', 'callee');
       for (const load of LOADS) {
         const rtts = (await openLoop(callsPerSec * load, LATENCY_MS, remote)).sort((x, y) => x - y);
         const label = `${Math.round(load * 100)}%`;
@@ -102,14 +141,16 @@ const bench: Benchmark = {
       await pipelined(300, WINDOW, local);
       figures['same-process'] = fig(await pipelined(THROUGHPUT_MS, WINDOW, local), 'calls/s', 'higher');
 
-      const callFrameBytes = encode([KIND.CALL, 1, 5000, null, null, 'bench', 'echo', [ARG]]).length;
+      const callFrameBytes = encodeEnvelope([KIND.CALL, 1, 5000, null, null, 'bench', 'echo', [ARG]], new MsgpackWriter(DEFAULT_CODEC_LIMITS)).length;
       await rawEcho(peer.echo, callFrameBytes, 300, WINDOW);
       const echoPerSec = await rawEcho(peer.echo, callFrameBytes, THROUGHPUT_MS, WINDOW);
       const echo = await rawEchoClient(peer.echo, callFrameBytes);
       const baseline: Record<string, Figure> = { 'raw echo': fig(echoPerSec, 'frames/s', 'higher') };
       try {
         await pipelined(300, WINDOW, echo.op);
-        baseline['raw echo per frame'] = fig(await pipelined(THROUGHPUT_MS, WINDOW, echo.op), 'frames/s', 'higher');
+        const frames = await measured(peer.pid, echo.op);
+        baseline['raw echo per frame'] = fig(frames.rate, 'frames/s', 'higher');
+        cpuFigures(baseline, 'frame', frames, 'client', 'echo server');
         const rtts = (await openLoop(callsPerSec * 0.1, LATENCY_MS, echo.op)).sort((x, y) => x - y);
         baseline['p50 at 10%'] = fig(percentile(rtts, 0.5), 'µs', 'lower');
         baseline['p99 at 10%'] = fig(percentile(rtts, 0.99), 'µs', 'lower');
@@ -119,12 +160,15 @@ const bench: Benchmark = {
       return {
         figures,
         baseline,
+        // The peer's CPU figures exist only where /proc can be read.
         compare: [
           { ours: 'pipelined', baseline: 'raw echo' },
           { ours: 'pipelined', baseline: 'raw echo per frame' },
+          { ours: 'caller CPU per call', baseline: 'client CPU per frame' },
+          { ours: 'callee CPU per call', baseline: 'echo server CPU per frame' },
           { ours: 'p50 at 10%', baseline: 'p50 at 10%' },
           { ours: 'p99 at 10%', baseline: 'p99 at 10%' },
-        ],
+        ].filter((c) => figures[c.ours] && baseline[c.baseline]),
         params: { window: WINDOW, callFrameBytes, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS },
       };
     } finally {

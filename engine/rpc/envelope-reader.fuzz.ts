@@ -1,9 +1,11 @@
 /**
- * Fuzz target: the receiving half of an RPC link (frames, msgpack with limits, envelope check,
- * phase) and the handshake proofs, fed the byte stream a peer or a stranger could send: envelopes
- * of every kind, well-formed or with one element swapped for any other value, handshakes of other
- * versions, proofs right and wrong, msgpack of anything, random bytes, frames declaring more than
- * they hold, all cut into chunks at random points. A HELLO or WELCOME opens the link, as a proved
+ * Fuzz target: the receiving half of an RPC link (frames, binary headers, msgpack with limits,
+ * envelope check, phase) and the handshake proofs, fed the byte stream a peer or a stranger could
+ * send: envelopes of every kind in their wire form (binary for calls, notifications, results and
+ * errors; msgpack for the rest), well-formed, with one element swapped for any other value, or with
+ * bytes of a binary header flipped, cut short or extended; every kind in msgpack form too,
+ * handshakes of other versions, proofs right and wrong, msgpack of anything, random bytes, frames
+ * declaring more than they hold, all cut into chunks at random points. A HELLO or WELCOME opens the link, as a proved
  * one does, so both phases are reached.
  *
  * What must hold: the reader throws nothing but a CodecError or an RpcError `RPC_ERR_PROTOCOL` or
@@ -16,9 +18,11 @@ import fc from 'fast-check';
 import { CodecError } from '../codec/errors.js';
 import { writeFrameHeader } from '../codec/frame-decoder.js';
 import { MsgpackCodec } from '../codec/msgpack-codec.js';
+import { MsgpackWriter } from '../codec/msgpack-writer.js';
 import { defineFuzzTarget } from '../testing/fuzz/fuzz-target.js';
 import { KIND, NONCE_BYTES, PROOF_BYTES, RPC_PROTOCOL_VERSION, type Envelope } from './envelope.js';
 import { EnvelopeReader } from './envelope-reader.js';
+import { encodeEnvelope, isBinaryKind, type BinaryEnvelope } from './envelope-codec.js';
 import { RpcError } from './errors.js';
 import { handshakeProof, proofHolds, type HandshakeTranscript } from './handshake-proof.js';
 
@@ -35,7 +39,7 @@ export interface RpcStream {
 const id = fc.oneof(fc.nat({ max: 1_000 }), fc.nat());
 const text = fc.oneof(fc.constantFrom('lobby-1', 'gate-1', 'Inventory', 'add', ''), fc.string({ maxLength: 12 }));
 const optText = fc.option(text, { nil: null });
-// A call's budget: what callers send, or any double at all.
+// A call's budget: what callers send, or any double at all (the binary form sends it as whole ms).
 const budget = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -5, max: 60_000 }) }, { weight: 1, arbitrary: fc.double() });
 const bytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
 
@@ -59,8 +63,30 @@ const envelope: fc.Arbitrary<unknown[]> = fc.oneof(
   fc.constant<unknown[]>([KIND.PING]),
 );
 
-// Frames are encoded by the plain msgpack library, which refuses nothing that our codec refuses
-// (`__proto__` keys, depth): that is for the reader to do.
+// msgpack frames are encoded by the plain msgpack library, which refuses nothing that our codec
+// refuses (`__proto__` keys, depth): that is for the reader to do. Binary frames are written by
+// the envelope codec with generous limits, so that the reader's own limits are still tried.
+const generous = new MsgpackWriter({ maxFrameBytes: 1 << 30, maxDepth: 1_000, maxStringBytes: 1 << 30, maxBinaryBytes: 1 << 30, maxArrayLength: 1 << 30, maxMapLength: 1 << 30 });
+
+/** An envelope in the form its kind travels in, or in msgpack form for a malformed or mutated one. */
+function wire(e: unknown[]): Uint8Array {
+  if (!isBinaryKind(e[0] as number)) return encode(e);
+  try {
+    return encodeEnvelope(e as BinaryEnvelope, generous);
+  } catch {
+    return encode(e); // a shape the binary form cannot hold
+  }
+}
+
+// A binary envelope's bytes with damage: a byte flipped, the frame cut short, or bytes added.
+const damaged = fc.tuple(envelope.filter((e) => isBinaryKind(e[0] as number)), fc.nat(), fc.nat({ max: 255 }), fc.constantFrom('flip', 'cut', 'grow')).map(([e, at, byte, how]) => {
+  const bytes = Uint8Array.from(wire(e));
+  const i = at % bytes.length;
+  if (how === 'flip') bytes[i] = byte;
+  else if (how === 'cut') return bytes.subarray(0, i);
+  else return Uint8Array.from([...bytes.subarray(0, i), byte, ...bytes.subarray(i)]);
+  return bytes;
+});
 
 // Any value msgpack carries, the awkward numbers and binaries of every size included.
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -90,8 +116,10 @@ function framed(payload: Uint8Array): Uint8Array {
 }
 
 const frame: fc.Arbitrary<Uint8Array> = fc.oneof(
-  { weight: 5, arbitrary: envelope.map((e) => framed(encode(e))) },
-  { weight: 4, arbitrary: mutated.map((e) => framed(encode(e))) },
+  { weight: 5, arbitrary: envelope.map((e) => framed(wire(e))) },
+  { weight: 4, arbitrary: mutated.map((e) => framed(wire(e))) },
+  { weight: 3, arbitrary: damaged.map(framed) },
+  { weight: 1, arbitrary: envelope.map((e) => framed(encode(e))) },
   { weight: 1, arbitrary: anyValue.map((v) => framed(encode(v))) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 60 }).map(framed) },
   // A header that declares more than follows, or more than any cap.

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CodecError } from '../codec/errors.js';
-import { writeFrameHeader } from '../codec/frame-decoder.js';
 import { encode, MsgpackCodec } from '../codec/msgpack-codec.js';
 import { KIND, RPC_PROTOCOL_VERSION, type Envelope } from './envelope.js';
 import { EnvelopeReader } from './envelope-reader.js';
 import { RpcError } from './errors.js';
-
-function frame(value: unknown): Buffer {
-  const payload = encode(value);
-  const bytes = Buffer.alloc(4 + payload.length);
-  writeFrameHeader(bytes, 0, payload.length);
-  bytes.set(payload, 4);
-  return bytes;
-}
+import { frame } from './fixtures/wire.js';
 
 const CHALLENGE = [KIND.CHALLENGE, RPC_PROTOCOL_VERSION, new Uint8Array(16)];
 const CALL = [KIND.CALL, 1, 5_000, null, null, 'echo', 'echo', []];
@@ -75,6 +67,23 @@ describe('EnvelopeReader', () => {
     expect(err).toBeInstanceOf(RpcError);
     expect(err).toMatchObject({ code: 'RPC_ERR_HANDSHAKE' });
     expect(thrown(() => reader().reader.push(frame([KIND.CHALLENGE, RPC_PROTOCOL_VERSION]), () => {}))).toMatchObject({ code: 'RPC_ERR_PROTOCOL' });
+  });
+
+  it('refuses a call in msgpack form, which this version sends in binary, with RPC_ERR_PROTOCOL', () => {
+    const { reader: opened } = reader();
+    opened.open();
+    const payload = encode([KIND.CALL, 1, 5_000, null, null, 'echo', 'echo', []]);
+    const legacy = Buffer.concat([Buffer.alloc(4), payload]);
+    legacy.writeUInt32BE(payload.length, 0);
+    expect(thrown(() => opened.push(legacy, () => {}))).toMatchObject({ code: 'RPC_ERR_PROTOCOL', message: expect.stringContaining('msgpack form') });
+  });
+
+  it('refuses a call whose arguments break the codec limits before decoding them, with a CodecError', () => {
+    const r = new EnvelopeReader(new MsgpackCodec({ maxArrayLength: 2 }), () => 'link from test');
+    r.open();
+    const err = thrown(() => r.push(frame([KIND.CALL, 1, 5_000, null, null, 'echo', 'echo', [1, 2, 3]]), () => {}));
+    expect(err).toBeInstanceOf(CodecError);
+    expect(err).toMatchObject({ code: 'CODEC_ERR_ARRAY_TOO_LONG' });
   });
 
   it('reads nothing once stopped, not even the rest of the chunk being read', () => {

@@ -1,6 +1,7 @@
 /**
- * The receiving half of a link's protocol, with no socket: bytes → frame decoder → msgpack (with
- * limits) → envelope check → the envelopes the link's phase allows. Until the handshake is done
+ * The receiving half of a link's protocol, with no socket: bytes → frame decoder → binary header
+ * read by hand, arguments or value as msgpack with limits (or, for handshake, GOAWAY and PING
+ * frames, msgpack with limits and a shape check) → the envelopes the link's phase allows. Until the handshake is done
  * frames are capped small and only handshake envelopes (and GOAWAY) may come; after it, frames up
  * to the codec's limit and no handshake envelope. Anything else breaks the protocol and throws;
  * the stream cannot be read on after that.
@@ -8,6 +9,7 @@
 import { FrameDecoder } from '../codec/frame-decoder.js';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
 import { foreignVersion, KIND, parseEnvelope, RPC_PROTOCOL_VERSION, type Envelope } from './envelope.js';
+import { isBinaryKind, readEnvelope } from './envelope-codec.js';
 import { RpcError } from './errors.js';
 
 // Until the handshake is done only CHALLENGE, HELLO, WELCOME and GOAWAY may come, all tiny: a stranger
@@ -45,7 +47,8 @@ export class EnvelopeReader {
   /**
    * Feeds one chunk of the stream and calls `onEnvelope` for each envelope it completes, in order
    * (`onEnvelope` may call {@link open} or {@link stop}; the frames after it are read accordingly).
-   * @throws CodecError for a frame past the cap or bytes that are not msgpack within the limits;
+   * @throws CodecError for a frame past the cap or msgpack (a whole frame, or a call's arguments
+   *   or a result's value) that is not within the limits;
    *   RpcError `RPC_ERR_HANDSHAKE` for a handshake envelope of another protocol version,
    *   `RPC_ERR_PROTOCOL` for a malformed envelope or one the link's phase does not allow.
    */
@@ -58,6 +61,13 @@ export class EnvelopeReader {
   }
 
   private read(frame: Uint8Array): Envelope {
+    if (frame.length > 0 && isBinaryKind(frame[0]!)) {
+      // Before the handshake, nothing of a call is read, its arguments least of all.
+      if (!this.opened) throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: envelope kind ${frame[0]} while handshake`);
+      const envelope = readEnvelope(frame, this.codec);
+      if (typeof envelope === 'string') throw new RpcError('RPC_ERR_PROTOCOL', `${this.describe()}: ${envelope}`);
+      return envelope;
+    }
     const value = this.codec.decode(frame);
     const envelope = parseEnvelope(value);
     if (typeof envelope === 'string') {

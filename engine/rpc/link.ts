@@ -1,18 +1,20 @@
 /**
  * One TCP connection between two servers, usable in both directions once the handshake is done.
- * Pipeline: socket bytes → envelope reader (frames, msgpack with limits, envelope check) → owner;
- * and owner → msgpack → batch writer → socket. The link owns its socket, its heartbeat and its
+ * Pipeline: socket bytes → envelope reader (frames, binary header, msgpack with limits, envelope
+ * check) → owner; and owner → envelope written straight into the batch writer's chunk → socket. The link owns its socket, its heartbeat and its
  * closing; what the frames mean is the owner's business (rpc-node.ts).
  */
 import type { Socket } from 'node:net';
 import { CodecError } from '../codec/errors.js';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
+import type { MsgpackWriter } from '../codec/msgpack-writer.js';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 import type { TimerService } from '../timer/timer-service.js';
 import type { TimerId } from '../timer/types.js';
 import { BatchWriter } from './batch-writer.js';
 import { KIND, type Envelope } from './envelope.js';
+import { isBinaryKind, writeEnvelope, type BinaryEnvelope } from './envelope-codec.js';
 import { EnvelopeReader } from './envelope-reader.js';
 import { RpcError } from './errors.js';
 import type { RefusalLog } from './refusal-log.js';
@@ -50,6 +52,8 @@ export type LinkState = 'handshake' | 'open' | 'closed';
 /** Services a link needs from its node. */
 export interface LinkContext {
   codec: MsgpackCodec;
+  /** Encodes the arguments and values of outgoing envelopes, under the codec's limits. */
+  writer: MsgpackWriter;
   clock: Clock;
   timers: TimerService;
   logger: Logger;
@@ -90,7 +94,7 @@ export class Link {
   ) {
     const { codec, clock, timers, settings } = context;
     this.reader = new EnvelopeReader(codec, () => this.describe());
-    this.writer = new BatchWriter(socket, settings.maxQueuedBytes);
+    this.writer = new BatchWriter(socket, settings.maxQueuedBytes, codec.limits.maxFrameBytes);
     this.lastReceived = this.lastSent = clock.now();
     socket.setNoDelay(true);
     socket.on('data', this.onData);
@@ -143,13 +147,22 @@ export class Link {
    */
   send(envelope: Envelope): void {
     if (this.current === 'closed') throw new RpcError('RPC_ERR_LINK_LOST', `${this.describe()}: closed`);
-    let payload: Uint8Array;
+    const out = this.writer.begin();
     try {
-      payload = this.context.codec.encodeShared(envelope);
+      if (isBinaryKind(envelope[0])) {
+        writeEnvelope(out, envelope as BinaryEnvelope, this.context.writer);
+      } else {
+        const bytes = this.context.codec.encodeShared(envelope);
+        out.ensure(bytes.length);
+        out.buf.set(bytes, out.pos);
+        out.pos += bytes.length;
+      }
+      this.writer.commit();
     } catch (err) {
+      this.writer.abort();
+      if (err instanceof RpcError) throw err;
       throw new RpcError('RPC_ERR_ENCODING', err instanceof Error ? err.message : String(err), { cause: err });
     }
-    this.writer.write(payload);
     this.sentSinceCheck = true;
   }
 

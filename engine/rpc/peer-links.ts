@@ -10,12 +10,14 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
+import type { MsgpackWriter } from '../codec/msgpack-writer.js';
 import type { Logger } from '../log/types.js';
 import { backoffDelay, type Backoff } from '../timer/backoff.js';
 import type { Clock } from '../timer/clock.js';
 import type { TimerService } from '../timer/timer-service.js';
 import { parseAddress } from './address.js';
-import { KIND, RPC_PROTOCOL_VERSION, type CallEnvelope, type Envelope, type HelloEnvelope } from './envelope.js';
+import { KIND, RPC_PROTOCOL_VERSION, type Envelope, type HelloEnvelope } from './envelope.js';
+import { setCallBudget, wireBudget } from './envelope-codec.js';
 import { RpcError, rpcCodeOfWire } from './errors.js';
 import { createNonce, handshakeProof, proofHolds, type HandshakeTranscript } from './handshake-proof.js';
 import { Link, type LinkContext, type LinkOwner, type LinkSettings } from './link.js';
@@ -44,6 +46,7 @@ export interface PeerLinksOptions {
   /** Caps and deadline of accepted connections that have not proved themselves yet. */
   handshakes: PendingHandshakeLimits;
   codec: MsgpackCodec;
+  writer: MsgpackWriter;
   clock: Clock;
   timers: TimerService;
   logger: Logger;
@@ -70,9 +73,9 @@ export class PeerLinks implements LinkOwner {
   private refused = 0;
 
   constructor(private readonly options: PeerLinksOptions) {
-    const { codec, clock, timers, logger, settings } = options;
+    const { codec, writer, clock, timers, logger, settings } = options;
     this.refusals = new ThrottledLog<RefusalReason>(logger, clock, REFUSAL_LOG_INTERVAL_MS);
-    this.context = { codec, clock, timers, logger, refusals: this.refusals, settings };
+    this.context = { codec, writer, clock, timers, logger, refusals: this.refusals, settings };
     this.pending = new PendingHandshakes(options.handshakes, timers);
   }
 
@@ -374,17 +377,14 @@ export class PeerLinks implements LinkOwner {
     const now = this.options.clock.now();
     try {
       for (const { frame, deadline } of peer.takeQueue()) {
-        if (deadline === undefined) {
-          link.sendEncoded(frame);
-          continue;
-        }
         // A call sends what is left of its budget; one whose deadline passed while dialing is
         // not sent at all (its caller has its error already).
-        const left = Math.ceil(deadline - now);
-        if (left <= 0) continue;
-        const envelope = this.options.codec.decode(frame) as CallEnvelope;
-        envelope[2] = left;
-        link.send(envelope);
+        if (deadline !== undefined) {
+          const left = wireBudget(deadline - now);
+          if (left <= 0) continue;
+          setCallBudget(frame, left);
+        }
+        link.sendEncoded(frame);
       }
     } catch (err) {
       // The queue fits a new link by construction; should it not, the calls fail, not the peer.

@@ -305,6 +305,27 @@ describe('RpcNode calls within one process', () => {
     await expect(a.call('a', 'greeter', 'hello', [Symbol('x')])).rejects.toMatchObject({ code: 'RPC_ERR_ENCODING' });
     expect(a.stats().links).toBe(0);
   });
+
+  it('hands the callee what a socket would, shares nothing mutable, and runs calls and notifications in the order sent', async () => {
+    const { a, b } = await twoNodes();
+    const seen: unknown[] = [];
+    const echo = { echo: (...args: unknown[]) => args, note: (value: unknown) => void seen.push(value), record: (...values: unknown[]) => seen.push(values) };
+    a.serve('echo', echo, ['echo', 'note', 'record']);
+    b.serve('echo', echo, ['echo', 'note', 'record']);
+    const args = ['text', 7, -1.5, true, null, undefined, new Uint8Array([1, 2]), { nested: [undefined, new Date(5)] }, [1, [2]]];
+    const local = await a.call('a', 'echo', 'echo', args);
+    expect(local).toEqual(await a.call('b', 'echo', 'echo', args));
+    expect(local).toEqual(['text', 7, -1.5, true, null, null, Buffer.from([1, 2]), { nested: [null, new Date(5)] }, [1, [2]]]);
+    const mine = { n: 1 };
+    const bytes = new Uint8Array([9]);
+    const sent: unknown[] = [mine, bytes];
+    const order = [a.call('a', 'echo', 'record', sent), a.notify('a', 'echo', 'note', ['second']), a.call('a', 'echo', 'record', ['third'])];
+    mine.n = 2;
+    bytes[0] = 0;
+    sent[0] = 'swapped';
+    await Promise.all(order);
+    expect(seen).toEqual([[{ n: 1 }, Buffer.from([9])], 'second', ['third']]);
+  });
 });
 
 describe('RpcNode deadlines', () => {

@@ -1,7 +1,7 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrameDecoder, writeFrameHeader } from '../codec/frame-decoder.js';
-import { decode, encode } from '../codec/msgpack-codec.js';
+import { FrameDecoder } from '../codec/frame-decoder.js';
+import { decode } from '../codec/msgpack-codec.js';
 import { ManualClock } from '../timer/clock.js';
 import { testClusterSecret } from '../testing/cluster-secret.js';
 import { KIND, RPC_PROTOCOL_VERSION } from './envelope.js';
@@ -9,6 +9,7 @@ import { parseAddress } from './address.js';
 import { startTestNodes, type TestNodes } from './fixtures/test-nodes.js';
 import type { RpcErrorCode } from './errors.js';
 import { createNonce, handshakeProof } from './handshake-proof.js';
+import { frame, readFrame } from './fixtures/wire.js';
 
 let cluster: TestNodes | undefined;
 afterEach(async () => {
@@ -16,20 +17,12 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-function frame(value: unknown): Buffer {
-  const payload = encode(value);
-  const bytes = Buffer.alloc(4 + payload.length);
-  writeFrameHeader(bytes, 0, payload.length);
-  bytes.set(payload, 4);
-  return bytes;
-}
-
 /** A raw TCP client that records the envelopes it receives and when the server closes it. */
 function rawClient(address: string): { socket: Socket; received: unknown[]; closed: Promise<void> } {
   const socket = connect(parseAddress(address));
   const received: unknown[] = [];
   const decoder = new FrameDecoder(1 << 20);
-  socket.on('data', (chunk) => decoder.push(chunk, (payload) => received.push(decode(payload))));
+  socket.on('data', (chunk) => decoder.push(chunk, (payload) => received.push(readFrame(payload))));
   socket.on('error', () => {});
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   return { socket, received, closed };
@@ -56,7 +49,7 @@ async function fakeAcceptor(id: string, options: { welcomeAtOnce: boolean }) {
     socket.write(frame([KIND.CHALLENGE, RPC_PROTOCOL_VERSION, acceptorNonce]));
     socket.on('data', (chunk) =>
       decoder.push(chunk, (payload) => {
-        const envelope = decode(payload) as unknown[];
+        const envelope = readFrame(payload);
         if (envelope[0] !== KIND.HELLO) {
           received.push(envelope);
           return;

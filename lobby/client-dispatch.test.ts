@@ -6,7 +6,6 @@ import { ClientRoutes } from './client-routes.js';
 import { LobbyError } from './errors.js';
 import { GameError } from './game-error.js';
 import { CLIENT_ARGS_LIMITS } from './lobby-defaults.js';
-import { OwnValueEncoder } from './own-value-encoder.js';
 
 function dispatcher(maxUnauthenticatedInFlight = 8) {
   const routes = new ClientRoutes(new Set());
@@ -24,7 +23,7 @@ function dispatcher(maxUnauthenticatedInFlight = 8) {
     ['double', 'later', 'refuse', 'broken'],
   );
   const logger = new MemoryLogger();
-  const dispatch = new ClientDispatch({ routes, clientCodec: new MsgpackCodec(CLIENT_ARGS_LIMITS), encoder: new OwnValueEncoder(), logger, maxUnauthenticatedInFlight });
+  const dispatch = new ClientDispatch({ routes, clientCodec: new MsgpackCodec(CLIENT_ARGS_LIMITS), codec: new MsgpackCodec(), logger, maxUnauthenticatedInFlight });
   return { dispatch, logger, release: () => release() };
 }
 

@@ -12,7 +12,6 @@ import { decodeArgs, encodeResult } from './client-payload.js';
 import type { ClientCaller, ClientRoutes } from './client-routes.js';
 import { LobbyError } from './errors.js';
 import { GameError } from './game-error.js';
-import type { OwnValueEncoder } from './own-value-encoder.js';
 
 /** What a {@link ClientDispatch} needs. */
 export interface ClientDispatchOptions {
@@ -20,7 +19,7 @@ export interface ClientDispatchOptions {
   /** Decodes client arguments, bound to the client limits. */
   clientCodec: MsgpackCodec;
   /** Encodes results. */
-  encoder: OwnValueEncoder;
+  codec: MsgpackCodec;
   logger: Logger;
   maxUnauthenticatedInFlight: number;
 }
@@ -51,9 +50,9 @@ export class ClientDispatch {
     } catch (err) {
       throw this.gameError(route, caller.sessionId, err);
     }
-    if (!isThenable(value)) return encodeResult(this.options.encoder, route, value);
+    if (!isThenable(value)) return encodeResult(this.options.codec, route, value);
     return Promise.resolve(value).then(
-      (settled) => encodeResult(this.options.encoder, route, settled),
+      (settled) => encodeResult(this.options.codec, route, settled),
       (err: unknown) => {
         throw this.gameError(route, caller.sessionId, err);
       },

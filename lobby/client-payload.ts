@@ -7,7 +7,6 @@
 import { CodecError } from '../engine/codec/errors.js';
 import type { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { LobbyError } from './errors.js';
-import type { OwnValueEncoder } from './own-value-encoder.js';
 
 /**
  * Decodes a request's arguments.
@@ -30,13 +29,12 @@ export function decodeArgs(codec: MsgpackCodec, bytes: unknown): unknown[] {
 
 /**
  * Encodes what a game method returned (`undefined` travels as nil). The result is the game's own
- * value: it is not walked by the limits checker, only capped in depth and size.
- * @throws LobbyError LOBBY_ERR_BAD_RESULT when msgpack cannot carry the value, or it nests deeper
- *   or encodes larger than the encoder's caps.
+ * value: it is held to the server-to-server limits as it is written, not walked again afterwards.
+ * @throws LobbyError LOBBY_ERR_BAD_RESULT when msgpack cannot carry the value or it breaks a limit.
  */
-export function encodeResult(encoder: OwnValueEncoder, route: string, value: unknown): Uint8Array {
+export function encodeResult(codec: MsgpackCodec, route: string, value: unknown): Uint8Array {
   try {
-    return encoder.encode(value);
+    return codec.encode(value);
   } catch (err) {
     if (err instanceof CodecError) throw new LobbyError('LOBBY_ERR_BAD_RESULT', `${route}: ${err.message}`, { cause: err });
     throw err;

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encode } from '../engine/codec/msgpack-codec.js';
-import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
+import { encode, MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { decodeArgs, encodeResult } from './client-payload.js';
 import { ClientRoutes, parseRoute } from './client-routes.js';
 import { LobbyError } from './errors.js';
-import { OwnValueEncoder } from './own-value-encoder.js';
 import type { PlayerEntity } from './player-entity.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
@@ -93,7 +91,7 @@ describe('client payloads', () => {
   });
 
   it('answers LOBBY_ERR_BAD_RESULT for results msgpack cannot carry', () => {
-    const encoder = new OwnValueEncoder({ maxDepth: 2, maxFrameBytes: 16 });
+    const encoder = new MsgpackCodec({ maxDepth: 2, maxFrameBytes: 16 });
     expect(codeOf(() => encodeResult(encoder, 'X.y', () => 1))).toBe('LOBBY_ERR_BAD_RESULT');
     expect(codeOf(() => encodeResult(encoder, 'X.y', [[[1]]]))).toBe('LOBBY_ERR_BAD_RESULT');
     expect(codeOf(() => encodeResult(encoder, 'X.y', 'x'.repeat(16)))).toBe('LOBBY_ERR_BAD_RESULT');

@@ -16,7 +16,7 @@ export const LOBBY_ERRORS = {
   LOBBY_ERR_QUEUE_FULL: { wire: 6006, message: 'too many requests waiting', when: 'the avatar has `lobby.maxQueuedPerSession` requests, server calls and timer callbacks waiting or running, or `maxUnauthenticatedInFlight` requests without a session run' },
   // 6007 was LOBBY_ERR_HANDLER: see LOBBY_RETIRED_ERRORS.
   LOBBY_ERR_SHUTTING_DOWN: { wire: 6008, message: 'lobby is shutting down', when: 'the lobby is draining: binds and requests are refused (closes still run)' },
-  LOBBY_ERR_BAD_RESULT: { wire: 6009, message: 'result cannot be encoded', when: 'the method returned a value msgpack cannot carry (a function, a cycle), nested deeper or encoded larger than the server-to-server caps' },
+  LOBBY_ERR_BAD_RESULT: { wire: 6009, message: 'result cannot be encoded', when: 'the method returned a value msgpack cannot carry (a function, a cycle) or one over the limits' },
   LOBBY_ERR_STORE: { wire: 6010, message: 'avatar could not be loaded or saved', when: 'bind: loading the avatar failed, or a new avatar could not be saved; request: a change marked critical was not saved within `lobby.criticalWaitMs` (it is kept and saved later)' },
   LOBBY_ERR_AVATAR_BUSY: { wire: 6011, message: 'another lobby owns the avatar', when: 'bind: another lobby still owns the avatar after `store.claimWaitMs`; the gate binds again at the next request' },
   LOBBY_ERR_OWNERSHIP_LOST: { wire: 6012, message: 'this lobby lost the avatar to another owner', when: 'request: this lobby lost the avatar\'s claim (taken over, or lapsed during a partition); also the reason of the kick the session gets' },

@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../engine/log/types.js';
 import { GATE_SERVICE } from '../engine/session/session-contract.js';
-import { OwnValueEncoder } from './own-value-encoder.js';
+import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 
 /** Gates whose failures are counted at once: a gate that left for good is forgotten after this many others failed. */
 const MAX_FAILING_GATES = 1_024;
@@ -35,21 +35,21 @@ export class GateLink {
   /**
    * @param rpc the lobby's RPC node.
    * @param logger where unreachable gates are reported.
-   * @param encoder encodes push bodies (default: the server-to-server caps).
+   * @param codec encodes push bodies (default: the server-to-server limits).
    */
   constructor(
     private readonly rpc: GateNotifier,
     private readonly logger: Logger,
-    private readonly encoder: OwnValueEncoder = new OwnValueEncoder(),
+    private readonly codec: MsgpackCodec = new MsgpackCodec(),
   ) {}
 
   /**
    * Encodes a push body once, for any number of gates. The body is the game's own value: it is
-   * not walked by the limits checker, only capped in depth and size.
+   * held to the limits as it is written, not walked again afterwards (engine/codec/msgpack-writer.ts).
    * @throws CodecError when msgpack cannot carry `body` (a bug in the game code that pushed it).
    */
   encodeBody(body: unknown): Uint8Array {
-    return this.encoder.encode(body);
+    return this.codec.encode(body);
   }
 
   /**

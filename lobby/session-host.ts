@@ -28,7 +28,6 @@ import { CLIENT_ARGS_LIMITS, DEFAULT_AVATAR_TYPE, lobbySettings, type LobbySetti
 import { PlayerEntity, type SessionDirectory } from './player-entity.js';
 import { RemoteSession } from './remote-session.js';
 import type { HandOverSteps } from './entity-migration.js';
-import { OwnValueEncoder } from './own-value-encoder.js';
 import { SessionBinder, type AvatarPlacement, type BoundSession } from './session-binder.js';
 
 /** What a {@link SessionHost} needs; the optional settings are in {@link LobbySettings}, defaults in LOBBY_DEFAULTS. */
@@ -77,12 +76,12 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     const avatarType = options.avatarType ?? DEFAULT_AVATAR_TYPE;
     const { cls, order } = options.registry.lookup(avatarType);
     if (!(cls.prototype instanceof PlayerEntity)) throw new Error(`SessionHost: ${avatarType} does not extend PlayerEntity`);
-    const encoder = new OwnValueEncoder();
+    const codec = new MsgpackCodec();
     this.routes = new ClientRoutes(new Set(order.map((c) => c.name)), this.settings.maxRouteLength);
     this.dispatch = new ClientDispatch({
       routes: this.routes,
       clientCodec: new MsgpackCodec({ ...CLIENT_ARGS_LIMITS, ...options.clientLimits }),
-      encoder,
+      codec,
       logger: options.logger,
       maxUnauthenticatedInFlight: this.settings.maxUnauthenticatedInFlight,
     });
@@ -98,7 +97,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     });
     this.binder = new SessionBinder({
       avatars: this.avatars,
-      link: new GateLink(options.rpc, options.logger, encoder),
+      link: new GateLink(options.rpc, options.logger, codec),
       directory: this,
       clock: options.clock,
       logger: options.logger,

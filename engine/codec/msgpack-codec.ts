@@ -5,51 +5,46 @@
  * it. Values: null, booleans, numbers, strings, Uint8Array, Date (timestamp extension), arrays and
  * plain objects with string or integer keys; `undefined` travels as null.
  */
-import { Decoder, Encoder } from '@msgpack/msgpack';
+import { Decoder } from '@msgpack/msgpack';
+import { ByteSink } from './byte-sink.js';
 import { MsgpackChecker } from './check-msgpack.js';
 import { CodecError } from './errors.js';
 import { DEFAULT_CODEC_LIMITS, type CodecLimits } from './limits.js';
+import { MsgpackWriter } from './msgpack-writer.js';
 
 /** A reusable encoder and decoder bound to one set of limits. Not reentrant across awaits. */
 export class MsgpackCodec {
   readonly limits: Readonly<CodecLimits>;
-  private readonly encoder: Encoder;
+  private readonly writer: MsgpackWriter;
+  private readonly sink = new ByteSink(Buffer.allocUnsafe(4096));
   private readonly decoder = new Decoder();
   private readonly checker: MsgpackChecker;
 
   /** @param limits caps for both directions; defaults to {@link DEFAULT_CODEC_LIMITS}. */
   constructor(limits: Partial<CodecLimits> = {}) {
     this.limits = Object.freeze({ ...DEFAULT_CODEC_LIMITS, ...limits });
-    // The encoder counts the scalars inside the deepest container as one more level; the checker
-    // below has the last word on depth, as on every other limit.
-    this.encoder = new Encoder({ maxDepth: this.limits.maxDepth + 1, initialBufferSize: 4096 });
+    this.writer = new MsgpackWriter(this.limits);
     this.checker = new MsgpackChecker(this.limits);
   }
 
   /**
    * Encodes a value into the codec's own buffer. The result is only valid until the next call:
-   * copy it (or write it out) before encoding again. What comes out is checked against the same
-   * limits as what comes in, so a value this side sends is one the other side accepts.
+   * copy it (or write it out) before encoding again. What comes out is held to the same limits as
+   * what comes in, checked as it is written (msgpack-writer.ts) rather than walked afterwards, so
+   * a value this side sends is one the other side accepts.
    * @throws CodecError `CODEC_ERR_UNENCODABLE` for values msgpack cannot carry (functions,
    *   symbols, bigints, cycles) or that break a limit (nesting, lengths, forbidden keys such as
    *   an own `__proto__`), `CODEC_ERR_FRAME_TOO_LARGE` past `maxFrameBytes`.
    */
   encodeShared(value: unknown): Uint8Array {
-    let bytes: Uint8Array;
-    try {
-      bytes = this.encoder.encodeSharedRef(value);
-    } catch (err) {
-      throw new CodecError('CODEC_ERR_UNENCODABLE', err instanceof Error ? err.message : String(err), { cause: err });
+    const sink = this.sink;
+    sink.pos = 0;
+    this.writer.write(sink, value);
+    if (sink.pos > this.limits.maxFrameBytes) {
+      throw new CodecError('CODEC_ERR_FRAME_TOO_LARGE', `encoded ${sink.pos} bytes > ${this.limits.maxFrameBytes}`);
     }
-    if (bytes.length > this.limits.maxFrameBytes) {
-      throw new CodecError('CODEC_ERR_FRAME_TOO_LARGE', `encoded ${bytes.length} bytes > ${this.limits.maxFrameBytes}`);
-    }
-    try {
-      this.checker.check(bytes);
-    } catch (err) {
-      throw new CodecError('CODEC_ERR_UNENCODABLE', `value breaks a limit: ${(err as Error).message}`, { cause: err });
-    }
-    return bytes;
+    // A plain view, not a Buffer: `slice` copies it, and what decodes from it is plain too.
+    return new Uint8Array(sink.buf.buffer, sink.buf.byteOffset, sink.pos);
   }
 
   /** Like {@link encodeShared}, returning a copy the caller owns. */

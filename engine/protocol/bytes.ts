@@ -3,12 +3,13 @@
 const utf8 = new TextEncoder();
 
 /** Arrays up to this size are cut from a shared slab ({@link allocBytes}). */
-const SLAB_MAX_BYTES = 4096;
+const SLAB_MAX_BYTES = 1024;
 const SLAB_BYTES = 8 * SLAB_MAX_BYTES;
 
 // Outgoing packets come from shared slabs, as Node's Buffer pool does: one backing store per
-// 32 KiB instead of one per packet. A slab is never reused, only replaced when full: it lives
-// while any packet cut from it is referenced (in a socket's queue at most).
+// 8 KiB instead of one per packet (each is memory outside the heap that the collector tracks). A
+// slab is never reused, only replaced when full: it lives while any packet cut from it is
+// referenced (in a socket's queue at most), so slabs are small.
 let slab = new Uint8Array(SLAB_BYTES);
 let slabUsed = 0;
 

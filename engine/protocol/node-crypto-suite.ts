@@ -54,8 +54,8 @@ function rawPublicKeyOf(privateKey: KeyObject): Uint8Array {
 
 /**
  * A cipher object per operation: OpenSSL's context takes one key and nonce at creation, and
- * node:crypto cannot re-key one. Still cheaper per packet than ChaCha20-Poly1305 in JavaScript
- * (bench/protocol.bench.ts), and a pure JS one would be slower on a gate that has OpenSSL.
+ * node:crypto cannot re-key one. Even so it is cheaper per packet than the pure-JS
+ * ChaCha20-Poly1305 of @noble/ciphers at the sizes games send (bench/protocol.bench.ts).
  */
 function aead(key: Uint8Array): Aead {
   checkKey('chacha20-poly1305 key', key);

@@ -8,6 +8,7 @@ import { encode } from '../engine/codec/msgpack-codec.js';
 import { ClientProtocol } from '../engine/protocol/client-protocol.js';
 import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { CloseReason } from '../engine/protocol/kick.js';
+import type { Message } from '../engine/protocol/message.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
@@ -100,6 +101,25 @@ describe('Agent', () => {
     await vi.waitFor(() => expect(told).toEqual([expect.objectContaining({ code: 4116, name: 'GATE_ERR_INTERNAL', message: 'the gate failed on this connection' })]));
     expect(logger.at('error')).toEqual([expect.objectContaining({ message: 'gate: internal error on a connection', meta: expect.objectContaining({ remote: '10.0.0.1:1' }) })]);
   });
+
+  it('answers the replies and pushes of one turn in one sealed packet', async () => {
+    const { clock, agent, client, received, toClient } = handshaken({ authenticate: async (_, payload) => payload });
+    for (let id = 1; id <= 3; id++) client.send({ kind: MESSAGE_KIND.REQUEST, id, route: SYSTEM_ROUTE.AUTH, payload: Uint8Array.of(id) });
+    client.flush(clock.now());
+    // The lobby's replies all arrive within the turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    agent.push('news', Uint8Array.of(9));
+    // The gate flushes each agent once at the end of the turn, however often it was scheduled.
+    agent.protocol.flush(clock.now());
+    expect(toClient).toHaveLength(1);
+    client.input(toClient[0]!, clock.now());
+    expect(received.map((m) => [m.kind, 'id' in m ? m.id : m.route, Array.from(m.payload)])).toEqual([
+      [MESSAGE_KIND.RESPONSE, 1, [1]],
+      [MESSAGE_KIND.RESPONSE, 2, [2]],
+      [MESSAGE_KIND.RESPONSE, 3, [3]],
+      [MESSAGE_KIND.PUSH, 'news', [9]],
+    ]);
+  });
 });
 
 /** An agent and a client in memory whose handshake has finished; messages are carried at once. */
@@ -107,6 +127,7 @@ function handshaken(patch: Partial<AgentContext> = {}) {
   const { clock, logger, identity, admission, context, transport, ticket, toClient } = setup();
   const closed: CloseReason[] = [];
   const told: CloseReason[] = [];
+  const received: Message[] = [];
   const agent = new Agent({ ...context, ...patch, closed: (_, reason) => void closed.push(reason) }, transport, ticket, () => ({ code: 0, name: 'X', message: '' }));
   const toGate: Uint8Array[] = [];
   const carry = (): void => {
@@ -123,10 +144,10 @@ function handshaken(patch: Partial<AgentContext> = {}) {
       toGate.push(bytes);
       queueMicrotask(carry);
     },
-    { onOpen: () => undefined, onMessage: () => undefined, onClose: (reason) => void told.push(reason) },
+    { onOpen: () => undefined, onMessage: (message) => void received.push(message), onClose: (reason) => void told.push(reason) },
   );
   client.start();
   carry();
   expect(agent.protocol.isOpen).toBe(true);
-  return { clock, logger, admission, agent, client, closed, told };
+  return { clock, logger, admission, agent, client, closed, told, received, toClient };
 }

@@ -158,7 +158,8 @@ export class WsAcceptor implements Acceptor {
         socket.close(1003, 'binary messages only');
         return;
       }
-      handlers.onData(Array.isArray(data) ? Buffer.concat(data) : new Uint8Array(data as ArrayBuffer));
+      // A Buffer (ws's default binary type) is handed on as it is: new Uint8Array(buffer) would copy it.
+      handlers.onData(Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data);
     });
     socket.on('error', () => socket.terminate());
     socket.on('close', () => handlers.onClose('websocket closed'));

@@ -42,6 +42,16 @@ export class CipherState {
   }
 
   /**
+   * Encrypts `buffer[start, end)` in place with associated data `ad`, writes the 16-byte tag at
+   * `end`, and advances the counter.
+   * @throws Error when the counter is exhausted.
+   */
+  encryptInPlace(ad: Uint8Array, buffer: Uint8Array, start: number, end: number): void {
+    this.aead.sealInPlace(this.nonce(), ad, buffer, start, end);
+    this.n += 1n;
+  }
+
+  /**
    * Decrypts and authenticates `ciphertext` (tag included) and advances the counter; a failure
    * leaves the counter where it was, as Noise requires.
    * @throws DecryptError when it does not authenticate or is shorter than a tag.

@@ -15,6 +15,11 @@ export interface X25519KeyPair {
 export interface Aead {
   /** The ciphertext followed by the 16-byte tag. */
   seal(nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Encrypts `buffer[start, end)` where it lies and writes the 16-byte tag at `end`: a packet is
+   * sealed in the buffer it was built in. `buffer` has room for the tag; `ad` may be a view of it.
+   */
+  sealInPlace(nonce: Uint8Array, ad: Uint8Array, buffer: Uint8Array, start: number, end: number): void;
   /** The plaintext, or `undefined` when the ciphertext does not authenticate. */
   open(nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined;
 }

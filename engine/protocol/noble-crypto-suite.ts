@@ -6,7 +6,7 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { checkKey, type Aead, type CryptoSuite } from './crypto-suite.js';
+import { checkKey, TAG_BYTES, type Aead, type CryptoSuite } from './crypto-suite.js';
 
 function concat(parts: Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
@@ -23,6 +23,9 @@ function aead(key: Uint8Array): Aead {
   checkKey('chacha20-poly1305 key', key);
   return {
     seal: (nonce, ad, plaintext) => chacha20poly1305(key, nonce, ad).encrypt(plaintext),
+    sealInPlace(nonce, ad, buffer, start, end) {
+      chacha20poly1305(key, nonce, ad).encrypt(buffer.subarray(start, end), buffer.subarray(start, end + TAG_BYTES));
+    },
     open(nonce, ad, ciphertext) {
       try {
         return chacha20poly1305(key, nonce, ad).decrypt(ciphertext);

@@ -4,18 +4,23 @@
  * changed type or length fails too), outgoing messages batched into one DATA packet per flush,
  * and the heartbeat clock.
  *
- * Pipeline, outgoing: message → encode (compress) → batch → seal → output.
- *         incoming: packet → open → split batch → decode (inflate) → message.
+ * Pipeline, outgoing: message → prepare (check, compress, measure) → queue → at flush, one buffer
+ *           per packet: header reserved, each message written into it after its length, sealed
+ *           in place, length filled → output.
+ *         incoming: packet → open → split batch → decode (inflate) → message (payloads are
+ *           views of the opened packet).
  */
+import { allocBytes } from './bytes.js';
 import { PACKET, PACKET_HEADER_BYTES, type PacketType } from './constants.js';
 import { DecryptError, type CipherState } from './cipher-state.js';
 import { TAG_BYTES } from './crypto-suite.js';
 import { ProtocolError } from './errors.js';
 import type { Message } from './message.js';
 import { decodeBatch } from './message-decoder.js';
-import { batchedSize, encodeBatch, encodeMessage, type MessageEncoding } from './message-encoder.js';
-import { packetHeader } from './packet-encoder.js';
+import { prepareMessage, writeMessage, type MessageEncoding, type PreparedMessage } from './message-encoder.js';
+import { writePacketHeader } from './packet-encoder.js';
 import type { Packet } from './packet-decoder.js';
+import { varintSize, writeVarint } from './varint.js';
 
 /** Transport keys and message settings of an open channel. */
 export interface ChannelSettings {
@@ -28,10 +33,12 @@ export interface ChannelSettings {
 
 /** An open, encrypted channel: seals what goes out, opens what comes in. */
 export class SecureChannel {
-  private queued: Uint8Array[] = [];
+  /** Messages for the next packet: prepared ones, or bytes encoded already (shared pushes). */
+  private readonly queued: (PreparedMessage | Uint8Array)[] = [];
+  /** Plaintext bytes of the next packet: the queued messages and their length prefixes. */
   private queuedBytes = 0;
 
-  /** @param output receives each sealed packet, header and body. */
+  /** @param output receives each sealed packet, header and body, in a buffer of its own that it may keep. */
   constructor(
     private readonly settings: ChannelSettings,
     private readonly output: (bytes: Uint8Array) => void,
@@ -44,11 +51,13 @@ export class SecureChannel {
 
   /**
    * Queues a message for the next {@link flush}; a batch that would pass the packet limit is
-   * flushed first.
+   * flushed first. The payload is not copied until the packet is built: it must not change
+   * before then.
    * @throws ProtocolError PROTOCOL_ERR_MESSAGE_TOO_LARGE when the message can never fit.
    */
   queue(message: Message): void {
-    this.queueEncoded(encodeMessage(message, this.settings.encoding));
+    const prepared = prepareMessage(message, this.settings.encoding);
+    this.add(prepared, prepared.size);
   }
 
   /** How this channel encodes messages: messages encoded alike may be shared ({@link queueEncoded}). */
@@ -58,35 +67,57 @@ export class SecureChannel {
 
   /**
    * Queues a message encoded already with this channel's {@link encoding} (one push encoded and
-   * compressed once for many connections), as {@link queue} does.
+   * compressed once for many connections), as {@link queue} does; its bytes are copied once, into
+   * the packet.
    * @throws ProtocolError PROTOCOL_ERR_MESSAGE_TOO_LARGE when the message can never fit.
    */
   queueEncoded(bytes: Uint8Array): void {
-    const size = batchedSize(bytes);
-    const room = this.settings.maxPacketBytes - TAG_BYTES;
-    if (size > room) throw new ProtocolError('PROTOCOL_ERR_MESSAGE_TOO_LARGE', `message of ${size} bytes does not fit a packet of ${room}`);
-    if (this.queuedBytes + size > room) this.flush();
-    this.queued.push(bytes);
-    this.queuedBytes += size;
+    this.add(bytes, bytes.length);
   }
 
   /** Seals the queued messages into one DATA packet and outputs it; nothing when none are queued. */
   flush(): void {
-    if (this.queued.length === 0) return;
-    const plaintext = encodeBatch(this.queued);
-    this.queued = [];
+    const { queued } = this;
+    if (queued.length === 0) return;
+    const end = PACKET_HEADER_BYTES + this.queuedBytes;
+    const packet = allocBytes(end + TAG_BYTES);
+    let at = PACKET_HEADER_BYTES;
+    for (const message of queued) {
+      if (message instanceof Uint8Array) {
+        at = writeVarint(packet, at, message.length);
+        packet.set(message, at);
+        at += message.length;
+      } else {
+        at = writeMessage(packet, writeVarint(packet, at, message.size), message);
+      }
+    }
+    queued.length = 0;
     this.queuedBytes = 0;
-    this.sendPacket(PACKET.DATA, plaintext);
+    this.seal(PACKET.DATA, packet, end);
   }
 
   /** Seals and outputs one packet of `type` with `plaintext` as its body. */
   sendPacket(type: PacketType, plaintext: Uint8Array): void {
-    const header = packetHeader(type, plaintext.length + TAG_BYTES);
-    const sealed = this.settings.send.encrypt(header, plaintext);
-    const out = new Uint8Array(PACKET_HEADER_BYTES + sealed.length);
-    out.set(header, 0);
-    out.set(sealed, PACKET_HEADER_BYTES);
-    this.output(out);
+    const end = PACKET_HEADER_BYTES + plaintext.length;
+    const packet = allocBytes(end + TAG_BYTES);
+    packet.set(plaintext, PACKET_HEADER_BYTES);
+    this.seal(type, packet, end);
+  }
+
+  private add(message: PreparedMessage | Uint8Array, size: number): void {
+    const batched = varintSize(size) + size;
+    const room = this.settings.maxPacketBytes - TAG_BYTES;
+    if (batched > room) throw new ProtocolError('PROTOCOL_ERR_MESSAGE_TOO_LARGE', `message of ${batched} bytes does not fit a packet of ${room}`);
+    if (this.queuedBytes + batched > room) this.flush();
+    this.queued.push(message);
+    this.queuedBytes += batched;
+  }
+
+  /** Fills the header of `packet` (plaintext up to `end`, room for the tag after it), seals it in place and outputs it. */
+  private seal(type: PacketType, packet: Uint8Array, end: number): void {
+    writePacketHeader(packet, type, end - PACKET_HEADER_BYTES + TAG_BYTES);
+    this.settings.send.encryptInPlace(packet.subarray(0, PACKET_HEADER_BYTES), packet, PACKET_HEADER_BYTES, end);
+    this.output(packet);
   }
 
   /**

@@ -10,7 +10,13 @@
  *      and for 1,000 sessions, against raw UDP datagrams of the same size from as many sockets.
  *   3. Memory per idle session (client and server side together, on real sockets), against the
  *      16 KiB target.
+ *   4. Acks after an idle spell (bench/kcp/ack-latency.ts): over real UDP on loopback, how long a
+ *      message sent every 100 ms waits for its ACK and its echo, from our server and from the
+ *      reference C library (built from the npm package node-kcp's copy of ikcp.c), in normal and
+ *      fast mode, with a plain Node UDP echo as the floor.
  */
+import { ackDelays, quantile, rawEchoDelays } from './kcp/ack-latency.js';
+import { buildReferenceEcho } from './kcp/reference-c.js';
 import { REFERENCE_MODES, REFERENCE_RESULTS, runReferenceScenario } from './kcp/reference-scenario.js';
 import { BULK_KCP, MANY_KCP, idleSessionBytes, kcpThroughput, rawUdpThroughput } from './kcp/udp-throughput.js';
 import type { Benchmark, BenchReport, Figure } from './lib/benchmark.js';
@@ -21,6 +27,9 @@ const ONE_SESSION_MESSAGES = 100_000;
 const MANY_SESSIONS = 1_000;
 const MANY_SESSIONS_MESSAGES = 20;
 const IDLE_SESSIONS = 1_000;
+const ACK_SAMPLES = 40;
+const ACK_GAP_MS = 100;
+const OUR_ECHO = new URL('./kcp/ack-echo-peer.ts', import.meta.url).pathname;
 
 const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
 
@@ -54,6 +63,22 @@ const bench: Benchmark = {
     compare.push({ ours: '1 session', baseline: 'raw udp 1 socket' });
     compare.push({ ours: `${MANY_SESSIONS} sessions`, baseline: `raw udp ${MANY_SESSIONS} sockets` });
     figures['idle session memory'] = fig(await idleSessionBytes(IDLE_SESSIONS), 'bytes', 'lower');
+    const reference = buildReferenceEcho();
+    for (const mode of ['normal', 'fast'] as const) {
+      const ours = await ackDelays({ command: process.execPath, args: ['--import', 'tsx', OUR_ECHO, mode], handshake: true }, ACK_SAMPLES, ACK_GAP_MS);
+      figures[`${mode} ack after idle p50`] = fig(quantile(ours.ack, 0.5), 'ms', 'lower');
+      figures[`${mode} ack after idle p90`] = fig(quantile(ours.ack, 0.9), 'ms', 'lower');
+      figures[`${mode} echo after idle p50`] = fig(quantile(ours.answer, 0.5), 'ms', 'lower');
+      if ('missing' in reference) continue;
+      const c = await ackDelays({ command: reference.binary, args: [mode], handshake: false }, ACK_SAMPLES, ACK_GAP_MS);
+      baseline[`${mode} ack after idle p50 (reference C)`] = fig(quantile(c.ack, 0.5), 'ms', 'lower');
+      baseline[`${mode} ack after idle p90 (reference C)`] = fig(quantile(c.ack, 0.9), 'ms', 'lower');
+      baseline[`${mode} echo after idle p50 (reference C)`] = fig(quantile(c.answer, 0.5), 'ms', 'lower');
+      compare.push({ ours: `${mode} ack after idle p50`, baseline: `${mode} ack after idle p50 (reference C)` });
+      compare.push({ ours: `${mode} echo after idle p50`, baseline: `${mode} echo after idle p50 (reference C)` });
+    }
+    baseline['udp echo after idle p50 (plain node)'] = fig(quantile(await rawEchoDelays(ACK_SAMPLES, ACK_GAP_MS), 0.5), 'ms', 'lower');
+    compare.push({ ours: 'normal echo after idle p50', baseline: 'udp echo after idle p50 (plain node)' });
     return {
       figures,
       baseline,
@@ -64,6 +89,8 @@ const bench: Benchmark = {
         idleSessions: IDLE_SESSIONS,
         bulkKcp: 'fast preset, 1 ms interval, windows 256',
         manyKcp: 'fast preset, windows 32',
+        ackProbe: `${ACK_SAMPLES} messages of 64 bytes, ${ACK_GAP_MS} ms apart, each peer in its own process`,
+        referenceC: 'missing' in reference ? reference.missing : 'ikcp.c from node-kcp 1.0.13, gcc -O2, loop: poll until a datagram or ikcp_check, ikcp_input, echo, ikcp_update',
       },
     };
   },

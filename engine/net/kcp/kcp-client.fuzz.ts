@@ -55,10 +55,16 @@ export const fuzzTarget = defineFuzzTarget<ClientStep[]>({
     // A timer callback that throws is logged, not thrown: an error line is a failure too.
     const timerLog = new MemoryLogger();
     const timers = new TimerService({ clock, logger: timerLog });
+    // Each step is a turn: the flushes it asked for run at its end.
+    const turnEnds: (() => void)[] = [];
+    const endTurn = (): void => {
+      for (let callback = turnEnds.shift(); callback; callback = turnEnds.shift()) callback();
+    };
     let nonce: Uint8Array | undefined;
     const client = new KcpClient({
       clock,
       timers,
+      endOfTurn: (callback) => void turnEnds.push(callback),
       handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
       send(datagram) {
         if (client.session) return;
@@ -106,6 +112,7 @@ export const fuzzTarget = defineFuzzTarget<ClientStep[]>({
           client.receive(s.bytes);
           break;
       }
+      endTurn();
       if (client.session && client.session.conv === 0) throw new Error('opened a session of conv 0, which every datagram of it would be taken for control');
     }
     clock.advance(Math.max(0, startedAt + HANDSHAKE_TIMEOUT_MS - clock.now()));

@@ -23,6 +23,12 @@ export interface KcpClientOptions {
   handshakeTimeoutMs?: number;
   /** Resend HELLO or CONNECT after this long without an answer (default 500 ms). */
   handshakeRetryMs?: number;
+  /**
+   * Runs `callback` once the current turn's input is handled: a session that took datagrams or
+   * queued messages during the turn flushes then, once. Default `setImmediate`; see
+   * `KcpServerOptions.endOfTurn`.
+   */
+  endOfTurn?: (callback: () => void) => void;
 }
 
 /** Why a connect attempt failed. */
@@ -39,8 +45,18 @@ export class KcpClient {
   private retry: TimerId | undefined;
   private tickTimer: TimerId | undefined;
   private settle: ((err?: Error) => void) | undefined;
+  private turnEnding = false;
+  private readonly endOfTurn: (callback: () => void) => void;
+  private readonly flushDue = (): void => {
+    this.turnEnding = false;
+    const now = this.options.clock.now();
+    this.session?.flush(now);
+    this.schedule(now);
+  };
 
-  constructor(private readonly options: KcpClientOptions) {}
+  constructor(private readonly options: KcpClientOptions) {
+    this.endOfTurn = options.endOfTurn ?? ((callback) => void setImmediate(callback));
+  }
 
   /**
    * Runs the handshake.
@@ -66,10 +82,7 @@ export class KcpClient {
   receive(datagram: Uint8Array): void {
     const now = this.options.clock.now();
     if (!isControl(datagram)) {
-      if (this.session) {
-        this.session.input(datagram, now);
-        this.schedule(now);
-      }
+      this.session?.input(datagram, now);
       return;
     }
     const message = decodeControl(datagram);
@@ -114,11 +127,16 @@ export class KcpClient {
 
   private open(conv: number, now: number): void {
     const liveness = { ...LIVENESS_DEFAULTS, ...this.options.liveness };
-    this.session = new KcpSession(conv, 'server', this.options.kcp ?? {}, liveness, this.options.send, () => this.ended(), now, () =>
-      this.schedule(this.options.clock.now()),
-    );
+    this.session = new KcpSession(conv, 'server', this.options.kcp ?? {}, liveness, this.options.send, () => this.ended(), now, () => this.flushSoon());
     this.finish();
     this.schedule(now);
+  }
+
+  /** Asks for a flush at the end of this turn (once per turn, however many datagrams or messages). */
+  private flushSoon(): void {
+    if (this.turnEnding) return;
+    this.turnEnding = true;
+    this.endOfTurn(this.flushDue);
   }
 
   private ended(): void {

@@ -97,6 +97,11 @@ export const fuzzTarget = defineFuzzTarget<ServerStep[]>({
     // A timer callback that throws is logged, not thrown: an error line is a failure too.
     const timerLog = new MemoryLogger();
     const timers = new TimerService({ clock, logger: timerLog });
+    // Each step is a turn: the flushes it asked for run at its end.
+    const turnEnds: (() => void)[] = [];
+    const endTurn = (): void => {
+      for (let callback = turnEnds.shift(); callback; callback = turnEnds.shift()) callback();
+    };
     const cookies = new Map<string, Uint8Array>(); // the last cookie sent for each address and nonce
     const accepted = new Map<number, number>(); // the last conv each address was given
     const spoken = new Set<string>(); // addresses that sent something
@@ -104,6 +109,7 @@ export const fuzzTarget = defineFuzzTarget<ServerStep[]>({
     const server = new KcpServer({
       clock,
       timers,
+      endOfTurn: (callback) => void turnEnds.push(callback),
       logger: new MemoryLogger(),
       maxSessions: MAX_SESSIONS,
       send(datagram, address) {
@@ -173,9 +179,11 @@ export const fuzzTarget = defineFuzzTarget<ServerStep[]>({
           deliver(s.from, s.bytes);
           break;
       }
+      endTurn();
     }
     // Whatever the steps did, the sessions left must end within the linger.
     void server.close();
+    endTurn();
     clock.advance(60_000);
     timers.stop();
     if (server.stats().sessions !== 0) throw new Error(`${server.stats().sessions} sessions left after close`);

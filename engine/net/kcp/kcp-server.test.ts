@@ -3,30 +3,45 @@ import { MemoryLogger } from '../../testing/memory-logger.js';
 import { ManualClock } from '../../timer/clock.js';
 import { TimerService } from '../../timer/timer-service.js';
 import { createLinkPair, type LinkPair } from '../emulator/link-pair.js';
-import { CLOSE_REASON, CONTROL, encodeControl } from './control.js';
+import { CLOSE_REASON, CONTROL, encodeControl, isControl } from './control.js';
+import { segmentsOf } from './fixtures/segments-of.js';
 import { KcpClient } from './kcp-client.js';
 import { KCP_PRESETS } from './kcp-options.js';
 import { KcpServer, type KcpServerOptions } from './kcp-server.js';
 import type { KcpSession } from './kcp-session.js';
+import { KCP_CMD } from './segment.js';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
-/** A server and clients on an emulated network, on one manual clock. */
+/**
+ * A server and clients on an emulated network, on one manual clock. A turn is one millisecond of
+ * `run`: its timers, then the datagrams that arrive in it, then the flushes asked for meanwhile.
+ */
 function network(serverOptions: Partial<KcpServerOptions> = {}, link = { lossRate: 0.05, latencyMs: 10, jitterMs: 5 }) {
   const clock = new ManualClock();
   const timers = new TimerService({ clock, logger: new MemoryLogger() });
+  const turnEnds: (() => void)[] = [];
+  const endOfTurn = (callback: () => void): void => void turnEnds.push(callback);
+  const endTurn = (): void => {
+    for (let callback = turnEnds.shift(); callback; callback = turnEnds.shift()) callback();
+  };
   const links = new Map<string, LinkPair>();
   const clients = new Map<string, KcpClient>();
   const serverBytes = { in: 0, out: 0 };
+  // What the server sent and took, with the time of the turn.
+  const serverSent: { at: number; datagram: Uint8Array }[] = [];
+  const serverTook: { at: number; datagram: Uint8Array }[] = [];
   const sessions: KcpSession[] = [];
   const server = new KcpServer({
     clock,
     timers,
     logger: new MemoryLogger(),
     kcp: KCP_PRESETS.fast,
+    endOfTurn,
     send: (datagram, address) => {
       serverBytes.out += datagram.length;
+      serverSent.push({ at: clock.now(), datagram });
       links.get(address)?.bToA.send(datagram, clock.now());
     },
     onSession: (session) => {
@@ -43,6 +58,7 @@ function network(serverOptions: Partial<KcpServerOptions> = {}, link = { lossRat
       clock,
       timers,
       kcp: KCP_PRESETS.fast,
+      endOfTurn,
       ...(serverOptions.liveness ? { liveness: serverOptions.liveness } : {}),
       send: (datagram) => pair.aToB.send(datagram, clock.now()),
     });
@@ -58,10 +74,12 @@ function network(serverOptions: Partial<KcpServerOptions> = {}, link = { lossRat
         for (const d of pair.aToB.receive(now)) {
           if (drop(address, true)) continue;
           serverBytes.in += d.length;
+          serverTook.push({ at: now, datagram: d });
           server.receive(d, address);
         }
         for (const d of pair.bToA.receive(now)) if (!drop(address, false)) clients.get(address)?.receive(d);
       }
+      endTurn();
     }
   };
   /** Sends a datagram to the server as if from `address`, bypassing any client. */
@@ -69,7 +87,7 @@ function network(serverOptions: Partial<KcpServerOptions> = {}, link = { lossRat
     serverBytes.in += datagram.length;
     server.receive(datagram, address);
   };
-  return { clock, timers, server, sessions, addClient, run, inject, serverBytes, links };
+  return { clock, timers, server, sessions, addClient, run, inject, endTurn, serverBytes, serverSent, serverTook, links };
 }
 
 /** Connects a client, running the network (handshake resends included) until it is done. */
@@ -111,6 +129,48 @@ describe('KcpServer and KcpClient', () => {
     expect(got).toEqual(clients.map((_, i) => [`echo from ${i}`]));
     expect(new Set(clients.map((c) => c.session!.conv)).size).toBe(50);
     expect(net.server.stats().sessions).toBe(50);
+  });
+
+  it('acks and answers each message in the turn it arrives: after an idle spell, and between flush periods', async () => {
+    const net = network({}, { lossRate: 0, latencyMs: 5, jitterMs: 0 });
+    const client = await connected(net, '10.0.0.60:1');
+    const got: string[] = [];
+    client.session!.onMessage = (m) => got.push(decode(m));
+    net.run(3_000);
+    net.serverSent.length = 0;
+    net.serverTook.length = 0;
+    // One message after the idle spell, then one every 3 ms: most land between two 10 ms flushes.
+    for (let i = 0; i < 6; i++) {
+      client.session!.send(encode(`ping ${i}`));
+      net.run(3);
+    }
+    net.run(30);
+    expect(got).toEqual(Array.from({ length: 6 }, (_, i) => `echo ping ${i}`));
+    const pushes = net.serverTook.filter((t) => !isControl(t.datagram) && segmentsOf(t.datagram).some((h) => h.cmd === KCP_CMD.PUSH));
+    expect(pushes).toHaveLength(6);
+    for (const push of pushes) {
+      const answered = net.serverSent.filter((s) => s.at === push.at);
+      expect(answered).toHaveLength(1);
+      expect(segmentsOf(answered[0]!.datagram).map((h) => h.cmd)).toEqual([KCP_CMD.ACK, KCP_CMD.PUSH]);
+    }
+  });
+
+  it('flushes a session once for a turn that brings it many datagrams: one datagram of acks for all', async () => {
+    const net = network({}, { lossRate: 0, latencyMs: 5, jitterMs: 0 });
+    const client = await connected(net, '10.0.0.61:1');
+    net.sessions[0]!.onMessage = () => {};
+    net.run(3_000);
+    net.serverSent.length = 0;
+    net.serverTook.length = 0;
+    // Five segments leave the client in one flush and reach the server in one turn.
+    client.session!.send(new Uint8Array(5 * 1_300).fill(1));
+    net.run(30);
+    const took = net.serverTook.filter((t) => !isControl(t.datagram));
+    expect(took).toHaveLength(5);
+    expect(new Set(took.map((t) => t.at)).size).toBe(1);
+    const answered = net.serverSent.filter((s) => s.at === took[0]!.at);
+    expect(answered).toHaveLength(1);
+    expect(segmentsOf(answered[0]!.datagram).map((h) => h.cmd)).toEqual(Array(5).fill(KCP_CMD.ACK));
   });
 
   it('keeps nothing for a client that never echoes its cookie, and never answers with more bytes than it got', () => {

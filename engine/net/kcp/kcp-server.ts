@@ -7,7 +7,8 @@
  * address must match) → KCP → messages. Handshake: HELLO → COOKIE (stateless, see cookie-jar.ts)
  * → CONNECT with the cookie → ACCEPT with a fresh conv. Until a valid cookie comes back the server
  * keeps nothing and answers with fewer bytes than it got. Every session is driven by one shared
- * timer heap keyed by its next due time (KCP's check, keepalive, idle limit).
+ * timer heap keyed by its next due time (KCP's check, keepalive, idle limit), and flushed once at
+ * the end of each turn in which it took datagrams or queued messages (see {@link KcpServerOptions.endOfTurn}).
  */
 import { randomInt } from 'node:crypto';
 import type { Logger } from '../../log/types.js';
@@ -43,6 +44,13 @@ export interface KcpServerOptions {
   liveness?: Partial<LivenessOptions>;
   /** Handshake cookies; default: a jar with a random key on the server's clock. */
   cookies?: CookieJar;
+  /**
+   * Runs `callback` once the current turn's input is handled: the sessions that took datagrams
+   * or queued messages during the turn flush then, once each, so that acks and answers leave in
+   * that turn and a busy turn still costs one flush per session. Default `setImmediate` (after
+   * the I/O callbacks of the event loop's turn); tests pass their own to say where a turn ends.
+   */
+  endOfTurn?: (callback: () => void) => void;
 }
 
 /** Counters of a server. */
@@ -73,6 +81,11 @@ export class KcpServer {
   private readonly maxSessions: number;
   private readonly counters = { accepted: 0, cookiesSent: 0, badCookies: 0, full: 0, refused: 0, malformed: 0, unknownConv: 0, wrongAddress: 0 };
   private dropsLogged = 0;
+  // Sessions to flush at the end of this turn, and whether that end is already asked for.
+  private readonly due = new Set<KcpSession>();
+  private turnEnding = false;
+  private readonly endOfTurn: (callback: () => void) => void;
+  private readonly flushDue = (): void => this.flushAll();
   /** Set by {@link close}: no new sessions; resolved once the last session is freed. */
   private stopping: { done: Promise<void>; resolve: () => void } | undefined;
 
@@ -80,6 +93,7 @@ export class KcpServer {
     this.cookies = options.cookies ?? new CookieJar({ clock: options.clock });
     this.liveness = { ...LIVENESS_DEFAULTS, ...options.liveness };
     this.maxSessions = options.maxSessions ?? 10_000;
+    this.endOfTurn = options.endOfTurn ?? ((callback) => void setImmediate(callback));
   }
 
   /** Counters for metrics. */
@@ -105,7 +119,6 @@ export class KcpServer {
       return;
     }
     session.input(datagram, now);
-    this.schedule(session, now);
   }
 
   /**
@@ -190,7 +203,7 @@ export class KcpServer {
       (datagram) => this.options.send(datagram, address),
       (ended) => this.forget(ended, key),
       now,
-      (woken) => this.schedule(woken, this.options.clock.now()),
+      (due) => this.flushSoon(due),
     );
     this.sessions.set(conv, session);
     this.acceptedNonce.set(key, conv);
@@ -218,6 +231,25 @@ export class KcpServer {
     if (timer !== undefined) this.options.timers.cancel(timer);
     this.timerOf.delete(session);
     if (this.stopping && this.sessions.size === 0) this.stopping.resolve();
+  }
+
+  private flushSoon(session: KcpSession): void {
+    this.due.add(session);
+    if (this.turnEnding) return;
+    this.turnEnding = true;
+    this.endOfTurn(this.flushDue);
+  }
+
+  /** The end of a turn: each session that was due flushes once and gets its next due time. */
+  private flushAll(): void {
+    this.turnEnding = false;
+    const now = this.options.clock.now();
+    // A flush can close a session, whose onClose may queue messages on others: they join this pass.
+    for (const session of this.due) {
+      this.due.delete(session);
+      session.flush(now);
+      this.schedule(session, now);
+    }
   }
 
   /** (Re)arms the session's entry in the shared timer heap for its next due time. */

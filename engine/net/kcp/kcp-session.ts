@@ -1,7 +1,10 @@
 /**
  * One KCP session of the session layer, on either side: its KCP endpoint, the address of the
  * other side, liveness (last datagram in and out), and the hooks the application sets. Driven by
- * its owner (server or client), which feeds it datagrams and calls `tick` when `nextTickAt` comes.
+ * its owner (server or client), which feeds it datagrams, calls `tick` when `nextTickAt` comes,
+ * and calls `flush` at the end of every turn in which the session said it was `due` (datagrams
+ * came in, or messages were queued): acks and answers leave in the turn that caused them, and a
+ * turn with many datagrams costs one flush.
  *
  * Closing: `close` ends the session at once, dropping what KCP still holds. `end` closes
  * gracefully: it flushes what is queued (a last message such as a KICK), lingers until the other
@@ -71,7 +74,9 @@ export class KcpSession {
   /**
    * @param transmit sends one datagram to the other side.
    * @param forget tells the owner the session is over.
-   * @param wake tells the owner that new work is due (a message was queued), to reschedule.
+   * @param due tells the owner that the session wants {@link flush} at the end of this turn
+   *   (datagrams came in, a message was queued, or it is ending); said again for each, so the
+   *   owner keeps one entry per session and turn.
    */
   constructor(
     readonly conv: number,
@@ -81,7 +86,7 @@ export class KcpSession {
     private readonly transmit: (datagram: Uint8Array) => void,
     private readonly forget: (session: KcpSession) => void,
     now: number,
-    private readonly wake: (session: KcpSession) => void = () => {},
+    private readonly due: (session: KcpSession) => void = () => {},
   ) {
     this.lastIn = this.lastOut = this.now = now;
     this.kcp = new Kcp({ ...kcpOptions, conv, output: (datagram) => this.out(datagram) });
@@ -127,9 +132,8 @@ export class KcpSession {
    */
   send(message: Uint8Array): void {
     if (this.closed || this.ending) throw new Error(`KCP session ${this.conv} is closed or closing`);
-    const wasIdle = this.kcp.idle;
     this.kcp.send(message);
-    if (wasIdle) this.wake(this);
+    this.due(this);
   }
 
   /**
@@ -161,10 +165,7 @@ export class KcpSession {
     // message sits behind it. Drop it all and say why.
     if (waiting > this.liveness.lingerMaxBytes) return this.close(CLOSE_REASON.BACKLOG);
     this.ending = { reason, until: now + this.liveness.lingerMs };
-    this.now = now;
-    this.kcp.update(now);
-    this.kcp.flush();
-    this.wake(this);
+    this.due(this);
   }
 
   /** @internal A KCP datagram from the other side. */
@@ -174,8 +175,11 @@ export class KcpSession {
     this.lastIn = now;
     this.counters.datagramsIn++;
     this.counters.bytesIn += datagram.length;
-    this.kcp.update(now);
+    // The acks this datagram calls for go out at the end of the turn (flush), not at the next
+    // flush period: after an idle spell that would be most of an interval away.
+    this.kcp.advance(now);
     this.kcp.input(datagram);
+    this.due(this);
     if (this.ending) {
       // Acks are what a linger waits for; messages have no one left to read them.
       while (this.kcp.recv() !== undefined) continue;
@@ -183,6 +187,17 @@ export class KcpSession {
       return;
     }
     for (let message = this.kcp.recv(); message && !this.closed && !this.ending; message = this.kcp.recv()) this.onMessage(message);
+  }
+
+  /**
+   * @internal The end of a turn in which the session was {@link due}: sends its acks, what was
+   * queued and what is due, at once. A link found dead here closes.
+   */
+  flush(now: number): void {
+    if (this.closed) return;
+    this.now = now;
+    this.kcp.flushNow(now);
+    if (this.kcp.dead) this.close(this.ending ? this.ending.reason : CLOSE_REASON.DEAD_LINK);
   }
 
   /** @internal Proof of life from the other side (a KEEPALIVE). */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KcpError } from './errors.js';
 import { Kcp } from './kcp.js';
 import { KCP_PRESETS, type KcpOptions } from './kcp-options.js';
-import { KCP_HEADER_BYTES, readSegmentHeader, writeSegmentHeader } from './segment.js';
+import { segmentsOf } from './fixtures/segments-of.js';
+import { KCP_CMD, KCP_HEADER_BYTES, readSegmentHeader, writeSegmentHeader } from './segment.js';
 
 /** Two endpoints wired back to back through arrays; `deliver` moves what each sent to the other. */
 function pair(options: Partial<KcpOptions> = {}) {
@@ -205,6 +206,41 @@ describe('Kcp', () => {
     k.send(bytes(10));
     expect(k.check(1_000)).toBe(1_050);
     expect(k.check(1_050)).toBe(1_050);
+  });
+
+  it('after an idle spell, acks and answers input at once with advance and flushNow, where update would hold them an interval', () => {
+    const options = { ...KCP_PRESETS.normal, conv: 7 };
+    const sent: Uint8Array[] = [];
+    const a = new Kcp({ ...options, output: (d) => sent.push(d) });
+    const held: Uint8Array[] = [];
+    const b = new Kcp({ ...options, output: (d) => held.push(d) });
+    const prompt: Uint8Array[] = [];
+    const c = new Kcp({ ...options, output: (d) => prompt.push(d) });
+    a.update(0);
+    b.update(0);
+    c.update(0);
+    // Idle for ten seconds, then a message: b runs the flush clock before input (the old way), c
+    // advances its clock, takes the input, answers, and flushes at the end of the turn.
+    a.send(bytes(10));
+    a.update(10_000);
+    const datagram = sent[0]!;
+    b.update(10_000);
+    b.input(datagram);
+    b.send(bytes(3));
+    expect(held).toEqual([]);
+    expect(b.check(10_000)).toBe(10_000 + options.intervalMs);
+    c.advance(10_000);
+    c.input(datagram);
+    expect(drain(c)).toEqual([bytes(10)]);
+    c.send(bytes(3));
+    c.flushNow(10_000);
+    expect(prompt).toHaveLength(1);
+    expect(segmentsOf(prompt[0]!).map((h) => [h.cmd, h.sn, h.len])).toEqual([
+      [KCP_CMD.ACK, 0, 0],
+      [KCP_CMD.PUSH, 0, 3],
+    ]);
+    // The flush period starts over from the prompt flush.
+    expect(c.check(10_000)).toBe(10_000 + options.intervalMs);
   });
 
   it('refuses settings out of range as programmer errors', () => {

@@ -1,8 +1,9 @@
 /**
  * KCP, the reliable-UDP protocol, as a pure state machine: datagrams in through `input`, messages
  * out through `recv`, messages in through `send`, datagrams out through the `output` callback,
- * and time only through `update(now)` and `check(now)`. No sockets and no timers, so tests drive
- * it with a manual clock and a session layer drives many of them from one scheduler.
+ * and time only through `update(now)`, `advance(now)`, `flushNow(now)` and `check(now)`. No
+ * sockets and no timers, so tests drive it with a manual clock and a session layer drives many of
+ * them from one scheduler.
  *
  * Behaviour follows the reference implementation's protocol, so that peers built on it
  * interoperate: segments of segment.ts; selective acks plus a cumulative `una`; retransmission on
@@ -409,11 +410,7 @@ export class Kcp {
    * has passed. Call it at the time {@link check} names, or on every input.
    */
   update(now: number): void {
-    this.now = Math.max(this.now, Math.floor(now));
-    if (!this.updated) {
-      this.updated = true;
-      this.flushAt = this.now;
-    }
+    this.advance(now);
     let slack = this.now - this.flushAt;
     if (Math.abs(slack) >= 10_000) {
       // A clock that jumped: start the flush period over rather than catching up.
@@ -425,6 +422,31 @@ export class Kcp {
       if (this.now >= this.flushAt) this.flushAt = this.now + this.interval;
       this.flush();
     }
+  }
+
+  /**
+   * Advances the clock to `now` (milliseconds, never going back) without flushing: for datagrams
+   * about to go into {@link input} whose acks {@link flushNow} sends at the end of the turn.
+   */
+  advance(now: number): void {
+    this.now = Math.max(this.now, Math.floor(now));
+    if (!this.updated) {
+      this.updated = true;
+      this.flushAt = this.now;
+    }
+  }
+
+  /**
+   * Advances the clock to `now` and flushes at once, whatever the flush period says, then starts
+   * the period over from `now`. For the end of a turn that brought input or queued messages: their
+   * acks and answers go out in that turn instead of waiting up to an interval, and a turn that
+   * brought many datagrams still costs one flush. Timed work (resends, window probes) is done as in
+   * any flush.
+   */
+  flushNow(now: number): void {
+    this.advance(now);
+    this.flushAt = this.now + this.interval;
+    this.flush();
   }
 
   /** True when a flush would send nothing: no acks, probes, data queued or in flight. */

@@ -10,7 +10,7 @@ export type GrowFn = (sink: ByteSink, needed: number) => void;
 
 /** Doubles the buffer, keeping everything written so far. */
 export const growByDoubling: GrowFn = (sink, needed) => {
-  const next = Buffer.allocUnsafe(Math.max(sink.buf.length * 2, sink.pos + needed));
+  const next = new Uint8Array(Math.max(sink.buf.length * 2, sink.pos + needed));
   next.set(sink.buf.subarray(0, sink.pos));
   sink.buf = next;
 };
@@ -22,7 +22,7 @@ export class ByteSink {
    * @param grow makes room when it runs out (default: {@link growByDoubling}).
    */
   constructor(
-    public buf: Buffer,
+    public buf: Uint8Array,
     public pos = 0,
     private readonly grow: GrowFn = growByDoubling,
   ) {}

@@ -16,7 +16,7 @@ import { MsgpackWriter } from './msgpack-writer.js';
 export class MsgpackCodec {
   readonly limits: Readonly<CodecLimits>;
   private readonly writer: MsgpackWriter;
-  private readonly sink = new ByteSink(Buffer.allocUnsafe(4096));
+  private readonly sink = new ByteSink(new Uint8Array(4096));
   private readonly decoder = new Decoder();
   private readonly checker: MsgpackChecker;
 

@@ -3,18 +3,18 @@
  * strings): a byte count, an encoder and a decoder. A lone surrogate travels as its 3-byte form,
  * as the msgpack library writes it, so that every JavaScript string survives a round trip.
  * Short strings are done in JavaScript (a native call costs more than the loop); long well-formed
- * ones by Node.
+ * ones are written and read by the platform's TextEncoder and TextDecoder. No Node API: the
+ * browser SDK's codec writes through this too.
  */
 
-// Past this many UTF-16 units Node's own UTF-8 code is faster than the loops below.
+// Past this many UTF-16 units the platform's UTF-8 code is faster than the loops below.
 const NATIVE_FROM = 200;
 const SURROGATE = /[\uD800-\uDFFF]/;
+const encoder = new TextEncoder();
 
 /** UTF-8 bytes of `text`. */
 export function utf8Length(text: string): number {
   const length = text.length;
-  // Node counts a lone surrogate as the 3 bytes of U+FFFD: as many as its own 3-byte form.
-  if (length > NATIVE_FROM) return Buffer.byteLength(text, 'utf8');
   let bytes = 0;
   for (let i = 0; i < length; i++) {
     const unit = text.charCodeAt(i);
@@ -29,15 +29,15 @@ export function utf8Length(text: string): number {
 }
 
 /** Writes `text`, `bytes` long as {@link utf8Length} counted it, into `buf` at `at`. */
-export function writeUtf8(buf: Buffer, at: number, text: string, bytes: number): void {
+export function writeUtf8(buf: Uint8Array, at: number, text: string, bytes: number): void {
   const length = text.length;
   if (bytes === length) {
     for (let i = 0; i < length; i++) buf[at + i] = text.charCodeAt(i);
     return;
   }
-  // Node writes a lone surrogate as U+FFFD: only strings without surrogates go to it.
+  // TextEncoder writes a lone surrogate as U+FFFD: only strings without surrogates go to it.
   if (length > NATIVE_FROM && !SURROGATE.test(text)) {
-    buf.write(text, at, bytes, 'utf8');
+    encoder.encodeInto(text, buf.subarray(at, at + bytes));
     return;
   }
   let pos = at;

@@ -30,7 +30,7 @@ export class BatchWriter {
   private start = 0;
   private end = 0;
   /** Earlier chunks that filled up before the flush. */
-  private full: Buffer[] = [];
+  private full: Uint8Array[] = [];
   private heldBytes = 0;
   private flushHandle: NodeJS.Immediate | undefined;
   private closed = false;

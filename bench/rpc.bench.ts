@@ -9,20 +9,17 @@
  * caller, the peer process as the callee) is measured beside the pipelined rates, and the same for
  * the per-frame echo, since on a shared machine CPU per call moves less than calls per second.
  */
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { FRAME_HEADER_BYTES } from '../engine/codec/frame-decoder.js';
 import { DEFAULT_CODEC_LIMITS } from '../engine/codec/limits.js';
 import { MsgpackWriter } from '../engine/codec/msgpack-writer.js';
-import type { Logger } from '../engine/log/types.js';
 import { KIND } from '../engine/rpc/envelope.js';
 import { encodeEnvelope } from '../engine/rpc/envelope-codec.js';
-import { testClusterSecret } from '../engine/testing/cluster-secret.js';
 import { parseAddress } from '../engine/rpc/address.js';
-import { RpcNode } from '../engine/rpc/rpc-node.js';
-import { SystemClock } from '../engine/timer/clock.js';
-import { TimerService } from '../engine/timer/timer-service.js';
 import type { Benchmark, BenchReport, Figure } from './lib/benchmark.js';
+import { openLoop, percentile, pipelined, rawEchoClient } from './lib/load.js';
+import { cpuSeconds } from './lib/proc-cpu.js';
+import { startRpcEchoLink } from './lib/rpc-echo-link.js';
 
 const WINDOW = 2_000;
 const THROUGHPUT_MS = 3_000;
@@ -31,9 +28,6 @@ const LOADS = [0.1, 0.5, 0.9];
 // A typical small game call: one object argument.
 const ARG = { item: 'sword', qty: 3, slot: 12 };
 
-import { openLoop, percentile, pipelined, rawEchoClient, startEchoPeer } from './lib/load.js';
-
-const quiet: Logger = { error: console.error, warn: console.error, info: () => {}, debug: () => {}, child: () => quiet };
 
 
 /** Raw echo: `window` frames of `size` bytes in flight; returns frames per second. */
@@ -71,25 +65,18 @@ async function rawEcho(address: string, size: number, ms: number, window: number
 
 const fig = (value: number, unit: string, better: Figure['better']): Figure => ({ value, unit, better });
 
-// CPU seconds a process has used so far, from /proc (clock ticks of 10 ms); undefined off Linux.
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
+// CPU seconds a process has used so far; undefined where /proc cannot be read (off Linux).
+const processCpuSeconds = (pid: number): Promise<number | undefined> => cpuSeconds(pid).catch(() => undefined);
 
 /** Runs `ops` pipelined; returns its rate and the µs of CPU per operation of this process and of `peerPid`. */
 async function measured(peerPid: number, op: () => Promise<unknown>): Promise<{ rate: number; ownUs: number; peerUs: number | undefined }> {
   const own = process.cpuUsage();
-  const peerBefore = processCpuSeconds(peerPid);
+  const peerBefore = await processCpuSeconds(peerPid);
   const started = performance.now();
   const rate = await pipelined(THROUGHPUT_MS, WINDOW, op);
   const ops = (rate * (performance.now() - started)) / 1000;
   const used = process.cpuUsage(own);
-  const peerAfter = processCpuSeconds(peerPid);
+  const peerAfter = await processCpuSeconds(peerPid);
   return {
     rate,
     ownUs: (used.user + used.system) / ops,
@@ -107,28 +94,12 @@ const bench: Benchmark = {
   name: 'rpc',
   description: 'RPC calls between two processes over one loopback link, against a raw TCP frame echo',
   async run(): Promise<BenchReport> {
-    const clock = new SystemClock();
-    const timers = new TimerService({ clock, logger: quiet });
-    let serverAddress: string | undefined;
-    const client = new RpcNode({
-      serverId: 'bench-client',
-      secret: testClusterSecret(),
-      host: '127.0.0.1',
-      port: 0,
-      resolve: (id) => (id === 'bench-server' ? serverAddress : undefined),
-      clock,
-      timers,
-      logger: quiet,
-    });
-    client.serve('bench', { echo: (value: unknown) => value }, ['echo']);
-    await client.start();
-    const peer = await startEchoPeer({ id: 'bench-client', address: client.address });
-    serverAddress = peer.rpc;
-    const remote = (): Promise<unknown> => client.call('bench-server', 'bench', 'echo', [ARG]);
-    const local = (): Promise<unknown> => client.call('bench-client', 'bench', 'echo', [ARG]);
+    const link = await startRpcEchoLink();
+    const remote = (): Promise<unknown> => link.call(ARG);
+    const local = (): Promise<unknown> => link.callSelf(ARG);
     try {
       await pipelined(500, WINDOW, remote); // warm-up: JIT, link, buffers
-      const calls = await measured(peer.pid, remote);
+      const calls = await measured(link.peerPid, remote);
       const callsPerSec = calls.rate;
       const figures: Record<string, Figure> = { pipelined: fig(callsPerSec, 'calls/s', 'higher') };
       cpuFigures(figures, 'call', calls, 'caller', 'callee');
@@ -142,13 +113,13 @@ const bench: Benchmark = {
       figures['same-process'] = fig(await pipelined(THROUGHPUT_MS, WINDOW, local), 'calls/s', 'higher');
 
       const callFrameBytes = encodeEnvelope([KIND.CALL, 1, 5000, null, null, 'bench', 'echo', [ARG]], new MsgpackWriter(DEFAULT_CODEC_LIMITS)).length;
-      await rawEcho(peer.echo, callFrameBytes, 300, WINDOW);
-      const echoPerSec = await rawEcho(peer.echo, callFrameBytes, THROUGHPUT_MS, WINDOW);
-      const echo = await rawEchoClient(peer.echo, callFrameBytes);
+      await rawEcho(link.echoAddress, callFrameBytes, 300, WINDOW);
+      const echoPerSec = await rawEcho(link.echoAddress, callFrameBytes, THROUGHPUT_MS, WINDOW);
+      const echo = await rawEchoClient(link.echoAddress, callFrameBytes);
       const baseline: Record<string, Figure> = { 'raw echo': fig(echoPerSec, 'frames/s', 'higher') };
       try {
         await pipelined(300, WINDOW, echo.op);
-        const frames = await measured(peer.pid, echo.op);
+        const frames = await measured(link.peerPid, echo.op);
         baseline['raw echo per frame'] = fig(frames.rate, 'frames/s', 'higher');
         cpuFigures(baseline, 'frame', frames, 'client', 'echo server');
         const rtts = (await openLoop(callsPerSec * 0.1, LATENCY_MS, echo.op)).sort((x, y) => x - y);
@@ -172,9 +143,7 @@ const bench: Benchmark = {
         params: { window: WINDOW, callFrameBytes, throughputMs: THROUGHPUT_MS, latencyMs: LATENCY_MS },
       };
     } finally {
-      await client.stop();
-      timers.stop();
-      peer.stop();
+      await link.stop();
     }
   },
 };

@@ -1,6 +1,7 @@
 /**
  * Our RPC between two processes, as the rpc benchmark measures it: an RpcNode in this process
- * calling `bench.echo` on the RpcNode of bench/fixtures/rpc-peer.ts over one loopback link.
+ * calling `bench.echo` on the RpcNode of bench/fixtures/rpc-peer.ts over one loopback link. The
+ * node in this process serves `bench.echo` too, for calls to itself.
  */
 import type { Logger } from '../../engine/log/types.js';
 import { RpcNode } from '../../engine/rpc/rpc-node.js';
@@ -14,8 +15,12 @@ const quiet: Logger = { error: console.error, warn: console.error, info: () => {
 /** A running link: `call(args)` calls `bench.echo(args)` on the other process. */
 export interface RpcEchoLink {
   call(args: unknown): Promise<unknown>;
+  /** Calls `bench.echo(args)` on this process's own node: the same-process hop. */
+  callSelf(args: unknown): Promise<unknown>;
   /** The other process, for pinning and CPU time. */
   peerPid: number;
+  /** The other process's raw framed TCP echo (bench/fixtures/rpc-peer.ts). */
+  echoAddress: string;
   stop(): Promise<void>;
 }
 
@@ -34,12 +39,15 @@ export async function startRpcEchoLink(): Promise<RpcEchoLink> {
     timers,
     logger: quiet,
   });
+  node.serve('bench', { echo: (value: unknown) => value }, ['echo']);
   await node.start();
   const peer = await startEchoPeer({ id: 'bench-client', address: node.address });
   peerAddress = peer.rpc;
   return {
     call: (args) => node.call('bench-server', 'bench', 'echo', [args]),
+    callSelf: (args) => node.call('bench-client', 'bench', 'echo', [args]),
     peerPid: peer.pid,
+    echoAddress: peer.echo,
     stop: async () => {
       await node.stop();
       timers.stop();

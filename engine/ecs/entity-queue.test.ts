@@ -37,24 +37,6 @@ describe('EntityQueue', () => {
     expect(order).toEqual(['first started', 'first done', 'second']);
   });
 
-  it('lets the caller of a task hear that it settled before the next task starts', async () => {
-    const queue = new EntityQueue(8);
-    const order: string[] = [];
-    const gate = deferred();
-    void queue.offer(() => gate.promise)!.then(() => order.push('first answered'));
-    void queue.offer(() => 'second')!.then(() => order.push('second answered'));
-    void queue.offer(() => order.push('third started'));
-    gate.resolve();
-    await queue.settle(new ManualClock(), 100);
-    expect(order).toEqual(['first answered', 'second answered', 'third started']);
-  });
-
-  it('hands the caller the very promise a task on an idle queue returns', () => {
-    const queue = new EntityQueue(4);
-    const promise = Promise.resolve('own');
-    expect(queue.offer(() => promise)).toBe(promise);
-  });
-
   it('passes on what a task throws and goes on with the next', async () => {
     const queue = new EntityQueue(4);
     const failed = queue.offer(() => {

@@ -11,32 +11,10 @@ import type { Clock } from '../timer/clock.js';
 /** Default cap on tasks waiting or running in one entity's queue. */
 export const DEFAULT_ENTITY_QUEUE_LIMIT = 64;
 
-/** A task waiting for its turn, with the settling of the promise its caller holds. */
-interface Waiting {
-  task: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
-}
-
-/**
- * A bounded FIFO of tasks that run one after another. A task starts as soon as the one before it
- * settles, in a microtask queued after that settling, so that whoever waits on the earlier task
- * (an RPC reply, say) hears of it before the next task starts. The queue enters no async
- * function, and a task on an idle queue that returns a promise hands that very promise to its
- * caller.
- */
+/** A bounded FIFO of tasks that run one after another. */
 export class EntityQueue {
-  private readonly waiting: Waiting[] = [];
+  private readonly waiting: (() => Promise<void>)[] = [];
   private running = false;
-  // One bound function for every task's end, so that no task allocates its own.
-  private readonly advance = (): void => {
-    queueMicrotask(this.next);
-  };
-  private readonly next = (): void => {
-    const waiting = this.waiting.shift();
-    if (waiting) this.start(waiting);
-    else this.running = false;
-  };
 
   /**
    * @param limit most tasks waiting or running at once that {@link offer} accepts (at least 1).
@@ -89,38 +67,24 @@ export class EntityQueue {
   }
 
   private push<T>(task: () => T | Promise<T>): Promise<T> {
-    if (this.running) {
-      return new Promise<T>((resolve, reject) => {
-        this.waiting.push({ task, resolve: resolve as (value: unknown) => void, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push(async () => {
+        try {
+          resolve(await task());
+        } catch (err) {
+          reject(err);
+        }
       });
-    }
+      if (!this.running) void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
     this.running = true;
-    const settled = this.run(task);
-    settled.then(this.advance, this.advance);
-    return settled;
-  }
-
-  // A waiting task's turn: what it settles with goes to the promise its caller holds.
-  private start(waiting: Waiting): void {
-    this.run(waiting.task).then(
-      (value) => {
-        waiting.resolve(value);
-        this.advance();
-      },
-      (err: unknown) => {
-        waiting.reject(err);
-        this.advance();
-      },
-    );
-  }
-
-  private run<T>(task: () => T | Promise<T>): Promise<T> {
-    try {
-      const result = task();
-      return result instanceof Promise ? result : Promise.resolve(result);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    // Queues hold at most their limit (64 by default) plus a few of the server's own steps, so
+    // shift() costs nothing worth a ring.
+    for (let next = this.waiting.shift(); next; next = this.waiting.shift()) await next();
+    this.running = false;
   }
 }
 

@@ -69,7 +69,8 @@ export function writeUtf8(buf: Uint8Array, at: number, text: string, bytes: numb
   }
 }
 
-const decoder = new TextDecoder();
+// A leading U+FEFF is part of the string, not a byte order mark to drop.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Reads `bytes[start..end)` as a string. The bytes must be well formed (well-formed-utf8.ts),

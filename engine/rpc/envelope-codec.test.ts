@@ -20,6 +20,17 @@ describe('the binary envelope', () => {
     expect(hex(encodeEnvelope([KIND.ERROR, 7, 2002, 'E', 'bad'], writer))).toBe('06 00000007 000007d2 0001 45 626164'.replace(/ /g, ''));
   });
 
+  it('reads back long header strings as written, a leading U+FEFF and lone surrogates included', () => {
+    const message = '\uFEFF' + 'x'.repeat(300) + '\uD800';
+    const envelope: BinaryEnvelope = [KIND.ERROR, 3, 1, 'GAME_ERR_LONG', message];
+    expect(readEnvelope(new Uint8Array(encodeEnvelope(envelope, writer)), codec)).toEqual(envelope);
+  });
+
+  it('gives a frame that grew past its first buffer a buffer of its own size', () => {
+    const frame = encodeEnvelope([KIND.RESULT, 1, new Uint8Array(600)], writer);
+    expect(frame.buffer.byteLength).toBe(frame.byteLength);
+  });
+
   it('reads back what it writes, non-ASCII strings and binaries included', () => {
     const envelopes: BinaryEnvelope[] = [
       [KIND.CALL, 0xffff_ffff, 1, 'trace-1', null, 'sessions', 'request', ['s1', new Uint8Array([1, 2, 3]), { deep: [null, true, 1.5] }]],

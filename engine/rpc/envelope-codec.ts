@@ -132,11 +132,17 @@ function headerString(sink: ByteSink, text: string | null): void {
   sink.pos += bytes;
 }
 
-/** `envelope` alone in a buffer of its own (a frame waiting for its link, a test's frame). */
+/**
+ * `envelope` alone in a buffer of its own (a frame waiting for its link, a test's frame). A frame
+ * that outgrew the first buffer is copied out of the doubled one, so that what a queue counts of
+ * it is what it holds.
+ */
 export function encodeEnvelope(envelope: BinaryEnvelope, writer: MsgpackWriter): Uint8Array {
-  const sink = new ByteSink(Buffer.allocUnsafe(256));
+  const first = Buffer.allocUnsafe(256);
+  const sink = new ByteSink(first);
   writeEnvelope(sink, envelope, writer);
-  return sink.buf.subarray(0, sink.pos);
+  const frame = sink.buf.subarray(0, sink.pos);
+  return sink.buf === first ? frame : Uint8Array.prototype.slice.call(frame);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,9 +3,10 @@ import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { isTypeScript, siblingModule, startWorkerThread, workerExecArgv } from './worker-thread.js';
 
+// Both listeners are attached at once: a worker that exits before its message is read has the
+// message drained and 'exit' emitted in the same turn, before an await could attach a second one.
 async function firstMessage(worker: Worker): Promise<{ message: unknown; code: number }> {
-  const [message] = (await once(worker, 'message')) as [unknown];
-  const [code] = (await once(worker, 'exit')) as [number];
+  const [[message], [code]] = (await Promise.all([once(worker, 'message'), once(worker, 'exit')])) as [[unknown], [number]];
   return { message, code };
 }
 

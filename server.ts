@@ -21,6 +21,7 @@ import { Lifecycle } from './engine/lifecycle/lifecycle.js';
 import { Watchdog } from './engine/lifecycle/watchdog.js';
 import { createLogger, type RootLogger } from './engine/log/create-logger.js';
 import { loggerOptionsFromConfig } from './engine/log/logger-from-config.js';
+import { Metrics } from './engine/metrics/metrics.js';
 import { MATCHMAKER_META_KEY, MATCHMAKER_META_ON } from './engine/matchmaking/matchmaker-contract.js';
 import { StoreModule } from './engine/persist/store-module.js';
 import { ClusterMember } from './engine/rpc/cluster-member.js';
@@ -44,6 +45,7 @@ import { LOBBY_ERRORS } from './lobby/errors.js';
 import { LobbyModule } from './lobby/lobby-module.js';
 import { loadGame } from './lobby/load-game.js';
 import { registerHealthRoutes } from './services/http/health-routes.js';
+import { registerMetricsRoute } from './services/http/metrics-route.js';
 import { HttpServer } from './services/http/http-server.js';
 import { ACCOUNT_INDEXES } from './services/login/account-store.js';
 import { listGatesFrom, pickGateFrom } from './services/login/gate-picker.js';
@@ -124,6 +126,8 @@ export interface Server {
   readonly push: ClusterPush;
   /** Groups of accounts, on every role (the lobby's `game.groups`): in Redis when `hub.backend` is `redis`. */
   readonly groups: Groups;
+  /** The process's Prometheus metrics, served at `/metrics`; undefined when `metrics.enabled` is off. */
+  readonly metrics: Metrics | undefined;
 }
 
 /**
@@ -138,6 +142,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const serverId = serverIdOf(config.server);
   const logger = options.logger ?? createLogger(loggerOptionsFromConfig(config.log, serverId, clock));
   const life = new Lifecycle({ logger, clock, stepTimeoutMs: stepTimeoutMsOf(config) });
+  const metrics = config.metrics.enabled ? new Metrics({ process: config.metrics.process }) : undefined;
   const role = config.server.role;
   const standalone = role === 'standalone';
   const hostsLobby = standalone || role === 'lobby';
@@ -342,5 +347,6 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     checks: (): Record<string, boolean> => ({ ...(store ? { store: store.healthy } : {}), cluster: discovery.self !== undefined }),
     load: () => ({ ...(gate ? { gateSessions: gate.sessions.count, gateConnections: gate.connectionCount, gatePending: gate.pendingCount, gatePushes: gate.sessions.pushesReceived } : {}), ...(lobby ? { lobbySessions: lobby.sessionCount, entities: lobby.entityCount, saveQueue: lobby.saveQueue } : {}), clusterServers: discovery.servers().length, timers: timers.size }),
   });
-  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game, push, groups };
+  if (metrics) registerMetricsRoute(http.app, metrics);
+  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game, push, groups, metrics };
 }

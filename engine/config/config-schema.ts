@@ -425,6 +425,42 @@ export const configSchema = object({
      */
     stallMs: count(100, 3_600_000),
   }),
+  /** Prometheus metrics at `/metrics` on the server's HTTP port (docs/operations.md). */
+  metrics: object({
+    /** Count and serve metrics; off, the hot paths record nothing and `/metrics` answers 404. */
+    enabled: boolean(),
+    /** Route labels a gate keeps; requests to routes past these count under the label `other`. */
+    maxRoutes: count(1, 10_000),
+    /** Node's own metrics (event-loop lag, GC, heap, CPU), sampled by prom-client. */
+    process: boolean(),
+  }),
+  /** OpenTelemetry traces from the gate through RPC to the store (docs/operations.md). */
+  tracing: object({
+    /** Make spans; off, requests carry the trace id only, for log lines. */
+    enabled: boolean(),
+    /** OTLP/HTTP traces endpoint, e.g. `http://collector:4318/v1/traces`; left out, spans are made but not exported. */
+    otlpUrl: optional(string({ pattern: /^https?:\/\/\S+$/ })),
+    /** Share of new traces sampled; a trace begun elsewhere keeps its caller's decision. */
+    sampleRatio: number({ min: 0, max: 1 }),
+    /** Ended spans waiting for export at most; past it, new ones are dropped (and counted). */
+    maxQueuedSpans: count(64, 1_000_000),
+    /** The `service.name` resource attribute; default `tessera-<role>`. */
+    serviceName: optional(nonEmpty()),
+  }),
+  /** The admin API and dashboard at `/admin`, on the services and standalone roles (docs/operations.md). */
+  admin: object({
+    /** Serve `/admin` on this server (services and standalone roles only). */
+    enabled: boolean(),
+    /**
+     * API keys by the name logged with each call, e.g. `{ "ops-bot": "${ADMIN_KEY}" }`; at least
+     * 32 characters each, sent as `Authorization: Bearer <key>`.
+     */
+    apiKeys: record(string({ minLength: 32 })),
+    /** Usernames whose login at `/admin/login` gives an admin token (signed by the login service, claim `admin`). */
+    accounts: array(nonEmpty(), { maxItems: 1_000 }),
+    /** Lifetime of an admin token. */
+    tokenTtlSec: count(60, 86_400),
+  }),
 });
 
 /** The loaded configuration: fully typed, deeply readonly, and frozen at run time. */

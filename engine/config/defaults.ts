@@ -155,4 +155,9 @@ export const defaults: Config = deepFreeze({
     modes: {},
   },
   watchdog: { enabled: true, stallMs: 10_000 },
+  metrics: { enabled: true, maxRoutes: 200, process: true },
+  // Off by default: a collector is named on purpose (tracing.otlpUrl).
+  tracing: { enabled: false, sampleRatio: 1, maxQueuedSpans: 2_048 },
+  // No keys and no admin accounts by default: the API answers only to what the operator names.
+  admin: { enabled: true, apiKeys: {}, accounts: [], tokenTtlSec: 3_600 },
 });

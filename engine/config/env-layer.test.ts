@@ -52,7 +52,7 @@ describe('readEnvLayer', () => {
         code: CONFIG_ERRORS.UNKNOWN_ENV,
         source: 'env TESSERA_NOPE',
         path: 'nope',
-        message: 'unknown setting; the top level has: server, log, store, etcd, cluster, rpc, redis, hub, http, auth, login, gate, lobby, matchmaker, watchdog',
+        message: 'unknown setting; the top level has: server, log, store, etcd, cluster, rpc, redis, hub, http, auth, login, gate, lobby, matchmaker, watchdog, metrics, tracing, admin',
       },
     ]);
   });

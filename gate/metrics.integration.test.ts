@@ -1,9 +1,10 @@
 /**
  * The gate's and KCP's metrics in a real standalone process: clients over TCP, WebSocket and KCP
  * log in, send requests, notifies and a request to a route that does not exist, a raw connection
- * breaks the handshake, and `/metrics` shows each of them counted (counts only, never timings).
+ * is refused at accept, another breaks the handshake, and `/metrics` shows each of them counted
+ * (counts only, never timings).
  */
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GateClient } from '../client-sim/gate-client.js';
 import { login, register } from '../client-sim/login.js';
@@ -41,16 +42,17 @@ async function scrape(): Promise<Map<string, number>> {
   return samples;
 }
 
-/** Sends bytes that are no handshake to the gate's TCP port and waits until the gate closes it. */
-function brokenHandshake(): Promise<void> {
+/** A raw TCP connection to the gate; `closed` resolves once the gate has closed it. */
+async function rawConnection(): Promise<{ socket: Socket; closed: Promise<void> }> {
   const [host, port] = server.ready.gate!.tcp!.split(':');
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: host!, port: Number(port) });
-    socket.on('error', reject);
-    socket.on('close', () => resolve());
-    socket.resume();
-    socket.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
-  });
+  const socket = connect({ host: host!, port: Number(port) });
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.resume();
+  // A refused connection may see a reset after its KICK: the close is what counts.
+  const failed = new Promise<never>((_, reject) => socket.on('error', reject));
+  failed.catch(() => {});
+  await Promise.race([new Promise<void>((resolve) => socket.once('connect', resolve)), failed]);
+  return { socket, closed };
 }
 
 beforeAll(async () => {
@@ -59,6 +61,8 @@ beforeAll(async () => {
     cluster: { discovery: 'memory' },
     store: { backend: 'lmdb' },
     login: { scrypt: { N: 1024, r: 8, p: 1 }, hashing: { maxRegistrations: 20 } },
+    // One connection at a time may be handshaking from an address: a second is refused at accept.
+    gate: { maxPendingPerAddress: 1 },
   });
   server = standalone.server;
 }, 120_000);
@@ -79,7 +83,12 @@ describe('gate metrics, end to end', () => {
       client.notify('Chat.say', `hello over ${transport}`);
       await chat;
     }
-    await brokenHandshake();
+    // The players have authenticated: a raw connection is the one handshaking from this address,
+    // so the next is refused at accept; then the first breaks the handshake.
+    const handshaking = await rawConnection();
+    await (await rawConnection()).closed;
+    handshaking.socket.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+    await handshaking.closed;
 
     const samples = await scrape();
     const at = (line: string): number => samples.get(line) ?? Number.NaN;
@@ -105,6 +114,7 @@ describe('gate metrics, end to end', () => {
     expect(at('tessera_gate_push_recipients_total')).toBeGreaterThanOrEqual(3);
     expect(at('tessera_gate_push_fanout_count')).toBe(at('tessera_gate_pushes_total'));
     expect(at('tessera_gate_handshake_failures_total{transport="tcp",code="PROTOCOL_ERR_BAD_PACKET_TYPE"}')).toBe(1);
+    expect(at('tessera_gate_handshake_failures_total{transport="tcp",code="GATE_ERR_TOO_MANY_HANDSHAKES"}')).toBe(1);
     expect(at('tessera_gate_kicks_total{code="PROTOCOL_ERR_BAD_PACKET_TYPE"}')).toBe(1);
     expect(at('tessera_kcp_sessions')).toBe(1);
     expect(samples.has('tessera_kcp_retransmits_total{kind="timeout"}')).toBe(true);

@@ -109,12 +109,17 @@ export class GateMetrics {
         for (const kind of GATE_TRANSPORTS) this.set({ transport: kind }, transports[kind].connections);
       },
     });
+    const sourcesOf = (): GateGaugeSources | undefined => this.sources;
     const gauge = (name: string, help: string, read: (sources: GateGaugeSources) => number): void => {
-      const sourcesOf = (): GateGaugeSources | undefined => this.sources;
-      new Gauge({ name, help, registers: [registry], collect() {
-        const sources = sourcesOf();
-        this.set(sources ? read(sources) : 0);
-      } });
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          const sources = sourcesOf();
+          this.set(sources ? read(sources) : 0);
+        },
+      });
     };
     gauge('tessera_gate_sessions', 'Authenticated sessions on this gate, attached or waiting to be resumed.', (s) => s.sessions());
     gauge('tessera_gate_pending_requests', 'Client requests waiting for their replies.', (s) => s.pendingRequests());

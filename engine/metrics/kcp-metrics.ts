@@ -45,9 +45,14 @@ export class KcpMetrics {
 
   constructor(registry: Registry) {
     const read = (): KcpMetricsSource | undefined => this.source?.();
-    new Gauge({ name: 'tessera_kcp_sessions', help: 'KCP sessions open, lingering ones included.', registers: [registry], collect() {
-      this.set(read()?.stats().sessions ?? 0);
-    } });
+    new Gauge({
+      name: 'tessera_kcp_sessions',
+      help: 'KCP sessions open, lingering ones included.',
+      registers: [registry],
+      collect() {
+        this.set(read()?.stats().sessions ?? 0);
+      },
+    });
     const rtt = new HistogramSeries('tessera_kcp_rtt_seconds', "Each live KCP session's smoothed round-trip time, sampled at every scrape.", [], KCP_RTT_SECONDS_BUCKETS, registry, () => {
       const child = rtt.child({});
       // A session without an RTT sample yet has nothing to say.

@@ -49,6 +49,7 @@ export class Inbound {
   /** Handlers started and not yet settled. */
   inFlight = 0;
   callsReceived = 0;
+  notifiesReceived = 0;
   /** Calls and notifications refused because {@link InboundContext.maxInFlight} handlers were running. */
   refused = 0;
   expiredOnArrival = 0;
@@ -63,6 +64,7 @@ export class Inbound {
       return;
     }
     if (envelope[0] === KIND.NOTIFY) {
+      this.notifiesReceived++;
       const [, trace, to, scope, method, args] = envelope;
       const target = this.context.targets.resolve(to, scope, method);
       if (target instanceof RpcError) this.unrun(envelope, target);

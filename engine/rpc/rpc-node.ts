@@ -90,6 +90,17 @@ export interface RpcNodeOptions {
   maxMovedHops?: number;
   /** Old mailboxes of entities that moved remembered with their new server, so that later calls go straight there. */
   maxMovedEntities?: number;
+  /** Told of every call this node makes once it settles (metrics); without it nothing is measured. */
+  metrics?: RpcCallObserver;
+}
+
+/** What learns how each call made by a node ended, and how long it took (engine/metrics/rpc-metrics.ts). */
+export interface RpcCallObserver {
+  /**
+   * A call to `scope` (a service or component name) settled `seconds` after it was made, with
+   * the error it was rejected with (`undefined` when it succeeded). Must not throw.
+   */
+  callSettled(scope: string, seconds: number, error: unknown): void;
 }
 
 /** Defaults for the optional {@link RpcNodeOptions}. */
@@ -121,6 +132,9 @@ export interface RpcStats {
   callsSent: number;
   notifiesSent: number;
   callsReceived: number;
+  notifiesReceived: number;
+  /** Bytes waiting in the write queues of links, and for links to open. */
+  queuedBytes: number;
   /** Calls whose deadline had passed on arrival or before the reply, so no reply was sent. */
   expiredOnArrival: number;
   expiredReplies: number;
@@ -266,7 +280,7 @@ export class RpcNode implements Module {
    * @throws (rejects) RemoteError when the method threw; RpcError for everything else.
    */
   call(serverId: string, service: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
-    return this.request(serverId, null, service, method, args, options);
+    return this.request(serverId, null, service, method, args, options, this.options.metrics && this.observer(service));
   }
 
   /**
@@ -277,20 +291,27 @@ export class RpcNode implements Module {
   callEntity(mailbox: Mailbox, component: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
     const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs;
     const deadline = this.options.clock.now() + timeoutMs;
+    // Measured over every redirect, as the caller waits for it.
+    const settled = this.options.metrics && this.observer(component);
     const send = (serverId: string, hops: number): Promise<unknown> => {
       const left = Math.max(0, deadline - this.options.clock.now());
       return this.request(serverId, mailbox.entityId, component, method, args, { ...options, timeoutMs: hops === 0 ? timeoutMs : left }).then(
         (result) => {
           if (hops > 0) this.moved.learn(mailbox, serverId);
+          settled?.(undefined);
           return result;
         },
         (err: unknown) => {
           if (!(err instanceof RpcError && err.code === 'RPC_ERR_ENTITY_MOVED')) {
             // A server it was redirected to or remembered at failed: the next call asks its mailbox.
             if (serverId !== mailbox.serverId) this.moved.forget(mailbox);
+            settled?.(err);
             throw err;
           }
-          if (hops >= (this.options.maxMovedHops ?? RPC_DEFAULTS.maxMovedHops)) throw err;
+          if (hops >= (this.options.maxMovedHops ?? RPC_DEFAULTS.maxMovedHops)) {
+            settled?.(err);
+            throw err;
+          }
           this.counters.movedRedirects++;
           return send(err.detail, hops + 1);
         },
@@ -353,6 +374,8 @@ export class RpcNode implements Module {
       pendingCalls: this.pendingCount,
       ...this.counters,
       callsReceived: this.inbound.callsReceived,
+      notifiesReceived: this.inbound.notifiesReceived,
+      queuedBytes: this.links.queuedBytes,
       expiredOnArrival: this.inbound.expiredOnArrival,
       expiredReplies: this.inbound.expiredReplies,
       refused: this.inbound.refused,
@@ -363,11 +386,31 @@ export class RpcNode implements Module {
   // ---------------------------------------------------------------------------------------------
   // Sending
 
-  private request(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
+  // Tells the metrics how a call to `scope` made now ended, once it has.
+  private observer(scope: string): (error: unknown) => void {
+    const { clock, metrics } = this.options;
+    const started = clock.now();
+    return (error) => metrics!.callSettled(scope, (clock.now() - started) / 1_000, error);
+  }
+
+  // `settled`: told how the call ended, just before its promise settles.
+  private request(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions, settled?: (error: unknown) => void): Promise<unknown> {
     const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs;
     const maxPending = this.options.maxPendingCalls ?? RPC_DEFAULTS.maxPendingCalls;
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) return Promise.reject(new RangeError(`timeoutMs must be a finite number >= 0, got ${timeoutMs}`));
-    return new Promise((resolve, reject) => {
+    return new Promise((resolveCall, rejectCall) => {
+      const resolve = settled
+        ? (value: unknown): void => {
+            settled(undefined);
+            resolveCall(value);
+          }
+        : resolveCall;
+      const reject = settled
+        ? (error: unknown): void => {
+            settled(error);
+            rejectCall(error);
+          }
+        : rejectCall;
       if (this.pendingCount >= maxPending) {
         reject(new RpcError('RPC_ERR_OVERLOADED', `${this.pendingCount} calls pending, cap ${maxPending}`));
         return;

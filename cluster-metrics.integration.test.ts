@@ -1,14 +1,18 @@
 /**
- * The RPC, lobby, store and discovery metrics of a real cluster: main.ts processes (a login
- * service, a gate, a lobby) on the harness's etcd, FerretDB and Redis, each scraped at `/metrics`
- * while a player of the client SDK logs in, plays and leaves. Counts only, never timings.
+ * The RPC, lobby, store and discovery metrics of real processes: a cluster of main.ts processes
+ * (a login service, a gate, a lobby) on the harness's etcd, FerretDB and Redis, and a standalone
+ * main.ts as `npm start` runs it, each scraped at `/metrics` while a player of the client SDK logs
+ * in, plays and leaves. Counts only, never timings.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { GateClient } from './client-sim/gate-client.js';
 import { login, register } from './client-sim/login.js';
 import { connectGate } from './client-sim/node-client.js';
-import type { MainProcess } from './engine/testing/main-process.js';
-import { startProcessCluster, waitUntil, type ProcessCluster } from './gate/fixtures/cluster-of-processes.js';
+import { startMain, type MainProcess } from './engine/testing/main-process.js';
+import { startProcessCluster, stopProcess, waitUntil, type ProcessCluster } from './gate/fixtures/cluster-of-processes.js';
 
 const PASSWORD = 'correct-horse-battery';
 
@@ -130,4 +134,49 @@ describe('metrics of a cluster of real processes', () => {
     expect(total(lobbyLeft, 'tessera_lobby_save_queue')).toBe(0);
     expect(total(lobbyLeft, 'tessera_discovery_lease_losses_total')).toBe(0);
   }, 90_000);
+});
+
+describe('metrics of a standalone process', () => {
+  let dir: string;
+  let main: MainProcess;
+  let client: GateClient | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'metrics-standalone-'));
+    main = await startMain([
+      '--role', 'standalone', '--http.port', '0', '--rpc.port', '0', '--store.lmdb.path', join(dir, 'lmdb'),
+      '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0', '--gate.identityKeyPath', join(dir, 'gate.key'),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (client?.isOpen) client.close();
+    if (main) await stopProcess(main);
+    await rm(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('moves the RPC, lobby, store and discovery metrics while a player plays', async () => {
+    const before = await scrape(main);
+    const loginUrl = main.ready.login!;
+    await register(loginUrl, 'solo-player', PASSWORD);
+    const session = await waitUntil('a gate offered at login', () => login(loginUrl, 'solo-player', PASSWORD), 15_000, 200);
+    client = await connectGate({ endpoint: session.gate.tcp!, transport: 'tcp', gateKey: session.gate.publicKey });
+    await client.auth(session.token);
+    await client.request('Inventory.buy', 'shield', 10);
+
+    // The gate's calls to the lobby stay in the process: sent and received by the same node.
+    const playing = await scrapeUntil(main, 'the lobby counting the player', (s) => total(s, 'tessera_lobby_sessions') === 1);
+    for (const direction of ['sent', 'received']) {
+      expect(total(playing, 'tessera_rpc_calls_total', { direction })).toBeGreaterThan(total(before, 'tessera_rpc_calls_total', { direction }));
+    }
+    expect(total(playing, 'tessera_rpc_call_duration_seconds_count', { scope: 'sessions' })).toBeGreaterThanOrEqual(2); // bind, buy
+    expect(total(playing, 'tessera_lobby_tick_duration_seconds_count', { space: 'lobby' })).toBeGreaterThan(0);
+    expect(total(playing, 'tessera_gate_link_pushes_total')).toBeGreaterThan(0);
+    expect(total(playing, 'tessera_store_operation_duration_seconds_count', { backend: 'lmdb' })).toBeGreaterThan(0);
+    expect(total(playing, 'tessera_discovery_registered')).toBe(1);
+    expect(total(playing, 'tessera_discovery_servers', { type: 'standalone' })).toBe(1);
+
+    client.close();
+    await scrapeUntil(main, 'the lobby saving the avatar of the player who left', (s) => total(s, 'tessera_lobby_sessions') === 0 && total(s, 'tessera_lobby_saves_total', { outcome: 'ok' }) > 0);
+  }, 60_000);
 });

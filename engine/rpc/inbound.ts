@@ -64,9 +64,9 @@ export class Inbound {
       return;
     }
     if (envelope[0] === KIND.NOTIFY) {
-      this.notifiesReceived++;
       const [, trace, to, scope, method, args] = envelope;
       const target = this.context.targets.resolve(to, scope, method);
+      this.notifiesReceived++;
       if (target instanceof RpcError) this.unrun(envelope, target);
       else this.run(trace, target, args, undefined, (err) => err !== undefined && (err instanceof Unrun ? this.unrun(envelope, err.error) : this.notifyFailed(envelope, err)));
       return;

@@ -280,7 +280,8 @@ export class RpcNode implements Module {
    * @throws (rejects) RemoteError when the method threw; RpcError for everything else.
    */
   call(serverId: string, service: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
-    return this.request(serverId, null, service, method, args, options, this.options.metrics && this.observer(service));
+    if (!this.options.metrics) return this.request(serverId, null, service, method, args, options);
+    return this.observed(service, this.options.clock.now(), this.request(serverId, null, service, method, args, options));
   }
 
   /**
@@ -291,33 +292,28 @@ export class RpcNode implements Module {
   callEntity(mailbox: Mailbox, component: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
     const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs;
     const deadline = this.options.clock.now() + timeoutMs;
-    // Measured over every redirect, as the caller waits for it.
-    const settled = this.options.metrics && this.observer(component);
     const send = (serverId: string, hops: number): Promise<unknown> => {
       const left = Math.max(0, deadline - this.options.clock.now());
       return this.request(serverId, mailbox.entityId, component, method, args, { ...options, timeoutMs: hops === 0 ? timeoutMs : left }).then(
         (result) => {
           if (hops > 0) this.moved.learn(mailbox, serverId);
-          settled?.(undefined);
           return result;
         },
         (err: unknown) => {
           if (!(err instanceof RpcError && err.code === 'RPC_ERR_ENTITY_MOVED')) {
             // A server it was redirected to or remembered at failed: the next call asks its mailbox.
             if (serverId !== mailbox.serverId) this.moved.forget(mailbox);
-            settled?.(err);
             throw err;
           }
-          if (hops >= (this.options.maxMovedHops ?? RPC_DEFAULTS.maxMovedHops)) {
-            settled?.(err);
-            throw err;
-          }
+          if (hops >= (this.options.maxMovedHops ?? RPC_DEFAULTS.maxMovedHops)) throw err;
           this.counters.movedRedirects++;
           return send(err.detail, hops + 1);
         },
       );
     };
-    return send(this.moved.serverFor(mailbox), 0);
+    if (!this.options.metrics) return send(this.moved.serverFor(mailbox), 0);
+    // Measured over every redirect, as the caller waits for it.
+    return this.observed(component, this.options.clock.now(), send(this.moved.serverFor(mailbox), 0));
   }
 
   /**
@@ -383,34 +379,24 @@ export class RpcNode implements Module {
     };
   }
 
+  // Tells the metrics how `call`, made at `started`, ended once it settles; the caller gets `call` itself.
+  private observed(scope: string, started: number, call: Promise<unknown>): Promise<unknown> {
+    const { clock, metrics } = this.options;
+    call.then(
+      () => metrics!.callSettled(scope, (clock.now() - started) / 1_000, undefined),
+      (err: unknown) => metrics!.callSettled(scope, (clock.now() - started) / 1_000, err),
+    );
+    return call;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Sending
 
-  // Tells the metrics how a call to `scope` made now ended, once it has.
-  private observer(scope: string): (error: unknown) => void {
-    const { clock, metrics } = this.options;
-    const started = clock.now();
-    return (error) => metrics!.callSettled(scope, (clock.now() - started) / 1_000, error);
-  }
-
-  // `settled`: told how the call ended, just before its promise settles.
-  private request(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions, settled?: (error: unknown) => void): Promise<unknown> {
+  private request(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
     const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs;
     const maxPending = this.options.maxPendingCalls ?? RPC_DEFAULTS.maxPendingCalls;
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) return Promise.reject(new RangeError(`timeoutMs must be a finite number >= 0, got ${timeoutMs}`));
-    return new Promise((resolveCall, rejectCall) => {
-      const resolve = settled
-        ? (value: unknown): void => {
-            settled(undefined);
-            resolveCall(value);
-          }
-        : resolveCall;
-      const reject = settled
-        ? (error: unknown): void => {
-            settled(error);
-            rejectCall(error);
-          }
-        : rejectCall;
+    return new Promise((resolve, reject) => {
       if (this.pendingCount >= maxPending) {
         reject(new RpcError('RPC_ERR_OVERLOADED', `${this.pendingCount} calls pending, cap ${maxPending}`));
         return;

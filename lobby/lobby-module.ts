@@ -8,7 +8,7 @@
 import { createEntityHost } from '../engine/ecs/entity-host.js';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
-import { TickLoop, type TickObserver } from '../engine/ecs/tick-loop.js';
+import { TickLoop } from '../engine/ecs/tick-loop.js';
 import { World } from '../engine/ecs/world.js';
 import { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
@@ -21,7 +21,7 @@ import { MemoryGroups } from '../engine/hub/memory-groups.js';
 import { MemoryOnlineIndex } from '../engine/hub/online-index.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
-import type { LobbyStats } from '../engine/metrics/lobby-metrics.js';
+import type { LobbyMetrics, LobbyStats } from '../engine/metrics/lobby-metrics.js';
 import type { Store } from '../engine/persist/store.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
@@ -115,7 +115,7 @@ export interface LobbyModuleOptions {
    */
   hub?: PubSub;
   /** Observes the tick loops of the lobby's world and spaces, by space type (engine/metrics/lobby-metrics.ts). */
-  metrics?: { tickObserver(space: string): TickObserver };
+  metrics?: Pick<LobbyMetrics, 'tickObserver'>;
 }
 
 /** The `space` the metrics know the lobby's own world by. */
@@ -161,18 +161,6 @@ export class LobbyModule implements Module {
     return this.worlds?.countDirty() ?? 0;
   }
 
-  /** The lobby's counts for metrics (zeros before start). */
-  stats(): LobbyStats {
-    return {
-      sessions: this.sessionCount,
-      entities: this.entityCount,
-      spaces: this.spaceHost?.hosted ?? 0,
-      saveQueue: this.saveQueue,
-      saves: this.persistence?.stats() ?? { saved: 0, failed: 0, conflicts: 0, lost: 0 },
-      gateLink: this.host?.gateLinkStats() ?? { pushes: 0, kicks: 0, failures: 0 },
-    };
-  }
-
   /** The lobby's spaces, once started (the cross-lobby services and the test kit use it). */
   get spaces(): SpaceHost | undefined {
     return this.spaceHost;
@@ -186,6 +174,18 @@ export class LobbyModule implements Module {
   /** The avatar of account `uid`, while its session is bound here (the test kit's `player(client)`). */
   avatarOf(uid: string): PlayerEntity | undefined {
     return this.host?.avatarOf(uid);
+  }
+
+  /** The lobby's counts for metrics (zeros before start). */
+  stats(): LobbyStats {
+    return {
+      sessions: this.sessionCount,
+      entities: this.entityCount,
+      spaces: this.spaceHost?.hosted ?? 0,
+      saveQueue: this.saveQueue,
+      saves: this.persistence?.stats() ?? { saved: 0, failed: 0, conflicts: 0, lost: 0 },
+      gateLink: this.host?.gateLinkStats() ?? { pushes: 0, kicks: 0, failures: 0 },
+    };
   }
 
   async start(): Promise<void> {

@@ -44,6 +44,7 @@ import type { GameDefinition } from './lobby/define-game.js';
 import { LOBBY_ERRORS } from './lobby/errors.js';
 import { LobbyModule } from './lobby/lobby-module.js';
 import { loadGame } from './lobby/load-game.js';
+import { AdminDashboard } from './services/admin/dashboard/admin-dashboard.js';
 import { registerHealthRoutes } from './services/http/health-routes.js';
 import { registerMetricsRoute } from './services/http/metrics-route.js';
 import { HttpServer } from './services/http/http-server.js';
@@ -335,6 +336,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     hostsLogin && config.http.play && config.lobby.game !== undefined
       ? life.add(new PlayService({ app: http.app, game: config.lobby.game, logger: logger.child({ component: 'play' }) }))
       : undefined;
+  // The admin dashboard's page and script at /admin, beside the admin API.
+  if (hostsLogin && config.admin.enabled) life.add(new AdminDashboard({ app: http.app, logger: logger.child({ component: 'admin' }) }));
   // The game's onStart may claim cluster-wide names and load entities: both need the final id.
   if (lobby) life.add({ name: 'game', start: () => lobby.startGame(), stop: async () => undefined });
   life.add(http);

@@ -45,7 +45,12 @@ describe('the dashboard at /admin', () => {
     const sources = (JSON.parse(map.body) as { sources: string[] }).sources;
     expect(sources.some((s) => s.endsWith('services/admin/dashboard/web/main.ts'))).toBe(true);
     expect(sources.some((s) => s.includes('uplot'))).toBe(true);
-    expect(logger.lines.some((l) => l.message === 'admin dashboard ready')).toBe(true);
+    expect(logger.lines.some((l) => l.message === 'admin dashboard bundled')).toBe(true);
+  });
+
+  it('bundles the script once, however often it is asked for', async () => {
+    await app.inject({ method: 'GET', url: '/admin/main.js' });
+    expect(logger.lines.filter((l) => l.message === 'admin dashboard bundled')).toHaveLength(1);
   });
 
   it('refuses a second start', async () => {

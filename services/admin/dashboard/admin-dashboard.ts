@@ -1,13 +1,14 @@
 /**
- * The admin dashboard over HTTP, as a lifecycle module: at start it bundles the page's script
- * (web/main.ts, with uPlot) once with esbuild and puts three routes on the HTTP server's app:
+ * The admin dashboard over HTTP, as a lifecycle module: three routes on the HTTP server's app,
  *
  * - `GET /admin` → the page (dashboard-page.ts), uPlot's style sheet inlined
- * - `GET /admin/main.js` → the bundled script, and `GET /admin/main.js.map` its source map
+ * - `GET /admin/main.js` → the page's script (web/main.ts with uPlot), bundled by esbuild, and
+ *   `GET /admin/main.js.map` its source map
  *
- * None of them needs a token: the page holds no data, and logs in through `POST /admin/login`
- * before it calls the admin API. Add it to the lifecycle before the {@link HttpServer} whose app
- * it is given.
+ * The script is bundled once, when first asked for, so that a server nobody opens the dashboard
+ * of never pays for it. None of the routes needs a token: the page holds no data, and logs in
+ * through `POST /admin/login` before it calls the admin API. Add it to the lifecycle before the
+ * {@link HttpServer} whose app it is given.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -41,31 +42,47 @@ export function dashboardScript(): string {
   return existsSync(source) ? source : fileURLToPath(new URL('./web/main.js', import.meta.url));
 }
 
+/** What the routes serve, built on first use. */
+interface DashboardAssets {
+  page: string;
+  script: string;
+  map: string;
+}
+
 /** Serves the admin dashboard at {@link DASHBOARD_PATH}. */
 export class AdminDashboard implements Module {
   readonly name = 'admin-dashboard';
   private started = false;
+  private assets: Promise<DashboardAssets> | undefined;
 
   constructor(private readonly options: AdminDashboardOptions) {}
 
   /**
-   * Bundles the script and registers the routes.
-   * @throws Error when the script does not build (esbuild's messages in it), uPlot's style sheet
-   *   cannot be read, or when started twice.
+   * Registers the routes.
+   * @throws Error when started twice.
    */
   async start(): Promise<void> {
     if (this.started) throw new Error('AdminDashboard.start: already started');
     this.started = true;
-    const { app, logger } = this.options;
-    const script = dashboardScript();
-    const [bundle, uplotCss] = await Promise.all([bundleWebClient(script), readFile(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8')]);
-    const page = dashboardPage(uplotCss);
-    app.get(DASHBOARD_PATH, async (_req, reply) => reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(page));
-    app.get(DASHBOARD_SCRIPT_URL, async (_req, reply) => reply.headers(HEADERS).type('text/javascript; charset=utf-8').send(bundle.script));
-    app.get(`${DASHBOARD_SCRIPT_URL}.map`, async (_req, reply) => reply.headers(HEADERS).type('application/json; charset=utf-8').send(bundle.map));
-    logger.info('admin dashboard ready', { path: DASHBOARD_PATH, scriptBytes: Buffer.byteLength(bundle.script) });
+    const { app } = this.options;
+    app.get(DASHBOARD_PATH, async (_req, reply) => reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send((await this.built()).page));
+    app.get(DASHBOARD_SCRIPT_URL, async (_req, reply) => reply.headers(HEADERS).type('text/javascript; charset=utf-8').send((await this.built()).script));
+    app.get(`${DASHBOARD_SCRIPT_URL}.map`, async (_req, reply) => reply.headers(HEADERS).type('application/json; charset=utf-8').send((await this.built()).map));
   }
 
   /** Nothing to release: the routes go with the app. */
   async stop(): Promise<void> {}
+
+  /**
+   * The page, script and map, bundled on the first call. A failure (the script does not build,
+   * uPlot's style sheet cannot be read) fails that request and every later one alike.
+   */
+  private built(): Promise<DashboardAssets> {
+    this.assets ??= (async () => {
+      const [bundle, uplotCss] = await Promise.all([bundleWebClient(dashboardScript()), readFile(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8')]);
+      this.options.logger.info('admin dashboard bundled', { path: DASHBOARD_PATH, scriptBytes: Buffer.byteLength(bundle.script) });
+      return { page: dashboardPage(uplotCss), script: bundle.script, map: bundle.map };
+    })();
+    return this.assets;
+  }
 }

@@ -67,11 +67,11 @@ export function dashboardPage(uplotCss: string): string {
     <div id="session-result" hidden>
       <dl id="session-details"></dl>
       <form id="kick-form" class="inline">
-        <div><label for="kick-reason">Kick reason</label><input id="kick-reason" required maxlength="200"></div>
+        <div><label for="kick-reason">Kick reason</label><input id="kick-reason" required maxlength="256"></div>
         <button id="kick" type="submit">Kick</button>
       </form>
       <form id="message-form" class="inline">
-        <div><label for="message-text">Message to this player</label><input id="message-text" required maxlength="500"></div>
+        <div><label for="message-text">Message to this player</label><input id="message-text" required maxlength="1000"></div>
         <button type="submit">Send message</button>
       </form>
     </div>
@@ -79,7 +79,7 @@ export function dashboardPage(uplotCss: string): string {
   <section aria-labelledby="broadcast-title">
     <h2 id="broadcast-title">Message everyone</h2>
     <form id="broadcast-form" class="inline">
-      <div><label for="broadcast-text">Message to every player online</label><textarea id="broadcast-text" rows="2" required maxlength="500"></textarea></div>
+      <div><label for="broadcast-text">Message to every player online</label><textarea id="broadcast-text" rows="2" required maxlength="1000"></textarea></div>
       <button type="submit">Send to everyone</button>
     </form>
   </section>

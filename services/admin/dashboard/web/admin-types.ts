@@ -6,17 +6,19 @@
 /** `POST /admin/login`. */
 export interface AdminLogin {
   token: string;
-  /** Epoch milliseconds, or an ISO date. */
-  expiresAt: number | string;
-  account: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  account: { uid: string; username: string };
 }
 
 /** A server's load as discovery last saw it. */
 export interface ServerLoad {
   sessions: number;
   entities: number;
-  eventLoopLagMs?: number;
-  cpu?: number;
+  /** p99 over the last report interval. */
+  eventLoopLagMs: number;
+  /** Cores busy over the last report interval (1: one core). */
+  cpu: number;
 }
 
 /** One server of `GET /admin/servers`. */
@@ -39,7 +41,7 @@ export interface ServerStats {
   ok: boolean;
   sessions?: number;
   entities?: number;
-  /** Fraction of one core used since the last sample. */
+  /** Cores busy since the last sample (1: one core). */
   cpu?: number;
   eventLoopLagMs?: number;
   tickMs?: { mean: number; max: number; p99?: number };

@@ -23,7 +23,7 @@ export function formatMs(ms: number | null | undefined): string {
   return `${ms.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ms`;
 }
 
-/** CPU use as a fraction of one core: 0.125 is `12.5%`, 1.5 (two cores busy) is `150.0%`. */
+/** CPU use in cores: 0.125 is `12.5%` (of one core), 1.5 is `150.0%`. */
 export function formatCpu(fraction: number | null | undefined): string {
   return measured(fraction) ? `${(fraction * 100).toFixed(1)}%` : DASH;
 }

@@ -90,7 +90,7 @@ byId<HTMLFormElement>('login-form').addEventListener('submit', (event) => {
     password.value = '';
     sessionStorage.setItem(TOKEN_KEY, result.token);
     say(`Logged in as ${username}.`);
-    showCluster(username);
+    showCluster(result.account.username);
   }, fail);
 });
 byId('logout').addEventListener('click', () => logout('Logged out.'));

@@ -15,7 +15,7 @@ describe('what the dashboard lists', () => {
   });
 
   it('orders the servers table by type, then id', () => {
-    const server = (id: string, type: string): ServerInfo => ({ id, type, host: 'h', address: 'a', version: '1', startedAt: 0, load: { sessions: 0, entities: 0 }, draining: false });
+    const server = (id: string, type: string): ServerInfo => ({ id, type, host: 'h', address: 'a', version: '1', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 }, draining: false });
     expect(sortServers([server('lobby-2', 'lobby'), server('gate-1', 'gate'), server('lobby-1', 'lobby'), server('services-1', 'services')]).map((s) => s.id)).toEqual(['gate-1', 'lobby-1', 'lobby-2', 'services-1']);
   });
 });

@@ -10,7 +10,7 @@ label { display: block; font-weight: 600; margin-top: 8px; }
 input, select, textarea { font: inherit; padding: 4px 6px; min-width: 16rem; }
 button { font: inherit; padding: 4px 12px; margin-top: 8px; cursor: pointer; }
 button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px solid #0969da; outline-offset: 1px; }
-form.inline { display: flex; flex-wrap: wrap; align-items: end; gap: 8px; }
+form.inline { margin-top: 8px; display: flex; flex-wrap: wrap; align-items: end; gap: 8px; }
 form.inline label { margin-top: 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eaeef2; font-variant-numeric: tabular-nums; }

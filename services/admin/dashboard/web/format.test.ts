@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DASH, formatBytes, formatClock, formatCount, formatCpu, formatMs, formatUptime } from './format.js';
+import { DASH, formatAnswered, formatBytes, formatClock, formatCount, formatCpu, formatMs, formatUptime } from './format.js';
 
 describe('the dashboard\'s number formats', () => {
   it('writes counts with thousands separators, rounded', () => {
@@ -37,6 +37,13 @@ describe('the dashboard\'s number formats', () => {
 
   it('writes a clock time in UTC', () => {
     expect(formatClock(Date.UTC(2026, 11, 4, 21, 5, 9, 700))).toBe('21:05:09');
+  });
+
+  it('says which servers answered a poll', () => {
+    expect(formatAnswered(3, 0)).toBe('all 3 servers answered');
+    expect(formatAnswered(1, 0)).toBe('the server answered');
+    expect(formatAnswered(3, 1)).toBe('1 of 3 servers did not answer');
+    expect(formatAnswered(1, 1)).toBe('1 of 1 server did not answer');
   });
 
   it('writes a dash for what was not measured', () => {

@@ -58,3 +58,9 @@ export function formatUptime(sinceMs: number | null | undefined, nowMs: number):
 export function formatClock(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(11, 19);
 }
+
+/** Which servers answered a poll: `all 3 servers answered`, `1 of 3 servers did not answer`. */
+export function formatAnswered(total: number, silent: number): string {
+  if (silent === 0) return total === 1 ? 'the server answered' : `all ${total} servers answered`;
+  return `${silent} of ${total} server${total === 1 ? '' : 's'} did not answer`;
+}

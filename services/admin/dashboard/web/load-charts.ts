@@ -14,6 +14,9 @@ const HEIGHT = 180;
 /** Line colours, one per server in id order (a colour-blind-safe palette). */
 const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'] as const;
 
+/** Spacings of the time axis's ticks, in seconds. */
+const TICK_SECONDS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
 interface Chart {
   figure: HTMLElement;
   host: HTMLElement;
@@ -74,13 +77,13 @@ export class LoadCharts {
   }
 
   private options(name: MeasureName, servers: string[], host: HTMLElement): uPlot.Options {
-    const { title, unit } = MEASURES[name];
+    const { unit } = MEASURES[name];
     return {
-      title,
       width: this.widthOf(host),
       height: HEIGHT,
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      axes: [{ values: (_u, splits) => splits.map((s) => formatClock(s * 1000)) }, { label: unit, size: 56 }],
+      // Whole seconds between ticks, so that no two ticks read the same.
+      axes: [{ space: 70, incrs: TICK_SECONDS, values: (_u, splits) => splits.map((s) => formatClock(s * 1000)) }, { label: unit, size: 56 }],
       series: [
         { label: 'time (UTC)', value: (_u, v) => (v === null ? '' : formatClock(v * 1000)) },
         ...servers.map((id, i) => ({ label: id, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false, points: { show: false }, value: (_u: uPlot, v: number | null) => value(v) })),

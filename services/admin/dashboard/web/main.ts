@@ -8,7 +8,7 @@
  */
 import { AdminClient, AdminRequestError } from './admin-client.js';
 import { byId } from './dom.js';
-import { formatClock } from './format.js';
+import { formatAnswered, formatClock } from './format.js';
 import { LoadCharts } from './load-charts.js';
 import { renderServers } from './servers-table.js';
 import { wireSessionPanel } from './session-panel.js';
@@ -69,7 +69,7 @@ async function poll(mine: number): Promise<void> {
       if (mine !== generation) return;
       renderServers(byId<HTMLTableSectionElement>('servers-body'), servers, stats.at, drain);
       if (history.add(stats)) charts.update(history);
-      byId('updated').textContent = `Updated ${formatClock(stats.at)} UTC; ${stats.servers.filter((s) => !s.ok).length} of ${stats.servers.length} servers did not answer.`;
+      byId('updated').textContent = `Updated ${formatClock(stats.at)} UTC: ${formatAnswered(stats.servers.length, stats.servers.filter((s) => !s.ok).length)}.`;
     } catch (err) {
       if (mine !== generation) return;
       fail(err);

@@ -48,7 +48,7 @@ export function wireSessionPanel(client: AdminClient, say: (text: string) => voi
     const reason = byId<HTMLInputElement>('kick-reason').value.trim();
     client.kick(info.account, reason).then((kicked) => {
       say(kicked ? `Kicked ${info.username ?? info.account}: ${reason}` : `${info.username ?? info.account} had no session to kick.`);
-      show({ ...info, online: false });
+      show({ account: info.account, ...(info.username === undefined ? {} : { username: info.username }), online: false });
     }, fail);
   });
   byId<HTMLFormElement>('message-form').addEventListener('submit', (event) => {

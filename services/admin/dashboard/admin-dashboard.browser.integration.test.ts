@@ -1,0 +1,116 @@
+/**
+ * The admin dashboard in a real browser: Debian's Chromium, driven by playwright-core, against a
+ * cluster of real processes (a services process with an admin account configured, a gate and a
+ * lobby on the harness's etcd, FerretDB and Redis). The administrator logs in through the page's
+ * form and sees the cluster's servers and the load charts drawing; finds a player of the Node SDK
+ * by username and kicks it with a reason, and the player's connection closes with that reason.
+ * Screenshots go to `.tmp/test-results/admin/` (ignored by git): dashboard.png, session.png,
+ * kicked.png.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { GateClient } from '../../../client-sim/gate-client.js';
+import { login, register } from '../../../client-sim/login.js';
+import { connectGate } from '../../../client-sim/node-client.js';
+import type { CloseReason } from '../../../engine/protocol/kick.js';
+import { findBinary } from '../../../engine/testing/find-binary.js';
+import { startProcessCluster, waitUntil, type ProcessCluster } from '../../../gate/fixtures/cluster-of-processes.js';
+
+const PASSWORD = 'correct-horse-battery';
+const ADMIN = `boss${process.pid}`;
+const PLAYER = `player${process.pid}`;
+const RESULTS = fileURLToPath(new URL('../../../.tmp/test-results/admin/', import.meta.url));
+
+let cluster: ProcessCluster;
+let browser: Browser;
+let player: GateClient;
+let playerUid: string;
+
+beforeAll(async () => {
+  // Before anything starts: a missing browser fails here, naming scripts/setup.sh.
+  const executablePath = findBinary('chromium');
+  await mkdir(RESULTS, { recursive: true });
+  cluster = await startProcessCluster({
+    name: `admin-dashboard-${process.pid}`,
+    etcdUrl: inject('etcdUrl'),
+    mongoUrl: inject('mongoUrl'),
+    redisUrl: inject('redisUrl'),
+    gates: 1,
+    lobbies: 1,
+    extraArgs: ['--admin.accounts', ADMIN],
+  });
+  await register(cluster.loginUrl, ADMIN, PASSWORD);
+  playerUid = await register(cluster.loginUrl, PLAYER, PASSWORD);
+  // The login service answers 503 LOGIN_ERR_NO_GATE until it has seen the gate in etcd.
+  const { token, gate } = await waitUntil('a gate offered at login', () => login(cluster.loginUrl, PLAYER, PASSWORD), 15_000, 200);
+  player = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
+  await player.auth(token);
+  browser = await chromium.launch({ executablePath });
+}, 120_000);
+
+afterAll(async () => {
+  if (player?.isOpen) player.close();
+  await browser?.close();
+  await cluster?.stop();
+}, 30_000);
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  const file = join(RESULTS, name);
+  await page.screenshot({ path: file, fullPage: true });
+  expect((await stat(file)).size).toBeGreaterThan(1_000);
+}
+
+describe('the admin dashboard in a browser', () => {
+  it('logs in as an administrator, shows the servers and their load, and kicks a player with a reason', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(`${err.name}: ${err.message}`));
+    await page.goto(`${cluster.loginUrl}/admin`);
+
+    await page.getByLabel('Username', { exact: true }).fill(ADMIN);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+
+    // Every server of the cluster has a row with its type.
+    const ids = await Promise.all(cluster.all().map((p) => cluster.serverIdOf(p)));
+    for (const id of ids) await page.locator(`#servers-body tr[data-server="${id}"]`).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#servers-body tr').count()).toBe(3);
+    expect(await page.locator('#servers-body td:nth-child(2)').allTextContents()).toEqual(['gate', 'lobby', 'services']);
+    expect(await page.getByRole('button', { name: /^Drain / }).count()).toBe(3);
+
+    // The sessions chart has drawn a few samples, with a line for the gate that holds the player.
+    await page.waitForFunction(() => Number(document.querySelector('figure[data-measure="sessions"]')?.getAttribute('data-points')) >= 3, undefined, { timeout: 20_000 });
+    expect(await page.locator('figure[data-measure="sessions"] canvas').count()).toBeGreaterThan(0);
+    const gateId = ids[cluster.all().indexOf(cluster.gates[0]!)]!;
+    expect(await page.locator('figure[data-measure="sessions"] .latest').textContent()).toContain(`${gateId} 1`);
+    await screenshot(page, 'dashboard.png');
+
+    // Find the player by username: online, on the gate.
+    await page.getByLabel('Search by').selectOption('username');
+    await page.getByLabel('Username or account id').fill(PLAYER);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const details = page.locator('#session-details');
+    await details.waitFor();
+    await page.waitForFunction(() => document.querySelector('#session-details')?.textContent?.includes('yes'));
+    expect(await details.textContent()).toContain(playerUid);
+    expect(await details.textContent()).toContain(gateId);
+    await page.locator('#session-result').scrollIntoViewIfNeeded();
+    await screenshot(page, 'session.png');
+
+    // Kick it with a reason: the player's connection closes with that reason.
+    const reason = 'cheating in the arena';
+    const closed = new Promise<CloseReason>((resolve) => player.onClose(resolve));
+    await page.getByLabel('Kick reason').fill(reason);
+    await page.getByRole('button', { name: 'Kick' }).click();
+    const why = await Promise.race([closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the player is still connected')), 10_000))]);
+    expect(why.byPeer).toBe(true);
+    expect(why.name).toMatch(/^GATE_ERR_/);
+    expect(why.message).toContain(reason);
+    await page.waitForFunction((text) => document.querySelector('#status')?.textContent?.includes(text), `Kicked ${PLAYER}: ${reason}`);
+    await screenshot(page, 'kicked.png');
+    expect(errors).toEqual([]);
+  });
+});

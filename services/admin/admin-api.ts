@@ -21,7 +21,8 @@ export interface AdminApiOptions {
   app: FastifyInstance;
   /** The login service, started before this module: it signs admin tokens and holds the key they verify with. */
   login: () => LoginService;
-  cluster: ClusterAdmin;
+  /** Builds the cluster view once the store it reads is open (at start). */
+  cluster: () => ClusterAdmin;
   /** The `admin` configuration section. */
   admin: Config['admin'];
   /** The token issuer and tolerances, from the `auth` section. */
@@ -50,7 +51,7 @@ export class AdminApi implements Module {
     });
     await registerAdminRoutes(app, {
       auth: new AdminAuth({ apiKeys: admin.apiKeys, verify: (token) => verifier.verify(token) }),
-      cluster: this.options.cluster,
+      cluster: this.options.cluster(),
       logins: login.adminLogins,
       logger,
       version: this.options.version,

@@ -104,7 +104,7 @@ describe('admin routes', () => {
   });
 
   it('finds a session by account and by username, with its gate, lobby and space', async () => {
-    expect((await get('/admin/sessions?account=u-1')).json()).toEqual({ account: 'u-1', online: true, gate: 'gate-1', session: 's-1', lobby: 'lobby-1', space: 'sp-1' });
+    expect((await get('/admin/sessions?account=u-1')).json()).toEqual({ account: 'u-1', online: true, gate: 'gate-1', session: 's-1', lobby: 'lobby-1', avatar: 'e-1', space: 'sp-1' });
     expect((await get('/admin/sessions?username=root')).json()).toEqual({ account: rootUid, username: 'root', online: false });
     const unknown = await get('/admin/sessions?username=nobody');
     expect([unknown.statusCode, errorOf(unknown).code]).toEqual([404, 'ADMIN_ERR_NOT_FOUND']);

@@ -115,7 +115,7 @@ export const sessionsSchema = {
     200: {
       type: 'object',
       required: ['account', 'online'],
-      properties: { account: { type: 'string' }, username: { type: 'string' }, online: { type: 'boolean' }, gate: { type: 'string' }, session: { type: 'string' }, lobby: { type: 'string' }, space: { type: 'string' } },
+      properties: { account: { type: 'string' }, username: { type: 'string' }, online: { type: 'boolean' }, gate: { type: 'string' }, session: { type: 'string' }, lobby: { type: 'string' }, avatar: { type: 'string' }, space: { type: 'string' } },
     },
     ...refusals,
   },

@@ -52,6 +52,8 @@ export interface SessionPlace {
   gate?: string;
   session?: string;
   lobby?: string;
+  /** The id of the account's avatar on that lobby. */
+  avatar?: string;
   space?: string;
 }
 
@@ -139,6 +141,7 @@ export class ClusterAdmin {
     if (!session?.lobby) return place;
     place.lobby = session.lobby;
     const avatar = await this.ask<AvatarPlace | null>(session.lobby, 'where', [account]).catch(() => null);
+    if (avatar) place.avatar = avatar.entity;
     if (avatar?.space !== undefined) place.space = avatar.space;
     return place;
   }

@@ -3,7 +3,8 @@
  * cluster of real processes (a services process with an admin account configured, a gate and a
  * lobby on the harness's etcd, FerretDB and Redis). The administrator logs in through the page's
  * form and sees the cluster's servers and the load charts drawing; finds a player of the Node SDK
- * by username and kicks it with a reason, and the player's connection closes with that reason.
+ * by username, sends it a message, which it receives, and kicks it with a reason, and the
+ * player's connection closes with that reason.
  * Screenshots go to `.tmp/test-results/admin/` (ignored by git): dashboard.png, session.png,
  * kicked.png.
  */
@@ -22,6 +23,8 @@ import { startProcessCluster, waitUntil, type ProcessCluster } from '../../../ga
 const PASSWORD = 'correct-horse-battery';
 const ADMIN = `boss${process.pid}`;
 const PLAYER = `player${process.pid}`;
+/** The first lines' colours (web/load-charts.ts): one per server of the cluster. */
+const LINE_COLORS = ['#0072b2', '#e69f00', '#009e73'];
 const RESULTS = fileURLToPath(new URL('../../../.tmp/test-results/admin/', import.meta.url));
 
 let cluster: ProcessCluster;
@@ -64,7 +67,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describe('the admin dashboard in a browser', () => {
-  it('logs in as an administrator, shows the servers and their load, and kicks a player with a reason', async () => {
+  it('logs in as an administrator, shows the servers and their load, messages a player and kicks it with a reason', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(`${err.name}: ${err.message}`));
@@ -83,7 +86,15 @@ describe('the admin dashboard in a browser', () => {
 
     // The sessions chart has drawn a few samples, with a line for the gate that holds the player.
     await page.waitForFunction(() => Number(document.querySelector('figure[data-measure="sessions"]')?.getAttribute('data-points')) >= 3, undefined, { timeout: 20_000 });
-    expect(await page.locator('figure[data-measure="sessions"] canvas').count()).toBeGreaterThan(0);
+    // Its canvas has pixels in the lines' colours (web/load-charts.ts), not only axes and grid.
+    const linePixels = await page.evaluate((colors) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('figure[data-measure="sessions"] canvas')!;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (colors.includes(`#${[data[i]!, data[i + 1]!, data[i + 2]!].map((c) => c.toString(16).padStart(2, '0')).join('')}`)) count++;
+      return count;
+    }, LINE_COLORS);
+    expect(linePixels).toBeGreaterThan(50);
     const gateId = ids[cluster.all().indexOf(cluster.gates[0]!)]!;
     expect(await page.locator('figure[data-measure="sessions"] .latest').textContent()).toContain(`${gateId} 1`);
     await screenshot(page, 'dashboard.png');
@@ -99,6 +110,13 @@ describe('the admin dashboard in a browser', () => {
     expect(await details.textContent()).toContain(gateId);
     await page.locator('#session-result').scrollIntoViewIfNeeded();
     await screenshot(page, 'session.png');
+
+    // Send it a message: the player receives it as a system message.
+    const message = new Promise<{ text: string; from: string }>((resolve) => player.on('sys.message', (body) => resolve(body as { text: string; from: string })));
+    await page.getByLabel('Message to this player').fill('server restarts in 5 minutes');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    expect(await message).toMatchObject({ text: 'server restarts in 5 minutes', from: 'admin' });
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Message delivered.');
 
     // Kick it with a reason: the player's connection closes with that reason.
     const reason = 'cheating in the arena';

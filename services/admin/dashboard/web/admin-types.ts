@@ -1,6 +1,7 @@
 /**
  * What the admin API answers (docs/operations.md), as the dashboard reads it: only the fields it
- * shows. Every route is under `/admin` on the page's own origin.
+ * shows. Every route is under `/admin` on the page's own origin. admin-types.test.ts checks that
+ * what the API's routes return (services/admin/) fits these.
  */
 
 /** `POST /admin/login`. */
@@ -65,6 +66,8 @@ export interface SessionInfo {
   gate?: string;
   session?: string;
   lobby?: string;
+  /** The id of the account's avatar on that lobby. */
+  avatar?: string;
   space?: string;
 }
 

@@ -5,8 +5,8 @@ import type { ServerInfo } from './admin-types.js';
 
 describe('what the dashboard lists', () => {
   it('describes a session found online with where it is, in a fixed order', () => {
-    expect(sessionRows({ account: 'u1', username: 'alice', online: true, gate: 'gate-1', session: 's9', lobby: 'lobby-2', space: 'field' })).toEqual([
-      ['Account', 'u1'], ['Username', 'alice'], ['Online', 'yes'], ['Gate', 'gate-1'], ['Session', 's9'], ['Lobby', 'lobby-2'], ['Space', 'field'],
+    expect(sessionRows({ account: 'u1', username: 'alice', online: true, gate: 'gate-1', session: 's9', lobby: 'lobby-2', avatar: 'avatar-u1', space: 'field' })).toEqual([
+      ['Account', 'u1'], ['Username', 'alice'], ['Online', 'yes'], ['Gate', 'gate-1'], ['Session', 's9'], ['Lobby', 'lobby-2'], ['Avatar', 'avatar-u1'], ['Space', 'field'],
     ]);
   });
 

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * Finding a player and acting on the session: the search form (by username or account id), where
- * the session is (gate, session, lobby, space), and the Kick (with a reason) and Message forms
+ * the session is (gate, session, lobby, avatar, space), and the Kick (with a reason) and Message forms
  * that act on the account found.
  */
 import type { AdminClient, SessionKey } from './admin-client.js';
@@ -13,7 +13,7 @@ export function sessionRows(info: SessionInfo): [string, string][] {
   const rows: [string, string][] = [['Account', info.account]];
   if (info.username !== undefined) rows.push(['Username', info.username]);
   rows.push(['Online', info.online ? 'yes' : 'no']);
-  for (const [label, value] of [['Gate', info.gate], ['Session', info.session], ['Lobby', info.lobby], ['Space', info.space]] as const) if (value !== undefined) rows.push([label, value]);
+  for (const [label, value] of [['Gate', info.gate], ['Session', info.session], ['Lobby', info.lobby], ['Avatar', info.avatar], ['Space', info.space]] as const) if (value !== undefined) rows.push([label, value]);
   return rows;
 }
 

@@ -67,6 +67,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describe('the admin dashboard in a browser', () => {
+  // A generous limit: real processes on shared cores, and charts that need a few polls two seconds apart.
   it('logs in as an administrator, shows the servers and their load, messages a player and kicks it with a reason', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors: string[] = [];
@@ -108,7 +109,6 @@ describe('the admin dashboard in a browser', () => {
     await page.waitForFunction(() => document.querySelector('#session-details')?.textContent?.includes('yes'));
     expect(await details.textContent()).toContain(playerUid);
     expect(await details.textContent()).toContain(gateId);
-    await page.locator('#session-result').scrollIntoViewIfNeeded();
     await screenshot(page, 'session.png');
 
     // Send it a message: the player receives it as a system message.
@@ -130,5 +130,5 @@ describe('the admin dashboard in a browser', () => {
     await page.waitForFunction((text) => document.querySelector('#status')?.textContent?.includes(text), `Kicked ${PLAYER}: ${reason}`);
     await screenshot(page, 'kicked.png');
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -121,6 +121,8 @@ describe('admin routes', () => {
     expect(h.notified.sent.map((s) => [s.gateId, s.method, s.args[1]])).toEqual([['gate-1', 'push', 'sys.message']]);
     expect((await post('/admin/messages', { to: { account: 'u-9' }, text: 'hi' })).json()).toEqual({ delivered: 0, offline: 1 });
     expect((await post('/admin/messages', { to: { everyone: true }, text: 'hi' })).json()).toEqual({ delivered: 1, offline: 0 });
+    expect((await post('/admin/messages', { to: { group: 'guild:red' }, text: 'raid at nine' })).json()).toEqual({ delivered: 1, offline: 1 });
+    expect(h.notified.sent.at(-1)).toEqual(expect.objectContaining({ gateId: 'gate-1', method: 'push', args: [['s-1'], 'sys.message', expect.any(Uint8Array)] }));
   });
 
   it('drains a server, which /admin/servers then shows, and refuses an unknown one with ADMIN_ERR_NOT_FOUND', async () => {
@@ -164,6 +166,7 @@ describe('admin request schemas', () => {
     ['kick with a reason too long', () => post('/admin/sessions/u-1/kick', { reason: 'x'.repeat(257) }), /body\/reason must NOT have more than 256 characters/],
     ['a message to two targets', () => post('/admin/messages', { to: { account: 'u-1', group: 'g' }, text: 'hi' }), /body\/to must NOT have more than 1 properties/],
     ['a message to everyone: false', () => post('/admin/messages', { to: { everyone: false }, text: 'hi' }), /body\/to\/everyone must be equal to constant/],
+    ['a message to a group whose name has a space', () => post('/admin/messages', { to: { group: 'red guild' }, text: 'hi' }), /body\/to\/group must match pattern/],
     ['a message without text', () => post('/admin/messages', { to: { everyone: true } }), /body must have required property 'text'/],
     ['rules with an unknown action', () => post('/admin/gates/gate-1/reload-rules', { rules: { 'a.b': 'allow' } }), /body\/rules\/a\.b must be equal to one of the allowed values/],
   ];

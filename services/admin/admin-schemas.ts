@@ -141,7 +141,7 @@ export const messagesSchema = {
     required: ['to', 'text'],
     properties: {
       // Exactly one of the three keys.
-      to: { type: 'object', minProperties: 1, maxProperties: 1, propertyNames: { enum: ['account', 'group', 'everyone'] }, properties: { account, group: str(200), everyone: { const: true } } },
+      to: { type: 'object', minProperties: 1, maxProperties: 1, propertyNames: { enum: ['account', 'group', 'everyone'] }, properties: { account, group: { ...str(200), pattern: '^[A-Za-z0-9:._-]+$' }, everyone: { const: true } } },
       text: str(1_000),
     },
   },

@@ -3,8 +3,9 @@
  * cluster of real processes (a services process with an admin account configured, a gate and a
  * lobby on the harness's etcd, FerretDB and Redis). The administrator logs in through the page's
  * form and sees the cluster's servers and the load charts drawing; finds a player of the Node SDK
- * by username, sends it a message, which it receives, and kicks it with a reason, and the
- * player's connection closes with that reason.
+ * by username, sends it a message and one to everyone, which it receives, and kicks it with a
+ * reason, and the player's connection closes with that reason; last, drains the lobby, which
+ * leaves the cluster.
  * Screenshots go to `.tmp/test-results/admin/` (ignored by git): dashboard.png, session.png,
  * kicked.png.
  */
@@ -68,7 +69,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 describe('the admin dashboard in a browser', () => {
   // A generous limit: real processes on shared cores, and charts that need a few polls two seconds apart.
-  it('logs in as an administrator, shows the servers and their load, messages a player and kicks it with a reason', async () => {
+  it('logs in as an administrator, shows the servers and their load, messages and kicks a player, and drains a lobby', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(`${err.name}: ${err.message}`));
@@ -118,6 +119,13 @@ describe('the admin dashboard in a browser', () => {
     expect(await message).toMatchObject({ text: 'server restarts in 5 minutes', from: 'admin' });
     await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Message delivered.');
 
+    // Message everyone: the one player online receives it.
+    const everyone = new Promise<{ text: string }>((resolve) => player.on('sys.message', (body) => resolve(body as { text: string })));
+    await page.getByLabel('Message to every player online').fill('maintenance tonight');
+    await page.getByRole('button', { name: 'Send to everyone' }).click();
+    expect(await everyone).toMatchObject({ text: 'maintenance tonight', from: 'admin' });
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'Message sent: 1 delivered, 0 offline.');
+
     // Kick it with a reason: the player's connection closes with that reason.
     const reason = 'cheating in the arena';
     const closed = new Promise<CloseReason>((resolve) => player.onClose(resolve));
@@ -129,6 +137,14 @@ describe('the admin dashboard in a browser', () => {
     expect(why.message).toContain(reason);
     await page.waitForFunction((text) => document.querySelector('#status')?.textContent?.includes(text), `Kicked ${PLAYER}: ${reason}`);
     await screenshot(page, 'kicked.png');
+
+    // Drain the lobby, confirming the page's question: it leaves the cluster and the table.
+    const lobbyId = ids[cluster.all().indexOf(cluster.lobbies[0]!)]!;
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: `Drain ${lobbyId}` }).click();
+    await page.waitForFunction((text) => document.querySelector('#status')?.textContent === text, `${lobbyId} is draining.`);
+    await page.locator(`#servers-body tr[data-server="${lobbyId}"]`).waitFor({ state: 'detached', timeout: 20_000 });
+    await cluster.lobbies[0]!.exited;
     expect(errors).toEqual([]);
   }, 90_000);
 });

@@ -75,6 +75,13 @@ describe('the admin dashboard in a browser', () => {
     page.on('pageerror', (err) => errors.push(`${err.name}: ${err.message}`));
     await page.goto(`${cluster.loginUrl}/admin`);
 
+    // A player is not an administrator: the page says so and stays on its login form.
+    await page.getByLabel('Username', { exact: true }).fill(PLAYER);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForFunction(() => document.querySelector('#status.error')?.textContent?.startsWith('ADMIN_ERR_FORBIDDEN: '));
+    expect(await page.locator('#login-view').isVisible()).toBe(true);
+
     await page.getByLabel('Username', { exact: true }).fill(ADMIN);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();

@@ -86,12 +86,13 @@ byId<HTMLFormElement>('login-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const username = byId<HTMLInputElement>('username').value;
   const password = byId<HTMLInputElement>('password');
+  // A refused login (a 401 too) is said as it is, not as an expired one.
   client.login(username, password.value).then((result) => {
     password.value = '';
     sessionStorage.setItem(TOKEN_KEY, result.token);
     say(`Logged in as ${username}.`);
     showCluster(result.account.username);
-  }, fail);
+  }, (err: unknown) => say(err instanceof Error ? err.message : String(err), true));
 });
 byId('logout').addEventListener('click', () => logout('Logged out.'));
 byId<HTMLFormElement>('broadcast-form').addEventListener('submit', (event) => {

@@ -50,10 +50,7 @@ export class AdminClient {
   /** The admin token, once {@link login} has succeeded (or given to the constructor). */
   token: string | undefined;
 
-  constructor(
-    token?: string,
-    private readonly fetchFn: typeof fetch = (input, init) => fetch(input, init),
-  ) {
+  constructor(token?: string) {
     this.token = token;
   }
 
@@ -100,7 +97,7 @@ export class AdminClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await this.fetchFn(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      res = await fetch(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     } catch (err) {
       throw new AdminRequestError(0, undefined, `the server did not answer: ${String(err)}`);
     }

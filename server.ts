@@ -48,6 +48,7 @@ import type { GameDefinition } from './lobby/define-game.js';
 import { LOBBY_ERRORS } from './lobby/errors.js';
 import { LobbyModule } from './lobby/lobby-module.js';
 import { loadGame } from './lobby/load-game.js';
+import { AdminDashboard } from './services/admin/dashboard/admin-dashboard.js';
 import { registerHealthRoutes } from './services/http/health-routes.js';
 import { registerMetricsRoute } from './services/http/metrics-route.js';
 import { HttpServer } from './services/http/http-server.js';
@@ -386,6 +387,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
           }),
         )
       : undefined;
+  // The admin dashboard's page and script at /admin, beside the admin API.
+  if (admin) life.add(new AdminDashboard({ app: http.app, logger: logger.child({ component: 'admin' }) }));
   // The game's onStart may claim cluster-wide names and load entities: both need the final id.
   if (lobby) life.add({ name: 'game', start: () => lobby.startGame(), stop: async () => undefined });
   life.add(http);

@@ -1,6 +1,7 @@
 /**
  * The metrics the dashboards and alert rules in deploy/ read, and those docs/operations.md
- * documents, against what a real server serves: a standalone main.ts (gate with TCP, WebSocket and
+ * documents, against what a real server serves (and the other way round: every `tessera_*`
+ * metric it serves is documented): a standalone main.ts (gate with TCP, WebSocket and
  * KCP, lobby, services, store and discovery in one process) is started and its `/metrics` scraped.
  * A metric counts as served when the scrape declares it (`# TYPE <name>`): prom-client declares a
  * registered metric before it has samples, so metrics of links and peers a single process never
@@ -47,5 +48,10 @@ describe('a standalone server\'s /metrics', () => {
     const documented = [...documentedMetrics()];
     expect(documented.filter(([name]) => !served.has(name)).map(([name]) => name)).toEqual([]);
     expect(documented.filter(([name, type]) => served.get(name) !== type).map(([name, type]) => `${name}: documented ${type}, served ${served.get(name)}`)).toEqual([]);
+  });
+
+  it('serves no tessera metric docs/operations.md leaves out', () => {
+    const documented = documentedMetrics();
+    expect([...served.keys()].filter((name) => name.startsWith('tessera_') && !documented.has(name))).toEqual([]);
   });
 });

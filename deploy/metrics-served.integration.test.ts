@@ -1,8 +1,8 @@
 /**
  * The metrics the dashboards and alert rules in deploy/ read, and those docs/operations.md
  * documents, against what a real server serves (and the other way round: every `tessera_*`
- * metric it serves is documented): a standalone main.ts (gate with TCP, WebSocket and
- * KCP, lobby, services, store and discovery in one process) is started and its `/metrics` scraped.
+ * metric it serves is documented): a standalone main.ts (gate with TCP, WebSocket and KCP, lobby,
+ * services, store, discovery and tracing in one process) is started and its `/metrics` scraped.
  * A metric counts as served when the scrape declares it (`# TYPE <name>`): prom-client declares a
  * registered metric before it has samples, so metrics of links and peers a single process never
  * opens are checked too.
@@ -26,6 +26,8 @@ beforeAll(async () => {
     '--role', 'standalone', '--http.port', '0', '--rpc.port', '0',
     '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0',
     '--gate.identityKeyPath', join(dir, 'gate.key'), '--store.lmdb.path', join(dir, 'lmdb'),
+    // Tracing registers its metric only when on; without an OTLP URL its spans go nowhere.
+    '--tracing.enabled', 'true',
   ]);
   // The ready line names the health URL; /metrics is served beside it.
   const response = await fetch(new URL('/metrics', server.ready.http));

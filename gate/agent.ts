@@ -13,6 +13,7 @@ import type { Message } from '../engine/protocol/message.js';
 import type { SharedPush } from './shared-push.js';
 import { decode, encode } from '../engine/codec/msgpack-codec.js';
 import type { Logger } from '../engine/log/types.js';
+import type { GateMetrics, TransportCounters } from '../engine/metrics/gate-metrics.js';
 import type { ClientTransport } from './client-transport.js';
 import type { AdmissionTicket } from './connection-admission.js';
 import type { ErrorMapper } from './error-body.js';
@@ -46,6 +47,8 @@ export interface AgentContext {
   forward(agent: Agent, route: string, args: Uint8Array, reply: boolean): Promise<Uint8Array | undefined>;
   /** The connection closed. */
   closed(agent: Agent, reason: CloseReason): void;
+  /** The gate's metrics, when they are on. */
+  metrics?: GateMetrics | undefined;
 }
 
 /** One client connection. */
@@ -60,6 +63,9 @@ export class Agent {
   private readonly limiter: RateLimiter;
   private pending = 0;
   private readonly authDeadline: number;
+  // This connection's transport's counters, when metrics are on.
+  private readonly io: TransportCounters | undefined;
+  private handshook = false;
   // Set once a sys.auth succeeded: the deadline is met for good, whatever becomes of the session.
   private hasAuthenticated = false;
 
@@ -75,14 +81,19 @@ export class Agent {
   ) {
     this.limiter = new RateLimiter(context.rate.perSecond, context.rate.burst, context.now());
     this.authDeadline = ticket.acceptedAt + context.authTimeoutMs;
+    this.io = context.metrics?.transport(transport.kind);
+    context.metrics?.opened(transport.kind);
     this.protocol = new GateProtocol(context.protocol, ticket.acceptedAt, (bytes) => this.write(bytes), {
       onOpen: (hello) => {
         context.logger.debug('gate: connection open', { remote: transport.remote, transport: transport.kind, sdk: hello.sdk });
+        this.handshook = true;
+        context.metrics?.handshook(transport.kind);
         // Heartbeat deadlines replace the handshake deadline, and may come sooner.
         context.scheduleTimer(this);
       },
       onMessage: (message) => this.receive(message),
       onClose: (reason) => {
+        context.metrics?.closed(transport.kind, this.handshook, reason);
         transport.close();
         context.closed(this, reason);
       },
@@ -91,6 +102,7 @@ export class Agent {
 
   /** Bytes from the transport. */
   input(bytes: Uint8Array): void {
+    if (this.io) this.io.bytesReceived.value += bytes.length;
     try {
       this.protocol.input(bytes, this.context.now());
     } catch (err) {
@@ -127,6 +139,7 @@ export class Agent {
   /** Sends a push shared with other connections: its message is encoded once for all of them (shared-push.ts). */
   pushShared(push: SharedPush): void {
     if (!this.protocol.isOpen) return;
+    if (this.io) this.io.messagesSent.value++;
     this.protocol.sendEncoded(push.bytesFor(this.protocol.encoding!));
     this.context.scheduleFlush(this);
   }
@@ -136,8 +149,14 @@ export class Agent {
     this.protocol.kick(error.wireCode, error.code, error.clientMessage, error.detail);
   }
 
+  /** Requests waiting for their replies. */
+  get pendingRequests(): number {
+    return this.pending;
+  }
+
   private receive(message: Message): void {
     const { context } = this;
+    if (this.io) this.io.messagesReceived.value++;
     if (!this.limiter.take(context.now())) {
       this.kick(new GateError('GATE_ERR_RATE_LIMIT', `more than ${context.rate.perSecond} messages/s`));
       return;
@@ -146,7 +165,9 @@ export class Agent {
     const reply = message.kind === MESSAGE_KIND.REQUEST;
     const id = reply ? message.id : 0;
     const refuse = (code: GateErrorCode, detail: string): void => {
-      if (reply) this.fail(id, new GateError(code, detail), message.route);
+      if (!reply) return;
+      context.metrics?.answered(message.route, false, 0);
+      this.fail(id, new GateError(code, detail), message.route);
     };
     if (message.route === SYSTEM_ROUTE.AUTH) {
       if (!reply) return;
@@ -189,13 +210,17 @@ export class Agent {
 
   private track(id: number, result: Promise<Uint8Array>, route: string): void {
     this.pending++;
+    const metrics = this.context.metrics;
+    const started = metrics ? performance.now() : 0;
     result.then(
       (payload) => {
         this.pending--;
+        metrics?.answered(route, true, (performance.now() - started) / 1000);
         if (this.protocol.isOpen) this.respond(id, payload, route);
       },
       (err: unknown) => {
         this.pending--;
+        metrics?.answered(route, false, (performance.now() - started) / 1000);
         this.fail(id, err, route);
       },
     );
@@ -223,11 +248,13 @@ export class Agent {
   }
 
   private send(message: Message): void {
+    if (this.io) this.io.messagesSent.value++;
     this.protocol.send(message);
     this.context.scheduleFlush(this);
   }
 
   private write(bytes: Uint8Array): void {
+    if (this.io) this.io.bytesSent.value += bytes.length;
     this.transport.write(bytes);
     if (this.transport.bufferedBytes > this.context.maxBufferedBytes && this.protocol.isOpen) {
       this.kick(new GateError('GATE_ERR_SLOW_CONSUMER', `${this.transport.bufferedBytes} bytes unsent`));

@@ -9,6 +9,10 @@ import { createSelector } from '../engine/cluster/select.js';
 import type { Config } from '../engine/config/index.js';
 import type { CatalogueEntry } from '../engine/errors/coded-error.js';
 import type { Logger } from '../engine/log/types.js';
+import { GateMetrics } from '../engine/metrics/gate-metrics.js';
+import { KcpMetrics } from '../engine/metrics/kcp-metrics.js';
+import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
+import type { Registry } from 'prom-client';
 import { createCompression } from '../engine/protocol/compression-zlib.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import type { Clock } from '../engine/timer/clock.js';
@@ -51,6 +55,8 @@ export interface GateDeps {
    * so that a session resumes on any gate; default: random bytes (one gate alone, standalone).
    */
   clusterSecret?: Uint8Array;
+  /** Where the gate's and KCP's metrics go (the server's registry) and how many route labels they keep; left out, nothing is counted. */
+  metrics?: { registry: Registry; maxRoutes: number };
 }
 
 /**
@@ -67,7 +73,13 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
       new WsAcceptor({ host: config.host, port: config.wsPort, path: config.wsPath, maxMessageBytes: config.maxPacketBytes + 4, handshakeTimeoutMs: config.handshakeTimeoutMs, timers, logger }),
     );
   }
-  if (config.kcpPort >= 0) acceptors.push(new KcpAcceptor({ host: config.host, port: config.kcpPort, clock, timers, logger: logger.child({ component: 'kcp' }), maxSessions: maxConnections }));
+  const kcp = config.kcpPort >= 0 ? new KcpAcceptor({ host: config.host, port: config.kcpPort, clock, timers, logger: logger.child({ component: 'kcp' }), maxSessions: maxConnections }) : undefined;
+  if (kcp) acceptors.push(kcp);
+  let metrics: GateMetrics | undefined;
+  if (deps.metrics) {
+    metrics = new GateMetrics(deps.metrics.registry, { maxRoutes: deps.metrics.maxRoutes, routes: [SYSTEM_ROUTE.AUTH, SYSTEM_ROUTE.ROUTES, ...config.routes] });
+    if (kcp) new KcpMetrics(deps.metrics.registry).watch(() => kcp.kcpServer);
+  }
   let index: OnlineIndex;
   if (deps.index) {
     index = deps.index;
@@ -114,5 +126,6 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
     timers,
     logger,
     publicHost: config.publicHost,
+    metrics,
   });
 }

@@ -9,6 +9,7 @@ import type { Discovery } from '../engine/cluster/discovery.js';
 import type { CatalogueEntry } from '../engine/errors/coded-error.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
+import type { GateMetrics } from '../engine/metrics/gate-metrics.js';
 import { PROTOCOL_VERSION, type ProtocolLimits } from '../engine/protocol/constants.js';
 import { encodeServerHello } from '../engine/protocol/hello.js';
 import type { Compression } from '../engine/protocol/compression.js';
@@ -70,6 +71,8 @@ export interface GateOptions {
   logger: Logger;
   /** The host clients are told to connect to, when it differs from the listening interface. */
   publicHost?: string | undefined;
+  /** Where the gate counts what it does; undefined when metrics are off. */
+  metrics?: GateMetrics | undefined;
 }
 
 /** One gate. */
@@ -90,7 +93,7 @@ export class Gate implements Module {
   constructor(private readonly options: GateOptions) {
     const { clock, timers, logger } = options;
     this.rules = new RouteRules(options.rules);
-    this.sessions = new SessionManager({ ...options.sessions, timers, logger });
+    this.sessions = new SessionManager({ ...options.sessions, timers, logger, metrics: options.metrics });
     this.admission = new ConnectionAdmission({
       maxConnections: options.maxConnections,
       maxPending: options.maxPendingConnections,
@@ -142,7 +145,9 @@ export class Gate implements Module {
         if (reason.code !== 0 && !reason.byPeer) logger.info('gate: connection kicked', { remote: agent.transport.remote, code: reason.name, reason: reason.message });
         this.sessions.agentClosed(agent, reason);
       },
+      metrics: options.metrics,
     };
+    options.metrics?.watch({ sessions: () => this.sessions.count, pendingRequests: () => this.pendingRequests() });
   }
 
   /** Open connections, a WebSocket's before its upgrade too. */
@@ -153,6 +158,13 @@ export class Gate implements Module {
   /** Connections that have not authenticated yet. */
   get pendingCount(): number {
     return this.admission.pendingConnections;
+  }
+
+  /** Client requests waiting for their replies, across connections; walks them all, so for scrapes. */
+  private pendingRequests(): number {
+    let pending = 0;
+    for (const agent of this.agents) pending += agent.pendingRequests;
+    return pending;
   }
 
   /** What the gate publishes in discovery: client endpoints by transport and the identity key. */
@@ -185,7 +197,11 @@ export class Gate implements Module {
     this.accepting = true;
     for (const acceptor of this.options.acceptors) {
       await acceptor.listen({
-        admit: (remote) => (this.accepting ? this.admission.admit(remote) : this.admission.refuseShuttingDown(remote)),
+        admit: (remote) => {
+          const admitted = this.accepting ? this.admission.admit(remote) : this.admission.refuseShuttingDown(remote);
+          if (admitted instanceof GateError) this.options.metrics?.refused(acceptor.kind, admitted.code);
+          return admitted;
+        },
         accept: (transport, ticket) => {
           const agent = new Agent(this.context, transport, ticket, this.toErrorBody);
           if (!this.accepting) {

@@ -13,6 +13,7 @@ import type { Logger } from '../engine/log/types.js';
 import type { KcpSession } from '../engine/net/kcp/kcp-session.js';
 import { KcpError } from '../engine/net/kcp/errors.js';
 import { KCP_PRESETS } from '../engine/net/kcp/kcp-options.js';
+import type { KcpServer } from '../engine/net/kcp/kcp-server.js';
 import { listenKcp, type UdpKcpServer } from '../engine/net/kcp/udp-kcp.js';
 import type { Clock } from '../engine/timer/clock.js';
 import type { TimerService } from '../engine/timer/timer-service.js';
@@ -77,6 +78,11 @@ export class KcpAcceptor implements Acceptor {
 
   get endpoint(): string {
     return this.server?.address ?? `${this.options.host}:${this.options.port}`;
+  }
+
+  /** The KCP server while listening, for its counters (metrics). */
+  get kcpServer(): KcpServer | undefined {
+    return this.server?.server;
   }
 
   async listen(hooks: AcceptorHooks): Promise<void> {

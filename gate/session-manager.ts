@@ -56,6 +56,8 @@ export interface SessionManagerOptions {
   resumeTokens: ResumeTokens;
   /** Deadline of a call to a lobby. */
   lobbyTimeoutMs: number;
+  /** Counts pushes and their recipients, when metrics are on. */
+  metrics?: { pushed(recipients: number): void } | undefined;
 }
 
 /** What a forwarded notify answers: nothing, settled once for all of them. */
@@ -208,6 +210,7 @@ export class SessionManager implements GateSessions {
   /** From a lobby: sends `body` on `route` to each listed session here. */
   async push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void> {
     this.pushes++;
+    this.options.metrics?.pushed(sessionIds.length);
     // Encoded (and compressed) once for all the listed sessions, not once each.
     const shared = new SharedPush(route, body);
     for (const id of sessionIds) {
@@ -257,6 +260,7 @@ export class SessionManager implements GateSessions {
       this.options.logger.warn('gate: pushEach refused: one body per session expected', { route });
       return;
     }
+    this.options.metrics?.pushed(sessionIds.length);
     for (let i = 0; i < sessionIds.length; i++) {
       try {
         this.sessions.get(sessionIds[i]!)?.agent?.push(route, bodies[i]!);

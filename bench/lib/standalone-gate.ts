@@ -42,8 +42,9 @@ export interface StandaloneGate {
  * Starts the server in a fresh temporary folder, with limits that let a thousand clients on
  * loopback connect at once and idle connections stay unauthenticated until measured.
  * @param nodeArgs options for Node itself (e.g. `--inspect`, `--cpu-prof`).
+ * @param args more settings for the server, e.g. `['--metrics.enabled', 'false']`.
  */
-export async function startStandaloneGate(nodeArgs: string[] = []): Promise<StandaloneGate> {
+export async function startStandaloneGate(nodeArgs: string[] = [], args: string[] = []): Promise<StandaloneGate> {
   const dir = await mkdtemp(join(tmpdir(), 'gate-bench-'));
   const key = await SigningKey.generate();
   await writeFile(join(dir, 'login.key'), await key.exportPrivatePem());
@@ -67,6 +68,7 @@ export async function startStandaloneGate(nodeArgs: string[] = []): Promise<Stan
         '--config', join(dir, 'config.jsonc'), '--http.port', '0', '--rpc.port', '0',
         '--gate.tcpPort', '0', '--gate.wsPort', '0', '--gate.kcpPort', '0', '--gate.identityKeyPath', join(dir, 'gate.key'),
         '--store.lmdb.path', join(dir, 'lmdb'), '--login.privateKeyPath', join(dir, 'login.key'),
+        ...args,
       ],
       nodeArgs,
     );

@@ -258,6 +258,21 @@ describe('KcpServer and KcpClient', () => {
     expect(reason).toBe(CLOSE_REASON.DEAD_LINK);
   });
 
+  it("reports resends of live and ended sessions, and each live session's smoothed RTT", async () => {
+    const net = network({ kcp: { ...KCP_PRESETS.fast, deadLink: 3 }, liveness: { idleTimeoutMs: 60_000 } });
+    await connected(net, '10.0.0.10:1');
+    net.sessions[0]!.send(encode('hello'));
+    net.run(200);
+    const live = net.server.transmission();
+    expect(live.srttMs).toHaveLength(1);
+    expect(live.srttMs[0]).toBeGreaterThan(0);
+    net.sessions[0]!.send(encode('into the void'));
+    net.run(5_000, (_, toServer) => !toServer);
+    const ended = net.server.transmission();
+    expect(ended.srttMs).toHaveLength(0);
+    expect(ended.timeoutResends).toBeGreaterThan(live.timeoutResends);
+  });
+
   it('tells a client the server is full', async () => {
     const net = network({ maxSessions: 1 });
     await connected(net, '10.0.0.10:1');

@@ -68,6 +68,16 @@ export interface KcpServerStats {
   wrongAddress: number;
 }
 
+/** Resends and round-trip times of a server's sessions. */
+export interface KcpTransmission {
+  /** Segments sent again after their RTO ran out, by every session, ended ones included. */
+  timeoutResends: number;
+  /** Segments sent again after later segments were acked, likewise. */
+  fastResends: number;
+  /** The smoothed RTT of each live session, in ms (0 before its first sample). */
+  srttMs: number[];
+}
+
 const NONCE_KEY = (address: string, nonce: Uint8Array): string => `${address}/${Buffer.from(nonce).toString('hex')}`;
 
 /** Many KCP sessions behind one datagram socket. */
@@ -81,6 +91,8 @@ export class KcpServer {
   private readonly maxSessions: number;
   private readonly counters = { accepted: 0, cookiesSent: 0, badCookies: 0, full: 0, refused: 0, malformed: 0, unknownConv: 0, wrongAddress: 0 };
   private dropsLogged = 0;
+  // Resends of the sessions already gone, so that the totals never go back.
+  private readonly endedResends = { timeout: 0, fast: 0 };
   // Sessions to flush at the end of this turn, and whether that end is already asked for.
   private readonly due = new Set<KcpSession>();
   private turnEnding = false;
@@ -99,6 +111,20 @@ export class KcpServer {
   /** Counters for metrics. */
   stats(): KcpServerStats {
     return { sessions: this.sessions.size, ...this.counters };
+  }
+
+  /** Resends and round-trip times for metrics; walks every session, so it is for scrapes, not hot paths. */
+  transmission(): KcpTransmission {
+    let timeoutResends = this.endedResends.timeout;
+    let fastResends = this.endedResends.fast;
+    const srttMs: number[] = [];
+    for (const session of this.sessions.values()) {
+      const stats = session.stats();
+      timeoutResends += stats.timeoutResends;
+      fastResends += stats.fastResends;
+      srttMs.push(stats.srttMs);
+    }
+    return { timeoutResends, fastResends, srttMs };
   }
 
   /** Takes one datagram from `address`. Never throws for what a peer sends. */
@@ -225,6 +251,9 @@ export class KcpServer {
   }
 
   private forget(session: KcpSession, key: string): void {
+    const { timeoutResends, fastResends } = session.stats();
+    this.endedResends.timeout += timeoutResends;
+    this.endedResends.fast += fastResends;
     this.sessions.delete(session.conv);
     this.acceptedNonce.delete(key);
     const timer = this.timerOf.get(session);

@@ -22,6 +22,10 @@ import { Watchdog } from './engine/lifecycle/watchdog.js';
 import { createLogger, type RootLogger } from './engine/log/create-logger.js';
 import { loggerOptionsFromConfig } from './engine/log/logger-from-config.js';
 import { Metrics } from './engine/metrics/metrics.js';
+import { registerDiscoveryMetrics } from './engine/metrics/discovery-metrics.js';
+import { LobbyMetrics } from './engine/metrics/lobby-metrics.js';
+import { RpcMetrics } from './engine/metrics/rpc-metrics.js';
+import { StoreMetrics } from './engine/metrics/store-metrics.js';
 import { MATCHMAKER_META_KEY, MATCHMAKER_META_ON } from './engine/matchmaking/matchmaker-contract.js';
 import { StoreModule } from './engine/persist/store-module.js';
 import { ClusterMember } from './engine/rpc/cluster-member.js';
@@ -172,8 +176,10 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const timers = createTimerService({ clock, logger: logger.child({ component: 'timers' }) });
   life.add({ name: 'timers', start: async () => undefined, stop: async () => timers.stop() });
   // Gates hold connections only; every other role persists.
-  const store = hostsGate && !standalone ? undefined : life.add(new StoreModule(config.store, { clock, logger, indexes: hostsLogin ? ACCOUNT_INDEXES : [] }));
+  const store = hostsGate && !standalone ? undefined : life.add(new StoreModule(config.store, { clock, logger, indexes: hostsLogin ? ACCOUNT_INDEXES : [], ...(metrics ? { metrics: new StoreMetrics(metrics.registry) } : {}) }));
   const discovery = life.add(createDiscovery(config, clock, logger.child({ component: 'discovery' })));
+  if (metrics) registerDiscoveryMetrics(metrics.registry, discovery);
+  const rpcMetrics = metrics && new RpcMetrics(metrics.registry, { maxScopes: config.metrics.maxRoutes });
   const rpc = life.add(
     new RpcNode({
       ...rpcOptionsFromConfig(config.rpc, config.server.host),
@@ -184,8 +190,10 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       timers,
       logger: logger.child({ component: 'rpc' }),
       trace: traceContextOf(logger),
+      ...(rpcMetrics ? { metrics: rpcMetrics } : {}),
     }),
   );
+  rpcMetrics?.watch(() => rpc.stats());
   // Which gate holds each account. A gate's is in Redis when gates share it; every other role reads
   // the gates' one there when the hub is in Redis (a matchmaker of a cluster always does); in one
   // process the gate, the lobby and the matchmaker share the one in memory.
@@ -205,6 +213,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   // In one process the gate and the login service look for a server of the standalone type.
   const peerType = (type: string): string => (standalone ? 'standalone' : type);
 
+  const lobbyMetrics = metrics && hostsLobby ? new LobbyMetrics(metrics.registry, { maxSpaceTypes: config.metrics.maxRoutes }) : undefined;
   const lobby =
     hostsLobby && game
       ? life.add(
@@ -232,6 +241,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             // The game starts after the registration below, under the server's final id.
             deferGameStart: true,
             messaging: { push, groups },
+            ...(lobbyMetrics ? { metrics: lobbyMetrics } : {}),
             sessions: {
               maxQueuedPerSession: config.lobby.maxQueuedPerSession,
               maxUnauthenticatedInFlight: config.lobby.maxUnauthenticatedInFlight,
@@ -242,6 +252,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
           }),
         )
       : undefined;
+  if (lobby) lobbyMetrics?.watch(() => lobby.stats());
   const login = hostsLogin
     ? life.add(
         new DeferredModule(

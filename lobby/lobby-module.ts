@@ -21,6 +21,7 @@ import { MemoryGroups } from '../engine/hub/memory-groups.js';
 import { MemoryOnlineIndex } from '../engine/hub/online-index.js';
 import type { Module } from '../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../engine/log/types.js';
+import type { LobbyMetrics, LobbyStats } from '../engine/metrics/lobby-metrics.js';
 import type { Store } from '../engine/persist/store.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE } from '../engine/session/session-contract.js';
@@ -113,7 +114,12 @@ export interface LobbyModuleOptions {
    * subscriptions end when the game stops. Default: a hub of this lobby's own, in memory.
    */
   hub?: PubSub;
+  /** Observes the tick loops of the lobby's world and spaces, by space type (engine/metrics/lobby-metrics.ts). */
+  metrics?: Pick<LobbyMetrics, 'tickObserver'>;
 }
+
+/** The `space` the metrics know the lobby's own world by. */
+const LOBBY_WORLD = 'lobby';
 
 /** What RPC sees of a draining lobby's world: no entity to call. */
 const NO_ENTITIES = { find: () => undefined };
@@ -131,6 +137,7 @@ export class LobbyModule implements Module {
   private hub: ScopedPubSub | undefined;
   private globals: GlobalEntities | undefined;
   private migration: EntityMigration | undefined;
+  private persistence: EntityPersistence | undefined;
   private services: Service[] = [];
   private gameStarted = false;
 
@@ -167,6 +174,18 @@ export class LobbyModule implements Module {
   /** The avatar of account `uid`, while its session is bound here (the test kit's `player(client)`). */
   avatarOf(uid: string): PlayerEntity | undefined {
     return this.host?.avatarOf(uid);
+  }
+
+  /** The lobby's counts for metrics (zeros before start). */
+  stats(): LobbyStats {
+    return {
+      sessions: this.sessionCount,
+      entities: this.entityCount,
+      spaces: this.spaceHost?.hosted ?? 0,
+      saveQueue: this.saveQueue,
+      saves: this.persistence?.stats() ?? { saved: 0, failed: 0, conflicts: 0, lost: 0 },
+      gateLink: this.host?.gateLinkStats() ?? { pushes: 0, kicks: 0, failures: 0 },
+    };
   }
 
   async start(): Promise<void> {
@@ -216,6 +235,7 @@ export class LobbyModule implements Module {
       createSync: this.options.createSpaceSync ?? createSpaceSync(registry),
       names: directory,
       ...(this.options.maxSpaces === undefined ? {} : { maxSpaces: this.options.maxSpaces }),
+      ...(this.options.metrics ? { ticks: (type: string) => this.options.metrics!.tickObserver(type) } : {}),
     });
     const host: SessionHost = new SessionHost({
       rpc,
@@ -288,7 +308,7 @@ export class LobbyModule implements Module {
     rpc.serve(MIGRATION_SERVICE, migration, MIGRATION_METHODS);
     rpc.targets.setEntities(worlds);
     rpc.targets.setForwards(records);
-    this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt) });
+    this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt), ...(this.options.metrics ? { onStep: this.options.metrics.tickObserver(LOBBY_WORLD) } : {}) });
     this.globals = new GlobalEntities({ globals: game.globals ?? {}, discovery: this.options.discovery, names, persistence, world: worlds, serverId: () => rpc.serverId, clock, logger, ...(this.options.globalCheckMs === undefined ? {} : { checkIntervalMs: this.options.globalCheckMs }) });
     this.worlds = worlds;
     this.spaceHost = spaces;
@@ -297,6 +317,7 @@ export class LobbyModule implements Module {
     this.context = context;
     this.hub = hub;
     this.migration = migration;
+    this.persistence = persistence;
     await host.start();
     if (!this.options.deferGameStart) await this.startGame();
     this.unsubscribe = this.options.discovery.subscribe((event) => {

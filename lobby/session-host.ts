@@ -23,7 +23,7 @@ import { AvatarStore } from './avatar-store.js';
 import { ClientDispatch } from './client-dispatch.js';
 import { ClientRoutes } from './client-routes.js';
 import { LobbyError } from './errors.js';
-import { GateLink, type GateNotifier } from './gate-link.js';
+import { GateLink, type GateLinkStats, type GateNotifier } from './gate-link.js';
 import { CLIENT_ARGS_LIMITS, DEFAULT_AVATAR_TYPE, lobbySettings, type LobbySettings } from './lobby-defaults.js';
 import { PlayerEntity, type SessionDirectory } from './player-entity.js';
 import { RemoteSession } from './remote-session.js';
@@ -63,6 +63,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   private readonly dispatch: ClientDispatch;
   private readonly avatars: AvatarStore;
   private readonly binder: SessionBinder;
+  private readonly gateLink: GateLink;
   private draining: Promise<void> | undefined;
   private flushTimer: ClockTimer | undefined;
   private readonly resumedListeners = new Set<(avatar: PlayerEntity, sessionId: string) => void>();
@@ -77,6 +78,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     const { cls, order } = options.registry.lookup(avatarType);
     if (!(cls.prototype instanceof PlayerEntity)) throw new Error(`SessionHost: ${avatarType} does not extend PlayerEntity`);
     const codec = new MsgpackCodec();
+    this.gateLink = new GateLink(options.rpc, options.logger, codec);
     this.routes = new ClientRoutes(new Set(order.map((c) => c.name)), this.settings.maxRouteLength);
     this.dispatch = new ClientDispatch({
       routes: this.routes,
@@ -97,7 +99,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     });
     this.binder = new SessionBinder({
       avatars: this.avatars,
-      link: new GateLink(options.rpc, options.logger, codec),
+      link: this.gateLink,
       directory: this,
       clock: options.clock,
       logger: options.logger,
@@ -119,6 +121,11 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   /** Sessions bound here, for load reports. */
   get sessionCount(): number {
     return this.binder.size;
+  }
+
+  /** What the lobby sent its gates (pushes, kicks) and what it could not, for metrics. */
+  gateLinkStats(): GateLinkStats {
+    return this.gateLink.stats();
   }
 
   /** Entities alive in the lobby's worlds, for load reports. */

@@ -13,6 +13,7 @@ import type { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { createEntityIds } from '../engine/ecs/entity-ids.js';
 import type { Entity } from '../engine/ecs/entity.js';
 import type { EntityRegistry } from '../engine/ecs/entity-registry.js';
+import type { TickObserver } from '../engine/ecs/tick-loop.js';
 import { World } from '../engine/ecs/world.js';
 import type { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Logger } from '../engine/log/types.js';
@@ -86,6 +87,8 @@ export interface SpaceHostOptions {
    * made, further ones only within it.
    */
   maxSpaces?: number;
+  /** The observer of the steps of the spaces of type `type` (metrics). */
+  ticks?: (type: string) => TickObserver;
 }
 
 /** Spaces one lobby hosts at most unless told otherwise (`lobby.maxSpaces`). */
@@ -358,6 +361,7 @@ export class SpaceHost {
       data,
       restored,
       tickHz,
+      ...(this.options.ticks ? { onStep: this.options.ticks(type) } : {}),
       clock,
       logger,
       interest: definition.interest ? new SpaceInterest(definition.interest, logger) : undefined,

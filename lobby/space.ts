@@ -11,7 +11,7 @@
 import type { Entity, EntityClass } from '../engine/ecs/entity.js';
 import type { SpawnOptions, World } from '../engine/ecs/world.js';
 import type { WorldSpace } from '../engine/ecs/world-space.js';
-import { TickLoop } from '../engine/ecs/tick-loop.js';
+import { TickLoop, type TickObserver } from '../engine/ecs/tick-loop.js';
 import type { Logger } from '../engine/log/types.js';
 import type { Clock, ClockTimer } from '../engine/timer/clock.js';
 import { DEFAULT_EMPTY_GRACE_MS, type SpaceDefinition } from './define-space.js';
@@ -38,6 +38,8 @@ export interface SpaceParts {
   restored: boolean;
   /** Steps per second of its world. */
   tickHz: number;
+  /** Told of each step of its world (metrics). */
+  onStep?: TickObserver;
   clock: Clock;
   logger: Logger;
   /** Makes the space's world, given the space it belongs to. */
@@ -85,7 +87,7 @@ export class Space implements WorldSpace {
     this.logger = parts.logger;
     this.interest = parts.interest;
     this.world = parts.world(this);
-    this.loop = new TickLoop({ clock: parts.clock, logger: parts.logger, hz: parts.tickHz, step: (dt) => this.step(dt) });
+    this.loop = new TickLoop({ clock: parts.clock, logger: parts.logger, hz: parts.tickHz, step: (dt) => this.step(dt), ...(parts.onStep ? { onStep: parts.onStep } : {}) });
   }
 
   /** The server id of the lobby hosting it. */

@@ -160,6 +160,18 @@ export function describeDiscoveryContract(label: string, openCluster: () => Prom
       expect(after[1]).toEqual({ type: 'added', server: B });
     });
 
+    it('says whether it holds its lease and counts the renewals', async () => {
+      const c = await cluster();
+      const a = await c.member({ shortLease: true });
+      expect(a.stats()).toEqual({ registered: false, leaseRenewals: 0, leaseLosses: 0 });
+      await a.register(registration());
+      expect(a.stats().registered).toBe(true);
+      // Renewed every third of the lease.
+      await c.eventually(() => a.stats().leaseRenewals >= 2, c.shortLeaseMs, 'two lease renewals');
+      await a.stop();
+      expect(a.stats()).toMatchObject({ registered: false, leaseLosses: 0 });
+    });
+
     it('removes a crashed member once its lease expires, not before', async () => {
       const c = await cluster();
       const [o, a] = await Promise.all([c.member(), c.member({ shortLease: true })]);

@@ -59,6 +59,16 @@ export interface Registration {
   meta?: Record<string, string>;
 }
 
+/** What a member did with its lease, for metrics. */
+export interface DiscoveryStats {
+  /** Whether this server holds its lease now: registered, not lost, not stopped. */
+  registered: boolean;
+  /** Lease renewals that succeeded since start. */
+  leaseRenewals: number;
+  /** Times the lease was lost (the server registered again after each) since start. */
+  leaseLosses: number;
+}
+
 /** A change seen by a member. */
 export type DiscoveryEvent =
   | { type: 'added'; server: ServerInfo }
@@ -122,4 +132,6 @@ export interface Discovery extends Module {
   releaseName(name: string): Promise<void>;
   /** The mailbox a name points at, from the local cache. */
   resolveName(name: string): Mailbox | undefined;
+  /** What this member did with its lease so far. */
+  stats(): DiscoveryStats;
 }

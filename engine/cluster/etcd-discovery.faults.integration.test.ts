@@ -129,12 +129,14 @@ describe('EtcdDiscovery when etcd stops and comes back', () => {
 
     await etcd.halt();
     await eventually(() => has(own, 'self-lost'), TTL_SECONDS * 1000, 'self-lost');
+    expect(a.stats()).toMatchObject({ registered: false, leaseLosses: 1 });
     // b cannot reach etcd either, and keeps its last view rather than dropping everybody.
     expect(b.server(A.id)).toEqual(A);
 
     await etcd.restart();
     await eventually(() => has(own, 'self-registered'), 5_000, 'self-registered');
     expect(own.filter((e) => e.type.startsWith('self-'))).toEqual([{ type: 'self-lost' }, { type: 'self-registered', server: A }]);
+    expect(a.stats()).toMatchObject({ registered: true, leaseLosses: 1 });
     await eventually(() => b.server(A.id) !== undefined, 1_000, 'b sees a again');
     expect(b.server(A.id)).toEqual(A);
 

@@ -16,7 +16,7 @@ import type { Logger } from '../log/types.js';
 import type { Clock, ClockTimer } from '../timer/clock.js';
 import { backoffDelay } from '../timer/backoff.js';
 import { CoalescedWrite } from './coalesced-write.js';
-import type { Discovery, DiscoveryEvent, LoadReport, Mailbox, Registration, ServerInfo } from './discovery.js';
+import type { Discovery, DiscoveryEvent, DiscoveryStats, LoadReport, Mailbox, Registration, ServerInfo } from './discovery.js';
 import { DiscoveryError } from './errors.js';
 import { claimAgain, claimKey, claimReadableId, deleteKey, rewriteKey } from './etcd-claims.js';
 import { createEtcdClient, unavailable } from './etcd-client.js';
@@ -48,6 +48,7 @@ export class EtcdDiscovery implements Discovery {
   private registering = false;
   /** True from a lost lease until this server is registered again. */
   private lost = false;
+  private leaseLosses = 0;
   /** Earlier leases of this server whose keys may be taken over when registering again. */
   private oldLeases: string[] = [];
   private recoveryTimer: ClockTimer | undefined;
@@ -69,6 +70,10 @@ export class EtcdDiscovery implements Discovery {
 
   get self(): ServerInfo | undefined {
     return this.me;
+  }
+
+  stats(): DiscoveryStats {
+    return { registered: this.state === 'started' && this.me !== undefined && !this.lost, leaseRenewals: this.keeper?.renewals ?? 0, leaseLosses: this.leaseLosses };
   }
 
   /** Connects (lazily: an unreachable etcd does not fail the start) and starts following the cluster. */
@@ -274,6 +279,7 @@ export class EtcdDiscovery implements Discovery {
   private onLeaseLost(loss: LeaseLoss): void {
     if (this.state !== 'started' || !this.me || this.lost) return;
     this.lost = true;
+    this.leaseLosses++;
     this.oldLeases.push(loss.leaseId);
     this.logger.warn('discovery lease lost; registering again', { serverId: this.me.id, ...loss, leaseTtlSeconds: this.options.leaseTtlSeconds });
     this.listeners.emit({ type: 'self-lost' });

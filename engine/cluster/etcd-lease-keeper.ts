@@ -45,8 +45,14 @@ export class EtcdLeaseKeeper {
   private renewing = false;
   private failing = false;
   private closed = false;
+  private renewalCount = 0;
 
   constructor(private readonly options: EtcdLeaseKeeperOptions) {}
+
+  /** Keep-alives that succeeded, over every lease this keeper kept. */
+  get renewals(): number {
+    return this.renewalCount;
+  }
 
   /** The id of the lease being kept alive, or `undefined` when there is none (never granted, lost or halted). */
   get id(): string | undefined {
@@ -132,6 +138,7 @@ export class EtcdLeaseKeeper {
       if (!(ttl > 0)) return this.lose('etcd reports the lease gone');
       if (this.failing) logger.info('etcd keep-alive recovered', { leaseId: this.leaseId });
       this.failing = false;
+      this.renewalCount++;
       this.renewed(sentAt, ttl);
     } catch (err) {
       if (lease !== this.lease) return;

@@ -160,6 +160,7 @@ describe('MemoryDiscovery', () => {
     cluster.expireServer('lobby-x');
     await b.register({ ...registration, id: 'lobby-x', address: '10.0.0.9:7000' });
     clock.advance(1_000);
+    expect(a.stats()).toMatchObject({ registered: false, leaseLosses: 1 });
     const err = await a.claimName('n', { serverId: 'lobby-x', entityId: 'e' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiscoveryError);
     expect((err as DiscoveryError).code).toBe('DISCOVERY_ERR_UNAVAILABLE');
@@ -168,6 +169,7 @@ describe('MemoryDiscovery', () => {
     clock.advance(1_000);
     expect(a.server('lobby-x')).toEqual(A);
     expect(await a.claimName('n', { serverId: 'lobby-x', entityId: 'e' })).toBe(true);
+    expect(a.stats()).toMatchObject({ registered: true, leaseLosses: 1 });
   });
 
   it('checks its options', () => {

@@ -13,7 +13,7 @@
  */
 import type { Logger } from '../log/types.js';
 import type { Clock, ClockTimer } from '../timer/clock.js';
-import type { Discovery, DiscoveryEvent, LoadReport, Mailbox, Registration, ServerInfo } from './discovery.js';
+import type { Discovery, DiscoveryEvent, DiscoveryStats, LoadReport, Mailbox, Registration, ServerInfo } from './discovery.js';
 import { DiscoveryError } from './errors.js';
 import { DiscoveryListeners } from './listeners.js';
 import type { MemoryCluster } from './memory-cluster.js';
@@ -61,6 +61,7 @@ export class MemoryDiscovery implements Discovery {
   private lease = 0;
   /** True from a lost lease until this server is registered again. */
   private lost = false;
+  private readonly counters = { leaseRenewals: 0, leaseLosses: 0 };
   private renewTimer: ClockTimer | undefined;
   private unwatch: (() => void) | undefined;
   private readonly held = new Map<string, Mailbox>();
@@ -80,6 +81,10 @@ export class MemoryDiscovery implements Discovery {
 
   get self(): ServerInfo | undefined {
     return this.me;
+  }
+
+  stats(): DiscoveryStats {
+    return { registered: this.state === 'started' && this.me !== undefined && !this.lost, ...this.counters };
   }
 
   /** Starts following the cluster's changes; the servers already there come as `added` events. */
@@ -217,13 +222,15 @@ export class MemoryDiscovery implements Discovery {
   private renew(): void {
     this.renewTimer = undefined;
     if (this.state !== 'started') return;
-    if (!this.lost && !this.cluster.keepAlive(this.lease)) this.onLeaseLost();
-    else if (this.lost) this.registerAgain();
+    if (this.lost) this.registerAgain();
+    else if (this.cluster.keepAlive(this.lease)) this.counters.leaseRenewals++;
+    else this.onLeaseLost();
     this.scheduleRenewal();
   }
 
   private onLeaseLost(): void {
     this.lost = true;
+    this.counters.leaseLosses++;
     this.logger.warn('discovery lease lost; registering again', { serverId: this.me!.id });
     this.queue({ type: 'self-lost' });
     this.registerAgain();

@@ -227,6 +227,8 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       await s.close();
       await expect(persistence.flushDirty()).rejects.toThrow(/STORE_ERR_CLOSED/);
       expect(avatars.every((a) => world.isDirty(a))).toBe(true);
+      // None could be claimed: each counts as a failed save.
+      expect(persistence.stats()).toMatchObject({ saved: 0, failed: 150 });
     });
 
     it('returns one entity to two loads of the same id at once', async () => {
@@ -293,6 +295,8 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       expect(avatar.version).toBe(2);
       expect(await a.persistence.flushDirty()).toEqual({ saved: 1, conflicts: 0, lost: 0 });
       expect(await s.load('Avatar', avatar.id)).toMatchObject({ version: 3, data: { components: { Wallet: { gold: 6 } } } });
+      // Its totals, for metrics: the first and last saves, the one whose answer was lost, the conflict.
+      expect(a.persistence.stats()).toEqual({ saved: 2, failed: 1, conflicts: 1, lost: 0 });
     });
 
     it('never overwrites a stored document with a new entity spawned under its id: the entity is lost', async () => {
@@ -308,6 +312,7 @@ export function describeEntityPersistence(label: string, openStore: () => Promis
       b.persistence.onOwnershipLost((entity, reason) => lost.push(`${entity.id}: ${reason}`));
       const fresh = b.world.spawn(Avatar, { id });
       expect(await b.persistence.flushDirty()).toEqual({ saved: 0, conflicts: 0, lost: 1 });
+      expect(b.persistence.stats()).toEqual({ saved: 0, failed: 0, conflicts: 0, lost: 1 });
       expect(fresh.alive).toBe(false);
       expect(lost).toEqual([`${id}: the document was written outside its claim`]);
       expect(b.logger.at('error')[0]).toMatchObject({ message: 'entity save conflict: the document was written outside its claim', meta: { entityId: id, expectedVersion: 0 } });

@@ -64,6 +64,18 @@ export interface FlushResult {
   lost: number;
 }
 
+/** What the saves of one persistence did since it was made, for metrics. */
+export interface PersistenceStats {
+  /** Documents stored. */
+  saved: number;
+  /** Documents whose write failed in the store (their entities stay dirty for the next flush), or whose new entity could not be claimed. */
+  failed: number;
+  /** Saves that met a version conflict: kept dirty and retried. */
+  conflicts: number;
+  /** Entities whose ownership was lost at a save: not saved, taken out of the world. */
+  lost: number;
+}
+
 /** Why an entity's claim was lost, as the listeners hear it. */
 export type OwnershipLostListener = (entity: Entity, reason: string) => void;
 
@@ -90,6 +102,7 @@ export class EntityPersistence {
   private readonly releasing = new Set<Promise<void>>();
   /** Entities whose last save threw (it may have landed unseen), by the version that save expected. */
   private readonly unanswered = new WeakMap<Entity, number>();
+  private readonly counters: PersistenceStats = { saved: 0, failed: 0, conflicts: 0, lost: 0 };
 
   /** @throws RangeError when `claimRenewMs` is not below `claimTtlMs`. */
   constructor(private readonly options: EntityPersistenceOptions) {
@@ -149,6 +162,11 @@ export class EntityPersistence {
   /** Ownership claims held, for reports. */
   get claimCount(): number {
     return this.claims.size;
+  }
+
+  /** A copy of what the saves did so far. */
+  stats(): PersistenceStats {
+    return { ...this.counters };
   }
 
   /** Adds a listener told when an entity's claim is lost, just before the entity is taken out of the world. */
@@ -329,6 +347,7 @@ export class EntityPersistence {
         } catch (err) {
           // The batch's outcome is unknown: its writes may have landed without an answer.
           for (const e of ready) this.unanswered.set(e, e.version);
+          this.counters.failed += ready.length;
           // Nothing from this batch on is known saved: all of it stays dirty for the next flush.
           const unsaved = [...ready, ...batches.slice(next + 1).flatMap((b) => b.entities)];
           for (const e of unsaved) world.markDirty(e);
@@ -341,9 +360,18 @@ export class EntityPersistence {
     } finally {
       // The batches a failure left unsaved are no longer in flight.
       for (const rest of batches.slice(next + 1)) this.settled(rest);
+      this.count(result, claimFailures.length);
     }
     if (claimFailures.length > 0) throw claimFailures[0];
     return result;
+  }
+
+  // Adds what a save did, however it ended, to the running totals.
+  private count(result: FlushResult, claimFailures: number): void {
+    this.counters.saved += result.saved;
+    this.counters.conflicts += result.conflicts;
+    this.counters.lost += result.lost;
+    this.counters.failed += claimFailures;
   }
 
   // A batch is no longer in flight: the saves of its entities waiting for it may start.

@@ -79,6 +79,29 @@ describe('TickLoop', () => {
   });
 });
 
+describe('TickLoop observed', () => {
+  it('tells its observer how long each step took and whether it overran', () => {
+    const clock = new ManualClock();
+    const seen: [number, boolean][] = [];
+    let steps = 0;
+    const tick = new TickLoop({
+      clock,
+      logger: new MemoryLogger(),
+      hz: 10,
+      // The second step takes 150 ms: more than its 100 ms interval.
+      step: () => void (++steps === 2 && clock.advance(150)),
+      onStep: (tookMs, overran) => void seen.push([tookMs, overran]),
+    });
+    tick.start();
+    clock.advance(200);
+    expect(seen).toEqual([
+      [0, false],
+      [150, true],
+    ]);
+    expect(tick.stats().overruns).toBe(1);
+  });
+});
+
 describe('TickLoop restarted from inside a step', () => {
   it('keeps one timer and its normal rate', () => {
     let restarted = false;

@@ -17,7 +17,12 @@ export interface TickLoopOptions {
   maxCatchUpSteps?: number;
   /** One step of the simulation; `dtSeconds` is always `1 / hz`. */
   step(dtSeconds: number): void;
+  /** Told after each step (metrics); must not throw. */
+  onStep?: TickObserver;
 }
+
+/** Learns how long a step took (in milliseconds on the loop's clock) and whether it overran its interval. */
+export type TickObserver = (tookMs: number, overran: boolean) => void;
 
 /** What the loop measured, for load reports. Durations are in milliseconds. */
 export interface TickStats {
@@ -136,6 +141,8 @@ export class TickLoop {
     this.counters.lastTickMs = took;
     this.counters.maxTickMs = Math.max(this.counters.maxTickMs, took);
     this.totalTickMs += took;
-    if (took > this.intervalMs) this.counters.overruns++;
+    const overran = took > this.intervalMs;
+    if (overran) this.counters.overruns++;
+    this.options.onStep?.(took, overran);
   }
 }

@@ -1,7 +1,14 @@
 import type { Config } from '../config/config-schema.js';
 import type { Module } from '../lifecycle/lifecycle.js';
 import { createStore, type CreateStoreOptions } from './create-store.js';
+import { MeteredStore, type StoreObserver } from './metered-store.js';
 import type { Store } from './store.js';
+
+/** What a {@link StoreModule} needs besides the `store` section of the configuration. */
+export interface StoreModuleOptions extends CreateStoreOptions {
+  /** Told of every store operation as it settles (engine/metrics/store-metrics.ts); without it nothing is measured. */
+  metrics?: StoreObserver;
+}
 
 /** The configured {@link Store} as a lifecycle {@link Module}: opened at start, closed at stop. */
 export class StoreModule implements Module {
@@ -10,7 +17,7 @@ export class StoreModule implements Module {
 
   constructor(
     private readonly config: Config['store'],
-    private readonly options: CreateStoreOptions,
+    private readonly options: StoreModuleOptions,
   ) {}
 
   /**
@@ -28,7 +35,8 @@ export class StoreModule implements Module {
   }
 
   async start(): Promise<void> {
-    this.opened = await createStore(this.config, this.options);
+    const store = await createStore(this.config, this.options);
+    this.opened = this.options.metrics ? new MeteredStore(store, this.options.metrics, this.options.clock) : store;
     this.options.logger.info('store open', { backend: this.opened.backend });
   }
 

@@ -49,6 +49,7 @@ export class Inbound {
   /** Handlers started and not yet settled. */
   inFlight = 0;
   callsReceived = 0;
+  notifiesReceived = 0;
   /** Calls and notifications refused because {@link InboundContext.maxInFlight} handlers were running. */
   refused = 0;
   expiredOnArrival = 0;
@@ -65,6 +66,7 @@ export class Inbound {
     if (envelope[0] === KIND.NOTIFY) {
       const [, trace, to, scope, method, args] = envelope;
       const target = this.context.targets.resolve(to, scope, method);
+      this.notifiesReceived++;
       if (target instanceof RpcError) this.unrun(envelope, target);
       else this.run(trace, target, args, undefined, (err) => err !== undefined && (err instanceof Unrun ? this.unrun(envelope, err.error) : this.notifyFailed(envelope, err)));
       return;

@@ -94,6 +94,14 @@ export class PeerLinks implements LinkOwner {
     return this.peers.size;
   }
 
+  /** Bytes waiting in the links' write queues and in the peers' queues for a link to open (read at a scrape). */
+  get queuedBytes(): number {
+    let bytes = 0;
+    for (const link of this.links) bytes += link.queuedBytes;
+    for (const peer of this.peers.values()) bytes += peer.queuedBytes;
+    return bytes;
+  }
+
   /**
    * The peer for `serverId`, created when first needed.
    * @throws RpcError `RPC_ERR_UNKNOWN_SERVER` when discovery does not know the server.

@@ -72,6 +72,11 @@ export class Peer {
     this.maxQueueBytes = Math.max(0, maxQueuedBytes - HANDSHAKE_RESERVE_BYTES);
   }
 
+  /** Bytes of the frames waiting for a link, frame headers included. */
+  get queuedBytes(): number {
+    return this.queueBytes;
+  }
+
   /** Whether nothing refers to this peer any more. */
   get idle(): boolean {
     return !this.link && !this.dialing && !this.connecting && this.pending.size === 0 && this.queue.length === 0 && this.redial === undefined;

@@ -90,6 +90,17 @@ export interface RpcNodeOptions {
   maxMovedHops?: number;
   /** Old mailboxes of entities that moved remembered with their new server, so that later calls go straight there. */
   maxMovedEntities?: number;
+  /** Told of every call this node makes once it settles (metrics); without it nothing is measured. */
+  metrics?: RpcCallObserver;
+}
+
+/** What learns how each call made by a node ended, and how long it took (engine/metrics/rpc-metrics.ts). */
+export interface RpcCallObserver {
+  /**
+   * A call to `scope` (a service or component name) settled `seconds` after it was made, with
+   * the error it was rejected with (`undefined` when it succeeded). Must not throw.
+   */
+  callSettled(scope: string, seconds: number, error: unknown): void;
 }
 
 /** Defaults for the optional {@link RpcNodeOptions}. */
@@ -121,6 +132,9 @@ export interface RpcStats {
   callsSent: number;
   notifiesSent: number;
   callsReceived: number;
+  notifiesReceived: number;
+  /** Bytes waiting in the write queues of links, and for links to open. */
+  queuedBytes: number;
   /** Calls whose deadline had passed on arrival or before the reply, so no reply was sent. */
   expiredOnArrival: number;
   expiredReplies: number;
@@ -266,7 +280,8 @@ export class RpcNode implements Module {
    * @throws (rejects) RemoteError when the method threw; RpcError for everything else.
    */
   call(serverId: string, service: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
-    return this.request(serverId, null, service, method, args, options);
+    if (!this.options.metrics) return this.request(serverId, null, service, method, args, options);
+    return this.observed(service, this.options.clock.now(), this.request(serverId, null, service, method, args, options));
   }
 
   /**
@@ -296,7 +311,9 @@ export class RpcNode implements Module {
         },
       );
     };
-    return send(this.moved.serverFor(mailbox), 0);
+    if (!this.options.metrics) return send(this.moved.serverFor(mailbox), 0);
+    // Measured over every redirect, as the caller waits for it.
+    return this.observed(component, this.options.clock.now(), send(this.moved.serverFor(mailbox), 0));
   }
 
   /**
@@ -353,11 +370,23 @@ export class RpcNode implements Module {
       pendingCalls: this.pendingCount,
       ...this.counters,
       callsReceived: this.inbound.callsReceived,
+      notifiesReceived: this.inbound.notifiesReceived,
+      queuedBytes: this.links.queuedBytes,
       expiredOnArrival: this.inbound.expiredOnArrival,
       expiredReplies: this.inbound.expiredReplies,
       refused: this.inbound.refused,
       movedRedirects: this.counters.movedRedirects,
     };
+  }
+
+  // Tells the metrics how `call`, made at `started`, ended once it settles; the caller gets `call` itself.
+  private observed(scope: string, started: number, call: Promise<unknown>): Promise<unknown> {
+    const { clock, metrics } = this.options;
+    call.then(
+      () => metrics!.callSettled(scope, (clock.now() - started) / 1_000, undefined),
+      (err: unknown) => metrics!.callSettled(scope, (clock.now() - started) / 1_000, err),
+    );
+    return call;
   }
 
   // ---------------------------------------------------------------------------------------------

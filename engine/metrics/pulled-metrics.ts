@@ -1,0 +1,53 @@
+/**
+ * Gauges and counters whose values are read from a module's own counters when Prometheus scrapes
+ * (prom-client's `collect`), so that they cost nothing on the path that counts. A counter read
+ * this way is only ever given what the module counted since it started, which never goes down.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/** Name, help and labels of a pulled metric. */
+export interface PulledMetric<L extends string> {
+  name: string;
+  help: string;
+  labelNames?: readonly L[];
+}
+
+/**
+ * What a scrape reads: a value, or one value per label set. Returning `undefined` leaves the
+ * metric without a sample (its source is not there yet, or is gone).
+ */
+export type PulledValues<L extends string> = () => number | ReadonlyArray<readonly [Partial<Record<L, string>>, number]> | undefined;
+
+/** A gauge set from `read` at each scrape. */
+export function pulledGauge<L extends string = never>(registry: Registry, metric: PulledMetric<L>, read: PulledValues<L>): Gauge<L> {
+  return new Gauge<L>({
+    name: metric.name,
+    help: metric.help,
+    labelNames: metric.labelNames ?? [],
+    registers: [registry],
+    collect() {
+      const values = read();
+      if (values === undefined) return;
+      this.reset();
+      if (typeof values === 'number') this.set(values);
+      else for (const [labels, value] of values) this.set(labels, value);
+    },
+  });
+}
+
+/** A counter set from `read` (a running total that never goes down) at each scrape. */
+export function pulledCounter<L extends string = never>(registry: Registry, metric: PulledMetric<L>, read: PulledValues<L>): Counter<L> {
+  return new Counter<L>({
+    name: metric.name,
+    help: metric.help,
+    labelNames: metric.labelNames ?? [],
+    registers: [registry],
+    collect() {
+      const values = read();
+      if (values === undefined) return;
+      this.reset();
+      if (typeof values === 'number') this.inc(values);
+      else for (const [labels, value] of values) this.inc(labels, value);
+    },
+  });
+}

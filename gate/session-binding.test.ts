@@ -114,6 +114,8 @@ describe('moving a session between lobbies', () => {
   let cluster: MemoryCluster;
   let gate: Gate;
   let members: Map<string, MemoryDiscovery>;
+  /** The gate's own view of the cluster. */
+  let gateView: MemoryDiscovery;
   let lobbies: Map<string, TestLobby>;
   let clients: GateClient[];
   let journal: Journal;
@@ -129,12 +131,17 @@ describe('moving a session between lobbies', () => {
   async function joinLobby(id: string): Promise<TestLobby> {
     const lobby = new TestLobby(id, journal, node(id));
     node(id).serve(LOBBY_SESSIONS_SERVICE, lobby, LOBBY_SESSIONS_METHODS);
+    await register(id);
+    lobbies.set(id, lobby);
+    return lobby;
+  }
+
+  /** Lobby `id` joins the cluster's membership (again, after a lost lease). */
+  async function register(id: string): Promise<void> {
     const member = new MemoryDiscovery({ cluster, clock, logger });
     await member.start();
     await member.register({ id, type: 'lobby', address: node(id).address, version: '1', startedAt: 0, load });
     members.set(id, member);
-    lobbies.set(id, lobby);
-    return lobby;
   }
 
   /** A logged-in client, and every push and reply it saw, in order. */
@@ -158,6 +165,7 @@ describe('moving a session between lobbies', () => {
     logger = new MemoryLogger();
     const discovery = new MemoryDiscovery({ cluster, clock, logger });
     await discovery.start();
+    gateView = discovery;
     gate = new Gate(testGateOptions({ rpc: node('gate-1'), discovery, clock, timers: new TimerService({ clock, logger }), logger }));
     await gate.start();
   });
@@ -245,7 +253,39 @@ describe('moving a session between lobbies', () => {
     expect(logger.at('warn').find((l) => l.message === 'gate: move failed; binding the session back')?.meta.err).toMatchObject({ code: 'GATE_ERR_NO_LOBBY' });
   });
 
-  it('binds the session on another lobby by the policy when neither the new lobby nor the old one takes it', async () => {
+  it('binds the session on the new lobby, which holds the player, when that lobby was out of the cluster for a moment as the old one handed the player over', async () => {
+    const first = await joinLobby('lobby-1');
+    const { client, seen, sessionId } = await player('u13');
+    // lobby-2 comes next by the policy; like any lobby but lobby-3, it cannot load the player lobby-3 holds.
+    const second = await joinLobby('lobby-2');
+    const third = await joinLobby('lobby-3');
+    second.refuse = () => 'LOBBY_ERR_AVATAR_BUSY';
+    let handedOver!: () => void;
+    third.holdBinds = new Promise((resolve) => (handedOver = resolve));
+    await move('lobby-1', sessionId, 'lobby-3', 'field@lobby-3');
+    await expect.poll(() => third.binds.length).toBe(1);
+    // lobby-3's lease runs out while it takes the player: it answers lobby-1 all the same.
+    await members.get('lobby-3')!.stop();
+    await expect.poll(() => gateView.server('lobby-3')).toBeUndefined();
+    first.refuse = () => 'LOBBY_ERR_AVATAR_BUSY';
+    let refuseBack!: () => void;
+    first.holdBinds = new Promise((resolve) => (refuseBack = resolve));
+    const during = client.request('Probe.tag', 'x');
+    handedOver();
+    // The gate asks lobby-1 to take the player back; lobby-3 registers again meanwhile.
+    await expect.poll(() => first.binds.length).toBe(2);
+    await register('lobby-3');
+    await expect.poll(() => gateView.server('lobby-3')).toBeDefined();
+    refuseBack();
+
+    expect(await during).toBe('lobby-3:x');
+    expect(journal).toEqual(['lobby-1 bind -', 'lobby-1 migrate lobby-3 field@lobby-3', 'lobby-3 bind field@lobby-3', 'lobby-1 bind -', 'lobby-3 bind -', 'lobby-3 Probe.tag x']);
+    expect(second.binds).toEqual([]);
+    expect(seen.at(-1)).toBe(`sys.rebound ${JSON.stringify({ lobbyId: 'lobby-3' })}`);
+    expect(await client.request('Probe.tag', 'y')).toBe('lobby-3:y');
+  });
+
+  it("binds the session in the new lobby's start space when neither the new lobby's space nor the old lobby takes it", async () => {
     const first = await joinLobby('lobby-1');
     const { client, seen, sessionId } = await player('u3');
     const second = await joinLobby('lobby-2');
@@ -256,7 +296,7 @@ describe('moving a session between lobbies', () => {
     await move('lobby-1', sessionId, 'lobby-2', 'match@lobby-2');
     expect(await client.request('Probe.tag', 'y')).toBe('lobby-2:y');
     // Refused in the migration, then asked by the gate itself (the old lobby could not keep the
-    // player), then bound by the policy, in its start space.
+    // player), then bound there again, in its start space, before any lobby the policy picks.
     expect(second.binds.map((b) => [b.rebound, b.info.space])).toEqual([
       [true, 'match@lobby-2'],
       [true, 'match@lobby-2'],

@@ -11,8 +11,8 @@
  * to the client) → switch the session to the lobby the migration answers → release the held
  * requests. A session bound nowhere, or unknown to its old lobby, or whose old lobby cannot be
  * reached, is bound on the new lobby directly (`bind(info, rebound = true)` with `info.space`).
- * A move that ends elsewhere than asked binds the session back (its old lobby first, then any)
- * and pushes `sys.rebound`.
+ * A move that ends elsewhere than asked binds the session back (its old lobby first, then the new
+ * one, which may hold the player after all, then any) and pushes `sys.rebound`.
  */
 import type { Discovery } from '../engine/cluster/discovery.js';
 import type { Selector } from '../engine/cluster/select.js';
@@ -201,7 +201,7 @@ export class SessionBinding {
       return { lobbyId: target, outcome: MOVE_OUTCOME.MOVED };
     } catch (err) {
       logger.warn('gate: move failed; binding the session back', { uid: session.uid, from, lobby: target, space: spaceId, err });
-      return { lobbyId: await this.bindBack(session, from, unhold), outcome: MOVE_OUTCOME.FAILED };
+      return { lobbyId: await this.bindBack(session, from, target, unhold), outcome: MOVE_OUTCOME.FAILED };
     }
   }
 
@@ -220,8 +220,11 @@ export class SessionBinding {
     }
   }
 
-  // After a failed move: the old lobby first (where the player was), then any by the policy.
-  private async bindBack(session: Session, from: string | undefined, unhold: () => void): Promise<string> {
+  // After a failed move: the old lobby first (where the player was), then the target, then any
+  // by the policy. The target may hold the player although the move failed here: the old lobby
+  // handed it over as the target's lease lapsed for a moment, or its bind answered too late. No
+  // other lobby can load the player then, and the old one only once the target's claim lapses.
+  private async bindBack(session: Session, from: string | undefined, target: string, unhold: () => void): Promise<string> {
     if (from && this.options.discovery.server(from)) {
       try {
         await this.bind(session, from, true);
@@ -237,6 +240,8 @@ export class SessionBinding {
     unhold();
     session.lobbyId = undefined;
     session.wasBound = true;
+    // Tried first while registered (ensureBound's preferred lobby), in its start space.
+    if (target !== from) session.preferredLobby = target;
     return this.ensureBound(session);
   }
 

@@ -429,7 +429,7 @@ export const configSchema = object({
   metrics: object({
     /** Count and serve metrics; off, the hot paths record nothing and `/metrics` answers 404. */
     enabled: boolean(),
-    /** Route labels a gate keeps; requests to routes past these count under the label `other`. */
+    /** Route labels a gate keeps, and RPC scope and space type labels; values past these count under the label `other`. */
     maxRoutes: count(1, 10_000),
     /** Node's own metrics (event-loop lag, GC, heap, CPU), sampled by prom-client. */
     process: boolean(),

@@ -3,11 +3,12 @@
  * scrapes; only the tick loops record as they run: each step's duration, and an overrun when a
  * step took longer than its interval.
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { PersistenceStats } from '../ecs/entity-persistence.js';
 import type { TickObserver } from '../ecs/tick-loop.js';
 import { BoundedLabels } from './bounded-labels.js';
 import { pulledCounter, pulledGauge } from './pulled-metrics.js';
+import { CounterSeries, HistogramSeries } from './series.js';
 
 /** Buckets of tick durations, in seconds: 250 µs to 1 s. */
 export const TICK_DURATION_BUCKETS = [0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
@@ -36,8 +37,8 @@ export interface LobbyMetricsOptions {
 
 /** The `tessera_lobby_*` metrics of one lobby, and those of its link to the gates. */
 export class LobbyMetrics {
-  private readonly duration: Histogram<'space'>;
-  private readonly overruns: Counter<'space'>;
+  private readonly duration: HistogramSeries<'space'>;
+  private readonly overruns: CounterSeries<'space'>;
   private readonly spaceTypes: BoundedLabels;
   private stats: (() => LobbyStats) | undefined;
 
@@ -51,14 +52,14 @@ export class LobbyMetrics {
       const stats = this.stats?.();
       return stats && pick(stats);
     };
-    this.duration = new Histogram({
-      name: 'tessera_lobby_tick_duration_seconds',
-      help: 'Time one step of a world took, by space type (the lobby world: lobby; types past metrics.maxRoutes: other).',
-      labelNames: ['space'],
-      buckets: TICK_DURATION_BUCKETS,
-      registers: [registry],
-    });
-    this.overruns = new Counter({ name: 'tessera_lobby_tick_overruns_total', help: 'Steps that took longer than their interval, by space type.', labelNames: ['space'], registers: [registry] });
+    this.duration = new HistogramSeries(
+      'tessera_lobby_tick_duration_seconds',
+      'Time one step of a world took, by space type (the lobby world: lobby; types past metrics.maxRoutes: other).',
+      ['space'],
+      TICK_DURATION_BUCKETS,
+      registry,
+    );
+    this.overruns = new CounterSeries('tessera_lobby_tick_overruns_total', 'Steps that took longer than their interval, by space type.', ['space'], registry);
     pulledGauge(registry, { name: 'tessera_lobby_sessions', help: 'Sessions bound to this lobby.' }, pull((s) => s.sessions));
     pulledGauge(registry, { name: 'tessera_lobby_entities', help: 'Live entities in the lobby world and its spaces.' }, pull((s) => s.entities));
     pulledGauge(registry, { name: 'tessera_lobby_spaces', help: 'Spaces this lobby hosts (live, being created, being disposed).' }, pull((s) => s.spaces));
@@ -82,13 +83,12 @@ export class LobbyMetrics {
   /** The observer of the tick loop of a world of space type `space` (the lobby names its own world `lobby`). */
   tickObserver(space: string): TickObserver {
     const label = this.spaceTypes.label(space);
-    const duration = this.duration.labels(label);
-    const overruns = this.overruns.labels(label);
+    const duration = this.duration.child({ space: label });
     // Served at 0 from the start, so that an alert on its rate sees the series before the first overrun.
-    overruns.inc(0);
+    const overruns = this.overruns.child({ space: label });
     return (tookMs, overran) => {
       duration.observe(tookMs / 1_000);
-      if (overran) overruns.inc();
+      if (overran) overruns.value++;
     };
   }
 }

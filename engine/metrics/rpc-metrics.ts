@@ -3,10 +3,11 @@
  * scrapes; only what a scrape cannot see afterwards is recorded as it happens: each call's
  * duration on the caller and the error it ended with.
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { RpcCallObserver, RpcStats } from '../rpc/rpc-node.js';
 import { BoundedLabels } from './bounded-labels.js';
 import { pulledCounter, pulledGauge } from './pulled-metrics.js';
+import { CounterSeries, HistogramSeries, type CounterChild, type HistogramChild } from './series.js';
 
 /** Distinct error codes labelled at most; the rest count under `other`. */
 export const MAX_ERROR_CODES = 100;
@@ -25,11 +26,13 @@ export interface RpcMetricsOptions {
 
 /** The `tessera_rpc_*` metrics of one server; give it to the node as `RpcNodeOptions.metrics`. */
 export class RpcMetrics implements RpcCallObserver {
-  private readonly duration: Histogram<'scope'>;
-  private readonly errors: Counter<'code'>;
+  private readonly duration: HistogramSeries<'scope'>;
+  private readonly errors: CounterSeries<'code'>;
   private readonly scopes: BoundedLabels;
   private readonly codes = new BoundedLabels(MAX_ERROR_CODES);
-  private readonly durationByScope = new Map<string, Histogram.Internal<'scope'>>();
+  /** The children of the series by label, so that a call looks nothing else up. */
+  private readonly durationByScope = new Map<string, HistogramChild>();
+  private readonly errorsByCode = new Map<string, CounterChild>();
   private stats: (() => RpcStats) | undefined;
 
   /**
@@ -56,14 +59,14 @@ export class RpcMetrics implements RpcCallObserver {
     pulledCounter(registry, { name: 'tessera_rpc_refused_total', help: 'Calls and notifications refused because too many handlers were running.' }, pull((s) => s.refused));
     pulledCounter(registry, { name: 'tessera_rpc_expired_total', help: 'Calls received whose deadline passed before they ran or before their reply, so no reply was sent.' }, pull((s) => s.expiredOnArrival + s.expiredReplies));
     pulledCounter(registry, { name: 'tessera_rpc_moved_redirects_total', help: 'Entity calls sent on to the server their entity moved to.' }, pull((s) => s.movedRedirects));
-    this.errors = new Counter({ name: 'tessera_rpc_errors_total', help: 'Calls by this server that failed, by error code (codes past the cap, and errors without one, count as other).', labelNames: ['code'], registers: [registry] });
-    this.duration = new Histogram({
-      name: 'tessera_rpc_call_duration_seconds',
-      help: 'Time from a call to its result or error, on the caller, by service or component (scopes past metrics.maxRoutes count as other).',
-      labelNames: ['scope'],
-      buckets: RPC_DURATION_BUCKETS,
-      registers: [registry],
-    });
+    this.errors = new CounterSeries('tessera_rpc_errors_total', 'Calls by this server that failed, by error code (codes past the cap, and errors without one, count as other).', ['code'], registry);
+    this.duration = new HistogramSeries(
+      'tessera_rpc_call_duration_seconds',
+      'Time from a call to its result or error, on the caller, by service or component (scopes past metrics.maxRoutes count as other).',
+      ['scope'],
+      RPC_DURATION_BUCKETS,
+      registry,
+    );
   }
 
   /** Reads the node's counters at each scrape (`RpcNode.stats`). */
@@ -74,13 +77,20 @@ export class RpcMetrics implements RpcCallObserver {
   /** A call made by this server settled after `seconds`, with `error` when it failed. */
   callSettled(scope: string, seconds: number, error: unknown): void {
     const label = this.scopes.label(scope);
-    let child = this.durationByScope.get(label);
-    if (!child) {
-      child = this.duration.labels(label);
-      this.durationByScope.set(label, child);
+    let duration = this.durationByScope.get(label);
+    if (!duration) {
+      duration = this.duration.child({ scope: label });
+      this.durationByScope.set(label, duration);
     }
-    child.observe(seconds);
-    if (error !== undefined) this.errors.inc({ code: this.codes.label(codeOf(error)) });
+    duration.observe(seconds);
+    if (error === undefined) return;
+    const code = this.codes.label(codeOf(error));
+    let errors = this.errorsByCode.get(code);
+    if (!errors) {
+      errors = this.errors.child({ code });
+      this.errorsByCode.set(code, errors);
+    }
+    errors.value++;
   }
 }
 

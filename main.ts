@@ -34,7 +34,13 @@ async function main(): Promise<void> {
   const clock = new SystemClock();
   let server;
   try {
-    server = await createServer({ config, clock });
+    server = await createServer({
+      config,
+      clock,
+      // The admin API's drain ends the process as SIGTERM does; its rules reload reads the files as SIGHUP does.
+      drain: () => void shutdown('admin drain', 0),
+      loadRules: () => loadConfig({ configDir: CONFIG_DIR }).gate.rules,
+    });
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     process.exit(2);

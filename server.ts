@@ -51,7 +51,13 @@ import { loadGame } from './lobby/load-game.js';
 import { registerHealthRoutes } from './services/http/health-routes.js';
 import { registerMetricsRoute } from './services/http/metrics-route.js';
 import { HttpServer } from './services/http/http-server.js';
-import { ACCOUNT_INDEXES } from './services/login/account-store.js';
+import { ACCOUNT_INDEXES, AccountStore } from './services/login/account-store.js';
+import { AdminApi } from './services/admin/admin-api.js';
+import { ClusterAdmin } from './services/admin/cluster-admin.js';
+import { AdminService } from './engine/admin/admin-service.js';
+import { gateAdmin } from './gate/gate-admin.js';
+import type { RouteRuleSet } from './gate/route-rules.js';
+import { lobbyAdmin } from './lobby/lobby-admin.js';
 import { listGatesFrom, pickGateFrom } from './services/login/gate-picker.js';
 import { LoginService } from './services/login/login-service.js';
 import { PlayService } from './services/play/play-service.js';
@@ -102,6 +108,10 @@ export interface ServerOptions {
   game?: GameDefinition;
   /** Default: one built from `config.log`. */
   logger?: RootLogger;
+  /** Begins this process's drain when the admin API asks for one (main.ts: as on SIGTERM); default: `life.stop()`. */
+  drain?: () => void;
+  /** Reads the gate's route rules from the configuration files, for a reload without rules; default: those it started with. */
+  loadRules?: () => RouteRuleSet;
 }
 
 /** One server process's modules, built and not started yet. */
@@ -132,6 +142,8 @@ export interface Server {
   readonly groups: Groups;
   /** The process's Prometheus metrics, served at `/metrics`; undefined when `metrics.enabled` is off. */
   readonly metrics: Metrics | undefined;
+  /** The admin API at `/admin`, on a services or standalone server with `admin.enabled`. */
+  readonly admin: AdminApi | undefined;
 }
 
 /**
@@ -267,6 +279,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
               listGates: listGatesFrom(discovery, peerType('gate')),
               login: config.login,
               auth: config.auth,
+              admin: config.admin,
             }),
         ),
       )
@@ -305,6 +318,18 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     publishSessionEvents({ source: gate.sessions.events, hub, gateId: () => rpc.serverId, clock, logger: logger.child({ component: 'gate' }) });
     leaveGroupsWhenOffline(gate.sessions.events, groups, clock, logger.child({ component: 'gate' }));
   }
+  // Every role answers the admin API's calls; served before this server registers.
+  life.add(
+    new AdminService({
+      rpc,
+      clock,
+      logger: logger.child({ component: 'admin' }),
+      state: () => life.state,
+      drain: options.drain ?? (() => void life.stop()),
+      gate: gate && gateAdmin(gate, options.loadRules ?? (() => config.gate.rules)),
+      lobby: lobby && lobbyAdmin(lobby),
+    }),
+  );
   // Served before this server registers, so that a lobby that sees it finds the service.
   const matchmaker = hostsMatchmaker
     ? life.add(
@@ -346,6 +371,21 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     hostsLogin && config.http.play && config.lobby.game !== undefined
       ? life.add(new PlayService({ app: http.app, game: config.lobby.game, logger: logger.child({ component: 'play' }) }))
       : undefined;
+  const admin =
+    login && config.admin.enabled
+      ? life.add(
+          new AdminApi({
+            app: http.app,
+            login: () => login.module,
+            cluster: () => new ClusterAdmin({ rpc, discovery, online, push, groups, store: store!.store, accounts: new AccountStore({ store: store!.store, clock }), gateType: peerType('gate'), clock, logger: logger.child({ component: 'admin' }) }),
+            admin: config.admin,
+            auth: config.auth,
+            clock,
+            logger: logger.child({ component: 'admin' }),
+            version: ENGINE_VERSION,
+          }),
+        )
+      : undefined;
   // The game's onStart may claim cluster-wide names and load entities: both need the final id.
   if (lobby) life.add({ name: 'game', start: () => lobby.startGame(), stop: async () => undefined });
   life.add(http);
@@ -359,5 +399,5 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     load: () => ({ ...(gate ? { gateSessions: gate.sessions.count, gateConnections: gate.connectionCount, gatePending: gate.pendingCount, gatePushes: gate.sessions.pushesReceived } : {}), ...(lobby ? { lobbySessions: lobby.sessionCount, entities: lobby.entityCount, saveQueue: lobby.saveQueue } : {}), clusterServers: discovery.servers().length, timers: timers.size }),
   });
   if (metrics) registerMetricsRoute(http.app, metrics);
-  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game, push, groups, metrics };
+  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game, push, groups, metrics, admin };
 }

@@ -89,10 +89,12 @@ export class Gate implements Module {
   private readonly upkeep: OnlineUpkeep;
   private unsubscribe: (() => void) | undefined;
   private accepting = false;
+  private ruleSet: RouteRuleSet;
 
   constructor(private readonly options: GateOptions) {
     const { clock, timers, logger } = options;
     this.rules = new RouteRules(options.rules);
+    this.ruleSet = options.rules;
     this.sessions = new SessionManager({ ...options.sessions, timers, logger, metrics: options.metrics });
     this.admission = new ConnectionAdmission({
       maxConnections: options.maxConnections,
@@ -175,12 +177,18 @@ export class Gate implements Module {
     return meta;
   }
 
+  /** The route rules in force. */
+  get routeRules(): RouteRuleSet {
+    return this.ruleSet;
+  }
+
   /**
    * Replaces the route rules without a restart.
    * @throws Error for an invalid rule set; the old rules stay.
    */
   reloadRules(rules: RouteRuleSet): void {
     this.rules.replace(rules);
+    this.ruleSet = rules;
     this.options.logger.info('gate: route rules reloaded', { rules: Object.keys(rules).length });
   }
 

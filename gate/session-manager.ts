@@ -309,6 +309,13 @@ export class SessionManager implements GateSessions {
     }
   }
 
+  /** Session `sessionId` here (its account and lobby), for the admin API; undefined when it is not here. */
+  describe(sessionId: string): { uid: string; lobby?: string } | undefined {
+    const session = this.sessions.get(sessionId);
+    if (!session || session.closed) return undefined;
+    return session.lobbyId === undefined ? { uid: session.uid } : { uid: session.uid, lobby: session.lobbyId };
+  }
+
   /** The online-index entries of this gate's sessions, for their refresh. */
   records(): OnlineRecord[] {
     const gateId = this.options.gateId();

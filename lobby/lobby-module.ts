@@ -8,7 +8,7 @@
 import { createEntityHost } from '../engine/ecs/entity-host.js';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
-import { TickLoop } from '../engine/ecs/tick-loop.js';
+import { TickLoop, type TickStats } from '../engine/ecs/tick-loop.js';
 import { World } from '../engine/ecs/world.js';
 import { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
@@ -159,6 +159,11 @@ export class LobbyModule implements Module {
    */
   get saveQueue(): number {
     return this.worlds?.countDirty() ?? 0;
+  }
+
+  /** The tick loop's figures, once started (the admin service reports them). */
+  get tickStats(): TickStats | undefined {
+    return this.loop?.stats();
   }
 
   /** The lobby's spaces, once started (the cross-lobby services and the test kit use it). */

@@ -26,6 +26,8 @@ export interface TokenIssuerOptions {
   audience?: string;
   /** Seconds from issue to expiry (default {@link DEFAULT_TOKEN_TTL_SEC}); a positive integer. */
   ttlSec?: number;
+  /** Claims every token carries besides the registered ones and `name`, e.g. `{ admin: true }`. */
+  claims?: Readonly<Record<string, unknown>>;
 }
 
 /** Who a token is for. */
@@ -71,7 +73,7 @@ export class TokenIssuer {
     const iat = Math.floor(this.options.clock.now() / 1000);
     const exp = iat + this.ttlSec;
     const jti = randomBytes(16).toString('base64url');
-    const token = await new SignJWT({ name: subject.name })
+    const token = await new SignJWT({ ...this.options.claims, name: subject.name })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: this.options.key.kid, typ: 'JWT' })
       .setSubject(subject.uid)
       .setIssuer(this.issuer)

@@ -45,6 +45,15 @@ describe('TokenVerifier', () => {
     expect(await (await verifier).verify(token)).toEqual({ uid: 'U1', name: 'alice', expiresAt });
   });
 
+  it('says admin: true only for a token whose issuer adds the claim admin: true, and a name the claims cannot replace', async () => {
+    const { clock, verifier } = setup({ audience: 'tessera-admin' });
+    const admin = new TokenIssuer({ key, clock, audience: 'tessera-admin', claims: { admin: true, name: 'mallory' } });
+    const { token, expiresAt } = await admin.issue({ uid: 'U1', name: 'alice' });
+    expect(await (await verifier).verify(token)).toEqual({ uid: 'U1', name: 'alice', expiresAt, admin: true });
+    const truthy = await signed({ ...claims, aud: 'tessera-admin', admin: 'yes' });
+    expect(await (await verifier).verify(truthy)).toEqual({ uid: 'U1', name: 'alice', expiresAt: (now + 300) * 1000 });
+  });
+
   it('accepts a token verified with the SPKI PEM public key', async () => {
     const { issuer, verifier } = setup({ key: await key.exportPublicPem() });
     expect((await (await verifier).verify((await issuer.issue({ uid: 'U1', name: 'alice' })).token)).uid).toBe('U1');

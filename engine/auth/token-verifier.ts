@@ -45,6 +45,8 @@ export interface VerifiedToken {
   name: string;
   /** When the token expires, in epoch milliseconds. */
   expiresAt: number;
+  /** Set when the token carries the claim `admin: true` (an admin token, services/admin/). */
+  admin?: true;
 }
 
 // A compact JWS: three base64url parts; the signature must not be empty. Checking this first also
@@ -134,7 +136,7 @@ export class TokenVerifier {
     const { sub, name, exp } = payload;
     if (typeof sub !== 'string' || sub === '') throw new AuthError('AUTH_ERR_TOKEN_CLAIMS', 'sub is not a non-empty string');
     if (typeof name !== 'string' || name === '') throw new AuthError('AUTH_ERR_TOKEN_CLAIMS', 'name is not a non-empty string');
-    return { uid: sub, name, expiresAt: exp! * 1000 };
+    return payload.admin === true ? { uid: sub, name, expiresAt: exp! * 1000, admin: true } : { uid: sub, name, expiresAt: exp! * 1000 };
   }
 
   // jose's errors, in the auth catalogue. The detail keeps jose's reason for the gate's log.

@@ -13,6 +13,7 @@ export const GAME_ERROR_CODE = /^[A-Z][A-Z0-9_]{2,63}$/;
  * Node's own error codes (`ERR_*`); no game code may start with one.
  */
 export const RESERVED_ERROR_PREFIXES: readonly string[] = Object.freeze([
+  'ADMIN_ERR_',
   'AUTH_ERR_',
   'BOT_ERR_',
   'CLIENT_ERR_',

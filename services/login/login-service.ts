@@ -14,6 +14,7 @@ import type { Logger } from '../../engine/log/types.js';
 import type { Store } from '../../engine/persist/store.js';
 import type { Clock } from '../../engine/timer/clock.js';
 import { AccountStore } from './account-store.js';
+import { ADMIN_AUDIENCE, ADMIN_CLAIMS, AdminLogins } from './admin-login.js';
 import type { ListGates, PickGate } from '../../engine/auth/gate-endpoint.js';
 import { HashQueue } from './hash-queue.js';
 import { registerLoginCors } from './login-cors.js';
@@ -36,6 +37,8 @@ export interface LoginServiceOptions {
   login: Config['login'];
   /** The token `iss` and `aud`, from the `auth` section. */
   auth: Pick<Config['auth'], 'issuer' | 'audience'>;
+  /** Who may have an admin token and for how long (the `admin` section); default: nobody. */
+  admin?: Pick<Config['admin'], 'accounts' | 'tokenTtlSec'>;
   /** A key to sign with instead of `login.privateKeyPath` or a generated one (tests; a key shared in process). */
   signingKey?: SigningKey;
 }
@@ -47,6 +50,7 @@ export class LoginService implements Module {
   private readonly hasher: PasswordHasher;
   private readonly limiter: LoginRateLimiter;
   private key: SigningKey | undefined;
+  private admins: AdminLogins | undefined;
 
   /** @throws RangeError when the scrypt, hashing or rate-limit settings are out of range. */
   constructor(private readonly options: LoginServiceOptions) {
@@ -60,6 +64,12 @@ export class LoginService implements Module {
   get signingKey(): SigningKey {
     if (!this.key) throw new Error('LoginService.signingKey: not started');
     return this.key;
+  }
+
+  /** Signs admin tokens (admin-login.ts), once started. */
+  get adminLogins(): AdminLogins {
+    if (!this.admins) throw new Error('LoginService.adminLogins: not started');
+    return this.admins;
   }
 
   /** The public JWK served at `/.well-known/jwks.json`. */
@@ -89,6 +99,15 @@ export class LoginService implements Module {
       clock: this.options.clock,
     });
     registerLoginCors(this.options.app, { origins: login.cors.origins, logger });
+    const admin = this.options.admin ?? { accounts: [], tokenTtlSec: login.tokenTtlSec };
+    this.admins = new AdminLogins({
+      accounts: this.accounts,
+      hasher: this.hasher,
+      limiter: this.limiter,
+      issuer: new TokenIssuer({ key, clock: this.options.clock, ttlSec: admin.tokenTtlSec, issuer: this.options.auth.issuer, audience: ADMIN_AUDIENCE, claims: ADMIN_CLAIMS }),
+      admins: admin.accounts,
+      logger,
+    });
     this.key = key;
     logger.info('login service ready', { kid: key.kid, tokenTtlSec: login.tokenTtlSec, corsOrigins: login.cors.origins });
   }

@@ -1,0 +1,73 @@
+/**
+ * The RPC contract of the `admin` service every server answers (engine/admin/admin-service.ts),
+ * which the admin API on the services role (services/admin/) calls: live figures, a session's
+ * place, a broadcast, a drain, the gate's route rules, a live entity. What a server does not host
+ * (a gate's sessions on a lobby, say) it answers with `undefined` or 0.
+ */
+
+/** The service's name on every server. */
+export const ADMIN_SERVICE = 'admin';
+
+/** Its callable methods. */
+export const ADMIN_METHODS = ['stats', 'session', 'where', 'broadcast', 'beginDrain', 'reloadRules', 'entity'] as const;
+
+/** One server's live figures, as `stats()` answers them. */
+export interface ServerStats {
+  /** Sessions held (gate) or hosted (lobby). */
+  sessions: number;
+  /** Live entities of a lobby. */
+  entities: number;
+  /** CPU since the previous `stats()` (or start), in cores. */
+  cpu: number;
+  /** p99 event-loop delay since the previous `stats()`, in milliseconds. */
+  eventLoopLagMs: number;
+  /** A lobby's tick durations since start, in milliseconds (zeros elsewhere). */
+  tickMs: { mean: number; max: number };
+  /** A lobby's steps that took longer than one interval. */
+  tickOverruns: number;
+  heapUsedBytes: number;
+  rpcPendingCalls: number;
+  /** The server's lifecycle state (`ready`, `draining`, ...). */
+  state: string;
+}
+
+/** A gate's session, as `session(sessionId)` answers it. */
+export interface GateSessionInfo {
+  uid: string;
+  /** The lobby it is bound to, if bound. */
+  lobby?: string;
+}
+
+/** Where a lobby hosts an account's avatar, as `where(uid)` answers it. */
+export interface AvatarPlace {
+  /** The avatar's entity id. */
+  entity: string;
+  /** The space it is in; absent in the lobby's own world. */
+  space?: string;
+}
+
+/** A live entity, as `entity(id)` answers it. */
+export interface LiveEntity {
+  type: string;
+  /** Its persistent fields by component. */
+  state: Record<string, unknown>;
+}
+
+/** What a gate lends the admin service. */
+export interface GateAdmin {
+  readonly sessionCount: number;
+  session(sessionId: string): GateSessionInfo | undefined;
+  /** Pushes `body` (msgpack bytes) on `route` to every session; returns how many. */
+  broadcast(route: string, body: Uint8Array): Promise<number>;
+  /** Replaces the route rules (with `rules`, else those of the configuration files) and returns them. */
+  reloadRules(rules: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>>;
+}
+
+/** What a lobby lends the admin service. */
+export interface LobbyAdmin {
+  readonly sessionCount: number;
+  readonly entityCount: number;
+  tick(): { meanTickMs: number; maxTickMs: number; overruns: number } | undefined;
+  where(uid: string): AvatarPlace | undefined;
+  entity(id: string): LiveEntity | undefined;
+}

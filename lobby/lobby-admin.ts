@@ -14,7 +14,7 @@ export function lobbyAdmin(lobby: LobbyModule): LobbyAdmin {
     get entityCount() {
       return lobby.entityCount;
     },
-    tick: () => lobby.tickStats,
+    tick: () => lobby.recentTickStats,
     where: (uid) => {
       const avatar = lobby.avatarOf(uid);
       if (!avatar) return undefined;

@@ -8,7 +8,8 @@
 import { createEntityHost } from '../engine/ecs/entity-host.js';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
-import { TickLoop, type TickStats } from '../engine/ecs/tick-loop.js';
+import { bothObservers, RecentTicks, type TickSummary } from '../engine/ecs/recent-ticks.js';
+import { TickLoop } from '../engine/ecs/tick-loop.js';
 import { World } from '../engine/ecs/world.js';
 import { WorldGroup } from '../engine/ecs/world-group.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
@@ -132,6 +133,8 @@ export class LobbyModule implements Module {
   private spaceHost: SpaceHost | undefined;
   private timers: TimerService | undefined;
   private loop: TickLoop | undefined;
+  /** The latest steps of the lobby's world and spaces together. */
+  private readonly recentTicks = new RecentTicks();
   private unsubscribe: (() => void) | undefined;
   private context: LobbyGameContext | undefined;
   private hub: ScopedPubSub | undefined;
@@ -161,9 +164,9 @@ export class LobbyModule implements Module {
     return this.worlds?.countDirty() ?? 0;
   }
 
-  /** The tick loop's figures, once started (the admin service reports them). */
-  get tickStats(): TickStats | undefined {
-    return this.loop?.stats();
+  /** The latest steps of the lobby's world and spaces, once one ran (the admin service reports them). */
+  get recentTickStats(): TickSummary | undefined {
+    return this.recentTicks.summary();
   }
 
   /** The lobby's spaces, once started (the cross-lobby services and the test kit use it). */
@@ -240,7 +243,7 @@ export class LobbyModule implements Module {
       createSync: this.options.createSpaceSync ?? createSpaceSync(registry),
       names: directory,
       ...(this.options.maxSpaces === undefined ? {} : { maxSpaces: this.options.maxSpaces }),
-      ...(this.options.metrics ? { ticks: (type: string) => this.options.metrics!.tickObserver(type) } : {}),
+      ticks: (type: string) => bothObservers(this.recentTicks.observe, this.options.metrics?.tickObserver(type)),
     });
     const host: SessionHost = new SessionHost({
       rpc,
@@ -313,7 +316,7 @@ export class LobbyModule implements Module {
     rpc.serve(MIGRATION_SERVICE, migration, MIGRATION_METHODS);
     rpc.targets.setEntities(worlds);
     rpc.targets.setForwards(records);
-    this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt), ...(this.options.metrics ? { onStep: this.options.metrics.tickObserver(LOBBY_WORLD) } : {}) });
+    this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt), onStep: bothObservers(this.recentTicks.observe, this.options.metrics?.tickObserver(LOBBY_WORLD)) });
     this.globals = new GlobalEntities({ globals: game.globals ?? {}, discovery: this.options.discovery, names, persistence, world: worlds, serverId: () => rpc.serverId, clock, logger, ...(this.options.globalCheckMs === undefined ? {} : { checkIntervalMs: this.options.globalCheckMs }) });
     this.worlds = worlds;
     this.spaceHost = spaces;

@@ -4,6 +4,7 @@
  * place, a broadcast, a drain, the gate's route rules, a live entity. What a server does not host
  * (a gate's sessions on a lobby, say) it answers with `undefined` or 0.
  */
+import type { TickSummary } from '../ecs/recent-ticks.js';
 
 /** The service's name on every server. */
 export const ADMIN_SERVICE = 'admin';
@@ -21,10 +22,10 @@ export interface ServerStats {
   cpu: number;
   /** p99 event-loop delay since the previous `stats()`, in milliseconds. */
   eventLoopLagMs: number;
-  /** A lobby's tick durations since start, in milliseconds (zeros elsewhere). */
-  tickMs: { mean: number; max: number };
-  /** A lobby's steps that took longer than one interval. */
-  tickOverruns: number;
+  /** A lobby's latest step durations (its world and spaces), in milliseconds; absent before a step and on other roles. */
+  tickMs?: { mean: number; max: number; p99: number };
+  /** A lobby's steps that took longer than one interval, since start; absent on other roles. */
+  tickOverruns?: number;
   heapUsedBytes: number;
   rpcPendingCalls: number;
   /** The server's lifecycle state (`ready`, `draining`, ...). */
@@ -67,7 +68,8 @@ export interface GateAdmin {
 export interface LobbyAdmin {
   readonly sessionCount: number;
   readonly entityCount: number;
-  tick(): { meanTickMs: number; maxTickMs: number; overruns: number } | undefined;
+  /** The latest steps' durations and the overruns since start; undefined before the first step. */
+  tick(): TickSummary | undefined;
   where(uid: string): AvatarPlace | undefined;
   entity(id: string): LiveEntity | undefined;
 }

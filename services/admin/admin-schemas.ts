@@ -92,7 +92,7 @@ export const statsSchema = {
               entities: num,
               cpu: num,
               eventLoopLagMs: num,
-              tickMs: { type: 'object', properties: { mean: num, max: num, p99: num }, required: ['mean', 'max'] },
+              tickMs: { type: 'object', properties: { mean: num, max: num, p99: num }, required: ['mean', 'max', 'p99'] },
               tickOverruns: num,
               heapUsedBytes: num,
               rpcPendingCalls: num,

@@ -24,6 +24,7 @@ import { ResumeTokens, resumeKeyFrom } from './resume-token.js';
 import type { TokenCheck } from './session-manager.js';
 import { TcpAcceptor } from './tcp-acceptor.js';
 import { WsAcceptor } from './ws-acceptor.js';
+import type { Tracing } from '../engine/tracing/tracing.js';
 
 /** What a gate needs besides its configuration. */
 export interface GateDeps {
@@ -51,6 +52,8 @@ export interface GateDeps {
    * so that a session resumes on any gate; default: random bytes (one gate alone, standalone).
    */
   clusterSecret?: Uint8Array;
+  /** The server's tracer, when `tracing.enabled`: each client request is a span. */
+  tracing?: Tracing;
 }
 
 /**
@@ -114,5 +117,6 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
     timers,
     logger,
     publicHost: config.publicHost,
+    tracing: deps.tracing,
   });
 }

@@ -9,7 +9,10 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { Counter } from 'prom-client';
 import type { Config } from '../config/config-schema.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { LogContextHolder } from '../rpc/trace-context.js';
+import type { Store } from '../persist/store.js';
+import type { LogContextHolder, RpcSpans } from '../rpc/trace-context.js';
+import { rpcSpans } from './rpc-spans.js';
+import { tracedStore } from './traced-store.js';
 import { Tracing } from './tracing.js';
 
 /** What {@link createTracing} needs besides the settings. */
@@ -25,13 +28,22 @@ export interface TracingDeps {
   exporter?: SpanExporter;
 }
 
+/** A server's tracer and what puts its spans in the modules. */
+export interface ServerTracing {
+  tracing: Tracing;
+  /** For the RPC node: a span per call sent and served inside a trace. */
+  rpc: RpcSpans;
+  /** `store` with a span per write made inside a trace. */
+  store(store: Store): Store;
+}
+
 /** The server's tracer, per `settings` (`tracing.enabled` must be true). */
-export function createTracing(settings: Config['tracing'], deps: TracingDeps): Tracing {
+export function createTracing(settings: Config['tracing'], deps: TracingDeps): ServerTracing {
   const dropped = deps.metrics
     ? new Counter({ name: 'tessera_tracing_spans_dropped_total', help: 'Ended spans dropped because tracing.maxQueuedSpans were waiting for export.', registers: [deps.metrics.registry] })
     : undefined;
   const exporter = deps.exporter ?? (settings.otlpUrl === undefined ? undefined : new OTLPTraceExporter({ url: settings.otlpUrl }));
-  return new Tracing({
+  const tracing = new Tracing({
     sampleRatio: settings.sampleRatio,
     maxQueuedSpans: settings.maxQueuedSpans,
     serviceName: settings.serviceName ?? `tessera-${deps.role}`,
@@ -40,4 +52,5 @@ export function createTracing(settings: Config['tracing'], deps: TracingDeps): T
     ...(exporter ? { exporter } : {}),
     ...(dropped ? { onDropped: (count: number) => dropped.inc(count) } : {}),
   });
+  return { tracing, rpc: rpcSpans(tracing, deps.context), store: (store) => tracedStore(store, tracing) };
 }

@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, type RootLogger } from '../log/create-logger.js';
@@ -7,7 +7,7 @@ import type { RpcNode } from '../rpc/rpc-node.js';
 import { traceContextOf } from '../rpc/trace-context.js';
 import { ManualClock } from '../timer/clock.js';
 import { rpcSpans } from './rpc-spans.js';
-import { SpanKind, Tracing } from './tracing.js';
+import { Tracing } from './tracing.js';
 
 let cluster: TestNodes | undefined;
 let logger: RootLogger | undefined;
@@ -36,7 +36,7 @@ async function tracedPair() {
 describe('rpcSpans', () => {
   it('makes a client and a server span per call inside a trace, nested calls included, parented across the socket', async () => {
     const { a, tracing, exporter, seen } = await tracedPair();
-    const answer = await tracing.inSpan('gate relay.ask', SpanKind.SERVER, {}, 'active-or-root', () => a.call('b', 'relay', 'ask', []));
+    const answer = await tracing.inSpan('gate relay.ask', 'server', {}, 'active-or-root', () => a.call('b', 'relay', 'ask', []));
     expect(answer).toBe(42);
     await tracing.flush();
     const spans = exporter.getFinishedSpans();
@@ -63,7 +63,7 @@ describe('rpcSpans', () => {
     await expect(a.call('b', 'relay', 'missing', [])).rejects.toThrow();
     await tracing.flush();
     expect(exporter.getFinishedSpans()).toEqual([]);
-    await expect(tracing.inSpan('gate x', SpanKind.SERVER, {}, 'active-or-root', () => a.call('a', 'clock', 'fail', []))).rejects.toMatchObject({ code: 'GAME_ERR_NO' });
+    await expect(tracing.inSpan('gate x', 'server', {}, 'active-or-root', () => a.call('a', 'clock', 'fail', []))).rejects.toMatchObject({ code: 'GAME_ERR_NO' });
     await tracing.flush();
     const failed = exporter.getFinishedSpans().filter((span) => span.name === 'rpc clock.fail');
     expect(failed.map((span) => [span.kind, span.status])).toEqual([

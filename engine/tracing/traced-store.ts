@@ -4,12 +4,12 @@
  * writes outside a trace go straight to the store.
  */
 import type { FindFilter, FindOptions, OwnerRef, SaveRequest, Store } from '../persist/store.js';
-import { SpanKind, type Tracing } from './tracing.js';
+import type { Tracing } from './tracing.js';
 
 /** `store` with spans around its writes. */
 export function tracedStore(store: Store, tracing: Tracing): Store {
   const write = <T>(operation: string, collection: string, fn: () => Promise<T>): Promise<T> =>
-    tracing.inSpan(`store ${operation}`, SpanKind.CLIENT, { 'db.system': store.backend, 'db.operation.name': operation, 'db.collection.name': collection }, 'active', fn);
+    tracing.inSpan(`store ${operation}`, 'client', { 'db.system': store.backend, 'db.operation.name': operation, 'db.collection.name': collection }, 'active', fn);
   return {
     get backend() {
       return store.backend;

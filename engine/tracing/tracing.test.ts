@@ -4,7 +4,8 @@ import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@ope
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, type RootLogger } from '../log/create-logger.js';
 import { ManualClock } from '../timer/clock.js';
-import { SpanKind, Tracing, type TracingOptions } from './tracing.js';
+import { SpanKind } from '@opentelemetry/api';
+import { Tracing, type TracingOptions } from './tracing.js';
 
 let logger: RootLogger | undefined;
 let tracing: Tracing | undefined;
@@ -29,10 +30,10 @@ async function finished(tracing: Tracing, exporter: InMemorySpanExporter): Promi
 describe('Tracing', () => {
   it('begins a trace where asked, nests spans begun inside it, and carries the active span in the log context', async () => {
     const { tracing, logger, exporter } = tracer();
-    const seen = await tracing.inSpan('gate room.join', SpanKind.SERVER, { 'tessera.route': 'room.join' }, 'active-or-root', async () => {
+    const seen = await tracing.inSpan('gate room.join', 'server', { 'tessera.route': 'room.join' }, 'active-or-root', async () => {
       const outer = logger.currentLogContext();
       await new Promise((resolve) => setImmediate(resolve));
-      const inner = tracing.inSpan('store save', SpanKind.CLIENT, {}, 'active', () => logger.currentLogContext());
+      const inner = tracing.inSpan('store save', 'client', {}, 'active', () => logger.currentLogContext());
       return { outer, inner };
     });
     const [store, gate] = await finished(tracing, exporter);
@@ -49,16 +50,16 @@ describe('Tracing', () => {
 
   it('makes no span where a parent is needed and none is active, and just runs the work', async () => {
     const { tracing, exporter } = tracer();
-    expect(tracing.inSpan('store save', SpanKind.CLIENT, {}, 'active', () => 7)).toBe(7);
-    expect(tracing.inSpan('rpc a.b', SpanKind.SERVER, {}, { traceId: 'bare' }, () => 8)).toBe(8);
+    expect(tracing.inSpan('store save', 'client', {}, 'active', () => 7)).toBe(7);
+    expect(tracing.inSpan('rpc a.b', 'server', {}, { traceId: 'bare' }, () => 8)).toBe(8);
     expect(await finished(tracing, exporter)).toEqual([]);
   });
 
   it('continues a peer’s trace as a child of its span and keeps its sampling decision', async () => {
     const { tracing, exporter } = tracer({ sampleRatio: 1 });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    tracing.inSpan('rpc a.b', SpanKind.SERVER, {}, { traceId, spanId: '00f067aa0ba902b7', traceFlags: '01' }, () => undefined);
-    const unsampled = tracing.inSpan('rpc a.c', SpanKind.SERVER, {}, { traceId, spanId: '00f067aa0ba902b8', traceFlags: '00' }, () => tracing.inSpan('store save', SpanKind.CLIENT, {}, 'active', () => 'ran'));
+    tracing.inSpan('rpc a.b', 'server', {}, { traceId, spanId: '00f067aa0ba902b7', traceFlags: '01' }, () => undefined);
+    const unsampled = tracing.inSpan('rpc a.c', 'server', {}, { traceId, spanId: '00f067aa0ba902b8', traceFlags: '00' }, () => tracing.inSpan('store save', 'client', {}, 'active', () => 'ran'));
     expect(unsampled).toBe('ran');
     const spans = await finished(tracing, exporter);
     expect(spans.map((span) => span.name)).toEqual(['rpc a.b']);
@@ -67,7 +68,7 @@ describe('Tracing', () => {
 
   it('samples new traces by ratio: none at 0', async () => {
     const { tracing, logger, exporter } = tracer({ sampleRatio: 0 });
-    const fields = tracing.inSpan('gate a.b', SpanKind.SERVER, {}, 'active-or-root', () => logger.currentLogContext());
+    const fields = tracing.inSpan('gate a.b', 'server', {}, 'active-or-root', () => logger.currentLogContext());
     expect(fields?.traceFlags).toBe('00');
     expect(fields?.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(await finished(tracing, exporter)).toEqual([]);
@@ -76,8 +77,8 @@ describe('Tracing', () => {
   it('marks a span failed with the catalogue code of what its work threw or rejected with', async () => {
     const { tracing, exporter } = tracer();
     const coded = Object.assign(new Error('no'), { code: 'LOBBY_ERR_QUEUE_FULL' });
-    expect(() => tracing.inSpan('gate a.b', SpanKind.SERVER, {}, 'active-or-root', () => { throw coded; })).toThrow(coded);
-    await expect(tracing.inSpan('gate a.c', SpanKind.SERVER, {}, 'active-or-root', () => Promise.reject(new TypeError('bad')))).rejects.toThrow('bad');
+    expect(() => tracing.inSpan('gate a.b', 'server', {}, 'active-or-root', () => { throw coded; })).toThrow(coded);
+    await expect(tracing.inSpan('gate a.c', 'server', {}, 'active-or-root', () => Promise.reject(new TypeError('bad')))).rejects.toThrow('bad');
     const [thrown, rejected] = await finished(tracing, exporter);
     expect(thrown!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'LOBBY_ERR_QUEUE_FULL' });
     expect(thrown!.attributes['error.type']).toBe('LOBBY_ERR_QUEUE_FULL');
@@ -97,7 +98,7 @@ describe('Tracing', () => {
     };
     let dropped = 0;
     const { tracing } = tracer({ exporter, maxQueuedSpans: 4, onDropped: (count) => (dropped += count) });
-    for (let i = 0; i < 20; i++) tracing.inSpan(`gate r${i}`, SpanKind.SERVER, {}, 'active-or-root', () => undefined);
+    for (let i = 0; i < 20; i++) tracing.inSpan(`gate r${i}`, 'server', {}, 'active-or-root', () => undefined);
     release!();
     await tracing.flush();
     expect(dropped).toBeGreaterThan(0);

@@ -16,7 +16,10 @@ import { droppedSpansMeterProvider } from './dropped-spans.js';
 import { errorCodeOf } from './error-code.js';
 import type { TraceFields } from './traceparent.js';
 
-export { SpanKind };
+/** A span's kind: the side of a request it stands for. */
+export type SpanRole = 'server' | 'client' | 'internal';
+
+const KINDS: Record<SpanRole, SpanKind> = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL };
 
 /** What a {@link Tracing} is built from: `config.tracing` and the server it runs in. */
 export interface TracingOptions {
@@ -79,7 +82,7 @@ export class Tracing implements Module {
    * with). Without a parent where one is needed, `fn` just runs.
    * @returns what `fn` returns.
    */
-  inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, parent: SpanParent, fn: () => T): T {
+  inSpan<T>(name: string, kind: SpanRole, attributes: Attributes, parent: SpanParent, fn: () => T): T {
     const span = this.startSpan(name, kind, attributes, parent);
     if (span === undefined) return fn();
     let result: T;
@@ -98,7 +101,7 @@ export class Tracing implements Module {
    * Starts a span named `name`, a child of `parent`; end it with {@link endSpan}.
    * @returns undefined where `parent` needs a parent and there is none.
    */
-  startSpan(name: string, kind: SpanKind, attributes: Attributes, parent: SpanParent): Span | undefined {
+  startSpan(name: string, kind: SpanRole, attributes: Attributes, parent: SpanParent): Span | undefined {
     let context: Context | undefined;
     if (parent === 'active' || parent === 'active-or-root') {
       context = contextOf(this.options.context.currentLogContext(), false);
@@ -107,7 +110,7 @@ export class Tracing implements Module {
       context = contextOf(parent, true);
       if (context === undefined) return undefined;
     }
-    const span = this.tracer.startSpan(name, { kind, attributes }, context ?? ROOT_CONTEXT);
+    const span = this.tracer.startSpan(name, { kind: KINDS[kind], attributes }, context ?? ROOT_CONTEXT);
     span.setAttribute('tessera.server.id', this.options.serverId());
     return span;
   }

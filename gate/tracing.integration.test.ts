@@ -6,11 +6,11 @@
  * before; and the lobby's log lines carry that trace's id.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { GateClient } from '../../client-sim/gate-client.js';
-import { login, register } from '../../client-sim/login.js';
-import { connectGate } from '../../client-sim/node-client.js';
-import { startProcessCluster, waitUntil, type ProcessCluster } from '../../gate/fixtures/cluster-of-processes.js';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './fixtures/otlp-receiver.js';
+import type { GateClient } from '../client-sim/gate-client.js';
+import { login, register } from '../client-sim/login.js';
+import { connectGate } from '../client-sim/node-client.js';
+import { startProcessCluster, waitUntil, type ProcessCluster } from './fixtures/cluster-of-processes.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../engine/tracing/fixtures/otlp-receiver.js';
 
 const PASSWORD = 'correct-horse-battery';
 const SERVER = 2;

@@ -31,7 +31,7 @@ describe('traces of a client request across a cluster of real processes', () => 
       redisUrl: inject('redisUrl'),
       gates: 1,
       lobbies: 1,
-      extraArgs: ['--tracing.enabled', 'true', '--tracing.otlpUrl', receiver.url, '--log.level', 'debug'],
+      extraArgs: ['--tracing.enabled', 'true', '--tracing.sampleRatio', '1', '--tracing.otlpUrl', receiver.url, '--log.level', 'debug'],
     });
   }, 90_000);
 
@@ -41,19 +41,24 @@ describe('traces of a client request across a cluster of real processes', () => 
     await receiver?.close();
   }, 30_000);
 
-  /** The spans of the trace whose gate span is named `name` and satisfies `pick`, once all `count` of them have arrived. */
-  function traceOf(name: string, count: number, pick: (root: ReceivedSpan) => boolean): Promise<ReceivedSpan[]> {
-    return waitUntil(
-      `${count} spans of a trace of ${name}`,
-      () => {
-        const root = receiver.spans.find((span) => span.name === name && pick(span));
-        if (!root) return undefined;
-        const spans = receiver.spans.filter((span) => span.traceId === root.traceId);
-        return spans.length >= count ? spans : undefined;
-      },
-      20_000,
-      100,
-    );
+  /**
+   * The spans of the trace whose gate span is named `name` and satisfies `pick`, once every name
+   * prefix in `expected` has arrived in it (spans are exported in batches, every second).
+   */
+  async function traceOf(name: string, expected: readonly string[], pick: (root: ReceivedSpan) => boolean): Promise<ReceivedSpan[]> {
+    const current = (): ReceivedSpan[] => {
+      const root = receiver.spans.find((span) => span.name === name && pick(span));
+      return root ? receiver.spans.filter((span) => span.traceId === root.traceId) : [];
+    };
+    try {
+      return await waitUntil(`the spans ${expected.join(', ')} of a trace of ${name}`, () => {
+        const spans = current();
+        return expected.every((wanted) => spans.some((span) => span.name.startsWith(wanted))) ? spans : undefined;
+      }, 20_000, 100);
+    } catch (err) {
+      const seen = current().map((span) => `${span.service}: ${span.name} (kind ${span.kind}, status ${span.status.code ?? 0})`);
+      throw new Error(`${(err as Error).message}; the trace holds [${seen.join('; ')}] of ${receiver.spans.length} spans received`);
+    }
   }
 
   it('makes one trace of a request, from the gate through RPC to the lobby’s handler and its store write', async () => {
@@ -64,7 +69,7 @@ describe('traces of a client request across a cluster of real processes', () => 
     await client.auth(session.token);
 
     await client.request('Inventory.buy', 'sword', 30);
-    const spans = await traceOf('gate Inventory.buy', 5, (root) => root.status.code !== STATUS_ERROR);
+    const spans = await traceOf('gate Inventory.buy', ['gate Inventory.buy', 'rpc sessions.request', 'lobby Inventory.buy', 'store '], (root) => root.status.code !== STATUS_ERROR);
     const one = (name: string, kind: number): ReceivedSpan => {
       const found = spans.filter((span) => span.name === name && span.kind === kind);
       expect(found, `${name} (kind ${kind}) in ${spans.map((s) => `${s.name}/${s.kind}`).join(', ')}`).toHaveLength(1);
@@ -89,11 +94,11 @@ describe('traces of a client request across a cluster of real processes', () => 
     expect(write!.attributes).toMatchObject({ 'db.system': 'mongodb', 'db.collection.name': 'Avatar' });
     expect(String(gate.attributes['tessera.server.id'])).toMatch(/^gate-/);
     expect(String(handler.attributes['tessera.server.id'])).toMatch(/^lobby-/);
-  });
+  }, 60_000);
 
   it('marks a refused request’s spans with the game’s error code, and the lobby’s log line of it carries the trace and span ids', async () => {
     await expect(client!.request('Inventory.buy', 'crown', 1_000_000)).rejects.toMatchObject({ serverCode: 'SHOP_ERR_POOR' });
-    const spans = await traceOf('gate Inventory.buy', 4, (root) => root.status.code === STATUS_ERROR);
+    const spans = await traceOf('gate Inventory.buy', ['gate Inventory.buy', 'rpc sessions.request', 'lobby Inventory.buy'], (root) => root.status.code === STATUS_ERROR);
     const gate = spans.find((span) => span.name === 'gate Inventory.buy')!;
     const handler = spans.find((span) => span.name === 'lobby Inventory.buy')!;
     expect(gate.status).toEqual({ code: STATUS_ERROR, message: 'SHOP_ERR_POOR' });
@@ -101,5 +106,5 @@ describe('traces of a client request across a cluster of real processes', () => 
     const lobby = cluster.lobbies[0]!;
     const line = await waitUntil('the refusal logged', () => lobby.output().split('\n').find((l) => l.includes('game method refused') && l.includes(`trace=${gate.traceId}`)));
     expect(line).toContain(`span=${handler.spanId}`);
-  });
+  }, 60_000);
 });

@@ -32,6 +32,8 @@ import { ClusterMember } from './engine/rpc/cluster-member.js';
 import { RpcNode } from './engine/rpc/rpc-node.js';
 import { rpcOptionsFromConfig } from './engine/rpc/rpc-options-from-config.js';
 import { traceContextOf } from './engine/rpc/trace-context.js';
+import type { Store } from './engine/persist/store.js';
+import type { Tracing } from './engine/tracing/tracing.js';
 import { SystemClock, type Clock } from './engine/timer/clock.js';
 import { createTimerService } from './engine/timer/timer-service.js';
 import { createGate } from './gate/create-gate.js';
@@ -145,6 +147,8 @@ export interface Server {
   readonly metrics: Metrics | undefined;
   /** The admin API at `/admin`, on a services or standalone server with `admin.enabled`. */
   readonly admin: AdminApi | undefined;
+  /** The process's tracer; undefined when `tracing.enabled` is off. */
+  readonly tracing: Tracing | undefined;
 }
 
 /**
@@ -186,6 +190,12 @@ export async function createServer(options: ServerOptions): Promise<Server> {
         }),
       )
     : undefined;
+  // Loaded only when on: a server without tracing loads no OpenTelemetry code. Stopped late, so
+  // that the spans of the other modules' last work are exported.
+  const traced = config.tracing.enabled
+    ? (await import('./engine/tracing/create-tracing.js')).createTracing(config.tracing, { role, serverId: (): string => rpc.serverId, context: logger, metrics })
+    : undefined;
+  if (traced) life.add(traced.tracing);
   const timers = createTimerService({ clock, logger: logger.child({ component: 'timers' }) });
   life.add({ name: 'timers', start: async () => undefined, stop: async () => timers.stop() });
   // Gates hold connections only; every other role persists.
@@ -204,6 +214,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       logger: logger.child({ component: 'rpc' }),
       trace: traceContextOf(logger),
       ...(rpcMetrics ? { metrics: rpcMetrics } : {}),
+      ...(traced ? { spans: traced.rpc } : {}),
     }),
   );
   rpcMetrics?.watch(() => rpc.stats());
@@ -236,7 +247,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             discovery,
             gateType: peerType('gate'),
             matchmaker: { type: peerType('services'), callTimeoutMs: config.matchmaker.callTimeoutMs },
-            store: () => store!.store,
+            store: traced ? (): Store => traced.store(store!.store) : () => store!.store,
             hub,
             clock,
             ...(options.gameClock ? { gameClock: options.gameClock } : {}),
@@ -255,6 +266,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             deferGameStart: true,
             messaging: { push, groups },
             ...(lobbyMetrics ? { metrics: lobbyMetrics } : {}),
+            ...(traced ? { tracing: traced.tracing } : {}),
             sessions: {
               maxQueuedPerSession: config.lobby.maxQueuedPerSession,
               maxUnauthenticatedInFlight: config.lobby.maxUnauthenticatedInFlight,
@@ -313,7 +325,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     // Every gate derives the resume-token key from the cluster secret: a session resumes on any of them.
     const clusterSecret = config.rpc.secret === undefined ? {} : { clusterSecret: Buffer.from(config.rpc.secret, 'utf8') };
     gate = life.add(
-      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret, ...(metrics ? { metrics: { registry: metrics.registry, maxRoutes: config.metrics.maxRoutes } } : {}) }),
+      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret, ...(metrics ? { metrics: { registry: metrics.registry, maxRoutes: config.metrics.maxRoutes } } : {}), ...(traced ? { tracing: traced.tracing } : {}) }),
     );
     // Binds, rebinds and closes go to the cluster's session-events topic; the hub stops after the gate, so the last closes go out too.
     publishSessionEvents({ source: gate.sessions.events, hub, gateId: () => rpc.serverId, clock, logger: logger.child({ component: 'gate' }) });
@@ -402,5 +414,5 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     load: () => ({ ...(gate ? { gateSessions: gate.sessions.count, gateConnections: gate.connectionCount, gatePending: gate.pendingCount, gatePushes: gate.sessions.pushesReceived } : {}), ...(lobby ? { lobbySessions: lobby.sessionCount, entities: lobby.entityCount, saveQueue: lobby.saveQueue } : {}), clusterServers: discovery.servers().length, timers: timers.size }),
   });
   if (metrics) registerMetricsRoute(http.app, metrics);
-  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game, push, groups, metrics, admin };
+  return { config, logger, life, rpc, discovery, hub, http, lobby, gate, login, play, matchmaker, watchdog, store, game, push, groups, metrics, admin, tracing: traced?.tracing };
 }

@@ -28,6 +28,7 @@ import { ResumeTokens, resumeKeyFrom } from './resume-token.js';
 import type { TokenCheck } from './session-manager.js';
 import { TcpAcceptor } from './tcp-acceptor.js';
 import { WsAcceptor } from './ws-acceptor.js';
+import type { Tracing } from '../engine/tracing/tracing.js';
 
 /** What a gate needs besides its configuration. */
 export interface GateDeps {
@@ -57,6 +58,8 @@ export interface GateDeps {
   clusterSecret?: Uint8Array;
   /** Where the gate's and KCP's metrics go (the server's registry) and how many route labels they keep; left out, nothing is counted. */
   metrics?: { registry: Registry; maxRoutes: number };
+  /** The server's tracer, when `tracing.enabled`: each client request is a span. */
+  tracing?: Tracing;
 }
 
 /**
@@ -127,5 +130,6 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
     logger,
     publicHost: config.publicHost,
     metrics,
+    tracing: deps.tracing,
   });
 }

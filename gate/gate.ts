@@ -30,6 +30,8 @@ import { GATE_ERRORS, GateError } from './errors.js';
 import { OnlineUpkeep } from './online-upkeep.js';
 import { RouteRules, type RouteRuleSet } from './route-rules.js';
 import { SessionManager, type SessionManagerOptions } from './session-manager.js';
+import { tracedForward } from './traced-forward.js';
+import type { Tracing } from '../engine/tracing/tracing.js';
 
 /** Settings of a {@link Gate}. */
 export interface GateOptions {
@@ -73,6 +75,8 @@ export interface GateOptions {
   publicHost?: string | undefined;
   /** Where the gate counts what it does; undefined when metrics are off. */
   metrics?: GateMetrics | undefined;
+  /** Spans of client requests (`gate <route>`, each the root of its trace), when tracing is on. */
+  tracing?: Tracing | undefined;
 }
 
 /** One gate. */
@@ -138,7 +142,7 @@ export class Gate implements Module {
       scheduleFlush: (agent) => this.scheduleFlush(agent),
       scheduleTimer: (agent) => this.scheduleTimer(agent),
       authenticate: (agent, payload) => this.sessions.authenticate(agent, payload),
-      forward: (agent, route, args, reply) => this.sessions.forward(agent, route, args, reply),
+      forward: options.tracing ? tracedForward(options.tracing, this.sessions) : (agent, route, args, reply) => this.sessions.forward(agent, route, args, reply),
       closed: (agent, reason) => {
         if (agent.timer !== undefined) timers.cancel(agent.timer);
         agent.timer = undefined;

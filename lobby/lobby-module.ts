@@ -48,6 +48,7 @@ import { SPACE_SERVICE, SPACE_SERVICE_METHODS, SpaceService } from './space-serv
 import { createSpaceSync } from './space-sync.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { atRate } from './system-rate.js';
+import type { Tracing } from '../engine/tracing/tracing.js';
 
 /** What a {@link LobbyModule} needs. */
 export interface LobbyModuleOptions {
@@ -95,6 +96,8 @@ export interface LobbyModuleOptions {
   /** How long a bind waits for another lobby's claim on the avatar to end (`store.claimWaitMs`). */
   claimWaitMs?: number;
   /** The session host's caps and waits (`lobby.*`); defaults in lobby-defaults.ts. */
+  /** The server's tracer, when `tracing.enabled`: client requests are spans `lobby <route>`. */
+  tracing?: Tracing;
   sessions?: Partial<Pick<LobbySettings, 'maxQueuedPerSession' | 'maxUnauthenticatedInFlight' | 'settleWaitMs' | 'saveAttempts' | 'saveRetryMs'>>;
   /**
    * When true, {@link LobbyModule.start} leaves the game's start (the services' and the game's
@@ -259,6 +262,7 @@ export class LobbyModule implements Module {
       handOver: (avatar: PlayerEntity, lobbyId: string, steps: HandOverSteps): Promise<void> => migration.handOver(avatar, lobbyId, steps),
       ...(this.options.claimWaitMs === undefined ? {} : { claimWaitMs: this.options.claimWaitMs }),
       ...this.options.sessions,
+      ...(this.options.tracing ? { tracing: this.options.tracing } : {}),
     });
     // A player whose avatar another owner took is no longer in its space.
     persistence.onOwnershipLost((entity) => spaces.lost(entity));

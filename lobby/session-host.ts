@@ -29,6 +29,7 @@ import { PlayerEntity, type SessionDirectory } from './player-entity.js';
 import { RemoteSession } from './remote-session.js';
 import type { HandOverSteps } from './entity-migration.js';
 import { SessionBinder, type AvatarPlacement, type BoundSession } from './session-binder.js';
+import type { Tracing } from '../engine/tracing/tracing.js';
 
 /** What a {@link SessionHost} needs; the optional settings are in {@link LobbySettings}, defaults in LOBBY_DEFAULTS. */
 export interface SessionHostOptions extends Partial<LobbySettings> {
@@ -50,6 +51,8 @@ export interface SessionHostOptions extends Partial<LobbySettings> {
   clientLimits?: Partial<CodecLimits>;
   /** Moves an avatar to another lobby (the lobby's EntityMigration.handOver); without it, `migrate` answers LOBBY_ERR_UNKNOWN_SESSION. */
   handOver?: (avatar: PlayerEntity, lobbyId: string, steps: HandOverSteps) => Promise<void>;
+  /** With tracing on, each client request is a span `lobby <route>`, a child of the gate's. */
+  tracing?: Tracing;
 }
 
 /** The longest deadline a gate may give a migrating player's bind on the new lobby (as `gate.lobbyTimeoutMs`'s cap). */
@@ -156,6 +159,14 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
 
   /** @inheritDoc LobbySessions.request */
   request(sessionId: string, route: string, args: Uint8Array): Promise<Uint8Array> {
+    const { tracing } = this.options;
+    if (tracing === undefined) return this.runOrQueue(sessionId, route, args);
+    const shown = String(route).slice(0, 128);
+    return tracing.inSpan(`lobby ${shown}`, 'server', { 'tessera.route': shown }, 'active', () => this.runOrQueue(sessionId, route, args));
+  }
+
+  // A request runs in its avatar's turn, the critical save of what it changed included.
+  private runOrQueue(sessionId: string, route: string, args: Uint8Array): Promise<Uint8Array> {
     if (this.draining) return Promise.reject(new LobbyError('LOBBY_ERR_SHUTTING_DOWN', `${String(route).slice(0, 80)} refused`));
     if (sessionId === '') return this.dispatch.runUnauthenticated(route, args);
     const bound = typeof sessionId === 'string' ? this.binder.get(sessionId) : undefined;

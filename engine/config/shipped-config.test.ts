@@ -35,6 +35,16 @@ describe('shipped config files', () => {
     }
   });
 
+  it.each(['gate', 'lobby', 'services'] as const)('config/%s.jsonc leaves tracing off unless TRACING is true, and takes the collector from the settings variable', (role) => {
+    const load = (env: Record<string, string>) => loadConfig({ role, configDir, env: { RPC_SECRET, ...env }, argv: [] }).tracing;
+    expect(load({})).toMatchObject({ enabled: false, sampleRatio: 0.1 });
+    expect(load({ TRACING: 'true', TRACE_SAMPLE_RATIO: '0.5', TESSERA_TRACING__OTLP_URL: 'http://collector:4318/v1/traces' })).toMatchObject({
+      enabled: true,
+      sampleRatio: 0.5,
+      otlpUrl: 'http://collector:4318/v1/traces',
+    });
+  });
+
   it('use LMDB for standalone, MongoDB for lobby and services', () => {
     const load = (role: (typeof ROLES)[number]) => loadConfig({ role, configDir, env: { RPC_SECRET }, argv: [] });
     expect(load('standalone').store.backend).toBe('lmdb');

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../timer/clock.js';
 import { EntityQueue } from './entity-queue.js';
@@ -81,5 +82,16 @@ describe('EntityQueue', () => {
   it('refuses a cap below 1', () => {
     expect(() => new EntityQueue(0)).toThrow(RangeError);
     expect(() => new EntityQueue().offer(() => undefined, 1.5)).toThrow(RangeError);
+  });
+
+  it('runs a task that waited in the async context of the caller that queued it', async () => {
+    const storage = new AsyncLocalStorage<string>();
+    const queue = new EntityQueue();
+    const gate = deferred();
+    const first = storage.run('first', () => queue.offer(async () => [storage.getStore(), await gate.promise, storage.getStore()][0]));
+    const second = storage.run('second', () => queue.offer(() => storage.getStore()));
+    gate.resolve();
+    expect(await first).toBe('first');
+    expect(await second).toBe('second');
   });
 });

@@ -6,6 +6,7 @@
  * two of them interleave. Bounded: past the cap, work from outside is refused at once (each
  * caller answers with its own coded error) instead of piling up behind a slow task.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../timer/clock.js';
 
 /** Default cap on tasks waiting or running in one entity's queue. */
@@ -68,13 +69,17 @@ export class EntityQueue {
 
   private push<T>(task: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push(async () => {
+      const job = async (): Promise<void> => {
         try {
           resolve(await task());
         } catch (err) {
           reject(err);
         }
-      });
+      };
+      // A task that waits runs later, from the pump: bound, it keeps its caller's async context
+      // (the trace and log context of the request it belongs to). An idle queue runs it at once,
+      // in its caller's context already.
+      this.waiting.push(this.running ? AsyncLocalStorage.bind(job) : job);
       if (!this.running) void this.pump();
     });
   }

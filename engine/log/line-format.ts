@@ -16,7 +16,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 16_384;
 /** Keys a file line sets itself; a meta field with one of these names is written as `_<name>`. */
 const RESERVED_KEYS = new Set(['timestamp', 'level', 'serverId', 'message']);
 const CONTEXT_KEY_SET: ReadonlySet<string> = new Set(CONTEXT_KEYS);
-const CONSOLE_TAGS: Record<(typeof CONTEXT_KEYS)[number], string> = { sessionId: 'sess', entityId: 'ent', traceId: 'trace' };
+const CONSOLE_TAGS: Record<(typeof CONTEXT_KEYS)[number], string> = { sessionId: 'sess', entityId: 'ent', traceId: 'trace', spanId: 'span', traceFlags: 'flags' };
 
 /**
  * A file line: one JSON object with `timestamp`, `level`, `serverId`, the context ids that are

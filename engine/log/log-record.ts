@@ -11,12 +11,12 @@ export interface LogRecord {
   level: LogLevel;
   serverId: string;
   message: string;
-  /** Context and meta merged (sessionId, entityId, traceId, err and any other field). */
+  /** Context and meta merged (sessionId, entityId, traceId, spanId, err and any other field). */
   fields: Readonly<Record<string, unknown>>;
 }
 
 /** The context fields that every format prints in a fixed place, in this order. */
-export const CONTEXT_KEYS = ['sessionId', 'entityId', 'traceId'] as const;
+export const CONTEXT_KEYS = ['sessionId', 'entityId', 'traceId', 'spanId', 'traceFlags'] as const;
 
 /**
  * Merges context layers, later layers winning; `undefined` values never hide an earlier value, so

@@ -9,8 +9,12 @@ export interface LogContext {
   sessionId?: string;
   /** The entity the work is for. */
   entityId?: string;
-  /** The trace that ties one request across servers. */
+  /** The trace that ties one request across servers (32 hex digits, or a bare id from an older peer). */
   traceId?: string;
+  /** The span the work runs under, when tracing made one (engine/tracing/). */
+  spanId?: string;
+  /** With `spanId`: `01` when the trace is sampled, `00` when not. */
+  traceFlags?: string;
 }
 
 /** Extra structured fields for one line. An `err` field that holds an Error is logged with its stack. */

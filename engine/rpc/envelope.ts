@@ -18,7 +18,8 @@
  * `nonce` is 16 random bytes and `proof` a 32-byte HMAC (handshake-proof.ts).
  * `to` is null for a server service (`scope` names the service) and the entity id for an entity
  * (`scope` names the component). `timeoutMs` is the caller's remaining budget (whole ms on the
- * wire, rounded up), so the deadline survives clock differences between hosts. `trace` is a trace id or null.
+ * wire, rounded up), so the deadline survives clock differences between hosts. `trace` is a W3C traceparent, a bare trace id
+ * or null (trace-context.ts).
  */
 
 /** Envelope kinds, as sent on the wire. */

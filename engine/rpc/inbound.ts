@@ -12,7 +12,7 @@ import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
 import { KIND, type CallEnvelope, type Envelope, type NotifyEnvelope } from './envelope.js';
 import { REMOTE_ERR_UNCODED, REMOTE_ERROR_WIRE, RpcError } from './errors.js';
-import type { TraceContext } from './trace-context.js';
+import type { RpcSpans, TraceContext } from './trace-context.js';
 import type { Invocation, Targets } from './targets.js';
 
 /** Where replies go: the link a call came on, or the node itself for local calls. */
@@ -28,6 +28,8 @@ export interface InboundContext {
   clock: Clock;
   logger: Logger;
   trace?: TraceContext | undefined;
+  /** Spans of calls served (tracing on). */
+  spans?: RpcSpans | undefined;
   /** Cap on handlers still running (promises not settled); past it new work is refused. */
   maxInFlight: number;
   /** Sends a notification on to server `serverId`, where its entity moved. */
@@ -64,14 +66,14 @@ export class Inbound {
       return;
     }
     if (envelope[0] === KIND.NOTIFY) {
-      const [, trace, to, scope, method, args] = envelope;
+      const [, , to, scope, method, args] = envelope;
       const target = this.context.targets.resolve(to, scope, method);
       this.notifiesReceived++;
       if (target instanceof RpcError) this.unrun(envelope, target);
-      else this.run(trace, target, args, undefined, (err) => err !== undefined && (err instanceof Unrun ? this.unrun(envelope, err.error) : this.notifyFailed(envelope, err)));
+      else this.run(envelope, target, args, undefined, (err) => err !== undefined && (err instanceof Unrun ? this.unrun(envelope, err.error) : this.notifyFailed(envelope, err)));
       return;
     }
-    const [, id, timeoutMs, trace, to, scope, method, args] = envelope;
+    const [, id, timeoutMs, , to, scope, method, args] = envelope;
     this.callsReceived++;
     if (timeoutMs <= 0) {
       this.expiredOnArrival++;
@@ -83,7 +85,7 @@ export class Inbound {
       return;
     }
     const deadline = this.context.clock.now() + timeoutMs;
-    this.run(trace, target, args, deadline, (err, value, late) => {
+    this.run(envelope, target, args, deadline, (err, value, late) => {
       if (from.closed) return;
       if (err instanceof Unrun) {
         if (err.error) this.send(from, [KIND.ERROR, id, err.error.wireCode, err.error.code, err.error.detail]);
@@ -126,11 +128,11 @@ export class Inbound {
    * Runs the handler, in its entity's turn for an entity with a queue; `done` learns whether it
    * settled later than at once (a promise). `deadline`: a call's, past which it is not run.
    */
-  private run(trace: string | null, target: Invocation, args: unknown[], deadline: number | undefined, done: (err: unknown, value: unknown, late: boolean) => void): void {
+  private run(envelope: CallEnvelope | NotifyEnvelope, target: Invocation, args: unknown[], deadline: number | undefined, done: (err: unknown, value: unknown, late: boolean) => void): void {
     // No named closure per call: the TypeScript loader names each one as it is made (keepNames), a cost that shows per call.
     let result: unknown;
     try {
-      result = target.serial ? this.queued(target.serial, () => this.invoke(trace, target, args), deadline) : this.invoke(trace, target, args);
+      result = target.serial ? this.queued(target.serial, () => this.invoke(envelope, target, args), deadline) : this.invoke(envelope, target, args);
     } catch (err) {
       done(err === undefined ? new Error('undefined thrown') : err, undefined, false);
       return;
@@ -155,7 +157,11 @@ export class Inbound {
       .then(undefined, (err: unknown) => this.context.logger.error('rpc: failed sending a reply', { err }));
   }
 
-  private invoke(trace: string | null, target: Invocation, args: unknown[]): unknown {
+  private invoke(envelope: CallEnvelope | NotifyEnvelope, target: Invocation, args: unknown[]): unknown {
+    const call = envelope[0] === KIND.CALL;
+    const trace = call ? envelope[3] : envelope[1];
+    const { spans } = this.context;
+    if (spans) return spans.serve(trace, call ? envelope[5] : envelope[3], call ? envelope[6] : envelope[4], () => invoke(target, args));
     return trace !== null && this.context.trace ? this.context.trace.run(trace, () => invoke(target, args)) : invoke(target, args);
   }
 

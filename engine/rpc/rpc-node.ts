@@ -33,13 +33,13 @@ import type { PendingHandshakeLimits } from './pending-handshakes.js';
 import { globalEntity } from './global-proxy.js';
 import { remoteEntity, remoteService, type RemoteEntity, type RemoteService, type UntypedEntity, type UntypedService } from './remote-proxy.js';
 import { Targets, type EntityDirectory } from './targets.js';
-import type { TraceContext } from './trace-context.js';
+import type { RpcSpans, TraceContext } from './trace-context.js';
 
 /** Per-call options. */
 export interface CallOptions {
   /** Time allowed for the reply (default: the node's `defaultTimeoutMs`). */
   timeoutMs?: number;
-  /** Trace id to send (default: the current one from the trace context). */
+  /** Trace to send, a `traceparent` or a bare trace id (default: the current one from the trace context; no span is made for the call). */
   traceId?: string;
 }
 
@@ -70,6 +70,8 @@ export interface RpcNodeOptions {
   timers: TimerService;
   logger: Logger;
   trace?: TraceContext;
+  /** Spans of calls sent and served (tracing on); absent, calls carry the trace and make no span. */
+  spans?: RpcSpans;
   codecLimits?: Partial<CodecLimits>;
   link?: Partial<LinkSettings>;
   /** Default time allowed for a reply. */
@@ -183,6 +185,7 @@ export class RpcNode implements Module {
       clock: options.clock,
       logger: options.logger,
       trace: options.trace,
+      spans: options.spans,
       maxInFlight: options.maxInFlight ?? RPC_DEFAULTS.maxInFlight,
       forward: (serverId, envelope) => this.forward(serverId, envelope),
     });
@@ -393,6 +396,17 @@ export class RpcNode implements Module {
   // Sending
 
   private request(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
+    const span = this.options.spans !== undefined && options?.traceId === undefined ? this.options.spans.call(serverId, scope, method) : undefined;
+    if (span === undefined) return this.sendCall(serverId, to, scope, method, args, options, options?.traceId ?? this.options.trace?.current() ?? null);
+    const call = this.sendCall(serverId, to, scope, method, args, options, span.trace);
+    call.then(
+      () => span.end(),
+      (err: unknown) => span.end(err),
+    );
+    return call;
+  }
+
+  private sendCall(serverId: string, to: string | null, scope: string, method: string, args: readonly unknown[], options: CallOptions | undefined, trace: string | null): Promise<unknown> {
     const timeoutMs = options?.timeoutMs ?? this.options.defaultTimeoutMs ?? RPC_DEFAULTS.defaultTimeoutMs;
     const maxPending = this.options.maxPendingCalls ?? RPC_DEFAULTS.maxPendingCalls;
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) return Promise.reject(new RangeError(`timeoutMs must be a finite number >= 0, got ${timeoutMs}`));
@@ -412,7 +426,6 @@ export class RpcNode implements Module {
       do this.nextId = this.nextId >= MAX_CALL_ID ? 1 : this.nextId + 1;
       while (peer.pending.has(this.nextId));
       const id = this.nextId;
-      const trace = options?.traceId ?? this.options.trace?.current() ?? null;
       // Pending before it is sent: sending may fail the peer's calls at once (a server that left).
       const call = new PendingCall(id, peer, scope, method, timeoutMs, resolve, reject);
       peer.pending.set(id, call);

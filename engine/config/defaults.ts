@@ -84,7 +84,7 @@ export const defaults: Config = deepFreeze({
   redis: { url: `redis://${LOOPBACK}:6379`, prefix: 'tessera:' },
   // In memory: standalone needs nothing else; the cluster's config files name Redis.
   hub: { backend: 'memory' },
-  // Loopback by default: the admin endpoint is opened to a network on purpose, never by accident.
+  // Loopback by default: health, metrics and the admin API are opened to a network on purpose, never by accident.
   http: { host: LOOPBACK, port: 8080, trustProxy: [], play: false },
   auth: {
     // No key source by default: standalone hands the gate the login service's key in process.

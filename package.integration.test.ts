@@ -57,6 +57,11 @@ describe('the engine as a package', () => {
     const health = await fetch(ready.http);
     expect(health.status, server.output()).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', role: 'standalone', state: 'ready' });
+    // The admin dashboard's script, bundled by the build: served as it was written, not bundled again.
+    const script = await fetch(new URL('/admin/main.js', ready.http));
+    expect(script.status, server.output()).toBe(200);
+    expect(await script.text()).toContain('sourceMappingURL=main.js.map');
+    expect(server.output()).not.toContain('admin dashboard bundled');
 
     // The signal goes to npm, as `docker stop` sends it; the server itself must get it and stop.
     expect(await stopServer(server), server.output()).toBe(0);

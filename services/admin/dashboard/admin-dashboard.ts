@@ -5,8 +5,9 @@
  * - `GET /admin/main.js` → the page's script (web/main.ts with uPlot), bundled by esbuild, and
  *   `GET /admin/main.js.map` its source map
  *
- * The script is bundled once, when first asked for, so that a server nobody opens the dashboard
- * of never pays for it. None of the routes needs a token: the page holds no data, and logs in
+ * A build (`npm run build`, build-dashboard.ts) bundles the script beforehand, into
+ * {@link PREBUILT_DIR}; run from the sources, the script is bundled once, when first asked for, so
+ * that a server nobody opens the dashboard of never pays for it. None of the routes needs a token: the page holds no data, and logs in
  * through `POST /admin/login` before it calls the admin API. Add it to the lifecycle before the
  * {@link HttpServer} whose app it is given.
  */
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Module } from '../../../engine/lifecycle/lifecycle.js';
 import type { Logger } from '../../../engine/log/types.js';
-import { bundleWebClient } from '../../play/bundle-web-client.js';
+import { BUNDLE_NAME, bundleWebClient, type WebClientBundle } from '../../play/bundle-web-client.js';
 import { DASHBOARD_PATH, DASHBOARD_SCRIPT_URL, dashboardPage } from './dashboard-page.js';
 
 /** Options for {@link AdminDashboard}. */
@@ -36,10 +37,21 @@ const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
 } as const;
 
-/** The script's entry: the TypeScript source, else its build beside this file (dist/). */
+/** Where a build puts the bundled script and its map, beside this module. */
+export const PREBUILT_DIR = new URL('./bundle/', import.meta.url);
+
+/** The script's entry: the TypeScript source, else its compiled form beside this file (dist/). */
 export function dashboardScript(): string {
   const source = fileURLToPath(new URL('./web/main.ts', import.meta.url));
   return existsSync(source) ? source : fileURLToPath(new URL('./web/main.js', import.meta.url));
+}
+
+/** The bundle a build wrote, or undefined where there is none (run from the sources). */
+async function prebuilt(): Promise<WebClientBundle | undefined> {
+  const script = new URL(BUNDLE_NAME, PREBUILT_DIR);
+  if (!existsSync(script)) return undefined;
+  const [text, map] = await Promise.all([readFile(script, 'utf8'), readFile(new URL(`${BUNDLE_NAME}.map`, PREBUILT_DIR), 'utf8')]);
+  return { script: text, map };
 }
 
 /** What the routes serve, built on first use. */
@@ -79,8 +91,9 @@ export class AdminDashboard implements Module {
    */
   private built(): Promise<DashboardAssets> {
     this.assets ??= (async () => {
-      const [bundle, uplotCss] = await Promise.all([bundleWebClient(dashboardScript()), readFile(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8')]);
-      this.options.logger.info('admin dashboard bundled', { path: DASHBOARD_PATH, scriptBytes: Buffer.byteLength(bundle.script) });
+      const built = await prebuilt();
+      const [bundle, uplotCss] = await Promise.all([built ?? bundleWebClient(dashboardScript()), readFile(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8')]);
+      if (!built) this.options.logger.info('admin dashboard bundled', { path: DASHBOARD_PATH, scriptBytes: Buffer.byteLength(bundle.script) });
       return { page: dashboardPage(uplotCss), script: bundle.script, map: bundle.map };
     })();
     return this.assets;

@@ -6,10 +6,27 @@
 import { describe, expect, it } from 'vitest';
 import { allPanels, dashboardQueries, deployFiles, readDashboard, type GrafanaPanel } from './deploy-queries.js';
 import { metricNames } from './promql-metric-names.js';
-import { parsePromQL } from './promql-syntax.js';
+import { parsePromQL, type PromQLNode } from './promql-syntax.js';
 
 const PANEL_TYPES = new Set(['row', 'timeseries', 'stat', 'gauge', 'bargauge', 'table', 'heatmap', 'text']);
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
+
+/**
+ * The divisions of `expr` whose divisor can be zero: anything but a number or `clamp_min(...)`
+ * (a stat panel shows a division by zero as NaN, where no traffic should read as 0).
+ */
+function unguardedDivisions(expr: string): string[] {
+  const { text, top } = parsePromQL(expr);
+  const unguarded: string[] = [];
+  top.cursor().iterate((ref) => {
+    if (ref.name !== 'BinaryExpr' || !ref.node.getChild('Div')) return;
+    let divisor: PromQLNode = ref.node.lastChild!;
+    while (divisor.name === 'ParenExpr') divisor = divisor.firstChild!;
+    const clamped = divisor.name === 'FunctionCall' && divisor.getChild('FunctionIdentifier')?.firstChild?.name === 'ClampMin';
+    if (!clamped && divisor.name !== 'NumberDurationLiteral') unguarded.push(text.slice(divisor.from, divisor.to));
+  });
+  return unguarded;
+}
 
 const overlap = (a: GrafanaPanel['gridPos'], b: GrafanaPanel['gridPos']): boolean =>
   a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -49,7 +66,24 @@ describe.each(files)('%s', (file) => {
   });
 
   it('lays its panels out without overlaps', () => {
-    const overlaps = panels.flatMap((a, i) => panels.slice(i + 1).filter((b) => overlap(a.gridPos, b.gridPos)).map((b) => `${a.title} / ${b.title}`));
+    /**
+ * The divisions of `expr` whose divisor can be zero: anything but a number or `clamp_min(...)`
+ * (a stat panel shows a division by zero as NaN, where no traffic should read as 0).
+ */
+function unguardedDivisions(expr: string): string[] {
+  const { text, top } = parsePromQL(expr);
+  const unguarded: string[] = [];
+  top.cursor().iterate((ref) => {
+    if (ref.name !== 'BinaryExpr' || !ref.node.getChild('Div')) return;
+    let divisor: PromQLNode = ref.node.lastChild!;
+    while (divisor.name === 'ParenExpr') divisor = divisor.firstChild!;
+    const clamped = divisor.name === 'FunctionCall' && divisor.getChild('FunctionIdentifier')?.firstChild?.name === 'ClampMin';
+    if (!clamped && divisor.name !== 'NumberDurationLiteral') unguarded.push(text.slice(divisor.from, divisor.to));
+  });
+  return unguarded;
+}
+
+const overlaps = panels.flatMap((a, i) => panels.slice(i + 1).filter((b) => overlap(a.gridPos, b.gridPos)).map((b) => `${a.title} / ${b.title}`));
     expect(overlaps).toEqual([]);
   });
 
@@ -65,6 +99,12 @@ describe.each(files)('%s', (file) => {
       expect(() => parsePromQL(expr), where).not.toThrow();
       expect(metricNames(expr).length, where).toBeGreaterThan(0);
     }
+  });
+
+  it('shows 0, not NaN, where a stat panel divides by a rate that can be zero', () => {
+    const unguarded = panels.filter((p) => p.type === 'stat' || p.type === 'gauge')
+      .flatMap((panel) => (panel.targets ?? []).flatMap((target) => unguardedDivisions(target.expr).map((divisor) => `${panel.title} › ${target.refId}: / ${divisor}`)));
+    expect(unguarded).toEqual([]);
   });
 
   it('filters every panel query by the job and instance variables', () => {

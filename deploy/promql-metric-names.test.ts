@@ -29,7 +29,7 @@ describe('metricNames', () => {
   });
 
   it('reads names given inside the braces, quoted or as a __name__ matcher', () => {
-    expect(metricNames('{"tessera.sessions", job="g"} + {__name__="a_total"} + {"__name__"=\'b_total\'}')).toEqual(['tessera.sessions', 'a_total', 'b_total']);
+    expect(metricNames('{"tessera.sessions", job="g"} + {__name__="a_total"} + {"__name__"=\'b_total\'} + {"c\\"q"} + {\'d\\\'q\'} + {`e\\q`}')).toEqual(['tessera.sessions', 'a_total', 'b_total', 'c"q', "d'q", 'e\\q']);
   });
 
   it('refuses a selector that picks metrics by a pattern', () => {

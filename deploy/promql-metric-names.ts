@@ -12,8 +12,8 @@ const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
 /** The value of a PromQL string literal (`"..."` with escapes, `'...'` or a raw `` `...` ``). */
 function stringValue(literal: string): string {
   if (literal.startsWith('`')) return literal.slice(1, -1);
-  const body = literal.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"');
-  return JSON.parse(`"${body}"`) as string;
+  if (literal.startsWith('"')) return JSON.parse(literal) as string;
+  return JSON.parse(`"${literal.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string;
 }
 
 /**

@@ -6,19 +6,26 @@
 import { describe, expect, it } from 'vitest';
 import { allPanels, dashboardQueries, deployFiles, readDashboard, type GrafanaPanel } from './deploy-queries.js';
 import { metricNames } from './promql-metric-names.js';
+import { parsePromQL, type PromQLNode } from './promql-syntax.js';
 
 const PANEL_TYPES = new Set(['row', 'timeseries', 'stat', 'gauge', 'bargauge', 'table', 'heatmap', 'text']);
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
-/** Whether brackets, braces and parentheses outside strings pair up. */
-function balanced(expr: string): boolean {
-  const open: string[] = [];
-  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-  for (const ch of expr.replace(/"(?:[^"\\]|\\.)*"/g, '""')) {
-    if ('([{'.includes(ch)) open.push(ch);
-    else if (ch in pairs && open.pop() !== pairs[ch]) return false;
-  }
-  return open.length === 0;
+/**
+ * The divisions of `expr` whose divisor can be zero: anything but a number or `clamp_min(...)`
+ * (a stat panel shows a division by zero as NaN, where no traffic should read as 0).
+ */
+function unguardedDivisions(expr: string): string[] {
+  const { text, top } = parsePromQL(expr);
+  const unguarded: string[] = [];
+  top.cursor().iterate((ref) => {
+    if (ref.name !== 'BinaryExpr' || !ref.node.getChild('Div')) return;
+    let divisor: PromQLNode = ref.node.lastChild!;
+    while (divisor.name === 'ParenExpr') divisor = divisor.firstChild!;
+    const clamped = divisor.name === 'FunctionCall' && divisor.getChild('FunctionIdentifier')?.firstChild?.name === 'ClampMin';
+    if (!clamped && divisor.name !== 'NumberDurationLiteral') unguarded.push(text.slice(divisor.from, divisor.to));
+  });
+  return unguarded;
 }
 
 const overlap = (a: GrafanaPanel['gridPos'], b: GrafanaPanel['gridPos']): boolean =>
@@ -59,11 +66,28 @@ describe.each(files)('%s', (file) => {
   });
 
   it('lays its panels out without overlaps', () => {
-    const overlaps = panels.flatMap((a, i) => panels.slice(i + 1).filter((b) => overlap(a.gridPos, b.gridPos)).map((b) => `${a.title} / ${b.title}`));
+    /**
+ * The divisions of `expr` whose divisor can be zero: anything but a number or `clamp_min(...)`
+ * (a stat panel shows a division by zero as NaN, where no traffic should read as 0).
+ */
+function unguardedDivisions(expr: string): string[] {
+  const { text, top } = parsePromQL(expr);
+  const unguarded: string[] = [];
+  top.cursor().iterate((ref) => {
+    if (ref.name !== 'BinaryExpr' || !ref.node.getChild('Div')) return;
+    let divisor: PromQLNode = ref.node.lastChild!;
+    while (divisor.name === 'ParenExpr') divisor = divisor.firstChild!;
+    const clamped = divisor.name === 'FunctionCall' && divisor.getChild('FunctionIdentifier')?.firstChild?.name === 'ClampMin';
+    if (!clamped && divisor.name !== 'NumberDurationLiteral') unguarded.push(text.slice(divisor.from, divisor.to));
+  });
+  return unguarded;
+}
+
+const overlaps = panels.flatMap((a, i) => panels.slice(i + 1).filter((b) => overlap(a.gridPos, b.gridPos)).map((b) => `${a.title} / ${b.title}`));
     expect(overlaps).toEqual([]);
   });
 
-  it('queries the chosen data source from every panel, with distinct refIds and well-formed expressions', () => {
+  it('queries the chosen data source from every panel, with distinct refIds and expressions Prometheus parses', () => {
     for (const panel of panels.filter((p) => p.type !== 'row' && p.type !== 'text')) {
       expect(panel.datasource, panel.title).toEqual(DATASOURCE);
       const targets = panel.targets ?? [];
@@ -72,9 +96,15 @@ describe.each(files)('%s', (file) => {
       for (const target of targets) expect(target.datasource, panel.title).toEqual(DATASOURCE);
     }
     for (const { where, expr } of dashboardQueries(file, dashboard)) {
-      expect(balanced(expr), where).toBe(true);
+      expect(() => parsePromQL(expr), where).not.toThrow();
       expect(metricNames(expr).length, where).toBeGreaterThan(0);
     }
+  });
+
+  it('shows 0, not NaN, where a stat panel divides by a rate that can be zero', () => {
+    const unguarded = panels.filter((p) => p.type === 'stat' || p.type === 'gauge')
+      .flatMap((panel) => (panel.targets ?? []).flatMap((target) => unguardedDivisions(target.expr).map((divisor) => `${panel.title} › ${target.refId}: / ${divisor}`)));
+    expect(unguarded).toEqual([]);
   });
 
   it('filters every panel query by the job and instance variables', () => {

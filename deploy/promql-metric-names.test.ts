@@ -24,8 +24,17 @@ describe('metricNames', () => {
     expect(metricNames('m{route=~"a{2}|b"} or on() vector(0)')).toEqual(['m']);
   });
 
-  it('ignores Grafana variables outside ranges and matchers', () => {
-    expect(metricNames('rate(c_total[1m]) * $__interval_ms / ${scale}')).toEqual(['c_total']);
+  it('reads Grafana\'s global variables as values of their kind and a dashboard\'s own inside strings', () => {
+    expect(metricNames('rate(c_total[$__rate_interval]) * $__interval_ms / ${__range_s} + rate(d_total{job=~"$job"}[${__interval}])')).toEqual(['c_total', 'd_total']);
+  });
+
+  it('reads names given inside the braces, quoted or as a __name__ matcher', () => {
+    expect(metricNames('{"tessera.sessions", job="g"} + {__name__="a_total"} + {"__name__"=\'b_total\'} + {"c\\"q"} + {\'d\\\'q\'} + {`e\\q`}')).toEqual(['tessera.sessions', 'a_total', 'b_total', 'c"q', "d'q", 'e\\q']);
+  });
+
+  it('refuses a selector that picks metrics by a pattern', () => {
+    expect(() => metricNames('sum({__name__=~"tessera_.*"})')).toThrow(/\{__name__=~"tessera_\.\*"\} picks metrics by a pattern/);
+    expect(() => metricNames('count({job="g"})')).toThrow(/picks metrics by a pattern/);
   });
 });
 

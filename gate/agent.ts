@@ -211,16 +211,16 @@ export class Agent {
   private track(id: number, result: Promise<Uint8Array>, route: string): void {
     this.pending++;
     const metrics = this.context.metrics;
-    const started = metrics ? performance.now() : 0;
+    const started = metrics ? this.context.now() : 0;
     result.then(
       (payload) => {
         this.pending--;
-        metrics?.answered(route, true, (performance.now() - started) / 1000);
+        metrics?.answered(route, true, (this.context.now() - started) / 1000);
         if (this.protocol.isOpen) this.respond(id, payload, route);
       },
       (err: unknown) => {
         this.pending--;
-        metrics?.answered(route, false, (performance.now() - started) / 1000);
+        metrics?.answered(route, false, (this.context.now() - started) / 1000);
         this.fail(id, err, route);
       },
     );

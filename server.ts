@@ -265,6 +265,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             // The game starts after the registration below, under the server's final id.
             deferGameStart: true,
             messaging: { push, groups },
+            trace: traceContextOf(logger),
             ...(lobbyMetrics ? { metrics: lobbyMetrics } : {}),
             ...(traced ? { tracing: traced.tracing } : {}),
             sessions: {

@@ -9,6 +9,7 @@ import { createEntityHost } from '../engine/ecs/entity-host.js';
 import { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { bothObservers, RecentTicks, type TickSummary } from '../engine/ecs/recent-ticks.js';
+import type { TaskContext } from '../engine/ecs/entity-queue.js';
 import { TickLoop } from '../engine/ecs/tick-loop.js';
 import { World } from '../engine/ecs/world.js';
 import { WorldGroup } from '../engine/ecs/world-group.js';
@@ -120,6 +121,11 @@ export interface LobbyModuleOptions {
   hub?: PubSub;
   /** Observes the tick loops of the lobby's world and spaces, by space type (engine/metrics/lobby-metrics.ts). */
   metrics?: Pick<LobbyMetrics, 'tickObserver'>;
+  /**
+   * The trace context of the server's log lines (`traceContextOf(logger)`): a call that waits in an
+   * entity's queue runs under its own trace, not that of the call before it.
+   */
+  trace?: TaskContext;
 }
 
 /** The `space` the metrics know the lobby's own world by. */
@@ -213,6 +219,7 @@ export class LobbyModule implements Module {
       registry,
       timers,
       ...(this.options.maxQueuedPerEntity === undefined ? {} : { queueLimit: this.options.maxQueuedPerEntity }),
+      ...(this.options.trace ? { taskContext: this.options.trace } : {}),
       ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
     });
     for (const system of game.systems ?? []) {
@@ -242,6 +249,7 @@ export class LobbyModule implements Module {
       lobbyId: () => rpc.serverId,
       tickHz,
       ...(this.options.maxQueuedPerEntity === undefined ? {} : { queueLimit: this.options.maxQueuedPerEntity }),
+      ...(this.options.trace ? { taskContext: this.options.trace } : {}),
       ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
       createSync: this.options.createSpaceSync ?? createSpaceSync(registry),
       names: directory,

@@ -9,6 +9,7 @@
  * (space-moves.ts), so its requests before it finish first and those after run in the new space.
  */
 import type { EntityHost } from '../engine/ecs/entity-host.js';
+import type { TaskContext } from '../engine/ecs/entity-queue.js';
 import type { EntityPersistence } from '../engine/ecs/entity-persistence.js';
 import { createEntityIds } from '../engine/ecs/entity-ids.js';
 import type { Entity } from '../engine/ecs/entity.js';
@@ -74,6 +75,8 @@ export interface SpaceHostOptions {
   tickHz: number;
   /** Calls waiting or running on one entity (as the lobby world's). */
   queueLimit?: number;
+  /** The async context a task that waits in an entity's queue keeps (WorldOptions.taskContext). */
+  taskContext?: TaskContext;
   /** Live timers of one entity (as the lobby world's). */
   maxTimersPerEntity?: number;
   /** Makes each space's sync stage; without it, a space sends nothing to its players. */
@@ -350,7 +353,7 @@ export class SpaceHost {
   }
 
   private makeSpace(type: string, id: string, definition: SpaceDefinition, data: unknown, restored: boolean): Space {
-    const { registry, clock, timers, entityHost, queueLimit, maxTimersPerEntity } = this.options;
+    const { registry, clock, timers, entityHost, queueLimit, maxTimersPerEntity, taskContext } = this.options;
     const tickHz = definition.tickHz ?? this.options.tickHz;
     const logger = this.options.logger.child({ spaceId: id, spaceType: type });
     return new Space({
@@ -375,6 +378,7 @@ export class SpaceHost {
           space,
           ...(queueLimit === undefined ? {} : { queueLimit }),
           ...(maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity }),
+          ...(taskContext === undefined ? {} : { taskContext }),
         });
         for (const system of definition.systems ?? []) {
           world.addSystem(system.name, typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz));

@@ -86,7 +86,7 @@ describe('EntityQueue', () => {
 
   it('runs a task that waited in the async context of the caller that queued it', async () => {
     const storage = new AsyncLocalStorage<string>();
-    const queue = new EntityQueue();
+    const queue = new EntityQueue(64, { current: () => storage.getStore(), run: (context, fn) => storage.run(context, fn) });
     const gate = deferred();
     const first = storage.run('first', () => queue.offer(async () => [storage.getStore(), await gate.promise, storage.getStore()][0]));
     const second = storage.run('second', () => queue.offer(() => storage.getStore()));

@@ -271,7 +271,7 @@ export abstract class Entity {
    */
   get queue(): EntityQueue {
     if (!this.home) throw new Error(`${this.constructor.name}: the entity was never spawned`);
-    this.ownQueue ??= new EntityQueue(this.home.queueLimit);
+    this.ownQueue ??= new EntityQueue(this.home.queueLimit, this.home.taskContext);
     return this.ownQueue;
   }
 

@@ -9,7 +9,7 @@ import type { Clock } from '../timer/clock.js';
 import { TimerService } from '../timer/timer-service.js';
 import { createEntityIds } from './entity-ids.js';
 import type { EntityHost } from './entity-host.js';
-import { DEFAULT_ENTITY_QUEUE_LIMIT } from './entity-queue.js';
+import { DEFAULT_ENTITY_QUEUE_LIMIT, type TaskContext } from './entity-queue.js';
 import { DEFAULT_MAX_TIMERS_PER_ENTITY, type StoredTimer } from './entity-timers.js';
 import type { EntityRegistry } from './entity-registry.js';
 import type { DirtyOptions } from './component.js';
@@ -53,6 +53,8 @@ export interface WorldOptions {
   queueLimit?: number;
   /** Cap on the live timers of one entity (default 1,024). */
   maxTimersPerEntity?: number;
+  /** The async context a task that waits in an entity's queue keeps (the lobby's trace context). */
+  taskContext?: TaskContext;
   /**
    * The timer service the entities' timers run on, shared by the worlds of one lobby so that an
    * entity's timers keep running when it moves between them ({@link World.transfer}); its owner
@@ -85,6 +87,8 @@ export class World {
   readonly timers: TimerService;
   /** Cap on server calls waiting or running in one entity's queue. */
   readonly queueLimit: number;
+  /** See {@link WorldOptions.taskContext}. */
+  readonly taskContext: TaskContext | undefined;
   /** Cap on one entity's live timers. */
   readonly maxTimersPerEntity: number;
   /** The space this world belongs to, if any. */
@@ -101,6 +105,7 @@ export class World {
     this.timers = options.timers ?? new TimerService({ clock: options.clock, logger: options.logger });
     this.space = options.space;
     this.queueLimit = options.queueLimit ?? DEFAULT_ENTITY_QUEUE_LIMIT;
+    this.taskContext = options.taskContext;
     this.maxTimersPerEntity = options.maxTimersPerEntity ?? DEFAULT_MAX_TIMERS_PER_ENTITY;
   }
 

@@ -9,7 +9,7 @@ async function sample(registry: Registry, line: string): Promise<number | undefi
 
 function source(srttMs: number[], resends = { timeoutResends: 5, fastResends: 2 }): KcpMetricsSource {
   return {
-    stats: () => ({ sessions: srttMs.length, badCookies: 1, full: 2, refused: 3, malformed: 4, unknownConv: 5, wrongAddress: 6 }),
+    stats: () => ({ sessions: srttMs.length, accepted: 9, cookiesSent: 9, badCookies: 1, full: 2, refused: 3, malformed: 4, unknownConv: 5, wrongAddress: 6 }),
     transmission: () => ({ ...resends, srttMs }),
   };
 }

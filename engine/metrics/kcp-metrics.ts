@@ -4,31 +4,14 @@
  * the datagram path for metrics' sake.
  */
 import { Gauge, type Registry } from 'prom-client';
+import type { KcpServer } from '../net/kcp/kcp-server.js';
 import { CounterSeries, HistogramSeries } from './series.js';
 
 /** Upper bounds of `tessera_kcp_rtt_seconds`. */
 export const KCP_RTT_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
 
-/** What a KCP server reports (engine/net/kcp/kcp-server.ts's `stats()` and `transmission()`). */
-export interface KcpMetricsSource {
-  stats(): {
-    sessions: number;
-    badCookies: number;
-    full: number;
-    refused: number;
-    malformed: number;
-    unknownConv: number;
-    wrongAddress: number;
-  };
-  transmission(): {
-    /** Segments sent again after their RTO, by every session, ended ones included. */
-    timeoutResends: number;
-    /** Segments sent again after later ones were acked, likewise. */
-    fastResends: number;
-    /** The smoothed RTT of each live session, in ms; 0 before its first sample. */
-    srttMs: number[];
-  };
-}
+/** What a KCP server reports (engine/net/kcp/kcp-server.ts). */
+export type KcpMetricsSource = Pick<KcpServer, 'stats' | 'transmission'>;
 
 const DROP_REASONS = {
   malformed: 'malformed',

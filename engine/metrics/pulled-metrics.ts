@@ -20,34 +20,27 @@ export type PulledValues<L extends string> = () => number | ReadonlyArray<readon
 
 /** A gauge set from `read` at each scrape. */
 export function pulledGauge<L extends string = never>(registry: Registry, metric: PulledMetric<L>, read: PulledValues<L>): Gauge<L> {
-  return new Gauge<L>({
-    name: metric.name,
-    help: metric.help,
-    labelNames: metric.labelNames ?? [],
-    registers: [registry],
-    collect() {
-      const values = read();
-      if (values === undefined) return;
-      this.reset();
-      if (typeof values === 'number') this.set(values);
-      else for (const [labels, value] of values) this.set(labels, value);
-    },
-  });
+  return new Gauge<L>({ ...options(registry, metric), collect() {
+    refill(this, read, (labels, value) => this.set(labels, value));
+  } });
 }
 
 /** A counter set from `read` (a running total that never goes down) at each scrape. */
 export function pulledCounter<L extends string = never>(registry: Registry, metric: PulledMetric<L>, read: PulledValues<L>): Counter<L> {
-  return new Counter<L>({
-    name: metric.name,
-    help: metric.help,
-    labelNames: metric.labelNames ?? [],
-    registers: [registry],
-    collect() {
-      const values = read();
-      if (values === undefined) return;
-      this.reset();
-      if (typeof values === 'number') this.inc(values);
-      else for (const [labels, value] of values) this.inc(labels, value);
-    },
-  });
+  return new Counter<L>({ ...options(registry, metric), collect() {
+    refill(this, read, (labels, value) => this.inc(labels, value));
+  } });
+}
+
+function options<L extends string>(registry: Registry, metric: PulledMetric<L>): { name: string; help: string; labelNames: readonly L[]; registers: Registry[] } {
+  return { name: metric.name, help: metric.help, labelNames: metric.labelNames ?? [], registers: [registry] };
+}
+
+// Replaces the metric's values with what `read` gives; leaves them as they are when it gives nothing.
+function refill<L extends string>(metric: { reset(): void }, read: PulledValues<L>, put: (labels: Partial<Record<L, string>>, value: number) => void): void {
+  const values = read();
+  if (values === undefined) return;
+  metric.reset();
+  if (typeof values === 'number') put({}, values);
+  else for (const [labels, value] of values) put(labels, value);
 }

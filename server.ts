@@ -88,12 +88,13 @@ function readVersion(): string {
 const DRAIN_SAVE_MARGIN_MS = 20_000;
 
 /**
- * How long each module's drain or stop may take. A lobby's drain waits up to `lobby.settleWaitMs`
- * for running requests and only then saves: a shorter deadline would close the store under its
- * final save.
+ * How long each module's drain or stop may take. A lobby's drain moves its players and entities to
+ * other lobbies for up to `lobby.drainTimeoutMs`, then waits up to `lobby.settleWaitMs` for running
+ * requests and only then saves; a gate's waits up to `gate.drainMoveMs` for its clients to move. A
+ * shorter deadline would close the store under the final save.
  */
 export function stepTimeoutMsOf(config: Config): number {
-  return config.lobby.settleWaitMs + DRAIN_SAVE_MARGIN_MS;
+  return Math.max(config.lobby.drainTimeoutMs + config.lobby.settleWaitMs, config.gate.drainMoveMs) + DRAIN_SAVE_MARGIN_MS;
 }
 
 /** What {@link createServer} needs besides the configuration. */

@@ -64,6 +64,23 @@ export interface GateAdmin {
   reloadRules(rules: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>>;
 }
 
+/**
+ * What a lobby's reload of its game code did (`LobbyModule.reload`, the `admin.reload` call): the
+ * new code runs when `ok`; otherwise the old code still runs, untouched, and `refused` says why.
+ */
+export interface ReloadReport {
+  /** True when the new code runs now. */
+  ok: boolean;
+  /** How many reloads this lobby has applied since it started (the first applied one is 1). */
+  generation: number;
+  /** What took new code: `entity Hero`, `component Health`, `system movement`, `service arena`, ... */
+  changed: string[];
+  /** Why nothing changed: each change that cannot be applied live, named, or the load's error. Empty when `ok`. */
+  refused: string[];
+  /** How long the lobby held its ticks for the swap, in milliseconds. */
+  swapMs: number;
+}
+
 /** What a lobby lends the admin service. */
 export interface LobbyAdmin {
   readonly sessionCount: number;
@@ -72,4 +89,6 @@ export interface LobbyAdmin {
   tick(): TickSummary | undefined;
   where(uid: string): AvatarPlace | undefined;
   entity(id: string): LiveEntity | undefined;
+  /** Reloads the game's code from its module (lobby/reload/); never rejects: a failure is a report with `ok` false. */
+  reload?(): Promise<ReloadReport>;
 }

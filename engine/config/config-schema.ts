@@ -322,6 +322,11 @@ export const configSchema = object({
      * shows it to any gate of the cluster to resume its session there (gate/resume-token.ts).
      */
     resumeTokenTtlMs: count(1_000, 7 * 24 * 3_600_000),
+    /**
+     * How long a draining gate waits for its clients to move to another gate (told by a `sys.move`
+     * push with a resume token) before it kicks those still connected.
+     */
+    drainMoveMs: count(0, 600_000),
     /** Deadline of a call from the gate to a lobby. */
     lobbyTimeoutMs: count(10, 600_000),
     /** How sessions are spread over lobbies. */
@@ -348,6 +353,13 @@ export const configSchema = object({
     game: optional(nonEmpty()),
     /** World steps per second. */
     tickHz: count(1, 1_000),
+    /** Reload the game's code when a file under the game's folder changes (development: `npm run dev`). */
+    watch: boolean(),
+    /**
+     * How long a draining lobby waits for its entities and players to answer on other lobbies
+     * (live migration) before it stops anyway, saving what stayed.
+     */
+    drainTimeoutMs: count(1_000, 600_000),
     /** Period of the batched save of dirty entities. */
     flushIntervalMs: count(100, 3_600_000),
     /** Requests of one session waiting or running; past it: LOBBY_ERR_QUEUE_FULL. */

@@ -36,6 +36,11 @@ export interface ServerInfo {
    * for example. Empty when it publishes nothing.
    */
   meta: Readonly<Record<string, string>>;
+  /**
+   * True once the server began draining: it takes no new sessions, binds, spaces or moves, and still
+   * answers what it holds until it leaves. Absent (or false) while it serves normally.
+   */
+  draining?: boolean;
 }
 
 /** The address of one entity: the server that hosts it and its id. */

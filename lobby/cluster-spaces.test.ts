@@ -64,6 +64,16 @@ describe('spaces across lobbies', () => {
     expect(await game(two).spaces.create('dungeon')).toMatchObject({ type: 'dungeon', lobbyId: 'lobby-1', id: expect.stringMatching(/^dungeon-/) });
   });
 
+  it('creates no space on a draining lobby, and opens it here when every lobby drains', async () => {
+    const { lobbies } = await startCluster();
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await one.discovery.reportLoad({ ...load, sessions: 5 });
+    await two.discovery.markDraining();
+    expect(await game(one).spaces.create('match', { id: 'd1' })).toMatchObject({ lobbyId: 'lobby-1' });
+    await one.discovery.markDraining();
+    expect(await game(two).spaces.create('match', { id: 'd2' })).toMatchObject({ lobbyId: 'lobby-2' });
+  });
+
   it('finds a space from any lobby until it is disposed', async () => {
     const { lobbies } = await startCluster();
     const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];

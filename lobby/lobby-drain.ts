@@ -9,7 +9,8 @@
  *   evacuate  every player bound here through its gate (entity-migration.ts; the gate holds the
  *             player's requests meanwhile), into the target's start space, and every entity of the
  *             lobby's own world (globals included) straight to a target (lobby/evacuate.ts)
- *   wait      until the session host holds no session: each player answers on its new lobby
+ *   wait      until no player's avatar is left here: neither one bound to a session nor one whose
+ *             move is under way (its session is detached before its avatar is saved and sent)
  *
  * A player who binds here late (a gate that had not seen the mark yet) is moved at the next pass;
  * one still here {@link RETRY_MS} after its move was asked is asked again. Entities inside spaces
@@ -32,8 +33,6 @@ export interface EmptyLobbyOptions {
   /** The lobby's worlds and migration. */
   source: EvacuationSource;
   discovery: Pick<Discovery, 'servers' | 'self'>;
-  /** Sessions still bound here (the session host's count). */
-  sessions(): number;
   clock: Clock;
   logger: Logger;
   /** Longest time the lobby waits for its players and entities to answer elsewhere (`lobby.drainTimeoutMs`). */
@@ -46,7 +45,7 @@ export interface EmptyLobbyReport {
   players: number;
   /** Entities of the lobby's own world that answer on another lobby now. */
   moved: number;
-  /** Sessions still bound here at the end: they are closed and saved by the rest of the drain. */
+  /** Players still here at the end: they are closed and saved by the rest of the drain. */
   left: number;
   /** Entities whose move failed: they stay and are saved here. */
   failed: string[];
@@ -86,10 +85,12 @@ export async function emptyLobby(options: EmptyLobbyOptions): Promise<EmptyLobby
   const { source, discovery, clock, logger, timeoutMs } = options;
   const report: EmptyLobbyReport = { players: 0, moved: 0, left: 0, failed: [] };
   const self = discovery.self;
-  if (!self) return { ...report, left: options.sessions() };
-  const deadline = clock.now() + timeoutMs;
   const asked = new Map<string, number>();
   const failed = new Set<string>();
+  // A player is here while its avatar is: bound, or on its way out (asked, not yet handed over).
+  const playersLeft = (): number => source.all.list().filter((entity) => entity instanceof PlayerEntity && (entity.session !== undefined || asked.has(entity.id))).length;
+  if (!self) return { ...report, left: playersLeft() };
+  const deadline = clock.now() + timeoutMs;
   for (;;) {
     const peers = discovery.servers(self.type).filter((server) => server.id !== self.id);
     const targets = drainTargets(self, peers).map((server) => server.id);
@@ -108,10 +109,10 @@ export async function emptyLobby(options: EmptyLobbyOptions): Promise<EmptyLobby
     report.players += pass.players;
     report.moved += pass.moved;
     const homeLeft = source.home.list().some((entity) => !failed.has(entity.id) && !(entity instanceof PlayerEntity));
-    if ((options.sessions() === 0 && !homeLeft) || clock.now() >= deadline) break;
+    if ((playersLeft() === 0 && !homeLeft) || clock.now() >= deadline) break;
     await sleep(clock, Math.min(PASS_MS, Math.max(0, deadline - clock.now())));
   }
-  report.left = options.sessions();
+  report.left = playersLeft();
   const log = report.left > 0 || report.failed.length > 0 ? 'warn' : 'info';
   logger[log]('lobby: drained by migration', { players: report.players, moved: report.moved, left: report.left, failed: report.failed.slice(0, 20) });
   return report;

@@ -397,13 +397,12 @@ export class LobbyModule implements Module {
   async drain(): Promise<void> {
     const worlds = this.worlds;
     if (!worlds) return;
-    const { migration, host } = this;
-    if (migration && host && this.gameStarted) {
+    const { migration } = this;
+    if (migration && this.gameStarted) {
       this.globals?.stop();
       await emptyLobby({
         source: { home: worlds.home, all: worlds, migration },
         discovery: this.options.discovery,
-        sessions: () => host.sessionCount,
         clock: this.options.clock,
         logger: this.options.logger,
         timeoutMs: this.options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,

@@ -17,8 +17,8 @@ export interface EvacuationReport {
   players: number;
   /** The ids of the players and entities whose move was asked, moved or not. */
   asked: string[];
-  /** What failed; those entities stay here. */
-  failed: { id: string; error: string }[];
+  /** What failed, players and other entities; those stay here. */
+  failed: { id: string; player: boolean; error: string }[];
 }
 
 /** The lobby's parts an evacuation reads. */
@@ -51,7 +51,7 @@ export async function evacuate(source: EvacuationSource, lobbies: readonly strin
         if (isPlayer) report.players++;
         else report.moved++;
       } catch (err) {
-        report.failed.push({ id, error: String(err) });
+        report.failed.push({ id, player: isPlayer, error: String(err) });
       }
     }),
   );

@@ -111,6 +111,15 @@ describe('emptying a lobby', () => {
     expect(moves.filter((m) => m.startsWith('stuck>'))).toHaveLength(1);
   });
 
+  it('asks again for a player whose gate failed the ask, reporting each failure', async () => {
+    const { drain, clock, moves } = lobby(['p1'], [], { refuse: ['p1'] });
+    const report = emptyLobby(drain);
+    await run(clock, report);
+    const asks = drain.timeoutMs / RETRY_MS + 1;
+    expect(moves).toHaveLength(asks);
+    expect(await report).toEqual({ players: 0, moved: 0, left: 1, failed: Array.from({ length: asks }, () => 'p1: Error: refused') });
+  });
+
   it('drains in place when no lobby can take what it holds, warning when the others are all draining or older', async () => {
     const alone = lobby(['p1'], [], { servers: [server('lobby-1')] });
     expect(await emptyLobby(alone.drain)).toEqual({ players: 0, moved: 0, left: 1, failed: [] });

@@ -13,8 +13,9 @@
  *             move is under way (its session is detached before its avatar is saved and sent)
  *
  * A player who binds here late (a gate that had not seen the mark yet) is moved at the next pass;
- * one still here {@link RETRY_MS} after its move was asked is asked again. Entities inside spaces
- * stay with their space, which the rest of the drain saves.
+ * one still here {@link RETRY_MS} after its move was asked (or its gate failed the ask) is asked
+ * again. An entity whose move failed is not tried again. Entities inside spaces stay with their
+ * space, which the rest of the drain saves.
  */
 import type { Discovery, ServerInfo } from '../engine/cluster/discovery.js';
 import { serving } from '../engine/cluster/select.js';
@@ -103,7 +104,7 @@ export async function emptyLobby(options: EmptyLobbyOptions): Promise<EmptyLobby
     const pass = await evacuate(source, targets, (entity) => failed.has(entity.id) || now - (asked.get(entity.id) ?? -Infinity) < RETRY_MS);
     for (const id of pass.asked) asked.set(id, now);
     for (const failure of pass.failed) {
-      failed.add(failure.id);
+      if (!failure.player) failed.add(failure.id);
       report.failed.push(`${failure.id}: ${failure.error}`);
     }
     report.players += pass.players;

@@ -46,6 +46,7 @@ import { SessionHost } from './session-host.js';
 import { ClusterSpaces } from './cluster-spaces.js';
 import { SpaceDirectory } from './space-directory.js';
 import { SpaceHost } from './space-host.js';
+import { runHook } from './space-moves.js';
 import { SPACE_SERVICE, SPACE_SERVICE_METHODS, SpaceService } from './space-service.js';
 import { createSpaceSync } from './space-sync.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
@@ -386,7 +387,7 @@ export class LobbyModule implements Module {
 
   /**
    * Empties the lobby while it still serves (lobby-drain.ts): discovery shows it draining already,
-   * so it takes no new work; it stops taking globals, moves every player (through its gate, into
+   * so it takes no new work; it stops taking globals, runs each space's `onDrain`, moves every player (through its gate, into
    * the start space of another lobby) and every entity of its own world (its globals too) to the
    * other lobbies that are not draining and run the same version or a newer one, and waits until
    * its players answer there, up to `drainTimeoutMs`. Then, for what stayed: refuses new sessions
@@ -400,6 +401,8 @@ export class LobbyModule implements Module {
     const { migration } = this;
     if (migration && this.gameStarted) {
       this.globals?.stop();
+      // Each space may finish what it is for (a match its result) before its players move.
+      await Promise.all((this.spaceHost?.list() ?? []).map((space) => runHook(space, 'onDrain', () => space.definition.onDrain?.(space))));
       await emptyLobby({
         source: { home: worlds.home, all: worlds, migration },
         discovery: this.options.discovery,

@@ -27,7 +27,7 @@ const DRAIN_TIMEOUT_MS = 30_000;
 
 /** A client that sends requests one after the other until told to stop, keeping what failed. */
 interface Player {
-  uid: string;
+  user: string;
   client: GateClient;
   failures: string[];
   answered: number;
@@ -57,20 +57,20 @@ async function start(name: string, game: string): Promise<ProcessCluster> {
   return cluster;
 }
 
-/** The account id of each user name registered. */
+/** The account id (uid) of each user name registered. */
 const accounts = new Map<string, string>();
 
-async function connect(c: ProcessCluster, uid: string): Promise<GateClient> {
-  accounts.set(uid, await register(c.loginUrl, uid, PASSWORD));
-  const { token, gate } = await login(c.loginUrl, uid, PASSWORD);
+async function connect(c: ProcessCluster, user: string): Promise<GateClient> {
+  accounts.set(user, await register(c.loginUrl, user, PASSWORD));
+  const { token, gate } = await login(c.loginUrl, user, PASSWORD);
   const client = await connectGate({ endpoint: gate.tcp!, transport: 'tcp', gateKey: gate.publicKey });
   await client.auth(token);
   return client;
 }
 
 /** Runs `step` over and over on `client` until stopped. */
-function play(uid: string, client: GateClient, step: (client: GateClient, i: number) => Promise<unknown>): Player {
-  const player: Player = { uid, client, failures: [], answered: 0, stop: async () => undefined };
+function play(user: string, client: GateClient, step: (client: GateClient, i: number) => Promise<unknown>): Player {
+  const player: Player = { user, client, failures: [], answered: 0, stop: async () => undefined };
   let running = true;
   const loop = (async () => {
     for (let i = 0; running; i++) {
@@ -79,7 +79,7 @@ function play(uid: string, client: GateClient, step: (client: GateClient, i: num
         player.answered++;
       } catch (err) {
         const e = err as { serverCode?: string; code?: string; message?: string };
-        player.failures.push(`${uid}: ${e.serverCode ?? e.code ?? ''} ${e.message ?? String(err)}`);
+        player.failures.push(`${user}: ${e.serverCode ?? e.code ?? ''} ${e.message ?? String(err)}`);
       }
     }
   })();
@@ -111,8 +111,8 @@ async function registered(c: ProcessCluster, serverId: string): Promise<boolean>
 describe('a lobby that drains moves its players', () => {
   it('moves the arena players of a drained lobby to the fields of the others, with no failed request, and leaves discovery', async () => {
     const c = await start('drain-arena', 'examples/arena');
-    const uids = Array.from({ length: PLAYERS }, (_, i) => `arena-drain-${i}`);
-    const clients = await Promise.all(uids.map((uid) => connect(c, uid)));
+    const users = Array.from({ length: PLAYERS }, (_, i) => `arena-drain-${i}`);
+    const clients = await Promise.all(users.map((user) => connect(c, user)));
     const look = (client: GateClient): Promise<View> => client.request<View>('arena.look');
     // Each hero is in the field of its lobby: the field's id names the lobby.
     const before = await Promise.all(clients.map(async (client) => waitUntil('a hero in its field', async () => ((await look(client)).space?.type === 'field' ? look(client) : undefined), 15_000, 100)));
@@ -122,7 +122,7 @@ describe('a lobby that drains moves its players', () => {
     expect(moving).toBeGreaterThan(0);
 
     const players = clients.map((client, i) =>
-      play(uids[i]!, client, (cl, n) => (n % 3 === 0 ? cl.request('Controls.move', 0, 0).catch((err: { serverCode?: string }) => {
+      play(users[i]!, client, (cl, n) => (n % 3 === 0 ? cl.request('Controls.move', 0, 0).catch((err: { serverCode?: string }) => {
         // A monster may down a hero that stands still: that refusal is play, not a fault.
         if (err.serverCode !== 'ARENA_ERR_DEAD') throw err;
       }) : n % 3 === 1 ? look(cl) : cl.request('leaderboard.top', 5))),
@@ -150,26 +150,26 @@ describe('a lobby that drains moves its players', () => {
 
   it('keeps every item bought while the lobby drains: on the new lobby and in the store', async () => {
     const c = await start('drain-inventory', 'examples/inventory');
-    const uids = Array.from({ length: PLAYERS }, (_, i) => `inventory-drain-${i}`);
-    const clients = await Promise.all(uids.map((uid) => connect(c, uid)));
-    const bought = new Map<string, string[]>(uids.map((uid) => [uid, []]));
+    const users = Array.from({ length: PLAYERS }, (_, i) => `inventory-drain-${i}`);
+    const clients = await Promise.all(users.map((user) => connect(c, user)));
+    const bought = new Map<string, string[]>(users.map((user) => [user, []]));
     const players = clients.map((client, i) => {
-      const uid = uids[i]!;
+      const user = users[i]!;
       // Every fifth request buys an item (free: the price is 0); the others echo.
-      return play(uid, client, async (cl, n) => {
-        if (n % 5 !== 0 || bought.get(uid)!.length >= 60) return cl.request('Echo.echo', n);
+      return play(user, client, async (cl, n) => {
+        if (n % 5 !== 0 || bought.get(user)!.length >= 60) return cl.request('Echo.echo', n);
         const item = `item-${n}`;
         await cl.request('Inventory.buy', item, 0);
-        bought.get(uid)!.push(item);
+        bought.get(user)!.push(item);
       });
     });
-    await waitUntil('players bought before the drain', () => uids.every((uid) => bought.get(uid)!.length > 2), 15_000, 50);
+    await waitUntil('players bought before the drain', () => users.every((user) => bought.get(user)!.length > 2), 15_000, 50);
 
     const servers = await Promise.all(c.lobbies.map((lobby) => c.serverIdOf(lobby)));
     const drained = servers[0]!;
     const { code, output } = await drain(c, drained);
-    const countAtExit = uids.map((uid) => bought.get(uid)!.length);
-    await waitUntil('players bought after the drain', () => uids.every((uid, i) => bought.get(uid)!.length > countAtExit[i]! + 2), 15_000, 50);
+    const countAtExit = users.map((user) => bought.get(user)!.length);
+    await waitUntil('players bought after the drain', () => users.every((user, i) => bought.get(user)!.length > countAtExit[i]! + 2), 15_000, 50);
     await Promise.all(players.map((p) => p.stop()));
 
     expect(players.flatMap((p) => p.failures)).toEqual([]);
@@ -180,15 +180,15 @@ describe('a lobby that drains moves its players', () => {
     for (const [i, client] of clients.entries()) {
       const changed = new Promise<{ items: string[] }>((resolve) => client.on('inventory.changed', (body) => resolve(body as { items: string[] })));
       await client.request('Inventory.buy', 'last', 0);
-      expect((await changed).items).toEqual([...bought.get(uids[i]!)!, 'last']);
+      expect((await changed).items).toEqual([...bought.get(users[i]!)!, 'last']);
     }
     for (const client of clients) client.close();
     // Saved at once when bought: the store has them all.
     const store = await connectMongoStore({ url: inject('mongoUrl'), database: c.database, clock: new SystemClock(), logger: new MemoryLogger() });
     try {
-      for (const uid of uids) {
-        const doc = await store.load('Avatar', `avatar-${accounts.get(uid)}`);
-        expect((doc?.data['components'] as { Inventory?: { items?: string[] } } | undefined)?.Inventory?.items).toEqual([...bought.get(uid)!, 'last']);
+      for (const user of users) {
+        const doc = await store.load('Avatar', `avatar-${accounts.get(user)}`);
+        expect((doc?.data['components'] as { Inventory?: { items?: string[] } } | undefined)?.Inventory?.items).toEqual([...bought.get(user)!, 'last']);
       }
     } finally {
       await store.close();

@@ -259,6 +259,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
             maxTimersPerEntity: config.lobby.maxTimersPerEntity,
             maxSpaces: config.lobby.maxSpaces,
             globalCheckMs: config.lobby.globalCheckMs,
+            drainTimeoutMs: config.lobby.drainTimeoutMs,
             migration: { acceptTimeoutMs: config.lobby.migrationTimeoutMs, forwardMs: config.lobby.migrationForwardMs, maxForwards: config.lobby.maxMigrationForwards },
             claimTtlMs: config.store.claimTtlMs,
             claimRenewMs: config.store.claimRenewMs,

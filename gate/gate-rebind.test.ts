@@ -109,6 +109,20 @@ describe('gate lobby binding', () => {
     expect(await rebound).toEqual({ lobbyId: 'lobby-2' });
   });
 
+  it('keeps the sessions of a draining lobby bound there, and binds new sessions only to lobbies that are not draining', async () => {
+    const first = await joinLobby('lobby-1');
+    const client = await player('u7');
+    expect(await client.request('Any.route')).toBe('lobby-1');
+    await joinLobby('lobby-2');
+    await members.get('lobby-1')!.markDraining();
+    await expect.poll(() => members.get('lobby-2')!.server('lobby-1')?.draining).toBe(true);
+
+    const late = await player('u8');
+    expect(await late.request('Any.route')).toBe('lobby-2');
+    expect(await client.request('Any.route')).toBe('lobby-1');
+    expect(first.binds).toHaveLength(1);
+  });
+
   it("keeps the data a lobby stored for the session, within the caps, and carries it in the bind to the next lobby", async () => {
     const first = await joinLobby('lobby-1');
     const client = await player('u4');

@@ -5,8 +5,8 @@
  * their lobby) while its lobby is SIGKILLed: another lobby takes it over with its saved hit points
  * once the dead lobby's lease and store claim have lapsed, and every hit made through the kill
  * either succeeded or failed with a code `isRetryable` accepts, by its deadline: none hangs. Then
- * the new owner is stopped with SIGTERM: it drains, saving the boss and letting it go, and the
- * last lobby takes it over with every hit.
+ * the new owner is stopped with SIGTERM: it drains, moving the boss live to the last lobby with
+ * every hit.
  */
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -196,7 +196,7 @@ describe('a global entity whose lobby is killed or drained', () => {
 
     const outcomes = await hitWhile(hitters.map((p) => p.client), async (so) => {
       await waitUntil('hits going on', () => so.length >= 10, 20_000);
-      // SIGTERM: the lobby drains (its global saved and let go), then leaves.
+      // SIGTERM: the lobby drains (its global moved live to the last lobby), then leaves.
       await stopProcess(draining);
       await waitFor(cluster, so, 'the boss answering on the last lobby', () => elsewhere(so, owner).length >= 5 * hitters.length);
     });

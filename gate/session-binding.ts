@@ -15,7 +15,7 @@
  * one, which may hold the player after all, then any) and pushes `sys.rebound`.
  */
 import type { Discovery } from '../engine/cluster/discovery.js';
-import type { Selector } from '../engine/cluster/select.js';
+import { serving, type Selector } from '../engine/cluster/select.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import { MOVED_REASON } from '../engine/hub/session-events.js';
 import type { Logger } from '../engine/log/types.js';
@@ -131,8 +131,9 @@ export class SessionBinding {
    * @throws GateError GATE_ERR_NO_LOBBY when none is registered.
    */
   pickLobby(key: string | undefined): string {
-    const lobby = this.options.selector.select(this.options.discovery.servers(this.options.lobbyType), key);
-    if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', 'no lobby registered');
+    // A draining lobby binds no new session: its players are moving off it.
+    const lobby = this.options.selector.select(serving(this.options.discovery.servers(this.options.lobbyType)), key);
+    if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', 'no lobby registered and serving');
     return lobby.id;
   }
 
@@ -140,7 +141,8 @@ export class SessionBinding {
   private preferred(session: Session): string | undefined {
     const lobbyId = session.preferredLobby;
     session.preferredLobby = undefined;
-    return lobbyId !== undefined && this.options.discovery.server(lobbyId)?.type === this.options.lobbyType ? lobbyId : undefined;
+    const lobby = lobbyId === undefined ? undefined : this.options.discovery.server(lobbyId);
+    return lobby?.type === this.options.lobbyType && lobby.draining !== true ? lobby.id : undefined;
   }
 
   private async runMove(session: Session, target: string, spaceId: string): Promise<MoveOutcome> {

@@ -64,6 +64,28 @@ describe('spaces across lobbies', () => {
     expect(await game(two).spaces.create('dungeon')).toMatchObject({ type: 'dungeon', lobbyId: 'lobby-1', id: expect.stringMatching(/^dungeon-/) });
   });
 
+  it('creates no space on a draining lobby, and opens it here when every lobby drains', async () => {
+    const { lobbies } = await startCluster();
+    const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];
+    await one.discovery.reportLoad({ ...load, sessions: 5 });
+    await two.discovery.markDraining();
+    expect(await game(one).spaces.create('match', { id: 'd1' })).toMatchObject({ lobbyId: 'lobby-1' });
+    await one.discovery.markDraining();
+    expect(await game(two).spaces.create('match', { id: 'd2' })).toMatchObject({ lobbyId: 'lobby-2' });
+  });
+
+  it("runs each space's onDrain when its lobby drains, before the lobby empties", async () => {
+    const drained: string[] = [];
+    const base = spaceGame();
+    const match = defineSpace({ ...base.spaces!['match']!, onDrain: (space) => void drained.push(`${space.id}:${space.players().length}`) });
+    const { lobbies } = await startCluster(undefined, { ...base, spaces: { ...base.spaces, match } });
+    const one = lobbies['lobby-1'];
+    await game(one).spaces.create('match', { id: 'm9', here: true });
+    await one.discovery.markDraining();
+    await one.module.drain();
+    expect(drained).toEqual(['m9:0']);
+  });
+
   it('finds a space from any lobby until it is disposed', async () => {
     const { lobbies } = await startCluster();
     const [one, two] = [lobbies['lobby-1'], lobbies['lobby-2']];

@@ -11,7 +11,7 @@
  */
 import type { Discovery } from '../engine/cluster/discovery.js';
 import { FullServers } from '../engine/cluster/full-servers.js';
-import { compareLoad } from '../engine/cluster/select.js';
+import { compareLoad, serving } from '../engine/cluster/select.js';
 import { RemoteError } from '../engine/rpc/errors.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_SERVICE } from '../engine/session/session-contract.js';
@@ -55,7 +55,8 @@ export class ClusterSpaces implements GameSpaces {
     const { rpc, discovery, local } = this.options;
     // The lobbies are the servers of this one's type (`lobby`, or `standalone` in one process).
     const lobbyType = discovery.self?.type;
-    const lobbies = here || !lobbyType ? [] : discovery.servers(lobbyType);
+    // A draining lobby (this one too) takes no new space; with none serving, it opens here.
+    const lobbies = here || !lobbyType ? [] : serving(discovery.servers(lobbyType));
     if (lobbies.length === 0) return local.create(type, create);
     let refused: unknown = new SpaceError('SPACE_ERR_TOO_MANY', `each of the ${lobbies.length} lobbies refused one since its last load report`);
     for (const lobby of this.full.without(lobbies).sort(compareLoad)) {

@@ -56,7 +56,7 @@ describe('defineSpace', () => {
   });
 
   it('refuses hooks that are not functions, and a definition that is not an object', () => {
-    for (const hook of ['onCreate', 'onPlayerEnter', 'onPlayerLeave', 'onEmpty']) expect(refusal({ [hook]: 1 })).toContain(`${hook} must be a function`);
+    for (const hook of ['onCreate', 'onPlayerEnter', 'onPlayerLeave', 'onEmpty', 'onDrain']) expect(refusal({ [hook]: 1 })).toContain(`${hook} must be a function`);
     expect(refusal(null)).toContain('the definition must be an object');
   });
 });

@@ -50,11 +50,18 @@ export interface SpaceDefinition {
   onPlayerLeave?(space: Space, player: PlayerEntity): void | Promise<void>;
   /** Runs when the last player has left; the space is disposed `emptyGraceMs` later unless one comes. */
   onEmpty?(space: Space): void | Promise<void>;
+  /**
+   * Runs when the lobby hosting the space begins to drain, before its players are moved to the
+   * start space of another lobby (each then leaves this space, `onPlayerLeave`): the last chance
+   * to finish what the space is for, such as ending a match and telling its players the result.
+   * The space itself, with its other entities, stays on the draining lobby and ends with it.
+   */
+  onDrain?(space: Space): void | Promise<void>;
 }
 
 const defined = new WeakSet<object>();
 
-const HOOKS = ['onCreate', 'onPlayerEnter', 'onPlayerLeave', 'onEmpty'] as const;
+const HOOKS = ['onCreate', 'onPlayerEnter', 'onPlayerLeave', 'onEmpty', 'onDrain'] as const;
 
 /**
  * Checks a space type's declaration and returns it frozen.

@@ -189,7 +189,7 @@ describe('moving a live entity between lobbies', () => {
     for (const id of ['a', 'b', 'c']) game(one).spawn(Ledger, { id: `ledger-${id}` });
     await sessions(cluster, 'lobby-1').bind({ sessionId: 's9', uid: 'u9', gateId: 'gate-a' }, false);
     const report = await one.module.evacuate(['lobby-2', 'lobby-3']);
-    expect(report).toEqual({ moved: 3, players: 1, failed: [] });
+    expect(report).toEqual({ moved: 3, players: 1, asked: expect.arrayContaining(['avatar-u9', 'ledger-a', 'ledger-b', 'ledger-c']), failed: [] });
     expect(['a', 'b', 'c'].map((id) => [game(cluster.lobbies['lobby-2']).find(`ledger-${id}`), game(cluster.lobbies['lobby-3']).find(`ledger-${id}`)].filter(Boolean))).toEqual([[expect.any(Ledger)], [expect.any(Ledger)], [expect.any(Ledger)]]);
     expect(cluster.gate.moves).toEqual([{ sessionId: 's9', lobbyId: 'lobby-2', spaceId: '' }]);
     await expect(one.module.evacuate([])).rejects.toThrow(RangeError);

@@ -138,11 +138,29 @@ describe('global entities', () => {
     await expect.poll(async () => (await run.store.load('Boss', 'boss'))?.data['components'], { timeout: 10_000 }).toEqual({ Health: { hp: 70 } });
   });
 
-  it('is saved and let go when its lobby drains; another lobby takes it with its state, and a call made meanwhile waits for it', async () => {
+  it('moves live to another lobby when its lobby drains, with its state, and that lobby keeps it', async () => {
     const run = await startLobbies(3);
     const owner = owners(run)[0]!;
     const caller = run.lobbies.find((lobby) => lobby !== owner)!;
     await caller.module.game!.global<BossApi>('boss').Health.hit(1);
+    await owner.discovery.markDraining();
+    await owner.module.drain();
+    const next = owners(run);
+    expect(next).toHaveLength(1);
+    expect(next[0]).not.toBe(owner);
+    expect(run.cluster.name(globalName('boss'))).toEqual({ serverId: next[0]!.id, entityId: 'boss' });
+    await expect(caller.module.game!.global<BossApi>('boss').Health.hit(1)).resolves.toEqual({ hp: 98, lobby: next[0]!.id });
+    await elapse(run, 1_000);
+    expect(owners(run)).toEqual(next);
+  });
+
+  it('is saved and let go when its lobby drains with no lobby to move to; another lobby takes it with its state, and a call made meanwhile waits for it', async () => {
+    const run = await startLobbies(3);
+    const owner = owners(run)[0]!;
+    const caller = run.lobbies.find((lobby) => lobby !== owner)!;
+    await caller.module.game!.global<BossApi>('boss').Health.hit(1);
+    // The other lobbies are draining too: the drain cannot move the boss to them.
+    for (const lobby of run.lobbies) if (lobby !== owner) await lobby.discovery.markDraining();
     await owner.module.drain();
     expect(run.cluster.name(globalName('boss'))).toBeUndefined();
     const during = caller.module.game!.global<BossApi>('boss', { timeoutMs: 20_000 }).Health.hit(1);

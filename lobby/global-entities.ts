@@ -11,8 +11,10 @@
  *    dead owner's name is still held (until its lease ends), this lobby steps aside: it saves and
  *    lets go of the entity, and tries again at the next check.
  *
- * Draining lets go of every global this lobby owns: saved, the store claim given back, then the
- * name, so that another lobby takes it at its next check or when this one leaves the cluster.
+ * Draining lets go of every global this lobby still owns: saved, the store claim given back, then
+ * the name, so that another lobby takes it at its next check or when this one leaves the cluster.
+ * A draining lobby moves its globals live first (lobby-drain.ts): the lobby it moved one to keeps
+ * it at its next look (the load finds it there), and the drain lets go only of what stayed.
  */
 import type { Discovery } from '../engine/cluster/discovery.js';
 import type { EntityPersistence } from '../engine/ecs/entity-persistence.js';
@@ -36,7 +38,7 @@ export interface GlobalEntitiesOptions {
   /** Claims and releases the globals' names, so that a name goes with its global when it moves to another lobby (entity-migration.ts). */
   names: Pick<EntityNames, 'claim' | 'release'>;
   persistence: Pick<EntityPersistence, 'load' | 'saveAndUnload' | 'releaseClaim'>;
-  world: Pick<WorldGroup, 'spawn'>;
+  world: Pick<WorldGroup, 'spawn' | 'find'>;
   /** This lobby's server id, read at each use. */
   serverId(): string;
   clock: Clock;
@@ -78,6 +80,8 @@ export class GlobalEntities {
     await Promise.all(this.running.values());
     await Promise.all([...this.owned].map(async ([name, entity]) => {
       this.owned.delete(name);
+      // Moved to another lobby by the drain: that lobby owns it now.
+      if (!entity.alive || this.options.world.find(entity.id) !== entity) return;
       try {
         await this.options.persistence.saveAndUnload(entity);
         await this.options.names.release(globalName(name));

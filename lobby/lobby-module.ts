@@ -34,6 +34,7 @@ import { EntityNames } from './entity-names.js';
 import { LOBBY_DEFAULTS, MIGRATION_DEFAULTS, type LobbySettings, type MigrationSettings } from './lobby-defaults.js';
 import { MigrationRecords } from './migration-records.js';
 import { evacuate, type EvacuationReport } from './evacuate.js';
+import { emptyLobby } from './lobby-drain.js';
 import type { PlayerEntity } from './player-entity.js';
 import { systemName, type GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
@@ -45,6 +46,7 @@ import { SessionHost } from './session-host.js';
 import { ClusterSpaces } from './cluster-spaces.js';
 import { SpaceDirectory } from './space-directory.js';
 import { SpaceHost } from './space-host.js';
+import { runHook } from './space-moves.js';
 import { SPACE_SERVICE, SPACE_SERVICE_METHODS, SpaceService } from './space-service.js';
 import { createSpaceSync } from './space-sync.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
@@ -107,6 +109,11 @@ export interface LobbyModuleOptions {
    * `onStart` can claim names and what it loads is claimed by the id the lobby keeps. Default false.
    */
   deferGameStart?: boolean;
+  /**
+   * How long a drain waits for the lobby's players and entities to answer on other lobbies
+   * before it stops anyway, saving what stayed (`lobby.drainTimeoutMs`; default 30,000 ms).
+   */
+  drainTimeoutMs?: number;
   /** Live entity migration's deadline and forwarding records (`lobby.migration*`); defaults in lobby-defaults.ts. */
   migration?: Partial<MigrationSettings>;
   /**
@@ -130,6 +137,9 @@ export interface LobbyModuleOptions {
 
 /** The `space` the metrics know the lobby's own world by. */
 const LOBBY_WORLD = 'lobby';
+
+/** Default of {@link LobbyModuleOptions.drainTimeoutMs}, as `lobby.drainTimeoutMs`'s. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 
 /** What RPC sees of a draining lobby's world: no entity to call. */
 const NO_ENTITIES = { find: () => undefined };
@@ -376,14 +386,31 @@ export class LobbyModule implements Module {
   }
 
   /**
-   * Refuses new sessions and calls from other servers to this lobby's entities (they answer
-   * RPC_ERR_NO_SUCH_ENTITY), finishes what is queued, runs the game's stop hooks, lets every
-   * entity's queue settle, and saves every entity. A stop hook that throws is logged; the save
-   * still runs.
+   * Empties the lobby while it still serves (lobby-drain.ts): discovery shows it draining already,
+   * so it takes no new work; it stops taking globals, runs each space's `onDrain`, moves every player (through its gate, into
+   * the start space of another lobby) and every entity of its own world (its globals too) to the
+   * other lobbies that are not draining and run the same version or a newer one, and waits until
+   * its players answer there, up to `drainTimeoutMs`. Then, for what stayed: refuses new sessions
+   * and calls from other servers to this lobby's entities (they answer RPC_ERR_NO_SUCH_ENTITY),
+   * finishes what is queued, runs the game's stop hooks, lets every entity's queue settle, and
+   * saves every entity. A stop hook that throws is logged; the save still runs.
    */
   async drain(): Promise<void> {
     const worlds = this.worlds;
     if (!worlds) return;
+    const { migration } = this;
+    if (migration && this.gameStarted) {
+      this.globals?.stop();
+      // Each space may finish what it is for (a match its result) before its players move.
+      await Promise.all((this.spaceHost?.list() ?? []).map((space) => runHook(space, 'onDrain', () => space.definition.onDrain?.(space))));
+      await emptyLobby({
+        source: { home: worlds.home, all: worlds, migration },
+        discovery: this.options.discovery,
+        clock: this.options.clock,
+        logger: this.options.logger,
+        timeoutMs: this.options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      });
+    }
     this.options.rpc.targets.setEntities(NO_ENTITIES);
     const settleWaitMs = this.options.sessions?.settleWaitMs ?? LOBBY_DEFAULTS.settleWaitMs;
     await this.host?.drain(async () => {

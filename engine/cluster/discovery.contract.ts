@@ -129,6 +129,31 @@ export function describeDiscoveryContract(label: string, openCluster: () => Prom
       expect(events.find((e) => e.type === 'removed')).toEqual({ type: 'removed', server: { ...A, load: busy } });
     });
 
+    it('marks a server draining: it stays registered with its names, every member sees the mark, and load reports keep it', async () => {
+      const c = await cluster();
+      const [a, o] = await Promise.all([c.member(), c.member()]);
+      const events = record(o);
+      const A = await a.register(registration());
+      expect(A.draining).toBeUndefined();
+      await a.claimName('draining-name', { serverId: A.id, entityId: 'e' });
+      await c.eventually(() => o.server(A.id) !== undefined, PROMPT_MS, 'registered');
+
+      await a.markDraining();
+      expect(a.self?.draining).toBe(true);
+      await c.eventually(() => o.server(A.id)?.draining === true, PROMPT_MS, 'draining seen by another member');
+      expect(events.find((e) => e.type === 'updated')).toEqual({ type: 'updated', server: { ...A, draining: true }, previous: A });
+      expect(o.resolveName('draining-name')).toEqual({ serverId: A.id, entityId: 'e' });
+
+      const busy: LoadReport = { sessions: 3, entities: 4, eventLoopLagMs: 0, cpu: 0 };
+      await a.reportLoad(busy);
+      await c.eventually(() => o.server(A.id)?.load.sessions === 3, PROMPT_MS, 'load report seen');
+      expect(o.server(A.id)).toEqual({ ...A, load: busy, draining: true });
+      await a.markDraining();
+
+      await a.stop();
+      await c.eventually(() => o.server(A.id) === undefined, PROMPT_MS, 'removed after stop()');
+    });
+
     it('tells a listener subscribed before start() about the servers already registered', async () => {
       const c = await cluster();
       const a = await c.member();
@@ -248,9 +273,10 @@ export function describeDiscoveryContract(label: string, openCluster: () => Prom
     });
 
     describe('error codes', () => {
-      it('DISCOVERY_ERR_NOT_REGISTERED: reportLoad() and claimName() before register()', async () => {
+      it('DISCOVERY_ERR_NOT_REGISTERED: reportLoad(), markDraining() and claimName() before register()', async () => {
         const a = await (await cluster()).member();
         await expectCode(a.reportLoad(idle), 'DISCOVERY_ERR_NOT_REGISTERED');
+        await expectCode(a.markDraining(), 'DISCOVERY_ERR_NOT_REGISTERED');
         await expectCode(a.claimName('x', { serverId: 'lobby-test-host-0', entityId: 'e' }), 'DISCOVERY_ERR_NOT_REGISTERED');
       });
 

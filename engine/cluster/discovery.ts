@@ -111,6 +111,14 @@ export interface Discovery extends Module {
    *   `DISCOVERY_ERR_INVALID_ARGUMENT` for a field that is not a finite number >= 0.
    */
   reportLoad(load: LoadReport): Promise<void>;
+  /**
+   * Marks this server draining ({@link ServerInfo.draining}): it stays registered, with its lease,
+   * its address and its names, and every member sees an `updated` event. Nothing undoes it: a
+   * drained server leaves. Load reports and a registration after a lost lease keep the mark.
+   * @throws DiscoveryError `DISCOVERY_ERR_NOT_REGISTERED` before `register`, `DISCOVERY_ERR_UNAVAILABLE`
+   *   when the backend fails (the mark is kept and written with the next load report).
+   */
+  markDraining(): Promise<void>;
   /** This server's info once registered. */
   readonly self: ServerInfo | undefined;
   /** Every known live server (this one included), optionally of one type, from the local cache. */

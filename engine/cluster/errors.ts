@@ -6,7 +6,7 @@ import { CodedError } from '../errors/coded-error.js';
 
 export const DISCOVERY_ERRORS = {
   DISCOVERY_ERR_ID_TAKEN: { message: 'server id is held by a live server', when: '`register` with a fixed id a live server holds, or no free readable id after 32 lost races' },
-  DISCOVERY_ERR_NOT_REGISTERED: { message: 'this server is not registered', when: '`reportLoad` or `claimName` before `register`' },
+  DISCOVERY_ERR_NOT_REGISTERED: { message: 'this server is not registered', when: '`reportLoad`, `markDraining` or `claimName` before `register`' },
   DISCOVERY_ERR_ALREADY_REGISTERED: { message: 'this server is already registered', when: 'a second `register`, or one while a registration is in progress' },
   DISCOVERY_ERR_NOT_STARTED: { message: 'discovery is not started, or already stopped', when: 'a call after `stop()` or after the backend failed for good, or `stop()` while registering' },
   DISCOVERY_ERR_UNAVAILABLE: { message: 'discovery backend unavailable', when: 'the backend (etcd) cannot be reached or failed, or a claim while the lease is lost' },

@@ -26,7 +26,7 @@ import { resolveEtcdOptions, type EtcdDiscoveryOptions, type ResolvedEtcdOptions
 import { encodeMailbox, encodeServer } from './etcd-values.js';
 import { EtcdWatchCache } from './etcd-watch-cache.js';
 import { DiscoveryListeners } from './listeners.js';
-import { checkLoad, checkMailbox, checkName, checkRegistration, readableIdPrefix, toServerInfo, withLoad } from './registration.js';
+import { asDraining, checkLoad, checkMailbox, checkName, checkRegistration, readableIdPrefix, toServerInfo, withLoad } from './registration.js';
 
 export type { EtcdDiscoveryOptions } from './etcd-options.js';
 
@@ -157,6 +157,19 @@ export class EtcdDiscovery implements Discovery {
     const me = this.requireRegistered();
     checkLoad(load);
     this.me = withLoad(me, load);
+    return this.loadWrite.run();
+  }
+
+  /**
+   * Rewrites this server's key marked draining, coalesced with the load reports (one write carries
+   * both). While the lease is lost the mark is kept and written with the next registration.
+   * @throws DiscoveryError `DISCOVERY_ERR_NOT_REGISTERED` before `register`, `DISCOVERY_ERR_UNAVAILABLE` when etcd fails.
+   */
+  async markDraining(): Promise<void> {
+    this.started();
+    const me = this.requireRegistered();
+    if (me.draining) return;
+    this.me = asDraining(me);
     return this.loadWrite.run();
   }
 

@@ -7,9 +7,9 @@ import { checkMeta, freezeServer } from './registration.js';
 
 /** The stored form of a server. */
 export function encodeServer(server: ServerInfo): string {
-  const { id, type, address, version, startedAt, load, meta } = server;
+  const { id, type, address, version, startedAt, load, meta, draining } = server;
   const { sessions, entities, eventLoopLagMs, cpu } = load;
-  return JSON.stringify({ id, type, address, version, startedAt, load: { sessions, entities, eventLoopLagMs, cpu }, meta });
+  return JSON.stringify({ id, type, address, version, startedAt, load: { sessions, entities, eventLoopLagMs, cpu }, meta, ...(draining ? { draining: true } : {}) });
 }
 
 /** The stored form of a mailbox. */
@@ -44,7 +44,9 @@ export function decodeServer(id: string, text: string): ServerInfo | undefined {
   } catch {
     return undefined;
   }
-  return freezeServer({ id, type: o.type, address: o.address, version: o.version, startedAt: o.startedAt, load: { sessions, entities, eventLoopLagMs, cpu }, meta: { ...(meta as Record<string, string>) } });
+  // Only a literal true marks a server draining; servers of an older version never write the field.
+  const draining = o.draining === true ? { draining: true } : {};
+  return freezeServer({ id, type: o.type, address: o.address, version: o.version, startedAt: o.startedAt, load: { sessions, entities, eventLoopLagMs, cpu }, meta: { ...(meta as Record<string, string>) }, ...draining });
 }
 
 /** The stored mailbox, frozen, or `undefined` when the value is not one. */

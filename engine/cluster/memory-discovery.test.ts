@@ -153,6 +153,17 @@ describe('MemoryDiscovery', () => {
     expect(o.server(A.id)?.load.sessions).toBe(5);
   });
 
+  it('keeps the draining mark across a lost lease: it registers again still draining', async () => {
+    const { clock, cluster, member } = setup(3_000);
+    const [a, o] = [await member(), await member()];
+    const A = await a.register(registration);
+    await a.markDraining();
+    cluster.expireServer(A.id);
+    expect(o.server(A.id)).toBeUndefined();
+    clock.advance(1_000); // the next renewal finds the lease gone
+    expect(o.server(A.id)).toEqual({ ...A, draining: true });
+  });
+
   it('stays lost while another member holds its id, refusing claims with DISCOVERY_ERR_UNAVAILABLE', async () => {
     const { clock, cluster, logger, member } = setup(3_000);
     const [a, b] = [await member(), await member()];

@@ -18,6 +18,7 @@ import { DiscoveryError } from './errors.js';
 import { DiscoveryListeners } from './listeners.js';
 import type { MemoryCluster } from './memory-cluster.js';
 import {
+  asDraining,
   checkLoad,
   checkMailbox,
   checkName,
@@ -135,6 +136,16 @@ export class MemoryDiscovery implements Discovery {
     const me = this.requireRegistered();
     checkLoad(load);
     this.me = withLoad(me, load);
+    if (this.lost) return;
+    if (!this.cluster.putServer(this.me, this.lease)) this.onLeaseLost();
+  }
+
+  /** Rewrites this server marked draining, at once; the mark survives a lost lease. */
+  async markDraining(): Promise<void> {
+    this.checkStarted();
+    const me = this.requireRegistered();
+    if (me.draining) return;
+    this.me = asDraining(me);
     if (this.lost) return;
     if (!this.cluster.putServer(this.me, this.lease)) this.onLeaseLost();
   }

@@ -136,6 +136,11 @@ export function withLoad(server: ServerInfo, load: LoadReport): ServerInfo {
   return freezeServer({ ...server, load: { ...load } });
 }
 
+/** The same server marked draining, frozen. */
+export function asDraining(server: ServerInfo): ServerInfo {
+  return freezeServer({ ...server, draining: true });
+}
+
 /** Freezes a server and its load report: one object is shared by every reader of a member's cache. */
 export function freezeServer(server: ServerInfo): ServerInfo {
   Object.freeze(server.load);
@@ -151,6 +156,7 @@ export function sameServer(a: ServerInfo, b: ServerInfo): boolean {
     a.address === b.address &&
     a.version === b.version &&
     a.startedAt === b.startedAt &&
+    (a.draining === true) === (b.draining === true) &&
     a.load.sessions === b.load.sessions &&
     a.load.entities === b.load.entities &&
     a.load.eventLoopLagMs === b.load.eventLoopLagMs &&

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadReport, ServerInfo } from './discovery.js';
-import { compareLoad, createSelector, leastLoaded, pickRandom, RoundRobinSelector, type SelectionPolicy } from './select.js';
+import { compareLoad, createSelector, leastLoaded, pickRandom, RoundRobinSelector, serving, type SelectionPolicy } from './select.js';
 
 function server(id: string, load: Partial<LoadReport> = {}): ServerInfo {
   return { id, type: 'lobby', address: `${id}:7000`, version: '1', startedAt: 0, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0, ...load }, meta: {} };
 }
+
+describe('serving', () => {
+  it('leaves out the servers marked draining, keeping the order of the others', () => {
+    const servers = [server('a'), { ...server('b'), draining: true }, server('c'), { ...server('d'), draining: false }];
+    expect(serving(servers).map((s) => s.id)).toEqual(['a', 'c', 'd']);
+    expect(serving([])).toEqual([]);
+  });
+});
 
 describe('least load', () => {
   it('picks the fewest sessions, then the fewest entities, then the least CPU, then the lowest id', () => {

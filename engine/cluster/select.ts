@@ -30,6 +30,14 @@ export type SelectionPolicy =
   /** The game's own rule. */
   | { kind: 'function'; select: (servers: readonly ServerInfo[], key: string | undefined) => ServerInfo | undefined };
 
+/**
+ * The servers that take new work: those not draining ({@link ServerInfo.draining}). Every pick of
+ * a server for something new (a session, a login, a match, a space, a global) chooses among these.
+ */
+export function serving(servers: readonly ServerInfo[]): ServerInfo[] {
+  return servers.filter((server) => server.draining !== true);
+}
+
 /** The default least-load order: sessions, then entities, then CPU, then id (so ties always break the same way). */
 export function compareLoad(a: ServerInfo, b: ServerInfo): number {
   return a.load.sessions - b.load.sessions || a.load.entities - b.load.entities || a.load.cpu - b.load.cpu || compareIds(a, b);

@@ -82,6 +82,23 @@ export class ClusterMember implements Module {
     await this.reporter.start();
   }
 
+  /**
+   * Marks the registration draining, so that no server picks this one for anything new while the
+   * modules added before it drain (it is added after them, so it drains first). It stays
+   * registered, with its address and names, until {@link stop}. A failure is logged: the drain
+   * goes on.
+   */
+  async drain(): Promise<void> {
+    if (!this.info) return;
+    const { discovery, logger } = this.options;
+    try {
+      await discovery.markDraining();
+      logger.info('cluster: draining', { id: this.info.id });
+    } catch (err) {
+      logger.warn('cluster: marking this server draining failed', { id: this.info.id, err });
+    }
+  }
+
   async stop(): Promise<void> {
     await this.reporter.stop();
   }

@@ -3,7 +3,8 @@
  * report the match monsters they slay (`Scoreboard.scoreKill`, through the referee's queue); each
  * counts one kill for the slayer's team. The match ends when `MATCH.durationMs` is up (a timer of
  * the referee's, on the game's clock) or when every match monster is slain, whichever comes first:
- * the team with more kills wins, equal kills are a draw. The referee then hands the outcome to the
+ * the team with more kills wins, equal kills are a draw. A lobby that drains ends its matches at
+ * once (`Scoreboard.endNow`), as the time limit would. The referee then hands the outcome to the
  * arena service of its lobby (`arena.endMatch`), which tells the players and moves them out.
  */
 import { Component, Entity, type ComponentClass, type PlayerEntity, type TimerHandle } from 'tessera';
@@ -17,8 +18,8 @@ export interface MatchOutcome {
   winner: 0 | 1 | null;
   /** The kills of each team. */
   kills: [number, number];
-  /** `time`: the time limit came; `cleared`: every match monster was slain. */
-  reason: 'time' | 'cleared';
+  /** `time`: the time limit came; `cleared`: every match monster was slain; `drain`: the match's lobby is stopping. */
+  reason: 'time' | 'cleared' | 'drain';
 }
 
 /** What `arena.result` pushes to each player of a match that ended. */
@@ -74,12 +75,20 @@ export class Scoreboard extends Component {
     this.slain.add(monsterId);
     const team = teamOf(this.teams, uid);
     if (team === 0 || team === 1) this.kills[team] += 1;
-    if (this.slain.size === this.monsters.size) this.end('cleared');
+    if (this.slain.size === this.monsters.size) void this.end('cleared');
+  }
+
+  /**
+   * Ends the match now, scored as it stands (the lobby drains: its players are about to move to
+   * another lobby's field). Resolves once its players were told the result and sent back to a field.
+   */
+  endNow(): Promise<void> {
+    return this.end('drain');
   }
 
   // Once: the outcome goes to the arena service, which runs outside any entity and moves players.
-  private end(reason: MatchOutcome['reason']): void {
-    if (this.ended) return;
+  private end(reason: MatchOutcome['reason']): Promise<void> {
+    if (this.ended) return Promise.resolve();
     this.ended = true;
     if (this.timeUp !== undefined) this.entity.timers.cancel(this.timeUp);
     const [west, east] = this.kills;
@@ -91,7 +100,7 @@ export class Scoreboard extends Component {
       reason,
     };
     referee.logger.info('match over', { ...outcome });
-    void referee
+    return referee
       .service<Pick<ArenaService, 'endMatch'>>(referee.mailbox.serverId, 'arena')
       .endMatch(outcome)
       .catch((err: unknown) => referee.logger.error('the match could not be ended', { err }));

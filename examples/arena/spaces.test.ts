@@ -180,6 +180,16 @@ describe('the end of a match', () => {
     expect(server.find(refereeId(match.id))).toBeUndefined();
   });
 
+  it('comes at once when its lobby drains (the space\'s onDrain), scored as it stands, everyone told before moving', async () => {
+    const match = await startMatch();
+    const [west] = match.teams as [TestClient[], TestClient[]];
+    await killMonster(server, west[0]!, monsterId(1, match.id));
+    const space = server.game.spaces.local(match.id)!;
+    await space.definition.onDrain!(space);
+    await expectEnd(match, { winner: 0, kills: [1, 0], reason: 'drain' });
+    expect(heroOf(server, west[1]!).get(Experience).xp).toBe(MATCH.winXp);
+  });
+
   it('carries a team chat line to the speaker\'s team only, and empties the teams\' groups when the match ends (arena.chat)', async () => {
     const match = await startMatch();
     const [west, east] = match.teams as [TestClient[], TestClient[]];

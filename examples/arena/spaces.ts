@@ -69,5 +69,9 @@ export const spaces = {
       const entered: MatchEntered = { spaceId: space.id, team, teams };
       player.session?.push('arena.match', entered);
     },
+    // The lobby drains: the match ends now, so that each player hears its result before it moves.
+    onDrain(space: Space) {
+      return space.world.find(refereeId(space.id))?.get(Scoreboard).endNow();
+    },
   }),
 };

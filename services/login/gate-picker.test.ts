@@ -39,5 +39,9 @@ describe('gate picker', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(pick('u1')?.id).toBe('gate-idle');
     expect(listGatesFrom(discovery)().map((gate) => gate.id)).toEqual(['gate-busy', 'gate-idle']);
+    // A draining gate takes no new player and is not listed for resumes.
+    await third.markDraining();
+    expect(pick('u1')?.id).toBe('gate-busy');
+    expect(listGatesFrom(discovery)().map((gate) => gate.id)).toEqual(['gate-busy']);
   });
 });

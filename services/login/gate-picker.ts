@@ -1,10 +1,10 @@
 /**
  * Which gate a player is sent to: the least loaded registered gate that publishes its client
  * endpoints and identity key (gate.ts `meta`); and every such gate, where the client resumes its
- * session when it loses its own.
+ * session when it loses its own. A draining gate is neither picked nor listed.
  */
 import type { Discovery, ServerInfo } from '../../engine/cluster/discovery.js';
-import { leastLoaded } from '../../engine/cluster/select.js';
+import { leastLoaded, serving } from '../../engine/cluster/select.js';
 import type { GateEndpoint, ListGates, PickGate } from '../../engine/auth/gate-endpoint.js';
 
 /** The endpoint a gate publishes, or `undefined` when it publishes none. */
@@ -20,7 +20,7 @@ export function gateEndpointOf(server: ServerInfo): GateEndpoint | undefined {
  */
 export function pickGateFrom(discovery: Discovery, gateType = 'gate'): PickGate {
   return () => {
-    const gate = leastLoaded(discovery.servers(gateType).filter((server) => gateEndpointOf(server) !== undefined));
+    const gate = leastLoaded(serving(discovery.servers(gateType)).filter((server) => gateEndpointOf(server) !== undefined));
     return gate && gateEndpointOf(gate);
   };
 }
@@ -32,8 +32,7 @@ export function pickGateFrom(discovery: Discovery, gateType = 'gate'): PickGate 
  */
 export function listGatesFrom(discovery: Discovery, gateType = 'gate'): ListGates {
   return () =>
-    discovery
-      .servers(gateType)
+    serving(discovery.servers(gateType))
       .map(gateEndpointOf)
       .filter((gate): gate is GateEndpoint => gate !== undefined)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -95,6 +95,17 @@ describe('ClusterMatchLauncher', () => {
     expect(created).toHaveLength(9);
   });
 
+  it('creates no match on a draining lobby, and fails when every lobby drains', async () => {
+    const { launcher, created, members } = await cluster();
+    await members[1]!.markDraining();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await launcher.launch(PLAN)).space.lobbyId).toBe('lobby-1');
+    await members[0]!.markDraining();
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(launcher.launch(PLAN)).rejects.toThrow('no server of type lobby is registered and serving');
+    expect(created.map((c) => c.lobby)).toEqual(['lobby-1']);
+  });
+
   it('fails when the lobby cannot create the space, so that the tickets go back', async () => {
     const { launcher, moves } = await cluster({ failCreate: true });
     await expect(launcher.launch(PLAN)).rejects.toMatchObject({ name: 'RemoteError' });

@@ -17,7 +17,7 @@
  */
 import type { Discovery, LoadReport, ServerInfo } from '../../engine/cluster/discovery.js';
 import { FullServers } from '../../engine/cluster/full-servers.js';
-import { compareLoad } from '../../engine/cluster/select.js';
+import { compareLoad, serving } from '../../engine/cluster/select.js';
 import type { Logger } from '../../engine/log/types.js';
 import type { MatchSpaceData } from '../../engine/matchmaking/matchmaker-contract.js';
 import type { RpcNode } from '../../engine/rpc/rpc-node.js';
@@ -138,8 +138,9 @@ export class ClusterMatchLauncher implements MatchLauncher {
     const asked = new Set<string>();
     let refused: unknown;
     for (;;) {
-      const lobbies = discovery.servers(lobbyType);
-      if (lobbies.length === 0) throw new Error(`no server of type ${lobbyType} is registered`);
+      // A draining lobby takes no new match: its players are leaving it.
+      const lobbies = serving(discovery.servers(lobbyType));
+      if (lobbies.length === 0) throw new Error(`no server of type ${lobbyType} is registered and serving`);
       const live = new Set(lobbies.map((l) => l.id));
       for (const id of this.sent.keys()) if (!live.has(id)) this.sent.delete(id);
       const lobby = this.pickLobby(this.full.without(lobbies).filter((l) => !asked.has(l.id)), players);

@@ -12,5 +12,6 @@ describe('the line a match result shows', () => {
   it('tells a loser and both sides of a draw, with no experience', () => {
     expect(resultLine({ spaceId: 'm', winner: 1, kills: [0, 3], reason: 'cleared', team: 0, xp: 0 })).toBe('match over, every monster slain: you lost 0–3; back to the field');
     expect(resultLine({ spaceId: 'm', winner: null, kills: [1, 1], reason: 'time', team: 0, xp: 0 })).toBe('match over, time is up: a draw 1–1; back to the field');
+    expect(resultLine({ spaceId: 'm', winner: 0, kills: [1, 0], reason: 'drain', team: 0, xp: MATCH.winXp })).toBe(`match over, the server is moving you: you won 1–0 (+${MATCH.winXp} xp); back to the field`);
   });
 });

@@ -9,7 +9,7 @@ export function resultLine(result: MatchResult): string {
   const ours = result.kills[result.team] ?? 0;
   const theirs = result.kills[1 - result.team] ?? 0;
   const verdict = result.winner === null ? 'a draw' : result.winner === result.team ? 'you won' : 'you lost';
-  const why = result.reason === 'cleared' ? 'every monster slain' : 'time is up';
+  const why = result.reason === 'cleared' ? 'every monster slain' : result.reason === 'drain' ? 'the server is moving you' : 'time is up';
   const gained = result.xp > 0 ? ` (+${result.xp} xp)` : '';
   return `match over, ${why}: ${verdict} ${ours}–${theirs}${gained}; back to the field`;
 }

@@ -392,7 +392,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
           new AdminApi({
             app: http.app,
             login: () => login.module,
-            cluster: () => new ClusterAdmin({ rpc, discovery, online, push, groups, store: store!.store, accounts: new AccountStore({ store: store!.store, clock }), gateType: peerType('gate'), clock, logger: logger.child({ component: 'admin' }) }),
+            cluster: () => new ClusterAdmin({ rpc, discovery, online, push, groups, store: store!.store, accounts: new AccountStore({ store: store!.store, clock }), gateType: peerType('gate'), lobbyType: peerType('lobby'), clock, logger: logger.child({ component: 'admin' }) }),
             admin: config.admin,
             auth: config.auth,
             clock,

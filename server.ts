@@ -367,7 +367,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       ...(config.server.id === undefined ? {} : { id: config.server.id }),
       type: role,
       host: hostname(),
-      version: ENGINE_VERSION,
+      version: config.server.version ?? ENGINE_VERSION,
       clock,
       logger: logger.child({ component: 'cluster' }),
       sessions: () => gate?.sessions.count ?? lobby?.sessionCount ?? 0,

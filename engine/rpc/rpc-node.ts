@@ -219,6 +219,11 @@ export class RpcNode implements Module {
     });
   }
 
+  /** The RPC contract versions this node speaks. */
+  get contractRange(): VersionRange {
+    return this.options.contractRange ?? RPC_CONTRACT_RANGE;
+  }
+
   /** The RPC contract version the open link to `serverId` speaks; undefined without one. */
   contractWith(serverId: string): number | undefined {
     return this.links.openLink(serverId)?.contract;

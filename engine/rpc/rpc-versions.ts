@@ -56,3 +56,11 @@ export function parseRange(text: string | undefined): VersionRange | undefined {
   const range = [Number(match[1]), Number(match[2])];
   return isVersionRange(range) ? range : undefined;
 }
+
+/**
+ * Whether a server whose registration meta is `meta` speaks an RPC contract version in `own`: its
+ * published range meets `own`, or it publishes none and `own` holds {@link LEGACY_RPC_CONTRACT}.
+ */
+export function speaksWith(own: VersionRange, meta: Readonly<Record<string, string>>): boolean {
+  return highestCommonVersion(own, parseRange(meta[RPC_RANGE_META_KEY]) ?? [LEGACY_RPC_CONTRACT, LEGACY_RPC_CONTRACT]) !== undefined;
+}

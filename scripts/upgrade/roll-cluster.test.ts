@@ -30,7 +30,7 @@ function fakeCluster(types: string[], supervision: (role: string) => Supervision
   const drained: string[] = [];
   let next = 0;
   const add = (type: string, version: string, readyAt: number): void => {
-    servers.push({ id: `${type}-${next++}`, type, host: 'h', address: 'a', version, startedAt: now, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 }, draining: false, readyAt });
+    servers.push({ id: `${type}-${next++}`, type, host: 'h', address: 'a', version, speaks: { rpc: '1-1' }, startedAt: now, load: { sessions: 0, entities: 0, eventLoopLagMs: 0, cpu: 0 }, draining: false, readyAt });
   };
   for (const type of types) add(type, '1.0.0', now);
   let adminAway = false;

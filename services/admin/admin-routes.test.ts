@@ -99,6 +99,11 @@ describe('admin routes', () => {
     expect(servers.map((s) => [s.id, s.draining, s.load.entities])).toEqual([['gate-1', false, 2], ['lobby-1', false, 2], ['lobby-2', false, 2]]);
   });
 
+  it('lists the RPC contract and client protocol versions each server states, none for one that states none', async () => {
+    const { servers } = (await get('/admin/servers')).json() as { servers: { id: string; speaks: Record<string, string> }[] };
+    expect(servers.map((s) => [s.id, s.speaks])).toEqual([['gate-1', { rpc: '1-2', protocol: '1-1' }], ['lobby-1', { rpc: '1-2', protocol: '1-1' }], ['lobby-2', {}]]);
+  });
+
   it("gathers each server's live figures, ok: false for one that does not answer", async () => {
     const { at, servers } = (await get('/admin/stats')).json() as { at: number; servers: { id: string; ok: boolean; tickMs?: { max: number }; sessions?: number }[] };
     expect(at).toBe(h.clock.now());

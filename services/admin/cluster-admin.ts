@@ -14,6 +14,7 @@ import type { ClusterPush } from '../../engine/hub/cluster-push.js';
 import type { Logger } from '../../engine/log/types.js';
 import type { DocumentData, Store } from '../../engine/persist/store.js';
 import { RemoteError } from '../../engine/rpc/errors.js';
+import { PROTOCOL_RANGE_META_KEY, RPC_RANGE_META_KEY } from '../../engine/rpc/rpc-versions.js';
 import { GATE_SERVICE } from '../../engine/session/session-contract.js';
 import type { Clock } from '../../engine/timer/clock.js';
 import { MsgpackCodec } from '../../engine/codec/msgpack-codec.js';
@@ -38,6 +39,8 @@ export interface ServerEntry {
   host: string;
   address: string;
   version: string;
+  /** The RPC contract and client protocol versions it speaks (`"min-max"`), as its registration states them; absent for a build that states none. */
+  speaks: { rpc?: string; protocol?: string };
   startedAt: number;
   load: LoadReport;
   /** Draining: asked to through this API, or marked so in its registration; still registered. */
@@ -101,6 +104,10 @@ export class ClusterAdmin {
       host: hostOf(s.id, s.type),
       address: s.address,
       version: s.version,
+      speaks: {
+        ...(s.meta[RPC_RANGE_META_KEY] === undefined ? {} : { rpc: s.meta[RPC_RANGE_META_KEY] }),
+        ...(s.meta[PROTOCOL_RANGE_META_KEY] === undefined ? {} : { protocol: s.meta[PROTOCOL_RANGE_META_KEY] }),
+      },
       startedAt: s.startedAt,
       load: { ...s.load },
       draining: this.draining.has(s.id) || s.draining === true,

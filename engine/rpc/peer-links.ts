@@ -7,7 +7,8 @@
  * secret, the acceptor checks it and that discovery places the claimed id at the connection's
  * address, then answers WELCOME with its own proof (or GOAWAY). Nothing about a peer changes
  * before its HELLO is proved. The HELLO carries the dialer's RPC contract range and the WELCOME the
- * version the acceptor chose (rpc-versions.ts); no common version is RPC_ERR_VERSION. Frames for a peer queue (capped) until its link is open.
+ * version the acceptor chose (rpc-versions.ts); no common version is RPC_ERR_VERSION. Frames for a
+ * peer queue (capped) until its link is open.
  */
 import { connect, type Socket } from 'node:net';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
@@ -310,7 +311,8 @@ export class PeerLinks implements LinkOwner {
     link.peerNonce = acceptorNonce;
     link.localNonce = createNonce();
     const own = this.options.contractRange;
-    // A peer that states no range knows no HELLO with one: it gets the one it knows, if this server still speaks its version.
+    // A peer that states no range knows no HELLO with one: it gets the one it knows, if this
+    // server still speaks that peer's version.
     const range = this.options.peerContractRange(peer.id) === undefined ? undefined : own;
     if (!range && !inRange(LEGACY_RPC_CONTRACT, own)) {
       link.close(new RpcError('RPC_ERR_VERSION', `${peer.id} states no RPC contract range (so speaks ${LEGACY_RPC_CONTRACT}); this server speaks ${formatRange(own)}`), true);

@@ -11,6 +11,7 @@ import type { GateClient } from '../../client-sim/gate-client.js';
 import { login, register } from '../../client-sim/login.js';
 import { connectGate } from '../../client-sim/node-client.js';
 import { startProcessCluster, waitUntil, type ProcessCluster } from '../../gate/fixtures/cluster-of-processes.js';
+import { START_ATTEMPTS } from '../../gate/fixtures/process-supervisor.js';
 import { rollCluster } from './roll-cluster.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -114,5 +115,8 @@ describe('a rolling upgrade of a supervised cluster of processes', () => {
     expect(code, output).toBe(1);
     expect(output).toMatch(/draining/);
     expect(output).toMatch(/upgrade: stopped: UPGRADE_ERR_NO_REPLACEMENT: no replacement became ready: lobby \S+: a new lobby ready within 30000 ms/);
+    // The supervisor tried a few times, each start refused for the flag, then gave the place up.
+    await waitUntil('the supervisor gave up', () => cluster.supervisionFailures().length === START_ATTEMPTS, 120_000, 200);
+    expect(cluster.supervisionFailures().map((err) => err.message)).toEqual(Array.from({ length: START_ATTEMPTS }, () => expect.stringContaining('upgrade.noSuchKey')));
   }, 300_000);
 });

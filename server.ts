@@ -68,6 +68,8 @@ import { ClusterMatchLauncher } from './services/matchmaker/match-launcher.js';
 import { Matchmaker } from './services/matchmaker/matchmaker.js';
 import { RedisTicketStore } from './services/matchmaker/redis-ticket-store.js';
 import { MemoryTicketStore } from './services/matchmaker/ticket-store.js';
+import { PROTOCOL_VERSION } from './engine/protocol/constants.js';
+import { formatRange, parseRange, PROTOCOL_RANGE_META_KEY, RPC_CONTRACT_RANGE, RPC_RANGE_META_KEY } from './engine/rpc/rpc-versions.js';
 
 /** The engine's version, from its package.json (beside the sources, or one level above `dist/`). */
 export const ENGINE_VERSION = readVersion();
@@ -82,6 +84,11 @@ function readVersion(): string {
     }
   }
   throw new Error('tessera: package.json not found beside the engine or above it');
+}
+
+/** What every server's registration says of the versions it speaks: its RPC contract and client protocol ranges (engine/rpc/rpc-versions.ts). */
+function versionMeta(): Record<string, string> {
+  return { [RPC_RANGE_META_KEY]: formatRange(RPC_CONTRACT_RANGE), [PROTOCOL_RANGE_META_KEY]: formatRange([PROTOCOL_VERSION, PROTOCOL_VERSION]) };
 }
 
 /** Time a module's drain or stop gets beyond the lobby's settle wait: the game's stop hooks and the final save. */
@@ -210,6 +217,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       serverId,
       resolve: (id) => discovery.server(id)?.address,
       resolveName: (name) => discovery.resolveName(name),
+      peerContractRange: (id) => parseRange(discovery.server(id)?.meta[RPC_RANGE_META_KEY]),
       clock,
       timers,
       logger: logger.child({ component: 'rpc' }),
@@ -368,13 +376,14 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       ...(config.server.id === undefined ? {} : { id: config.server.id }),
       type: role,
       host: hostname(),
-      version: ENGINE_VERSION,
+      version: config.server.version ?? ENGINE_VERSION,
       clock,
       logger: logger.child({ component: 'cluster' }),
       sessions: () => gate?.sessions.count ?? lobby?.sessionCount ?? 0,
       entities: () => lobby?.entityCount ?? 0,
       loadReportIntervalMs: config.cluster.loadReportIntervalMs,
-      ...(gate || matchmaker ? { meta: () => ({ ...gate?.meta(), ...(matchmaker ? { [MATCHMAKER_META_KEY]: MATCHMAKER_META_ON } : {}) }) } : {}),
+      // Every server states the versions it speaks, so that peers of another build know what to send it.
+      meta: () => ({ ...versionMeta(), ...gate?.meta(), ...(matchmaker ? { [MATCHMAKER_META_KEY]: MATCHMAKER_META_ON } : {}) }),
       // The id discovery assigned (`<role>-<host>-<index>`) replaces the provisional one in logs.
       onRegistered: (self) => {
         logger.setServerId(self.id);
@@ -393,7 +402,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
           new AdminApi({
             app: http.app,
             login: () => login.module,
-            cluster: () => new ClusterAdmin({ rpc, discovery, online, push, groups, store: store!.store, accounts: new AccountStore({ store: store!.store, clock }), gateType: peerType('gate'), clock, logger: logger.child({ component: 'admin' }) }),
+            cluster: () => new ClusterAdmin({ rpc, discovery, online, push, groups, store: store!.store, accounts: new AccountStore({ store: store!.store, clock }), gateType: peerType('gate'), lobbyType: peerType('lobby'), clock, logger: logger.child({ component: 'admin' }) }),
             admin: config.admin,
             auth: config.auth,
             clock,

@@ -11,6 +11,7 @@ import { MemoryCluster, MemoryDiscovery } from '../engine/cluster/memory-discove
 import { decode, encode } from '../engine/codec/msgpack-codec.js';
 import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import { startTestNodes, type TestNodes } from '../engine/rpc/fixtures/test-nodes.js';
+import { RPC_RANGE_META_KEY } from '../engine/rpc/rpc-versions.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
 import { GATE_SERVICE, LOBBY_SESSIONS_METHODS, LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, UNKNOWN_SESSION_CODE, type BindResult, type LobbySessions, type SessionInfo } from '../engine/session/session-contract.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
@@ -136,11 +137,11 @@ describe('moving a session between lobbies', () => {
     return lobby;
   }
 
-  /** Lobby `id` joins the cluster's membership (again, after a lost lease). */
-  async function register(id: string): Promise<void> {
+  /** Lobby `id` joins the cluster's membership (again, after a lost lease), publishing `meta`. */
+  async function register(id: string, meta: Record<string, string> = {}): Promise<void> {
     const member = new MemoryDiscovery({ cluster, clock, logger });
     await member.start();
-    await member.register({ id, type: 'lobby', address: node(id).address, version: '1', startedAt: 0, load });
+    await member.register({ id, type: 'lobby', address: node(id).address, version: '1', startedAt: 0, load, meta });
     members.set(id, member);
   }
 
@@ -175,6 +176,18 @@ describe('moving a session between lobbies', () => {
     await gate.stop();
     for (const member of members.values()) await member.stop();
     await nodes.stop();
+  });
+
+  it('binds sessions only to lobbies that speak an RPC contract version the gate speaks', async () => {
+    // A lobby of a later build that no longer speaks this gate's contract, and one that does.
+    const newer = new TestLobby('lobby-1', journal, node('lobby-1'));
+    node('lobby-1').serve(LOBBY_SESSIONS_SERVICE, newer, LOBBY_SESSIONS_METHODS);
+    await register('lobby-1', { [RPC_RANGE_META_KEY]: '7-9' });
+    const { client } = await player('u0');
+    await expect(client.request('Probe.tag', 'w')).rejects.toMatchObject({ serverCode: 'GATE_ERR_NO_LOBBY' });
+    await joinLobby('lobby-2');
+    expect(await client.request('Probe.tag', 'x')).toBe('lobby-2:x');
+    expect(newer.binds).toEqual([]);
   });
 
   it("answers a move at once, lets requests in flight finish on the old lobby, and replays those sent meanwhile on the new one in order, after the new lobby's sys.space", async () => {

@@ -14,13 +14,14 @@
  * A move that ends elsewhere than asked binds the session back (its old lobby first, then the new
  * one, which may hold the player after all, then any) and pushes `sys.rebound`.
  */
-import type { Discovery } from '../engine/cluster/discovery.js';
+import type { Discovery, ServerInfo } from '../engine/cluster/discovery.js';
 import { serving, type Selector } from '../engine/cluster/select.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import { MOVED_REASON } from '../engine/hub/session-events.js';
 import type { Logger } from '../engine/log/types.js';
 import { SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { RpcNode } from '../engine/rpc/rpc-node.js';
+import { formatRange, speaksWith } from '../engine/rpc/rpc-versions.js';
 import { RemoteError } from '../engine/rpc/errors.js';
 import { LOBBY_SESSIONS_SERVICE, MOVE_OUTCOME, UNKNOWN_SESSION_CODE, type BindResult, type MoveOutcome, type SessionInfo } from '../engine/session/session-contract.js';
 import { GateError } from './errors.js';
@@ -127,14 +128,20 @@ export class SessionBinding {
   }
 
   /**
-   * A lobby for `key` by the configured policy.
-   * @throws GateError GATE_ERR_NO_LOBBY when none is registered.
+   * A lobby for `key` by the configured policy, among those that speak an RPC contract version
+   * this gate speaks (during a rolling upgrade, lobbies of another build may not).
+   * @throws GateError GATE_ERR_NO_LOBBY when none is registered, or none speaks this gate's versions.
    */
   pickLobby(key: string | undefined): string {
     // A draining lobby binds no new session: its players are moving off it.
-    const lobby = this.options.selector.select(serving(this.options.discovery.servers(this.options.lobbyType)), key);
-    if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', 'no lobby registered and serving');
+    const registered = serving(this.options.discovery.servers(this.options.lobbyType));
+    const lobby = this.options.selector.select(registered.filter((s) => this.speaksWith(s)), key);
+    if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', registered.length === 0 ? 'no lobby registered and serving' : `no lobby serving speaks RPC contract ${formatRange(this.options.rpc.contractRange)}`);
     return lobby.id;
+  }
+
+  private speaksWith(server: ServerInfo): boolean {
+    return speaksWith(this.options.rpc.contractRange, server.meta);
   }
 
   // The lobby a session resumed from another gate was bound to, while it is registered (once).
@@ -142,7 +149,7 @@ export class SessionBinding {
     const lobbyId = session.preferredLobby;
     session.preferredLobby = undefined;
     const lobby = lobbyId === undefined ? undefined : this.options.discovery.server(lobbyId);
-    return lobby?.type === this.options.lobbyType && lobby.draining !== true ? lobby.id : undefined;
+    return lobby?.type === this.options.lobbyType && lobby.draining !== true && this.speaksWith(lobby) ? lobby.id : undefined;
   }
 
   private async runMove(session: Session, target: string, spaceId: string): Promise<MoveOutcome> {

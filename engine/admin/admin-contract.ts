@@ -1,7 +1,7 @@
 /**
  * The RPC contract of the `admin` service every server answers (engine/admin/admin-service.ts),
  * which the admin API on the services role (services/admin/) calls: live figures, a session's
- * place, a broadcast, a drain, the gate's route rules, a live entity. What a server does not host
+ * place, a broadcast, a drain, the gate's route rules, a live entity, a reload of the game's code. What a server does not host
  * (a gate's sessions on a lobby, say) it answers with `undefined` or 0.
  */
 import type { TickSummary } from '../ecs/recent-ticks.js';
@@ -10,7 +10,7 @@ import type { TickSummary } from '../ecs/recent-ticks.js';
 export const ADMIN_SERVICE = 'admin';
 
 /** Its callable methods. */
-export const ADMIN_METHODS = ['stats', 'session', 'where', 'broadcast', 'beginDrain', 'reloadRules', 'entity'] as const;
+export const ADMIN_METHODS = ['stats', 'session', 'where', 'broadcast', 'beginDrain', 'reloadRules', 'entity', 'reload'] as const;
 
 /** One server's live figures, as `stats()` answers them. */
 export interface ServerStats {

@@ -93,6 +93,19 @@ describe('AdminService', () => {
     expect(() => service({ lobby }).admin.reloadRules(null)).toThrow(expect.objectContaining({ code: 'ADMIN_ERR_NOT_FOUND' }));
   });
 
+  it("reloads a lobby's game code and answers its report, refused or not", async () => {
+    const report = { ok: false, generation: 0, changed: [], refused: ['Health.hp: persisted field retyped from number to string'], swapMs: 0 };
+    const { admin, logger } = service({ lobby: { ...lobby, reload: async () => report } });
+    expect(await admin.reload()).toEqual(report);
+    expect(logger.lines.some((l) => l.message === 'admin: game code reload requested')).toBe(true);
+  });
+
+  it('refuses a reload on a server without a lobby with ADMIN_ERR_NOT_FOUND, and on a lobby that cannot reload with ADMIN_ERR_NO_RELOAD', async () => {
+    await expect(service({ gate: gate() }).admin.reload()).rejects.toMatchObject({ code: 'ADMIN_ERR_NOT_FOUND' });
+    await expect(service({ lobby }).admin.reload()).rejects.toEqual(expect.objectContaining({ code: 'ADMIN_ERR_NO_RELOAD', status: 501 }));
+    await expect(service({ lobby }).admin.reload()).rejects.toBeInstanceOf(AdminError);
+  });
+
   it('answers a drain at once and begins it on the next turn, once however often it is asked', async () => {
     const { admin, drains } = service();
     expect(admin.beginDrain()).toEqual({ draining: true });

@@ -8,7 +8,7 @@ import { LoadSampler } from '../cluster/load-sampler.js';
 import type { Module } from '../lifecycle/lifecycle.js';
 import type { Logger } from '../log/types.js';
 import type { Clock } from '../timer/clock.js';
-import { ADMIN_METHODS, ADMIN_SERVICE, type AvatarPlace, type GateAdmin, type GateSessionInfo, type LiveEntity, type LobbyAdmin, type ServerStats } from './admin-contract.js';
+import { ADMIN_METHODS, ADMIN_SERVICE, type AvatarPlace, type GateAdmin, type GateSessionInfo, type LiveEntity, type LobbyAdmin, type ReloadReport, type ServerStats } from './admin-contract.js';
 import { AdminError } from './errors.js';
 
 /** What {@link AdminService} needs. */
@@ -93,6 +93,19 @@ export class AdminService implements Module {
   /** A live entity of this lobby; `null` when it has none by that id. */
   entity(id: string): LiveEntity | null {
     return this.options.lobby?.entity(String(id)) ?? null;
+  }
+
+  /**
+   * Reloads this lobby's game code; a reload the lobby refuses or fails is a report with `ok` false.
+   * @throws AdminError ADMIN_ERR_NOT_FOUND on a server without a lobby; ADMIN_ERR_NO_RELOAD on a lobby that cannot reload.
+   */
+  async reload(): Promise<ReloadReport> {
+    const { lobby, logger } = this.options;
+    if (!lobby) throw new AdminError('ADMIN_ERR_NOT_FOUND', 'this server has no lobby');
+    if (!lobby.reload) throw new AdminError('ADMIN_ERR_NO_RELOAD', 'this build reloads game code only by a restart');
+    const report = await lobby.reload();
+    logger.info('admin: game code reload requested', { ok: report.ok, generation: report.generation });
+    return report;
   }
 
   /** Begins the drain on the next turn; a second request while draining does nothing more. */

@@ -17,6 +17,6 @@ describe('AdminError', () => {
     const entries = Object.entries(ADMIN_ERRORS);
     for (const [code] of entries) expect(code).toMatch(/^ADMIN_ERR_[A-Z_]+$/);
     expect(entries.map(([, e]) => e.wire)).toEqual(entries.map((_, i) => 5401 + i));
-    expect(entries.map(([, e]) => e.status)).toEqual([401, 403, 400, 404, 503, 400]);
+    expect(entries.map(([, e]) => e.status)).toEqual([401, 403, 400, 404, 503, 400, 501]);
   });
 });

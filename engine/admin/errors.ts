@@ -1,7 +1,7 @@
 /**
  * The admin API's error catalogue, with the HTTP status each code is answered with. Error bodies
  * are `{ error: { code, wire, message } }` like every service's. A server's `admin` RPC service
- * raises ADMIN_ERR_BAD_RULES; the rest are the API's own (services/admin/). Codes are stable and
+ * raises ADMIN_ERR_BAD_RULES and ADMIN_ERR_NO_RELOAD; the rest are the API's own (services/admin/). Codes are stable and
  * never reused; each has a test and a line in docs/errors.md.
  */
 import { CodedError } from '../errors/coded-error.js';
@@ -13,6 +13,7 @@ export const ADMIN_ERRORS = {
   ADMIN_ERR_NOT_FOUND: { wire: 5404, status: 404, message: 'no such thing', when: 'an unknown server id (or not a gate, for `reload-rules`), or an unknown username in a session lookup' },
   ADMIN_ERR_UNREACHABLE: { wire: 5405, status: 503, message: 'a server did not answer', when: 'the server the call is for did not answer in time or cannot be reached (it left, it is overloaded)' },
   ADMIN_ERR_BAD_RULES: { wire: 5406, status: 400, message: 'route rules are invalid', when: '`reload-rules` with rules the gate refuses, or configuration files whose rules do not load; the old rules stay' },
+  ADMIN_ERR_NO_RELOAD: { wire: 5407, status: 501, message: 'this lobby cannot reload its game code', when: "`reload` on a lobby whose engine has no live reload of game code (an older build): roll it instead" },
 } as const;
 
 /** One of the codes in {@link ADMIN_ERRORS}. */

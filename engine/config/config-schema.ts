@@ -42,6 +42,11 @@ export const configSchema = object({
     role: oneOf(ROLES),
     /** The address other servers use to reach this one. */
     host: nonEmpty(),
+    /**
+     * The build this server says it runs, in its registration (discovery's `version`): a rolling
+     * upgrade checks that replacements run the new one. When left out, the engine's version.
+     */
+    version: optional(string({ pattern: /^[A-Za-z0-9][A-Za-z0-9.+_-]{0,63}$/ })),
   }),
   log: object({
     /** Most verbose level written. */

@@ -40,6 +40,7 @@ export const RESERVED_ERROR_PREFIXES: readonly string[] = Object.freeze([
   'SYNC_ERR_',
   'TESTKIT_ERR_',
   'TIMER_ERR_',
+  'UPGRADE_ERR_',
 ]);
 
 /** Why `code` cannot be a game's error code, or undefined when it can. */

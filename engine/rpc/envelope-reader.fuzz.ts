@@ -148,6 +148,7 @@ const isId = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
 const isStr = (v: unknown): boolean => typeof v === 'string';
 const isOptStr = (v: unknown): boolean => v === null || typeof v === 'string';
 const isBytes = (v: unknown, length: number): boolean => v instanceof Uint8Array && v.length === length;
+const isContract = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 1;
 
 /** Whether an envelope has exactly the shape its kind promises, by an account independent of envelope.ts. */
 function wellShaped(e: Envelope): boolean {
@@ -156,9 +157,9 @@ function wellShaped(e: Envelope): boolean {
     case KIND.CHALLENGE:
       return v.length === 3 && v[1] === RPC_PROTOCOL_VERSION && isBytes(v[2], NONCE_BYTES);
     case KIND.HELLO:
-      return v.length === 6 && v[1] === RPC_PROTOCOL_VERSION && isStr(v[2]) && isStr(v[3]) && isBytes(v[4], NONCE_BYTES) && isBytes(v[5], PROOF_BYTES);
+      return (v.length === 6 || (v.length === 8 && isContract(v[6]) && isContract(v[7]) && (v[6] as number) <= (v[7] as number))) && v[1] === RPC_PROTOCOL_VERSION && isStr(v[2]) && isStr(v[3]) && isBytes(v[4], NONCE_BYTES) && isBytes(v[5], PROOF_BYTES);
     case KIND.WELCOME:
-      return v.length === 4 && v[1] === RPC_PROTOCOL_VERSION && isStr(v[2]) && isBytes(v[3], PROOF_BYTES);
+      return (v.length === 4 || (v.length === 5 && isContract(v[4]))) && v[1] === RPC_PROTOCOL_VERSION && isStr(v[2]) && isBytes(v[3], PROOF_BYTES);
     case KIND.GOAWAY:
       return v.length === 3 && isId(v[1]) && isStr(v[2]);
     case KIND.CALL:

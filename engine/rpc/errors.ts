@@ -22,6 +22,7 @@ export const RPC_ERRORS = {
   RPC_ERR_UNKNOWN_NAME: { wire: 2014, message: 'no mailbox holds this name', when: '`named(name)`: no mailbox holds the name' },
   RPC_ERR_QUEUE_FULL: { wire: 2015, message: "the entity's queue is full", when: 'the target entity\'s queue holds `queueLimit` client requests, server calls and timer callbacks (it did not run the call)' },
   RPC_ERR_ENTITY_MOVED: { wire: 2016, message: 'the entity moved to another server', when: 'the entity moved to another server (live migration) before the call ran there; the detail is the new server id, and the caller\'s RpcNode follows it within the call\'s deadline, so callers only see it past `maxMovedHops` moves in one call' },
+  RPC_ERR_VERSION: { wire: 2017, message: 'no RPC contract version in common', when: "a link's two servers speak no common RPC contract version (rpc-versions.ts): the acceptor refuses the HELLO with it (logged), a dialer a WELCOME that names a version it does not speak; calls see it as `RPC_ERR_PEER_UNREACHABLE`" },
 } as const;
 
 /** One of the codes in {@link RPC_ERRORS}. */

@@ -4,6 +4,7 @@
  * check) → owner; and owner → envelope written straight into the batch writer's chunk → socket. The link owns its socket, its heartbeat and its
  * closing; what the frames mean is the owner's business (rpc-node.ts).
  */
+import type { VersionRange } from './rpc-versions.js';
 import type { Socket } from 'node:net';
 import { CodecError } from '../codec/errors.js';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
@@ -70,6 +71,10 @@ export class Link {
   localNonce: Uint8Array | undefined;
   /** The other side's handshake nonce, once received. */
   peerNonce: Uint8Array | undefined;
+  /** The RPC contract range this side's HELLO offered, when it offered one (dialed links). */
+  offered: VersionRange | undefined;
+  /** The RPC contract version the link speaks, once the handshake chose it (rpc-versions.ts). */
+  contract: number | undefined;
   private current: LinkState = 'handshake';
   private readonly reader: EnvelopeReader;
   private readonly writer: BatchWriter;

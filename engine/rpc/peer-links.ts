@@ -6,7 +6,9 @@
  * Handshake: the acceptor sends CHALLENGE, the dialer answers HELLO with its proof of the cluster
  * secret, the acceptor checks it and that discovery places the claimed id at the connection's
  * address, then answers WELCOME with its own proof (or GOAWAY). Nothing about a peer changes
- * before its HELLO is proved. Frames for a peer queue (capped) until its link is open.
+ * before its HELLO is proved. The HELLO carries the dialer's RPC contract range and the WELCOME the
+ * version the acceptor chose (rpc-versions.ts); no common version is RPC_ERR_VERSION. Frames for a
+ * peer queue (capped) until its link is open.
  */
 import { connect, type Socket } from 'node:net';
 import type { MsgpackCodec } from '../codec/msgpack-codec.js';
@@ -16,7 +18,7 @@ import { backoffDelay, type Backoff } from '../timer/backoff.js';
 import type { Clock } from '../timer/clock.js';
 import type { TimerService } from '../timer/timer-service.js';
 import { parseAddress } from './address.js';
-import { KIND, RPC_PROTOCOL_VERSION, type Envelope, type HelloEnvelope } from './envelope.js';
+import { KIND, RPC_PROTOCOL_VERSION, type Envelope, type HelloEnvelope, type WelcomeEnvelope } from './envelope.js';
 import { setCallBudget, wireBudget } from './envelope-codec.js';
 import { RpcError, rpcCodeOfWire } from './errors.js';
 import { createNonce, handshakeProof, proofHolds, type HandshakeTranscript } from './handshake-proof.js';
@@ -27,6 +29,7 @@ import { Peer } from './peer.js';
 import { PendingHandshakes, type PendingHandshakeLimits } from './pending-handshakes.js';
 import { ThrottledLog } from '../log/throttled-log.js';
 import type { RefusalLog, RefusalReason } from './refusal-log.js';
+import { formatRange, highestCommonVersion, inRange, LEGACY_RPC_CONTRACT, type VersionRange } from './rpc-versions.js';
 
 // A GOAWAY detail that tells the dialer the peer's own dial won and is on its way.
 const CROSSED = 'crossed dials; the link from the smaller id wins';
@@ -43,6 +46,10 @@ export interface PeerLinksOptions {
   resolve(serverId: string): string | undefined;
   /** The cluster secret both sides of a handshake prove they know. */
   secret: Uint8Array;
+  /** The RPC contract versions this server speaks. */
+  contractRange: VersionRange;
+  /** The contract range a server publishes; undefined for one that states none (it gets a HELLO without a range). */
+  peerContractRange(serverId: string): VersionRange | undefined;
   /** Caps and deadline of accepted connections that have not proved themselves yet. */
   handshakes: PendingHandshakeLimits;
   codec: MsgpackCodec;
@@ -214,6 +221,11 @@ export class PeerLinks implements LinkOwner {
     });
   }
 
+  /** The open link to `serverId`, if any. */
+  openLink(serverId: string): Link | undefined {
+    return this.peers.get(serverId)?.link;
+  }
+
   /** Closes every link with a GOAWAY carrying `reason` and forgets every peer's state. */
   stop(reason: RpcError): Peer[] {
     this.stopped = true;
@@ -236,7 +248,7 @@ export class PeerLinks implements LinkOwner {
         this.onHello(link, envelope);
         return;
       case KIND.WELCOME:
-        this.onWelcome(link, envelope[2], envelope[3]);
+        this.onWelcome(link, envelope);
         return;
       case KIND.GOAWAY: {
         const code = rpcCodeOfWire(envelope[1]) ?? 'RPC_ERR_LINK_LOST';
@@ -298,21 +310,41 @@ export class PeerLinks implements LinkOwner {
     if (!link.dialed || !peer || peer.dialing !== link || link.peerNonce) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected CHALLENGE');
     link.peerNonce = acceptorNonce;
     link.localNonce = createNonce();
-    const transcript = { dialerId: this.options.serverId(), acceptorId: peer.id, acceptorNonce, dialerNonce: link.localNonce };
-    link.send([KIND.HELLO, RPC_PROTOCOL_VERSION, transcript.dialerId, transcript.acceptorId, transcript.dialerNonce, handshakeProof(this.options.secret, 'hello', transcript)]);
+    const own = this.options.contractRange;
+    // A peer that states no range knows no HELLO with one: it gets the one it knows, if this
+    // server still speaks that peer's version.
+    const range = this.options.peerContractRange(peer.id) === undefined ? undefined : own;
+    if (!range && !inRange(LEGACY_RPC_CONTRACT, own)) {
+      link.close(new RpcError('RPC_ERR_VERSION', `${peer.id} states no RPC contract range (so speaks ${LEGACY_RPC_CONTRACT}); this server speaks ${formatRange(own)}`), true);
+      return;
+    }
+    link.offered = range;
+    const transcript: HandshakeTranscript = { dialerId: this.options.serverId(), acceptorId: peer.id, acceptorNonce, dialerNonce: link.localNonce, range };
+    const proof = handshakeProof(this.options.secret, 'hello', transcript);
+    link.send([KIND.HELLO, RPC_PROTOCOL_VERSION, transcript.dialerId, transcript.acceptorId, transcript.dialerNonce, proof, ...(range ?? [])] as HelloEnvelope);
   }
 
-  private onHello(link: Link, [, , peerId, acceptorId, dialerNonce, proof]: HelloEnvelope): void {
+  private onHello(link: Link, [, , peerId, acceptorId, dialerNonce, proof, min, max]: HelloEnvelope): void {
     if (link.dialed || link.peerNonce) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected HELLO');
     link.peerNonce = dialerNonce;
     const selfId = this.options.serverId();
     const meta = { remote: link.remoteAddress, claimed: peerId };
     // The proof first: only a peer that holds the secret learns which server it reached.
-    const transcript: HandshakeTranscript = { dialerId: peerId, acceptorId, acceptorNonce: link.localNonce!, dialerNonce };
+    const range: VersionRange | undefined = min === undefined || max === undefined ? undefined : [min, max];
+    const transcript: HandshakeTranscript = { dialerId: peerId, acceptorId, acceptorNonce: link.localNonce!, dialerNonce, range };
     if (!proofHolds(this.options.secret, 'hello', transcript, proof)) {
       this.refuse(link, 'wrong-proof', 'the HELLO does not prove the cluster secret', meta);
       return;
     }
+    const own = this.options.contractRange;
+    const contract = highestCommonVersion(own, range ?? [LEGACY_RPC_CONTRACT, LEGACY_RPC_CONTRACT]);
+    if (contract === undefined) {
+      this.refusals.warn('version', 'rpc: refusing a handshake: no RPC contract version in common', { ...meta, peerRange: range ? formatRange(range) : 'none', ownRange: formatRange(own) });
+      link.close(new RpcError('RPC_ERR_VERSION', `${peerId} speaks ${range ? formatRange(range) : LEGACY_RPC_CONTRACT}, this server ${formatRange(own)}`), true);
+      return;
+    }
+    if (range) transcript.contract = contract;
+    link.contract = contract;
     if (acceptorId !== selfId) {
       this.refuse(link, 'wrong-server', `HELLO meant for ${acceptorId}, this is ${selfId}`, meta);
       return;
@@ -353,7 +385,8 @@ export class PeerLinks implements LinkOwner {
     peer.link?.close(new RpcError('RPC_ERR_LINK_LOST', `${peerId} connected again`));
     this.peers.set(peerId, peer); // closing may have dropped it as idle
     link.open(peerId);
-    link.send([KIND.WELCOME, RPC_PROTOCOL_VERSION, transcript.acceptorId, handshakeProof(this.options.secret, 'welcome', transcript)]);
+    const proof = handshakeProof(this.options.secret, 'welcome', transcript);
+    link.send([KIND.WELCOME, RPC_PROTOCOL_VERSION, transcript.acceptorId, proof, ...(transcript.range ? [link.contract!] : [])] as WelcomeEnvelope);
     this.opened(peer, link);
   }
 
@@ -362,10 +395,12 @@ export class PeerLinks implements LinkOwner {
     link.close(new RpcError('RPC_ERR_HANDSHAKE', reason === 'wrong-proof' || reason === 'wrong-address' ? NOT_PROVED : detail), true);
   }
 
-  private onWelcome(link: Link, peerId: string, proof: Uint8Array): void {
+  private onWelcome(link: Link, [, , peerId, proof, contract]: WelcomeEnvelope): void {
     const peer = link.peerId === undefined ? undefined : this.peers.get(link.peerId);
     if (!link.dialed || !peer || peer.dialing !== link || !link.peerNonce) throw new RpcError('RPC_ERR_PROTOCOL', 'unexpected WELCOME');
-    const transcript = { dialerId: this.options.serverId(), acceptorId: peer.id, acceptorNonce: link.peerNonce, dialerNonce: link.localNonce! };
+    // A WELCOME names the contract exactly when the HELLO gave a range.
+    if ((contract === undefined) !== (link.offered === undefined)) throw new RpcError('RPC_ERR_PROTOCOL', link.offered ? 'WELCOME without the contract version' : 'WELCOME with a contract version the HELLO did not ask for');
+    const transcript: HandshakeTranscript = { dialerId: this.options.serverId(), acceptorId: peer.id, acceptorNonce: link.peerNonce, dialerNonce: link.localNonce!, range: link.offered, contract };
     // A stale address can point at another server: never send it calls meant for this one.
     if (peerId !== peer.id || !proofHolds(this.options.secret, 'welcome', transcript, proof)) {
       const detail = peerId === peer.id ? `${peer.id} did not prove the cluster secret` : `expected ${peer.id}, found ${peerId}`;
@@ -373,6 +408,13 @@ export class PeerLinks implements LinkOwner {
       link.close(new RpcError('RPC_ERR_HANDSHAKE', detail), true);
       return;
     }
+    const chosen = contract ?? LEGACY_RPC_CONTRACT;
+    if (!inRange(chosen, this.options.contractRange)) {
+      this.refusals.warn('version', 'rpc: refusing a WELCOME: a contract version this server does not speak', { remote: link.remoteAddress, peer: peer.id, contract: chosen, ownRange: formatRange(this.options.contractRange) });
+      link.close(new RpcError('RPC_ERR_VERSION', `${peer.id} chose contract ${chosen}; this server speaks ${formatRange(this.options.contractRange)}`), true);
+      return;
+    }
+    link.contract = chosen;
     peer.dialing = undefined;
     link.open(peerId);
     this.opened(peer, link);

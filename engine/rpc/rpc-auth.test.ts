@@ -163,10 +163,11 @@ describe('RPC handshake authentication', () => {
         socket.write(frame([KIND.CHALLENGE, RPC_PROTOCOL_VERSION, acceptorNonce]));
         socket.on('data', (chunk) =>
           decoder.push(chunk, (payload) => {
-            const [kind, , dialerId, , dialerNonce] = decode(payload) as unknown[];
+            const [kind, , dialerId, , dialerNonce, , min, max] = decode(payload) as unknown[];
             if (kind !== KIND.HELLO) return;
-            const proof = handshakeProof(secret, 'welcome', { dialerId: dialerId as string, acceptorId: id, acceptorNonce, dialerNonce: dialerNonce as Uint8Array });
-            socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, id, proof]));
+            const range = max === undefined ? undefined : ([min, max] as [number, number]);
+            const proof = handshakeProof(secret, 'welcome', { dialerId: dialerId as string, acceptorId: id, acceptorNonce, dialerNonce: dialerNonce as Uint8Array, range, contract: range?.[1] });
+            socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, id, proof, ...(range ? [range[1]] : [])]));
           }),
         );
       });

@@ -13,6 +13,7 @@ import { MsgpackCodec } from '../codec/msgpack-codec.js';
 import { MsgpackWriter } from '../codec/msgpack-writer.js';
 import type { CodecLimits } from '../codec/limits.js';
 import type { Mailbox } from '../cluster/discovery.js';
+import { RPC_CONTRACT_RANGE, type VersionRange } from './rpc-versions.js';
 import type { Module } from '../lifecycle/lifecycle.js';
 import type { Logger } from '../log/types.js';
 import type { Backoff } from '../timer/backoff.js';
@@ -64,6 +65,14 @@ export interface RpcNodeOptions {
   resolve(serverId: string): string | undefined;
   /** Finds the mailbox behind a cluster-wide name, usually from discovery. */
   resolveName?(name: string): Mailbox | undefined;
+  /** The RPC contract versions this server speaks (default {@link RPC_CONTRACT_RANGE}). */
+  contractRange?: VersionRange;
+  /**
+   * The contract range a server publishes, usually from its registration's meta; undefined for a
+   * server that states none (a build from before ranges), which is sent the HELLO it knows.
+   * Default: every peer states one.
+   */
+  peerContractRange?(serverId: string): VersionRange | undefined;
   /** Where entity calls find their target. */
   entities?: EntityDirectory;
   clock: Clock;
@@ -193,6 +202,8 @@ export class RpcNode implements Module {
       serverId: () => this.id,
       resolve: options.resolve,
       secret: options.secret,
+      contractRange: options.contractRange ?? RPC_CONTRACT_RANGE,
+      peerContractRange: options.peerContractRange ?? (() => RPC_CONTRACT_RANGE),
       handshakes: { ...RPC_DEFAULTS.handshakes, ...options.handshakes },
       codec: this.codec,
       writer: this.writer,
@@ -206,6 +217,16 @@ export class RpcNode implements Module {
       deliver: (peer, link, envelope) => this.handle(peer, link, envelope),
       fail: (peer, error) => this.failPeer(peer, error),
     });
+  }
+
+  /** The RPC contract versions this node speaks. */
+  get contractRange(): VersionRange {
+    return this.options.contractRange ?? RPC_CONTRACT_RANGE;
+  }
+
+  /** The RPC contract version the open link to `serverId` speaks; undefined without one. */
+  contractWith(serverId: string): number | undefined {
+    return this.links.openLink(serverId)?.contract;
   }
 
   /** This server's id. */

@@ -54,8 +54,10 @@ async function fakeAcceptor(id: string, options: { welcomeAtOnce: boolean }) {
           received.push(envelope);
           return;
         }
-        const transcript = { dialerId: envelope[2] as string, acceptorId: id, acceptorNonce, dialerNonce: envelope[4] as Uint8Array };
-        welcome = () => socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, id, handshakeProof(testClusterSecret(), 'welcome', transcript)]));
+        // It speaks every contract version the HELLO offers, and chooses the highest.
+        const range = envelope.length === 8 ? ([envelope[6], envelope[7]] as [number, number]) : undefined;
+        const transcript = { dialerId: envelope[2] as string, acceptorId: id, acceptorNonce, dialerNonce: envelope[4] as Uint8Array, range, contract: range?.[1] };
+        welcome = () => socket.write(frame([KIND.WELCOME, RPC_PROTOCOL_VERSION, id, handshakeProof(testClusterSecret(), 'welcome', transcript), ...(range ? [range[1]] : [])]));
         if (options.welcomeAtOnce) welcome();
       }),
     );

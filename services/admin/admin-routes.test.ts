@@ -80,8 +80,10 @@ describe('admin authentication', () => {
       '/admin/gates/{id}/reload-rules',
       '/admin/login',
       '/admin/messages',
+      '/admin/reload',
       '/admin/servers',
       '/admin/servers/{id}/drain',
+      '/admin/servers/{id}/reload',
       '/admin/sessions',
       '/admin/sessions/{account}/kick',
       '/admin/stats',
@@ -95,6 +97,11 @@ describe('admin routes', () => {
   it('lists the servers with their load and whether they were asked to drain', async () => {
     const { servers } = (await get('/admin/servers')).json() as { servers: { id: string; draining: boolean; load: { entities: number } }[] };
     expect(servers.map((s) => [s.id, s.draining, s.load.entities])).toEqual([['gate-1', false, 2], ['lobby-1', false, 2], ['lobby-2', false, 2]]);
+  });
+
+  it('lists the RPC contract and client protocol versions each server states, none for one that states none', async () => {
+    const { servers } = (await get('/admin/servers')).json() as { servers: { id: string; speaks: Record<string, string> }[] };
+    expect(servers.map((s) => [s.id, s.speaks])).toEqual([['gate-1', { rpc: '1-2', protocol: '1-1' }], ['lobby-1', { rpc: '1-2', protocol: '1-1' }], ['lobby-2', {}]]);
   });
 
   it("gathers each server's live figures, ok: false for one that does not answer", async () => {
@@ -147,6 +154,20 @@ describe('admin routes', () => {
     expect([bad.statusCode, errorOf(bad)]).toEqual([400, { code: 'ADMIN_ERR_BAD_RULES', wire: 5406, message: 'route rules are invalid: route rules: empty pattern' }]);
     const lobby = await post('/admin/gates/lobby-1/reload-rules', {});
     expect([lobby.statusCode, errorOf(lobby).code]).toEqual([404, 'ADMIN_ERR_NOT_FOUND']);
+  });
+
+  it("reloads a lobby's game code and answers its report; a gate with ADMIN_ERR_NOT_FOUND, an unknown server too", async () => {
+    expect((await post('/admin/servers/lobby-1/reload')).json()).toEqual({ ok: true, generation: expect.any(Number), changed: ['component Health'], refused: [], swapMs: 1 });
+    const gate = await post('/admin/servers/gate-1/reload');
+    expect([gate.statusCode, errorOf(gate)]).toEqual([404, { code: 'ADMIN_ERR_NOT_FOUND', wire: 5404, message: 'no such thing: this server has no lobby' }]);
+    const unknown = await post('/admin/servers/nowhere/reload');
+    expect([unknown.statusCode, errorOf(unknown).code]).toEqual([404, 'ADMIN_ERR_NOT_FOUND']);
+  });
+
+  it("reloads every lobby at once, each with its report or its error, ok only when every lobby took the new code", async () => {
+    const res = (await post('/admin/reload')).json() as { ok: boolean; lobbies: { id: string; report?: { ok: boolean }; error?: { code: string } }[] };
+    expect(res.ok).toBe(false);
+    expect(res.lobbies.map((l) => [l.id, l.report?.ok, l.error?.code])).toEqual([['lobby-1', true, undefined], ['lobby-2', undefined, 'ADMIN_ERR_UNREACHABLE']]);
   });
 
   it("reads an entity's persisted document and its live state", async () => {

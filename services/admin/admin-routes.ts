@@ -6,6 +6,7 @@
  * - `GET /admin/sessions?account=|username=`, `POST /admin/sessions/{account}/kick` `{ reason }`
  * - `POST /admin/messages` `{ to: { account } | { group } | { everyone: true }, text }`
  * - `POST /admin/servers/{id}/drain`, `POST /admin/gates/{id}/reload-rules` `[{ rules }]`
+ * - `POST /admin/servers/{id}/reload` (a lobby's game code), `POST /admin/reload` (every lobby's)
  * - `GET /admin/entities/{type}/{id}`
  * - `GET /admin/openapi.json`: the OpenAPI document of the above, from their schemas
  *
@@ -21,7 +22,7 @@ import { validationMessage } from '../http/validation-message.js';
 import type { AdminLogins } from '../login/admin-login.js';
 import { LoginError } from '../login/errors.js';
 import type { AdminAuth, AdminCaller } from './admin-auth.js';
-import { drainSchema, entitySchema, kickSchema, loginSchema, messagesSchema, reloadRulesSchema, serversSchema, sessionsSchema, statsSchema } from './admin-schemas.js';
+import { drainSchema, entitySchema, kickSchema, loginSchema, messagesSchema, reloadAllSchema, reloadRulesSchema, reloadSchema, serversSchema, sessionsSchema, statsSchema } from './admin-schemas.js';
 import type { ClusterAdmin, MessageTarget } from './cluster-admin.js';
 
 /** What {@link registerAdminRoutes} needs. */
@@ -103,6 +104,14 @@ async function adminScope(scope: FastifyInstance, options: AdminRoutesOptions): 
     const { id } = req.params as { id: string };
     const body = req.body as { rules?: Record<string, string> } | null | undefined;
     return { rules: await cluster.reloadRules(id, body?.rules) };
+  });
+  scope.post('/servers/:id/reload', { schema: reloadSchema }, async (req) => {
+    const { id } = req.params as { id: string };
+    return cluster.reload(id);
+  });
+  scope.post('/reload', { schema: reloadAllSchema }, async () => {
+    const lobbies = await cluster.reloadAll();
+    return { ok: lobbies.every((l) => 'report' in l && l.report.ok), lobbies };
   });
   scope.get('/entities/:type/:id', { schema: entitySchema }, async (req) => {
     const { type, id } = req.params as { type: string; id: string };

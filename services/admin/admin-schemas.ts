@@ -16,7 +16,7 @@ const errorBody = {
   required: ['error'],
 } as const;
 
-const refusals = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 503: errorBody } as const;
+const refusals = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 501: errorBody, 503: errorBody } as const;
 const secured = [{ bearer: [] }];
 
 const serverId = { type: 'object', required: ['id'], properties: { id: str(256) } } as const;
@@ -58,8 +58,18 @@ export const serversSchema = {
           type: 'array',
           items: {
             type: 'object',
-            required: ['id', 'type', 'host', 'address', 'version', 'startedAt', 'load', 'draining'],
-            properties: { id: { type: 'string' }, type: { type: 'string' }, host: { type: 'string' }, address: { type: 'string' }, version: { type: 'string' }, startedAt: num, load, draining: { type: 'boolean' } },
+            required: ['id', 'type', 'host', 'address', 'version', 'speaks', 'startedAt', 'load', 'draining'],
+            properties: {
+              id: { type: 'string' },
+              type: { type: 'string' },
+              host: { type: 'string' },
+              address: { type: 'string' },
+              version: { type: 'string' },
+              speaks: { type: 'object', properties: { rpc: { type: 'string' }, protocol: { type: 'string' } } },
+              startedAt: num,
+              load,
+              draining: { type: 'boolean' },
+            },
           },
         },
       },
@@ -96,6 +106,7 @@ export const statsSchema = {
               tickOverruns: num,
               heapUsedBytes: num,
               rpcPendingCalls: num,
+              state: { type: 'string' },
             },
           },
         },
@@ -168,6 +179,42 @@ export const reloadRulesSchema = {
   // Optional: without a body (or without `rules`) the gate reads its configuration files.
   body: { ...closed(['rules'] as const), type: ['object', 'null'], properties: { rules } },
   response: { 200: { type: 'object', required: ['rules'], properties: { rules: { type: 'object', additionalProperties: { type: 'string' } } } }, ...refusals },
+} as const;
+
+const strings = { type: 'array', items: { type: 'string' } } as const;
+
+/** A lobby's ReloadReport (engine/admin/admin-contract.ts). */
+const reloadReport = {
+  type: 'object',
+  required: ['ok', 'generation', 'changed', 'refused', 'swapMs'],
+  properties: { ok: { type: 'boolean' }, generation: num, changed: strings, refused: strings, swapMs: num },
+} as const;
+
+/** `POST /admin/servers/{id}/reload`. */
+export const reloadSchema = {
+  summary: "Reload a lobby's game code live (as SIGUSR2 does): its report says what took the new code, or what was refused while the old code keeps running",
+  tags: ['cluster'],
+  security: secured,
+  params: serverId,
+  response: { 200: reloadReport, ...refusals },
+} as const;
+
+/** `POST /admin/reload`. */
+export const reloadAllSchema = {
+  summary: "Reload every lobby's game code at once: each lobby's report, or the error it gave; ok when every lobby runs the new code",
+  tags: ['cluster'],
+  security: secured,
+  response: {
+    200: {
+      type: 'object',
+      required: ['ok', 'lobbies'],
+      properties: {
+        ok: { type: 'boolean' },
+        lobbies: { type: 'array', items: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, report: reloadReport, error: errorBody.properties.error } } },
+      },
+    },
+    ...refusals,
+  },
 } as const;
 
 /** `GET /admin/entities/{type}/{id}`. */

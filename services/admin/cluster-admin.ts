@@ -5,8 +5,8 @@
  * entity's persisted state from the store. The HTTP routes (admin-routes.ts) only shape requests
  * and answers around it.
  */
-import { ADMIN_SERVICE, type AvatarPlace, type GateSessionInfo, type LiveEntity, type ServerStats } from '../../engine/admin/admin-contract.js';
-import { AdminError } from '../../engine/admin/errors.js';
+import { ADMIN_SERVICE, type AvatarPlace, type GateSessionInfo, type LiveEntity, type ReloadReport, type ServerStats } from '../../engine/admin/admin-contract.js';
+import { AdminError, type AdminErrorCode } from '../../engine/admin/errors.js';
 import type { Discovery, LoadReport } from '../../engine/cluster/discovery.js';
 import type { Groups } from '../../engine/hub/groups.js';
 import type { OnlineIndex } from '../../engine/hub/online-index.js';
@@ -14,6 +14,7 @@ import type { ClusterPush } from '../../engine/hub/cluster-push.js';
 import type { Logger } from '../../engine/log/types.js';
 import type { DocumentData, Store } from '../../engine/persist/store.js';
 import { RemoteError } from '../../engine/rpc/errors.js';
+import { PROTOCOL_RANGE_META_KEY, RPC_RANGE_META_KEY } from '../../engine/rpc/rpc-versions.js';
 import { GATE_SERVICE } from '../../engine/session/session-contract.js';
 import type { Clock } from '../../engine/timer/clock.js';
 import { MsgpackCodec } from '../../engine/codec/msgpack-codec.js';
@@ -28,6 +29,9 @@ export const STATS_TIMEOUT_MS = 1_500;
 /** How long every other call to a server waits. */
 export const CALL_TIMEOUT_MS = 5_000;
 
+/** How long a lobby gets to load, compare and swap in its game code. */
+export const RELOAD_TIMEOUT_MS = 60_000;
+
 /** One server as `GET /admin/servers` lists it. */
 export interface ServerEntry {
   id: string;
@@ -35,14 +39,19 @@ export interface ServerEntry {
   host: string;
   address: string;
   version: string;
+  /** The RPC contract and client protocol versions it speaks (`"min-max"`), as its registration states them; absent for a build that states none. */
+  speaks: { rpc?: string; protocol?: string };
   startedAt: number;
   load: LoadReport;
-  /** Asked to drain through this API, and still registered. */
+  /** Draining: asked to through this API, or marked so in its registration; still registered. */
   draining: boolean;
 }
 
-/** One server's answer in `GET /admin/stats`; `ok: false` alone when it did not answer. */
-export type StatsEntry = { id: string; type: string; ok: true } & Omit<ServerStats, 'state'> | { id: string; type: string; ok: false };
+/** One server's answer in `GET /admin/stats` with its lifecycle state (`ready`, `draining`, ...); `ok: false` alone when it did not answer. */
+export type StatsEntry = ({ id: string; type: string; ok: true } & ServerStats) | { id: string; type: string; ok: false };
+
+/** One lobby's answer in `POST /admin/reload`: its report, or why it gave none. */
+export type ReloadEntry = { id: string; report: ReloadReport } | { id: string; error: { code: string; wire: number; message: string } };
 
 /** Where an account is, as `GET /admin/sessions` answers. */
 export interface SessionPlace {
@@ -71,6 +80,8 @@ export interface ClusterAdminOptions {
   accounts: Pick<AccountStore, 'find'>;
   /** The type gates register as (`standalone` in one process). */
   gateType: string;
+  /** The type lobbies register as (`standalone` in one process). */
+  lobbyType: string;
   clock: Clock;
   logger: Logger;
 }
@@ -93,9 +104,13 @@ export class ClusterAdmin {
       host: hostOf(s.id, s.type),
       address: s.address,
       version: s.version,
+      speaks: {
+        ...(s.meta[RPC_RANGE_META_KEY] === undefined ? {} : { rpc: s.meta[RPC_RANGE_META_KEY] }),
+        ...(s.meta[PROTOCOL_RANGE_META_KEY] === undefined ? {} : { protocol: s.meta[PROTOCOL_RANGE_META_KEY] }),
+      },
       startedAt: s.startedAt,
       load: { ...s.load },
-      draining: this.draining.has(s.id),
+      draining: this.draining.has(s.id) || s.draining === true,
     }));
   }
 
@@ -106,8 +121,7 @@ export class ClusterAdmin {
       servers.map(async ({ id, type }): Promise<StatsEntry> => {
         try {
           const stats = (await this.options.rpc.call(id, ADMIN_SERVICE, 'stats', [], { timeoutMs: STATS_TIMEOUT_MS })) as ServerStats;
-          const { state: _state, ...figures } = stats;
-          return { id, type, ok: true, ...figures };
+          return { id, type, ok: true, ...stats };
         } catch (err) {
           this.options.logger.debug('admin: server did not answer stats', { serverId: id, err });
           return { id, type, ok: false };
@@ -203,6 +217,34 @@ export class ClusterAdmin {
   }
 
   /**
+   * Reloads lobby `id`'s game code (lobby/reload/).
+   * @returns its report: `ok` false when it refused the new code or failed to load it, and runs the old.
+   * @throws AdminError ADMIN_ERR_NOT_FOUND for an unknown server or one without a lobby;
+   *   ADMIN_ERR_NO_RELOAD for a lobby that cannot reload; ADMIN_ERR_UNREACHABLE.
+   */
+  async reload(id: string): Promise<ReloadReport> {
+    this.known(id);
+    const report = (await this.call(id, ADMIN_SERVICE, 'reload', [], RELOAD_TIMEOUT_MS)) as ReloadReport;
+    this.options.logger.warn('admin: lobby reloaded its game code', { serverId: id, ok: report.ok, generation: report.generation, refused: report.refused });
+    return report;
+  }
+
+  /** Reloads every lobby's game code at once; each answers its own report or error, and one's failure leaves the others' reloads as they are. */
+  async reloadAll(): Promise<ReloadEntry[]> {
+    const lobbies = this.options.discovery.servers(this.options.lobbyType);
+    return Promise.all(
+      lobbies.map(async ({ id }): Promise<ReloadEntry> => {
+        try {
+          return { id, report: await this.reload(id) };
+        } catch (err) {
+          const refusal = err instanceof AdminError ? err : new AdminError('ADMIN_ERR_UNREACHABLE', String(err), { cause: err });
+          return { id, error: refusal.toBody().error };
+        }
+      }),
+    );
+  }
+
+  /**
    * An entity's stored document (its data) and, from the first lobby that hosts it, its live state.
    * @throws what the store throws.
    */
@@ -224,15 +266,22 @@ export class ClusterAdmin {
     return this.call(serverId, ADMIN_SERVICE, method, args) as Promise<T>;
   }
 
-  // A coded refusal of the server's own (bad rules) keeps its code; anything else means it did not answer.
-  private async call(serverId: string, service: string, method: string, args: readonly unknown[]): Promise<unknown> {
+  // A coded refusal of the server's own (bad rules, no lobby) keeps its code; anything else means it did not answer.
+  private async call(serverId: string, service: string, method: string, args: readonly unknown[], timeoutMs = CALL_TIMEOUT_MS): Promise<unknown> {
     try {
-      return await this.options.rpc.call(serverId, service, method, args, { timeoutMs: CALL_TIMEOUT_MS });
+      return await this.options.rpc.call(serverId, service, method, args, { timeoutMs });
     } catch (err) {
-      if (err instanceof RemoteError && (err.code === 'ADMIN_ERR_BAD_RULES' || err.code === 'ADMIN_ERR_NOT_FOUND')) throw new AdminError(err.code, err.remoteMessage.replace(/^ADMIN_ERR_[A-Z_]+: [^:]+: /, ''), { cause: err });
+      if (err instanceof RemoteError && isServerRefusal(err.code)) throw new AdminError(err.code, err.remoteMessage.replace(/^ADMIN_ERR_[A-Z_]+: [^:]+: /, ''), { cause: err });
       throw new AdminError('ADMIN_ERR_UNREACHABLE', `${serverId}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
+}
+
+/** The codes a server's `admin` service refuses with, passed on as they are. */
+const SERVER_REFUSALS: readonly AdminErrorCode[] = ['ADMIN_ERR_BAD_RULES', 'ADMIN_ERR_NOT_FOUND', 'ADMIN_ERR_NO_RELOAD'];
+
+function isServerRefusal(code: string): code is AdminErrorCode {
+  return (SERVER_REFUSALS as readonly string[]).includes(code);
 }
 
 /** The host part of a discovery id (`<type>-<host>-<index>`), or the id itself when it is configured. */

@@ -31,6 +31,16 @@ export function canReload(): boolean {
   return !FROM_SOURCE || process.execArgv.some((arg) => arg.includes('tsx'));
 }
 
+// A game installed as a package: its entry file's folder is its root. A loader that cannot say
+// (a test runner's own) leaves the game loadable once only.
+function resolvePackage(spec: string): string {
+  try {
+    return import.meta.resolve(spec);
+  } catch {
+    return spec;
+  }
+}
+
 /** A game's module, loadable again. */
 export class GameModule {
   private constructor(
@@ -51,7 +61,7 @@ export class GameModule {
    */
   static async open(spec: string, options: LoadGameOptions = {}): Promise<GameModule> {
     const found = findGame(spec, options);
-    const url = found.startsWith('file:') ? found : import.meta.resolve(found);
+    const url = found.startsWith('file:') ? found : resolvePackage(found);
     const root = url.startsWith('file:') ? dirname(fileURLToPath(url)) + sep : '';
     if (root && canReload() && !hooked.has(root)) {
       hooked.add(root);

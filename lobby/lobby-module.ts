@@ -401,7 +401,8 @@ export class LobbyModule implements Module {
    * report says why.
    */
   async reload(): Promise<ReloadReport> {
-    if (!this.reloader) return { ok: false, generation: 0, changed: [], refused: ['the lobby has not started'], swapMs: 0 };
+    // The game's context goes when its stop hooks run: a stopping lobby takes no new code.
+    if (!this.reloader || !this.context) return { ok: false, generation: 0, changed: [], refused: ['the lobby has not started, or is stopping'], swapMs: 0 };
     return this.reloader.reload();
   }
 

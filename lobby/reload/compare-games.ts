@@ -46,6 +46,8 @@ export function compareGames(live: GameDefinition, next: GameDefinition, classes
   compareSystems('', live.systems, next.systems, changed);
   if (canonical(live.globals ?? {}) !== canonical(next.globals ?? {})) refused.push('globals changed (a global entity moves only with a restart)');
   if (live.startSpace !== next.startSpace) changed.push(`startSpace ${next.startSpace ?? '(none)'}`);
+  // onStart has run already; the new onStop runs when the lobby stops.
+  if (String(live.onStop) !== String(next.onStop)) changed.push('onStop');
   return { changed: [...new Set(changed)], refused };
 }
 

@@ -31,6 +31,8 @@ const TABLE = Symbol.for('tessera.reload.classes');
 
 /** The process's table of live game classes. */
 export class ClassTable {
+  /** The game folders whose module hooks are registered in this process (game-module.ts). */
+  readonly hookedRoots = new Set<string>();
   private readonly live = new Map<string, Function>();
   private loading: { staged: Map<string, Function>; pairs: ClassPair[] } | undefined;
 

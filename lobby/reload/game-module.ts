@@ -20,9 +20,6 @@ export interface GameGeneration {
   classes: LoadedClasses & { commit(): void };
 }
 
-// The hooks are the process's: each game folder is registered once, whatever loads it.
-const hooked = new Set<string>();
-
 /**
  * Whether this process imports modules through Node's loader, which the hooks need: from the
  * build always; from the sources under tsx only (a test runner's own loader never calls them).
@@ -63,18 +60,19 @@ export class GameModule {
     const found = findGame(spec, options);
     const url = found.startsWith('file:') ? found : resolvePackage(found);
     const root = url.startsWith('file:') ? dirname(fileURLToPath(url)) + sep : '';
+    // The hooks are the process's: each game folder is registered once, whatever loads it.
+    const hooked = ClassTable.get().hookedRoots;
     if (root && canReload() && !hooked.has(root)) {
       hooked.add(root);
       const data: ReloadHooksData = { roots: [root] };
       register(new URL(FROM_SOURCE ? './reload-hooks.ts' : './reload-hooks.js', import.meta.url), pathToFileURL('./'), { data });
     }
-    ClassTable.get();
     return new GameModule(spec, url, root, gameOf(await import(found), spec));
   }
 
   /** Whether {@link load} can give a new generation in this process. */
   get reloadable(): boolean {
-    return this.root !== '' && hooked.has(this.root);
+    return this.root !== '' && ClassTable.get().hookedRoots.has(this.root);
   }
 
   /**

@@ -402,7 +402,7 @@ export class LobbyModule implements Module {
    */
   async reload(): Promise<ReloadReport> {
     // The game's context goes when its stop hooks run: a stopping lobby takes no new code.
-    if (!this.reloader || !this.context) return { ok: false, generation: 0, changed: [], refused: ['the lobby has not started, or is stopping'], swapMs: 0 };
+    if (!this.reloader || !this.context) return { ok: false, generation: this.reloader?.applied ?? 0, changed: [], refused: ['the lobby has not started, or is stopping'], swapMs: 0 };
     return this.reloader.reload();
   }
 

@@ -59,6 +59,11 @@ export class GameReloader {
     return this.live;
   }
 
+  /** How many reloads have been applied. */
+  get applied(): number {
+    return this.generation;
+  }
+
   /** Loads, compares and applies the game's code again, after any reload in progress. Never rejects. */
   reload(): Promise<ReloadReport> {
     this.running = this.running.then(() => this.once());

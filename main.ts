@@ -2,7 +2,8 @@
 /**
  * The entry point of every server process: `tsx main.ts --role <role> [--game <module>]`;
  * `npm start` runs the standalone role. Loads the configuration, builds the role's modules
- * (server.ts), starts them in order and stops them in reverse on SIGINT or SIGTERM.
+ * (server.ts), starts them in order and stops them in reverse on SIGINT or SIGTERM; SIGHUP reloads
+ * the gate's route rules, SIGUSR2 the lobby's game code.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,10 @@ async function main(): Promise<void> {
     } catch (err) {
       logger.error('route rules not reloaded; the old ones stay', { err });
     }
+  });
+  // SIGUSR2 reloads the lobby's game code live (lobby/reload/); the lobby logs what it did or refused.
+  process.on('SIGUSR2', () => {
+    void server.lobby?.reload();
   });
   process.on('uncaughtException', (err) => {
     logger.error('uncaught exception', { err });

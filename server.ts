@@ -49,7 +49,7 @@ import { publishSessionEvents } from './gate/session-events-publisher.js';
 import type { GameDefinition } from './lobby/define-game.js';
 import { LOBBY_ERRORS } from './lobby/errors.js';
 import { LobbyModule } from './lobby/lobby-module.js';
-import { loadGame } from './lobby/load-game.js';
+import { GameModule } from './lobby/reload/game-module.js';
 import { AdminDashboard } from './services/admin/dashboard/admin-dashboard.js';
 import { registerHealthRoutes } from './services/http/health-routes.js';
 import { registerMetricsRoute } from './services/http/metrics-route.js';
@@ -179,9 +179,12 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const hostsLogin = standalone || role === 'services';
   const hostsMatchmaker = hostsLogin && config.matchmaker.enabled;
   let game = options.game;
+  let gameModule: GameModule | undefined;
   if (hostsLobby && !game) {
     if (config.lobby.game === undefined) throw new Error(`a ${role} server needs a game: set lobby.game or pass --game <module path>`);
-    game = await loadGame(config.lobby.game);
+    // Loaded so that the lobby can load it again (a reload of its code).
+    gameModule = await GameModule.open(config.lobby.game);
+    game = gameModule.game;
   }
 
   // First in, last out: it watches every other module start and stop.
@@ -252,6 +255,8 @@ export async function createServer(options: ServerOptions): Promise<Server> {
       ? life.add(
           new LobbyModule({
             game,
+            ...(gameModule ? { gameModule } : {}),
+            watch: config.lobby.watch,
             rpc,
             discovery,
             gateType: peerType('gate'),

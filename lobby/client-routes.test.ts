@@ -72,6 +72,15 @@ describe('ClientRoutes', () => {
     expect(codeOf(() => routes.resolve('Inventory.buy.', player))).toBe('LOBBY_ERR_UNKNOWN_ROUTE');
   });
 
+  it('replaces a client service\'s methods only when asked to (a reload of the game\'s code)', () => {
+    const routes = new ClientRoutes(new Set());
+    const shop = { buy: () => 'sold', sell: () => 'bought' };
+    routes.serve('shop', shop, ['buy']);
+    expect(() => routes.serve('shop', shop, ['buy', 'sell'])).toThrow(/registered already/);
+    routes.serve('shop', shop, ['buy', 'sell'], true);
+    expect(routes.resolve('shop.sell', { sessionId: '', session: undefined, avatar: undefined })([])).toBe('bought');
+  });
+
   it('keeps the sys scope for the engine', () => {
     expect(() => new ClientRoutes(new Set()).serve('sys', { routes: () => [] }, ['routes'])).toThrow(/reserved/);
   });

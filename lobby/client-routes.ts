@@ -76,14 +76,15 @@ export class ClientRoutes {
 
   /**
    * Registers a client service: `impl`'s `methods` become routes `name.method`, called as
-   * `impl.method(caller, ...args)` with the {@link ClientCaller} first.
-   * @throws Error for a bad or taken name, a name of an avatar component, or a listed method
+   * `impl.method(caller, ...args)` with the {@link ClientCaller} first. With `replace`, a service
+   * of that name is replaced (a reload of the game's code gives it new methods).
+   * @throws Error for a bad name, a taken one (unless `replace`), a name of an avatar component, or a listed method
    *   that is not a function of `impl`.
    */
-  serve(name: string, impl: object, methods: readonly string[]): void {
+  serve(name: string, impl: object, methods: readonly string[], replace = false): void {
     if (!NAME.test(name)) throw new Error(`serveClient: bad service name ${JSON.stringify(name)}`);
     if (name === LIST_ROUTES.scope) throw new Error(`serveClient: ${name} is reserved for the engine's routes`);
-    if (this.services.has(name)) throw new Error(`serveClient: ${name} is registered already`);
+    if (this.services.has(name) && !replace) throw new Error(`serveClient: ${name} is registered already`);
     if (this.componentNames.has(name)) throw new Error(`serveClient: ${name} is the name of an avatar component`);
     for (const method of methods) {
       if (!NAME.test(method) || typeof (impl as Record<string, unknown>)[method] !== 'function') throw new Error(`serveClient: ${name}.${method} is not a method`);

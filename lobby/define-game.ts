@@ -116,7 +116,3 @@ function checkSpaces(game: GameDefinition, fail: (message: string) => never): vo
   }
 }
 
-/** The name a system runs under. */
-export function systemName(system: GameSystem): string {
-  return system.name;
-}

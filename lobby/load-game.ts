@@ -23,10 +23,25 @@ export interface LoadGameOptions {
  * @throws Error naming the paths tried when nothing is found, or what `defineGame` finds wrong.
  */
 export async function loadGame(spec: string, options: LoadGameOptions = {}): Promise<GameDefinition> {
+  return gameOf(await import(findGame(spec, options)), spec);
+}
+
+/**
+ * The URL (or package name) to import for the game named by `spec`, found as {@link loadGame} does.
+ * @throws Error naming the paths tried when `spec` looks like a path and nothing is found.
+ */
+export function findGame(spec: string, options: LoadGameOptions = {}): string {
   const { file, tried } = findModuleFile((root) => SUFFIXES.map((suffix) => resolve(root, spec + suffix)), options.cwd ?? process.cwd());
   const looksLikePath = spec.startsWith('.') || isAbsolute(spec) || spec.includes('/') && !spec.startsWith('@');
   if (!file && looksLikePath) throw new Error(`game ${JSON.stringify(spec)} not found: none of ${tried.join(', ')} exists`);
-  const module = (await import(file ? pathToFileURL(file).href : spec)) as { default?: unknown; game?: unknown };
+  return file ? pathToFileURL(file).href : spec;
+}
+
+/**
+ * The game a module imported from `spec` exports, checked.
+ * @throws Error when the module exports no game, or what `defineGame` finds wrong.
+ */
+export function gameOf(module: { default?: unknown; game?: unknown }, spec: string): GameDefinition {
   const game = module.default ?? module.game;
   if (typeof game !== 'object' || game === null) throw new Error(`game ${JSON.stringify(spec)}: the module exports no game (export default defineGame({...}))`);
   return defineGame(game as GameDefinition);

@@ -1,6 +1,7 @@
 /**
  * The lobby's part of the admin service on a real LobbyModule (LMDB store, loopback RPC, a
- * manual game clock): its counts and tick figures, an account's avatar and a live entity's state.
+ * manual game clock): its counts and tick figures, an account's avatar, a live entity's state and
+ * the reload.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -71,5 +72,9 @@ describe('lobbyAdmin', () => {
     expect(admin.where('u2')).toBeUndefined();
     expect(admin.entity('avatar-u1')).toEqual({ type: 'Walker', state: { Purse: { coins: 4 } } });
     expect(admin.entity('nobody')).toBeUndefined();
+  });
+
+  it('reloads through the lobby, which answers a refusal for a game it was not given a module of', async () => {
+    expect(await lobbyAdmin(lobby).reload!()).toMatchObject({ ok: false, generation: 0, refused: [expect.stringMatching(/not the module/)] });
   });
 });

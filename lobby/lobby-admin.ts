@@ -1,6 +1,7 @@
 /**
  * What a lobby lends the `admin` RPC service (engine/admin/admin-service.ts): its counts and tick
- * figures, where an account's avatar is, and a live entity's persistent state.
+ * figures, where an account's avatar is, a live entity's persistent state, and the reload of its
+ * game code.
  */
 import type { LobbyAdmin } from '../engine/admin/admin-contract.js';
 import type { LobbyModule } from './lobby-module.js';
@@ -25,5 +26,6 @@ export function lobbyAdmin(lobby: LobbyModule): LobbyAdmin {
       const entity = lobby.game?.find(id);
       return entity?.alive ? { type: entity.typeName, state: entity.persistentData() } : undefined;
     },
+    reload: () => lobby.reload(),
   };
 }

@@ -36,12 +36,12 @@ import { MigrationRecords } from './migration-records.js';
 import { evacuate, type EvacuationReport } from './evacuate.js';
 import { emptyLobby } from './lobby-drain.js';
 import type { PlayerEntity } from './player-entity.js';
-import { systemName, type GameDefinition } from './define-game.js';
+import type { GameDefinition } from './define-game.js';
 import { LobbyGameContext } from './game-context.js';
 import { LobbyGameMatchmaker } from './game-matchmaker.js';
 import { GlobalEntities } from './global-entities.js';
 import { LobbySpaces } from './game-spaces.js';
-import type { Service } from './service.js';
+import type { Service, ServiceClass } from './service.js';
 import { SessionHost } from './session-host.js';
 import { ClusterSpaces } from './cluster-spaces.js';
 import { SpaceDirectory } from './space-directory.js';
@@ -50,13 +50,24 @@ import { runHook } from './space-moves.js';
 import { SPACE_SERVICE, SPACE_SERVICE_METHODS, SpaceService } from './space-service.js';
 import { createSpaceSync } from './space-sync.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
-import { atRate } from './system-rate.js';
+import { ratedSystems } from './system-rate.js';
 import type { Tracing } from '../engine/tracing/tracing.js';
+import type { ReloadReport } from '../engine/admin/admin-contract.js';
+import type { GameModule } from './reload/game-module.js';
+import { GameReloader } from './reload/game-reloader.js';
+import { watchGame } from './reload/watch-game.js';
 
 /** What a {@link LobbyModule} needs. */
 export interface LobbyModuleOptions {
   /** The game this lobby runs. */
   game: GameDefinition;
+  /**
+   * The module `game` was loaded from (lobby/reload/game-module.ts), which {@link LobbyModule.reload}
+   * loads again; without it, a reload is refused.
+   */
+  gameModule?: Pick<GameModule, 'load' | 'root'>;
+  /** Reloads the game when a file of its folder changes (`lobby.watch`; development only). Default false. */
+  watch?: boolean;
   rpc: RpcNode;
   /** Membership: the sessions of a gate that leaves are closed. */
   discovery: Discovery;
@@ -162,6 +173,8 @@ export class LobbyModule implements Module {
   private persistence: EntityPersistence | undefined;
   private services: Service[] = [];
   private gameStarted = false;
+  private reloader: GameReloader | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(private readonly options: LobbyModuleOptions) {}
 
@@ -232,9 +245,7 @@ export class LobbyModule implements Module {
       ...(this.options.trace ? { taskContext: this.options.trace } : {}),
       ...(this.options.maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity: this.options.maxTimersPerEntity }),
     });
-    for (const system of game.systems ?? []) {
-      world.addSystem(systemName(system), typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz));
-    }
+    world.replaceSystems(ratedSystems(game.systems, tickHz));
     const worlds = new WorldGroup(world);
     const store = this.options.store();
     const persistence = new EntityPersistence({ world: worlds, registry, store, logger, clock,
@@ -326,13 +337,17 @@ export class LobbyModule implements Module {
       clock: gameClock,
       logger: logger.child({ game: game.name }),
     });
-    for (const [name, cls] of Object.entries(game.services ?? {})) {
+    const services = new Map<string, Service>();
+    const serve = (name: string, cls: ServiceClass): Service => {
       const service = new cls();
       service.attach(context);
       host.serveClient(name, service, cls.clientCallable);
       if (cls.serverCallable.length > 0) rpc.serve(name, service, cls.serverCallable);
       this.services.push(service);
-    }
+      services.set(name, service);
+      return service;
+    };
+    for (const [name, cls] of Object.entries(game.services ?? {})) serve(name, cls);
     rpc.serve(LOBBY_SESSIONS_SERVICE, host, LOBBY_SESSIONS_METHODS);
     rpc.serve(SPACE_SERVICE, new SpaceService(localSpaces), SPACE_SERVICE_METHODS);
     rpc.serve(MIGRATION_SERVICE, migration, MIGRATION_METHODS);
@@ -340,6 +355,25 @@ export class LobbyModule implements Module {
     rpc.targets.setForwards(records);
     this.loop = new TickLoop({ clock: gameClock, logger, hz: tickHz, step: (dt) => world.step(dt), onStep: bothObservers(this.recentTicks.observe, this.options.metrics?.tickObserver(LOBBY_WORLD)) });
     this.globals = new GlobalEntities({ globals: game.globals ?? {}, discovery: this.options.discovery, names, persistence, world: worlds, serverId: () => rpc.serverId, clock, logger, ...(this.options.globalCheckMs === undefined ? {} : { checkIntervalMs: this.options.globalCheckMs }) });
+    this.reloader = new GameReloader({
+      game,
+      load: (attempt) => {
+        if (!this.options.gameModule) return Promise.reject(new Error('the lobby was given its game, not the module to load it from'));
+        return this.options.gameModule.load(attempt);
+      },
+      targets: {
+        registry,
+        worlds,
+        spaces,
+        tickHz,
+        redefineService: (name, clientCallable) => host.serveClient(name, services.get(name)!, clientCallable, true),
+        addService: async (name, cls) => {
+          const service = serve(name, cls);
+          if (this.gameStarted) await service.onStart();
+        },
+      },
+      logger,
+    });
     this.worlds = worlds;
     this.spaceHost = spaces;
     this.timers = timers;
@@ -350,6 +384,8 @@ export class LobbyModule implements Module {
     this.persistence = persistence;
     await host.start();
     if (!this.options.deferGameStart) await this.startGame();
+    const root = this.options.gameModule?.root;
+    if (this.options.watch && root) this.unwatch = watchGame({ root, reload: () => this.reload(), clock, logger });
     this.unsubscribe = this.options.discovery.subscribe((event) => {
       if (event.type === 'removed' && event.server.type === this.options.gateType) {
         host.gateLeft(event.server.id).catch((err: unknown) => logger.error('lobby: closing the sessions of a gate that left failed', { gate: event.server.id, err }));
@@ -369,6 +405,18 @@ export class LobbyModule implements Module {
   }
 
   /**
+   * Loads the game's code again and, when every change can be taken live, swaps it in between two
+   * ticks (lobby/reload/): live entities keep their state, timers keep running. Never rejects: a
+   * load that fails or a change that cannot be applied live leaves the old code running, and the
+   * report says why.
+   */
+  async reload(): Promise<ReloadReport> {
+    // The game's context goes when its stop hooks run: a stopping lobby takes no new code.
+    if (!this.reloader || !this.context) return { ok: false, generation: this.reloader?.applied ?? 0, changed: [], refused: ['the lobby has not started, or is stopping'], swapMs: 0 };
+    return this.reloader.reload();
+  }
+
+  /**
    * Runs the services' `onStart`, then the game's, then starts the tick loop; {@link start} does
    * it unless `deferGameStart` is set.
    * @throws Error before {@link start}, or when the game has started already; what a hook throws.
@@ -381,7 +429,7 @@ export class LobbyModule implements Module {
     for (const service of this.services) await service.onStart();
     // The globals without an owner are taken before the game's own start, which may call them.
     await this.globals?.start();
-    await this.options.game.onStart?.(context);
+    await this.currentGame.onStart?.(context);
     this.loop.start();
   }
 
@@ -425,6 +473,8 @@ export class LobbyModule implements Module {
   }
 
   async stop(): Promise<void> {
+    this.unwatch?.();
+    this.unwatch = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.globals?.stop();
@@ -436,11 +486,17 @@ export class LobbyModule implements Module {
     this.timers?.stop();
   }
 
+  // The game's hooks as the latest reload left them.
+  private get currentGame(): GameDefinition {
+    return this.reloader?.game ?? this.options.game;
+  }
+
   private async stopGame(): Promise<void> {
     const context = this.context;
     if (!context) return;
     this.context = undefined;
-    const { game, logger } = this.options;
+    const { logger } = this.options;
+    const game = this.currentGame;
     try {
       await game.onStop?.(context);
     } catch (err) {

@@ -144,11 +144,11 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
   /**
    * Registers a client service: `impl`'s `methods` become routes `name.method`, called as
    * `impl.method(caller, ...args)` with the `ClientCaller` (client-routes.ts) first. They are the only routes
-   * that run without a session (sessionId `''`).
-   * @throws Error for a bad or taken name, an avatar component's name, or a method that is not one.
+   * that run without a session (sessionId `''`). With `replace`, one of that name is replaced.
+   * @throws Error for a bad or taken name (unless `replace`), an avatar component's name, or a method that is not one.
    */
-  serveClient(name: string, impl: object, methods: readonly string[]): void {
-    this.routes.serve(name, impl, methods);
+  serveClient(name: string, impl: object, methods: readonly string[], replace = false): void {
+    this.routes.serve(name, impl, methods, replace);
   }
 
   /** @inheritDoc LobbySessions.bind */

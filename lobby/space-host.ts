@@ -31,7 +31,7 @@ import { SpaceInterest } from './space-interest.js';
 import { runHook, SpaceMoves } from './space-moves.js';
 import type { SpaceSyncFactory } from './space-sync-stage.js';
 import { isStartInstance, reserveStartInstance, type StartInstanceSpaces } from './start-instances.js';
-import { atRate } from './system-rate.js';
+import { ratedSystems } from './system-rate.js';
 
 /**
  * Cluster-wide names of spaces (discovery's `space:<id>`): a space's id is claimed before it is
@@ -120,7 +120,11 @@ export class SpaceHost {
   };
 
   /** @throws RangeError when `maxSpaces` is not an integer >= 1. */
+  /** The game's space types and start space; a reload of its code replaces them. */
+  private game: SpaceHostOptions['game'];
+
   constructor(private readonly options: SpaceHostOptions) {
+    this.game = options.game;
     this.maxSpaces = options.maxSpaces ?? DEFAULT_MAX_SPACES;
     if (!Number.isInteger(this.maxSpaces) || this.maxSpaces < 1) throw new RangeError(`SpaceHost: maxSpaces must be an integer >= 1, got ${options.maxSpaces}`);
     this.nextId = createEntityIds(options.clock);
@@ -203,7 +207,7 @@ export class SpaceHost {
       this.moves.tell(avatar, current);
       return;
     }
-    const start = this.options.game.startSpace;
+    const start = this.game.startSpace;
     if (start === undefined) return;
     const placed = await avatar.queue.after(() => this.toStart(avatar, start));
     if (!placed) this.options.logger.warn('space: every start space is full and no more can be made; the player stays in the lobby world', { spaceType: start, entityId: avatar.id });
@@ -222,7 +226,7 @@ export class SpaceHost {
    *   it was), or what creating an instance throws.
    */
   enterStart(avatar: PlayerEntity): Promise<Space> {
-    const start = this.options.game.startSpace;
+    const start = this.game.startSpace;
     if (start === undefined) return Promise.reject(new Error('enterStart: the game declares no startSpace'));
     return avatar.queue.after(async () => {
       const space = await this.toStart(avatar, start);
@@ -289,6 +293,19 @@ export class SpaceHost {
     await Promise.all(this.list().filter((s) => s.definition.persist).map((s) => this.kept.list(s)));
   }
 
+  /**
+   * Takes the space types of a new generation of the game's code, between two steps: spaces made
+   * from now on follow them, and every live space takes its type's new hooks and systems. The
+   * caller has checked that every live space's type is still declared.
+   */
+  redefine(game: SpaceHostOptions['game']): void {
+    this.game = game;
+    for (const space of this.spaces.values()) {
+      const definition = game.spaces?.[space.type];
+      if (definition) space.redefine(definition, ratedSystems(definition.systems, definition.tickHz ?? this.options.tickHz));
+    }
+  }
+
   /** Stops every space's tick loop (the lobby stops). */
   stop(): void {
     for (const space of this.spaces.values()) space.stop();
@@ -313,7 +330,7 @@ export class SpaceHost {
   }
 
   private definitionOf(type: string): SpaceDefinition {
-    const spaces = this.options.game.spaces ?? {};
+    const spaces = this.game.spaces ?? {};
     if (typeof type !== 'string' || !Object.hasOwn(spaces, type)) throw new SpaceError('SPACE_ERR_UNKNOWN_TYPE', JSON.stringify(String(type).slice(0, 80)));
     return spaces[type]!;
   }
@@ -380,9 +397,7 @@ export class SpaceHost {
           ...(maxTimersPerEntity === undefined ? {} : { maxTimersPerEntity }),
           ...(taskContext === undefined ? {} : { taskContext }),
         });
-        for (const system of definition.systems ?? []) {
-          world.addSystem(system.name, typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz));
-        }
+        world.replaceSystems(ratedSystems(definition.systems, tickHz));
         world.setHost(entityHost);
         return world;
       },

@@ -9,7 +9,7 @@
  * builds and sends each player's view.
  */
 import type { Entity, EntityClass } from '../engine/ecs/entity.js';
-import type { SpawnOptions, World } from '../engine/ecs/world.js';
+import type { SpawnOptions, System, World } from '../engine/ecs/world.js';
 import type { WorldSpace } from '../engine/ecs/world-space.js';
 import { TickLoop, type TickObserver } from '../engine/ecs/tick-loop.js';
 import type { Logger } from '../engine/log/types.js';
@@ -64,8 +64,10 @@ export class Space implements WorldSpace {
    * before: its entities were created again from the store before `onCreate` ran.
    */
   readonly restored: boolean;
-  /** Its type's declaration. */
-  readonly definition: SpaceDefinition;
+  /** Its type's declaration (a reload of the game's code gives it the new one). */
+  get definition(): SpaceDefinition {
+    return this.declared;
+  }
   /** Lines about the space carry its id and type. */
   readonly logger: Logger;
   /** Its interest grid, when its type declares one. */
@@ -77,17 +79,27 @@ export class Space implements WorldSpace {
   private sync: SpaceSyncStage | undefined;
   private graceTimer: ClockTimer | undefined;
   private disposed = false;
+  private declared: SpaceDefinition;
 
   constructor(private readonly parts: SpaceParts) {
     this.id = parts.id;
     this.type = parts.type;
     this.data = parts.data;
     this.restored = parts.restored;
-    this.definition = parts.definition;
+    this.declared = parts.definition;
     this.logger = parts.logger;
     this.interest = parts.interest;
     this.world = parts.world(this);
     this.loop = new TickLoop({ clock: parts.clock, logger: parts.logger, hz: parts.tickHz, step: (dt) => this.step(dt), ...(parts.onStep ? { onStep: parts.onStep } : {}) });
+  }
+
+  /**
+   * Takes its type's declaration from a new generation of the game's code, between two steps: its
+   * hooks, caps and grace from now on, and its world's systems (`systems`, made at its rate).
+   */
+  redefine(definition: SpaceDefinition, systems: readonly { name: string; run: System }[]): void {
+    this.world.replaceSystems(systems);
+    this.declared = definition;
   }
 
   /** The server id of the lobby hosting it. */

@@ -4,6 +4,7 @@
  * comes out the same.
  */
 import type { System, World } from '../engine/ecs/world.js';
+import type { GameSystem } from './define-game.js';
 
 /**
  * Wraps `run` to run every `round(tickHz / hz)` ticks with the summed `dt`.
@@ -24,4 +25,9 @@ export function atRate(run: System, hz: number | undefined, tickHz: number): Sys
     elapsed = 0;
     run(world, since);
   };
+}
+
+/** A game's systems (`defineGame`, `defineSpace`) as a world runs them: named, each at its rate. */
+export function ratedSystems(systems: readonly GameSystem[] | undefined, tickHz: number): { name: string; run: System }[] {
+  return (systems ?? []).map((system) => ({ name: system.name, run: typeof system === 'function' ? system : atRate(system.run, system.hz, tickHz) }));
 }

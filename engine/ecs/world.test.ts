@@ -33,6 +33,22 @@ describe('World', () => {
     expect(world.systemNames).toEqual(['input', 'movement', 'combat']);
   });
 
+  it('replaces its systems between two steps, in the new order, and refuses two of one name', () => {
+    const order: string[] = [];
+    const world = newWorld()
+      .addSystem('input', () => void order.push('input'))
+      .addSystem('combat', () => void order.push('combat'));
+    world.step(0.05);
+    world.replaceSystems([
+      { name: 'input', run: () => void order.push('input 2') },
+      { name: 'regen', run: () => void order.push('regen') },
+    ]);
+    world.step(0.05);
+    expect(order).toEqual(['input', 'combat', 'input 2', 'regen']);
+    expect(() => world.replaceSystems([{ name: 'a', run: () => undefined }, { name: 'a', run: () => undefined }])).toThrow(/share a name/);
+    expect(world.systemNames).toEqual(['input', 'regen']);
+  });
+
   it('moves entities with a query over typed-array components, driven by a tick loop', () => {
     const world = newWorld().addSystem('movement', movement);
     const mover = addEntity(world.ecs);

@@ -324,6 +324,18 @@ export class World {
     return this;
   }
 
+  /**
+   * Replaces the pipeline with `systems`, in their order (a reload of the game's code, between two
+   * steps). The counters of failures stay by name.
+   * @throws Error when two systems share a name; the pipeline is then left as it was.
+   */
+  replaceSystems(systems: readonly { name: string; run: System }[]): this {
+    const names = new Set(systems.map((s) => s.name));
+    if (names.size !== systems.length) throw new Error('World.replaceSystems: two systems share a name');
+    this.systems.splice(0, this.systems.length, ...systems.map(({ name, run }) => ({ name, run })));
+    return this;
+  }
+
   /** The systems' names, in run order. */
   get systemNames(): string[] {
     return this.systems.map((s) => s.name);

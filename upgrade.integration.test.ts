@@ -92,15 +92,16 @@ describe('a cluster under load', () => {
     };
     await waitUntil(`all ${BOTS} bots connected`, () => (playing(), bots.connected() === BOTS), 90_000, 250);
 
-    /** Runs `step` while the bots play, then lets them play on until each transport's made its kills in the phase. */
+    /** Runs `step` while the bots play, then lets them play on until each transport's bots made their kills after it. */
     const playPhase = async (name: string, step?: () => Promise<void>): Promise<void> => {
       const from = Date.now();
       await step?.();
+      const stepped = Date.now();
       await waitUntil(
         `${KILLS_PER_PHASE} kills per transport in phase ${name}`,
         async () => {
           playing();
-          const kills = killsSince(await readJournal(journal), from);
+          const kills = killsSince(await readJournal(journal), stepped);
           return TRANSPORTS.every((t) => kills.filter((k) => k.transport === t).length >= KILLS_PER_PHASE);
         },
         PHASE_TIMEOUT_MS,

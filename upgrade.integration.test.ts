@@ -160,7 +160,7 @@ function report(results: readonly BotRunResult[], phases: ReturnType<typeof phas
   for (const { summary } of results) {
     const c = connectionFigures(summary);
     lines.push(
-      `--- ${c.transport}: ${c.bots} bots, ${c.disconnects} disconnects (${c.resumed} resumed), ${c.unresumed} sessions lost`,
+      `--- ${c.transport}: ${c.bots} bots, ${c.disconnects} connections dropped (${c.resumed} resumed), ${c.unresumed} sessions lost (logged in again)`,
       // The first line says the run was stopped from outside (by the test), as its failures do.
       ...summaryLines(summary).slice(1).filter((line) => line !== `failure: ${INTERRUPTED}`),
     );

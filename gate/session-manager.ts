@@ -8,7 +8,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AUTH_ERRORS, AuthError } from '../engine/auth/errors.js';
+import type { GateEndpoint } from '../engine/auth/gate-endpoint.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
+import { encode } from '../engine/codec/msgpack-codec.js';
 import type { Selector } from '../engine/cluster/select.js';
 import type { Logger } from '../engine/log/types.js';
 import { decodeAuthRequest, encodeAuthReply } from '../engine/protocol/auth-request.js';
@@ -279,10 +281,42 @@ export class SessionManager implements GateSessions {
     const session = this.sessions.get(sessionId);
     if (!session || session.closed) return;
     const agent = session.agent;
+    const moved = agent !== undefined && session.toldToMove === agent;
     this.forget(session);
+    if (moved) {
+      // The client moved as this gate asked: its old connection ends quietly.
+      this.options.logger.debug('gate: session moved to another gate', { uid: session.uid, gate: String(gateId).slice(0, 80) });
+      agent.protocol.close('moved to another gate');
+      return;
+    }
     this.options.logger.info('gate: session resumed on another gate', { uid: session.uid, gate: String(gateId).slice(0, 80) });
     agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the session was resumed on another gate'));
   }
+
+  /**
+   * Tells the client of every session attached here and not told yet to move to another gate
+   * (`sys.move`, docs/protocol.md): the gate `pick` names, and a fresh resume token that any
+   * gate of the cluster takes. The session stays here, bound and served, until the other gate
+   * takes it over ({@link handOver}).
+   * @param pick the gate for the next session, or undefined when there is none (nobody is told).
+   * @returns how many clients were told.
+   */
+  tellToMove(pick: () => GateEndpoint | undefined): number {
+    const gateId = this.options.gateId();
+    let told = 0;
+    for (const session of this.sessions.values()) {
+      const agent = session.agent;
+      if (!agent || session.closed || session.toldToMove === agent || !agent.protocol.isOpen) continue;
+      const gate = pick();
+      if (!gate) break;
+      const resumeToken = this.options.resumeTokens.issue({ uid: session.uid, sessionId: session.sessionId, gateId, lobbyId: session.lobbyId });
+      session.toldToMove = agent;
+      agent.push(SYSTEM_ROUTE.MOVE, encode({ gate, resumeToken }));
+      told++;
+    }
+    return told;
+  }
+
 
   /** From a lobby or another gate: ends a session and closes its connection. */
   async kick(sessionId: string, reason: string): Promise<void> {

@@ -253,6 +253,14 @@ describe('BotSwarm', () => {
     expect(snapshot.errors).toEqual({});
     expect(snapshot.routes.move).toMatchObject({ count: 1, errors: 0 });
     expect(snapshot.routes.reconnect).toBeUndefined();
+    // A move that ends in a new session lost the player's session: an error of the move.
+    gates[0]!.push('sys.move', { gate: { id: 'gate-0', publicKey: 'k' }, resumeToken: 'YWdhaW4' });
+    await settle();
+    gates[0]!.answer('sys.auth', { result: { ...session, sessionId: 'bmV3LXNlc3Npb24', resumed: false } });
+    await run(clock, 100);
+    const lost = metrics.snapshot();
+    expect(lost.errors).toEqual({ BOT_ERR_SESSION_LOST: 1 });
+    expect(lost.routes.move).toMatchObject({ count: 1, errors: 1 });
     const stopped = bots.stop();
     await run(clock, 100);
     await stopped;

@@ -272,10 +272,11 @@ export class BotSwarm {
       bot.stop();
     });
     // A move its gate asked for is no disconnect: timed under `move`; one that no gate took fails
-    // there, and its close is then counted no second time.
+    // there (its close is then counted no second time), one that lost the session too.
     const offMove = client.onMove((move) => {
       if (!this.running) return;
       if (move.error) metrics.timedFailure('move', move.ms, move.error);
+      else if (!move.resumed) metrics.timed('move', move.ms, 'BOT_ERR_SESSION_LOST', `moved to ${move.to} with a new session`);
       else metrics.timed('move', move.ms);
     });
     try {

@@ -166,11 +166,14 @@ describe('GateClient moves when its gate drains', () => {
     const moved = cluster.connections[1]!;
     await vi.waitFor(() => expect(cluster.routes(moved)).toEqual([SYSTEM_ROUTE.AUTH]));
     expect(codec.decode((moved.received[0] as { payload: Uint8Array }).payload)).toEqual(['token', { sessionId: session.sessionId, resumeToken: MOVE_TOKEN }]);
+    // The old connection stays until the session is resumed: its gate keeps the session for the takeover.
+    expect(cluster.connections[0]!.closedByClient).toBe(false);
     cluster.answer(moved, SYSTEM_ROUTE.AUTH, encodeAuthReply({ ...session, resumed: true, gateId: 'gate-c' }));
     await vi.waitFor(() => expect(cluster.routes(moved)).toEqual([SYSTEM_ROUTE.AUTH, 'Echo.echo']));
     cluster.answer(moved, 'Echo.echo', codec.encode('from c'));
     expect(await held).toBe('from c');
     expect(moves).toMatchObject([{ from: 'tcp-a', to: 'tcp-c', gateId: 'gate-b', resumed: true, held: 1 }]);
+    expect(cluster.connections[0]!.closedByClient).toBe(true);
     expect(closes).toEqual([]);
   });
 

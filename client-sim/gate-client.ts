@@ -118,7 +118,8 @@ export class GateClient {
    */
   readonly world: WorldMirror;
   private protocol!: ClientProtocol;
-  private pipe!: ClientPipe;
+  // The pipe of the current protocol; undefined while its transport opens (or when it failed to).
+  private pipe: ClientPipe | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly handlers = new Map<string, Set<(body: unknown, route: string) => void>>();
@@ -217,7 +218,7 @@ export class GateClient {
     if (!this.token) throw new ClientError('CLIENT_ERR_NO_SESSION', 'reconnect() was called before auth(token)');
     if (!this.protocol.isClosed) {
       this.failPending(new ConnectionClosed('CLIENT_ERR_REPLACED', REPLACED, 'the gate answers a request only on the connection that carried it'));
-      this.pipe.close();
+      this.pipe?.close();
     }
     const order = [this.target, ...this.targets.filter((t) => t !== this.target)];
     for (let i = 0; ; i++) {
@@ -336,6 +337,7 @@ export class GateClient {
       },
     );
     this.protocol = protocol;
+    this.pipe = undefined;
     try {
       pipe = await options.transport(target.endpoint, {
         onData: (bytes) => {
@@ -541,8 +543,6 @@ export class GateClient {
         // The named gate could not take the session: the other gates are tried below.
       }
     }
-    // The old gate answered everything sent there; leaving it is no logout (that would end the session).
-    if (!old.protocol.isClosed) old.pipe.close();
     let error: ConnectionClosed | undefined;
     if (!reply) {
       try {
@@ -551,6 +551,9 @@ export class GateClient {
         error = lostInMove(err);
       }
     }
+    // Left only now: the draining gate keeps a session with a connection until the deadline, so
+    // that the gate that takes it over finds it. Leaving is no logout (that would end the session).
+    if (!old.protocol.isClosed) old.pipe?.close();
     const held = this.held;
     this.moving = undefined;
     const move: GateMove = { from, to: this.target.endpoint, gateId: order.gate.id, resumed: reply?.resumed ?? false, held: held.held, replayed: held.replayed, ms: this.clock.now() - started };

@@ -24,10 +24,15 @@ function registered(servers: ServerInfo[]): Discovery {
 /** Sessions as a drain sees them: how many are left, and each client told once. */
 class Sessions {
   told: GateEndpoint[] = [];
+  /** Sessions without a connection. */
+  detached = 0;
   constructor(
     public count: number,
     private untold: number,
   ) {}
+  get attachedCount(): number {
+    return this.count - this.detached;
+  }
   tellToMove(pick: () => GateEndpoint | undefined): number {
     let told = 0;
     for (; this.untold > 0; this.untold--, told++) {
@@ -93,6 +98,15 @@ describe('moveClients', () => {
     sessions.count = 0;
     clock.advance(LOOK_INTERVAL_MS);
     expect(await done).toEqual({ told: 2, left: 0 });
+  });
+
+  it('waits for no session without a connection: its client left', async () => {
+    const sessions = new Sessions(3, 3);
+    const { clock, done } = drainOf(sessions, gates);
+    sessions.count = 2;
+    sessions.detached = 2;
+    clock.advance(LOOK_INTERVAL_MS);
+    expect(await done).toEqual({ told: 3, left: 2 });
   });
 
   it('gives up at the deadline, saying how many sessions are left', async () => {

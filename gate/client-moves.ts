@@ -5,8 +5,11 @@
  * every attached client `sys.move` (session-manager.ts `tellToMove`), spread over those gates in
  * turn → keep serving what the clients still send here → each client resumes its session on its
  * new gate, which takes it over (`handOver`: the session leaves this gate without ending) → done
- * when no session is left, or at the deadline (`gate.drainMoveMs`), after which the gate ends the
- * sessions still here as it always did.
+ * when no session here has a connection, or at the deadline (`gate.drainMoveMs`), after which the
+ * gate ends the sessions still here as it always did. A session without a connection is not
+ * waited for: its client left (it may resume elsewhere, with its token, until the gate ends it),
+ * and a client that could not move (every other gate refused it: they drain too) closes its
+ * connection.
  *
  * Clients that connect while it runs (a resume of a dropped connection) are told at the next
  * look, every {@link LOOK_INTERVAL_MS}.
@@ -40,7 +43,7 @@ export interface ClientMovesOptions {
 export interface ClientMovesOutcome {
   /** Clients told to move. */
   told: number;
-  /** Sessions still here at the end (the deadline came first, or no gate could take them). */
+  /** Sessions still here at the end, with a connection or not (the deadline came first, no gate could take them, or their clients left). */
   left: number;
 }
 
@@ -71,7 +74,7 @@ export function moveTargets(discovery: Discovery, gateType: string, selfId: stri
  */
 export async function moveClients(options: ClientMovesOptions): Promise<ClientMovesOutcome> {
   const { sessions, discovery, gateType, selfId, clock, timers, logger } = options;
-  if (options.moveMs <= 0 || sessions.count === 0) return { told: 0, left: sessions.count };
+  if (options.moveMs <= 0 || sessions.attachedCount === 0) return { told: 0, left: sessions.count };
   if (moveTargets(discovery, gateType, selfId).length === 0) {
     logger.warn('gate: draining with no other gate to move clients to', { sessions: sessions.count });
     return { told: 0, left: sessions.count };
@@ -85,12 +88,13 @@ export async function moveClients(options: ClientMovesOptions): Promise<ClientMo
   };
   look();
   logger.info('gate: draining; clients told to move', { told, sessions: sessions.count, deadlineMs: options.moveMs });
-  while (sessions.count > 0 && clock.now() < deadline) {
+  while (sessions.attachedCount > 0 && clock.now() < deadline) {
     await new Promise<void>((resolve) => timers.once(Math.min(LOOK_INTERVAL_MS, Math.max(0, deadline - clock.now())), () => resolve()));
     look();
   }
   const left = sessions.count;
-  if (left > 0) logger.warn('gate: clients that did not move by the deadline are kicked', { left, told });
-  else logger.info('gate: every client moved', { told });
+  const connected = sessions.attachedCount;
+  if (connected > 0) logger.warn('gate: clients that did not move by the deadline are kicked', { connected, left, told });
+  else logger.info('gate: every client moved', { told, left });
   return { told, left };
 }

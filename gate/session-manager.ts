@@ -98,6 +98,13 @@ export class SessionManager implements GateSessions {
     return this.sessions.size;
   }
 
+  /** Sessions with a connection attached (the others wait to be resumed, here or on another gate). */
+  get attachedCount(): number {
+    let attached = 0;
+    for (const session of this.sessions.values()) if (session.agent) attached++;
+    return attached;
+  }
+
   /** `push` calls received from lobbies (one per gate however many sessions each lists), for /health. */
   get pushesReceived(): number {
     return this.pushes;

@@ -304,7 +304,8 @@ export class SessionManager implements GateSessions {
    * Tells the client of every session attached here and not told yet to move to another gate
    * (`sys.move`, docs/protocol.md): the gate `pick` names, and a fresh resume token that any
    * gate of the cluster takes. The session stays here, bound and served, until the other gate
-   * takes it over ({@link handOver}).
+   * takes it over ({@link handOver}). A session binding, or moving to another lobby, is left for
+   * a later call, once its lobby is known.
    * @param pick the gate for the next session, or undefined when there is none (nobody is told).
    * @returns how many clients were told.
    */
@@ -314,6 +315,8 @@ export class SessionManager implements GateSessions {
     for (const session of this.sessions.values()) {
       const agent = session.agent;
       if (!agent || session.closed || session.toldToMove === agent || !agent.protocol.isOpen) continue;
+      // A session binding or moving to another lobby is told once that is done: its token names the lobby it ends on.
+      if (session.binding !== undefined || session.pendingMoves > 0) continue;
       const gate = pick();
       if (!gate) break;
       const resumeToken = this.options.resumeTokens.issue({ uid: session.uid, sessionId: session.sessionId, gateId, lobbyId: session.lobbyId });

@@ -194,6 +194,26 @@ describe('GateClient moves when its gate drains', () => {
     expect(closes).toEqual(['CLIENT_ERR_CONNECTION_LOST']);
   });
 
+  it('stops moving when the application closes the client, failing what it held with CLIENT_ERR_CLOSED', async () => {
+    const cluster = gates();
+    const { client, moves } = await authed(cluster);
+    const [old] = cluster.connections;
+    const inFlight = client.request('Slow.route', 1);
+    await settle();
+    cluster.push(old!, SYSTEM_ROUTE.MOVE, order);
+    await settle();
+    const held = client.request('Echo.echo', 5);
+    client.close();
+    await expect(inFlight).rejects.toMatchObject({ code: 'CLIENT_ERR_CLOSED' });
+    await expect(held).rejects.toMatchObject({ code: 'CLIENT_ERR_CLOSED' });
+    await settle();
+    // It logged out of the gate it was on, and went nowhere else.
+    expect(old!.kicks).toBeGreaterThan(0);
+    expect(cluster.connections).toHaveLength(1);
+    expect(moves).toEqual([]);
+    expect(client.isOpen).toBe(false);
+  });
+
   it('moves through reconnect() when it does not know its transport kind', async () => {
     const cluster = gates();
     const { client, moves } = await authed(cluster, { transportKind: undefined, alternatives: [{ endpoint: 'tcp-b', gateKey: identity.publicKey }] });

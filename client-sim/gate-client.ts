@@ -141,6 +141,8 @@ export class GateClient {
   private idleWaiters: (() => void)[] = [];
   // A `sys.move` that came before the session did.
   private deferredOrder: MoveOrder | undefined;
+  // Set by close() during a move: the move stops instead of going on.
+  private leaving = false;
 
   private constructor(private readonly options: GateClientOptions) {
     this.clock = options.clock ?? new SystemClock();
@@ -297,6 +299,8 @@ export class GateClient {
 
   /** Ends the session (the gate saves the avatar) and closes the connection. */
   close(): void {
+    // A move under way stops at its next step; what it held fails with CLIENT_ERR_CLOSED.
+    if (this.moving) this.leaving = true;
     this.protocol.close('client closed');
   }
 
@@ -454,7 +458,7 @@ export class GateClient {
     this.lastClose = error;
     if (this.timer) this.clock.clearTimer(this.timer);
     this.timer = undefined;
-    if (this.moving) {
+    if (this.moving && !this.leaving) {
       // Part of the move: what was in flight goes again on the next connection, unheard by onClose.
       this.replayPending(error);
       return;
@@ -532,6 +536,7 @@ export class GateClient {
     this.held = new HeldMessages();
     await this.whenIdle();
     const old = { protocol: this.protocol, pipe: this.pipe };
+    if (this.leaving) return this.abandonMove(old);
     this.session = { ...this.session!, resumeToken: order.resumeToken };
     const endpoint = endpointFor(order.gate, this.options.transportKind);
     let reply: AuthReply | undefined;
@@ -543,6 +548,7 @@ export class GateClient {
         // The named gate could not take the session: the other gates are tried below.
       }
     }
+    if (this.leaving) return this.abandonMove(old);
     let error: ConnectionClosed | undefined;
     if (!reply) {
       try {
@@ -551,6 +557,7 @@ export class GateClient {
         error = lostInMove(err);
       }
     }
+    if (this.leaving) return this.abandonMove(old);
     // Left only now: the draining gate keeps a session with a connection until the deadline, so
     // that the gate that takes it over finds it. Leaving is no logout (that would end the session).
     if (!old.protocol.isClosed) old.pipe?.close();
@@ -567,6 +574,17 @@ export class GateClient {
     }
     if (error) this.moveFailed(held, error);
     else this.release(held);
+  }
+
+  // close() was called during the move: whatever connection it opened is closed too (a logout:
+  // the application ends the session), the old one is left, and what was held fails.
+  private abandonMove(old: { protocol: ClientProtocol; pipe: ClientPipe | undefined }): void {
+    if (!this.protocol.isClosed) this.protocol.close('client closed');
+    if (!old.protocol.isClosed) old.pipe?.close();
+    this.moving = undefined;
+    this.leaving = false;
+    const error = new ConnectionClosed('CLIENT_ERR_CLOSED', { code: 0, name: 'CLOSED', message: 'client closed', byPeer: false }, 'close() was called while the client moved to another gate');
+    for (const message of this.held.take()) message.settle?.reject(error);
   }
 
   // Sends what a move held, in order, on the new connection.

@@ -3,7 +3,8 @@
  * order, pushes (one body to many, or each its own), kicks and session data from lobbies, resume
  * after a dropped connection (the lobby is told), on this gate or, with a resume token any gate
  * checks (resume-token.ts), on another (session-takeover.ts), rebinding when a lobby leaves the
- * cluster (the bind carries the session's data), and moves to a space on another lobby. Where a
+ * cluster (the bind carries the session's data), moves to a space on another lobby, and, when the
+ * gate drains, telling clients to move to another gate (client-moves.ts). Where a
  * session is bound, and how it binds and moves, is session-binding.ts.
  */
 import { randomBytes } from 'node:crypto';
@@ -326,7 +327,6 @@ export class SessionManager implements GateSessions {
     }
     return told;
   }
-
 
   /** From a lobby or another gate: ends a session and closes its connection. */
   async kick(sessionId: string, reason: string): Promise<void> {

@@ -214,6 +214,18 @@ describe('GateClient moves when its gate drains', () => {
     expect(client.isOpen).toBe(false);
   });
 
+  it('holds no more than maxPending messages during a move', async () => {
+    const cluster = gates();
+    const { client } = await authed(cluster, { maxPending: 3 });
+    cluster.push(cluster.connections[0]!, SYSTEM_ROUTE.MOVE, order);
+    // The move's own sys.auth waits for its reply on the new gate: one of the three.
+    await vi.waitFor(() => expect(cluster.connections[1] && cluster.routes(cluster.connections[1])).toEqual([SYSTEM_ROUTE.AUTH]));
+    void client.request('Echo.echo', 1).catch(() => undefined);
+    client.notify('Chat.say', 'one');
+    expect(() => client.notify('Chat.say', 'two')).toThrow(expect.objectContaining({ code: 'CLIENT_ERR_TOO_MANY_PENDING' }));
+    await expect(client.request('Echo.echo', 2)).rejects.toMatchObject({ code: 'CLIENT_ERR_TOO_MANY_PENDING' });
+  });
+
   it('moves through reconnect() when it does not know its transport kind', async () => {
     const cluster = gates();
     const { client, moves } = await authed(cluster, { transportKind: undefined, alternatives: [{ endpoint: 'tcp-b', gateKey: identity.publicKey }] });

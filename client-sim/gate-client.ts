@@ -253,13 +253,18 @@ export class GateClient {
   }
 
   /**
-   * Sends `route` with `args`, expecting no reply.
+   * Sends `route` with `args`, expecting no reply; during a move to another gate, once it is done.
    * @throws ClientError CLIENT_ERR_INVALID_ROUTE, CLIENT_ERR_INVALID_ARGUMENTS or
-   *   CLIENT_ERR_MESSAGE_TOO_LARGE; ConnectionClosed CLIENT_ERR_NOT_OPEN. Nothing is sent then.
+   *   CLIENT_ERR_MESSAGE_TOO_LARGE; CLIENT_ERR_TOO_MANY_PENDING when `maxPending` messages wait
+   *   for a move; ConnectionClosed CLIENT_ERR_NOT_OPEN. Nothing is sent then.
    */
   notify(route: string, ...args: unknown[]): void {
     const payload = encodeArguments(route, args);
     if (this.moving) {
+      // Held with the requests, and bounded by the same cap.
+      const maxPending = this.options.maxPending ?? 10_000;
+      const waiting = this.pending.size + this.held.size;
+      if (waiting >= maxPending) throw new ClientError('CLIENT_ERR_TOO_MANY_PENDING', `${route}: ${waiting} messages wait for replies or for a move to another gate (maxPending ${maxPending})`);
       this.held.hold({ route: checkRoute(route), payload });
       return;
     }

@@ -341,7 +341,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     // Every gate derives the resume-token key from the cluster secret: a session resumes on any of them.
     const clusterSecret = config.rpc.secret === undefined ? {} : { clusterSecret: Buffer.from(config.rpc.secret, 'utf8') };
     gate = life.add(
-      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online, lobbyType: peerType('lobby'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret, ...(metrics ? { metrics: { registry: metrics.registry, maxRoutes: config.metrics.maxRoutes } } : {}), ...(traced ? { tracing: traced.tracing } : {}) }),
+      createGate(config.gate, { rpc, discovery, tokens, clock, timers, logger: logger.child({ component: 'gate' }), index: online, lobbyType: peerType('lobby'), gateType: peerType('gate'), lobbyErrors: [LOBBY_ERRORS], ...clusterSecret, ...(metrics ? { metrics: { registry: metrics.registry, maxRoutes: config.metrics.maxRoutes } } : {}), ...(traced ? { tracing: traced.tracing } : {}) }),
     );
     // Binds, rebinds and closes go to the cluster's session-events topic; the hub stops after the gate, so the last closes go out too.
     publishSessionEvents({ source: gate.sessions.events, hub, gateId: () => rpc.serverId, clock, logger: logger.child({ component: 'gate' }) });

@@ -37,12 +37,13 @@ export function connectBrowser(options: BrowserClientOptions): Promise<GateClien
     ...(alternatives.length > 0 ? { alternatives } : {}),
     endpoint: url,
     transport: browserWebSocketTransport(WebSocket),
+    transportKind: 'ws',
     crypto: nobleCryptoSuite,
     compressions: [createJsCompression('deflate-raw')],
   });
 }
 
-export { GateClient, RequestError, ConnectionClosed, type GateTarget } from './gate-client.js';
+export { GateClient, RequestError, ConnectionClosed, type GateTarget, type GateMove } from './gate-client.js';
 export { login, register, alternativesOf, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export { WorldMirror, type MirrorEntity, type MirrorSpace, type SyncMessageDecoder, type SyncFault, type WorldMirrorOptions } from './world-mirror.js';

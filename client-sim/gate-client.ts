@@ -28,18 +28,19 @@ import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { CryptoSuite } from '../engine/protocol/crypto-suite.js';
 import { ProtocolError } from '../engine/protocol/errors.js';
 import type { ServerHello } from '../engine/protocol/hello.js';
-import type { CloseReason } from '../engine/protocol/kick.js';
+import { TRANSPORT_CLOSED, type CloseReason } from '../engine/protocol/kick.js';
 import type { Message } from '../engine/protocol/message.js';
 import { SyncDecoder } from '../engine/sync/sync-decoder.js';
 import { SystemClock, type Clock, type ClockTimer } from '../engine/timer/clock.js';
 import { checkRoute, checkToken, decodeGateKey } from './client-inputs.js';
-import type { ClientPipe, ClientTransportFactory } from './client-transport.js';
+import type { ClientPipe, ClientTransportFactory, ClientTransportKind } from './client-transport.js';
 import { ConnectionClosed, connectionClosed } from './connection-closed.js';
 import { ClientError } from './errors.js';
+import { HeldMessages, endpointFor, readMoveOrder, type GateMove, type HeldMessage, type MoveOrder } from './gate-move.js';
 import { RequestError, asErrorBody } from './request-error.js';
 import { WorldMirror, type SyncMessageDecoder } from './world-mirror.js';
 
-export { ConnectionClosed, RequestError };
+export { ConnectionClosed, RequestError, type GateMove };
 
 /** Settings of a {@link GateClient}. */
 export interface GateClientOptions {
@@ -68,6 +69,12 @@ export interface GateClientOptions {
   clock?: Clock;
   /** Decodes the `sys.sync` pushes that feed {@link GateClient.world} (default: a new engine/sync SyncDecoder). */
   syncDecoder?: SyncMessageDecoder;
+  /**
+   * The kind of `transport`: where a draining gate's `sys.move` names several endpoints, the one
+   * of this kind is used. Unknown (undefined), a move goes through {@link GateClient.reconnect}.
+   * `connectGate` and `connectBrowser` fill it.
+   */
+  transportKind?: ClientTransportKind;
 }
 
 /** A gate to connect to: its endpoint for the client's transport and its identity key. */
@@ -87,6 +94,7 @@ const RESUME_REFUSALS = new Set(['GATE_ERR_RESUME_FORGED', 'GATE_ERR_RESUME_EXPI
 
 interface Pending {
   route: string;
+  payload: Uint8Array;
   resolve(payload: Uint8Array): void;
   reject(err: Error): void;
   timer: ClockTimer;
@@ -110,7 +118,8 @@ export class GateClient {
    */
   readonly world: WorldMirror;
   private protocol!: ClientProtocol;
-  private pipe!: ClientPipe;
+  // The pipe of the current protocol; undefined while its transport opens (or when it failed to).
+  private pipe: ClientPipe | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly handlers = new Map<string, Set<(body: unknown, route: string) => void>>();
@@ -124,6 +133,16 @@ export class GateClient {
   private readonly targets: CheckedTarget[];
   private target: CheckedTarget;
   private token: string | undefined;
+  private readonly moveHandlers = new Set<(move: GateMove) => void>();
+  // While set, the client moves to another gate: requests are held in `held`.
+  private moving: Promise<void> | undefined;
+  private held = new HeldMessages();
+  // Called once no request waits for its reply (a move waits for that before it leaves).
+  private idleWaiters: (() => void)[] = [];
+  // A `sys.move` that came before the session did.
+  private deferredOrder: MoveOrder | undefined;
+  // Set by close() during a move: the move stops instead of going on.
+  private leaving = false;
 
   private constructor(private readonly options: GateClientOptions) {
     this.clock = options.clock ?? new SystemClock();
@@ -182,6 +201,7 @@ export class GateClient {
     const reply = decodeAuthReply(payload);
     if (!reply) throw new ClientError('CLIENT_ERR_BAD_REPLY', `${SYSTEM_ROUTE.AUTH}: the reply is not a session (uid, sessionId, resumeToken, resumed, gateId); is the gate of another version?`);
     this.session = reply;
+    if (this.deferredOrder && !this.moving) this.startMove(this.deferredOrder);
     return reply;
   }
 
@@ -200,7 +220,7 @@ export class GateClient {
     if (!this.token) throw new ClientError('CLIENT_ERR_NO_SESSION', 'reconnect() was called before auth(token)');
     if (!this.protocol.isClosed) {
       this.failPending(new ConnectionClosed('CLIENT_ERR_REPLACED', REPLACED, 'the gate answers a request only on the connection that carried it'));
-      this.pipe.close();
+      this.pipe?.close();
     }
     const order = [this.target, ...this.targets.filter((t) => t !== this.target)];
     for (let i = 0; ; i++) {
@@ -233,12 +253,34 @@ export class GateClient {
   }
 
   /**
-   * Sends `route` with `args`, expecting no reply.
+   * Sends `route` with `args`, expecting no reply; during a move to another gate, once it is done.
    * @throws ClientError CLIENT_ERR_INVALID_ROUTE, CLIENT_ERR_INVALID_ARGUMENTS or
-   *   CLIENT_ERR_MESSAGE_TOO_LARGE; ConnectionClosed CLIENT_ERR_NOT_OPEN. Nothing is sent then.
+   *   CLIENT_ERR_MESSAGE_TOO_LARGE; CLIENT_ERR_TOO_MANY_PENDING when `maxPending` messages wait
+   *   for a move; ConnectionClosed CLIENT_ERR_NOT_OPEN. Nothing is sent then.
    */
   notify(route: string, ...args: unknown[]): void {
-    this.send({ kind: MESSAGE_KIND.NOTIFY, route: checkRoute(route), payload: encodeArguments(route, args) });
+    const payload = encodeArguments(route, args);
+    if (this.moving) {
+      // Held with the requests, and bounded by the same cap.
+      const maxPending = this.options.maxPending ?? 10_000;
+      const waiting = this.pending.size + this.held.size;
+      if (waiting >= maxPending) throw new ClientError('CLIENT_ERR_TOO_MANY_PENDING', `${route}: ${waiting} messages wait for replies or for a move to another gate (maxPending ${maxPending})`);
+      this.held.hold({ route: checkRoute(route), payload });
+      return;
+    }
+    this.send({ kind: MESSAGE_KIND.NOTIFY, route: checkRoute(route), payload });
+  }
+
+  /**
+   * Calls `handler` after each move to another gate that the gate asked for (`sys.move`: it is
+   * draining). The SDK moves by itself: requests sent meanwhile are held and sent once the
+   * session is resumed there, those in flight are answered on the old connection (or sent again
+   * if it closed first), and the `onClose` handlers hear nothing of it, unless no gate could be
+   * reached (`move.error` is set then, and they hear that close).
+   */
+  onMove(handler: (move: GateMove) => void): () => void {
+    this.moveHandlers.add(handler);
+    return () => this.moveHandlers.delete(handler);
   }
 
   /** Calls `handler` with each push on `route` (`*` for every route: `handler(body, route)`). */
@@ -262,6 +304,8 @@ export class GateClient {
 
   /** Ends the session (the gate saves the avatar) and closes the connection. */
   close(): void {
+    // A move under way stops at its next step; what it held fails with CLIENT_ERR_CLOSED.
+    if (this.moving) this.leaving = true;
     this.protocol.close('client closed');
   }
 
@@ -302,6 +346,7 @@ export class GateClient {
       },
     );
     this.protocol = protocol;
+    this.pipe = undefined;
     try {
       pipe = await options.transport(target.endpoint, {
         onData: (bytes) => {
@@ -324,21 +369,24 @@ export class GateClient {
 
   private call(route: string, payload: Uint8Array): Promise<Uint8Array> {
     const maxPending = this.options.maxPending ?? 10_000;
-    if (this.pending.size >= maxPending) return Promise.reject(new ClientError('CLIENT_ERR_TOO_MANY_PENDING', `${route}: ${this.pending.size} requests wait for replies (maxPending ${maxPending})`));
+    const waiting = this.pending.size + this.held.size;
+    if (waiting >= maxPending) return Promise.reject(new ClientError('CLIENT_ERR_TOO_MANY_PENDING', `${route}: ${waiting} requests wait for replies (maxPending ${maxPending})`));
+    // The session's own resume goes out during a move; everything else waits for it.
+    if (this.moving && route !== SYSTEM_ROUTE.AUTH) return new Promise((resolve, reject) => this.held.hold({ route, payload, settle: { resolve, reject } }));
     const id = this.nextId;
     this.nextId = this.nextId >= 0xffff_fffe ? 1 : this.nextId + 1;
     return new Promise((resolve, reject) => {
       const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
       const timer = this.clock.setTimer(() => {
-        this.pending.delete(id);
+        this.forgetPending(id);
         reject(new ClientError('CLIENT_ERR_REQUEST_TIMEOUT', `${route}: no reply after ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(id, { route, resolve, reject, timer });
+      this.pending.set(id, { route, payload, resolve, reject, timer });
       try {
         this.send({ kind: MESSAGE_KIND.REQUEST, id, route, payload });
       } catch (err) {
         this.clock.clearTimer(timer);
-        this.pending.delete(id);
+        this.forgetPending(id);
         reject(err as Error);
       }
     });
@@ -374,6 +422,10 @@ export class GateClient {
         console.error(`client: push on ${message.route} has a malformed body`, err);
         return;
       }
+      if (message.route === SYSTEM_ROUTE.MOVE) {
+        this.moveOrdered(body);
+        return;
+      }
       if (message.route === SYSTEM_ROUTE.SPACE) this.world.applySpace(body);
       // A handler that throws must not break the connection's stream for the others.
       const call = (handler: (body: unknown, route: string) => void): void => {
@@ -390,7 +442,7 @@ export class GateClient {
     if (message.kind !== MESSAGE_KIND.RESPONSE && message.kind !== MESSAGE_KIND.ERROR) return;
     const pending = this.pending.get(message.id);
     if (!pending) return;
-    this.pending.delete(message.id);
+    this.forgetPending(message.id);
     this.clock.clearTimer(pending.timer);
     if (message.kind === MESSAGE_KIND.RESPONSE) {
       pending.resolve(message.payload);
@@ -411,6 +463,11 @@ export class GateClient {
     this.lastClose = error;
     if (this.timer) this.clock.clearTimer(this.timer);
     this.timer = undefined;
+    if (this.moving && !this.leaving) {
+      // Part of the move: what was in flight goes again on the next connection, unheard by onClose.
+      this.replayPending(error);
+      return;
+    }
     this.failPending(error);
     for (const handler of this.closeHandlers) handler(reason, error);
   }
@@ -419,8 +476,152 @@ export class GateClient {
     for (const [id, pending] of this.pending) {
       this.clock.clearTimer(pending.timer);
       pending.reject(error);
-      this.pending.delete(id);
+      this.forgetPending(id);
     }
+  }
+
+  private forgetPending(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  // Resolves once no request waits for its reply on the current connection (or it closed).
+  private whenIdle(): Promise<void> {
+    if (this.pending.size === 0 || this.protocol.isClosed) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  // The requests in flight on a connection that closed during a move, held to be sent again; a
+  // `sys.auth` of the move's own is not: the move tries elsewhere.
+  private replayPending(error: ConnectionClosed): void {
+    const replays: HeldMessage[] = [];
+    for (const [id, pending] of this.pending) {
+      this.clock.clearTimer(pending.timer);
+      if (pending.route === SYSTEM_ROUTE.AUTH) pending.reject(error);
+      else replays.push({ route: pending.route, payload: pending.payload, settle: pending });
+      this.forgetPending(id);
+    }
+    if (replays.length > 0) this.held.replay(replays);
+  }
+
+  // A `sys.move` push: the gate drains. One move at a time; an order during a move is ignored.
+  private moveOrdered(body: unknown): void {
+    const order = readMoveOrder(body);
+    if (!order) {
+      console.error(`client: ${SYSTEM_ROUTE.MOVE} push with a malformed body`);
+      return;
+    }
+    if (this.moving) return;
+    // Told while its own sys.auth was answered: it moves once it has the session.
+    if (!this.session) {
+      this.deferredOrder = order;
+      return;
+    }
+    this.startMove(order);
+  }
+
+  private startMove(order: MoveOrder): void {
+    this.deferredOrder = undefined;
+    this.moving = this.move(order).catch((err: unknown) => {
+      this.moving = undefined;
+      console.error('client: a move to another gate failed', err);
+    });
+  }
+
+  /**
+   * Moves to the gate `order` names: waits for the replies in flight, connects there with the
+   * order's resume token, else goes through {@link reconnect}; then sends what it held.
+   */
+  private async move(order: MoveOrder): Promise<void> {
+    const started = this.clock.now();
+    const from = this.target.endpoint;
+    this.held = new HeldMessages();
+    await this.whenIdle();
+    const old = { protocol: this.protocol, pipe: this.pipe };
+    if (this.leaving) return this.abandonMove(old);
+    this.session = { ...this.session!, resumeToken: order.resumeToken };
+    const endpoint = endpointFor(order.gate, this.options.transportKind);
+    let reply: AuthReply | undefined;
+    if (endpoint !== undefined) {
+      try {
+        await this.open(this.targetOf(endpoint, order.gate.publicKey));
+        reply = await this.auth(this.token!);
+      } catch {
+        // The named gate could not take the session: the other gates are tried below.
+      }
+    }
+    if (this.leaving) return this.abandonMove(old);
+    let error: ConnectionClosed | undefined;
+    if (!reply) {
+      try {
+        reply = await this.reconnect();
+      } catch (err) {
+        error = lostInMove(err);
+      }
+    }
+    if (this.leaving) return this.abandonMove(old);
+    // Left only now: the draining gate keeps a session with a connection until the deadline, so
+    // that the gate that takes it over finds it. Leaving is no logout (that would end the session).
+    if (!old.protocol.isClosed) old.pipe?.close();
+    const held = this.held;
+    this.moving = undefined;
+    const move: GateMove = { from, to: this.target.endpoint, gateId: order.gate.id, resumed: reply?.resumed ?? false, held: held.held, replayed: held.replayed, ms: this.clock.now() - started };
+    if (error) move.error = error;
+    for (const handler of this.moveHandlers) {
+      try {
+        handler(move);
+      } catch (err) {
+        console.error('client: move handler threw', err);
+      }
+    }
+    if (error) this.moveFailed(held, error);
+    else this.release(held);
+  }
+
+  // close() was called during the move: whatever connection it opened is closed too (a logout:
+  // the application ends the session), the old one is left, and what was held fails.
+  private abandonMove(old: { protocol: ClientProtocol; pipe: ClientPipe | undefined }): void {
+    if (!this.protocol.isClosed) this.protocol.close('client closed');
+    if (!old.protocol.isClosed) old.pipe?.close();
+    this.moving = undefined;
+    this.leaving = false;
+    const error = new ConnectionClosed('CLIENT_ERR_CLOSED', { code: 0, name: 'CLOSED', message: 'client closed', byPeer: false }, 'close() was called while the client moved to another gate');
+    for (const message of this.held.take()) message.settle?.reject(error);
+  }
+
+  // Sends what a move held, in order, on the new connection.
+  private release(held: HeldMessages): void {
+    for (const message of held.take()) {
+      if (!message.settle) {
+        try {
+          this.send({ kind: MESSAGE_KIND.NOTIFY, route: message.route, payload: message.payload });
+        } catch (err) {
+          console.error(`client: a notify held during a move could not be sent`, err);
+        }
+        continue;
+      }
+      const { resolve, reject } = message.settle;
+      this.call(message.route, message.payload).then(resolve, reject);
+    }
+  }
+
+  // No gate took the session: what was held fails, and the close is heard as any other.
+  private moveFailed(held: HeldMessages, error: ConnectionClosed): void {
+    for (const message of held.take()) message.settle?.reject(error);
+    this.lastClose = error;
+    for (const handler of this.closeHandlers) handler(error.reason, error);
+  }
+
+  // The target for `endpoint`: the known one, or a new one tried first by later reconnects.
+  private targetOf(endpoint: string, gateKey: string): CheckedTarget {
+    const known = this.targets.find((t) => t.endpoint === endpoint);
+    if (known) return known;
+    const target = { endpoint, key: decodeGateKey(gateKey) };
+    this.targets.push(target);
+    return target;
   }
 
   private scheduleFlush(): void {
@@ -442,6 +643,13 @@ export class GateClient {
       this.arm();
     }, Math.max(0, due - this.clock.now()));
   }
+}
+
+/** How a move that no gate took ends: the error of the last close, or CLIENT_ERR_CONNECTION_LOST with `err` as cause. */
+function lostInMove(err: unknown): ConnectionClosed {
+  if (err instanceof ConnectionClosed) return err;
+  const message = `no gate took the session after its gate asked it to move: ${err instanceof Error ? err.message : String(err)}`;
+  return new ConnectionClosed('CLIENT_ERR_CONNECTION_LOST', { code: 0, name: TRANSPORT_CLOSED, message, byPeer: true }, message, { cause: err });
 }
 
 /**

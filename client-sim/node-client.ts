@@ -44,13 +44,14 @@ export function connectGate(options: NodeClientOptions): Promise<GateClient> {
   return GateClient.connect({
     ...rest,
     ...(alternatives.length > 0 ? { alternatives: [...(options.alternatives ?? []), ...alternatives] } : {}),
+    ...(kind ? { transportKind: kind } : {}),
     transport: typeof options.transport === 'function' ? options.transport : nodeTransport(options.transport, { connectTimeoutMs, clock: options.clock }),
     crypto: options.crypto ?? nodeCryptoSuite,
     compressions: options.compressions ?? [createCompression('deflate-raw')],
   });
 }
 
-export { GateClient, RequestError, ConnectionClosed, type GateClientOptions, type GateTarget } from './gate-client.js';
+export { GateClient, RequestError, ConnectionClosed, type GateClientOptions, type GateTarget, type GateMove } from './gate-client.js';
 export { login, register, alternativesOf, LoginFailed, type LoginResult, type GateEndpoint } from './login.js';
 export { ClientError, CLIENT_ERRORS, type ClientErrorCode, type ServerSaid } from './errors.js';
 export type { ClientTransportKind, ClientTransportFactory } from './client-transport.js';

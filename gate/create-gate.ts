@@ -49,6 +49,8 @@ export interface GateDeps {
   redisPrefix?: string;
   /** The server type that hosts sessions (default `lobby`). */
   lobbyType?: string;
+  /** The server type of gates, where a draining gate sends its clients (default `gate`). */
+  gateType?: string;
   /** Catalogues of lobby errors, so clients get their numeric codes. */
   lobbyErrors: readonly Readonly<Record<string, CatalogueEntry>>[];
   /**
@@ -124,6 +126,8 @@ export function createGate(config: Config['gate'], deps: GateDeps): Gate {
     },
     rpc,
     discovery,
+    gateType: deps.gateType ?? 'gate',
+    drainMoveMs: config.drainMoveMs,
     lobbyErrors: deps.lobbyErrors,
     clock,
     timers,

@@ -1,7 +1,8 @@
 /**
  * The gate module: listens for clients on its acceptors (TCP, WebSocket, KCP), runs one
  * {@link Agent} per connection and one {@link SessionManager} for the players, serves the `gate`
- * RPC service for lobbies (push, kick), and rebinds sessions when a lobby leaves.
+ * RPC service for lobbies (push, kick), rebinds sessions when a lobby leaves, and, draining, moves
+ * its clients to other gates (client-moves.ts).
  *
  * Cut along the path a message takes: acceptor → agent → session → lobby (RPC).
  */
@@ -27,6 +28,7 @@ import type { Acceptor } from './client-transport.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { errorBodyMapper, type ErrorMapper } from './error-body.js';
 import { GATE_ERRORS, GateError } from './errors.js';
+import { moveClients } from './client-moves.js';
 import { OnlineUpkeep } from './online-upkeep.js';
 import { RouteRules, type RouteRuleSet } from './route-rules.js';
 import { SessionManager, type SessionManagerOptions } from './session-manager.js';
@@ -73,6 +75,13 @@ export interface GateOptions {
   logger: Logger;
   /** The host clients are told to connect to, when it differs from the listening interface. */
   publicHost?: string | undefined;
+  /** The server type of gates (`gate`, or `standalone` in one process): where a drain sends clients. */
+  gateType: string;
+  /**
+   * How long a drain gives its clients to move to other gates (`gate.drainMoveMs`) before it
+   * kicks those still here; 0 kicks at once.
+   */
+  drainMoveMs: number;
   /** Where the gate counts what it does; undefined when metrics are off. */
   metrics?: GateMetrics | undefined;
   /** Spans of client requests (`gate <route>`, each the root of its trace), when tracing is on. */
@@ -229,9 +238,16 @@ export class Gate implements Module {
     }
   }
 
-  /** Stops accepting, ends every session (their lobbies save), and closes the listeners. */
+  /**
+   * Stops accepting, tells every client to move to another gate and serves them until they have
+   * (client-moves.ts), up to `drainMoveMs`; then ends the sessions still here (their lobbies
+   * save), kicking their clients with GATE_ERR_SHUTTING_DOWN, and closes the listeners.
+   */
   async drain(): Promise<void> {
     this.accepting = false;
+    const { discovery, gateType, drainMoveMs, clock, timers, logger } = this.options;
+    // The online index keeps naming this gate while its sessions move: a resume elsewhere checks it.
+    await moveClients({ sessions: this.sessions, discovery, gateType, selfId: this.options.sessions.gateId(), moveMs: drainMoveMs, clock, timers, logger });
     this.upkeep.stop();
     await this.sessions.closeAll();
     for (const agent of this.agents) agent.kick(new GateError('GATE_ERR_SHUTTING_DOWN', 'reconnect to another gate'));

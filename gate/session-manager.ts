@@ -3,12 +3,15 @@
  * order, pushes (one body to many, or each its own), kicks and session data from lobbies, resume
  * after a dropped connection (the lobby is told), on this gate or, with a resume token any gate
  * checks (resume-token.ts), on another (session-takeover.ts), rebinding when a lobby leaves the
- * cluster (the bind carries the session's data), and moves to a space on another lobby. Where a
+ * cluster (the bind carries the session's data), moves to a space on another lobby, and, when the
+ * gate drains, telling clients to move to another gate (client-moves.ts). Where a
  * session is bound, and how it binds and moves, is session-binding.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { AUTH_ERRORS, AuthError } from '../engine/auth/errors.js';
+import type { GateEndpoint } from '../engine/auth/gate-endpoint.js';
 import type { Discovery } from '../engine/cluster/discovery.js';
+import { encode } from '../engine/codec/msgpack-codec.js';
 import type { Selector } from '../engine/cluster/select.js';
 import type { Logger } from '../engine/log/types.js';
 import { decodeAuthRequest, encodeAuthReply } from '../engine/protocol/auth-request.js';
@@ -94,6 +97,13 @@ export class SessionManager implements GateSessions {
   /** Sessions held, attached or waiting to be resumed. */
   get count(): number {
     return this.sessions.size;
+  }
+
+  /** Sessions with a connection attached (the others wait to be resumed, here or on another gate). */
+  get attachedCount(): number {
+    let attached = 0;
+    for (const session of this.sessions.values()) if (session.agent) attached++;
+    return attached;
   }
 
   /** `push` calls received from lobbies (one per gate however many sessions each lists), for /health. */
@@ -279,9 +289,43 @@ export class SessionManager implements GateSessions {
     const session = this.sessions.get(sessionId);
     if (!session || session.closed) return;
     const agent = session.agent;
+    const moved = agent !== undefined && session.toldToMove === agent;
     this.forget(session);
+    if (moved) {
+      // The client moved as this gate asked: its old connection ends quietly.
+      this.options.logger.debug('gate: session moved to another gate', { uid: session.uid, gate: String(gateId).slice(0, 80) });
+      agent.protocol.close('moved to another gate');
+      return;
+    }
     this.options.logger.info('gate: session resumed on another gate', { uid: session.uid, gate: String(gateId).slice(0, 80) });
     agent?.kick(new GateError('GATE_ERR_DUPLICATE_LOGIN', 'the session was resumed on another gate'));
+  }
+
+  /**
+   * Tells the client of every session attached here and not told yet to move to another gate
+   * (`sys.move`, docs/protocol.md): the gate `pick` names, and a fresh resume token that any
+   * gate of the cluster takes. The session stays here, bound and served, until the other gate
+   * takes it over ({@link handOver}). A session binding, or moving to another lobby, is left for
+   * a later call, once its lobby is known.
+   * @param pick the gate for the next session, or undefined when there is none (nobody is told).
+   * @returns how many clients were told.
+   */
+  tellToMove(pick: () => GateEndpoint | undefined): number {
+    const gateId = this.options.gateId();
+    let told = 0;
+    for (const session of this.sessions.values()) {
+      const agent = session.agent;
+      if (!agent || session.closed || session.toldToMove === agent || !agent.protocol.isOpen) continue;
+      // A session binding or moving to another lobby is told once that is done: its token names the lobby it ends on.
+      if (session.binding !== undefined || session.pendingMoves > 0) continue;
+      const gate = pick();
+      if (!gate) break;
+      const resumeToken = this.options.resumeTokens.issue({ uid: session.uid, sessionId: session.sessionId, gateId, lobbyId: session.lobbyId });
+      session.toldToMove = agent;
+      agent.push(SYSTEM_ROUTE.MOVE, encode({ gate, resumeToken }));
+      told++;
+    }
+    return told;
   }
 
   /** From a lobby or another gate: ends a session and closes its connection. */

@@ -41,6 +41,11 @@ export class Session {
   preferredLobby: string | undefined;
   /** The gate it was resumed from, for a session taken over from another gate: its first bind here is a rebind for the cluster. */
   resumedFrom: string | undefined;
+  /**
+   * The connection that was told to move to another gate (a draining gate's `sys.move`), so that
+   * one connection is told once and the close of the session's hand-over is a quiet one.
+   */
+  toldToMove: Agent | undefined;
   /** What lobbies stored for the session (`setData`), sent with every bind. */
   readonly data = new SessionDataMap();
 

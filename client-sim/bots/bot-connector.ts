@@ -44,7 +44,8 @@ export function serverConnector(loginUrl: string, transport: ClientTransportKind
       if (!endpoint) throw new Error(`gate ${gate.id} has no ${transport} endpoint`);
       // Every gate's endpoint, for a bot that resumes its session on another when its own is lost.
       const alternatives = alternativesOf(gates, transport);
-      const client = await connectGate({ endpoint, transport: transportOf(index), gateKey: gate.publicKey, alternatives, clock });
+      // The kind named too: behind an emulated network the transport is a factory, and a gate's move order names endpoints by kind.
+      const client = await connectGate({ endpoint, transport: transportOf(index), transportKind: transport, gateKey: gate.publicKey, alternatives, clock });
       try {
         await client.auth(token);
       } catch (err) {

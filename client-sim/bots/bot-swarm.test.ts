@@ -211,6 +211,61 @@ describe('BotSwarm', () => {
     await stopped;
   });
 
+  it('counts a move its gate asked for under move, not as a disconnect, and plays on', async () => {
+    const clock = new ManualClock();
+    const gates: MemoryGate[] = [];
+    const session = { uid: 'uid-a', sessionId: 'c2Vzc2lvbi0x', resumeToken: 'cmVzdW1lLXRva2Vu', gateId: 'gate-0' };
+    const moving: BotConnector = {
+      register: async (username) => `uid-${username}`,
+      login: async () => ({ token: 't', expiresAt: 0, uid: 'uid-a', gate: GATE, gates: [GATE] }),
+      async connect() {
+        const gate = await memoryGate(clock);
+        gates.push(gate);
+        const authed = gate.client.auth('t');
+        await settle();
+        gate.answer('sys.auth', { result: { ...session, resumed: false } });
+        await authed;
+        return gate.client;
+      },
+    };
+    let iterations = 0;
+    const player: Scenario = {
+      name: 'player',
+      async iteration(bot) {
+        iterations++;
+        await bot.think(100);
+      },
+    };
+    const { swarm: bots, metrics } = swarm(clock, player, moving, { bots: 1 });
+    bots.start();
+    await run(clock, 300);
+    const before = iterations;
+    gates[0]!.push('sys.move', { gate: { id: 'gate-1', publicKey: 'k' }, resumeToken: 'bW92ZWQ' });
+    await settle();
+    // The client moved on its own (a new gate protocol in memory) and resumes with the order's token.
+    expect(gates[0]!.requests.map((r) => r.route)).toEqual(['sys.auth']);
+    gates[0]!.answer('sys.auth', { result: { ...session, resumeToken: 'bmV3', resumed: true, gateId: 'gate-1' } });
+    await run(clock, 300);
+    expect(gates).toHaveLength(1);
+    expect(bots.connected).toBe(1);
+    expect(iterations).toBeGreaterThan(before);
+    const snapshot = metrics.snapshot();
+    expect(snapshot.errors).toEqual({});
+    expect(snapshot.routes.move).toMatchObject({ count: 1, errors: 0 });
+    expect(snapshot.routes.reconnect).toBeUndefined();
+    // A move that ends in a new session lost the player's session: an error of the move.
+    gates[0]!.push('sys.move', { gate: { id: 'gate-0', publicKey: 'k' }, resumeToken: 'YWdhaW4' });
+    await settle();
+    gates[0]!.answer('sys.auth', { result: { ...session, sessionId: 'bmV3LXNlc3Npb24', resumed: false } });
+    await run(clock, 100);
+    const lost = metrics.snapshot();
+    expect(lost.errors).toEqual({ BOT_ERR_SESSION_LOST: 1 });
+    expect(lost.routes.move).toMatchObject({ count: 1, errors: 1 });
+    const stopped = bots.stop();
+    await run(clock, 100);
+    await stopped;
+  });
+
   it('closes what is still open when the stop grace ends, and leaves no timer', async () => {
     const clock = new ManualClock();
     const { fake, clients } = connector(clock);

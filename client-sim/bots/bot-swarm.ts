@@ -8,7 +8,8 @@
  * number of times; an iteration that throws, or a connection the gate closes, is counted once, and
  * the bot logs in again after a back-off. In a scenario with `resume`, a connection that drops is
  * counted once and resumed instead (`client.reconnect()`, on another gate when its own is gone),
- * a bounded number of times with a back-off, and the bot plays on. On {@link BotSwarm.stop} every bot stops: waits end,
+ * a bounded number of times with a back-off, and the bot plays on. A move to another gate that a
+ * draining gate asks for is timed under `move`, not counted as a drop. On {@link BotSwarm.stop} every bot stops: waits end,
  * iterations finish, `teardown` runs, and the bot logs out (its client closes), within the stop
  * grace, after which whatever is still open is closed.
  */
@@ -270,6 +271,14 @@ export class BotSwarm {
       lost = true;
       bot.stop();
     });
+    // A move its gate asked for is no disconnect: timed under `move`; one that no gate took fails
+    // there (its close is then counted no second time), one that lost the session too.
+    const offMove = client.onMove((move) => {
+      if (!this.running) return;
+      if (move.error) metrics.timedFailure('move', move.ms, move.error);
+      else if (!move.resumed) metrics.timed('move', move.ms, 'BOT_ERR_SESSION_LOST', `moved to ${move.to} with a new session`);
+      else metrics.timed('move', move.ms);
+    });
     try {
       if (scenario.setup) await scenario.setup(bot);
       while (bot.running) {
@@ -302,6 +311,7 @@ export class BotSwarm {
     }
     bot.stop();
     offClose();
+    offMove();
     client.close();
     this.clients.delete(client);
     this.bots.delete(bot);

@@ -82,6 +82,14 @@ export const SYSTEM_ROUTE = {
    * those its route rules block.
    */
   ROUTES: 'sys.routes',
+  /**
+   * push: the gate is draining; move to another gate, `{ gate: { id, publicKey, tcp?, ws?, kcp? },
+   * resumeToken }`. The client lets its requests in flight be answered on this connection, sends
+   * no new ones here, connects to `gate` over the same transport and resumes the session with
+   * `sys.auth` and `resumeToken` (valid on every gate of the cluster). A client that stays is
+   * kicked with GATE_ERR_SHUTTING_DOWN at the gate's deadline.
+   */
+  MOVE: 'sys.move',
 } as const;
 
 /** Limits of a connection; the server hello tells the client the gate's values. */

@@ -24,6 +24,7 @@ import { acknowledgedByUid, connectionFigures, failedRequests, killsSince, phase
 import { readJournal } from './fixtures/upgrade/proof-journal.js';
 import { PLAY_REFUSALS } from './fixtures/upgrade/proof-scenario.js';
 import { startProcessCluster, waitUntil, type ProcessCluster } from './gate/fixtures/cluster-of-processes.js';
+import { rollCluster, type RollStep } from './scripts/upgrade/roll-cluster.js';
 
 const BOTS_PER_TRANSPORT = 8;
 const BOTS = BOTS_PER_TRANSPORT * TRANSPORTS.length;
@@ -32,6 +33,8 @@ const SCENARIO = fileURLToPath(new URL('./fixtures/upgrade/proof-scenario.ts', i
 const API_KEY = 'upgrade-proof-operations-key-0123456789';
 /** Kills each transport's bots make in a phase before it ends: enough requests for its percentile. */
 const KILLS_PER_PHASE = 10;
+/** What a kill gives in the new code (the arena's gives 10). */
+const RELOADED_XP = 20;
 /** A phase's kills come within this, on a loaded two-core machine. */
 const PHASE_TIMEOUT_MS = 120_000;
 /** Codes a bot may count without a fault: refusals that come with playing, and a drop the SDK resumes. */
@@ -63,6 +66,8 @@ describe('a cluster under load', () => {
       redisUrl: inject('redisUrl'),
       gates: 2,
       lobbies: 3,
+      // A process that exits is started again in its place, from the copy's files as they are then.
+      supervise: true,
       extraArgs: [
         '--game', arena.dir,
         // Production hashing and the per-address limits would hold the bots' registrations back.
@@ -82,7 +87,7 @@ describe('a cluster under load', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it('plays over every transport with no failed request, no lost session, and every acknowledged kill stored', async () => {
+  it('reloads every lobby live and rolls every server while bots play over every transport: no failed request, no lost session, every acknowledged kill stored', async () => {
     const phases: Phase[] = [];
     const bots = startBotFleet({ scenarioPath: SCENARIO, loginUrl: cluster.loginUrl, botsPerTransport: BOTS_PER_TRANSPORT, rampMs: 6_000, journal, seed: 19 });
     fleet = bots;
@@ -111,6 +116,29 @@ describe('a cluster under load', () => {
     };
 
     await playPhase('before');
+
+    // A live reload: the copy's Target.takeHit now gives RELOADED_XP a kill, and every lobby takes it at once.
+    let reloadedAt = 0;
+    await playPhase('reload', async () => {
+      await arena.setKillExperience(RELOADED_XP);
+      const res = await fetch(`${cluster.loginUrl}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` } });
+      const answer = (await res.json()) as { ok: boolean; lobbies: Array<{ id: string; report?: { generation: number } }> };
+      expect(answer.ok, JSON.stringify(answer)).toBe(true);
+      expect(answer.lobbies.map((lobby) => lobby.report?.generation), JSON.stringify(answer)).toEqual([1, 1, 1]);
+      reloadedAt = Date.now();
+    });
+    // Every kill whose attack started after the lobbies answered gave the new experience, on every transport.
+    const reloaded = killsSince(await readJournal(journal), reloadedAt);
+    expect(reloaded.filter((kill) => kill.xp !== RELOADED_XP)).toEqual([]);
+    for (const t of TRANSPORTS) expect(reloaded.filter((kill) => kill.transport === t).length, t).toBeGreaterThanOrEqual(KILLS_PER_PHASE);
+
+    // A rolling upgrade: each server drained in turn (lobbies, gates, services) and replaced by the supervisor.
+    let steps: RollStep[] = [];
+    await playPhase('roll', async () => {
+      steps = await rollCluster({ admin: cluster.loginUrl, apiKey: API_KEY, log: (line) => console.log(`roll: ${line}`) });
+    });
+    expect(steps.map((step) => step.role)).toEqual(['lobby', 'lobby', 'lobby', 'gate', 'gate', 'services']);
+    await playPhase('after');
 
     fleet = undefined;
     const results = await bots.stop();

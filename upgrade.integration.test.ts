@@ -1,7 +1,7 @@
 /**
  * The proof under load that a cluster takes new code while players keep playing: real processes
  * (a services process, two gates, three lobbies on the harness's etcd, Redis and FerretDB) run a
- * copy of the arena (fixtures/upgrade/arena-copy.ts), and bots play its field over TCP, WebSocket
+ * copy of the arena (fixtures/upgrade/arena-copy.ts), and bots play its field and its 2v2 matches over TCP, WebSocket
  * and KCP at once for the whole test (fixtures/upgrade/proof-scenario.ts), journalling every
  * request and every kill a reply acknowledged. The test goes through its phases while they play;
  * each lasts until every transport's bots made a few kills in it. At the end: no failed request
@@ -22,7 +22,7 @@ import { copyArena, type ArenaCopy } from './fixtures/upgrade/arena-copy.js';
 import { startBotFleet, TRANSPORTS, type BotFleet } from './fixtures/upgrade/bot-fleet.js';
 import { acknowledgedByUid, connectionFigures, failedRequests, killsSince, phaseFigures, type Phase } from './fixtures/upgrade/proof-figures.js';
 import { readJournal } from './fixtures/upgrade/proof-journal.js';
-import { PLAY_REFUSALS } from './fixtures/upgrade/proof-scenario.js';
+import { PLAY_REFUSALS, QUEUE_REFUSALS } from './fixtures/upgrade/proof-scenario.js';
 import { startProcessCluster, waitUntil, type ProcessCluster } from './gate/fixtures/cluster-of-processes.js';
 import { rollCluster, type RollStep } from './scripts/upgrade/roll-cluster.js';
 
@@ -38,7 +38,7 @@ const RELOADED_XP = 20;
 /** A phase's kills come within this, on a loaded two-core machine. */
 const PHASE_TIMEOUT_MS = 120_000;
 /** Codes a bot may count without a fault: refusals that come with playing, and a drop the SDK resumes. */
-const ALLOWED_CODES = new Set([...PLAY_REFUSALS, 'CLIENT_ERR_CONNECTION_LOST']);
+const ALLOWED_CODES = new Set([...PLAY_REFUSALS, ...QUEUE_REFUSALS, 'CLIENT_ERR_CONNECTION_LOST']);
 /** The test stops the bot runs itself, which their summaries count as an interruption, not a failure of the run. */
 const INTERRUPTED = 'the run was interrupted';
 
@@ -193,6 +193,6 @@ function report(results: readonly BotRunResult[], phases: ReturnType<typeof phas
       ...summaryLines(summary).slice(1).filter((line) => line !== `failure: ${INTERRUPTED}`),
     );
   }
-  for (const p of phases) lines.push(`phase ${p.name}: ${p.requests} requests, ${p.failed} failed, p99 ${p.p99.toFixed(1)} ms`);
+  for (const p of phases) lines.push(`phase ${p.name}: ${p.requests} requests, ${p.failed} failed, p99 ${p.p99.toFixed(1)} ms, refusals of play ${JSON.stringify(p.refused)}`);
   console.log(lines.join('\n'));
 }

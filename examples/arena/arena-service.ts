@@ -6,7 +6,7 @@
  * `endMatch` (server-callable) when a match is over: the service reaches the lobby's spaces,
  * which entities do not.
  */
-import { RemoteError, Service, type ClientCaller, type Entity, type MatchSpaceData, type PlayerEntity, type TicketStatus } from 'tessera';
+import { RemoteError, RpcError, Service, type ClientCaller, type Entity, type MatchSpaceData, type PlayerEntity, type TicketStatus } from 'tessera';
 import { Health, Position } from './body.js';
 import { arenaError } from './errors.js';
 import { Experience } from './experience.js';
@@ -176,5 +176,7 @@ function matchRefusal(err: unknown): unknown {
     return arenaError('ARENA_ERR_QUEUE_REFUSED', { cause: err, detail: code });
   }
   if (err instanceof RemoteError) return arenaError('ARENA_ERR_QUEUE_REFUSED', { cause: err, detail: err.code });
+  // The matchmaker out of reach (its process restarting, say): the player may queue again later.
+  if (err instanceof RpcError) return arenaError('ARENA_ERR_QUEUE_REFUSED', { cause: err, detail: err.code });
   return err;
 }

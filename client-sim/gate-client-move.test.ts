@@ -234,9 +234,37 @@ describe('GateClient moves when its gate drains', () => {
     await vi.waitFor(() => expect(cluster.connections.map((c) => c.endpoint)).toEqual(['tcp-a', 'tcp-b']));
     const moved = cluster.connections[1]!;
     await vi.waitFor(() => expect(cluster.routes(moved)).toEqual([SYSTEM_ROUTE.AUTH]));
+    // The draining gate keeps the session while it has a connection: left only once resumed.
+    expect(cluster.connections[0]!.closedByClient).toBe(false);
     cluster.answer(moved, SYSTEM_ROUTE.AUTH, encodeAuthReply({ ...session, resumed: true, gateId: 'gate-b' }));
     await vi.waitFor(() => expect(moves).toMatchObject([{ to: 'tcp-b', resumed: true }]));
+    expect(cluster.connections[0]!.closedByClient).toBe(true);
     expect(client.isOpen).toBe(true);
+  });
+
+  it('resumes with maxPending messages held: the move\'s own sys.auth is not counted against them', async () => {
+    const cluster = gates();
+    const { client, moves, closes } = await authed(cluster, { maxPending: 2 });
+    const [old] = cluster.connections;
+    const inFlight = client.request<string>('Slow.route', 1);
+    await settle();
+    cluster.push(old!, SYSTEM_ROUTE.MOVE, order);
+    await settle();
+    const held = client.request<string>('Echo.echo', 2);
+    cluster.answer(old!, 'Slow.route', codec.encode('slow done'));
+    await inFlight;
+    // Two held, none in flight: the cap is reached before the move sends its resume.
+    client.notify('Chat.say', 'hi');
+    expect(() => client.notify('Chat.say', 'too many')).toThrow(expect.objectContaining({ code: 'CLIENT_ERR_TOO_MANY_PENDING' }));
+    await vi.waitFor(() => expect(cluster.connections).toHaveLength(2));
+    const moved = cluster.connections[1]!;
+    await vi.waitFor(() => expect(cluster.routes(moved)).toEqual([SYSTEM_ROUTE.AUTH]));
+    cluster.answer(moved, SYSTEM_ROUTE.AUTH, encodeAuthReply({ ...session, resumed: true, gateId: 'gate-b' }));
+    await vi.waitFor(() => expect(cluster.routes(moved)).toEqual([SYSTEM_ROUTE.AUTH, 'Echo.echo', 'Chat.say']));
+    cluster.answer(moved, 'Echo.echo', codec.encode('echoed'));
+    expect(await held).toBe('echoed');
+    expect(moves).toMatchObject([{ resumed: true, held: 2 }]);
+    expect(closes).toEqual([]);
   });
 
   it('moves once it has its session when the order came while its sys.auth was answered', async () => {

@@ -218,7 +218,8 @@ export class GateClient {
    */
   async reconnect(): Promise<AuthReply> {
     if (!this.token) throw new ClientError('CLIENT_ERR_NO_SESSION', 'reconnect() was called before auth(token)');
-    if (!this.protocol.isClosed) {
+    // A move keeps the draining gate's connection until the session is resumed elsewhere, and closes it itself.
+    if (!this.protocol.isClosed && !this.moving) {
       this.failPending(new ConnectionClosed('CLIENT_ERR_REPLACED', REPLACED, 'the gate answers a request only on the connection that carried it'));
       this.pipe?.close();
     }
@@ -369,7 +370,8 @@ export class GateClient {
 
   private call(route: string, payload: Uint8Array): Promise<Uint8Array> {
     const maxPending = this.options.maxPending ?? 10_000;
-    const waiting = this.pending.size + this.held.size;
+    // A move's own resume is never held back by what the move holds.
+    const waiting = this.pending.size + (route === SYSTEM_ROUTE.AUTH ? 0 : this.held.size);
     if (waiting >= maxPending) return Promise.reject(new ClientError('CLIENT_ERR_TOO_MANY_PENDING', `${route}: ${waiting} requests wait for replies (maxPending ${maxPending})`));
     // The session's own resume goes out during a move; everything else waits for it.
     if (this.moving && route !== SYSTEM_ROUTE.AUTH) return new Promise((resolve, reject) => this.held.hold({ route, payload, settle: { resolve, reject } }));
@@ -556,6 +558,8 @@ export class GateClient {
     if (this.leaving) return this.abandonMove(old);
     let error: ConnectionClosed | undefined;
     if (!reply) {
+      // A connection to the named gate that did not take the session is left; the draining gate's stays until the end.
+      if (this.protocol !== old.protocol && !this.protocol.isClosed) this.pipe?.close();
       try {
         reply = await this.reconnect();
       } catch (err) {
@@ -610,6 +614,8 @@ export class GateClient {
 
   // No gate took the session: what was held fails, and the close is heard as any other.
   private moveFailed(held: HeldMessages, error: ConnectionClosed): void {
+    // A connection a try opened without a session on it goes too.
+    if (!this.protocol.isClosed) this.pipe?.close();
     for (const message of held.take()) message.settle?.reject(error);
     this.lastClose = error;
     for (const handler of this.closeHandlers) handler(error.reason, error);

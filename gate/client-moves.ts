@@ -11,8 +11,9 @@
  * and a client that could not move (every other gate refused it: they drain too) closes its
  * connection.
  *
- * Clients that connect while it runs (a resume of a dropped connection) are told at the next
- * look, every {@link LOOK_INTERVAL_MS}.
+ * A session that is binding or moving between lobbies when the drain begins is told at the next
+ * look, every {@link LOOK_INTERVAL_MS}, once that is done (its resume token then names the lobby it
+ * ends on). New connections are refused while the gate drains.
  */
 import type { GateEndpoint } from '../engine/auth/gate-endpoint.js';
 import type { Discovery, ServerInfo } from '../engine/cluster/discovery.js';

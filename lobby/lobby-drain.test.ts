@@ -63,11 +63,17 @@ async function run(clock: ManualClock, drained: Promise<unknown>): Promise<void>
 }
 
 describe('versions', () => {
-  it('compares numeric parts as numbers, other parts as text, and a prefix as older', () => {
+  it('compares by semantic-version precedence: numeric parts as numbers, a pre-release before its release', () => {
     expect(compareVersions('1.10.0', '1.9.9')).toBeGreaterThan(0);
     expect(compareVersions('1.2.0', '1.2.0')).toBe(0);
     expect(compareVersions('1.2', '1.2.1')).toBeLessThan(0);
     expect(compareVersions('1.2.0-beta', '1.2.0-alpha')).toBeGreaterThan(0);
+    // A pre-release comes before its release; build metadata plays no part.
+    expect(compareVersions('1.4.0-rc.1', '1.4.0')).toBeLessThan(0);
+    expect(compareVersions('1.4.0', '1.4.0-rc.1')).toBeGreaterThan(0);
+    expect(compareVersions('1.4.0-rc.2', '1.4.0-rc.10')).toBeLessThan(0);
+    expect(compareVersions('1.4.0-rc.1', '1.4.0-rc.1.1')).toBeLessThan(0);
+    expect(compareVersions('1.4.0+b10', '1.4.0+b2')).toBe(0);
   });
 
   it('moves to other lobbies that are not draining and run the same version or a newer one', () => {

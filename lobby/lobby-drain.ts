@@ -53,20 +53,39 @@ export interface EmptyLobbyReport {
 }
 
 /**
- * Compares two versions part by part: numeric parts as numbers, others as text; a version that
- * is a prefix of the other is older (`1.2` < `1.2.1`).
+ * Compares two versions by semantic-version precedence: the release parts (`1.2.3`) as numbers, a
+ * missing part as 0; then a pre-release (`1.2.3-rc.1`) before its release, pre-release parts
+ * compared one by one (numbers as numbers, below text, text as text; fewer parts first); build
+ * metadata (after `+`) ignored.
  * @returns a negative number when `a` is older than `b`, 0 when they are the same, positive when newer.
  */
 export function compareVersions(a: string, b: string): number {
-  const as = a.split(/[.+-]/);
-  const bs = b.split(/[.+-]/);
-  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
-    const [x, y] = [as[i]!, bs[i]!];
-    const numeric = /^\d+$/.test(x) && /^\d+$/.test(y);
-    const order = numeric ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+  const [aRelease, aPre] = splitVersion(a);
+  const [bRelease, bPre] = splitVersion(b);
+  for (let i = 0; i < Math.max(aRelease.length, bRelease.length); i++) {
+    const order = comparePart(aRelease[i] ?? '0', bRelease[i] ?? '0');
     if (order !== 0) return order;
   }
-  return as.length - bs.length;
+  if (aPre === undefined || bPre === undefined) return aPre === bPre ? 0 : aPre === undefined ? 1 : -1;
+  for (let i = 0; i < Math.min(aPre.length, bPre.length); i++) {
+    const order = comparePart(aPre[i]!, bPre[i]!);
+    if (order !== 0) return order;
+  }
+  return aPre.length - bPre.length;
+}
+
+// A version's release parts and its pre-release parts (undefined for a release), build metadata dropped.
+function splitVersion(version: string): [string[], string[] | undefined] {
+  const core = version.split('+')[0]!;
+  const dash = core.indexOf('-');
+  return dash < 0 ? [core.split('.'), undefined] : [core.slice(0, dash).split('.'), core.slice(dash + 1).split('.')];
+}
+
+function comparePart(x: string, y: string): number {
+  const [xn, yn] = [/^\d+$/.test(x), /^\d+$/.test(y)];
+  if (xn && yn) return Number(x) - Number(y);
+  if (xn !== yn) return xn ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**

@@ -119,10 +119,10 @@ export class SpaceHost {
     open: (type, id, capped) => this.open(type, { id }, capped),
   };
 
-  /** @throws RangeError when `maxSpaces` is not an integer >= 1. */
   /** The game's space types and start space; a reload of its code replaces them. */
   private game: SpaceHostOptions['game'];
 
+  /** @throws RangeError when `maxSpaces` is not an integer >= 1. */
   constructor(private readonly options: SpaceHostOptions) {
     this.game = options.game;
     this.maxSpaces = options.maxSpaces ?? DEFAULT_MAX_SPACES;

@@ -66,7 +66,9 @@ export interface GateAdmin {
 
 /**
  * What a lobby's reload of its game code did (`LobbyModule.reload`, the `admin.reload` call): the
- * new code runs when `ok`; otherwise the old code still runs, untouched, and `refused` says why.
+ * new code runs when `ok`; otherwise the old code still runs, untouched, and `refused` says why
+ * (only a failure part way through the swap itself, which the checks before it rule out, says in
+ * `refused` that the lobby may run part of the new code and must be restarted).
  */
 export interface ReloadReport {
   /** True when the new code runs now. */

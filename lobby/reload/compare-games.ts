@@ -143,7 +143,7 @@ function compareSpaces(live: GameDefinition, next: GameDefinition, classes: Load
     }
     if (interestOf(space, (c) => c) !== interestOf(nextSpace, (c) => classes.liveOf(c))) refused.push(`space ${type}: interest changed`);
     compareSystems(`space ${type} `, space.systems, nextSpace.systems, changed);
-    for (const hook of ['onCreate', 'onPlayerEnter', 'onPlayerLeave', 'onEmpty'] as const) {
+    for (const hook of ['onCreate', 'onPlayerEnter', 'onPlayerLeave', 'onEmpty', 'onDrain'] as const) {
       if (String(space[hook]) !== String(nextSpace[hook])) changed.push(`space ${type}: ${hook}`);
     }
   }

@@ -94,9 +94,9 @@ export class GameReloader {
     try {
       added = this.apply(next);
     } catch (err) {
-      // Compare checks what apply relies on: this is a bug, and part of the new code may run.
-      logger.error('game reload failed while applying', { err });
-      return { ok: false, generation: this.generation, changed: [], refused: [`applying failed: ${(err as Error).message}`], swapMs: performance.now() - started };
+      // Compare and defineGame check what apply relies on: this is a bug, and part of the new code may run.
+      logger.error('game reload failed while applying: this lobby may run part of the new code; restart it', { err });
+      return { ok: false, generation: this.generation, changed: [], refused: [`applying failed part way, so this lobby may run part of the new code: restart it (or roll it): ${(err as Error).message}`], swapMs: performance.now() - started };
     }
     const swapMs = performance.now() - started;
     this.generation++;
@@ -122,12 +122,14 @@ export class GameReloader {
     const { registry, worlds, spaces, tickHz, redefineService } = this.options.targets;
     const live = this.live;
     const game = next.game;
+    // What can still throw is worked out before the first change.
+    const systems = ratedSystems(game.systems, tickHz);
     for (const [type, cls] of Object.entries(game.entities)) {
       if (!Object.hasOwn(live.entities, type)) registry.register(type, cls);
     }
     patchClasses(next.classes.pairs, worlds.list());
     next.classes.commit();
-    worlds.home.replaceSystems(ratedSystems(game.systems, tickHz));
+    worlds.home.replaceSystems(systems);
     spaces.redefine(game);
     const added: [string, ServiceClass][] = [];
     for (const [name, cls] of Object.entries(game.services ?? {})) {

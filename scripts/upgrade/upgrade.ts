@@ -6,6 +6,7 @@
  * line per step; the exit code is 0 when every server was replaced, 1 at the first step that
  * failed (named on standard error), 2 for bad arguments.
  */
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UpgradeError } from './errors.js';
 import { ROLL_ORDER, rollCluster, type RollOptions, type RollRole } from './roll-cluster.js';
@@ -58,4 +59,4 @@ export async function runUpgrade(argv: readonly string[]): Promise<number> {
 }
 
 // Run as a script (not when a test imports it).
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runUpgrade(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await runUpgrade(process.argv.slice(2));

@@ -111,7 +111,8 @@ async function adminScope(scope: FastifyInstance, options: AdminRoutesOptions): 
   });
   scope.post('/reload', { schema: reloadAllSchema }, async () => {
     const lobbies = await cluster.reloadAll();
-    return { ok: lobbies.every((l) => 'report' in l && l.report.ok), lobbies };
+    // No lobby registered reloads nothing: not a success.
+    return { ok: lobbies.length > 0 && lobbies.every((l) => 'report' in l && l.report.ok), lobbies };
   });
   scope.get('/entities/:type/:id', { schema: entitySchema }, async (req) => {
     const { type, id } = req.params as { type: string; id: string };

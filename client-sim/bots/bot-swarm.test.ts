@@ -259,7 +259,7 @@ describe('BotSwarm', () => {
     gates[0]!.answer('sys.auth', { result: { ...session, sessionId: 'bmV3LXNlc3Npb24', resumed: false } });
     await run(clock, 100);
     const lost = metrics.snapshot();
-    expect(lost.errors).toEqual({ BOT_ERR_SESSION_LOST: 1 });
+    expect(Object.entries(lost.errors)).toEqual([['BOT_ERR_SESSION_LOST', 1]]);
     expect(lost.routes.move).toMatchObject({ count: 1, errors: 1 });
     const stopped = bots.stop();
     await run(clock, 100);

@@ -287,6 +287,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
               maxQueuedPerSession: config.lobby.maxQueuedPerSession,
               maxUnauthenticatedInFlight: config.lobby.maxUnauthenticatedInFlight,
               settleWaitMs: config.lobby.settleWaitMs,
+              criticalWaitMs: config.lobby.criticalWaitMs,
               saveAttempts: config.lobby.saveAttempts,
               saveRetryMs: config.lobby.saveRetryMs,
             },

@@ -48,7 +48,9 @@ async function start(name: string, game: string): Promise<ProcessCluster> {
     redisUrl: inject('redisUrl'),
     gates: 2,
     lobbies: 3,
-    extraArgs: ['--game', game, '--lobby.drainTimeoutMs', String(DRAIN_TIMEOUT_MS)],
+    // A buy is answered once saved: a store slowed by a loaded machine gets up to the gate's deadline
+    // (5 s) for it, not the 2 s default after which the player hears LOBBY_ERR_STORE.
+    extraArgs: ['--game', game, '--lobby.drainTimeoutMs', String(DRAIN_TIMEOUT_MS), '--lobby.criticalWaitMs', '4500'],
     // Each new session goes to the next lobby: every lobby has players to move.
     gateArgs: ['--gate.lobbyPolicy', 'round-robin'],
   });

@@ -112,7 +112,7 @@ export interface LobbyModuleOptions {
   /** The session host's caps and waits (`lobby.*`); defaults in lobby-defaults.ts. */
   /** The server's tracer, when `tracing.enabled`: client requests are spans `lobby <route>`. */
   tracing?: Tracing;
-  sessions?: Partial<Pick<LobbySettings, 'maxQueuedPerSession' | 'maxUnauthenticatedInFlight' | 'settleWaitMs' | 'saveAttempts' | 'saveRetryMs'>>;
+  sessions?: Partial<Pick<LobbySettings, 'maxQueuedPerSession' | 'maxUnauthenticatedInFlight' | 'settleWaitMs' | 'saveAttempts' | 'saveRetryMs' | 'criticalWaitMs'>>;
   /**
    * When true, {@link LobbyModule.start} leaves the game's start (the services' and the game's
    * `onStart`, then the tick loop) to {@link LobbyModule.startGame}, which the composition root

@@ -373,6 +373,11 @@ export const configSchema = object({
     maxUnauthenticatedInFlight: count(1, 1_000_000),
     /** How long a logout, a takeover and a drain wait for a session's running request. */
     settleWaitMs: count(0, 600_000),
+    /**
+     * How long a request that made a critical change waits for its save before it is answered
+     * LOBBY_ERR_STORE (the change is kept and saved later); keep it below `gate.lobbyTimeoutMs`.
+     */
+    criticalWaitMs: count(10, 600_000),
     /** Attempts at saving an avatar at once (a new one, a logout) before giving up. */
     saveAttempts: count(1, 100),
     /** Wait before the second attempt at such a save, doubled before each next one (up to 32 times it). */

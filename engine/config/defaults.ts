@@ -141,7 +141,7 @@ export const defaults: Config = deepFreeze({
   // Far above any legitimate pause (a full garbage collection of a large heap takes a second or
   // two); short enough that the players of a stuck gate soon reconnect to another.
   // No game by default: standalone.jsonc names the worked example; a lobby without one refuses to start.
-  lobby: { tickHz: 20, watch: false, drainTimeoutMs: 30_000, flushIntervalMs: 5_000, maxQueuedPerSession: 64, maxUnauthenticatedInFlight: 1_024, settleWaitMs: 10_000, saveAttempts: 5, saveRetryMs: 100, maxQueuedPerEntity: 64, maxTimersPerEntity: 1_024, maxSpaces: 1_000, globalCheckMs: 1_000, migrationTimeoutMs: 5_000, migrationForwardMs: 300_000, maxMigrationForwards: 100_000 },
+  lobby: { tickHz: 20, watch: false, drainTimeoutMs: 30_000, flushIntervalMs: 5_000, maxQueuedPerSession: 64, maxUnauthenticatedInFlight: 1_024, settleWaitMs: 10_000, criticalWaitMs: 2_000, saveAttempts: 5, saveRetryMs: 100, maxQueuedPerEntity: 64, maxTimersPerEntity: 1_024, maxSpaces: 1_000, globalCheckMs: 1_000, migrationTimeoutMs: 5_000, migrationForwardMs: 300_000, maxMigrationForwards: 100_000 },
   // No modes: a game's modes are configured with it (config/services.jsonc, config/standalone.jsonc).
   matchmaker: {
     enabled: true,

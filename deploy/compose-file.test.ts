@@ -75,6 +75,7 @@ describe('the compose file', () => {
         expect(ports).toEqual([`${config.http.port}/tcp`]);
       } else {
         expect(ports).toEqual([]);
+        expect(existsSync(join(DEPLOY_DIR, '..', config.lobby.game ?? '', 'index.ts')), config.lobby.game).toBe(true);
         const graceMs = Number(/^(\d+)s$/.exec(service.stop_grace_period ?? '')?.[1] ?? 10) * 1000;
         expect(graceMs).toBeGreaterThanOrEqual(config.lobby.drainTimeoutMs + config.lobby.settleWaitMs + 10_000);
       }

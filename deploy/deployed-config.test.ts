@@ -3,9 +3,12 @@
  * shipped config/ files, and agree with the ports the files publish: a typo in an environment
  * variable or a port that moved fails here, not at a rollout.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { container, readManifests, workloads } from './k8s-manifests.js';
 import { containerEnv, loadDeployedConfig, SAMPLE_POD_IP } from './deployed-config.js';
+import { DEPLOY_DIR } from './deploy-queries.js';
 
 const objects = readManifests();
 
@@ -33,6 +36,13 @@ describe('the configuration of a Kubernetes pod', () => {
     const c = container(lobby, 'lobby');
     const config = loadDeployedConfig(containerEnv(objects, c), c.args ?? []);
     expect([config.lobby.drainTimeoutMs, config.lobby.settleWaitMs]).toEqual([30_000, 10_000]);
+  });
+
+  it('runs a game the build holds', () => {
+    const lobby = workloads(objects).find((w) => w.object.metadata.name === 'tessera-lobby')!;
+    const c = container(lobby, 'lobby');
+    const game = loadDeployedConfig(containerEnv(objects, c), c.args ?? []).lobby.game ?? '';
+    expect(existsSync(join(DEPLOY_DIR, '..', game, 'index.ts')), game).toBe(true);
   });
 
   it('reads the signing keys from where the Secret is mounted', () => {

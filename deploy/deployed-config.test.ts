@@ -38,6 +38,16 @@ describe('the configuration of a Kubernetes pod', () => {
     expect([config.lobby.drainTimeoutMs, config.lobby.settleWaitMs]).toEqual([30_000, 10_000]);
   });
 
+  it('gives a gate the time to pause on preStop and move its clients before it is killed', () => {
+    const gate = workloads(objects).find((w) => w.object.metadata.name === 'tessera-gate')!;
+    const c = container(gate, 'gate');
+    const config = loadDeployedConfig(containerEnv(objects, c), c.args ?? []);
+    const [sleep, seconds] = c.lifecycle?.preStop?.exec?.command ?? [];
+    expect(sleep).toBe('sleep');
+    const graceMs = (gate.pod.terminationGracePeriodSeconds ?? 30) * 1000;
+    expect(graceMs).toBeGreaterThanOrEqual(Number(seconds) * 1000 + config.gate.drainMoveMs + 10_000);
+  });
+
   it('runs a game the build holds', () => {
     const lobby = workloads(objects).find((w) => w.object.metadata.name === 'tessera-lobby')!;
     const c = container(lobby, 'lobby');

@@ -1,8 +1,8 @@
 /**
  * deploy/compose.yml: parsed as Docker Compose reads it, every service it waits for present and
  * health-checked, each engine process given settings that make a valid configuration, the
- * ports it publishes the ones that process listens on, and a lobby's stop period long enough
- * for its drain.
+ * ports it publishes the ones that process listens on, and stop periods long enough for a
+ * lobby's and a gate's drain.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,11 @@ function published(service: ComposeService): string[] {
     expect(host, p).toBe(inside);
     return `${inside}/${protocol}`;
   });
+}
+
+/** A service's `stop_grace_period` (whole seconds) in ms; compose's default is 10 s. */
+function graceMsOf(service: ComposeService): number {
+  return Number(/^(\d+)s$/.exec(service.stop_grace_period ?? '')?.[1] ?? 10) * 1000;
 }
 
 describe('the compose file', () => {
@@ -70,14 +75,14 @@ describe('the compose file', () => {
       if (config.server.role === 'gate') {
         expect(ports).toEqual([`${config.gate.tcpPort}/tcp`, `${config.gate.wsPort}/tcp`, `${config.gate.kcpPort}/udp`]);
         expect(config.gate.host).toBe('0.0.0.0');
+        expect(graceMsOf(service)).toBeGreaterThanOrEqual(config.gate.drainMoveMs + 10_000);
         expect(config.auth.jwksUrl).toBe(`http://services:${compose.services.services?.environment?.PORT}/.well-known/jwks.json`);
       } else if (config.server.role === 'services') {
         expect(ports).toEqual([`${config.http.port}/tcp`]);
       } else {
         expect(ports).toEqual([]);
         expect(existsSync(join(DEPLOY_DIR, '..', config.lobby.game ?? '', 'index.ts')), config.lobby.game).toBe(true);
-        const graceMs = Number(/^(\d+)s$/.exec(service.stop_grace_period ?? '')?.[1] ?? 10) * 1000;
-        expect(graceMs).toBeGreaterThanOrEqual(config.lobby.drainTimeoutMs + config.lobby.settleWaitMs + 10_000);
+        expect(graceMsOf(service)).toBeGreaterThanOrEqual(config.lobby.drainTimeoutMs + config.lobby.settleWaitMs + 10_000);
       }
     });
   }

@@ -30,6 +30,7 @@ export const ASSUMPTIONS = {
   'login-cpu-ms': { value: 2, unit: 'ms', min: 0, why: 'services CPU per login (a token signed, an account read): not measured by the benchmarks' },
   'dirty-share': { value: 0.5, unit: 'of players', min: 0, max: 1, why: 'players whose avatar changes within one save interval' },
   'flush-ms': { value: 5_000, unit: 'ms', min: 1, why: 'save interval of dirty entities (lobby.flushIntervalMs)' },
+  'store-docs-per-second': { value: 0, unit: 'docs/s', min: 0, why: 'version-checked saves one MongoDB shard takes; 0 uses the store benchmark\'s "mongodb update" (FerretDB in the default run: run `MONGO_URL=... npm run bench -- store` against the real database)' },
   'broadcasts-per-second': { value: 1, unit: 'broadcasts/s', min: 0, why: 'cluster-wide broadcasts through the Redis hub (chat channels, announcements)' },
   'online-ttl-ms': { value: 60_000, unit: 'ms', min: 3, why: 'online index entry lifetime (gate.onlineTtlMs); gates refresh each entry every third of it' },
   'lease-ttl-s': { value: 10, unit: 's', min: 1, why: 'etcd lease of each server (etcd.leaseTtlSeconds), kept alive every third of it' },

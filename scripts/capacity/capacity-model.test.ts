@@ -65,7 +65,7 @@ describe('planCapacity', () => {
     expect(plan.etcd.rates['watch events delivered/s']).toBeCloseTo((124 / 5) * 124);
     expect(plan.etcd.instances).toBeUndefined();
     // Each online player refreshed every 20 s; 51 gates get each broadcast.
-    expect(plan.redis.rates['online index refreshes/s']).toBe(5_000);
+    expect(plan.redis.rates['online index entries refreshed/s']).toBe(5_000);
     expect(plan.redis.rates['hub messages delivered/s']).toBe(51);
     expect(plan.redis.instances).toBe(1);
     // Half the avatars saved every 5 s and one at each logout, plus a load at each login.
@@ -89,5 +89,14 @@ describe('planCapacity', () => {
   it('throws at once for a player count that is not a positive whole number', () => {
     expect(() => planCapacity(0, inputs, defaultAssumptions())).toThrow(RangeError);
     expect(() => planCapacity(1.5, inputs, defaultAssumptions())).toThrow(RangeError);
+  });
+});
+
+describe('planCapacity with a store rate given', () => {
+  it('sizes MongoDB at that rate instead of the measured one', () => {
+    // 10,055.6 saves/s + 166.7 loads/s over 20,000 × 0.6 docs/s.
+    const plan = planCapacity(100_000, inputs, assuming({ 'store-docs-per-second': 20_000 }));
+    expect(plan.mongodb.instances).toBe(1);
+    expect(plan.mongodb.how).toContain('20,000 updates/s assumed');
   });
 });

@@ -102,7 +102,7 @@ export function planCapacity(ccu: number, inputs: BenchInputs, a: Assumptions): 
   const etcd: BackendLoad = {
     rates: { 'lease keep-alives/s': keepalives, 'load report puts/s': reports, 'watch events delivered/s': reports * servers },
     instances: undefined,
-    how: `${servers} servers: a keep-alive every ${a['lease-ttl-s'] / 3} s and a load report every ${a['load-report-ms'] / 1000} s each, every report seen by every server's watch; no benchmark measures etcd's rate`,
+    how: `${servers} servers: a keep-alive every ${value(a['lease-ttl-s'] / 3)} s and a load report every ${value(a['load-report-ms'] / 1000)} s each, each report seen by every server (each watches the whole prefix); no benchmark measures etcd's rate`,
   };
 
   const refreshes = ccu / (a['online-ttl-ms'] / 3 / 1000);
@@ -111,17 +111,18 @@ export function planCapacity(ccu: number, inputs: BenchInputs, a: Assumptions): 
   const redisOps = logins + logouts + refreshes + hub;
   const redisRate = inputs.hubMessagesPerSecond.value;
   const redis: BackendLoad = {
-    rates: { 'online index sets (logins)/s': logins, 'online index deletes (logouts)/s': logouts, 'online index refreshes/s': refreshes, 'hub messages delivered/s': hub },
+    rates: { 'online index sets (logins)/s': logins, 'online index deletes (logouts)/s': logouts, 'online index entries refreshed/s': refreshes, 'hub messages delivered/s': hub },
     instances: Math.ceil(redisOps / (redisRate * a['cpu-target'])),
-    how: `${fmt(redisOps)} ops/s / (${fmt(redisRate)} msg/s measured through the hub × ${a['cpu-target']}); the online index is sharded by uid, the hub is not`,
+    how: `${fmt(redisOps)} ops/s / (${fmt(redisRate)} msg/s measured through the hub × ${a['cpu-target']}); the engine talks to one Redis (redis.url): more than one needs the online index split by uid, which it does not do`,
   };
 
   const saves = (ccu * a['dirty-share']) / (a['flush-ms'] / 1000) + logouts;
-  const storeRate = inputs.storeUpdatesPerSecond.value;
+  const measuredStore = a['store-docs-per-second'] === 0;
+  const storeRate = measuredStore ? inputs.storeUpdatesPerSecond.value : a['store-docs-per-second'];
   const mongodb: BackendLoad = {
     rates: { 'avatar saves/s': saves, 'avatar loads (logins)/s': logins },
     instances: Math.ceil((saves + logins) / (storeRate * a['cpu-target'])),
-    how: `${fmt(saves + logins)} docs/s / (${fmt(storeRate)} updates/s measured × ${a['cpu-target']}) shards`,
+    how: `${fmt(saves + logins)} docs/s / (${value(storeRate)} updates/s ${measuredStore ? 'measured' : 'assumed'} × ${a['cpu-target']}) shards`,
   };
 
   const overhead = a['overhead-bytes'];
@@ -147,4 +148,9 @@ export function planCapacity(ccu: number, inputs: BenchInputs, a: Assumptions): 
 /** A rate or count with thousands separators, to the unit. */
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** A figure to three significant digits below 100, else as {@link fmt}. */
+export function value(n: number): string {
+  return Math.abs(n) >= 100 ? fmt(n) : String(Number(n.toPrecision(3)));
 }

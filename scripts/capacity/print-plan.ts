@@ -4,7 +4,7 @@
  */
 import { ASSUMPTIONS, type AssumptionName, type Assumptions } from './assumptions.js';
 import type { BenchInputs } from './bench-inputs.js';
-import { fmt, type BackendLoad, type CapacityPlan, type RolePlan } from './capacity-model.js';
+import { fmt, value, type BackendLoad, type CapacityPlan, type RolePlan } from './capacity-model.js';
 
 const bits = (bytesPerSecond: number): string => {
   const b = bytesPerSecond * 8;
@@ -13,14 +13,12 @@ const bits = (bytesPerSecond: number): string => {
   return `${(b / 1e3).toFixed(2)} kbit/s`;
 };
 
-const value = (n: number): string => (Math.abs(n) >= 100 ? fmt(n) : String(Number(n.toPrecision(3))));
-
 function role(name: string, r: RolePlan): string[] {
   return [`  ${name.padEnd(9)} ${String(r.count).padStart(6)}  (${r.cores.toFixed(1)} cores at peak; bound by ${r.boundBy})`, `            ${r.how}`];
 }
 
 function backend(name: string, b: BackendLoad, unit: string): string[] {
-  const lines = [`  ${name}${b.instances === undefined ? '' : `: ${b.instances} ${unit} at the measured rate`}`];
+  const lines = [`  ${name}${b.instances === undefined ? '' : `: ${b.instances} ${unit} (sized below)`}`];
   for (const [k, v] of Object.entries(b.rates)) lines.push(`    ${k.padEnd(34)} ${fmt(v).padStart(12)}`);
   lines.push(`    ${b.how}`);
   return lines;

@@ -18,7 +18,7 @@ function role(name: string, r: RolePlan): string[] {
 }
 
 function backend(name: string, b: BackendLoad, unit: string): string[] {
-  const lines = [`  ${name}${b.instances === undefined ? '' : `: ${b.instances} ${unit} (sized below)`}`];
+  const lines = [`  ${name}${b.instances === undefined ? '' : `: ${b.instances} ${b.instances === 1 ? unit.slice(0, -1) : unit} (sized below)`}`];
   for (const [k, v] of Object.entries(b.rates)) lines.push(`    ${k.padEnd(34)} ${fmt(v).padStart(12)}`);
   lines.push(`    ${b.how}`);
   return lines;

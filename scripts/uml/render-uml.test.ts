@@ -1,6 +1,6 @@
 /**
- * Every diagram renders with PlantUML (installed by scripts/setup.sh), a diagram PlantUML cannot
- * read fails the render, and the docs embed each diagram's committed SVG.
+ * Every diagram renders with PlantUML (installed by scripts/setup.sh) to what its committed SVG
+ * shows, a diagram PlantUML cannot read fails the render, and the docs embed each committed SVG.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +12,19 @@ const scratch = mkdtempSync(join(tmpdir(), 'tessera-uml-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const svgOf = (file: string): string => file.replace(/\.puml$/, '.svg');
+/** The words an SVG shows, sorted: what a stale SVG gets wrong, whatever PlantUML's version lays out. */
+const wordsOf = (svg: string): string[] => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!).sort();
 
 describe('npm run uml', () => {
-  it('renders every diagram of uml/ to an SVG', async () => {
+  it('renders every diagram of uml/ to an SVG that shows what the committed one shows', async () => {
     const out = join(scratch, 'all');
     await renderSvg(diagramFiles().map((f) => join(UML_DIR, f)), out);
-    for (const file of diagramFiles()) expect(readFileSync(join(out, svgOf(file)), 'utf8')).toMatch(/^<\?xml[^>]*>\s*<svg /);
+    for (const file of diagramFiles()) {
+      const fresh = readFileSync(join(out, svgOf(file)), 'utf8');
+      expect(fresh).toMatch(/^<\?xml[^>]*>\s*<svg /);
+      expect(wordsOf(fresh).length).toBeGreaterThan(0);
+      expect(wordsOf(readFileSync(join(SVG_DIR, svgOf(file)), 'utf8')), `docs/images/uml/${svgOf(file)} is stale: run npm run uml`).toEqual(wordsOf(fresh));
+    }
   }, 120_000);
 
   it('fails on a diagram PlantUML cannot read, naming the line', async () => {

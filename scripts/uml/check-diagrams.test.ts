@@ -1,6 +1,6 @@
 /**
  * The diagrams of uml/ agree with the code, and the checker catches what it is for: a module,
- * an RPC service or method the code lacks, an import arrow the code does not make, and a backend
+ * an RPC service or method, an error code the code lacks, an import arrow the code does not make, and a backend
  * a drawn module reaches without its arrow.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { readCodeFacts } from './code-facts.js';
 import { readDiagram } from './diagram-facts.js';
 import { checkAllDiagrams, diagramFiles, ROOT } from './render-uml.js';
 
-const code = readCodeFacts(ROOT);
+const code = await readCodeFacts(ROOT);
 const check = (source: string): string[] => checkDiagram('test.puml', readDiagram(source), code);
 
 /** A diagram of imports holding `lines` after the declarations of the modules and backends used below. */
@@ -36,8 +36,8 @@ describe('the diagrams of uml/', () => {
     );
   });
 
-  it('name only modules, RPC services and methods that exist, and draw only imports the code makes', () => {
-    expect(checkAllDiagrams()).toEqual([]);
+  it('name only modules, RPC services and methods and error codes that exist, and draw only imports the code makes', async () => {
+    expect(await checkAllDiagrams()).toEqual([]);
   });
 });
 
@@ -57,8 +57,12 @@ describe('checking a diagram', () => {
     ]);
   });
 
+  it('reports an error code that no catalogue holds', () => {
+    expect(check('a -> b : GATE_ERR_LOBBY_FAILED\na -> b : GATE_ERR_NO_SUCH_THING')).toEqual(['test.puml:2 names the error code GATE_ERR_NO_SUCH_THING, which no catalogue holds']);
+  });
+
   it('ignores comments', () => {
-    expect(check("' engine/nowhere/ and rpc:nothing.at all")).toEqual([]);
+    expect(check("' engine/nowhere/, rpc:nothing.at all and NO_ERR_SUCH")).toEqual([]);
   });
 
   it('reports an RPC service or method that is not declared', () => {

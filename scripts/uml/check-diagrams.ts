@@ -1,6 +1,6 @@
 /**
  * Checks diagrams against the code: every module path a diagram names exists, every RPC service
- * and method it names is declared, and in a diagram of imports every arrow is an import the code
+ * and method it names is declared, every error code is in a catalogue, and in a diagram of imports every arrow is an import the code
  * makes, while every backend a drawn module talks to has its arrow.
  */
 import type { CodeFacts } from './code-facts.js';
@@ -34,6 +34,9 @@ export function checkDiagram(name: string, diagram: DiagramFacts, code: CodeFact
     const methods = code.rpc.get(service);
     if (!methods) problems.push(`${name}:${line} names the RPC service ${service}, which no *_SERVICE constant declares`);
     else if (method && !methods.has(method)) problems.push(`${name}:${line} names ${service}.${method}, which is not among the methods of ${service} (${[...methods].join(', ')})`);
+  }
+  for (const { code: errorCode, line } of diagram.errorCodes) {
+    if (!code.errorCodes.has(errorCode)) problems.push(`${name}:${line} names the error code ${errorCode}, which no catalogue holds`);
   }
   if (diagram.arrowsAreImports) problems.push(...checkImports(name, diagram, code));
   return problems;

@@ -1,10 +1,11 @@
 /**
  * What the code holds that a diagram may name: its files and folders, who imports whom, which
- * backend clients each file uses, and the RPC services with their methods. Read from the sources
- * as text, so that no module has to be loaded to answer.
+ * backend clients each file uses, the RPC services with their methods (all read from the sources
+ * as text) and the error codes of the catalogues.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
+import { findErrorCatalogues } from '../../engine/errors/error-catalogues.js';
 
 // Folders that hold no source of the engine's (built output, data, dependencies, test scratch).
 const SKIP = new Set(['node_modules', 'dist', 'data', 'logs', '.git', '.tools', '.tmp']);
@@ -27,6 +28,8 @@ export interface CodeFacts {
   imports: ImportEdge[];
   /** RPC service name → the methods declared for it (a `*_METHODS` list beside its `*_SERVICE`). */
   rpc: Map<string, Set<string>>;
+  /** The error codes of every catalogue, retired ones left out. */
+  errorCodes: Set<string>;
 }
 
 const isTest = (file: string): boolean => /\.test\.ts$|\.contract\.ts$/.test(file) || /(^|\/)fixtures\//.test(file);
@@ -82,14 +85,17 @@ function rpcCatalogue(texts: string[]): Map<string, Set<string>> {
 
 /**
  * Reads the facts of the repository at `root`: its non-test TypeScript sources outside bench/
- * (benchmarks draw nothing of the engine's shape), their imports and the RPC contracts.
+ * (benchmarks draw nothing of the engine's shape), their imports, the RPC contracts and the error
+ * catalogues (which are loaded, as `npm run docs:errors` loads them).
  */
-export function readCodeFacts(root: string): CodeFacts {
+export async function readCodeFacts(root: string): Promise<CodeFacts> {
   const files = sources(root, '').filter((f) => !isTest(f));
   const texts = files.map((f) => readFileSync(join(root, f), 'utf8'));
+  const catalogues = await findErrorCatalogues(root);
   return {
     exists: (path) => existsSync(join(root, path)),
     imports: files.flatMap((f) => importsOf(root, f)),
     rpc: rpcCatalogue(texts),
+    errorCodes: new Set(catalogues.flatMap((c) => c.codes.filter((code) => !code.retired).map((code) => code.code))),
   };
 }

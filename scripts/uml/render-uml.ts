@@ -25,8 +25,8 @@ export function diagramFiles(): string[] {
 }
 
 /** The problems of every diagram of uml/ against the code of the repository (none when all agree). */
-export function checkAllDiagrams(): string[] {
-  const code = readCodeFacts(ROOT);
+export async function checkAllDiagrams(): Promise<string[]> {
+  const code = await readCodeFacts(ROOT);
   return diagramFiles().flatMap((file) => checkDiagram(`uml/${file}`, readDiagram(readFileSync(join(UML_DIR, file), 'utf8')), code));
 }
 
@@ -47,7 +47,7 @@ export function renderSvg(files: string[], outDir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const problems = checkAllDiagrams();
+  const problems = await checkAllDiagrams();
   if (problems.length > 0) {
     console.error(`diagrams that disagree with the code:\n  ${problems.join('\n  ')}`);
     process.exit(1);

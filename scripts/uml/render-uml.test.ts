@@ -1,6 +1,7 @@
 /**
  * Every diagram renders with PlantUML (installed by scripts/setup.sh) to what its committed SVG
- * shows, a diagram PlantUML cannot read fails the render, and the docs embed each committed SVG.
+ * shows, a diagram PlantUML cannot read fails the render, and the docs embed each committed SVG, in the index
+ * and where its subject is told.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,5 +52,14 @@ describe('the docs', () => {
     }
     const embedded = [...text.matchAll(/!\[[^\]]*\]\(images\/uml\/([\w-]+\.svg)\)/g)].map((m) => m[1]!);
     expect(embedded.filter((svg) => !existsSync(join(SVG_DIR, svg)))).toEqual([]);
+  });
+
+  it('embed every diagram also where its subject is told (the README for the components)', () => {
+    const elsewhere = [
+      readFileSync(join(ROOT, 'README.md'), 'utf8'),
+      ...docs.filter((f) => f !== 'diagrams.md').map((f) => readFileSync(join(ROOT, 'docs', f), 'utf8')),
+    ].join('\n');
+    const missing = diagramFiles().map(svgOf).filter((svg) => !elsewhere.includes(`images/uml/${svg})`));
+    expect(missing).toEqual([]);
   });
 });

@@ -162,10 +162,19 @@ make_host() {
   if [ "$LATENCY_MS" != 0 ]; then in_ns "$host" tc qdisc add dev eth0 root netem delay "${LATENCY_MS}ms"; fi
 }
 
+netem_works() { # in a namespace of its own, removed at once
+  local probe=$PREFIX-netem-$$ ok=0
+  ip netns add "$probe" || return 1
+  ip netns exec "$probe" tc qdisc add dev lo root netem delay 1ms 2>/dev/null || ok=1
+  ip netns del "$probe"
+  return $ok
+}
+
 up() {
   [ "$(id -u)" -eq 0 ] || die "up needs root (network namespaces)"
   [ ! -s "$STATE" ] || die "a topology is already recorded in $STATE: run 'scripts/topology.sh down' first"
   ip -4 route show | grep -q "^$SUBNET\.0/24" && die "$SUBNET.0/24 is already routed on this machine"
+  [ "$LATENCY_MS" = 0 ] || netem_works || die "TOPOLOGY_LATENCY_MS needs tc netem, which this kernel lacks (sch_netem); nothing was made"
   rm -rf "$RUN/logs"   # each run's logs only; `down` keeps them for a look after a failure
   mkdir -p "$RUN/data" "$RUN/logs" "$RUN/pids"
   : >"$STATE"

@@ -73,4 +73,24 @@ describe.skipIf(unavailable !== undefined)('a cluster on separate hosts', () => 
     expect(views.length).toBeGreaterThan(0);
     expect(views.filter((n) => n !== SERVERS)).toEqual([]);
   }, 300_000);
+
+  it('takes a lobby host cut off for longer than the lease out of the view, rebinds its players elsewhere, and takes it back when its link returns', async () => {
+    const out = join(topology.logDir, 'bots-lobby-cut');
+    const bots = topology.runBots(ECHO, ['--bots', String(BOTS), '--ramp', '2s', '--duration', '40s', '--progress', 'lines', '--workers', '1', '--out', out]);
+    await waitUntil('every bot connected', () => bots.output().includes(`${BOTS}/${BOTS} connected`), 120_000, 200);
+    expect(await view()).toBe(SERVERS);
+
+    await topology.cut('lobby-1');
+    await waitUntil('lobby-1 out of the view once its lease lapsed', async () => (await view()) === SERVERS - 1, 60_000, 200);
+    const atCut = progressLines(bots);
+    await waitUntil('bots playing with lobby-1 cut off', () => progressLines(bots) >= atCut + 1, 60_000, 200);
+    await topology.restore('lobby-1');
+    await waitUntil('lobby-1 registered again', async () => (await view()) === SERVERS, 60_000, 200);
+
+    const { code, output } = await bots.done;
+    expect(code, output).toBe(0);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.totals.loginsOk).toBe(BOTS);
+    expect(summary.checks['said goodbye']).toEqual({ pass: BOTS, fail: 0 });
+  }, 300_000);
 });

@@ -4,6 +4,7 @@
  * namespaces can be made (root on Linux), and says why when it does not.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +29,11 @@ function processesInside(): number[] {
   return leftovers().namespaces.flatMap((ns) => spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number));
 }
 
+/** Whether `pid` runs: a zombie, dead and waiting for its new parent to reap it, does not. */
 const isAlive = (pid: number): boolean => {
   try {
-    process.kill(pid, 0);
-    return true;
+    // The state follows the command name in parentheses, which may itself hold spaces.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
   } catch {
     return false;
   }

@@ -17,10 +17,14 @@ const SCRIPT = fileURLToPath(new URL('topology.sh', import.meta.url));
 const unavailable = topologyUnavailable();
 if (unavailable) console.warn(`scripts/topology.sh tests not run: ${unavailable}`);
 
-/** The topology's namespaces and links (their names start with `tsr-`). */
+// A name and subnet of their own, so that these tests never touch a topology another test runs.
+const NAME = 'tsd';
+const SUBNET = '10.78.0';
+
+/** The topology's namespaces and links (their names start with its name). */
 function leftovers(): { namespaces: string[]; links: string[] } {
-  const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith('tsr-'));
-  const links = spawnSync('ip', ['-br', 'link'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(/[\s@]/)[0]!).filter((n) => n.startsWith('tsr'));
+  const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`${NAME}-`));
+  const links = spawnSync('ip', ['-br', 'link'], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(/[\s@]/)[0]!).filter((n) => n.startsWith(NAME));
   return { namespaces, links };
 }
 
@@ -41,7 +45,7 @@ const isAlive = (pid: number): boolean => {
 
 describe.skipIf(unavailable !== undefined)('scripts/topology.sh down', () => {
   let dir: string;
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, TOPOLOGY_DIR: dir });
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, TOPOLOGY_DIR: dir, TOPOLOGY_NAME: NAME, TOPOLOGY_SUBNET: SUBNET });
   const down = (): void => {
     expect(spawnSync(SCRIPT, ['down'], { env: env(), encoding: 'utf8' }).status).toBe(0);
   };

@@ -13,7 +13,9 @@
 #   scripts/topology.sh cut|restore HOST   take one host's link down or bring it back
 #   scripts/topology.sh exec HOST CMD...   run a command on a host
 #
-# Environment: TOPOLOGY_DIR (run directory, default .tmp/topology), TOPOLOGY_LATENCY_MS (delay
+# Environment: TOPOLOGY_DIR (run directory, default .tmp/topology), TOPOLOGY_NAME (prefix of every
+# namespace and link, default tsr, at most 4 characters), TOPOLOGY_SUBNET (first three bytes of the
+# /24, default 10.77.0), TOPOLOGY_LATENCY_MS (delay
 # added by tc netem to every packet a host sends, default 0), TOPOLOGY_GAME (the lobbies' game,
 # default examples/inventory), TOPOLOGY_ARGS (flags every main.ts process gets after its own).
 # Everything made is written to $TOPOLOGY_DIR/state before it is made, so `down` finds it.
@@ -23,9 +25,9 @@ ROOT=$PWD
 
 RUN=${TOPOLOGY_DIR:-$ROOT/.tmp/topology}
 STATE=$RUN/state
-PREFIX=tsr
+PREFIX=${TOPOLOGY_NAME:-tsr}
 BRIDGE=$PREFIX-br
-SUBNET=10.77.0
+SUBNET=${TOPOLOGY_SUBNET:-10.77.0}
 CONTROL=$SUBNET.1
 LATENCY_MS=${TOPOLOGY_LATENCY_MS:-0}
 GAME=${TOPOLOGY_GAME:-examples/inventory}
@@ -172,6 +174,7 @@ netem_works() { # in a namespace of its own, removed at once
 
 up() {
   [ "$(id -u)" -eq 0 ] || die "up needs root (network namespaces)"
+  [[ $PREFIX =~ ^[a-z]{1,4}$ ]] || die "TOPOLOGY_NAME must be 1 to 4 small letters (link names are at most 15 characters)"
   [ ! -s "$STATE" ] || die "a topology is already recorded in $STATE: run 'scripts/topology.sh down' first"
   ip -4 route show | grep -q "^$SUBNET\.0/24" && die "$SUBNET.0/24 is already routed on this machine"
   [ "$LATENCY_MS" = 0 ] || netem_works || die "TOPOLOGY_LATENCY_MS needs tc netem, which this kernel lacks (sch_netem); nothing was made"

@@ -17,7 +17,6 @@ import { login, register } from '../client-sim/login.js';
 import { connectMongoStore } from '../engine/persist/mongo-store.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { SystemClock } from '../engine/timer/clock.js';
-import type { View } from '../examples/arena/arena-service.js';
 import { startProcessCluster, waitUntil, type ProcessCluster } from './fixtures/cluster-of-processes.js';
 
 const PASSWORD = 'correct-horse-battery';
@@ -108,6 +107,12 @@ async function registered(c: ProcessCluster, serverId: string): Promise<boolean>
   } finally {
     etcd.close();
   }
+}
+
+/** What the arena's `arena.look` answers, as far as this test reads it (the client sees the game only over the wire). */
+interface View {
+  you?: { id: string };
+  space?: { id: string; type: string };
 }
 
 describe('a lobby that drains moves its players', () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-command setup, safe to run again: installs the npm dependencies, then the real servers the
-# tests run (etcd, Redis, FerretDB) and the browser the browser SDK's test drives (Debian's
-# chromium, through playwright-core: no browser download), each only when it is missing.
+# tests run (etcd, Redis, FerretDB), the browser the browser SDK's test drives (Debian's
+# chromium, through playwright-core: no browser download) and PlantUML with Graphviz for the
+# diagrams (`npm run uml`), each only when it is missing.
 # `npm start` needs none of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +44,7 @@ locate() {
 say "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 
-# ---------------------------------------------------------------- etcd, Redis, Chromium (Debian packages)
+# ---------------------------------------------------------------- etcd, Redis, Chromium, PlantUML (Debian packages)
 need_package() { # binary package what-else-to-do
   local bin=$1 pkg=$2 instead=$3 path
   if path=$(locate "$bin"); then
@@ -57,6 +58,9 @@ need_package() { # binary package what-else-to-do
 need_package etcd etcd-server "set ETCD_URL to a running server's URL for the tests"
 need_package redis-server redis-server "set REDIS_URL to a running server's URL for the tests"
 need_package chromium chromium "set CHROMIUM_BIN to a Chromium or Chrome executable for the browser test"
+# PlantUML lays out all but sequence diagrams with Graphviz's dot, which it only recommends.
+need_package plantuml plantuml "install PlantUML as a plantuml command on PATH for npm run uml and its test"
+need_package dot graphviz "install Graphviz (its dot command) for npm run uml and its test"
 
 # ---------------------------------------------------------------- FerretDB (built from source)
 # FerretDB's module reads its version from a generated file that its source archive lacks, so

@@ -16,6 +16,7 @@ export const RESERVED_ERROR_PREFIXES: readonly string[] = Object.freeze([
   'ADMIN_ERR_',
   'AUTH_ERR_',
   'BOT_ERR_',
+  'CAPACITY_ERR_',
   'CLIENT_ERR_',
   'CODEC_ERR_',
   'CONFIG_ERR_',

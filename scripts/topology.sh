@@ -17,7 +17,9 @@
 # namespace and link, default tsr, at most 4 characters), TOPOLOGY_SUBNET (first three bytes of the
 # /24, default 10.77.0), TOPOLOGY_LATENCY_MS (delay
 # added by tc netem to every packet a host sends, default 0), TOPOLOGY_GAME (the lobbies' game,
-# default examples/inventory), TOPOLOGY_ARGS (flags every main.ts process gets after its own).
+# default examples/inventory), TOPOLOGY_ARGS (flags every main.ts process gets after its own),
+# TOPOLOGY_LEASE_TTL (etcd lease of every server, seconds, default 2), TOPOLOGY_GATE_LEASE_TTL
+# (the gates' own, default the same).
 # Everything made is written to $TOPOLOGY_DIR/state before it is made, so `down` finds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +36,7 @@ GAME=${TOPOLOGY_GAME:-examples/inventory}
 HTTP_PORT=8080
 RPC_PORT=7000
 LEASE_TTL=${TOPOLOGY_LEASE_TTL:-2}
+GATE_LEASE_TTL=${TOPOLOGY_GATE_LEASE_TTL:-$LEASE_TTL}
 ETCD_PREFIX=/topology/
 DATABASE=topology
 READY_SECONDS=${TOPOLOGY_READY_SECONDS:-180}
@@ -61,11 +64,12 @@ LOGIN_URL="http://$(ip_of services):$HTTP_PORT"
 
 # ---------------------------------------------------------------- what each host runs
 command_of() { # host → the arguments of its process, one a line (none for the client)
-  local host=$1 addr
+  local host=$1 addr lease=$LEASE_TTL
   addr=$(ip_of "$host")
+  case $host in gate-*) lease=$GATE_LEASE_TTL ;; esac
   local main=(node --conditions=tessera-source --import tsx "$ROOT/main.ts" --log.console.colors false --log.file.enabled false
     --server.host "$addr" --rpc.host "$addr" --rpc.port "$RPC_PORT" --http.host "$addr" --http.port "$HTTP_PORT"
-    --etcd.hosts "$ETCD_HOSTS" --etcd.prefix "$ETCD_PREFIX" --etcd.leaseTtlSeconds "$LEASE_TTL"
+    --etcd.hosts "$ETCD_HOSTS" --etcd.prefix "$ETCD_PREFIX" --etcd.leaseTtlSeconds "$lease"
     --hub.backend redis --redis.url "$REDIS_URL" --redis.prefix "$DATABASE:" --game "$GAME")
   local store=(--store.backend mongodb --store.mongodb.url "$MONGO_URL" --store.mongodb.database "$DATABASE")
   # shellcheck disable=SC2206 # TOPOLOGY_ARGS is a list of flags, split on spaces on purpose
@@ -253,6 +257,7 @@ case ${1:-} in
   stop) known "${2:-}"; stop_host "$2" "${3:-KILL}" ;;
   cut) known "${2:-}"; ip link set "$PREFIX-$2" down ;;
   restore) known "${2:-}"; ip link set "$PREFIX-$2" up ;;
-  exec) known "${2:-}"; host=$2; shift 2; in_ns "$host" "$@" ;;
+  # In place of this script, so that a signal sent to it reaches the command.
+  exec) known "${2:-}"; host=$2; shift 2; exec ip netns exec "$(ns_of "$host")" "$@" ;;
   *) die "usage: scripts/topology.sh up|down|status|start HOST|stop HOST [SIGNAL]|cut HOST|restore HOST|exec HOST CMD..." ;;
 esac

@@ -114,6 +114,7 @@ describe.skipIf(unavailable !== undefined)('a cluster on separate hosts', () => 
     const players = await play('players-lobby-cut');
     await players.acknowledged(2, 0, 60_000);
     const { host: victim, count: victims } = await busiest(LOBBIES, 'lobbySessions');
+    expect(victims).toBeGreaterThan(0);
     const victimId = (await topology.health(victim))!.serverId;
     const takers = new Set(await Promise.all(LOBBIES.filter((l) => l !== victim).map(async (l) => (await topology.health(l))!.serverId)));
     const uids = [...new Set((await players.lines()).map((l) => l.uid))];
@@ -171,13 +172,18 @@ describe.skipIf(unavailable !== undefined)('a cluster on separate hosts', () => 
     // They hold the last acknowledged state: every acknowledged purchase, nothing else but purchases left unanswered.
     expect(missingItems(acknowledged, storedItems)).toEqual([]);
     expect(unexplained).toEqual([]);
-    // The returned lobby's attempts were refused by the fence and logged; the new owners never met a stale write.
-    for (const entry of refused) {
-      expect(held.map((uid) => `avatar-${uid}`)).toContain(entry.tags.ent);
-      expect(String(entry.fields.reason)).toMatch(/no longer holds the claim|another owner claimed it|under epoch/);
-    }
+    // The returned lobby tried to keep each avatar it held; each attempt was refused by the fence and
+    // logged, and the new owners never met a stale write.
+    expect(refused.map((entry) => entry.tags.ent).sort()).toEqual(held.map((uid) => `avatar-${uid}`).sort());
+    for (const entry of refused) expect(String(entry.fields.reason)).toMatch(/no longer holds the claim|another owner claimed it|under epoch/);
     expect(takersLost).toEqual([]);
     expect(conflicts).toEqual([]);
+    // Only its players' requests failed, and only while it was cut off (those it could not answer).
+    for (const f of lines.filter((l) => l.kind === 'fail')) {
+      expect(held, `${f.uid} ${f.route} ${f.code}`).toContain(f.uid);
+      expect(f.t).toBeGreaterThanOrEqual(cutAt);
+      expect(f.t).toBeLessThanOrEqual(restoredAt);
+    }
     // Its players stayed connected throughout (the stale lobby's kicks of their sessions were ignored).
     expect(closedConnections(lines, stoppedAt)).toEqual([]);
     expect(summary.totals.loginsOk).toBe(PLAYERS);
@@ -187,6 +193,7 @@ describe.skipIf(unavailable !== undefined)('a cluster on separate hosts', () => 
     const players = await play('players-gate-cut');
     await players.acknowledged(2, 0, 60_000);
     const { host: victim, count: victims } = await busiest(GATES, 'gateSessions');
+    expect(victims).toBeGreaterThan(0);
     const survivor = GATES.find((g) => g !== victim)!;
     const cutAt = Date.now();
     await topology.cut(victim);
@@ -211,6 +218,9 @@ describe.skipIf(unavailable !== undefined)('a cluster on separate hosts', () => 
     const restoredAt = Date.now();
     await topology.restore(victim);
     await waitUntil(`${victim} in the view`, async () => (await view()) === SERVERS, 60_000, 200);
+    // Back on the network, it lets go of the sessions it was keeping for their clients' return
+    // (they were resumed elsewhere), and the players play on undisturbed.
+    await waitUntil(`${victim} holding no session`, async () => (await topology.health(victim))?.load.gateSessions === 0, 90_000, 250);
     await players.acknowledged(2, Date.now(), 60_000);
     const stoppedAt = Date.now();
     const { summary, lines } = await players.stop();

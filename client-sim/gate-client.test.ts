@@ -369,6 +369,37 @@ describe('GateClient resumes on another gate', () => {
     expect(client.endpoint).toBe('gate-c');
   });
 
+  it('moves on to the next gate when the connect to its own hangs past the handshake deadline, as to a gate cut off the network', async () => {
+    const gate = memoryGate();
+    const clock = new ManualClock();
+    const tried: string[] = [];
+    let silent = false;
+    let giveUp: ((err: Error) => void) | undefined;
+    const transport: ClientTransportFactory = (endpoint, events) => {
+      tried.push(endpoint);
+      // A connect into a black hole neither opens nor fails until the transport's own deadline.
+      if (silent && endpoint === 'gate-a') return new Promise((_resolve, reject) => (giveUp = reject));
+      return gate.transport(endpoint, events);
+    };
+    const client = await authed(gate, { endpoint: 'gate-a', transport, clock, handshakeTimeoutMs: 2_000, alternatives: [{ endpoint: 'gate-b', gateKey: identity.publicKey }] });
+    silent = true;
+    const seen = gate.received.length;
+    // As a bot does: reconnect from the close handler, here run by the heartbeat timeout's timer.
+    let reconnecting: Promise<unknown> | undefined;
+    client.onClose(() => (reconnecting ??= client.reconnect()));
+    clock.advance(HEARTBEAT_TIMEOUT_MS);
+    expect(client.isOpen).toBe(false);
+    await settle();
+    // The handshake's deadline passes while the connect still hangs; then the connect gives up.
+    clock.advance(2_000);
+    await settle();
+    giveUp!(new Error('connect timed out'));
+    await vi.waitFor(() => expect(gate.received.slice(seen)).toMatchObject([{ route: SYSTEM_ROUTE.AUTH }]));
+    gate.answer(gate.received.length - 1, MESSAGE_KIND.RESPONSE, encodeAuthReply({ ...session, resumed: true, gateId: 'gate-test-b' }));
+    expect(await reconnecting).toMatchObject({ resumed: true, sessionId: session.sessionId });
+    expect(tried).toEqual(['gate-a', 'gate-a', 'gate-b']);
+  });
+
   it('fails with what the last gate tried threw when none can be reached', async () => {
     const gate = memoryGate();
     const down = new Set<string>();

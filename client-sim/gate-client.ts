@@ -318,6 +318,10 @@ export class GateClient {
     let failed!: (err: Error) => void;
     let isOpen = false;
     const ready = new Promise<void>((resolve, reject) => ((opened = resolve), (failed = reject)));
+    // The handshake's deadline runs from now, the transport's connect included: when it passes
+    // while a connect to a silent host is still pending, `ready` fails before it is awaited below
+    // (handled here, thrown there) and the pipe that opens after it is closed at once.
+    ready.catch(() => undefined);
     // Each connection writes to and closes its own pipe, never the one a reconnect replaced it with.
     let pipe: ClientPipe | undefined;
     const protocol = new ClientProtocol(
@@ -362,8 +366,12 @@ export class GateClient {
       throw new ClientError('CLIENT_ERR_CONNECT_FAILED', `${target.endpoint}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     this.pipe = pipe;
-    protocol.start();
-    this.arm();
+    if (protocol.isClosed) {
+      pipe.close();
+    } else {
+      protocol.start();
+      this.arm();
+    }
     await ready;
     this.arm();
   }

@@ -162,6 +162,17 @@ describe('a gate with real lobbies', () => {
     });
   });
 
+  it('ignores the kick of a lobby the session is not bound to (rebound away while that lobby was out of reach), and obeys its own lobby', async () => {
+    await startLobby('lobby-1');
+    const client = await player('u1');
+    const closed = new Promise((resolve) => client.onClose((reason) => resolve(reason)));
+    await node('lobby-1').call('gate-1', GATE_SERVICE, 'kick', [client.session!.sessionId, 'LOBBY_ERR_OWNERSHIP_LOST', 'lobby-2']);
+    expect(await client.request('Echo.echo', 'still here')).toBe('still here');
+    expect(client.isOpen).toBe(true);
+    await node('lobby-1').call('gate-1', GATE_SERVICE, 'kick', [client.session!.sessionId, 'banned', 'lobby-1']);
+    expect(await closed).toMatchObject({ name: 'GATE_ERR_KICKED', message: 'banned' });
+  });
+
   it('lists the routes a session may call on sys.routes, less those its rules block, and only after login', async () => {
     await startLobby('lobby-1');
     gate.reloadRules({ 'Probe.leak': 'block', 'Probe.fail': 'block' });

@@ -328,10 +328,19 @@ export class SessionManager implements GateSessions {
     return told;
   }
 
-  /** From a lobby or another gate: ends a session and closes its connection. */
-  async kick(sessionId: string, reason: string): Promise<void> {
+  /**
+   * From a lobby or another gate: ends a session and closes its connection. A lobby names itself
+   * (`lobbyId`): one the session was rebound away from while it was out of reach (its lease ran
+   * out) may come back and let go of the avatar it lost, and its kick must not end the session
+   * that another lobby serves now.
+   */
+  async kick(sessionId: string, reason: string, lobbyId?: string): Promise<void> {
     const session = this.sessions.get(sessionId);
     if (!session) return;
+    if (typeof lobbyId === 'string' && session.lobbyId !== undefined && session.lobbyId !== lobbyId) {
+      this.options.logger.info('gate: kick from a lobby the session has left; ignored', { uid: session.uid, from: lobbyId.slice(0, 80), lobby: session.lobbyId, reason: String(reason).slice(0, 80) });
+      return;
+    }
     // A lobby's reason is the game's word to its player; a duplicate login says the catalogue's.
     const error = reason === 'GATE_ERR_DUPLICATE_LOGIN' ? new GateError('GATE_ERR_DUPLICATE_LOGIN', 'logged in on another gate') : new GateError('GATE_ERR_KICKED', reason, { clientMessage: reason.slice(0, 256) });
     session.agent?.kick(error);

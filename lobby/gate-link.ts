@@ -36,11 +36,14 @@ export class GateLink {
    * @param rpc the lobby's RPC node.
    * @param logger where unreachable gates are reported.
    * @param codec encodes push bodies (default: the server-to-server limits).
+   * @param lobbyId this lobby's server id, named in its kicks so that a gate ignores the kick of a
+   *   session that was rebound to another lobby meanwhile (default: not named).
    */
   constructor(
     private readonly rpc: GateNotifier,
     private readonly logger: Logger,
     private readonly codec: MsgpackCodec = new MsgpackCodec(),
+    private readonly lobbyId?: () => string,
   ) {}
 
   /**
@@ -74,11 +77,11 @@ export class GateLink {
   }
 
   /**
-   * Asks gate `gateId` to close `sessionId` with a KICK.
+   * Asks gate `gateId` to close `sessionId` with a KICK, if the session is still this lobby's there.
    * @returns whether it was queued to the gate.
    */
   kick(gateId: string, sessionId: string, reason: string): boolean {
-    if (!this.send(gateId, 'kick', [sessionId, reason])) return false;
+    if (!this.send(gateId, 'kick', this.lobbyId ? [sessionId, reason, this.lobbyId()] : [sessionId, reason])) return false;
     this.counters.kicks++;
     return true;
   }

@@ -81,7 +81,7 @@ export class SessionHost implements LobbySessions, SessionDirectory, Module {
     const { cls, order } = options.registry.lookup(avatarType);
     if (!(cls.prototype instanceof PlayerEntity)) throw new Error(`SessionHost: ${avatarType} does not extend PlayerEntity`);
     const codec = new MsgpackCodec();
-    this.gateLink = new GateLink(options.rpc, options.logger, codec);
+    this.gateLink = new GateLink(options.rpc, options.logger, codec, () => options.rpc.serverId);
     this.routes = new ClientRoutes(new Set(order.map((c) => c.name)), this.settings.maxRouteLength);
     this.dispatch = new ClientDispatch({
       routes: this.routes,

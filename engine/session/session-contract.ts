@@ -137,7 +137,9 @@ export interface LobbySessions {
  *
  * - `push(sessionIds, route, body)`: send `body` (msgpack bytes, encoded once) on `route` to every
  *   listed session held by this gate; sessions no longer here are skipped.
- * - `kick(sessionId, reason)`: close the session's connection with a KICK.
+ * - `kick(sessionId, reason, lobbyId?)`: close the session's connection with a KICK. With
+ *   `lobbyId`, the lobby that asks: a session bound to another lobby now (rebound while the asking
+ *   lobby was out of reach) is left alone, since that lobby no longer speaks for it.
  * - `setData(sessionId, key, value)`: keep `value` (msgpack bytes; `null` removes the key) in
  *   the session's data, within SESSION_DATA_LIMITS; the next bind of the session carries it.
  * - `move(sessionId, lobbyId, spaceId)`: move the session's player to space `spaceId` on lobby
@@ -158,7 +160,7 @@ export interface LobbySessions {
  */
 export interface GateSessions {
   push(sessionIds: readonly string[], route: string, body: Uint8Array): Promise<void>;
-  kick(sessionId: string, reason: string): Promise<void>;
+  kick(sessionId: string, reason: string, lobbyId?: string): Promise<void>;
   setData(sessionId: string, key: string, value: Uint8Array | null): Promise<void>;
   move(sessionId: string, lobbyId: string, spaceId: string): Promise<void>;
   pushEach(route: string, sessionIds: readonly string[], bodies: readonly Uint8Array[]): Promise<void>;

@@ -1,0 +1,72 @@
+/**
+ * What `npm run bench -- scaling` runs: one step per count of lobbies (1 to `maxServers`, each
+ * lobby under a CPU quota, behind two gates without one), then one per count of gates (each gate
+ * under the quota, two lobbies without one: enough not to limit), with bots in proportion to the
+ * servers measured. Settings come from the environment, so that a quick run needs no other flags:
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | `SCALING_CORES` | 0.1 | each measured server's CPU share, in cores |
+ * | `SCALING_MAX_SERVERS` | 4 | the most lobbies, and gates, measured |
+ * | `SCALING_BOTS_PER_SERVER` | 10 | bots per measured server (each keeps one request in flight) |
+ * | `SCALING_SECONDS` | 15 | the steady part of each step, after a 5 s ramp |
+ * | `SCALING_SHORT` | unset | `1`: two servers at most, 4 s steps after a 2 s ramp (a quick look, not figures) |
+ */
+import { availableParallelism } from 'node:os';
+import { ScalingError } from './errors.js';
+import type { StepPlan } from './scaling-step.js';
+
+/** The settings of a run. */
+export interface ScalingSettings {
+  coresEach: number;
+  maxServers: number;
+  botsPerServer: number;
+  rampMs: number;
+  durationMs: number;
+}
+
+/** Gates in front of the measured lobbies, and lobbies behind the measured gates: never the limit. */
+export const FIXED_SERVERS = 2;
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, check: (n: number) => boolean, range: string): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!check(value)) throw new ScalingError('SCALING_ERR_OPTIONS', `${name}=${text}: must be ${range}`);
+  return value;
+}
+
+/**
+ * The settings from `env` (the variables in this module's table).
+ * @param cores the machine's cores, the most CPU share a server may be given.
+ * @throws ScalingError SCALING_ERR_OPTIONS for a value that is not a number in its range.
+ */
+export function scalingSettings(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): ScalingSettings {
+  const short = env['SCALING_SHORT'] === '1';
+  const whole = (max: number) => (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= max;
+  return {
+    coresEach: number(env, 'SCALING_CORES', 0.1, (n) => n > 0 && n <= cores, `a number above 0 and at most ${cores}`),
+    maxServers: number(env, 'SCALING_MAX_SERVERS', short ? 2 : 4, whole(16), 'a whole number from 1 to 16'),
+    botsPerServer: number(env, 'SCALING_BOTS_PER_SERVER', 10, whole(1_000), 'a whole number from 1 to 1000'),
+    rampMs: short ? 2_000 : 5_000,
+    durationMs: number(env, 'SCALING_SECONDS', short ? 4 : 15, whole(3_600), 'a whole number of seconds from 1 to 3600') * 1_000,
+  };
+}
+
+/** The steps of a run: every count of lobbies, then every count of gates. */
+export function scalingSteps(settings: ScalingSettings, cores = availableParallelism()): StepPlan[] {
+  const { coresEach, maxServers, botsPerServer, rampMs, durationMs } = settings;
+  const counts = Array.from({ length: maxServers }, (_, i) => i + 1);
+  const step = (capped: StepPlan['capped'], n: number): StepPlan => ({
+    capped,
+    gates: capped === 'gate' ? n : FIXED_SERVERS,
+    lobbies: capped === 'lobby' ? n : FIXED_SERVERS,
+    coresEach,
+    bots: botsPerServer * n,
+    // Every core plays bots: they must not be what holds the rate back.
+    workers: Math.min(cores, botsPerServer * n),
+    rampMs,
+    durationMs,
+  });
+  return [...counts.map((n) => step('lobby', n)), ...counts.map((n) => step('gate', n))];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_SERVERS, scalingSettings, scalingSteps } from './scaling-plan.js';
+import { FIXED_GATES, scalingSettings, scalingSteps } from './scaling-plan.js';
 
 describe('scalingSettings', () => {
   it('defaults to four servers of a tenth of a core, 10 bots each, 15 s steps after a 5 s ramp', () => {
@@ -20,15 +20,15 @@ describe('scalingSettings', () => {
 });
 
 describe('scalingSteps', () => {
-  it('measures 1..N capped lobbies behind two gates, then 1..N capped gates before two lobbies, with bots in proportion', () => {
+  it('measures 1..N capped lobbies behind two gates, then 1..N capped gates before as many lobbies, with bots in proportion', () => {
     const steps = scalingSteps({ coresEach: 0.1, maxServers: 3, botsPerServer: 10, rampMs: 1_000, durationMs: 2_000 }, 2);
     expect(steps.map((s) => [s.capped, s.lobbies, s.gates, s.bots])).toEqual([
-      ['lobby', 1, FIXED_SERVERS, 10],
-      ['lobby', 2, FIXED_SERVERS, 20],
-      ['lobby', 3, FIXED_SERVERS, 30],
-      ['gate', FIXED_SERVERS, 1, 10],
-      ['gate', FIXED_SERVERS, 2, 20],
-      ['gate', FIXED_SERVERS, 3, 30],
+      ['lobby', 1, FIXED_GATES, 10],
+      ['lobby', 2, FIXED_GATES, 20],
+      ['lobby', 3, FIXED_GATES, 30],
+      ['gate', 1, 1, 10],
+      ['gate', 2, 2, 20],
+      ['gate', 3, 3, 30],
     ]);
     expect(steps.every((s) => s.workers === 2 && s.coresEach === 0.1 && s.rampMs === 1_000 && s.durationMs === 2_000)).toBe(true);
   });

@@ -1,8 +1,9 @@
 /**
  * What `npm run bench -- scaling` runs: one step per count of lobbies (1 to `maxServers`, each
  * lobby under a CPU quota, behind two gates without one), then one per count of gates (each gate
- * under the quota, two lobbies without one: enough not to limit), with bots in proportion to the
- * servers measured. Settings come from the environment, so that a quick run needs no other flags:
+ * under the quota, as many lobbies without one: enough not to limit, and each with the same
+ * number of players, so that what each player is synced stays the same), with bots in proportion
+ * to the servers measured. Settings come from the environment, so that a quick run needs no other flags:
  *
  * | variable | default | meaning |
  * |---|---|---|
@@ -25,8 +26,8 @@ export interface ScalingSettings {
   durationMs: number;
 }
 
-/** Gates in front of the measured lobbies, and lobbies behind the measured gates: never the limit. */
-export const FIXED_SERVERS = 2;
+/** Gates in front of the measured lobbies, without a quota: never the limit. */
+export const FIXED_GATES = 2;
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number, check: (n: number) => boolean, range: string): number {
   const text = env[name];
@@ -59,8 +60,8 @@ export function scalingSteps(settings: ScalingSettings, cores = availableParalle
   const counts = Array.from({ length: maxServers }, (_, i) => i + 1);
   const step = (capped: StepPlan['capped'], n: number): StepPlan => ({
     capped,
-    gates: capped === 'gate' ? n : FIXED_SERVERS,
-    lobbies: capped === 'lobby' ? n : FIXED_SERVERS,
+    gates: capped === 'gate' ? n : FIXED_GATES,
+    lobbies: n,
     coresEach,
     bots: botsPerServer * n,
     // Every core plays bots: they must not be what holds the rate back.

@@ -12,6 +12,7 @@ import { login, register } from '../../client-sim/login.js';
 import { startProcessCluster, waitUntil, type ClusterBackends, type ProcessCluster } from '../../gate/fixtures/cluster-of-processes.js';
 import { PERIOD_US, CpuQuotaGroup, type CgroupLayout } from './cpu-quota.js';
 import { coresBetween, readCpu, type CpuReading } from './cpu-use.js';
+import { steadyRate } from './steady-rate.js';
 
 const SCENARIO = fileURLToPath(new URL('./arena-load.ts', import.meta.url));
 
@@ -38,7 +39,7 @@ export interface StepPlan {
 /** What one step measured. */
 export interface StepResult {
   plan: StepPlan;
-  /** Requests per second over the steady part, every bot's together. */
+  /** Requests per second of every bot together: the median second of the steady part (steady-rate.ts). */
   requestsPerSecond: number;
   errorRate: number;
   /** Errors by code: a hero downed by a monster (`ARENA_ERR_DEAD`) is part of playing. */
@@ -110,7 +111,7 @@ export async function runStep(layout: CgroupLayout, backends: ScalingBackends, p
     const throttled = groups.length === 0 || periods <= 0 ? 0 : to.throttled.reduce((sum, n, i) => sum + (n - from.throttled[i]!), 0) / groups.length / periods;
     return {
       plan,
-      requestsPerSecond: summary.totals.requestsPerSecond,
+      requestsPerSecond: steadyRate(summary.series, plan.rampMs, plan.durationMs),
       errorRate: summary.totals.errorRate,
       errors: summary.errors,
       peakConnected: summary.totals.peakConnected,

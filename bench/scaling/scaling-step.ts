@@ -53,8 +53,12 @@ export interface StepResult {
 
 /** Arguments every process of the cluster gets: the arena, cheap password hashing, no login limits for the bots' address. */
 const CLUSTER_ARGS = ['--game', 'examples/arena', '--login.scrypt.N', '16', '--login.scrypt.r', '1', '--login.scrypt.p', '1', '--login.rateLimit.exempt', '127.0.0.1'];
-/** Sessions spread evenly over the lobbies, so that each capped lobby gets its share of the bots. */
-const GATE_ARGS = ['--gate.lobbyPolicy', 'round-robin'];
+/**
+ * Sessions spread evenly over the lobbies, so that each capped lobby gets its share of the bots;
+ * the per-session message limit (200/s by default) far above what a bot sends, since a bot here
+ * stands for many players' worth of requests.
+ */
+const GATE_ARGS = ['--gate.lobbyPolicy', 'round-robin', '--gate.ratePerSecond', '1000000', '--gate.rateBurst', '1000000'];
 
 /**
  * Runs one step and stops everything it started: the cluster, the cgroups (also when it fails).

@@ -47,6 +47,8 @@ export interface StepResult {
   peakConnected: number;
   /** Cores each set of processes used over the steady part: lobbies, gates, services, etcd, redis, ferretdb, bots. */
   cores: Record<string, number>;
+  /** The bots' worst event-loop delay (the worst second's p99 of the busiest worker), in ms: past 100 ms they were too busy to keep up. */
+  botLoopDelayMs: number;
   /** Share of the CFS periods of the steady part in which the quota held a capped server back, averaged over them (0 to 1). */
   throttled: number;
 }
@@ -89,7 +91,7 @@ export async function runStep(layout: CgroupLayout, backends: ScalingBackends, p
     let first: Promise<{ cpu: CpuReading; throttled: number[] }> | undefined;
     let last: Promise<{ cpu: CpuReading; throttled: number[] }> | undefined;
     const read = async (): Promise<{ cpu: CpuReading; throttled: number[] }> => ({ cpu: await readCpu(pids), throttled: await Promise.all(groups.map((g) => g.throttled())) });
-    const { summary } = await runBots({
+    const { summary, workerLoopDelayMs } = await runBots({
       scenarioPath: SCENARIO,
       bots: plan.bots,
       workers: plan.workers,
@@ -119,6 +121,7 @@ export async function runStep(layout: CgroupLayout, backends: ScalingBackends, p
       errorRate: summary.totals.errorRate,
       errors: summary.errors,
       peakConnected: summary.totals.peakConnected,
+      botLoopDelayMs: Math.max(0, ...workerLoopDelayMs),
       cores: to.cpu.atMs > from.cpu.atMs ? coresBetween(from.cpu, to.cpu) : {},
       throttled,
     };

@@ -3,13 +3,14 @@ import type { StepResult } from './scaling-step.js';
 import { formatScalingTable, limitOf, scalingRows, stopsAt } from './scaling-table.js';
 
 /** A step's result with `n` servers of `role` at 0.1 cores each, the rate and CPU given. */
-function step(role: 'lobby' | 'gate', n: number, requestsPerSecond: number, cores: Record<string, number>, throttled = 0.9): StepResult {
+function step(role: 'lobby' | 'gate', n: number, requestsPerSecond: number, cores: Record<string, number>, throttled = 0.9, botLoopDelayMs = 20): StepResult {
   return {
     plan: { capped: role, lobbies: role === 'lobby' ? n : 2, gates: role === 'gate' ? n : 2, coresEach: 0.1, bots: 10 * n, workers: 2, rampMs: 0, durationMs: 1_000 },
     requestsPerSecond,
     errorRate: 0,
     errors: {},
     peakConnected: 10 * n,
+    botLoopDelayMs,
     cores,
     throttled,
   };
@@ -26,8 +27,9 @@ describe('limitOf', () => {
     expect(limitOf(step('lobby', 4, 2_000, { lobbies: 0.3, gates: 0.3, bots: 0.4, machine: 1.9 }, 0.2), 2)).toBe('the machine (1.90 of 2 cores busy: most by bots, 0.40, other processes 0.90); the lobbies got 0.30 of their 0.40');
   });
 
-  it('names a backend at a full core, else says that none was found and who used most', () => {
+  it('names a backend at a full core, else the bots when their loop fell behind, else says that none was found and who used most', () => {
     expect(limitOf(step('gate', 3, 900, { gates: 0.1, etcd: 0.95, bots: 0.3 }, 0), 4)).toMatch(/^etcd \(0\.95 cores/);
+    expect(limitOf(step('gate', 3, 900, { gates: 0.1, bots: 0.3 }, 0, 250), 4)).toBe('the bots (their event loop 250 ms behind at worst); the gates used 0.10 of 0.30 cores');
     expect(limitOf(step('gate', 3, 900, { gates: 0.1, redis: 0.2, bots: 0.3 }, 0), 4)).toMatch(/^not found: the gates used 0\.10 of 0\.30 cores and the machine 0\.60 of 4; most by bots \(0\.30\)$/);
   });
 });
@@ -59,8 +61,8 @@ describe('scalingRows, stopsAt and formatScalingTable', () => {
 
   it('prints a row per step with the CPU of every process, then each step\'s limit', () => {
     const lines = formatScalingTable(rows);
-    expect(lines[0]).toMatch(/^servers\s+req\/s\s+added\s+added\/first\s+rate\/\(n\*first\)\s+errors\s+lobbies cpu\s+gates cpu\s+services cpu\s+etcd cpu\s+redis cpu\s+ferretdb cpu\s+bots cpu\s+machine cpu$/);
-    expect(lines[1]).toMatch(/^1 lobby\s+500\s+500\s+1\.00\s+1\.00\s+0\.00%\s+0\.10\s+0\.00/);
+    expect(lines[0]).toMatch(/^servers\s+req\/s\s+added\s+added\/first\s+rate\/\(n\*first\)\s+errors\s+bots ms\s+throttled\s+lobbies cpu\s+gates cpu\s+services cpu\s+etcd cpu\s+redis cpu\s+ferretdb cpu\s+bots cpu\s+machine cpu$/);
+    expect(lines[1]).toMatch(/^1 lobby\s+500\s+500\s+1\.00\s+1\.00\s+0\.00%\s+20\s+90%\s+0\.10\s+0\.00/);
     expect(lines[3]).toMatch(/^3 lobbies\s+1300\s+300\s+0\.60\s+0\.87/);
     expect(lines[5]).toMatch(/^2 gates\s+800/);
     expect(lines.slice(7)).toHaveLength(5);

@@ -4,6 +4,7 @@
  * does as much as the first), the rate over n times the first's, the CPU of every process, and
  * the limit of the step named from those figures ({@link limitOf}).
  */
+import { BUSY_WORKER_MS } from '../../client-sim/bots/progress-display.js';
 import { MACHINE } from './cpu-use.js';
 import type { StepResult } from './scaling-step.js';
 
@@ -26,6 +27,8 @@ export interface ScalingRow {
   /** The rate over `servers` times the first step's rate. */
   efficiency: number;
   errorRate: number;
+  /** The bots' worst event-loop delay, ms. */
+  botLoopDelayMs: number;
   /** Cores each set of processes used. */
   cores: Record<string, number>;
   throttled: number;
@@ -39,7 +42,8 @@ function top(cores: Record<string, number>, skip: readonly string[] = []): [stri
 /**
  * What held a step's rate: the capped servers' quota (what the benchmark means to measure), the
  * machine (its cores all busy: the quota was not reached), one backend or server process at a
- * full core, or, failing those, the process set that used the most.
+ * full core, the bots when their event loop fell behind, or, failing those, the process set that
+ * used the most (the loop's latency then holds the rate: too few requests in flight).
  * @param machineCores the cores of the machine the step ran on.
  */
 export function limitOf(result: StepResult, machineCores: number): string {
@@ -55,6 +59,7 @@ export function limitOf(result: StepResult, machineCores: number): string {
   if (busy >= MACHINE_FULL * machineCores) return `the machine (${busy.toFixed(2)} of ${machineCores} cores busy: most by ${name}, ${cores.toFixed(2)}${others}); the ${capped} got ${used.toFixed(2)} of their ${quota.toFixed(2)}`;
   const single = top(result.cores, [capped, 'bots', 'gates', 'lobbies']);
   if (single[1] >= ONE_CORE) return `${single[0]} (${single[1].toFixed(2)} cores, about all one thread does)`;
+  if (result.botLoopDelayMs > BUSY_WORKER_MS) return `the bots (their event loop ${result.botLoopDelayMs.toFixed(0)} ms behind at worst); the ${capped} used ${used.toFixed(2)} of ${quota.toFixed(2)} cores`;
   return `not found: the ${capped} used ${used.toFixed(2)} of ${quota.toFixed(2)} cores and the machine ${busy.toFixed(2)} of ${machineCores}; most by ${name} (${cores.toFixed(2)})${others}`;
 }
 
@@ -76,6 +81,7 @@ export function scalingRows(results: readonly StepResult[], machineCores: number
         addedRatio: first > 0 ? added / first : 0,
         efficiency: first > 0 ? result.requestsPerSecond / (servers * first) : 0,
         errorRate: result.errorRate,
+        botLoopDelayMs: result.botLoopDelayMs,
         cores: result.cores,
         throttled: result.throttled,
         limit: limitOf(result, machineCores),
@@ -96,7 +102,7 @@ export function serversLabel(row: Pick<ScalingRow, 'role' | 'servers'>): string 
 
 /** The table as text lines: one row per step, then each step's limit. */
 export function formatScalingTable(rows: readonly ScalingRow[]): string[] {
-  const header = ['servers', 'req/s', 'added', 'added/first', 'rate/(n*first)', 'errors', ...CPU_COLUMNS.map((c) => `${c} cpu`)];
+  const header = ['servers', 'req/s', 'added', 'added/first', 'rate/(n*first)', 'errors', 'bots ms', 'throttled', ...CPU_COLUMNS.map((c) => `${c} cpu`)];
   const cells = rows.map((row) => [
     serversLabel(row),
     row.requestsPerSecond.toFixed(0),
@@ -104,6 +110,8 @@ export function formatScalingTable(rows: readonly ScalingRow[]): string[] {
     row.addedRatio.toFixed(2),
     row.efficiency.toFixed(2),
     `${(row.errorRate * 100).toFixed(2)}%`,
+    row.botLoopDelayMs.toFixed(0),
+    `${Math.round(row.throttled * 100)}%`,
     ...CPU_COLUMNS.map((c) => (row.cores[c] ?? 0).toFixed(2)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));

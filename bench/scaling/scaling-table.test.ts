@@ -55,7 +55,9 @@ describe('scalingRows, stopsAt and formatScalingTable', () => {
   });
 
   it('says scaling stops at the first server that added less than 0.8 of the first, with its limit, or that it held', () => {
-    expect(stopsAt(rows, 'lobby')).toMatch(/^at 3 lobbies: the last one added 0\.60 of the first; limit: the lobbies' quota/);
+    expect(stopsAt(rows, 'lobby')).toMatch(/^at 3 lobbies: the last one added 0\.60 of the first; limit: the lobbies' quota .*; with every server at its quota, each did 433 req\/s against 500 for the first alone/);
+    const machineBound = scalingRows([step('lobby', 1, 500, { lobbies: 0.1 }), step('lobby', 2, 600, { lobbies: 0.1, machine: 1.95 }, 0.3)], 2);
+    expect(stopsAt(machineBound, 'lobby')).toMatch(/^at 2 lobbies: the last one added 0\.20 of the first; limit: the machine \(1\.95 of 2 cores busy[^;]*\); the lobbies got 0\.10 of their 0\.20$/);
     expect(stopsAt(rows, 'gate')).toBe('not within 2 gates: each added server did at least 0.8 of the first');
   });
 

@@ -32,11 +32,26 @@ export interface ScalingRow {
   /** Cores each set of processes used. */
   cores: Record<string, number>;
   throttled: number;
+  /** Whether the measured servers used all their quota ({@link atQuota}). */
+  atQuota: boolean;
   limit: string;
 }
 
 function top(cores: Record<string, number>, skip: readonly string[] = []): [string, number] {
   return Object.entries(cores).filter(([name]) => name !== MACHINE && !skip.includes(name)).sort((a, b) => b[1] - a[1])[0] ?? ['nothing', 0];
+}
+
+/** The measured servers' name in the CPU readings, their quota together and the cores they used. */
+function quotaUse(result: StepResult): { capped: 'lobbies' | 'gates'; quota: number; used: number } {
+  const capped = result.plan.capped === 'lobby' ? 'lobbies' : 'gates';
+  const count = result.plan.capped === 'lobby' ? result.plan.lobbies : result.plan.gates;
+  return { capped, quota: count * result.plan.coresEach, used: result.cores[capped] ?? 0 };
+}
+
+/** Whether the measured servers used (nearly) all of their quota: nothing else held them back. */
+export function atQuota(result: StepResult): boolean {
+  const { quota, used } = quotaUse(result);
+  return used >= AT_QUOTA * quota;
 }
 
 /**
@@ -47,11 +62,8 @@ function top(cores: Record<string, number>, skip: readonly string[] = []): [stri
  * @param machineCores the cores of the machine the step ran on.
  */
 export function limitOf(result: StepResult, machineCores: number): string {
-  const capped = result.plan.capped === 'lobby' ? 'lobbies' : 'gates';
-  const count = result.plan.capped === 'lobby' ? result.plan.lobbies : result.plan.gates;
-  const quota = count * result.plan.coresEach;
-  const used = result.cores[capped] ?? 0;
-  if (used >= AT_QUOTA * quota) return `the ${capped}' quota (${used.toFixed(2)} of ${quota.toFixed(2)} cores, held back in ${Math.round(result.throttled * 100)}% of periods)`;
+  const { capped, quota, used } = quotaUse(result);
+  if (atQuota(result)) return `the ${capped}' quota (${used.toFixed(2)} of ${quota.toFixed(2)} cores, held back in ${Math.round(result.throttled * 100)}% of periods)`;
   const ours = Object.entries(result.cores).reduce((sum, [name, c]) => (name === MACHINE ? sum : sum + c), 0);
   const busy = result.cores[MACHINE] ?? ours;
   const others = busy > ours ? `, other processes ${(busy - ours).toFixed(2)}` : '';
@@ -84,6 +96,7 @@ export function scalingRows(results: readonly StepResult[], machineCores: number
         botLoopDelayMs: result.botLoopDelayMs,
         cores: result.cores,
         throttled: result.throttled,
+        atQuota: atQuota(result),
         limit: limitOf(result, machineCores),
       });
     });
@@ -130,7 +143,13 @@ export const TARGET_ADDED_RATIO = 0.8;
 export function stopsAt(rows: readonly ScalingRow[], role: ScalingRow['role']): string {
   const steps = rows.filter((row) => row.role === role);
   const stop = steps.find((row, i) => i > 0 && row.addedRatio < TARGET_ADDED_RATIO);
-  if (stop) return `at ${serversLabel(stop)}: the last one added ${stop.addedRatio.toFixed(2)} of the first; limit: ${stop.limit}`;
+  if (stop) {
+    const said = `at ${serversLabel(stop)}: the last one added ${stop.addedRatio.toFixed(2)} of the first; limit: ${stop.limit}`;
+    if (!stop.atQuota) return said;
+    // Every server had all its CPU: nothing shared held them; each did less with it.
+    const each = stop.requestsPerSecond / stop.servers;
+    return `${said}; with every server at its quota, each did ${each.toFixed(0)} req/s against ${steps[0]!.requestsPerSecond.toFixed(0)} for the first alone: a cost per request that grows with the cluster, or a machine too busy to measure it (see its CPU column)`;
+  }
   const last = steps[steps.length - 1];
   return last ? `not within ${serversLabel(last)}: each added server did at least ${TARGET_ADDED_RATIO} of the first` : 'not measured';
 }

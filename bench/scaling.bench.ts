@@ -60,10 +60,6 @@ const benchmark: Benchmark = {
     const results: StepResult[] = [];
     try {
       const steps = scalingSteps(settings, cores);
-      // The first cluster after the backends start finds them, and the machine's caches, cold: it
-      // measured up to a third below the same step run later. A short step first, not counted.
-      const warmUp = await runStep(layout, servers, { ...steps[0]!, rampMs: 2_000, durationMs: 3_000 }, `scaling-${process.pid}-warm-up`);
-      console.log(`  warm-up (not counted): ${warmUp.requestsPerSecond.toFixed(0)} req/s`);
       for (const [i, plan] of steps.entries()) {
         const count = plan.capped === 'lobby' ? plan.lobbies : plan.gates;
         const started = performance.now();
@@ -77,14 +73,15 @@ const benchmark: Benchmark = {
       await removeLeftGroups(layout, process.pid);
     }
     const rows = scalingRows(results, cores);
-    console.log(`\n  each measured server under ${settings.coresEach} cores (cgroup ${layout.version}); ${cores} cores in all; CPU in cores over each step's steady part\n`);
+    console.log(`\n  each measured server under ${settings.coresEach} cores (cgroup ${layout.version}); ${cores} cores in all; CPU in cores over each step's measured part\n`);
     for (const line of formatScalingTable(rows)) console.log(`  ${line}`);
     console.log(`\n  lobbies: scaling stops ${stopsAt(rows, 'lobby')}\n  gates: scaling stops ${stopsAt(rows, 'gate')}`);
     return report(rows, {
       cgroup: layout.version,
       'cores per measured server': settings.coresEach,
       'bots per measured server': settings.botsPerServer,
-      'steady part ms': settings.durationMs,
+      'settling ms': settings.settleMs,
+      'measured ms': settings.durationMs,
       'machine cores': cores,
       scenario: 'bench/scaling/arena-load.ts',
     });

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { FIXED_GATES, scalingSettings, scalingSteps } from './scaling-plan.js';
 
 describe('scalingSettings', () => {
-  it('defaults to four servers of a tenth of a core, 10 bots each, 15 s steps after a 5 s ramp', () => {
-    expect(scalingSettings({}, 2)).toEqual({ coresEach: 0.1, maxServers: 4, botsPerServer: 10, rampMs: 5_000, durationMs: 15_000 });
+  it('defaults to four servers of a tenth of a core, 10 bots each, 10 s measured after 3 s of ramp and 17 s of settling', () => {
+    expect(scalingSettings({}, 2)).toEqual({ coresEach: 0.1, maxServers: 4, botsPerServer: 10, rampMs: 3_000, settleMs: 17_000, durationMs: 10_000 });
   });
 
   it('reads the SCALING_* variables, and SCALING_SHORT=1 makes a quick run of two servers', () => {
-    expect(scalingSettings({ SCALING_CORES: '0.25', SCALING_MAX_SERVERS: '3', SCALING_BOTS_PER_SERVER: '12', SCALING_SECONDS: '30' }, 2)).toEqual({ coresEach: 0.25, maxServers: 3, botsPerServer: 12, rampMs: 5_000, durationMs: 30_000 });
-    expect(scalingSettings({ SCALING_SHORT: '1' }, 2)).toMatchObject({ maxServers: 2, rampMs: 2_000, durationMs: 4_000 });
+    expect(scalingSettings({ SCALING_CORES: '0.25', SCALING_MAX_SERVERS: '3', SCALING_BOTS_PER_SERVER: '12', SCALING_SECONDS: '30' }, 2)).toEqual({ coresEach: 0.25, maxServers: 3, botsPerServer: 12, rampMs: 3_000, settleMs: 17_000, durationMs: 30_000 });
+    expect(scalingSettings({ SCALING_SHORT: '1' }, 2)).toMatchObject({ maxServers: 2, rampMs: 2_000, settleMs: 4_000, durationMs: 4_000 });
   });
 
   it('refuses a value out of its range with SCALING_ERR_OPTIONS, naming the variable', () => {
@@ -21,7 +21,7 @@ describe('scalingSettings', () => {
 
 describe('scalingSteps', () => {
   it('measures 1..N capped lobbies behind two gates, then 1..N capped gates before as many lobbies, with bots in proportion', () => {
-    const steps = scalingSteps({ coresEach: 0.1, maxServers: 3, botsPerServer: 10, rampMs: 1_000, durationMs: 2_000 }, 2);
+    const steps = scalingSteps({ coresEach: 0.1, maxServers: 3, botsPerServer: 10, rampMs: 1_000, settleMs: 500, durationMs: 2_000 }, 2);
     expect(steps.map((s) => [s.capped, s.lobbies, s.gates, s.bots])).toEqual([
       ['lobby', 1, FIXED_GATES, 10],
       ['lobby', 2, FIXED_GATES, 20],
@@ -30,6 +30,6 @@ describe('scalingSteps', () => {
       ['gate', 2, 2, 20],
       ['gate', 3, 3, 30],
     ]);
-    expect(steps.every((s) => s.workers === 2 && s.coresEach === 0.1 && s.rampMs === 1_000 && s.durationMs === 2_000)).toBe(true);
+    expect(steps.every((s) => s.workers === 2 && s.coresEach === 0.1 && s.rampMs === 1_000 && s.settleMs === 500 && s.durationMs === 2_000)).toBe(true);
   });
 });

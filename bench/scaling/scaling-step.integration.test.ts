@@ -26,7 +26,7 @@ describe.skipIf(unavailable !== undefined)('a scaling step', () => {
       mongoUrl: inject('mongoUrl'),
       redisUrl: inject('redisUrl'),
       pids: {},
-    }, { capped: 'lobby', gates: 1, lobbies: 1, coresEach: 0.2, bots: 4, workers: 1, rampMs: 1_000, durationMs: 3_000 }, `scaling-step-${process.pid}`);
+    }, { capped: 'lobby', gates: 1, lobbies: 1, coresEach: 0.2, bots: 4, workers: 1, rampMs: 1_000, settleMs: 1_000, durationMs: 3_000 }, `scaling-step-${process.pid}`);
 
     expect(result.peakConnected).toBe(4);
     expect(result.requestsPerSecond).toBeGreaterThan(0);

@@ -33,23 +33,29 @@ export interface StepPlan {
   /** Bot worker threads. */
   workers: number;
   rampMs: number;
+  /**
+   * After the ramp, how long the bots play before the measurement starts: a fresh server held to
+   * a tenth of a core takes some 20 s for its code to be compiled and its rate to level off.
+   */
+  settleMs: number;
+  /** The measured part, after the settling. */
   durationMs: number;
 }
 
 /** What one step measured. */
 export interface StepResult {
   plan: StepPlan;
-  /** Requests per second of every bot together: the median second of the steady part (steady-rate.ts). */
+  /** Requests per second of every bot together: the median second of the measured part (steady-rate.ts). */
   requestsPerSecond: number;
   errorRate: number;
   /** Errors by code: a hero downed by a monster (`ARENA_ERR_DEAD`) is part of playing. */
   errors: Record<string, number>;
   peakConnected: number;
-  /** Cores each set of processes used over the steady part: lobbies, gates, services, etcd, redis, ferretdb, bots. */
+  /** Cores each set of processes used over the measured part: lobbies, gates, services, etcd, redis, ferretdb, bots, and the machine. */
   cores: Record<string, number>;
   /** The bots' worst event-loop delay (the worst second's p99 of the busiest worker), in ms: past 100 ms they were too busy to keep up. */
   botLoopDelayMs: number;
-  /** Share of the CFS periods of the steady part in which the quota held a capped server back, averaged over them (0 to 1). */
+  /** Share of the CFS periods of the measured part in which the quota held a capped server back, averaged over them (0 to 1). */
   throttled: number;
 }
 
@@ -96,7 +102,7 @@ export async function runStep(layout: CgroupLayout, backends: ScalingBackends, p
       bots: plan.bots,
       workers: plan.workers,
       rampMs: plan.rampMs,
-      durationMs: plan.durationMs,
+      durationMs: plan.settleMs + plan.durationMs,
       loginUrl,
       loginRatePerSecond: 500,
       stopGraceMs: 2_000,
@@ -104,20 +110,21 @@ export async function runStep(layout: CgroupLayout, backends: ScalingBackends, p
       report: false,
       progress: 'none',
       onInterval: (_aggregate, atMs) => {
-        if (atMs < plan.rampMs) return;
-        if (atMs <= plan.rampMs + plan.durationMs) {
+        const from = plan.rampMs + plan.settleMs;
+        if (atMs < from) return;
+        if (atMs <= from + plan.durationMs) {
           first ??= read();
           last = read();
         }
       },
     });
-    if (!first || !last) throw new Error(`step ${name}: the run ended before its steady part was measured`);
+    if (!first || !last) throw new Error(`step ${name}: the run ended before its measured part`);
     const [from, to] = await Promise.all([first, last]);
     const periods = (to.cpu.atMs - from.cpu.atMs) * 1_000 / PERIOD_US;
     const throttled = groups.length === 0 || periods <= 0 ? 0 : to.throttled.reduce((sum, n, i) => sum + (n - from.throttled[i]!), 0) / groups.length / periods;
     return {
       plan,
-      requestsPerSecond: steadyRate(summary.series, plan.rampMs, plan.durationMs),
+      requestsPerSecond: steadyRate(summary.series, plan.rampMs + plan.settleMs, plan.durationMs),
       errorRate: summary.totals.errorRate,
       errors: summary.errors,
       peakConnected: summary.totals.peakConnected,

@@ -5,7 +5,7 @@ import { formatScalingTable, limitOf, scalingRows, stopsAt } from './scaling-tab
 /** A step's result with `n` servers of `role` at 0.1 cores each, the rate and CPU given. */
 function step(role: 'lobby' | 'gate', n: number, requestsPerSecond: number, cores: Record<string, number>, throttled = 0.9, botLoopDelayMs = 20): StepResult {
   return {
-    plan: { capped: role, lobbies: role === 'lobby' ? n : 2, gates: role === 'gate' ? n : 2, coresEach: 0.1, bots: 10 * n, workers: 2, rampMs: 0, durationMs: 1_000 },
+    plan: { capped: role, lobbies: role === 'lobby' ? n : 2, gates: role === 'gate' ? n : 2, coresEach: 0.1, bots: 10 * n, workers: 2, rampMs: 0, settleMs: 0, durationMs: 1_000 },
     requestsPerSecond,
     errorRate: 0,
     errors: {},

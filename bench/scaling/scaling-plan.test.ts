@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { FIXED_GATES, scalingSettings, scalingSteps } from './scaling-plan.js';
 
 describe('scalingSettings', () => {
-  it('defaults to four servers of a tenth of a core, 10 bots each, 10 s measured after 3 s of ramp and 17 s of settling', () => {
-    expect(scalingSettings({}, 2)).toEqual({ coresEach: 0.1, maxServers: 4, botsPerServer: 10, rampMs: 3_000, settleMs: 17_000, durationMs: 10_000 });
+  it('defaults to four servers of a tenth of a core, 10 bots each, 10 s measured after 5 s of ramp and 15 s of settling', () => {
+    expect(scalingSettings({}, 2)).toEqual({ coresEach: 0.1, maxServers: 4, botsPerServer: 10, rampMs: 5_000, settleMs: 15_000, durationMs: 10_000 });
   });
 
   it('reads the SCALING_* variables, and SCALING_SHORT=1 makes a quick run of two servers', () => {
-    expect(scalingSettings({ SCALING_CORES: '0.25', SCALING_MAX_SERVERS: '3', SCALING_BOTS_PER_SERVER: '12', SCALING_SECONDS: '30' }, 2)).toEqual({ coresEach: 0.25, maxServers: 3, botsPerServer: 12, rampMs: 3_000, settleMs: 17_000, durationMs: 30_000 });
+    expect(scalingSettings({ SCALING_CORES: '0.25', SCALING_MAX_SERVERS: '3', SCALING_BOTS_PER_SERVER: '12', SCALING_SECONDS: '30' }, 2)).toEqual({ coresEach: 0.25, maxServers: 3, botsPerServer: 12, rampMs: 5_000, settleMs: 15_000, durationMs: 30_000 });
     expect(scalingSettings({ SCALING_SHORT: '1' }, 2)).toMatchObject({ maxServers: 2, rampMs: 2_000, settleMs: 4_000, durationMs: 4_000 });
   });
 

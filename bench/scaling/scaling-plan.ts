@@ -10,7 +10,7 @@
  * | `SCALING_CORES` | 0.1 | each measured server's CPU share, in cores |
  * | `SCALING_MAX_SERVERS` | 4 | the most lobbies, and gates, measured |
  * | `SCALING_BOTS_PER_SERVER` | 10 | bots per measured server (each keeps one request in flight) |
- * | `SCALING_SECONDS` | 10 | the measured part of each step, after a 3 s ramp and 17 s of settling |
+ * | `SCALING_SECONDS` | 10 | the measured part of each step, after a 5 s ramp and 15 s of settling |
  * | `SCALING_SHORT` | unset | `1`: two servers at most, 4 s measured after 2 s of ramp and 4 s of settling (a quick look, not figures) |
  */
 import { availableParallelism } from 'node:os';
@@ -50,9 +50,10 @@ export function scalingSettings(env: NodeJS.ProcessEnv = process.env, cores = av
     coresEach: number(env, 'SCALING_CORES', 0.1, (n) => n > 0 && n <= cores, `a number above 0 and at most ${cores}`),
     maxServers: number(env, 'SCALING_MAX_SERVERS', short ? 2 : 4, whole(16), 'a whole number from 1 to 16'),
     botsPerServer: number(env, 'SCALING_BOTS_PER_SERVER', 10, whole(1_000), 'a whole number from 1 to 1000'),
-    rampMs: short ? 2_000 : 3_000,
+    // Logins spread over the ramp, so that the gates' load reports follow them (scaling-step.ts).
+    rampMs: short ? 2_000 : 5_000,
     // A server held to a tenth of a core levels off some 20 s after it starts (its code compiled).
-    settleMs: short ? 4_000 : 17_000,
+    settleMs: short ? 4_000 : 15_000,
     durationMs: number(env, 'SCALING_SECONDS', short ? 4 : 10, whole(3_600), 'a whole number of seconds from 1 to 3600') * 1_000,
   };
 }

@@ -35,6 +35,7 @@ export const RESERVED_ERROR_PREFIXES: readonly string[] = Object.freeze([
   'PROTOCOL_ERR_',
   'REMOTE_ERR_',
   'RPC_ERR_',
+  'SCALING_ERR_',
   'SESSION_ERR_',
   'SPACE_ERR_',
   'STORE_ERR_',

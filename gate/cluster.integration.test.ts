@@ -36,8 +36,8 @@ describe('a cluster of gates and lobbies (real processes)', () => {
       mongoUrl: inject('mongoUrl'),
       redisUrl: inject('redisUrl'),
       leaseTtlSeconds: LEASE_TTL_MS / 1000,
-      // Each new session goes to the next lobby, so that both lobbies hold players; the default
-      // least-load policy sees session counts only every load report.
+      // Each new session goes to the next lobby, so that both lobbies hold players whatever the
+      // lobbies' load reports say.
       gateArgs: ['--gate.lobbyPolicy', 'round-robin'],
     });
     mongo = new MongoClient(inject('mongoUrl'), { serverSelectionTimeoutMS: 5_000 });

@@ -5,8 +5,10 @@
  */
 import { ConsistentHashSelector } from './consistent-hash.js';
 import type { ServerInfo } from './discovery.js';
+import { LeastLoadSelector } from './least-load-selector.js';
 
 export { ConsistentHashSelector, DEFAULT_REPLICAS, HashRing, hash32 } from './consistent-hash.js';
+export { LeastLoadSelector } from './least-load-selector.js';
 
 /** Picks one server among candidates. */
 export interface Selector {
@@ -19,8 +21,11 @@ export interface Selector {
 
 /** A configured selection policy. */
 export type SelectionPolicy =
-  /** The lowest score; by default fewest sessions, then fewest entities, then least CPU. */
-  | { kind: 'least-load'; score?: (server: ServerInfo) => number }
+  /**
+   * The lowest score; by default fewest sessions (counting the picks made since the server's last
+   * load report, {@link LeastLoadSelector}), then fewest entities, then least CPU.
+   */
+  | { kind: 'least-load'; score?: (server: ServerInfo, picksSinceReport: number) => number }
   /** Uniformly at random; `random` returns [0, 1) (default `Math.random`). */
   | { kind: 'random'; random?: () => number }
   /** Each server in turn, in id order. */
@@ -105,10 +110,8 @@ export class RoundRobinSelector implements Selector {
  */
 export function createSelector(policy: SelectionPolicy): Selector {
   switch (policy.kind) {
-    case 'least-load': {
-      const score = policy.score;
-      return { select: (servers) => leastLoaded(servers, score) };
-    }
+    case 'least-load':
+      return new LeastLoadSelector(policy.score);
     case 'random': {
       const random = policy.random ?? Math.random;
       return { select: (servers) => pickRandom(servers, random) };

@@ -38,6 +38,15 @@ describe('gate picker', () => {
     await third.register({ id: 'gate-idle', type: 'gate', address: '127.0.0.1:2', version: '1', startedAt: 0, load, meta: { publicKey: 'b', tcp: 'h:2' } });
     await new Promise((resolve) => setImmediate(resolve));
     expect(pick('u1')?.id).toBe('gate-idle');
+    // A burst of logins before the gates report again: the idle gate takes players until it has
+    // the busy one's 9 (and a tie, which goes to the fewer reported), then they alternate, rather
+    // than all going to the gate reported idle.
+    const burst = Array.from({ length: 11 }, (_, i) => pick(`u${i + 2}`)?.id);
+    expect(burst).toEqual([...Array<string>(9).fill('gate-idle'), 'gate-busy', 'gate-idle']);
+    // Once the idle gate reports its 10 players, those picks are forgotten: the report has them.
+    await third.reportLoad({ ...load, sessions: 10 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pick('u13')?.id).toBe('gate-busy');
     expect(listGatesFrom(discovery)().map((gate) => gate.id)).toEqual(['gate-busy', 'gate-idle']);
     // A draining gate takes no new player and is not listed for resumes.
     await third.markDraining();

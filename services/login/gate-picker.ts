@@ -1,10 +1,12 @@
 /**
  * Which gate a player is sent to: the least loaded registered gate that publishes its client
- * endpoints and identity key (gate.ts `meta`); and every such gate, where the client resumes its
- * session when it loses its own. A draining gate is neither picked nor listed.
+ * endpoints and identity key (gate.ts `meta`), counting the players sent there since its last load
+ * report; and every such gate, where the client resumes its session when it loses its own. A
+ * draining gate is neither picked nor listed.
  */
 import type { Discovery, ServerInfo } from '../../engine/cluster/discovery.js';
-import { leastLoaded, serving } from '../../engine/cluster/select.js';
+import { LeastLoadSelector } from '../../engine/cluster/least-load-selector.js';
+import { serving } from '../../engine/cluster/select.js';
 import type { GateEndpoint, ListGates, PickGate } from '../../engine/auth/gate-endpoint.js';
 
 /** The endpoint a gate publishes, or `undefined` when it publishes none. */
@@ -15,12 +17,14 @@ export function gateEndpointOf(server: ServerInfo): GateEndpoint | undefined {
 }
 
 /**
- * A {@link PickGate} over the gates in `discovery`.
+ * A {@link PickGate} over the gates in `discovery`: the one with the fewest sessions, counting the
+ * players it sent there since that gate's last load report, so that a burst of logins is spread.
  * @param gateType the server type of gates: `gate`, or `standalone` in one process.
  */
 export function pickGateFrom(discovery: Discovery, gateType = 'gate'): PickGate {
+  const selector = new LeastLoadSelector();
   return () => {
-    const gate = leastLoaded(serving(discovery.servers(gateType)).filter((server) => gateEndpointOf(server) !== undefined));
+    const gate = selector.select(serving(discovery.servers(gateType)).filter((server) => gateEndpointOf(server) !== undefined));
     return gate && gateEndpointOf(gate);
   };
 }

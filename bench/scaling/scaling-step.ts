@@ -60,12 +60,12 @@ export interface StepResult {
 }
 
 /**
- * Arguments every process of the cluster gets: the arena, cheap password hashing, no login limits
- * for the bots' address, and load reports five times a second: the login service sends each
- * player to the gate that reported the fewest sessions, and with reports 5 s apart (the default)
- * every bot of a ramp went to the same gate.
+ * Arguments every process of the cluster gets: the arena, cheap password hashing, and no login
+ * limits for the bots' address. Load reports keep their default interval: the login service
+ * counts the players it sent to each gate since that gate's last report, so a ramp of logins is
+ * spread over the gates between reports.
  */
-const CLUSTER_ARGS = ['--game', 'examples/arena', '--login.scrypt.N', '16', '--login.scrypt.r', '1', '--login.scrypt.p', '1', '--login.rateLimit.exempt', '127.0.0.1', '--cluster.loadReportIntervalMs', '200'];
+const CLUSTER_ARGS = ['--game', 'examples/arena', '--login.scrypt.N', '16', '--login.scrypt.r', '1', '--login.scrypt.p', '1', '--login.rateLimit.exempt', '127.0.0.1'];
 /**
  * Sessions spread evenly over the lobbies, so that each capped lobby gets its share of the bots;
  * the per-session message limit (200/s by default) far above what a bot sends, since a bot here

@@ -23,6 +23,25 @@ describe('readBenchInputs', () => {
     expect(inputs.storeUpdatesPerSecond.value).toBe(10_000);
   });
 
+  it('takes linear scaling when the scaling benchmark has not run, and its largest step when it has', async () => {
+    const without = await readBenchInputs(await writeFixtureResults(dir));
+    expect(without.lobbyScaling).toMatchObject({ value: 1, source: expect.stringContaining('linear assumed'), date: '' });
+    expect(without.gateScaling.value).toBe(1);
+    const figures = { '2 lobbies': 1_900, '4 lobbies': 3_600, '2 gates': 2_000, '3 gates': 3_300 };
+    const baseline = { '1 lobby': 1_000, '1 gate': 1_100 };
+    const asFigures = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, value]) => [k, { value, unit: 'req/s', better: 'higher' }]));
+    await writeFile(join(dir, 'scaling.json'), JSON.stringify({ name: 'scaling', date: '2026-01-02T03:04:05.000Z', figures: asFigures(figures), baseline: asFigures(baseline) }));
+    const withIt = await readBenchInputs(dir);
+    expect(withIt.lobbyScaling).toMatchObject({ value: 0.9, source: 'scaling.json: 4 lobbies / (4 × 1 lobby)' });
+    expect(withIt.gateScaling).toMatchObject({ value: 1, source: 'scaling.json: 3 gates / (3 × 1 gate)' });
+  });
+
+  it('refuses a scaling result without its one-server baseline', async () => {
+    await writeFixtureResults(dir);
+    await writeFile(join(dir, 'scaling.json'), JSON.stringify({ figures: { '2 lobbies': { value: 5, unit: 'req/s' } }, baseline: {} }));
+    await expect(readBenchInputs(dir)).rejects.toMatchObject({ code: 'CAPACITY_ERR_BAD_RESULT', message: expect.stringContaining('"1 lobby"') });
+  });
+
   it('names a missing result file and the benchmark that writes it', async () => {
     await writeFixtureResults(dir, ['store']);
     const err = await readBenchInputs(dir).catch((e: unknown) => e);

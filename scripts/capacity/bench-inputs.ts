@@ -49,7 +49,14 @@ export interface BenchInputs {
   readonly storeUpdatesPerSecond: Measured;
   /** Messages per second through the Redis hub, publish to subscriber. */
   readonly hubMessagesPerSecond: Measured;
+  /** What n lobbies did against n times one lobby, each under the same CPU quota (1: linear). */
+  readonly lobbyScaling: Measured;
+  /** What n gates did against n times one gate, each under the same CPU quota (1: linear). */
+  readonly gateScaling: Measured;
 }
+
+/** The scaling benchmark's result: optional, since it needs root and cgroups (docs/scaling.md). */
+export const SCALING_RESULT = 'scaling';
 
 type Report = { date?: unknown; figures?: Record<string, { value?: unknown; unit?: unknown }>; params?: Record<string, unknown> };
 
@@ -58,7 +65,7 @@ type Report = { date?: unknown; figures?: Record<string, { value?: unknown; unit
  * @throws CapacityError CAPACITY_ERR_MISSING_RESULT when it does not exist, CAPACITY_ERR_BAD_RESULT
  *   when it is not JSON.
  */
-async function readReport(dir: string, name: BenchResultName): Promise<Report> {
+async function readReport(dir: string, name: BenchResultName | typeof SCALING_RESULT): Promise<Report> {
   const file = join(dir, `${name}.json`);
   let text: string;
   try {
@@ -93,10 +100,38 @@ function param(report: Report, name: BenchResultName, key: string, unit: string)
 }
 
 /**
+ * How n servers of a role scaled, from the scaling benchmark's largest step: its rate over n times
+ * the rate of one (the step's baseline). Without a result, 1 (linear), said so in the source.
+ */
+function scaling(report: Report | undefined, one: string, many: string): Measured {
+  const notMeasured = { value: 1, unit: 'x', source: `${SCALING_RESULT}.json: none (npm run bench -- scaling, as root); linear assumed`, date: '' };
+  if (!report) return notMeasured;
+  const base = (report as { baseline?: Record<string, { value?: unknown }> }).baseline?.[`1 ${one}`]?.value;
+  const steps = Object.entries(report.figures ?? {})
+    .map(([key, f]) => ({ n: Number(new RegExp(`^(\\d+) ${many}$`).exec(key)?.[1]), key, rate: f.value }))
+    .filter((step): step is { n: number; key: string; rate: number } => Number.isInteger(step.n) && typeof step.rate === 'number' && Number.isFinite(step.rate));
+  const last = steps.sort((a, b) => b.n - a.n)[0];
+  if (typeof base !== 'number' || !(base > 0) || !last) {
+    throw new CapacityError('CAPACITY_ERR_BAD_RESULT', `${SCALING_RESULT}.json has no "1 ${one}" baseline or no "<n> ${many}" figure; run \`npm run bench -- scaling\` again`);
+  }
+  return { value: last.rate / (last.n * base), unit: 'x', source: `${SCALING_RESULT}.json: ${last.key} / (${last.n} × 1 ${one})`, date: String(report.date) };
+}
+
+/** The scaling benchmark's result, or undefined when it has not run here. */
+async function readScaling(dir: string): Promise<Report | undefined> {
+  try {
+    return await readReport(dir, SCALING_RESULT);
+  } catch (err) {
+    if (err instanceof CapacityError && err.code === 'CAPACITY_ERR_MISSING_RESULT') return undefined;
+    throw err;
+  }
+}
+
+/**
  * Reads the model's inputs from `dir` (normally bench/results/).
  * @throws CapacityError CAPACITY_ERR_MISSING_RESULT naming the first missing file (in the order of
  *   {@link BENCH_RESULTS}) and the benchmark that writes it; CAPACITY_ERR_BAD_RESULT for a file
- *   that is not JSON or lacks a figure.
+ *   that is not JSON or lacks a figure. The scaling result may be missing (linear is assumed then).
  */
 export async function readBenchInputs(dir: string): Promise<BenchInputs> {
   const g = await readReport(dir, 'gate');
@@ -104,6 +139,7 @@ export async function readBenchInputs(dir: string): Promise<BenchInputs> {
   const s = await readReport(dir, 'sync');
   const st = await readReport(dir, 'store');
   const c = await readReport(dir, 'cluster');
+  const sc = await readScaling(dir);
   return {
     echoCpuUs: figure(g, 'gate', 'tcp server CPU per message'),
     connectionBytes: figure(g, 'gate', 'memory per idle connection'),
@@ -117,5 +153,7 @@ export async function readBenchInputs(dir: string): Promise<BenchInputs> {
     syncMessagesPerTick: figure(s, 'sync', 'messages per tick'),
     storeUpdatesPerSecond: figure(st, 'store', 'mongodb update'),
     hubMessagesPerSecond: figure(c, 'cluster', 'hub: hub publish → subscriber'),
+    lobbyScaling: scaling(sc, 'lobby', 'lobbies'),
+    gateScaling: scaling(sc, 'gate', 'gates'),
   };
 }

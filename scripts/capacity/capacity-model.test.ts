@@ -35,6 +35,21 @@ describe('planCapacity', () => {
     expect(plan.lobbies.cores).toBeCloseTo(42.2);
   });
 
+  it('takes fewer lobbies\' and gates\' work per server where the scaling benchmark measured less than linear, never more', () => {
+    const scaled = (lobby: number, gate: number): BenchInputs => ({
+      ...inputs,
+      lobbyScaling: { ...inputs.lobbyScaling, value: lobby },
+      gateScaling: { ...inputs.gateScaling, value: gate },
+    });
+    // 42.2 cores / (0.6 × 0.8) → 88 lobbies; 30.4 / (0.6 × 0.5) → 102 gates.
+    const plan = planCapacity(100_000, scaled(0.8, 0.5), defaultAssumptions());
+    expect(plan.lobbies.count).toBe(88);
+    expect(plan.lobbies.how).toContain('(0.6 × 0.8 measured scaling)');
+    expect(plan.gates.count).toBe(102);
+    // Better than linear is measurement noise: one server never counts for more than one.
+    expect(planCapacity(100_000, scaled(1.2, 1.1), defaultAssumptions()).lobbies.count).toBe(71);
+  });
+
   it('keeps a role at the redundancy floor when its load needs less', () => {
     const plan = planCapacity(100_000, inputs, defaultAssumptions());
     // 100,000 / 1,800 s × 3 logins/s × 2 ms = 0.33 cores.

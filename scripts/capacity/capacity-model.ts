@@ -55,13 +55,19 @@ export interface CapacityPlan {
 
 const MIB = 1024 * 1024;
 
-function size(cpuUsPerSecond: number, bytes: number, a: Assumptions, what: string): RolePlan {
+/**
+ * @param scaling what n servers of the role did against n times one (the scaling benchmark);
+ *   below 1 each server is taken to do that share of one alone's work, never more than it.
+ */
+function size(cpuUsPerSecond: number, bytes: number, a: Assumptions, what: string, scaling = 1): RolePlan {
   const cores = cpuUsPerSecond / 1e6;
-  const byCpu = Math.ceil(cores / a['cpu-target']);
+  const efficiency = Math.min(1, scaling);
+  const byCpu = Math.ceil(cores / (a['cpu-target'] * efficiency));
   const byMemory = Math.ceil(bytes / (a['memory-mib'] * MIB));
   const count = Math.max(byCpu, byMemory, a.redundancy);
   const boundBy = count === a.redundancy && byCpu < count && byMemory < count ? 'redundancy' : byCpu >= byMemory ? 'cpu' : 'memory';
-  const how = `${what}: ${cores.toFixed(2)} cores / ${a['cpu-target']} = ${byCpu} by CPU; ${(bytes / MIB).toFixed(0)} MiB / ${a['memory-mib']} MiB = ${byMemory} by memory; at least ${a.redundancy}`;
+  const perServer = efficiency < 1 ? `(${a['cpu-target']} × ${value(efficiency)} measured scaling)` : `${a['cpu-target']}`;
+  const how = `${what}: ${cores.toFixed(2)} cores / ${perServer} = ${byCpu} by CPU; ${(bytes / MIB).toFixed(0)} MiB / ${a['memory-mib']} MiB = ${byMemory} by memory; at least ${a.redundancy}`;
   return { count, cores, boundBy, how };
 }
 
@@ -83,14 +89,14 @@ export function planCapacity(ccu: number, inputs: BenchInputs, a: Assumptions): 
   const gateRequestUs = echo * a['gate-share'] + inputs.rpcCallerUs.value;
   const gatePushUs = echo * a['gate-share'] * a['push-cost'];
   const gates = size(requests * gateRequestUs + pushes * gatePushUs, ccu * inputs.connectionBytes.value, a,
-    `${fmt(requests)} req/s × ${gateRequestUs.toFixed(1)} µs + ${fmt(pushes)} pushes/s × ${gatePushUs.toFixed(1)} µs`);
+    `${fmt(requests)} req/s × ${gateRequestUs.toFixed(1)} µs + ${fmt(pushes)} pushes/s × ${gatePushUs.toFixed(1)} µs`, inputs.gateScaling.value);
 
   const lobbyRequestUs = echo * (1 - a['gate-share']) + inputs.rpcCalleeUs.value + a['handler-us'];
   const syncUsPerPlayerTick = (inputs.syncCpuMsPerTick.value * 1000) / inputs.syncPlayers.value;
   const tickUs = ccu * (syncUsPerPlayerTick + a['tick-us-per-player']) * a['sync-hz'];
   const lobbyBytes = ccu * Math.max(0, inputs.sessionBytes.value - inputs.connectionBytes.value);
   const lobbies = size(requests * lobbyRequestUs + tickUs, lobbyBytes, a,
-    `${fmt(requests)} req/s × ${lobbyRequestUs.toFixed(1)} µs + ${fmt(ccu)} players × ${(syncUsPerPlayerTick + a['tick-us-per-player']).toFixed(1)} µs × ${a['sync-hz']} Hz`);
+    `${fmt(requests)} req/s × ${lobbyRequestUs.toFixed(1)} µs + ${fmt(ccu)} players × ${(syncUsPerPlayerTick + a['tick-us-per-player']).toFixed(1)} µs × ${a['sync-hz']} Hz`, inputs.lobbyScaling.value);
 
   const sessionSeconds = a['session-minutes'] * 60;
   const logins = (ccu / sessionSeconds) * a['login-peak'];

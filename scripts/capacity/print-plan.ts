@@ -33,7 +33,7 @@ function backend(name: string, b: BackendLoad, unit: string): string[] {
  */
 export function formatPlan(plan: CapacityPlan, inputs: BenchInputs, assumptions: Assumptions, set: ReadonlySet<string>): string {
   const lines: string[] = [`Capacity for ${fmt(plan.ccu)} concurrent players`, '', 'Measured (bench/results/):'];
-  for (const m of Object.values(inputs)) lines.push(`  ${m.source.padEnd(52)} ${value(m.value).padStart(10)} ${m.unit}  (${m.date.slice(0, 10)})`);
+  for (const m of Object.values(inputs)) lines.push(`  ${m.source.padEnd(52)} ${value(m.value).padStart(10)} ${m.unit}  (${m.date ? m.date.slice(0, 10) : 'not run'})`);
   lines.push('', 'Assumed (set any with --<name> <value>):');
   for (const [name, spec] of Object.entries(ASSUMPTIONS)) {
     const v = assumptions[name as AssumptionName];

@@ -95,6 +95,7 @@ export class EtcdDiscovery implements Discovery {
       ttlSeconds: leaseTtlSeconds,
       marginMs: leaseMarginMs,
       requestTimeoutMs,
+      attemptsPerRenewal: hosts.length,
       onLost: (loss) => this.onLeaseLost(loss),
     });
     this.cache = new EtcdWatchCache({

@@ -21,7 +21,7 @@ import { backoffDelay } from '../timer/backoff.js';
 import { CoalescedWrite } from './coalesced-write.js';
 import type { Discovery, DiscoveryEvent, DiscoveryStats, LoadReport, Mailbox, Registration, ServerInfo } from './discovery.js';
 import { DiscoveryError } from './errors.js';
-import { claimAgain, claimKey, claimReadableId, deleteKey, rewriteKey } from './etcd-claims.js';
+import { claimAgain, claimKey, claimReadableId, deleteKey, keyLease, rewriteKey } from './etcd-claims.js';
 import { createEtcdClient, unavailable } from './etcd-client.js';
 import type { EtcdKeys } from './etcd-keys.js';
 import { EtcdLeaseKeeper, type LeaseLoss } from './etcd-lease-keeper.js';
@@ -306,17 +306,13 @@ export class EtcdDiscovery implements Discovery {
     const serverId = this.me.id;
     const leaseId = this.keeper?.id;
     this.checkingOwnKey = true;
-    let holder: string | undefined;
-    try {
-      holder = (await this.client!.get(this.keys.server(serverId)).exec()).kvs[0]?.lease;
-    } catch (err) {
+    const read = await keyLease(this.client!, this.keys.server(serverId))
+      .then((holder) => ({ holder }))
       // etcd unreachable: the keeper decides whether the lease is lost.
-      this.logger.debug('cannot check own server key', { serverId, err });
-      return;
-    } finally {
-      this.checkingOwnKey = false;
-    }
-    if (this.state !== 'started' || this.lost || this.keeper?.id !== leaseId || (leaseId !== undefined && holder === leaseId)) return;
+      .catch((err: unknown) => this.logger.debug('cannot check own server key', { serverId, err }))
+      .finally(() => (this.checkingOwnKey = false));
+    if (!read || this.state !== 'started' || this.lost || this.keeper?.id !== leaseId || (leaseId !== undefined && read.holder === leaseId)) return;
+    const { holder } = read;
     this.logger.warn('own server key gone from etcd while registered; registering again', { serverId, leaseId, holder });
     this.onLeaseLost({ leaseId, reason: holder === undefined ? 'the server key was removed from etcd' : 'the server key is held by another lease' });
   }
@@ -362,10 +358,9 @@ export class EtcdDiscovery implements Discovery {
       }
       if (this.state !== 'started') return;
       if (keeper.id !== leaseId) {
-        // The keeper gave the new lease up while its keys were being written (a slow etcd member
-        // can take longer than the lease's time); that loss came while this server was already
-        // lost, so nobody else acts on it. Declared registered now, the server would have no
-        // keep-alive, and its key would vanish with the lease without another word.
+        // The keeper gave the new lease up while its keys were written (a slow member can outlast
+        // the lease), a loss ignored while already lost: declared registered now, the server would
+        // have no keep-alive, and its key would vanish with the lease without another word.
         this.oldLeases.push(leaseId);
         this.logger.warn('new lease lost while registering again; retrying', { serverId, leaseId });
         return this.retryRecovery();

@@ -36,6 +36,15 @@ export async function rewriteKey(client: Etcd3, key: string, value: string, leas
 }
 
 /**
+ * The lease that holds `key`.
+ * @returns its id, or `undefined` when the key is absent.
+ * @throws the etcd error when the read fails.
+ */
+export async function keyLease(client: Etcd3, key: string): Promise<string | undefined> {
+  return (await client.get(key).exec()).kvs[0]?.lease;
+}
+
+/**
  * Deletes `key` only while `leaseId` holds it.
  * @returns the revision of the delete, or `undefined` when `leaseId` does not hold the key.
  */

@@ -10,6 +10,9 @@
  * jittered backoff on the injected clock capped at half the lease's time, to grant a new lease and write its server key
  * under the same id and its names again; `self-registered` follows when that has worked. Keys that
  * its earlier lease still holds (etcd may have kept that lease alive after all) are taken over.
+ * A registration counts only if the new lease is still kept when its keys are written. A server
+ * that sees its own key removed while registered checks etcd and, if the key is gone or held by
+ * another lease, takes its lease as lost and registers again.
  */
 import type { Etcd3 } from 'etcd3';
 import type { Logger } from '../log/types.js';
@@ -18,7 +21,7 @@ import { backoffDelay } from '../timer/backoff.js';
 import { CoalescedWrite } from './coalesced-write.js';
 import type { Discovery, DiscoveryEvent, DiscoveryStats, LoadReport, Mailbox, Registration, ServerInfo } from './discovery.js';
 import { DiscoveryError } from './errors.js';
-import { claimAgain, claimKey, claimReadableId, deleteKey, rewriteKey } from './etcd-claims.js';
+import { claimAgain, claimKey, claimReadableId, deleteKey, keyLease, rewriteKey } from './etcd-claims.js';
 import { createEtcdClient, unavailable } from './etcd-client.js';
 import type { EtcdKeys } from './etcd-keys.js';
 import { EtcdLeaseKeeper, type LeaseLoss } from './etcd-lease-keeper.js';
@@ -53,6 +56,7 @@ export class EtcdDiscovery implements Discovery {
   private oldLeases: string[] = [];
   private recoveryTimer: ClockTimer | undefined;
   private recoveryAttempt = 0;
+  private checkingOwnKey = false;
   private readonly held = new Map<string, Mailbox>();
   private readonly loadWrite = new CoalescedWrite(() => this.writeSelf());
 
@@ -73,7 +77,8 @@ export class EtcdDiscovery implements Discovery {
   }
 
   stats(): DiscoveryStats {
-    return { registered: this.state === 'started' && this.me !== undefined && !this.lost, leaseRenewals: this.keeper?.renewals ?? 0, leaseLosses: this.leaseLosses };
+    const registered = this.state === 'started' && this.me !== undefined && !this.lost && this.keeper?.id !== undefined;
+    return { registered, leaseRenewals: this.keeper?.renewals ?? 0, leaseLosses: this.leaseLosses };
   }
 
   /** Connects (lazily: an unreachable etcd does not fail the start) and starts following the cluster. */
@@ -90,6 +95,7 @@ export class EtcdDiscovery implements Discovery {
       ttlSeconds: leaseTtlSeconds,
       marginMs: leaseMarginMs,
       requestTimeoutMs,
+      attemptsPerRenewal: hosts.length,
       onLost: (loss) => this.onLeaseLost(loss),
     });
     this.cache = new EtcdWatchCache({
@@ -98,7 +104,10 @@ export class EtcdDiscovery implements Discovery {
       clock: this.clock,
       logger: this.logger,
       retry,
-      onChange: (change) => this.listeners.emit(change),
+      onChange: (change) => {
+        this.listeners.emit(change);
+        if (change.type === 'removed' && change.server.id === this.me?.id) void this.onOwnKeyRemoved();
+      },
     });
     this.state = 'started';
     this.cache.start();
@@ -289,11 +298,31 @@ export class EtcdDiscovery implements Discovery {
     }
   }
 
-  private onLeaseLost(loss: LeaseLoss): void {
+  // The last line of defence: whatever removed this server's key (its lease ended unnoticed, or
+  // someone deleted it), a server that believes itself registered must not stay invisible. The
+  // watch may deliver the removal of a key that was written again since, so etcd is asked first.
+  private async onOwnKeyRemoved(): Promise<void> {
+    if (this.lost || !this.me || this.checkingOwnKey) return;
+    const serverId = this.me.id;
+    const leaseId = this.keeper?.id;
+    this.checkingOwnKey = true;
+    const read = await keyLease(this.client!, this.keys.server(serverId))
+      .then((holder) => ({ holder }))
+      // etcd unreachable: the keeper decides whether the lease is lost.
+      .catch((err: unknown) => this.logger.debug('cannot check own server key', { serverId, err }))
+      .finally(() => (this.checkingOwnKey = false));
+    if (!read || this.state !== 'started' || this.lost || this.keeper?.id !== leaseId || (leaseId !== undefined && read.holder === leaseId)) return;
+    const { holder } = read;
+    this.logger.warn('own server key gone from etcd while registered; registering again', { serverId, leaseId, holder });
+    this.onLeaseLost({ leaseId, reason: holder === undefined ? 'the server key was removed from etcd' : 'the server key is held by another lease' });
+  }
+
+  // `leaseId` is absent only when no lease was being kept although the server counted as registered.
+  private onLeaseLost(loss: Omit<LeaseLoss, 'leaseId'> & { leaseId: string | undefined }): void {
     if (this.state !== 'started' || !this.me || this.lost) return;
     this.lost = true;
     this.leaseLosses++;
-    this.oldLeases.push(loss.leaseId);
+    if (loss.leaseId !== undefined) this.oldLeases.push(loss.leaseId);
     this.logger.warn('discovery lease lost; registering again', { serverId: this.me.id, ...loss, leaseTtlSeconds: this.options.leaseTtlSeconds });
     this.listeners.emit({ type: 'self-lost' });
     this.scheduleRecovery(0);
@@ -328,6 +357,14 @@ export class EtcdDiscovery implements Discovery {
         this.logger.warn('name taken by another server while the lease was lost', { serverId, name });
       }
       if (this.state !== 'started') return;
+      if (keeper.id !== leaseId) {
+        // The keeper gave the new lease up while its keys were written (a slow member can outlast
+        // the lease), a loss ignored while already lost: declared registered now, the server would
+        // have no keep-alive, and its key would vanish with the lease without another word.
+        this.oldLeases.push(leaseId);
+        this.logger.warn('new lease lost while registering again; retrying', { serverId, leaseId });
+        return this.retryRecovery();
+      }
       for (const old of this.oldLeases) void client.leaseClient.leaseRevoke({ ID: old }).catch(() => undefined);
       this.oldLeases = [];
       this.lost = false;

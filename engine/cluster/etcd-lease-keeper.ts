@@ -31,6 +31,12 @@ export interface EtcdLeaseKeeperOptions {
   marginMs: number;
   /** Longest a keep-alive may take (it is also cut to a third of the TTL, so none is ever skipped). */
   requestTimeoutMs: number;
+  /**
+   * Keep-alive calls tried per renewal, sharing its time (default 1). etcd3 sends each call to a
+   * member picked at random and does not fail a stream over to another member, so with one try per
+   * member a member that is down or hangs rarely costs a renewal.
+   */
+  attemptsPerRenewal?: number;
   /** Called once per lease when it is taken as lost; not called after {@link EtcdLeaseKeeper.halt}. */
   onLost(loss: LeaseLoss): void;
 }
@@ -129,23 +135,30 @@ export class EtcdLeaseKeeper {
     this.renewing = true;
     const { clock, logger, requestTimeoutMs, ttlSeconds } = this.options;
     const sentAt = clock.now();
+    const attempts = this.options.attemptsPerRenewal ?? 1;
+    const timeoutMs = Math.min(requestTimeoutMs, (ttlSeconds * 1000) / 3) / attempts;
     try {
-      const timeoutMs = Math.min(requestTimeoutMs, (ttlSeconds * 1000) / 3);
-      // A gRPC deadline is a wall-clock instant, compared inside gRPC with the system clock.
-      const res = await lease.keepaliveOnce({ deadline: Date.now() + timeoutMs });
-      if (lease !== this.lease) return;
-      const ttl = Number(res.TTL);
-      if (!(ttl > 0)) return this.lose('etcd reports the lease gone');
-      if (this.failing) logger.info('etcd keep-alive recovered', { leaseId: this.leaseId });
-      this.failing = false;
-      this.renewalCount++;
-      this.renewed(sentAt, ttl);
-    } catch (err) {
-      if (lease !== this.lease) return;
-      if (err instanceof EtcdLeaseInvalidError) return this.lose('etcd reports the lease gone');
-      // The first failure in a row is worth a warning; the loss, if it comes, is logged by the owner.
-      if (!this.failing) logger.warn('etcd keep-alive failed; retrying', { leaseId: this.leaseId, err });
-      this.failing = true;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // A gRPC deadline is a wall-clock instant, compared inside gRPC with the system clock.
+          const res = await lease.keepaliveOnce({ deadline: Date.now() + timeoutMs });
+          if (lease !== this.lease) return;
+          const ttl = Number(res.TTL);
+          if (!(ttl > 0)) return this.lose('etcd reports the lease gone');
+          if (this.failing) logger.info('etcd keep-alive recovered', { leaseId: this.leaseId });
+          this.failing = false;
+          this.renewalCount++;
+          return this.renewed(sentAt, ttl);
+        } catch (err) {
+          if (lease !== this.lease) return;
+          if (err instanceof EtcdLeaseInvalidError) return this.lose('etcd reports the lease gone');
+          if (attempt < attempts) continue;
+          // The first failure in a row is worth a warning; the loss, if it comes, is logged by the owner.
+          if (!this.failing) logger.warn('etcd keep-alive failed; retrying', { leaseId: this.leaseId, attempts, err });
+          this.failing = true;
+          return;
+        }
+      }
     } finally {
       this.renewing = false;
     }

@@ -52,6 +52,56 @@ export function startEtcd(): Promise<RunningServer> {
   });
 }
 
+/**
+ * Starts an etcd cluster of `size` members on loopback (all at once: none is healthy before a
+ * quorum has formed). Each member keeps its data folder across `halt()` and `restart()`, so a
+ * restarted member rejoins the cluster.
+ * @returns the members, in the order of their names (`etcd-1`, `etcd-2`, ...).
+ * @throws Error with a member's last output lines when the cluster does not form.
+ */
+export async function startEtcdCluster(size = 3): Promise<RunningServer[]> {
+  const binary = findBinary('etcd');
+  let lastError: unknown;
+  for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+    const ports = new Set<number>();
+    while (ports.size < 2 * size) ports.add(await freePort());
+    const [clientPorts, peerPorts] = [[...ports].slice(0, size), [...ports].slice(size)];
+    const names = clientPorts.map((_, i) => `etcd-${i + 1}`);
+    const initialCluster = names.map((name, i) => `${name}=http://${HOST}:${peerPorts[i]}`).join(',');
+    const token = `tessera-test-${clientPorts[0]}`;
+    const started = await Promise.allSettled(
+      names.map((name, i) => {
+        const url = `http://${HOST}:${clientPorts[i]}`;
+        const peer = `http://${HOST}:${peerPorts[i]}`;
+        return startServerProcess({
+          name,
+          binary,
+          url,
+          args: (dataDir) => [
+            '--name', name,
+            '--data-dir', dataDir,
+            '--listen-client-urls', url,
+            '--advertise-client-urls', url,
+            '--listen-peer-urls', peer,
+            '--initial-advertise-peer-urls', peer,
+            '--initial-cluster', initialCluster,
+            '--initial-cluster-state', 'new',
+            '--initial-cluster-token', token,
+            '--log-level', 'error',
+            '--logger', 'zap',
+          ],
+          probe: () => probeEtcd(url),
+        });
+      }),
+    );
+    const members = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (members.length === size) return members;
+    await Promise.all(members.map((m) => m.stop()));
+    lastError = started.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+  }
+  throw lastError;
+}
+
 /** Starts a Redis server without persistence. */
 export function startRedis(): Promise<RunningServer> {
   const binary = findBinary('redis');

@@ -227,6 +227,8 @@ describe.skipIf(unavailable !== undefined)('a cluster on separate hosts', () => 
     // Back on the network, it lets go of the sessions it was keeping for their clients' return
     // (they were resumed elsewhere), and the players play on undisturbed.
     await waitUntil(`${victim} holding no session`, async () => (await topology.health(victim))?.load.gateSessions === 0, 90_000, 250);
+    // It registered again under a new lease, and the services host counts it again.
+    await waitUntil('the services host seeing every server again', async () => (await view()) === SERVERS, 60_000, 250);
     await players.acknowledged(2, Date.now(), 60_000);
     const stoppedAt = Date.now();
     const { summary, lines } = await players.stop();

@@ -15,7 +15,7 @@
  * one, which may hold the player after all, then any) and pushes `sys.rebound`.
  */
 import type { Discovery, ServerInfo } from '../engine/cluster/discovery.js';
-import { serving, type Selector } from '../engine/cluster/select.js';
+import { serving, type SelectOptions, type Selector } from '../engine/cluster/select.js';
 import { encode } from '../engine/codec/msgpack-codec.js';
 import { MOVED_REASON } from '../engine/hub/session-events.js';
 import type { Logger } from '../engine/log/types.js';
@@ -130,12 +130,13 @@ export class SessionBinding {
   /**
    * A lobby for `key` by the configured policy, among those that speak an RPC contract version
    * this gate speaks (during a rolling upgrade, lobbies of another build may not).
+   * @param options `peek`: for a request that binds no session, so that least-load does not count it.
    * @throws GateError GATE_ERR_NO_LOBBY when none is registered, or none speaks this gate's versions.
    */
-  pickLobby(key: string | undefined): string {
+  pickLobby(key: string | undefined, options?: SelectOptions): string {
     // A draining lobby binds no new session: its players are moving off it.
     const registered = serving(this.options.discovery.servers(this.options.lobbyType));
-    const lobby = this.options.selector.select(registered.filter((s) => this.speaksWith(s)), key);
+    const lobby = this.options.selector.select(registered.filter((s) => this.speaksWith(s)), key, options);
     if (!lobby) throw new GateError('GATE_ERR_NO_LOBBY', registered.length === 0 ? 'no lobby registered and serving' : `no lobby serving speaks RPC contract ${formatRange(this.options.rpc.contractRange)}`);
     return lobby.id;
   }

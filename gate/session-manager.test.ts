@@ -151,6 +151,29 @@ describe('gate sessions', () => {
     expect(logger.at('info')).toContainEqual(expect.objectContaining({ message: 'gate: connection kicked', meta: expect.objectContaining({ code: 'GATE_ERR_DUPLICATE_LOGIN', reason: 'logged in on another gate' }) }));
   });
 
+  it('ignores the kick of a lobby while the session is being bound elsewhere, and obeys it once no bind is left', async () => {
+    const client = await connect();
+    await client.auth('u-rebinding');
+    const sessionId = client.session!.sessionId;
+    const session = (gate.sessions as unknown as { sessions: Map<string, Session> }).sessions.get(sessionId)!;
+    const bound = session.lobbyId!;
+    // As rebindAll leaves it: no lobby for sure, a bind on its way.
+    let finish!: (lobbyId: string) => void;
+    session.lobbyId = undefined;
+    session.binding = new Promise<string>((resolve) => (finish = resolve));
+    await gate.sessions.kick(sessionId, 'LOBBY_ERR_OWNERSHIP_LOST', 'lobby-returned');
+    expect(client.isOpen).toBe(true);
+    expect(logger.at('info')).toContainEqual(expect.objectContaining({ message: 'gate: kick from a lobby the session has left; ignored', meta: expect.objectContaining({ from: 'lobby-returned', lobby: 'binding' }) }));
+    finish(bound);
+    session.binding = undefined;
+    session.lobbyId = bound;
+    expect(await client.request('Echo.echo', 'still here')).toBe(bound);
+    // Its own lobby's kick ends it.
+    const closed = new Promise<CloseReason>((resolve) => client.onClose(resolve));
+    await gate.sessions.kick(sessionId, 'banned', bound);
+    expect(await closed).toMatchObject({ name: 'GATE_ERR_KICKED', message: 'banned' });
+  });
+
   it('ends a session whose account the online index says another gate holds now', async () => {
     const client = await connect();
     await client.auth('u-moved');

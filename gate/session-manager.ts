@@ -178,7 +178,8 @@ export class SessionManager implements GateSessions {
       let lobbyId: string;
       try {
         // Before login there is no uid: a policy that needs a key hashes the connection's address.
-        lobbyId = this.binding.pickLobby(`connection:${agent.transport.remote}`);
+        // Not a session: the pick is not counted towards the lobby's sessions.
+        lobbyId = this.binding.pickLobby(`connection:${agent.transport.remote}`, { peek: true });
       } catch (err) {
         return Promise.reject(err as Error);
       }
@@ -332,13 +333,15 @@ export class SessionManager implements GateSessions {
    * From a lobby or another gate: ends a session and closes its connection. A lobby names itself
    * (`lobbyId`): one the session was rebound away from while it was out of reach (its lease ran
    * out) may come back and let go of the avatar it lost, and its kick must not end the session
-   * that another lobby serves now.
+   * that another lobby serves now, or is being bound to or moved to.
    */
   async kick(sessionId: string, reason: string, lobbyId?: string): Promise<void> {
     const session = this.sessions.get(sessionId);
     if (!session) return;
-    if (typeof lobbyId === 'string' && session.lobbyId !== undefined && session.lobbyId !== lobbyId) {
-      this.options.logger.info('gate: kick from a lobby the session has left; ignored', { uid: session.uid, from: lobbyId.slice(0, 80), lobby: session.lobbyId, reason: String(reason).slice(0, 80) });
+    // Bound elsewhere, or being bound or moved (no lobby holds it for sure until that ends).
+    const elsewhere = session.lobbyId !== undefined || session.binding !== undefined;
+    if (typeof lobbyId === 'string' && session.lobbyId !== lobbyId && elsewhere) {
+      this.options.logger.info('gate: kick from a lobby the session has left; ignored', { uid: session.uid, from: lobbyId.slice(0, 80), lobby: session.lobbyId ?? 'binding', reason: String(reason).slice(0, 80) });
       return;
     }
     // A lobby's reason is the game's word to its player; a duplicate login says the catalogue's.

@@ -34,6 +34,13 @@ describe('LeastLoadSelector', () => {
     expect(selector.select([a, b])?.id).toBe('b');
   });
 
+  it('does not count a peek (a pick that places no session)', () => {
+    const selector = new LeastLoadSelector();
+    const servers = [server('a'), server('b', { sessions: 1 })];
+    expect(Array.from({ length: 3 }, () => selector.select(servers, undefined, { peek: true })!.id)).toEqual(['a', 'a', 'a']);
+    expect(pickMany(selector, servers, 3)).toEqual(['a', 'a', 'b']);
+  });
+
   it('breaks ties by entities, CPU and id, as the plain least-load order does', () => {
     const selector = new LeastLoadSelector();
     expect(selector.select([server('b'), server('a')])?.id).toBe('a');

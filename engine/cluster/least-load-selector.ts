@@ -6,7 +6,7 @@
  * them when the server reports again (a new `load` object: discovery replaces it on each report).
  */
 import type { ServerInfo } from './discovery.js';
-import { compareLoad, leastLoaded, type Selector } from './select.js';
+import { compareLoad, leastLoaded, type SelectOptions, type Selector } from './select.js';
 
 interface Picks {
   /** The report the picks were made after. */
@@ -24,7 +24,7 @@ export class LeastLoadSelector implements Selector {
    */
   constructor(private readonly score?: (server: ServerInfo, picksSinceReport: number) => number) {}
 
-  select(servers: readonly ServerInfo[]): ServerInfo | undefined {
+  select(servers: readonly ServerInfo[], _key?: string, options?: SelectOptions): ServerInfo | undefined {
     const since = (server: ServerInfo): number => {
       const picks = this.picks.get(server.id);
       return picks && picks.load === server.load ? picks.count : 0;
@@ -37,7 +37,7 @@ export class LeastLoadSelector implements Selector {
           const order = server.load.sessions + since(server) - (best.load.sessions + since(best));
           return order < 0 || (order === 0 && compareLoad(server, best) < 0) ? server : best;
         }, undefined);
-    if (!picked) return undefined;
+    if (!picked || options?.peek) return picked;
     const count = since(picked) + 1;
     this.picks.set(picked.id, { load: picked.load, count });
     // Servers no longer among the candidates are forgotten, so the map stays as large as the cluster.

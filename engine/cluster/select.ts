@@ -10,13 +10,22 @@ import { LeastLoadSelector } from './least-load-selector.js';
 export { ConsistentHashSelector, DEFAULT_REPLICAS, HashRing, hash32 } from './consistent-hash.js';
 export { LeastLoadSelector } from './least-load-selector.js';
 
+/** How a pick is made. */
+export interface SelectOptions {
+  /**
+   * The pick places nothing that stays on the server (a request before login, not a session):
+   * policies that count their picks ({@link LeastLoadSelector}) do not count it.
+   */
+  readonly peek?: boolean;
+}
+
 /** Picks one server among candidates. */
 export interface Selector {
   /**
    * @param servers the candidates, e.g. `discovery.servers('lobby')`.
    * @param key what the pick is for (a user id, a room id); consistent hashing needs it.
    */
-  select(servers: readonly ServerInfo[], key?: string): ServerInfo | undefined;
+  select(servers: readonly ServerInfo[], key?: string, options?: SelectOptions): ServerInfo | undefined;
 }
 
 /** A configured selection policy. */

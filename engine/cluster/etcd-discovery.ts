@@ -57,6 +57,8 @@ export class EtcdDiscovery implements Discovery {
   private recoveryTimer: ClockTimer | undefined;
   private recoveryAttempt = 0;
   private checkingOwnKey = false;
+  /** A removal of the own key seen while one was being checked: checked again after it. */
+  private ownKeyRemovedAgain = false;
   private readonly held = new Map<string, Mailbox>();
   private readonly loadWrite = new CoalescedWrite(() => this.writeSelf());
 
@@ -302,7 +304,12 @@ export class EtcdDiscovery implements Discovery {
   // someone deleted it), a server that believes itself registered must not stay invisible. The
   // watch may deliver the removal of a key that was written again since, so etcd is asked first.
   private async onOwnKeyRemoved(): Promise<void> {
-    if (this.lost || !this.me || this.checkingOwnKey) return;
+    if (this.lost || !this.me) return;
+    if (this.checkingOwnKey) {
+      // The read in flight may have seen the key before this removal: read again after it.
+      this.ownKeyRemovedAgain = true;
+      return;
+    }
     const serverId = this.me.id;
     const leaseId = this.keeper?.id;
     this.checkingOwnKey = true;
@@ -311,6 +318,10 @@ export class EtcdDiscovery implements Discovery {
       // etcd unreachable: the keeper decides whether the lease is lost.
       .catch((err: unknown) => this.logger.debug('cannot check own server key', { serverId, err }))
       .finally(() => (this.checkingOwnKey = false));
+    if (this.ownKeyRemovedAgain) {
+      this.ownKeyRemovedAgain = false;
+      return this.onOwnKeyRemoved();
+    }
     if (!read || this.state !== 'started' || this.lost || this.keeper?.id !== leaseId || (leaseId !== undefined && read.holder === leaseId)) return;
     const { holder } = read;
     this.logger.warn('own server key gone from etcd while registered; registering again', { serverId, leaseId, holder });

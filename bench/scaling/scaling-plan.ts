@@ -9,7 +9,7 @@
  * |---|---|---|
  * | `SCALING_CORES` | 0.1 | each measured server's CPU share, in cores |
  * | `SCALING_MAX_SERVERS` | 4 | the most lobbies, and gates, measured |
- * | `SCALING_BOTS_PER_SERVER` | 10 | bots per measured server (each keeps one request in flight) |
+ * | `SCALING_BOTS_PER_SERVER` | 10 | bots per measured server (each keeps eight requests in flight) |
  * | `SCALING_SECONDS` | 10 | the measured part of each step, after a 5 s ramp and 15 s of settling |
  * | `SCALING_SHORT` | unset | `1`: two servers at most, 4 s measured after 2 s of ramp and 4 s of settling (a quick look, not figures) |
  */

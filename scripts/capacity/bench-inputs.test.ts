@@ -36,6 +36,15 @@ describe('readBenchInputs', () => {
     expect(withIt.gateScaling).toMatchObject({ value: 1, source: 'scaling.json: 3 gates / (3 × 1 gate)' });
   });
 
+  it('takes linear scaling from a scaling result of one server of each, and refuses a step without a positive rate', async () => {
+    await writeFixtureResults(dir);
+    const one = { '1 lobby': { value: 900, unit: 'req/s' }, '1 gate': { value: 950, unit: 'req/s' } };
+    await writeFile(join(dir, 'scaling.json'), JSON.stringify({ date: '2026-01-02T03:04:05.000Z', figures: {}, baseline: one }));
+    expect((await readBenchInputs(dir)).lobbyScaling).toMatchObject({ value: 1, source: 'scaling.json: no step of more than one lobby; linear assumed' });
+    await writeFile(join(dir, 'scaling.json'), JSON.stringify({ figures: { '2 lobbies': { value: 0, unit: 'req/s' } }, baseline: one }));
+    await expect(readBenchInputs(dir)).rejects.toMatchObject({ code: 'CAPACITY_ERR_BAD_RESULT', message: expect.stringContaining('without a positive rate') });
+  });
+
   it('refuses a scaling result without its one-server baseline', async () => {
     await writeFixtureResults(dir);
     await writeFile(join(dir, 'scaling.json'), JSON.stringify({ figures: { '2 lobbies': { value: 5, unit: 'req/s' } }, baseline: {} }));

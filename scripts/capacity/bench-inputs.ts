@@ -111,9 +111,11 @@ function scaling(report: Report | undefined, one: string, many: string): Measure
     .map(([key, f]) => ({ n: Number(new RegExp(`^(\\d+) ${many}$`).exec(key)?.[1]), key, rate: f.value }))
     .filter((step): step is { n: number; key: string; rate: number } => Number.isInteger(step.n) && typeof step.rate === 'number' && Number.isFinite(step.rate));
   const last = steps.sort((a, b) => b.n - a.n)[0];
-  if (typeof base !== 'number' || !(base > 0) || !last) {
-    throw new CapacityError('CAPACITY_ERR_BAD_RESULT', `${SCALING_RESULT}.json has no "1 ${one}" baseline or no "<n> ${many}" figure; run \`npm run bench -- scaling\` again`);
+  if (typeof base !== 'number' || !(base > 0) || steps.some((step) => !(step.rate > 0))) {
+    throw new CapacityError('CAPACITY_ERR_BAD_RESULT', `${SCALING_RESULT}.json has no positive "1 ${one}" baseline, or a step without a positive rate; run \`npm run bench -- scaling\` again`);
   }
+  // A run of one server of each (SCALING_MAX_SERVERS=1) measured no scaling.
+  if (!last) return { ...notMeasured, source: `${SCALING_RESULT}.json: no step of more than one ${one}; linear assumed`, date: String(report.date) };
   return { value: last.rate / (last.n * base), unit: 'x', source: `${SCALING_RESULT}.json: ${last.key} / (${last.n} × 1 ${one})`, date: String(report.date) };
 }
 

@@ -213,6 +213,8 @@ down() {
   set +e
   for host in "${HOSTS[@]}"; do namespaces+=("$(ns_of "$host")"); links+=("$PREFIX-$host"); done
   links+=("$BRIDGE")
+  # A netem probe of an `up` interrupted before it recorded anything.
+  while read -r ns _; do case $ns in "$PREFIX"-netem-*) namespaces+=("$ns") ;; esac; done < <(ip netns list 2>/dev/null)
   if [ -f "$STATE" ]; then
     while read -r kind name; do
       case $kind in netns) namespaces+=("$name") ;; link) links+=("$name") ;; esac

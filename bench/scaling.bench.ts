@@ -69,8 +69,11 @@ const benchmark: Benchmark = {
       }
     } finally {
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      await Promise.all(backends.map((b) => b.stop()));
-      await removeLeftGroups(layout, process.pid);
+      try {
+        await removeLeftGroups(layout, process.pid);
+      } finally {
+        await Promise.all(backends.map((b) => b.stop()));
+      }
     }
     const rows = scalingRows(results, cores);
     console.log(`\n  each measured server under ${settings.coresEach} cores (cgroup ${layout.version}); ${cores} cores in all; CPU in cores over each step's measured part\n`);

@@ -37,9 +37,9 @@ describe('layering', () => {
     expect(all).toEqual(expect.arrayContaining(['index.ts', 'lobby/lobby-module.ts', 'engine/ecs/entity.ts', 'examples/arena/index.ts', 'examples/inventory/index.ts']));
   });
 
-  it('imports nothing from examples/ outside examples/, but in tests of the games running on the engine', () => {
-    // A test (or its fixture) may play a game and read its types and rules; the engine may not.
-    const isTest = (file: string): boolean => file.endsWith('.test.ts') || file.startsWith('fixtures/') || file.includes('/fixtures/');
+  it('imports nothing from examples/ outside examples/, but in tests and benchmarks of the games running on the engine', () => {
+    // A test (or its fixture) or a benchmark may play a game and read its types and rules; the engine may not.
+    const isTest = (file: string): boolean => file.endsWith('.test.ts') || file.startsWith('fixtures/') || file.includes('/fixtures/') || file.startsWith('bench/');
     const outside = all.filter((file) => !file.startsWith('examples/') && !isTest(file));
     expect(offenders(outside, (spec) => /(^|\/)examples\//.test(spec))).toEqual([]);
   });

@@ -73,7 +73,11 @@ describe('the soak server and its sampler', () => {
     const fewer = await sampler.resources();
     expect(more.nodeTimers).toBeGreaterThanOrEqual(resources.nodeTimers + 45);
     expect(more.nodeTimerDelays[0]).toEqual([60_000, 50]);
-    expect(fewer.nodeTimers).toBeLessThanOrEqual(more.nodeTimers - 45);
+    // The fifty are gone, whatever the server's own timers did meanwhile (they come and go by the
+    // dozen on a loaded machine: keep-alives, retries, deadlines).
+    const minuteTimers = (delays: typeof fewer.nodeTimerDelays): number => delays.find(([delay]) => delay === 60_000)?.[1] ?? 0;
+    expect(minuteTimers(fewer.nodeTimerDelays)).toBeLessThanOrEqual(minuteTimers(more.nodeTimerDelays) - 50);
+    expect(fewer.nodeTimers).toBeLessThan(more.nodeTimers - 25);
   });
 
   it('keeps only the end of the output and counts the warnings and errors it logged', () => {

@@ -3,10 +3,13 @@
  *
  * etcd3's automatic keep-alive reports a loss only after twice the TTL without contact, long after
  * etcd has deleted our keys and the other members have dropped us. So the lease is granted with
- * `autoKeepAlive: false` and renewed here every third of the TTL with `keepaliveOnce()`; it counts
- * as lost when the TTL minus a margin has passed since the last renewal that succeeded (measured
- * from when that request was sent, which is no later than when etcd restarted its TTL), or at once
- * when etcd answers that the lease is gone.
+ * `autoKeepAlive: false` and renewed here with `keepaliveOnce()` a third of the TTL after the last
+ * renewal that succeeded was sent (at once when the grant itself took that long). A failed try is
+ * made again after a short pause until one succeeds or the lease is lost, so a member that is
+ * down, a leader election or a slow disk costs tries, not the lease. The lease counts as lost when
+ * the TTL minus a margin has passed since the last renewal that succeeded (measured from when that
+ * request was sent, which is no later than when etcd restarted its TTL), or at once when etcd
+ * answers that the lease is gone.
  */
 import { EtcdLeaseInvalidError, type Etcd3, type Lease } from 'etcd3';
 import type { Logger } from '../log/types.js';
@@ -29,12 +32,13 @@ export interface EtcdLeaseKeeperOptions {
   ttlSeconds: number;
   /** The lease is taken as lost this long before etcd would expire it. */
   marginMs: number;
-  /** Longest a keep-alive may take (it is also cut to a third of the TTL, so none is ever skipped). */
+  /** Longest a keep-alive may take (it is also cut to a third of the TTL). */
   requestTimeoutMs: number;
   /**
-   * Keep-alive calls tried per renewal, sharing its time (default 1). etcd3 sends each call to a
-   * member picked at random and does not fail a stream over to another member, so with one try per
-   * member a member that is down or hangs rarely costs a renewal.
+   * Keep-alive tries sharing that time (default 1): each try may take this share of it. etcd3 sends
+   * each call to a member picked at random and does not fail a stream over to another member, so
+   * with one share per member a member that is down or hangs costs a short try, and the next try
+   * likely meets another member.
    */
   attemptsPerRenewal?: number;
   /** Called once per lease when it is taken as lost; not called after {@link EtcdLeaseKeeper.halt}. */
@@ -45,10 +49,9 @@ export interface EtcdLeaseKeeperOptions {
 export class EtcdLeaseKeeper {
   private lease: Lease | undefined;
   private leaseId: string | undefined;
-  private tickTimer: ClockTimer | undefined;
+  private renewTimer: ClockTimer | undefined;
   private lossTimer: ClockTimer | undefined;
   private renewedAt = 0;
-  private renewing = false;
   private failing = false;
   private closed = false;
   private renewalCount = 0;
@@ -89,15 +92,14 @@ export class EtcdLeaseKeeper {
     this.leaseId = id;
     this.failing = false;
     this.renewed(sentAt, ttlSeconds);
-    this.scheduleTick();
     return id;
   }
 
   /** Stops renewing without revoking: etcd ends the lease after its TTL. */
   halt(): void {
-    if (this.tickTimer) this.options.clock.clearTimer(this.tickTimer);
+    if (this.renewTimer) this.options.clock.clearTimer(this.renewTimer);
     if (this.lossTimer) this.options.clock.clearTimer(this.lossTimer);
-    this.tickTimer = this.lossTimer = undefined;
+    this.renewTimer = this.lossTimer = undefined;
     this.lease?.release();
     this.lease = undefined;
     this.leaseId = undefined;
@@ -121,57 +123,59 @@ export class EtcdLeaseKeeper {
     await lease?.revoke().catch((err: unknown) => this.options.logger.debug('lease revoke failed; it will expire', { err }));
   }
 
-  private scheduleTick(): void {
-    const intervalMs = (this.options.ttlSeconds * 1000) / 3;
-    this.tickTimer = this.options.clock.setTimer(() => {
-      this.scheduleTick();
-      void this.renew();
-    }, intervalMs);
+  /** Each try's share of a renewal's time: a third of the TTL at most, shared by the tries. */
+  private tryTimeoutMs(): number {
+    const { requestTimeoutMs, ttlSeconds, attemptsPerRenewal = 1 } = this.options;
+    return Math.min(requestTimeoutMs, (ttlSeconds * 1000) / 3) / attemptsPerRenewal;
   }
 
+  private scheduleRenewal(delayMs: number): void {
+    if (this.renewTimer) this.options.clock.clearTimer(this.renewTimer);
+    this.renewTimer = this.options.clock.setTimer(() => {
+      this.renewTimer = undefined;
+      void this.renew();
+    }, delayMs);
+  }
+
+  // One try; it schedules the next, so exactly one is in flight or waiting for the current lease.
   private async renew(): Promise<void> {
     const lease = this.lease;
-    if (!lease || this.renewing) return;
-    this.renewing = true;
-    const { clock, logger, requestTimeoutMs, ttlSeconds } = this.options;
+    if (!lease) return;
+    const { clock, logger } = this.options;
     const sentAt = clock.now();
-    const attempts = this.options.attemptsPerRenewal ?? 1;
-    const timeoutMs = Math.min(requestTimeoutMs, (ttlSeconds * 1000) / 3) / attempts;
+    const timeoutMs = this.tryTimeoutMs();
     try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          // A gRPC deadline is a wall-clock instant, compared inside gRPC with the system clock.
-          const res = await lease.keepaliveOnce({ deadline: Date.now() + timeoutMs });
-          if (lease !== this.lease) return;
-          const ttl = Number(res.TTL);
-          if (!(ttl > 0)) return this.lose('etcd reports the lease gone');
-          if (this.failing) logger.info('etcd keep-alive recovered', { leaseId: this.leaseId });
-          this.failing = false;
-          this.renewalCount++;
-          return this.renewed(sentAt, ttl);
-        } catch (err) {
-          if (lease !== this.lease) return;
-          if (err instanceof EtcdLeaseInvalidError) return this.lose('etcd reports the lease gone');
-          if (attempt < attempts) continue;
-          // The first failure in a row is worth a warning; the loss, if it comes, is logged by the owner.
-          if (!this.failing) logger.warn('etcd keep-alive failed; retrying', { leaseId: this.leaseId, attempts, err });
-          this.failing = true;
-          return;
-        }
-      }
-    } finally {
-      this.renewing = false;
+      // A gRPC deadline is a wall-clock instant, compared inside gRPC with the system clock.
+      const res = await lease.keepaliveOnce({ deadline: Date.now() + timeoutMs });
+      if (lease !== this.lease) return;
+      const ttl = Number(res.TTL);
+      if (!(ttl > 0)) return this.lose('etcd reports the lease gone');
+      if (this.failing) logger.info('etcd keep-alive recovered', { leaseId: this.leaseId });
+      this.failing = false;
+      this.renewalCount++;
+      this.renewed(sentAt, ttl);
+    } catch (err) {
+      if (lease !== this.lease) return;
+      if (err instanceof EtcdLeaseInvalidError) return this.lose('etcd reports the lease gone');
+      // The first failure in a row is worth a warning; the loss, if it comes, is logged by the owner.
+      if (!this.failing) logger.warn('etcd keep-alive failed; retrying', { leaseId: this.leaseId, err });
+      this.failing = true;
+      // A refused connection fails at once: a pause keeps the tries from spinning until the loss.
+      this.scheduleRenewal(timeoutMs / 4);
     }
   }
 
   private renewed(sentAt: number, ttlSeconds: number): void {
+    const { clock, marginMs } = this.options;
     this.renewedAt = sentAt;
-    if (this.lossTimer) this.options.clock.clearTimer(this.lossTimer);
-    const lostAt = sentAt + ttlSeconds * 1000 - this.options.marginMs;
-    this.lossTimer = this.options.clock.setTimer(() => {
+    if (this.lossTimer) clock.clearTimer(this.lossTimer);
+    const lostAt = sentAt + ttlSeconds * 1000 - marginMs;
+    this.lossTimer = clock.setTimer(() => {
       this.lossTimer = undefined;
-      this.lose(`no successful keep-alive for ${Math.round(this.options.clock.now() - this.renewedAt)} ms`);
-    }, lostAt - this.options.clock.now());
+      this.lose(`no successful keep-alive for ${Math.round(clock.now() - this.renewedAt)} ms`);
+    }, lostAt - clock.now());
+    // Counted from when the renewal was sent: a grant or a renewal that took long is followed at once.
+    this.scheduleRenewal(sentAt + (this.options.ttlSeconds * 1000) / 3 - clock.now());
   }
 
   private lose(reason: string): void {

@@ -37,7 +37,8 @@ import type { ClientPipe, ClientTransportFactory, ClientTransportKind } from './
 import { ConnectionClosed, connectionClosed } from './connection-closed.js';
 import { ClientError } from './errors.js';
 import { HeldMessages, endpointFor, readMoveOrder, type GateMove, type HeldMessage, type MoveOrder } from './gate-move.js';
-import { RequestError, asErrorBody } from './request-error.js';
+import { PendingRequests } from './pending-requests.js';
+import { RequestError } from './request-error.js';
 import { WorldMirror, type SyncMessageDecoder } from './world-mirror.js';
 
 export { ConnectionClosed, RequestError, type GateMove };
@@ -92,14 +93,6 @@ interface CheckedTarget {
 /** The server codes of a refused resume token: the client gets a new session instead. */
 const RESUME_REFUSALS = new Set(['GATE_ERR_RESUME_FORGED', 'GATE_ERR_RESUME_EXPIRED', 'GATE_ERR_RESUME_OTHER_ACCOUNT', 'GATE_ERR_RESUME_REPLAYED']);
 
-interface Pending {
-  route: string;
-  payload: Uint8Array;
-  resolve(payload: Uint8Array): void;
-  reject(err: Error): void;
-  timer: ClockTimer;
-}
-
 const codec = new MsgpackCodec();
 
 // The close reason of a connection that reconnect() left while it was open.
@@ -120,8 +113,7 @@ export class GateClient {
   private protocol!: ClientProtocol;
   // The pipe of the current protocol; undefined while its transport opens (or when it failed to).
   private pipe: ClientPipe | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending: PendingRequests;
   private readonly handlers = new Map<string, Set<(body: unknown, route: string) => void>>();
   private readonly closeHandlers = new Set<(reason: CloseReason, error: ConnectionClosed) => void>();
   // How the last connection closed, the cause of a later CLIENT_ERR_NOT_OPEN.
@@ -137,8 +129,6 @@ export class GateClient {
   // While set, the client moves to another gate: requests are held in `held`.
   private moving: Promise<void> | undefined;
   private held = new HeldMessages();
-  // Called once no request waits for its reply (a move waits for that before it leaves).
-  private idleWaiters: (() => void)[] = [];
   // A `sys.move` that came before the session did.
   private deferredOrder: MoveOrder | undefined;
   // Set by close() during a move: the move stops instead of going on.
@@ -146,6 +136,7 @@ export class GateClient {
 
   private constructor(private readonly options: GateClientOptions) {
     this.clock = options.clock ?? new SystemClock();
+    this.pending = new PendingRequests(this.clock);
     this.target = { endpoint: options.endpoint, key: decodeGateKey(options.gateKey) };
     this.targets = [this.target];
     for (const other of options.alternatives ?? []) {
@@ -220,7 +211,7 @@ export class GateClient {
     if (!this.token) throw new ClientError('CLIENT_ERR_NO_SESSION', 'reconnect() was called before auth(token)');
     // A move keeps the draining gate's connection until the session is resumed elsewhere, and closes it itself.
     if (!this.protocol.isClosed && !this.moving) {
-      this.failPending(new ConnectionClosed('CLIENT_ERR_REPLACED', REPLACED, 'the gate answers a request only on the connection that carried it'));
+      this.pending.failAll(new ConnectionClosed('CLIENT_ERR_REPLACED', REPLACED, 'the gate answers a request only on the connection that carried it'));
       this.pipe?.close();
     }
     const order = [this.target, ...this.targets.filter((t) => t !== this.target)];
@@ -383,23 +374,7 @@ export class GateClient {
     if (waiting >= maxPending) return Promise.reject(new ClientError('CLIENT_ERR_TOO_MANY_PENDING', `${route}: ${waiting} requests wait for replies (maxPending ${maxPending})`));
     // The session's own resume goes out during a move; everything else waits for it.
     if (this.moving && route !== SYSTEM_ROUTE.AUTH) return new Promise((resolve, reject) => this.held.hold({ route, payload, settle: { resolve, reject } }));
-    const id = this.nextId;
-    this.nextId = this.nextId >= 0xffff_fffe ? 1 : this.nextId + 1;
-    return new Promise((resolve, reject) => {
-      const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-      const timer = this.clock.setTimer(() => {
-        this.forgetPending(id);
-        reject(new ClientError('CLIENT_ERR_REQUEST_TIMEOUT', `${route}: no reply after ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { route, payload, resolve, reject, timer });
-      try {
-        this.send({ kind: MESSAGE_KIND.REQUEST, id, route, payload });
-      } catch (err) {
-        this.clock.clearTimer(timer);
-        this.forgetPending(id);
-        reject(err as Error);
-      }
-    });
+    return this.pending.add(route, payload, this.options.requestTimeoutMs ?? 10_000, (id) => this.send({ kind: MESSAGE_KIND.REQUEST, id, route, payload }));
   }
 
   private send(message: Message & { route: string }): void {
@@ -449,24 +424,7 @@ export class GateClient {
       for (const handler of this.handlers.get('*') ?? []) call(handler);
       return;
     }
-    if (message.kind !== MESSAGE_KIND.RESPONSE && message.kind !== MESSAGE_KIND.ERROR) return;
-    const pending = this.pending.get(message.id);
-    if (!pending) return;
-    this.forgetPending(message.id);
-    this.clock.clearTimer(pending.timer);
-    if (message.kind === MESSAGE_KIND.RESPONSE) {
-      pending.resolve(message.payload);
-      return;
-    }
-    let decoded: unknown;
-    try {
-      decoded = codec.decode(message.payload);
-    } catch (err) {
-      pending.reject(new ClientError('CLIENT_ERR_BAD_REPLY', `${pending.route}: the error body is not msgpack (${(err as Error).message})`, { cause: err }));
-      return;
-    }
-    const body = asErrorBody(decoded);
-    pending.reject(body ? new RequestError(pending.route, body) : new ClientError('CLIENT_ERR_BAD_REPLY', `${pending.route}: the error body is not { code, name, message }`));
+    this.pending.settle(message);
   }
 
   private closed(reason: CloseReason, error: ConnectionClosed): void {
@@ -478,41 +436,17 @@ export class GateClient {
       this.replayPending(error);
       return;
     }
-    this.failPending(error);
+    this.pending.failAll(error);
     for (const handler of this.closeHandlers) handler(reason, error);
-  }
-
-  private failPending(error: ConnectionClosed): void {
-    for (const [id, pending] of this.pending) {
-      this.clock.clearTimer(pending.timer);
-      pending.reject(error);
-      this.forgetPending(id);
-    }
-  }
-
-  private forgetPending(id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size > 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const waiter of waiters) waiter();
-  }
-
-  // Resolves once no request waits for its reply on the current connection (or it closed).
-  private whenIdle(): Promise<void> {
-    if (this.pending.size === 0 || this.protocol.isClosed) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   // The requests in flight on a connection that closed during a move, held to be sent again; a
   // `sys.auth` of the move's own is not: the move tries elsewhere.
   private replayPending(error: ConnectionClosed): void {
     const replays: HeldMessage[] = [];
-    for (const [id, pending] of this.pending) {
-      this.clock.clearTimer(pending.timer);
+    for (const pending of this.pending.takeAll()) {
       if (pending.route === SYSTEM_ROUTE.AUTH) pending.reject(error);
       else replays.push({ route: pending.route, payload: pending.payload, settle: pending });
-      this.forgetPending(id);
     }
     if (replays.length > 0) this.held.replay(replays);
   }
@@ -549,7 +483,8 @@ export class GateClient {
     const started = this.clock.now();
     const from = this.target.endpoint;
     this.held = new HeldMessages();
-    await this.whenIdle();
+    // Once no request waits for its reply on the current connection (or it closed).
+    await this.pending.whenIdle(this.protocol.isClosed);
     const old = { protocol: this.protocol, pipe: this.pipe };
     if (this.leaving) return this.abandonMove(old);
     this.session = { ...this.session!, resumeToken: order.resumeToken };

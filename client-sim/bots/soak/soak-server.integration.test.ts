@@ -71,13 +71,13 @@ describe('the soak server and its sampler', () => {
     const more = await sampler.resources();
     await inspector.evaluate('(globalThis.soakTimers.forEach((t) => clearTimeout(t)), 0)');
     const fewer = await sampler.resources();
-    expect(more.nodeTimers).toBeGreaterThanOrEqual(resources.nodeTimers + 45);
-    expect(more.nodeTimerDelays[0]).toEqual([60_000, 50]);
-    // The fifty are gone, whatever the server's own timers did meanwhile (they come and go by the
-    // dozen on a loaded machine: keep-alives, retries, deadlines).
+    // Counted by their delay, whatever the server's own timers did meanwhile (they come and go by
+    // the dozen on a loaded machine: keep-alives, retries, deadlines), so totals are not compared.
     const minuteTimers = (delays: typeof fewer.nodeTimerDelays): number => delays.find(([delay]) => delay === 60_000)?.[1] ?? 0;
+    expect(minuteTimers(more.nodeTimerDelays)).toBeGreaterThanOrEqual(minuteTimers(resources.nodeTimerDelays) + 50);
+    expect(more.nodeTimers).toBeGreaterThanOrEqual(minuteTimers(more.nodeTimerDelays));
+    // The fifty are gone once cleared.
     expect(minuteTimers(fewer.nodeTimerDelays)).toBeLessThanOrEqual(minuteTimers(more.nodeTimerDelays) - 50);
-    expect(fewer.nodeTimers).toBeLessThan(more.nodeTimers - 25);
   });
 
   it('keeps only the end of the output and counts the warnings and errors it logged', () => {

@@ -6,19 +6,17 @@ import { EntityRegistry } from '../engine/ecs/entity-registry.js';
 import { World } from '../engine/ecs/world.js';
 import { encodeAuthReply } from '../engine/protocol/auth-request.js';
 import { DEFAULT_LIMITS, MESSAGE_KIND, PACKET, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
-import { GateProtocol } from '../engine/protocol/gate-protocol.js';
-import type { Message } from '../engine/protocol/message.js';
 import { SpaceSync } from '../engine/sync/space-sync.js';
 import type { SyncMessage } from '../engine/sync/sync-message.js';
 import { SyncSchema } from '../engine/sync/sync-schema.js';
 import { MemoryLogger } from '../engine/testing/memory-logger.js';
 import { nodeCryptoSuite } from '../engine/protocol/node-crypto-suite.js';
 import { encodePacket } from '../engine/protocol/packet-encoder.js';
-import { RouteDictionary } from '../engine/protocol/route-dictionary.js';
 import { ManualClock } from '../engine/timer/clock.js';
-import type { ClientTransportEvents, ClientTransportFactory } from './client-transport.js';
+import type { ClientTransportFactory } from './client-transport.js';
 import { ClientError } from './errors.js';
 import { failureOf } from './fixtures/failure-of.js';
+import { HEARTBEAT_TIMEOUT_MS, identity, memoryGate, settle, type MemoryGate } from './fixtures/memory-gate-transport.js';
 import { ConnectionClosed, GateClient, RequestError, type GateClientOptions } from './gate-client.js';
 
 class Glow extends Component {
@@ -29,56 +27,8 @@ class Beacon extends Entity {
   static override components = [Glow];
 }
 
-const identity = nodeCryptoSuite.generateKeyPair();
 const codec = new MsgpackCodec();
-const HEARTBEAT_TIMEOUT_MS = 120_000;
 
-/** Lets queued microtasks (the client's flush, the memory pipe's deliveries) run to their end. */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * A gate protocol in memory behind a transport: what it receives lands in `received`, `gate()` is
- * the protocol of the latest connection (to answer, kick), `events()` the client's end of the pipe.
- * `silent` makes a gate that takes bytes and never answers.
- */
-function memoryGate(options: { silent?: boolean } = {}) {
-  const received: Message[] = [];
-  let opened = 0;
-  let gate: GateProtocol | undefined;
-  let clientEvents: ClientTransportEvents | undefined;
-  const transport: ClientTransportFactory = async (_endpoint, events) => {
-    opened++;
-    clientEvents = events;
-    if (options.silent) return { write: () => {}, close: () => {} };
-    const protocol = new GateProtocol(
-      {
-        identity,
-        crypto: nodeCryptoSuite,
-        gateId: 'gate-test-0',
-        timing: { handshakeTimeoutMs: 5_000, heartbeatMs: 60_000, timeoutMs: HEARTBEAT_TIMEOUT_MS },
-        limits: DEFAULT_LIMITS,
-        compression: undefined,
-        compressThreshold: 0,
-        dictionary: new RouteDictionary([]),
-      },
-      0,
-      (bytes) => queueMicrotask(() => events.onData(bytes)),
-      { onOpen: () => {}, onMessage: (m) => received.push(m), onClose: () => {} },
-    );
-    gate = protocol;
-    return { write: (bytes) => queueMicrotask(() => protocol.input(bytes, 0)), close: () => {} };
-  };
-  /** Answers the request received `index`-th with `kind` and `payload`. */
-  const answer = (index: number, kind: typeof MESSAGE_KIND.RESPONSE | typeof MESSAGE_KIND.ERROR, payload: Uint8Array): void => {
-    const request = received[index];
-    if (request?.kind !== MESSAGE_KIND.REQUEST) throw new Error(`message ${index} is no request`);
-    gate!.send({ kind, id: request.id, payload });
-    gate!.flush(0);
-  };
-  return { transport, received, answer, opened: () => opened, gate: () => gate!, events: () => clientEvents! };
-}
-
-type MemoryGate = ReturnType<typeof memoryGate>;
 
 /** A client connected to `gate`, its handshake complete on both sides. */
 async function connected(gate: MemoryGate, options: Partial<GateClientOptions> = {}): Promise<{ client: GateClient; clock: ManualClock }> {

@@ -22,20 +22,19 @@
 import { CodecError } from '../engine/codec/errors.js';
 import { MsgpackCodec } from '../engine/codec/msgpack-codec.js';
 import { decodeAuthReply, encodeAuthRequest, type AuthReply } from '../engine/protocol/auth-request.js';
-import { ClientProtocol } from '../engine/protocol/client-protocol.js';
 import type { Compression } from '../engine/protocol/compression.js';
 import { MESSAGE_KIND, SYSTEM_ROUTE } from '../engine/protocol/constants.js';
 import type { CryptoSuite } from '../engine/protocol/crypto-suite.js';
-import { ProtocolError } from '../engine/protocol/errors.js';
 import type { ServerHello } from '../engine/protocol/hello.js';
 import { TRANSPORT_CLOSED, type CloseReason } from '../engine/protocol/kick.js';
 import type { Message } from '../engine/protocol/message.js';
 import { SyncDecoder } from '../engine/sync/sync-decoder.js';
-import { SystemClock, type Clock, type ClockTimer } from '../engine/timer/clock.js';
+import { SystemClock, type Clock } from '../engine/timer/clock.js';
 import { checkRoute, checkToken, decodeGateKey } from './client-inputs.js';
-import type { ClientPipe, ClientTransportFactory, ClientTransportKind } from './client-transport.js';
-import { ConnectionClosed, connectionClosed } from './connection-closed.js';
+import type { ClientTransportFactory, ClientTransportKind } from './client-transport.js';
+import { ConnectionClosed } from './connection-closed.js';
 import { ClientError } from './errors.js';
+import { GateConnection } from './gate-connection.js';
 import { HeldMessages, endpointFor, readMoveOrder, type GateMove, type HeldMessage, type MoveOrder } from './gate-move.js';
 import { PendingRequests } from './pending-requests.js';
 import { RequestError } from './request-error.js';
@@ -110,16 +109,13 @@ export class GateClient {
    * the `sys.space` pushes (which do, after the mirror took them).
    */
   readonly world: WorldMirror;
-  private protocol!: ClientProtocol;
-  // The pipe of the current protocol; undefined while its transport opens (or when it failed to).
-  private pipe: ClientPipe | undefined;
+  // The current connection (during a move, the one to the gate moved to).
+  private connection!: GateConnection;
   private readonly pending: PendingRequests;
   private readonly handlers = new Map<string, Set<(body: unknown, route: string) => void>>();
   private readonly closeHandlers = new Set<(reason: CloseReason, error: ConnectionClosed) => void>();
   // How the last connection closed, the cause of a later CLIENT_ERR_NOT_OPEN.
   private lastClose: ConnectionClosed | undefined;
-  private flushQueued = false;
-  private timer: ClockTimer | undefined;
   private readonly clock: Clock;
   // The gate connected to (or last tried), then the others in the order reconnect() tries them.
   private readonly targets: CheckedTarget[];
@@ -161,7 +157,7 @@ export class GateClient {
 
   /** Whether the connection is open. */
   get isOpen(): boolean {
-    return this.protocol.isOpen;
+    return this.connection.isOpen;
   }
 
   /** The endpoint of the gate this client is connected to (or last tried). */
@@ -210,9 +206,9 @@ export class GateClient {
   async reconnect(): Promise<AuthReply> {
     if (!this.token) throw new ClientError('CLIENT_ERR_NO_SESSION', 'reconnect() was called before auth(token)');
     // A move keeps the draining gate's connection until the session is resumed elsewhere, and closes it itself.
-    if (!this.protocol.isClosed && !this.moving) {
+    if (!this.connection.isClosed && !this.moving) {
       this.pending.failAll(new ConnectionClosed('CLIENT_ERR_REPLACED', REPLACED, 'the gate answers a request only on the connection that carried it'));
-      this.pipe?.close();
+      this.connection.leave();
     }
     const order = [this.target, ...this.targets.filter((t) => t !== this.target)];
     for (let i = 0; ; i++) {
@@ -298,73 +294,28 @@ export class GateClient {
   close(): void {
     // A move under way stops at its next step; what it held fails with CLIENT_ERR_CLOSED.
     if (this.moving) this.leaving = true;
-    this.protocol.close('client closed');
+    this.connection.close('client closed');
   }
 
   private async open(target: CheckedTarget): Promise<void> {
     const { options } = this;
     this.target = target;
-    const gateKey = target.key;
-    let opened!: () => void;
-    let failed!: (err: Error) => void;
-    let isOpen = false;
-    const ready = new Promise<void>((resolve, reject) => ((opened = resolve), (failed = reject)));
-    // The handshake's deadline runs from now, the transport's connect included: when it passes
-    // while a connect to a silent host is still pending, `ready` fails before it is awaited below
-    // (handled here, thrown there) and the pipe that opens after it is closed at once.
-    ready.catch(() => undefined);
-    // Each connection writes to and closes its own pipe, never the one a reconnect replaced it with.
-    let pipe: ClientPipe | undefined;
-    const protocol = new ClientProtocol(
-      { gateKey, crypto: options.crypto, compressions: options.compressions, sdk: 'tessera-client/0.1', handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000 },
-      this.clock.now(),
-      (bytes) => {
-        try {
-          pipe?.write(bytes);
-        } catch (err) {
-          // A transport that cannot take more (a full KCP send queue) ends this connection.
-          protocol.transportClosed(`write failed: ${(err as Error).message}`);
-        }
+    const connection: GateConnection = new GateConnection({
+      endpoint: target.endpoint,
+      gateKey: target.key,
+      transport: options.transport,
+      crypto: options.crypto,
+      compressions: options.compressions,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      clock: this.clock,
+      onMessage: (message) => this.receive(message),
+      onClose: (reason, error) => {
+        if (this.connection === connection) this.closed(reason, error);
       },
-      {
-        onOpen: (hello) => {
-          this.hello = hello;
-          isOpen = true;
-          opened();
-        },
-        onMessage: (message) => this.receive(message),
-        onClose: (reason) => {
-          const error = connectionClosed(reason, isOpen);
-          if (this.protocol === protocol) this.closed(reason, error);
-          failed(error);
-          pipe?.close();
-        },
-      },
-    );
-    this.protocol = protocol;
-    this.pipe = undefined;
-    try {
-      pipe = await options.transport(target.endpoint, {
-        onData: (bytes) => {
-          protocol.input(bytes, this.clock.now());
-          this.scheduleFlush();
-        },
-        onClose: (reason) => protocol.transportClosed(reason),
-      });
-    } catch (err) {
-      // Node's transports and the browser's name what failed; a transport of the application's may not.
-      if (err instanceof ClientError) throw err;
-      throw new ClientError('CLIENT_ERR_CONNECT_FAILED', `${target.endpoint}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-    this.pipe = pipe;
-    if (protocol.isClosed) {
-      pipe.close();
-    } else {
-      protocol.start();
-      this.arm();
-    }
-    await ready;
-    this.arm();
+    });
+    this.connection = connection;
+    await connection.open();
+    this.hello = connection.hello;
   }
 
   private call(route: string, payload: Uint8Array): Promise<Uint8Array> {
@@ -378,19 +329,11 @@ export class GateClient {
   }
 
   private send(message: Message & { route: string }): void {
-    if (!this.protocol.isOpen) {
+    if (!this.connection.isOpen) {
       const why = this.lastClose ? `it closed: ${this.lastClose.message}` : 'its handshake has not completed';
       throw new ConnectionClosed('CLIENT_ERR_NOT_OPEN', { code: 0, name: 'NOT_OPEN', message: 'connection is not open', byPeer: false }, `${message.route}: ${why}`, { cause: this.lastClose });
     }
-    try {
-      this.protocol.send(message);
-    } catch (err) {
-      if (err instanceof ProtocolError && err.code === 'PROTOCOL_ERR_MESSAGE_TOO_LARGE') {
-        throw new ClientError('CLIENT_ERR_MESSAGE_TOO_LARGE', `${message.route}: ${err.detail} (the gate takes ${this.hello.maxMessageBytes} bytes)`, { cause: err });
-      }
-      throw err;
-    }
-    this.scheduleFlush();
+    this.connection.send(message);
   }
 
   private receive(message: Message): void {
@@ -429,8 +372,6 @@ export class GateClient {
 
   private closed(reason: CloseReason, error: ConnectionClosed): void {
     this.lastClose = error;
-    if (this.timer) this.clock.clearTimer(this.timer);
-    this.timer = undefined;
     if (this.moving && !this.leaving) {
       // Part of the move: what was in flight goes again on the next connection, unheard by onClose.
       this.replayPending(error);
@@ -484,8 +425,8 @@ export class GateClient {
     const from = this.target.endpoint;
     this.held = new HeldMessages();
     // Once no request waits for its reply on the current connection (or it closed).
-    await this.pending.whenIdle(this.protocol.isClosed);
-    const old = { protocol: this.protocol, pipe: this.pipe };
+    await this.pending.whenIdle(this.connection.isClosed);
+    const old = this.connection;
     if (this.leaving) return this.abandonMove(old);
     this.session = { ...this.session!, resumeToken: order.resumeToken };
     const endpoint = endpointFor(order.gate, this.options.transportKind);
@@ -502,7 +443,7 @@ export class GateClient {
     let error: ConnectionClosed | undefined;
     if (!reply) {
       // A connection to the named gate that did not take the session is left; the draining gate's stays until the end.
-      if (this.protocol !== old.protocol && !this.protocol.isClosed) this.pipe?.close();
+      if (this.connection !== old && !this.connection.isClosed) this.connection.leave();
       try {
         reply = await this.reconnect();
       } catch (err) {
@@ -512,7 +453,7 @@ export class GateClient {
     if (this.leaving) return this.abandonMove(old);
     // Left only now: the draining gate keeps a session with a connection until the deadline, so
     // that the gate that takes it over finds it. Leaving is no logout (that would end the session).
-    if (!old.protocol.isClosed) old.pipe?.close();
+    if (!old.isClosed) old.leave();
     const held = this.held;
     this.moving = undefined;
     const move: GateMove = { from, to: this.target.endpoint, gateId: order.gate.id, resumed: reply?.resumed ?? false, held: held.held, replayed: held.replayed, ms: this.clock.now() - started };
@@ -530,9 +471,9 @@ export class GateClient {
 
   // close() was called during the move: whatever connection it opened is closed too (a logout:
   // the application ends the session), the old one is left, and what was held fails.
-  private abandonMove(old: { protocol: ClientProtocol; pipe: ClientPipe | undefined }): void {
-    if (!this.protocol.isClosed) this.protocol.close('client closed');
-    if (!old.protocol.isClosed) old.pipe?.close();
+  private abandonMove(old: GateConnection): void {
+    if (!this.connection.isClosed) this.connection.close('client closed');
+    if (!old.isClosed) old.leave();
     this.moving = undefined;
     this.leaving = false;
     const error = new ConnectionClosed('CLIENT_ERR_CLOSED', { code: 0, name: 'CLOSED', message: 'client closed', byPeer: false }, 'close() was called while the client moved to another gate');
@@ -558,7 +499,7 @@ export class GateClient {
   // No gate took the session: what was held fails, and the close is heard as any other.
   private moveFailed(held: HeldMessages, error: ConnectionClosed): void {
     // A connection a try opened without a session on it goes too.
-    if (!this.protocol.isClosed) this.pipe?.close();
+    if (!this.connection.isClosed) this.connection.leave();
     for (const message of held.take()) message.settle?.reject(error);
     this.lastClose = error;
     for (const handler of this.closeHandlers) handler(error.reason, error);
@@ -571,26 +512,6 @@ export class GateClient {
     const target = { endpoint, key: decodeGateKey(gateKey) };
     this.targets.push(target);
     return target;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    // After the code that queued runs to its end: one packet for everything sent in one go.
-    queueMicrotask(() => {
-      this.flushQueued = false;
-      this.protocol.flush(this.clock.now());
-    });
-  }
-
-  private arm(): void {
-    if (this.timer) this.clock.clearTimer(this.timer);
-    const due = this.protocol.check();
-    if (due === Infinity) return;
-    this.timer = this.clock.setTimer(() => {
-      this.protocol.update(this.clock.now());
-      this.arm();
-    }, Math.max(0, due - this.clock.now()));
   }
 }
 

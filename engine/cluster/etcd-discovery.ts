@@ -97,7 +97,7 @@ export class EtcdDiscovery implements Discovery {
       ttlSeconds: leaseTtlSeconds,
       marginMs: leaseMarginMs,
       requestTimeoutMs,
-      attemptsPerRenewal: hosts.length,
+      members: hosts.length,
       onLost: (loss) => this.onLeaseLost(loss),
     });
     this.cache = new EtcdWatchCache({

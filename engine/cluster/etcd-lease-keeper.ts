@@ -4,9 +4,12 @@
  * etcd3's automatic keep-alive reports a loss only after twice the TTL without contact, long after
  * etcd has deleted our keys and the other members have dropped us. So the lease is granted with
  * `autoKeepAlive: false` and renewed here with `keepaliveOnce()` a third of the TTL after the last
- * renewal that succeeded was sent (at once when the grant itself took that long). A failed try is
- * made again after a short pause until one succeeds or the lease is lost, so a member that is
- * down, a leader election or a slow disk costs tries, not the lease. The lease counts as lost when
+ * renewal that succeeded was sent (at once when the grant itself took that long). The first try is
+ * short, so a member that is down or hangs costs little; a failed try is made again after a pause,
+ * each try of a failing streak given twice the time of the one before (up to the time left before
+ * the loss) and a pause to match, until one succeeds or the lease is lost. So a leader election or
+ * a slow disk costs tries, not the lease, and an outage does not bring every server to etcd at a
+ * fixed rate. The lease counts as lost when
  * the TTL minus a margin has passed since the last renewal that succeeded (measured from when that
  * request was sent, which is no later than when etcd restarted its TTL), or at once when etcd
  * answers that the lease is gone.
@@ -35,12 +38,14 @@ export interface EtcdLeaseKeeperOptions {
   /** Longest a keep-alive may take (it is also cut to a third of the TTL). */
   requestTimeoutMs: number;
   /**
-   * Keep-alive tries sharing that time (default 1): each try may take this share of it. etcd3 sends
-   * each call to a member picked at random and does not fail a stream over to another member, so
-   * with one share per member a member that is down or hangs costs a short try, and the next try
+   * The etcd members the client sends calls to (default 1). The first try of a renewal may take
+   * that time shared by them: etcd3 sends each call to a member picked at random and does not fail
+   * it over to another, so a member that is down or hangs costs a short try, and the next try
    * likely meets another member.
    */
-  attemptsPerRenewal?: number;
+  members?: number;
+  /** Jitter for the pauses between failed tries, in [0, 1) (default Math.random). */
+  random?: () => number;
   /** Called once per lease when it is taken as lost; not called after {@link EtcdLeaseKeeper.halt}. */
   onLost(loss: LeaseLoss): void;
 }
@@ -52,7 +57,9 @@ export class EtcdLeaseKeeper {
   private renewTimer: ClockTimer | undefined;
   private lossTimer: ClockTimer | undefined;
   private renewedAt = 0;
-  private failing = false;
+  private lostAt = 0;
+  /** Failed tries in a row for the current lease; 0 while renewals succeed. */
+  private failedTries = 0;
   private closed = false;
   private renewalCount = 0;
 
@@ -90,7 +97,7 @@ export class EtcdLeaseKeeper {
     this.halt();
     this.lease = lease;
     this.leaseId = id;
-    this.failing = false;
+    this.failedTries = 0;
     this.renewed(sentAt, ttlSeconds);
     return id;
   }
@@ -123,10 +130,15 @@ export class EtcdLeaseKeeper {
     await lease?.revoke().catch((err: unknown) => this.options.logger.debug('lease revoke failed; it will expire', { err }));
   }
 
-  /** Each try's share of a renewal's time: a third of the TTL at most, shared by the tries. */
+  /**
+   * How long the next try may take: the first of a streak a third of the TTL shared by the
+   * members, each failed one doubling it, up to the time left before the loss.
+   */
   private tryTimeoutMs(): number {
-    const { requestTimeoutMs, ttlSeconds, attemptsPerRenewal = 1 } = this.options;
-    return Math.min(requestTimeoutMs, (ttlSeconds * 1000) / 3) / attemptsPerRenewal;
+    const { requestTimeoutMs, ttlSeconds, members = 1, clock } = this.options;
+    const first = Math.min(requestTimeoutMs, (ttlSeconds * 1000) / 3) / members;
+    if (this.failedTries === 0) return first;
+    return Math.max(first, Math.min(first * 2 ** this.failedTries, requestTimeoutMs, this.lostAt - clock.now()));
   }
 
   private scheduleRenewal(delayMs: number): void {
@@ -141,28 +153,30 @@ export class EtcdLeaseKeeper {
   private async renew(): Promise<void> {
     const lease = this.lease;
     if (!lease) return;
-    const { clock, logger } = this.options;
+    const { clock, logger, random = Math.random } = this.options;
     const sentAt = clock.now();
     const timeoutMs = this.tryTimeoutMs();
+    let res: { TTL: string };
     try {
-      // A gRPC deadline is a wall-clock instant, compared inside gRPC with the system clock.
-      const res = await lease.keepaliveOnce({ deadline: Date.now() + timeoutMs });
-      if (lease !== this.lease) return;
-      const ttl = Number(res.TTL);
-      if (!(ttl > 0)) return this.lose('etcd reports the lease gone');
-      if (this.failing) logger.info('etcd keep-alive recovered', { leaseId: this.leaseId });
-      this.failing = false;
-      this.renewalCount++;
-      this.renewed(sentAt, ttl);
+      // A gRPC deadline is a wall-clock instant, compared inside gRPC with the system clock; the
+      // call fails when it passes, so a try always ends and the next is scheduled.
+      res = await lease.keepaliveOnce({ deadline: Date.now() + timeoutMs });
     } catch (err) {
       if (lease !== this.lease) return;
       if (err instanceof EtcdLeaseInvalidError) return this.lose('etcd reports the lease gone');
       // The first failure in a row is worth a warning; the loss, if it comes, is logged by the owner.
-      if (!this.failing) logger.warn('etcd keep-alive failed; retrying', { leaseId: this.leaseId, err });
-      this.failing = true;
-      // A refused connection fails at once: a pause keeps the tries from spinning until the loss.
-      this.scheduleRenewal(timeoutMs / 4);
+      if (this.failedTries === 0) logger.warn('etcd keep-alive failed; retrying', { leaseId: this.leaseId, err });
+      this.failedTries++;
+      // A refused connection fails at once: the pause keeps the tries from spinning, and grows with them.
+      return this.scheduleRenewal((timeoutMs / 4) * (1 + random() / 2));
     }
+    if (lease !== this.lease) return;
+    const ttl = Number(res.TTL);
+    if (!(ttl > 0)) return this.lose('etcd reports the lease gone');
+    if (this.failedTries > 0) logger.info('etcd keep-alive recovered', { leaseId: this.leaseId, failedTries: this.failedTries });
+    this.failedTries = 0;
+    this.renewalCount++;
+    this.renewed(sentAt, ttl);
   }
 
   private renewed(sentAt: number, ttlSeconds: number): void {
@@ -170,6 +184,7 @@ export class EtcdLeaseKeeper {
     this.renewedAt = sentAt;
     if (this.lossTimer) clock.clearTimer(this.lossTimer);
     const lostAt = sentAt + ttlSeconds * 1000 - marginMs;
+    this.lostAt = lostAt;
     this.lossTimer = clock.setTimer(() => {
       this.lossTimer = undefined;
       this.lose(`no successful keep-alive for ${Math.round(clock.now() - this.renewedAt)} ms`);

@@ -315,7 +315,8 @@ export class GateClient {
     });
     this.connection = connection;
     await connection.open();
-    this.hello = connection.hello;
+    // A reconnect during a move may have replaced it meanwhile.
+    if (this.connection === connection) this.hello = connection.hello;
   }
 
   private call(route: string, payload: Uint8Array): Promise<Uint8Array> {

@@ -70,14 +70,14 @@ describe('GateConnection', () => {
     const gate = memoryGate();
     const { conn, clock, closes } = connection(gate);
     await conn.open();
-    // The client sends heartbeats on its own schedule, and closes after the gate's silence.
+    // This gate never says a word once open: the client closes after the silence its hello allows.
     clock.advance(HEARTBEAT_TIMEOUT_MS);
     await settle();
     expect(closes.map((c) => c.error.code)).toEqual(['CLIENT_ERR_CONNECTION_LOST']);
     expect(clock.pendingCount).toBe(0);
   });
 
-  it('tells the gate when closed; when left, drops its transport without a word, and the gate keeps the session open', async () => {
+  it('tells the gate when closed; when left, drops its transport without a word, stops its timers, and the gate keeps the session open', async () => {
     const closing = memoryGate();
     const a = connection(closing);
     await a.conn.open();
@@ -97,6 +97,7 @@ describe('GateConnection', () => {
     b.conn.leave();
     await settle();
     expect(pipesClosed).toBe(1);
+    expect(b.clock.pendingCount).toBe(0);
     expect(leaving.gate().isClosed).toBe(false);
     expect(leaving.received).toEqual([]);
   });

@@ -149,8 +149,10 @@ export class GateConnection {
     this.protocol.close(why);
   }
 
-  /** Drops the transport without a word to the gate, which keeps the session for a resume. */
+  /** Drops the transport without a word to the gate, which keeps the session for a resume; no timer runs for it any more. */
   leave(): void {
+    if (this.timer) this.options.clock.clearTimer(this.timer);
+    this.timer = undefined;
     this.pipe?.close();
   }
 

@@ -93,5 +93,4 @@ describe('PendingRequests', () => {
     await waiting;
     await expect(request).resolves.toEqual(bytes(1));
   });
-
 });

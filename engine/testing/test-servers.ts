@@ -24,6 +24,21 @@ async function startWithRetry(build: () => Promise<ServerSpec>): Promise<Running
   throw lastError;
 }
 
+/** The arguments of etcd member `name`, serving clients at `url` and peers at `peer`, in a cluster of `initialCluster` (`name=peer,...`). */
+function etcdMemberArgs(name: string, dataDir: string, url: string, peer: string, initialCluster: string): string[] {
+  return [
+    '--name', name,
+    '--data-dir', dataDir,
+    '--listen-client-urls', url,
+    '--advertise-client-urls', url,
+    '--listen-peer-urls', peer,
+    '--initial-advertise-peer-urls', peer,
+    '--initial-cluster', initialCluster,
+    '--log-level', 'error',
+    '--logger', 'zap',
+  ];
+}
+
 /** Starts a single-member etcd cluster. */
 export function startEtcd(): Promise<RunningServer> {
   const binary = findBinary('etcd');
@@ -36,17 +51,7 @@ export function startEtcd(): Promise<RunningServer> {
       name: 'etcd',
       binary,
       url,
-      args: (dataDir) => [
-        '--name', 'test',
-        '--data-dir', dataDir,
-        '--listen-client-urls', url,
-        '--advertise-client-urls', url,
-        '--listen-peer-urls', peer,
-        '--initial-advertise-peer-urls', peer,
-        '--initial-cluster', `test=${peer}`,
-        '--log-level', 'error',
-        '--logger', 'zap',
-      ],
+      args: (dataDir) => etcdMemberArgs('test', dataDir, url, peer, `test=${peer}`),
       probe: () => probeEtcd(url),
     };
   });
@@ -77,19 +82,7 @@ export async function startEtcdCluster(size = 3): Promise<RunningServer[]> {
           name,
           binary,
           url,
-          args: (dataDir) => [
-            '--name', name,
-            '--data-dir', dataDir,
-            '--listen-client-urls', url,
-            '--advertise-client-urls', url,
-            '--listen-peer-urls', peer,
-            '--initial-advertise-peer-urls', peer,
-            '--initial-cluster', initialCluster,
-            '--initial-cluster-state', 'new',
-            '--initial-cluster-token', token,
-            '--log-level', 'error',
-            '--logger', 'zap',
-          ],
+          args: (dataDir) => [...etcdMemberArgs(name, dataDir, url, peer, initialCluster), '--initial-cluster-state', 'new', '--initial-cluster-token', token],
           probe: () => probeEtcd(url),
         });
       }),
